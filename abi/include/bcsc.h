@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc.h - borrow-checked structured concurrency: the whole public API.
+ *
+ * An async runtime whose tasks live in memory the caller provides and whose
+ * lifetimes nest like stack frames. It never allocates. See docs/guide.md. */
+#ifndef BCSC_H
+#define BCSC_H
+
+#include "bcsc/abi.h"
+#include "bcsc/co.h"
+#include "bcsc/error.h"
+#include "bcsc/executor.h"
+#include "bcsc/export.h"
+#include "bcsc/misuse.h"
+#include "bcsc/pool.h"
+#include "bcsc/scope.h"
+#include "bcsc/task.h"
+#include "bcsc/types.h"
+#include "bcsc/version.h"
+#include "bcsc/wait.h"
+
+#endif /* BCSC_H */

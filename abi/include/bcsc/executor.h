@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc/executor.h - the executor: a FIFO run queue and the loop that polls.
+ *
+ * One executor drives its tasks on one thread, one poll at a time, ready
+ * tasks in FIFO order. It owns a root scope that tasks spawned with
+ * bcsc_executor_spawn() or bcsc_executor_run() belong to; an executor with
+ * live tasks cannot be torn down. It can own the thread (run) or be driven
+ * by a host loop (poll). */
+#ifndef BCSC_EXECUTOR_H
+#define BCSC_EXECUTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcsc/export.h"
+#include "bcsc/scope.h"
+#include "bcsc/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Options for bcsc_executor_init(). Set size to sizeof(bcsc_executor_config_t);
+ * the library reads only the fields that fall inside size, so programs built
+ * against an older header keep working.
+ */
+typedef struct bcsc_executor_config {
+  uint32_t size;
+  uint32_t flags; /**< Reserved: must be 0. */
+  /* --- v0.1 ends here --- */
+} bcsc_executor_config_t;
+
+/**
+ * Counters an executor keeps. Set size before calling bcsc_executor_stats();
+ * the library fills only what fits.
+ */
+typedef struct bcsc_executor_stats {
+  uint32_t size;
+  uint32_t reserved0;
+  uint64_t polls;       /**< poll functions called */
+  uint64_t wakes;       /**< tasks moved from waiting to ready */
+  uint64_t spawns;      /**< tasks spawned */
+  uint64_t completions; /**< tasks completed */
+  uint64_t cancels;     /**< tasks that received a cancellation request */
+  /* --- v0.1 ends here --- */
+} bcsc_executor_stats_t;
+
+/** bcsc's part of an executor. PRIVATE - DO NOT TOUCH. */
+struct bcsc_executor_private {
+  bcsc_task_t *run_head; /* FIFO run queue through task link.run_next */
+  bcsc_task_t *run_tail;
+  bcsc_task_t *current;  /* the task being polled, or NULL */
+  uint64_t polls;
+  uint64_t wakes;
+  uint64_t spawns;
+  uint64_t completions;
+  uint64_t cancels;
+  uint16_t state;
+  uint16_t magic;
+  uint32_t self_tag;
+  uint32_t ready;        /* tasks on the run queue */
+  uint32_t reserved32;
+  bcsc_scope_t root;     /* owner-less scope of the root tasks */
+  uintptr_t reserved[8];
+};
+
+/**
+ * An executor.
+ *
+ * Caller-owned (stack or static); must not move from bcsc_executor_init()
+ * until bcsc_executor_deinit() has succeeded.
+ */
+struct bcsc_executor {
+  /* public */
+  void *data; /**< The caller's; bcsc never reads it. */
+  /* private */
+  struct bcsc_executor_private priv;
+};
+
+/**
+ * Prepare an executor.
+ *
+ * @param ex      the executor.
+ * @param config  options, or NULL for the defaults.
+ * @retval 0            ready
+ * @retval BCSC_EINVAL  @p ex is NULL, or @p config has a size too small to
+ *                      hold its first field or non-zero reserved flags
+ * @thread any (the thread that will drive it)  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
+                                const bcsc_executor_config_t *config);
+
+/**
+ * Tear down an executor. It must have no live tasks.
+ *
+ * @retval 0             done; the memory may be reused
+ * @retval BCSC_EINVAL   @p ex is NULL
+ * @retval BCSC_EBADOBJ  @p ex is not initialised
+ * @retval BCSC_EBUSY    tasks are still live, or a poll is in progress
+ *                       (nothing is changed)
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_executor_deinit(bcsc_executor_t *ex);
+
+/**
+ * Spawn a root task: a task that belongs to the executor rather than to a
+ * task's scope. Its errors do not cancel other roots.
+ *
+ * @retval 0 and the errors of bcsc_scope_spawn()
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
+
+/**
+ * Run until @p root has completed, and return its result.
+ *
+ * If @p root is initialised and not yet spawned it is spawned as a root task
+ * first. With @p root NULL, runs until no root task is live and returns 0.
+ * When no task is ready and @p root has not completed, nothing can wake one
+ * (this executor has no reactor), so it returns BCSC_EDEADLK and leaves every
+ * task as it is: cancel @p root and run again to drain it.
+ * @retval 0 or negative  @p root's result
+ * @retval BCSC_EDEADLK   no task is ready and @p root has not completed
+ * @retval BCSC_EINVAL    @p ex is NULL
+ * @retval BCSC_EBADOBJ   @p ex or @p root is not initialised
+ * @retval BCSC_EBUSY     called from inside a poll function
+ * @retval (negative)     spawning @p root failed (see bcsc_scope_spawn())
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
+
+/**
+ * Poll up to @p budget ready tasks (including tasks woken meanwhile) and
+ * return how many were polled. For hosts that keep their own loop.
+ *
+ * @return the number of polls made (0 when nothing was ready)
+ * @retval BCSC_EINVAL   @p ex is NULL
+ * @retval BCSC_EBADOBJ  @p ex is not initialised
+ * @retval BCSC_EBUSY    called from inside a poll function
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget);
+
+/**
+ * The number of tasks ready to be polled (0 for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API uint32_t bcsc_executor_ready(const bcsc_executor_t *ex);
+
+/**
+ * The number of live root tasks (0 for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API uint32_t bcsc_executor_live_roots(const bcsc_executor_t *ex);
+
+/**
+ * The task being polled by @p ex, or NULL outside a poll.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API bcsc_task_t *bcsc_executor_current(const bcsc_executor_t *ex);
+
+/**
+ * Copy the executor's counters into @p stats (which must have size set).
+ *
+ * @retval 0             filled (as much as stats->size allows)
+ * @retval BCSC_EINVAL   an argument is NULL or stats->size is too small
+ * @retval BCSC_EBADOBJ  @p ex is not initialised
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_executor_stats(const bcsc_executor_t *ex,
+                                 bcsc_executor_stats_t *stats);
+
+/** sizeof / alignof of bcsc_executor_t as built. @since 0.1 */
+BCSC_API size_t bcsc_executor_sizeof(void);
+BCSC_API size_t bcsc_executor_alignof(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* BCSC_EXECUTOR_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc/misuse.h - how API misuse is reported.
+ *
+ * Every misuse the library can detect has a code. The checked build
+ * (BCSC_CHECKED, the default for Debug builds) reports each one through the
+ * misuse handler before the call fails; the release build keeps the same
+ * layout, skips the report and still returns the documented error code
+ * wherever the check is cheap. */
+#ifndef BCSC_MISUSE_H
+#define BCSC_MISUSE_H
+
+#include <stdint.h>
+
+#include "bcsc/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* XX(name, value, message): the one table the codes, bcsc_misuse_name() and
+ * the default handler's messages come from. */
+#define BCSC_MISUSE_TABLE(XX)                                                \
+  XX(NULL_OBJECT, 1, "NULL object pointer")                                  \
+  XX(BAD_OBJECT, 2, "object is not initialised (bad magic)")                 \
+  XX(MOVED, 3, "object was moved or copied while linked")                    \
+  XX(DOUBLE_SPAWN, 4, "spawning a task frame that is already live")          \
+  XX(NODE_LINKED, 5, "registering a wait node that is already linked")       \
+  XX(REENTRANT_POLL, 6, "executor run/poll called from inside a poll "       \
+                        "function")                                          \
+  XX(TASK_DONE, 7, "operation on a task that has already completed")         \
+  XX(SCOPE_ORDER, 8, "scope joined out of LIFO order (an inner scope of "    \
+                     "the same task is still open)")                         \
+  XX(FOREIGN_SCOPE, 9, "scope joined by a task that does not own it")        \
+  XX(NOT_RUNNING, 10, "task argument is not the task being polled")          \
+  XX(EXECUTOR_BUSY, 11, "executor torn down with live tasks")                \
+  XX(WAITQ_BUSY, 12, "waiter list torn down with waiters linked")            \
+  XX(POOL_EXHAUSTED, 13, "strict pool exhausted")                            \
+  XX(POOL_FOREIGN, 14, "frame released to a pool it is not out of, or "      \
+                       "released while spawned")                             \
+  XX(PENDING_NO_WAKE, 15, "poll returned PENDING with nothing registered "   \
+                          "that can wake the task (it would be lost)")       \
+  XX(SCOPE_CLOSED, 16, "spawning into or joining a scope that is not open")  \
+  XX(FRAME_CLOBBERED, 17, "a linked frame's memory was overwritten (stack "  \
+                          "reused while still linked?)")                     \
+  XX(BAD_ARGUMENT, 18, "invalid argument value")                            \
+  XX(POOL_BUSY, 19, "pool torn down with frames still out")
+
+#define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                         \
+  BCSC_MISUSE_##name = (value),
+
+/** Misuse codes passed to the handler. Stable within an ABI version. */
+enum bcsc_misuse { BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_MAX_ };
+
+/**
+ * A misuse handler.
+ *
+ * Called on the thread that made the bad call, before that call fails.
+ * @param ctx      the pointer given to bcsc_set_misuse_handler().
+ * @param code     a BCSC_MISUSE_* code.
+ * @param message  a static one-line English description of @p code.
+ * @param object   the offending object (may be NULL or invalid: print it,
+ *                 never dereference it).
+ * If the handler returns, the call that detected the misuse returns its
+ * documented error code, exactly as in the release build; the default
+ * handler does not return.
+ */
+typedef void (*bcsc_misuse_fn)(void *ctx, int32_t code, const char *message,
+                               const void *object);
+
+/**
+ * Replace the process-wide misuse handler.
+ *
+ * This is bcsc's only process-wide state. Set it once at start-up, before
+ * other threads use bcsc. The default handler (restored by passing NULL)
+ * writes one line naming the misuse and the object's address to stderr and
+ * calls abort(); in a freestanding build it executes a trap instruction.
+ * Handlers are called only by the checked build.
+ * @param fn   the handler, or NULL for the default.
+ * @param ctx  passed to @p fn unchanged.
+ * @thread any (but see above)  @allocates never  @since 0.1
+ */
+BCSC_API void bcsc_set_misuse_handler(bcsc_misuse_fn fn, void *ctx);
+
+/**
+ * The constant's name of a misuse code: "BCSC_MISUSE_DOUBLE_SPAWN".
+ *
+ * @return a static string; "BCSC_MISUSE_?" for an unknown code. Never NULL.
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API const char *bcsc_misuse_name(int32_t code);
+
+/**
+ * The one-line description of a misuse code, as handlers receive it.
+ *
+ * @return a static string; "unknown misuse" for an unknown code.
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API const char *bcsc_misuse_message(int32_t code);
+
+/**
+ * Whether this library was built with the checks (BCSC_CHECKED).
+ *
+ * @return 1 for the checked build, 0 for release.
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_is_checked_build(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* BCSC_MISUSE_H */

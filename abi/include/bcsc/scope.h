@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc/scope.h - scopes (nurseries): where children live and how they end.
+ *
+ * A scope is opened by a running task - its owner - inside the owner's own
+ * frame. Children are spawned into it; their frames may live inside the
+ * owner's frame, because a scope cannot end while it has a live child:
+ *  - bcsc_scope_join() returns BCSC_PENDING until every child has completed,
+ *    then the scope's result, and closes the scope.
+ *  - A task whose poll function returns (a result or an error) while it still
+ *    has open scopes does not complete: bcsc cancels those scopes, waits for
+ *    their children to finish cleaning up, then completes the task.
+ *  - A task's scopes close in LIFO order, like the stack frames they model. */
+#ifndef BCSC_SCOPE_H
+#define BCSC_SCOPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcsc/export.h"
+#include "bcsc/types.h"
+#include "bcsc/wait.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Scope policies: what a child's result does to its siblings and to join. */
+enum bcsc_scope_policy {
+  /** Default. The first error cancels the other children; join returns it. */
+  BCSC_SCOPE_FAIL_FAST = 0,
+  /** Every child runs to the end; join returns the first error (if any). */
+  BCSC_SCOPE_WAIT_ALL = 1,
+  /** The first child to finish wins: the others are cancelled and drained,
+   *  join returns the winner's result. */
+  BCSC_SCOPE_RACE = 2
+};
+
+/** bcsc's part of a scope. PRIVATE - DO NOT TOUCH. */
+struct bcsc_scope_private {
+  bcsc_executor_t *executor;
+  bcsc_task_t *owner;       /* NULL only for an executor's root scope */
+  bcsc_scope_t *outer;      /* the owner's next outer open scope */
+  bcsc_task_t *head;        /* live children, in spawn order */
+  bcsc_task_t *tail;
+  bcsc_waitq_t join_queue;  /* fired when the last child completes */
+  bcsc_wait_t join_wait;    /* the owner's registration on join_queue */
+  uint32_t live;            /* children spawned and not yet completed */
+  uint32_t policy;
+  int32_t first_error;
+  uint32_t error_count;
+  int32_t race_result;
+  int32_t owner_result;     /* the owner's own result while bcsc drains */
+  uint16_t state;
+  uint16_t magic;
+  uint32_t self_tag;
+  uint32_t flags;
+  uint32_t reserved32;
+  uintptr_t reserved[4];
+};
+
+/**
+ * A scope.
+ *
+ * Caller-owned, inside the owner task's frame; must not move from
+ * bcsc_scope_init() until bcsc_scope_join() has returned a result (or the
+ * owner has completed).
+ */
+struct bcsc_scope {
+  /* public */
+  void *data; /**< The caller's; bcsc never reads it. */
+  /* private */
+  struct bcsc_scope_private priv;
+};
+
+/**
+ * Open a scope owned by the running task.
+ *
+ * The scope becomes the owner's innermost open scope. If the owner has been
+ * cancelled the scope starts cancelled. Never call it on an open scope.
+ * @param scope   the scope, normally in @p owner's frame.
+ * @param owner   the task being polled.
+ * @param policy  a bcsc_scope_policy value.
+ * @retval 0            open
+ * @retval BCSC_EINVAL  an argument is NULL or @p policy is unknown
+ * @retval BCSC_EBADOBJ @p owner is not an initialised frame
+ * @retval BCSC_EPERM   @p owner is not the task being polled
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner,
+                             uint32_t policy);
+
+/**
+ * Start a child task in @p scope.
+ *
+ * The child is queued behind the tasks already ready and belongs to the scope
+ * until it completes. If the scope is cancelled the child starts cancelled.
+ * Any code on the executor's thread may spawn into an open scope. On failure
+ * the frame is untouched and will never be polled.
+ * @param scope  an open scope.
+ * @param child  an initialised frame that is not live.
+ * @retval 0             queued
+ * @retval BCSC_EINVAL   an argument is NULL
+ * @retval BCSC_EBADOBJ  an argument is not initialised, or was moved
+ * @retval BCSC_EBUSY    @p child is already live (double spawn)
+ * @retval BCSC_ESTATE   @p scope is not open (joined, or never opened)
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child);
+
+/**
+ * Wait for every child of @p scope, then close it.
+ *
+ * Called by the owner from its poll function. While children are live it
+ * registers the owner to be woken when the last one completes and returns
+ * BCSC_PENDING. Otherwise it closes the scope and returns its result:
+ *  - FAIL_FAST, WAIT_ALL: the first child error; else BCSC_ECANCELED if the
+ *    scope was cancelled; else 0. A child that returns BCSC_ECANCELED after
+ *    being cancelled has not failed.
+ *  - RACE: the first finisher's result; BCSC_ECANCELED if the scope was
+ *    cancelled before any child finished; 0 for a scope with no children.
+ * @retval BCSC_PENDING    children are live; return BCSC_PENDING
+ * @retval 0 or negative   the scope's result, as above; the scope is closed
+ * @retval BCSC_EINVAL     @p scope is NULL
+ * @retval BCSC_EBADOBJ    @p scope is not initialised, or was moved
+ * @retval BCSC_ESTATE     @p scope is not open, or an inner scope of the same
+ *                         owner is still open (LIFO)
+ * @retval BCSC_EPERM      the caller is not the scope's owner being polled
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_scope_join(bcsc_scope_t *scope);
+
+/**
+ * Request cancellation of every child of @p scope, recursively.
+ *
+ * Children are marked cancelled, their registrations unlinked and they are
+ * queued to observe it; scopes they own are cancelled too. Children spawned
+ * later start cancelled. The scope stays open: join it as usual.
+ * @retval 0             requested (or already requested)
+ * @retval BCSC_EINVAL   @p scope is NULL
+ * @retval BCSC_EBADOBJ  @p scope is not initialised
+ * @retval BCSC_ESTATE   @p scope is not open
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_scope_cancel(bcsc_scope_t *scope);
+
+/** Whether @p scope has been cancelled (1) or not (0, also for NULL). */
+BCSC_API int bcsc_scope_cancelled(const bcsc_scope_t *scope);
+
+/** The number of live children of @p scope (0 for NULL). @since 0.1 */
+BCSC_API uint32_t bcsc_scope_live(const bcsc_scope_t *scope);
+
+/** How many children of @p scope failed so far (0 for NULL). @since 0.1 */
+BCSC_API uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope);
+
+/** sizeof / alignof of bcsc_scope_t as built. @since 0.1 */
+BCSC_API size_t bcsc_scope_sizeof(void);
+BCSC_API size_t bcsc_scope_alignof(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* BCSC_SCOPE_H */

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc/task.h - caller-allocated task frames.
+ *
+ * A task is a poll function plus a bcsc_task_t header that lives in memory
+ * the caller provides: usually a struct on the parent's stack whose first
+ * member is the header (any position works, via container_of). */
+#ifndef BCSC_TASK_H
+#define BCSC_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcsc/export.h"
+#include "bcsc/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * bcsc's part of a task frame. PRIVATE - DO NOT TOUCH.
+ *
+ * The header is one cache line on 64-bit targets and has no reserved words:
+ * attributes added later (priorities, deadlines, context) live on scopes,
+ * which children inherit, so the header never has to grow.
+ */
+struct bcsc_task_private {
+  /* Which member is live depends on the state: the run-queue link while
+   * queued, the registration list while running or waiting, the result once
+   * done. A task is never in two of those states at once. */
+  union bcsc_task_link {
+    bcsc_task_t *run_next;
+    bcsc_wait_t *waits;
+    intptr_t result;
+  } link;
+  bcsc_scope_t *scope;      /* the scope it was spawned into */
+  bcsc_task_t *sibling_next; /* the scope's child list */
+  bcsc_task_t *sibling_prev;
+  bcsc_scope_t *scopes;     /* innermost scope this task owns and has open */
+  uint16_t state;           /* lifecycle state and flags */
+  uint16_t magic;
+  uint32_t self_tag;        /* hash of the frame's address while live */
+};
+
+/**
+ * A task frame header.
+ *
+ * Caller-owned (stack, static storage or a bcsc_pool_t); must stay alive and
+ * unmoved from bcsc_scope_spawn() until the task has completed and the scope
+ * it was spawned into has been joined. Not copyable or movable while live.
+ */
+struct bcsc_task {
+  /* public */
+  void *data; /**< The caller's; bcsc never reads it. */
+  /* read-only */
+  bcsc_poll_fn poll; /**< Set by bcsc_task_init(); do not change. */
+  /* private */
+  struct bcsc_task_private priv;
+};
+
+/** Static initialiser; same effect as bcsc_task_init(t, poll, data). */
+#define BCSC_TASK_INITIALIZER(poll_fn, user_data)                            \
+  {                                                                          \
+    (user_data), (poll_fn), { { 0 }, 0, 0, 0, 0, 0, 0x7a5c, 0 }              \
+  }
+
+/**
+ * Prepare a frame so it can be spawned.
+ *
+ * Overwrites the whole header; never call it on a live frame (one spawned and
+ * not yet completed). A completed frame may be initialised again and reused.
+ * @param task  the frame header.
+ * @param poll  the task's poll function.
+ * @param data  stored in task->data for the caller.
+ * @retval 0            ready to spawn
+ * @retval BCSC_EINVAL  @p task or @p poll is NULL
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data);
+
+/**
+ * Request cancellation of a task and everything below it.
+ *
+ * The task's registrations are unlinked, it is marked cancelled and queued so
+ * that its poll function sees bcsc_task_cancelled() and can clean up (also
+ * asynchronously: it may keep waiting after observing the request). Every
+ * scope it owns is cancelled too, recursively, and scopes it opens or tasks
+ * spawned into them later start cancelled. Cancelling an already cancelled
+ * task does nothing.
+ * @retval 0              requested (or already requested)
+ * @retval BCSC_EINVAL    @p task is NULL
+ * @retval BCSC_EBADOBJ   @p task is not an initialised frame
+ * @retval BCSC_ESTATE    @p task has not been spawned, or has completed
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_task_cancel(bcsc_task_t *task);
+
+/**
+ * Whether cancellation of @p task has been requested.
+ *
+ * @return 1 if cancelled, 0 if not (or if @p task is NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_task_cancelled(const bcsc_task_t *task);
+
+/**
+ * Whether @p task has completed.
+ *
+ * @return 1 once its poll function returned a result and every scope it
+ *         owned has drained; 0 before that or if @p task is NULL.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_task_done(const bcsc_task_t *task);
+
+/**
+ * The result of a completed task: 0 or the negative code its poll function
+ * returned (or an error from a scope it left open and bcsc drained).
+ *
+ * @retval BCSC_ESTATE  the task has not completed (or @p task is NULL)
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_task_result(const bcsc_task_t *task);
+
+/**
+ * Give other ready tasks a turn: queue the running task behind them.
+ *
+ * Call from the task's own poll function and return the value:
+ * `return bcsc_task_yield(self);`.
+ * @retval BCSC_PENDING  always, when @p self is the running task
+ * @retval BCSC_EPERM    @p self is not the task being polled
+ * @retval BCSC_EINVAL   @p self is NULL
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_task_yield(bcsc_task_t *self);
+
+/** sizeof(bcsc_task_t) in the library as built. @thread any @since 0.1 */
+BCSC_API size_t bcsc_task_sizeof(void);
+/** alignof(bcsc_task_t) in the library as built. @thread any @since 0.1 */
+BCSC_API size_t bcsc_task_alignof(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* BCSC_TASK_H */

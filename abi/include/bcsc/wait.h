@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc/wait.h - wait registrations and waiter lists: the wake path.
+ *
+ * An event source owns a bcsc_waitq_t. A task that wants to sleep until the
+ * source fires links a bcsc_wait_t - a node in its own frame - into that
+ * list and returns BCSC_PENDING. Firing the source unlinks the node, records
+ * what fired, and queues the task.
+ *
+ * The rules that make a registration unable to dangle:
+ *  - Registrations last one wait. When a task is woken - by any of its
+ *    registrations, by cancellation or by a yield - every registration it
+ *    still holds is unlinked before it runs again; the node that fired keeps
+ *    "fired" and the source's value until it is registered again. A task
+ *    waiting on several lists (select) is therefore woken by exactly one of
+ *    them, and a wake_one never goes to a task that will not consume it.
+ *  - When a task completes or is cancelled, every registration it holds is
+ *    unlinked, in O(1) each. A source can only ever reach live waiters.
+ *  - A waiter list that still has waiters cannot be torn down. */
+#ifndef BCSC_WAIT_H
+#define BCSC_WAIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcsc/export.h"
+#include "bcsc/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** bcsc's part of a registration. PRIVATE - DO NOT TOUCH. */
+struct bcsc_wait_private {
+  bcsc_task_t *task;       /* the registering task, while linked */
+  bcsc_waitq_t *queue;     /* the list it is linked into, or NULL */
+  bcsc_wait_t *queue_next; /* the list's links */
+  bcsc_wait_t *queue_prev;
+  bcsc_wait_t *task_next;  /* the task's list of registrations */
+  uint16_t state;
+  uint16_t magic;
+  uint32_t self_tag;
+  uintptr_t reserved[2];
+};
+
+/**
+ * A wait registration.
+ *
+ * Caller-owned, normally a member of the waiting task's frame; initialise
+ * once, register as often as needed. Must not move while linked.
+ */
+struct bcsc_wait {
+  /* public */
+  void *data; /**< The caller's; bcsc never reads it. */
+  /* read-only */
+  uintptr_t value; /**< What the source passed when it fired this node. */
+  /* private */
+  struct bcsc_wait_private priv;
+};
+
+/** bcsc's part of a waiter list. PRIVATE - DO NOT TOUCH. */
+struct bcsc_waitq_private {
+  bcsc_wait_t *head; /* FIFO: wake_one takes the oldest registration */
+  bcsc_wait_t *tail;
+  uint32_t count;
+  uint16_t state;
+  uint16_t magic;
+  uint32_t self_tag;
+  uint32_t reserved32;
+  uintptr_t reserved[2];
+};
+
+/**
+ * A waiter list: the part of an event source that tasks wait on.
+ *
+ * Caller-owned (usually inside the source). Must not move after
+ * bcsc_waitq_init() and must be empty when torn down.
+ */
+struct bcsc_waitq {
+  /* public */
+  void *data; /**< The caller's; bcsc never reads it. */
+  /* private */
+  struct bcsc_waitq_private priv;
+};
+
+/** Static initialisers; same effect as the _init functions. */
+#define BCSC_WAIT_INITIALIZER                                                \
+  {                                                                          \
+    0, 0, { 0, 0, 0, 0, 0, 0, 0x3a17, 0, { 0, 0 } }                          \
+  }
+#define BCSC_WAITQ_INITIALIZER                                               \
+  {                                                                          \
+    0, { 0, 0, 0, 0, 0x3b29, 0, 0, { 0, 0 } }                                \
+  }
+
+/**
+ * Prepare a registration node.
+ *
+ * Never call it on a linked node.
+ * @retval 0            ready
+ * @retval BCSC_EINVAL  @p wait is NULL
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_wait_init(bcsc_wait_t *wait);
+
+/**
+ * Link @p wait into @p queue on behalf of the running task.
+ *
+ * Clears the node's "fired" mark. The task is woken when a wake reaches the
+ * node; registrations made during a poll in which the task has already been
+ * woken are dropped when that poll returns (the task runs again anyway).
+ * @param self   the task being polled.
+ * @param wait   an initialised, unlinked node (normally in self's frame).
+ * @param queue  an initialised waiter list.
+ * @retval 0             linked
+ * @retval BCSC_EINVAL   an argument is NULL
+ * @retval BCSC_EBADOBJ  an argument is not initialised
+ * @retval BCSC_EPERM    @p self is not the task being polled
+ * @retval BCSC_EBUSY    @p wait is already linked
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
+                                bcsc_waitq_t *queue);
+
+/**
+ * Unlink a registration early, in O(1). Does nothing if it is not linked.
+ *
+ * @retval 1             it was linked and is now unlinked
+ * @retval 0             it was not linked
+ * @retval BCSC_EINVAL   @p wait is NULL
+ * @retval BCSC_EBADOBJ  @p wait is not initialised
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_wait_cancel(bcsc_wait_t *wait);
+
+/**
+ * Whether @p wait has fired since it was last registered.
+ *
+ * @return 1 if fired, 0 if not (or if @p wait is NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_wait_fired(const bcsc_wait_t *wait);
+
+/**
+ * Whether @p wait is linked into a waiter list right now.
+ *
+ * @return 1 if linked, 0 if not (or if @p wait is NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_wait_linked(const bcsc_wait_t *wait);
+
+/**
+ * Wait for @p queue in one call: the building block of BCSC_AWAIT loops.
+ *
+ * If @p wait fired since it was registered, clears the mark and returns 0.
+ * Otherwise, if @p self has been cancelled, returns BCSC_ECANCELED without
+ * registering. Otherwise registers @p wait on @p queue and returns
+ * BCSC_PENDING, which the poll function returns.
+ * @retval 0               the wait completed (read wait->value)
+ * @retval BCSC_PENDING    registered; return BCSC_PENDING from the poll
+ * @retval BCSC_ECANCELED  the task is cancelled
+ * @retval (negative)      the errors of bcsc_wait_register()
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait,
+                          bcsc_waitq_t *queue);
+
+/**
+ * Prepare an empty waiter list.
+ *
+ * @retval 0            ready
+ * @retval BCSC_EINVAL  @p queue is NULL
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_waitq_init(bcsc_waitq_t *queue);
+
+/**
+ * Tear down a waiter list. It must have no waiters.
+ *
+ * @retval 0             done; the list may be freed or initialised again
+ * @retval BCSC_EINVAL   @p queue is NULL
+ * @retval BCSC_EBADOBJ  @p queue is not initialised
+ * @retval BCSC_EBUSY    waiters are still linked (the list is left intact)
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_waitq_deinit(bcsc_waitq_t *queue);
+
+/**
+ * Wake the oldest registration on @p queue.
+ *
+ * The node is unlinked, marked fired with @p value, and its task queued
+ * (the task's other registrations are unlinked).
+ * @return the number of tasks woken (0 or 1), or BCSC_EINVAL / BCSC_EBADOBJ.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value);
+
+/**
+ * Wake every registration on @p queue, oldest first.
+ *
+ * @return the number of tasks woken, or BCSC_EINVAL / BCSC_EBADOBJ.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value);
+
+/**
+ * The number of registrations linked into @p queue (0 if NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue);
+
+/** sizeof / alignof of bcsc_wait_t and bcsc_waitq_t as built. @since 0.1 */
+BCSC_API size_t bcsc_wait_sizeof(void);
+BCSC_API size_t bcsc_wait_alignof(void);
+BCSC_API size_t bcsc_waitq_sizeof(void);
+BCSC_API size_t bcsc_waitq_alignof(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* BCSC_WAIT_H */

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT
+ * internal.h - what the core's files share: object states, the checks that
+ * guard every entry point, and the run queue. Never installed. */
+#ifndef BCSC_INTERNAL_H
+#define BCSC_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcsc.h"
+
+#if defined(BCSC_CHECKED) && BCSC_CHECKED
+#define BCSC__CHECKED 1
+#else
+#define BCSC__CHECKED 0
+#endif
+
+/* One magic per object type: a frame whose memory was never initialised, or
+ * was overwritten (a stack frame reused while still linked), fails the
+ * comparison. The public static initialisers spell the same numbers. */
+#define BCSC__MAGIC_TASK 0x7a5c
+#define BCSC__MAGIC_WAIT 0x3a17
+#define BCSC__MAGIC_WAITQ 0x3b29
+#define BCSC__MAGIC_SCOPE 0x5c0e
+#define BCSC__MAGIC_EXECUTOR 0xe8ec
+#define BCSC__MAGIC_POOL 0x9001
+
+/* Task: the low bits are the lifecycle state, the rest flags. */
+enum {
+  BCSC__TASK_IDLE = 0,    /* initialised, not spawned */
+  BCSC__TASK_QUEUED = 1,  /* on the run queue; link.run_next */
+  BCSC__TASK_RUNNING = 2, /* its poll function is on the stack; link.waits */
+  BCSC__TASK_WAITING = 3, /* returned PENDING; link.waits */
+  BCSC__TASK_DONE = 4,    /* completed; link.result */
+  BCSC__TASK_STATE_MASK = 0x7,
+  BCSC__TASK_CANCELLED = 0x8, /* cancellation requested */
+  BCSC__TASK_WOKEN = 0x10,    /* woken while running: queue it on return */
+  BCSC__TASK_DRAINING = 0x20, /* returned, bcsc is draining its scopes */
+  BCSC__TASK_POOLED = 0x40    /* frame goes back to a pool on completion */
+};
+
+/* Registration states. */
+enum { BCSC__WAIT_IDLE = 0, BCSC__WAIT_LINKED = 1, BCSC__WAIT_FIRED = 2 };
+
+/* Scope states and flags. */
+enum { BCSC__SCOPE_CLOSED = 0, BCSC__SCOPE_OPEN = 1 };
+enum {
+  BCSC__SCOPE_CANCELLED = 0x1,
+  BCSC__SCOPE_RACE_WON = 0x2,
+  BCSC__SCOPE_ROOT = 0x4
+};
+
+/* ---- misuse reporting --------------------------------------------------
+ * Checks that are cheap (a NULL, a magic, a state) run in every build and
+ * turn misuse into an error code. The checked build also reports each one
+ * through the misuse handler first, and adds the costlier canary checks. */
+
+/* Calls the process-wide handler (misuse.c). */
+void bcsc__misuse(int32_t code, const void *object);
+/* The default handler: hosted/ prints and aborts, freestanding/ traps. */
+void bcsc__misuse_default(int32_t code, const char *message,
+                          const void *object);
+
+#if BCSC__CHECKED
+#define BCSC__REPORT(code, object)                                           \
+  bcsc__misuse(BCSC_MISUSE_##code, (const void *)(object))
+#else
+#define BCSC__REPORT(code, object) ((void)0)
+#endif
+
+/* Report misuse `code` and return `err` from the calling function. */
+#define BCSC__FAIL(code, object, err)                                        \
+  do {                                                                       \
+    BCSC__REPORT(code, object);                                              \
+    return (err);                                                            \
+  } while (0)
+
+/* A 32-bit tag of an object's address, recorded while the object is linked:
+ * a copy or a moved object carries the tag of another address. Never 0, so 0
+ * can mean "not linked, free to move". */
+static inline uint32_t bcsc__self_tag(const void *object) {
+  uint64_t a = (uint64_t)(uintptr_t)object;
+  uint32_t tag = (uint32_t)((a ^ (a >> 29)) * 0x9E3779B97F4A7C15ull >> 32);
+  return tag != 0 ? tag : 1;
+}
+
+/* Validate an object header: non-NULL, initialised, not moved while linked.
+ * Returns 0 or the error code, reporting in the checked build. */
+#define BCSC__DEFINE_OBJECT_CHECK(name, type, magic_value)                   \
+  static inline int bcsc__check_##name(const type *object) {                 \
+    if (object == NULL)                                                      \
+      BCSC__FAIL(NULL_OBJECT, object, BCSC_EINVAL);                          \
+    if (object->priv.magic != (magic_value))                                 \
+      BCSC__FAIL(BAD_OBJECT, object, BCSC_EBADOBJ);                          \
+    if (object->priv.self_tag != 0 &&                                        \
+        object->priv.self_tag != bcsc__self_tag(object))                     \
+      BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);                               \
+    return 0;                                                                \
+  }
+
+BCSC__DEFINE_OBJECT_CHECK(task, bcsc_task_t, BCSC__MAGIC_TASK)
+BCSC__DEFINE_OBJECT_CHECK(wait, bcsc_wait_t, BCSC__MAGIC_WAIT)
+BCSC__DEFINE_OBJECT_CHECK(waitq, bcsc_waitq_t, BCSC__MAGIC_WAITQ)
+BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
+BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
+BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
+
+/* A linked object found through a list must still carry its magic and tag;
+ * if not, its memory was reused while linked. Checked build only: the
+ * release build trusts its own links. Returns 0 if intact. */
+#if BCSC__CHECKED
+#define BCSC__CANARY_BAD(object, magic_value)                                \
+  ((object)->priv.magic != (magic_value) ||                                  \
+   (object)->priv.self_tag != bcsc__self_tag(object))
+#else
+#define BCSC__CANARY_BAD(object, magic_value) 0
+#endif
+
+static inline uint32_t bcsc__task_state(const bcsc_task_t *t) {
+  return t->priv.state & BCSC__TASK_STATE_MASK;
+}
+static inline void bcsc__task_set_state(bcsc_task_t *t, uint32_t state) {
+  t->priv.state = (uint16_t)((t->priv.state & ~BCSC__TASK_STATE_MASK) | state);
+}
+static inline bcsc_executor_t *bcsc__task_executor(const bcsc_task_t *t) {
+  return t->priv.scope->priv.executor;
+}
+/* Whether `t` is the task its executor is polling right now. */
+static inline int bcsc__task_is_running(const bcsc_task_t *t) {
+  return bcsc__task_state(t) == BCSC__TASK_RUNNING &&
+         bcsc__task_executor(t)->priv.current == t;
+}
+
+/* ---- the run queue (owned by executor.c; inline for the wake path) ---- */
+static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
+  bcsc__task_set_state(t, BCSC__TASK_QUEUED);
+  t->priv.link.run_next = NULL;
+  if (ex->priv.run_tail != NULL)
+    ex->priv.run_tail->priv.link.run_next = t;
+  else
+    ex->priv.run_head = t;
+  ex->priv.run_tail = t;
+  ex->priv.ready++;
+}
+
+/* ---- cross-file entry points ------------------------------------------ */
+
+/* wait.c: wake a task (first wake wins; see bcsc/wait.h). */
+void bcsc__task_wake(bcsc_task_t *t);
+/* wait.c: unlink every registration a task holds. */
+void bcsc__task_unlink_waits(bcsc_task_t *t);
+/* wait.c: link a registration without the entry checks (scope joins). */
+void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
+/* wait.c: prepare internal nodes. */
+void bcsc__wait_prepare(bcsc_wait_t *w);
+void bcsc__waitq_prepare(bcsc_waitq_t *q);
+/* scope.c: a poll function returned a result (not PENDING). */
+void bcsc__task_returned(bcsc_task_t *t, int result);
+/* scope.c: a task whose scopes are draining was woken. */
+void bcsc__task_drain(bcsc_task_t *t);
+/* scope.c: request cancellation of a task and its subtree. */
+void bcsc__task_cancel(bcsc_task_t *t);
+/* scope.c: open an executor's root scope. */
+void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
+/* pool.c: a pooled frame's task completed. */
+void bcsc__pool_reclaim(bcsc_task_t *t);
+
+#endif /* BCSC_INTERNAL_H */

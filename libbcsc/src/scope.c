@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT
+ * scope.c - the scope rules: spawning into a scope, what a child's result
+ * does to the scope, cancellation of subtrees, joining, and draining the
+ * scopes a task left open. None of it recurses: a tree of any depth is
+ * cancelled and drained in constant C stack. */
+#include "internal.h"
+
+_Static_assert(BCSC__MAGIC_TASK == 0x7a5c,
+               "BCSC_TASK_INITIALIZER spells this magic");
+
+static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex,
+                       bcsc_task_t *owner, uint32_t policy) {
+  s->priv.executor = ex;
+  s->priv.owner = owner;
+  s->priv.outer = NULL;
+  s->priv.head = NULL;
+  s->priv.tail = NULL;
+  bcsc__waitq_prepare(&s->priv.join_queue);
+  bcsc__wait_prepare(&s->priv.join_wait);
+  s->priv.live = 0;
+  s->priv.policy = policy;
+  s->priv.first_error = 0;
+  s->priv.error_count = 0;
+  s->priv.race_result = 0;
+  s->priv.owner_result = 0;
+  s->priv.state = BCSC__SCOPE_OPEN;
+  s->priv.magic = BCSC__MAGIC_SCOPE;
+  s->priv.self_tag = bcsc__self_tag(s);
+  s->priv.flags = 0;
+  s->priv.reserved32 = 0;
+  for (size_t i = 0; i < sizeof s->priv.reserved / sizeof s->priv.reserved[0];
+       i++)
+    s->priv.reserved[i] = 0;
+}
+
+void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex) {
+  scope_open(root, ex, NULL, BCSC_SCOPE_WAIT_ALL);
+  root->priv.flags = BCSC__SCOPE_ROOT;
+}
+
+/* ---- cancellation ------------------------------------------------------ */
+
+/* Mark one task cancelled and wake it so that it observes the request. */
+static void cancel_one(bcsc_task_t *t) {
+  t->priv.state |= BCSC__TASK_CANCELLED;
+  bcsc__task_executor(t)->priv.cancels++;
+  if (!(t->priv.state & BCSC__TASK_DRAINING))
+    bcsc__task_wake(t);
+}
+
+/* The next task after `t` in a depth-first walk of `top`'s subtree, not
+ * descending below `t`. Climbs through the scopes of each owner, innermost
+ * to outermost, then to the owner's next sibling. */
+static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
+  for (;;) {
+    bcsc_scope_t *s;
+    if (t->priv.sibling_next != NULL)
+      return t->priv.sibling_next;
+    s = t->priv.scope;
+    if (s == top)
+      return NULL;
+    for (bcsc_scope_t *o = s->priv.outer; o != NULL; o = o->priv.outer)
+      if (o->priv.head != NULL)
+        return o->priv.head;
+    t = s->priv.owner;
+  }
+}
+
+/* Invariant kept here: a cancelled scope's children are all cancelled, and
+ * a cancelled task's scopes are all cancelled (spawn and scope_init start
+ * new ones cancelled). So a cancelled task or scope needs no walk. */
+static void cancel_scope(bcsc_scope_t *top) {
+  bcsc_task_t *t;
+  if (top->priv.flags & BCSC__SCOPE_CANCELLED)
+    return;
+  top->priv.flags |= BCSC__SCOPE_CANCELLED;
+  t = top->priv.head;
+  while (t != NULL) {
+    bcsc_task_t *down = NULL;
+    if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
+      cancel_one(t);
+      for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
+        s->priv.flags |= BCSC__SCOPE_CANCELLED;
+        if (down == NULL)
+          down = s->priv.head;
+      }
+    }
+    t = down != NULL ? down : next_after(t, top);
+  }
+}
+
+void bcsc__task_cancel(bcsc_task_t *t) {
+  if (t->priv.state & BCSC__TASK_CANCELLED)
+    return;
+  cancel_one(t);
+  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+    cancel_scope(s);
+}
+
+/* ---- completion -------------------------------------------------------- */
+
+static int scope_result(const bcsc_scope_t *s) {
+  if (s->priv.policy == BCSC_SCOPE_RACE) {
+    if (s->priv.flags & BCSC__SCOPE_RACE_WON)
+      return s->priv.race_result;
+  } else if (s->priv.first_error != 0) {
+    return s->priv.first_error;
+  }
+  return (s->priv.flags & BCSC__SCOPE_CANCELLED) ? BCSC_ECANCELED : 0;
+}
+
+static void scope_close(bcsc_scope_t *s) {
+  s->priv.owner->priv.scopes = s->priv.outer;
+  s->priv.outer = NULL;
+  s->priv.state = BCSC__SCOPE_CLOSED;
+  s->priv.self_tag = 0;
+}
+
+/* A child completed with `result`: apply the scope's policy. */
+static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
+  int failed = result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
+  if (failed) {
+    s->priv.error_count++;
+    if (s->priv.first_error == 0)
+      s->priv.first_error = result;
+  }
+  switch (s->priv.policy) {
+  case BCSC_SCOPE_FAIL_FAST:
+    if (failed)
+      cancel_scope(s);
+    break;
+  case BCSC_SCOPE_RACE:
+    if (!was_cancelled && !(s->priv.flags & BCSC__SCOPE_RACE_WON)) {
+      s->priv.flags |= BCSC__SCOPE_RACE_WON;
+      s->priv.race_result = result;
+      cancel_scope(s);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+static void task_complete(bcsc_task_t *t, int result) {
+  bcsc_scope_t *s = t->priv.scope;
+  bcsc_executor_t *ex = s->priv.executor;
+  int was_cancelled = (t->priv.state & BCSC__TASK_CANCELLED) != 0;
+
+  if (t->priv.sibling_prev != NULL)
+    t->priv.sibling_prev->priv.sibling_next = t->priv.sibling_next;
+  else
+    s->priv.head = t->priv.sibling_next;
+  if (t->priv.sibling_next != NULL)
+    t->priv.sibling_next->priv.sibling_prev = t->priv.sibling_prev;
+  else
+    s->priv.tail = t->priv.sibling_prev;
+  t->priv.sibling_next = NULL;
+  t->priv.sibling_prev = NULL;
+
+  t->priv.state = (uint16_t)(BCSC__TASK_DONE |
+                             (t->priv.state & (BCSC__TASK_CANCELLED |
+                                               BCSC__TASK_POOLED)));
+  t->priv.link.result = result;
+  t->priv.self_tag = 0; /* no longer linked: free to move or reuse */
+  ex->priv.completions++;
+  s->priv.live--;
+
+  scope_child_done(s, result, was_cancelled);
+  if (t->priv.state & BCSC__TASK_POOLED)
+    bcsc__pool_reclaim(t);
+  if (s->priv.live == 0)
+    bcsc_waitq_wake_all(&s->priv.join_queue, 0);
+}
+
+void bcsc__task_drain(bcsc_task_t *t) {
+  bcsc_scope_t *innermost = t->priv.scopes;
+  int result = innermost->priv.owner_result;
+
+  for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
+    if (s->priv.live != 0) {
+      bcsc__wait_link(t, &s->priv.join_wait, &s->priv.join_queue);
+      bcsc__task_set_state(t, BCSC__TASK_WAITING);
+      return;
+    }
+  }
+  /* Every scope is empty. An error of a child is not lost because its
+   * owner returned without joining: it becomes the owner's result. */
+  while (t->priv.scopes != NULL) {
+    bcsc_scope_t *s = t->priv.scopes;
+    if (result == 0 && s->priv.first_error != 0)
+      result = s->priv.first_error;
+    scope_close(s);
+  }
+  t->priv.state &= (uint16_t)~BCSC__TASK_DRAINING;
+  task_complete(t, result);
+}
+
+void bcsc__task_returned(bcsc_task_t *t, int result) {
+  if (t->priv.scopes == NULL) {
+    task_complete(t, result);
+    return;
+  }
+  /* Returned with scopes open (DESIGN §3.3): the task does not complete
+   * until those children have. Cancel them and wait for them, as join would;
+   * the frame, and so their frames, stay alive meanwhile. */
+  t->priv.scopes->priv.owner_result = result;
+  t->priv.state |= BCSC__TASK_DRAINING;
+  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+    cancel_scope(s);
+  bcsc__task_drain(t);
+}
+
+/* ---- public API -------------------------------------------------------- */
+
+int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner,
+                    uint32_t policy) {
+  int rc;
+  if (scope == NULL)
+    BCSC__FAIL(NULL_OBJECT, scope, BCSC_EINVAL);
+  if ((rc = bcsc__check_task(owner)) != 0)
+    return rc;
+  if (policy > BCSC_SCOPE_RACE)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if (owner->priv.scope == NULL || !bcsc__task_is_running(owner))
+    BCSC__FAIL(NOT_RUNNING, owner, BCSC_EPERM);
+  scope_open(scope, bcsc__task_executor(owner), owner, policy);
+  scope->priv.outer = owner->priv.scopes;
+  owner->priv.scopes = scope;
+  if (owner->priv.state & BCSC__TASK_CANCELLED)
+    scope->priv.flags |= BCSC__SCOPE_CANCELLED;
+  return 0;
+}
+
+int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
+  bcsc_executor_t *ex;
+  uint16_t keep;
+  int rc;
+  if ((rc = bcsc__check_scope(scope)) != 0 ||
+      (rc = bcsc__check_task(child)) != 0)
+    return rc;
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  switch (bcsc__task_state(child)) {
+  case BCSC__TASK_IDLE:
+    break;
+  case BCSC__TASK_DONE:
+    BCSC__FAIL(TASK_DONE, child, BCSC_ESTATE);
+  default:
+    BCSC__FAIL(DOUBLE_SPAWN, child, BCSC_EBUSY);
+  }
+  ex = scope->priv.executor;
+  keep = child->priv.state & BCSC__TASK_POOLED;
+  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
+    keep |= BCSC__TASK_CANCELLED;
+  child->priv.state = keep;
+  child->priv.scope = scope;
+  child->priv.scopes = NULL;
+  child->priv.self_tag = bcsc__self_tag(child);
+  child->priv.sibling_next = NULL;
+  child->priv.sibling_prev = scope->priv.tail;
+  if (scope->priv.tail != NULL)
+    scope->priv.tail->priv.sibling_next = child;
+  else
+    scope->priv.head = child;
+  scope->priv.tail = child;
+  scope->priv.live++;
+  ex->priv.spawns++;
+  bcsc__runq_push(ex, child);
+  return 0;
+}
+
+int bcsc_scope_join(bcsc_scope_t *scope) {
+  bcsc_task_t *owner;
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  owner = scope->priv.owner;
+  if (owner == NULL || scope->priv.executor->priv.current != owner)
+    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
+  if (owner->priv.scopes != scope)
+    BCSC__FAIL(SCOPE_ORDER, scope, BCSC_ESTATE);
+  if (scope->priv.live != 0) {
+    if (scope->priv.join_wait.priv.state != BCSC__WAIT_LINKED)
+      bcsc__wait_link(owner, &scope->priv.join_wait, &scope->priv.join_queue);
+    return BCSC_PENDING;
+  }
+  rc = scope_result(scope);
+  scope_close(scope);
+  return rc;
+}
+
+int bcsc_scope_cancel(bcsc_scope_t *scope) {
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  cancel_scope(scope);
+  return 0;
+}
+
+int bcsc_scope_cancelled(const bcsc_scope_t *scope) {
+  return scope != NULL && (scope->priv.flags & BCSC__SCOPE_CANCELLED) != 0;
+}
+
+uint32_t bcsc_scope_live(const bcsc_scope_t *scope) {
+  return scope != NULL ? scope->priv.live : 0;
+}
+
+uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope) {
+  return scope != NULL ? scope->priv.error_count : 0;
+}
+
+size_t bcsc_scope_sizeof(void) { return sizeof(bcsc_scope_t); }
+size_t bcsc_scope_alignof(void) { return _Alignof(bcsc_scope_t); }

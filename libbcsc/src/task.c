@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT
+ * task.c - task frames: initialisation, cancellation requests, results. */
+#include "internal.h"
+
+int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data) {
+  if (task == NULL)
+    BCSC__FAIL(NULL_OBJECT, task, BCSC_EINVAL);
+  if (poll == NULL)
+    BCSC__FAIL(BAD_ARGUMENT, task, BCSC_EINVAL);
+  *task = (bcsc_task_t)BCSC_TASK_INITIALIZER(poll, data);
+  return 0;
+}
+
+/* A task that can be cancelled, woken or asked for its result must have
+ * been spawned; one that has completed must not be touched (its frame may
+ * already belong to someone else, e.g. a pool's next task). */
+static int check_live(const bcsc_task_t *task) {
+  int rc = bcsc__check_task(task);
+  if (rc != 0)
+    return rc;
+  switch (bcsc__task_state(task)) {
+  case BCSC__TASK_IDLE:
+    BCSC__FAIL(BAD_ARGUMENT, task, BCSC_ESTATE);
+  case BCSC__TASK_DONE:
+    BCSC__FAIL(TASK_DONE, task, BCSC_ESTATE);
+  default:
+    return 0;
+  }
+}
+
+int bcsc_task_cancel(bcsc_task_t *task) {
+  int rc = check_live(task);
+  if (rc != 0)
+    return rc;
+  bcsc__task_cancel(task);
+  return 0;
+}
+
+int bcsc_task_cancelled(const bcsc_task_t *task) {
+  return task != NULL && (task->priv.state & BCSC__TASK_CANCELLED) != 0;
+}
+
+int bcsc_task_done(const bcsc_task_t *task) {
+  return task != NULL && task->priv.magic == BCSC__MAGIC_TASK &&
+         bcsc__task_state(task) == BCSC__TASK_DONE;
+}
+
+int bcsc_task_result(const bcsc_task_t *task) {
+  if (!bcsc_task_done(task))
+    return BCSC_ESTATE;
+  return (int)task->priv.link.result;
+}
+
+int bcsc_task_yield(bcsc_task_t *self) {
+  int rc = bcsc__check_task(self);
+  if (rc != 0)
+    return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  bcsc__task_wake(self);
+  return BCSC_PENDING;
+}
+
+size_t bcsc_task_sizeof(void) { return sizeof(bcsc_task_t); }
+size_t bcsc_task_alignof(void) { return _Alignof(bcsc_task_t); }

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT
+ * wait.c - the wake path: registrations, waiter lists, and how a wake
+ * reaches a task. Sources wake registrations, registrations queue tasks. */
+#include "internal.h"
+
+_Static_assert(BCSC__MAGIC_WAIT == 0x3a17 && BCSC__MAGIC_WAITQ == 0x3b29,
+               "BCSC_WAIT_INITIALIZER and BCSC_WAITQ_INITIALIZER spell these");
+
+void bcsc__wait_prepare(bcsc_wait_t *w) {
+  *w = (bcsc_wait_t)BCSC_WAIT_INITIALIZER;
+}
+
+void bcsc__waitq_prepare(bcsc_waitq_t *q) {
+  *q = (bcsc_waitq_t)BCSC_WAITQ_INITIALIZER;
+}
+
+/* Take `w` out of its waiter list in O(1). */
+static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
+  bcsc_wait_t *next = w->priv.queue_next;
+  bcsc_wait_t *prev = w->priv.queue_prev;
+  if (prev != NULL)
+    prev->priv.queue_next = next;
+  else
+    q->priv.head = next;
+  if (next != NULL)
+    next->priv.queue_prev = prev;
+  else
+    q->priv.tail = prev;
+  q->priv.count--;
+  w->priv.queue = NULL;
+  w->priv.queue_next = NULL;
+  w->priv.queue_prev = NULL;
+  w->priv.self_tag = 0;
+}
+
+void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
+  w->value = 0;
+  w->priv.state = BCSC__WAIT_LINKED;
+  w->priv.task = t;
+  w->priv.queue = q;
+  w->priv.self_tag = bcsc__self_tag(w);
+  w->priv.queue_next = NULL;
+  w->priv.queue_prev = q->priv.tail;
+  if (q->priv.tail != NULL)
+    q->priv.tail->priv.queue_next = w;
+  else
+    q->priv.head = w;
+  q->priv.tail = w;
+  q->priv.count++;
+  w->priv.task_next = t->priv.link.waits;
+  t->priv.link.waits = w;
+}
+
+void bcsc__task_unlink_waits(bcsc_task_t *t) {
+  bcsc_wait_t *w = t->priv.link.waits;
+  t->priv.link.waits = NULL;
+  while (w != NULL) {
+    bcsc_wait_t *next = w->priv.task_next;
+    if (w->priv.state == BCSC__WAIT_LINKED) {
+      if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT)) {
+        /* The node's memory was reused while linked: its links are garbage
+         * and following them would spread the damage. */
+        bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
+        return;
+      }
+      waitq_remove(w->priv.queue, w);
+      w->priv.state = BCSC__WAIT_IDLE;
+    }
+    w->priv.task_next = NULL;
+    w = next;
+  }
+}
+
+/* The first wake wins: whatever woke the task, every other registration it
+ * holds is unlinked now, so no other source can pick it for a wake it would
+ * not consume. A task being polled is only marked; the executor queues it
+ * when its poll returns. */
+void bcsc__task_wake(bcsc_task_t *t) {
+  bcsc_executor_t *ex;
+  switch (bcsc__task_state(t)) {
+  case BCSC__TASK_WAITING:
+    bcsc__task_unlink_waits(t);
+    ex = bcsc__task_executor(t);
+    bcsc__runq_push(ex, t);
+    ex->priv.wakes++;
+    return;
+  case BCSC__TASK_RUNNING:
+    bcsc__task_unlink_waits(t);
+    t->priv.state |= BCSC__TASK_WOKEN;
+    return;
+  default:
+    /* Queued: it runs anyway. Idle or done: no registration can reach it. */
+    return;
+  }
+}
+
+/* Unlink the oldest registration, mark it, wake its task. */
+static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
+  bcsc_wait_t *w = q->priv.head;
+  if (w == NULL)
+    return 0;
+  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
+    BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
+  waitq_remove(q, w);
+  w->priv.state = BCSC__WAIT_FIRED;
+  w->value = value;
+  bcsc__task_wake(w->priv.task);
+  return 1;
+}
+
+int bcsc_wait_init(bcsc_wait_t *wait) {
+  if (wait == NULL)
+    BCSC__FAIL(NULL_OBJECT, wait, BCSC_EINVAL);
+  bcsc__wait_prepare(wait);
+  return 0;
+}
+
+int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
+                       bcsc_waitq_t *queue) {
+  int rc;
+  if ((rc = bcsc__check_task(self)) != 0 ||
+      (rc = bcsc__check_wait(wait)) != 0 ||
+      (rc = bcsc__check_waitq(queue)) != 0)
+    return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  if (wait->priv.state == BCSC__WAIT_LINKED)
+    BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
+  bcsc__wait_link(self, wait, queue);
+  return 0;
+}
+
+int bcsc_wait_cancel(bcsc_wait_t *wait) {
+  int rc = bcsc__check_wait(wait);
+  if (rc != 0)
+    return rc;
+  if (wait->priv.state != BCSC__WAIT_LINKED)
+    return 0;
+  waitq_remove(wait->priv.queue, wait);
+  wait->priv.state = BCSC__WAIT_IDLE;
+  return 1;
+}
+
+int bcsc_wait_fired(const bcsc_wait_t *wait) {
+  return wait != NULL && wait->priv.state == BCSC__WAIT_FIRED;
+}
+
+int bcsc_wait_linked(const bcsc_wait_t *wait) {
+  return wait != NULL && wait->priv.state == BCSC__WAIT_LINKED;
+}
+
+int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
+  int rc;
+  if ((rc = bcsc__check_wait(wait)) != 0)
+    return rc;
+  if (wait->priv.state == BCSC__WAIT_FIRED) {
+    wait->priv.state = BCSC__WAIT_IDLE;
+    return 0;
+  }
+  if ((rc = bcsc__check_task(self)) != 0)
+    return rc;
+  if (self->priv.state & BCSC__TASK_CANCELLED)
+    return BCSC_ECANCELED;
+  rc = bcsc_wait_register(self, wait, queue);
+  return rc != 0 ? rc : BCSC_PENDING;
+}
+
+int bcsc_waitq_init(bcsc_waitq_t *queue) {
+  if (queue == NULL)
+    BCSC__FAIL(NULL_OBJECT, queue, BCSC_EINVAL);
+  bcsc__waitq_prepare(queue);
+  return 0;
+}
+
+int bcsc_waitq_deinit(bcsc_waitq_t *queue) {
+  int rc = bcsc__check_waitq(queue);
+  if (rc != 0)
+    return rc;
+  if (queue->priv.count != 0)
+    BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
+  queue->priv.magic = 0;
+  return 0;
+}
+
+int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
+  int rc = bcsc__check_waitq(queue);
+  if (rc != 0)
+    return rc;
+  return waitq_fire_one(queue, value);
+}
+
+int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value) {
+  int rc = bcsc__check_waitq(queue);
+  int woken = 0;
+  if (rc != 0)
+    return rc;
+  /* Every registration linked now is woken; one linked meanwhile (a task
+   * woken here cannot register before it runs) is not, so this ends. */
+  while ((rc = waitq_fire_one(queue, value)) == 1)
+    woken++;
+  return rc < 0 ? rc : woken;
+}
+
+uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue) {
+  return queue != NULL ? queue->priv.count : 0;
+}
+
+size_t bcsc_wait_sizeof(void) { return sizeof(bcsc_wait_t); }
+size_t bcsc_wait_alignof(void) { return _Alignof(bcsc_wait_t); }
+size_t bcsc_waitq_sizeof(void) { return sizeof(bcsc_waitq_t); }
+size_t bcsc_waitq_alignof(void) { return _Alignof(bcsc_waitq_t); }
