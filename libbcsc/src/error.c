@@ -2,11 +2,11 @@
  * error.c - bcsc_strerror() and bcsc_err_name(), from the one error table. */
 #include "internal.h"
 
-#define BCSC__ERROR_MESSAGE_CASE(name, value, message)                       \
-  case value:                                                                \
+#define BCSC__ERROR_MESSAGE_CASE(name, value, message)                         \
+  case value:                                                                  \
     return message;
-#define BCSC__ERROR_NAME_CASE(name, value, message)                          \
-  case value:                                                                \
+#define BCSC__ERROR_NAME_CASE(name, value, message)                            \
+  case value:                                                                  \
     return "BCSC_" #name;
 
 const char *bcsc_strerror(int err) {

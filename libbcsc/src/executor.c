@@ -9,8 +9,8 @@ int bcsc_executor_init(bcsc_executor_t *ex,
     BCSC__FAIL(NULL_OBJECT, ex, BCSC_EINVAL);
   if (config != NULL) {
     /* Read only what the caller's version of the struct has. */
-    if (config->size < offsetof(bcsc_executor_config_t, flags) +
-                           sizeof config->flags ||
+    if (config->size <
+            offsetof(bcsc_executor_config_t, flags) + sizeof config->flags ||
         config->flags != 0)
       BCSC__FAIL(BAD_ARGUMENT, config, BCSC_EINVAL);
   }
@@ -28,8 +28,8 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   ex->priv.self_tag = bcsc__self_tag(ex);
   ex->priv.ready = 0;
   ex->priv.reserved32 = 0;
-  for (size_t i = 0;
-       i < sizeof ex->priv.reserved / sizeof ex->priv.reserved[0]; i++)
+  for (size_t i = 0; i < sizeof ex->priv.reserved / sizeof ex->priv.reserved[0];
+       i++)
     ex->priv.reserved[i] = 0;
   bcsc__scope_open_root(&ex->priv.root, ex);
   return 0;

@@ -62,17 +62,17 @@ void bcsc__misuse_default(int32_t code, const char *message,
                           const void *object);
 
 #if BCSC__CHECKED
-#define BCSC__REPORT(code, object)                                           \
+#define BCSC__REPORT(code, object)                                             \
   bcsc__misuse(BCSC_MISUSE_##code, (const void *)(object))
 #else
 #define BCSC__REPORT(code, object) ((void)0)
 #endif
 
 /* Report misuse `code` and return `err` from the calling function. */
-#define BCSC__FAIL(code, object, err)                                        \
-  do {                                                                       \
-    BCSC__REPORT(code, object);                                              \
-    return (err);                                                            \
+#define BCSC__FAIL(code, object, err)                                          \
+  do {                                                                         \
+    BCSC__REPORT(code, object);                                                \
+    return (err);                                                              \
   } while (0)
 
 /* A 32-bit tag of an object's address, recorded while the object is linked:
@@ -86,16 +86,16 @@ static inline uint32_t bcsc__self_tag(const void *object) {
 
 /* Validate an object header: non-NULL, initialised, not moved while linked.
  * Returns 0 or the error code, reporting in the checked build. */
-#define BCSC__DEFINE_OBJECT_CHECK(name, type, magic_value)                   \
-  static inline int bcsc__check_##name(const type *object) {                 \
-    if (object == NULL)                                                      \
-      BCSC__FAIL(NULL_OBJECT, object, BCSC_EINVAL);                          \
-    if (object->priv.magic != (magic_value))                                 \
-      BCSC__FAIL(BAD_OBJECT, object, BCSC_EBADOBJ);                          \
-    if (object->priv.self_tag != 0 &&                                        \
-        object->priv.self_tag != bcsc__self_tag(object))                     \
-      BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);                               \
-    return 0;                                                                \
+#define BCSC__DEFINE_OBJECT_CHECK(name, type, magic_value)                     \
+  static inline int bcsc__check_##name(const type *object) {                   \
+    if (object == NULL)                                                        \
+      BCSC__FAIL(NULL_OBJECT, object, BCSC_EINVAL);                            \
+    if (object->priv.magic != (magic_value))                                   \
+      BCSC__FAIL(BAD_OBJECT, object, BCSC_EBADOBJ);                            \
+    if (object->priv.self_tag != 0 &&                                          \
+        object->priv.self_tag != bcsc__self_tag(object))                       \
+      BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);                                 \
+    return 0;                                                                  \
   }
 
 BCSC__DEFINE_OBJECT_CHECK(task, bcsc_task_t, BCSC__MAGIC_TASK)
@@ -109,8 +109,8 @@ BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
  * if not, its memory was reused while linked. Checked build only: the
  * release build trusts its own links. Returns 0 if intact. */
 #if BCSC__CHECKED
-#define BCSC__CANARY_BAD(object, magic_value)                                \
-  ((object)->priv.magic != (magic_value) ||                                  \
+#define BCSC__CANARY_BAD(object, magic_value)                                  \
+  ((object)->priv.magic != (magic_value) ||                                    \
    (object)->priv.self_tag != bcsc__self_tag(object))
 #else
 #define BCSC__CANARY_BAD(object, magic_value) 0

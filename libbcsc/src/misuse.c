@@ -14,11 +14,11 @@ static struct {
   _Atomic(void *) ctx;
 } bcsc__misuse_state;
 
-#define BCSC__MISUSE_NAME_CASE(name, value, message)                         \
-  case value:                                                                \
+#define BCSC__MISUSE_NAME_CASE(name, value, message)                           \
+  case value:                                                                  \
     return "BCSC_MISUSE_" #name;
-#define BCSC__MISUSE_MESSAGE_CASE(name, value, message)                      \
-  case value:                                                                \
+#define BCSC__MISUSE_MESSAGE_CASE(name, value, message)                        \
+  case value:                                                                  \
     return message;
 
 const char *bcsc_misuse_name(int32_t code) {
@@ -52,6 +52,6 @@ void bcsc__misuse(int32_t code, const void *object) {
     bcsc__misuse_default(code, message, object);
     return;
   }
-  fn(atomic_load_explicit(&bcsc__misuse_state.ctx, memory_order_relaxed),
-     code, message, object);
+  fn(atomic_load_explicit(&bcsc__misuse_state.ctx, memory_order_relaxed), code,
+     message, object);
 }

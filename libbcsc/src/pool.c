@@ -30,8 +30,8 @@ size_t bcsc_pool_bytes(size_t frame_size, uint32_t count) {
   size_t rounded, stride;
   if (frame_size > SIZE_MAX - BCSC_POOL_SLOT_HEADER - BCSC_POOL_ALIGN)
     return 0;
-  rounded = (frame_size + BCSC_POOL_ALIGN - 1) / BCSC_POOL_ALIGN *
-            BCSC_POOL_ALIGN;
+  rounded =
+      (frame_size + BCSC_POOL_ALIGN - 1) / BCSC_POOL_ALIGN * BCSC_POOL_ALIGN;
   stride = BCSC_POOL_SLOT_HEADER + rounded;
   if (count != 0 && stride > SIZE_MAX / count)
     return 0;

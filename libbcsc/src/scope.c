@@ -8,8 +8,8 @@
 _Static_assert(BCSC__MAGIC_TASK == 0x7a5c,
                "BCSC_TASK_INITIALIZER spells this magic");
 
-static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex,
-                       bcsc_task_t *owner, uint32_t policy) {
+static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
+                       uint32_t policy) {
   s->priv.executor = ex;
   s->priv.owner = owner;
   s->priv.outer = NULL;
@@ -157,9 +157,9 @@ static void task_complete(bcsc_task_t *t, int result) {
   t->priv.sibling_next = NULL;
   t->priv.sibling_prev = NULL;
 
-  t->priv.state = (uint16_t)(BCSC__TASK_DONE |
-                             (t->priv.state & (BCSC__TASK_CANCELLED |
-                                               BCSC__TASK_POOLED)));
+  t->priv.state =
+      (uint16_t)(BCSC__TASK_DONE |
+                 (t->priv.state & (BCSC__TASK_CANCELLED | BCSC__TASK_POOLED)));
   t->priv.link.result = result;
   t->priv.self_tag = 0; /* no longer linked: free to move or reuse */
   ex->priv.completions++;
@@ -212,8 +212,7 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
 
 /* ---- public API -------------------------------------------------------- */
 
-int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner,
-                    uint32_t policy) {
+int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   int rc;
   if (scope == NULL)
     BCSC__FAIL(NULL_OBJECT, scope, BCSC_EINVAL);

@@ -36,11 +36,10 @@ BCSC_API int bcsc_abi_check(uint32_t abi_version, size_t task_size,
                             size_t pool_size);
 
 /** bcsc_abi_check() with this header's version and sizes. */
-#define BCSC_ABI_CHECK()                                                     \
-  bcsc_abi_check(BCSC_ABI_VERSION, sizeof(bcsc_task_t),                      \
-                 sizeof(bcsc_scope_t), sizeof(bcsc_wait_t),                  \
-                 sizeof(bcsc_waitq_t), sizeof(bcsc_executor_t),              \
-                 sizeof(bcsc_pool_t))
+#define BCSC_ABI_CHECK()                                                       \
+  bcsc_abi_check(BCSC_ABI_VERSION, sizeof(bcsc_task_t), sizeof(bcsc_scope_t),  \
+                 sizeof(bcsc_wait_t), sizeof(bcsc_waitq_t),                    \
+                 sizeof(bcsc_executor_t), sizeof(bcsc_pool_t))
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -38,7 +38,7 @@ typedef struct bcsc_co {
   uint32_t reserved;
 } bcsc_co_t;
 
-#define BCSC_CO_INITIALIZER                                                  \
+#define BCSC_CO_INITIALIZER                                                    \
   { 0, 0 }
 
 /**
@@ -55,8 +55,8 @@ BCSC_API uint32_t bcsc_co_resume_point(const bcsc_co_t *co);
 BCSC_API void bcsc_co_suspend_at(bcsc_co_t *co, uint32_t point);
 
 /** Start of the coroutine body: jumps to the resume point. */
-#define BCSC_CO_BEGIN(co)                                                    \
-  switch (bcsc_co_resume_point(co)) {                                        \
+#define BCSC_CO_BEGIN(co)                                                      \
+  switch (bcsc_co_resume_point(co)) {                                          \
   case 0:
 
 /**
@@ -64,34 +64,34 @@ BCSC_API void bcsc_co_suspend_at(bcsc_co_t *co, uint32_t point);
  * into @p rc; while it is BCSC_PENDING, return BCSC_PENDING and evaluate it
  * again on the next poll.
  */
-#define BCSC_AWAIT(co, rc, expr)                                             \
-  do {                                                                       \
-    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                            \
-    if (0) {                                                                 \
-    case __LINE__:;                                                          \
-    }                                                                        \
-    (rc) = (expr);                                                           \
-    if ((rc) == BCSC_PENDING)                                                \
-      return BCSC_PENDING;                                                   \
+#define BCSC_AWAIT(co, rc, expr)                                               \
+  do {                                                                         \
+    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                              \
+    if (0) {                                                                   \
+    case __LINE__:;                                                            \
+    }                                                                          \
+    (rc) = (expr);                                                             \
+    if ((rc) == BCSC_PENDING)                                                  \
+      return BCSC_PENDING;                                                     \
   } while (0)
 
 /** Let other ready tasks run, then continue after this line. */
-#define BCSC_YIELD(co, self)                                                 \
-  do {                                                                       \
-    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                            \
-    if (bcsc_task_yield(self) == BCSC_PENDING)                               \
-      return BCSC_PENDING;                                                   \
-    if (0) {                                                                 \
-    case __LINE__:;                                                          \
-    }                                                                        \
+#define BCSC_YIELD(co, self)                                                   \
+  do {                                                                         \
+    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                              \
+    if (bcsc_task_yield(self) == BCSC_PENDING)                                 \
+      return BCSC_PENDING;                                                     \
+    if (0) {                                                                   \
+    case __LINE__:;                                                            \
+    }                                                                          \
   } while (0)
 
 /** End of the coroutine body: the task completes with BCSC_DONE. */
-#define BCSC_CO_END(co)                                                      \
-  default:                                                                   \
-    break;                                                                   \
-    }                                                                        \
-    bcsc_co_suspend_at((co), 0);                                             \
+#define BCSC_CO_END(co)                                                        \
+  default:                                                                     \
+    break;                                                                     \
+    }                                                                          \
+    bcsc_co_suspend_at((co), 0);                                               \
     return BCSC_DONE
 
 #ifdef __cplusplus

@@ -21,21 +21,22 @@ extern "C" {
  * The one table every error constant, bcsc_strerror() and bcsc_err_name() is
  * generated from: XX(name, value, message).
  */
-#define BCSC_ERROR_TABLE(XX)                                                 \
-  XX(EINVAL, -1, "invalid argument")                                         \
-  XX(EBADOBJ, -2, "not an initialised bcsc object, or it was moved or "      \
-                  "overwritten")                                             \
-  XX(EBUSY, -3, "object is in use (linked, spawned or has live tasks)")      \
-  XX(ESTATE, -4, "operation not valid in the object's current state")        \
-  XX(EPERM, -5, "caller does not own the object or is not the running task") \
-  XX(ECANCELED, -6, "cancelled")                                             \
-  XX(ENOSPC, -7, "no free slot (pool or table exhausted)")                   \
-  XX(EDEADLK, -8, "no task is ready and nothing can wake one")               \
-  XX(EABI, -9, "header and library disagree on the ABI")                     \
-  XX(ETIMEDOUT, -10, "deadline passed")                                      \
-  XX(ECLOSED, -11, "closed")                                                 \
-  XX(EAGAIN, -12, "operation would block")                                   \
-  XX(ENOTSUP, -13, "not supported")                                          \
+#define BCSC_ERROR_TABLE(XX)                                                   \
+  XX(EINVAL, -1, "invalid argument")                                           \
+  XX(EBADOBJ, -2,                                                              \
+     "not an initialised bcsc object, or it was moved or "                     \
+     "overwritten")                                                            \
+  XX(EBUSY, -3, "object is in use (linked, spawned or has live tasks)")        \
+  XX(ESTATE, -4, "operation not valid in the object's current state")          \
+  XX(EPERM, -5, "caller does not own the object or is not the running task")   \
+  XX(ECANCELED, -6, "cancelled")                                               \
+  XX(ENOSPC, -7, "no free slot (pool or table exhausted)")                     \
+  XX(EDEADLK, -8, "no task is ready and nothing can wake one")                 \
+  XX(EABI, -9, "header and library disagree on the ABI")                       \
+  XX(ETIMEDOUT, -10, "deadline passed")                                        \
+  XX(ECLOSED, -11, "closed")                                                   \
+  XX(EAGAIN, -12, "operation would block")                                     \
+  XX(ENOTSUP, -13, "not supported")                                            \
   XX(EPANIC, -14, "a callback failed in the host language")
 
 #define BCSC_ERROR_ENUM_ITEM_(name, value, message) BCSC_##name = (value),

@@ -50,7 +50,7 @@ typedef struct bcsc_executor_stats {
 struct bcsc_executor_private {
   bcsc_task_t *run_head; /* FIFO run queue through task link.run_next */
   bcsc_task_t *run_tail;
-  bcsc_task_t *current;  /* the task being polled, or NULL */
+  bcsc_task_t *current; /* the task being polled, or NULL */
   uint64_t polls;
   uint64_t wakes;
   uint64_t spawns;
@@ -59,9 +59,9 @@ struct bcsc_executor_private {
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uint32_t ready;        /* tasks on the run queue */
+  uint32_t ready; /* tasks on the run queue */
   uint32_t reserved32;
-  bcsc_scope_t root;     /* owner-less scope of the root tasks */
+  bcsc_scope_t root; /* owner-less scope of the root tasks */
   uintptr_t reserved[8];
 };
 

@@ -19,33 +19,38 @@ extern "C" {
 
 /* XX(name, value, message): the one table the codes, bcsc_misuse_name() and
  * the default handler's messages come from. */
-#define BCSC_MISUSE_TABLE(XX)                                                \
-  XX(NULL_OBJECT, 1, "NULL object pointer")                                  \
-  XX(BAD_OBJECT, 2, "object is not initialised (bad magic)")                 \
-  XX(MOVED, 3, "object was moved or copied while linked")                    \
-  XX(DOUBLE_SPAWN, 4, "spawning a task frame that is already live")          \
-  XX(NODE_LINKED, 5, "registering a wait node that is already linked")       \
-  XX(REENTRANT_POLL, 6, "executor run/poll called from inside a poll "       \
-                        "function")                                          \
-  XX(TASK_DONE, 7, "operation on a task that has already completed")         \
-  XX(SCOPE_ORDER, 8, "scope joined out of LIFO order (an inner scope of "    \
-                     "the same task is still open)")                         \
-  XX(FOREIGN_SCOPE, 9, "scope joined by a task that does not own it")        \
-  XX(NOT_RUNNING, 10, "task argument is not the task being polled")          \
-  XX(EXECUTOR_BUSY, 11, "executor torn down with live tasks")                \
-  XX(WAITQ_BUSY, 12, "waiter list torn down with waiters linked")            \
-  XX(POOL_EXHAUSTED, 13, "strict pool exhausted")                            \
-  XX(POOL_FOREIGN, 14, "frame released to a pool it is not out of, or "      \
-                       "released while spawned")                             \
-  XX(PENDING_NO_WAKE, 15, "poll returned PENDING with nothing registered "   \
-                          "that can wake the task (it would be lost)")       \
-  XX(SCOPE_CLOSED, 16, "spawning into or joining a scope that is not open")  \
-  XX(FRAME_CLOBBERED, 17, "a linked frame's memory was overwritten (stack "  \
-                          "reused while still linked?)")                     \
-  XX(BAD_ARGUMENT, 18, "invalid argument value")                            \
+#define BCSC_MISUSE_TABLE(XX)                                                  \
+  XX(NULL_OBJECT, 1, "NULL object pointer")                                    \
+  XX(BAD_OBJECT, 2, "object is not initialised (bad magic)")                   \
+  XX(MOVED, 3, "object was moved or copied while linked")                      \
+  XX(DOUBLE_SPAWN, 4, "spawning a task frame that is already live")            \
+  XX(NODE_LINKED, 5, "registering a wait node that is already linked")         \
+  XX(REENTRANT_POLL, 6,                                                        \
+     "executor run/poll called from inside a poll "                            \
+     "function")                                                               \
+  XX(TASK_DONE, 7, "operation on a task that has already completed")           \
+  XX(SCOPE_ORDER, 8,                                                           \
+     "scope joined out of LIFO order (an inner scope of "                      \
+     "the same task is still open)")                                           \
+  XX(FOREIGN_SCOPE, 9, "scope joined by a task that does not own it")          \
+  XX(NOT_RUNNING, 10, "task argument is not the task being polled")            \
+  XX(EXECUTOR_BUSY, 11, "executor torn down with live tasks")                  \
+  XX(WAITQ_BUSY, 12, "waiter list torn down with waiters linked")              \
+  XX(POOL_EXHAUSTED, 13, "strict pool exhausted")                              \
+  XX(POOL_FOREIGN, 14,                                                         \
+     "frame released to a pool it is not out of, or "                          \
+     "released while spawned")                                                 \
+  XX(PENDING_NO_WAKE, 15,                                                      \
+     "poll returned PENDING with nothing registered "                          \
+     "that can wake the task (it would be lost)")                              \
+  XX(SCOPE_CLOSED, 16, "spawning into or joining a scope that is not open")    \
+  XX(FRAME_CLOBBERED, 17,                                                      \
+     "a linked frame's memory was overwritten (stack "                         \
+     "reused while still linked?)")                                            \
+  XX(BAD_ARGUMENT, 18, "invalid argument value")                               \
   XX(POOL_BUSY, 19, "pool torn down with frames still out")
 
-#define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                         \
+#define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
 
 /** Misuse codes passed to the handler. Stable within an ABI version. */

@@ -23,12 +23,12 @@ extern "C" {
 /** Bytes of bookkeeping before each frame in the pool's memory. */
 #define BCSC_POOL_SLOT_HEADER 16
 /** Bytes one frame of @p frame_size takes in pool memory. */
-#define BCSC_POOL_STRIDE(frame_size)                                         \
-  (BCSC_POOL_SLOT_HEADER +                                                   \
+#define BCSC_POOL_STRIDE(frame_size)                                           \
+  (BCSC_POOL_SLOT_HEADER +                                                     \
    (((frame_size) + BCSC_POOL_ALIGN - 1) / BCSC_POOL_ALIGN) * BCSC_POOL_ALIGN)
 /** Bytes of pool memory for @p count frames of @p frame_size (a constant
  *  expression, for static arrays; bcsc_pool_bytes() is the function). */
-#define BCSC_POOL_BYTES(frame_size, count)                                   \
+#define BCSC_POOL_BYTES(frame_size, count)                                     \
   (BCSC_POOL_STRIDE(frame_size) * (count))
 
 /** Pool flags. */
@@ -80,8 +80,8 @@ BCSC_API size_t bcsc_pool_bytes(size_t frame_size, uint32_t count);
  * Every frame type used with the pool must begin with its bcsc_task_t and be
  * at most @p frame_size bytes with alignment at most BCSC_POOL_ALIGN.
  * @param memory      BCSC_POOL_ALIGN-aligned memory.
- * @param size        its size in bytes: room for size / BCSC_POOL_STRIDE(frame_size)
- *                    frames.
+ * @param size        its size in bytes: room for size /
+ * BCSC_POOL_STRIDE(frame_size) frames.
  * @param frame_size  bytes of one frame (at least sizeof(bcsc_task_t)).
  * @param flags       0 or BCSC_POOL_STRICT.
  * @retval 0            ready
@@ -106,8 +106,8 @@ BCSC_API int bcsc_pool_init(bcsc_pool_t *pool, void *memory, size_t size,
  * @retval BCSC_EBADOBJ  @p pool is not initialised
  * @thread executor  @allocates never  @since 0.1
  */
-BCSC_API int bcsc_pool_acquire(bcsc_pool_t *pool, bcsc_poll_fn poll,
-                               void *data, void **frame);
+BCSC_API int bcsc_pool_acquire(bcsc_pool_t *pool, bcsc_poll_fn poll, void *data,
+                               void **frame);
 
 /**
  * Give back a frame taken with bcsc_pool_acquire() that was never spawned.

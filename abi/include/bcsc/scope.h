@@ -38,18 +38,18 @@ enum bcsc_scope_policy {
 /** bcsc's part of a scope. PRIVATE - DO NOT TOUCH. */
 struct bcsc_scope_private {
   bcsc_executor_t *executor;
-  bcsc_task_t *owner;       /* NULL only for an executor's root scope */
-  bcsc_scope_t *outer;      /* the owner's next outer open scope */
-  bcsc_task_t *head;        /* live children, in spawn order */
+  bcsc_task_t *owner;  /* NULL only for an executor's root scope */
+  bcsc_scope_t *outer; /* the owner's next outer open scope */
+  bcsc_task_t *head;   /* live children, in spawn order */
   bcsc_task_t *tail;
-  bcsc_waitq_t join_queue;  /* fired when the last child completes */
-  bcsc_wait_t join_wait;    /* the owner's registration on join_queue */
-  uint32_t live;            /* children spawned and not yet completed */
+  bcsc_waitq_t join_queue; /* fired when the last child completes */
+  bcsc_wait_t join_wait;   /* the owner's registration on join_queue */
+  uint32_t live;           /* children spawned and not yet completed */
   uint32_t policy;
   int32_t first_error;
   uint32_t error_count;
   int32_t race_result;
-  int32_t owner_result;     /* the owner's own result while bcsc drains */
+  int32_t owner_result; /* the owner's own result while bcsc drains */
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;

@@ -33,13 +33,13 @@ struct bcsc_task_private {
     bcsc_wait_t *waits;
     intptr_t result;
   } link;
-  bcsc_scope_t *scope;      /* the scope it was spawned into */
+  bcsc_scope_t *scope;       /* the scope it was spawned into */
   bcsc_task_t *sibling_next; /* the scope's child list */
   bcsc_task_t *sibling_prev;
-  bcsc_scope_t *scopes;     /* innermost scope this task owns and has open */
-  uint16_t state;           /* lifecycle state and flags */
+  bcsc_scope_t *scopes; /* innermost scope this task owns and has open */
+  uint16_t state;       /* lifecycle state and flags */
   uint16_t magic;
-  uint32_t self_tag;        /* hash of the frame's address while live */
+  uint32_t self_tag; /* hash of the frame's address while live */
 };
 
 /**
@@ -59,9 +59,9 @@ struct bcsc_task {
 };
 
 /** Static initialiser; same effect as bcsc_task_init(t, poll, data). */
-#define BCSC_TASK_INITIALIZER(poll_fn, user_data)                            \
-  {                                                                          \
-    (user_data), (poll_fn), { { 0 }, 0, 0, 0, 0, 0, 0x7a5c, 0 }              \
+#define BCSC_TASK_INITIALIZER(poll_fn, user_data)                              \
+  {                                                                            \
+    (user_data), (poll_fn), { {0}, 0, 0, 0, 0, 0, 0x7a5c, 0 }                  \
   }
 
 /**

@@ -19,8 +19,8 @@ extern "C" {
 #define BCSC_VERSION_MINOR 1
 #define BCSC_VERSION_PATCH 0
 /** 0xMMmmpp, comparable with < and >. */
-#define BCSC_VERSION_HEX                                                     \
-  ((BCSC_VERSION_MAJOR << 16) | (BCSC_VERSION_MINOR << 8) |                  \
+#define BCSC_VERSION_HEX                                                       \
+  ((BCSC_VERSION_MAJOR << 16) | (BCSC_VERSION_MINOR << 8) |                    \
    (BCSC_VERSION_PATCH))
 #define BCSC_VERSION_STRING "0.1.0"
 /** The shared library's SONAME is libbcsc.so.<BCSC_ABI_VERSION>. */

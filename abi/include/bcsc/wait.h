@@ -35,7 +35,7 @@ struct bcsc_wait_private {
   bcsc_waitq_t *queue;     /* the list it is linked into, or NULL */
   bcsc_wait_t *queue_next; /* the list's links */
   bcsc_wait_t *queue_prev;
-  bcsc_wait_t *task_next;  /* the task's list of registrations */
+  bcsc_wait_t *task_next; /* the task's list of registrations */
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
@@ -83,13 +83,17 @@ struct bcsc_waitq {
 };
 
 /** Static initialisers; same effect as the _init functions. */
-#define BCSC_WAIT_INITIALIZER                                                \
-  {                                                                          \
-    0, 0, { 0, 0, 0, 0, 0, 0, 0x3a17, 0, { 0, 0 } }                          \
+#define BCSC_WAIT_INITIALIZER                                                  \
+  {                                                                            \
+    0, 0, {                                                                    \
+      0, 0, 0, 0, 0, 0, 0x3a17, 0, { 0, 0 }                                    \
+    }                                                                          \
   }
-#define BCSC_WAITQ_INITIALIZER                                               \
-  {                                                                          \
-    0, { 0, 0, 0, 0, 0x3b29, 0, 0, { 0, 0 } }                                \
+#define BCSC_WAITQ_INITIALIZER                                                 \
+  {                                                                            \
+    0, {                                                                       \
+      0, 0, 0, 0, 0x3b29, 0, 0, { 0, 0 }                                       \
+    }                                                                          \
   }
 
 /**
