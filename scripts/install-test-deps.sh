@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# install-test-deps.sh - install everything scripts/test.sh needs (Debian 12).
+#
+# Idempotent: packages already installed are not fetched again, so a second
+# run does no apt-get work at all. Runs apt-get as root, through sudo when not
+# root. Installs:
+#   apt : build-essential cmake ninja-build pkg-config clang libclang-dev
+#         libcriterion-dev valgrind binutils python3 python3-dev python3-pip
+#         libffi-dev
+#   pip : cffi pycparser, only if `python3` cannot import them already
+# and checks that cargo exists (the Rust bindings need it; rustup is not
+# installed from here).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config binutils
+  clang libclang-dev
+  libcriterion-dev valgrind
+  python3 python3-dev python3-pip libffi-dev
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  as_root=()
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] && [ ${#as_root[@]} -eq 0 ]; then
+    echo "install-test-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-test-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq >/dev/null
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-test-deps: apt packages already installed"
+fi
+
+if python3 -c 'import cffi, pycparser' 2>/dev/null; then
+  echo "install-test-deps: python cffi/pycparser present"
+else
+  echo "install-test-deps: installing cffi pycparser with pip"
+  if ! python3 -m pip install --quiet cffi pycparser 2>/dev/null; then
+    # Debian 12 marks the system Python as externally managed (PEP 668).
+    python3 -m pip install --quiet --break-system-packages cffi pycparser
+  fi
+fi
+
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if command -v cargo >/dev/null 2>&1; then
+  echo "install-test-deps: $(cargo --version)"
+else
+  echo "install-test-deps: WARNING: cargo not found; the Rust binding lane of" \
+       "scripts/test.sh will be skipped. Install Rust (https://rustup.rs) and" \
+       "make sure cargo is on PATH." >&2
+fi
