@@ -171,8 +171,17 @@ BCSC_API bcsc_task_t *bcsc_executor_current(const bcsc_executor_t *ex);
 BCSC_API int bcsc_executor_stats(const bcsc_executor_t *ex,
                                  bcsc_executor_stats_t *stats);
 
-/** sizeof / alignof of bcsc_executor_t as built. @since 0.1 */
+/**
+ * sizeof(bcsc_executor_t) in the library as built; bindings that allocate by
+ * size compare it with their own copy of the layout.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_executor_sizeof(void);
+
+/**
+ * alignof(bcsc_executor_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_executor_alignof(void);
 
 #ifdef __cplusplus

@@ -121,9 +121,15 @@ BCSC_API int bcsc_pool_acquire(bcsc_pool_t *pool, bcsc_poll_fn poll, void *data,
  */
 BCSC_API int bcsc_pool_release(bcsc_pool_t *pool, void *frame);
 
-/** Frames currently free in @p pool (0 for NULL). @since 0.1 */
+/**
+ * Frames of @p pool free right now (0 for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
 BCSC_API uint32_t bcsc_pool_available(const bcsc_pool_t *pool);
-/** Frames the pool holds in all (0 for NULL). @since 0.1 */
+/**
+ * Frames @p pool holds in all, free or out (0 for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
 BCSC_API uint32_t bcsc_pool_capacity(const bcsc_pool_t *pool);
 
 /**
@@ -137,8 +143,17 @@ BCSC_API uint32_t bcsc_pool_capacity(const bcsc_pool_t *pool);
  */
 BCSC_API int bcsc_pool_deinit(bcsc_pool_t *pool);
 
-/** sizeof / alignof of bcsc_pool_t as built. @since 0.1 */
+/**
+ * sizeof(bcsc_pool_t) in the library as built; bindings that allocate by size
+ * compare it with their own copy of the layout.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_pool_sizeof(void);
+
+/**
+ * alignof(bcsc_pool_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_pool_alignof(void);
 
 #ifdef __cplusplus

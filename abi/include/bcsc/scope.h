@@ -143,17 +143,41 @@ BCSC_API int bcsc_scope_join(bcsc_scope_t *scope);
  */
 BCSC_API int bcsc_scope_cancel(bcsc_scope_t *scope);
 
-/** Whether @p scope has been cancelled (1) or not (0, also for NULL). */
+/**
+ * Whether @p scope has been cancelled: by bcsc_scope_cancel(), by its
+ * owner's cancellation, by its policy (a failure or a race winner), or by
+ * its owner returning with it open.
+ * @return 1 if cancelled, 0 if not (or if @p scope is NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
 BCSC_API int bcsc_scope_cancelled(const bcsc_scope_t *scope);
 
-/** The number of live children of @p scope (0 for NULL). @since 0.1 */
+/**
+ * The number of children of @p scope spawned and not yet completed.
+ * @return the count (0 for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
 BCSC_API uint32_t bcsc_scope_live(const bcsc_scope_t *scope);
 
-/** How many children of @p scope failed so far (0 for NULL). @since 0.1 */
+/**
+ * How many children of @p scope have failed so far (a child that returned
+ * BCSC_ECANCELED after being cancelled has not failed).
+ * @return the count (0 for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
 BCSC_API uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope);
 
-/** sizeof / alignof of bcsc_scope_t as built. @since 0.1 */
+/**
+ * sizeof(bcsc_scope_t) in the library as built; bindings that allocate by size
+ * compare it with their own copy of the layout.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_scope_sizeof(void);
+
+/**
+ * alignof(bcsc_scope_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_scope_alignof(void);
 
 #ifdef __cplusplus

@@ -133,9 +133,17 @@ BCSC_API int bcsc_task_result(const bcsc_task_t *task);
  */
 BCSC_API int bcsc_task_yield(bcsc_task_t *self);
 
-/** sizeof(bcsc_task_t) in the library as built. @thread any @since 0.1 */
+/**
+ * sizeof(bcsc_task_t) in the library as built; bindings that allocate by size
+ * compare it with their own copy of the layout.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_task_sizeof(void);
-/** alignof(bcsc_task_t) in the library as built. @thread any @since 0.1 */
+
+/**
+ * alignof(bcsc_task_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_task_alignof(void);
 
 #ifdef __cplusplus

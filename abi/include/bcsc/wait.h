@@ -212,10 +212,30 @@ BCSC_API int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value);
  */
 BCSC_API uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue);
 
-/** sizeof / alignof of bcsc_wait_t and bcsc_waitq_t as built. @since 0.1 */
+/**
+ * sizeof(bcsc_wait_t) in the library as built; bindings that allocate by size
+ * compare it with their own copy of the layout.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_wait_sizeof(void);
+
+/**
+ * alignof(bcsc_wait_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_wait_alignof(void);
+
+/**
+ * sizeof(bcsc_waitq_t) in the library as built; bindings that allocate by size
+ * compare it with their own copy of the layout.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_waitq_sizeof(void);
+
+/**
+ * alignof(bcsc_waitq_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
 BCSC_API size_t bcsc_waitq_alignof(void);
 
 #ifdef __cplusplus
