@@ -9,9 +9,11 @@ int bcsc_executor_init(bcsc_executor_t *ex,
     BCSC__FAIL(NULL_OBJECT, ex, BCSC_EINVAL);
   if (config != NULL) {
     /* Read only what the caller's version of the struct has. */
-    if (config->size <
-            offsetof(bcsc_executor_config_t, flags) + sizeof config->flags ||
-        config->flags != 0)
+    size_t has = config->size;
+    if (has < sizeof config->size ||
+        (has >=
+             offsetof(bcsc_executor_config_t, flags) + sizeof config->flags &&
+         config->flags != 0))
       BCSC__FAIL(BAD_ARGUMENT, config, BCSC_EINVAL);
   }
   ex->data = NULL;

@@ -48,14 +48,15 @@ typedef struct bcsc_executor_stats {
 
 /** bcsc's part of an executor. PRIVATE - DO NOT TOUCH. */
 struct bcsc_executor_private {
-  bcsc_task_t *run_head; /* FIFO run queue through task link.run_next */
-  bcsc_task_t *run_tail;
-  bcsc_task_t *current; /* the task being polled, or NULL */
+  /* 64-bit counters first: 8-byte aligned on every target, also i686. */
   uint64_t polls;
   uint64_t wakes;
   uint64_t spawns;
   uint64_t completions;
   uint64_t cancels;
+  bcsc_task_t *run_head; /* FIFO run queue through task link.run_next */
+  bcsc_task_t *run_tail;
+  bcsc_task_t *current; /* the task being polled, or NULL */
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
@@ -84,8 +85,8 @@ struct bcsc_executor {
  * @param ex      the executor.
  * @param config  options, or NULL for the defaults.
  * @retval 0            ready
- * @retval BCSC_EINVAL  @p ex is NULL, or @p config has a size too small to
- *                      hold its first field or non-zero reserved flags
+ * @retval BCSC_EINVAL  @p ex is NULL, or @p config has a size smaller than
+ *                      its size field, or non-zero reserved flags
  * @thread any (the thread that will drive it)  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT
+ * test_layout.c - the public structs keep the layout abi/layout/ pins, and
+ * header and library agree on it.
+ *
+ * The pinned numbers (every struct's size and alignment, every field's
+ * offset and size) are compile-time checks: on a target with a table, a
+ * layout change breaks the build of this file until the table is
+ * regenerated with `scripts/check-abi-parsers.sh --update-layout`, which also
+ * rewrites the generated block below. The tests that run check what only
+ * the running library can tell: its own sizes, its ABI check, and that the
+ * header's positional static initialisers still produce objects it accepts.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <criterion/criterion.h>
+
+#include <bcsc.h>
+
+/* BEGIN GENERATED LAYOUT (scripts/check-abi-parsers.sh --update-layout) */
+/* abi/layout/i686.txt */
+#define BCSC_LAYOUT_I686(TYPE, FIELD)                                          \
+  TYPE(struct, bcsc_wait_private, 36, 4)                                       \
+  FIELD(struct, bcsc_wait_private, task, 0, 4)                                 \
+  FIELD(struct, bcsc_wait_private, queue, 4, 4)                                \
+  FIELD(struct, bcsc_wait_private, queue_next, 8, 4)                           \
+  FIELD(struct, bcsc_wait_private, queue_prev, 12, 4)                          \
+  FIELD(struct, bcsc_wait_private, task_next, 16, 4)                           \
+  FIELD(struct, bcsc_wait_private, state, 20, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 22, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 24, 4)                            \
+  FIELD(struct, bcsc_wait_private, reserved, 28, 8)                            \
+  TYPE(struct, bcsc_wait, 44, 4)                                               \
+  FIELD(struct, bcsc_wait, data, 0, 4)                                         \
+  FIELD(struct, bcsc_wait, value, 4, 4)                                        \
+  FIELD(struct, bcsc_wait, priv, 8, 36)                                        \
+  TYPE(struct, bcsc_waitq_private, 32, 4)                                      \
+  FIELD(struct, bcsc_waitq_private, head, 0, 4)                                \
+  FIELD(struct, bcsc_waitq_private, tail, 4, 4)                                \
+  FIELD(struct, bcsc_waitq_private, count, 8, 4)                               \
+  FIELD(struct, bcsc_waitq_private, state, 12, 2)                              \
+  FIELD(struct, bcsc_waitq_private, magic, 14, 2)                              \
+  FIELD(struct, bcsc_waitq_private, self_tag, 16, 4)                           \
+  FIELD(struct, bcsc_waitq_private, reserved32, 20, 4)                         \
+  FIELD(struct, bcsc_waitq_private, reserved, 24, 8)                           \
+  TYPE(struct, bcsc_waitq, 36, 4)                                              \
+  FIELD(struct, bcsc_waitq, data, 0, 4)                                        \
+  FIELD(struct, bcsc_waitq, priv, 4, 32)                                       \
+  TYPE(struct, bcsc_scope_private, 156, 4)                                     \
+  FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
+  FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
+  FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
+  FIELD(struct, bcsc_scope_private, head, 12, 4)                               \
+  FIELD(struct, bcsc_scope_private, tail, 16, 4)                               \
+  FIELD(struct, bcsc_scope_private, join_queue, 20, 36)                        \
+  FIELD(struct, bcsc_scope_private, join_wait, 56, 44)                         \
+  FIELD(struct, bcsc_scope_private, live, 100, 4)                              \
+  FIELD(struct, bcsc_scope_private, policy, 104, 4)                            \
+  FIELD(struct, bcsc_scope_private, first_error, 108, 4)                       \
+  FIELD(struct, bcsc_scope_private, error_count, 112, 4)                       \
+  FIELD(struct, bcsc_scope_private, race_result, 116, 4)                       \
+  FIELD(struct, bcsc_scope_private, owner_result, 120, 4)                      \
+  FIELD(struct, bcsc_scope_private, state, 124, 2)                             \
+  FIELD(struct, bcsc_scope_private, magic, 126, 2)                             \
+  FIELD(struct, bcsc_scope_private, self_tag, 128, 4)                          \
+  FIELD(struct, bcsc_scope_private, flags, 132, 4)                             \
+  FIELD(struct, bcsc_scope_private, reserved32, 136, 4)                        \
+  FIELD(struct, bcsc_scope_private, reserved, 140, 16)                         \
+  TYPE(struct, bcsc_scope, 160, 4)                                             \
+  FIELD(struct, bcsc_scope, data, 0, 4)                                        \
+  FIELD(struct, bcsc_scope, priv, 4, 156)                                      \
+  TYPE(struct, bcsc_executor_config, 8, 4)                                     \
+  FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
+  FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
+  TYPE(struct, bcsc_executor_stats, 48, 4)                                     \
+  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
+  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
+  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
+  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
+  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
+  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
+  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
+  TYPE(struct, bcsc_executor_private, 260, 4)                                  \
+  FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
+  FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
+  FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
+  FIELD(struct, bcsc_executor_private, completions, 24, 8)                     \
+  FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
+  FIELD(struct, bcsc_executor_private, run_head, 40, 4)                        \
+  FIELD(struct, bcsc_executor_private, run_tail, 44, 4)                        \
+  FIELD(struct, bcsc_executor_private, current, 48, 4)                         \
+  FIELD(struct, bcsc_executor_private, state, 52, 2)                           \
+  FIELD(struct, bcsc_executor_private, magic, 54, 2)                           \
+  FIELD(struct, bcsc_executor_private, self_tag, 56, 4)                        \
+  FIELD(struct, bcsc_executor_private, ready, 60, 4)                           \
+  FIELD(struct, bcsc_executor_private, reserved32, 64, 4)                      \
+  FIELD(struct, bcsc_executor_private, root, 68, 160)                          \
+  FIELD(struct, bcsc_executor_private, reserved, 228, 32)                      \
+  TYPE(struct, bcsc_executor, 264, 4)                                          \
+  FIELD(struct, bcsc_executor, data, 0, 4)                                     \
+  FIELD(struct, bcsc_executor, priv, 4, 260)                                   \
+  TYPE(struct, bcsc_pool_private, 48, 4)                                       \
+  FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
+  FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
+  FIELD(struct, bcsc_pool_private, frame_size, 8, 4)                           \
+  FIELD(struct, bcsc_pool_private, free_head, 12, 4)                           \
+  FIELD(struct, bcsc_pool_private, capacity, 16, 4)                            \
+  FIELD(struct, bcsc_pool_private, available, 20, 4)                           \
+  FIELD(struct, bcsc_pool_private, flags, 24, 4)                               \
+  FIELD(struct, bcsc_pool_private, state, 28, 2)                               \
+  FIELD(struct, bcsc_pool_private, magic, 30, 2)                               \
+  FIELD(struct, bcsc_pool_private, self_tag, 32, 4)                            \
+  FIELD(struct, bcsc_pool_private, reserved32, 36, 4)                          \
+  FIELD(struct, bcsc_pool_private, reserved, 40, 8)                            \
+  TYPE(struct, bcsc_pool, 52, 4)                                               \
+  FIELD(struct, bcsc_pool, data, 0, 4)                                         \
+  FIELD(struct, bcsc_pool, priv, 4, 48)                                        \
+  TYPE(struct, bcsc_task_private, 28, 4)                                       \
+  FIELD(struct, bcsc_task_private, link, 0, 4)                                 \
+  FIELD(struct, bcsc_task_private, scope, 4, 4)                                \
+  FIELD(struct, bcsc_task_private, sibling_next, 8, 4)                         \
+  FIELD(struct, bcsc_task_private, sibling_prev, 12, 4)                        \
+  FIELD(struct, bcsc_task_private, scopes, 16, 4)                              \
+  FIELD(struct, bcsc_task_private, state, 20, 2)                               \
+  FIELD(struct, bcsc_task_private, magic, 22, 2)                               \
+  FIELD(struct, bcsc_task_private, self_tag, 24, 4)                            \
+  TYPE(union, bcsc_task_link, 4, 4)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 4)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 4)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 4)                                   \
+  TYPE(struct, bcsc_task, 36, 4)                                               \
+  FIELD(struct, bcsc_task, data, 0, 4)                                         \
+  FIELD(struct, bcsc_task, poll, 4, 4)                                         \
+  FIELD(struct, bcsc_task, priv, 8, 28)                                        \
+  TYPE(struct, bcsc_co, 8, 4)                                                  \
+  FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
+  FIELD(struct, bcsc_co, reserved, 4, 4)
+
+/* abi/layout/x86_64.txt */
+#define BCSC_LAYOUT_X86_64(TYPE, FIELD)                                        \
+  TYPE(struct, bcsc_wait_private, 64, 8)                                       \
+  FIELD(struct, bcsc_wait_private, task, 0, 8)                                 \
+  FIELD(struct, bcsc_wait_private, queue, 8, 8)                                \
+  FIELD(struct, bcsc_wait_private, queue_next, 16, 8)                          \
+  FIELD(struct, bcsc_wait_private, queue_prev, 24, 8)                          \
+  FIELD(struct, bcsc_wait_private, task_next, 32, 8)                           \
+  FIELD(struct, bcsc_wait_private, state, 40, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 42, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 44, 4)                            \
+  FIELD(struct, bcsc_wait_private, reserved, 48, 16)                           \
+  TYPE(struct, bcsc_wait, 80, 8)                                               \
+  FIELD(struct, bcsc_wait, data, 0, 8)                                         \
+  FIELD(struct, bcsc_wait, value, 8, 8)                                        \
+  FIELD(struct, bcsc_wait, priv, 16, 64)                                       \
+  TYPE(struct, bcsc_waitq_private, 48, 8)                                      \
+  FIELD(struct, bcsc_waitq_private, head, 0, 8)                                \
+  FIELD(struct, bcsc_waitq_private, tail, 8, 8)                                \
+  FIELD(struct, bcsc_waitq_private, count, 16, 4)                              \
+  FIELD(struct, bcsc_waitq_private, state, 20, 2)                              \
+  FIELD(struct, bcsc_waitq_private, magic, 22, 2)                              \
+  FIELD(struct, bcsc_waitq_private, self_tag, 24, 4)                           \
+  FIELD(struct, bcsc_waitq_private, reserved32, 28, 4)                         \
+  FIELD(struct, bcsc_waitq_private, reserved, 32, 16)                          \
+  TYPE(struct, bcsc_waitq, 56, 8)                                              \
+  FIELD(struct, bcsc_waitq, data, 0, 8)                                        \
+  FIELD(struct, bcsc_waitq, priv, 8, 48)                                       \
+  TYPE(struct, bcsc_scope_private, 248, 8)                                     \
+  FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
+  FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
+  FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
+  FIELD(struct, bcsc_scope_private, head, 24, 8)                               \
+  FIELD(struct, bcsc_scope_private, tail, 32, 8)                               \
+  FIELD(struct, bcsc_scope_private, join_queue, 40, 56)                        \
+  FIELD(struct, bcsc_scope_private, join_wait, 96, 80)                         \
+  FIELD(struct, bcsc_scope_private, live, 176, 4)                              \
+  FIELD(struct, bcsc_scope_private, policy, 180, 4)                            \
+  FIELD(struct, bcsc_scope_private, first_error, 184, 4)                       \
+  FIELD(struct, bcsc_scope_private, error_count, 188, 4)                       \
+  FIELD(struct, bcsc_scope_private, race_result, 192, 4)                       \
+  FIELD(struct, bcsc_scope_private, owner_result, 196, 4)                      \
+  FIELD(struct, bcsc_scope_private, state, 200, 2)                             \
+  FIELD(struct, bcsc_scope_private, magic, 202, 2)                             \
+  FIELD(struct, bcsc_scope_private, self_tag, 204, 4)                          \
+  FIELD(struct, bcsc_scope_private, flags, 208, 4)                             \
+  FIELD(struct, bcsc_scope_private, reserved32, 212, 4)                        \
+  FIELD(struct, bcsc_scope_private, reserved, 216, 32)                         \
+  TYPE(struct, bcsc_scope, 256, 8)                                             \
+  FIELD(struct, bcsc_scope, data, 0, 8)                                        \
+  FIELD(struct, bcsc_scope, priv, 8, 248)                                      \
+  TYPE(struct, bcsc_executor_config, 8, 4)                                     \
+  FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
+  FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
+  TYPE(struct, bcsc_executor_stats, 48, 8)                                     \
+  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
+  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
+  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
+  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
+  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
+  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
+  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
+  TYPE(struct, bcsc_executor_private, 400, 8)                                  \
+  FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
+  FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
+  FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
+  FIELD(struct, bcsc_executor_private, completions, 24, 8)                     \
+  FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
+  FIELD(struct, bcsc_executor_private, run_head, 40, 8)                        \
+  FIELD(struct, bcsc_executor_private, run_tail, 48, 8)                        \
+  FIELD(struct, bcsc_executor_private, current, 56, 8)                         \
+  FIELD(struct, bcsc_executor_private, state, 64, 2)                           \
+  FIELD(struct, bcsc_executor_private, magic, 66, 2)                           \
+  FIELD(struct, bcsc_executor_private, self_tag, 68, 4)                        \
+  FIELD(struct, bcsc_executor_private, ready, 72, 4)                           \
+  FIELD(struct, bcsc_executor_private, reserved32, 76, 4)                      \
+  FIELD(struct, bcsc_executor_private, root, 80, 256)                          \
+  FIELD(struct, bcsc_executor_private, reserved, 336, 64)                      \
+  TYPE(struct, bcsc_executor, 408, 8)                                          \
+  FIELD(struct, bcsc_executor, data, 0, 8)                                     \
+  FIELD(struct, bcsc_executor, priv, 8, 400)                                   \
+  TYPE(struct, bcsc_pool_private, 72, 8)                                       \
+  FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
+  FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
+  FIELD(struct, bcsc_pool_private, frame_size, 16, 8)                          \
+  FIELD(struct, bcsc_pool_private, free_head, 24, 8)                           \
+  FIELD(struct, bcsc_pool_private, capacity, 32, 4)                            \
+  FIELD(struct, bcsc_pool_private, available, 36, 4)                           \
+  FIELD(struct, bcsc_pool_private, flags, 40, 4)                               \
+  FIELD(struct, bcsc_pool_private, state, 44, 2)                               \
+  FIELD(struct, bcsc_pool_private, magic, 46, 2)                               \
+  FIELD(struct, bcsc_pool_private, self_tag, 48, 4)                            \
+  FIELD(struct, bcsc_pool_private, reserved32, 52, 4)                          \
+  FIELD(struct, bcsc_pool_private, reserved, 56, 16)                           \
+  TYPE(struct, bcsc_pool, 80, 8)                                               \
+  FIELD(struct, bcsc_pool, data, 0, 8)                                         \
+  FIELD(struct, bcsc_pool, priv, 8, 72)                                        \
+  TYPE(struct, bcsc_task_private, 48, 8)                                       \
+  FIELD(struct, bcsc_task_private, link, 0, 8)                                 \
+  FIELD(struct, bcsc_task_private, scope, 8, 8)                                \
+  FIELD(struct, bcsc_task_private, sibling_next, 16, 8)                        \
+  FIELD(struct, bcsc_task_private, sibling_prev, 24, 8)                        \
+  FIELD(struct, bcsc_task_private, scopes, 32, 8)                              \
+  FIELD(struct, bcsc_task_private, state, 40, 2)                               \
+  FIELD(struct, bcsc_task_private, magic, 42, 2)                               \
+  FIELD(struct, bcsc_task_private, self_tag, 44, 4)                            \
+  TYPE(union, bcsc_task_link, 8, 8)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 8)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 8)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 8)                                   \
+  TYPE(struct, bcsc_task, 64, 8)                                               \
+  FIELD(struct, bcsc_task, data, 0, 8)                                         \
+  FIELD(struct, bcsc_task, poll, 8, 8)                                         \
+  FIELD(struct, bcsc_task, priv, 16, 48)                                       \
+  TYPE(struct, bcsc_co, 8, 4)                                                  \
+  FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
+  FIELD(struct, bcsc_co, reserved, 4, 4)
+/* END GENERATED LAYOUT */
+
+/* One _Static_assert per pinned number, with a message that names it. */
+#define LAYOUT_TYPE_ASSERT(kind, tag, size, align)                             \
+  _Static_assert(sizeof(kind tag) == (size),                                   \
+                 "sizeof(" #kind " " #tag ") != " #size                        \
+                 ": update abi/layout (--update-layout)");                     \
+  _Static_assert(_Alignof(kind tag) == (align),                                \
+                 "_Alignof(" #kind " " #tag ") != " #align                     \
+                 ": update abi/layout (--update-layout)");
+#define LAYOUT_FIELD_ASSERT(kind, tag, field, offset, size)                    \
+  _Static_assert(offsetof(kind tag, field) == (offset),                        \
+                 "offsetof(" #kind " " #tag ", " #field ") != " #offset        \
+                 ": update abi/layout (--update-layout)");                     \
+  _Static_assert(sizeof(((kind tag *)0)->field) == (size),                     \
+                 "sizeof " #tag "." #field " != " #size                        \
+                 ": update abi/layout (--update-layout)");
+
+/* __LP64__ too: x32 (-mx32) defines __x86_64__ with 4-byte pointers. */
+#if defined(__x86_64__) && defined(__LP64__)
+BCSC_LAYOUT_X86_64(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
+#define LAYOUT_PINNED_TARGET "x86_64"
+#elif defined(__i386__)
+BCSC_LAYOUT_I686(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
+#define LAYOUT_PINNED_TARGET "i686"
+#endif
+
+Test(layout, object_sizes_match_the_library) {
+  /* The library was compiled separately (maybe with other flags): its own
+   * sizeof/_Alignof are the ground truth bindings rely on. */
+  cr_assert_eq(sizeof(bcsc_task_t), bcsc_task_sizeof());
+  cr_assert_eq(_Alignof(bcsc_task_t), bcsc_task_alignof());
+  cr_assert_eq(sizeof(bcsc_scope_t), bcsc_scope_sizeof());
+  cr_assert_eq(_Alignof(bcsc_scope_t), bcsc_scope_alignof());
+  cr_assert_eq(sizeof(bcsc_wait_t), bcsc_wait_sizeof());
+  cr_assert_eq(_Alignof(bcsc_wait_t), bcsc_wait_alignof());
+  cr_assert_eq(sizeof(bcsc_waitq_t), bcsc_waitq_sizeof());
+  cr_assert_eq(_Alignof(bcsc_waitq_t), bcsc_waitq_alignof());
+  cr_assert_eq(sizeof(bcsc_executor_t), bcsc_executor_sizeof());
+  cr_assert_eq(_Alignof(bcsc_executor_t), bcsc_executor_alignof());
+  cr_assert_eq(sizeof(bcsc_pool_t), bcsc_pool_sizeof());
+  cr_assert_eq(_Alignof(bcsc_pool_t), bcsc_pool_alignof());
+}
+
+Test(layout, abi_check_accepts_this_header_and_rejects_others) {
+  cr_assert_eq(BCSC_ABI_CHECK(), 0);
+  cr_assert_eq(bcsc_version(), (uint32_t)BCSC_VERSION_HEX);
+  /* Each size, and the version, is compared: change one at a time. */
+  size_t sizes[6] = {sizeof(bcsc_task_t),     sizeof(bcsc_scope_t),
+                     sizeof(bcsc_wait_t),     sizeof(bcsc_waitq_t),
+                     sizeof(bcsc_executor_t), sizeof(bcsc_pool_t)};
+  for (int i = 0; i < 6; i++) {
+    size_t s[6];
+    for (int j = 0; j < 6; j++)
+      s[j] = sizes[j] + (i == j ? sizeof(uintptr_t) : 0);
+    cr_assert_eq(
+        bcsc_abi_check(BCSC_ABI_VERSION, s[0], s[1], s[2], s[3], s[4], s[5]),
+        BCSC_EABI, "size %d changed but bcsc_abi_check accepted it", i);
+  }
+  cr_assert_eq(bcsc_abi_check(BCSC_ABI_VERSION + 1, sizes[0], sizes[1],
+                              sizes[2], sizes[3], sizes[4], sizes[5]),
+               BCSC_EABI);
+}
+
+static int layout_finish(bcsc_task_t *self) {
+  int *polls = self->data;
+  ++*polls;
+  return BCSC_DONE;
+}
+
+Test(layout, task_initializer_makes_a_frame_the_library_runs) {
+  /* The initialiser is positional: if a field were inserted into the
+   * header, its values would land in the wrong fields and the library
+   * would reject the frame (bad magic) or mis-run it. */
+  int polls = 0;
+  bcsc_task_t task = BCSC_TASK_INITIALIZER(layout_finish, &polls);
+  cr_assert_eq(task.data, &polls);
+  cr_assert_eq(task.poll, layout_finish);
+  bcsc_executor_t ex;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &task), 0);
+  cr_assert_eq(polls, 1);
+  cr_assert_eq(bcsc_task_done(&task), 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+Test(layout, wait_initializers_make_objects_the_library_accepts) {
+  bcsc_wait_t wait = BCSC_WAIT_INITIALIZER;
+  bcsc_waitq_t queue = BCSC_WAITQ_INITIALIZER;
+  /* Each of these calls fails with BCSC_EBADOBJ (a misuse report in the
+   * checked build) on an object whose magic is not where it looks. */
+  cr_assert_eq(bcsc_wait_cancel(&wait), 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&queue, 7), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&queue), 0);
+}
+
+Test(layout, co_initializer_starts_at_the_beginning) {
+  bcsc_co_t co = BCSC_CO_INITIALIZER;
+  cr_assert_eq(bcsc_co_resume_point(&co), 0);
+}
