@@ -48,7 +48,21 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   q->priv.tail = w;
   q->priv.count++;
   w->priv.task_next = t->priv.link.waits;
+  w->priv.task_pprev = &t->priv.link.waits;
+  if (t->priv.link.waits != NULL)
+    t->priv.link.waits->priv.task_pprev = &w->priv.task_next;
   t->priv.link.waits = w;
+}
+
+/* Take `w` out of its task's list of registrations in O(1): after an early
+ * bcsc_wait_cancel() the node's memory may be reused at once, so nothing of
+ * the task may still point at it. */
+static void task_waits_remove(bcsc_wait_t *w) {
+  *w->priv.task_pprev = w->priv.task_next;
+  if (w->priv.task_next != NULL)
+    w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
+  w->priv.task_next = NULL;
+  w->priv.task_pprev = NULL;
 }
 
 void bcsc__task_unlink_waits(bcsc_task_t *t) {
@@ -67,6 +81,7 @@ void bcsc__task_unlink_waits(bcsc_task_t *t) {
       w->priv.state = BCSC__WAIT_IDLE;
     }
     w->priv.task_next = NULL;
+    w->priv.task_pprev = NULL;
     w = next;
   }
 }
@@ -137,6 +152,7 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
   if (wait->priv.state != BCSC__WAIT_LINKED)
     return 0;
   waitq_remove(wait->priv.queue, wait);
+  task_waits_remove(wait);
   wait->priv.state = BCSC__WAIT_IDLE;
   return 1;
 }

@@ -35,11 +35,12 @@ struct bcsc_wait_private {
   bcsc_waitq_t *queue;     /* the list it is linked into, or NULL */
   bcsc_wait_t *queue_next; /* the list's links */
   bcsc_wait_t *queue_prev;
-  bcsc_wait_t *task_next; /* the task's list of registrations */
+  bcsc_wait_t *task_next;   /* the task's list of registrations */
+  bcsc_wait_t **task_pprev; /* the pointer that points at this node */
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uintptr_t reserved[2];
+  uintptr_t reserved[1];
 };
 
 /**
@@ -86,7 +87,7 @@ struct bcsc_waitq {
 #define BCSC_WAIT_INITIALIZER                                                  \
   {                                                                            \
     0, 0, {                                                                    \
-      0, 0, 0, 0, 0, 0, 0x3a17, 0, { 0, 0 }                                    \
+      0, 0, 0, 0, 0, 0, 0, 0x3a17, 0, { 0 }                                    \
     }                                                                          \
   }
 #define BCSC_WAITQ_INITIALIZER                                                 \
