@@ -15,7 +15,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config binutils
   clang libclang-dev
-  libcriterion-dev valgrind clang-format
+  libcriterion-dev valgrind clang-format libclang-rt-14-dev
   gcc-i686-linux-gnu libc6-dev-i386-cross
   python3 python3-dev python3-pip libffi-dev
 )

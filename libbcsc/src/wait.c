@@ -26,7 +26,10 @@ static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
     next->priv.queue_prev = prev;
   else
     q->priv.tail = prev;
-  q->priv.count--;
+  /* A list is tagged while it has waiters: moving it then would leave
+   * them pointing at the old copy. */
+  if (--q->priv.count == 0)
+    q->priv.self_tag = 0;
   w->priv.queue = NULL;
   w->priv.queue_next = NULL;
   w->priv.queue_prev = NULL;
@@ -46,7 +49,8 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   else
     q->priv.head = w;
   q->priv.tail = w;
-  q->priv.count++;
+  if (q->priv.count++ == 0)
+    q->priv.self_tag = bcsc__self_tag(q);
   w->priv.task_next = t->priv.link.waits;
   w->priv.task_pprev = &t->priv.link.waits;
   if (t->priv.link.waits != NULL)

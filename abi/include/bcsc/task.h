@@ -46,8 +46,9 @@ struct bcsc_task_private {
  * A task frame header.
  *
  * Caller-owned (stack, static storage or a bcsc_pool_t); must stay alive and
- * unmoved from bcsc_scope_spawn() until the task has completed and the scope
- * it was spawned into has been joined. Not copyable or movable while live.
+ * unmoved from bcsc_scope_spawn() until the task has completed
+ * (bcsc_task_done() is 1); bcsc never touches a completed frame again. Not
+ * copyable or movable while live.
  */
 struct bcsc_task {
   /* public */

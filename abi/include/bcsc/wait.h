@@ -10,7 +10,8 @@
  *  - Registrations last one wait. When a task is woken - by any of its
  *    registrations, by cancellation or by a yield - every registration it
  *    still holds is unlinked before it runs again; the node that fired keeps
- *    "fired" and the source's value until it is registered again. A task
+ *    "fired" and the source's value until it is registered again or
+ *    bcsc_wait_on() consumes the wake. A task
  *    waiting on several lists (select) is therefore woken by exactly one of
  *    them, and a wake_one never goes to a task that will not consume it.
  *  - When a task completes or is cancelled, every registration it holds is
