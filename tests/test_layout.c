@@ -26,10 +26,11 @@
   FIELD(struct, bcsc_wait_private, queue_next, 8, 4)                           \
   FIELD(struct, bcsc_wait_private, queue_prev, 12, 4)                          \
   FIELD(struct, bcsc_wait_private, task_next, 16, 4)                           \
-  FIELD(struct, bcsc_wait_private, state, 20, 2)                               \
-  FIELD(struct, bcsc_wait_private, magic, 22, 2)                               \
-  FIELD(struct, bcsc_wait_private, self_tag, 24, 4)                            \
-  FIELD(struct, bcsc_wait_private, reserved, 28, 8)                            \
+  FIELD(struct, bcsc_wait_private, task_pprev, 20, 4)                          \
+  FIELD(struct, bcsc_wait_private, state, 24, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 26, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 28, 4)                            \
+  FIELD(struct, bcsc_wait_private, reserved, 32, 4)                            \
   TYPE(struct, bcsc_wait, 44, 4)                                               \
   FIELD(struct, bcsc_wait, data, 0, 4)                                         \
   FIELD(struct, bcsc_wait, value, 4, 4)                                        \
@@ -144,10 +145,11 @@
   FIELD(struct, bcsc_wait_private, queue_next, 16, 8)                          \
   FIELD(struct, bcsc_wait_private, queue_prev, 24, 8)                          \
   FIELD(struct, bcsc_wait_private, task_next, 32, 8)                           \
-  FIELD(struct, bcsc_wait_private, state, 40, 2)                               \
-  FIELD(struct, bcsc_wait_private, magic, 42, 2)                               \
-  FIELD(struct, bcsc_wait_private, self_tag, 44, 4)                            \
-  FIELD(struct, bcsc_wait_private, reserved, 48, 16)                           \
+  FIELD(struct, bcsc_wait_private, task_pprev, 40, 8)                          \
+  FIELD(struct, bcsc_wait_private, state, 48, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 50, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 52, 4)                            \
+  FIELD(struct, bcsc_wait_private, reserved, 56, 8)                            \
   TYPE(struct, bcsc_wait, 80, 8)                                               \
   FIELD(struct, bcsc_wait, data, 0, 8)                                         \
   FIELD(struct, bcsc_wait, value, 8, 8)                                        \

@@ -69,14 +69,18 @@ static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
 /* Invariant kept here: a cancelled scope's children are all cancelled, and
  * a cancelled task's scopes are all cancelled (spawn and scope_init start
  * new ones cancelled). So a cancelled task or scope needs no walk. */
-static void cancel_scope(bcsc_scope_t *top) {
+static int cancel_scope(bcsc_scope_t *top) {
   bcsc_task_t *t;
   if (top->priv.flags & BCSC__SCOPE_CANCELLED)
-    return;
+    return 0;
   top->priv.flags |= BCSC__SCOPE_CANCELLED;
   t = top->priv.head;
   while (t != NULL) {
     bcsc_task_t *down = NULL;
+    /* The walk follows links stored in the children's frames: a frame
+     * overwritten while linked would send it into garbage. */
+    if (BCSC__CANARY_BAD(t, BCSC__MAGIC_TASK))
+      BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
     if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
@@ -87,6 +91,7 @@ static void cancel_scope(bcsc_scope_t *top) {
     }
     t = down != NULL ? down : next_after(t, top);
   }
+  return 0;
 }
 
 void bcsc__task_cancel(bcsc_task_t *t) {
@@ -94,7 +99,7 @@ void bcsc__task_cancel(bcsc_task_t *t) {
     return;
   cancel_one(t);
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
-    cancel_scope(s);
+    (void)cancel_scope(s);
 }
 
 /* ---- completion -------------------------------------------------------- */
@@ -127,13 +132,13 @@ static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
   switch (s->priv.policy) {
   case BCSC_SCOPE_FAIL_FAST:
     if (failed)
-      cancel_scope(s);
+      (void)cancel_scope(s);
     break;
   case BCSC_SCOPE_RACE:
     if (!was_cancelled && !(s->priv.flags & BCSC__SCOPE_RACE_WON)) {
       s->priv.flags |= BCSC__SCOPE_RACE_WON;
       s->priv.race_result = result;
-      cancel_scope(s);
+      (void)cancel_scope(s);
     }
     break;
   default:
@@ -206,7 +211,7 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
   t->priv.scopes->priv.owner_result = result;
   t->priv.state |= BCSC__TASK_DRAINING;
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
-    cancel_scope(s);
+    (void)cancel_scope(s);
   bcsc__task_drain(t);
 }
 
@@ -296,8 +301,7 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
     return rc;
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
-  cancel_scope(scope);
-  return 0;
+  return cancel_scope(scope);
 }
 
 int bcsc_scope_cancelled(const bcsc_scope_t *scope) {

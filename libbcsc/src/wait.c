@@ -120,6 +120,10 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
     return 0;
   if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
+  /* The waiting task's frame too: a wake must not vanish into a frame that
+   * no longer reads as waiting. */
+  if (BCSC__CANARY_BAD(w->priv.task, BCSC__MAGIC_TASK))
+    BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
   waitq_remove(q, w);
   w->priv.state = BCSC__WAIT_FIRED;
   w->value = value;

@@ -42,7 +42,8 @@ typedef struct bcsc_executor_stats {
   uint64_t wakes;       /**< tasks moved from waiting to ready */
   uint64_t spawns;      /**< tasks spawned */
   uint64_t completions; /**< tasks completed */
-  uint64_t cancels;     /**< tasks that received a cancellation request */
+  uint64_t cancels;     /**< live tasks a cancellation request reached (a
+                           task spawned already cancelled is not counted) */
   /* --- v0.1 ends here --- */
 } bcsc_executor_stats_t;
 
@@ -132,10 +133,13 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
 BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
 
 /**
- * Poll up to @p budget ready tasks (including tasks woken meanwhile) and
- * return how many were polled. For hosts that keep their own loop.
+ * Take up to @p budget turns on ready tasks (including tasks woken
+ * meanwhile) and return how many were taken. For hosts that keep their own
+ * loop. A turn polls one task, or advances one task whose poll function has
+ * returned while bcsc drains the scopes it left open (no poll function is
+ * called then, so stats.polls may grow by less).
  *
- * @return the number of polls made (0 when nothing was ready)
+ * @return the number of turns taken (0 when nothing was ready)
  * @retval BCSC_EINVAL   @p ex is NULL
  * @retval BCSC_EBADOBJ  @p ex is not initialised
  * @retval BCSC_EBUSY    called from inside a poll function

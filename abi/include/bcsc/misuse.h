@@ -53,8 +53,11 @@ extern "C" {
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
 
-/** Misuse codes passed to the handler. Stable within an ABI version. */
-enum bcsc_misuse { BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_MAX_ };
+/** Misuse codes passed to the handler. Stable within an ABI version;
+ *  BCSC_MISUSE_LIMIT is one past the highest code (for tables). */
+enum bcsc_misuse {
+  BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
+};
 
 /**
  * A misuse handler.

@@ -1,0 +1,1642 @@
+/* SPDX-License-Identifier: MIT
+ * test_misuse.c - every misuse code in BCSC_MISUSE_TABLE, provoked through
+ * the public API the way a real program gets it wrong.
+ *
+ * Each test installs a recording handler. In the checked build the handler
+ * must have received exactly the expected code (and, where the library names
+ * one, the offending object) and the call must return its documented error
+ * code; in the release build the call must return the same code and the
+ * handler must not have been called at all. A few misuses can only be seen
+ * by the checked build's canaries (a clobbered frame, a poll that returns
+ * PENDING with nothing to wake it); there the release branch asserts what
+ * release does guarantee, as each test says.
+ *
+ * Every test ends with a clean teardown: bcsc_executor_deinit() returns 0. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bcsc.h"
+
+/* ---- the recording handler ----------------------------------------------- */
+
+#define MISUSE_LOG_MAX 16
+
+typedef struct misuse_log {
+  int count;
+  int32_t code[MISUSE_LOG_MAX];
+  const void *object[MISUSE_LOG_MAX];
+  const char *message[MISUSE_LOG_MAX];
+} misuse_log_t;
+
+static misuse_log_t g_log;
+
+static void record_misuse(void *ctx, int32_t code, const char *message,
+                          const void *object) {
+  misuse_log_t *log = ctx;
+  if (log->count < MISUSE_LOG_MAX) {
+    log->code[log->count] = code;
+    log->object[log->count] = object;
+    log->message[log->count] = message;
+  }
+  log->count++;
+}
+
+static void install_recorder(void) {
+  memset(&g_log, 0, sizeof g_log);
+  bcsc_set_misuse_handler(record_misuse, &g_log);
+}
+
+/* A marker for "any object": the library did report one, but which one is
+ * an implementation detail the test does not pin down. */
+static const char any_object_marker;
+#define ANY_OBJECT ((const void *)&any_object_marker)
+
+/* Checked build: exactly one report, of `code`, about `object`. Release:
+ * none. Either way the log is emptied for the next call. */
+static void expect_misuse_at(int line, int32_t code, const void *object) {
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(g_log.count, 1,
+                 "line %d: expected one report of %s, got %d (first: %s)", line,
+                 bcsc_misuse_name(code), g_log.count,
+                 g_log.count ? bcsc_misuse_name(g_log.code[0]) : "none");
+    cr_assert_eq(g_log.code[0], code, "line %d: expected %s, got %s", line,
+                 bcsc_misuse_name(code), bcsc_misuse_name(g_log.code[0]));
+    cr_assert_str_eq(g_log.message[0], bcsc_misuse_message(code),
+                     "line %d: handler got another message", line);
+    if (object != ANY_OBJECT)
+      cr_assert_eq(g_log.object[0], object,
+                   "line %d: %s reported object %p, expected %p", line,
+                   bcsc_misuse_name(code), g_log.object[0], object);
+  } else {
+    cr_assert_eq(g_log.count, 0,
+                 "line %d: release build called the handler (%s)", line,
+                 bcsc_misuse_name(g_log.code[0]));
+  }
+  memset(&g_log, 0, sizeof g_log);
+}
+
+static void expect_no_misuse_at(int line) {
+  cr_assert_eq(g_log.count, 0, "line %d: unexpected misuse report %s", line,
+               g_log.count ? bcsc_misuse_name(g_log.code[0]) : "");
+}
+
+#define EXPECT_MISUSE(code, object)                                            \
+  expect_misuse_at(__LINE__, BCSC_MISUSE_##code, (object))
+#define EXPECT_NO_MISUSE() expect_no_misuse_at(__LINE__)
+
+/* `call` returns `err`, and the misuse `code` was reported about `object`
+ * (checked build) or nothing was reported (release). */
+#define EXPECT_FAILS(call, err, code, object)                                  \
+  do {                                                                         \
+    int rc_ = (call);                                                          \
+    cr_assert_eq(rc_, (err), "%s returned %s (%d), expected %s", #call,        \
+                 bcsc_err_name(rc_), rc_, bcsc_err_name(err));                 \
+    EXPECT_MISUSE(code, object);                                               \
+  } while (0)
+
+#define EXPECT_OK(call)                                                        \
+  do {                                                                         \
+    int rc_ = (call);                                                          \
+    cr_assert_eq(rc_, 0, "%s returned %s", #call, bcsc_err_name(rc_));         \
+    EXPECT_NO_MISUSE();                                                        \
+  } while (0)
+
+TestSuite(misuse, .init = install_recorder);
+
+/* ---- a general-purpose task frame -------------------------------------- */
+
+typedef struct probe probe_t;
+typedef int (*probe_body_fn)(probe_t *p);
+
+/* What each test's task does lives in `body`; what the calls it made inside
+ * its poll returned is kept in `rc[]` and checked after the poll, outside
+ * the executor. */
+struct probe {
+  bcsc_task_t task; /* first: pool frames require it */
+  probe_body_fn body;
+  bcsc_executor_t *ex;
+  bcsc_waitq_t *q[2];
+  bcsc_wait_t w[2];
+  bcsc_scope_t scope[2];
+  probe_t *other;
+  int polls;
+  int rc[8];
+};
+
+static int probe_poll(bcsc_task_t *self) {
+  probe_t *p = (probe_t *)(void *)self;
+  p->polls++;
+  return p->body(p);
+}
+
+static void probe_init(probe_t *p, bcsc_executor_t *ex, probe_body_fn body) {
+  memset(p, 0, sizeof *p);
+  cr_assert_eq(bcsc_task_init(&p->task, probe_poll, p), 0);
+  cr_assert_eq(bcsc_wait_init(&p->w[0]), 0);
+  cr_assert_eq(bcsc_wait_init(&p->w[1]), 0);
+  p->body = body;
+  p->ex = ex;
+}
+
+/* Bodies shared by several tests. */
+static int body_done(probe_t *p) {
+  (void)p;
+  return BCSC_DONE;
+}
+
+/* Waits on q[0] until woken or cancelled, then finishes. */
+static int body_wait_q0(probe_t *p) {
+  if (bcsc_task_cancelled(&p->task) || bcsc_wait_fired(&p->w[0]))
+    return BCSC_DONE;
+  p->rc[0] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+  return BCSC_PENDING;
+}
+
+static void executor_up(bcsc_executor_t *ex) {
+  cr_assert_eq(bcsc_executor_init(ex, NULL), 0);
+}
+
+/* Teardown every test ends with: nothing live, deinit succeeds. */
+static void executor_down(bcsc_executor_t *ex) {
+  cr_assert_eq(bcsc_executor_run(ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_live_roots(ex), 0);
+  cr_assert_eq(bcsc_executor_deinit(ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
+/* ---- the table itself ---------------------------------------------------- */
+
+typedef struct misuse_entry {
+  int32_t code;
+  const char *name;
+  const char *message;
+} misuse_entry_t;
+
+#define MISUSE_ENTRY_(name, value, message)                                    \
+  {BCSC_MISUSE_##name, "BCSC_MISUSE_" #name, message},
+static const misuse_entry_t misuse_table[] = {BCSC_MISUSE_TABLE(MISUSE_ENTRY_)};
+#define MISUSE_COUNT (sizeof misuse_table / sizeof misuse_table[0])
+
+Test(misuse, every_code_has_a_distinct_name_and_a_message) {
+  cr_assert_eq(MISUSE_COUNT, (size_t)BCSC_MISUSE_LIMIT - 1,
+               "codes are not 1..MAX_-1 without gaps");
+  for (size_t i = 0; i < MISUSE_COUNT; i++) {
+    const misuse_entry_t *e = &misuse_table[i];
+    cr_assert_eq(e->code, (int32_t)(i + 1), "codes are not dense");
+    cr_assert_str_eq(bcsc_misuse_name(e->code), e->name);
+    cr_assert_str_eq(bcsc_misuse_message(e->code), e->message);
+    cr_assert_gt(strlen(bcsc_misuse_message(e->code)), 0);
+    cr_assert_str_neq(bcsc_misuse_message(e->code), "unknown misuse");
+    for (size_t j = 0; j < i; j++) {
+      cr_assert_str_neq(bcsc_misuse_name(e->code),
+                        bcsc_misuse_name(misuse_table[j].code));
+      cr_assert_str_neq(bcsc_misuse_message(e->code),
+                        bcsc_misuse_message(misuse_table[j].code));
+    }
+  }
+  cr_assert_str_eq(bcsc_misuse_name(0), "BCSC_MISUSE_?");
+  cr_assert_str_eq(bcsc_misuse_name(BCSC_MISUSE_LIMIT), "BCSC_MISUSE_?");
+  cr_assert_str_eq(bcsc_misuse_message(-1), "unknown misuse");
+  cr_assert_str_eq(bcsc_misuse_message(BCSC_MISUSE_LIMIT), "unknown misuse");
+  EXPECT_NO_MISUSE();
+}
+
+/* The codes this file provokes, one test (or more) each. A code added to the
+ * table without a test here fails this check. */
+static const int32_t codes_with_a_test[] = {
+    BCSC_MISUSE_NULL_OBJECT,     BCSC_MISUSE_BAD_OBJECT,
+    BCSC_MISUSE_MOVED,           BCSC_MISUSE_DOUBLE_SPAWN,
+    BCSC_MISUSE_NODE_LINKED,     BCSC_MISUSE_REENTRANT_POLL,
+    BCSC_MISUSE_TASK_DONE,       BCSC_MISUSE_SCOPE_ORDER,
+    BCSC_MISUSE_FOREIGN_SCOPE,   BCSC_MISUSE_NOT_RUNNING,
+    BCSC_MISUSE_EXECUTOR_BUSY,   BCSC_MISUSE_WAITQ_BUSY,
+    BCSC_MISUSE_POOL_EXHAUSTED,  BCSC_MISUSE_POOL_FOREIGN,
+    BCSC_MISUSE_PENDING_NO_WAKE, BCSC_MISUSE_SCOPE_CLOSED,
+    BCSC_MISUSE_FRAME_CLOBBERED, BCSC_MISUSE_BAD_ARGUMENT,
+    BCSC_MISUSE_POOL_BUSY};
+
+Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
+  for (size_t i = 0; i < MISUSE_COUNT; i++) {
+    int found = 0;
+    for (size_t j = 0;
+         j < sizeof codes_with_a_test / sizeof codes_with_a_test[0]; j++)
+      found |= codes_with_a_test[j] == misuse_table[i].code;
+    cr_assert(found, "%s has no test in test_misuse.c", misuse_table[i].name);
+  }
+}
+
+/* ---- NULL_OBJECT ------------------------------------------------------- */
+
+/* Objects the NULL thunks pass as their other, valid, arguments. */
+static bcsc_executor_t n_ex;
+static bcsc_task_t n_task;
+static bcsc_scope_t n_scope;
+static bcsc_wait_t n_wait;
+static bcsc_waitq_t n_q;
+static bcsc_pool_t n_pool;
+static _Alignas(BCSC_POOL_ALIGN) unsigned char n_mem[BCSC_POOL_BYTES(64, 2)];
+static void *n_frame;
+static bcsc_executor_stats_t n_stats = {
+    sizeof(bcsc_executor_stats_t), 0, 0, 0, 0, 0, 0};
+
+static int n_poll(bcsc_task_t *self) {
+  (void)self;
+  return BCSC_DONE;
+}
+
+typedef struct null_case {
+  const char *what;
+  int (*call)(void);
+} null_case_t;
+
+#define NULL_CASE(fn_name, expr)                                               \
+  static int null_##fn_name(void) { return (expr); }
+NULL_CASE(executor_init, bcsc_executor_init(NULL, NULL))
+NULL_CASE(executor_deinit, bcsc_executor_deinit(NULL))
+NULL_CASE(executor_spawn_ex, bcsc_executor_spawn(NULL, &n_task))
+NULL_CASE(executor_spawn_task, bcsc_executor_spawn(&n_ex, NULL))
+NULL_CASE(executor_run, bcsc_executor_run(NULL, NULL))
+NULL_CASE(executor_poll, bcsc_executor_poll(NULL, 1))
+NULL_CASE(executor_stats, bcsc_executor_stats(NULL, &n_stats))
+NULL_CASE(task_init, bcsc_task_init(NULL, n_poll, NULL))
+NULL_CASE(task_cancel, bcsc_task_cancel(NULL))
+NULL_CASE(task_yield, bcsc_task_yield(NULL))
+NULL_CASE(scope_init_scope, bcsc_scope_init(NULL, &n_task, 0))
+NULL_CASE(scope_init_owner, bcsc_scope_init(&n_scope, NULL, 0))
+NULL_CASE(scope_spawn, bcsc_scope_spawn(NULL, &n_task))
+NULL_CASE(scope_join, bcsc_scope_join(NULL))
+NULL_CASE(scope_cancel, bcsc_scope_cancel(NULL))
+NULL_CASE(wait_init, bcsc_wait_init(NULL))
+NULL_CASE(wait_register_task, bcsc_wait_register(NULL, &n_wait, &n_q))
+NULL_CASE(wait_register_wait, bcsc_wait_register(&n_task, NULL, &n_q))
+NULL_CASE(wait_register_queue, bcsc_wait_register(&n_task, &n_wait, NULL))
+NULL_CASE(wait_cancel, bcsc_wait_cancel(NULL))
+NULL_CASE(wait_on_task, bcsc_wait_on(NULL, &n_wait, &n_q))
+NULL_CASE(wait_on_wait, bcsc_wait_on(&n_task, NULL, &n_q))
+NULL_CASE(waitq_init, bcsc_waitq_init(NULL))
+NULL_CASE(waitq_deinit, bcsc_waitq_deinit(NULL))
+NULL_CASE(waitq_wake_one, bcsc_waitq_wake_one(NULL, 1))
+NULL_CASE(waitq_wake_all, bcsc_waitq_wake_all(NULL, 1))
+NULL_CASE(pool_init, bcsc_pool_init(NULL, n_mem, sizeof n_mem, 64, 0))
+NULL_CASE(pool_acquire, bcsc_pool_acquire(NULL, n_poll, NULL, &n_frame))
+NULL_CASE(pool_release, bcsc_pool_release(NULL, n_mem + 16))
+NULL_CASE(pool_deinit, bcsc_pool_deinit(NULL))
+
+static const null_case_t null_cases[] = {
+#define NC(fn_name)                                                            \
+  { #fn_name, null_##fn_name }
+    NC(executor_init),       NC(executor_deinit),    NC(executor_spawn_ex),
+    NC(executor_spawn_task), NC(executor_run),       NC(executor_poll),
+    NC(executor_stats),      NC(task_init),          NC(task_cancel),
+    NC(task_yield),          NC(scope_init_scope),   NC(scope_init_owner),
+    NC(scope_spawn),         NC(scope_join),         NC(scope_cancel),
+    NC(wait_init),           NC(wait_register_task), NC(wait_register_wait),
+    NC(wait_register_queue), NC(wait_cancel),        NC(wait_on_task),
+    NC(wait_on_wait),        NC(waitq_init),         NC(waitq_deinit),
+    NC(waitq_wake_one),      NC(waitq_wake_all),     NC(pool_init),
+    NC(pool_acquire),        NC(pool_release),       NC(pool_deinit),
+#undef NC
+};
+
+Test(misuse, null_object_fails_with_einval_and_reports_null) {
+  cr_assert_eq(bcsc_executor_init(&n_ex, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&n_task, n_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&n_wait), 0);
+  cr_assert_eq(bcsc_waitq_init(&n_q), 0);
+  cr_assert_eq(bcsc_pool_init(&n_pool, n_mem, sizeof n_mem, 64, 0), 0);
+  for (size_t i = 0; i < sizeof null_cases / sizeof null_cases[0]; i++) {
+    int rc = null_cases[i].call();
+    cr_assert_eq(rc, BCSC_EINVAL, "%s(NULL) returned %s", null_cases[i].what,
+                 bcsc_err_name(rc));
+    if (bcsc_is_checked_build()) {
+      cr_assert_eq(g_log.count, 1, "%s: %d reports", null_cases[i].what,
+                   g_log.count);
+      cr_assert_eq(g_log.code[0], BCSC_MISUSE_NULL_OBJECT, "%s: got %s",
+                   null_cases[i].what, bcsc_misuse_name(g_log.code[0]));
+      cr_assert_null(g_log.object[0], "%s", null_cases[i].what);
+    }
+    EXPECT_MISUSE(NULL_OBJECT, NULL);
+  }
+  /* Nothing the NULL calls could have touched changed. */
+  cr_assert_eq(bcsc_executor_live_roots(&n_ex), 0);
+  cr_assert_eq(bcsc_pool_available(&n_pool), 2);
+  cr_assert_eq(bcsc_pool_deinit(&n_pool), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&n_q), 0);
+  executor_down(&n_ex);
+}
+
+Test(misuse, null_queries_answer_neutrally_without_a_report) {
+  cr_assert_eq(bcsc_task_done(NULL), 0);
+  cr_assert_eq(bcsc_task_result(NULL), BCSC_ESTATE);
+  cr_assert_eq(bcsc_task_cancelled(NULL), 0);
+  cr_assert_eq(bcsc_scope_live(NULL), 0);
+  cr_assert_eq(bcsc_scope_cancelled(NULL), 0);
+  cr_assert_eq(bcsc_scope_error_count(NULL), 0);
+  cr_assert_eq(bcsc_wait_fired(NULL), 0);
+  cr_assert_eq(bcsc_wait_linked(NULL), 0);
+  cr_assert_eq(bcsc_waitq_count(NULL), 0);
+  cr_assert_eq(bcsc_executor_ready(NULL), 0);
+  cr_assert_eq(bcsc_executor_live_roots(NULL), 0);
+  cr_assert_null(bcsc_executor_current(NULL));
+  cr_assert_eq(bcsc_pool_available(NULL), 0);
+  cr_assert_eq(bcsc_pool_capacity(NULL), 0);
+  EXPECT_NO_MISUSE();
+}
+
+/* ---- BAD_OBJECT -------------------------------------------------------- */
+
+/* Memory that was never initialised: garbage (0xA5 everywhere) and zeros
+ * (static storage, or a fresh page). */
+static void fill(void *object, size_t size, int byte) {
+  memset(object, byte, size);
+}
+
+Test(misuse, uninitialised_objects_fail_with_ebadobj) {
+  static const int patterns[] = {0x00, 0xA5};
+  bcsc_executor_t ex;
+  probe_t good;
+  bcsc_waitq_t good_q;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&good_q), 0);
+  probe_init(&good, &ex, body_done);
+
+  for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
+    bcsc_executor_t bad_ex;
+    bcsc_task_t bad_task;
+    bcsc_scope_t bad_scope;
+    bcsc_wait_t bad_wait;
+    bcsc_waitq_t bad_q;
+    bcsc_pool_t bad_pool;
+    bcsc_executor_stats_t st = {sizeof st, 0, 0, 0, 0, 0, 0};
+    void *frame = NULL;
+    fill(&bad_ex, sizeof bad_ex, patterns[i]);
+    fill(&bad_task, sizeof bad_task, patterns[i]);
+    fill(&bad_scope, sizeof bad_scope, patterns[i]);
+    fill(&bad_wait, sizeof bad_wait, patterns[i]);
+    fill(&bad_q, sizeof bad_q, patterns[i]);
+    fill(&bad_pool, sizeof bad_pool, patterns[i]);
+
+    EXPECT_FAILS(bcsc_executor_poll(&bad_ex, 1), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_ex);
+    EXPECT_FAILS(bcsc_executor_run(&bad_ex, NULL), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_ex);
+    EXPECT_FAILS(bcsc_executor_deinit(&bad_ex), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_ex);
+    EXPECT_FAILS(bcsc_executor_spawn(&bad_ex, &good.task), BCSC_EBADOBJ,
+                 BAD_OBJECT, &bad_ex);
+    EXPECT_FAILS(bcsc_executor_stats(&bad_ex, &st), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_ex);
+
+    EXPECT_FAILS(bcsc_executor_spawn(&ex, &bad_task), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_task);
+    EXPECT_FAILS(bcsc_executor_run(&ex, &bad_task), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_task);
+    EXPECT_FAILS(bcsc_task_cancel(&bad_task), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_task);
+    EXPECT_FAILS(bcsc_task_yield(&bad_task), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_task);
+    cr_assert_eq(bcsc_task_done(&bad_task), 0);
+
+    EXPECT_FAILS(bcsc_scope_spawn(&bad_scope, &good.task), BCSC_EBADOBJ,
+                 BAD_OBJECT, &bad_scope);
+    EXPECT_FAILS(bcsc_scope_join(&bad_scope), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_scope);
+    EXPECT_FAILS(bcsc_scope_cancel(&bad_scope), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_scope);
+
+    EXPECT_FAILS(bcsc_wait_cancel(&bad_wait), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_wait);
+    EXPECT_FAILS(bcsc_wait_register(&good.task, &bad_wait, &good_q),
+                 BCSC_EBADOBJ, BAD_OBJECT, &bad_wait);
+    EXPECT_FAILS(bcsc_wait_register(&good.task, &good.w[0], &bad_q),
+                 BCSC_EBADOBJ, BAD_OBJECT, &bad_q);
+    EXPECT_FAILS(bcsc_waitq_wake_one(&bad_q, 1), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_q);
+    EXPECT_FAILS(bcsc_waitq_wake_all(&bad_q, 1), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_q);
+    EXPECT_FAILS(bcsc_waitq_deinit(&bad_q), BCSC_EBADOBJ, BAD_OBJECT, &bad_q);
+
+    EXPECT_FAILS(bcsc_pool_acquire(&bad_pool, n_poll, NULL, &frame),
+                 BCSC_EBADOBJ, BAD_OBJECT, &bad_pool);
+    cr_assert_null(frame, "a failed acquire wrote its out-parameter");
+    EXPECT_FAILS(bcsc_pool_release(&bad_pool, &good), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_pool);
+    EXPECT_FAILS(bcsc_pool_deinit(&bad_pool), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_pool);
+  }
+  /* The good objects were never touched: the frame still spawns and runs. */
+  cr_assert_eq(bcsc_executor_run(&ex, &good.task), 0);
+  cr_assert_eq(good.polls, 1);
+  cr_assert_eq(bcsc_waitq_deinit(&good_q), 0);
+  executor_down(&ex);
+}
+
+Test(misuse, torn_down_objects_fail_with_ebadobj) {
+  bcsc_executor_t ex, gone;
+  bcsc_waitq_t q;
+  bcsc_pool_t pool;
+  static _Alignas(
+      BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(sizeof(probe_t), 2)];
+  probe_t p;
+  void *frame = NULL;
+  executor_up(&ex);
+  executor_up(&gone);
+  cr_assert_eq(bcsc_executor_deinit(&gone), 0);
+  probe_init(&p, &ex, body_done);
+  EXPECT_FAILS(bcsc_executor_spawn(&gone, &p.task), BCSC_EBADOBJ, BAD_OBJECT,
+               &gone);
+  EXPECT_FAILS(bcsc_executor_run(&gone, NULL), BCSC_EBADOBJ, BAD_OBJECT, &gone);
+
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  EXPECT_FAILS(bcsc_waitq_wake_one(&q, 0), BCSC_EBADOBJ, BAD_OBJECT, &q);
+  EXPECT_FAILS(bcsc_waitq_deinit(&q), BCSC_EBADOBJ, BAD_OBJECT, &q);
+
+  /* A frame given back to its pool is no task any more. */
+  cr_assert_eq(bcsc_pool_init(&pool, mem, sizeof mem, sizeof(probe_t), 0), 0);
+  cr_assert_eq(bcsc_pool_acquire(&pool, probe_poll, NULL, &frame), 0);
+  cr_assert_eq(bcsc_pool_release(&pool, frame), 0);
+  EXPECT_FAILS(bcsc_executor_spawn(&ex, (bcsc_task_t *)frame), BCSC_EBADOBJ,
+               BAD_OBJECT, frame);
+  cr_assert_eq(bcsc_pool_deinit(&pool), 0);
+  EXPECT_FAILS(bcsc_pool_acquire(&pool, probe_poll, NULL, &frame), BCSC_EBADOBJ,
+               BAD_OBJECT, &pool);
+
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  executor_down(&ex);
+}
+
+/* ---- MOVED -------------------------------------------------------------- */
+
+/* The size/offset-free way a frame moves by accident: a struct copy. The
+ * address tag is set while an object is linked, so the copy carries the tag
+ * of the original's address. That check is cheap and runs in release too
+ * (docs/decisions.md D5): there the call fails the same way, unreported. */
+Test(misuse, copy_of_a_spawned_task_is_rejected_as_moved) {
+  bcsc_executor_t ex;
+  probe_t p, copy;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_done);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  memcpy(&copy, &p, sizeof p);
+  EXPECT_FAILS(bcsc_task_cancel(&copy.task), BCSC_EBADOBJ, MOVED, &copy.task);
+  EXPECT_FAILS(bcsc_executor_spawn(&ex, &copy.task), BCSC_EBADOBJ, MOVED,
+               &copy.task);
+  EXPECT_FAILS(bcsc_task_yield(&copy.task), BCSC_EBADOBJ, MOVED, &copy.task);
+  /* The original is untouched: not cancelled, runs normally. */
+  cr_assert_eq(bcsc_task_cancelled(&p.task), 0);
+  cr_assert_eq(bcsc_executor_ready(&ex), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.polls, 1);
+  executor_down(&ex);
+}
+
+Test(misuse, copy_of_a_linked_wait_node_is_rejected_as_moved) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_wait_t copy;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert(bcsc_wait_linked(&p.w[0]));
+  memcpy(&copy, &p.w[0], sizeof copy);
+  EXPECT_FAILS(bcsc_wait_cancel(&copy), BCSC_EBADOBJ, MOVED, &copy);
+  cr_assert_eq(bcsc_waitq_count(&q), 1, "the failed cancel unlinked");
+  cr_assert(bcsc_wait_linked(&p.w[0]));
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 7), 1);
+  cr_assert_eq(p.w[0].value, 7);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+Test(misuse, copy_of_a_waiter_list_with_waiters_is_rejected_as_moved) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q, copy, empty, empty_moved;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  memcpy(&copy, &q, sizeof q);
+  EXPECT_FAILS(bcsc_waitq_wake_one(&copy, 1), BCSC_EBADOBJ, MOVED, &copy);
+  EXPECT_FAILS(bcsc_waitq_wake_all(&copy, 1), BCSC_EBADOBJ, MOVED, &copy);
+  EXPECT_FAILS(bcsc_waitq_deinit(&copy), BCSC_EBADOBJ, MOVED, &copy);
+  cr_assert(bcsc_wait_linked(&p.w[0]), "a refused wake fired the waiter");
+  /* An empty list is not linked to anything: it may move. */
+  cr_assert_eq(bcsc_waitq_init(&empty), 0);
+  memcpy(&empty_moved, &empty, sizeof empty);
+  EXPECT_OK(bcsc_waitq_wake_all(&empty_moved, 1));
+  EXPECT_OK(bcsc_waitq_deinit(&empty_moved));
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+Test(misuse, copy_of_an_executor_is_rejected_as_moved) {
+  bcsc_executor_t ex, copy;
+  executor_up(&ex);
+  memcpy(&copy, &ex, sizeof ex);
+  EXPECT_FAILS(bcsc_executor_poll(&copy, 1), BCSC_EBADOBJ, MOVED, &copy);
+  EXPECT_FAILS(bcsc_executor_deinit(&copy), BCSC_EBADOBJ, MOVED, &copy);
+  executor_down(&ex);
+}
+
+/* An open scope copied inside its owner's poll: spawning into the copy is
+ * refused, the real scope still works. */
+static int body_spawn_into_copied_scope(probe_t *p) {
+  bcsc_scope_t copy;
+  int rc;
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+    memcpy(&copy, &p->scope[0], sizeof copy);
+    p->rc[1] = bcsc_scope_spawn(&copy, &p->other->task);
+    p->rc[2] = g_log.count;
+    p->rc[3] = g_log.count ? g_log.code[0] : 0;
+    p->rc[4] = g_log.count && g_log.object[0] == (const void *)&copy;
+    memset(&g_log, 0, sizeof g_log);
+    p->rc[5] = bcsc_scope_spawn(&p->scope[0], &p->other->task);
+  }
+  rc = bcsc_scope_join(&p->scope[0]);
+  return rc;
+}
+
+Test(misuse, copy_of_an_open_scope_is_rejected_as_moved) {
+  bcsc_executor_t ex;
+  probe_t parent, child;
+  executor_up(&ex);
+  probe_init(&parent, &ex, body_spawn_into_copied_scope);
+  probe_init(&child, &ex, body_done);
+  parent.other = &child;
+  cr_assert_eq(bcsc_executor_run(&ex, &parent.task), 0);
+  cr_assert_eq(parent.rc[0], 0);
+  cr_assert_eq(parent.rc[1], BCSC_EBADOBJ);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(parent.rc[2], 1);
+    cr_assert_eq(parent.rc[3], BCSC_MISUSE_MOVED);
+    cr_assert(parent.rc[4], "MOVED named another object than the copy");
+  } else {
+    cr_assert_eq(parent.rc[2], 0);
+  }
+  cr_assert_eq(parent.rc[5], 0);
+  cr_assert_eq(child.polls, 1);
+  EXPECT_NO_MISUSE();
+  executor_down(&ex);
+}
+
+/* The flip side: objects may move freely while they are not linked (D4). */
+Test(misuse, unlinked_objects_may_be_moved_without_a_report) {
+  bcsc_executor_t ex;
+  probe_t p, moved;
+  bcsc_wait_t w, w_moved;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_done);
+  memcpy(&moved, &p, sizeof p);
+  cr_assert_eq(bcsc_wait_init(&w), 0);
+  memcpy(&w_moved, &w, sizeof w);
+  EXPECT_OK(bcsc_wait_cancel(&w_moved));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &moved.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &moved.task), 0);
+  cr_assert_eq(moved.polls, 1);
+  /* A completed frame is unlinked again: moving it is fine too. */
+  memcpy(&p, &moved, sizeof p);
+  cr_assert_eq(bcsc_task_result(&p.task), 0);
+  EXPECT_NO_MISUSE();
+  executor_down(&ex);
+}
+
+/* ---- DOUBLE_SPAWN ------------------------------------------------------- */
+
+Test(misuse, spawning_a_live_frame_again_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_executor_stats_t st = {sizeof st, 0, 0, 0, 0, 0, 0};
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  /* Queued. */
+  EXPECT_FAILS(bcsc_executor_spawn(&ex, &p.task), BCSC_EBUSY, DOUBLE_SPAWN,
+               &p.task);
+  cr_assert_eq(bcsc_executor_ready(&ex), 1, "queued twice");
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 1);
+  /* Waiting. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_FAILS(bcsc_executor_spawn(&ex, &p.task), BCSC_EBUSY, DOUBLE_SPAWN,
+               &p.task);
+  cr_assert_eq(bcsc_executor_ready(&ex), 0, "a failed spawn queued it");
+  cr_assert(bcsc_wait_linked(&p.w[0]), "a failed spawn unlinked its wait");
+  cr_assert_eq(bcsc_executor_stats(&ex, &st), 0);
+  cr_assert_eq(st.spawns, 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.polls, 2);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* ---- NODE_LINKED -------------------------------------------------------- */
+
+static int body_register_twice(probe_t *p) {
+  if (p->polls > 1)
+    return BCSC_DONE;
+  p->rc[0] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+  p->rc[1] = bcsc_wait_register(&p->task, &p->w[0], p->q[1]);
+  p->rc[2] = bcsc_wait_on(&p->task, &p->w[0], p->q[1]);
+  return BCSC_PENDING;
+}
+
+Test(misuse, registering_a_linked_node_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q0, q1;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q0), 0);
+  cr_assert_eq(bcsc_waitq_init(&q1), 0);
+  probe_init(&p, &ex, body_register_twice);
+  p.q[0] = &q0;
+  p.q[1] = &q1;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], BCSC_EBUSY);
+  cr_assert_eq(p.rc[2], BCSC_EBUSY, "wait_on re-registered a linked node");
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(g_log.count, 2);
+    cr_assert_eq(g_log.code[0], BCSC_MISUSE_NODE_LINKED);
+    cr_assert_eq(g_log.object[0], &p.w[0]);
+    cr_assert_eq(g_log.code[1], BCSC_MISUSE_NODE_LINKED);
+    cr_assert_eq(g_log.object[1], &p.w[0]);
+  } else {
+    cr_assert_eq(g_log.count, 0);
+  }
+  memset(&g_log, 0, sizeof g_log);
+  /* The node stayed where it was first linked. */
+  cr_assert_eq(bcsc_waitq_count(&q0), 1);
+  cr_assert_eq(bcsc_waitq_count(&q1), 0);
+  cr_assert_eq(bcsc_waitq_wake_one(&q1, 0), 0);
+  cr_assert_eq(bcsc_waitq_wake_one(&q0, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q0), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q1), 0);
+  executor_down(&ex);
+}
+
+/* ---- REENTRANT_POLL ----------------------------------------------------- */
+
+static int body_reenter(probe_t *p) {
+  p->rc[0] = bcsc_executor_poll(p->ex, 1);
+  p->rc[1] = g_log.count;
+  p->rc[2] = bcsc_executor_run(p->ex, NULL);
+  p->rc[3] = g_log.count;
+  p->rc[4] = bcsc_executor_deinit(p->ex);
+  p->rc[5] = g_log.count;
+  p->rc[6] = bcsc_executor_run(p->ex, &p->other->task);
+  return BCSC_DONE;
+}
+
+Test(misuse, polling_the_executor_from_inside_a_poll_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  probe_t p, bystander;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_reenter);
+  probe_init(&bystander, &ex, body_done);
+  p.other = &bystander;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &bystander.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(p.rc[0], BCSC_EBUSY);
+  cr_assert_eq(p.rc[2], BCSC_EBUSY);
+  cr_assert_eq(p.rc[4], BCSC_EBUSY);
+  cr_assert_eq(p.rc[6], BCSC_EBUSY);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(g_log.count, 4);
+    cr_assert_eq(p.rc[1], 1);
+    cr_assert_eq(p.rc[3], 2);
+    cr_assert_eq(p.rc[5], 3);
+    for (int i = 0; i < 4; i++) {
+      cr_assert_eq(g_log.code[i], BCSC_MISUSE_REENTRANT_POLL, "report %d: %s",
+                   i, bcsc_misuse_name(g_log.code[i]));
+      cr_assert_eq(g_log.object[i], &ex);
+    }
+  } else {
+    cr_assert_eq(g_log.count, 0);
+  }
+  memset(&g_log, 0, sizeof g_log);
+  /* The nested calls polled nothing and tore nothing down. */
+  cr_assert_eq(bystander.polls, 0);
+  cr_assert(bcsc_task_done(&p.task));
+  cr_assert_eq(bcsc_executor_ready(&ex), 1);
+  executor_down(&ex);
+  cr_assert_eq(bystander.polls, 1);
+}
+
+/* ---- TASK_DONE ---------------------------------------------------------- */
+
+Test(misuse, cancelling_or_respawning_a_completed_task_fails_with_estate) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_done);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert(bcsc_task_done(&p.task));
+  EXPECT_FAILS(bcsc_task_cancel(&p.task), BCSC_ESTATE, TASK_DONE, &p.task);
+  EXPECT_FAILS(bcsc_executor_spawn(&ex, &p.task), BCSC_ESTATE, TASK_DONE,
+               &p.task);
+  cr_assert_eq(bcsc_task_cancelled(&p.task), 0);
+  cr_assert_eq(bcsc_task_result(&p.task), 0);
+  cr_assert_eq(bcsc_executor_ready(&ex), 0);
+  /* Initialising it again is how a completed frame is reused. */
+  cr_assert_eq(bcsc_task_init(&p.task, probe_poll, &p), 0);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.polls, 2);
+  executor_down(&ex);
+}
+
+/* ---- SCOPE_ORDER -------------------------------------------------------- */
+
+static int body_join_out_of_order(probe_t *p) {
+  p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_FAIL_FAST);
+  p->rc[1] = bcsc_scope_init(&p->scope[1], &p->task, BCSC_SCOPE_FAIL_FAST);
+  p->rc[2] = bcsc_scope_join(&p->scope[0]); /* outer first: wrong */
+  p->rc[3] = g_log.count;
+  p->rc[4] = g_log.count ? g_log.code[0] : 0;
+  p->rc[5] = g_log.count && g_log.object[0] == (const void *)&p->scope[0];
+  memset(&g_log, 0, sizeof g_log);
+  p->rc[6] = bcsc_scope_join(&p->scope[1]);
+  p->rc[7] = bcsc_scope_join(&p->scope[0]);
+  return BCSC_DONE;
+}
+
+Test(misuse, joining_an_outer_scope_before_the_inner_fails_with_estate) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_join_out_of_order);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], 0);
+  cr_assert_eq(p.rc[2], BCSC_ESTATE);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(p.rc[3], 1);
+    cr_assert_eq(p.rc[4], BCSC_MISUSE_SCOPE_ORDER);
+    cr_assert(p.rc[5], "SCOPE_ORDER named another object");
+  } else {
+    cr_assert_eq(p.rc[3], 0);
+  }
+  /* The failed join closed nothing: LIFO joins then succeed. */
+  cr_assert_eq(p.rc[6], 0);
+  cr_assert_eq(p.rc[7], 0);
+  EXPECT_NO_MISUSE();
+  executor_down(&ex);
+}
+
+/* ---- FOREIGN_SCOPE ------------------------------------------------------ */
+
+/* Owner: opens a scope, spawns a waiting child, then joins. */
+static int body_owner(probe_t *p) {
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_FAIL_FAST);
+    p->rc[1] = bcsc_scope_spawn(&p->scope[0], &p->other->task);
+  }
+  return bcsc_scope_join(&p->scope[0]);
+}
+
+/* Intruder: tries to join the owner's scope from its own poll. */
+static int body_intruder(probe_t *p) {
+  p->rc[0] = bcsc_scope_join(&p->other->scope[0]);
+  p->rc[1] = g_log.count;
+  p->rc[2] = g_log.count ? g_log.code[0] : 0;
+  p->rc[3] =
+      g_log.count && g_log.object[0] == (const void *)&p->other->scope[0];
+  memset(&g_log, 0, sizeof g_log);
+  return BCSC_DONE;
+}
+
+Test(misuse, joining_a_scope_one_does_not_own_fails_with_eperm) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t owner, child, intruder;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&owner, &ex, body_owner);
+  probe_init(&child, &ex, body_wait_q0);
+  probe_init(&intruder, &ex, body_intruder);
+  owner.other = &child;
+  child.q[0] = &q;
+  intruder.other = &owner;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &owner.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2); /* owner, then child */
+  cr_assert_eq(owner.rc[0], 0);
+  cr_assert_eq(owner.rc[1], 0);
+  cr_assert_eq(bcsc_scope_live(&owner.scope[0]), 1);
+
+  /* From outside any poll. */
+  EXPECT_FAILS(bcsc_scope_join(&owner.scope[0]), BCSC_EPERM, FOREIGN_SCOPE,
+               &owner.scope[0]);
+  /* From another task's poll. */
+  EXPECT_OK(bcsc_executor_spawn(&ex, &intruder.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(intruder.rc[0], BCSC_EPERM);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(intruder.rc[1], 1);
+    cr_assert_eq(intruder.rc[2], BCSC_MISUSE_FOREIGN_SCOPE);
+    cr_assert(intruder.rc[3], "FOREIGN_SCOPE named another object");
+  } else {
+    cr_assert_eq(intruder.rc[1], 0);
+  }
+  /* Neither attempt closed the scope or disturbed its child. */
+  cr_assert_eq(bcsc_scope_live(&owner.scope[0]), 1);
+  cr_assert(bcsc_wait_linked(&child.w[0]));
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
+  cr_assert(bcsc_task_done(&child.task));
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* ---- NOT_RUNNING -------------------------------------------------------- */
+
+static int body_acts_for_other(probe_t *p) {
+  p->rc[0] = bcsc_wait_register(&p->other->task, &p->other->w[0], p->q[0]);
+  p->rc[1] = bcsc_task_yield(&p->other->task);
+  p->rc[2] = bcsc_scope_init(&p->scope[0], &p->other->task, 0);
+  p->rc[3] = g_log.count;
+  for (int i = 0; i < 3 && i < g_log.count; i++)
+    p->rc[4] |= (g_log.code[i] == BCSC_MISUSE_NOT_RUNNING &&
+                 g_log.object[i] == (const void *)&p->other->task)
+                << i;
+  memset(&g_log, 0, sizeof g_log);
+  return BCSC_DONE;
+}
+
+Test(misuse, acting_for_a_task_that_is_not_being_polled_fails_with_eperm) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_scope_t s;
+  probe_t victim, actor, never;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&victim, &ex, body_wait_q0);
+  probe_init(&actor, &ex, body_acts_for_other);
+  probe_init(&never, &ex, body_done);
+  victim.q[0] = &q;
+  actor.q[0] = &q;
+  actor.other = &victim;
+
+  /* Never spawned. */
+  EXPECT_FAILS(bcsc_wait_register(&never.task, &never.w[0], &q), BCSC_EPERM,
+               NOT_RUNNING, &never.task);
+  EXPECT_FAILS(bcsc_task_yield(&never.task), BCSC_EPERM, NOT_RUNNING,
+               &never.task);
+  EXPECT_FAILS(bcsc_scope_init(&s, &never.task, 0), BCSC_EPERM, NOT_RUNNING,
+               &never.task);
+  /* Spawned and queued, from outside any poll. */
+  EXPECT_OK(bcsc_executor_spawn(&ex, &victim.task));
+  EXPECT_FAILS(bcsc_wait_register(&victim.task, &victim.w[0], &q), BCSC_EPERM,
+               NOT_RUNNING, &victim.task);
+  EXPECT_FAILS(bcsc_task_yield(&victim.task), BCSC_EPERM, NOT_RUNNING,
+               &victim.task);
+  EXPECT_FAILS(bcsc_scope_init(&s, &victim.task, 0), BCSC_EPERM, NOT_RUNNING,
+               &victim.task);
+  cr_assert_eq(bcsc_waitq_count(&q), 0);
+  /* Waiting, from another task's poll. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &actor.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(actor.rc[0], BCSC_EPERM);
+  cr_assert_eq(actor.rc[1], BCSC_EPERM);
+  cr_assert_eq(actor.rc[2], BCSC_EPERM);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(actor.rc[3], 3);
+    cr_assert_eq(actor.rc[4], 7, "not every report was NOT_RUNNING(victim)");
+  } else {
+    cr_assert_eq(actor.rc[3], 0);
+  }
+  /* The victim still waits on exactly its own registration. */
+  cr_assert_eq(bcsc_waitq_count(&q), 1);
+  cr_assert_eq(bcsc_executor_ready(&ex), 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &victim.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* ---- EXECUTOR_BUSY ------------------------------------------------------ */
+
+Test(misuse, tearing_down_an_executor_with_live_tasks_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  EXPECT_FAILS(bcsc_executor_deinit(&ex), BCSC_EBUSY, EXECUTOR_BUSY, &ex);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_FAILS(bcsc_executor_deinit(&ex), BCSC_EBUSY, EXECUTOR_BUSY, &ex);
+  /* Still an executor: the task finishes and teardown succeeds. */
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+  cr_assert(bcsc_task_done(&p.task));
+}
+
+/* ---- WAITQ_BUSY --------------------------------------------------------- */
+
+Test(misuse, tearing_down_a_waiter_list_with_waiters_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_FAILS(bcsc_waitq_deinit(&q), BCSC_EBUSY, WAITQ_BUSY, &q);
+  /* The list is left intact: the waiter can still be woken through it. */
+  cr_assert_eq(bcsc_waitq_count(&q), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 3), 1);
+  cr_assert_eq(p.w[0].value, 3);
+  EXPECT_OK(bcsc_waitq_deinit(&q));
+  executor_down(&ex);
+}
+
+/* ---- POOL_EXHAUSTED ----------------------------------------------------- */
+
+Test(misuse, exhausting_a_strict_pool_is_reported_a_plain_one_is_not) {
+  static _Alignas(BCSC_POOL_ALIGN) unsigned char
+      mem_strict[BCSC_POOL_BYTES(sizeof(probe_t), 2)];
+  static _Alignas(BCSC_POOL_ALIGN) unsigned char
+      mem_plain[BCSC_POOL_BYTES(sizeof(probe_t), 2)];
+  bcsc_pool_t strict, plain;
+  void *a, *b, *c;
+  void *const untouched = (void *)&a;
+  cr_assert_eq(bcsc_pool_init(&strict, mem_strict, sizeof mem_strict,
+                              sizeof(probe_t), BCSC_POOL_STRICT),
+               0);
+  cr_assert_eq(
+      bcsc_pool_init(&plain, mem_plain, sizeof mem_plain, sizeof(probe_t), 0),
+      0);
+
+  EXPECT_OK(bcsc_pool_acquire(&strict, probe_poll, NULL, &a));
+  EXPECT_OK(bcsc_pool_acquire(&strict, probe_poll, NULL, &b));
+  c = untouched;
+  EXPECT_FAILS(bcsc_pool_acquire(&strict, probe_poll, NULL, &c), BCSC_ENOSPC,
+               POOL_EXHAUSTED, &strict);
+  cr_assert_eq(c, untouched, "a failed acquire wrote its out-parameter");
+  cr_assert_eq(bcsc_pool_available(&strict), 0);
+  EXPECT_OK(bcsc_pool_release(&strict, a));
+  EXPECT_OK(bcsc_pool_release(&strict, b));
+
+  /* Back-pressure, not misuse (D7): ENOSPC in both builds, no report. */
+  EXPECT_OK(bcsc_pool_acquire(&plain, probe_poll, NULL, &a));
+  EXPECT_OK(bcsc_pool_acquire(&plain, probe_poll, NULL, &b));
+  c = untouched;
+  cr_assert_eq(bcsc_pool_acquire(&plain, probe_poll, NULL, &c), BCSC_ENOSPC);
+  EXPECT_NO_MISUSE();
+  cr_assert_eq(c, untouched);
+  EXPECT_OK(bcsc_pool_release(&plain, a));
+  EXPECT_OK(bcsc_pool_release(&plain, b));
+
+  EXPECT_OK(bcsc_pool_deinit(&strict));
+  EXPECT_OK(bcsc_pool_deinit(&plain));
+}
+
+/* ---- POOL_FOREIGN ------------------------------------------------------- */
+
+Test(misuse, releasing_a_frame_that_is_not_out_of_this_pool_fails) {
+  static _Alignas(
+      BCSC_POOL_ALIGN) unsigned char mem_a[BCSC_POOL_BYTES(sizeof(probe_t), 2)];
+  static _Alignas(
+      BCSC_POOL_ALIGN) unsigned char mem_b[BCSC_POOL_BYTES(sizeof(probe_t), 2)];
+  bcsc_executor_t ex;
+  bcsc_pool_t pa, pb;
+  probe_t stack_frame;
+  void *fa = NULL, *fb = NULL;
+  probe_t *spawned;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_pool_init(&pa, mem_a, sizeof mem_a, sizeof(probe_t), 0), 0);
+  cr_assert_eq(bcsc_pool_init(&pb, mem_b, sizeof mem_b, sizeof(probe_t), 0), 0);
+  probe_init(&stack_frame, &ex, body_done);
+  EXPECT_OK(bcsc_pool_acquire(&pa, probe_poll, NULL, &fa));
+  EXPECT_OK(bcsc_pool_acquire(&pb, probe_poll, NULL, &fb));
+
+  /* To the wrong pool. */
+  EXPECT_FAILS(bcsc_pool_release(&pb, fa), BCSC_EINVAL, POOL_FOREIGN, fa);
+  /* A frame from no pool at all. */
+  EXPECT_FAILS(bcsc_pool_release(&pa, &stack_frame), BCSC_EINVAL, POOL_FOREIGN,
+               &stack_frame);
+  /* Twice. */
+  EXPECT_OK(bcsc_pool_release(&pb, fb));
+  EXPECT_FAILS(bcsc_pool_release(&pb, fb), BCSC_EINVAL, POOL_FOREIGN, fb);
+  cr_assert_eq(bcsc_pool_available(&pa), 1);
+  cr_assert_eq(bcsc_pool_available(&pb), 2);
+
+  /* Spawned: it goes back by itself when it completes. */
+  spawned = fa;
+  spawned->body = body_done;
+  spawned->task.data = spawned;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &spawned->task));
+  EXPECT_FAILS(bcsc_pool_release(&pa, fa), BCSC_EBUSY, POOL_FOREIGN, fa);
+  cr_assert_eq(bcsc_executor_ready(&ex), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(bcsc_pool_available(&pa), 2, "completed frame not reclaimed");
+
+  EXPECT_OK(bcsc_pool_deinit(&pa));
+  EXPECT_OK(bcsc_pool_deinit(&pb));
+  executor_down(&ex);
+}
+
+/* ---- POOL_BUSY ---------------------------------------------------------- */
+
+Test(misuse, tearing_down_a_pool_with_frames_out_fails_with_ebusy) {
+  static _Alignas(
+      BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(sizeof(probe_t), 2)];
+  bcsc_pool_t pool;
+  void *f = NULL;
+  cr_assert_eq(bcsc_pool_init(&pool, mem, sizeof mem, sizeof(probe_t), 0), 0);
+  EXPECT_OK(bcsc_pool_acquire(&pool, probe_poll, NULL, &f));
+  EXPECT_FAILS(bcsc_pool_deinit(&pool), BCSC_EBUSY, POOL_BUSY, &pool);
+  /* Nothing changed: still a pool with one frame out. */
+  cr_assert_eq(bcsc_pool_available(&pool), 1);
+  EXPECT_OK(bcsc_pool_release(&pool, f));
+  EXPECT_OK(bcsc_pool_deinit(&pool));
+}
+
+/* ---- PENDING_NO_WAKE ---------------------------------------------------- */
+
+/* Returns PENDING without registering anything - unless cancelled. */
+static int body_pending_forever(probe_t *p) {
+  return bcsc_task_cancelled(&p->task) ? BCSC_DONE : BCSC_PENDING;
+}
+
+/* Checked build: reported when the poll returns. Release: no report is
+ * possible without the check, and what it guarantees is D11: the task stays
+ * waiting, run() reports the deadlock, cancellation still reaches it. */
+Test(misuse, pending_with_nothing_registered_is_a_lost_task) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_pending_forever);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_MISUSE(PENDING_NO_WAKE, &p.task);
+  cr_assert_eq(bcsc_task_done(&p.task), 0);
+  cr_assert_eq(bcsc_executor_ready(&ex), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), BCSC_EDEADLK);
+  cr_assert_eq(p.polls, 1);
+  EXPECT_NO_MISUSE();
+  EXPECT_OK(bcsc_task_cancel(&p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.polls, 2);
+  executor_down(&ex);
+}
+
+/* ---- SCOPE_CLOSED ------------------------------------------------------- */
+
+static int body_use_closed_scope(probe_t *p) {
+  p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_FAIL_FAST);
+  p->rc[1] = bcsc_scope_join(&p->scope[0]); /* no children: closes */
+  p->rc[2] = bcsc_scope_spawn(&p->scope[0], &p->other->task);
+  p->rc[3] = bcsc_scope_join(&p->scope[0]);
+  p->rc[4] = bcsc_scope_cancel(&p->scope[0]);
+  p->rc[5] = g_log.count;
+  for (int i = 0; i < 3 && i < g_log.count; i++)
+    p->rc[6] |= (g_log.code[i] == BCSC_MISUSE_SCOPE_CLOSED &&
+                 g_log.object[i] == (const void *)&p->scope[0])
+                << i;
+  memset(&g_log, 0, sizeof g_log);
+  return BCSC_DONE;
+}
+
+Test(misuse, using_a_joined_scope_fails_with_estate) {
+  bcsc_executor_t ex;
+  probe_t p, child;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_use_closed_scope);
+  probe_init(&child, &ex, body_done);
+  p.other = &child;
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], 0);
+  cr_assert_eq(p.rc[2], BCSC_ESTATE);
+  cr_assert_eq(p.rc[3], BCSC_ESTATE);
+  cr_assert_eq(p.rc[4], BCSC_ESTATE);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(p.rc[5], 3);
+    cr_assert_eq(p.rc[6], 7, "not every report was SCOPE_CLOSED(scope)");
+  } else {
+    cr_assert_eq(p.rc[5], 0);
+  }
+  /* The refused child was never touched: it spawns elsewhere later. */
+  cr_assert_eq(child.polls, 0);
+  /* And from outside, after the owner completed. */
+  EXPECT_FAILS(bcsc_scope_spawn(&p.scope[0], &child.task), BCSC_ESTATE,
+               SCOPE_CLOSED, &p.scope[0]);
+  EXPECT_FAILS(bcsc_scope_cancel(&p.scope[0]), BCSC_ESTATE, SCOPE_CLOSED,
+               &p.scope[0]);
+  cr_assert_eq(bcsc_executor_run(&ex, &child.task), 0);
+  cr_assert_eq(child.polls, 1);
+  executor_down(&ex);
+}
+
+/* ---- FRAME_CLOBBERED ---------------------------------------------------- */
+
+/* The bug this catches: a task frame on a stack that was reused (the
+ * function returned) while the frame was still linked. It is simulated by
+ * overwriting linked memory, and undone afterwards by writing the saved
+ * bytes back, so that the test can still tear down cleanly.
+ *
+ * Only the checked build verifies canaries on the objects it reaches through
+ * its links (D5); the release build trusts its links and would follow the
+ * garbage. So in release the tests never poll or fire a clobbered object:
+ * they assert what release does guarantee - the public entry points reject
+ * the clobbered object itself with BCSC_EBADOBJ (cheap magic check), without
+ * a report - and then put the memory back. */
+
+Test(misuse, clobbered_wait_node_is_caught_when_its_queue_fires) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_wait_t saved;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert(bcsc_wait_linked(&p.w[0]));
+
+  memcpy(&saved, &p.w[0], sizeof saved);
+  memset(&p.w[0], 0, sizeof p.w[0]);
+  if (bcsc_is_checked_build()) {
+    EXPECT_FAILS(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ, FRAME_CLOBBERED,
+                 &p.w[0]);
+    EXPECT_FAILS(bcsc_waitq_wake_all(&q, 1), BCSC_EBADOBJ, FRAME_CLOBBERED,
+                 &p.w[0]);
+    cr_assert_eq(bcsc_waitq_count(&q), 1, "the clobbered node was unlinked");
+    cr_assert_eq(bcsc_executor_ready(&ex), 0, "its task was woken");
+  } else {
+    EXPECT_FAILS(bcsc_wait_cancel(&p.w[0]), BCSC_EBADOBJ, BAD_OBJECT, &p.w[0]);
+    cr_assert_eq(bcsc_waitq_count(&q), 1);
+  }
+  memcpy(&p.w[0], &saved, sizeof saved);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* Waits on q[0] with w[0] and q[1] with w[1] (a select). */
+static int body_select(probe_t *p) {
+  if (bcsc_task_cancelled(&p->task) || p->polls > 1)
+    return BCSC_DONE;
+  p->rc[0] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+  p->rc[1] = bcsc_wait_register(&p->task, &p->w[1], p->q[1]);
+  return BCSC_PENDING;
+}
+
+/* The other detection point: when a task is woken its remaining
+ * registrations are unlinked, and a clobbered one must not be followed. The
+ * node's memory is taken over by another live registration - the stack was
+ * reused by a frame that registered too - so it still looks linked. */
+Test(misuse, clobbered_wait_node_is_caught_when_its_task_is_woken) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q0, q1, q_other;
+  bcsc_wait_t saved;
+  probe_t p, other;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q0), 0);
+  cr_assert_eq(bcsc_waitq_init(&q1), 0);
+  cr_assert_eq(bcsc_waitq_init(&q_other), 0);
+  probe_init(&p, &ex, body_select);
+  probe_init(&other, &ex, body_wait_q0);
+  p.q[0] = &q0;
+  p.q[1] = &q1;
+  other.q[0] = &q_other;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &other.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], 0);
+
+  memcpy(&saved, &p.w[1], sizeof saved);
+  memcpy(&p.w[1], &other.w[0], sizeof saved);
+  if (bcsc_is_checked_build()) {
+    /* The wake itself is fine (w[0] is intact) and goes through. */
+    cr_assert_eq(bcsc_waitq_wake_one(&q0, 5), 1);
+    EXPECT_MISUSE(FRAME_CLOBBERED, &p.w[1]);
+    cr_assert_eq(bcsc_executor_ready(&ex), 1);
+    /* The clobbered node was left alone, not followed: q1 still holds it,
+     * and the other task's registration is unharmed. */
+    cr_assert_eq(bcsc_waitq_count(&q1), 1);
+    cr_assert_eq(bcsc_waitq_count(&q_other), 1);
+    /* Put the node back and fire it from its list: its task is queued
+     * already, so the wake does nothing else. (bcsc_wait_cancel() would
+     * follow the node's link into the task's registration list, which the
+     * wake reset when it stopped at the clobbered node.) */
+    memcpy(&p.w[1], &saved, sizeof saved);
+    cr_assert_eq(bcsc_waitq_wake_one(&q1, 0), 1);
+    EXPECT_NO_MISUSE();
+  } else {
+    /* The copy carries another address's tag: MOVED, checked in release. */
+    EXPECT_FAILS(bcsc_wait_cancel(&p.w[1]), BCSC_EBADOBJ, MOVED, &p.w[1]);
+    memcpy(&p.w[1], &saved, sizeof saved);
+    cr_assert_eq(bcsc_waitq_wake_one(&q0, 5), 1);
+  }
+  cr_assert_eq(bcsc_waitq_count(&q1), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_waitq_wake_one(&q_other, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &other.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q0), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q1), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q_other), 0);
+  executor_down(&ex);
+}
+
+/* Waits on q[0] until cancelled, however often it is woken. */
+static int body_wait_until_cancelled(probe_t *p) {
+  if (bcsc_task_cancelled(&p->task))
+    return BCSC_DONE;
+  p->rc[0] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+  return BCSC_PENDING;
+}
+
+/* A queued task frame overwritten before the executor reaches it. */
+Test(misuse, clobbered_task_frame_is_caught_before_it_is_polled) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_task_t saved_waiting, saved_queued;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_until_cancelled);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  memcpy(&saved_waiting, &p.task, sizeof saved_waiting);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
+  cr_assert_eq(bcsc_executor_ready(&ex), 1);
+
+  memcpy(&saved_queued, &p.task, sizeof saved_queued);
+  memset(&p.task, 0, sizeof p.task);
+  if (bcsc_is_checked_build()) {
+    EXPECT_FAILS(bcsc_executor_poll(&ex, 1), BCSC_EBADOBJ, FRAME_CLOBBERED,
+                 &p.task);
+    cr_assert_eq(p.polls, 1, "the clobbered frame was polled");
+    /* The executor dropped the frame it could not trust. Put back the
+     * bytes of the frame as it was when waiting (its registration has since
+     * fired), so that a cancel can wake and finish it. */
+    memcpy(&p.task, &saved_waiting, sizeof saved_waiting);
+  } else {
+    EXPECT_FAILS(bcsc_task_cancel(&p.task), BCSC_EBADOBJ, BAD_OBJECT, &p.task);
+    memcpy(&p.task, &saved_queued, sizeof saved_queued);
+  }
+  EXPECT_OK(bcsc_task_cancel(&p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert(bcsc_task_done(&p.task));
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* A waiting task whose frame header was overwritten - only the header: its
+ * registration node is intact, as when the node lives elsewhere or the
+ * reused stack happened to spare it. The wake reaches the task through the
+ * node's task pointer, so that is where the checked build must look. */
+Test(misuse, clobbered_task_frame_is_caught_when_its_registration_fires) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_task_t saved;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_until_cancelled);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+
+  memcpy(&saved, &p.task, sizeof saved);
+  memset(&p.task, 0, sizeof p.task);
+  if (bcsc_is_checked_build()) {
+    /* As for a clobbered node: report, fail, leave everything linked. */
+    EXPECT_FAILS(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ, FRAME_CLOBBERED,
+                 &p.task);
+    cr_assert_eq(bcsc_waitq_count(&q), 1, "the registration was consumed");
+    cr_assert(bcsc_wait_linked(&p.w[0]));
+  } else {
+    EXPECT_FAILS(bcsc_task_cancel(&p.task), BCSC_EBADOBJ, BAD_OBJECT, &p.task);
+  }
+  memcpy(&p.task, &saved, sizeof saved);
+  EXPECT_OK(bcsc_task_cancel(&p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_waitq_count(&q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* Opens a scope, spawns `other` into it, joins. */
+static int body_parent_of_other(probe_t *p) {
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_FAIL_FAST);
+    p->rc[1] = bcsc_scope_spawn(&p->scope[0], &p->other->task);
+  }
+  return bcsc_scope_join(&p->scope[0]);
+}
+
+/* A cancellation walks the subtree through the children's links; a child
+ * whose frame was overwritten must be reported, not followed. */
+Test(misuse, clobbered_child_frame_is_caught_by_a_cancel_walk) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_task_t saved;
+  probe_t parent, child;
+  int rc;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&parent, &ex, body_parent_of_other);
+  probe_init(&child, &ex, body_wait_until_cancelled);
+  parent.other = &child;
+  child.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &parent.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(parent.rc[1], 0);
+  cr_assert_eq(bcsc_scope_live(&parent.scope[0]), 1);
+
+  memcpy(&saved, &child.task, sizeof saved);
+  memset(&child.task, 0, sizeof child.task);
+  if (bcsc_is_checked_build()) {
+    EXPECT_FAILS(bcsc_scope_cancel(&parent.scope[0]), BCSC_EBADOBJ,
+                 FRAME_CLOBBERED, &child.task);
+  } else {
+    EXPECT_FAILS(bcsc_task_cancel(&child.task), BCSC_EBADOBJ, BAD_OBJECT,
+                 &child.task);
+  }
+  memcpy(&child.task, &saved, sizeof saved);
+  EXPECT_OK(bcsc_task_cancel(&child.task));
+  /* Whether the refused cancel still marked the scope is the library's
+   * choice: the join says 0 or, if it did, BCSC_ECANCELED. */
+  rc = bcsc_executor_run(&ex, &parent.task);
+  cr_assert(rc == 0 || (bcsc_is_checked_build() && rc == BCSC_ECANCELED),
+            "parent finished with %s", bcsc_err_name(rc));
+  cr_assert(bcsc_task_done(&child.task));
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* ---- BAD_ARGUMENT ------------------------------------------------------- */
+
+static int body_bad_policy(probe_t *p) {
+  p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, 3);
+  p->rc[1] = g_log.count;
+  p->rc[2] = g_log.count ? g_log.code[0] : 0;
+  p->rc[3] = g_log.count && g_log.object[0] == (const void *)&p->scope[0];
+  memset(&g_log, 0, sizeof g_log);
+  return BCSC_DONE;
+}
+
+Test(misuse, invalid_argument_values_fail_with_their_documented_code) {
+  bcsc_executor_t ex, ex2;
+  bcsc_executor_config_t cfg = {sizeof cfg, 1};
+  bcsc_executor_config_t tiny = {2, 0};
+  bcsc_executor_stats_t st = {0, 0, 0, 0, 0, 0, 0};
+  static _Alignas(BCSC_POOL_ALIGN) unsigned char
+      mem[BCSC_POOL_BYTES(sizeof(probe_t), 2) + BCSC_POOL_ALIGN];
+  bcsc_pool_t pool;
+  void *frame = NULL;
+  probe_t p, idle, foreign;
+
+  EXPECT_FAILS(bcsc_executor_init(&ex, &cfg), BCSC_EINVAL, BAD_ARGUMENT, &cfg);
+  EXPECT_FAILS(bcsc_executor_init(&ex, &tiny), BCSC_EINVAL, BAD_ARGUMENT,
+               &tiny);
+  executor_up(&ex);
+  executor_up(&ex2);
+  EXPECT_FAILS(bcsc_executor_stats(&ex, &st), BCSC_EINVAL, BAD_ARGUMENT, &st);
+  EXPECT_FAILS(bcsc_executor_stats(&ex, NULL), BCSC_EINVAL, BAD_ARGUMENT, NULL);
+  EXPECT_FAILS(bcsc_task_init(&p.task, NULL, NULL), BCSC_EINVAL, BAD_ARGUMENT,
+               &p.task);
+
+  /* Cancelling a frame that was never spawned. */
+  probe_init(&idle, &ex, body_done);
+  EXPECT_FAILS(bcsc_task_cancel(&idle.task), BCSC_ESTATE, BAD_ARGUMENT,
+               &idle.task);
+  cr_assert_eq(bcsc_task_cancelled(&idle.task), 0);
+
+  /* An unknown scope policy. */
+  probe_init(&p, &ex, body_bad_policy);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.rc[0], BCSC_EINVAL);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(p.rc[1], 1);
+    cr_assert_eq(p.rc[2], BCSC_MISUSE_BAD_ARGUMENT);
+    cr_assert(p.rc[3], "BAD_ARGUMENT named another object");
+  } else {
+    cr_assert_eq(p.rc[1], 0);
+  }
+
+  /* run() on a task that belongs to another executor. */
+  probe_init(&foreign, &ex2, body_done);
+  EXPECT_OK(bcsc_executor_spawn(&ex2, &foreign.task));
+  EXPECT_FAILS(bcsc_executor_run(&ex, &foreign.task), BCSC_EINVAL, BAD_ARGUMENT,
+               &foreign.task);
+  cr_assert_eq(foreign.polls, 0);
+
+  /* Pools: misaligned memory, a frame smaller than a task header, unknown
+   * flags, no room for one frame, no poll function. */
+  EXPECT_FAILS(
+      bcsc_pool_init(&pool, mem + 1, sizeof mem - 1, sizeof(probe_t), 0),
+      BCSC_EINVAL, BAD_ARGUMENT, &pool);
+  EXPECT_FAILS(
+      bcsc_pool_init(&pool, mem, sizeof mem, sizeof(bcsc_task_t) - 1, 0),
+      BCSC_EINVAL, BAD_ARGUMENT, &pool);
+  EXPECT_FAILS(bcsc_pool_init(&pool, mem, sizeof mem, sizeof(probe_t), 2),
+               BCSC_EINVAL, BAD_ARGUMENT, &pool);
+  EXPECT_FAILS(bcsc_pool_init(&pool, mem, 8, sizeof(probe_t), 0), BCSC_EINVAL,
+               BAD_ARGUMENT, &pool);
+  EXPECT_OK(bcsc_pool_init(&pool, mem, sizeof mem, sizeof(probe_t), 0));
+  EXPECT_FAILS(bcsc_pool_acquire(&pool, NULL, NULL, &frame), BCSC_EINVAL,
+               BAD_ARGUMENT, &pool);
+  EXPECT_FAILS(bcsc_pool_acquire(&pool, probe_poll, NULL, NULL), BCSC_EINVAL,
+               BAD_ARGUMENT, &pool);
+  cr_assert_null(frame);
+  cr_assert_eq(bcsc_pool_available(&pool), 2);
+  EXPECT_OK(bcsc_pool_deinit(&pool));
+
+  executor_down(&ex2);
+  executor_down(&ex);
+}
+
+/* A poll function must return DONE, PENDING or a negative code. */
+static int body_returns_seven(probe_t *p) {
+  (void)p;
+  return 7;
+}
+
+Test(misuse, a_poll_result_above_pending_finishes_the_task_with_einval) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_returns_seven);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_MISUSE(BAD_ARGUMENT, &p.task);
+  cr_assert(bcsc_task_done(&p.task));
+  cr_assert_eq(bcsc_task_result(&p.task), BCSC_EINVAL);
+  executor_down(&ex);
+}
+
+/* ---- the default handler ------------------------------------------------ */
+
+/* These tests use the default handler: in the checked build it prints one
+ * line and aborts, so the test is a Criterion death test there; the release
+ * build has no handler to call, so the same test asserts the error code and
+ * that nothing was printed. BCSC_CHECKED is the compile definition the test
+ * is built with; the first assertion checks it matches the library. */
+#if defined(BCSC_CHECKED) && BCSC_CHECKED
+#define TEST_BUILT_CHECKED 1
+#define DEFAULT_HANDLER_SIGNAL SIGABRT
+#else
+#define TEST_BUILT_CHECKED 0
+#define DEFAULT_HANDLER_SIGNAL 0
+#endif
+
+/* stderr is a non-blocking pipe while the misuse happens. The SIGABRT
+ * handler reads what was printed; if it is not the expected line it exits
+ * with status 3 instead of dying by the signal, which fails the test. */
+static int g_stderr_pipe = -1;
+static char g_expected_line[256];
+
+static void check_line_on_abort(int sig) {
+  char buf[256];
+  ssize_t n = read(g_stderr_pipe, buf, sizeof buf - 1);
+  size_t want = strlen(g_expected_line);
+  (void)sig;
+  if (n != (ssize_t)want || memcmp(buf, g_expected_line, want) != 0)
+    _exit(3);
+  /* Returning lets abort() go on to kill the process by SIGABRT. */
+}
+
+static void capture_stderr(void) {
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  cr_assert_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+  fflush(stderr);
+  cr_assert_neq(dup2(fds[1], STDERR_FILENO), -1);
+  close(fds[1]);
+  g_stderr_pipe = fds[0];
+}
+
+static void expect_abort_with_line(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = check_line_on_abort;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGABRT, &sa, NULL), 0);
+}
+
+static void expect_nothing_printed(void) {
+  char buf[64];
+  ssize_t n = read(g_stderr_pipe, buf, sizeof buf);
+  cr_assert(n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK),
+            "something was printed on stderr (%zd bytes)", n);
+}
+
+Test(misuse_default_handler, double_spawn_prints_one_line_and_aborts,
+     .signal = DEFAULT_HANDLER_SIGNAL) {
+  bcsc_executor_t ex;
+  probe_t p;
+  int rc;
+  cr_assert_eq(bcsc_is_checked_build(), TEST_BUILT_CHECKED,
+               "test and library disagree on BCSC_CHECKED");
+  bcsc_set_misuse_handler(NULL, NULL);
+  executor_up(&ex);
+  probe_init(&p, &ex, body_done);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &p.task), 0);
+  snprintf(g_expected_line, sizeof g_expected_line,
+           "bcsc: misuse BCSC_MISUSE_DOUBLE_SPAWN: %s (object %p)\n",
+           bcsc_misuse_message(BCSC_MISUSE_DOUBLE_SPAWN), (void *)&p.task);
+  capture_stderr();
+  if (bcsc_is_checked_build())
+    expect_abort_with_line();
+  rc = bcsc_executor_spawn(&ex, &p.task);
+  /* Only the release build gets here. */
+  cr_assert_not(bcsc_is_checked_build(), "the default handler returned");
+  cr_assert_eq(rc, BCSC_EBUSY);
+  expect_nothing_printed();
+  executor_down(&ex);
+}
+
+/* NULL objects go through the same default handler before any executor is
+ * in reach: the misuse most often made first. */
+Test(misuse_default_handler, null_spawn_prints_one_line_and_aborts,
+     .signal = DEFAULT_HANDLER_SIGNAL) {
+  bcsc_executor_t ex;
+  int rc;
+  cr_assert_eq(bcsc_is_checked_build(), TEST_BUILT_CHECKED,
+               "test and library disagree on BCSC_CHECKED");
+  bcsc_set_misuse_handler(NULL, NULL);
+  executor_up(&ex);
+  snprintf(g_expected_line, sizeof g_expected_line,
+           "bcsc: misuse BCSC_MISUSE_NULL_OBJECT: %s (object %p)\n",
+           bcsc_misuse_message(BCSC_MISUSE_NULL_OBJECT), (void *)NULL);
+  capture_stderr();
+  if (bcsc_is_checked_build())
+    expect_abort_with_line();
+  rc = bcsc_executor_spawn(&ex, NULL);
+  cr_assert_not(bcsc_is_checked_build(), "the default handler returned");
+  cr_assert_eq(rc, BCSC_EINVAL);
+  expect_nothing_printed();
+  executor_down(&ex);
+}
+
+/* Setting a handler and then NULL again restores the default. */
+Test(misuse_default_handler, passing_null_restores_the_default_handler,
+     .signal = DEFAULT_HANDLER_SIGNAL) {
+  bcsc_executor_t ex;
+  probe_t p;
+  int rc;
+  misuse_log_t log;
+  memset(&log, 0, sizeof log);
+  bcsc_set_misuse_handler(record_misuse, &log);
+  executor_up(&ex);
+  probe_init(&p, &ex, body_done);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &p.task), BCSC_EBUSY);
+  cr_assert_eq(log.count, bcsc_is_checked_build() ? 1 : 0);
+  bcsc_set_misuse_handler(NULL, NULL);
+  snprintf(g_expected_line, sizeof g_expected_line,
+           "bcsc: misuse BCSC_MISUSE_DOUBLE_SPAWN: %s (object %p)\n",
+           bcsc_misuse_message(BCSC_MISUSE_DOUBLE_SPAWN), (void *)&p.task);
+  capture_stderr();
+  if (bcsc_is_checked_build())
+    expect_abort_with_line();
+  rc = bcsc_executor_spawn(&ex, &p.task);
+  cr_assert_not(bcsc_is_checked_build(), "the default handler returned");
+  cr_assert_eq(rc, BCSC_EBUSY);
+  cr_assert_eq(log.count, 0, "the replaced handler was still called");
+  expect_nothing_printed();
+  executor_down(&ex);
+}
