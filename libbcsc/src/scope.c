@@ -4,6 +4,7 @@
  * scopes a task left open. None of it recurses: a tree of any depth is
  * cancelled and drained in constant C stack. */
 #include "internal.h"
+#include "list.h"
 
 _Static_assert(BCSC__MAGIC_TASK == 0x7a5c,
                "BCSC_TASK_INITIALIZER spells this magic");
@@ -151,16 +152,7 @@ static void task_complete(bcsc_task_t *t, int result) {
   bcsc_executor_t *ex = s->priv.executor;
   int was_cancelled = (t->priv.state & BCSC__TASK_CANCELLED) != 0;
 
-  if (t->priv.sibling_prev != NULL)
-    t->priv.sibling_prev->priv.sibling_next = t->priv.sibling_next;
-  else
-    s->priv.head = t->priv.sibling_next;
-  if (t->priv.sibling_next != NULL)
-    t->priv.sibling_next->priv.sibling_prev = t->priv.sibling_prev;
-  else
-    s->priv.tail = t->priv.sibling_prev;
-  t->priv.sibling_next = NULL;
-  t->priv.sibling_prev = NULL;
+  BCSC__LIST_REMOVE(s->priv.head, s->priv.tail, t, sibling_next, sibling_prev);
 
   t->priv.state =
       (uint16_t)(BCSC__TASK_DONE |
@@ -260,13 +252,8 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
   child->priv.scope = scope;
   child->priv.scopes = NULL;
   child->priv.self_tag = bcsc__self_tag(child);
-  child->priv.sibling_next = NULL;
-  child->priv.sibling_prev = scope->priv.tail;
-  if (scope->priv.tail != NULL)
-    scope->priv.tail->priv.sibling_next = child;
-  else
-    scope->priv.head = child;
-  scope->priv.tail = child;
+  BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
+                    sibling_prev);
   scope->priv.live++;
   ex->priv.spawns++;
   bcsc__runq_push(ex, child);

@@ -2,6 +2,7 @@
  * wait.c - the wake path: registrations, waiter lists, and how a wake
  * reaches a task. Sources wake registrations, registrations queue tasks. */
 #include "internal.h"
+#include "list.h"
 
 _Static_assert(BCSC__MAGIC_WAIT == 0x3a17 && BCSC__MAGIC_WAITQ == 0x3b29,
                "BCSC_WAIT_INITIALIZER and BCSC_WAITQ_INITIALIZER spell these");
@@ -16,23 +17,12 @@ void bcsc__waitq_prepare(bcsc_waitq_t *q) {
 
 /* Take `w` out of its waiter list in O(1). */
 static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
-  bcsc_wait_t *next = w->priv.queue_next;
-  bcsc_wait_t *prev = w->priv.queue_prev;
-  if (prev != NULL)
-    prev->priv.queue_next = next;
-  else
-    q->priv.head = next;
-  if (next != NULL)
-    next->priv.queue_prev = prev;
-  else
-    q->priv.tail = prev;
+  BCSC__LIST_REMOVE(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
   /* A list is tagged while it has waiters: moving it then would leave
    * them pointing at the old copy. */
   if (--q->priv.count == 0)
     q->priv.self_tag = 0;
   w->priv.queue = NULL;
-  w->priv.queue_next = NULL;
-  w->priv.queue_prev = NULL;
   w->priv.self_tag = 0;
 }
 
@@ -42,13 +32,7 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   w->priv.task = t;
   w->priv.queue = q;
   w->priv.self_tag = bcsc__self_tag(w);
-  w->priv.queue_next = NULL;
-  w->priv.queue_prev = q->priv.tail;
-  if (q->priv.tail != NULL)
-    q->priv.tail->priv.queue_next = w;
-  else
-    q->priv.head = w;
-  q->priv.tail = w;
+  BCSC__LIST_APPEND(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
   if (q->priv.count++ == 0)
     q->priv.self_tag = bcsc__self_tag(q);
   w->priv.task_next = t->priv.link.waits;

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT
+ * list.h - the one intrusive doubly linked FIFO list, used by waiter lists
+ * (registrations) and scopes (children). Links live in the nodes' private
+ * zones, so the list is written once over the field names. */
+#ifndef BCSC_LIST_H
+#define BCSC_LIST_H
+
+/* Append `node` at the tail of the list (head, tail), threading it through
+ * node->priv.next / node->priv.prev. */
+#define BCSC__LIST_APPEND(head, tail, node, next, prev)                        \
+  do {                                                                         \
+    (node)->priv.next = NULL;                                                  \
+    (node)->priv.prev = (tail);                                                \
+    if ((tail) != NULL)                                                        \
+      (tail)->priv.next = (node);                                              \
+    else                                                                       \
+      (head) = (node);                                                         \
+    (tail) = (node);                                                           \
+  } while (0)
+
+/* Take `node` out of the list (head, tail) in O(1) and clear its links. */
+#define BCSC__LIST_REMOVE(head, tail, node, next, prev)                        \
+  do {                                                                         \
+    if ((node)->priv.prev != NULL)                                             \
+      (node)->priv.prev->priv.next = (node)->priv.next;                        \
+    else                                                                       \
+      (head) = (node)->priv.next;                                              \
+    if ((node)->priv.next != NULL)                                             \
+      (node)->priv.next->priv.prev = (node)->priv.prev;                        \
+    else                                                                       \
+      (tail) = (node)->priv.prev;                                              \
+    (node)->priv.next = NULL;                                                  \
+    (node)->priv.prev = NULL;                                                  \
+  } while (0)
+
+#endif /* BCSC_LIST_H */
