@@ -9,6 +9,7 @@
 #   --lanes     run only the named lanes (also: BCSC_TEST_LANES=a,b)
 #
 # Lanes, in order:
+#   format        clang-format --dry-run --Werror on every tracked C/C++ file
 #   debug         preset `debug`: gcc (default compiler), Debug, BCSC_CHECKED=1;
 #                 build + ctest (Criterion suites, bcsc_nm_check)
 #   release       preset `release`: Release, unchecked; build + ctest
@@ -155,6 +156,17 @@ lane_abi_parsers() {
   bash scripts/check-abi-parsers.sh --no-cargo
 }
 
+lane_format() {
+  command -v clang-format >/dev/null 2>&1 || {
+    echo "format: clang-format not found (scripts/install-test-deps.sh installs it)"
+    exit 1
+  }
+  # Every tracked C/C++ source must already be formatted (.clang-format).
+  git ls-files -z -- '*.c' '*.h' '*.cpp' '*.hpp' |
+    xargs -0 clang-format --dry-run --Werror
+  echo "format: $(git ls-files -- '*.c' '*.h' '*.cpp' '*.hpp' | wc -l) files clang-format clean"
+}
+
 lane_rust() {
   [ -d bindings/rust/bcsc-sys ] || skip "no bindings/rust/bcsc-sys"
   command -v cargo >/dev/null 2>&1 || {
@@ -164,6 +176,7 @@ lane_rust() {
   (cd bindings/rust/bcsc-sys && cargo test)
 }
 
+run_lane format       lane_format
 run_lane debug        preset_lane debug
 run_lane release      preset_lane release
 run_lane asan-clang   lane_asan_clang

@@ -2,6 +2,4 @@
  * library links and runs. */
 #include <bcsc.h>
 
-int main(void) {
-  return bcsc_version() != 0 ? 0 : 1;
-}
+int main(void) { return bcsc_version() != 0 ? 0 : 1; }
