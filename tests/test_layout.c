@@ -47,29 +47,28 @@
   TYPE(struct, bcsc_waitq, 36, 4)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 4)                                        \
   FIELD(struct, bcsc_waitq, priv, 4, 32)                                       \
-  TYPE(struct, bcsc_scope_private, 156, 4)                                     \
+  TYPE(struct, bcsc_scope_private, 120, 4)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
   FIELD(struct, bcsc_scope_private, head, 12, 4)                               \
   FIELD(struct, bcsc_scope_private, tail, 16, 4)                               \
-  FIELD(struct, bcsc_scope_private, join_queue, 20, 36)                        \
-  FIELD(struct, bcsc_scope_private, join_wait, 56, 44)                         \
-  FIELD(struct, bcsc_scope_private, live, 100, 4)                              \
-  FIELD(struct, bcsc_scope_private, policy, 104, 4)                            \
-  FIELD(struct, bcsc_scope_private, first_error, 108, 4)                       \
-  FIELD(struct, bcsc_scope_private, error_count, 112, 4)                       \
-  FIELD(struct, bcsc_scope_private, race_result, 116, 4)                       \
-  FIELD(struct, bcsc_scope_private, owner_result, 120, 4)                      \
-  FIELD(struct, bcsc_scope_private, state, 124, 2)                             \
-  FIELD(struct, bcsc_scope_private, magic, 126, 2)                             \
-  FIELD(struct, bcsc_scope_private, self_tag, 128, 4)                          \
-  FIELD(struct, bcsc_scope_private, flags, 132, 4)                             \
-  FIELD(struct, bcsc_scope_private, reserved32, 136, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 140, 16)                         \
-  TYPE(struct, bcsc_scope, 160, 4)                                             \
+  FIELD(struct, bcsc_scope_private, join_wait, 20, 44)                         \
+  FIELD(struct, bcsc_scope_private, live, 64, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 68, 4)                             \
+  FIELD(struct, bcsc_scope_private, first_error, 72, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 76, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 80, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 84, 4)                       \
+  FIELD(struct, bcsc_scope_private, state, 88, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 90, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 92, 4)                           \
+  FIELD(struct, bcsc_scope_private, flags, 96, 4)                              \
+  FIELD(struct, bcsc_scope_private, reserved32, 100, 4)                        \
+  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
+  TYPE(struct, bcsc_scope, 124, 4)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 156)                                      \
+  FIELD(struct, bcsc_scope, priv, 4, 120)                                      \
   TYPE(struct, bcsc_executor_config, 8, 4)                                     \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
@@ -81,7 +80,7 @@
   FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
   FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  TYPE(struct, bcsc_executor_private, 260, 4)                                  \
+  TYPE(struct, bcsc_executor_private, 224, 4)                                  \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -95,11 +94,11 @@
   FIELD(struct, bcsc_executor_private, self_tag, 56, 4)                        \
   FIELD(struct, bcsc_executor_private, ready, 60, 4)                           \
   FIELD(struct, bcsc_executor_private, reserved32, 64, 4)                      \
-  FIELD(struct, bcsc_executor_private, root, 68, 160)                          \
-  FIELD(struct, bcsc_executor_private, reserved, 228, 32)                      \
-  TYPE(struct, bcsc_executor, 264, 4)                                          \
+  FIELD(struct, bcsc_executor_private, root, 68, 124)                          \
+  FIELD(struct, bcsc_executor_private, reserved, 192, 32)                      \
+  TYPE(struct, bcsc_executor, 228, 4)                                          \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 260)                                   \
+  FIELD(struct, bcsc_executor, priv, 4, 224)                                   \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -166,29 +165,28 @@
   TYPE(struct, bcsc_waitq, 56, 8)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 8)                                        \
   FIELD(struct, bcsc_waitq, priv, 8, 48)                                       \
-  TYPE(struct, bcsc_scope_private, 248, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 192, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
   FIELD(struct, bcsc_scope_private, head, 24, 8)                               \
   FIELD(struct, bcsc_scope_private, tail, 32, 8)                               \
-  FIELD(struct, bcsc_scope_private, join_queue, 40, 56)                        \
-  FIELD(struct, bcsc_scope_private, join_wait, 96, 80)                         \
-  FIELD(struct, bcsc_scope_private, live, 176, 4)                              \
-  FIELD(struct, bcsc_scope_private, policy, 180, 4)                            \
-  FIELD(struct, bcsc_scope_private, first_error, 184, 4)                       \
-  FIELD(struct, bcsc_scope_private, error_count, 188, 4)                       \
-  FIELD(struct, bcsc_scope_private, race_result, 192, 4)                       \
-  FIELD(struct, bcsc_scope_private, owner_result, 196, 4)                      \
-  FIELD(struct, bcsc_scope_private, state, 200, 2)                             \
-  FIELD(struct, bcsc_scope_private, magic, 202, 2)                             \
-  FIELD(struct, bcsc_scope_private, self_tag, 204, 4)                          \
-  FIELD(struct, bcsc_scope_private, flags, 208, 4)                             \
-  FIELD(struct, bcsc_scope_private, reserved32, 212, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 216, 32)                         \
-  TYPE(struct, bcsc_scope, 256, 8)                                             \
+  FIELD(struct, bcsc_scope_private, join_wait, 40, 80)                         \
+  FIELD(struct, bcsc_scope_private, live, 120, 4)                              \
+  FIELD(struct, bcsc_scope_private, policy, 124, 4)                            \
+  FIELD(struct, bcsc_scope_private, first_error, 128, 4)                       \
+  FIELD(struct, bcsc_scope_private, error_count, 132, 4)                       \
+  FIELD(struct, bcsc_scope_private, race_result, 136, 4)                       \
+  FIELD(struct, bcsc_scope_private, owner_result, 140, 4)                      \
+  FIELD(struct, bcsc_scope_private, state, 144, 2)                             \
+  FIELD(struct, bcsc_scope_private, magic, 146, 2)                             \
+  FIELD(struct, bcsc_scope_private, self_tag, 148, 4)                          \
+  FIELD(struct, bcsc_scope_private, flags, 152, 4)                             \
+  FIELD(struct, bcsc_scope_private, reserved32, 156, 4)                        \
+  FIELD(struct, bcsc_scope_private, reserved, 160, 32)                         \
+  TYPE(struct, bcsc_scope, 200, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 248)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 192)                                      \
   TYPE(struct, bcsc_executor_config, 8, 4)                                     \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
@@ -200,7 +198,7 @@
   FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
   FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  TYPE(struct, bcsc_executor_private, 400, 8)                                  \
+  TYPE(struct, bcsc_executor_private, 344, 8)                                  \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -214,11 +212,11 @@
   FIELD(struct, bcsc_executor_private, self_tag, 68, 4)                        \
   FIELD(struct, bcsc_executor_private, ready, 72, 4)                           \
   FIELD(struct, bcsc_executor_private, reserved32, 76, 4)                      \
-  FIELD(struct, bcsc_executor_private, root, 80, 256)                          \
-  FIELD(struct, bcsc_executor_private, reserved, 336, 64)                      \
-  TYPE(struct, bcsc_executor, 408, 8)                                          \
+  FIELD(struct, bcsc_executor_private, root, 80, 200)                          \
+  FIELD(struct, bcsc_executor_private, reserved, 280, 64)                      \
+  TYPE(struct, bcsc_executor, 352, 8)                                          \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 400)                                   \
+  FIELD(struct, bcsc_executor, priv, 8, 344)                                   \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \

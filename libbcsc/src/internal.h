@@ -76,12 +76,13 @@ void bcsc__misuse_default(int32_t code, const char *message,
   } while (0)
 
 /* A 32-bit tag of an object's address, recorded while the object is linked:
- * a copy or a moved object carries the tag of another address. Never 0, so 0
- * can mean "not linked, free to move". */
+ * a copy or a moved object carries the tag of another address. Objects are
+ * at least 8-byte aligned, so bits 3..33 of the address tell apart any two
+ * objects within 16 GiB of each other; the top bit keeps the tag non-zero,
+ * so 0 can mean "not linked, free to move". Two instructions: this runs on
+ * every entry point, in every build. */
 static inline uint32_t bcsc__self_tag(const void *object) {
-  uint64_t a = (uint64_t)(uintptr_t)object;
-  uint32_t tag = (uint32_t)((a ^ (a >> 29)) * 0x9E3779B97F4A7C15ull >> 32);
-  return tag != 0 ? tag : 1;
+  return (uint32_t)((uintptr_t)object >> 3) | 0x80000000u;
 }
 
 /* Validate an object header: non-NULL, initialised, not moved while linked.
@@ -149,11 +150,14 @@ static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
 void bcsc__task_wake(bcsc_task_t *t);
 /* wait.c: unlink every registration a task holds. */
 void bcsc__task_unlink_waits(bcsc_task_t *t);
-/* wait.c: link a registration without the entry checks (scope joins). */
+/* wait.c: link a registration without the entry checks. With q NULL the
+ * node is a direct registration (a scope's join): linked only into the
+ * task's list, fired by bcsc__wait_fire(). */
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
-/* wait.c: prepare internal nodes. */
-void bcsc__wait_prepare(bcsc_wait_t *w);
-void bcsc__waitq_prepare(bcsc_waitq_t *q);
+/* wait.c: fire a linked registration: unlink, mark, wake its task. */
+void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
+/* wait.c: prepare a library-owned node (the fields link() does not set). */
+void bcsc__wait_prepare_internal(bcsc_wait_t *w);
 /* scope.c: a poll function returned a result (not PENDING). */
 void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */

@@ -16,8 +16,7 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.outer = NULL;
   s->priv.head = NULL;
   s->priv.tail = NULL;
-  bcsc__waitq_prepare(&s->priv.join_queue);
-  bcsc__wait_prepare(&s->priv.join_wait);
+  bcsc__wait_prepare_internal(&s->priv.join_wait);
   s->priv.live = 0;
   s->priv.policy = policy;
   s->priv.first_error = 0;
@@ -28,10 +27,6 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.magic = BCSC__MAGIC_SCOPE;
   s->priv.self_tag = bcsc__self_tag(s);
   s->priv.flags = 0;
-  s->priv.reserved32 = 0;
-  for (size_t i = 0; i < sizeof s->priv.reserved / sizeof s->priv.reserved[0];
-       i++)
-    s->priv.reserved[i] = 0;
 }
 
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex) {
@@ -165,8 +160,8 @@ static void task_complete(bcsc_task_t *t, int result) {
   scope_child_done(s, result, was_cancelled);
   if (t->priv.state & BCSC__TASK_POOLED)
     bcsc__pool_reclaim(t);
-  if (s->priv.live == 0)
-    bcsc_waitq_wake_all(&s->priv.join_queue, 0);
+  if (s->priv.live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED)
+    bcsc__wait_fire(&s->priv.join_wait, 0);
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
@@ -175,7 +170,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
 
   for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
     if (s->priv.live != 0) {
-      bcsc__wait_link(t, &s->priv.join_wait, &s->priv.join_queue);
+      bcsc__wait_link(t, &s->priv.join_wait, NULL);
       bcsc__task_set_state(t, BCSC__TASK_WAITING);
       return;
     }
@@ -274,7 +269,7 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
     BCSC__FAIL(SCOPE_ORDER, scope, BCSC_ESTATE);
   if (scope->priv.live != 0) {
     if (scope->priv.join_wait.priv.state != BCSC__WAIT_LINKED)
-      bcsc__wait_link(owner, &scope->priv.join_wait, &scope->priv.join_queue);
+      bcsc__wait_link(owner, &scope->priv.join_wait, NULL);
     return BCSC_PENDING;
   }
   rc = scope_result(scope);

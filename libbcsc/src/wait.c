@@ -7,12 +7,10 @@
 _Static_assert(BCSC__MAGIC_WAIT == 0x3a17 && BCSC__MAGIC_WAITQ == 0x3b29,
                "BCSC_WAIT_INITIALIZER and BCSC_WAITQ_INITIALIZER spell these");
 
-void bcsc__wait_prepare(bcsc_wait_t *w) {
-  *w = (bcsc_wait_t)BCSC_WAIT_INITIALIZER;
-}
-
-void bcsc__waitq_prepare(bcsc_waitq_t *q) {
-  *q = (bcsc_waitq_t)BCSC_WAITQ_INITIALIZER;
+void bcsc__wait_prepare_internal(bcsc_wait_t *w) {
+  w->priv.state = BCSC__WAIT_IDLE;
+  w->priv.magic = BCSC__MAGIC_WAIT;
+  w->priv.self_tag = 0;
 }
 
 /* Take `w` out of its waiter list in O(1). */
@@ -23,7 +21,6 @@ static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
   if (--q->priv.count == 0)
     q->priv.self_tag = 0;
   w->priv.queue = NULL;
-  w->priv.self_tag = 0;
 }
 
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
@@ -32,9 +29,11 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   w->priv.task = t;
   w->priv.queue = q;
   w->priv.self_tag = bcsc__self_tag(w);
-  BCSC__LIST_APPEND(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
-  if (q->priv.count++ == 0)
-    q->priv.self_tag = bcsc__self_tag(q);
+  if (q != NULL) {
+    BCSC__LIST_APPEND(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
+    if (q->priv.count++ == 0)
+      q->priv.self_tag = bcsc__self_tag(q);
+  }
   w->priv.task_next = t->priv.link.waits;
   w->priv.task_pprev = &t->priv.link.waits;
   if (t->priv.link.waits != NULL)
@@ -55,6 +54,8 @@ static void task_waits_remove(bcsc_wait_t *w) {
 
 void bcsc__task_unlink_waits(bcsc_task_t *t) {
   bcsc_wait_t *w = t->priv.link.waits;
+  if (w == NULL)
+    return;
   t->priv.link.waits = NULL;
   while (w != NULL) {
     bcsc_wait_t *next = w->priv.task_next;
@@ -65,7 +66,9 @@ void bcsc__task_unlink_waits(bcsc_task_t *t) {
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
         return;
       }
-      waitq_remove(w->priv.queue, w);
+      if (w->priv.queue != NULL)
+        waitq_remove(w->priv.queue, w);
+      w->priv.self_tag = 0;
       w->priv.state = BCSC__WAIT_IDLE;
     }
     w->priv.task_next = NULL;
@@ -97,7 +100,16 @@ void bcsc__task_wake(bcsc_task_t *t) {
   }
 }
 
-/* Unlink the oldest registration, mark it, wake its task. */
+void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
+  if (w->priv.queue != NULL)
+    waitq_remove(w->priv.queue, w);
+  w->priv.self_tag = 0;
+  w->priv.state = BCSC__WAIT_FIRED;
+  w->value = value;
+  bcsc__task_wake(w->priv.task);
+}
+
+/* Fire the oldest registration of `q`. */
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
   bcsc_wait_t *w = q->priv.head;
   if (w == NULL)
@@ -108,26 +120,22 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
    * no longer reads as waiting. */
   if (BCSC__CANARY_BAD(w->priv.task, BCSC__MAGIC_TASK))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
-  waitq_remove(q, w);
-  w->priv.state = BCSC__WAIT_FIRED;
-  w->value = value;
-  bcsc__task_wake(w->priv.task);
+  bcsc__wait_fire(w, value);
   return 1;
 }
 
 int bcsc_wait_init(bcsc_wait_t *wait) {
   if (wait == NULL)
     BCSC__FAIL(NULL_OBJECT, wait, BCSC_EINVAL);
-  bcsc__wait_prepare(wait);
+  *wait = (bcsc_wait_t)BCSC_WAIT_INITIALIZER;
   return 0;
 }
 
-int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
-                       bcsc_waitq_t *queue) {
-  int rc;
-  if ((rc = bcsc__check_task(self)) != 0 ||
-      (rc = bcsc__check_wait(wait)) != 0 ||
-      (rc = bcsc__check_waitq(queue)) != 0)
+/* bcsc_wait_register() once `self` and `wait` have passed their checks. */
+static int wait_register_checked(bcsc_task_t *self, bcsc_wait_t *wait,
+                                 bcsc_waitq_t *queue) {
+  int rc = bcsc__check_waitq(queue);
+  if (rc != 0)
     return rc;
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
@@ -137,13 +145,23 @@ int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
   return 0;
 }
 
+int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
+                       bcsc_waitq_t *queue) {
+  int rc;
+  if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
+    return rc;
+  return wait_register_checked(self, wait, queue);
+}
+
 int bcsc_wait_cancel(bcsc_wait_t *wait) {
   int rc = bcsc__check_wait(wait);
   if (rc != 0)
     return rc;
   if (wait->priv.state != BCSC__WAIT_LINKED)
     return 0;
-  waitq_remove(wait->priv.queue, wait);
+  if (wait->priv.queue != NULL)
+    waitq_remove(wait->priv.queue, wait);
+  wait->priv.self_tag = 0;
   task_waits_remove(wait);
   wait->priv.state = BCSC__WAIT_IDLE;
   return 1;
@@ -169,14 +187,14 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
     return rc;
   if (self->priv.state & BCSC__TASK_CANCELLED)
     return BCSC_ECANCELED;
-  rc = bcsc_wait_register(self, wait, queue);
+  rc = wait_register_checked(self, wait, queue);
   return rc != 0 ? rc : BCSC_PENDING;
 }
 
 int bcsc_waitq_init(bcsc_waitq_t *queue) {
   if (queue == NULL)
     BCSC__FAIL(NULL_OBJECT, queue, BCSC_EINVAL);
-  bcsc__waitq_prepare(queue);
+  *queue = (bcsc_waitq_t)BCSC_WAITQ_INITIALIZER;
   return 0;
 }
 

@@ -42,9 +42,9 @@ struct bcsc_scope_private {
   bcsc_scope_t *outer; /* the owner's next outer open scope */
   bcsc_task_t *head;   /* live children, in spawn order */
   bcsc_task_t *tail;
-  bcsc_waitq_t join_queue; /* fired when the last child completes */
-  bcsc_wait_t join_wait;   /* the owner's registration on join_queue */
-  uint32_t live;           /* children spawned and not yet completed */
+  bcsc_wait_t join_wait; /* the owner's registration on the scope itself,
+                            fired when the last child completes */
+  uint32_t live;         /* children spawned and not yet completed */
   uint32_t policy;
   int32_t first_error;
   uint32_t error_count;
