@@ -223,7 +223,7 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_POOL_EXHAUSTED,  BCSC_MISUSE_POOL_FOREIGN,
     BCSC_MISUSE_PENDING_NO_WAKE, BCSC_MISUSE_SCOPE_CLOSED,
     BCSC_MISUSE_FRAME_CLOBBERED, BCSC_MISUSE_BAD_ARGUMENT,
-    BCSC_MISUSE_POOL_BUSY};
+    BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -805,6 +805,46 @@ Test(misuse, joining_an_outer_scope_before_the_inner_fails_with_estate) {
     cr_assert_eq(p.rc[3], 0);
   }
   /* The failed join closed nothing: LIFO joins then succeed. */
+  cr_assert_eq(p.rc[6], 0);
+  cr_assert_eq(p.rc[7], 0);
+  EXPECT_NO_MISUSE();
+  executor_down(&ex);
+}
+
+/* ---- SCOPE_REOPENED ----------------------------------------------------- */
+
+/* Opens an outer and an inner scope, then opens the outer one again - a
+ * poll function that lost track of its phase. */
+static int body_reopen_outer(probe_t *p) {
+  p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_FAIL_FAST);
+  p->rc[1] = bcsc_scope_init(&p->scope[1], &p->task, BCSC_SCOPE_WAIT_ALL);
+  p->rc[2] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_RACE);
+  p->rc[3] = g_log.count;
+  p->rc[4] = g_log.count ? g_log.code[0] : 0;
+  p->rc[5] = g_log.count && g_log.object[0] == (const void *)&p->scope[0];
+  memset(&g_log, 0, sizeof g_log);
+  /* Nothing changed: both scopes are still open, in LIFO order. */
+  p->rc[6] = bcsc_scope_join(&p->scope[1]);
+  p->rc[7] = bcsc_scope_join(&p->scope[0]);
+  return BCSC_DONE;
+}
+
+Test(misuse, opening_a_scope_that_is_open_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_reopen_outer);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], 0);
+  cr_assert_eq(p.rc[2], BCSC_EBUSY);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(p.rc[3], 1);
+    cr_assert_eq(p.rc[4], BCSC_MISUSE_SCOPE_REOPENED);
+    cr_assert(p.rc[5], "SCOPE_REOPENED named another object");
+  } else {
+    cr_assert_eq(p.rc[3], 0);
+  }
   cr_assert_eq(p.rc[6], 0);
   cr_assert_eq(p.rc[7], 0);
   EXPECT_NO_MISUSE();

@@ -283,6 +283,7 @@ typedef struct mscope {
   int child[NT]; /* live children, spawn order */
   int n;
   int first_error, error_count, race_won, race_result, owner_result;
+  int race_ran;    /* a child of this race scope has completed */
   int ever_opened; /* its memory holds an initialised scope */
 } mscope_t;
 
@@ -569,6 +570,8 @@ static int m_scope_result(const mscope_t *s) {
   if (s->policy == BCSC_SCOPE_RACE) {
     if (s->race_won)
       return s->race_result;
+    if (s->race_ran)
+      return BCSC_ECANCELED; /* children finished, none of them won */
   } else if (s->first_error != 0) {
     return s->first_error;
   }
@@ -587,11 +590,14 @@ static void m_child_done(int sid, int result, int was_cancelled) {
     if (!s->cancelled && s->n > 0)
       M.cov[COV_FAIL_FAST]++;
     m_cancel_scope(sid);
-  } else if (s->policy == BCSC_SCOPE_RACE && !was_cancelled && !s->race_won) {
-    s->race_won = 1;
-    s->race_result = result;
-    M.cov[COV_RACE_WON]++;
-    m_cancel_scope(sid);
+  } else if (s->policy == BCSC_SCOPE_RACE) {
+    s->race_ran = 1;
+    if (!was_cancelled && !s->race_won) {
+      s->race_won = 1;
+      s->race_result = result;
+      M.cov[COV_RACE_WON]++;
+      m_cancel_scope(sid);
+    }
   }
 }
 

@@ -78,14 +78,13 @@ static int run_one(bcsc_executor_t *ex) {
   bcsc_task_t *t = ex->priv.run_head;
   int rc;
 
+  if (!frame_intact(t))
+    BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
   ex->priv.run_head = t->priv.link.run_next;
   if (ex->priv.run_head == NULL)
     ex->priv.run_tail = NULL;
   ex->priv.ready--;
   t->priv.link.waits = NULL;
-
-  if (!frame_intact(t))
-    BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
   if (t->priv.state & BCSC__TASK_DRAINING) {
     bcsc__task_drain(t);
     return 0;

@@ -47,7 +47,8 @@ enum { BCSC__SCOPE_CLOSED = 0, BCSC__SCOPE_OPEN = 1 };
 enum {
   BCSC__SCOPE_CANCELLED = 0x1,
   BCSC__SCOPE_RACE_WON = 0x2,
-  BCSC__SCOPE_ROOT = 0x4
+  BCSC__SCOPE_ROOT = 0x4,
+  BCSC__SCOPE_RACE_RAN = 0x8 /* a child of a race scope completed */
 };
 
 /* ---- misuse reporting --------------------------------------------------
@@ -163,7 +164,7 @@ void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */
 void bcsc__task_drain(bcsc_task_t *t);
 /* scope.c: request cancellation of a task and its subtree. */
-void bcsc__task_cancel(bcsc_task_t *t);
+int bcsc__task_cancel(bcsc_task_t *t);
 /* scope.c: open an executor's root scope. */
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
 /* pool.c: a pooled frame's task completed. */

@@ -128,7 +128,8 @@ int bcsc_pool_release(bcsc_pool_t *pool, void *frame) {
   if (frame == NULL || !frame_is_out(pool, frame))
     BCSC__FAIL(POOL_FOREIGN, frame, BCSC_EINVAL);
   if (task->priv.magic == BCSC__MAGIC_TASK &&
-      bcsc__task_state(task) != BCSC__TASK_IDLE)
+      bcsc__task_state(task) != BCSC__TASK_IDLE &&
+      bcsc__task_state(task) != BCSC__TASK_DONE)
     BCSC__FAIL(POOL_FOREIGN, frame, BCSC_EBUSY);
   task->priv.magic = 0; /* a released frame is no task until acquired */
   slot_free(pool, slot_of(frame));

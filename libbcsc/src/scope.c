@@ -69,7 +69,6 @@ static int cancel_scope(bcsc_scope_t *top) {
   bcsc_task_t *t;
   if (top->priv.flags & BCSC__SCOPE_CANCELLED)
     return 0;
-  top->priv.flags |= BCSC__SCOPE_CANCELLED;
   t = top->priv.head;
   while (t != NULL) {
     bcsc_task_t *down = NULL;
@@ -78,6 +77,9 @@ static int cancel_scope(bcsc_scope_t *top) {
     if (BCSC__CANARY_BAD(t, BCSC__MAGIC_TASK))
       BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
     if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
+      for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+        if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE))
+          BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
         s->priv.flags |= BCSC__SCOPE_CANCELLED;
@@ -87,15 +89,26 @@ static int cancel_scope(bcsc_scope_t *top) {
     }
     t = down != NULL ? down : next_after(t, top);
   }
+  /* Marked only once the walk is complete: a walk stopped by a clobbered
+   * frame leaves the scope cancellable again. No task runs during the walk,
+   * so nothing can be spawned into the scope unmarked meanwhile. */
+  top->priv.flags |= BCSC__SCOPE_CANCELLED;
   return 0;
 }
 
-void bcsc__task_cancel(bcsc_task_t *t) {
+int bcsc__task_cancel(bcsc_task_t *t) {
+  int rc = 0;
   if (t->priv.state & BCSC__TASK_CANCELLED)
-    return;
+    return 0;
+  if (BCSC__CANARY_BAD(t->priv.scope, BCSC__MAGIC_SCOPE))
+    BCSC__FAIL(FRAME_CLOBBERED, t->priv.scope, BCSC_EBADOBJ);
   cancel_one(t);
-  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
-    (void)cancel_scope(s);
+  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
+    int r = cancel_scope(s);
+    if (rc == 0)
+      rc = r;
+  }
+  return rc;
 }
 
 /* ---- completion -------------------------------------------------------- */
@@ -104,6 +117,8 @@ static int scope_result(const bcsc_scope_t *s) {
   if (s->priv.policy == BCSC_SCOPE_RACE) {
     if (s->priv.flags & BCSC__SCOPE_RACE_WON)
       return s->priv.race_result;
+    if (s->priv.flags & BCSC__SCOPE_RACE_RAN)
+      return BCSC_ECANCELED;
   } else if (s->priv.first_error != 0) {
     return s->priv.first_error;
   }
@@ -131,6 +146,7 @@ static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
       (void)cancel_scope(s);
     break;
   case BCSC_SCOPE_RACE:
+    s->priv.flags |= BCSC__SCOPE_RACE_RAN;
     if (!was_cancelled && !(s->priv.flags & BCSC__SCOPE_RACE_WON)) {
       s->priv.flags |= BCSC__SCOPE_RACE_WON;
       s->priv.race_result = result;
@@ -160,8 +176,13 @@ static void task_complete(bcsc_task_t *t, int result) {
   scope_child_done(s, result, was_cancelled);
   if (t->priv.state & BCSC__TASK_POOLED)
     bcsc__pool_reclaim(t);
-  if (s->priv.live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED)
+  if (s->priv.live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED) {
+    if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
+      BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
+      return;
+    }
     bcsc__wait_fire(&s->priv.join_wait, 0);
+  }
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
@@ -214,6 +235,9 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
   if (owner->priv.scope == NULL || !bcsc__task_is_running(owner))
     BCSC__FAIL(NOT_RUNNING, owner, BCSC_EPERM);
+  for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
+    if (s == scope)
+      BCSC__FAIL(SCOPE_REOPENED, scope, BCSC_EBUSY);
   scope_open(scope, bcsc__task_executor(owner), owner, policy);
   scope->priv.outer = owner->priv.scopes;
   owner->priv.scopes = scope;

@@ -32,8 +32,7 @@ int bcsc_task_cancel(bcsc_task_t *task) {
   int rc = check_live(task);
   if (rc != 0)
     return rc;
-  bcsc__task_cancel(task);
-  return 0;
+  return bcsc__task_cancel(task);
 }
 
 int bcsc_task_cancelled(const bcsc_task_t *task) {

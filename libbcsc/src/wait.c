@@ -58,7 +58,12 @@ void bcsc__task_unlink_waits(bcsc_task_t *t) {
     return;
   t->priv.link.waits = NULL;
   while (w != NULL) {
-    bcsc_wait_t *next = w->priv.task_next;
+    bcsc_wait_t *next;
+    if (BCSC__CHECKED && w->priv.magic != BCSC__MAGIC_WAIT) {
+      bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
+      return;
+    }
+    next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
       if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT)) {
         /* The node's memory was reused while linked: its links are garbage
@@ -86,6 +91,9 @@ void bcsc__task_wake(bcsc_task_t *t) {
   switch (bcsc__task_state(t)) {
   case BCSC__TASK_WAITING:
     bcsc__task_unlink_waits(t);
+    /* A misuse handler called from the unlink may have queued it. */
+    if (bcsc__task_state(t) != BCSC__TASK_WAITING)
+      return;
     ex = bcsc__task_executor(t);
     bcsc__runq_push(ex, t);
     ex->priv.wakes++;
@@ -120,6 +128,8 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
    * no longer reads as waiting. */
   if (BCSC__CANARY_BAD(w->priv.task, BCSC__MAGIC_TASK))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
+  if (BCSC__CANARY_BAD(w->priv.task->priv.scope, BCSC__MAGIC_SCOPE))
+    BCSC__FAIL(FRAME_CLOBBERED, w->priv.task->priv.scope, BCSC_EBADOBJ);
   bcsc__wait_fire(w, value);
   return 1;
 }

@@ -125,7 +125,9 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  * @retval 0 or negative  @p root's result
  * @retval BCSC_EDEADLK   no task is ready and @p root has not completed
  * @retval BCSC_EINVAL    @p ex is NULL
- * @retval BCSC_EBADOBJ   @p ex or @p root is not initialised
+ * @retval BCSC_EBADOBJ   @p ex or @p root is not initialised, or the checked
+ *                        build found a frame overwritten while linked
+ * @retval BCSC_EINVAL    @p root is live on another executor
  * @retval BCSC_EBUSY     called from inside a poll function
  * @retval (negative)     spawning @p root failed (see bcsc_scope_spawn())
  * @thread executor  @allocates never  @since 0.1

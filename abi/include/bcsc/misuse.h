@@ -48,7 +48,8 @@ extern "C" {
      "a linked frame's memory was overwritten (stack "                         \
      "reused while still linked?)")                                            \
   XX(BAD_ARGUMENT, 18, "invalid argument value")                               \
-  XX(POOL_BUSY, 19, "pool torn down with frames still out")
+  XX(POOL_BUSY, 19, "pool torn down with frames still out")                    \
+  XX(SCOPE_REOPENED, 20, "opening a scope that is already open")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -68,9 +69,13 @@ enum bcsc_misuse {
  * @param message  a static one-line English description of @p code.
  * @param object   the offending object (may be NULL or invalid: print it,
  *                 never dereference it).
- * If the handler returns, the call that detected the misuse returns its
- * documented error code, exactly as in the release build; the default
- * handler does not return.
+ * If the handler returns, the call that detected the misuse fails with its
+ * documented error code, exactly as in the release build (a misuse found
+ * deep inside a wake or a cancellation walk stops that walk; the call that
+ * started it may still report what it did before). The default handler does
+ * not return. A handler must not call bcsc functions other than
+ * bcsc_misuse_name(), bcsc_misuse_message(), bcsc_strerror() and
+ * bcsc_err_name(): it runs in the middle of an operation.
  */
 typedef void (*bcsc_misuse_fn)(void *ctx, int32_t code, const char *message,
                                const void *object);

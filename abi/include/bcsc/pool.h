@@ -98,7 +98,10 @@ BCSC_API int bcsc_pool_init(bcsc_pool_t *pool, void *memory, size_t size,
  * The frame's first bytes are a bcsc_task_t prepared as bcsc_task_init(poll,
  * data) would; fill in the rest of the frame, then bcsc_scope_spawn() it.
  * Once spawned, the frame returns to the pool when the task completes; a
- * frame that is never spawned goes back with bcsc_pool_release().
+ * frame that is never spawned goes back with bcsc_pool_release(). Do not
+ * call bcsc_task_init() on the frame: it clears the mark that sends the
+ * frame home, and the frame must then be released by hand once its task
+ * has completed.
  * @param frame  receives the frame; untouched on failure.
  * @retval 0             *frame is yours
  * @retval BCSC_ENOSPC   every frame is in use
@@ -110,12 +113,14 @@ BCSC_API int bcsc_pool_acquire(bcsc_pool_t *pool, bcsc_poll_fn poll, void *data,
                                void **frame);
 
 /**
- * Give back a frame taken with bcsc_pool_acquire() that was never spawned.
+ * Give back a frame taken with bcsc_pool_acquire() that was never spawned
+ * (or whose task completed after bcsc_task_init() cleared its pool mark).
  *
  * @retval 0                  back in the pool
  * @retval BCSC_EINVAL        a NULL argument, or @p frame is not a frame of
  *                            this pool that is out
- * @retval BCSC_EBUSY         the frame was spawned (it returns by itself)
+ * @retval BCSC_EBUSY         the frame's task is live (it returns by itself
+ *                            when it completes)
  * @retval BCSC_EBADOBJ       @p pool is not initialised
  * @thread executor  @allocates never  @since 0.1
  */

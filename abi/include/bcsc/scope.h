@@ -84,6 +84,8 @@ struct bcsc_scope {
  * @retval BCSC_EINVAL  an argument is NULL or @p policy is unknown
  * @retval BCSC_EBADOBJ @p owner is not an initialised frame
  * @retval BCSC_EPERM   @p owner is not the task being polled
+ * @retval BCSC_EBUSY   @p scope is one of @p owner's open scopes already
+ *                      (nothing is changed)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner,
@@ -116,8 +118,9 @@ BCSC_API int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child);
  *  - FAIL_FAST, WAIT_ALL: the first child error; else BCSC_ECANCELED if the
  *    scope was cancelled; else 0. A child that returns BCSC_ECANCELED after
  *    being cancelled has not failed.
- *  - RACE: the first finisher's result; BCSC_ECANCELED if the scope was
- *    cancelled before any child finished; 0 for a scope with no children.
+ *  - RACE: the first finisher's result (a child that was cancelled never
+ *    wins); else BCSC_ECANCELED if the scope was cancelled or every child
+ *    that finished had been cancelled; else 0 (no child ever finished).
  * @retval BCSC_PENDING    children are live; return BCSC_PENDING
  * @retval 0 or negative   the scope's result, as above; the scope is closed
  * @retval BCSC_EINVAL     @p scope is NULL

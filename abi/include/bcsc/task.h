@@ -83,15 +83,18 @@ BCSC_API int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data);
  * Request cancellation of a task and everything below it.
  *
  * The task's registrations are unlinked, it is marked cancelled and queued so
- * that its poll function sees bcsc_task_cancelled() and can clean up (also
- * asynchronously: it may keep waiting after observing the request). Every
- * scope it owns is cancelled too, recursively, and scopes it opens or tasks
- * spawned into them later start cancelled. Cancelling an already cancelled
- * task does nothing.
+ * that its poll function sees bcsc_task_cancelled() and can clean up (a task
+ * whose poll function has already returned, and whose open scopes bcsc is
+ * draining, is only marked). Cleanup may be asynchronous: the task may keep
+ * waiting after observing the request. Every scope it owns is cancelled too,
+ * recursively, and scopes it opens or tasks spawned into them later start
+ * cancelled. Cancelling an already cancelled task does nothing.
  * @retval 0              requested (or already requested)
  * @retval BCSC_EINVAL    @p task is NULL
  * @retval BCSC_EBADOBJ   @p task is not an initialised frame
  * @retval BCSC_ESTATE    @p task has not been spawned, or has completed
+ * @retval BCSC_EBADOBJ   (checked build) the walk met a frame overwritten while
+ *                        linked; the tasks before it were cancelled
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_task_cancel(bcsc_task_t *task);
@@ -130,6 +133,7 @@ BCSC_API int bcsc_task_result(const bcsc_task_t *task);
  * @retval BCSC_PENDING  always, when @p self is the running task
  * @retval BCSC_EPERM    @p self is not the task being polled
  * @retval BCSC_EINVAL   @p self is NULL
+ * @retval BCSC_EBADOBJ  @p self is not an initialised frame, or was moved
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_task_yield(bcsc_task_t *self);
