@@ -130,6 +130,8 @@ Test(abi, sizeof_and_alignof_functions_match_the_header) {
   cr_assert_eq(bcsc_executor_sizeof(), sizeof(bcsc_executor_t));
   cr_assert_eq(bcsc_executor_alignof(), alignof(bcsc_executor_t));
   cr_assert_eq(bcsc_pool_sizeof(), sizeof(bcsc_pool_t));
+  cr_assert_eq(bcsc_co_sizeof(), sizeof(bcsc_co_t));
+  cr_assert_eq(bcsc_co_alignof(), alignof(bcsc_co_t));
   cr_assert_eq(bcsc_pool_alignof(), alignof(bcsc_pool_t));
 }
 

@@ -22,6 +22,7 @@
 #ifndef BCSC_CO_H
 #define BCSC_CO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bcsc/export.h"
@@ -53,6 +54,18 @@ BCSC_API uint32_t bcsc_co_resume_point(const bcsc_co_t *co);
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API void bcsc_co_suspend_at(bcsc_co_t *co, uint32_t point);
+
+/**
+ * sizeof(bcsc_co_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API size_t bcsc_co_sizeof(void);
+
+/**
+ * alignof(bcsc_co_t) in the library as built.
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API size_t bcsc_co_alignof(void);
 
 /** Start of the coroutine body: jumps to the resume point. */
 #define BCSC_CO_BEGIN(co)                                                      \
