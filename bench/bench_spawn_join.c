@@ -195,7 +195,7 @@ static int lb_finish(void *ctx) {
 }
 
 int main(int argc, char **argv) {
-  bcsc_ctx_t bctx = {0, 0, 0, {0, 0, 0, 0, 0, 0, 0}};
+  bcsc_ctx_t bctx = {0};
   lb_group_t group = {0, 0};
   bench_side_t sides[3] = {
       {"bcsc",

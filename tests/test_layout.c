@@ -20,6 +20,15 @@
 /* BEGIN GENERATED LAYOUT (scripts/check-abi-parsers.sh --update-layout) */
 /* abi/layout/i686.txt */
 #define BCSC_LAYOUT_I686(TYPE, FIELD)                                          \
+  TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
+  FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
+  FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
+  FIELD(struct, bcsc_reactor_vtable, now, 8, 4)                                \
+  FIELD(struct, bcsc_reactor_vtable, park, 12, 4)                              \
+  FIELD(struct, bcsc_reactor_vtable, unpark, 16, 4)                            \
+  TYPE(struct, bcsc_reactor, 8, 4)                                             \
+  FIELD(struct, bcsc_reactor, vtable, 0, 4)                                    \
+  FIELD(struct, bcsc_reactor, data, 4, 4)                                      \
   TYPE(struct, bcsc_wait_private, 36, 4)                                       \
   FIELD(struct, bcsc_wait_private, task, 0, 4)                                 \
   FIELD(struct, bcsc_wait_private, queue, 4, 4)                                \
@@ -30,7 +39,7 @@
   FIELD(struct, bcsc_wait_private, state, 24, 2)                               \
   FIELD(struct, bcsc_wait_private, magic, 26, 2)                               \
   FIELD(struct, bcsc_wait_private, self_tag, 28, 4)                            \
-  FIELD(struct, bcsc_wait_private, reserved, 32, 4)                            \
+  FIELD(struct, bcsc_wait_private, kind, 32, 4)                                \
   TYPE(struct, bcsc_wait, 44, 4)                                               \
   FIELD(struct, bcsc_wait, data, 0, 4)                                         \
   FIELD(struct, bcsc_wait, value, 4, 4)                                        \
@@ -47,7 +56,26 @@
   TYPE(struct, bcsc_waitq, 36, 4)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 4)                                        \
   FIELD(struct, bcsc_waitq, priv, 4, 32)                                       \
-  TYPE(struct, bcsc_scope_private, 120, 4)                                     \
+  TYPE(struct, bcsc_timer_link, 24, 4)                                         \
+  FIELD(struct, bcsc_timer_link, next, 0, 4)                                   \
+  FIELD(struct, bcsc_timer_link, prev, 4, 4)                                   \
+  FIELD(struct, bcsc_timer_link, deadline, 8, 8)                               \
+  FIELD(struct, bcsc_timer_link, slot, 16, 2)                                  \
+  FIELD(struct, bcsc_timer_link, kind, 18, 2)                                  \
+  FIELD(struct, bcsc_timer_link, linked, 20, 4)                                \
+  TYPE(struct, bcsc_timer_private, 96, 4)                                      \
+  FIELD(struct, bcsc_timer_private, wait, 0, 44)                               \
+  FIELD(struct, bcsc_timer_private, link, 44, 24)                              \
+  FIELD(struct, bcsc_timer_private, period, 68, 8)                             \
+  FIELD(struct, bcsc_timer_private, missed_total, 76, 8)                       \
+  FIELD(struct, bcsc_timer_private, missed, 84, 4)                             \
+  FIELD(struct, bcsc_timer_private, policy, 88, 2)                             \
+  FIELD(struct, bcsc_timer_private, state, 90, 2)                              \
+  FIELD(struct, bcsc_timer_private, reserved, 92, 4)                           \
+  TYPE(struct, bcsc_timer, 100, 4)                                             \
+  FIELD(struct, bcsc_timer, data, 0, 4)                                        \
+  FIELD(struct, bcsc_timer, priv, 4, 96)                                       \
+  TYPE(struct, bcsc_scope_private, 136, 4)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -65,14 +93,18 @@
   FIELD(struct, bcsc_scope_private, self_tag, 92, 4)                           \
   FIELD(struct, bcsc_scope_private, flags, 96, 4)                              \
   FIELD(struct, bcsc_scope_private, reserved32, 100, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
-  TYPE(struct, bcsc_scope, 124, 4)                                             \
+  FIELD(struct, bcsc_scope_private, deadline, 104, 24)                         \
+  FIELD(struct, bcsc_scope_private, reserved, 128, 8)                          \
+  TYPE(struct, bcsc_scope, 140, 4)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 120)                                      \
-  TYPE(struct, bcsc_executor_config, 8, 4)                                     \
+  FIELD(struct, bcsc_scope, priv, 4, 136)                                      \
+  TYPE(struct, bcsc_executor_config, 20, 4)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
-  TYPE(struct, bcsc_executor_stats, 48, 4)                                     \
+  FIELD(struct, bcsc_executor_config, reactor, 8, 4)                           \
+  FIELD(struct, bcsc_executor_config, pender, 12, 4)                           \
+  FIELD(struct, bcsc_executor_config, pender_context, 16, 4)                   \
+  TYPE(struct, bcsc_executor_stats, 64, 4)                                     \
   FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
   FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
   FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
@@ -80,25 +112,39 @@
   FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
   FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  TYPE(struct, bcsc_executor_private, 224, 4)                                  \
+  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
+  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
+  TYPE(struct, bcsc_executor_private, 1876, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
   FIELD(struct, bcsc_executor_private, completions, 24, 8)                     \
   FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
-  FIELD(struct, bcsc_executor_private, run_head, 40, 4)                        \
-  FIELD(struct, bcsc_executor_private, run_tail, 44, 4)                        \
-  FIELD(struct, bcsc_executor_private, current, 48, 4)                         \
-  FIELD(struct, bcsc_executor_private, state, 52, 2)                           \
-  FIELD(struct, bcsc_executor_private, magic, 54, 2)                           \
-  FIELD(struct, bcsc_executor_private, self_tag, 56, 4)                        \
-  FIELD(struct, bcsc_executor_private, ready, 60, 4)                           \
-  FIELD(struct, bcsc_executor_private, reserved32, 64, 4)                      \
-  FIELD(struct, bcsc_executor_private, root, 68, 124)                          \
-  FIELD(struct, bcsc_executor_private, reserved, 192, 32)                      \
-  TYPE(struct, bcsc_executor, 228, 4)                                          \
+  FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
+  FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
+  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
+  FIELD(struct, bcsc_executor_private, run_head, 120, 4)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 124, 4)                       \
+  FIELD(struct, bcsc_executor_private, current, 128, 4)                        \
+  FIELD(struct, bcsc_executor_private, state, 132, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 134, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 136, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 140, 4)                          \
+  FIELD(struct, bcsc_executor_private, reserved32, 144, 4)                     \
+  FIELD(struct, bcsc_executor_private, timers, 148, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 152, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
+  FIELD(struct, bcsc_executor_private, pender, 160, 4)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 164, 4)                 \
+  FIELD(struct, bcsc_executor_private, root, 168, 140)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 308, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1844, 4)                     \
+  FIELD(struct, bcsc_executor_private, reserved, 1848, 28)                     \
+  TYPE(struct, bcsc_executor, 1880, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 224)                                   \
+  FIELD(struct, bcsc_executor, priv, 4, 1876)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -138,6 +184,15 @@
 
 /* abi/layout/x86_64.txt */
 #define BCSC_LAYOUT_X86_64(TYPE, FIELD)                                        \
+  TYPE(struct, bcsc_reactor_vtable, 32, 8)                                     \
+  FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
+  FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
+  FIELD(struct, bcsc_reactor_vtable, now, 8, 8)                                \
+  FIELD(struct, bcsc_reactor_vtable, park, 16, 8)                              \
+  FIELD(struct, bcsc_reactor_vtable, unpark, 24, 8)                            \
+  TYPE(struct, bcsc_reactor, 16, 8)                                            \
+  FIELD(struct, bcsc_reactor, vtable, 0, 8)                                    \
+  FIELD(struct, bcsc_reactor, data, 8, 8)                                      \
   TYPE(struct, bcsc_wait_private, 64, 8)                                       \
   FIELD(struct, bcsc_wait_private, task, 0, 8)                                 \
   FIELD(struct, bcsc_wait_private, queue, 8, 8)                                \
@@ -148,7 +203,7 @@
   FIELD(struct, bcsc_wait_private, state, 48, 2)                               \
   FIELD(struct, bcsc_wait_private, magic, 50, 2)                               \
   FIELD(struct, bcsc_wait_private, self_tag, 52, 4)                            \
-  FIELD(struct, bcsc_wait_private, reserved, 56, 8)                            \
+  FIELD(struct, bcsc_wait_private, kind, 56, 8)                                \
   TYPE(struct, bcsc_wait, 80, 8)                                               \
   FIELD(struct, bcsc_wait, data, 0, 8)                                         \
   FIELD(struct, bcsc_wait, value, 8, 8)                                        \
@@ -165,7 +220,26 @@
   TYPE(struct, bcsc_waitq, 56, 8)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 8)                                        \
   FIELD(struct, bcsc_waitq, priv, 8, 48)                                       \
-  TYPE(struct, bcsc_scope_private, 192, 8)                                     \
+  TYPE(struct, bcsc_timer_link, 32, 8)                                         \
+  FIELD(struct, bcsc_timer_link, next, 0, 8)                                   \
+  FIELD(struct, bcsc_timer_link, prev, 8, 8)                                   \
+  FIELD(struct, bcsc_timer_link, deadline, 16, 8)                              \
+  FIELD(struct, bcsc_timer_link, slot, 24, 2)                                  \
+  FIELD(struct, bcsc_timer_link, kind, 26, 2)                                  \
+  FIELD(struct, bcsc_timer_link, linked, 28, 4)                                \
+  TYPE(struct, bcsc_timer_private, 144, 8)                                     \
+  FIELD(struct, bcsc_timer_private, wait, 0, 80)                               \
+  FIELD(struct, bcsc_timer_private, link, 80, 32)                              \
+  FIELD(struct, bcsc_timer_private, period, 112, 8)                            \
+  FIELD(struct, bcsc_timer_private, missed_total, 120, 8)                      \
+  FIELD(struct, bcsc_timer_private, missed, 128, 4)                            \
+  FIELD(struct, bcsc_timer_private, policy, 132, 2)                            \
+  FIELD(struct, bcsc_timer_private, state, 134, 2)                             \
+  FIELD(struct, bcsc_timer_private, reserved, 136, 8)                          \
+  TYPE(struct, bcsc_timer, 152, 8)                                             \
+  FIELD(struct, bcsc_timer, data, 0, 8)                                        \
+  FIELD(struct, bcsc_timer, priv, 8, 144)                                      \
+  TYPE(struct, bcsc_scope_private, 208, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -183,14 +257,18 @@
   FIELD(struct, bcsc_scope_private, self_tag, 148, 4)                          \
   FIELD(struct, bcsc_scope_private, flags, 152, 4)                             \
   FIELD(struct, bcsc_scope_private, reserved32, 156, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 160, 32)                         \
-  TYPE(struct, bcsc_scope, 200, 8)                                             \
+  FIELD(struct, bcsc_scope_private, deadline, 160, 32)                         \
+  FIELD(struct, bcsc_scope_private, reserved, 192, 16)                         \
+  TYPE(struct, bcsc_scope, 216, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 192)                                      \
-  TYPE(struct, bcsc_executor_config, 8, 4)                                     \
+  FIELD(struct, bcsc_scope, priv, 8, 208)                                      \
+  TYPE(struct, bcsc_executor_config, 32, 8)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
-  TYPE(struct, bcsc_executor_stats, 48, 8)                                     \
+  FIELD(struct, bcsc_executor_config, reactor, 8, 8)                           \
+  FIELD(struct, bcsc_executor_config, pender, 16, 8)                           \
+  FIELD(struct, bcsc_executor_config, pender_context, 24, 8)                   \
+  TYPE(struct, bcsc_executor_stats, 64, 8)                                     \
   FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
   FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
   FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
@@ -198,25 +276,39 @@
   FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
   FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  TYPE(struct, bcsc_executor_private, 344, 8)                                  \
+  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
+  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
+  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
   FIELD(struct, bcsc_executor_private, completions, 24, 8)                     \
   FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
-  FIELD(struct, bcsc_executor_private, run_head, 40, 8)                        \
-  FIELD(struct, bcsc_executor_private, run_tail, 48, 8)                        \
-  FIELD(struct, bcsc_executor_private, current, 56, 8)                         \
-  FIELD(struct, bcsc_executor_private, state, 64, 2)                           \
-  FIELD(struct, bcsc_executor_private, magic, 66, 2)                           \
-  FIELD(struct, bcsc_executor_private, self_tag, 68, 4)                        \
-  FIELD(struct, bcsc_executor_private, ready, 72, 4)                           \
-  FIELD(struct, bcsc_executor_private, reserved32, 76, 4)                      \
-  FIELD(struct, bcsc_executor_private, root, 80, 200)                          \
-  FIELD(struct, bcsc_executor_private, reserved, 280, 64)                      \
-  TYPE(struct, bcsc_executor, 352, 8)                                          \
+  FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
+  FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
+  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
+  FIELD(struct, bcsc_executor_private, run_head, 120, 8)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 128, 8)                       \
+  FIELD(struct, bcsc_executor_private, current, 136, 8)                        \
+  FIELD(struct, bcsc_executor_private, state, 144, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 146, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 148, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 152, 4)                          \
+  FIELD(struct, bcsc_executor_private, reserved32, 156, 4)                     \
+  FIELD(struct, bcsc_executor_private, timers, 160, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 164, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \
+  FIELD(struct, bcsc_executor_private, pender, 176, 8)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 184, 8)                 \
+  FIELD(struct, bcsc_executor_private, root, 192, 216)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 408, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3480, 8)                     \
+  FIELD(struct, bcsc_executor_private, reserved, 3488, 56)                     \
+  TYPE(struct, bcsc_executor, 3552, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 344)                                   \
+  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \

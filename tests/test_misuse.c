@@ -273,8 +273,7 @@ static bcsc_waitq_t n_q;
 static bcsc_pool_t n_pool;
 static _Alignas(BCSC_POOL_ALIGN) unsigned char n_mem[BCSC_POOL_BYTES(64, 2)];
 static void *n_frame;
-static bcsc_executor_stats_t n_stats = {
-    sizeof(bcsc_executor_stats_t), 0, 0, 0, 0, 0, 0};
+static bcsc_executor_stats_t n_stats = {.size = sizeof(bcsc_executor_stats_t)};
 
 static int n_poll(bcsc_task_t *self) {
   (void)self;
@@ -404,7 +403,7 @@ Test(misuse, uninitialised_objects_fail_with_ebadobj) {
     bcsc_wait_t bad_wait;
     bcsc_waitq_t bad_q;
     bcsc_pool_t bad_pool;
-    bcsc_executor_stats_t st = {sizeof st, 0, 0, 0, 0, 0, 0};
+    bcsc_executor_stats_t st = {.size = sizeof st};
     void *frame = NULL;
     fill(&bad_ex, sizeof bad_ex, patterns[i]);
     fill(&bad_task, sizeof bad_task, patterns[i]);
@@ -645,7 +644,7 @@ Test(misuse, unlinked_objects_may_be_moved_without_a_report) {
 Test(misuse, spawning_a_live_frame_again_fails_with_ebusy) {
   bcsc_executor_t ex;
   bcsc_waitq_t q;
-  bcsc_executor_stats_t st = {sizeof st, 0, 0, 0, 0, 0, 0};
+  bcsc_executor_stats_t st = {.size = sizeof st};
   probe_t p;
   executor_up(&ex);
   cr_assert_eq(bcsc_waitq_init(&q), 0);
@@ -1457,9 +1456,9 @@ static int body_bad_policy(probe_t *p) {
 
 Test(misuse, invalid_argument_values_fail_with_their_documented_code) {
   bcsc_executor_t ex, ex2;
-  bcsc_executor_config_t cfg = {sizeof cfg, 1};
-  bcsc_executor_config_t tiny = {2, 0};
-  bcsc_executor_stats_t st = {0, 0, 0, 0, 0, 0, 0};
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .flags = 1};
+  bcsc_executor_config_t tiny = {.size = 2};
+  bcsc_executor_stats_t st = {.size = 0};
   static _Alignas(BCSC_POOL_ALIGN) unsigned char
       mem[BCSC_POOL_BYTES(sizeof(probe_t), 2) + BCSC_POOL_ALIGN];
   bcsc_pool_t pool;

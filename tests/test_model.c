@@ -929,7 +929,7 @@ static void compare_records(const pollrec_t *want, const pollrec_t *got,
 
 /* Everything observable through the public API, after every operation. */
 static void compare_all(void) {
-  bcsc_executor_stats_t st = {sizeof st, 0, 0, 0, 0, 0, 0};
+  bcsc_executor_stats_t st = {.size = sizeof st};
 
   MCHECK(real_nlog < LOG_CAP && M.nlog < LOG_CAP, "poll log overflow");
   MCHECK(real_nlog == M.nlog, "%d polls happened, the model expected %d",

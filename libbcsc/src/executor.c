@@ -3,19 +3,33 @@
  * what it returned. */
 #include "internal.h"
 
+/* Whether the caller's version of the config struct has `field`. */
+#define CONFIG_HAS(config, field)                                              \
+  ((config)->size >=                                                           \
+   offsetof(bcsc_executor_config_t, field) + sizeof((config)->field))
+
 int bcsc_executor_init(bcsc_executor_t *ex,
                        const bcsc_executor_config_t *config) {
+  bcsc_reactor_t *reactor = NULL;
+  bcsc_pender_fn pender = NULL;
+  void *pender_context = NULL;
+  int rc;
   if (ex == NULL)
     BCSC__FAIL(NULL_OBJECT, ex, BCSC_EINVAL);
   if (config != NULL) {
     /* Read only what the caller's version of the struct has. */
-    size_t has = config->size;
-    if (has < sizeof config->size ||
-        (has >=
-             offsetof(bcsc_executor_config_t, flags) + sizeof config->flags &&
-         config->flags != 0))
+    if (config->size < sizeof config->size ||
+        (CONFIG_HAS(config, flags) && config->flags != 0))
       BCSC__FAIL(BAD_ARGUMENT, config, BCSC_EINVAL);
+    if (CONFIG_HAS(config, reactor))
+      reactor = config->reactor;
+    if (CONFIG_HAS(config, pender))
+      pender = config->pender;
+    if (CONFIG_HAS(config, pender_context))
+      pender_context = config->pender_context;
   }
+  if (reactor != NULL && (rc = bcsc_reactor_check(reactor)) != 0)
+    BCSC__FAIL(BAD_ARGUMENT, reactor, rc);
   ex->data = NULL;
   ex->priv.run_head = NULL;
   ex->priv.run_tail = NULL;
@@ -25,6 +39,20 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   ex->priv.spawns = 0;
   ex->priv.completions = 0;
   ex->priv.cancels = 0;
+  ex->priv.timers_fired = 0;
+  ex->priv.parks = 0;
+  ex->priv.wheel_time = reactor != NULL ? reactor->vtable->now(reactor) : 0;
+  ex->priv.next_deadline = BCSC_NO_DEADLINE;
+  for (size_t i = 0; i < BCSC_WHEEL_LEVELS; i++)
+    ex->priv.occupied[i] = 0;
+  for (size_t i = 0; i < BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS; i++)
+    ex->priv.wheel[i] = NULL;
+  ex->priv.wheel_due = NULL;
+  ex->priv.timers = 0;
+  ex->priv.wheel_exact = 0;
+  ex->priv.reactor = reactor;
+  ex->priv.pender = pender;
+  ex->priv.pender_context = pender_context;
   ex->priv.state = 0;
   ex->priv.magic = BCSC__MAGIC_EXECUTOR;
   ex->priv.self_tag = bcsc__self_tag(ex);
@@ -129,6 +157,44 @@ static int check_not_polling(const bcsc_executor_t *ex) {
   return 0;
 }
 
+/* How many turns may pass between two looks at the clock while tasks keep
+ * being ready: a due timer waits at most this many polls. */
+enum { TIMER_CHECK_INTERVAL = 64 };
+
+/* Fire the timers due by now. */
+static void fire_due_timers(bcsc_executor_t *ex) {
+  bcsc__wheel_advance(ex, bcsc__executor_clock(ex));
+}
+
+/* Nothing is ready: block in the reactor until the next deadline, an
+ * unpark or one of its own events. */
+static int park(bcsc_executor_t *ex) {
+  bcsc_reactor_t *reactor = ex->priv.reactor;
+  if (reactor == NULL || reactor->vtable->park == NULL)
+    return BCSC_EDEADLK;
+  ex->priv.parks++;
+  return reactor->vtable->park(reactor, bcsc__wheel_next_deadline(ex));
+}
+
+static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
+  uint32_t turns = 0;
+  int rc;
+  for (;;) {
+    if (root != NULL ? bcsc__task_state(root) == BCSC__TASK_DONE
+                     : ex->priv.root.priv.live == 0)
+      return 0;
+    if (ex->priv.timers != 0 &&
+        (ex->priv.run_head == NULL || ++turns % TIMER_CHECK_INTERVAL == 0))
+      fire_due_timers(ex);
+    if (ex->priv.run_head != NULL) {
+      if ((rc = run_one(ex)) != 0)
+        return rc;
+    } else if ((rc = park(ex)) < 0) {
+      return rc;
+    }
+  }
+}
+
 int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {
   int rc = check_not_polling(ex);
   if (rc != 0)
@@ -143,15 +209,11 @@ int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {
         bcsc__task_executor(root) != ex)
       BCSC__FAIL(BAD_ARGUMENT, root, BCSC_EINVAL);
   }
-  for (;;) {
-    if (root != NULL ? bcsc__task_state(root) == BCSC__TASK_DONE
-                     : ex->priv.root.priv.live == 0)
-      break;
-    if (ex->priv.run_head == NULL)
-      return BCSC_EDEADLK;
-    if ((rc = run_one(ex)) != 0)
-      return rc;
-  }
+  ex->priv.state |= BCSC__EXECUTOR_INSIDE;
+  rc = run_loop(ex, root);
+  ex->priv.state &= (uint16_t)~BCSC__EXECUTOR_INSIDE;
+  if (rc != 0)
+    return rc;
   return root != NULL ? (int)root->priv.link.result : 0;
 }
 
@@ -162,12 +224,36 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
     return rc;
   if (budget > (uint32_t)INT32_MAX)
     budget = (uint32_t)INT32_MAX;
+  ex->priv.state |= BCSC__EXECUTOR_INSIDE;
+  if (ex->priv.timers != 0)
+    fire_due_timers(ex);
   while ((uint32_t)turns < budget && ex->priv.run_head != NULL) {
     if ((rc = run_one(ex)) != 0)
-      return rc;
+      break;
     turns++;
+    if (ex->priv.timers != 0 && turns % TIMER_CHECK_INTERVAL == 0)
+      fire_due_timers(ex);
   }
-  return turns;
+  ex->priv.state &= (uint16_t)~BCSC__EXECUTOR_INSIDE;
+  return rc != 0 ? rc : turns;
+}
+
+uint64_t bcsc_executor_now(const bcsc_executor_t *ex) {
+  if (ex == NULL || ex->priv.reactor == NULL)
+    return 0;
+  return ex->priv.reactor->vtable->now(ex->priv.reactor);
+}
+
+uint64_t bcsc_executor_next_deadline(bcsc_executor_t *ex) {
+  if (ex == NULL)
+    return BCSC_NO_DEADLINE;
+  if (ex->priv.run_head != NULL)
+    return 0;
+  return bcsc__wheel_next_deadline(ex);
+}
+
+bcsc_reactor_t *bcsc_executor_reactor(const bcsc_executor_t *ex) {
+  return ex != NULL ? ex->priv.reactor : NULL;
 }
 
 uint32_t bcsc_executor_ready(const bcsc_executor_t *ex) {
@@ -200,6 +286,8 @@ int bcsc_executor_stats(const bcsc_executor_t *ex,
   full.spawns = ex->priv.spawns;
   full.completions = ex->priv.completions;
   full.cancels = ex->priv.cancels;
+  full.timers_fired = ex->priv.timers_fired;
+  full.parks = ex->priv.parks;
   /* Copy as much as the caller's struct holds (no memcpy: freestanding). */
   n = stats->size < sizeof full ? stats->size : sizeof full;
   out = (unsigned char *)stats;

@@ -39,8 +39,17 @@ enum {
   BCSC__TASK_POOLED = 0x40    /* frame goes back to a pool on completion */
 };
 
-/* Registration states. */
+/* Registration states, and what a registration is part of. */
 enum { BCSC__WAIT_IDLE = 0, BCSC__WAIT_LINKED = 1, BCSC__WAIT_FIRED = 2 };
+enum { BCSC__WAIT_PLAIN = 0, BCSC__WAIT_OF_TIMER = 1 };
+
+/* What owns a wheel link: the public initialisers spell these. */
+enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
+
+/* Executor state flags. */
+enum {
+  BCSC__EXECUTOR_INSIDE = 0x1 /* in bcsc_executor_run() or _poll() */
+};
 
 /* Scope states and flags. */
 enum { BCSC__SCOPE_CLOSED = 0, BCSC__SCOPE_OPEN = 1 };
@@ -48,8 +57,16 @@ enum {
   BCSC__SCOPE_CANCELLED = 0x1,
   BCSC__SCOPE_RACE_WON = 0x2,
   BCSC__SCOPE_ROOT = 0x4,
-  BCSC__SCOPE_RACE_RAN = 0x8 /* a child of a race scope completed */
+  BCSC__SCOPE_RACE_RAN = 0x8,       /* a child of a race scope completed */
+  BCSC__SCOPE_DEADLINE_FAIL = 0x10, /* its deadline is BCSC_DEADLINE_FAIL */
+  BCSC__SCOPE_TIMED_OUT = 0x20      /* its own deadline cancelled it */
 };
+
+typedef struct bcsc_timer_link bcsc_timer_link_t;
+
+/* Recover the struct that contains a member from the member's address. */
+#define BCSC__CONTAINER_OF(ptr, type, member)                                  \
+  ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 /* ---- misuse reporting --------------------------------------------------
  * Checks that are cheap (a NULL, a magic, a state) run in every build and
@@ -137,12 +154,25 @@ static inline int bcsc__task_is_running(const bcsc_task_t *t) {
 static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
   bcsc__task_set_state(t, BCSC__TASK_QUEUED);
   t->priv.link.run_next = NULL;
-  if (ex->priv.run_tail != NULL)
-    ex->priv.run_tail->priv.link.run_next = t;
-  else
-    ex->priv.run_head = t;
-  ex->priv.run_tail = t;
   ex->priv.ready++;
+  if (ex->priv.run_tail != NULL) {
+    ex->priv.run_tail->priv.link.run_next = t;
+    ex->priv.run_tail = t;
+    return;
+  }
+  ex->priv.run_head = t;
+  ex->priv.run_tail = t;
+  /* The first ready task while the host is outside bcsc: tell it. */
+  if (ex->priv.pender != NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE))
+    ex->priv.pender(ex, ex->priv.pender_context);
+}
+
+/* The executor's clock: the reactor's now(), never behind the wheel (a
+ * host clock that steps back must not make the wheel fire twice). Only
+ * called with a reactor. */
+static inline uint64_t bcsc__executor_clock(bcsc_executor_t *ex) {
+  uint64_t now = ex->priv.reactor->vtable->now(ex->priv.reactor);
+  return now > ex->priv.wheel_time ? now : ex->priv.wheel_time;
 }
 
 /* ---- cross-file entry points ------------------------------------------ */
@@ -169,5 +199,17 @@ int bcsc__task_cancel(bcsc_task_t *t);
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
 /* pool.c: a pooled frame's task completed. */
 void bcsc__pool_reclaim(bcsc_task_t *t);
+/* wheel.c: the timing wheel (see there). Insert needs a deadline later than
+ * the wheel's time. */
+void bcsc__wheel_insert(bcsc_executor_t *ex, bcsc_timer_link_t *link);
+void bcsc__wheel_remove(bcsc_executor_t *ex, bcsc_timer_link_t *link);
+uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex);
+void bcsc__wheel_advance(bcsc_executor_t *ex, uint64_t now);
+/* timer.c: a link's deadline has come (it is already out of the wheel). */
+void bcsc__timer_link_fire(bcsc_executor_t *ex, bcsc_timer_link_t *link);
+/* timer.c: a linked timer registration is being unlinked by its task. */
+void bcsc__timer_wait_unlink(bcsc_wait_t *w);
+/* scope.c: a scope's deadline has come. */
+void bcsc__scope_deadline_fire(bcsc_scope_t *s);
 
 #endif /* BCSC_INTERNAL_H */

@@ -27,6 +27,12 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.magic = BCSC__MAGIC_SCOPE;
   s->priv.self_tag = bcsc__self_tag(s);
   s->priv.flags = 0;
+  s->priv.deadline.next = NULL;
+  s->priv.deadline.prev = NULL;
+  s->priv.deadline.deadline = BCSC_NO_DEADLINE;
+  s->priv.deadline.slot = 0;
+  s->priv.deadline.kind = BCSC__LINK_SCOPE;
+  s->priv.deadline.linked = 0;
 }
 
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex) {
@@ -117,15 +123,32 @@ static int scope_result(const bcsc_scope_t *s) {
   if (s->priv.policy == BCSC_SCOPE_RACE) {
     if (s->priv.flags & BCSC__SCOPE_RACE_WON)
       return s->priv.race_result;
-    if (s->priv.flags & BCSC__SCOPE_RACE_RAN)
-      return BCSC_ECANCELED;
   } else if (s->priv.first_error != 0) {
     return s->priv.first_error;
   }
+  /* The scope's own deadline ended it: that is what join reports. */
+  if (s->priv.flags & BCSC__SCOPE_TIMED_OUT)
+    return (s->priv.flags & BCSC__SCOPE_DEADLINE_FAIL) ? BCSC_ETIMEDOUT : 0;
+  if (s->priv.policy == BCSC_SCOPE_RACE &&
+      (s->priv.flags & BCSC__SCOPE_RACE_RAN))
+    return BCSC_ECANCELED;
   return (s->priv.flags & BCSC__SCOPE_CANCELLED) ? BCSC_ECANCELED : 0;
 }
 
+void bcsc__scope_deadline_fire(bcsc_scope_t *s) {
+  if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE)) {
+    bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, s);
+    return;
+  }
+  if (s->priv.flags & BCSC__SCOPE_CANCELLED)
+    return;
+  s->priv.flags |= BCSC__SCOPE_TIMED_OUT;
+  (void)cancel_scope(s);
+}
+
 static void scope_close(bcsc_scope_t *s) {
+  if (s->priv.deadline.linked)
+    bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
   s->priv.state = BCSC__SCOPE_CLOSED;
@@ -308,6 +331,54 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
   return cancel_scope(scope);
+}
+
+int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
+                            uint32_t kind) {
+  bcsc_executor_t *ex;
+  uint64_t now;
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (kind > BCSC_DEADLINE_FAIL)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  ex = scope->priv.executor;
+  if (scope->priv.owner == NULL || ex->priv.current != scope->priv.owner)
+    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
+  if (ex->priv.reactor == NULL)
+    return BCSC_ENOTSUP;
+  if (scope->priv.deadline.linked)
+    bcsc__wheel_remove(ex, &scope->priv.deadline);
+  scope->priv.flags &= ~(uint32_t)BCSC__SCOPE_DEADLINE_FAIL;
+  if (kind == BCSC_DEADLINE_FAIL)
+    scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
+  scope->priv.deadline.deadline = deadline;
+  /* A cancelled scope has nothing left for a deadline to do. */
+  if (deadline == BCSC_NO_DEADLINE ||
+      (scope->priv.flags & BCSC__SCOPE_CANCELLED))
+    return 0;
+  now = bcsc__executor_clock(ex);
+  if (deadline <= now)
+    bcsc__scope_deadline_fire(scope);
+  else
+    bcsc__wheel_insert(ex, &scope->priv.deadline);
+  return 0;
+}
+
+uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope) {
+  uint64_t earliest = BCSC_NO_DEADLINE;
+  /* Up the spawn chain: the scope, the scope its owner lives in, ... */
+  for (const bcsc_scope_t *s = scope; s != NULL;
+       s = s->priv.owner != NULL ? s->priv.owner->priv.scope : NULL)
+    if (s->priv.deadline.deadline < earliest)
+      earliest = s->priv.deadline.deadline;
+  return earliest;
+}
+
+int bcsc_scope_timed_out(const bcsc_scope_t *scope) {
+  return scope != NULL && (scope->priv.flags & BCSC__SCOPE_TIMED_OUT) != 0;
 }
 
 int bcsc_scope_cancelled(const bcsc_scope_t *scope) {

@@ -11,6 +11,7 @@ void bcsc__wait_prepare_internal(bcsc_wait_t *w) {
   w->priv.state = BCSC__WAIT_IDLE;
   w->priv.magic = BCSC__MAGIC_WAIT;
   w->priv.self_tag = 0;
+  w->priv.kind = BCSC__WAIT_PLAIN;
 }
 
 /* Take `w` out of its waiter list in O(1). */
@@ -21,6 +22,15 @@ static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
   if (--q->priv.count == 0)
     q->priv.self_tag = 0;
   w->priv.queue = NULL;
+}
+
+/* Take a linked `w` out of its source: its waiter list, or for a timer's
+ * registration, the timing wheel. */
+static void source_remove(bcsc_wait_t *w) {
+  if (w->priv.queue != NULL)
+    waitq_remove(w->priv.queue, w);
+  else if (w->priv.kind == BCSC__WAIT_OF_TIMER)
+    bcsc__timer_wait_unlink(w);
 }
 
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
@@ -71,8 +81,7 @@ void bcsc__task_unlink_waits(bcsc_task_t *t) {
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
         return;
       }
-      if (w->priv.queue != NULL)
-        waitq_remove(w->priv.queue, w);
+      source_remove(w);
       w->priv.self_tag = 0;
       w->priv.state = BCSC__WAIT_IDLE;
     }
@@ -169,8 +178,7 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
     return rc;
   if (wait->priv.state != BCSC__WAIT_LINKED)
     return 0;
-  if (wait->priv.queue != NULL)
-    waitq_remove(wait->priv.queue, wait);
+  source_remove(wait);
   wait->priv.self_tag = 0;
   task_waits_remove(wait);
   wait->priv.state = BCSC__WAIT_IDLE;

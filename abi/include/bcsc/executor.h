@@ -13,12 +13,23 @@
 #include <stdint.h>
 
 #include "bcsc/export.h"
+#include "bcsc/reactor.h"
 #include "bcsc/scope.h"
+#include "bcsc/timer.h"
 #include "bcsc/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * A host's pender: called when a task becomes ready while nobody is inside
+ * bcsc_executor_run() or bcsc_executor_poll() for @p ex - the host's cue to
+ * call bcsc_executor_poll() again. It must not call into bcsc; it should
+ * only note the fact (set a flag, post to the host's loop, pend an
+ * interrupt). Called on the thread that made the task ready.
+ */
+typedef void (*bcsc_pender_fn)(bcsc_executor_t *ex, void *context);
 
 /**
  * Options for bcsc_executor_init(). Set size to sizeof(bcsc_executor_config_t);
@@ -28,6 +39,11 @@ extern "C" {
 typedef struct bcsc_executor_config {
   uint32_t size;
   uint32_t flags; /**< Reserved: must be 0. */
+  /** The clock and the parking of the thread, or NULL: no clock (timers
+   *  fail with BCSC_ENOTSUP) and run() cannot wait (BCSC_EDEADLK). */
+  bcsc_reactor_t *reactor;
+  bcsc_pender_fn pender; /**< Or NULL. */
+  void *pender_context;  /**< Passed to pender. */
   /* --- v0.1 ends here --- */
 } bcsc_executor_config_t;
 
@@ -38,14 +54,22 @@ typedef struct bcsc_executor_config {
 typedef struct bcsc_executor_stats {
   uint32_t size;
   uint32_t reserved0;
-  uint64_t polls;       /**< poll functions called */
-  uint64_t wakes;       /**< tasks moved from waiting to ready */
-  uint64_t spawns;      /**< tasks spawned */
-  uint64_t completions; /**< tasks completed */
-  uint64_t cancels;     /**< live tasks a cancellation request reached (a
-                           task spawned already cancelled is not counted) */
+  uint64_t polls;        /**< poll functions called */
+  uint64_t wakes;        /**< tasks moved from waiting to ready */
+  uint64_t spawns;       /**< tasks spawned */
+  uint64_t completions;  /**< tasks completed */
+  uint64_t cancels;      /**< live tasks a cancellation request reached (a
+                            task spawned already cancelled is not counted) */
+  uint64_t timers_fired; /**< timer and scope deadlines that fired */
+  uint64_t parks;        /**< calls to the reactor's park */
   /* --- v0.1 ends here --- */
 } bcsc_executor_stats_t;
+
+/** Levels and slots of an executor's timing wheel (PRIVATE). Level L holds
+ *  the deadlines that differ from the wheel's time first in bits 6L..6L+5;
+ *  later ones sit in the last level and move down as time comes. */
+#define BCSC_WHEEL_LEVELS 6
+#define BCSC_WHEEL_SLOTS 64
 
 /** bcsc's part of an executor. PRIVATE - DO NOT TOUCH. */
 struct bcsc_executor_private {
@@ -55,6 +79,11 @@ struct bcsc_executor_private {
   uint64_t spawns;
   uint64_t completions;
   uint64_t cancels;
+  uint64_t timers_fired;
+  uint64_t parks;
+  uint64_t wheel_time;    /* every deadline <= this has been processed */
+  uint64_t next_deadline; /* earliest wheel deadline; valid if wheel_exact */
+  uint64_t occupied[BCSC_WHEEL_LEVELS]; /* bit i: slot i is not empty */
   bcsc_task_t *run_head; /* FIFO run queue through task link.run_next */
   bcsc_task_t *run_tail;
   bcsc_task_t *current; /* the task being polled, or NULL */
@@ -63,8 +92,15 @@ struct bcsc_executor_private {
   uint32_t self_tag;
   uint32_t ready; /* tasks on the run queue */
   uint32_t reserved32;
+  uint32_t timers;      /* links in the wheel */
+  uint32_t wheel_exact; /* next_deadline is up to date */
+  bcsc_reactor_t *reactor;
+  bcsc_pender_fn pender;
+  void *pender_context;
   bcsc_scope_t root; /* owner-less scope of the root tasks */
-  uintptr_t reserved[8];
+  struct bcsc_timer_link *wheel[BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS];
+  struct bcsc_timer_link *wheel_due; /* the slot being processed */
+  uintptr_t reserved[7];
 };
 
 /**
@@ -119,11 +155,16 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  *
  * If @p root is initialised and not yet spawned it is spawned as a root task
  * first. With @p root NULL, runs until no root task is live and returns 0.
- * When no task is ready and @p root has not completed, nothing can wake one
- * (this executor has no reactor), so it returns BCSC_EDEADLK and leaves every
- * task as it is: cancel @p root and run again to drain it.
+ * Due timers are fired when no task is ready, and at least every 64 turns
+ * otherwise. When no task is ready it parks the thread in the reactor until
+ * the next deadline or an unpark. Without a reactor nothing can wake a
+ * task then, so it returns BCSC_EDEADLK and leaves every task as it is:
+ * cancel @p root and run again to drain it.
  * @retval 0 or negative  @p root's result
- * @retval BCSC_EDEADLK   no task is ready and @p root has not completed
+ * @retval BCSC_EDEADLK   no task is ready, @p root has not completed, and
+ *                        there is no reactor (or its park says nothing can
+ *                        ever end it)
+ * @retval (negative)     the reactor's park failed with this code
  * @retval BCSC_EINVAL    @p ex is NULL
  * @retval BCSC_EBADOBJ   @p ex or @p root is not initialised, or the checked
  *                        build found a frame overwritten while linked
@@ -139,7 +180,8 @@ BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
  * meanwhile) and return how many were taken. For hosts that keep their own
  * loop. A turn polls one task, or advances one task whose poll function has
  * returned while bcsc drains the scopes it left open (no poll function is
- * called then, so stats.polls may grow by less).
+ * called then, so stats.polls may grow by less). Due timers are fired first
+ * (and every 64 turns); it never parks. See bcsc_executor_next_deadline().
  *
  * @return the number of turns taken (0 when nothing was ready)
  * @retval BCSC_EINVAL   @p ex is NULL
@@ -148,6 +190,28 @@ BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget);
+
+/**
+ * The current time of @p ex's reactor clock, in nanoseconds.
+ * @return the reactor's now(), or 0 if @p ex is NULL or has no reactor.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API uint64_t bcsc_executor_now(const bcsc_executor_t *ex);
+
+/**
+ * When a host that drives @p ex with bcsc_executor_poll() must call it
+ * again, at the latest: 0 if a task is ready now, else the earliest timer
+ * or scope deadline, else BCSC_NO_DEADLINE (only a wake can make a task
+ * ready: the pender will say so). Also BCSC_NO_DEADLINE for NULL.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API uint64_t bcsc_executor_next_deadline(bcsc_executor_t *ex);
+
+/**
+ * The reactor @p ex was initialised with, or NULL.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API bcsc_reactor_t *bcsc_executor_reactor(const bcsc_executor_t *ex);
 
 /**
  * The number of tasks ready to be polled (0 for NULL).

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "bcsc/export.h"
+#include "bcsc/timer.h"
 #include "bcsc/types.h"
 #include "bcsc/wait.h"
 
@@ -33,6 +34,16 @@ enum bcsc_scope_policy {
   /** The first child to finish wins: the others are cancelled and drained,
    *  join returns the winner's result. */
   BCSC_SCOPE_RACE = 2
+};
+
+/** What a scope's deadline does to its result (bcsc_scope_set_deadline()). */
+enum bcsc_deadline_kind {
+  /** At the deadline the children are cancelled and join returns as if
+   *  nothing happened: 0 unless a child failed (Trio's move_on_at). */
+  BCSC_DEADLINE_MOVE_ON = 0,
+  /** At the deadline the children are cancelled and join returns
+   *  BCSC_ETIMEDOUT unless a child failed first (Trio's fail_at). */
+  BCSC_DEADLINE_FAIL = 1
 };
 
 /** bcsc's part of a scope. PRIVATE - DO NOT TOUCH. */
@@ -55,7 +66,8 @@ struct bcsc_scope_private {
   uint32_t self_tag;
   uint32_t flags;
   uint32_t reserved32;
-  uintptr_t reserved[4];
+  struct bcsc_timer_link deadline; /* in the wheel while a deadline is set */
+  uintptr_t reserved[2];
 };
 
 /**
@@ -115,9 +127,11 @@ BCSC_API int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child);
  * Called by the owner from its poll function. While children are live it
  * registers the owner to be woken when the last one completes and returns
  * BCSC_PENDING. Otherwise it closes the scope and returns its result:
- *  - FAIL_FAST, WAIT_ALL: the first child error; else BCSC_ECANCELED if the
- *    scope was cancelled; else 0. A child that returns BCSC_ECANCELED after
- *    being cancelled has not failed.
+ *  - FAIL_FAST, WAIT_ALL: the first child error; else, if the scope's own
+ *    deadline cancelled it, BCSC_ETIMEDOUT (BCSC_DEADLINE_FAIL) or 0
+ *    (BCSC_DEADLINE_MOVE_ON); else BCSC_ECANCELED if the scope was
+ *    cancelled; else 0. A child that returns BCSC_ECANCELED after being
+ *    cancelled has not failed.
  *  - RACE: the first finisher's result (a child that was cancelled never
  *    wins); else BCSC_ECANCELED if the scope was cancelled or every child
  *    that finished had been cancelled; else 0 (no child ever finished).
@@ -154,6 +168,43 @@ BCSC_API int bcsc_scope_cancel(bcsc_scope_t *scope);
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_scope_cancelled(const bcsc_scope_t *scope);
+
+/**
+ * Give @p scope a deadline: at @p deadline (reactor time, ns) its children
+ * are cancelled as by bcsc_scope_cancel(), unless the scope has been
+ * cancelled already. @p kind (a bcsc_deadline_kind) says what join returns
+ * then. The owner itself is not cancelled: it finds out when it joins.
+ * Setting it again moves the deadline; BCSC_NO_DEADLINE removes it. A
+ * deadline that has already passed cancels at once. Nested scopes need no
+ * help: an outer deadline cancels the inner scopes with the rest of the
+ * subtree, so the earliest deadline of a chain is the one that acts.
+ * @retval 0             set
+ * @retval BCSC_EINVAL   @p scope is NULL or @p kind is unknown
+ * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved
+ * @retval BCSC_ESTATE   @p scope is not open
+ * @retval BCSC_EPERM    the caller is not the scope's owner being polled
+ * @retval BCSC_ENOTSUP  the executor has no reactor (no clock)
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
+                                     uint32_t kind);
+
+/**
+ * The deadline that will cancel @p scope: the earliest of its own and those
+ * of the scopes it descends from (the scope its owner was spawned into, that
+ * scope's owner's, and so on to the root). Another open scope of the same
+ * owner does not count: cancelling it does not reach this one's children.
+ * BCSC_NO_DEADLINE if none (or for NULL).
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope);
+
+/**
+ * Whether @p scope's own deadline fired and cancelled it (1) or not (0).
+ * Still readable after join has closed the scope: Trio's cancelled_caught.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_scope_timed_out(const bcsc_scope_t *scope);
 
 /**
  * The number of children of @p scope spawned and not yet completed.

@@ -16,6 +16,8 @@ typedef struct bcsc_scope bcsc_scope_t;       /* bcsc/scope.h */
 typedef struct bcsc_wait bcsc_wait_t;         /* bcsc/wait.h */
 typedef struct bcsc_waitq bcsc_waitq_t;       /* bcsc/wait.h */
 typedef struct bcsc_pool bcsc_pool_t;         /* bcsc/pool.h */
+typedef struct bcsc_timer bcsc_timer_t;       /* bcsc/timer.h */
+typedef struct bcsc_reactor bcsc_reactor_t;   /* bcsc/reactor.h */
 
 /*
  * The three kinds of result used throughout bcsc: 0 means finished

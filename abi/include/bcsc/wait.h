@@ -41,7 +41,7 @@ struct bcsc_wait_private {
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uintptr_t reserved[1];
+  uintptr_t kind; /* 0: a plain registration; 1: the one inside a timer */
 };
 
 /**
@@ -87,9 +87,7 @@ struct bcsc_waitq {
 /** Static initialisers; same effect as the _init functions. */
 #define BCSC_WAIT_INITIALIZER                                                  \
   {                                                                            \
-    0, 0, {                                                                    \
-      0, 0, 0, 0, 0, 0, 0, 0x3a17, 0, { 0 }                                    \
-    }                                                                          \
+    0, 0, { 0, 0, 0, 0, 0, 0, 0, 0x3a17, 0, 0 }                                \
   }
 #define BCSC_WAITQ_INITIALIZER                                                 \
   {                                                                            \

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT
+ * timer.c - timers: a registration whose source is the executor's timing
+ * wheel, and the drift-free arithmetic of periodic ticks. */
+#include "internal.h"
+
+_Static_assert(BCSC__LINK_TIMER == 1 && BCSC__WAIT_OF_TIMER == 1,
+               "BCSC_TIMER_INITIALIZER spells these");
+
+static bcsc_timer_t *timer_of_wait(bcsc_wait_t *w) {
+  return BCSC__CONTAINER_OF(w, bcsc_timer_t, priv.wait);
+}
+
+static bcsc_timer_t *timer_of_link(bcsc_timer_link_t *link) {
+  return BCSC__CONTAINER_OF(link, bcsc_timer_t, priv.link);
+}
+
+static int check_timer(const bcsc_timer_t *timer) {
+  int rc;
+  if (timer == NULL)
+    BCSC__FAIL(NULL_OBJECT, timer, BCSC_EINVAL);
+  if ((rc = bcsc__check_wait(&timer->priv.wait)) != 0)
+    return rc;
+  if (timer->priv.wait.priv.kind != BCSC__WAIT_OF_TIMER ||
+      timer->priv.link.kind != BCSC__LINK_TIMER)
+    BCSC__FAIL(BAD_OBJECT, timer, BCSC_EBADOBJ);
+  return 0;
+}
+
+void bcsc__timer_link_fire(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
+  ex->priv.timers_fired++;
+  if (link->kind == BCSC__LINK_SCOPE) {
+    bcsc__scope_deadline_fire(
+        BCSC__CONTAINER_OF(link, bcsc_scope_t, priv.deadline));
+    return;
+  }
+  if (BCSC__CANARY_BAD(&timer_of_link(link)->priv.wait, BCSC__MAGIC_WAIT)) {
+    bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, link);
+    return;
+  }
+  bcsc__wait_fire(&timer_of_link(link)->priv.wait, 0);
+}
+
+void bcsc__timer_wait_unlink(bcsc_wait_t *w) {
+  bcsc_timer_t *timer = timer_of_wait(w);
+  if (timer->priv.link.linked)
+    bcsc__wheel_remove(bcsc__task_executor(w->priv.task), &timer->priv.link);
+}
+
+/* Take the tick whose deadline has passed (at `now`): disarm a one-shot
+ * timer; move a periodic one to its next deadline on the grid of `first +
+ * k * period` (BURST, SKIP) or to now + period (DELAY, when late). */
+static void take_tick(bcsc_timer_t *timer, uint64_t now) {
+  uint64_t deadline = timer->priv.link.deadline;
+  uint64_t period = timer->priv.period;
+  uint64_t late, next;
+  timer->priv.wait.priv.state = BCSC__WAIT_IDLE;
+  if (period == 0) {
+    timer->priv.link.deadline = BCSC_NO_DEADLINE;
+    timer->priv.missed = 0;
+    return;
+  }
+  late = now > deadline ? (now - deadline) / period : 0;
+  timer->priv.missed = late > UINT32_MAX ? UINT32_MAX : (uint32_t)late;
+  switch (timer->priv.policy) {
+  case BCSC_TICK_BURST:
+    /* The missed ticks still come, one per wait: count each deadline once,
+     * at the tick that was late past it. */
+    next = deadline + period;
+    timer->priv.missed_total += late != 0;
+    break;
+  case BCSC_TICK_SKIP:
+    next = deadline + (late + 1) * period;
+    timer->priv.missed_total += late;
+    break;
+  default: /* BCSC_TICK_DELAY */
+    next = late != 0 ? now + period : deadline + period;
+    timer->priv.missed_total += late;
+    break;
+  }
+  /* A grid that runs past the end of time stops rather than wraps. */
+  timer->priv.link.deadline = next < deadline ? BCSC_NO_DEADLINE : next;
+}
+
+/* Unlink a pending wait on `timer` (not firing it). */
+static int timer_unlink(bcsc_timer_t *timer) {
+  bcsc_wait_t *w = &timer->priv.wait;
+  if (w->priv.state != BCSC__WAIT_LINKED) {
+    w->priv.state = BCSC__WAIT_IDLE; /* a new deadline drops an untaken fire */
+    return 0;
+  }
+  return bcsc_wait_cancel(w);
+}
+
+int bcsc_timer_init(bcsc_timer_t *timer) {
+  if (timer == NULL)
+    BCSC__FAIL(NULL_OBJECT, timer, BCSC_EINVAL);
+  *timer = (bcsc_timer_t)BCSC_TIMER_INITIALIZER;
+  return 0;
+}
+
+int bcsc_timer_set(bcsc_timer_t *timer, uint64_t deadline) {
+  int rc = check_timer(timer);
+  if (rc != 0)
+    return rc;
+  if ((rc = timer_unlink(timer)) < 0)
+    return rc;
+  timer->priv.link.deadline = deadline;
+  timer->priv.period = 0;
+  timer->priv.missed = 0;
+  return 0;
+}
+
+int bcsc_timer_set_periodic(bcsc_timer_t *timer, uint64_t first,
+                            uint64_t period, uint32_t policy) {
+  int rc = check_timer(timer);
+  if (rc != 0)
+    return rc;
+  if (period == 0 || policy > BCSC_TICK_DELAY)
+    BCSC__FAIL(BAD_ARGUMENT, timer, BCSC_EINVAL);
+  if ((rc = timer_unlink(timer)) < 0)
+    return rc;
+  timer->priv.link.deadline = first;
+  timer->priv.period = period;
+  timer->priv.policy = (uint16_t)policy;
+  timer->priv.missed = 0;
+  timer->priv.missed_total = 0;
+  return 0;
+}
+
+/* bcsc_timer_wait() once both arguments have passed their checks. */
+static int timer_wait_checked(bcsc_task_t *self, bcsc_timer_t *timer) {
+  bcsc_wait_t *w = &timer->priv.wait;
+  bcsc_executor_t *ex;
+  uint64_t now;
+
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  ex = bcsc__task_executor(self);
+  if (w->priv.state == BCSC__WAIT_LINKED) {
+    if (w->priv.task != self)
+      BCSC__FAIL(NODE_LINKED, timer, BCSC_EBUSY);
+    return BCSC_PENDING; /* asked twice in one poll */
+  }
+  if (ex->priv.reactor == NULL)
+    return BCSC_ENOTSUP;
+  if (w->priv.state == BCSC__WAIT_FIRED) {
+    take_tick(timer, bcsc__executor_clock(ex));
+    return 0;
+  }
+  if (self->priv.state & BCSC__TASK_CANCELLED)
+    return BCSC_ECANCELED;
+  if (timer->priv.link.deadline == BCSC_NO_DEADLINE)
+    return BCSC_ESTATE;
+  now = bcsc__executor_clock(ex);
+  if (timer->priv.link.deadline <= now) {
+    take_tick(timer, now);
+    return 0;
+  }
+  bcsc__wait_link(self, w, NULL);
+  bcsc__wheel_insert(ex, &timer->priv.link);
+  return BCSC_PENDING;
+}
+
+int bcsc_timer_wait(bcsc_task_t *self, bcsc_timer_t *timer) {
+  int rc;
+  if ((rc = bcsc__check_task(self)) != 0 || (rc = check_timer(timer)) != 0)
+    return rc;
+  return timer_wait_checked(self, timer);
+}
+
+int bcsc_sleep_until(bcsc_task_t *self, bcsc_timer_t *timer,
+                     uint64_t deadline) {
+  int rc;
+  if ((rc = bcsc__check_task(self)) != 0 || (rc = check_timer(timer)) != 0)
+    return rc;
+  /* Called again on every poll until it returns 0: only a different
+   * deadline (or a periodic timer) is a new sleep. */
+  if ((timer->priv.link.deadline != deadline || timer->priv.period != 0) &&
+      timer->priv.wait.priv.state != BCSC__WAIT_FIRED &&
+      (rc = bcsc_timer_set(timer, deadline)) != 0)
+    return rc;
+  return timer_wait_checked(self, timer);
+}
+
+int bcsc_sleep_for(bcsc_task_t *self, bcsc_timer_t *timer, uint64_t duration) {
+  bcsc_executor_t *ex;
+  uint64_t now;
+  int rc;
+  if ((rc = bcsc__check_task(self)) != 0 || (rc = check_timer(timer)) != 0)
+    return rc;
+  if (timer->priv.link.deadline == BCSC_NO_DEADLINE &&
+      timer->priv.wait.priv.state == BCSC__WAIT_IDLE && self->priv.scope &&
+      (ex = bcsc__task_executor(self))->priv.reactor != NULL) {
+    now = bcsc__executor_clock(ex);
+    timer->priv.link.deadline = duration < BCSC_NO_DEADLINE - now
+                                    ? now + duration
+                                    : BCSC_NO_DEADLINE - 1;
+    timer->priv.period = 0;
+  }
+  return timer_wait_checked(self, timer);
+}
+
+int bcsc_timer_stop(bcsc_timer_t *timer) {
+  int rc = check_timer(timer);
+  if (rc != 0)
+    return rc;
+  rc = timer_unlink(timer);
+  timer->priv.link.deadline = BCSC_NO_DEADLINE;
+  timer->priv.period = 0;
+  return rc;
+}
+
+uint64_t bcsc_timer_deadline(const bcsc_timer_t *timer) {
+  return timer != NULL ? timer->priv.link.deadline : BCSC_NO_DEADLINE;
+}
+
+int bcsc_timer_fired(const bcsc_timer_t *timer) {
+  return timer != NULL && timer->priv.wait.priv.state == BCSC__WAIT_FIRED;
+}
+
+int bcsc_timer_linked(const bcsc_timer_t *timer) {
+  return timer != NULL && timer->priv.wait.priv.state == BCSC__WAIT_LINKED;
+}
+
+uint32_t bcsc_timer_missed(const bcsc_timer_t *timer) {
+  return timer != NULL ? timer->priv.missed : 0;
+}
+
+uint64_t bcsc_timer_missed_total(const bcsc_timer_t *timer) {
+  return timer != NULL ? timer->priv.missed_total : 0;
+}
+
+size_t bcsc_timer_sizeof(void) { return sizeof(bcsc_timer_t); }
+size_t bcsc_timer_alignof(void) { return _Alignof(bcsc_timer_t); }

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT
+ * wheel.c - the executor's hierarchical timing wheel: every pending timer and
+ * scope deadline, O(1) to insert and to remove, in nanoseconds.
+ *
+ * Six levels of 64 slots. A deadline goes to the level of the highest 6-bit
+ * group in which it differs from the wheel's time, so level 0 holds the
+ * deadlines of the current 64 ns, level 1 those of the current 4 us, and so
+ * on up to level 5 (the current 68.7 s); later ones wait in level 5 and move
+ * down when their slot comes round. A slot of level L is processed when time
+ * reaches its start: its links fire if due, or move to a lower level. Every
+ * link of a lower level is due before every link of a higher one, so the
+ * earliest occupied slot is found from the lowest non-empty level.
+ *
+ * Links are nodes inside timers and scopes, so the wheel allocates nothing
+ * and a slot is a circular doubly linked list reached from one head pointer:
+ * the executor holds 384 pointers, not 768. */
+#include "internal.h"
+
+enum { WHEEL_BITS = 6 };
+#define WHEEL_SLOT_MASK ((uint64_t)BCSC_WHEEL_SLOTS - 1)
+/* Deadlines at least this far ahead all sit in the top level. */
+#define WHEEL_RANGE ((uint64_t)1 << (WHEEL_BITS * BCSC_WHEEL_LEVELS))
+
+_Static_assert(BCSC_WHEEL_SLOTS == 1 << WHEEL_BITS,
+               "a level is indexed by WHEEL_BITS bits of the deadline");
+
+static unsigned level_for(uint64_t wheel_time, uint64_t deadline) {
+  uint64_t differs = (wheel_time ^ deadline) | WHEEL_SLOT_MASK;
+  unsigned level;
+  if (differs >= WHEEL_RANGE)
+    return BCSC_WHEEL_LEVELS - 1;
+  level = (unsigned)(63 - __builtin_clzll(differs)) / WHEEL_BITS;
+  return level;
+}
+
+static unsigned slot_for(uint64_t deadline, unsigned level) {
+  return (unsigned)((deadline >> (WHEEL_BITS * level)) & WHEEL_SLOT_MASK);
+}
+
+void bcsc__wheel_insert(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
+  unsigned level = level_for(ex->priv.wheel_time, link->deadline);
+  unsigned index = level * BCSC_WHEEL_SLOTS + slot_for(link->deadline, level);
+  bcsc_timer_link_t *head = ex->priv.wheel[index];
+
+  /* FIFO within a slot: links due at the same time fire in the order they
+   * were inserted, which keeps runs reproducible and intuitive. */
+  if (head == NULL) {
+    link->next = link;
+    link->prev = link;
+    ex->priv.wheel[index] = link;
+    ex->priv.occupied[level] |= (uint64_t)1 << (index % BCSC_WHEEL_SLOTS);
+  } else {
+    link->next = head;
+    link->prev = head->prev;
+    head->prev->next = link;
+    head->prev = link;
+  }
+  link->slot = (uint16_t)index;
+  link->linked = 1;
+  ex->priv.timers++;
+  if (ex->priv.wheel_exact && link->deadline < ex->priv.next_deadline)
+    ex->priv.next_deadline = link->deadline;
+}
+
+/* The slot index of links that bcsc__wheel_advance() is processing. */
+enum { WHEEL_DUE = 0xffff };
+
+static bcsc_timer_link_t **slot_head(bcsc_executor_t *ex, unsigned index) {
+  return index == WHEEL_DUE ? &ex->priv.wheel_due : &ex->priv.wheel[index];
+}
+
+void bcsc__wheel_remove(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
+  unsigned index = link->slot;
+  bcsc_timer_link_t **head = slot_head(ex, index);
+  if (link->next == link) {
+    *head = NULL;
+    if (index != WHEEL_DUE)
+      ex->priv.occupied[index / BCSC_WHEEL_SLOTS] &=
+          ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
+  } else {
+    link->prev->next = link->next;
+    link->next->prev = link->prev;
+    if (*head == link)
+      *head = link->next;
+  }
+  link->next = NULL;
+  link->prev = NULL;
+  link->linked = 0;
+  ex->priv.timers--;
+  /* The cached earliest deadline may have been this one. */
+  if (link->deadline <= ex->priv.next_deadline)
+    ex->priv.wheel_exact = 0;
+}
+
+/* The earliest occupied slot: its level, index and start time. Returns 0
+ * if the wheel is empty. */
+static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
+                         unsigned *index_out, uint64_t *start_out) {
+  uint64_t now = ex->priv.wheel_time;
+  for (unsigned level = 0; level < BCSC_WHEEL_LEVELS; level++) {
+    uint64_t occupied = ex->priv.occupied[level];
+    unsigned shift = WHEEL_BITS * level;
+    uint64_t slot_range = (uint64_t)1 << shift;
+    uint64_t level_range = slot_range << WHEEL_BITS;
+    unsigned current, slot;
+    uint64_t rotated, start;
+    if (occupied == 0)
+      continue;
+    /* Search from the wheel's current slot of this level, wrapping. */
+    current = slot_for(now, level);
+    rotated = current == 0 ? occupied
+                           : (occupied >> current) |
+                                 (occupied << (BCSC_WHEEL_SLOTS - current));
+    slot = (current + (unsigned)__builtin_ctzll(rotated)) % BCSC_WHEEL_SLOTS;
+    start = (now & ~(level_range - 1)) + (uint64_t)slot * slot_range;
+    /* Only the top level wraps: it also holds deadlines beyond its range,
+     * which come round again in the next turn of the level. */
+    if (start < now || (start == now && level > 0))
+      start += level_range;
+    *level_out = level;
+    *index_out = level * BCSC_WHEEL_SLOTS + slot;
+    *start_out = start;
+    return 1;
+  }
+  return 0;
+}
+
+uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
+  unsigned level, index;
+  uint64_t start, earliest;
+  const bcsc_timer_link_t *head, *link;
+  if (ex->priv.timers == 0)
+    return BCSC_NO_DEADLINE;
+  if (ex->priv.wheel_exact)
+    return ex->priv.next_deadline;
+  if (!earliest_slot(ex, &level, &index, &start))
+    return BCSC_NO_DEADLINE;
+  /* A level-0 slot is one nanosecond: its start is its deadline. A slot of
+   * a middle level holds the next deadlines (lower levels being empty), so
+   * its earliest link is the answer. The top level may mix turns, so its
+   * slot's start is the answer: the executor looks again then, when the
+   * slot moves down. */
+  earliest = start;
+  if (level > 0 && level < BCSC_WHEEL_LEVELS - 1) {
+    head = ex->priv.wheel[index];
+    earliest = head->deadline;
+    for (link = head->next; link != head; link = link->next)
+      if (link->deadline < earliest)
+        earliest = link->deadline;
+  }
+  ex->priv.next_deadline = earliest;
+  ex->priv.wheel_exact = 1;
+  return earliest;
+}
+
+void bcsc__wheel_advance(bcsc_executor_t *ex, uint64_t now) {
+  unsigned level, index;
+  uint64_t start;
+  bcsc_timer_link_t *link;
+  while (ex->priv.timers != 0 && earliest_slot(ex, &level, &index, &start) &&
+         start <= now) {
+    ex->priv.wheel_time = start;
+    ex->priv.wheel_exact = 0;
+    /* Move the slot to the due list, still linked: firing one link may
+     * remove others of it (a scope deadline cancels tasks, which unlinks
+     * their timers), so it must stay a list bcsc__wheel_remove() knows. A
+     * link that is not due goes back into the wheel: a lower level, or for
+     * a deadline beyond the top level's turn, the top level again. */
+    link = ex->priv.wheel[index];
+    ex->priv.wheel[index] = NULL;
+    ex->priv.occupied[level] &= ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
+    ex->priv.wheel_due = link;
+    do {
+      link->slot = WHEEL_DUE;
+      link = link->next;
+    } while (link != ex->priv.wheel_due);
+    while ((link = ex->priv.wheel_due) != NULL) {
+      bcsc__wheel_remove(ex, link);
+      if (link->deadline <= start)
+        bcsc__timer_link_fire(ex, link);
+      else
+        bcsc__wheel_insert(ex, link);
+    }
+  }
+  if (now > ex->priv.wheel_time)
+    ex->priv.wheel_time = now;
+  ex->priv.wheel_exact = 0;
+}
