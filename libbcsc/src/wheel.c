@@ -106,16 +106,17 @@ static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
     uint64_t rotated, start;
     if (occupied == 0)
       continue;
-    /* Search from the wheel's current slot of this level, wrapping. */
-    current = slot_for(now, level);
+    /* Search from the slot after the wheel's current one, wrapping: the
+     * current slot comes last. Only the top level wraps - it also holds
+     * deadlines beyond its range, which come round in a later turn - and
+     * its current slot can hold only those. */
+    current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;
     rotated = current == 0 ? occupied
                            : (occupied >> current) |
                                  (occupied << (BCSC_WHEEL_SLOTS - current));
     slot = (current + (unsigned)__builtin_ctzll(rotated)) % BCSC_WHEEL_SLOTS;
     start = (now & ~(level_range - 1)) + (uint64_t)slot * slot_range;
-    /* Only the top level wraps: it also holds deadlines beyond its range,
-     * which come round again in the next turn of the level. */
-    if (start < now || (start == now && level > 0))
+    if (start <= now)
       start += level_range;
     *level_out = level;
     *index_out = level * BCSC_WHEEL_SLOTS + slot;
@@ -136,17 +137,24 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
   if (!earliest_slot(ex, &level, &index, &start))
     return BCSC_NO_DEADLINE;
   /* A level-0 slot is one nanosecond: its start is its deadline. A slot of
-   * a middle level holds the next deadlines (lower levels being empty), so
-   * its earliest link is the answer. The top level may mix turns, so its
-   * slot's start is the answer: the executor looks again then, when the
-   * slot moves down. */
+   * a higher level holds the next deadlines (lower levels being empty), so
+   * its earliest link is the answer - counting only links of this turn:
+   * a top-level slot may also hold deadlines of later turns. With none of
+   * this turn, the slot's start is the answer: the executor looks again
+   * then, and the slot's links move on. */
   earliest = start;
-  if (level > 0 && level < BCSC_WHEEL_LEVELS - 1) {
+  if (level > 0) {
+    uint64_t slot_end = start + ((uint64_t)1 << (WHEEL_BITS * level));
+    earliest = BCSC_NO_DEADLINE;
     head = ex->priv.wheel[index];
-    earliest = head->deadline;
-    for (link = head->next; link != head; link = link->next)
-      if (link->deadline < earliest)
+    link = head;
+    do {
+      if (link->deadline < earliest && link->deadline < slot_end)
         earliest = link->deadline;
+      link = link->next;
+    } while (link != head);
+    if (earliest == BCSC_NO_DEADLINE)
+      earliest = start;
   }
   ex->priv.next_deadline = earliest;
   ex->priv.wheel_exact = 1;

@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: MIT
+ * test_timer.c - timers, the timing wheel, periodic ticks, scope deadlines
+ * and the host-driven executor, through the public API.
+ *
+ * The suite brings its own reactor, a manual clock whose park jumps to the
+ * deadline it is given: every wake then happens exactly at a deadline (or at
+ * a wheel slot boundary), so the tests can assert exact times. The shipped
+ * reactors have their own suites. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "bcsc_test.h"
+
+/* ---- a manual clock reactor ---------------------------------------------- */
+
+typedef struct test_clock {
+  bcsc_reactor_t base;
+  uint64_t now;
+  uint64_t parks;
+  uint64_t last_park_deadline;
+  int park_result; /* returned by park when non-zero */
+} test_clock_t;
+
+static uint64_t clock_now(bcsc_reactor_t *r) {
+  return ((test_clock_t *)r)->now;
+}
+
+static int clock_park(bcsc_reactor_t *r, uint64_t deadline) {
+  test_clock_t *c = (test_clock_t *)r;
+  c->parks++;
+  c->last_park_deadline = deadline;
+  if (c->park_result != 0)
+    return c->park_result;
+  if (deadline == BCSC_NO_DEADLINE)
+    return BCSC_EDEADLK;
+  if (deadline > c->now)
+    c->now = deadline;
+  return 0;
+}
+
+static const bcsc_reactor_vtable_t clock_vtable = {
+    sizeof(bcsc_reactor_vtable_t), BCSC_REACTOR_VTABLE_VERSION, clock_now,
+    clock_park, NULL};
+
+static test_clock_t g_clock;
+static bcsc_executor_t g_ex;
+
+static void executor_with_clock(uint64_t start) {
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &g_clock.base};
+  memset(&g_clock, 0, sizeof g_clock);
+  g_clock.base.vtable = &clock_vtable;
+  g_clock.now = start;
+  cr_assert_eq(bcsc_executor_init(&g_ex, &cfg), 0);
+}
+
+/* ---- a sleeper: sleeps `duration` (or until `deadline`), records when --- */
+
+typedef struct sleeper {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_co_t co;
+  uint64_t duration; /* 0: use deadline */
+  uint64_t deadline;
+  uint64_t woke_at;
+  int rc;
+  int id;
+  bcsc_test_log_t *log;
+} sleeper_t;
+
+static int sleeper_poll(bcsc_task_t *self) {
+  sleeper_t *s = (sleeper_t *)self;
+  BCSC_CO_BEGIN(&s->co);
+  if (s->duration != 0)
+    BCSC_AWAIT(&s->co, s->rc, bcsc_sleep_for(self, &s->timer, s->duration));
+  else
+    BCSC_AWAIT(&s->co, s->rc, bcsc_sleep_until(self, &s->timer, s->deadline));
+  s->woke_at = bcsc_executor_now(&g_ex);
+  if (s->log != NULL)
+    bcsc_test_log_push(s->log, s->id);
+  BCSC_CO_END(&s->co);
+}
+
+static void sleeper_init(sleeper_t *s, int id, uint64_t duration,
+                         uint64_t deadline) {
+  memset(s, 0, sizeof *s);
+  cr_assert_eq(bcsc_task_init(&s->task, sleeper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s->timer), 0);
+  s->id = id;
+  s->duration = duration;
+  s->deadline = deadline;
+}
+
+Test(timer, sleep_for_wakes_exactly_at_its_deadline) {
+  sleeper_t s;
+  bcsc_executor_stats_t st = {.size = sizeof st};
+  executor_with_clock(1000);
+  sleeper_init(&s, 1, 5 * BCSC_MSEC, 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.rc, 0);
+  cr_assert_eq(s.woke_at, 1000 + 5 * BCSC_MSEC);
+  cr_assert_eq(bcsc_timer_deadline(&s.timer), BCSC_NO_DEADLINE,
+               "a one-shot sleep leaves the timer disarmed");
+  cr_assert_eq(bcsc_executor_stats(&g_ex, &st), 0);
+  cr_assert_eq(st.timers_fired, 1);
+  cr_assert_geq(st.parks, 1);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(timer, a_deadline_already_passed_completes_without_waiting) {
+  sleeper_t s;
+  executor_with_clock(5000);
+  sleeper_init(&s, 1, 0, 4000);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.woke_at, 5000);
+  cr_assert_eq(g_clock.parks, 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- many sleepers, deadlines across every wheel level --------------------
+ */
+
+typedef struct parent {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_co_t co;
+  sleeper_t *kids;
+  uint32_t n;
+  int join_rc;
+  uint64_t scope_deadline;
+  uint32_t deadline_kind;
+  int cancel_index; /* -1: none; else cancel kids[cancel_index] mid-way */
+} parent_t;
+
+static int parent_poll(bcsc_task_t *self) {
+  parent_t *p = (parent_t *)self;
+  int rc;
+  BCSC_CO_BEGIN(&p->co);
+  cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  if (p->scope_deadline != 0)
+    cr_assert_eq(
+        bcsc_scope_set_deadline(&p->scope, p->scope_deadline, p->deadline_kind),
+        0);
+  for (uint32_t i = 0; i < p->n; i++)
+    cr_assert_eq(bcsc_scope_spawn(&p->scope, &p->kids[i].task), 0);
+  BCSC_AWAIT(&p->co, rc, bcsc_scope_join(&p->scope));
+  p->join_rc = rc;
+  BCSC_CO_END(&p->co);
+  return 0;
+}
+
+static void parent_init(parent_t *p, sleeper_t *kids, uint32_t n) {
+  memset(p, 0, sizeof *p);
+  cr_assert_eq(bcsc_task_init(&p->task, parent_poll, NULL), 0);
+  p->kids = kids;
+  p->n = n;
+  p->cancel_index = -1;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+static uint64_t rng(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+#define MANY 2000
+static sleeper_t many[MANY];
+
+Test(timer, every_sleeper_wakes_exactly_at_its_deadline_in_deadline_order) {
+  parent_t p;
+  bcsc_test_log_t log;
+  uint64_t start = 123456789;
+  executor_with_clock(start);
+  bcsc_test_log_init(&log);
+  for (uint32_t i = 0; i < MANY; i++) {
+    /* Spread over 1 ns .. 2^42 ns (beyond the wheel's 2^36 ns top level),
+     * with some deadlines shared by several sleepers. */
+    uint64_t span = (uint64_t)1 << (rng() % 43);
+    uint64_t d =
+        i % 7 == 0 ? start + 1000 * (i % 5 + 1) : start + 1 + rng() % span;
+    sleeper_init(&many[i], (int)i, 0, d);
+  }
+  parent_init(&p, many, MANY);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(p.join_rc, 0);
+  for (uint32_t i = 0; i < MANY; i++)
+    cr_assert_eq(many[i].woke_at, many[i].deadline,
+                 "sleeper %u: deadline %llu woke at %llu", i,
+                 (unsigned long long)many[i].deadline,
+                 (unsigned long long)many[i].woke_at);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* Sleepers log in the order they woke: by deadline, FIFO on ties. */
+Test(timer, equal_deadlines_fire_in_the_order_the_waits_were_made) {
+  enum { N = 6 };
+  sleeper_t kids[N];
+  parent_t p;
+  bcsc_test_log_t log;
+  static const int want[N] = {1, 3, 5, 0, 2, 4};
+  char buf[64];
+  executor_with_clock(0);
+  bcsc_test_log_init(&log);
+  for (int i = 0; i < N; i++) {
+    sleeper_init(&kids[i], i, 0, i % 2 == 0 ? 2000 : 1000);
+    kids[i].log = &log;
+  }
+  parent_init(&p, kids, N);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert(bcsc_test_log_equals(&log, want, N), "woke in order %s",
+            bcsc_test_log_format(&log, buf, sizeof buf));
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- cancellation and first-wake-wins unlink timers from the wheel ------- */
+
+Test(timer, cancelling_a_sleeper_unlinks_its_timer) {
+  sleeper_t s;
+  executor_with_clock(0);
+  sleeper_init(&s, 1, 0, 10 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 1);
+  cr_assert_eq(bcsc_timer_linked(&s.timer), 1);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), 10 * BCSC_SEC);
+  cr_assert_eq(bcsc_task_cancel(&s.task), 0);
+  cr_assert_eq(bcsc_timer_linked(&s.timer), 0);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), 0, "the task is ready");
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(g_clock.now, 0, "the clock never moved");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+typedef struct selector {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_wait_t wait;
+  bcsc_waitq_t *queue;
+  uint64_t deadline;
+  int round;
+  int by_queue;
+  int by_timer;
+  uint64_t woke_at[4];
+} selector_t;
+
+/* Waits on a waiter list and a timer at once, twice; learns which fired. */
+static int selector_poll(bcsc_task_t *self) {
+  selector_t *s = (selector_t *)self;
+  int rc;
+  for (;;) {
+    if (bcsc_wait_fired(&s->wait)) {
+      cr_assert_eq(bcsc_wait_on(self, &s->wait, s->queue), 0);
+      s->by_queue++;
+    } else if (bcsc_timer_fired(&s->timer)) {
+      cr_assert_eq(bcsc_timer_wait(self, &s->timer), 0);
+      s->by_timer++;
+    } else if (s->round == 0 && s->deadline != 0) {
+      cr_assert_eq(bcsc_timer_set(&s->timer, s->deadline), 0);
+    } else {
+      rc = bcsc_wait_register(self, &s->wait, s->queue);
+      cr_assert_eq(rc, 0);
+      rc = bcsc_timer_wait(self, &s->timer);
+      cr_assert_eq(rc, BCSC_PENDING);
+      return BCSC_PENDING;
+    }
+    s->woke_at[s->round++] = bcsc_executor_now(&g_ex);
+    if (s->round == 2)
+      return 0;
+  }
+}
+
+Test(timer, select_on_a_list_and_a_timer_the_first_wake_wins) {
+  selector_t s;
+  bcsc_waitq_t q;
+  memset(&s, 0, sizeof s);
+  executor_with_clock(0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_task_init(&s.task, selector_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s.timer), 0);
+  cr_assert_eq(bcsc_wait_init(&s.wait), 0);
+  s.queue = &q;
+  cr_assert_eq(bcsc_timer_set(&s.timer, 7000), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 1);
+  cr_assert_eq(bcsc_timer_linked(&s.timer), 1);
+  /* The list wins: the timer is unlinked from the wheel, keeps its
+   * deadline, and the next round's wait links it again. */
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 5), 1);
+  cr_assert_eq(bcsc_timer_linked(&s.timer), 0);
+  cr_assert_eq(bcsc_timer_deadline(&s.timer), 7000);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.by_queue, 1);
+  cr_assert_eq(s.by_timer, 1);
+  cr_assert_eq(s.woke_at[0], 0);
+  cr_assert_eq(s.woke_at[1], 7000);
+  cr_assert_eq(bcsc_waitq_count(&q), 0, "the losing registration is gone");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- periodic timers ----------------------------------------------------- */
+
+typedef struct ticker {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint32_t policy;
+  uint32_t ticks;
+  uint32_t want_ticks;
+  uint32_t stall_at; /* on this tick, the clock jumps by stall_ns */
+  uint64_t stall_ns;
+  uint64_t seen[32];   /* time each tick was taken */
+  uint32_t missed[32]; /* bcsc_timer_missed() after each tick */
+} ticker_t;
+
+static int ticker_poll(bcsc_task_t *self) {
+  ticker_t *t = (ticker_t *)self;
+  int rc;
+  while (t->ticks < t->want_ticks) {
+    if ((rc = bcsc_timer_wait(self, &t->timer)) != 0)
+      return rc;
+    t->seen[t->ticks] = bcsc_executor_now(&g_ex);
+    t->missed[t->ticks] = bcsc_timer_missed(&t->timer);
+    if (t->ticks == t->stall_at)
+      g_clock.now += t->stall_ns; /* the task overran its period */
+    t->ticks++;
+  }
+  return 0;
+}
+
+static void run_ticker(ticker_t *t, uint32_t policy, uint32_t want,
+                       uint32_t stall_at, uint64_t stall_ns) {
+  memset(t, 0, sizeof *t);
+  executor_with_clock(0);
+  cr_assert_eq(bcsc_task_init(&t->task, ticker_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&t->timer), 0);
+  cr_assert_eq(bcsc_timer_set_periodic(&t->timer, 1000, 1000, policy), 0);
+  t->policy = policy;
+  t->want_ticks = want;
+  t->stall_at = stall_at;
+  t->stall_ns = stall_ns;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &t->task), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(timer, periodic_ticks_are_drift_free) {
+  ticker_t t;
+  run_ticker(&t, BCSC_TICK_SKIP, 20, 99, 0);
+  for (uint32_t i = 0; i < 20; i++) {
+    cr_assert_eq(t.seen[i], 1000 * (i + 1));
+    cr_assert_eq(t.missed[i], 0);
+  }
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 0);
+  cr_assert_eq(bcsc_timer_deadline(&t.timer), 21000);
+}
+
+/* Tick 2 (taken at 3000) overruns by 3500 ns, to 6500: the deadlines 4000,
+ * 5000 and 6000 have passed. */
+Test(timer, skip_drops_missed_ticks_and_keeps_the_grid) {
+  ticker_t t;
+  run_ticker(&t, BCSC_TICK_SKIP, 6, 2, 3500);
+  static const uint64_t want[6] = {1000, 2000, 3000, 6500, 7000, 8000};
+  for (uint32_t i = 0; i < 6; i++)
+    cr_assert_eq(t.seen[i], want[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+  cr_assert_eq(t.missed[3], 2, "4000 taken at 6500: 5000 and 6000 passed");
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 2);
+}
+
+Test(timer, burst_delivers_missed_ticks_at_once_then_keeps_the_grid) {
+  ticker_t t;
+  run_ticker(&t, BCSC_TICK_BURST, 7, 2, 3500);
+  static const uint64_t want[7] = {1000, 2000, 3000, 6500, 6500, 6500, 7000};
+  static const uint32_t missed[7] = {0, 0, 0, 2, 1, 0, 0};
+  for (uint32_t i = 0; i < 7; i++) {
+    cr_assert_eq(t.seen[i], want[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+    cr_assert_eq(t.missed[i], missed[i], "tick %u missed %u", i, t.missed[i]);
+  }
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 2);
+}
+
+Test(timer, delay_restarts_the_grid_after_a_late_tick) {
+  ticker_t t;
+  run_ticker(&t, BCSC_TICK_DELAY, 6, 2, 3500);
+  static const uint64_t want[6] = {1000, 2000, 3000, 6500, 7500, 8500};
+  for (uint32_t i = 0; i < 6; i++)
+    cr_assert_eq(t.seen[i], want[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 2);
+}
+
+Test(timer, bad_arguments_fail_with_their_codes) {
+  bcsc_timer_t t;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_timer_init(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_timer_init(&t), 0);
+  cr_assert_eq(bcsc_timer_set_periodic(&t, 0, 0, BCSC_TICK_SKIP), BCSC_EINVAL);
+  cr_assert_eq(bcsc_timer_set_periodic(&t, 0, 10, 7), BCSC_EINVAL);
+  memset(&t, 0x5a, sizeof t);
+  cr_assert_eq(bcsc_timer_set(&t, 10), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_timer_stop(NULL), BCSC_EINVAL);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(5));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_timer_deadline(NULL), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_timer_sizeof(), sizeof(bcsc_timer_t));
+  cr_assert_eq(bcsc_timer_alignof(), _Alignof(bcsc_timer_t));
+}
+
+/* ---- without a reactor there is no clock --------------------------------- */
+
+static int sleeps_without_clock(bcsc_task_t *self) {
+  sleeper_t *s = (sleeper_t *)self;
+  bcsc_scope_t scope;
+  s->rc = bcsc_sleep_for(self, &s->timer, 100);
+  cr_assert_eq(bcsc_scope_init(&scope, self, BCSC_SCOPE_FAIL_FAST), 0);
+  cr_assert_eq(bcsc_scope_set_deadline(&scope, 100, BCSC_DEADLINE_FAIL),
+               BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_scope_join(&scope), 0);
+  return 0;
+}
+
+Test(timer, without_a_reactor_timers_are_not_supported) {
+  bcsc_executor_t ex;
+  sleeper_t s;
+  sleeper_init(&s, 1, 0, 0);
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&s.task, sleeps_without_clock, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &s.task), 0);
+  cr_assert_eq(s.rc, BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_executor_now(&ex), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+Test(timer, a_bad_reactor_is_refused_at_init) {
+  bcsc_executor_t ex;
+  static const bcsc_reactor_vtable_t no_now = {sizeof(bcsc_reactor_vtable_t),
+                                               BCSC_REACTOR_VTABLE_VERSION,
+                                               NULL, NULL, NULL};
+  static const bcsc_reactor_vtable_t future = {sizeof(bcsc_reactor_vtable_t),
+                                               BCSC_REACTOR_VTABLE_VERSION + 1,
+                                               clock_now, clock_park, NULL};
+  bcsc_reactor_t r = {&no_now, NULL};
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &r};
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_init(&ex, &cfg), BCSC_EINVAL);
+  r.vtable = &future;
+  cr_assert_eq(bcsc_executor_init(&ex, &cfg), BCSC_ENOTSUP);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(2));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_reactor_check(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_reactor_vtable_sizeof(), sizeof(bcsc_reactor_vtable_t));
+  cr_assert_eq(bcsc_reactor_sizeof(), sizeof(bcsc_reactor_t));
+}
+
+Test(timer, a_failing_park_ends_run_with_its_code) {
+  sleeper_t s;
+  executor_with_clock(0);
+  sleeper_init(&s, 1, 50, 0);
+  g_clock.park_result = BCSC_EUSER - 7;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_EUSER - 7);
+  cr_assert_eq(g_clock.last_park_deadline, 50);
+  g_clock.park_result = 0;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0, "run again resumes");
+  cr_assert_eq(s.woke_at, 50);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- scope deadlines ------------------------------------------------------
+ */
+
+static void run_deadline_scope(parent_t *p, sleeper_t *kids, uint32_t n,
+                               uint64_t deadline, uint32_t kind) {
+  parent_init(p, kids, n);
+  p->scope_deadline = deadline;
+  p->deadline_kind = kind;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p->task), 0);
+}
+
+Test(deadline, move_on_cancels_the_children_and_join_returns_0) {
+  sleeper_t kids[3];
+  parent_t p;
+  executor_with_clock(0);
+  sleeper_init(&kids[0], 0, 0, 100);
+  sleeper_init(&kids[1], 1, 0, 5000);
+  sleeper_init(&kids[2], 2, 0, 9000);
+  run_deadline_scope(&p, kids, 3, 1000, BCSC_DEADLINE_MOVE_ON);
+  cr_assert_eq(p.join_rc, 0);
+  cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
+  cr_assert_eq(kids[0].rc, 0);
+  cr_assert_eq(kids[0].woke_at, 100);
+  cr_assert_eq(kids[1].rc, BCSC_ECANCELED);
+  cr_assert_eq(kids[2].rc, BCSC_ECANCELED);
+  cr_assert_eq(g_clock.now, 1000, "nobody waited past the deadline");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(deadline, fail_makes_join_return_etimedout) {
+  sleeper_t kids[1];
+  parent_t p;
+  executor_with_clock(0);
+  sleeper_init(&kids[0], 0, 0, 5000);
+  run_deadline_scope(&p, kids, 1, 1000, BCSC_DEADLINE_FAIL);
+  cr_assert_eq(p.join_rc, BCSC_ETIMEDOUT);
+  cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(deadline, a_scope_done_before_its_deadline_leaves_nothing_in_the_wheel) {
+  sleeper_t kids[1];
+  parent_t p;
+  executor_with_clock(0);
+  sleeper_init(&kids[0], 0, 0, 500);
+  run_deadline_scope(&p, kids, 1, 1000, BCSC_DEADLINE_FAIL);
+  cr_assert_eq(p.join_rc, 0);
+  cr_assert_eq(bcsc_scope_timed_out(&p.scope), 0);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(g_clock.now, 500);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(deadline, a_passed_deadline_cancels_at_once) {
+  sleeper_t kids[1];
+  parent_t p;
+  executor_with_clock(2000);
+  sleeper_init(&kids[0], 0, 0, 5000);
+  run_deadline_scope(&p, kids, 1, 1000, BCSC_DEADLINE_FAIL);
+  cr_assert_eq(p.join_rc, BCSC_ETIMEDOUT);
+  cr_assert_eq(kids[0].rc, BCSC_ECANCELED);
+  cr_assert_eq(g_clock.now, 2000);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* A child of the deadline scope owns a scope with a later deadline: the
+ * earlier, outer one acts and reaches the inner scope's children. */
+typedef struct nested {
+  parent_t outer;
+  parent_t inner;
+  sleeper_t leaf;
+  uint64_t inner_effective;
+} nested_t;
+
+static nested_t g_nested;
+
+static int inner_poll(bcsc_task_t *self) {
+  parent_t *p = (parent_t *)self;
+  int rc;
+  BCSC_CO_BEGIN(&p->co);
+  cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  cr_assert_eq(bcsc_scope_set_deadline(&p->scope, 9000, BCSC_DEADLINE_FAIL), 0);
+  g_nested.inner_effective = bcsc_scope_deadline(&p->scope);
+  cr_assert_eq(bcsc_scope_spawn(&p->scope, &p->kids[0].task), 0);
+  BCSC_AWAIT(&p->co, rc, bcsc_scope_join(&p->scope));
+  p->join_rc = rc;
+  BCSC_CO_END(&p->co);
+}
+
+Test(deadline, nested_deadlines_the_earliest_acts) {
+  nested_t *n = &g_nested;
+  memset(n, 0, sizeof *n);
+  executor_with_clock(0);
+  sleeper_init(&n->leaf, 0, 0, 20000);
+  parent_init(&n->inner, &n->leaf, 1);
+  cr_assert_eq(bcsc_task_init(&n->inner.task, inner_poll, NULL), 0);
+  parent_init(&n->outer, NULL, 0);
+  n->outer.kids = (sleeper_t *)(void *)&n->inner; /* spawns inner.task */
+  n->outer.n = 1;
+  n->outer.scope_deadline = 3000;
+  n->outer.deadline_kind = BCSC_DEADLINE_MOVE_ON;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &n->outer.task), 0);
+  cr_assert_eq(n->inner_effective, 3000);
+  cr_assert_eq(n->leaf.rc, BCSC_ECANCELED);
+  cr_assert_eq(n->inner.join_rc, BCSC_ECANCELED,
+               "the inner scope was cancelled by the outer deadline, not its "
+               "own");
+  cr_assert_eq(bcsc_scope_timed_out(&n->inner.scope), 0);
+  cr_assert_eq(bcsc_scope_timed_out(&n->outer.scope), 1);
+  cr_assert_eq(n->outer.join_rc, 0);
+  cr_assert_eq(g_clock.now, 3000);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- the host-driven executor ------------------------------------------- */
+
+static int pends;
+static void count_pend(bcsc_executor_t *ex, void *ctx) {
+  (void)ex;
+  cr_assert_eq(ctx, &pends);
+  pends++;
+}
+
+Test(host, poll_next_deadline_and_the_pender) {
+  bcsc_test_leaf_t leaf;
+  sleeper_t s;
+  bcsc_waitq_t q;
+  bcsc_executor_config_t cfg = {.size = sizeof cfg,
+                                .reactor = &g_clock.base,
+                                .pender = count_pend,
+                                .pender_context = &pends};
+  memset(&g_clock, 0, sizeof g_clock);
+  g_clock.base.vtable = &clock_vtable;
+  pends = 0;
+  cr_assert_eq(bcsc_executor_init(&g_ex, &cfg), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  bcsc_test_leaf_init(&leaf, 1);
+  leaf.queue = &q;
+  sleeper_init(&s, 2, 0, 4000);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &leaf.task), 0);
+  cr_assert_eq(pends, 1, "spawned from outside: the host is told");
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(pends, 1, "the queue was not empty");
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 100), 2);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), 4000);
+  /* Time passes in the host; the host polls at the deadline. */
+  g_clock.now = 3999;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 100), 0);
+  g_clock.now = 4000;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 100), 1);
+  cr_assert_eq(bcsc_task_done(&s.task), 1);
+  cr_assert_eq(s.woke_at, 4000);
+  cr_assert_eq(pends, 1, "timers fired inside poll do not pend");
+  /* A wake from the host's own code while it is outside bcsc pends. */
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 9), 1);
+  cr_assert_eq(pends, 2);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 100), 1);
+  cr_assert_eq(bcsc_task_done(&leaf.task), 1);
+  cr_assert_eq(g_clock.parks, 0, "poll never parks");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
