@@ -633,3 +633,115 @@ Test(host, poll_next_deadline_and_the_pender) {
   cr_assert_eq(g_clock.parks, 0, "poll never parks");
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
+
+/* ---- random sleepers under a cancellation storm -------------------------- */
+
+typedef struct storm {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  sleeper_t *kids;
+  uint32_t n;
+  uint32_t cancels;
+  uint64_t cancelled_at[MANY];
+} storm_t;
+
+static storm_t g_storm;
+
+/* Wakes at random times and cancels a random sleeper (if still live), until
+ * every sleeper has ended. */
+static int storm_poll(bcsc_task_t *self) {
+  storm_t *st = (storm_t *)self;
+  int rc;
+  for (;;) {
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < st->n; i++)
+      live += !bcsc_task_done(&st->kids[i].task);
+    if (live == 0)
+      return 0;
+    if ((rc = bcsc_sleep_for(self, &st->timer, 1 + rng() % 5000000)) != 0)
+      return rc;
+    for (uint32_t tries = 0; tries < 4; tries++) {
+      uint32_t k = (uint32_t)(rng() % st->n);
+      if (!bcsc_task_done(&st->kids[k].task) &&
+          !bcsc_task_cancelled(&st->kids[k].task)) {
+        cr_assert_eq(bcsc_task_cancel(&st->kids[k].task), 0);
+        st->cancelled_at[k] = bcsc_executor_now(&g_ex);
+        st->cancels++;
+        break;
+      }
+    }
+  }
+}
+
+Test(timer, random_sleepers_under_a_cancellation_storm) {
+  parent_t p;
+  storm_t *st = &g_storm;
+  uint32_t fired = 0, cancelled = 0;
+  memset(st, 0, sizeof *st);
+  executor_with_clock(0);
+  rng_state = 0x2545f4914f6cdd1du;
+  for (uint32_t i = 0; i < MANY; i++)
+    sleeper_init(&many[i], (int)i, 0, 1 + rng() % (1000 * BCSC_MSEC));
+  cr_assert_eq(bcsc_task_init(&st->task, storm_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&st->timer), 0);
+  st->kids = many;
+  st->n = MANY;
+  parent_init(&p, many, MANY);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &st->task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &st->task), 0);
+  for (uint32_t i = 0; i < MANY; i++) {
+    if (st->cancelled_at[i] != 0 && many[i].rc == BCSC_ECANCELED) {
+      cr_assert_lt(st->cancelled_at[i], many[i].deadline,
+                   "sleeper %u cancelled after its deadline", i);
+      cancelled++;
+    } else {
+      cr_assert_eq(many[i].rc, 0);
+      cr_assert_eq(many[i].woke_at, many[i].deadline,
+                   "sleeper %u: deadline %llu woke at %llu", i,
+                   (unsigned long long)many[i].deadline,
+                   (unsigned long long)many[i].woke_at);
+      fired++;
+    }
+  }
+  cr_assert_eq(fired + cancelled, MANY);
+  cr_assert_gt(cancelled, MANY / 10, "the storm cancelled %u", cancelled);
+  cr_assert_gt(fired, MANY / 10);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- misuse -------------------------------------------------------------- */
+
+typedef struct thief {
+  bcsc_task_t task;
+  bcsc_timer_t *timer; /* another task's */
+  int rc;
+} thief_t;
+
+static int thief_poll(bcsc_task_t *self) {
+  thief_t *t = (thief_t *)self;
+  t->rc = bcsc_timer_wait(self, t->timer);
+  return 0;
+}
+
+Test(timer, a_timer_linked_for_another_task_is_refused) {
+  sleeper_t s;
+  thief_t th;
+  bcsc_test_misuse_t rec;
+  executor_with_clock(0);
+  sleeper_init(&s, 1, 0, 1000);
+  cr_assert_eq(bcsc_task_init(&th.task, thief_poll, NULL), 0);
+  th.timer = &s.timer;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 1);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &th.task), 0);
+  cr_assert_eq(th.rc, BCSC_EBUSY);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NODE_LINKED),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.woke_at, 1000);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
