@@ -300,3 +300,92 @@ fn misuse_handler_receives_reports_from_rust() {
         }
     }
 }
+
+// ---- time: a reactor written in Rust, called back through the vtable ----
+
+/// A virtual clock: the host's state behind a `bcsc_reactor_t` header.
+#[repr(C)]
+struct RustClock {
+    base: bcsc_reactor_t, // first: bcsc hands &base back to the callbacks
+    now: u64,
+    parks: u32,
+}
+
+unsafe extern "C" fn rust_clock_now(r: *mut bcsc_reactor_t) -> u64 {
+    unsafe { (*(r as *mut RustClock)).now }
+}
+
+unsafe extern "C" fn rust_clock_park(r: *mut bcsc_reactor_t, deadline: u64) -> c_int {
+    let clock = unsafe { &mut *(r as *mut RustClock) };
+    clock.parks += 1;
+    if deadline == u64::MAX {
+        return BCSC_EDEADLK;
+    }
+    clock.now = clock.now.max(deadline);
+    0
+}
+
+static RUST_CLOCK_VTABLE: bcsc_reactor_vtable_t = bcsc_reactor_vtable_t {
+    size: size_of::<bcsc_reactor_vtable_t>() as u32,
+    version: BCSC_REACTOR_VTABLE_VERSION,
+    now: Some(rust_clock_now),
+    park: Some(rust_clock_park),
+    unpark: None,
+};
+
+#[repr(C)]
+struct Sleeper {
+    task: bcsc_task_t, // first: the poll fn casts back
+    timer: bcsc_timer_t,
+}
+
+unsafe extern "C" fn sleep_5ms(task: *mut bcsc_task_t) -> c_int {
+    let s = task as *mut Sleeper;
+    unsafe { bcsc_sleep_for(task, &mut (*s).timer, 5_000_000) }
+}
+
+#[test]
+fn rust_reactor_drives_a_sleep_through_the_vtable() {
+    let mut clock = RustClock {
+        base: bcsc_reactor_t {
+            vtable: &RUST_CLOCK_VTABLE,
+            data: ptr::null_mut(),
+        },
+        now: 1_000,
+        parks: 0,
+    };
+    let mut ex = MaybeUninit::<bcsc_executor_t>::uninit();
+    let mut sleeper = MaybeUninit::<Sleeper>::uninit();
+    unsafe {
+        let ex = ex.as_mut_ptr();
+        let s = sleeper.as_mut_ptr();
+        let mut cfg = MaybeUninit::<bcsc_executor_config_t>::zeroed().assume_init();
+        cfg.size = size_of::<bcsc_executor_config_t>() as u32;
+        cfg.reactor = &mut clock.base;
+        assert_eq!(bcsc_executor_init(ex, &cfg), 0);
+        assert_eq!(
+            bcsc_task_init(&mut (*s).task, Some(sleep_5ms), ptr::null_mut()),
+            0
+        );
+        assert_eq!(bcsc_timer_init(&mut (*s).timer), 0);
+        assert_eq!(bcsc_executor_run(ex, &mut (*s).task), 0);
+        assert_eq!(bcsc_executor_now(ex), 5_001_000);
+        assert_eq!(bcsc_executor_next_deadline(ex), u64::MAX);
+        assert_eq!(bcsc_executor_deinit(ex), 0);
+    }
+    assert_eq!(clock.now, 5_001_000);
+    assert_eq!(clock.parks, 1);
+}
+
+#[test]
+fn time_sizes_match_rust_layout() {
+    unsafe {
+        assert_eq!(bcsc_timer_sizeof(), size_of::<bcsc_timer_t>());
+        assert_eq!(bcsc_timer_alignof(), align_of::<bcsc_timer_t>());
+        assert_eq!(bcsc_reactor_sizeof(), size_of::<bcsc_reactor_t>());
+        assert_eq!(
+            bcsc_reactor_vtable_sizeof(),
+            size_of::<bcsc_reactor_vtable_t>()
+        );
+    }
+}
