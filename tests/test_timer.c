@@ -745,3 +745,25 @@ Test(timer, a_timer_linked_for_another_task_is_refused) {
   cr_assert_eq(s.woke_at, 1000);
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
+
+/* A frame reused while its timer is in the wheel: the checked build finds
+ * the canary broken when the slot comes due and does not follow its links. */
+Test(timer, a_timer_clobbered_in_the_wheel_is_reported_not_followed) {
+  sleeper_t s;
+  bcsc_test_misuse_t rec;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("canaries are checked in the checked build only");
+  executor_with_clock(0);
+  sleeper_init(&s, 1, 0, 1000);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 1);
+  cr_assert_eq(bcsc_timer_linked(&s.timer), 1);
+  bcsc_test_misuse_install(&rec);
+  memset(&s.timer, 0xa5, sizeof s.timer); /* the stack slot is reused */
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_EDEADLK,
+               "the clobbered timer can never fire");
+  cr_assert_geq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+                1);
+  cr_assert_eq(rec.objects[0], &s.timer);
+  bcsc_test_misuse_uninstall();
+}

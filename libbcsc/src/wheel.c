@@ -126,6 +126,44 @@ static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
   return 0;
 }
 
+/* The checked build's canary before a slot's links are followed: each
+ * link's owner - a timer's registration or a scope - must still carry its
+ * magic and address tag, or its memory was reused while in the wheel.
+ * Release trusts the links. */
+static int slot_intact(const bcsc_timer_link_t *head) {
+  const bcsc_timer_link_t *link = head;
+  if (!BCSC__CHECKED)
+    return 1;
+  do {
+    const void *owner;
+    int bad;
+    if (link->kind == BCSC__LINK_SCOPE) {
+      const bcsc_scope_t *s =
+          BCSC__CONTAINER_OF(link, const bcsc_scope_t, priv.deadline);
+      owner = s;
+      bad = BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE);
+    } else {
+      const bcsc_timer_t *t =
+          BCSC__CONTAINER_OF(link, const bcsc_timer_t, priv.link);
+      owner = t;
+      bad = link->kind != BCSC__LINK_TIMER ||
+            BCSC__CANARY_BAD(&t->priv.wait, BCSC__MAGIC_WAIT);
+    }
+    if (bad || link->linked != 1) {
+      bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, owner);
+      return 0;
+    }
+    link = link->next;
+  } while (link != head);
+  return 1;
+}
+
+/* Empty a slot without touching its links. */
+static void drop_slot(bcsc_executor_t *ex, unsigned level, unsigned index) {
+  ex->priv.wheel[index] = NULL;
+  ex->priv.occupied[level] &= ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
+}
+
 uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
   unsigned level, index;
   uint64_t start, earliest;
@@ -134,8 +172,13 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
     return BCSC_NO_DEADLINE;
   if (ex->priv.wheel_exact)
     return ex->priv.next_deadline;
-  if (!earliest_slot(ex, &level, &index, &start))
-    return BCSC_NO_DEADLINE;
+  for (;;) {
+    if (!earliest_slot(ex, &level, &index, &start))
+      return BCSC_NO_DEADLINE;
+    if (level == 0 || slot_intact(ex->priv.wheel[index]))
+      break;
+    drop_slot(ex, level, index); /* reported; its links are garbage */
+  }
   /* A level-0 slot is one nanosecond: its start is its deadline. A slot of
    * a higher level holds the next deadlines (lower levels being empty), so
    * its earliest link is the answer - counting only links of this turn:
@@ -175,8 +218,9 @@ void bcsc__wheel_advance(bcsc_executor_t *ex, uint64_t now) {
      * link that is not due goes back into the wheel: a lower level, or for
      * a deadline beyond the top level's turn, the top level again. */
     link = ex->priv.wheel[index];
-    ex->priv.wheel[index] = NULL;
-    ex->priv.occupied[level] &= ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
+    drop_slot(ex, level, index);
+    if (!slot_intact(link))
+      continue; /* reported; its links are garbage: leave them dropped */
     ex->priv.wheel_due = link;
     do {
       link->slot = WHEEL_DUE;
