@@ -21,6 +21,9 @@
  *   --expect-restarts=N, --expect-misses=N
  *                      for tests: exit 4 unless the run had exactly N
  *                      watchdog restarts / N missed deadlines in all loops.
+ *   --sigint-at=N      for tests: the robot sends itself SIGINT at second N
+ *                      (as its progress line N is due); exit 4 unless that
+ *                      stopped the run before its duration.
  *
  * Stops after --duration or on SIGINT, by cancelling the root scope; every
  * task logs its cleanup. Exit status: 0 clean, 1 a task or bcsc failed,
@@ -84,7 +87,7 @@ static int usage(const char *program) {
           "usage: %s [--sim] [--duration=S] [--quiet] [--seed=N] "
           "[--spin=US]\n"
           "          [--inject-stall=MS@T] [--expect-restarts=N] "
-          "[--expect-misses=N]\n"
+          "[--expect-misses=N] [--sigint-at=N]\n"
           "(see the comment at the top of examples/robot/robot.c)\n",
           program);
   return EXIT_USAGE;
@@ -151,6 +154,10 @@ static int parse_options(int argc, char **argv, options_t *o) {
     } else if (strncmp(a, "--expect-misses=", 16) == 0) {
       if (!parse_count(a + 16, &o->expect_misses))
         return 0;
+    } else if (strncmp(a, "--sigint-at=", 12) == 0) {
+      if (!parse_count(a + 12, &n) || n == 0)
+        return 0;
+      o->sigint_at = (uint64_t)n;
     } else {
       return 0;
     }
@@ -348,6 +355,12 @@ int main(int argc, char **argv) {
       robot.restarts != (uint64_t)robot.options.expect_restarts) {
     fprintf(stderr, "robot: expected %" PRId64 " restarts, saw %" PRIu64 "\n",
             robot.options.expect_restarts, robot.restarts);
+    return EXIT_UNEXPECTED;
+  }
+  if (robot.options.sigint_at != 0 &&
+      (!robot_stop_requested() ||
+       bcsc_scope_timed_out(&robot.supervisor.scope))) {
+    fprintf(stderr, "robot: --sigint-at did not stop the run\n");
     return EXIT_UNEXPECTED;
   }
   if (robot.options.expect_misses >= 0 &&

@@ -62,6 +62,7 @@ typedef struct options {
   uint64_t spin;           /* --spin: ns the posix reactor busy-waits */
   int64_t expect_restarts; /* --expect-restarts, or -1 */
   int64_t expect_misses;   /* --expect-misses, or -1 */
+  uint64_t sigint_at;      /* --sigint-at: second to raise SIGINT, or 0 */
 } options_t;
 
 /* A latest-value slot: the newest sample, its sequence number, and the

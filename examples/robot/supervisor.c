@@ -8,6 +8,7 @@
  * sees the cancellation, cleans up and completes before the supervisor's
  * join returns. */
 #include <inttypes.h>
+#include <signal.h>
 
 #include "robot.h"
 
@@ -102,6 +103,10 @@ int progress_poll(bcsc_task_t *self) {
     }
     for (i = 0; i < LOOP_COUNT; i++)
       loop_stats_window_reset(&l[i]);
+    /* The test of the SIGINT path: the same handler, flag and unpark as a
+     * Ctrl-C, at a known time. */
+    if (p->lines == r->options.sigint_at)
+      raise(SIGINT);
     /* In simulated time there is no park for a signal to end, and a
      * simulated second passes quickly: look at the flag once per second. */
     if (r->options.sim && robot_stop_requested()) {
