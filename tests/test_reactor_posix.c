@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT
+ * test_reactor_posix.c - the POSIX reactor: a monotonic clock, parks that
+ * never end before their deadline (with and without the spin option), and
+ * unparks that are never lost - made before the park, from another thread
+ * while the executor's thread sleeps in ppoll, or from a signal handler.
+ * Under an executor: sleeps, a task woken through the unpark list, and
+ * teardown refused while a task waits on it.
+ *
+ * The tests never sleep to synchronise: a helper thread that must act
+ * while the main thread is parked reads the main thread's state in /proc
+ * until it is asleep, and the assertions hold whenever it acts anyway. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* syscall(SYS_gettid) */
+#endif
+
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bcsc.h>
+#include <bcsc/reactor_posix.h>
+
+#include "bcsc_test.h"
+
+static uint64_t vnow(bcsc_posix_reactor_t *r) {
+  return r->base.vtable->now(&r->base);
+}
+static int vpark(bcsc_posix_reactor_t *r, uint64_t deadline) {
+  return r->base.vtable->park(&r->base, deadline);
+}
+static void vunpark(bcsc_posix_reactor_t *r) {
+  r->base.vtable->unpark(&r->base);
+}
+
+static uint64_t monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- a helper thread that acts once the main thread is asleep ----------- */
+
+static pid_t current_tid(void) { return (pid_t)syscall(SYS_gettid); }
+
+/* Whether thread @p tid of this process is asleep ('S'), e.g. in ppoll. */
+static int thread_sleeping(pid_t tid) {
+  char path[64], buf[512];
+  const char *paren;
+  size_t n;
+  FILE *f;
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+  if ((f = fopen(path, "r")) == NULL)
+    return 0;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  /* "tid (comm) S ...": the state follows the last parenthesis. */
+  paren = strrchr(buf, ')');
+  return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
+}
+
+typedef struct poke {
+  bcsc_reactor_t *reactor;
+  pthread_t main_thread;
+  pid_t main_tid;
+  int signal; /* 0: unpark directly; else send this signal */
+  int saw_sleeping;
+  pthread_t thread;
+} poke_t;
+
+static void *poke_main(void *arg) {
+  poke_t *p = arg;
+  uint64_t give_up = monotonic_ns() + 10 * BCSC_SEC;
+  while (!(p->saw_sleeping = thread_sleeping(p->main_tid)) &&
+         monotonic_ns() < give_up)
+    sched_yield();
+  if (p->signal != 0)
+    pthread_kill(p->main_thread, p->signal);
+  else
+    p->reactor->vtable->unpark(p->reactor);
+  return NULL;
+}
+
+/* Start a thread that unparks @p reactor (or signals this thread) as soon
+ * as this thread is asleep. */
+static void poke_start(poke_t *p, bcsc_reactor_t *reactor, int sig) {
+  memset(p, 0, sizeof *p);
+  p->reactor = reactor;
+  p->main_thread = pthread_self();
+  p->main_tid = current_tid();
+  p->signal = sig;
+  cr_assert_eq(pthread_create(&p->thread, NULL, poke_main, p), 0);
+}
+
+static void poke_join(poke_t *p) {
+  cr_assert_eq(pthread_join(p->thread, NULL), 0);
+  /* The main thread was parked with no deadline: it was asleep. */
+  cr_assert(p->saw_sleeping);
+}
+
+/* ---- a signal handler that unparks -------------------------------------- */
+
+static bcsc_reactor_t *volatile signal_reactor;
+static volatile sig_atomic_t signals_seen;
+
+static void on_signal(int sig) {
+  (void)sig;
+  signals_seen++;
+  signal_reactor->vtable->unpark(signal_reactor);
+}
+
+static void handle_sigusr1(bcsc_reactor_t *reactor) {
+  struct sigaction sa;
+  signal_reactor = reactor;
+  signals_seen = 0;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+}
+
+static void default_sigusr1(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+}
+
+/* ---- the vtable on its own ---------------------------------------------- */
+
+Test(reactor_posix, init_deinit_and_null_arguments) {
+  bcsc_posix_reactor_t r;
+  cr_assert_eq(bcsc_posix_reactor_init(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_posix_reactor_deinit(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_posix_reactor_set_spin(NULL, 1), BCSC_EINVAL);
+  cr_assert_null(bcsc_posix_reactor_unparked(NULL));
+  cr_assert_eq(bcsc_posix_reactor_parks(NULL), 0);
+  cr_assert_eq(bcsc_posix_reactor_sizeof(), sizeof(bcsc_posix_reactor_t));
+
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_reactor_check(&r.base), 0);
+  cr_assert_not_null(r.base.vtable->park);
+  cr_assert_not_null(r.base.vtable->unpark);
+  cr_assert_not_null(bcsc_posix_reactor_unparked(&r));
+  cr_assert_eq(bcsc_waitq_count(bcsc_posix_reactor_unparked(&r)), 0);
+  cr_assert_eq(bcsc_posix_reactor_parks(&r), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+  /* A second deinit finds nothing to close. */
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, now_is_the_monotonic_clock_and_never_goes_back) {
+  bcsc_posix_reactor_t r;
+  uint64_t before, prev, t;
+  int i;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  before = monotonic_ns();
+  prev = vnow(&r);
+  cr_assert_geq(prev, before);
+  for (i = 0; i < 10000; i++) {
+    t = vnow(&r);
+    cr_assert_geq(t, prev);
+    prev = t;
+  }
+  cr_assert_leq(prev, monotonic_ns());
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, park_returns_at_or_after_its_deadline) {
+  bcsc_posix_reactor_t r;
+  uint64_t deadline;
+  int i;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  for (i = 0; i < 5; i++) {
+    deadline = vnow(&r) + 1 * BCSC_MSEC + (uint64_t)i * 333 * BCSC_USEC;
+    cr_assert_eq(vpark(&r, deadline), 0);
+    cr_assert_geq(vnow(&r), deadline);
+  }
+  cr_assert_eq(bcsc_posix_reactor_parks(&r), 5);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, a_deadline_already_past_returns_at_once) {
+  bcsc_posix_reactor_t r;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(vpark(&r, vnow(&r)), 0);
+  cr_assert_eq(bcsc_posix_reactor_parks(&r), 2);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, the_spin_option_still_ends_at_the_deadline) {
+  bcsc_posix_reactor_t r;
+  uint64_t deadline;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  /* Part sleep, part spin. */
+  cr_assert_eq(bcsc_posix_reactor_set_spin(&r, 500 * BCSC_USEC), 0);
+  deadline = vnow(&r) + 2 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  /* All spin: the deadline is nearer than spin_ns. */
+  cr_assert_eq(bcsc_posix_reactor_set_spin(&r, 10 * BCSC_MSEC), 0);
+  deadline = vnow(&r) + 1 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  /* An unpark ends a spin too. */
+  vunpark(&r);
+  deadline = vnow(&r) + 60 * BCSC_SEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_lt(vnow(&r), deadline);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, an_unpark_before_the_park_makes_it_return_at_once) {
+  bcsc_posix_reactor_t r;
+  uint64_t deadline;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  vunpark(&r);
+  vunpark(&r); /* one pending unpark, not two */
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  /* It was consumed: the next park waits for its deadline. */
+  deadline = vnow(&r) + 1 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, an_unpark_from_another_thread_ends_a_park_with_no_limit) {
+  bcsc_posix_reactor_t r;
+  poke_t poke;
+  int i;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  for (i = 0; i < 3; i++) {
+    poke_start(&poke, &r.base, 0);
+    cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+    poke_join(&poke);
+  }
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+static void *unpark_main(void *arg) {
+  vunpark(arg);
+  return NULL;
+}
+
+Test(reactor_posix, unparks_from_many_threads_are_never_lost) {
+  enum { THREADS = 4, ROUNDS = 200 };
+  bcsc_posix_reactor_t r;
+  pthread_t t[THREADS];
+  int i, round;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  /* Each round, THREADS unparks race the park; every park must end. */
+  for (round = 0; round < ROUNDS; round++) {
+    for (i = 0; i < THREADS; i++)
+      cr_assert_eq(pthread_create(&t[i], NULL, unpark_main, &r), 0);
+    cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+    for (i = 0; i < THREADS; i++)
+      cr_assert_eq(pthread_join(t[i], NULL), 0);
+    /* Whatever is left pending ends at most one more park. */
+    (void)vpark(&r, 0);
+  }
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, an_unpark_from_a_signal_handler_before_the_park) {
+  bcsc_posix_reactor_t r;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  handle_sigusr1(&r.base);
+  cr_assert_eq(raise(SIGUSR1), 0);
+  cr_assert_eq(signals_seen, 1);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  default_sigusr1();
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, a_signal_whose_handler_unparks_ends_a_park) {
+  bcsc_posix_reactor_t r;
+  poke_t poke;
+  uint64_t deadline;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  handle_sigusr1(&r.base);
+  poke_start(&poke, &r.base, SIGUSR1);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  poke_join(&poke);
+  cr_assert_eq(signals_seen, 1);
+  /* The handler's unpark was consumed with the signal: nothing is left
+   * to end the next park early. */
+  deadline = vnow(&r) + 1 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  default_sigusr1();
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+/* ---- under an executor -------------------------------------------------- */
+
+typedef struct sleeper {
+  bcsc_task_t task; /* first */
+  bcsc_timer_t timer;
+  bcsc_executor_t *ex;
+  uint64_t duration;
+  uint64_t started_at;
+  uint64_t woke_at;
+  uint32_t polls;
+} sleeper_t;
+
+static int sleeper_poll(bcsc_task_t *self) {
+  sleeper_t *s = (sleeper_t *)(void *)self;
+  int rc;
+  if (s->polls++ == 0)
+    s->started_at = bcsc_executor_now(s->ex);
+  rc = bcsc_sleep_for(self, &s->timer, s->duration);
+  if (rc == BCSC_PENDING)
+    return rc;
+  s->woke_at = bcsc_executor_now(s->ex);
+  return rc;
+}
+
+static void sleeper_init(sleeper_t *s, bcsc_executor_t *ex, uint64_t duration) {
+  memset(s, 0, sizeof *s);
+  cr_assert_eq(bcsc_task_init(&s->task, sleeper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s->timer), 0);
+  s->ex = ex;
+  s->duration = duration;
+}
+
+static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
+  bcsc_executor_config_t config;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = reactor;
+  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
+}
+
+Test(reactor_posix, sleep_for_wakes_at_or_after_the_deadline) {
+  bcsc_posix_reactor_t r;
+  bcsc_executor_t ex;
+  sleeper_t a, b;
+  bcsc_executor_stats_t st;
+
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  sleeper_init(&a, &ex, 3 * BCSC_MSEC);
+  sleeper_init(&b, &ex, 1 * BCSC_MSEC);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_geq(a.woke_at, a.started_at + 3 * BCSC_MSEC);
+  cr_assert_geq(b.woke_at, b.started_at + 1 * BCSC_MSEC);
+  cr_assert_leq(b.woke_at, a.woke_at);
+  /* Each sleeper is polled to sleep and once more to wake: no park ended
+   * before its deadline and made a task look early. */
+  cr_assert_eq(a.polls, 2);
+  cr_assert_eq(b.polls, 2);
+  memset(&st, 0, sizeof st);
+  st.size = sizeof st;
+  cr_assert_eq(bcsc_executor_stats(&ex, &st), 0);
+  cr_assert_geq(st.parks, 1); /* two on an idle machine */
+  cr_assert_eq(st.parks, bcsc_posix_reactor_parks(&r));
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, a_signal_wakes_the_tasks_on_the_unpark_list) {
+  bcsc_posix_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_test_leaf_t watcher;
+  poke_t poke;
+
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  handle_sigusr1(&r.base);
+  /* A shutdown watcher: waits on the unpark list, nothing else. */
+  bcsc_test_leaf_init(&watcher, 1);
+  watcher.queue = bcsc_posix_reactor_unparked(&r);
+  poke_start(&poke, &r.base, SIGUSR1);
+  cr_assert_eq(bcsc_executor_run(&ex, &watcher.task), 0);
+  poke_join(&poke);
+  cr_assert_eq(signals_seen, 1);
+  cr_assert(watcher.waited);
+  cr_assert_eq(watcher.value, 1); /* the first unpark park consumed */
+  default_sigusr1();
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+Test(reactor_posix, deinit_is_refused_while_a_task_waits_on_the_unpark_list) {
+  bcsc_posix_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_test_leaf_t watcher;
+
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  bcsc_test_leaf_init(&watcher, 1);
+  watcher.queue = bcsc_posix_reactor_unparked(&r);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &watcher.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(bcsc_waitq_count(bcsc_posix_reactor_unparked(&r)), 1);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), BCSC_EBUSY);
+  /* Nothing was closed: an unpark still reaches the watcher. */
+  vunpark(&r);
+  cr_assert_eq(bcsc_executor_run(&ex, &watcher.task), 0);
+  cr_assert(watcher.waited);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
