@@ -33,8 +33,9 @@ typedef uint64_t (*bcsc_spin_clock_fn)(void *context);
  * Called on each turn of a park's busy loop: a CPU pause or yield hint,
  * or a sleep until the next interrupt. A sleep must not outlast an unpark
  * made by an interrupt that ran between bcsc's check of the flag and the
- * sleep (keep a periodic interrupt running, or use a sleep that an
- * interrupt pending since then ends at once).
+ * sleep: keep a periodic interrupt running, or use a sleep that returns at
+ * once if such an interrupt ran (Arm: WFE, with each handler that unparks
+ * also executing SEV).
  */
 typedef void (*bcsc_spin_relax_fn)(void *context);
 
