@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: MIT
+ * test_reactor_epoll.c - the epoll reactor: the clock and unpark contract
+ * it shares with the POSIX reactor, then fd watches under an executor - a
+ * pipe's read end becomes readable, its write end writable again, a
+ * hang-up reaches the waiter in the value, a waiter cancelled while armed
+ * does not make park spin, a task waits on a pipe and a timer at once, and
+ * teardown is refused while anything waits. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pipe2(), syscall(SYS_gettid) */
+#endif
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bcsc.h>
+#include <bcsc/reactor_epoll.h>
+
+#include "bcsc_test.h"
+
+static uint64_t vnow(bcsc_epoll_reactor_t *r) {
+  return r->base.vtable->now(&r->base);
+}
+static int vpark(bcsc_epoll_reactor_t *r, uint64_t deadline) {
+  return r->base.vtable->park(&r->base, deadline);
+}
+static void vunpark(bcsc_epoll_reactor_t *r) {
+  r->base.vtable->unpark(&r->base);
+}
+
+static uint64_t monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- a helper thread that acts once the main thread is asleep ----------- */
+
+static int thread_sleeping(pid_t tid) {
+  char path[64], buf[512];
+  const char *paren;
+  size_t n;
+  FILE *f;
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+  if ((f = fopen(path, "r")) == NULL)
+    return 0;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  paren = strrchr(buf, ')');
+  return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
+}
+
+typedef struct poke {
+  bcsc_reactor_t *reactor;
+  pthread_t main_thread;
+  pid_t main_tid;
+  int signal; /* 0: unpark directly; else send this signal */
+  int saw_sleeping;
+  pthread_t thread;
+} poke_t;
+
+static void *poke_main(void *arg) {
+  poke_t *p = arg;
+  uint64_t give_up = monotonic_ns() + 10 * BCSC_SEC;
+  while (!(p->saw_sleeping = thread_sleeping(p->main_tid)) &&
+         monotonic_ns() < give_up)
+    sched_yield();
+  if (p->signal != 0)
+    pthread_kill(p->main_thread, p->signal);
+  else
+    p->reactor->vtable->unpark(p->reactor);
+  return NULL;
+}
+
+static void poke_start(poke_t *p, bcsc_reactor_t *reactor, int sig) {
+  memset(p, 0, sizeof *p);
+  p->reactor = reactor;
+  p->main_thread = pthread_self();
+  p->main_tid = (pid_t)syscall(SYS_gettid);
+  p->signal = sig;
+  cr_assert_eq(pthread_create(&p->thread, NULL, poke_main, p), 0);
+}
+
+static void poke_join(poke_t *p) {
+  cr_assert_eq(pthread_join(p->thread, NULL), 0);
+  cr_assert(p->saw_sleeping);
+}
+
+static bcsc_reactor_t *volatile signal_reactor;
+static volatile sig_atomic_t signals_seen;
+
+static void on_signal(int sig) {
+  (void)sig;
+  signals_seen++;
+  signal_reactor->vtable->unpark(signal_reactor);
+}
+
+static void set_sigusr1(void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+}
+
+static void make_pipe(int fds[2]) {
+  cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+}
+
+/* ---- the reactor on its own --------------------------------------------- */
+
+Test(reactor_epoll, init_deinit_and_null_arguments) {
+  bcsc_epoll_reactor_t r;
+  bcsc_epoll_watch_t w;
+  cr_assert_eq(bcsc_epoll_reactor_init(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_reactor_set_spin(NULL, 1), BCSC_EINVAL);
+  cr_assert_null(bcsc_epoll_reactor_unparked(NULL));
+  cr_assert_eq(bcsc_epoll_reactor_parks(NULL), 0);
+  cr_assert_eq(bcsc_epoll_reactor_polls(NULL), 0);
+  cr_assert_eq(bcsc_epoll_watch_events(NULL), 0);
+  cr_assert_eq(bcsc_epoll_reactor_sizeof(), sizeof(bcsc_epoll_reactor_t));
+  cr_assert_eq(bcsc_epoll_watch_sizeof(), sizeof(bcsc_epoll_watch_t));
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_reactor_check(&r.base), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(NULL, &w, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, NULL, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, -1), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
+  bcsc_epoll_reactor_t r;
+  bcsc_epoll_watch_t a, b;
+  int fds[2], file;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &b, fds[0]), BCSC_EBUSY);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &b), BCSC_ESTATE);
+  /* A regular file is always ready: epoll refuses it. */
+  cr_assert_geq(file = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &b, file), BCSC_ENOTSUP);
+  close(file);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &b, 1000000), BCSC_EINVAL);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBUSY); /* a is added */
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), BCSC_ESTATE);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, park_returns_at_or_after_its_deadline) {
+  bcsc_epoll_reactor_t r;
+  uint64_t deadline, prev;
+  int i;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  prev = vnow(&r);
+  cr_assert_geq(prev, monotonic_ns() - BCSC_SEC);
+  for (i = 0; i < 5; i++) {
+    deadline = vnow(&r) + 1 * BCSC_MSEC + (uint64_t)i * 333 * BCSC_USEC;
+    cr_assert_eq(vpark(&r, deadline), 0);
+    cr_assert_geq(vnow(&r), deadline);
+    cr_assert_geq(vnow(&r), prev);
+    prev = vnow(&r);
+  }
+  /* Past deadlines return at once (after one look at the fds). */
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_epoll_reactor_parks(&r), 6);
+  /* The spin option ends at the deadline too. */
+  cr_assert_eq(bcsc_epoll_reactor_set_spin(&r, 500 * BCSC_USEC), 0);
+  deadline = vnow(&r) + 2 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, unparks_before_during_and_from_a_signal_end_parks) {
+  bcsc_epoll_reactor_t r;
+  poke_t poke;
+  uint64_t deadline;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  /* Before. */
+  vunpark(&r);
+  vunpark(&r);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  /* From another thread, while asleep. */
+  poke_start(&poke, &r.base, 0);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  poke_join(&poke);
+  /* From a signal handler, while asleep. */
+  signal_reactor = &r.base;
+  signals_seen = 0;
+  set_sigusr1(on_signal);
+  poke_start(&poke, &r.base, SIGUSR1);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  poke_join(&poke);
+  cr_assert_eq(signals_seen, 1);
+  set_sigusr1(SIG_DFL);
+  /* Nothing is left pending to end the next park early. */
+  deadline = vnow(&r) + 1 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* ---- an I/O task -------------------------------------------------------- */
+
+/* Waits until its fd is readable (or writable), optionally racing a timer,
+ * then records what woke it. With own_fd >= 0 the watch lives in this
+ * frame (added on the first poll, removed before it returns); otherwise
+ * it uses `watch`, which the test owns. */
+typedef struct io_task {
+  bcsc_task_t task; /* first */
+  bcsc_epoll_watch_t own_watch;
+  bcsc_wait_t wait;
+  bcsc_timer_t timer;
+  bcsc_epoll_reactor_t *reactor;
+  bcsc_epoll_watch_t *watch;
+  int own_fd;
+  int writable;
+  uint64_t timeout; /* 0: no timer */
+  /* observations */
+  uint32_t polls;
+  int rc;
+  uintptr_t value;
+  int timed_out;
+  int removed_rc;
+} io_task_t;
+
+static int io_finish(io_task_t *t, int rc) {
+  t->rc = rc;
+  if (t->watch == &t->own_watch)
+    t->removed_rc = bcsc_epoll_watch_remove(t->reactor, &t->own_watch);
+  return rc < 0 ? rc : 0;
+}
+
+static int io_poll(bcsc_task_t *self) {
+  io_task_t *t = (io_task_t *)(void *)self;
+  int rc;
+  if (t->polls++ == 0 && t->own_fd >= 0) {
+    if ((rc = bcsc_epoll_watch_add(t->reactor, &t->own_watch, t->own_fd)) != 0)
+      return rc;
+    t->watch = &t->own_watch;
+  }
+  if (t->timeout != 0) {
+    rc = bcsc_sleep_for(self, &t->timer, t->timeout);
+    if (rc == 0) {
+      t->timed_out = 1;
+      (void)bcsc_wait_cancel(&t->wait); /* the fd lost the race */
+      return io_finish(t, 0);
+    }
+    if (rc != BCSC_PENDING)
+      return io_finish(t, rc);
+  }
+  rc = t->writable ? bcsc_epoll_wait_writable(self, t->watch, &t->wait)
+                   : bcsc_epoll_wait_readable(self, t->watch, &t->wait);
+  if (rc == BCSC_PENDING)
+    return rc;
+  if (rc == 0)
+    t->value = t->wait.value;
+  (void)bcsc_timer_stop(&t->timer); /* the timer lost the race */
+  return io_finish(t, rc);
+}
+
+static void io_init(io_task_t *t, bcsc_epoll_reactor_t *r) {
+  memset(t, 0, sizeof *t);
+  cr_assert_eq(bcsc_task_init(&t->task, io_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&t->wait), 0);
+  cr_assert_eq(bcsc_timer_init(&t->timer), 0);
+  t->reactor = r;
+  t->own_fd = -1;
+  t->rc = 1;
+}
+
+static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
+  bcsc_executor_config_t config;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = reactor;
+  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
+}
+
+/* Writes one byte to `fd` after sleeping `delay`. */
+typedef struct writer {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  int fd;
+  uint64_t delay;
+} writer_t;
+
+static int writer_poll(bcsc_task_t *self) {
+  writer_t *w = (writer_t *)(void *)self;
+  int rc = bcsc_sleep_for(self, &w->timer, w->delay);
+  if (rc != 0)
+    return rc;
+  return write(w->fd, "x", 1) == 1 ? 0 : BCSC_TEST_E1;
+}
+
+Test(reactor_epoll, a_task_wakes_when_its_pipe_becomes_readable) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  writer_t writer;
+  int fds[2];
+  char c;
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r);
+  reader.own_fd = fds[0];
+  memset(&writer, 0, sizeof writer);
+  cr_assert_eq(bcsc_task_init(&writer.task, writer_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&writer.timer), 0);
+  writer.fd = fds[1];
+  writer.delay = 1 * BCSC_MSEC;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &writer.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.polls, 2); /* to register, and once woken */
+  cr_assert_neq(reader.value & EPOLLIN, 0);
+  cr_assert_eq(reader.value & (EPOLLERR | EPOLLHUP), 0);
+  cr_assert_eq(bcsc_epoll_watch_events(&reader.own_watch), reader.value);
+  cr_assert_eq(reader.removed_rc, 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(c, 'x');
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_epoll_watch_t watch;
+  io_task_t writer;
+  char buf[4096];
+  int fds[2];
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  memset(buf, 'y', sizeof buf);
+  while (write(fds[1], buf, sizeof buf) > 0) {
+  }
+  cr_assert_eq(errno, EAGAIN);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[1]), 0);
+  io_init(&writer, &r);
+  writer.watch = &watch;
+  writer.writable = 1;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &writer.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  /* Full: nothing to report yet. */
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(writer.polls, 1);
+  /* Drain it: the writer is woken by park. */
+  while (read(fds[0], buf, sizeof buf) > 0) {
+  }
+  cr_assert_eq(bcsc_executor_run(&ex, &writer.task), 0);
+  cr_assert_eq(writer.rc, 0);
+  cr_assert_neq(writer.value & EPOLLOUT, 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, a_hang_up_reaches_the_reader_in_the_value) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  int fds[2];
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r);
+  reader.own_fd = fds[0];
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  close(fds[1]); /* the writer goes away */
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_neq(reader.value & EPOLLHUP, 0);
+  cr_assert_neq(bcsc_epoll_watch_events(&reader.own_watch) & EPOLLHUP, 0);
+  cr_assert_eq(reader.removed_rc, 0);
+  close(fds[0]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, a_cancelled_waiter_leaves_no_interest_that_spins) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_epoll_watch_t watch;
+  io_task_t reader;
+  uint64_t polls, deadline;
+  int fds[2];
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[0]), 0);
+  io_init(&reader, &r);
+  reader.watch = &watch;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* armed for readable */
+  cr_assert_eq(bcsc_task_cancel(&reader.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), BCSC_ECANCELED);
+  /* The pipe becomes readable - level-triggered, forever, since nobody
+   * reads it - with no waiter left. */
+  cr_assert_eq(write(fds[1], "z", 1), 1);
+  polls = bcsc_epoll_reactor_polls(&r);
+  deadline = vnow(&r) + 20 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  /* At most: the one report the armed interest owed, and the timer. A
+   * level-triggered interest would have made thousands. */
+  cr_assert_leq(bcsc_epoll_reactor_polls(&r) - polls, 3);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, a_task_waits_on_a_pipe_and_a_timer_at_once) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t late, early;
+  int fds[2];
+  uint64_t start;
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+
+  /* Nobody writes: the timer wins. */
+  io_init(&late, &r);
+  late.own_fd = fds[0];
+  late.timeout = 2 * BCSC_MSEC;
+  start = vnow(&r);
+  cr_assert_eq(bcsc_executor_run(&ex, &late.task), 0);
+  cr_assert(late.timed_out);
+  cr_assert_geq(vnow(&r), start + 2 * BCSC_MSEC);
+  cr_assert_eq(late.removed_rc, 0);
+
+  /* Data is there before the (long) timer: the pipe wins, and the timer
+   * is unlinked from the wheel. */
+  io_init(&early, &r);
+  early.own_fd = fds[0];
+  early.timeout = 60 * BCSC_SEC;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &early.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(write(fds[1], "w", 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &early.task), 0);
+  cr_assert_eq(early.timed_out, 0);
+  cr_assert_neq(early.value & EPOLLIN, 0);
+  cr_assert_eq(bcsc_timer_linked(&early.timer), 0);
+  cr_assert_eq(bcsc_executor_next_deadline(&ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(early.removed_rc, 0);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_epoll_watch_t watch;
+  bcsc_test_leaf_t watcher;
+  io_task_t reader;
+  int fds[2];
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[0]), 0);
+  io_init(&reader, &r);
+  reader.watch = &watch;
+  bcsc_test_leaf_init(&watcher, 1);
+  watcher.queue = bcsc_epoll_reactor_unparked(&r);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &watcher.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), BCSC_EBUSY);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBUSY);
+  /* Both still work: an unpark wakes the watcher, data the reader. */
+  vunpark(&r);
+  cr_assert_eq(write(fds[1], "q", 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert(watcher.waited);
+  cr_assert_eq(watcher.value, 1);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBUSY); /* still added */
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* Sleeps under the epoll reactor, as under the others. */
+typedef struct sleeper {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_executor_t *ex;
+  uint64_t started_at;
+  uint64_t woke_at;
+  uint32_t polls;
+} sleeper_t;
+
+static int sleeper_poll(bcsc_task_t *self) {
+  sleeper_t *s = (sleeper_t *)(void *)self;
+  int rc;
+  if (s->polls++ == 0)
+    s->started_at = bcsc_executor_now(s->ex);
+  if ((rc = bcsc_sleep_for(self, &s->timer, 2 * BCSC_MSEC)) != 0)
+    return rc;
+  s->woke_at = bcsc_executor_now(s->ex);
+  return 0;
+}
+
+Test(reactor_epoll, sleep_for_wakes_at_or_after_the_deadline) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  sleeper_t s;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, sleeper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s.timer), 0);
+  s.ex = &ex;
+  cr_assert_eq(bcsc_executor_run(&ex, &s.task), 0);
+  cr_assert_geq(s.woke_at, s.started_at + 2 * BCSC_MSEC);
+  cr_assert_eq(s.polls, 2);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
