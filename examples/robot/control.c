@@ -163,8 +163,7 @@ int watchdog_poll(bcsc_task_t *self) {
   BCSC_CO_BEGIN(&w->co);
   bcsc_wait_init(&w->alarm_wait);
   robot_log(r, "watchdog",
-            "watching control: restart after %d missed "
-            "deadlines in a row",
+            "watching control: restart after %d missed deadlines in a row",
             CONTROL_MISS_LIMIT);
   for (;;) {
     rc = bcsc_scope_init(&w->scope, self, BCSC_SCOPE_FAIL_FAST);
@@ -179,8 +178,7 @@ int watchdog_poll(bcsc_task_t *self) {
       return rc;
     if (w->alarm_value != 0) {
       robot_log(r, "watchdog",
-                "alarm (%u missed): cancelling the control "
-                "scope",
+                "alarm (%u missed): cancelling the control scope",
                 (unsigned)w->alarm_value);
       bcsc_scope_cancel(&w->scope);
     }
@@ -198,8 +196,8 @@ int watchdog_poll(bcsc_task_t *self) {
     }
     r->restarts++;
     robot_log(r, "watchdog",
-              "control scope drained (%s); restarting control (restart "
-              "%" PRIu64 ")",
+              "control scope drained (%s); restarting control (restart %" PRIu64
+              ")",
               bcsc_err_name(rc), r->restarts);
     digest_event(&r->digest, EVENT_RESTART, robot_elapsed(r),
                  (int64_t)r->restarts);
