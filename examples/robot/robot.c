@@ -329,6 +329,10 @@ int main(int argc, char **argv) {
 
   setvbuf(stdout, stdout_buffer, _IOLBF, sizeof stdout_buffer);
   memset(&robot, 0, sizeof robot);
+  if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+    usage(argv[0]);
+    return 0;
+  }
   if (!parse_options(argc, argv, &robot.options))
     return usage(argv[0]);
   if ((rc = BCSC_ABI_CHECK()) != 0) {
