@@ -180,7 +180,71 @@
   FIELD(struct, bcsc_task, priv, 8, 28)                                        \
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
-  FIELD(struct, bcsc_co, reserved, 4, 4)
+  FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_epoll_reactor_private, 108, 4)                             \
+  FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_epoll_reactor_private, polls, 16, 8)                      \
+  FIELD(struct, bcsc_epoll_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_deadline, 32, 8)             \
+  FIELD(struct, bcsc_epoll_reactor_private, unparked, 40, 36)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, epoll_fd, 76, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, wake_fd, 80, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 84, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, pending, 88, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, watches, 92, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 96, 4)                 \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved, 100, 8)                  \
+  TYPE(struct, bcsc_epoll_reactor, 116, 4)                                     \
+  FIELD(struct, bcsc_epoll_reactor, base, 0, 8)                                \
+  FIELD(struct, bcsc_epoll_reactor, priv, 8, 108)                              \
+  TYPE(struct, bcsc_epoll_watch_private, 104, 4)                               \
+  FIELD(struct, bcsc_epoll_watch_private, reactor, 0, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, readable, 4, 36)                     \
+  FIELD(struct, bcsc_epoll_watch_private, writable, 40, 36)                    \
+  FIELD(struct, bcsc_epoll_watch_private, self, 76, 4)                         \
+  FIELD(struct, bcsc_epoll_watch_private, events, 80, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, armed, 84, 4)                        \
+  FIELD(struct, bcsc_epoll_watch_private, fd, 88, 4)                           \
+  FIELD(struct, bcsc_epoll_watch_private, state, 92, 2)                        \
+  FIELD(struct, bcsc_epoll_watch_private, magic, 94, 2)                        \
+  FIELD(struct, bcsc_epoll_watch_private, reserved, 96, 8)                     \
+  TYPE(struct, bcsc_epoll_watch, 108, 4)                                       \
+  FIELD(struct, bcsc_epoll_watch, data, 0, 4)                                  \
+  FIELD(struct, bcsc_epoll_watch, priv, 4, 104)                                \
+  TYPE(struct, bcsc_posix_reactor_private, 84, 4)                              \
+  FIELD(struct, bcsc_posix_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_posix_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_posix_reactor_private, unparks_seen, 16, 8)               \
+  FIELD(struct, bcsc_posix_reactor_private, unparked, 24, 36)                  \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd, 60, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 64, 4)              \
+  FIELD(struct, bcsc_posix_reactor_private, pending, 68, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, reserved32, 72, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, reserved, 76, 8)                   \
+  TYPE(struct, bcsc_posix_reactor, 92, 4)                                      \
+  FIELD(struct, bcsc_posix_reactor, base, 0, 8)                                \
+  FIELD(struct, bcsc_posix_reactor, priv, 8, 84)                               \
+  TYPE(struct, bcsc_sim_reactor_private, 32, 4)                                \
+  FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
+  FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
+  FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
+  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 8)                     \
+  TYPE(struct, bcsc_sim_reactor, 40, 4)                                        \
+  FIELD(struct, bcsc_sim_reactor, base, 0, 8)                                  \
+  FIELD(struct, bcsc_sim_reactor, priv, 8, 32)                                 \
+  TYPE(struct, bcsc_spin_reactor_private, 36, 4)                               \
+  FIELD(struct, bcsc_spin_reactor_private, clock, 0, 4)                        \
+  FIELD(struct, bcsc_spin_reactor_private, relax, 4, 4)                        \
+  FIELD(struct, bcsc_spin_reactor_private, context, 8, 4)                      \
+  FIELD(struct, bcsc_spin_reactor_private, parks, 12, 8)                       \
+  FIELD(struct, bcsc_spin_reactor_private, unparked, 20, 4)                    \
+  FIELD(struct, bcsc_spin_reactor_private, reserved32, 24, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, reserved, 28, 8)                    \
+  TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
+  FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
+  FIELD(struct, bcsc_spin_reactor, priv, 8, 36)
 
 /* abi/layout/x86_64.txt */
 #define BCSC_LAYOUT_X86_64(TYPE, FIELD)                                        \
@@ -344,7 +408,71 @@
   FIELD(struct, bcsc_task, priv, 16, 48)                                       \
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
-  FIELD(struct, bcsc_co, reserved, 4, 4)
+  FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_epoll_reactor_private, 136, 8)                             \
+  FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_epoll_reactor_private, polls, 16, 8)                      \
+  FIELD(struct, bcsc_epoll_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_deadline, 32, 8)             \
+  FIELD(struct, bcsc_epoll_reactor_private, unparked, 40, 56)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, epoll_fd, 96, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, wake_fd, 100, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 104, 4)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, pending, 108, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, watches, 112, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 116, 4)                \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved, 120, 16)                 \
+  TYPE(struct, bcsc_epoll_reactor, 152, 8)                                     \
+  FIELD(struct, bcsc_epoll_reactor, base, 0, 16)                               \
+  FIELD(struct, bcsc_epoll_reactor, priv, 16, 136)                             \
+  TYPE(struct, bcsc_epoll_watch_private, 160, 8)                               \
+  FIELD(struct, bcsc_epoll_watch_private, reactor, 0, 8)                       \
+  FIELD(struct, bcsc_epoll_watch_private, readable, 8, 56)                     \
+  FIELD(struct, bcsc_epoll_watch_private, writable, 64, 56)                    \
+  FIELD(struct, bcsc_epoll_watch_private, self, 120, 8)                        \
+  FIELD(struct, bcsc_epoll_watch_private, events, 128, 4)                      \
+  FIELD(struct, bcsc_epoll_watch_private, armed, 132, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, fd, 136, 4)                          \
+  FIELD(struct, bcsc_epoll_watch_private, state, 140, 2)                       \
+  FIELD(struct, bcsc_epoll_watch_private, magic, 142, 2)                       \
+  FIELD(struct, bcsc_epoll_watch_private, reserved, 144, 16)                   \
+  TYPE(struct, bcsc_epoll_watch, 168, 8)                                       \
+  FIELD(struct, bcsc_epoll_watch, data, 0, 8)                                  \
+  FIELD(struct, bcsc_epoll_watch, priv, 8, 160)                                \
+  TYPE(struct, bcsc_posix_reactor_private, 112, 8)                             \
+  FIELD(struct, bcsc_posix_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_posix_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_posix_reactor_private, unparks_seen, 16, 8)               \
+  FIELD(struct, bcsc_posix_reactor_private, unparked, 24, 56)                  \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd, 80, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 84, 4)              \
+  FIELD(struct, bcsc_posix_reactor_private, pending, 88, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, reserved, 96, 16)                  \
+  TYPE(struct, bcsc_posix_reactor, 128, 8)                                     \
+  FIELD(struct, bcsc_posix_reactor, base, 0, 16)                               \
+  FIELD(struct, bcsc_posix_reactor, priv, 16, 112)                             \
+  TYPE(struct, bcsc_sim_reactor_private, 40, 8)                                \
+  FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
+  FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
+  FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
+  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 16)                    \
+  TYPE(struct, bcsc_sim_reactor, 56, 8)                                        \
+  FIELD(struct, bcsc_sim_reactor, base, 0, 16)                                 \
+  FIELD(struct, bcsc_sim_reactor, priv, 16, 40)                                \
+  TYPE(struct, bcsc_spin_reactor_private, 56, 8)                               \
+  FIELD(struct, bcsc_spin_reactor_private, clock, 0, 8)                        \
+  FIELD(struct, bcsc_spin_reactor_private, relax, 8, 8)                        \
+  FIELD(struct, bcsc_spin_reactor_private, context, 16, 8)                     \
+  FIELD(struct, bcsc_spin_reactor_private, parks, 24, 8)                       \
+  FIELD(struct, bcsc_spin_reactor_private, unparked, 32, 4)                    \
+  FIELD(struct, bcsc_spin_reactor_private, reserved32, 36, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, reserved, 40, 16)                   \
+  TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
+  FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
+  FIELD(struct, bcsc_spin_reactor, priv, 16, 56)
 /* END GENERATED LAYOUT */
 
 /* One _Static_assert per pinned number, with a message that names it. */

@@ -2,7 +2,11 @@
  * bcsc.h - borrow-checked structured concurrency: the whole public API.
  *
  * An async runtime whose tasks live in memory the caller provides and whose
- * lifetimes nest like stack frames. It never allocates. See docs/guide.md. */
+ * lifetimes nest like stack frames. It never allocates. See docs/guide.md.
+ *
+ * The shipped reactors' headers are included too; their functions exist in
+ * the builds that have the OS they need: sim and spin everywhere (also
+ * freestanding), posix on UNIX, epoll on Linux (docs/reactors.md). */
 #ifndef BCSC_H
 #define BCSC_H
 
@@ -14,6 +18,10 @@
 #include "bcsc/misuse.h"
 #include "bcsc/pool.h"
 #include "bcsc/reactor.h"
+#include "bcsc/reactor_epoll.h"
+#include "bcsc/reactor_posix.h"
+#include "bcsc/reactor_sim.h"
+#include "bcsc/reactor_spin.h"
 #include "bcsc/scope.h"
 #include "bcsc/task.h"
 #include "bcsc/timer.h"

@@ -176,6 +176,21 @@ static int park(bcsc_executor_t *ex) {
   return reactor->vtable->park(reactor, bcsc__wheel_next_deadline(ex));
 }
 
+/* Tasks keep being ready: every so often, look at the clock and at the
+ * reactor's event sources anyway, so that neither waits for an idle moment
+ * that may never come. A park with a deadline in the past does not block. */
+static int look_outside(bcsc_executor_t *ex) {
+  bcsc_reactor_t *reactor = ex->priv.reactor;
+  if (reactor == NULL)
+    return 0;
+  if (ex->priv.timers != 0)
+    fire_due_timers(ex);
+  if (reactor->vtable->park == NULL)
+    return 0;
+  ex->priv.parks++;
+  return reactor->vtable->park(reactor, 0);
+}
+
 static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
   uint32_t turns = 0;
   int rc;
@@ -183,15 +198,20 @@ static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
     if (root != NULL ? bcsc__task_state(root) == BCSC__TASK_DONE
                      : ex->priv.root.priv.live == 0)
       return 0;
-    if (ex->priv.timers != 0 &&
-        (ex->priv.run_head == NULL || ++turns % TIMER_CHECK_INTERVAL == 0))
-      fire_due_timers(ex);
     if (ex->priv.run_head != NULL) {
       if ((rc = run_one(ex)) != 0)
         return rc;
-    } else if ((rc = park(ex)) < 0) {
-      return rc;
+      if (++turns % TIMER_CHECK_INTERVAL == 0 && (rc = look_outside(ex)) < 0)
+        return rc;
+      continue;
     }
+    if (ex->priv.timers != 0) {
+      fire_due_timers(ex);
+      if (ex->priv.run_head != NULL)
+        continue;
+    }
+    if ((rc = park(ex)) < 0)
+      return rc;
   }
 }
 

@@ -252,6 +252,9 @@ def build_shared_library(directory, compiler=None):
     sources = sorted(os.path.join(SRC_DIR, f) for f in os.listdir(SRC_DIR) if f.endswith(".c"))
     hosted = os.path.join(SRC_DIR, "hosted")
     sources += sorted(os.path.join(hosted, f) for f in os.listdir(hosted) if f.endswith(".c"))
+    # The reactors, as a Linux build has them (the machines this runs on).
+    reactors = os.path.join(SRC_DIR, "reactors")
+    sources += sorted(os.path.join(reactors, f) for f in os.listdir(reactors) if f.endswith(".c"))
     lib = os.path.join(directory, "libbcsc.so")
     run([compiler or cc(), "-std=c11", "-O1", "-shared", "-fPIC", "-fvisibility=hidden",
          "-DBCSC_BUILDING_SHARED", "-I" + INCLUDE_DIR, "-I" + SRC_DIR] + sources + ["-o", lib])

@@ -49,6 +49,10 @@ typedef struct bcsc_reactor_vtable {
    * unpark, or an event of the reactor's own sources - whichever comes
    * first. May return early for no reason; the executor checks again. It may
    * wake waiter lists (bcsc_waitq_wake_one() and friends) before it returns.
+   * With a deadline that has passed it must not block: it only collects the
+   * events already there. bcsc_executor_run() calls it so, with deadline 0,
+   * every 64 turns while tasks keep being ready, so that a busy executor
+   * still hears from its event sources.
    * Return 0, or a negative BCSC_E* code that bcsc_executor_run() returns
    * to its caller (BCSC_EDEADLK when nothing could ever end the park).
    * Called from the executor's thread, never from inside a poll function.
