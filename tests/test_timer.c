@@ -767,3 +767,39 @@ Test(timer, a_timer_clobbered_in_the_wheel_is_reported_not_followed) {
   cr_assert_eq(rec.objects[0], &s.timer);
   bcsc_test_misuse_uninstall();
 }
+
+/* A task that never stops being ready must not starve the reactor: every
+ * 64 turns the run loop fires due timers and polls the reactor without
+ * blocking (a park with a deadline in the past). */
+typedef struct spinner {
+  bcsc_task_t task;
+  uint32_t yields;
+  uint64_t parks_seen_at_end;
+} spinner_t;
+
+static int spinner_poll(bcsc_task_t *self) {
+  spinner_t *s = (spinner_t *)self;
+  if (s->yields++ < 640)
+    return bcsc_task_yield(self);
+  s->parks_seen_at_end = g_clock.parks;
+  return 0;
+}
+
+Test(timer, a_busy_executor_still_polls_its_reactor_and_fires_timers) {
+  spinner_t sp = {0};
+  sleeper_t s;
+  executor_with_clock(0);
+  cr_assert_eq(bcsc_task_init(&sp.task, spinner_poll, NULL), 0);
+  sleeper_init(&s, 1, 0, 10);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1); /* the sleeper waits */
+  g_clock.now = 50;                              /* its deadline passed */
+  cr_assert_eq(bcsc_executor_run(&g_ex, &sp.task), 0);
+  cr_assert_geq(sp.parks_seen_at_end, 640 / 64 - 1,
+                "the reactor was polled %llu times",
+                (unsigned long long)sp.parks_seen_at_end);
+  cr_assert_eq(g_clock.last_park_deadline, 0, "non-blocking polls");
+  cr_assert_eq(bcsc_task_done(&s.task), 1,
+               "the due timer fired while the spinner kept running");
+  cr_assert_eq(s.woke_at, 50);
+}
