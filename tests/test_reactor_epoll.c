@@ -123,7 +123,7 @@ static void make_pipe(int fds[2]) {
 
 Test(reactor_epoll, init_deinit_and_null_arguments) {
   bcsc_epoll_reactor_t r;
-  bcsc_epoll_watch_t w;
+  bcsc_epoll_watch_t w = BCSC_EPOLL_WATCH_INITIALIZER;
   cr_assert_eq(bcsc_epoll_reactor_init(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_epoll_reactor_deinit(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_epoll_reactor_set_spin(NULL, 1), BCSC_EINVAL);
@@ -150,7 +150,15 @@ Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
   int fds[2], file;
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_init(NULL), BCSC_EINVAL);
+  memset(&a, 0x5a, sizeof a);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), BCSC_EBADOBJ,
+               "an uninitialised watch is refused");
+  cr_assert_eq(bcsc_epoll_watch_init(&a), 0);
+  cr_assert_eq(bcsc_epoll_watch_init(&b), 0);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[1]), BCSC_ESTATE,
+               "a watch is added once");
   cr_assert_eq(bcsc_epoll_watch_add(&r, &b, fds[0]), BCSC_EBUSY);
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &b), BCSC_ESTATE);
   /* A regular file is always ready: epoll refuses it. */
@@ -255,6 +263,7 @@ static int io_poll(bcsc_task_t *self) {
   io_task_t *t = (io_task_t *)(void *)self;
   int rc;
   if (t->polls++ == 0 && t->own_fd >= 0) {
+    (void)bcsc_epoll_watch_init(&t->own_watch);
     if ((rc = bcsc_epoll_watch_add(t->reactor, &t->own_watch, t->own_fd)) != 0)
       return rc;
     t->watch = &t->own_watch;
@@ -352,7 +361,7 @@ Test(reactor_epoll, a_task_wakes_when_its_pipe_becomes_readable) {
 Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
   bcsc_epoll_reactor_t r;
   bcsc_executor_t ex;
-  bcsc_epoll_watch_t watch;
+  bcsc_epoll_watch_t watch = BCSC_EPOLL_WATCH_INITIALIZER;
   io_task_t writer;
   char buf[4096];
   int fds[2];
@@ -413,7 +422,7 @@ Test(reactor_epoll, a_hang_up_reaches_the_reader_in_the_value) {
 Test(reactor_epoll, a_cancelled_waiter_leaves_no_interest_that_spins) {
   bcsc_epoll_reactor_t r;
   bcsc_executor_t ex;
-  bcsc_epoll_watch_t watch;
+  bcsc_epoll_watch_t watch = BCSC_EPOLL_WATCH_INITIALIZER;
   io_task_t reader;
   uint64_t polls, deadline;
   int fds[2];
@@ -489,7 +498,7 @@ Test(reactor_epoll, a_task_waits_on_a_pipe_and_a_timer_at_once) {
 Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
   bcsc_epoll_reactor_t r;
   bcsc_executor_t ex;
-  bcsc_epoll_watch_t watch;
+  bcsc_epoll_watch_t watch = BCSC_EPOLL_WATCH_INITIALIZER;
   bcsc_test_leaf_t watcher;
   io_task_t reader;
   int fds[2];

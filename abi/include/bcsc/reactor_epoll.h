@@ -78,8 +78,9 @@ struct bcsc_epoll_watch_private {
 /**
  * A watch on one file descriptor.
  *
- * Caller-owned, normally a member of the waiting task's frame. Prepared by
- * bcsc_epoll_watch_add(); must not move until bcsc_epoll_watch_remove()
+ * Caller-owned, normally a member of the waiting task's frame. Initialised
+ * by bcsc_epoll_watch_init() (or BCSC_EPOLL_WATCH_INITIALIZER), then added;
+ * must not move from bcsc_epoll_watch_add() until bcsc_epoll_watch_remove()
  * has succeeded, which must happen before the frame ends (also when the
  * task is cancelled) and before the fd is closed.
  */
@@ -89,6 +90,17 @@ struct bcsc_epoll_watch {
   /* private */
   struct bcsc_epoll_watch_private priv;
 };
+
+/** Static initialiser; same effect as bcsc_epoll_watch_init(). */
+#define BCSC_EPOLL_WATCH_INITIALIZER                                           \
+  {                                                                            \
+    0, {                                                                       \
+      0, BCSC_WAITQ_INITIALIZER, BCSC_WAITQ_INITIALIZER, 0, 0, 0, -1, 0,       \
+          0xe901, {                                                            \
+        0, 0                                                                   \
+      }                                                                        \
+    }                                                                          \
+  }
 
 /**
  * Open an epoll reactor (an epoll fd, an eventfd and a timerfd).
@@ -147,11 +159,21 @@ BCSC_API uint64_t bcsc_epoll_reactor_polls(const bcsc_epoll_reactor_t *r);
 BCSC_API size_t bcsc_epoll_reactor_sizeof(void);
 
 /**
- * Prepare @p watch and add @p fd to @p r. No interest is armed until a
- * task waits (bcsc_epoll_wait_readable(), bcsc_epoll_wait_writable()).
+ * Prepare a watch: not added to any reactor. Overwrites the whole watch;
+ * never call it on an added one.
+ * @retval 0 or BCSC_EINVAL (@p watch NULL)
+ * @thread any  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch);
+
+/**
+ * Add @p fd to @p r through @p watch. No interest is armed until a task
+ * waits (bcsc_epoll_wait_readable(), bcsc_epoll_wait_writable()).
  * @retval 0              added
  * @retval BCSC_EINVAL    an argument is NULL, or @p fd is negative or not
  *                        an open file descriptor
+ * @retval BCSC_EBADOBJ   @p watch is not initialised
+ * @retval BCSC_ESTATE    @p watch is added already
  * @retval BCSC_EBUSY     @p fd is already watched by @p r (by another watch)
  * @retval BCSC_ENOTSUP   @p fd does not support epoll (a regular file)
  * @retval BCSC_ENOSPC    the kernel is out of memory or watches

@@ -337,11 +337,22 @@ static int watch_added(const bcsc_epoll_watch_t *w) {
          w->priv.self == (uintptr_t)w && w->priv.reactor != NULL;
 }
 
+int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch) {
+  if (watch == NULL)
+    return BCSC_EINVAL;
+  *watch = (bcsc_epoll_watch_t)BCSC_EPOLL_WATCH_INITIALIZER;
+  return 0;
+}
+
 int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r, bcsc_epoll_watch_t *watch,
                          int fd) {
   struct epoll_event ev;
   if (r == NULL || watch == NULL || fd < 0 || r->priv.epoll_fd < 0)
     return BCSC_EINVAL;
+  if (watch->priv.magic != (uint16_t)WATCH_MAGIC)
+    return BCSC_EBADOBJ;
+  if (watch->priv.state == WATCH_ADDED)
+    return BCSC_ESTATE;
   /* Added with no interest but one-shot: the kernel always reports errors
    * and hang-ups, and one-shot makes that one report, not one per
    * epoll_wait() while nobody waits. */
