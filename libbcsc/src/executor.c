@@ -101,48 +101,56 @@ static int frame_intact(const bcsc_task_t *t) {
   return 1;
 }
 
-/* One turn: poll the oldest ready task (or advance its drain). */
-static int run_one(bcsc_executor_t *ex) {
+/* One turn: poll the oldest ready task (or advance its drain). Inline in
+ * both loops: it is the body of every turn. */
+static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   bcsc_task_t *t = ex->priv.run_head;
+  bcsc_task_t *next;
+  uint16_t state;
   int rc;
 
   if (!frame_intact(t))
     BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
-  ex->priv.run_head = t->priv.link.run_next;
-  if (ex->priv.run_head == NULL)
+  next = t->priv.link.run_next;
+  ex->priv.run_head = next;
+  if (next == NULL)
     ex->priv.run_tail = NULL;
   ex->priv.ready--;
   t->priv.link.waits = NULL;
-  if (t->priv.state & BCSC__TASK_DRAINING) {
+  state = t->priv.state;
+  if (BCSC__UNLIKELY(state & BCSC__TASK_DRAINING)) {
     bcsc__task_drain(t);
     return 0;
   }
 
-  bcsc__task_set_state(t, BCSC__TASK_RUNNING);
+  t->priv.state =
+      (uint16_t)((state & ~BCSC__TASK_STATE_MASK) | BCSC__TASK_RUNNING);
   ex->priv.current = t;
   ex->priv.polls++;
   rc = t->poll(t);
   ex->priv.current = NULL;
+  state = t->priv.state;
 
   if (rc == BCSC_PENDING) {
-    if (t->priv.state & BCSC__TASK_WOKEN) {
+    if (BCSC__UNLIKELY(state & BCSC__TASK_WOKEN)) {
       /* Woken during its own poll (a yield, a wake or a cancel): whatever
        * it registered after that is dropped, and it runs again. */
-      t->priv.state &= (uint16_t)~BCSC__TASK_WOKEN;
+      t->priv.state = (uint16_t)(state & ~BCSC__TASK_WOKEN);
       bcsc__task_unlink_waits(t);
       bcsc__runq_push(ex, t);
       return 0;
     }
-    bcsc__task_set_state(t, BCSC__TASK_WAITING);
-    if (t->priv.link.waits == NULL)
+    t->priv.state =
+        (uint16_t)((state & ~BCSC__TASK_STATE_MASK) | BCSC__TASK_WAITING);
+    if (BCSC__UNLIKELY(t->priv.link.waits == NULL))
       BCSC__REPORT(PENDING_NO_WAKE, t); /* release: stays waiting; see run */
     return 0;
   }
-  if (rc > BCSC_PENDING) {
+  if (BCSC__UNLIKELY(rc > BCSC_PENDING)) {
     BCSC__REPORT(BAD_ARGUMENT, t);
     rc = BCSC_EINVAL;
   }
-  t->priv.state &= (uint16_t)~BCSC__TASK_WOKEN;
+  t->priv.state = (uint16_t)(state & ~BCSC__TASK_WOKEN);
   bcsc__task_unlink_waits(t);
   bcsc__task_returned(t, rc);
   return 0;

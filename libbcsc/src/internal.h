@@ -64,6 +64,19 @@ enum {
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
 
+/* Branch hints for the hot paths: misuse and rare policies are cold. */
+#if defined(__GNUC__) || defined(__clang__)
+#define BCSC__LIKELY(x) __builtin_expect(!!(x), 1)
+#define BCSC__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define BCSC__ALWAYS_INLINE inline __attribute__((always_inline))
+#define BCSC__COLD __attribute__((cold, noinline))
+#else
+#define BCSC__LIKELY(x) (x)
+#define BCSC__UNLIKELY(x) (x)
+#define BCSC__ALWAYS_INLINE inline
+#define BCSC__COLD
+#endif
+
 /* Recover the struct that contains a member from the member's address. */
 #define BCSC__CONTAINER_OF(ptr, type, member)                                  \
   ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -151,20 +164,26 @@ static inline int bcsc__task_is_running(const bcsc_task_t *t) {
 }
 
 /* ---- the run queue (owned by executor.c; inline for the wake path) ---- */
-static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
-  bcsc__task_set_state(t, BCSC__TASK_QUEUED);
+
+/* Append `t`, whose state the caller has already made QUEUED. */
+static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
+  bcsc_task_t *tail = ex->priv.run_tail;
   t->priv.link.run_next = NULL;
   ex->priv.ready++;
-  if (ex->priv.run_tail != NULL) {
-    ex->priv.run_tail->priv.link.run_next = t;
-    ex->priv.run_tail = t;
+  ex->priv.run_tail = t;
+  if (BCSC__LIKELY(tail != NULL)) {
+    tail->priv.link.run_next = t;
     return;
   }
   ex->priv.run_head = t;
-  ex->priv.run_tail = t;
   /* The first ready task while the host is outside bcsc: tell it. */
   if (ex->priv.pender != NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE))
     ex->priv.pender(ex, ex->priv.pender_context);
+}
+
+static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
+  bcsc__task_set_state(t, BCSC__TASK_QUEUED);
+  bcsc__runq_append(ex, t);
 }
 
 /* The executor's clock: the reactor's now(), never behind the wheel (a
@@ -179,8 +198,14 @@ static inline uint64_t bcsc__executor_clock(bcsc_executor_t *ex) {
 
 /* wait.c: wake a task (first wake wins; see bcsc/wait.h). */
 void bcsc__task_wake(bcsc_task_t *t);
-/* wait.c: unlink every registration a task holds. */
-void bcsc__task_unlink_waits(bcsc_task_t *t);
+/* wait.c: unlink every registration a task holds (it holds some). */
+void bcsc__task_unlink_waits_walk(bcsc_task_t *t);
+/* Unlink every registration a task holds: most tasks hold none when they
+ * return, so the test stays inline and the walk does not. */
+static inline void bcsc__task_unlink_waits(bcsc_task_t *t) {
+  if (t->priv.link.waits != NULL)
+    bcsc__task_unlink_waits_walk(t);
+}
 /* wait.c: link a registration without the entry checks. With q NULL the
  * node is a direct registration (a scope's join): linked only into the
  * task's list, fired by bcsc__wait_fire(). */

@@ -155,9 +155,18 @@ static void scope_close(bcsc_scope_t *s) {
   s->priv.self_tag = 0;
 }
 
-/* A child completed with `result`: apply the scope's policy. */
-static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
-  int failed = result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
+/* Whether a child's result counts as a failure: a child that was
+ * cancelled may report the cancellation without failing its scope. */
+static inline int child_failed(int result, int was_cancelled) {
+  return result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
+}
+
+/* A child completed with `result`, a failure or in a race: apply the scope's
+ * policy. A success outside a race changes nothing, so that common case does
+ * not come here. */
+static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
+                                        int was_cancelled) {
+  int failed = child_failed(result, was_cancelled);
   if (failed) {
     s->priv.error_count++;
     if (s->priv.first_error == 0)
@@ -184,22 +193,29 @@ static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
 static void task_complete(bcsc_task_t *t, int result) {
   bcsc_scope_t *s = t->priv.scope;
   bcsc_executor_t *ex = s->priv.executor;
-  int was_cancelled = (t->priv.state & BCSC__TASK_CANCELLED) != 0;
+  uint16_t state = t->priv.state;
+  uint32_t live;
 
-  BCSC__LIST_REMOVE(s->priv.head, s->priv.tail, t, sibling_next, sibling_prev);
+  /* A completed task's own sibling links are never followed again: spawn
+   * rewrites both. */
+  BCSC__LIST_UNLINK(bcsc_task_t, s->priv.head, s->priv.tail, t, sibling_next,
+                    sibling_prev);
 
   t->priv.state =
       (uint16_t)(BCSC__TASK_DONE |
-                 (t->priv.state & (BCSC__TASK_CANCELLED | BCSC__TASK_POOLED)));
+                 (state & (BCSC__TASK_CANCELLED | BCSC__TASK_POOLED)));
   t->priv.link.result = result;
   t->priv.self_tag = 0; /* no longer linked: free to move or reuse */
   ex->priv.completions++;
-  s->priv.live--;
+  live = --s->priv.live;
 
-  scope_child_done(s, result, was_cancelled);
-  if (t->priv.state & BCSC__TASK_POOLED)
+  if (BCSC__UNLIKELY(
+          child_failed(result, (state & BCSC__TASK_CANCELLED) != 0) ||
+          s->priv.policy == BCSC_SCOPE_RACE))
+    scope_child_done(s, result, (state & BCSC__TASK_CANCELLED) != 0);
+  if (BCSC__UNLIKELY(state & BCSC__TASK_POOLED))
     bcsc__pool_reclaim(t);
-  if (s->priv.live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED) {
+  if (live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED) {
     if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
       BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
       return;

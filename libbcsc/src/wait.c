@@ -62,11 +62,12 @@ static void task_waits_remove(bcsc_wait_t *w) {
   w->priv.task_pprev = NULL;
 }
 
-void bcsc__task_unlink_waits(bcsc_task_t *t) {
+void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
   bcsc_wait_t *w = t->priv.link.waits;
-  if (w == NULL)
-    return;
   t->priv.link.waits = NULL;
+  /* A node left here keeps stale task links: nothing reads them before
+   * bcsc__wait_link() writes them again, since only a LINKED node's links
+   * are followed. */
   while (w != NULL) {
     bcsc_wait_t *next;
     if (BCSC__CHECKED && w->priv.magic != BCSC__MAGIC_WAIT) {
@@ -85,8 +86,6 @@ void bcsc__task_unlink_waits(bcsc_task_t *t) {
       w->priv.self_tag = 0;
       w->priv.state = BCSC__WAIT_IDLE;
     }
-    w->priv.task_next = NULL;
-    w->priv.task_pprev = NULL;
     w = next;
   }
 }
@@ -118,12 +117,28 @@ void bcsc__task_wake(bcsc_task_t *t) {
 }
 
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
+  bcsc_task_t *t = w->priv.task;
+  uint16_t state = t->priv.state;
   if (w->priv.queue != NULL)
     waitq_remove(w->priv.queue, w);
   w->priv.self_tag = 0;
   w->priv.state = BCSC__WAIT_FIRED;
   w->value = value;
-  bcsc__task_wake(w->priv.task);
+  /* The common wake: a waiting task whose only registration is this one.
+   * Nothing else needs unlinking (the node is no longer LINKED, so the walk
+   * would only step over it), and queueing overwrites the list head, which
+   * shares its word with the run link. */
+  if (BCSC__LIKELY((state & BCSC__TASK_STATE_MASK) == BCSC__TASK_WAITING &&
+                   t->priv.link.waits == w && w->priv.task_next == NULL &&
+                   (!BCSC__CHECKED || w->priv.magic == BCSC__MAGIC_WAIT))) {
+    bcsc_executor_t *ex = bcsc__task_executor(t);
+    t->priv.state =
+        (uint16_t)((state & ~BCSC__TASK_STATE_MASK) | BCSC__TASK_QUEUED);
+    bcsc__runq_append(ex, t);
+    ex->priv.wakes++;
+    return;
+  }
+  bcsc__task_wake(t);
 }
 
 /* Fire the oldest registration of `q`. */
