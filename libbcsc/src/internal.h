@@ -137,6 +137,38 @@ BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
 BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
 
+/* The hot entry points check an object in one compare: state, magic and
+ * self_tag are adjacent 16-, 16- and 32-bit fields in every header (asserted
+ * below), so one 64-bit load holds all three. A fast path proceeds only if
+ * that word is exactly what a valid, unmoved object in the expected state
+ * holds; anything else takes the field-by-field checks above, with their
+ * reports and error codes. */
+typedef uint64_t __attribute__((may_alias, aligned(4))) bcsc__header_word_t;
+
+#define BCSC__HEADER(object)                                                   \
+  (*(const bcsc__header_word_t *)(const void *)&(object)->priv.state)
+
+/* The header word of a state, magic and tag (or of masks of them). */
+static inline uint64_t bcsc__header_expect(uint32_t state, uint32_t magic,
+                                           uint32_t tag) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (uint64_t)state << 48 | (uint64_t)magic << 32 | tag;
+#else
+  return (uint64_t)state | (uint64_t)magic << 16 | (uint64_t)tag << 32;
+#endif
+}
+
+#define BCSC__ASSERT_HEADER(type)                                              \
+  _Static_assert(                                                              \
+      offsetof(type, priv.magic) == offsetof(type, priv.state) + 2 &&          \
+          offsetof(type, priv.self_tag) == offsetof(type, priv.state) + 4 &&   \
+          offsetof(type, priv.state) % 4 == 0,                                 \
+      #type ": state, magic and self_tag form one word")
+BCSC__ASSERT_HEADER(bcsc_task_t);
+BCSC__ASSERT_HEADER(bcsc_wait_t);
+BCSC__ASSERT_HEADER(bcsc_waitq_t);
+BCSC__ASSERT_HEADER(bcsc_scope_t);
+
 /* A linked object found through a list must still carry its magic and tag;
  * if not, its memory was reused while linked. Checked build only: the
  * release build trusts its own links. Returns 0 if intact. */

@@ -285,9 +285,28 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   return 0;
 }
 
-int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
-  bcsc_executor_t *ex;
-  uint16_t keep;
+/* Link a checked idle `child` into `scope` and queue it. */
+static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
+                                           bcsc_task_t *child) {
+  bcsc_executor_t *ex = scope->priv.executor;
+  uint16_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED;
+  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
+    state |= BCSC__TASK_CANCELLED;
+  child->priv.state = state;
+  child->priv.scope = scope;
+  child->priv.scopes = NULL;
+  child->priv.self_tag = bcsc__self_tag(child);
+  BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
+                    sibling_prev);
+  scope->priv.live++;
+  ex->priv.spawns++;
+  bcsc__runq_append(ex, child);
+}
+
+/* The checks of bcsc_scope_spawn(), each in its order, for what the fast
+ * path does not take: 0 if the spawn may go ahead. */
+static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
+                                    const bcsc_task_t *child) {
   int rc;
   if ((rc = bcsc__check_scope(scope)) != 0 ||
       (rc = bcsc__check_task(child)) != 0)
@@ -296,25 +315,28 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
   switch (bcsc__task_state(child)) {
   case BCSC__TASK_IDLE:
-    break;
+    return 0;
   case BCSC__TASK_DONE:
     BCSC__FAIL(TASK_DONE, child, BCSC_ESTATE);
   default:
     BCSC__FAIL(DOUBLE_SPAWN, child, BCSC_EBUSY);
   }
-  ex = scope->priv.executor;
-  keep = child->priv.state & BCSC__TASK_POOLED;
-  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
-    keep |= BCSC__TASK_CANCELLED;
-  child->priv.state = keep;
-  child->priv.scope = scope;
-  child->priv.scopes = NULL;
-  child->priv.self_tag = bcsc__self_tag(child);
-  BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
-                    sibling_prev);
-  scope->priv.live++;
-  ex->priv.spawns++;
-  bcsc__runq_push(ex, child);
+}
+
+int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
+  int rc;
+  /* An open, unmoved scope and an idle, unlinked frame (a pooled one too). */
+  if (BCSC__UNLIKELY(
+          scope == NULL || child == NULL ||
+          BCSC__HEADER(scope) != bcsc__header_expect(BCSC__SCOPE_OPEN,
+                                                     BCSC__MAGIC_SCOPE,
+                                                     bcsc__self_tag(scope)) ||
+          (BCSC__HEADER(child) | BCSC__TASK_POOLED) !=
+              bcsc__header_expect(BCSC__TASK_IDLE | BCSC__TASK_POOLED,
+                                  BCSC__MAGIC_TASK, 0)) &&
+      (rc = spawn_checked(scope, child)) != 0)
+    return rc;
+  spawn_link(scope, child);
   return 0;
 }
 
