@@ -184,7 +184,10 @@ static int park(bcsc_executor_t *ex) {
   return reactor->vtable->park(reactor, bcsc__wheel_next_deadline(ex));
 }
 
-static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
+/* Inline in run_loop() twice, once with and once without a root, so that
+ * the per-turn test of whether the run is over is a single compare. */
+static BCSC__ALWAYS_INLINE int run_until(bcsc_executor_t *ex,
+                                         const bcsc_task_t *root) {
   uint32_t turns = 0;
   int rc;
   for (;;) {
@@ -201,6 +204,10 @@ static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
       return rc;
     }
   }
+}
+
+static int run_loop(bcsc_executor_t *ex, const bcsc_task_t *root) {
+  return root != NULL ? run_until(ex, root) : run_until(ex, NULL);
 }
 
 int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {

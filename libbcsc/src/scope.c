@@ -120,6 +120,13 @@ int bcsc__task_cancel(bcsc_task_t *t) {
 /* ---- completion -------------------------------------------------------- */
 
 static int scope_result(const bcsc_scope_t *s) {
+  /* Nothing failed, nothing was cancelled, no race ran: 0 whatever the
+   * policy. */
+  if (BCSC__LIKELY(s->priv.first_error == 0 &&
+                   (s->priv.flags &
+                    (BCSC__SCOPE_CANCELLED | BCSC__SCOPE_RACE_WON |
+                     BCSC__SCOPE_RACE_RAN | BCSC__SCOPE_TIMED_OUT)) == 0))
+    return 0;
   if (s->priv.policy == BCSC_SCOPE_RACE) {
     if (s->priv.flags & BCSC__SCOPE_RACE_WON)
       return s->priv.race_result;
@@ -190,6 +197,31 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
   }
 }
 
+/* The scope's last child completed: wake its owner if it is joining. */
+static BCSC__ALWAYS_INLINE void scope_emptied(bcsc_scope_t *s) {
+  if (s->priv.join_wait.priv.state != BCSC__WAIT_LINKED)
+    return;
+  if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
+    BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
+    return;
+  }
+  bcsc__wait_fire(&s->priv.join_wait, 0);
+}
+
+/* The rest of task_complete() for a child that failed, ran in a race or
+ * came from a pool. */
+static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
+                                          int result, uint16_t state,
+                                          uint32_t live) {
+  int was_cancelled = (state & BCSC__TASK_CANCELLED) != 0;
+  if (child_failed(result, was_cancelled) || s->priv.policy == BCSC_SCOPE_RACE)
+    scope_child_done(s, result, was_cancelled);
+  if (state & BCSC__TASK_POOLED)
+    bcsc__pool_reclaim(t);
+  if (live == 0)
+    scope_emptied(s);
+}
+
 static void task_complete(bcsc_task_t *t, int result) {
   bcsc_scope_t *s = t->priv.scope;
   bcsc_executor_t *ex = s->priv.executor;
@@ -209,19 +241,16 @@ static void task_complete(bcsc_task_t *t, int result) {
   ex->priv.completions++;
   live = --s->priv.live;
 
+  /* A success outside a race changes nothing in its scope, and most frames
+   * are not pooled: then nothing is left but waking a joining owner. */
   if (BCSC__UNLIKELY(
           child_failed(result, (state & BCSC__TASK_CANCELLED) != 0) ||
-          s->priv.policy == BCSC_SCOPE_RACE))
-    scope_child_done(s, result, (state & BCSC__TASK_CANCELLED) != 0);
-  if (BCSC__UNLIKELY(state & BCSC__TASK_POOLED))
-    bcsc__pool_reclaim(t);
-  if (live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED) {
-    if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
-      BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
-      return;
-    }
-    bcsc__wait_fire(&s->priv.join_wait, 0);
+          s->priv.policy == BCSC_SCOPE_RACE || (state & BCSC__TASK_POOLED))) {
+    task_complete_rare(t, s, result, state, live);
+    return;
   }
+  if (live == 0)
+    scope_emptied(s);
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
@@ -264,7 +293,11 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
 
 /* ---- public API -------------------------------------------------------- */
 
-int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
+/* The checks of bcsc_scope_init() before the reopening test, each in its
+ * order, for what the fast path does not take: 0 if they pass. */
+static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
+                                         const bcsc_task_t *owner,
+                                         uint32_t policy) {
   int rc;
   if (scope == NULL)
     BCSC__FAIL(NULL_OBJECT, scope, BCSC_EINVAL);
@@ -274,6 +307,23 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
   if (owner->priv.scope == NULL || !bcsc__task_is_running(owner))
     BCSC__FAIL(NOT_RUNNING, owner, BCSC_EPERM);
+  return 0;
+}
+
+int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
+  const uint16_t flags =
+      BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN | BCSC__TASK_POOLED;
+  int rc;
+  /* A running, unmoved owner on its executor, whatever its flags. */
+  if (BCSC__UNLIKELY(
+          scope == NULL || owner == NULL || policy > BCSC_SCOPE_RACE ||
+          (BCSC__HEADER(owner) | flags) !=
+              bcsc__header_expect(BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
+                                  bcsc__self_tag(owner)) ||
+          owner->priv.scope == NULL ||
+          bcsc__task_executor(owner)->priv.current != owner) &&
+      (rc = scope_init_checked(scope, owner, policy)) != 0)
+    return rc;
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
     if (s == scope)
       BCSC__FAIL(SCOPE_REOPENED, scope, BCSC_EBUSY);
@@ -340,13 +390,27 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
   return 0;
 }
 
-int bcsc_scope_join(bcsc_scope_t *scope) {
-  bcsc_task_t *owner;
+/* The checks of bcsc_scope_join() that the header word covers, each in its
+ * order, for a scope that is not open or not valid. */
+static BCSC__COLD int join_checked(const bcsc_scope_t *scope) {
   int rc = bcsc__check_scope(scope);
   if (rc != 0)
     return rc;
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  return 0;
+}
+
+int bcsc_scope_join(bcsc_scope_t *scope) {
+  bcsc_task_t *owner;
+  int rc;
+  if (BCSC__UNLIKELY(scope == NULL ||
+                     BCSC__HEADER(scope) !=
+                         bcsc__header_expect(BCSC__SCOPE_OPEN,
+                                             BCSC__MAGIC_SCOPE,
+                                             bcsc__self_tag(scope))) &&
+      (rc = join_checked(scope)) != 0)
+    return rc;
   owner = scope->priv.owner;
   if (owner == NULL || scope->priv.executor->priv.current != owner)
     BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
