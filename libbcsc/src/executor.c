@@ -106,6 +106,7 @@ static int frame_intact(const bcsc_task_t *t) {
 static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   bcsc_task_t *t = ex->priv.run_head;
   bcsc_task_t *next;
+  uint64_t word;
   uint16_t state;
   int rc;
 
@@ -117,31 +118,35 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
     ex->priv.run_tail = NULL;
   ex->priv.ready--;
   t->priv.link.waits = NULL;
-  state = t->priv.state;
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
   if (BCSC__UNLIKELY(state & BCSC__TASK_DRAINING)) {
     bcsc__task_drain(t);
     return 0;
   }
 
-  t->priv.state =
-      (uint16_t)((state & ~BCSC__TASK_STATE_MASK) | BCSC__TASK_RUNNING);
+  BCSC__HEADER_SET(
+      t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                           BCSC__TASK_RUNNING));
   ex->priv.current = t;
   ex->priv.polls++;
   rc = t->poll(t);
   ex->priv.current = NULL;
-  state = t->priv.state;
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
 
   if (rc == BCSC_PENDING) {
     if (BCSC__UNLIKELY(state & BCSC__TASK_WOKEN)) {
       /* Woken during its own poll (a yield, a wake or a cancel): whatever
        * it registered after that is dropped, and it runs again. */
-      t->priv.state = (uint16_t)(state & ~BCSC__TASK_WOKEN);
+      bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
       bcsc__task_unlink_waits(t);
       bcsc__runq_push(ex, t);
       return 0;
     }
-    t->priv.state =
-        (uint16_t)((state & ~BCSC__TASK_STATE_MASK) | BCSC__TASK_WAITING);
+    BCSC__HEADER_SET(
+        t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                             BCSC__TASK_WAITING));
     if (BCSC__UNLIKELY(t->priv.link.waits == NULL))
       BCSC__REPORT(PENDING_NO_WAKE, t); /* release: stays waiting; see run */
     return 0;
@@ -150,7 +155,8 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
     BCSC__REPORT(BAD_ARGUMENT, t);
     rc = BCSC_EINVAL;
   }
-  t->priv.state = (uint16_t)(state & ~BCSC__TASK_WOKEN);
+  if (state & BCSC__TASK_WOKEN)
+    bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
   bcsc__task_unlink_waits(t);
   bcsc__task_returned(t, rc);
   return 0;

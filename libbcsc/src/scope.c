@@ -23,9 +23,8 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.error_count = 0;
   s->priv.race_result = 0;
   s->priv.owner_result = 0;
-  s->priv.state = BCSC__SCOPE_OPEN;
-  s->priv.magic = BCSC__MAGIC_SCOPE;
-  s->priv.self_tag = bcsc__self_tag(s);
+  BCSC__HEADER_SET(s, bcsc__header_expect(BCSC__SCOPE_OPEN, BCSC__MAGIC_SCOPE,
+                                          bcsc__self_tag(s)));
   s->priv.flags = 0;
   s->priv.deadline.next = NULL;
   s->priv.deadline.prev = NULL;
@@ -44,9 +43,10 @@ void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex) {
 
 /* Mark one task cancelled and wake it so that it observes the request. */
 static void cancel_one(bcsc_task_t *t) {
-  t->priv.state |= BCSC__TASK_CANCELLED;
+  uint16_t state = t->priv.state;
+  bcsc__task_store_state(t, state | BCSC__TASK_CANCELLED);
   bcsc__task_executor(t)->priv.cancels++;
-  if (!(t->priv.state & BCSC__TASK_DRAINING))
+  if (!(state & BCSC__TASK_DRAINING))
     bcsc__task_wake(t);
 }
 
@@ -83,9 +83,11 @@ static int cancel_scope(bcsc_scope_t *top) {
     if (BCSC__CANARY_BAD(t, BCSC__MAGIC_TASK))
       BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
     if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
-      for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
-        if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE))
-          BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
+      /* (Guarded: the compiler may not drop a loop it cannot prove ends.) */
+      if (BCSC__CHECKED)
+        for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+          if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE))
+            BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
         s->priv.flags |= BCSC__SCOPE_CANCELLED;
@@ -158,8 +160,8 @@ static void scope_close(bcsc_scope_t *s) {
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
-  s->priv.state = BCSC__SCOPE_CLOSED;
-  s->priv.self_tag = 0;
+  BCSC__HEADER_SET(s,
+                   bcsc__header_with(BCSC__HEADER(s), BCSC__SCOPE_CLOSED, 0));
 }
 
 /* Whether a child's result counts as a failure: a child that was
@@ -225,7 +227,8 @@ static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
 static void task_complete(bcsc_task_t *t, int result) {
   bcsc_scope_t *s = t->priv.scope;
   bcsc_executor_t *ex = s->priv.executor;
-  uint16_t state = t->priv.state;
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
   uint32_t live;
 
   /* A completed task's own sibling links are never followed again: spawn
@@ -233,11 +236,13 @@ static void task_complete(bcsc_task_t *t, int result) {
   BCSC__LIST_UNLINK(bcsc_task_t, s->priv.head, s->priv.tail, t, sibling_next,
                     sibling_prev);
 
-  t->priv.state =
-      (uint16_t)(BCSC__TASK_DONE |
-                 (state & (BCSC__TASK_CANCELLED | BCSC__TASK_POOLED)));
+  /* Done, and no longer linked (no tag): free to move or reuse. */
+  BCSC__HEADER_SET(
+      t, bcsc__header_with(word,
+                           BCSC__TASK_DONE | (state & (BCSC__TASK_CANCELLED |
+                                                       BCSC__TASK_POOLED)),
+                           0));
   t->priv.link.result = result;
-  t->priv.self_tag = 0; /* no longer linked: free to move or reuse */
   ex->priv.completions++;
   live = --s->priv.live;
 
@@ -272,7 +277,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
       result = s->priv.first_error;
     scope_close(s);
   }
-  t->priv.state &= (uint16_t)~BCSC__TASK_DRAINING;
+  bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);
   task_complete(t, result);
 }
 
@@ -285,7 +290,7 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
    * until those children have. Cancel them and wait for them, as join would;
    * the frame, and so their frames, stay alive meanwhile. */
   t->priv.scopes->priv.owner_result = result;
-  t->priv.state |= BCSC__TASK_DRAINING;
+  bcsc__task_store_state(t, t->priv.state | BCSC__TASK_DRAINING);
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     (void)cancel_scope(s);
   bcsc__task_drain(t);
@@ -342,10 +347,11 @@ static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
   uint16_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED;
   if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
     state |= BCSC__TASK_CANCELLED;
-  child->priv.state = state;
+  /* The checks saw the task magic. */
+  BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
+                                              bcsc__self_tag(child)));
   child->priv.scope = scope;
   child->priv.scopes = NULL;
-  child->priv.self_tag = bcsc__self_tag(child);
   BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
                     sibling_prev);
   scope->priv.live++;

@@ -37,10 +37,10 @@ static void source_remove(bcsc_wait_t *w) {
 
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   w->value = 0;
-  w->priv.state = BCSC__WAIT_LINKED;
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_LINKED,
+                                        bcsc__self_tag(w)));
   w->priv.task = t;
   w->priv.queue = q;
-  w->priv.self_tag = bcsc__self_tag(w);
   if (q != NULL) {
     BCSC__LIST_APPEND(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
     if (q->priv.count++ == 0)
@@ -85,8 +85,8 @@ void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
         return;
       }
       source_remove(w);
-      w->priv.self_tag = 0;
-      w->priv.state = BCSC__WAIT_IDLE;
+      BCSC__HEADER_SET(w,
+                       bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
     }
     w = next;
   }
@@ -110,7 +110,7 @@ void bcsc__task_wake(bcsc_task_t *t) {
     return;
   case BCSC__TASK_RUNNING:
     bcsc__task_unlink_waits(t);
-    t->priv.state |= BCSC__TASK_WOKEN;
+    bcsc__task_store_state(t, t->priv.state | BCSC__TASK_WOKEN);
     return;
   default:
     /* Queued: it runs anyway. Idle or done: no registration can reach it. */
@@ -121,9 +121,9 @@ void bcsc__task_wake(bcsc_task_t *t) {
 /* `w` is out of its source: mark it fired and wake its task. */
 static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
   bcsc_task_t *t = w->priv.task;
-  uint16_t state = t->priv.state;
-  w->priv.self_tag = 0;
-  w->priv.state = BCSC__WAIT_FIRED;
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED, 0));
   w->value = value;
   /* The common wake: a waiting task whose only registration is this one.
    * Nothing else needs unlinking (the node is no longer LINKED, so the walk
@@ -133,8 +133,9 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
                    t->priv.link.waits == w && w->priv.task_next == NULL &&
                    (!BCSC__CHECKED || w->priv.magic == BCSC__MAGIC_WAIT))) {
     bcsc_executor_t *ex = bcsc__task_executor(t);
-    t->priv.state =
-        (uint16_t)((state & ~BCSC__TASK_STATE_MASK) | BCSC__TASK_QUEUED);
+    BCSC__HEADER_SET(
+        t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                             BCSC__TASK_QUEUED));
     bcsc__runq_append(ex, t);
     ex->priv.wakes++;
     return;
@@ -251,7 +252,8 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
   word = BCSC__HEADER(wait);
   /* Fired (an unlinked node carries no tag): consume it. */
   if (word == bcsc__header_expect(BCSC__WAIT_FIRED, BCSC__MAGIC_WAIT, 0)) {
-    wait->priv.state = BCSC__WAIT_IDLE;
+    BCSC__HEADER_SET(wait,
+                     bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0));
     return 0;
   }
   if (BCSC__UNLIKELY(
