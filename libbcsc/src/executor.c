@@ -101,48 +101,62 @@ static int frame_intact(const bcsc_task_t *t) {
   return 1;
 }
 
-/* One turn: poll the oldest ready task (or advance its drain). */
-static int run_one(bcsc_executor_t *ex) {
+/* One turn: poll the oldest ready task (or advance its drain). Inline in
+ * both loops: it is the body of every turn. */
+static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   bcsc_task_t *t = ex->priv.run_head;
+  bcsc_task_t *next;
+  uint64_t word;
+  uint16_t state;
   int rc;
 
   if (!frame_intact(t))
     BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
-  ex->priv.run_head = t->priv.link.run_next;
-  if (ex->priv.run_head == NULL)
+  next = t->priv.link.run_next;
+  ex->priv.run_head = next;
+  if (next == NULL)
     ex->priv.run_tail = NULL;
   ex->priv.ready--;
   t->priv.link.waits = NULL;
-  if (t->priv.state & BCSC__TASK_DRAINING) {
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
+  if (BCSC__UNLIKELY(state & BCSC__TASK_DRAINING)) {
     bcsc__task_drain(t);
     return 0;
   }
 
-  bcsc__task_set_state(t, BCSC__TASK_RUNNING);
+  BCSC__HEADER_SET(
+      t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                           BCSC__TASK_RUNNING));
   ex->priv.current = t;
   ex->priv.polls++;
   rc = t->poll(t);
   ex->priv.current = NULL;
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
 
   if (rc == BCSC_PENDING) {
-    if (t->priv.state & BCSC__TASK_WOKEN) {
+    if (BCSC__UNLIKELY(state & BCSC__TASK_WOKEN)) {
       /* Woken during its own poll (a yield, a wake or a cancel): whatever
        * it registered after that is dropped, and it runs again. */
-      t->priv.state &= (uint16_t)~BCSC__TASK_WOKEN;
+      bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
       bcsc__task_unlink_waits(t);
       bcsc__runq_push(ex, t);
       return 0;
     }
-    bcsc__task_set_state(t, BCSC__TASK_WAITING);
-    if (t->priv.link.waits == NULL)
+    BCSC__HEADER_SET(
+        t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                             BCSC__TASK_WAITING));
+    if (BCSC__UNLIKELY(t->priv.link.waits == NULL))
       BCSC__REPORT(PENDING_NO_WAKE, t); /* release: stays waiting; see run */
     return 0;
   }
-  if (rc > BCSC_PENDING) {
+  if (BCSC__UNLIKELY(rc > BCSC_PENDING)) {
     BCSC__REPORT(BAD_ARGUMENT, t);
     rc = BCSC_EINVAL;
   }
-  t->priv.state &= (uint16_t)~BCSC__TASK_WOKEN;
+  if (state & BCSC__TASK_WOKEN)
+    bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
   bcsc__task_unlink_waits(t);
   bcsc__task_returned(t, rc);
   return 0;
@@ -191,7 +205,10 @@ static int look_outside(bcsc_executor_t *ex) {
   return reactor->vtable->park(reactor, 0);
 }
 
-static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
+/* Inline in run_loop() twice, once with and once without a root, so that
+ * the per-turn test of whether the run is over is a single compare. */
+static BCSC__ALWAYS_INLINE int run_until(bcsc_executor_t *ex,
+                                         const bcsc_task_t *root) {
   uint32_t turns = 0;
   int rc;
   for (;;) {
@@ -213,6 +230,10 @@ static int run_loop(bcsc_executor_t *ex, bcsc_task_t *root) {
     if ((rc = park(ex)) < 0)
       return rc;
   }
+}
+
+static int run_loop(bcsc_executor_t *ex, const bcsc_task_t *root) {
+  return root != NULL ? run_until(ex, root) : run_until(ex, NULL);
 }
 
 int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {

@@ -64,6 +64,19 @@ enum {
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
 
+/* Branch hints for the hot paths: misuse and rare policies are cold. */
+#if defined(__GNUC__) || defined(__clang__)
+#define BCSC__LIKELY(x) __builtin_expect(!!(x), 1)
+#define BCSC__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define BCSC__ALWAYS_INLINE inline __attribute__((always_inline))
+#define BCSC__COLD __attribute__((cold, noinline))
+#else
+#define BCSC__LIKELY(x) (x)
+#define BCSC__UNLIKELY(x) (x)
+#define BCSC__ALWAYS_INLINE inline
+#define BCSC__COLD
+#endif
+
 /* Recover the struct that contains a member from the member's address. */
 #define BCSC__CONTAINER_OF(ptr, type, member)                                  \
   ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
@@ -124,6 +137,67 @@ BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
 BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
 
+/* The hot entry points check an object in one compare: state, magic and
+ * self_tag are adjacent 16-, 16- and 32-bit fields in every header (asserted
+ * below), so one 64-bit load holds all three. A fast path proceeds only if
+ * that word is exactly what a valid, unmoved object in the expected state
+ * holds; anything else takes the field-by-field checks above, with their
+ * reports and error codes.
+ *
+ * The hot paths also write a task's or registration's state through the
+ * whole word (BCSC__HEADER_SET): a load that overlaps a narrower store
+ * still in the store buffer cannot take its value from it and waits until
+ * the store retires, which measurably slowed the wake path. */
+typedef uint64_t __attribute__((may_alias, aligned(4))) bcsc__header_word_t;
+
+#define BCSC__HEADER(object)                                                   \
+  (*(const bcsc__header_word_t *)(const void *)&(object)->priv.state)
+#define BCSC__HEADER_SET(object, word)                                         \
+  (*(bcsc__header_word_t *)(void *)&(object)->priv.state = (word))
+
+/* The header word of a state, magic and tag (or of masks of them). */
+static inline uint64_t bcsc__header_expect(uint32_t state, uint32_t magic,
+                                           uint32_t tag) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (uint64_t)state << 48 | (uint64_t)magic << 32 | tag;
+#else
+  return (uint64_t)state | (uint64_t)magic << 16 | (uint64_t)tag << 32;
+#endif
+}
+
+/* The state field of a header word. */
+static inline uint16_t bcsc__header_state(uint64_t word) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (uint16_t)(word >> 48);
+#else
+  return (uint16_t)word;
+#endif
+}
+
+/* `word` with its magic kept and its state and tag replaced. */
+static inline uint64_t bcsc__header_with(uint64_t word, uint32_t state,
+                                         uint32_t tag) {
+  return (word & bcsc__header_expect(0, 0xffff, 0)) |
+         bcsc__header_expect(state, 0, tag);
+}
+
+/* `word` with its magic and tag kept and its state replaced. */
+static inline uint64_t bcsc__header_with_state(uint64_t word, uint32_t state) {
+  return (word & ~bcsc__header_expect(0xffff, 0, 0)) |
+         bcsc__header_expect(state, 0, 0);
+}
+
+#define BCSC__ASSERT_HEADER(type)                                              \
+  _Static_assert(                                                              \
+      offsetof(type, priv.magic) == offsetof(type, priv.state) + 2 &&          \
+          offsetof(type, priv.self_tag) == offsetof(type, priv.state) + 4 &&   \
+          offsetof(type, priv.state) % 4 == 0,                                 \
+      #type ": state, magic and self_tag form one word")
+BCSC__ASSERT_HEADER(bcsc_task_t);
+BCSC__ASSERT_HEADER(bcsc_wait_t);
+BCSC__ASSERT_HEADER(bcsc_waitq_t);
+BCSC__ASSERT_HEADER(bcsc_scope_t);
+
 /* A linked object found through a list must still carry its magic and tag;
  * if not, its memory was reused while linked. Checked build only: the
  * release build trusts its own links. Returns 0 if intact. */
@@ -138,8 +212,15 @@ BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
 static inline uint32_t bcsc__task_state(const bcsc_task_t *t) {
   return t->priv.state & BCSC__TASK_STATE_MASK;
 }
+/* Replace a task's whole state field (lifecycle state and flags). */
+static inline void bcsc__task_store_state(bcsc_task_t *t, uint32_t state) {
+  BCSC__HEADER_SET(t, bcsc__header_with_state(BCSC__HEADER(t), state));
+}
 static inline void bcsc__task_set_state(bcsc_task_t *t, uint32_t state) {
-  t->priv.state = (uint16_t)((t->priv.state & ~BCSC__TASK_STATE_MASK) | state);
+  uint64_t word = BCSC__HEADER(t);
+  uint32_t old = bcsc__header_state(word);
+  BCSC__HEADER_SET(
+      t, bcsc__header_with_state(word, (old & ~BCSC__TASK_STATE_MASK) | state));
 }
 static inline bcsc_executor_t *bcsc__task_executor(const bcsc_task_t *t) {
   return t->priv.scope->priv.executor;
@@ -151,20 +232,26 @@ static inline int bcsc__task_is_running(const bcsc_task_t *t) {
 }
 
 /* ---- the run queue (owned by executor.c; inline for the wake path) ---- */
-static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
-  bcsc__task_set_state(t, BCSC__TASK_QUEUED);
+
+/* Append `t`, whose state the caller has already made QUEUED. */
+static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
+  bcsc_task_t *tail = ex->priv.run_tail;
   t->priv.link.run_next = NULL;
   ex->priv.ready++;
-  if (ex->priv.run_tail != NULL) {
-    ex->priv.run_tail->priv.link.run_next = t;
-    ex->priv.run_tail = t;
+  ex->priv.run_tail = t;
+  if (BCSC__LIKELY(tail != NULL)) {
+    tail->priv.link.run_next = t;
     return;
   }
   ex->priv.run_head = t;
-  ex->priv.run_tail = t;
   /* The first ready task while the host is outside bcsc: tell it. */
   if (ex->priv.pender != NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE))
     ex->priv.pender(ex, ex->priv.pender_context);
+}
+
+static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {
+  bcsc__task_set_state(t, BCSC__TASK_QUEUED);
+  bcsc__runq_append(ex, t);
 }
 
 /* The executor's clock: the reactor's now(), never behind the wheel (a
@@ -179,8 +266,14 @@ static inline uint64_t bcsc__executor_clock(bcsc_executor_t *ex) {
 
 /* wait.c: wake a task (first wake wins; see bcsc/wait.h). */
 void bcsc__task_wake(bcsc_task_t *t);
-/* wait.c: unlink every registration a task holds. */
-void bcsc__task_unlink_waits(bcsc_task_t *t);
+/* wait.c: unlink every registration a task holds (it holds some). */
+void bcsc__task_unlink_waits_walk(bcsc_task_t *t);
+/* Unlink every registration a task holds: most tasks hold none when they
+ * return, so the test stays inline and the walk does not. */
+static inline void bcsc__task_unlink_waits(bcsc_task_t *t) {
+  if (t->priv.link.waits != NULL)
+    bcsc__task_unlink_waits_walk(t);
+}
 /* wait.c: link a registration without the entry checks. With q NULL the
  * node is a direct registration (a scope's join): linked only into the
  * task's list, fired by bcsc__wait_fire(). */

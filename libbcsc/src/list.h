@@ -33,4 +33,21 @@
     (node)->priv.prev = NULL;                                                  \
   } while (0)
 
+/* Take `node` out of the list (head, tail) in O(1) and leave its own links
+ * stale: for a node that is never followed again until it is appended anew
+ * (a completed task), which rewrites both. */
+#define BCSC__LIST_UNLINK(type, head, tail, node, next, prev)                  \
+  do {                                                                         \
+    type *list_next_ = (node)->priv.next;                                      \
+    type *list_prev_ = (node)->priv.prev;                                      \
+    if (list_prev_ != NULL)                                                    \
+      list_prev_->priv.next = list_next_;                                      \
+    else                                                                       \
+      (head) = list_next_;                                                     \
+    if (list_next_ != NULL)                                                    \
+      list_next_->priv.prev = list_prev_;                                      \
+    else                                                                       \
+      (tail) = list_prev_;                                                     \
+  } while (0)
+
 #endif /* BCSC_LIST_H */

@@ -23,9 +23,8 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.error_count = 0;
   s->priv.race_result = 0;
   s->priv.owner_result = 0;
-  s->priv.state = BCSC__SCOPE_OPEN;
-  s->priv.magic = BCSC__MAGIC_SCOPE;
-  s->priv.self_tag = bcsc__self_tag(s);
+  BCSC__HEADER_SET(s, bcsc__header_expect(BCSC__SCOPE_OPEN, BCSC__MAGIC_SCOPE,
+                                          bcsc__self_tag(s)));
   s->priv.flags = 0;
   s->priv.deadline.next = NULL;
   s->priv.deadline.prev = NULL;
@@ -44,9 +43,10 @@ void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex) {
 
 /* Mark one task cancelled and wake it so that it observes the request. */
 static void cancel_one(bcsc_task_t *t) {
-  t->priv.state |= BCSC__TASK_CANCELLED;
+  uint16_t state = t->priv.state;
+  bcsc__task_store_state(t, state | BCSC__TASK_CANCELLED);
   bcsc__task_executor(t)->priv.cancels++;
-  if (!(t->priv.state & BCSC__TASK_DRAINING))
+  if (!(state & BCSC__TASK_DRAINING))
     bcsc__task_wake(t);
 }
 
@@ -83,9 +83,11 @@ static int cancel_scope(bcsc_scope_t *top) {
     if (BCSC__CANARY_BAD(t, BCSC__MAGIC_TASK))
       BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
     if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
-      for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
-        if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE))
-          BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
+      /* (Guarded: the compiler may not drop a loop it cannot prove ends.) */
+      if (BCSC__CHECKED)
+        for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+          if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE))
+            BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
         s->priv.flags |= BCSC__SCOPE_CANCELLED;
@@ -120,6 +122,13 @@ int bcsc__task_cancel(bcsc_task_t *t) {
 /* ---- completion -------------------------------------------------------- */
 
 static int scope_result(const bcsc_scope_t *s) {
+  /* Nothing failed, nothing was cancelled, no race ran: 0 whatever the
+   * policy. */
+  if (BCSC__LIKELY(s->priv.first_error == 0 &&
+                   (s->priv.flags &
+                    (BCSC__SCOPE_CANCELLED | BCSC__SCOPE_RACE_WON |
+                     BCSC__SCOPE_RACE_RAN | BCSC__SCOPE_TIMED_OUT)) == 0))
+    return 0;
   if (s->priv.policy == BCSC_SCOPE_RACE) {
     if (s->priv.flags & BCSC__SCOPE_RACE_WON)
       return s->priv.race_result;
@@ -151,13 +160,22 @@ static void scope_close(bcsc_scope_t *s) {
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
-  s->priv.state = BCSC__SCOPE_CLOSED;
-  s->priv.self_tag = 0;
+  BCSC__HEADER_SET(s,
+                   bcsc__header_with(BCSC__HEADER(s), BCSC__SCOPE_CLOSED, 0));
 }
 
-/* A child completed with `result`: apply the scope's policy. */
-static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
-  int failed = result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
+/* Whether a child's result counts as a failure: a child that was
+ * cancelled may report the cancellation without failing its scope. */
+static inline int child_failed(int result, int was_cancelled) {
+  return result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
+}
+
+/* A child completed with `result`, a failure or in a race: apply the scope's
+ * policy. A success outside a race changes nothing, so that common case does
+ * not come here. */
+static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
+                                        int was_cancelled) {
+  int failed = child_failed(result, was_cancelled);
   if (failed) {
     s->priv.error_count++;
     if (s->priv.first_error == 0)
@@ -181,31 +199,63 @@ static void scope_child_done(bcsc_scope_t *s, int result, int was_cancelled) {
   }
 }
 
+/* The scope's last child completed: wake its owner if it is joining. */
+static BCSC__ALWAYS_INLINE void scope_emptied(bcsc_scope_t *s) {
+  if (s->priv.join_wait.priv.state != BCSC__WAIT_LINKED)
+    return;
+  if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
+    BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
+    return;
+  }
+  bcsc__wait_fire(&s->priv.join_wait, 0);
+}
+
+/* The rest of task_complete() for a child that failed, ran in a race or
+ * came from a pool. */
+static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
+                                          int result, uint16_t state,
+                                          uint32_t live) {
+  int was_cancelled = (state & BCSC__TASK_CANCELLED) != 0;
+  if (child_failed(result, was_cancelled) || s->priv.policy == BCSC_SCOPE_RACE)
+    scope_child_done(s, result, was_cancelled);
+  if (state & BCSC__TASK_POOLED)
+    bcsc__pool_reclaim(t);
+  if (live == 0)
+    scope_emptied(s);
+}
+
 static void task_complete(bcsc_task_t *t, int result) {
   bcsc_scope_t *s = t->priv.scope;
   bcsc_executor_t *ex = s->priv.executor;
-  int was_cancelled = (t->priv.state & BCSC__TASK_CANCELLED) != 0;
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
+  uint32_t live;
 
-  BCSC__LIST_REMOVE(s->priv.head, s->priv.tail, t, sibling_next, sibling_prev);
+  /* A completed task's own sibling links are never followed again: spawn
+   * rewrites both. */
+  BCSC__LIST_UNLINK(bcsc_task_t, s->priv.head, s->priv.tail, t, sibling_next,
+                    sibling_prev);
 
-  t->priv.state =
-      (uint16_t)(BCSC__TASK_DONE |
-                 (t->priv.state & (BCSC__TASK_CANCELLED | BCSC__TASK_POOLED)));
+  /* Done, and no longer linked (no tag): free to move or reuse. */
+  BCSC__HEADER_SET(
+      t, bcsc__header_with(word,
+                           BCSC__TASK_DONE | (state & (BCSC__TASK_CANCELLED |
+                                                       BCSC__TASK_POOLED)),
+                           0));
   t->priv.link.result = result;
-  t->priv.self_tag = 0; /* no longer linked: free to move or reuse */
   ex->priv.completions++;
-  s->priv.live--;
+  live = --s->priv.live;
 
-  scope_child_done(s, result, was_cancelled);
-  if (t->priv.state & BCSC__TASK_POOLED)
-    bcsc__pool_reclaim(t);
-  if (s->priv.live == 0 && s->priv.join_wait.priv.state == BCSC__WAIT_LINKED) {
-    if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
-      BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
-      return;
-    }
-    bcsc__wait_fire(&s->priv.join_wait, 0);
+  /* A success outside a race changes nothing in its scope, and most frames
+   * are not pooled: then nothing is left but waking a joining owner. */
+  if (BCSC__UNLIKELY(
+          child_failed(result, (state & BCSC__TASK_CANCELLED) != 0) ||
+          s->priv.policy == BCSC_SCOPE_RACE || (state & BCSC__TASK_POOLED))) {
+    task_complete_rare(t, s, result, state, live);
+    return;
   }
+  if (live == 0)
+    scope_emptied(s);
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
@@ -227,7 +277,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
       result = s->priv.first_error;
     scope_close(s);
   }
-  t->priv.state &= (uint16_t)~BCSC__TASK_DRAINING;
+  bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);
   task_complete(t, result);
 }
 
@@ -240,7 +290,7 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
    * until those children have. Cancel them and wait for them, as join would;
    * the frame, and so their frames, stay alive meanwhile. */
   t->priv.scopes->priv.owner_result = result;
-  t->priv.state |= BCSC__TASK_DRAINING;
+  bcsc__task_store_state(t, t->priv.state | BCSC__TASK_DRAINING);
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     (void)cancel_scope(s);
   bcsc__task_drain(t);
@@ -248,7 +298,11 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
 
 /* ---- public API -------------------------------------------------------- */
 
-int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
+/* The checks of bcsc_scope_init() before the reopening test, each in its
+ * order, for what the fast path does not take: 0 if they pass. */
+static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
+                                         const bcsc_task_t *owner,
+                                         uint32_t policy) {
   int rc;
   if (scope == NULL)
     BCSC__FAIL(NULL_OBJECT, scope, BCSC_EINVAL);
@@ -258,6 +312,23 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
   if (owner->priv.scope == NULL || !bcsc__task_is_running(owner))
     BCSC__FAIL(NOT_RUNNING, owner, BCSC_EPERM);
+  return 0;
+}
+
+int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
+  const uint16_t flags =
+      BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN | BCSC__TASK_POOLED;
+  int rc;
+  /* A running, unmoved owner on its executor, whatever its flags. */
+  if (BCSC__UNLIKELY(
+          scope == NULL || owner == NULL || policy > BCSC_SCOPE_RACE ||
+          (BCSC__HEADER(owner) | flags) !=
+              bcsc__header_expect(BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
+                                  bcsc__self_tag(owner)) ||
+          owner->priv.scope == NULL ||
+          bcsc__task_executor(owner)->priv.current != owner) &&
+      (rc = scope_init_checked(scope, owner, policy)) != 0)
+    return rc;
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
     if (s == scope)
       BCSC__FAIL(SCOPE_REOPENED, scope, BCSC_EBUSY);
@@ -269,9 +340,29 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   return 0;
 }
 
-int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
-  bcsc_executor_t *ex;
-  uint16_t keep;
+/* Link a checked idle `child` into `scope` and queue it. */
+static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
+                                           bcsc_task_t *child) {
+  bcsc_executor_t *ex = scope->priv.executor;
+  uint16_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED;
+  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
+    state |= BCSC__TASK_CANCELLED;
+  /* The checks saw the task magic. */
+  BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
+                                              bcsc__self_tag(child)));
+  child->priv.scope = scope;
+  child->priv.scopes = NULL;
+  BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
+                    sibling_prev);
+  scope->priv.live++;
+  ex->priv.spawns++;
+  bcsc__runq_append(ex, child);
+}
+
+/* The checks of bcsc_scope_spawn(), each in its order, for what the fast
+ * path does not take: 0 if the spawn may go ahead. */
+static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
+                                    const bcsc_task_t *child) {
   int rc;
   if ((rc = bcsc__check_scope(scope)) != 0 ||
       (rc = bcsc__check_task(child)) != 0)
@@ -280,35 +371,52 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
   switch (bcsc__task_state(child)) {
   case BCSC__TASK_IDLE:
-    break;
+    return 0;
   case BCSC__TASK_DONE:
     BCSC__FAIL(TASK_DONE, child, BCSC_ESTATE);
   default:
     BCSC__FAIL(DOUBLE_SPAWN, child, BCSC_EBUSY);
   }
-  ex = scope->priv.executor;
-  keep = child->priv.state & BCSC__TASK_POOLED;
-  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
-    keep |= BCSC__TASK_CANCELLED;
-  child->priv.state = keep;
-  child->priv.scope = scope;
-  child->priv.scopes = NULL;
-  child->priv.self_tag = bcsc__self_tag(child);
-  BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
-                    sibling_prev);
-  scope->priv.live++;
-  ex->priv.spawns++;
-  bcsc__runq_push(ex, child);
+}
+
+int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
+  int rc;
+  /* An open, unmoved scope and an idle, unlinked frame (a pooled one too). */
+  if (BCSC__UNLIKELY(
+          scope == NULL || child == NULL ||
+          BCSC__HEADER(scope) != bcsc__header_expect(BCSC__SCOPE_OPEN,
+                                                     BCSC__MAGIC_SCOPE,
+                                                     bcsc__self_tag(scope)) ||
+          (BCSC__HEADER(child) | BCSC__TASK_POOLED) !=
+              bcsc__header_expect(BCSC__TASK_IDLE | BCSC__TASK_POOLED,
+                                  BCSC__MAGIC_TASK, 0)) &&
+      (rc = spawn_checked(scope, child)) != 0)
+    return rc;
+  spawn_link(scope, child);
   return 0;
 }
 
-int bcsc_scope_join(bcsc_scope_t *scope) {
-  bcsc_task_t *owner;
+/* The checks of bcsc_scope_join() that the header word covers, each in its
+ * order, for a scope that is not open or not valid. */
+static BCSC__COLD int join_checked(const bcsc_scope_t *scope) {
   int rc = bcsc__check_scope(scope);
   if (rc != 0)
     return rc;
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  return 0;
+}
+
+int bcsc_scope_join(bcsc_scope_t *scope) {
+  bcsc_task_t *owner;
+  int rc;
+  if (BCSC__UNLIKELY(scope == NULL ||
+                     BCSC__HEADER(scope) !=
+                         bcsc__header_expect(BCSC__SCOPE_OPEN,
+                                             BCSC__MAGIC_SCOPE,
+                                             bcsc__self_tag(scope))) &&
+      (rc = join_checked(scope)) != 0)
+    return rc;
   owner = scope->priv.owner;
   if (owner == NULL || scope->priv.executor->priv.current != owner)
     BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);

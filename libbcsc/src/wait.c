@@ -14,14 +14,16 @@ void bcsc__wait_prepare_internal(bcsc_wait_t *w) {
   w->priv.kind = BCSC__WAIT_PLAIN;
 }
 
-/* Take `w` out of its waiter list in O(1). */
+/* Take `w` out of its waiter list in O(1). The node keeps stale list links
+ * and its list pointer: only a LINKED node's are read, and linking it again
+ * rewrites them. */
 static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
-  BCSC__LIST_REMOVE(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
+  BCSC__LIST_UNLINK(bcsc_wait_t, q->priv.head, q->priv.tail, w, queue_next,
+                    queue_prev);
   /* A list is tagged while it has waiters: moving it then would leave
    * them pointing at the old copy. */
   if (--q->priv.count == 0)
     q->priv.self_tag = 0;
-  w->priv.queue = NULL;
 }
 
 /* Take a linked `w` out of its source: its waiter list, or for a timer's
@@ -35,10 +37,10 @@ static void source_remove(bcsc_wait_t *w) {
 
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   w->value = 0;
-  w->priv.state = BCSC__WAIT_LINKED;
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_LINKED,
+                                        bcsc__self_tag(w)));
   w->priv.task = t;
   w->priv.queue = q;
-  w->priv.self_tag = bcsc__self_tag(w);
   if (q != NULL) {
     BCSC__LIST_APPEND(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
     if (q->priv.count++ == 0)
@@ -62,11 +64,12 @@ static void task_waits_remove(bcsc_wait_t *w) {
   w->priv.task_pprev = NULL;
 }
 
-void bcsc__task_unlink_waits(bcsc_task_t *t) {
+void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
   bcsc_wait_t *w = t->priv.link.waits;
-  if (w == NULL)
-    return;
   t->priv.link.waits = NULL;
+  /* A node left here keeps stale task links: nothing reads them before
+   * bcsc__wait_link() writes them again, since only a LINKED node's links
+   * are followed. */
   while (w != NULL) {
     bcsc_wait_t *next;
     if (BCSC__CHECKED && w->priv.magic != BCSC__MAGIC_WAIT) {
@@ -82,11 +85,9 @@ void bcsc__task_unlink_waits(bcsc_task_t *t) {
         return;
       }
       source_remove(w);
-      w->priv.self_tag = 0;
-      w->priv.state = BCSC__WAIT_IDLE;
+      BCSC__HEADER_SET(w,
+                       bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
     }
-    w->priv.task_next = NULL;
-    w->priv.task_pprev = NULL;
     w = next;
   }
 }
@@ -109,7 +110,7 @@ void bcsc__task_wake(bcsc_task_t *t) {
     return;
   case BCSC__TASK_RUNNING:
     bcsc__task_unlink_waits(t);
-    t->priv.state |= BCSC__TASK_WOKEN;
+    bcsc__task_store_state(t, t->priv.state | BCSC__TASK_WOKEN);
     return;
   default:
     /* Queued: it runs anyway. Idle or done: no registration can reach it. */
@@ -117,18 +118,41 @@ void bcsc__task_wake(bcsc_task_t *t) {
   }
 }
 
+/* `w` is out of its source: mark it fired and wake its task. */
+static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
+  bcsc_task_t *t = w->priv.task;
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED, 0));
+  w->value = value;
+  /* The common wake: a waiting task whose only registration is this one.
+   * Nothing else needs unlinking (the node is no longer LINKED, so the walk
+   * would only step over it), and queueing overwrites the list head, which
+   * shares its word with the run link. */
+  if (BCSC__LIKELY((state & BCSC__TASK_STATE_MASK) == BCSC__TASK_WAITING &&
+                   t->priv.link.waits == w && w->priv.task_next == NULL &&
+                   (!BCSC__CHECKED || w->priv.magic == BCSC__MAGIC_WAIT))) {
+    bcsc_executor_t *ex = bcsc__task_executor(t);
+    BCSC__HEADER_SET(
+        t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                             BCSC__TASK_QUEUED));
+    bcsc__runq_append(ex, t);
+    ex->priv.wakes++;
+    return;
+  }
+  bcsc__task_wake(t);
+}
+
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
   if (w->priv.queue != NULL)
     waitq_remove(w->priv.queue, w);
-  w->priv.self_tag = 0;
-  w->priv.state = BCSC__WAIT_FIRED;
-  w->value = value;
-  bcsc__task_wake(w->priv.task);
+  wait_fired(w, value);
 }
 
 /* Fire the oldest registration of `q`. */
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
   bcsc_wait_t *w = q->priv.head;
+  bcsc_wait_t *next;
   if (w == NULL)
     return 0;
   if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
@@ -139,7 +163,16 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
   if (BCSC__CANARY_BAD(w->priv.task->priv.scope, BCSC__MAGIC_SCOPE))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task->priv.scope, BCSC_EBADOBJ);
-  bcsc__wait_fire(w, value);
+  /* waitq_remove() for the head of the list. */
+  next = w->priv.queue_next;
+  q->priv.head = next;
+  if (next != NULL)
+    next->priv.queue_prev = NULL;
+  else
+    q->priv.tail = NULL;
+  if (--q->priv.count == 0)
+    q->priv.self_tag = 0;
+  wait_fired(w, value);
   return 1;
 }
 
@@ -193,7 +226,10 @@ int bcsc_wait_linked(const bcsc_wait_t *wait) {
   return wait != NULL && wait->priv.state == BCSC__WAIT_LINKED;
 }
 
-int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
+/* bcsc_wait_on() with every check in its order, for what the fast path
+ * does not take. */
+static BCSC__COLD int wait_on_checked(bcsc_task_t *self, bcsc_wait_t *wait,
+                                      bcsc_waitq_t *queue) {
   int rc;
   if ((rc = bcsc__check_wait(wait)) != 0)
     return rc;
@@ -207,6 +243,44 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
     return BCSC_ECANCELED;
   rc = wait_register_checked(self, wait, queue);
   return rc != 0 ? rc : BCSC_PENDING;
+}
+
+int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
+  uint64_t word, task_word, task_tag;
+  if (BCSC__UNLIKELY(wait == NULL))
+    return wait_on_checked(self, wait, queue);
+  word = BCSC__HEADER(wait);
+  /* Fired (an unlinked node carries no tag): consume it. */
+  if (word == bcsc__header_expect(BCSC__WAIT_FIRED, BCSC__MAGIC_WAIT, 0)) {
+    BCSC__HEADER_SET(wait,
+                     bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0));
+    return 0;
+  }
+  if (BCSC__UNLIKELY(
+          word != bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0) ||
+          self == NULL))
+    return wait_on_checked(self, wait, queue);
+  task_word = BCSC__HEADER(self);
+  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK, bcsc__self_tag(self));
+  /* An idle node of its own running, uncancelled, unmoved task (a pooled
+   * one too) on a valid list: register. */
+  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED) ==
+                       (task_tag | BCSC__TASK_RUNNING | BCSC__TASK_POOLED) &&
+                   queue != NULL && queue->priv.magic == BCSC__MAGIC_WAITQ &&
+                   (queue->priv.self_tag == 0 ||
+                    queue->priv.self_tag == bcsc__self_tag(queue)) &&
+                   self->priv.scope != NULL &&
+                   self->priv.scope->priv.executor->priv.current == self)) {
+    bcsc__wait_link(self, wait, queue);
+    return BCSC_PENDING;
+  }
+  /* A valid task that has been cancelled: the answer comes before the
+   * list is looked at. */
+  if ((task_word &
+       bcsc__header_expect(BCSC__TASK_CANCELLED, 0xffff, 0xffffffff)) ==
+      (task_tag | BCSC__TASK_CANCELLED))
+    return BCSC_ECANCELED;
+  return wait_on_checked(self, wait, queue);
 }
 
 int bcsc_waitq_init(bcsc_waitq_t *queue) {
