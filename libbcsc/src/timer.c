@@ -46,6 +46,16 @@ void bcsc__timer_wait_unlink(bcsc_wait_t *w) {
     bcsc__wheel_remove(bcsc__task_executor(w->priv.task), &timer->priv.link);
 }
 
+/* Deadline arithmetic saturates: a grid that runs past the end of time
+ * ends at BCSC_NO_DEADLINE rather than wrapping to the past. */
+static uint64_t add_saturating(uint64_t a, uint64_t b) {
+  return a > BCSC_NO_DEADLINE - b ? BCSC_NO_DEADLINE : a + b;
+}
+
+static uint64_t mul_saturating(uint64_t a, uint64_t b) {
+  return b != 0 && a > BCSC_NO_DEADLINE / b ? BCSC_NO_DEADLINE : a * b;
+}
+
 /* Take the tick whose deadline has passed (at `now`): disarm a one-shot
  * timer; move a periodic one to its next deadline on the grid of `first +
  * k * period` (BURST, SKIP) or to now + period (DELAY, when late). */
@@ -65,20 +75,19 @@ static void take_tick(bcsc_timer_t *timer, uint64_t now) {
   case BCSC_TICK_BURST:
     /* The missed ticks still come, one per wait: count each deadline once,
      * at the tick that was late past it. */
-    next = deadline + period;
+    next = add_saturating(deadline, period);
     timer->priv.missed_total += late != 0;
     break;
   case BCSC_TICK_SKIP:
-    next = deadline + (late + 1) * period;
+    next = add_saturating(deadline, mul_saturating(late + 1, period));
     timer->priv.missed_total += late;
     break;
   default: /* BCSC_TICK_DELAY */
-    next = late != 0 ? now + period : deadline + period;
+    next = add_saturating(late != 0 ? now : deadline, period);
     timer->priv.missed_total += late;
     break;
   }
-  /* A grid that runs past the end of time stops rather than wraps. */
-  timer->priv.link.deadline = next < deadline ? BCSC_NO_DEADLINE : next;
+  timer->priv.link.deadline = next;
 }
 
 /* Unlink a pending wait on `timer` (not firing it). */
@@ -192,9 +201,9 @@ int bcsc_sleep_for(bcsc_task_t *self, bcsc_timer_t *timer, uint64_t duration) {
       timer->priv.wait.priv.state == BCSC__WAIT_IDLE && self->priv.scope &&
       (ex = bcsc__task_executor(self))->priv.reactor != NULL) {
     now = bcsc__executor_clock(ex);
-    timer->priv.link.deadline = duration < BCSC_NO_DEADLINE - now
-                                    ? now + duration
-                                    : BCSC_NO_DEADLINE - 1;
+    timer->priv.link.deadline = add_saturating(now, duration);
+    if (timer->priv.link.deadline == BCSC_NO_DEADLINE)
+      timer->priv.link.deadline = BCSC_NO_DEADLINE - 1; /* still a sleep */
     timer->priv.period = 0;
   }
   return timer_wait_checked(self, timer);

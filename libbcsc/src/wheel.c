@@ -116,8 +116,10 @@ static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
                                  (occupied << (BCSC_WHEEL_SLOTS - current));
     slot = (current + (unsigned)__builtin_ctzll(rotated)) % BCSC_WHEEL_SLOTS;
     start = (now & ~(level_range - 1)) + (uint64_t)slot * slot_range;
+    /* Saturating: in the last turn before 2^64 no later turn exists. */
     if (start <= now)
-      start += level_range;
+      start =
+          start > UINT64_MAX - level_range ? UINT64_MAX : start + level_range;
     *level_out = level;
     *index_out = level * BCSC_WHEEL_SLOTS + slot;
     *start_out = start;
@@ -187,7 +189,9 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
    * then, and the slot's links move on. */
   earliest = start;
   if (level > 0) {
-    uint64_t slot_end = start + ((uint64_t)1 << (WHEEL_BITS * level));
+    uint64_t slot_range = (uint64_t)1 << (WHEEL_BITS * level);
+    uint64_t slot_end =
+        start > UINT64_MAX - slot_range ? UINT64_MAX : start + slot_range;
     earliest = BCSC_NO_DEADLINE;
     head = ex->priv.wheel[index];
     link = head;
