@@ -803,3 +803,111 @@ Test(timer, a_busy_executor_still_polls_its_reactor_and_fires_timers) {
                "the due timer fired while the spinner kept running");
   cr_assert_eq(s.woke_at, 50);
 }
+
+/* ---- deadline scopes: cancelled before the deadline, and a deadline that
+ * comes while the children are still cleaning up ------------------------ */
+
+typedef struct slow_cleaner {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_co_t co;
+  uint64_t cleanup_ns; /* async cleanup: sleeps this long after cancel */
+  int rc;
+  uint64_t cleaned_at;
+} slow_cleaner_t;
+
+/* Sleeps "forever"; when cancelled, cleans up asynchronously: each poll
+ * spends 100 ns of the clock and yields, until cleanup_ns have passed. */
+static int slow_cleaner_poll(bcsc_task_t *self) {
+  slow_cleaner_t *c = (slow_cleaner_t *)self;
+  BCSC_CO_BEGIN(&c->co);
+  BCSC_AWAIT(&c->co, c->rc, bcsc_sleep_until(self, &c->timer, 1000000));
+  if (c->rc == BCSC_ECANCELED) {
+    c->cleaned_at = bcsc_executor_now(&g_ex) + c->cleanup_ns;
+    while (bcsc_executor_now(&g_ex) < c->cleaned_at) {
+      g_clock.now += 100; /* the cleanup takes time */
+      BCSC_YIELD(&c->co, self);
+    }
+  }
+  BCSC_CO_END(&c->co);
+}
+
+typedef struct deadline_owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_co_t co;
+  slow_cleaner_t kid;
+  uint64_t deadline;
+  uint64_t cancel_at; /* 0: never cancels the scope itself */
+  bcsc_timer_t timer;
+  int join_rc;
+} deadline_owner_t;
+
+static int deadline_owner_poll(bcsc_task_t *self) {
+  deadline_owner_t *o = (deadline_owner_t *)self;
+  int rc;
+  BCSC_CO_BEGIN(&o->co);
+  cr_assert_eq(bcsc_scope_init(&o->scope, self, BCSC_SCOPE_FAIL_FAST), 0);
+  cr_assert_eq(
+      bcsc_scope_set_deadline(&o->scope, o->deadline, BCSC_DEADLINE_FAIL), 0);
+  cr_assert_eq(bcsc_scope_deadline(&o->scope), o->deadline);
+  cr_assert_eq(bcsc_scope_spawn(&o->scope, &o->kid.task), 0);
+  if (o->cancel_at != 0) {
+    BCSC_AWAIT(&o->co, rc, bcsc_sleep_until(self, &o->timer, o->cancel_at));
+    cr_assert_eq(bcsc_scope_cancel(&o->scope), 0);
+  }
+  BCSC_AWAIT(&o->co, rc, bcsc_scope_join(&o->scope));
+  o->join_rc = rc;
+  BCSC_CO_END(&o->co);
+}
+
+static void deadline_owner_init(deadline_owner_t *o, uint64_t deadline,
+                                uint64_t cancel_at, uint64_t cleanup_ns) {
+  memset(o, 0, sizeof *o);
+  cr_assert_eq(bcsc_task_init(&o->task, deadline_owner_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&o->timer), 0);
+  cr_assert_eq(bcsc_task_init(&o->kid.task, slow_cleaner_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&o->kid.timer), 0);
+  o->deadline = deadline;
+  o->cancel_at = cancel_at;
+  o->kid.cleanup_ns = cleanup_ns;
+}
+
+Test(deadline, a_scope_cancelled_before_its_deadline_is_not_timed_out) {
+  deadline_owner_t o;
+  executor_with_clock(0);
+  deadline_owner_init(&o, 5000, 1000, 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+  cr_assert_eq(o.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_scope_timed_out(&o.scope), 0);
+  cr_assert_eq(o.kid.rc, BCSC_ECANCELED);
+  cr_assert_eq(g_clock.now, 1000, "nothing waited for the deadline");
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE,
+               "closing the scope took its deadline out of the wheel");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(deadline, a_deadline_during_a_childs_cleanup_changes_nothing) {
+  deadline_owner_t o;
+  executor_with_clock(0);
+  /* Cancelled at 1000; the child cleans up for 10 us, past the 5000
+   * deadline. */
+  deadline_owner_init(&o, 5000, 1000, 10000);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+  cr_assert_eq(o.join_rc, BCSC_ECANCELED, "the explicit cancel came first");
+  cr_assert_eq(bcsc_scope_timed_out(&o.scope), 0);
+  cr_assert_geq(g_clock.now, 11000, "join waited for the whole cleanup");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(deadline, a_deadline_whose_children_clean_up_slowly_waits_for_them) {
+  deadline_owner_t o;
+  executor_with_clock(0);
+  deadline_owner_init(&o, 5000, 0, 10000);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+  cr_assert_eq(o.join_rc, BCSC_ETIMEDOUT);
+  cr_assert_eq(bcsc_scope_timed_out(&o.scope), 1);
+  cr_assert_geq(o.kid.cleaned_at, 15000);
+  cr_assert_geq(g_clock.now, 15000, "join waited for the async cleanup");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
