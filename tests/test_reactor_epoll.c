@@ -4,14 +4,20 @@
  * pipe's read end becomes readable, its write end writable again, a
  * hang-up reaches the waiter in the value, a waiter cancelled while armed
  * does not make park spin, a task waits on a pipe and a timer at once, and
- * teardown is refused while anything waits. */
+ * teardown is refused while anything waits. Last, a loopback TCP
+ * connection: a non-blocking connect completes as writable and the
+ * listener as readable, data from the peer wakes a reader, and the peer's
+ * close or reset reaches the reader as RDHUP (and ERR | HUP). */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* pipe2(), syscall(SYS_gettid) */
+#define _GNU_SOURCE /* pipe2(), accept4(), syscall(SYS_gettid) */
 #endif
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -565,6 +572,222 @@ Test(reactor_epoll, sleep_for_wakes_at_or_after_the_deadline) {
   cr_assert_eq(bcsc_executor_run(&ex, &s.task), 0);
   cr_assert_geq(s.woke_at, s.started_at + 2 * BCSC_MSEC);
   cr_assert_eq(s.polls, 2);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* ---- a loopback TCP connection ------------------------------------------ */
+
+/* A non-blocking listener on 127.0.0.1 and a port the kernel picks;
+ * `addr` receives its address. */
+static int tcp_listener(struct sockaddr_in *addr) {
+  socklen_t len = sizeof *addr;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  cr_assert_geq(fd, 0, "socket: %s", strerror(errno));
+  memset(addr, 0, sizeof *addr);
+  addr->sin_family = AF_INET;
+  addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr->sin_port = 0;
+  cr_assert_eq(bind(fd, (struct sockaddr *)addr, sizeof *addr), 0, "bind: %s",
+               strerror(errno));
+  cr_assert_eq(listen(fd, 4), 0);
+  cr_assert_eq(getsockname(fd, (struct sockaddr *)addr, &len), 0);
+  cr_assert_neq(addr->sin_port, 0);
+  return fd;
+}
+
+/* Starts a non-blocking connect to `addr`: it may complete at once or,
+ * as usual, later (EINPROGRESS). */
+static int tcp_connect_start(const struct sockaddr_in *addr) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  cr_assert_geq(fd, 0);
+  if (connect(fd, (const struct sockaddr *)addr, sizeof *addr) != 0)
+    cr_assert_eq(errno, EINPROGRESS, "connect: %s", strerror(errno));
+  return fd;
+}
+
+static int socket_error(int fd) {
+  int err = -1;
+  socklen_t len = sizeof err;
+  cr_assert_eq(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len), 0);
+  return err;
+}
+
+/* Blocks in poll(2) until `fd` reports `events` - an event, not a sleep;
+ * the timeout only turns a lost event into a failure instead of a hang. */
+static void wait_for(int fd, short events) {
+  struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+  cr_assert_eq(poll(&p, 1, 10000), 1, "fd %d never reported %#x", fd,
+               (unsigned)events);
+  cr_assert_neq(p.revents & events, 0);
+}
+
+/* A connected pair, set up without the reactor: `client` connected to
+ * `server`, both non-blocking. */
+static void tcp_pair(int *client, int *server) {
+  struct sockaddr_in addr;
+  int listener = tcp_listener(&addr);
+  *client = tcp_connect_start(&addr);
+  wait_for(listener, POLLIN);
+  *server = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  cr_assert_geq(*server, 0, "accept4: %s", strerror(errno));
+  wait_for(*client, POLLOUT);
+  cr_assert_eq(socket_error(*client), 0);
+  close(listener);
+}
+
+Test(reactor_epoll, tcp_connect_completes_writable_and_the_listener_readable,
+     .timeout = 30) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  struct sockaddr_in addr;
+  io_task_t connecting, accepting;
+  int listener, client, server;
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  listener = tcp_listener(&addr);
+  client = tcp_connect_start(&addr);
+
+  /* One task waits for the connect to complete (writable), one for the
+   * connection to queue on the listener (readable); each owns its watch. */
+  io_init(&connecting, &r);
+  connecting.own_fd = client;
+  connecting.writable = 1;
+  io_init(&accepting, &r);
+  accepting.own_fd = listener;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &connecting.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &accepting.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+
+  cr_assert_eq(connecting.rc, 0);
+  cr_assert_neq(connecting.value & BCSC_EPOLL_OUT, 0);
+  cr_assert_eq(connecting.value & (BCSC_EPOLL_ERR | BCSC_EPOLL_HUP), 0,
+               "connect reported %#lx", (unsigned long)connecting.value);
+  cr_assert_eq(socket_error(client), 0, "the connect succeeded");
+  cr_assert_eq(connecting.removed_rc, 0);
+  cr_assert_eq(accepting.rc, 0);
+  cr_assert_neq(accepting.value & BCSC_EPOLL_IN, 0);
+  cr_assert_eq(accepting.value & (BCSC_EPOLL_ERR | BCSC_EPOLL_HUP), 0);
+  cr_assert_eq(accepting.removed_rc, 0);
+  /* Readable meant it: a connection is there to accept. */
+  server = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  cr_assert_geq(server, 0, "accept4: %s", strerror(errno));
+
+  close(server);
+  close(client);
+  close(listener);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, tcp_data_from_the_peer_wakes_the_reader, .timeout = 30) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  int client, server;
+  char buf[8];
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  tcp_pair(&client, &server);
+  io_init(&reader, &r);
+  reader.own_fd = client;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* watch added, armed */
+  /* Nothing has been sent: a park that looks does not wake it. */
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 0);
+  cr_assert_eq(reader.polls, 1);
+
+  cr_assert_eq(write(server, "ping", 4), 4);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.polls, 2);
+  cr_assert_neq(reader.value & BCSC_EPOLL_IN, 0);
+  cr_assert_eq(reader.value &
+                   (BCSC_EPOLL_RDHUP | BCSC_EPOLL_HUP | BCSC_EPOLL_ERR),
+               0, "an open peer reported %#lx", (unsigned long)reader.value);
+  cr_assert_eq(bcsc_epoll_watch_events(&reader.own_watch), reader.value);
+  cr_assert_eq(reader.removed_rc, 0);
+  cr_assert_eq(read(client, buf, sizeof buf), 4);
+  cr_assert_eq(memcmp(buf, "ping", 4), 0);
+
+  close(server);
+  close(client);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, tcp_the_peer_closing_reaches_the_reader_as_rdhup,
+     .timeout = 30) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  int client, server;
+  char c;
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  tcp_pair(&client, &server);
+  io_init(&reader, &r);
+  reader.own_fd = client;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(reader.polls, 1);
+
+  /* An orderly close (FIN): the reader's side is shut for reading. The
+   * reactor arms EPOLLRDHUP with every read interest, so the waiter learns
+   * "the peer is gone" from the value, not only "readable". */
+  close(server);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_neq(reader.value & BCSC_EPOLL_IN, 0);
+  cr_assert_neq(reader.value & BCSC_EPOLL_RDHUP, 0, "value %#lx",
+                (unsigned long)reader.value);
+  cr_assert_eq(reader.value & BCSC_EPOLL_ERR, 0);
+  cr_assert_eq(bcsc_epoll_watch_events(&reader.own_watch), reader.value);
+  cr_assert_eq(reader.removed_rc, 0);
+  cr_assert_eq(read(client, &c, 1), 0, "end of stream");
+
+  close(client);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, tcp_a_reset_reaches_the_reader_as_err_and_hup,
+     .timeout = 30) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  int client, server;
+  char c;
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  executor_with(&ex, &r.base);
+  tcp_pair(&client, &server);
+  io_init(&reader, &r);
+  reader.own_fd = client;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+
+  /* The peer closes with data it never read: TCP resets the connection,
+   * which closes both directions - HUP, and the error in ERR. */
+  cr_assert_eq(write(client, "unread", 6), 6);
+  wait_for(server, POLLIN);
+  close(server);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_neq(reader.value & BCSC_EPOLL_HUP, 0, "value %#lx",
+                (unsigned long)reader.value);
+  cr_assert_neq(reader.value & BCSC_EPOLL_ERR, 0, "value %#lx",
+                (unsigned long)reader.value);
+  cr_assert_neq(reader.value & BCSC_EPOLL_RDHUP, 0);
+  cr_assert_eq(reader.removed_rc, 0);
+  cr_assert_eq(read(client, &c, 1), -1);
+  cr_assert_eq(errno, ECONNRESET);
+
+  close(client);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
