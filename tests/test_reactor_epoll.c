@@ -571,7 +571,10 @@ Test(reactor_epoll, sleep_for_wakes_at_or_after_the_deadline) {
   s.ex = &ex;
   cr_assert_eq(bcsc_executor_run(&ex, &s.task), 0);
   cr_assert_geq(s.woke_at, s.started_at + 2 * BCSC_MSEC);
-  cr_assert_eq(s.polls, 2);
+  /* Once to sleep and once woken - or once, if the machine was so slow
+   * (valgrind, load) that the deadline passed before the timer was linked:
+   * never more, so no park ended early and made a task look due. */
+  cr_assert(s.polls == 1 || s.polls == 2, "polled %u times", s.polls);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }

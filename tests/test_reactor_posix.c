@@ -362,14 +362,15 @@ Test(reactor_posix, sleep_for_wakes_at_or_after_the_deadline) {
     cr_assert_leq(b.woke_at, a.woke_at);
   else
     cr_assert_leq(a.woke_at, b.woke_at);
-  /* Each sleeper is polled to sleep and once more to wake: no park ended
-   * before its deadline and made a task look early. */
-  cr_assert_eq(a.polls, 2);
-  cr_assert_eq(b.polls, 2);
+  /* Each sleeper is polled to sleep and once more to wake - or once, if
+   * the machine was so slow (valgrind, load) that its deadline passed
+   * before the timer was linked. Never more: no park ended before its
+   * deadline and made a task look due. */
+  cr_assert(a.polls == 1 || a.polls == 2, "a polled %u times", a.polls);
+  cr_assert(b.polls == 1 || b.polls == 2, "b polled %u times", b.polls);
   memset(&st, 0, sizeof st);
   st.size = sizeof st;
   cr_assert_eq(bcsc_executor_stats(&ex, &st), 0);
-  cr_assert_geq(st.parks, 1); /* two on an idle machine */
   cr_assert_eq(st.parks, bcsc_posix_reactor_parks(&r));
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);

@@ -245,5 +245,8 @@ Test(reactor_spin, sleep_for_on_the_monotonic_clock) {
   cr_assert_eq(bcsc_spin_reactor_init(&r, monotonic_ns, yield_relax, NULL), 0);
   run_sleeper(&r.base, &s, 2 * BCSC_MSEC);
   cr_assert_geq(s.woke_at, s.started_at + 2 * BCSC_MSEC);
-  cr_assert_eq(s.polls, 2);
+  /* Once to sleep and once woken - or once, if the machine was so slow
+   * (valgrind, load) that the deadline passed before the timer was linked:
+   * never more, so no park ended early and made a task look due. */
+  cr_assert(s.polls == 1 || s.polls == 2, "polled %u times", s.polls);
 }
