@@ -20,6 +20,9 @@
  * comparison. The public static initialisers spell the same numbers. */
 #define BCSC__MAGIC_TASK 0x7a5c
 #define BCSC__MAGIC_WAIT 0x3a17
+/* A timer's registration: a wait whose source is the timing wheel. The
+ * magic doubles as the node's kind, so the node needs no kind field. */
+#define BCSC__MAGIC_TIMER_WAIT 0x3a18
 #define BCSC__MAGIC_WAITQ 0x3b29
 #define BCSC__MAGIC_SCOPE 0x5c0e
 #define BCSC__MAGIC_EXECUTOR 0xe8ec
@@ -39,9 +42,8 @@ enum {
   BCSC__TASK_POOLED = 0x40    /* frame goes back to a pool on completion */
 };
 
-/* Registration states, and what a registration is part of. */
+/* Registration states. */
 enum { BCSC__WAIT_IDLE = 0, BCSC__WAIT_LINKED = 1, BCSC__WAIT_FIRED = 2 };
-enum { BCSC__WAIT_PLAIN = 0, BCSC__WAIT_OF_TIMER = 1 };
 
 /* What owns a wheel link: the public initialisers spell these. */
 enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
@@ -132,6 +134,7 @@ static inline uint32_t bcsc__self_tag(const void *object) {
 
 BCSC__DEFINE_OBJECT_CHECK(task, bcsc_task_t, BCSC__MAGIC_TASK)
 BCSC__DEFINE_OBJECT_CHECK(wait, bcsc_wait_t, BCSC__MAGIC_WAIT)
+BCSC__DEFINE_OBJECT_CHECK(timer_wait, bcsc_wait_t, BCSC__MAGIC_TIMER_WAIT)
 BCSC__DEFINE_OBJECT_CHECK(waitq, bcsc_waitq_t, BCSC__MAGIC_WAITQ)
 BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
@@ -209,6 +212,20 @@ BCSC__ASSERT_HEADER(bcsc_scope_t);
 #define BCSC__CANARY_BAD(object, magic_value) 0
 #endif
 
+/* Whether a registration found through a task's list is not what was
+ * linked: neither kind of registration, or moved. Checked build only. */
+#define BCSC__WAIT_CANARY_BAD(w)                                               \
+  (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT) &&                                    \
+   BCSC__CANARY_BAD(w, BCSC__MAGIC_TIMER_WAIT))
+/* Whether a registration is one of the two kinds (checked build only). */
+#if BCSC__CHECKED
+#define BCSC__WAIT_MAGIC_BAD(w)                                                \
+  ((w)->priv.magic != BCSC__MAGIC_WAIT &&                                      \
+   (w)->priv.magic != BCSC__MAGIC_TIMER_WAIT)
+#else
+#define BCSC__WAIT_MAGIC_BAD(w) 0
+#endif
+
 static inline uint32_t bcsc__task_state(const bcsc_task_t *t) {
   return t->priv.state & BCSC__TASK_STATE_MASK;
 }
@@ -278,6 +295,9 @@ static inline void bcsc__task_unlink_waits(bcsc_task_t *t) {
  * node is a direct registration (a scope's join): linked only into the
  * task's list, fired by bcsc__wait_fire(). */
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
+/* wait.c: unlink a linked registration early (bcsc_wait_cancel() without
+ * the checks). */
+void bcsc__wait_unlink(bcsc_wait_t *w);
 /* wait.c: fire a linked registration: unlink, mark, wake its task. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
 /* wait.c: prepare a library-owned node (the fields link() does not set). */
