@@ -72,29 +72,27 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 128, 4)                                     \
+  TYPE(struct, bcsc_scope_private, 84, 4)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
   FIELD(struct, bcsc_scope_private, head, 12, 4)                               \
   FIELD(struct, bcsc_scope_private, tail, 16, 4)                               \
-  FIELD(struct, bcsc_scope_private, join_wait, 20, 36)                         \
-  FIELD(struct, bcsc_scope_private, live, 56, 4)                               \
-  FIELD(struct, bcsc_scope_private, policy, 60, 4)                             \
-  FIELD(struct, bcsc_scope_private, first_error, 64, 4)                        \
-  FIELD(struct, bcsc_scope_private, error_count, 68, 4)                        \
-  FIELD(struct, bcsc_scope_private, race_result, 72, 4)                        \
-  FIELD(struct, bcsc_scope_private, owner_result, 76, 4)                       \
-  FIELD(struct, bcsc_scope_private, state, 80, 2)                              \
-  FIELD(struct, bcsc_scope_private, magic, 82, 2)                              \
-  FIELD(struct, bcsc_scope_private, self_tag, 84, 4)                           \
-  FIELD(struct, bcsc_scope_private, flags, 88, 4)                              \
-  FIELD(struct, bcsc_scope_private, reserved32, 92, 4)                         \
-  FIELD(struct, bcsc_scope_private, deadline, 96, 24)                          \
-  FIELD(struct, bcsc_scope_private, reserved, 120, 8)                          \
-  TYPE(struct, bcsc_scope, 132, 4)                                             \
+  FIELD(struct, bcsc_scope_private, live, 20, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 24, 2)                             \
+  FIELD(struct, bcsc_scope_private, flags, 26, 2)                              \
+  FIELD(struct, bcsc_scope_private, state, 28, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 30, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 32, 4)                           \
+  FIELD(struct, bcsc_scope_private, first_error, 36, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 40, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
+  FIELD(struct, bcsc_scope_private, deadline, 52, 24)                          \
+  FIELD(struct, bcsc_scope_private, reserved, 76, 8)                           \
+  TYPE(struct, bcsc_scope, 88, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 128)                                      \
+  FIELD(struct, bcsc_scope, priv, 4, 84)                                       \
   TYPE(struct, bcsc_executor_config, 20, 4)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
@@ -111,7 +109,7 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 1868, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1824, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -135,13 +133,13 @@
   FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 160, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 164, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 168, 132)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 300, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1836, 4)                     \
-  FIELD(struct, bcsc_executor_private, reserved, 1840, 28)                     \
-  TYPE(struct, bcsc_executor, 1872, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 168, 88)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 256, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1792, 4)                     \
+  FIELD(struct, bcsc_executor_private, reserved, 1796, 28)                     \
+  TYPE(struct, bcsc_executor, 1828, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1868)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1824)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -297,29 +295,27 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 192, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 120, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
   FIELD(struct, bcsc_scope_private, head, 24, 8)                               \
   FIELD(struct, bcsc_scope_private, tail, 32, 8)                               \
-  FIELD(struct, bcsc_scope_private, join_wait, 40, 64)                         \
-  FIELD(struct, bcsc_scope_private, live, 104, 4)                              \
-  FIELD(struct, bcsc_scope_private, policy, 108, 4)                            \
-  FIELD(struct, bcsc_scope_private, first_error, 112, 4)                       \
-  FIELD(struct, bcsc_scope_private, error_count, 116, 4)                       \
-  FIELD(struct, bcsc_scope_private, race_result, 120, 4)                       \
-  FIELD(struct, bcsc_scope_private, owner_result, 124, 4)                      \
-  FIELD(struct, bcsc_scope_private, state, 128, 2)                             \
-  FIELD(struct, bcsc_scope_private, magic, 130, 2)                             \
-  FIELD(struct, bcsc_scope_private, self_tag, 132, 4)                          \
-  FIELD(struct, bcsc_scope_private, flags, 136, 4)                             \
-  FIELD(struct, bcsc_scope_private, reserved32, 140, 4)                        \
-  FIELD(struct, bcsc_scope_private, deadline, 144, 32)                         \
-  FIELD(struct, bcsc_scope_private, reserved, 176, 16)                         \
-  TYPE(struct, bcsc_scope, 200, 8)                                             \
+  FIELD(struct, bcsc_scope_private, live, 40, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 44, 2)                             \
+  FIELD(struct, bcsc_scope_private, flags, 46, 2)                              \
+  FIELD(struct, bcsc_scope_private, state, 48, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 50, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 52, 4)                           \
+  FIELD(struct, bcsc_scope_private, first_error, 56, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 60, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
+  FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
+  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
+  TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 192)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
   TYPE(struct, bcsc_executor_config, 32, 8)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
@@ -336,7 +332,7 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 3528, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3456, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -360,13 +356,13 @@
   FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 176, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 184, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 192, 200)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 392, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3464, 8)                     \
-  FIELD(struct, bcsc_executor_private, reserved, 3472, 56)                     \
-  TYPE(struct, bcsc_executor, 3536, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 192, 128)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
+  FIELD(struct, bcsc_executor_private, reserved, 3400, 56)                     \
+  TYPE(struct, bcsc_executor, 3464, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3528)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \

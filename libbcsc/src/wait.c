@@ -7,12 +7,6 @@
 _Static_assert(BCSC__MAGIC_WAIT == 0x3a17 && BCSC__MAGIC_WAITQ == 0x3b29,
                "BCSC_WAIT_INITIALIZER and BCSC_WAITQ_INITIALIZER spell these");
 
-void bcsc__wait_prepare_internal(bcsc_wait_t *w) {
-  w->priv.state = BCSC__WAIT_IDLE;
-  w->priv.magic = BCSC__MAGIC_WAIT;
-  w->priv.self_tag = 0;
-}
-
 static bcsc_waitq_t *waitq_of_links(struct bcsc_wait_link *l) {
   return BCSC__CONTAINER_OF(l, bcsc_waitq_t, priv.waiters);
 }
@@ -87,8 +81,30 @@ static void task_waits_remove(bcsc_wait_t *w) {
   w->priv.task_pprev = NULL;
 }
 
-void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
+/* Stop `t` joining: the scope it waits for no longer wakes it. Rare: an
+ * owner woken by its join does not come here (scope.c undoes the join). */
+void bcsc__task_unjoin(bcsc_task_t *t) {
+  bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_JOINING);
+  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
+    if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE)) {
+      bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, s);
+      return;
+    }
+    if (s->priv.flags & BCSC__SCOPE_JOINING) {
+      s->priv.flags &= (uint16_t)~BCSC__SCOPE_JOINING;
+      return;
+    }
+  }
+}
+
+/* bcsc__task_unlink_waits() for a task whose state field is `state`;
+ * inline in the wake path. */
+static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
   bcsc_wait_t *w = t->priv.link.waits;
+  if (BCSC__UNLIKELY(state & BCSC__TASK_JOINING))
+    bcsc__task_unjoin(t);
+  if (w == NULL)
+    return;
   t->priv.link.waits = NULL;
   /* A node left here keeps stale task links: nothing reads them before
    * bcsc__wait_link() writes them again, since only a LINKED node's links
@@ -115,15 +131,20 @@ void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
   }
 }
 
+void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
+  unlink_waits(t, t->priv.state);
+}
+
 /* The first wake wins: whatever woke the task, every other registration it
  * holds is unlinked now, so no other source can pick it for a wake it would
  * not consume. A task being polled is only marked; the executor queues it
  * when its poll returns. */
 void bcsc__task_wake(bcsc_task_t *t) {
   bcsc_executor_t *ex;
-  switch (bcsc__task_state(t)) {
+  uint16_t state = t->priv.state;
+  switch (state & BCSC__TASK_STATE_MASK) {
   case BCSC__TASK_WAITING:
-    bcsc__task_unlink_waits(t);
+    unlink_waits(t, state);
     /* A misuse handler called from the unlink may have queued it. */
     if (bcsc__task_state(t) != BCSC__TASK_WAITING)
       return;
@@ -132,7 +153,7 @@ void bcsc__task_wake(bcsc_task_t *t) {
     ex->priv.wakes++;
     return;
   case BCSC__TASK_RUNNING:
-    bcsc__task_unlink_waits(t);
+    unlink_waits(t, state);
     bcsc__task_store_state(t, t->priv.state | BCSC__TASK_WOKEN);
     return;
   default:
@@ -152,7 +173,8 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
    * Nothing else needs unlinking (the node is no longer LINKED, so the walk
    * would only step over it), and queueing overwrites the list head, which
    * shares its word with the run link. */
-  if (BCSC__LIKELY((state & BCSC__TASK_STATE_MASK) == BCSC__TASK_WAITING &&
+  if (BCSC__LIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) ==
+                       BCSC__TASK_WAITING &&
                    t->priv.link.waits == w && w->priv.task_next == NULL &&
                    !BCSC__WAIT_MAGIC_BAD(w))) {
     bcsc_executor_t *ex = bcsc__task_executor(t);
