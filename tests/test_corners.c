@@ -4,11 +4,12 @@
  *
  * Two kinds of test live here:
  *  - pins: corners of the state machine the other suites do not reach
- *    (a join called twice in one poll, a node fired by its own task after
- *    that task was woken, a cancel of a draining task, two scopes drained
- *    at once, cancel walks over random trees whose tasks own two scopes,
- *    the largest poll budget, pool arguments at the edges, canaries that
- *    compare the address tag and not only the magic);
+ *    (a join called twice in one poll, a join dropped by another wake, a
+ *    node fired by its own task after that task was woken, a cancel of a
+ *    draining task, two scopes drained at once, cancel walks over random
+ *    trees whose tasks own two scopes, the largest poll budget, pool
+ *    arguments at the edges, canaries that compare the address tag and not
+ *    only the magic);
  *  - findings (the tests whose comment starts with FINDING): behaviour the
  *    review found wrong - each says where, what it expects and why. They
  *    are regression tests now: the core was changed to pass them.
@@ -231,6 +232,68 @@ Test(scope, join_called_twice_in_one_poll_registers_the_owner_once) {
   cr_assert_eq(owner.rc[4], 0);
   cr_assert_eq(g_misuse.count, 0);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* Joins scope[0] and waits on q[0] in the same poll (a select between the
+ * join and a list); once woken, waits on q[0] alone; then joins again. */
+static int body_join_or_q0(probe_t *p) {
+  switch (p->phase) {
+  case 0:
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_FAIL_FAST);
+    p->rc[1] = bcsc_scope_spawn(&p->scope[0], p->kid[0]);
+    p->rc[2] = bcsc_scope_join(&p->scope[0]);
+    p->rc[3] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+    p->phase = 1;
+    return BCSC_PENDING;
+  case 1:
+    p->rc[4] = bcsc_wait_fired(&p->w[0]);
+    p->rc[5] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+    p->phase = 2;
+    return BCSC_PENDING;
+  default:
+    p->rc[6] = bcsc_scope_join(&p->scope[0]);
+    return p->rc[6];
+  }
+}
+
+/* A join is a registration like the others: the owner woken by the list
+ * no longer joins, so the scope emptying later must not wake it (it did
+ * not ask again). The join has no node of its own, which this pins. */
+Test(scope, an_owner_woken_by_a_list_while_joining_is_not_woken_by_the_join) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q, kq;
+  probe_t owner, kid;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_init(&kq), 0);
+  probe_init(&owner, body_join_or_q0);
+  probe_init(&kid, body_wait_q0);
+  owner.q[0] = &q;
+  owner.kid[0] = &kid.task;
+  kid.q[0] = &kq;
+
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), BCSC_EDEADLK);
+  cr_assert_eq(owner.rc[2], BCSC_PENDING);
+  cr_assert_eq(owner.rc[3], 0);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), BCSC_EDEADLK);
+  cr_assert_eq(owner.polls, 2);
+  cr_assert_eq(owner.rc[4], 1);
+
+  /* The kid completes and empties the scope: nobody is joining it. */
+  cr_assert_eq(bcsc_waitq_wake_one(&kq, 2), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), BCSC_EDEADLK);
+  cr_assert(bcsc_task_done(&kid.task));
+  cr_assert_eq(owner.polls, 2, "owner polled %d times", owner.polls);
+
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 3), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
+  cr_assert_eq(owner.polls, 3);
+  cr_assert_eq(owner.rc[6], 0);
+  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&kq), 0);
   executor_down(&ex);
 }
 

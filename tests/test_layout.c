@@ -29,33 +29,30 @@
   TYPE(struct, bcsc_reactor, 8, 4)                                             \
   FIELD(struct, bcsc_reactor, vtable, 0, 4)                                    \
   FIELD(struct, bcsc_reactor, data, 4, 4)                                      \
-  TYPE(struct, bcsc_wait_private, 36, 4)                                       \
-  FIELD(struct, bcsc_wait_private, task, 0, 4)                                 \
-  FIELD(struct, bcsc_wait_private, queue, 4, 4)                                \
-  FIELD(struct, bcsc_wait_private, queue_next, 8, 4)                           \
-  FIELD(struct, bcsc_wait_private, queue_prev, 12, 4)                          \
-  FIELD(struct, bcsc_wait_private, task_next, 16, 4)                           \
-  FIELD(struct, bcsc_wait_private, task_pprev, 20, 4)                          \
-  FIELD(struct, bcsc_wait_private, state, 24, 2)                               \
-  FIELD(struct, bcsc_wait_private, magic, 26, 2)                               \
-  FIELD(struct, bcsc_wait_private, self_tag, 28, 4)                            \
-  FIELD(struct, bcsc_wait_private, kind, 32, 4)                                \
-  TYPE(struct, bcsc_wait, 44, 4)                                               \
+  TYPE(struct, bcsc_wait_link, 8, 4)                                           \
+  FIELD(struct, bcsc_wait_link, next, 0, 4)                                    \
+  FIELD(struct, bcsc_wait_link, prev, 4, 4)                                    \
+  TYPE(struct, bcsc_wait_private, 28, 4)                                       \
+  FIELD(struct, bcsc_wait_private, queue, 0, 8)                                \
+  FIELD(struct, bcsc_wait_private, task, 8, 4)                                 \
+  FIELD(struct, bcsc_wait_private, task_next, 12, 4)                           \
+  FIELD(struct, bcsc_wait_private, task_pprev, 16, 4)                          \
+  FIELD(struct, bcsc_wait_private, state, 20, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 22, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 24, 4)                            \
+  TYPE(struct, bcsc_wait, 36, 4)                                               \
   FIELD(struct, bcsc_wait, data, 0, 4)                                         \
   FIELD(struct, bcsc_wait, value, 4, 4)                                        \
-  FIELD(struct, bcsc_wait, priv, 8, 36)                                        \
-  TYPE(struct, bcsc_waitq_private, 32, 4)                                      \
-  FIELD(struct, bcsc_waitq_private, head, 0, 4)                                \
-  FIELD(struct, bcsc_waitq_private, tail, 4, 4)                                \
-  FIELD(struct, bcsc_waitq_private, count, 8, 4)                               \
-  FIELD(struct, bcsc_waitq_private, state, 12, 2)                              \
-  FIELD(struct, bcsc_waitq_private, magic, 14, 2)                              \
-  FIELD(struct, bcsc_waitq_private, self_tag, 16, 4)                           \
-  FIELD(struct, bcsc_waitq_private, reserved32, 20, 4)                         \
-  FIELD(struct, bcsc_waitq_private, reserved, 24, 8)                           \
-  TYPE(struct, bcsc_waitq, 36, 4)                                              \
+  FIELD(struct, bcsc_wait, priv, 8, 28)                                        \
+  TYPE(struct, bcsc_waitq_private, 28, 4)                                      \
+  FIELD(struct, bcsc_waitq_private, waiters, 0, 8)                             \
+  FIELD(struct, bcsc_waitq_private, state, 8, 2)                               \
+  FIELD(struct, bcsc_waitq_private, magic, 10, 2)                              \
+  FIELD(struct, bcsc_waitq_private, self_tag, 12, 4)                           \
+  FIELD(struct, bcsc_waitq_private, reserved, 16, 12)                          \
+  TYPE(struct, bcsc_waitq, 32, 4)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 4)                                        \
-  FIELD(struct, bcsc_waitq, priv, 4, 32)                                       \
+  FIELD(struct, bcsc_waitq, priv, 4, 28)                                       \
   TYPE(struct, bcsc_timer_link, 24, 4)                                         \
   FIELD(struct, bcsc_timer_link, next, 0, 4)                                   \
   FIELD(struct, bcsc_timer_link, prev, 4, 4)                                   \
@@ -63,41 +60,39 @@
   FIELD(struct, bcsc_timer_link, slot, 16, 2)                                  \
   FIELD(struct, bcsc_timer_link, kind, 18, 2)                                  \
   FIELD(struct, bcsc_timer_link, linked, 20, 4)                                \
-  TYPE(struct, bcsc_timer_private, 96, 4)                                      \
-  FIELD(struct, bcsc_timer_private, wait, 0, 44)                               \
-  FIELD(struct, bcsc_timer_private, link, 44, 24)                              \
-  FIELD(struct, bcsc_timer_private, period, 68, 8)                             \
-  FIELD(struct, bcsc_timer_private, missed_total, 76, 8)                       \
-  FIELD(struct, bcsc_timer_private, missed, 84, 4)                             \
-  FIELD(struct, bcsc_timer_private, policy, 88, 2)                             \
-  FIELD(struct, bcsc_timer_private, state, 90, 2)                              \
-  FIELD(struct, bcsc_timer_private, reserved, 92, 4)                           \
-  TYPE(struct, bcsc_timer, 100, 4)                                             \
+  TYPE(struct, bcsc_timer_private, 88, 4)                                      \
+  FIELD(struct, bcsc_timer_private, wait, 0, 36)                               \
+  FIELD(struct, bcsc_timer_private, link, 36, 24)                              \
+  FIELD(struct, bcsc_timer_private, period, 60, 8)                             \
+  FIELD(struct, bcsc_timer_private, missed_total, 68, 8)                       \
+  FIELD(struct, bcsc_timer_private, missed, 76, 4)                             \
+  FIELD(struct, bcsc_timer_private, policy, 80, 2)                             \
+  FIELD(struct, bcsc_timer_private, state, 82, 2)                              \
+  FIELD(struct, bcsc_timer_private, reserved, 84, 4)                           \
+  TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
-  FIELD(struct, bcsc_timer, priv, 4, 96)                                       \
-  TYPE(struct, bcsc_scope_private, 136, 4)                                     \
+  FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
+  TYPE(struct, bcsc_scope_private, 84, 4)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
   FIELD(struct, bcsc_scope_private, head, 12, 4)                               \
   FIELD(struct, bcsc_scope_private, tail, 16, 4)                               \
-  FIELD(struct, bcsc_scope_private, join_wait, 20, 44)                         \
-  FIELD(struct, bcsc_scope_private, live, 64, 4)                               \
-  FIELD(struct, bcsc_scope_private, policy, 68, 4)                             \
-  FIELD(struct, bcsc_scope_private, first_error, 72, 4)                        \
-  FIELD(struct, bcsc_scope_private, error_count, 76, 4)                        \
-  FIELD(struct, bcsc_scope_private, race_result, 80, 4)                        \
-  FIELD(struct, bcsc_scope_private, owner_result, 84, 4)                       \
-  FIELD(struct, bcsc_scope_private, state, 88, 2)                              \
-  FIELD(struct, bcsc_scope_private, magic, 90, 2)                              \
-  FIELD(struct, bcsc_scope_private, self_tag, 92, 4)                           \
-  FIELD(struct, bcsc_scope_private, flags, 96, 4)                              \
-  FIELD(struct, bcsc_scope_private, reserved32, 100, 4)                        \
-  FIELD(struct, bcsc_scope_private, deadline, 104, 24)                         \
-  FIELD(struct, bcsc_scope_private, reserved, 128, 8)                          \
-  TYPE(struct, bcsc_scope, 140, 4)                                             \
+  FIELD(struct, bcsc_scope_private, live, 20, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 24, 2)                             \
+  FIELD(struct, bcsc_scope_private, flags, 26, 2)                              \
+  FIELD(struct, bcsc_scope_private, state, 28, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 30, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 32, 4)                           \
+  FIELD(struct, bcsc_scope_private, first_error, 36, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 40, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
+  FIELD(struct, bcsc_scope_private, deadline, 52, 24)                          \
+  FIELD(struct, bcsc_scope_private, reserved, 76, 8)                           \
+  TYPE(struct, bcsc_scope, 88, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 136)                                      \
+  FIELD(struct, bcsc_scope, priv, 4, 84)                                       \
   TYPE(struct, bcsc_executor_config, 20, 4)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
@@ -114,7 +109,7 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 1876, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1824, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -138,13 +133,13 @@
   FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 160, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 164, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 168, 140)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 308, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1844, 4)                     \
-  FIELD(struct, bcsc_executor_private, reserved, 1848, 28)                     \
-  TYPE(struct, bcsc_executor, 1880, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 168, 88)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 256, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1792, 4)                     \
+  FIELD(struct, bcsc_executor_private, reserved, 1796, 28)                     \
+  TYPE(struct, bcsc_executor, 1828, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1876)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1824)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -181,50 +176,50 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
-  TYPE(struct, bcsc_epoll_reactor_private, 108, 4)                             \
+  TYPE(struct, bcsc_epoll_reactor_private, 104, 4)                             \
   FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
   FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
   FIELD(struct, bcsc_epoll_reactor_private, polls, 16, 8)                      \
   FIELD(struct, bcsc_epoll_reactor_private, unparks_seen, 24, 8)               \
   FIELD(struct, bcsc_epoll_reactor_private, timer_deadline, 32, 8)             \
-  FIELD(struct, bcsc_epoll_reactor_private, unparked, 40, 36)                  \
-  FIELD(struct, bcsc_epoll_reactor_private, epoll_fd, 76, 4)                   \
-  FIELD(struct, bcsc_epoll_reactor_private, wake_fd, 80, 4)                    \
-  FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 84, 4)                   \
-  FIELD(struct, bcsc_epoll_reactor_private, pending, 88, 4)                    \
-  FIELD(struct, bcsc_epoll_reactor_private, watches, 92, 4)                    \
-  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 96, 4)                 \
-  FIELD(struct, bcsc_epoll_reactor_private, reserved, 100, 8)                  \
-  TYPE(struct, bcsc_epoll_reactor, 116, 4)                                     \
+  FIELD(struct, bcsc_epoll_reactor_private, unparked, 40, 32)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, epoll_fd, 72, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, wake_fd, 76, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 80, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, pending, 84, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, watches, 88, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved, 96, 8)                   \
+  TYPE(struct, bcsc_epoll_reactor, 112, 4)                                     \
   FIELD(struct, bcsc_epoll_reactor, base, 0, 8)                                \
-  FIELD(struct, bcsc_epoll_reactor, priv, 8, 108)                              \
-  TYPE(struct, bcsc_epoll_watch_private, 104, 4)                               \
+  FIELD(struct, bcsc_epoll_reactor, priv, 8, 104)                              \
+  TYPE(struct, bcsc_epoll_watch_private, 96, 4)                                \
   FIELD(struct, bcsc_epoll_watch_private, reactor, 0, 4)                       \
-  FIELD(struct, bcsc_epoll_watch_private, readable, 4, 36)                     \
-  FIELD(struct, bcsc_epoll_watch_private, writable, 40, 36)                    \
-  FIELD(struct, bcsc_epoll_watch_private, self, 76, 4)                         \
-  FIELD(struct, bcsc_epoll_watch_private, events, 80, 4)                       \
-  FIELD(struct, bcsc_epoll_watch_private, armed, 84, 4)                        \
-  FIELD(struct, bcsc_epoll_watch_private, fd, 88, 4)                           \
-  FIELD(struct, bcsc_epoll_watch_private, state, 92, 2)                        \
-  FIELD(struct, bcsc_epoll_watch_private, magic, 94, 2)                        \
-  FIELD(struct, bcsc_epoll_watch_private, reserved, 96, 8)                     \
-  TYPE(struct, bcsc_epoll_watch, 108, 4)                                       \
+  FIELD(struct, bcsc_epoll_watch_private, readable, 4, 32)                     \
+  FIELD(struct, bcsc_epoll_watch_private, writable, 36, 32)                    \
+  FIELD(struct, bcsc_epoll_watch_private, self, 68, 4)                         \
+  FIELD(struct, bcsc_epoll_watch_private, events, 72, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, armed, 76, 4)                        \
+  FIELD(struct, bcsc_epoll_watch_private, fd, 80, 4)                           \
+  FIELD(struct, bcsc_epoll_watch_private, state, 84, 2)                        \
+  FIELD(struct, bcsc_epoll_watch_private, magic, 86, 2)                        \
+  FIELD(struct, bcsc_epoll_watch_private, reserved, 88, 8)                     \
+  TYPE(struct, bcsc_epoll_watch, 100, 4)                                       \
   FIELD(struct, bcsc_epoll_watch, data, 0, 4)                                  \
-  FIELD(struct, bcsc_epoll_watch, priv, 4, 104)                                \
-  TYPE(struct, bcsc_posix_reactor_private, 84, 4)                              \
+  FIELD(struct, bcsc_epoll_watch, priv, 4, 96)                                 \
+  TYPE(struct, bcsc_posix_reactor_private, 80, 4)                              \
   FIELD(struct, bcsc_posix_reactor_private, spin_ns, 0, 8)                     \
   FIELD(struct, bcsc_posix_reactor_private, parks, 8, 8)                       \
   FIELD(struct, bcsc_posix_reactor_private, unparks_seen, 16, 8)               \
-  FIELD(struct, bcsc_posix_reactor_private, unparked, 24, 36)                  \
-  FIELD(struct, bcsc_posix_reactor_private, wake_fd, 60, 4)                    \
-  FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 64, 4)              \
-  FIELD(struct, bcsc_posix_reactor_private, pending, 68, 4)                    \
-  FIELD(struct, bcsc_posix_reactor_private, reserved32, 72, 4)                 \
-  FIELD(struct, bcsc_posix_reactor_private, reserved, 76, 8)                   \
-  TYPE(struct, bcsc_posix_reactor, 92, 4)                                      \
+  FIELD(struct, bcsc_posix_reactor_private, unparked, 24, 32)                  \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd, 56, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 60, 4)              \
+  FIELD(struct, bcsc_posix_reactor_private, pending, 64, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, reserved32, 68, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, reserved, 72, 8)                   \
+  TYPE(struct, bcsc_posix_reactor, 88, 4)                                      \
   FIELD(struct, bcsc_posix_reactor, base, 0, 8)                                \
-  FIELD(struct, bcsc_posix_reactor, priv, 8, 84)                               \
+  FIELD(struct, bcsc_posix_reactor, priv, 8, 80)                               \
   TYPE(struct, bcsc_sim_reactor_private, 32, 4)                                \
   FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
   FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
@@ -257,30 +252,27 @@
   TYPE(struct, bcsc_reactor, 16, 8)                                            \
   FIELD(struct, bcsc_reactor, vtable, 0, 8)                                    \
   FIELD(struct, bcsc_reactor, data, 8, 8)                                      \
-  TYPE(struct, bcsc_wait_private, 64, 8)                                       \
-  FIELD(struct, bcsc_wait_private, task, 0, 8)                                 \
-  FIELD(struct, bcsc_wait_private, queue, 8, 8)                                \
-  FIELD(struct, bcsc_wait_private, queue_next, 16, 8)                          \
-  FIELD(struct, bcsc_wait_private, queue_prev, 24, 8)                          \
-  FIELD(struct, bcsc_wait_private, task_next, 32, 8)                           \
-  FIELD(struct, bcsc_wait_private, task_pprev, 40, 8)                          \
-  FIELD(struct, bcsc_wait_private, state, 48, 2)                               \
-  FIELD(struct, bcsc_wait_private, magic, 50, 2)                               \
-  FIELD(struct, bcsc_wait_private, self_tag, 52, 4)                            \
-  FIELD(struct, bcsc_wait_private, kind, 56, 8)                                \
-  TYPE(struct, bcsc_wait, 80, 8)                                               \
+  TYPE(struct, bcsc_wait_link, 16, 8)                                          \
+  FIELD(struct, bcsc_wait_link, next, 0, 8)                                    \
+  FIELD(struct, bcsc_wait_link, prev, 8, 8)                                    \
+  TYPE(struct, bcsc_wait_private, 48, 8)                                       \
+  FIELD(struct, bcsc_wait_private, queue, 0, 16)                               \
+  FIELD(struct, bcsc_wait_private, task, 16, 8)                                \
+  FIELD(struct, bcsc_wait_private, task_next, 24, 8)                           \
+  FIELD(struct, bcsc_wait_private, task_pprev, 32, 8)                          \
+  FIELD(struct, bcsc_wait_private, state, 40, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 42, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 44, 4)                            \
+  TYPE(struct, bcsc_wait, 64, 8)                                               \
   FIELD(struct, bcsc_wait, data, 0, 8)                                         \
   FIELD(struct, bcsc_wait, value, 8, 8)                                        \
-  FIELD(struct, bcsc_wait, priv, 16, 64)                                       \
+  FIELD(struct, bcsc_wait, priv, 16, 48)                                       \
   TYPE(struct, bcsc_waitq_private, 48, 8)                                      \
-  FIELD(struct, bcsc_waitq_private, head, 0, 8)                                \
-  FIELD(struct, bcsc_waitq_private, tail, 8, 8)                                \
-  FIELD(struct, bcsc_waitq_private, count, 16, 4)                              \
-  FIELD(struct, bcsc_waitq_private, state, 20, 2)                              \
-  FIELD(struct, bcsc_waitq_private, magic, 22, 2)                              \
-  FIELD(struct, bcsc_waitq_private, self_tag, 24, 4)                           \
-  FIELD(struct, bcsc_waitq_private, reserved32, 28, 4)                         \
-  FIELD(struct, bcsc_waitq_private, reserved, 32, 16)                          \
+  FIELD(struct, bcsc_waitq_private, waiters, 0, 16)                            \
+  FIELD(struct, bcsc_waitq_private, state, 16, 2)                              \
+  FIELD(struct, bcsc_waitq_private, magic, 18, 2)                              \
+  FIELD(struct, bcsc_waitq_private, self_tag, 20, 4)                           \
+  FIELD(struct, bcsc_waitq_private, reserved, 24, 24)                          \
   TYPE(struct, bcsc_waitq, 56, 8)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 8)                                        \
   FIELD(struct, bcsc_waitq, priv, 8, 48)                                       \
@@ -291,41 +283,39 @@
   FIELD(struct, bcsc_timer_link, slot, 24, 2)                                  \
   FIELD(struct, bcsc_timer_link, kind, 26, 2)                                  \
   FIELD(struct, bcsc_timer_link, linked, 28, 4)                                \
-  TYPE(struct, bcsc_timer_private, 144, 8)                                     \
-  FIELD(struct, bcsc_timer_private, wait, 0, 80)                               \
-  FIELD(struct, bcsc_timer_private, link, 80, 32)                              \
-  FIELD(struct, bcsc_timer_private, period, 112, 8)                            \
-  FIELD(struct, bcsc_timer_private, missed_total, 120, 8)                      \
-  FIELD(struct, bcsc_timer_private, missed, 128, 4)                            \
-  FIELD(struct, bcsc_timer_private, policy, 132, 2)                            \
-  FIELD(struct, bcsc_timer_private, state, 134, 2)                             \
-  FIELD(struct, bcsc_timer_private, reserved, 136, 8)                          \
-  TYPE(struct, bcsc_timer, 152, 8)                                             \
+  TYPE(struct, bcsc_timer_private, 128, 8)                                     \
+  FIELD(struct, bcsc_timer_private, wait, 0, 64)                               \
+  FIELD(struct, bcsc_timer_private, link, 64, 32)                              \
+  FIELD(struct, bcsc_timer_private, period, 96, 8)                             \
+  FIELD(struct, bcsc_timer_private, missed_total, 104, 8)                      \
+  FIELD(struct, bcsc_timer_private, missed, 112, 4)                            \
+  FIELD(struct, bcsc_timer_private, policy, 116, 2)                            \
+  FIELD(struct, bcsc_timer_private, state, 118, 2)                             \
+  FIELD(struct, bcsc_timer_private, reserved, 120, 8)                          \
+  TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
-  FIELD(struct, bcsc_timer, priv, 8, 144)                                      \
-  TYPE(struct, bcsc_scope_private, 208, 8)                                     \
+  FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
+  TYPE(struct, bcsc_scope_private, 120, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
   FIELD(struct, bcsc_scope_private, head, 24, 8)                               \
   FIELD(struct, bcsc_scope_private, tail, 32, 8)                               \
-  FIELD(struct, bcsc_scope_private, join_wait, 40, 80)                         \
-  FIELD(struct, bcsc_scope_private, live, 120, 4)                              \
-  FIELD(struct, bcsc_scope_private, policy, 124, 4)                            \
-  FIELD(struct, bcsc_scope_private, first_error, 128, 4)                       \
-  FIELD(struct, bcsc_scope_private, error_count, 132, 4)                       \
-  FIELD(struct, bcsc_scope_private, race_result, 136, 4)                       \
-  FIELD(struct, bcsc_scope_private, owner_result, 140, 4)                      \
-  FIELD(struct, bcsc_scope_private, state, 144, 2)                             \
-  FIELD(struct, bcsc_scope_private, magic, 146, 2)                             \
-  FIELD(struct, bcsc_scope_private, self_tag, 148, 4)                          \
-  FIELD(struct, bcsc_scope_private, flags, 152, 4)                             \
-  FIELD(struct, bcsc_scope_private, reserved32, 156, 4)                        \
-  FIELD(struct, bcsc_scope_private, deadline, 160, 32)                         \
-  FIELD(struct, bcsc_scope_private, reserved, 192, 16)                         \
-  TYPE(struct, bcsc_scope, 216, 8)                                             \
+  FIELD(struct, bcsc_scope_private, live, 40, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 44, 2)                             \
+  FIELD(struct, bcsc_scope_private, flags, 46, 2)                              \
+  FIELD(struct, bcsc_scope_private, state, 48, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 50, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 52, 4)                           \
+  FIELD(struct, bcsc_scope_private, first_error, 56, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 60, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
+  FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
+  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
+  TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 208)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
   TYPE(struct, bcsc_executor_config, 32, 8)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
@@ -342,7 +332,7 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3456, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -366,13 +356,13 @@
   FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 176, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 184, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 192, 216)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 408, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3480, 8)                     \
-  FIELD(struct, bcsc_executor_private, reserved, 3488, 56)                     \
-  TYPE(struct, bcsc_executor, 3552, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 192, 128)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
+  FIELD(struct, bcsc_executor_private, reserved, 3400, 56)                     \
+  TYPE(struct, bcsc_executor, 3464, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \

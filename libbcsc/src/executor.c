@@ -147,7 +147,8 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
     BCSC__HEADER_SET(
         t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
                                              BCSC__TASK_WAITING));
-    if (BCSC__UNLIKELY(t->priv.link.waits == NULL))
+    if (BCSC__UNLIKELY(t->priv.link.waits == NULL &&
+                       !(state & BCSC__TASK_JOINING)))
       BCSC__REPORT(PENDING_NO_WAKE, t); /* release: stays waiting; see run */
     return 0;
   }
@@ -157,7 +158,10 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   }
   if (state & BCSC__TASK_WOKEN)
     bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
-  bcsc__task_unlink_waits(t);
+  /* A join it left pending is undone by bcsc__task_returned(): a task that
+   * joins has scopes, and one without goes straight to completion. */
+  if (t->priv.link.waits != NULL)
+    bcsc__task_unlink_waits_walk(t);
   bcsc__task_returned(t, rc);
   return 0;
 }

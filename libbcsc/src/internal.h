@@ -20,6 +20,9 @@
  * comparison. The public static initialisers spell the same numbers. */
 #define BCSC__MAGIC_TASK 0x7a5c
 #define BCSC__MAGIC_WAIT 0x3a17
+/* A timer's registration: a wait whose source is the timing wheel. The
+ * magic doubles as the node's kind, so the node needs no kind field. */
+#define BCSC__MAGIC_TIMER_WAIT 0x3a18
 #define BCSC__MAGIC_WAITQ 0x3b29
 #define BCSC__MAGIC_SCOPE 0x5c0e
 #define BCSC__MAGIC_EXECUTOR 0xe8ec
@@ -36,12 +39,15 @@ enum {
   BCSC__TASK_CANCELLED = 0x8, /* cancellation requested */
   BCSC__TASK_WOKEN = 0x10,    /* woken while running: queue it on return */
   BCSC__TASK_DRAINING = 0x20, /* returned, bcsc is draining its scopes */
-  BCSC__TASK_POOLED = 0x40    /* frame goes back to a pool on completion */
+  BCSC__TASK_POOLED = 0x40,   /* frame goes back to a pool on completion */
+  /* Waiting for one of its scopes to empty (join, or a drain): that scope
+   * has BCSC__SCOPE_JOINING. A registration without a node, undone like
+   * the others when the task is woken. */
+  BCSC__TASK_JOINING = 0x80
 };
 
-/* Registration states, and what a registration is part of. */
+/* Registration states. */
 enum { BCSC__WAIT_IDLE = 0, BCSC__WAIT_LINKED = 1, BCSC__WAIT_FIRED = 2 };
-enum { BCSC__WAIT_PLAIN = 0, BCSC__WAIT_OF_TIMER = 1 };
 
 /* What owns a wheel link: the public initialisers spell these. */
 enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
@@ -59,7 +65,10 @@ enum {
   BCSC__SCOPE_ROOT = 0x4,
   BCSC__SCOPE_RACE_RAN = 0x8,       /* a child of a race scope completed */
   BCSC__SCOPE_DEADLINE_FAIL = 0x10, /* its deadline is BCSC_DEADLINE_FAIL */
-  BCSC__SCOPE_TIMED_OUT = 0x20      /* its own deadline cancelled it */
+  BCSC__SCOPE_TIMED_OUT = 0x20,     /* its own deadline cancelled it */
+  BCSC__SCOPE_JOINING = 0x40,       /* its owner waits for it to empty */
+  BCSC__SCOPE_FAILED = 0x80,        /* first_error and error_count are set */
+  BCSC__SCOPE_DEADLINE_SET = 0x100  /* the deadline link is initialised */
 };
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
@@ -70,11 +79,13 @@ typedef struct bcsc_timer_link bcsc_timer_link_t;
 #define BCSC__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define BCSC__ALWAYS_INLINE inline __attribute__((always_inline))
 #define BCSC__COLD __attribute__((cold, noinline))
+#define BCSC__NOINLINE __attribute__((noinline))
 #else
 #define BCSC__LIKELY(x) (x)
 #define BCSC__UNLIKELY(x) (x)
 #define BCSC__ALWAYS_INLINE inline
 #define BCSC__COLD
+#define BCSC__NOINLINE
 #endif
 
 /* Recover the struct that contains a member from the member's address. */
@@ -132,6 +143,7 @@ static inline uint32_t bcsc__self_tag(const void *object) {
 
 BCSC__DEFINE_OBJECT_CHECK(task, bcsc_task_t, BCSC__MAGIC_TASK)
 BCSC__DEFINE_OBJECT_CHECK(wait, bcsc_wait_t, BCSC__MAGIC_WAIT)
+BCSC__DEFINE_OBJECT_CHECK(timer_wait, bcsc_wait_t, BCSC__MAGIC_TIMER_WAIT)
 BCSC__DEFINE_OBJECT_CHECK(waitq, bcsc_waitq_t, BCSC__MAGIC_WAITQ)
 BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
@@ -209,6 +221,20 @@ BCSC__ASSERT_HEADER(bcsc_scope_t);
 #define BCSC__CANARY_BAD(object, magic_value) 0
 #endif
 
+/* Whether a registration found through a task's list is not what was
+ * linked: neither kind of registration, or moved. Checked build only. */
+#define BCSC__WAIT_CANARY_BAD(w)                                               \
+  (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT) &&                                    \
+   BCSC__CANARY_BAD(w, BCSC__MAGIC_TIMER_WAIT))
+/* Whether a registration is one of the two kinds (checked build only). */
+#if BCSC__CHECKED
+#define BCSC__WAIT_MAGIC_BAD(w)                                                \
+  ((w)->priv.magic != BCSC__MAGIC_WAIT &&                                      \
+   (w)->priv.magic != BCSC__MAGIC_TIMER_WAIT)
+#else
+#define BCSC__WAIT_MAGIC_BAD(w) 0
+#endif
+
 static inline uint32_t bcsc__task_state(const bcsc_task_t *t) {
   return t->priv.state & BCSC__TASK_STATE_MASK;
 }
@@ -266,22 +292,26 @@ static inline uint64_t bcsc__executor_clock(bcsc_executor_t *ex) {
 
 /* wait.c: wake a task (first wake wins; see bcsc/wait.h). */
 void bcsc__task_wake(bcsc_task_t *t);
-/* wait.c: unlink every registration a task holds (it holds some). */
+/* wait.c: unlink every registration a task holds (it holds some, or is
+ * joining). */
 void bcsc__task_unlink_waits_walk(bcsc_task_t *t);
-/* Unlink every registration a task holds: most tasks hold none when they
- * return, so the test stays inline and the walk does not. */
+/* Unlink every registration a task holds, its join too: most tasks hold
+ * none when they return, so the test stays inline and the walk does not. */
 static inline void bcsc__task_unlink_waits(bcsc_task_t *t) {
-  if (t->priv.link.waits != NULL)
+  if (t->priv.link.waits != NULL || (t->priv.state & BCSC__TASK_JOINING))
     bcsc__task_unlink_waits_walk(t);
 }
+/* wait.c: stop a joining task joining (BCSC__TASK_JOINING). Cold. */
+BCSC__COLD void bcsc__task_unjoin(bcsc_task_t *t);
 /* wait.c: link a registration without the entry checks. With q NULL the
- * node is a direct registration (a scope's join): linked only into the
- * task's list, fired by bcsc__wait_fire(). */
+ * node is a direct registration (a timer's): linked only into the task's
+ * list, fired by bcsc__wait_fire(). */
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
+/* wait.c: unlink a linked registration early (bcsc_wait_cancel() without
+ * the checks). */
+void bcsc__wait_unlink(bcsc_wait_t *w);
 /* wait.c: fire a linked registration: unlink, mark, wake its task. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
-/* wait.c: prepare a library-owned node (the fields link() does not set). */
-void bcsc__wait_prepare_internal(bcsc_wait_t *w);
 /* scope.c: a poll function returned a result (not PENDING). */
 void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */

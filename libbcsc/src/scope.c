@@ -16,22 +16,13 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.outer = NULL;
   s->priv.head = NULL;
   s->priv.tail = NULL;
-  bcsc__wait_prepare_internal(&s->priv.join_wait);
   s->priv.live = 0;
-  s->priv.policy = policy;
-  s->priv.first_error = 0;
-  s->priv.error_count = 0;
-  s->priv.race_result = 0;
-  s->priv.owner_result = 0;
+  s->priv.policy = (uint16_t)policy;
+  s->priv.flags = 0;
   BCSC__HEADER_SET(s, bcsc__header_expect(BCSC__SCOPE_OPEN, BCSC__MAGIC_SCOPE,
                                           bcsc__self_tag(s)));
-  s->priv.flags = 0;
-  s->priv.deadline.next = NULL;
-  s->priv.deadline.prev = NULL;
-  s->priv.deadline.deadline = BCSC_NO_DEADLINE;
-  s->priv.deadline.slot = 0;
-  s->priv.deadline.kind = BCSC__LINK_SCOPE;
-  s->priv.deadline.linked = 0;
+  /* The cold fields are written when first needed (see their flags), so
+   * that opening a scope touches one cache line. */
 }
 
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex) {
@@ -124,15 +115,15 @@ int bcsc__task_cancel(bcsc_task_t *t) {
 static int scope_result(const bcsc_scope_t *s) {
   /* Nothing failed, nothing was cancelled, no race ran: 0 whatever the
    * policy. */
-  if (BCSC__LIKELY(s->priv.first_error == 0 &&
-                   (s->priv.flags &
-                    (BCSC__SCOPE_CANCELLED | BCSC__SCOPE_RACE_WON |
-                     BCSC__SCOPE_RACE_RAN | BCSC__SCOPE_TIMED_OUT)) == 0))
+  if (BCSC__LIKELY(
+          (s->priv.flags &
+           (BCSC__SCOPE_FAILED | BCSC__SCOPE_CANCELLED | BCSC__SCOPE_RACE_WON |
+            BCSC__SCOPE_RACE_RAN | BCSC__SCOPE_TIMED_OUT)) == 0))
     return 0;
   if (s->priv.policy == BCSC_SCOPE_RACE) {
     if (s->priv.flags & BCSC__SCOPE_RACE_WON)
       return s->priv.race_result;
-  } else if (s->priv.first_error != 0) {
+  } else if (s->priv.flags & BCSC__SCOPE_FAILED) {
     return s->priv.first_error;
   }
   /* The scope's own deadline ended it: that is what join reports. */
@@ -156,7 +147,7 @@ void bcsc__scope_deadline_fire(bcsc_scope_t *s) {
 }
 
 static void scope_close(bcsc_scope_t *s) {
-  if (s->priv.deadline.linked)
+  if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
@@ -177,9 +168,13 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
                                         int was_cancelled) {
   int failed = child_failed(result, was_cancelled);
   if (failed) {
-    s->priv.error_count++;
-    if (s->priv.first_error == 0)
+    if (s->priv.flags & BCSC__SCOPE_FAILED) {
+      s->priv.error_count++;
+    } else {
+      s->priv.flags |= BCSC__SCOPE_FAILED;
       s->priv.first_error = result;
+      s->priv.error_count = 1;
+    }
   }
   switch (s->priv.policy) {
   case BCSC_SCOPE_FAIL_FAST:
@@ -199,15 +194,41 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
   }
 }
 
-/* The scope's last child completed: wake its owner if it is joining. */
-static BCSC__ALWAYS_INLINE void scope_emptied(bcsc_scope_t *s) {
-  if (s->priv.join_wait.priv.state != BCSC__WAIT_LINKED)
-    return;
-  if (BCSC__CANARY_BAD(s->priv.owner, BCSC__MAGIC_TASK)) {
-    BCSC__REPORT(FRAME_CLOBBERED, s->priv.owner);
+/* Wake the owner of `s`, which was joining it. Out of line: completion
+ * then needs no saved registers. */
+static BCSC__NOINLINE void scope_wake_owner(bcsc_scope_t *s) {
+  bcsc_task_t *owner = s->priv.owner;
+  uint64_t word;
+  uint16_t state;
+  if (BCSC__CANARY_BAD(owner, BCSC__MAGIC_TASK)) {
+    BCSC__REPORT(FRAME_CLOBBERED, owner);
     return;
   }
-  bcsc__wait_fire(&s->priv.join_wait, 0);
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_JOINING;
+  word = BCSC__HEADER(owner);
+  state = bcsc__header_state(word);
+  /* The common wake: an owner that waits for nothing else. */
+  if (BCSC__LIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) ==
+                       (BCSC__TASK_WAITING | BCSC__TASK_JOINING) &&
+                   owner->priv.link.waits == NULL)) {
+    bcsc_executor_t *ex = s->priv.executor;
+    BCSC__HEADER_SET(
+        owner, bcsc__header_with_state(word, (state & ~(BCSC__TASK_STATE_MASK |
+                                                        BCSC__TASK_JOINING)) |
+                                                 BCSC__TASK_QUEUED));
+    bcsc__runq_append(ex, owner);
+    ex->priv.wakes++;
+    return;
+  }
+  BCSC__HEADER_SET(owner,
+                   bcsc__header_with_state(word, state & ~BCSC__TASK_JOINING));
+  bcsc__task_wake(owner);
+}
+
+/* The scope's last child completed: wake its owner if it is joining. */
+static BCSC__ALWAYS_INLINE void scope_emptied(bcsc_scope_t *s) {
+  if (s->priv.flags & BCSC__SCOPE_JOINING)
+    scope_wake_owner(s);
 }
 
 /* The rest of task_complete() for a child that failed, ran in a race or
@@ -264,8 +285,9 @@ void bcsc__task_drain(bcsc_task_t *t) {
 
   for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
     if (s->priv.live != 0) {
-      bcsc__wait_link(t, &s->priv.join_wait, NULL);
-      bcsc__task_set_state(t, BCSC__TASK_WAITING);
+      s->priv.flags |= BCSC__SCOPE_JOINING;
+      bcsc__task_store_state(t, (t->priv.state & ~BCSC__TASK_STATE_MASK) |
+                                    BCSC__TASK_WAITING | BCSC__TASK_JOINING);
       return;
     }
   }
@@ -273,7 +295,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
    * owner returned without joining: it becomes the owner's result. */
   while (t->priv.scopes != NULL) {
     bcsc_scope_t *s = t->priv.scopes;
-    if (result == 0 && s->priv.first_error != 0)
+    if (result == 0 && (s->priv.flags & BCSC__SCOPE_FAILED))
       result = s->priv.first_error;
     scope_close(s);
   }
@@ -288,7 +310,10 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
   }
   /* Returned with scopes open (DESIGN §3.3): the task does not complete
    * until those children have. Cancel them and wait for them, as join would;
-   * the frame, and so their frames, stay alive meanwhile. */
+   * the frame, and so their frames, stay alive meanwhile. A join it left
+   * pending is dropped first: the drain chooses what to wait for. */
+  if (t->priv.state & BCSC__TASK_JOINING)
+    bcsc__task_unjoin(t);
   t->priv.scopes->priv.owner_result = result;
   bcsc__task_store_state(t, t->priv.state | BCSC__TASK_DRAINING);
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
@@ -423,8 +448,10 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
   if (owner->priv.scopes != scope)
     BCSC__FAIL(SCOPE_ORDER, scope, BCSC_ESTATE);
   if (scope->priv.live != 0) {
-    if (scope->priv.join_wait.priv.state != BCSC__WAIT_LINKED)
-      bcsc__wait_link(owner, &scope->priv.join_wait, NULL);
+    if (!(scope->priv.flags & BCSC__SCOPE_JOINING)) {
+      scope->priv.flags |= BCSC__SCOPE_JOINING;
+      bcsc__task_store_state(owner, owner->priv.state | BCSC__TASK_JOINING);
+    }
     return BCSC_PENDING;
   }
   rc = scope_result(scope);
@@ -457,9 +484,17 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
     BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
+  if (!(scope->priv.flags & BCSC__SCOPE_DEADLINE_SET)) {
+    scope->priv.deadline.next = NULL;
+    scope->priv.deadline.prev = NULL;
+    scope->priv.deadline.slot = 0;
+    scope->priv.deadline.kind = BCSC__LINK_SCOPE;
+    scope->priv.deadline.linked = 0;
+    scope->priv.flags |= BCSC__SCOPE_DEADLINE_SET;
+  }
   if (scope->priv.deadline.linked)
     bcsc__wheel_remove(ex, &scope->priv.deadline);
-  scope->priv.flags &= ~(uint32_t)BCSC__SCOPE_DEADLINE_FAIL;
+  scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
   if (kind == BCSC_DEADLINE_FAIL)
     scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
   scope->priv.deadline.deadline = deadline;
@@ -480,7 +515,8 @@ uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope) {
   /* Up the spawn chain: the scope, the scope its owner lives in, ... */
   for (const bcsc_scope_t *s = scope; s != NULL;
        s = s->priv.owner != NULL ? s->priv.owner->priv.scope : NULL)
-    if (s->priv.deadline.deadline < earliest)
+    if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) &&
+        s->priv.deadline.deadline < earliest)
       earliest = s->priv.deadline.deadline;
   return earliest;
 }
@@ -498,7 +534,9 @@ uint32_t bcsc_scope_live(const bcsc_scope_t *scope) {
 }
 
 uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope) {
-  return scope != NULL ? scope->priv.error_count : 0;
+  return scope != NULL && (scope->priv.flags & BCSC__SCOPE_FAILED)
+             ? scope->priv.error_count
+             : 0;
 }
 
 size_t bcsc_scope_sizeof(void) { return sizeof(bcsc_scope_t); }

@@ -3,7 +3,7 @@
  * wheel, and the drift-free arithmetic of periodic ticks. */
 #include "internal.h"
 
-_Static_assert(BCSC__LINK_TIMER == 1 && BCSC__WAIT_OF_TIMER == 1,
+_Static_assert(BCSC__LINK_TIMER == 1 && BCSC__MAGIC_TIMER_WAIT == 0x3a18,
                "BCSC_TIMER_INITIALIZER spells these");
 
 static bcsc_timer_t *timer_of_wait(bcsc_wait_t *w) {
@@ -18,10 +18,9 @@ static int check_timer(const bcsc_timer_t *timer) {
   int rc;
   if (timer == NULL)
     BCSC__FAIL(NULL_OBJECT, timer, BCSC_EINVAL);
-  if ((rc = bcsc__check_wait(&timer->priv.wait)) != 0)
+  if ((rc = bcsc__check_timer_wait(&timer->priv.wait)) != 0)
     return rc;
-  if (timer->priv.wait.priv.kind != BCSC__WAIT_OF_TIMER ||
-      timer->priv.link.kind != BCSC__LINK_TIMER)
+  if (timer->priv.link.kind != BCSC__LINK_TIMER)
     BCSC__FAIL(BAD_OBJECT, timer, BCSC_EBADOBJ);
   return 0;
 }
@@ -33,7 +32,8 @@ void bcsc__timer_link_fire(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
         BCSC__CONTAINER_OF(link, bcsc_scope_t, priv.deadline));
     return;
   }
-  if (BCSC__CANARY_BAD(&timer_of_link(link)->priv.wait, BCSC__MAGIC_WAIT)) {
+  if (BCSC__CANARY_BAD(&timer_of_link(link)->priv.wait,
+                       BCSC__MAGIC_TIMER_WAIT)) {
     bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, link);
     return;
   }
@@ -97,7 +97,8 @@ static int timer_unlink(bcsc_timer_t *timer) {
     w->priv.state = BCSC__WAIT_IDLE; /* a new deadline drops an untaken fire */
     return 0;
   }
-  return bcsc_wait_cancel(w);
+  bcsc__wait_unlink(w);
+  return 1;
 }
 
 int bcsc_timer_init(bcsc_timer_t *timer) {

@@ -7,32 +7,40 @@
 _Static_assert(BCSC__MAGIC_WAIT == 0x3a17 && BCSC__MAGIC_WAITQ == 0x3b29,
                "BCSC_WAIT_INITIALIZER and BCSC_WAITQ_INITIALIZER spell these");
 
-void bcsc__wait_prepare_internal(bcsc_wait_t *w) {
-  w->priv.state = BCSC__WAIT_IDLE;
-  w->priv.magic = BCSC__MAGIC_WAIT;
-  w->priv.self_tag = 0;
-  w->priv.kind = BCSC__WAIT_PLAIN;
+static bcsc_waitq_t *waitq_of_links(struct bcsc_wait_link *l) {
+  return BCSC__CONTAINER_OF(l, bcsc_waitq_t, priv.waiters);
 }
 
-/* Take `w` out of its waiter list in O(1). The node keeps stale list links
- * and its list pointer: only a LINKED node's are read, and linking it again
- * rewrites them. */
-static void waitq_remove(bcsc_waitq_t *q, bcsc_wait_t *w) {
-  BCSC__LIST_UNLINK(bcsc_wait_t, q->priv.head, q->priv.tail, w, queue_next,
-                    queue_prev);
-  /* A list is tagged while it has waiters: moving it then would leave
-   * them pointing at the old copy. */
-  if (--q->priv.count == 0)
-    q->priv.self_tag = 0;
+/* Empty `q`. A list is tagged while it has waiters (moving it then would
+ * leave them pointing at the old copy), so it is free to move again. */
+static void waitq_clear(bcsc_waitq_t *q) {
+  q->priv.waiters.next = NULL;
+  q->priv.waiters.prev = NULL;
+  q->priv.self_tag = 0;
+}
+
+/* Take `w` out of its waiter list in O(1), without knowing the list: its
+ * neighbours are nodes or the list's own links. Both are the list's links
+ * only when `w` is its last node. The node keeps stale links: only a LINKED
+ * node's are read, and linking it again rewrites them. */
+static void waitq_remove(bcsc_wait_t *w) {
+  struct bcsc_wait_link *next = w->priv.queue.next;
+  struct bcsc_wait_link *prev = w->priv.queue.prev;
+  if (BCSC__LIKELY(next != prev)) {
+    prev->next = next;
+    next->prev = prev;
+    return;
+  }
+  waitq_clear(waitq_of_links(next));
 }
 
 /* Take a linked `w` out of its source: its waiter list, or for a timer's
  * registration, the timing wheel. */
 static void source_remove(bcsc_wait_t *w) {
-  if (w->priv.queue != NULL)
-    waitq_remove(w->priv.queue, w);
-  else if (w->priv.kind == BCSC__WAIT_OF_TIMER)
+  if (w->priv.magic == BCSC__MAGIC_TIMER_WAIT)
     bcsc__timer_wait_unlink(w);
+  else if (w->priv.queue.next != NULL)
+    waitq_remove(w);
 }
 
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
@@ -40,11 +48,20 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_LINKED,
                                         bcsc__self_tag(w)));
   w->priv.task = t;
-  w->priv.queue = q;
   if (q != NULL) {
-    BCSC__LIST_APPEND(q->priv.head, q->priv.tail, w, queue_next, queue_prev);
-    if (q->priv.count++ == 0)
+    struct bcsc_wait_link *tail = q->priv.waiters.prev;
+    w->priv.queue.next = &q->priv.waiters;
+    if (BCSC__LIKELY(tail == NULL)) {
+      w->priv.queue.prev = &q->priv.waiters;
+      q->priv.waiters.next = &w->priv.queue;
       q->priv.self_tag = bcsc__self_tag(q);
+    } else {
+      w->priv.queue.prev = tail;
+      tail->next = &w->priv.queue;
+    }
+    q->priv.waiters.prev = &w->priv.queue;
+  } else {
+    w->priv.queue.next = NULL;
   }
   w->priv.task_next = t->priv.link.waits;
   w->priv.task_pprev = &t->priv.link.waits;
@@ -64,21 +81,43 @@ static void task_waits_remove(bcsc_wait_t *w) {
   w->priv.task_pprev = NULL;
 }
 
-void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
+/* Stop `t` joining: the scope it waits for no longer wakes it. Rare: an
+ * owner woken by its join does not come here (scope.c undoes the join). */
+void bcsc__task_unjoin(bcsc_task_t *t) {
+  bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_JOINING);
+  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
+    if (BCSC__CANARY_BAD(s, BCSC__MAGIC_SCOPE)) {
+      bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, s);
+      return;
+    }
+    if (s->priv.flags & BCSC__SCOPE_JOINING) {
+      s->priv.flags &= (uint16_t)~BCSC__SCOPE_JOINING;
+      return;
+    }
+  }
+}
+
+/* bcsc__task_unlink_waits() for a task whose state field is `state`;
+ * inline in the wake path. */
+static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
   bcsc_wait_t *w = t->priv.link.waits;
+  if (BCSC__UNLIKELY(state & BCSC__TASK_JOINING))
+    bcsc__task_unjoin(t);
+  if (w == NULL)
+    return;
   t->priv.link.waits = NULL;
   /* A node left here keeps stale task links: nothing reads them before
    * bcsc__wait_link() writes them again, since only a LINKED node's links
    * are followed. */
   while (w != NULL) {
     bcsc_wait_t *next;
-    if (BCSC__CHECKED && w->priv.magic != BCSC__MAGIC_WAIT) {
+    if (BCSC__WAIT_MAGIC_BAD(w)) {
       bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
       return;
     }
     next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
-      if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT)) {
+      if (BCSC__WAIT_CANARY_BAD(w)) {
         /* The node's memory was reused while linked: its links are garbage
          * and following them would spread the damage. */
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
@@ -92,15 +131,20 @@ void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
   }
 }
 
+void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
+  unlink_waits(t, t->priv.state);
+}
+
 /* The first wake wins: whatever woke the task, every other registration it
  * holds is unlinked now, so no other source can pick it for a wake it would
  * not consume. A task being polled is only marked; the executor queues it
  * when its poll returns. */
 void bcsc__task_wake(bcsc_task_t *t) {
   bcsc_executor_t *ex;
-  switch (bcsc__task_state(t)) {
+  uint16_t state = t->priv.state;
+  switch (state & BCSC__TASK_STATE_MASK) {
   case BCSC__TASK_WAITING:
-    bcsc__task_unlink_waits(t);
+    unlink_waits(t, state);
     /* A misuse handler called from the unlink may have queued it. */
     if (bcsc__task_state(t) != BCSC__TASK_WAITING)
       return;
@@ -109,7 +153,7 @@ void bcsc__task_wake(bcsc_task_t *t) {
     ex->priv.wakes++;
     return;
   case BCSC__TASK_RUNNING:
-    bcsc__task_unlink_waits(t);
+    unlink_waits(t, state);
     bcsc__task_store_state(t, t->priv.state | BCSC__TASK_WOKEN);
     return;
   default:
@@ -129,9 +173,10 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
    * Nothing else needs unlinking (the node is no longer LINKED, so the walk
    * would only step over it), and queueing overwrites the list head, which
    * shares its word with the run link. */
-  if (BCSC__LIKELY((state & BCSC__TASK_STATE_MASK) == BCSC__TASK_WAITING &&
+  if (BCSC__LIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) ==
+                       BCSC__TASK_WAITING &&
                    t->priv.link.waits == w && w->priv.task_next == NULL &&
-                   (!BCSC__CHECKED || w->priv.magic == BCSC__MAGIC_WAIT))) {
+                   !BCSC__WAIT_MAGIC_BAD(w))) {
     bcsc_executor_t *ex = bcsc__task_executor(t);
     BCSC__HEADER_SET(
         t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
@@ -144,17 +189,19 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
 }
 
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
-  if (w->priv.queue != NULL)
-    waitq_remove(w->priv.queue, w);
+  if (w->priv.queue.next != NULL)
+    waitq_remove(w);
   wait_fired(w, value);
 }
 
 /* Fire the oldest registration of `q`. */
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
-  bcsc_wait_t *w = q->priv.head;
-  bcsc_wait_t *next;
-  if (w == NULL)
+  struct bcsc_wait_link *first = q->priv.waiters.next;
+  struct bcsc_wait_link *next;
+  bcsc_wait_t *w;
+  if (first == NULL)
     return 0;
+  w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
   if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
   /* The waiting task's frame too: a wake must not vanish into a frame that
@@ -163,15 +210,14 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
   if (BCSC__CANARY_BAD(w->priv.task->priv.scope, BCSC__MAGIC_SCOPE))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task->priv.scope, BCSC_EBADOBJ);
-  /* waitq_remove() for the head of the list. */
-  next = w->priv.queue_next;
-  q->priv.head = next;
-  if (next != NULL)
-    next->priv.queue_prev = NULL;
-  else
-    q->priv.tail = NULL;
-  if (--q->priv.count == 0)
-    q->priv.self_tag = 0;
+  /* waitq_remove() for the oldest node. */
+  next = first->next;
+  if (BCSC__LIKELY(next != &q->priv.waiters)) {
+    q->priv.waiters.next = next;
+    next->prev = &q->priv.waiters;
+  } else {
+    waitq_clear(q);
+  }
   wait_fired(w, value);
   return 1;
 }
@@ -205,16 +251,20 @@ int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
   return wait_register_checked(self, wait, queue);
 }
 
+void bcsc__wait_unlink(bcsc_wait_t *w) {
+  source_remove(w);
+  w->priv.self_tag = 0;
+  task_waits_remove(w);
+  w->priv.state = BCSC__WAIT_IDLE;
+}
+
 int bcsc_wait_cancel(bcsc_wait_t *wait) {
   int rc = bcsc__check_wait(wait);
   if (rc != 0)
     return rc;
   if (wait->priv.state != BCSC__WAIT_LINKED)
     return 0;
-  source_remove(wait);
-  wait->priv.self_tag = 0;
-  task_waits_remove(wait);
-  wait->priv.state = BCSC__WAIT_IDLE;
+  bcsc__wait_unlink(wait);
   return 1;
 }
 
@@ -294,7 +344,7 @@ int bcsc_waitq_deinit(bcsc_waitq_t *queue) {
   int rc = bcsc__check_waitq(queue);
   if (rc != 0)
     return rc;
-  if (queue->priv.count != 0)
+  if (queue->priv.waiters.next != NULL)
     BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
   queue->priv.magic = 0;
   return 0;
@@ -320,7 +370,18 @@ int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value) {
 }
 
 uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue) {
-  return queue != NULL ? queue->priv.count : 0;
+  const struct bcsc_wait_link *last, *l;
+  uint32_t n = 0;
+  if (queue == NULL || queue->priv.waiters.next == NULL)
+    return 0;
+  /* Up to the newest node rather than back to the list's links: a list
+   * moved while it had waiters has nodes that point at the old copy. */
+  last = queue->priv.waiters.prev;
+  for (l = queue->priv.waiters.next;; l = l->next) {
+    n++;
+    if (l == last)
+      return n;
+  }
 }
 
 size_t bcsc_wait_sizeof(void) { return sizeof(bcsc_wait_t); }

@@ -149,7 +149,7 @@ static int slot_intact(const bcsc_timer_link_t *head) {
           BCSC__CONTAINER_OF(link, const bcsc_timer_t, priv.link);
       owner = t;
       bad = link->kind != BCSC__LINK_TIMER ||
-            BCSC__CANARY_BAD(&t->priv.wait, BCSC__MAGIC_WAIT);
+            BCSC__CANARY_BAD(&t->priv.wait, BCSC__MAGIC_TIMER_WAIT);
     }
     if (bad || link->linked != 1) {
       bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, owner);

@@ -46,27 +46,31 @@ enum bcsc_deadline_kind {
   BCSC_DEADLINE_FAIL = 1
 };
 
-/** bcsc's part of a scope. PRIVATE - DO NOT TOUCH. */
+/** bcsc's part of a scope. PRIVATE - DO NOT TOUCH.
+ *
+ * What spawn, completion and join touch comes first: with the public data
+ * word it is the scope's first 64 bytes on 64-bit targets. The rest is
+ * written only when a child fails, a race is won, the owner returns with
+ * the scope open or a deadline is set. */
 struct bcsc_scope_private {
   bcsc_executor_t *executor;
   bcsc_task_t *owner;  /* NULL only for an executor's root scope */
   bcsc_scope_t *outer; /* the owner's next outer open scope */
   bcsc_task_t *head;   /* live children, in spawn order */
   bcsc_task_t *tail;
-  bcsc_wait_t join_wait; /* the owner's registration on the scope itself,
-                            fired when the last child completes */
-  uint32_t live;         /* children spawned and not yet completed */
-  uint32_t policy;
-  int32_t first_error;
-  uint32_t error_count;
-  int32_t race_result;
-  int32_t owner_result; /* the owner's own result while bcsc drains */
+  uint32_t live;   /* children spawned and not yet completed */
+  uint16_t policy; /* a bcsc_scope_policy */
+  uint16_t flags;  /* cancelled, joining, failed, ... */
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uint32_t flags;
-  uint32_t reserved32;
-  struct bcsc_timer_link deadline; /* in the wheel while a deadline is set */
+  /* cold */
+  int32_t first_error;  /* valid once a child failed */
+  uint32_t error_count; /* likewise */
+  int32_t race_result;  /* the winner's result, once a race is won */
+  int32_t owner_result; /* the owner's own result while bcsc drains */
+  struct bcsc_timer_link deadline; /* in the wheel while a deadline is set;
+                                      valid once one was set */
   uintptr_t reserved[2];
 };
 

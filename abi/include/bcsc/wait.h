@@ -30,18 +30,25 @@
 extern "C" {
 #endif
 
+/** A registration's links in a waiter list. PRIVATE - DO NOT TOUCH.
+ *  The list is a ring through the list's own links: a list's next is its
+ *  oldest registration and its prev its newest, and those point back at the
+ *  list, so a node is unlinked without knowing its list. An empty list's
+ *  links are both NULL. */
+struct bcsc_wait_link {
+  struct bcsc_wait_link *next;
+  struct bcsc_wait_link *prev;
+};
+
 /** bcsc's part of a registration. PRIVATE - DO NOT TOUCH. */
 struct bcsc_wait_private {
-  bcsc_task_t *task;       /* the registering task, while linked */
-  bcsc_waitq_t *queue;     /* the list it is linked into, or NULL */
-  bcsc_wait_t *queue_next; /* the list's links */
-  bcsc_wait_t *queue_prev;
-  bcsc_wait_t *task_next;   /* the task's list of registrations */
-  bcsc_wait_t **task_pprev; /* the pointer that points at this node */
+  struct bcsc_wait_link queue; /* in a waiter list; next is NULL if not */
+  bcsc_task_t *task;           /* the registering task, while linked */
+  bcsc_wait_t *task_next;      /* the task's list of registrations */
+  bcsc_wait_t **task_pprev;    /* the pointer that points at this node */
   uint16_t state;
-  uint16_t magic;
+  uint16_t magic; /* also says what the node is: a plain one or a timer's */
   uint32_t self_tag;
-  uintptr_t kind; /* 0: a plain registration; 1: the one inside a timer */
 };
 
 /**
@@ -61,14 +68,11 @@ struct bcsc_wait {
 
 /** bcsc's part of a waiter list. PRIVATE - DO NOT TOUCH. */
 struct bcsc_waitq_private {
-  bcsc_wait_t *head; /* FIFO: wake_one takes the oldest registration */
-  bcsc_wait_t *tail;
-  uint32_t count;
+  struct bcsc_wait_link waiters; /* FIFO: wake_one takes next, the oldest */
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uint32_t reserved32;
-  uintptr_t reserved[2];
+  uintptr_t reserved[3];
 };
 
 /**
@@ -87,12 +91,12 @@ struct bcsc_waitq {
 /** Static initialisers; same effect as the _init functions. */
 #define BCSC_WAIT_INITIALIZER                                                  \
   {                                                                            \
-    0, 0, { 0, 0, 0, 0, 0, 0, 0, 0x3a17, 0, 0 }                                \
+    0, 0, { {0, 0}, 0, 0, 0, 0, 0x3a17, 0 }                                    \
   }
 #define BCSC_WAITQ_INITIALIZER                                                 \
   {                                                                            \
     0, {                                                                       \
-      0, 0, 0, 0, 0x3b29, 0, 0, { 0, 0 }                                       \
+      {0, 0}, 0, 0x3b29, 0, { 0, 0, 0 }                                        \
     }                                                                          \
   }
 
@@ -208,6 +212,9 @@ BCSC_API int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value);
 
 /**
  * The number of registrations linked into @p queue (0 if NULL).
+ *
+ * O(n): it counts them (a list keeps no count, so that a registration is
+ * unlinked without knowing its list).
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue);
