@@ -40,6 +40,7 @@ Test(wait, wait_on_pends_then_completes_with_the_source_value) {
   cr_assert(bcsc_wait_linked(&a.wait));
   cr_assert_eq(bcsc_wait_fired(&a.wait), 0);
   cr_assert_eq(bcsc_waitq_count(&q), 1);
+  cr_assert_eq(bcsc_waitq_empty(&q), 0);
 
   cr_assert_eq(bcsc_waitq_wake_one(&q, 42), 1);
   /* Fired and unlinked before the task runs again. */
@@ -47,6 +48,8 @@ Test(wait, wait_on_pends_then_completes_with_the_source_value) {
   cr_assert(bcsc_wait_fired(&a.wait));
   cr_assert_eq(a.wait.value, 42);
   cr_assert_eq(bcsc_waitq_count(&q), 0);
+  cr_assert_eq(bcsc_waitq_empty(&q), 1);
+  cr_assert_eq(bcsc_waitq_empty(NULL), 1);
   cr_assert_eq(bcsc_waitq_wake_one(&q, 43), 0, "nobody left to wake");
 
   cr_assert_eq(bcsc_executor_run(&ex, &a.task), 0);

@@ -369,6 +369,10 @@ int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value) {
   return rc < 0 ? rc : woken;
 }
 
+int bcsc_waitq_empty(const bcsc_waitq_t *queue) {
+  return queue == NULL || queue->priv.waiters.next == NULL;
+}
+
 uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue) {
   const struct bcsc_wait_link *last, *l;
   uint32_t n = 0;

@@ -220,6 +220,13 @@ BCSC_API int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value);
 BCSC_API uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue);
 
 /**
+ * Whether no registration is linked into @p queue (1) or some are (0). O(1):
+ * what a source asks before deciding whether anyone waits. 1 for NULL.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_waitq_empty(const bcsc_waitq_t *queue);
+
+/**
  * sizeof(bcsc_wait_t) in the library as built; bindings that allocate by size
  * compare it with their own copy of the layout.
  * @thread any  @allocates never  @since 0.1

@@ -97,9 +97,9 @@ static void epoll_unpark(bcsc_reactor_t *base) {
 /* The interest a watch needs: one bit per list that has waiters. */
 static uint32_t interest_of(const bcsc_epoll_watch_t *w) {
   uint32_t want = 0;
-  if (bcsc_waitq_count(&w->priv.readable) != 0)
+  if (!bcsc_waitq_empty(&w->priv.readable))
     want |= EPOLLIN | EPOLLRDHUP;
-  if (bcsc_waitq_count(&w->priv.writable) != 0)
+  if (!bcsc_waitq_empty(&w->priv.writable))
     want |= EPOLLOUT;
   return want;
 }
@@ -297,7 +297,7 @@ int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r) {
     return 0; /* already closed */
   /* Checked here rather than left to bcsc_waitq_deinit(): a reactor
    * reports misuse with its return value, not the misuse handler. */
-  if (bcsc_waitq_count(&r->priv.unparked) != 0 || r->priv.watches != 0)
+  if (!bcsc_waitq_empty(&r->priv.unparked) || r->priv.watches != 0)
     return BCSC_EBUSY;
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
     return rc;
@@ -393,8 +393,8 @@ int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
     return BCSC_EINVAL;
   if (!watch_added(watch) || watch->priv.reactor != r)
     return BCSC_ESTATE;
-  if (bcsc_waitq_count(&watch->priv.readable) != 0 ||
-      bcsc_waitq_count(&watch->priv.writable) != 0)
+  if (!bcsc_waitq_empty(&watch->priv.readable) ||
+      !bcsc_waitq_empty(&watch->priv.writable))
     return BCSC_EBUSY;
   /* ENOENT/EBADF: the fd was closed first and the kernel dropped it
    * already; the watch is removed all the same. */

@@ -264,7 +264,7 @@ int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r) {
     return 0; /* already closed */
   /* Checked here, not left to bcsc_waitq_deinit(): a reactor reports
    * misuse with its return value, not through the misuse handler. */
-  if (bcsc_waitq_count(&r->priv.unparked) != 0)
+  if (!bcsc_waitq_empty(&r->priv.unparked))
     return BCSC_EBUSY;
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
     return rc;
