@@ -23,9 +23,10 @@
  *  - tree_bookkeeping_bfs: the same bookkeeping breadth first, through an
  *    intrusive FIFO, which is the order bcsc's executor runs the tree in;
  *  - tree_bookkeeping_bfs_fat: that, with nodes as big as bcsc's frame whose
- *    scope-sized part is written when a node opens its children (as
- *    bcsc_scope_init() writes the whole bcsc_scope_t): the gap between the
- *    two is what the memory footprint alone costs.
+ *    scope part has its first cache line written when a node opens its
+ *    children (as bcsc_scope_init() does: the scope's cold fields are
+ *    written only when first needed): the gap between the two is what the
+ *    memory footprint alone costs.
  *
  * One operation = one node (task). */
 #include <stdint.h>
@@ -171,11 +172,13 @@ struct lb_node {
 
 static lb_node_t lb_nodes[MAX_NODES];
 
-/* Diagnostic only: a node as big as bcsc's tree frame, whose "scope" part is
- * written when the node opens its children, as bcsc_scope_init() writes the
- * whole bcsc_scope_t. Same instructions as the lean node except those
- * stores; the difference is what the frame's memory footprint costs. */
+/* Diagnostic only: a node as big as bcsc's tree frame, whose "scope" part
+ * has its first 64 bytes written when the node opens its children, as
+ * bcsc_scope_init() writes the scope's hot cache line. Same instructions as
+ * the lean node except those stores; the difference is what the frame's
+ * memory footprint costs. */
 #define SCOPE_WORDS (sizeof(bcsc_scope_t) / sizeof(uint64_t))
+#define SCOPE_HOT_WORDS (SCOPE_WORDS < 8 ? SCOPE_WORDS : 8)
 typedef struct lb_fat_node {
   lb_node_t n;
   uint64_t
@@ -234,7 +237,7 @@ LB_INLINE void lb_complete(lb_node_t *n) {
 LB_INLINE void lb_open(lb_node_t *n, int fat, lb_node_t *c[2]) {
   if (fat) {
     uint64_t *scope_like = ((lb_fat_node_t *)n)->scope_like;
-    for (size_t i = 0; i < SCOPE_WORDS; i++)
+    for (size_t i = 0; i < SCOPE_HOT_WORDS; i++)
       scope_like[i] = 0;
   }
   for (uint32_t k = 0; k < 2; k++) {
