@@ -127,7 +127,7 @@
   FIELD(struct, bcsc_executor_private, magic, 134, 2)                          \
   FIELD(struct, bcsc_executor_private, self_tag, 136, 4)                       \
   FIELD(struct, bcsc_executor_private, ready, 140, 4)                          \
-  FIELD(struct, bcsc_executor_private, reserved32, 144, 4)                     \
+  FIELD(struct, bcsc_executor_private, next_slot, 144, 4)                      \
   FIELD(struct, bcsc_executor_private, timers, 148, 4)                         \
   FIELD(struct, bcsc_executor_private, wheel_exact, 152, 4)                    \
   FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
@@ -350,7 +350,7 @@
   FIELD(struct, bcsc_executor_private, magic, 146, 2)                          \
   FIELD(struct, bcsc_executor_private, self_tag, 148, 4)                       \
   FIELD(struct, bcsc_executor_private, ready, 152, 4)                          \
-  FIELD(struct, bcsc_executor_private, reserved32, 156, 4)                     \
+  FIELD(struct, bcsc_executor_private, next_slot, 156, 4)                      \
   FIELD(struct, bcsc_executor_private, timers, 160, 4)                         \
   FIELD(struct, bcsc_executor_private, wheel_exact, 164, 4)                    \
   FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \

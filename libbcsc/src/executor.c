@@ -57,7 +57,7 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   ex->priv.magic = BCSC__MAGIC_EXECUTOR;
   ex->priv.self_tag = bcsc__self_tag(ex);
   ex->priv.ready = 0;
-  ex->priv.reserved32 = 0;
+  ex->priv.next_slot = 0;
   for (size_t i = 0; i < sizeof ex->priv.reserved / sizeof ex->priv.reserved[0];
        i++)
     ex->priv.reserved[i] = 0;

@@ -37,9 +37,29 @@ static unsigned slot_for(uint64_t deadline, unsigned level) {
   return (unsigned)((deadline >> (WHEEL_BITS * level)) & WHEEL_SLOT_MASK);
 }
 
-void bcsc__wheel_insert(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
-  unsigned level = level_for(ex->priv.wheel_time, link->deadline);
-  unsigned index = level * BCSC_WHEEL_SLOTS + slot_for(link->deadline, level);
+/* What wheel_exact caches (both cleared when a slot is processed). */
+enum {
+  WHEEL_EXACT = 0x1,      /* next_deadline is the earliest deadline */
+  WHEEL_SLOT_CACHED = 0x2 /* next_slot is the earliest occupied slot */
+};
+
+/* The start of slot `slot` of `level` as seen from the wheel's time `now`:
+ * the next time at or after `now` that the slot comes round, saturating in
+ * the last turn before 2^64 (no later turn exists). Only the top level
+ * wraps: a lower level holds only slots of its current turn. */
+static uint64_t slot_start(uint64_t now, unsigned level, unsigned slot) {
+  uint64_t slot_range = (uint64_t)1 << (WHEEL_BITS * level);
+  uint64_t level_range = slot_range << WHEEL_BITS;
+  uint64_t start = (now & ~(level_range - 1)) + (uint64_t)slot * slot_range;
+  if (start <= now)
+    start = start > UINT64_MAX - level_range ? UINT64_MAX : start + level_range;
+  return start;
+}
+
+/* Put `link`, whose deadline is later than the wheel's time, into the slot
+ * it belongs to now: its slot index is written, nothing else of it. */
+static void wheel_place(bcsc_executor_t *ex, bcsc_timer_link_t *link,
+                        unsigned level, unsigned index) {
   bcsc_timer_link_t *head = ex->priv.wheel[index];
 
   /* FIFO within a slot: links due at the same time fire in the order they
@@ -56,10 +76,32 @@ void bcsc__wheel_insert(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
     head->prev = link;
   }
   link->slot = (uint16_t)index;
+}
+
+void bcsc__wheel_insert(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
+  unsigned level = level_for(ex->priv.wheel_time, link->deadline);
+  unsigned index = level * BCSC_WHEEL_SLOTS + slot_for(link->deadline, level);
+  uint32_t exact = ex->priv.wheel_exact;
+
+  wheel_place(ex, link, level, index);
   link->linked = 1;
   ex->priv.timers++;
-  if (ex->priv.wheel_exact && link->deadline < ex->priv.next_deadline)
+  if (exact == 0)
+    return;
+  /* A top-level slot may hold only deadlines of later turns: its start
+   * would be the answer, not this deadline. Rare: find it again. */
+  if (level == BCSC_WHEEL_LEVELS - 1) {
+    ex->priv.wheel_exact = 0;
+    return;
+  }
+  if ((exact & WHEEL_EXACT) && link->deadline < ex->priv.next_deadline)
     ex->priv.next_deadline = link->deadline;
+  /* A lower level, or another slot of the cached one's level, may now hold
+   * the earliest links: find it again when asked. */
+  if ((exact & WHEEL_SLOT_CACHED) &&
+      level <= ex->priv.next_slot / BCSC_WHEEL_SLOTS &&
+      index != ex->priv.next_slot)
+    ex->priv.wheel_exact = exact & ~(uint32_t)WHEEL_SLOT_CACHED;
 }
 
 /* The slot index of links that bcsc__wheel_advance() is processing. */
@@ -77,6 +119,8 @@ void bcsc__wheel_remove(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
     if (index != WHEEL_DUE)
       ex->priv.occupied[index / BCSC_WHEEL_SLOTS] &=
           ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
+    if (index == ex->priv.next_slot)
+      ex->priv.wheel_exact &= ~(uint32_t)WHEEL_SLOT_CACHED;
   } else {
     link->prev->next = link->next;
     link->next->prev = link->prev;
@@ -87,9 +131,11 @@ void bcsc__wheel_remove(bcsc_executor_t *ex, bcsc_timer_link_t *link) {
   link->prev = NULL;
   link->linked = 0;
   ex->priv.timers--;
-  /* The cached earliest deadline may have been this one. */
-  if (link->deadline <= ex->priv.next_deadline)
-    ex->priv.wheel_exact = 0;
+  /* The cached earliest deadline may have been this one, or for a link of
+   * a later turn in the top level, the start of its slot. */
+  if (link->deadline <= ex->priv.next_deadline ||
+      index / BCSC_WHEEL_SLOTS == BCSC_WHEEL_LEVELS - 1)
+    ex->priv.wheel_exact &= ~(uint32_t)WHEEL_EXACT;
 }
 
 /* The earliest occupied slot: its level, index and start time. Returns 0
@@ -99,11 +145,8 @@ static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
   uint64_t now = ex->priv.wheel_time;
   for (unsigned level = 0; level < BCSC_WHEEL_LEVELS; level++) {
     uint64_t occupied = ex->priv.occupied[level];
-    unsigned shift = WHEEL_BITS * level;
-    uint64_t slot_range = (uint64_t)1 << shift;
-    uint64_t level_range = slot_range << WHEEL_BITS;
     unsigned current, slot;
-    uint64_t rotated, start;
+    uint64_t rotated;
     if (occupied == 0)
       continue;
     /* Search from the slot after the wheel's current one, wrapping: the
@@ -115,17 +158,34 @@ static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
                            : (occupied >> current) |
                                  (occupied << (BCSC_WHEEL_SLOTS - current));
     slot = (current + (unsigned)__builtin_ctzll(rotated)) % BCSC_WHEEL_SLOTS;
-    start = (now & ~(level_range - 1)) + (uint64_t)slot * slot_range;
-    /* Saturating: in the last turn before 2^64 no later turn exists. */
-    if (start <= now)
-      start =
-          start > UINT64_MAX - level_range ? UINT64_MAX : start + level_range;
     *level_out = level;
     *index_out = level * BCSC_WHEEL_SLOTS + slot;
-    *start_out = start;
+    *start_out = slot_start(now, level, slot);
     return 1;
   }
   return 0;
+}
+
+/* earliest_slot(), remembered until an insert or a removal may change the
+ * answer: the wheel is asked once by the advance that ends short of a slot
+ * and again by the park that follows. The start is recomputed, as the
+ * wheel's time may have moved meanwhile (never past it). */
+static int earliest_slot_cached(bcsc_executor_t *ex, unsigned *level_out,
+                                unsigned *index_out, uint64_t *start_out) {
+  if (ex->priv.wheel_exact & WHEEL_SLOT_CACHED) {
+    unsigned index = ex->priv.next_slot;
+    unsigned level = index / BCSC_WHEEL_SLOTS;
+    *level_out = level;
+    *index_out = index;
+    *start_out =
+        slot_start(ex->priv.wheel_time, level, index % BCSC_WHEEL_SLOTS);
+    return 1;
+  }
+  if (!earliest_slot(ex, level_out, index_out, start_out))
+    return 0;
+  ex->priv.next_slot = *index_out;
+  ex->priv.wheel_exact |= WHEEL_SLOT_CACHED;
+  return 1;
 }
 
 /* The checked build's canary before a slot's links are followed: each
@@ -163,6 +223,8 @@ static int slot_intact(const bcsc_timer_link_t *head) {
 /* Empty a slot without touching its links. */
 static void drop_slot(bcsc_executor_t *ex, unsigned level, unsigned index) {
   ex->priv.wheel[index] = NULL;
+  if (index == ex->priv.next_slot)
+    ex->priv.wheel_exact &= ~(uint32_t)WHEEL_SLOT_CACHED;
   ex->priv.occupied[level] &= ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
 }
 
@@ -172,10 +234,10 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
   const bcsc_timer_link_t *head, *link;
   if (ex->priv.timers == 0)
     return BCSC_NO_DEADLINE;
-  if (ex->priv.wheel_exact)
+  if (ex->priv.wheel_exact & WHEEL_EXACT)
     return ex->priv.next_deadline;
   for (;;) {
-    if (!earliest_slot(ex, &level, &index, &start))
+    if (!earliest_slot_cached(ex, &level, &index, &start))
       return BCSC_NO_DEADLINE;
     if (level == 0 || slot_intact(ex->priv.wheel[index]))
       break;
@@ -204,41 +266,89 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
       earliest = start;
   }
   ex->priv.next_deadline = earliest;
-  ex->priv.wheel_exact = 1;
+  ex->priv.wheel_exact |= WHEEL_EXACT;
   return earliest;
 }
 
-void bcsc__wheel_advance(bcsc_executor_t *ex, uint64_t now) {
+/* bcsc__wheel_advance() once a slot is due. Out of line: most advances
+ * find nothing due (the run loop looks whenever it runs out of tasks). */
+static BCSC__NOINLINE void wheel_advance_slots(bcsc_executor_t *ex,
+                                               uint64_t now) {
   unsigned level, index;
   uint64_t start;
-  bcsc_timer_link_t *link;
-  while (ex->priv.timers != 0 && earliest_slot(ex, &level, &index, &start) &&
-         start <= now) {
+  bcsc_timer_link_t *link, *first, *next, *due;
+  while (ex->priv.timers != 0 &&
+         earliest_slot_cached(ex, &level, &index, &start) && start <= now) {
     ex->priv.wheel_time = start;
     ex->priv.wheel_exact = 0;
-    /* Move the slot to the due list, still linked: firing one link may
-     * remove others of it (a scope deadline cancels tasks, which unlinks
-     * their timers), so it must stay a list bcsc__wheel_remove() knows. A
-     * link that is not due goes back into the wheel: a lower level, or for
-     * a deadline beyond the top level's turn, the top level again. */
     link = ex->priv.wheel[index];
     drop_slot(ex, level, index);
     if (!slot_intact(link))
       continue; /* reported; its links are garbage: leave them dropped */
-    ex->priv.wheel_due = link;
-    do {
+    /* A link that is not due moves to where it belongs now: a lower level,
+     * or for a deadline beyond the top level's turn, the top level again.
+     * Nothing runs meanwhile, so one pass relinks them. The due links stay
+     * a list, the due list, still linked: firing one may remove others of
+     * it (a scope deadline cancels tasks, which unlinks their timers), so
+     * it must stay a list bcsc__wheel_remove() knows. */
+    /* The only link of the earliest slot below the top level is the
+     * earliest deadline of all: if it is due, it fires from here rather
+     * than moving down level by level first. (A top-level slot may hold
+     * later turns, whose order only the moves down establish.) */
+    if (link->next == link && link->deadline <= now &&
+        level < BCSC_WHEEL_LEVELS - 1) {
+      ex->priv.wheel_time = link->deadline;
       link->slot = WHEEL_DUE;
-      link = link->next;
-    } while (link != ex->priv.wheel_due);
+      ex->priv.wheel_due = link;
+      bcsc__wheel_remove(ex, link);
+      bcsc__timer_link_fire(ex, link);
+      continue;
+    }
+    due = NULL;
+    first = link;
+    do {
+      next = link->next;
+      if (link->deadline > start) {
+        unsigned to = level_for(start, link->deadline);
+        wheel_place(ex, link, to,
+                    to * BCSC_WHEEL_SLOTS + slot_for(link->deadline, to));
+      } else {
+        link->slot = WHEEL_DUE;
+        if (due == NULL) {
+          link->next = link;
+          link->prev = link;
+          due = link;
+        } else {
+          link->next = due;
+          link->prev = due->prev;
+          due->prev->next = link;
+          due->prev = link;
+        }
+      }
+      link = next;
+    } while (link != first);
+    ex->priv.wheel_due = due;
     while ((link = ex->priv.wheel_due) != NULL) {
       bcsc__wheel_remove(ex, link);
-      if (link->deadline <= start)
-        bcsc__timer_link_fire(ex, link);
-      else
-        bcsc__wheel_insert(ex, link);
+      bcsc__timer_link_fire(ex, link);
     }
   }
+  /* Time moves on to `now` short of the earliest slot's start: what is
+   * cached about the wheel still holds. */
   if (now > ex->priv.wheel_time)
     ex->priv.wheel_time = now;
-  ex->priv.wheel_exact = 0;
+}
+
+void bcsc__wheel_advance(bcsc_executor_t *ex, uint64_t now) {
+  /* The cached earliest slot is not due yet: time moves on short of it. */
+  if ((ex->priv.wheel_exact & WHEEL_SLOT_CACHED) && ex->priv.timers != 0) {
+    unsigned index = ex->priv.next_slot;
+    if (slot_start(ex->priv.wheel_time, index / BCSC_WHEEL_SLOTS,
+                   index % BCSC_WHEEL_SLOTS) > now) {
+      if (now > ex->priv.wheel_time)
+        ex->priv.wheel_time = now;
+      return;
+    }
+  }
+  wheel_advance_slots(ex, now);
 }

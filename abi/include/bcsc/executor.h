@@ -90,10 +90,10 @@ struct bcsc_executor_private {
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uint32_t ready; /* tasks on the run queue */
-  uint32_t reserved32;
+  uint32_t ready;       /* tasks on the run queue */
+  uint32_t next_slot;   /* the earliest occupied wheel slot, if cached */
   uint32_t timers;      /* links in the wheel */
-  uint32_t wheel_exact; /* next_deadline is up to date */
+  uint32_t wheel_exact; /* what next_deadline and next_slot cache */
   bcsc_reactor_t *reactor;
   bcsc_pender_fn pender;
   void *pender_context;
