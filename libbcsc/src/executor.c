@@ -316,8 +316,6 @@ bcsc_task_t *bcsc_executor_current(const bcsc_executor_t *ex) {
 int bcsc_executor_stats(const bcsc_executor_t *ex,
                         bcsc_executor_stats_t *stats) {
   bcsc_executor_stats_t full;
-  unsigned char *out;
-  const unsigned char *in;
   size_t n;
   int rc = bcsc__check_executor(ex);
   if (rc != 0)
@@ -335,10 +333,7 @@ int bcsc_executor_stats(const bcsc_executor_t *ex,
   full.parks = ex->priv.parks;
   /* Copy as much as the caller's struct holds (no memcpy: freestanding). */
   n = stats->size < sizeof full ? stats->size : sizeof full;
-  out = (unsigned char *)stats;
-  in = (const unsigned char *)&full;
-  for (size_t i = 0; i < n; i++)
-    out[i] = in[i];
+  bcsc__copy_bytes(stats, &full, n);
   return 0;
 }
 

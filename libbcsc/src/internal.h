@@ -123,6 +123,15 @@ void bcsc__misuse_default(int32_t code, const char *message,
  * objects within 16 GiB of each other; the top bit keeps the tag non-zero,
  * so 0 can mean "not linked, free to move". Two instructions: this runs on
  * every entry point, in every build. */
+/* Copy `n` bytes: the core links no libc, not even memcpy. Element copies
+ * (channel slots, watch values, stats) all go through here. */
+static inline void bcsc__copy_bytes(void *dst, const void *src, size_t n) {
+  unsigned char *out = (unsigned char *)dst;
+  const unsigned char *in = (const unsigned char *)src;
+  for (size_t i = 0; i < n; i++)
+    out[i] = in[i];
+}
+
 static inline uint32_t bcsc__self_tag(const void *object) {
   return (uint32_t)((uintptr_t)object >> 3) | 0x80000000u;
 }
