@@ -17,12 +17,12 @@ enum {
 };
 
 /* What the receiver's registration fired with: it re-reads the state. */
-enum { WAKE_SENT = 1, WAKE_CLOSED = 2 };
+enum { ONESHOT_WAKE_SENT = 1, ONESHOT_WAKE_CLOSED = 2 };
 
 /* What a waiting call found in its registration. */
-enum { NODE_IDLE = 0, NODE_FIRED = 1, NODE_LINKED = 2 };
+enum { ONESHOT_NODE_IDLE = 0, ONESHOT_NODE_FIRED = 1, ONESHOT_NODE_LINKED = 2 };
 
-static int check_oneshot(const bcsc_oneshot_t *os) {
+static int oneshot_check(const bcsc_oneshot_t *os) {
   if (os == NULL)
     BCSC__FAIL(NULL_OBJECT, os, BCSC_EINVAL);
   if (os->priv.magic != MAGIC_ONESHOT)
@@ -31,8 +31,8 @@ static int check_oneshot(const bcsc_oneshot_t *os) {
   return bcsc__check_waitq(&os->priv.waiters);
 }
 
-static int check_element(const bcsc_oneshot_t *os, const void *element,
-                         size_t size) {
+static int oneshot_check_element(const bcsc_oneshot_t *os, const void *element,
+                                 size_t size) {
   if (element == NULL || size != os->priv.elem_size)
     BCSC__FAIL(BAD_ARGUMENT, os, BCSC_EINVAL);
   return 0;
@@ -41,7 +41,7 @@ static int check_element(const bcsc_oneshot_t *os, const void *element,
 /* Validate the waiting task and its node, and take the node's fired mark:
  * a wake only means "look again", so it is consumed whatever the state is.
  * Returns a NODE_* value or a negative error. */
-static int take_node(bcsc_task_t *self, bcsc_wait_t *wait) {
+static int oneshot_take_node(bcsc_task_t *self, bcsc_wait_t *wait) {
   int rc;
   if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
     return rc;
@@ -50,13 +50,13 @@ static int take_node(bcsc_task_t *self, bcsc_wait_t *wait) {
   if (wait->priv.state == BCSC__WAIT_LINKED) {
     if (wait->priv.task != self)
       BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
-    return NODE_LINKED; /* asked twice in one poll */
+    return ONESHOT_NODE_LINKED; /* asked twice in one poll */
   }
   if (wait->priv.state == BCSC__WAIT_FIRED) {
     wait->priv.state = BCSC__WAIT_IDLE;
-    return NODE_FIRED;
+    return ONESHOT_NODE_FIRED;
   }
-  return NODE_IDLE;
+  return ONESHOT_NODE_IDLE;
 }
 
 int bcsc_oneshot_init(bcsc_oneshot_t *os, void *buffer, size_t elem_size) {
@@ -77,7 +77,7 @@ int bcsc_oneshot_init(bcsc_oneshot_t *os, void *buffer, size_t elem_size) {
 }
 
 int bcsc_oneshot_deinit(bcsc_oneshot_t *os) {
-  int rc = check_oneshot(os);
+  int rc = oneshot_check(os);
   if (rc != 0)
     return rc;
   if ((rc = bcsc_waitq_deinit(&os->priv.waiters)) != 0)
@@ -87,8 +87,8 @@ int bcsc_oneshot_deinit(bcsc_oneshot_t *os) {
 }
 
 int bcsc_oneshot_send(bcsc_oneshot_t *os, const void *src, size_t size) {
-  int rc = check_oneshot(os);
-  if (rc != 0 || (rc = check_element(os, src, size)) != 0)
+  int rc = oneshot_check(os);
+  if (rc != 0 || (rc = oneshot_check_element(os, src, size)) != 0)
     return rc;
   if (os->priv.state == ONESHOT_CLOSED)
     return BCSC_ECLOSED;
@@ -98,24 +98,24 @@ int bcsc_oneshot_send(bcsc_oneshot_t *os, const void *src, size_t size) {
   os->priv.state = ONESHOT_FULL;
   /* All, not one: there is one receiver, but a misused oneshot with two
    * waiting tasks must not leave one asleep forever. */
-  rc = bcsc_waitq_wake_all(&os->priv.waiters, WAKE_SENT);
+  rc = bcsc_waitq_wake_all(&os->priv.waiters, ONESHOT_WAKE_SENT);
   return rc < 0 ? rc : 0;
 }
 
 int bcsc_oneshot_close(bcsc_oneshot_t *os) {
-  int rc = check_oneshot(os);
+  int rc = oneshot_check(os);
   if (rc != 0)
     return rc;
   if (os->priv.state != ONESHOT_EMPTY)
     return 0;
   os->priv.state = ONESHOT_CLOSED;
-  rc = bcsc_waitq_wake_all(&os->priv.waiters, WAKE_CLOSED);
+  rc = bcsc_waitq_wake_all(&os->priv.waiters, ONESHOT_WAKE_CLOSED);
   return rc < 0 ? rc : 0;
 }
 
 /* The outcome of a receive that does not wait: 0 after copying the value
  * out, else the state's error; BCSC_EAGAIN if nothing has come yet. */
-static int take_value(bcsc_oneshot_t *os, void *dst) {
+static int oneshot_take_value(bcsc_oneshot_t *os, void *dst) {
   switch (os->priv.state) {
   case ONESHOT_FULL:
     bcsc__copy_bytes(dst, os->priv.buffer, os->priv.elem_size);
@@ -132,33 +132,33 @@ static int take_value(bcsc_oneshot_t *os, void *dst) {
 
 int bcsc_oneshot_recv(bcsc_task_t *self, bcsc_oneshot_t *os, bcsc_wait_t *wait,
                       void *dst, size_t size) {
-  int node, rc = check_oneshot(os);
-  if (rc != 0 || (rc = check_element(os, dst, size)) != 0)
+  int node, rc = oneshot_check(os);
+  if (rc != 0 || (rc = oneshot_check_element(os, dst, size)) != 0)
     return rc;
-  if ((node = take_node(self, wait)) < 0)
+  if ((node = oneshot_take_node(self, wait)) < 0)
     return node;
   /* Cancellation first: a cancelled task would drop a value it took. */
   if (self->priv.state & BCSC__TASK_CANCELLED) {
-    if (node == NODE_LINKED)
+    if (node == ONESHOT_NODE_LINKED)
       bcsc__wait_unlink(wait);
     return BCSC_ECANCELED;
   }
-  rc = take_value(os, dst);
+  rc = oneshot_take_value(os, dst);
   if (rc != BCSC_EAGAIN) {
-    if (node == NODE_LINKED)
+    if (node == ONESHOT_NODE_LINKED)
       bcsc__wait_unlink(wait);
     return rc;
   }
-  if (node != NODE_LINKED)
+  if (node != ONESHOT_NODE_LINKED)
     bcsc__wait_link(self, wait, &os->priv.waiters);
   return BCSC_PENDING;
 }
 
 int bcsc_oneshot_try_recv(bcsc_oneshot_t *os, void *dst, size_t size) {
-  int rc = check_oneshot(os);
-  if (rc != 0 || (rc = check_element(os, dst, size)) != 0)
+  int rc = oneshot_check(os);
+  if (rc != 0 || (rc = oneshot_check_element(os, dst, size)) != 0)
     return rc;
-  return take_value(os, dst);
+  return oneshot_take_value(os, dst);
 }
 
 size_t bcsc_oneshot_sizeof(void) { return sizeof(bcsc_oneshot_t); }
