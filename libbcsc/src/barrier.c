@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT
+ * barrier.c - a barrier whose arrivals are the waiters' registrations: the
+ * core unlinks a cancelled or out-selected task's registration by itself,
+ * so a withdrawn arrival needs no cooperation from its task, and the count
+ * is never wrong. */
+#include "bcsc/barrier.h"
+#include "internal.h"
+
+#define BARRIER_MAGIC 0x6ba7
+
+_Static_assert(BARRIER_MAGIC == 0x6ba7, "BCSC_BARRIER_INITIALIZER spells it");
+
+static int barrier_check(const bcsc_barrier_t *b) {
+  if (b == NULL)
+    BCSC__FAIL(NULL_OBJECT, b, BCSC_EINVAL);
+  if (b->priv.magic != BARRIER_MAGIC || b->priv.parties == 0)
+    BCSC__FAIL(BAD_OBJECT, b, BCSC_EBADOBJ);
+  /* The list carries the move check: it is tagged while it has waiters. */
+  return bcsc__check_waitq(&b->priv.arrivals);
+}
+
+int bcsc_barrier_init(bcsc_barrier_t *barrier, uint32_t parties) {
+  if (barrier == NULL)
+    BCSC__FAIL(NULL_OBJECT, barrier, BCSC_EINVAL);
+  if (parties == 0)
+    BCSC__FAIL(BAD_ARGUMENT, barrier, BCSC_EINVAL);
+  *barrier = (bcsc_barrier_t)BCSC_BARRIER_INITIALIZER(parties);
+  return 0;
+}
+
+int bcsc_barrier_deinit(bcsc_barrier_t *barrier) {
+  int rc = barrier_check(barrier);
+  if (rc != 0)
+    return rc;
+  if (!bcsc_waitq_empty(&barrier->priv.arrivals))
+    BCSC__FAIL(WAITQ_BUSY, barrier, BCSC_EBUSY);
+  barrier->priv.magic = 0;
+  return 0;
+}
+
+int bcsc_barrier_wait(bcsc_task_t *self, bcsc_barrier_t *barrier,
+                      bcsc_wait_t *wait, int *leader) {
+  int rc;
+  if ((rc = barrier_check(barrier)) != 0 ||
+      (rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
+    return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  if (wait->priv.state == BCSC__WAIT_LINKED) {
+    if (wait->priv.task != self)
+      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
+    return BCSC_PENDING; /* asked twice in one poll */
+  }
+  /* Fired: the trip counted this arrival and the others have gone on, so
+   * the round is complete for this task too, cancelled or not. */
+  if (wait->priv.state == BCSC__WAIT_FIRED) {
+    wait->priv.state = BCSC__WAIT_IDLE;
+    if (leader != NULL)
+      *leader = 0;
+    return 0;
+  }
+  if (self->priv.state & BCSC__TASK_CANCELLED)
+    return BCSC_ECANCELED;
+  if (bcsc_waitq_count(&barrier->priv.arrivals) + 1 >= barrier->priv.parties) {
+    barrier->priv.generation++;
+    if (!bcsc_waitq_empty(&barrier->priv.arrivals) &&
+        (rc = bcsc_waitq_wake_all(&barrier->priv.arrivals,
+                                  (uintptr_t)barrier->priv.generation)) < 0)
+      return rc;
+    if (leader != NULL)
+      *leader = 1;
+    return 0;
+  }
+  bcsc__wait_link(self, wait, &barrier->priv.arrivals);
+  return BCSC_PENDING;
+}
+
+uint32_t bcsc_barrier_arrived(const bcsc_barrier_t *barrier) {
+  return barrier != NULL ? bcsc_waitq_count(&barrier->priv.arrivals) : 0;
+}
+
+uint64_t bcsc_barrier_generation(const bcsc_barrier_t *barrier) {
+  return barrier != NULL ? barrier->priv.generation : 0;
+}
+
+size_t bcsc_barrier_sizeof(void) { return sizeof(bcsc_barrier_t); }
+size_t bcsc_barrier_alignof(void) { return _Alignof(bcsc_barrier_t); }
