@@ -173,9 +173,65 @@
   FIELD(struct, bcsc_task, data, 0, 4)                                         \
   FIELD(struct, bcsc_task, poll, 4, 4)                                         \
   FIELD(struct, bcsc_task, priv, 8, 28)                                        \
+  TYPE(struct, bcsc_barrier_private, 64, 4)                                    \
+  FIELD(struct, bcsc_barrier_private, arrivals, 0, 32)                         \
+  FIELD(struct, bcsc_barrier_private, generation, 32, 8)                       \
+  FIELD(struct, bcsc_barrier_private, parties, 40, 4)                          \
+  FIELD(struct, bcsc_barrier_private, reserved32, 44, 4)                       \
+  FIELD(struct, bcsc_barrier_private, state, 48, 2)                            \
+  FIELD(struct, bcsc_barrier_private, magic, 50, 2)                            \
+  FIELD(struct, bcsc_barrier_private, self_tag, 52, 4)                         \
+  FIELD(struct, bcsc_barrier_private, reserved, 56, 8)                         \
+  TYPE(struct, bcsc_barrier, 68, 4)                                            \
+  FIELD(struct, bcsc_barrier, data, 0, 4)                                      \
+  FIELD(struct, bcsc_barrier, priv, 4, 64)                                     \
+  TYPE(struct, bcsc_broadcast_private, 72, 4)                                  \
+  FIELD(struct, bcsc_broadcast_private, readers, 0, 32)                        \
+  FIELD(struct, bcsc_broadcast_private, buffer, 32, 4)                         \
+  FIELD(struct, bcsc_broadcast_private, elem_size, 36, 4)                      \
+  FIELD(struct, bcsc_broadcast_private, head, 40, 8)                           \
+  FIELD(struct, bcsc_broadcast_private, capacity, 48, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved32, 52, 4)                     \
+  FIELD(struct, bcsc_broadcast_private, state, 56, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, magic, 58, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, self_tag, 60, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved, 64, 8)                       \
+  TYPE(struct, bcsc_broadcast, 76, 4)                                          \
+  FIELD(struct, bcsc_broadcast, data, 0, 4)                                    \
+  FIELD(struct, bcsc_broadcast, priv, 4, 72)                                   \
+  TYPE(struct, bcsc_broadcast_receiver_private, 24, 4)                         \
+  FIELD(struct, bcsc_broadcast_receiver_private, broadcast, 0, 4)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, next, 4, 8)                   \
+  FIELD(struct, bcsc_broadcast_receiver_private, state, 12, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, magic, 14, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, self_tag, 16, 4)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, reserved, 20, 4)              \
+  TYPE(struct, bcsc_broadcast_receiver, 28, 4)                                 \
+  FIELD(struct, bcsc_broadcast_receiver, data, 0, 4)                           \
+  FIELD(struct, bcsc_broadcast_receiver, priv, 4, 24)                          \
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_event_private, 44, 4)                                      \
+  FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
+  FIELD(struct, bcsc_event_private, state, 32, 2)                              \
+  FIELD(struct, bcsc_event_private, magic, 34, 2)                              \
+  FIELD(struct, bcsc_event_private, reserved32, 36, 4)                         \
+  FIELD(struct, bcsc_event_private, reserved, 40, 4)                           \
+  TYPE(struct, bcsc_event, 48, 4)                                              \
+  FIELD(struct, bcsc_event, data, 0, 4)                                        \
+  FIELD(struct, bcsc_event, priv, 4, 44)                                       \
+  TYPE(struct, bcsc_oneshot_private, 56, 4)                                    \
+  FIELD(struct, bcsc_oneshot_private, waiters, 0, 32)                          \
+  FIELD(struct, bcsc_oneshot_private, buffer, 32, 4)                           \
+  FIELD(struct, bcsc_oneshot_private, elem_size, 36, 4)                        \
+  FIELD(struct, bcsc_oneshot_private, state, 40, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, magic, 42, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, reserved32, 44, 4)                       \
+  FIELD(struct, bcsc_oneshot_private, reserved, 48, 8)                         \
+  TYPE(struct, bcsc_oneshot, 60, 4)                                            \
+  FIELD(struct, bcsc_oneshot, data, 0, 4)                                      \
+  FIELD(struct, bcsc_oneshot, priv, 4, 56)                                     \
   TYPE(struct, bcsc_epoll_reactor_private, 104, 4)                             \
   FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
   FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
@@ -239,7 +295,19 @@
   FIELD(struct, bcsc_spin_reactor_private, reserved, 28, 8)                    \
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
-  FIELD(struct, bcsc_spin_reactor, priv, 8, 36)
+  FIELD(struct, bcsc_spin_reactor, priv, 8, 36)                                \
+  TYPE(struct, bcsc_watch_private, 64, 4)                                      \
+  FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
+  FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
+  FIELD(struct, bcsc_watch_private, elem_size, 36, 4)                          \
+  FIELD(struct, bcsc_watch_private, version, 40, 8)                            \
+  FIELD(struct, bcsc_watch_private, state, 48, 2)                              \
+  FIELD(struct, bcsc_watch_private, magic, 50, 2)                              \
+  FIELD(struct, bcsc_watch_private, reserved32, 52, 4)                         \
+  FIELD(struct, bcsc_watch_private, reserved, 56, 8)                           \
+  TYPE(struct, bcsc_watch, 68, 4)                                              \
+  FIELD(struct, bcsc_watch, data, 0, 4)                                        \
+  FIELD(struct, bcsc_watch, priv, 4, 64)
 
 /* abi/layout/x86_64.txt */
 #define BCSC_LAYOUT_X86_64(TYPE, FIELD)                                        \
@@ -396,9 +464,65 @@
   FIELD(struct, bcsc_task, data, 0, 8)                                         \
   FIELD(struct, bcsc_task, poll, 8, 8)                                         \
   FIELD(struct, bcsc_task, priv, 16, 48)                                       \
+  TYPE(struct, bcsc_barrier_private, 96, 8)                                    \
+  FIELD(struct, bcsc_barrier_private, arrivals, 0, 56)                         \
+  FIELD(struct, bcsc_barrier_private, generation, 56, 8)                       \
+  FIELD(struct, bcsc_barrier_private, parties, 64, 4)                          \
+  FIELD(struct, bcsc_barrier_private, reserved32, 68, 4)                       \
+  FIELD(struct, bcsc_barrier_private, state, 72, 2)                            \
+  FIELD(struct, bcsc_barrier_private, magic, 74, 2)                            \
+  FIELD(struct, bcsc_barrier_private, self_tag, 76, 4)                         \
+  FIELD(struct, bcsc_barrier_private, reserved, 80, 16)                        \
+  TYPE(struct, bcsc_barrier, 104, 8)                                           \
+  FIELD(struct, bcsc_barrier, data, 0, 8)                                      \
+  FIELD(struct, bcsc_barrier, priv, 8, 96)                                     \
+  TYPE(struct, bcsc_broadcast_private, 112, 8)                                 \
+  FIELD(struct, bcsc_broadcast_private, readers, 0, 56)                        \
+  FIELD(struct, bcsc_broadcast_private, buffer, 56, 8)                         \
+  FIELD(struct, bcsc_broadcast_private, elem_size, 64, 8)                      \
+  FIELD(struct, bcsc_broadcast_private, head, 72, 8)                           \
+  FIELD(struct, bcsc_broadcast_private, capacity, 80, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved32, 84, 4)                     \
+  FIELD(struct, bcsc_broadcast_private, state, 88, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, magic, 90, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, self_tag, 92, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved, 96, 16)                      \
+  TYPE(struct, bcsc_broadcast, 120, 8)                                         \
+  FIELD(struct, bcsc_broadcast, data, 0, 8)                                    \
+  FIELD(struct, bcsc_broadcast, priv, 8, 112)                                  \
+  TYPE(struct, bcsc_broadcast_receiver_private, 32, 8)                         \
+  FIELD(struct, bcsc_broadcast_receiver_private, broadcast, 0, 8)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, next, 8, 8)                   \
+  FIELD(struct, bcsc_broadcast_receiver_private, state, 16, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, magic, 18, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, self_tag, 20, 4)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, reserved, 24, 8)              \
+  TYPE(struct, bcsc_broadcast_receiver, 40, 8)                                 \
+  FIELD(struct, bcsc_broadcast_receiver, data, 0, 8)                           \
+  FIELD(struct, bcsc_broadcast_receiver, priv, 8, 32)                          \
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_event_private, 72, 8)                                      \
+  FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
+  FIELD(struct, bcsc_event_private, state, 56, 2)                              \
+  FIELD(struct, bcsc_event_private, magic, 58, 2)                              \
+  FIELD(struct, bcsc_event_private, reserved32, 60, 4)                         \
+  FIELD(struct, bcsc_event_private, reserved, 64, 8)                           \
+  TYPE(struct, bcsc_event, 80, 8)                                              \
+  FIELD(struct, bcsc_event, data, 0, 8)                                        \
+  FIELD(struct, bcsc_event, priv, 8, 72)                                       \
+  TYPE(struct, bcsc_oneshot_private, 96, 8)                                    \
+  FIELD(struct, bcsc_oneshot_private, waiters, 0, 56)                          \
+  FIELD(struct, bcsc_oneshot_private, buffer, 56, 8)                           \
+  FIELD(struct, bcsc_oneshot_private, elem_size, 64, 8)                        \
+  FIELD(struct, bcsc_oneshot_private, state, 72, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, magic, 74, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, reserved32, 76, 4)                       \
+  FIELD(struct, bcsc_oneshot_private, reserved, 80, 16)                        \
+  TYPE(struct, bcsc_oneshot, 104, 8)                                           \
+  FIELD(struct, bcsc_oneshot, data, 0, 8)                                      \
+  FIELD(struct, bcsc_oneshot, priv, 8, 96)                                     \
   TYPE(struct, bcsc_epoll_reactor_private, 136, 8)                             \
   FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
   FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
@@ -462,7 +586,19 @@
   FIELD(struct, bcsc_spin_reactor_private, reserved, 40, 16)                   \
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
-  FIELD(struct, bcsc_spin_reactor, priv, 16, 56)
+  FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_watch_private, 104, 8)                                     \
+  FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
+  FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
+  FIELD(struct, bcsc_watch_private, elem_size, 64, 8)                          \
+  FIELD(struct, bcsc_watch_private, version, 72, 8)                            \
+  FIELD(struct, bcsc_watch_private, state, 80, 2)                              \
+  FIELD(struct, bcsc_watch_private, magic, 82, 2)                              \
+  FIELD(struct, bcsc_watch_private, reserved32, 84, 4)                         \
+  FIELD(struct, bcsc_watch_private, reserved, 88, 16)                          \
+  TYPE(struct, bcsc_watch, 112, 8)                                             \
+  FIELD(struct, bcsc_watch, data, 0, 8)                                        \
+  FIELD(struct, bcsc_watch, priv, 8, 104)
 /* END GENERATED LAYOUT */
 
 /* One _Static_assert per pinned number, with a message that names it. */

@@ -11,11 +11,15 @@
 #define BCSC_H
 
 #include "bcsc/abi.h"
+#include "bcsc/barrier.h"
+#include "bcsc/broadcast.h"
 #include "bcsc/co.h"
 #include "bcsc/error.h"
+#include "bcsc/event.h"
 #include "bcsc/executor.h"
 #include "bcsc/export.h"
 #include "bcsc/misuse.h"
+#include "bcsc/oneshot.h"
 #include "bcsc/pool.h"
 #include "bcsc/reactor.h"
 #include "bcsc/reactor_epoll.h"
@@ -28,5 +32,6 @@
 #include "bcsc/types.h"
 #include "bcsc/version.h"
 #include "bcsc/wait.h"
+#include "bcsc/watch.h"
 
 #endif /* BCSC_H */

@@ -6,14 +6,13 @@
 #include "bcsc/barrier.h"
 #include "internal.h"
 
-#define BARRIER_MAGIC 0x6ba7
-
-_Static_assert(BARRIER_MAGIC == 0x6ba7, "BCSC_BARRIER_INITIALIZER spells it");
+_Static_assert(BCSC__MAGIC_BARRIER == 0x6ba7,
+               "BCSC_BARRIER_INITIALIZER spells it");
 
 static int barrier_check(const bcsc_barrier_t *b) {
   if (b == NULL)
     BCSC__FAIL(NULL_OBJECT, b, BCSC_EINVAL);
-  if (b->priv.magic != BARRIER_MAGIC || b->priv.parties == 0)
+  if (b->priv.magic != BCSC__MAGIC_BARRIER || b->priv.parties == 0)
     BCSC__FAIL(BAD_OBJECT, b, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
   return bcsc__check_waitq(&b->priv.arrivals);
@@ -40,21 +39,16 @@ int bcsc_barrier_deinit(bcsc_barrier_t *barrier) {
 
 int bcsc_barrier_wait(bcsc_task_t *self, bcsc_barrier_t *barrier,
                       bcsc_wait_t *wait, int *leader) {
-  int rc;
-  if ((rc = barrier_check(barrier)) != 0 ||
-      (rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
+  int rc, node;
+  if ((rc = barrier_check(barrier)) != 0)
     return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (wait->priv.state == BCSC__WAIT_LINKED) {
-    if (wait->priv.task != self)
-      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
+  if ((node = bcsc__wait_take(self, wait)) < 0)
+    return node;
+  if (node == BCSC__NODE_LINKED)
     return BCSC_PENDING; /* asked twice in one poll */
-  }
   /* Fired: the trip counted this arrival and the others have gone on, so
    * the round is complete for this task too, cancelled or not. */
-  if (wait->priv.state == BCSC__WAIT_FIRED) {
-    wait->priv.state = BCSC__WAIT_IDLE;
+  if (node == BCSC__NODE_FIRED) {
     if (leader != NULL)
       *leader = 0;
     return 0;

@@ -5,12 +5,9 @@
 #include "bcsc/broadcast.h"
 #include "internal.h"
 
-#define BROADCAST_MAGIC 0x6b0c
-#define BROADCAST_RECEIVER_MAGIC 0x6b0d
-
 enum { BROADCAST_OPEN = 1, BROADCAST_CLOSED = 2 };
 
-BCSC__DEFINE_OBJECT_CHECK(broadcast, bcsc_broadcast_t, BROADCAST_MAGIC)
+BCSC__DEFINE_OBJECT_CHECK(broadcast, bcsc_broadcast_t, BCSC__MAGIC_BROADCAST)
 
 /* A receiver is never linked, so only its magic and its channel say it is
  * usable. A cursor past the channel's head cannot come from this channel's
@@ -19,7 +16,8 @@ static int broadcast_check_receiver(const bcsc_broadcast_receiver_t *rx) {
   int rc;
   if (rx == NULL)
     BCSC__FAIL(NULL_OBJECT, rx, BCSC_EINVAL);
-  if (rx->priv.magic != BROADCAST_RECEIVER_MAGIC || rx->priv.broadcast == NULL)
+  if (rx->priv.magic != BCSC__MAGIC_BROADCAST_RECEIVER ||
+      rx->priv.broadcast == NULL)
     BCSC__FAIL(BAD_OBJECT, rx, BCSC_EBADOBJ);
   if ((rc = bcsc__check_broadcast(rx->priv.broadcast)) != 0)
     return rc;
@@ -96,7 +94,7 @@ int bcsc_broadcast_init(bcsc_broadcast_t *bc, void *buffer, size_t buffer_size,
   bc->priv.capacity = (uint32_t)capacity;
   bc->priv.reserved32 = 0;
   bc->priv.state = BROADCAST_OPEN;
-  bc->priv.magic = BROADCAST_MAGIC;
+  bc->priv.magic = BCSC__MAGIC_BROADCAST;
   /* Receivers and waiters point at it from now on. */
   bc->priv.self_tag = bcsc__self_tag(bc);
   bc->priv.reserved[0] = 0;
@@ -164,7 +162,7 @@ int bcsc_broadcast_subscribe(bcsc_broadcast_t *bc,
   rx->priv.broadcast = bc;
   rx->priv.next = bc->priv.head;
   rx->priv.state = 0;
-  rx->priv.magic = BROADCAST_RECEIVER_MAGIC;
+  rx->priv.magic = BCSC__MAGIC_BROADCAST_RECEIVER;
   rx->priv.self_tag = 0;
   rx->priv.reserved[0] = 0;
   return 0;
@@ -173,7 +171,8 @@ int bcsc_broadcast_subscribe(bcsc_broadcast_t *bc,
 int bcsc_broadcast_unsubscribe(bcsc_broadcast_receiver_t *rx) {
   if (rx == NULL)
     BCSC__FAIL(NULL_OBJECT, rx, BCSC_EINVAL);
-  if (rx->priv.magic != BROADCAST_RECEIVER_MAGIC || rx->priv.broadcast == NULL)
+  if (rx->priv.magic != BCSC__MAGIC_BROADCAST_RECEIVER ||
+      rx->priv.broadcast == NULL)
     BCSC__FAIL(BAD_OBJECT, rx, BCSC_EBADOBJ);
   rx->priv.broadcast = NULL;
   rx->priv.magic = 0;
@@ -188,14 +187,13 @@ int bcsc_broadcast_recv(bcsc_task_t *self, bcsc_broadcast_receiver_t *rx,
   if ((rc = broadcast_check_receiver(rx)) != 0)
     return rc;
   bc = rx->priv.broadcast;
-  if ((rc = broadcast_check_out(bc, out, size)) != 0 ||
-      (rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
+  if ((rc = broadcast_check_out(bc, out, size)) != 0)
     return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (wait->priv.state == BCSC__WAIT_LINKED) {
-    if (wait->priv.task != self)
-      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
+  /* A wake only says "look again": the message stays in the ring until
+   * this receiver's cursor passes it, so a fired mark is just dropped. */
+  if ((rc = bcsc__wait_take(self, wait)) < 0)
+    return rc;
+  if (rc == BCSC__NODE_LINKED) {
     /* Asked again in the poll that registered it. */
     if (!broadcast_has_message(rx))
       return BCSC_PENDING;
@@ -203,12 +201,8 @@ int bcsc_broadcast_recv(bcsc_task_t *self, bcsc_broadcast_receiver_t *rx,
     broadcast_deliver(rx, out, lagged);
     return 0;
   }
-  /* A wake only says "look again": the message stays in the ring until
-   * this receiver's cursor passes it, so the fired mark is just dropped.
-   * A cancelled task takes nothing, even a message that is there: it would
+  /* A cancelled task takes nothing, even a message that is there: it would
    * move the cursor past a message the task will not use. */
-  if (wait->priv.state == BCSC__WAIT_FIRED)
-    wait->priv.state = BCSC__WAIT_IDLE;
   if (self->priv.state & BCSC__TASK_CANCELLED)
     return BCSC_ECANCELED;
   if ((rc = broadcast_take(rx, out, lagged)) != BCSC_EAGAIN)
@@ -231,9 +225,9 @@ int bcsc_broadcast_try_recv(bcsc_broadcast_receiver_t *rx, void *out,
 uint64_t bcsc_broadcast_receiver_ready(const bcsc_broadcast_receiver_t *rx) {
   const bcsc_broadcast_t *bc;
   uint64_t first;
-  if (rx == NULL || rx->priv.magic != BROADCAST_RECEIVER_MAGIC ||
-      (bc = rx->priv.broadcast) == NULL || bc->priv.magic != BROADCAST_MAGIC ||
-      rx->priv.next > bc->priv.head)
+  if (rx == NULL || rx->priv.magic != BCSC__MAGIC_BROADCAST_RECEIVER ||
+      (bc = rx->priv.broadcast) == NULL ||
+      bc->priv.magic != BCSC__MAGIC_BROADCAST || rx->priv.next > bc->priv.head)
     return 0;
   first = broadcast_oldest(bc);
   return bc->priv.head - (rx->priv.next > first ? rx->priv.next : first);

@@ -7,67 +7,43 @@
 
 /* Not in internal.h's table yet: the primitives are outside the core's
  * original set of objects. BCSC_EVENT_INITIALIZER spells it. */
-#define MAGIC_EVENT 0xe7e0
 
 enum { EVENT_CLEAR = 0, EVENT_SET = 1 };
-
-/* What a waiting call found in its registration. */
-enum { EVENT_NODE_IDLE = 0, EVENT_NODE_FIRED = 1, EVENT_NODE_LINKED = 2 };
 
 static int event_check(const bcsc_event_t *ev) {
   if (ev == NULL)
     BCSC__FAIL(NULL_OBJECT, ev, BCSC_EINVAL);
-  if (ev->priv.magic != MAGIC_EVENT)
+  if (ev->priv.magic != BCSC__MAGIC_EVENT)
     BCSC__FAIL(BAD_OBJECT, ev, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
   return bcsc__check_waitq(&ev->priv.waiters);
-}
-
-/* Validate the waiting task and its node, and take the node's fired mark.
- * Returns an EVENT_NODE_* value or a negative error. */
-static int event_take_node(bcsc_task_t *self, bcsc_wait_t *wait) {
-  int rc;
-  if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
-    return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (wait->priv.state == BCSC__WAIT_LINKED) {
-    if (wait->priv.task != self)
-      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
-    return EVENT_NODE_LINKED; /* asked twice in one poll */
-  }
-  if (wait->priv.state == BCSC__WAIT_FIRED) {
-    wait->priv.state = BCSC__WAIT_IDLE;
-    return EVENT_NODE_FIRED;
-  }
-  return EVENT_NODE_IDLE;
 }
 
 /* Both waits once the arguments have passed their checks: `level` says
  * whether being set already counts. */
 static int event_wait_checked(bcsc_task_t *self, bcsc_event_t *ev,
                               bcsc_wait_t *wait, int level) {
-  int node = event_take_node(self, wait);
+  int node = bcsc__wait_take(self, wait);
   int rc;
   if (node < 0)
     return node;
   if (self->priv.state & BCSC__TASK_CANCELLED)
     rc = BCSC_ECANCELED;
-  else if (node == EVENT_NODE_FIRED || (level && ev->priv.state == EVENT_SET))
+  else if (node == BCSC__NODE_FIRED || (level && ev->priv.state == EVENT_SET))
     rc = 0;
   else
     rc = BCSC_PENDING;
   if (rc != BCSC_PENDING) {
-    if (node == EVENT_NODE_LINKED)
+    if (node == BCSC__NODE_LINKED)
       bcsc__wait_unlink(wait);
     return rc;
   }
-  if (node != EVENT_NODE_LINKED)
+  if (node != BCSC__NODE_LINKED)
     bcsc__wait_link(self, wait, &ev->priv.waiters);
   return BCSC_PENDING;
 }
 
-_Static_assert(MAGIC_EVENT == 0xe7e0, "BCSC_EVENT_INITIALIZER spells it");
+_Static_assert(BCSC__MAGIC_EVENT == 0xe7e0, "BCSC_EVENT_INITIALIZER spells it");
 
 int bcsc_event_init(bcsc_event_t *ev) {
   if (ev == NULL)

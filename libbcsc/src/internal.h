@@ -27,6 +27,12 @@
 #define BCSC__MAGIC_SCOPE 0x5c0e
 #define BCSC__MAGIC_EXECUTOR 0xe8ec
 #define BCSC__MAGIC_POOL 0x9001
+#define BCSC__MAGIC_ONESHOT 0x0e51
+#define BCSC__MAGIC_WATCH 0x3a7c
+#define BCSC__MAGIC_EVENT 0xe7e0
+#define BCSC__MAGIC_BROADCAST 0x6b0c
+#define BCSC__MAGIC_BROADCAST_RECEIVER 0x6b0d
+#define BCSC__MAGIC_BARRIER 0x6ba7
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {
@@ -321,6 +327,12 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
 void bcsc__wait_unlink(bcsc_wait_t *w);
 /* wait.c: fire a linked registration: unlink, mark, wake its task. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
+/* wait.c: what a primitive's waiting call finds in its caller's
+ * registration, after checking that `self` is the running task and `wait`
+ * a valid node not linked for another task (misuse otherwise). A fired node
+ * is consumed (made idle). Returns a BCSC__NODE_* value or an error. */
+enum { BCSC__NODE_IDLE = 0, BCSC__NODE_FIRED = 1, BCSC__NODE_LINKED = 2 };
+int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
 /* scope.c: a poll function returned a result (not PENDING). */
 void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */

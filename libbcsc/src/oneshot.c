@@ -7,7 +7,6 @@
 
 /* Not in internal.h's table yet: the primitives are outside the core's
  * original set of objects. */
-#define MAGIC_ONESHOT 0x0e51
 
 enum {
   ONESHOT_EMPTY = 0,
@@ -19,13 +18,10 @@ enum {
 /* What the receiver's registration fired with: it re-reads the state. */
 enum { ONESHOT_WAKE_SENT = 1, ONESHOT_WAKE_CLOSED = 2 };
 
-/* What a waiting call found in its registration. */
-enum { ONESHOT_NODE_IDLE = 0, ONESHOT_NODE_FIRED = 1, ONESHOT_NODE_LINKED = 2 };
-
 static int oneshot_check(const bcsc_oneshot_t *os) {
   if (os == NULL)
     BCSC__FAIL(NULL_OBJECT, os, BCSC_EINVAL);
-  if (os->priv.magic != MAGIC_ONESHOT)
+  if (os->priv.magic != BCSC__MAGIC_ONESHOT)
     BCSC__FAIL(BAD_OBJECT, os, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has a waiter. */
   return bcsc__check_waitq(&os->priv.waiters);
@@ -38,27 +34,6 @@ static int oneshot_check_element(const bcsc_oneshot_t *os, const void *element,
   return 0;
 }
 
-/* Validate the waiting task and its node, and take the node's fired mark:
- * a wake only means "look again", so it is consumed whatever the state is.
- * Returns a NODE_* value or a negative error. */
-static int oneshot_take_node(bcsc_task_t *self, bcsc_wait_t *wait) {
-  int rc;
-  if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
-    return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (wait->priv.state == BCSC__WAIT_LINKED) {
-    if (wait->priv.task != self)
-      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
-    return ONESHOT_NODE_LINKED; /* asked twice in one poll */
-  }
-  if (wait->priv.state == BCSC__WAIT_FIRED) {
-    wait->priv.state = BCSC__WAIT_IDLE;
-    return ONESHOT_NODE_FIRED;
-  }
-  return ONESHOT_NODE_IDLE;
-}
-
 int bcsc_oneshot_init(bcsc_oneshot_t *os, void *buffer, size_t elem_size) {
   if (os == NULL)
     BCSC__FAIL(NULL_OBJECT, os, BCSC_EINVAL);
@@ -69,7 +44,7 @@ int bcsc_oneshot_init(bcsc_oneshot_t *os, void *buffer, size_t elem_size) {
   os->priv.buffer = buffer;
   os->priv.elem_size = elem_size;
   os->priv.state = ONESHOT_EMPTY;
-  os->priv.magic = MAGIC_ONESHOT;
+  os->priv.magic = BCSC__MAGIC_ONESHOT;
   os->priv.reserved32 = 0;
   os->priv.reserved[0] = 0;
   os->priv.reserved[1] = 0;
@@ -135,21 +110,21 @@ int bcsc_oneshot_recv(bcsc_task_t *self, bcsc_oneshot_t *os, bcsc_wait_t *wait,
   int node, rc = oneshot_check(os);
   if (rc != 0 || (rc = oneshot_check_element(os, dst, size)) != 0)
     return rc;
-  if ((node = oneshot_take_node(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait)) < 0)
     return node;
   /* Cancellation first: a cancelled task would drop a value it took. */
   if (self->priv.state & BCSC__TASK_CANCELLED) {
-    if (node == ONESHOT_NODE_LINKED)
+    if (node == BCSC__NODE_LINKED)
       bcsc__wait_unlink(wait);
     return BCSC_ECANCELED;
   }
   rc = oneshot_take_value(os, dst);
   if (rc != BCSC_EAGAIN) {
-    if (node == ONESHOT_NODE_LINKED)
+    if (node == BCSC__NODE_LINKED)
       bcsc__wait_unlink(wait);
     return rc;
   }
-  if (node != ONESHOT_NODE_LINKED)
+  if (node != BCSC__NODE_LINKED)
     bcsc__wait_link(self, wait, &os->priv.waiters);
   return BCSC_PENDING;
 }

@@ -251,6 +251,24 @@ int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
   return wait_register_checked(self, wait, queue);
 }
 
+int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait) {
+  int rc;
+  if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
+    return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  if (wait->priv.state == BCSC__WAIT_LINKED) {
+    if (wait->priv.task != self)
+      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
+    return BCSC__NODE_LINKED; /* asked twice in one poll */
+  }
+  if (wait->priv.state == BCSC__WAIT_FIRED) {
+    wait->priv.state = BCSC__WAIT_IDLE;
+    return BCSC__NODE_FIRED;
+  }
+  return BCSC__NODE_IDLE;
+}
+
 void bcsc__wait_unlink(bcsc_wait_t *w) {
   source_remove(w);
   w->priv.self_tag = 0;

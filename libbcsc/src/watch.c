@@ -7,17 +7,13 @@
 
 /* Not in internal.h's table yet: the primitives are outside the core's
  * original set of objects. */
-#define MAGIC_WATCH 0x3a7c
 
 enum { WATCH_OPEN = 0, WATCH_CLOSED = 1 };
-
-/* What a waiting call found in its registration. */
-enum { WATCH_NODE_IDLE = 0, WATCH_NODE_FIRED = 1, WATCH_NODE_LINKED = 2 };
 
 static int watch_check(const bcsc_watch_t *w) {
   if (w == NULL)
     BCSC__FAIL(NULL_OBJECT, w, BCSC_EINVAL);
-  if (w->priv.magic != MAGIC_WATCH)
+  if (w->priv.magic != BCSC__MAGIC_WATCH)
     BCSC__FAIL(BAD_OBJECT, w, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
   return bcsc__check_waitq(&w->priv.waiters);
@@ -28,27 +24,6 @@ static int watch_check_element(const bcsc_watch_t *w, const void *element,
   if (element == NULL || size != w->priv.elem_size)
     BCSC__FAIL(BAD_ARGUMENT, w, BCSC_EINVAL);
   return 0;
-}
-
-/* Validate the waiting task and its node, and take the node's fired mark:
- * a wake only means "look again", so it is consumed whatever the state is.
- * Returns a NODE_* value or a negative error. */
-static int watch_take_node(bcsc_task_t *self, bcsc_wait_t *wait) {
-  int rc;
-  if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
-    return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (wait->priv.state == BCSC__WAIT_LINKED) {
-    if (wait->priv.task != self)
-      BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
-    return WATCH_NODE_LINKED; /* asked twice in one poll */
-  }
-  if (wait->priv.state == BCSC__WAIT_FIRED) {
-    wait->priv.state = BCSC__WAIT_IDLE;
-    return WATCH_NODE_FIRED;
-  }
-  return WATCH_NODE_IDLE;
 }
 
 int bcsc_watch_init(bcsc_watch_t *w, void *buffer, size_t elem_size) {
@@ -62,7 +37,7 @@ int bcsc_watch_init(bcsc_watch_t *w, void *buffer, size_t elem_size) {
   w->priv.elem_size = elem_size;
   w->priv.version = 0;
   w->priv.state = WATCH_OPEN;
-  w->priv.magic = MAGIC_WATCH;
+  w->priv.magic = BCSC__MAGIC_WATCH;
   w->priv.reserved32 = 0;
   w->priv.reserved[0] = 0;
   w->priv.reserved[1] = 0;
@@ -109,7 +84,7 @@ int bcsc_watch_changed(bcsc_task_t *self, bcsc_watch_t *w, bcsc_wait_t *wait,
   int node, rc = watch_check(w);
   if (rc != 0)
     return rc;
-  if ((node = watch_take_node(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait)) < 0)
     return node;
   if (self->priv.state & BCSC__TASK_CANCELLED)
     rc = BCSC_ECANCELED;
@@ -120,11 +95,11 @@ int bcsc_watch_changed(bcsc_task_t *self, bcsc_watch_t *w, bcsc_wait_t *wait,
   else
     rc = BCSC_PENDING;
   if (rc != BCSC_PENDING) {
-    if (node == WATCH_NODE_LINKED)
+    if (node == BCSC__NODE_LINKED)
       bcsc__wait_unlink(wait);
     return rc;
   }
-  if (node != WATCH_NODE_LINKED)
+  if (node != BCSC__NODE_LINKED)
     bcsc__wait_link(self, wait, &w->priv.waiters);
   return BCSC_PENDING;
 }
