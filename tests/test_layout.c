@@ -49,7 +49,8 @@
   FIELD(struct, bcsc_waitq_private, state, 8, 2)                               \
   FIELD(struct, bcsc_waitq_private, magic, 10, 2)                              \
   FIELD(struct, bcsc_waitq_private, self_tag, 12, 4)                           \
-  FIELD(struct, bcsc_waitq_private, reserved, 16, 12)                          \
+  FIELD(struct, bcsc_waitq_private, batons, 16, 4)                             \
+  FIELD(struct, bcsc_waitq_private, reserved, 20, 8)                           \
   TYPE(struct, bcsc_waitq, 32, 4)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 4)                                        \
   FIELD(struct, bcsc_waitq, priv, 4, 28)                                       \
@@ -136,7 +137,8 @@
   FIELD(struct, bcsc_executor_private, root, 168, 88)                          \
   FIELD(struct, bcsc_executor_private, wheel, 256, 1536)                       \
   FIELD(struct, bcsc_executor_private, wheel_due, 1792, 4)                     \
-  FIELD(struct, bcsc_executor_private, reserved, 1796, 28)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1796, 4)                        \
+  FIELD(struct, bcsc_executor_private, reserved, 1800, 24)                     \
   TYPE(struct, bcsc_executor, 1828, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 4, 1824)                                  \
@@ -340,7 +342,8 @@
   FIELD(struct, bcsc_waitq_private, state, 16, 2)                              \
   FIELD(struct, bcsc_waitq_private, magic, 18, 2)                              \
   FIELD(struct, bcsc_waitq_private, self_tag, 20, 4)                           \
-  FIELD(struct, bcsc_waitq_private, reserved, 24, 24)                          \
+  FIELD(struct, bcsc_waitq_private, batons, 24, 8)                             \
+  FIELD(struct, bcsc_waitq_private, reserved, 32, 16)                          \
   TYPE(struct, bcsc_waitq, 56, 8)                                              \
   FIELD(struct, bcsc_waitq, data, 0, 8)                                        \
   FIELD(struct, bcsc_waitq, priv, 8, 48)                                       \
@@ -427,7 +430,8 @@
   FIELD(struct, bcsc_executor_private, root, 192, 128)                         \
   FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
   FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
-  FIELD(struct, bcsc_executor_private, reserved, 3400, 56)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3400, 8)                        \
+  FIELD(struct, bcsc_executor_private, reserved, 3408, 48)                     \
   TYPE(struct, bcsc_executor, 3464, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \

@@ -48,6 +48,7 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   for (size_t i = 0; i < BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS; i++)
     ex->priv.wheel[i] = NULL;
   ex->priv.wheel_due = NULL;
+  ex->priv.batons = NULL;
   ex->priv.timers = 0;
   ex->priv.wheel_exact = 0;
   ex->priv.reactor = reactor;
@@ -134,6 +135,11 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   ex->priv.current = NULL;
   word = BCSC__HEADER(t);
   state = bcsc__header_state(word);
+  if (BCSC__UNLIKELY(state & BCSC__TASK_BATON)) {
+    bcsc__task_batons(t); /* may change the state: read it again */
+    word = BCSC__HEADER(t);
+    state = bcsc__header_state(word);
+  }
 
   if (rc == BCSC_PENDING) {
     if (BCSC__UNLIKELY(state & BCSC__TASK_WOKEN)) {

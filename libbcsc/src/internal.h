@@ -49,11 +49,26 @@ enum {
   /* Waiting for one of its scopes to empty (join, or a drain): that scope
    * has BCSC__SCOPE_JOINING. A registration without a node, undone like
    * the others when the task is woken. */
-  BCSC__TASK_JOINING = 0x80
+  BCSC__TASK_JOINING = 0x80,
+  /* Holds a baton from a hand-off list: the executor checks after its
+   * next poll whether it was taken. */
+  BCSC__TASK_BATON = 0x100
 };
 
 /* Registration states. */
-enum { BCSC__WAIT_IDLE = 0, BCSC__WAIT_LINKED = 1, BCSC__WAIT_FIRED = 2 };
+enum {
+  BCSC__WAIT_IDLE = 0,
+  BCSC__WAIT_LINKED = 1,
+  BCSC__WAIT_FIRED = 2,
+  /* Fired from a hand-off list: a baton on the executor's list until the
+   * task's next poll has returned (see bcsc__task_batons()). */
+  BCSC__WAIT_FIRED_HANDOFF = 3,
+  /* The same, fired while its task was being polled: that poll's end arms
+   * it (makes it FIRED_HANDOFF) rather than passing it on. */
+  BCSC__WAIT_FIRED_HANDOFF_NEW = 4
+};
+/* Waiter-list state flags. */
+enum { BCSC__WAITQ_HANDOFF = 0x1 };
 
 /* What owns a wheel link: the public initialisers spell these. */
 enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
@@ -333,6 +348,9 @@ void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
  * is consumed (made idle). Returns a BCSC__NODE_* value or an error. */
 enum { BCSC__NODE_IDLE = 0, BCSC__NODE_FIRED = 1, BCSC__NODE_LINKED = 2 };
 int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
+/* wait.c: after a poll of a task holding batons: pass on those it did not
+ * take. */
+void bcsc__task_batons(bcsc_task_t *t);
 /* scope.c: a poll function returned a result (not PENDING). */
 void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */

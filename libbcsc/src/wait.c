@@ -194,6 +194,85 @@ void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
   wait_fired(w, value);
 }
 
+/* ---- hand-off lists (D22) -------------------------------------------------
+ * A fired registration from a hand-off list is a baton. Once its task has
+ * been woken (which is done with the task's list of registrations), the
+ * node's task links are free: they hold it on the executor's list of
+ * batons, and its queue.prev names the list it came from. */
+
+static bcsc_waitq_t *baton_source(const bcsc_wait_t *w) {
+  return (bcsc_waitq_t *)(void *)w->priv.queue.prev;
+}
+
+static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
+  bcsc_task_t *t = w->priv.task;
+  bcsc_executor_t *ex = bcsc__task_executor(t);
+  /* Fired during the task's own poll: the poll that follows is the one
+   * that must take it, not the one running now. */
+  w->priv.state = bcsc__task_state(t) == BCSC__TASK_RUNNING
+                      ? BCSC__WAIT_FIRED_HANDOFF_NEW
+                      : BCSC__WAIT_FIRED_HANDOFF;
+  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
+  w->priv.task_next = ex->priv.batons;
+  w->priv.task_pprev = &ex->priv.batons;
+  if (ex->priv.batons != NULL)
+    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
+  ex->priv.batons = w;
+  q->priv.batons++;
+  bcsc__task_store_state(t, t->priv.state | BCSC__TASK_BATON);
+}
+
+/* Take `w` off the executor's list of batons; it becomes idle. */
+static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
+  bcsc_waitq_t *q = baton_source(w);
+  *w->priv.task_pprev = w->priv.task_next;
+  if (w->priv.task_next != NULL)
+    w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
+  w->priv.task_next = NULL;
+  w->priv.task_pprev = NULL;
+  w->priv.state = BCSC__WAIT_IDLE;
+  q->priv.batons--;
+  return q;
+}
+
+static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
+
+/* Nobody took `w`'s wake: hand it to the next waiter of its list. */
+static void baton_pass(bcsc_wait_t *w) {
+  uintptr_t value = w->value;
+  bcsc_waitq_t *q = baton_drop(w);
+  /* The list must still be one: it may not move or end while a baton is
+   * out (bcsc_waitq_deinit() refuses). */
+  if (bcsc__check_waitq(q) != 0)
+    return;
+  (void)waitq_fire_one(q, value);
+}
+
+void bcsc__task_batons(bcsc_task_t *t) {
+  bcsc_executor_t *ex = bcsc__task_executor(t);
+  bcsc_wait_t *w = ex->priv.batons;
+  int armed = 0;
+  while (w != NULL) {
+    bcsc_wait_t *next = w->priv.task_next;
+    if (w->priv.task == t) {
+      if (w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW) {
+        w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
+        armed = 1;
+      } else {
+        baton_pass(w); /* may add batons at the head: already walked */
+      }
+    }
+    w = next;
+  }
+  if (!armed)
+    bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
+}
+
+static int is_baton(const bcsc_wait_t *w) {
+  return w->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
+         w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW;
+}
+
 /* Fire the oldest registration of `q`. */
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
   struct bcsc_wait_link *first = q->priv.waiters.next;
@@ -219,6 +298,8 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
     waitq_clear(q);
   }
   wait_fired(w, value);
+  if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
+    baton_record(w, q);
   return 1;
 }
 
@@ -239,6 +320,10 @@ static int wait_register_checked(bcsc_task_t *self, bcsc_wait_t *wait,
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
   if (wait->priv.state == BCSC__WAIT_LINKED)
     BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
+  /* Waiting again on a node whose hand-off wake was not taken declines it:
+   * the baton goes on before the node is reused. */
+  if (is_baton(wait))
+    baton_pass(wait);
   bcsc__wait_link(self, wait, queue);
   return 0;
 }
@@ -266,6 +351,10 @@ int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait) {
     wait->priv.state = BCSC__WAIT_IDLE;
     return BCSC__NODE_FIRED;
   }
+  if (is_baton(wait)) {
+    (void)baton_drop(wait); /* taken */
+    return BCSC__NODE_FIRED;
+  }
   return BCSC__NODE_IDLE;
 }
 
@@ -280,6 +369,10 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
   int rc = bcsc__check_wait(wait);
   if (rc != 0)
     return rc;
+  if (is_baton(wait)) {
+    baton_pass(wait); /* declined: the next waiter gets it */
+    return 0;
+  }
   if (wait->priv.state != BCSC__WAIT_LINKED)
     return 0;
   bcsc__wait_unlink(wait);
@@ -287,7 +380,8 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
 }
 
 int bcsc_wait_fired(const bcsc_wait_t *wait) {
-  return wait != NULL && wait->priv.state == BCSC__WAIT_FIRED;
+  return wait != NULL &&
+         (wait->priv.state == BCSC__WAIT_FIRED || is_baton(wait));
 }
 
 int bcsc_wait_linked(const bcsc_wait_t *wait) {
@@ -303,6 +397,10 @@ static BCSC__COLD int wait_on_checked(bcsc_task_t *self, bcsc_wait_t *wait,
     return rc;
   if (wait->priv.state == BCSC__WAIT_FIRED) {
     wait->priv.state = BCSC__WAIT_IDLE;
+    return 0;
+  }
+  if (is_baton(wait)) {
+    (void)baton_drop(wait); /* taken */
     return 0;
   }
   if ((rc = bcsc__check_task(self)) != 0)
@@ -362,9 +460,22 @@ int bcsc_waitq_deinit(bcsc_waitq_t *queue) {
   int rc = bcsc__check_waitq(queue);
   if (rc != 0)
     return rc;
-  if (queue->priv.waiters.next != NULL)
+  if (queue->priv.waiters.next != NULL || queue->priv.batons != 0)
     BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
   queue->priv.magic = 0;
+  return 0;
+}
+
+int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on) {
+  int rc = bcsc__check_waitq(queue);
+  if (rc != 0)
+    return rc;
+  if (queue->priv.waiters.next != NULL || queue->priv.batons != 0)
+    BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
+  if (on)
+    queue->priv.state |= BCSC__WAITQ_HANDOFF;
+  else
+    queue->priv.state &= (uint16_t)~BCSC__WAITQ_HANDOFF;
   return 0;
 }
 

@@ -100,7 +100,8 @@ struct bcsc_executor_private {
   bcsc_scope_t root; /* owner-less scope of the root tasks */
   struct bcsc_timer_link *wheel[BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS];
   struct bcsc_timer_link *wheel_due; /* the slot being processed */
-  uintptr_t reserved[7];
+  bcsc_wait_t *batons; /* fired hand-off registrations not yet taken */
+  uintptr_t reserved[6];
 };
 
 /**

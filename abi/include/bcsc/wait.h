@@ -72,7 +72,8 @@ struct bcsc_waitq_private {
   uint16_t state;
   uint16_t magic;
   uint32_t self_tag;
-  uintptr_t reserved[3];
+  uintptr_t batons; /* hand-off wakes from this list not yet taken */
+  uintptr_t reserved[2];
 };
 
 /**
@@ -96,7 +97,7 @@ struct bcsc_waitq {
 #define BCSC_WAITQ_INITIALIZER                                                 \
   {                                                                            \
     0, {                                                                       \
-      {0, 0}, 0, 0x3b29, 0, { 0, 0, 0 }                                        \
+      {0, 0}, 0, 0x3b29, 0, 0, { 0, 0 }                                        \
     }                                                                          \
   }
 
@@ -209,6 +210,30 @@ BCSC_API int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value);
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value);
+
+/**
+ * Make @p queue a hand-off list (@p on 1) or a plain one (0).
+ *
+ * A wake from a hand-off list is a baton that must reach a task that takes
+ * it. The woken task takes it by consuming its registration in the poll
+ * that follows the wake (bcsc_wait_on(), or the waiting call of the
+ * primitive that owns the list). If that poll returns without doing so -
+ * the task was cancelled, returned, or took another branch of a select -
+ * or the task calls bcsc_wait_cancel() on the fired registration, bcsc
+ * fires the next waiter of the list with the same value. Channels,
+ * semaphores and mutexes, which wake one waiter per message or permit, are
+ * built on this (D22); a source that wakes everyone needs no hand-off.
+ *
+ * While a baton is out the list must not move or be torn down
+ * (bcsc_waitq_deinit() fails with BCSC_EBUSY), and the fired registration
+ * must not be re-initialised until its task's next poll has returned.
+ * @retval 0             done
+ * @retval BCSC_EINVAL   @p queue is NULL
+ * @retval BCSC_EBADOBJ  @p queue is not initialised
+ * @retval BCSC_EBUSY    the list has waiters or batons out (nothing changes)
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on);
 
 /**
  * The number of registrations linked into @p queue (0 if NULL).
