@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT
+ * mutex.c - an async mutex: one permit and an owner, on a hand-off waiter
+ * list.
+ *
+ * Unlocking with waiters does not free the lock: it sets MUTEX_HANDING and
+ * wakes the oldest waiter, so the lock travels with that wake and nobody can
+ * take it in between. The woken task becomes the owner in its next lock
+ * call. A wake it does not take is passed by the core to the next waiter;
+ * a wake passed to an empty list is dropped, and the list's count of wakes
+ * out (`batons`) falls to 0: mutex_reconcile() then frees the lock. Every
+ * entry point reconciles first. */
+#include "bcsc/mutex.h"
+#include "internal.h"
+
+/* Not in internal.h's table: the primitive is outside the core's original
+ * set of objects. The static initialiser spells these. */
+#define MUTEX_MAGIC 0x3071
+_Static_assert(BCSC__MAGIC_WAITQ == 0x3b29 && BCSC__WAITQ_HANDOFF == 1,
+               "BCSC_MUTEX_INITIALIZER spells a hand-off waiter list");
+
+enum { MUTEX_HANDING = 0x1 }; /* the lock travels with a wake */
+
+static int mutex_check(const bcsc_mutex_t *m) {
+  if (m == NULL)
+    BCSC__FAIL(NULL_OBJECT, m, BCSC_EINVAL);
+  if (m->priv.magic != MUTEX_MAGIC)
+    BCSC__FAIL(BAD_OBJECT, m, BCSC_EBADOBJ);
+  /* The list carries the move check: it is tagged while it has waiters. */
+  return bcsc__check_waitq(&m->priv.waiters);
+}
+
+/* With no wake out, nobody can still take a lock that was handed over. */
+static void mutex_reconcile(bcsc_mutex_t *m) {
+  if ((m->priv.state & MUTEX_HANDING) && m->priv.waiters.priv.batons == 0)
+    m->priv.state &= (uint16_t)~MUTEX_HANDING;
+}
+
+/* A free lock goes to the oldest waiter, if any. */
+static int mutex_hand_over(bcsc_mutex_t *m) {
+  int rc;
+  if (m->priv.owner != NULL || (m->priv.state & MUTEX_HANDING) ||
+      bcsc_waitq_empty(&m->priv.waiters))
+    return 0;
+  rc = bcsc_waitq_wake_one(&m->priv.waiters, 1);
+  if (rc == 1)
+    m->priv.state |= MUTEX_HANDING;
+  return rc < 0 ? rc : 0;
+}
+
+static int mutex_check_self(const bcsc_task_t *self) {
+  int rc = bcsc__check_task(self);
+  if (rc != 0)
+    return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  return 0;
+}
+
+int bcsc_mutex_init(bcsc_mutex_t *mutex) {
+  if (mutex == NULL)
+    BCSC__FAIL(NULL_OBJECT, mutex, BCSC_EINVAL);
+  *mutex = (bcsc_mutex_t)BCSC_MUTEX_INITIALIZER;
+  return 0;
+}
+
+int bcsc_mutex_deinit(bcsc_mutex_t *mutex) {
+  int rc = mutex_check(mutex);
+  if (rc != 0)
+    return rc;
+  mutex_reconcile(mutex);
+  if (mutex->priv.owner != NULL)
+    BCSC__FAIL(WAITQ_BUSY, mutex, BCSC_EBUSY);
+  if ((rc = bcsc_waitq_deinit(&mutex->priv.waiters)) != 0)
+    return rc;
+  mutex->priv.magic = 0;
+  return 0;
+}
+
+int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex, bcsc_wait_t *wait) {
+  int rc, node;
+  if ((rc = mutex_check(mutex)) != 0)
+    return rc;
+  if (wait == NULL)
+    BCSC__FAIL(NULL_OBJECT, wait, BCSC_EINVAL);
+  /* A wake from another list does not carry this lock (a baton's
+   * queue.prev names the list it came from). */
+  if ((wait->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
+       wait->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW) &&
+      wait->priv.queue.prev !=
+          (struct bcsc_wait_link *)(void *)&mutex->priv.waiters)
+    BCSC__FAIL(BAD_ARGUMENT, wait, BCSC_EINVAL);
+  if ((node = bcsc__wait_take(self, wait)) < 0)
+    return node;
+  if (node == BCSC__NODE_LINKED)
+    return BCSC_PENDING; /* asked twice in one poll */
+  if (node == BCSC__NODE_FIRED) {
+    /* The lock came with the wake: it is this task's, or the next one's. */
+    mutex->priv.state &= (uint16_t)~MUTEX_HANDING;
+    if (self->priv.state & BCSC__TASK_CANCELLED) {
+      rc = mutex_hand_over(mutex);
+      return rc != 0 ? rc : BCSC_ECANCELED;
+    }
+    mutex->priv.owner = self;
+    return 0;
+  }
+  if (self->priv.state & BCSC__TASK_CANCELLED)
+    return BCSC_ECANCELED;
+  if (mutex->priv.owner == self)
+    BCSC__FAIL(BAD_ARGUMENT, mutex, BCSC_EDEADLK);
+  mutex_reconcile(mutex);
+  if ((rc = mutex_hand_over(mutex)) != 0)
+    return rc;
+  if (mutex->priv.owner == NULL && !(mutex->priv.state & MUTEX_HANDING) &&
+      bcsc_waitq_empty(&mutex->priv.waiters)) {
+    mutex->priv.owner = self;
+    return 0;
+  }
+  bcsc__wait_link(self, wait, &mutex->priv.waiters);
+  return BCSC_PENDING;
+}
+
+int bcsc_mutex_try_lock(bcsc_task_t *self, bcsc_mutex_t *mutex) {
+  int rc = mutex_check(mutex);
+  if (rc != 0 || (rc = mutex_check_self(self)) != 0)
+    return rc;
+  if (mutex->priv.owner == self)
+    BCSC__FAIL(BAD_ARGUMENT, mutex, BCSC_EDEADLK);
+  mutex_reconcile(mutex);
+  if ((rc = mutex_hand_over(mutex)) != 0)
+    return rc;
+  if (mutex->priv.owner != NULL || (mutex->priv.state & MUTEX_HANDING) ||
+      !bcsc_waitq_empty(&mutex->priv.waiters))
+    return BCSC_EAGAIN;
+  mutex->priv.owner = self;
+  return 0;
+}
+
+int bcsc_mutex_unlock(bcsc_task_t *self, bcsc_mutex_t *mutex) {
+  int rc = mutex_check(mutex);
+  if (rc != 0 || (rc = bcsc__check_task(self)) != 0)
+    return rc;
+  if (mutex->priv.owner != self)
+    BCSC__FAIL(BAD_ARGUMENT, mutex, BCSC_EPERM);
+  mutex->priv.owner = NULL;
+  mutex_reconcile(mutex);
+  return mutex_hand_over(mutex);
+}
+
+bcsc_task_t *bcsc_mutex_owner(const bcsc_mutex_t *mutex) {
+  return mutex != NULL ? mutex->priv.owner : NULL;
+}
+
+int bcsc_mutex_locked(const bcsc_mutex_t *mutex) {
+  if (mutex == NULL)
+    return 0;
+  /* A hand-over counts until its wake is taken or dropped. */
+  return mutex->priv.owner != NULL || ((mutex->priv.state & MUTEX_HANDING) &&
+                                       mutex->priv.waiters.priv.batons != 0);
+}
+
+uint32_t bcsc_mutex_waiting(const bcsc_mutex_t *mutex) {
+  return mutex != NULL ? bcsc_waitq_count(&mutex->priv.waiters) : 0;
+}
+
+size_t bcsc_mutex_sizeof(void) { return sizeof(bcsc_mutex_t); }
+size_t bcsc_mutex_alignof(void) { return _Alignof(bcsc_mutex_t); }

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: MIT
+ * test_mutex.c - the async mutex through the public API: lock, try_lock
+ * and unlock, FIFO hand-over, tasks cancelled while they wait (before and
+ * after the hand-over) never holding the lock, declined hand-overs, misuse
+ * (unlock by a task that does not hold it, locking twice, deinit while in
+ * use), and a randomized storm checking mutual exclusion, FIFO order and
+ * that a free lock never sits next to a sleeping waiter. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+#include <bcsc/mutex.h>
+
+#include "bcsc_test.h"
+
+enum { AWAIT = 0, BAIL = 1, DECLINE = 2 }; /* as in test_semaphore.c */
+
+typedef struct locker {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_wait_t hold_wait;
+  bcsc_waitq_t hold; /* the test wakes it to make the holder unlock */
+  bcsc_mutex_t *mutex;
+  bcsc_test_log_t *log;
+  int id;
+  int style;
+  uint32_t polls;
+  uint64_t ticket; /* when it first asked (0: not yet) */
+  int holding;
+  int got; /* held the lock at some point */
+  int rc;
+} locker_t;
+
+static uint64_t next_ticket = 1;
+static uint64_t last_ticket_served;
+static uint32_t holders;
+
+static int locker_poll(bcsc_task_t *self) {
+  locker_t *l = (locker_t *)self;
+  int rc;
+  l->polls++;
+  if (l->holding) {
+    /* Cleanup unlocks too: the core does not unlock for a task. */
+    if (bcsc_task_cancelled(self) || bcsc_wait_fired(&l->hold_wait)) {
+      cr_assert_eq(bcsc_mutex_unlock(self, l->mutex), 0);
+      l->holding = 0;
+      holders--;
+      return 0;
+    }
+    cr_assert_eq(bcsc_wait_register(self, &l->hold_wait, &l->hold), 0);
+    return BCSC_PENDING;
+  }
+  if (l->style == BAIL && bcsc_task_cancelled(self)) {
+    l->rc = BCSC_ECANCELED;
+    return 0;
+  }
+  if (l->style == DECLINE && l->ticket != 0 && !bcsc_task_cancelled(self)) {
+    l->rc = 2;
+    return 0;
+  }
+  if (l->ticket == 0)
+    l->ticket = next_ticket++;
+  rc = bcsc_mutex_lock(self, l->mutex, &l->wait);
+  if (rc == BCSC_PENDING)
+    return BCSC_PENDING;
+  l->rc = rc;
+  if (rc != 0)
+    return 0;
+  cr_assert_eq(bcsc_mutex_owner(l->mutex), self);
+  cr_assert_eq(holders, 0, "two holders");
+  cr_assert_gt(l->ticket, last_ticket_served, "served out of order");
+  last_ticket_served = l->ticket;
+  holders++;
+  l->holding = 1;
+  l->got = 1;
+  if (l->log != NULL)
+    bcsc_test_log_push(l->log, l->id);
+  cr_assert_eq(bcsc_wait_register(self, &l->hold_wait, &l->hold), 0);
+  return BCSC_PENDING;
+}
+
+static bcsc_executor_t ex;
+static bcsc_mutex_t mutex;
+static bcsc_test_log_t order;
+
+static void locker_init(locker_t *l, int id, int style) {
+  memset(l, 0, sizeof *l);
+  cr_assert_eq(bcsc_task_init(&l->task, locker_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&l->wait), 0);
+  cr_assert_eq(bcsc_wait_init(&l->hold_wait), 0);
+  cr_assert_eq(bcsc_waitq_init(&l->hold), 0);
+  l->mutex = &mutex;
+  l->id = id;
+  l->style = style;
+  l->rc = BCSC_PENDING;
+  l->log = &order;
+}
+
+static void setup(void) {
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_mutex_init(&mutex), 0);
+  bcsc_test_log_init(&order);
+  next_ticket = 1;
+  last_ticket_served = 0;
+  holders = 0;
+}
+
+static void drain(void) {
+  while (bcsc_executor_ready(&ex) > 0)
+    cr_assert_geq(bcsc_executor_poll(&ex, 1000), 0);
+}
+
+static void teardown(void) {
+  drain();
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 0);
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&mutex), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+static void spawn(locker_t *l) {
+  cr_assert_eq(bcsc_executor_spawn(&ex, &l->task), 0);
+}
+
+static void let_go(locker_t *l) {
+  cr_assert(l->holding);
+  cr_assert_eq(bcsc_waitq_wake_all(&l->hold, 0), 1);
+}
+
+static void assert_order(const int *ids, uint32_t n) {
+  char buf[256];
+  bcsc_test_log_format(&order, buf, sizeof buf);
+  cr_assert(bcsc_test_log_equals(&order, ids, n), "order was %s", buf);
+}
+
+Test(mutex, lock_and_unlock_hand_over_in_fifo_order) {
+  locker_t l[3];
+  setup();
+  for (int i = 0; i < 3; i++) {
+    locker_init(&l[i], i + 1, AWAIT);
+    spawn(&l[i]);
+  }
+  drain();
+  assert_order((const int[]){1}, 1);
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &l[0].task);
+  cr_assert_eq(bcsc_mutex_waiting(&mutex), 2);
+  let_go(&l[0]);
+  drain();
+  let_go(&l[1]);
+  drain();
+  let_go(&l[2]);
+  drain();
+  assert_order((const int[]){1, 2, 3}, 3);
+  cr_assert_eq(bcsc_mutex_owner(&mutex), NULL);
+  teardown();
+}
+
+Test(mutex, static_initialiser_matches_init) {
+  bcsc_mutex_t m1 = BCSC_MUTEX_INITIALIZER, m2;
+  memset(&m2, 0x5a, sizeof m2);
+  cr_assert_eq(bcsc_mutex_init(&m2), 0);
+  cr_assert_eq(memcmp(&m1, &m2, sizeof m1), 0);
+  cr_assert_eq(bcsc_mutex_sizeof(), sizeof(bcsc_mutex_t));
+  cr_assert_eq(bcsc_mutex_alignof(), _Alignof(bcsc_mutex_t));
+  cr_assert_eq(bcsc_mutex_deinit(&m1), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m2), 0);
+}
+
+/* try_lock from a task: free -> 0; held -> EAGAIN; while a hand-over is
+ * under way -> EAGAIN too (no barging). */
+typedef struct trier {
+  bcsc_task_t task;
+  int rc;
+  int unlock_rc;
+} trier_t;
+
+static int trier_poll(bcsc_task_t *self) {
+  trier_t *t = (trier_t *)self;
+  t->rc = bcsc_mutex_try_lock(self, &mutex);
+  if (t->rc == 0)
+    t->unlock_rc = bcsc_mutex_unlock(self, &mutex);
+  return 0;
+}
+
+static void try_once(trier_t *t) {
+  memset(t, 0, sizeof *t);
+  cr_assert_eq(bcsc_task_init(&t->task, trier_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &t->task), 0);
+  drain();
+}
+
+Test(mutex, try_lock_never_waits_and_never_barges) {
+  locker_t a, b;
+  trier_t t;
+  setup();
+  try_once(&t);
+  cr_assert_eq(t.rc, 0);
+  cr_assert_eq(t.unlock_rc, 0);
+  locker_init(&a, 1, AWAIT);
+  locker_init(&b, 2, AWAIT);
+  spawn(&a);
+  spawn(&b);
+  drain();
+  try_once(&t);
+  cr_assert_eq(t.rc, BCSC_EAGAIN);
+  let_go(&a);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* a unlocks: b is woken */
+  cr_assert_eq(bcsc_mutex_owner(&mutex), NULL);
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 1, "on its way to b");
+  memset(&t, 0, sizeof t);
+  cr_assert_eq(bcsc_task_init(&t.task, trier_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &t.task), 0);
+  drain();
+  cr_assert_eq(t.rc, BCSC_EAGAIN);
+  cr_assert_eq(b.holding, 1);
+  let_go(&b);
+  teardown();
+}
+
+Test(mutex, a_waiter_cancelled_before_the_hand_over_never_holds_it) {
+  locker_t a, b, c;
+  setup();
+  locker_init(&a, 1, AWAIT);
+  locker_init(&b, 2, AWAIT);
+  locker_init(&c, 3, BAIL);
+  spawn(&a);
+  spawn(&b);
+  spawn(&c);
+  drain();
+  cr_assert_eq(bcsc_task_cancel(&b.task), 0);
+  drain();
+  cr_assert_eq(b.rc, BCSC_ECANCELED);
+  cr_assert_eq(b.got, 0);
+  let_go(&a);
+  drain();
+  assert_order((const int[]){1, 3}, 2);
+  let_go(&c);
+  teardown();
+}
+
+/* Handed the lock, then cancelled before its poll: it never holds it, and
+ * the lock goes on to the next waiter, however the task leaves. */
+static void handed_then_left(int style, int cancel) {
+  locker_t a, b, c;
+  setup();
+  locker_init(&a, 1, AWAIT);
+  locker_init(&b, 2, style);
+  locker_init(&c, 3, AWAIT);
+  spawn(&a);
+  spawn(&b);
+  spawn(&c);
+  drain();
+  let_go(&a);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* a unlocks: b is woken */
+  if (cancel)
+    cr_assert_eq(bcsc_task_cancel(&b.task), 0);
+  drain();
+  cr_assert_eq(b.got, 0);
+  cr_assert_eq(b.rc, cancel ? BCSC_ECANCELED : 2);
+  assert_order((const int[]){1, 3}, 2);
+  let_go(&c);
+  teardown();
+}
+
+Test(mutex, handed_then_cancelled_awaiting_passes_the_lock_on) {
+  handed_then_left(AWAIT, 1);
+}
+
+Test(mutex, handed_then_cancelled_bailing_passes_the_lock_on) {
+  handed_then_left(BAIL, 1);
+}
+
+Test(mutex, a_declined_hand_over_passes_the_lock_on) {
+  handed_then_left(DECLINE, 0);
+}
+
+Test(mutex, a_hand_over_nobody_takes_frees_the_lock) {
+  locker_t a, b;
+  trier_t t;
+  setup();
+  locker_init(&a, 1, AWAIT);
+  locker_init(&b, 2, BAIL);
+  spawn(&a);
+  spawn(&b);
+  drain();
+  let_go(&a);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(bcsc_task_cancel(&b.task), 0);
+  drain();
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 0);
+  try_once(&t);
+  cr_assert_eq(t.rc, 0, "free again");
+  teardown();
+}
+
+/* Misuse: unlock by a task that does not hold it, locking twice. */
+typedef struct misuser {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  int unlock_rc, lock_rc, try_rc;
+} misuser_t;
+
+static int misuser_poll(bcsc_task_t *self) {
+  misuser_t *m = (misuser_t *)self;
+  m->unlock_rc = bcsc_mutex_unlock(self, &mutex);
+  cr_assert_eq(bcsc_mutex_lock(self, &mutex, &m->wait), 0);
+  m->lock_rc = bcsc_mutex_lock(self, &mutex, &m->wait);
+  m->try_rc = bcsc_mutex_try_lock(self, &mutex);
+  cr_assert_eq(bcsc_mutex_unlock(self, &mutex), 0);
+  return 0;
+}
+
+Test(mutex, misuse_is_refused) {
+  bcsc_test_misuse_t rec;
+  misuser_t m;
+  locker_t a;
+  bcsc_mutex_t junk;
+  setup();
+  memset(&junk, 0, sizeof junk);
+  cr_assert_eq(bcsc_task_init(&m.task, misuser_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&m.wait), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_mutex_init(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_mutex_deinit(&junk), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_mutex_try_lock(&m.task, &mutex), BCSC_EPERM,
+               "not the running task");
+  cr_assert_eq(bcsc_executor_spawn(&ex, &m.task), 0);
+  drain();
+  cr_assert_eq(m.unlock_rc, BCSC_EPERM);
+  cr_assert_eq(m.lock_rc, BCSC_EDEADLK);
+  cr_assert_eq(m.try_rc, BCSC_EDEADLK);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(6));
+  /* deinit while held, and while a task waits */
+  locker_init(&a, 1, AWAIT);
+  spawn(&a);
+  drain();
+  cr_assert_eq(bcsc_mutex_deinit(&mutex), BCSC_EBUSY);
+  cr_assert_eq(bcsc_mutex_unlock(&m.task, &mutex), BCSC_EPERM);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(8));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_mutex_owner(NULL), NULL);
+  cr_assert_eq(bcsc_mutex_locked(NULL), 0);
+  cr_assert_eq(bcsc_mutex_waiting(NULL), 0);
+  let_go(&a);
+  teardown();
+}
+
+/* ---- randomized storm ------------------------------------------------- */
+
+#define STORM_TASKS 32
+static locker_t storm[STORM_TASKS];
+
+static uint64_t rng_state;
+static uint64_t rng(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+Test(mutex, storm_of_locks_and_cancellations_keeps_exclusion_and_order) {
+  uint32_t served = 0, cancels = 0;
+  setup();
+  rng_state = 0x2545f4914f6cdd1du;
+  memset(storm, 0, sizeof storm);
+  for (int step = 0; step < 40000; step++) {
+    locker_t *l = &storm[rng() % STORM_TASKS];
+    switch (rng() % 5) {
+    case 0:
+    case 1:
+      if (l->task.poll == NULL || bcsc_task_done(&l->task)) {
+        served += (uint32_t)l->got;
+        locker_init(l, (int)(l - storm), (int)(rng() % 3));
+        l->log = NULL;
+        spawn(l);
+      }
+      break;
+    case 2:
+      for (int i = 0; i < STORM_TASKS; i++) {
+        locker_t *h = &storm[i];
+        if (h->holding && !bcsc_wait_fired(&h->hold_wait) &&
+            bcsc_wait_linked(&h->hold_wait)) {
+          cr_assert_eq(bcsc_waitq_wake_all(&h->hold, 0), 1);
+          break;
+        }
+      }
+      break;
+    case 3:
+      if (l->task.poll != NULL && !bcsc_task_done(&l->task) &&
+          !bcsc_task_cancelled(&l->task) && rng() % 3 == 0) {
+        cr_assert_eq(bcsc_task_cancel(&l->task), 0);
+        cancels++;
+      }
+      break;
+    default:
+      cr_assert_geq(bcsc_executor_poll(&ex, (uint32_t)(rng() % 4)), 0);
+      break;
+    }
+    if (step % 16 == 0) {
+      locker_t *holder = NULL;
+      drain();
+      for (int i = 0; i < STORM_TASKS; i++)
+        if (storm[i].holding) {
+          cr_assert_null(holder, "two holders");
+          holder = &storm[i];
+        }
+      cr_assert_eq(bcsc_mutex_owner(&mutex),
+                   holder != NULL ? &holder->task : NULL);
+      if (holder == NULL)
+        cr_assert_eq(bcsc_mutex_waiting(&mutex), 0,
+                     "step %d: a free lock next to %u sleeping waiters", step,
+                     bcsc_mutex_waiting(&mutex));
+    }
+  }
+  for (int i = 0; i < STORM_TASKS; i++)
+    if (storm[i].task.poll != NULL && !bcsc_task_done(&storm[i].task))
+      cr_assert_eq(bcsc_task_cancel(&storm[i].task), 0);
+  drain();
+  for (int i = 0; i < STORM_TASKS; i++) {
+    served += (uint32_t)storm[i].got;
+    cr_assert_eq(bcsc_waitq_deinit(&storm[i].hold), 0);
+  }
+  cr_assert_gt(served, 1000, "only %u served", served);
+  cr_assert_gt(cancels, 200, "only %u cancels", cancels);
+  teardown();
+}
