@@ -1011,6 +1011,37 @@ Test(channel, waiting_calls_reject_a_wrong_element_size) {
   teardown(&ex);
 }
 
+Test(channel, waiting_calls_outside_the_tasks_poll_are_eperm) {
+  bcsc_executor_t ex;
+  bcsc_channel_t ch;
+  int ring[1], v = 1;
+  consumer_t c;
+  bcsc_test_misuse_t rec;
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof v), 0);
+  consumer_init(&c, &ch, 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  try_send_int(&ch, 4); /* c holds a wake now */
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_channel_recv(&c.task, &ch, &c.wait[0], &v, sizeof v),
+               BCSC_EPERM);
+  cr_assert_eq(bcsc_channel_send(&c.task, &ch, &c.wait[1], &v, sizeof v),
+               BCSC_EPERM);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NOT_RUNNING),
+               bcsc_test_misuse_expected(2));
+  bcsc_test_misuse_uninstall();
+  cr_assert(bcsc_wait_fired(&c.wait[0]), "the wake is untouched");
+  cr_assert_eq(bcsc_channel_close(&ch), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(c.n, 1);
+  cr_assert_eq(c.got[0], 4);
+  cr_assert_eq(c.end_rc, BCSC_ECLOSED);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  teardown(&ex);
+}
+
 Test(channel, use_after_deinit_is_reported) {
   bcsc_channel_t ch;
   int ring[2], v = 1;

@@ -110,6 +110,8 @@ static int channel_enter(bcsc_task_t *self, bcsc_wait_t *wait,
   int rc, ours;
   if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
     return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
   if (channel_is_baton(wait)) {
     if (wait->value != (uintptr_t)q) {
       /* The other list's wake (the node was used for a send, say, and is
@@ -119,8 +121,6 @@ static int channel_enter(bcsc_task_t *self, bcsc_wait_t *wait,
     } else if (self->priv.state & BCSC__TASK_CANCELLED) {
       /* A cancelled task takes nothing; the wake it holds is left for
        * bcsc to pass on when this poll returns (D22). */
-      if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-        BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
       return BCSC_ECANCELED;
     }
   }
