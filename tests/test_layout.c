@@ -211,6 +211,22 @@
   TYPE(struct, bcsc_broadcast_receiver, 28, 4)                                 \
   FIELD(struct, bcsc_broadcast_receiver, data, 0, 4)                           \
   FIELD(struct, bcsc_broadcast_receiver, priv, 4, 24)                          \
+  TYPE(struct, bcsc_channel_private, 104, 4)                                   \
+  FIELD(struct, bcsc_channel_private, receivers, 0, 32)                        \
+  FIELD(struct, bcsc_channel_private, senders, 32, 32)                         \
+  FIELD(struct, bcsc_channel_private, buffer, 64, 4)                           \
+  FIELD(struct, bcsc_channel_private, elem_size, 68, 4)                        \
+  FIELD(struct, bcsc_channel_private, capacity, 72, 4)                         \
+  FIELD(struct, bcsc_channel_private, head, 76, 4)                             \
+  FIELD(struct, bcsc_channel_private, count, 80, 4)                            \
+  FIELD(struct, bcsc_channel_private, reserved32, 84, 4)                       \
+  FIELD(struct, bcsc_channel_private, state, 88, 2)                            \
+  FIELD(struct, bcsc_channel_private, magic, 90, 2)                            \
+  FIELD(struct, bcsc_channel_private, self_tag, 92, 4)                         \
+  FIELD(struct, bcsc_channel_private, reserved, 96, 8)                         \
+  TYPE(struct, bcsc_channel, 108, 4)                                           \
+  FIELD(struct, bcsc_channel, data, 0, 4)                                      \
+  FIELD(struct, bcsc_channel, priv, 4, 104)                                    \
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
@@ -223,6 +239,16 @@
   TYPE(struct, bcsc_event, 48, 4)                                              \
   FIELD(struct, bcsc_event, data, 0, 4)                                        \
   FIELD(struct, bcsc_event, priv, 4, 44)                                       \
+  TYPE(struct, bcsc_mutex_private, 52, 4)                                      \
+  FIELD(struct, bcsc_mutex_private, waiters, 0, 32)                            \
+  FIELD(struct, bcsc_mutex_private, owner, 32, 4)                              \
+  FIELD(struct, bcsc_mutex_private, state, 36, 2)                              \
+  FIELD(struct, bcsc_mutex_private, magic, 38, 2)                              \
+  FIELD(struct, bcsc_mutex_private, self_tag, 40, 4)                           \
+  FIELD(struct, bcsc_mutex_private, reserved, 44, 8)                           \
+  TYPE(struct, bcsc_mutex, 56, 4)                                              \
+  FIELD(struct, bcsc_mutex, data, 0, 4)                                        \
+  FIELD(struct, bcsc_mutex, priv, 4, 52)                                       \
   TYPE(struct, bcsc_oneshot_private, 56, 4)                                    \
   FIELD(struct, bcsc_oneshot_private, waiters, 0, 32)                          \
   FIELD(struct, bcsc_oneshot_private, buffer, 32, 4)                           \
@@ -298,6 +324,26 @@
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 36)                                \
+  TYPE(struct, bcsc_semaphore_private, 56, 4)                                  \
+  FIELD(struct, bcsc_semaphore_private, waiters, 0, 32)                        \
+  FIELD(struct, bcsc_semaphore_private, available, 32, 4)                      \
+  FIELD(struct, bcsc_semaphore_private, granted, 36, 4)                        \
+  FIELD(struct, bcsc_semaphore_private, state, 40, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, magic, 42, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, self_tag, 44, 4)                       \
+  FIELD(struct, bcsc_semaphore_private, next_place, 48, 4)                     \
+  FIELD(struct, bcsc_semaphore_private, reserved, 52, 4)                       \
+  TYPE(struct, bcsc_semaphore, 60, 4)                                          \
+  FIELD(struct, bcsc_semaphore, data, 0, 4)                                    \
+  FIELD(struct, bcsc_semaphore, priv, 4, 56)                                   \
+  TYPE(struct, bcsc_semaphore_waiter_private, 48, 4)                           \
+  FIELD(struct, bcsc_semaphore_waiter_private, wait, 0, 36)                    \
+  FIELD(struct, bcsc_semaphore_waiter_private, permits, 36, 4)                 \
+  FIELD(struct, bcsc_semaphore_waiter_private, place, 40, 4)                   \
+  FIELD(struct, bcsc_semaphore_waiter_private, reserved, 44, 4)                \
+  TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
+  FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
+  FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
   TYPE(struct, bcsc_watch_private, 64, 4)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -504,6 +550,22 @@
   TYPE(struct, bcsc_broadcast_receiver, 40, 8)                                 \
   FIELD(struct, bcsc_broadcast_receiver, data, 0, 8)                           \
   FIELD(struct, bcsc_broadcast_receiver, priv, 8, 32)                          \
+  TYPE(struct, bcsc_channel_private, 168, 8)                                   \
+  FIELD(struct, bcsc_channel_private, receivers, 0, 56)                        \
+  FIELD(struct, bcsc_channel_private, senders, 56, 56)                         \
+  FIELD(struct, bcsc_channel_private, buffer, 112, 8)                          \
+  FIELD(struct, bcsc_channel_private, elem_size, 120, 8)                       \
+  FIELD(struct, bcsc_channel_private, capacity, 128, 4)                        \
+  FIELD(struct, bcsc_channel_private, head, 132, 4)                            \
+  FIELD(struct, bcsc_channel_private, count, 136, 4)                           \
+  FIELD(struct, bcsc_channel_private, reserved32, 140, 4)                      \
+  FIELD(struct, bcsc_channel_private, state, 144, 2)                           \
+  FIELD(struct, bcsc_channel_private, magic, 146, 2)                           \
+  FIELD(struct, bcsc_channel_private, self_tag, 148, 4)                        \
+  FIELD(struct, bcsc_channel_private, reserved, 152, 16)                       \
+  TYPE(struct, bcsc_channel, 176, 8)                                           \
+  FIELD(struct, bcsc_channel, data, 0, 8)                                      \
+  FIELD(struct, bcsc_channel, priv, 8, 168)                                    \
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
@@ -516,6 +578,16 @@
   TYPE(struct, bcsc_event, 80, 8)                                              \
   FIELD(struct, bcsc_event, data, 0, 8)                                        \
   FIELD(struct, bcsc_event, priv, 8, 72)                                       \
+  TYPE(struct, bcsc_mutex_private, 88, 8)                                      \
+  FIELD(struct, bcsc_mutex_private, waiters, 0, 56)                            \
+  FIELD(struct, bcsc_mutex_private, owner, 56, 8)                              \
+  FIELD(struct, bcsc_mutex_private, state, 64, 2)                              \
+  FIELD(struct, bcsc_mutex_private, magic, 66, 2)                              \
+  FIELD(struct, bcsc_mutex_private, self_tag, 68, 4)                           \
+  FIELD(struct, bcsc_mutex_private, reserved, 72, 16)                          \
+  TYPE(struct, bcsc_mutex, 96, 8)                                              \
+  FIELD(struct, bcsc_mutex, data, 0, 8)                                        \
+  FIELD(struct, bcsc_mutex, priv, 8, 88)                                       \
   TYPE(struct, bcsc_oneshot_private, 96, 8)                                    \
   FIELD(struct, bcsc_oneshot_private, waiters, 0, 56)                          \
   FIELD(struct, bcsc_oneshot_private, buffer, 56, 8)                           \
@@ -591,6 +663,26 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_semaphore_private, 88, 8)                                  \
+  FIELD(struct, bcsc_semaphore_private, waiters, 0, 56)                        \
+  FIELD(struct, bcsc_semaphore_private, available, 56, 4)                      \
+  FIELD(struct, bcsc_semaphore_private, granted, 60, 4)                        \
+  FIELD(struct, bcsc_semaphore_private, state, 64, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, magic, 66, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, self_tag, 68, 4)                       \
+  FIELD(struct, bcsc_semaphore_private, next_place, 72, 8)                     \
+  FIELD(struct, bcsc_semaphore_private, reserved, 80, 8)                       \
+  TYPE(struct, bcsc_semaphore, 96, 8)                                          \
+  FIELD(struct, bcsc_semaphore, data, 0, 8)                                    \
+  FIELD(struct, bcsc_semaphore, priv, 8, 88)                                   \
+  TYPE(struct, bcsc_semaphore_waiter_private, 80, 8)                           \
+  FIELD(struct, bcsc_semaphore_waiter_private, wait, 0, 64)                    \
+  FIELD(struct, bcsc_semaphore_waiter_private, permits, 64, 4)                 \
+  FIELD(struct, bcsc_semaphore_waiter_private, place, 68, 4)                   \
+  FIELD(struct, bcsc_semaphore_waiter_private, reserved, 72, 8)                \
+  TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
+  FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
+  FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \

@@ -20,11 +20,6 @@
 #include "bcsc/channel.h"
 #include "internal.h"
 
-/* Not in internal.h's table yet (the lead adds it with the umbrella). */
-#ifndef BCSC__MAGIC_CHANNEL
-#define BCSC__MAGIC_CHANNEL 0xc4a1
-#endif
-
 enum { CHANNEL_OPEN = 1, CHANNEL_CLOSED = 2 };
 
 /* What a waiting call finds in its registration on entry. */

@@ -33,6 +33,9 @@
 #define BCSC__MAGIC_BROADCAST 0x6b0c
 #define BCSC__MAGIC_BROADCAST_RECEIVER 0x6b0d
 #define BCSC__MAGIC_BARRIER 0x6ba7
+#define BCSC__MAGIC_CHANNEL 0xc4a1
+#define BCSC__MAGIC_SEMAPHORE 0x5e3a
+#define BCSC__MAGIC_MUTEX 0x3071
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {

@@ -14,7 +14,6 @@
 
 /* Not in internal.h's table: the primitive is outside the core's original
  * set of objects. The static initialiser spells these. */
-#define MUTEX_MAGIC 0x3071
 _Static_assert(BCSC__MAGIC_WAITQ == 0x3b29 && BCSC__WAITQ_HANDOFF == 1,
                "BCSC_MUTEX_INITIALIZER spells a hand-off waiter list");
 
@@ -23,7 +22,7 @@ enum { MUTEX_HANDING = 0x1 }; /* the lock travels with a wake */
 static int mutex_check(const bcsc_mutex_t *m) {
   if (m == NULL)
     BCSC__FAIL(NULL_OBJECT, m, BCSC_EINVAL);
-  if (m->priv.magic != MUTEX_MAGIC)
+  if (m->priv.magic != BCSC__MAGIC_MUTEX)
     BCSC__FAIL(BAD_OBJECT, m, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
   return bcsc__check_waitq(&m->priv.waiters);

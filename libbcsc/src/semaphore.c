@@ -15,14 +15,13 @@
 
 /* Not in internal.h's table: the primitive is outside the core's original
  * set of objects. The static initialiser spells these. */
-#define SEMAPHORE_MAGIC 0x5e3a
 _Static_assert(BCSC__MAGIC_WAITQ == 0x3b29 && BCSC__WAITQ_HANDOFF == 1,
                "BCSC_SEMAPHORE_INITIALIZER spells a hand-off waiter list");
 
 static int semaphore_check(const bcsc_semaphore_t *sem) {
   if (sem == NULL)
     BCSC__FAIL(NULL_OBJECT, sem, BCSC_EINVAL);
-  if (sem->priv.magic != SEMAPHORE_MAGIC)
+  if (sem->priv.magic != BCSC__MAGIC_SEMAPHORE)
     BCSC__FAIL(BAD_OBJECT, sem, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
   return bcsc__check_waitq(&sem->priv.waiters);
