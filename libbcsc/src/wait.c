@@ -274,7 +274,8 @@ static int is_baton(const bcsc_wait_t *w) {
 }
 
 /* Fire the oldest registration of `q`. */
-static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
+static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
+                                           int handoff) {
   struct bcsc_wait_link *first = q->priv.waiters.next;
   struct bcsc_wait_link *next;
   bcsc_wait_t *w;
@@ -298,9 +299,22 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
     waitq_clear(q);
   }
   wait_fired(w, value);
-  if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
+  if (handoff)
     baton_record(w, q);
   return 1;
+}
+
+/* A hand-off list's wake, out of the way of the plain one: keeping the
+ * list and the node live across the inlined wake cost the common path a
+ * dozen instructions. */
+static BCSC__COLD int fire_oldest_handoff(bcsc_waitq_t *q, uintptr_t value) {
+  return fire_oldest(q, value, 1);
+}
+
+static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
+  if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
+    return fire_oldest_handoff(q, value);
+  return fire_oldest(q, value, 0);
 }
 
 int bcsc_wait_init(bcsc_wait_t *wait) {
