@@ -4,8 +4,10 @@
  * Messages are fixed-size elements in a ring the caller provides. A send
  * copies one message into the ring; a receive copies the oldest one out.
  * A sender waits while the ring is full, a receiver while it is empty, each
- * on its own waiter list, and both lists are served strictly first come,
- * first served.
+ * on its own waiter list, and both lists are served first come, first
+ * served: nobody passes a waiting task, and a woken task always finds the
+ * unit reserved for it. A task arriving when nobody waits may take a unit
+ * left over beyond those reservations.
  *
  * Each message or free slot wakes exactly one waiter, through hand-off
  * lists (D22): the woken task finds its message (or slot) reserved for it,
@@ -100,15 +102,15 @@ BCSC_API int bcsc_channel_deinit(bcsc_channel_t *ch);
  * Send a copy of @p size bytes at @p src, from @p self's poll function:
  * into the ring now, or once a slot is free.
  *
- * Follows bcsc_wait_on(). If a slot is free and no sender is ahead of this
- * one (none waits, and none was woken for a slot it has not taken yet),
- * the message is copied in, one waiting receiver is woken, and the call
- * returns 0. Otherwise it registers @p wait behind the waiting senders and
- * returns BCSC_PENDING; call it again, with the same message, when woken:
- * the wake reserves a slot for this sender, which it takes in that call.
- * The message is copied in one call, so a sender that stops waiting (it is
- * cancelled, or another branch of a select wins) has sent nothing and left
- * nothing behind; its wake, if it had one, goes to the next sender.
+ * Follows bcsc_wait_on(). If a slot is free beyond those reserved for
+ * senders already woken, and no sender waits, the message is copied in, one
+ * waiting receiver is woken, and the call returns 0. Otherwise it registers @p
+ * wait behind the waiting senders and returns BCSC_PENDING; call it again, with
+ * the same message, when woken: the wake reserves a slot for this sender, which
+ * it takes in that call. The message is copied in one call, so a sender that
+ * stops waiting (it is cancelled, or another branch of a select wins) has sent
+ * nothing and left nothing behind; its wake, if it had one, goes to the next
+ * sender.
  *
  * A cancelled task gets BCSC_ECANCELED and sends nothing. After
  * bcsc_channel_close() it gets BCSC_ECLOSED, and a waiting sender is woken
@@ -142,15 +144,14 @@ BCSC_API int bcsc_channel_send(bcsc_task_t *self, bcsc_channel_t *ch,
  * Receive the oldest message into @p dst, from @p self's poll function:
  * now, or once one comes.
  *
- * Follows bcsc_wait_on(). If a message is there and no receiver is ahead
- * of this one (none waits, and none was woken for a message it has not
- * taken yet), it is copied out, one waiting sender is woken, and the call
- * returns 0. Otherwise it registers @p wait behind the waiting receivers
- * and returns BCSC_PENDING; call it again when woken: the wake reserves a
- * message for this receiver, which it takes in that call. The message
- * stays in the ring until then, so a receiver that stops waiting (it is
- * cancelled, or another branch of a select wins) holds nothing; its wake,
- * if it had one, goes to the next receiver.
+ * Follows bcsc_wait_on(). If a message is there beyond those reserved for
+ * receivers already woken, and no receiver waits, it is copied out, one waiting
+ * sender is woken, and the call returns 0. Otherwise it registers @p wait
+ * behind the waiting receivers and returns BCSC_PENDING; call it again when
+ * woken: the wake reserves a message for this receiver, which it takes in that
+ * call. The message stays in the ring until then, so a receiver that stops
+ * waiting (it is cancelled, or another branch of a select wins) holds nothing;
+ * its wake, if it had one, goes to the next receiver.
  *
  * A cancelled task gets BCSC_ECANCELED and takes nothing, even a message
  * that is there. After bcsc_channel_close(), receivers still take every
@@ -183,8 +184,9 @@ BCSC_API int bcsc_channel_recv(bcsc_task_t *self, bcsc_channel_t *ch,
 /**
  * Send without waiting: from a poll function or from host code.
  *
- * Succeeds only when a send would not wait: a slot is free and no sender
- * waits or was woken for a slot. Wakes one waiting receiver.
+ * Succeeds only when a send would not wait: no sender waits and a slot is
+ * free beyond those reserved for senders already woken. Wakes one waiting
+ * receiver.
  * @retval 0             sent
  * @retval BCSC_EAGAIN   the ring is full, or senders are ahead (nothing
  *                       sent)
@@ -201,8 +203,9 @@ BCSC_API int bcsc_channel_try_send(bcsc_channel_t *ch, const void *src,
  * Receive without waiting: from a poll function (a cancelled task's
  * cleanup too) or from host code.
  *
- * Succeeds only when a receive would not wait: a message is there and no
- * receiver waits or was woken for one. Wakes one waiting sender.
+ * Succeeds only when a receive would not wait: no receiver waits and a
+ * message is there beyond those reserved for receivers already woken.
+ * Wakes one waiting sender.
  * @retval 0             received; @p dst holds the message
  * @retval BCSC_EAGAIN   the ring is empty, or receivers are ahead
  * @retval BCSC_ECLOSED  closed, and every message has been received
