@@ -128,7 +128,7 @@ static int channel_enter(bcsc_task_t *self, bcsc_wait_t *wait,
     }
   }
   ours = channel_is_baton(wait);
-  if ((rc = bcsc__wait_take(self, wait)) < 0)
+  if ((rc = bcsc__wait_take_checked(self, wait)) < 0)
     return rc;
   if (self->priv.state & BCSC__TASK_CANCELLED) {
     if (rc == BCSC__NODE_LINKED)

@@ -152,6 +152,13 @@ void bcsc__misuse_default(int32_t code, const char *message,
 static inline void bcsc__copy_bytes(void *dst, const void *src, size_t n) {
   unsigned char *out = (unsigned char *)dst;
   const unsigned char *in = (const unsigned char *)src;
+  /* The common element - a word - as straight-line byte copies, which the
+   * compiler merges into one load and one store. */
+  if (n == 8) {
+    out[0] = in[0], out[1] = in[1], out[2] = in[2], out[3] = in[3];
+    out[4] = in[4], out[5] = in[5], out[6] = in[6], out[7] = in[7];
+    return;
+  }
   for (size_t i = 0; i < n; i++)
     out[i] = in[i];
 }
@@ -351,6 +358,8 @@ void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
  * is consumed (made idle). Returns a BCSC__NODE_* value or an error. */
 enum { BCSC__NODE_IDLE = 0, BCSC__NODE_FIRED = 1, BCSC__NODE_LINKED = 2 };
 int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
+/* The same for a caller that has made those checks itself. */
+int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
 /* wait.c: after a poll of a task holding batons: pass on those it did not
  * take. */
 void bcsc__task_batons(bcsc_task_t *t);

@@ -356,6 +356,10 @@ int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait) {
     return rc;
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  return bcsc__wait_take_checked(self, wait);
+}
+
+int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
   if (wait->priv.state == BCSC__WAIT_LINKED) {
     if (wait->priv.task != self)
       BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
