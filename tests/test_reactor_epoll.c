@@ -35,6 +35,7 @@
 #include <bcsc/reactor_epoll.h>
 
 #include "bcsc_test.h"
+#include "bcsc_test_unpark.h"
 
 static uint64_t vnow(bcsc_epoll_reactor_t *r) {
   return r->base.vtable->now(&r->base);
@@ -44,82 +45,6 @@ static int vpark(bcsc_epoll_reactor_t *r, uint64_t deadline) {
 }
 static void vunpark(bcsc_epoll_reactor_t *r) {
   r->base.vtable->unpark(&r->base);
-}
-
-static uint64_t monotonic_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
-}
-
-/* ---- a helper thread that acts once the main thread is asleep ----------- */
-
-static int thread_sleeping(pid_t tid) {
-  char path[64], buf[512];
-  const char *paren;
-  size_t n;
-  FILE *f;
-  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-  if ((f = fopen(path, "r")) == NULL)
-    return 0;
-  n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  paren = strrchr(buf, ')');
-  return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
-}
-
-typedef struct poke {
-  bcsc_reactor_t *reactor;
-  pthread_t main_thread;
-  pid_t main_tid;
-  int signal; /* 0: unpark directly; else send this signal */
-  int saw_sleeping;
-  pthread_t thread;
-} poke_t;
-
-static void *poke_main(void *arg) {
-  poke_t *p = arg;
-  uint64_t give_up = monotonic_ns() + 10 * BCSC_SEC;
-  while (!(p->saw_sleeping = thread_sleeping(p->main_tid)) &&
-         monotonic_ns() < give_up)
-    sched_yield();
-  if (p->signal != 0)
-    pthread_kill(p->main_thread, p->signal);
-  else
-    p->reactor->vtable->unpark(p->reactor);
-  return NULL;
-}
-
-static void poke_start(poke_t *p, bcsc_reactor_t *reactor, int sig) {
-  memset(p, 0, sizeof *p);
-  p->reactor = reactor;
-  p->main_thread = pthread_self();
-  p->main_tid = (pid_t)syscall(SYS_gettid);
-  p->signal = sig;
-  cr_assert_eq(pthread_create(&p->thread, NULL, poke_main, p), 0);
-}
-
-static void poke_join(poke_t *p) {
-  cr_assert_eq(pthread_join(p->thread, NULL), 0);
-  cr_assert(p->saw_sleeping);
-}
-
-static bcsc_reactor_t *volatile signal_reactor;
-static volatile sig_atomic_t signals_seen;
-
-static void on_signal(int sig) {
-  (void)sig;
-  signals_seen++;
-  signal_reactor->vtable->unpark(signal_reactor);
-}
-
-static void set_sigusr1(void (*handler)(int)) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = handler;
-  sigemptyset(&sa.sa_mask);
-  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
 }
 
 static void make_pipe(int fds[2]) {
@@ -187,7 +112,7 @@ Test(reactor_epoll, park_returns_at_or_after_its_deadline) {
   int i;
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   prev = vnow(&r);
-  cr_assert_geq(prev, monotonic_ns() - BCSC_SEC);
+  cr_assert_geq(prev, bcsc_test_monotonic_ns() - BCSC_SEC);
   for (i = 0; i < 5; i++) {
     deadline = vnow(&r) + 1 * BCSC_MSEC + (uint64_t)i * 333 * BCSC_USEC;
     cr_assert_eq(vpark(&r, deadline), 0);
@@ -208,7 +133,7 @@ Test(reactor_epoll, park_returns_at_or_after_its_deadline) {
 
 Test(reactor_epoll, unparks_before_during_and_from_a_signal_end_parks) {
   bcsc_epoll_reactor_t r;
-  poke_t poke;
+  bcsc_test_poke_t poke;
   uint64_t deadline;
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   /* Before. */
@@ -216,18 +141,16 @@ Test(reactor_epoll, unparks_before_during_and_from_a_signal_end_parks) {
   vunpark(&r);
   cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
   /* From another thread, while asleep. */
-  poke_start(&poke, &r.base, 0);
+  bcsc_test_poke_start(&poke, &r.base, 0);
   cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  poke_join(&poke);
+  bcsc_test_poke_join(&poke);
   /* From a signal handler, while asleep. */
-  signal_reactor = &r.base;
-  signals_seen = 0;
-  set_sigusr1(on_signal);
-  poke_start(&poke, &r.base, SIGUSR1);
+  bcsc_test_unpark_on_sigusr1(&r.base);
+  bcsc_test_poke_start(&poke, &r.base, SIGUSR1);
   cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  poke_join(&poke);
-  cr_assert_eq(signals_seen, 1);
-  set_sigusr1(SIG_DFL);
+  bcsc_test_poke_join(&poke);
+  cr_assert_eq(bcsc_test_signals_seen(), 1);
+  bcsc_test_sigusr1_default();
   /* Nothing is left pending to end the next park early. */
   deadline = vnow(&r) + 1 * BCSC_MSEC;
   cr_assert_eq(vpark(&r, deadline), 0);

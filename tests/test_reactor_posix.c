@@ -29,6 +29,7 @@
 #include <bcsc/reactor_posix.h>
 
 #include "bcsc_test.h"
+#include "bcsc_test_unpark.h"
 
 static uint64_t vnow(bcsc_posix_reactor_t *r) {
   return r->base.vtable->now(&r->base);
@@ -38,101 +39,6 @@ static int vpark(bcsc_posix_reactor_t *r, uint64_t deadline) {
 }
 static void vunpark(bcsc_posix_reactor_t *r) {
   r->base.vtable->unpark(&r->base);
-}
-
-static uint64_t monotonic_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
-}
-
-/* ---- a helper thread that acts once the main thread is asleep ----------- */
-
-static pid_t current_tid(void) { return (pid_t)syscall(SYS_gettid); }
-
-/* Whether thread @p tid of this process is asleep ('S'), e.g. in ppoll. */
-static int thread_sleeping(pid_t tid) {
-  char path[64], buf[512];
-  const char *paren;
-  size_t n;
-  FILE *f;
-  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-  if ((f = fopen(path, "r")) == NULL)
-    return 0;
-  n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  /* "tid (comm) S ...": the state follows the last parenthesis. */
-  paren = strrchr(buf, ')');
-  return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
-}
-
-typedef struct poke {
-  bcsc_reactor_t *reactor;
-  pthread_t main_thread;
-  pid_t main_tid;
-  int signal; /* 0: unpark directly; else send this signal */
-  int saw_sleeping;
-  pthread_t thread;
-} poke_t;
-
-static void *poke_main(void *arg) {
-  poke_t *p = arg;
-  uint64_t give_up = monotonic_ns() + 10 * BCSC_SEC;
-  while (!(p->saw_sleeping = thread_sleeping(p->main_tid)) &&
-         monotonic_ns() < give_up)
-    sched_yield();
-  if (p->signal != 0)
-    pthread_kill(p->main_thread, p->signal);
-  else
-    p->reactor->vtable->unpark(p->reactor);
-  return NULL;
-}
-
-/* Start a thread that unparks @p reactor (or signals this thread) as soon
- * as this thread is asleep. */
-static void poke_start(poke_t *p, bcsc_reactor_t *reactor, int sig) {
-  memset(p, 0, sizeof *p);
-  p->reactor = reactor;
-  p->main_thread = pthread_self();
-  p->main_tid = current_tid();
-  p->signal = sig;
-  cr_assert_eq(pthread_create(&p->thread, NULL, poke_main, p), 0);
-}
-
-static void poke_join(poke_t *p) {
-  cr_assert_eq(pthread_join(p->thread, NULL), 0);
-  /* The main thread was parked with no deadline: it was asleep. */
-  cr_assert(p->saw_sleeping);
-}
-
-/* ---- a signal handler that unparks -------------------------------------- */
-
-static bcsc_reactor_t *volatile signal_reactor;
-static volatile sig_atomic_t signals_seen;
-
-static void on_signal(int sig) {
-  (void)sig;
-  signals_seen++;
-  signal_reactor->vtable->unpark(signal_reactor);
-}
-
-static void handle_sigusr1(bcsc_reactor_t *reactor) {
-  struct sigaction sa;
-  signal_reactor = reactor;
-  signals_seen = 0;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-}
-
-static void default_sigusr1(void) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = SIG_DFL;
-  sigemptyset(&sa.sa_mask);
-  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
 }
 
 /* ---- the vtable on its own ---------------------------------------------- */
@@ -163,7 +69,7 @@ Test(reactor_posix, now_is_the_monotonic_clock_and_never_goes_back) {
   uint64_t before, prev, t;
   int i;
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  before = monotonic_ns();
+  before = bcsc_test_monotonic_ns();
   prev = vnow(&r);
   cr_assert_geq(prev, before);
   for (i = 0; i < 10000; i++) {
@@ -171,7 +77,7 @@ Test(reactor_posix, now_is_the_monotonic_clock_and_never_goes_back) {
     cr_assert_geq(t, prev);
     prev = t;
   }
-  cr_assert_leq(prev, monotonic_ns());
+  cr_assert_leq(prev, bcsc_test_monotonic_ns());
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 
@@ -236,13 +142,13 @@ Test(reactor_posix, an_unpark_before_the_park_makes_it_return_at_once) {
 
 Test(reactor_posix, an_unpark_from_another_thread_ends_a_park_with_no_limit) {
   bcsc_posix_reactor_t r;
-  poke_t poke;
+  bcsc_test_poke_t poke;
   int i;
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
   for (i = 0; i < 3; i++) {
-    poke_start(&poke, &r.base, 0);
+    bcsc_test_poke_start(&poke, &r.base, 0);
     cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-    poke_join(&poke);
+    bcsc_test_poke_join(&poke);
   }
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
@@ -274,30 +180,30 @@ Test(reactor_posix, unparks_from_many_threads_are_never_lost) {
 Test(reactor_posix, an_unpark_from_a_signal_handler_before_the_park) {
   bcsc_posix_reactor_t r;
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  handle_sigusr1(&r.base);
+  bcsc_test_unpark_on_sigusr1(&r.base);
   cr_assert_eq(raise(SIGUSR1), 0);
-  cr_assert_eq(signals_seen, 1);
+  cr_assert_eq(bcsc_test_signals_seen(), 1);
   cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  default_sigusr1();
+  bcsc_test_sigusr1_default();
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 
 Test(reactor_posix, a_signal_whose_handler_unparks_ends_a_park) {
   bcsc_posix_reactor_t r;
-  poke_t poke;
+  bcsc_test_poke_t poke;
   uint64_t deadline;
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  handle_sigusr1(&r.base);
-  poke_start(&poke, &r.base, SIGUSR1);
+  bcsc_test_unpark_on_sigusr1(&r.base);
+  bcsc_test_poke_start(&poke, &r.base, SIGUSR1);
   cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  poke_join(&poke);
-  cr_assert_eq(signals_seen, 1);
+  bcsc_test_poke_join(&poke);
+  cr_assert_eq(bcsc_test_signals_seen(), 1);
   /* The handler's unpark was consumed with the signal: nothing is left
    * to end the next park early. */
   deadline = vnow(&r) + 1 * BCSC_MSEC;
   cr_assert_eq(vpark(&r, deadline), 0);
   cr_assert_geq(vnow(&r), deadline);
-  default_sigusr1();
+  bcsc_test_sigusr1_default();
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 
@@ -380,21 +286,21 @@ Test(reactor_posix, a_signal_wakes_the_tasks_on_the_unpark_list) {
   bcsc_posix_reactor_t r;
   bcsc_executor_t ex;
   bcsc_test_leaf_t watcher;
-  poke_t poke;
+  bcsc_test_poke_t poke;
 
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
   executor_with(&ex, &r.base);
-  handle_sigusr1(&r.base);
+  bcsc_test_unpark_on_sigusr1(&r.base);
   /* A shutdown watcher: waits on the unpark list, nothing else. */
   bcsc_test_leaf_init(&watcher, 1);
   watcher.queue = bcsc_posix_reactor_unparked(&r);
-  poke_start(&poke, &r.base, SIGUSR1);
+  bcsc_test_poke_start(&poke, &r.base, SIGUSR1);
   cr_assert_eq(bcsc_executor_run(&ex, &watcher.task), 0);
-  poke_join(&poke);
-  cr_assert_eq(signals_seen, 1);
+  bcsc_test_poke_join(&poke);
+  cr_assert_eq(bcsc_test_signals_seen(), 1);
   cr_assert(watcher.waited);
   cr_assert_eq(watcher.value, 1); /* the first unpark park consumed */
-  default_sigusr1();
+  bcsc_test_sigusr1_default();
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }

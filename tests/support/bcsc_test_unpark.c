@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT
+ * bcsc_test_unpark.c - see bcsc_test_unpark.h. */
+#define _GNU_SOURCE /* syscall(SYS_gettid) */
+
+#include "bcsc_test_unpark.h"
+
+#include <criterion/criterion.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t bcsc_test_monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static pid_t current_tid(void) { return (pid_t)syscall(SYS_gettid); }
+
+/* Whether thread @p tid of this process is asleep ('S'), e.g. in ppoll. */
+static int thread_sleeping(pid_t tid) {
+  char path[64], buf[512];
+  const char *paren;
+  size_t n;
+  FILE *f;
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+  if ((f = fopen(path, "r")) == NULL)
+    return 0;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  /* "tid (comm) S ...": the state follows the last parenthesis. */
+  paren = strrchr(buf, ')');
+  return paren != NULL && paren[1] == ' ' && paren[2] == 'S';
+}
+
+static void *poke_main(void *arg) {
+  bcsc_test_poke_t *p = arg;
+  uint64_t give_up = bcsc_test_monotonic_ns() + 10 * BCSC_SEC;
+  while (!(p->saw_sleeping = thread_sleeping(p->main_tid)) &&
+         bcsc_test_monotonic_ns() < give_up)
+    sched_yield();
+  if (p->signal != 0)
+    pthread_kill(p->main_thread, p->signal);
+  else
+    p->reactor->vtable->unpark(p->reactor);
+  return NULL;
+}
+
+void bcsc_test_poke_start(bcsc_test_poke_t *p, bcsc_reactor_t *reactor,
+                          int sig) {
+  memset(p, 0, sizeof *p);
+  p->reactor = reactor;
+  p->main_thread = pthread_self();
+  p->main_tid = current_tid();
+  p->signal = sig;
+  cr_assert_eq(pthread_create(&p->thread, NULL, poke_main, p), 0);
+}
+
+void bcsc_test_poke_join(bcsc_test_poke_t *p) {
+  cr_assert_eq(pthread_join(p->thread, NULL), 0);
+  /* The main thread was parked with no deadline: it was asleep. */
+  cr_assert(p->saw_sleeping);
+}
+
+static bcsc_reactor_t *volatile signal_reactor;
+static volatile sig_atomic_t signals_seen;
+
+static void on_signal(int sig) {
+  (void)sig;
+  signals_seen++;
+  signal_reactor->vtable->unpark(signal_reactor);
+}
+
+static void set_sigusr1(void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+}
+
+void bcsc_test_unpark_on_sigusr1(bcsc_reactor_t *reactor) {
+  signal_reactor = reactor;
+  signals_seen = 0;
+  set_sigusr1(on_signal);
+}
+
+void bcsc_test_sigusr1_default(void) { set_sigusr1(SIG_DFL); }
+
+int bcsc_test_signals_seen(void) { return (int)signals_seen; }
