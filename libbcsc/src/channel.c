@@ -39,11 +39,6 @@ static int channel_check_element(const bcsc_channel_t *ch, const void *element,
   return 0;
 }
 
-static int channel_is_baton(const bcsc_wait_t *wait) {
-  return wait->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
-         wait->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW;
-}
-
 /* Whether `q` is quiet: nobody waits and no wake from it is out. */
 static int channel_nobody_ahead(const bcsc_waitq_t *q) {
   return bcsc_waitq_empty(q) && q->priv.batons == 0;
@@ -115,7 +110,7 @@ static int channel_enter(bcsc_task_t *self, bcsc_wait_t *wait,
     return rc;
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (channel_is_baton(wait)) {
+  if (bcsc__wait_is_baton(wait)) {
     if (wait->value != (uintptr_t)q) {
       /* The other list's wake (the node was used for a send, say, and is
        * now used for a recv): decline it, so that it reaches a task that
@@ -127,7 +122,7 @@ static int channel_enter(bcsc_task_t *self, bcsc_wait_t *wait,
       return BCSC_ECANCELED;
     }
   }
-  ours = channel_is_baton(wait);
+  ours = bcsc__wait_is_baton(wait);
   if ((rc = bcsc__wait_take_checked(self, wait)) < 0)
     return rc;
   if (self->priv.state & BCSC__TASK_CANCELLED) {

@@ -73,6 +73,12 @@ enum {
 /* Waiter-list state flags. */
 enum { BCSC__WAITQ_HANDOFF = 0x1 };
 
+/* Whether `w` holds a hand-off wake not yet taken (D22). */
+static inline int bcsc__wait_is_baton(const bcsc_wait_t *w) {
+  return w->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
+         w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW;
+}
+
 /* What owns a wheel link: the public initialisers spell these. */
 enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
 

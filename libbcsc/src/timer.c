@@ -142,18 +142,18 @@ static int timer_wait_checked(bcsc_task_t *self, bcsc_timer_t *timer) {
   bcsc_wait_t *w = &timer->priv.wait;
   bcsc_executor_t *ex;
   uint64_t now;
+  int node;
 
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  ex = bcsc__task_executor(self);
-  if (w->priv.state == BCSC__WAIT_LINKED) {
-    if (w->priv.task != self)
-      BCSC__FAIL(NODE_LINKED, timer, BCSC_EBUSY);
+  if ((node = bcsc__wait_take_checked(self, w)) < 0)
+    return node;
+  if (node == BCSC__NODE_LINKED)
     return BCSC_PENDING; /* asked twice in one poll */
-  }
+  ex = bcsc__task_executor(self);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
-  if (w->priv.state == BCSC__WAIT_FIRED) {
+  if (node == BCSC__NODE_FIRED) {
     take_tick(timer, bcsc__executor_clock(ex));
     return 0;
   }

@@ -268,11 +268,6 @@ void bcsc__task_batons(bcsc_task_t *t) {
     bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
 }
 
-static int is_baton(const bcsc_wait_t *w) {
-  return w->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
-         w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW;
-}
-
 /* Fire the oldest registration of `q`. */
 static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
                                            int handoff) {
@@ -336,7 +331,7 @@ static int wait_register_checked(bcsc_task_t *self, bcsc_wait_t *wait,
     BCSC__FAIL(NODE_LINKED, wait, BCSC_EBUSY);
   /* Waiting again on a node whose hand-off wake was not taken declines it:
    * the baton goes on before the node is reused. */
-  if (is_baton(wait))
+  if (bcsc__wait_is_baton(wait))
     baton_pass(wait);
   bcsc__wait_link(self, wait, queue);
   return 0;
@@ -369,7 +364,7 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
     wait->priv.state = BCSC__WAIT_IDLE;
     return BCSC__NODE_FIRED;
   }
-  if (is_baton(wait)) {
+  if (bcsc__wait_is_baton(wait)) {
     (void)baton_drop(wait); /* taken */
     return BCSC__NODE_FIRED;
   }
@@ -387,7 +382,7 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
   int rc = bcsc__check_wait(wait);
   if (rc != 0)
     return rc;
-  if (is_baton(wait)) {
+  if (bcsc__wait_is_baton(wait)) {
     baton_pass(wait); /* declined: the next waiter gets it */
     return 0;
   }
@@ -399,7 +394,7 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
 
 int bcsc_wait_fired(const bcsc_wait_t *wait) {
   return wait != NULL &&
-         (wait->priv.state == BCSC__WAIT_FIRED || is_baton(wait));
+         (wait->priv.state == BCSC__WAIT_FIRED || bcsc__wait_is_baton(wait));
 }
 
 int bcsc_wait_linked(const bcsc_wait_t *wait) {
@@ -417,7 +412,7 @@ static BCSC__COLD int wait_on_checked(bcsc_task_t *self, bcsc_wait_t *wait,
     wait->priv.state = BCSC__WAIT_IDLE;
     return 0;
   }
-  if (is_baton(wait)) {
+  if (bcsc__wait_is_baton(wait)) {
     (void)baton_drop(wait); /* taken */
     return 0;
   }

@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +29,7 @@
 #include "bcsc/error.h"
 #include "bcsc/reactor_epoll.h"
 #include "bcsc/timer.h"
+#include "wake_fd.h"
 
 _Static_assert(BCSC_EPOLL_IN == EPOLLIN && BCSC_EPOLL_PRI == EPOLLPRI &&
                    BCSC_EPOLL_OUT == EPOLLOUT && BCSC_EPOLL_ERR == EPOLLERR &&
@@ -48,50 +48,21 @@ static bcsc_epoll_reactor_t *epoll_of(bcsc_reactor_t *base) {
   return (bcsc_epoll_reactor_t *)(void *)base;
 }
 
-static uint64_t monotonic_ns(void) {
-  struct timespec ts;
-  (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t epoll_now(bcsc_reactor_t *base) {
   (void)base;
-  return monotonic_ns();
+  return bcsc__monotonic_ns();
 }
 
-static void drain_wake_fd(bcsc_epoll_reactor_t *r) {
-  uint64_t count;
-  ssize_t n = read(r->priv.wake_fd, &count, sizeof count);
-  (void)n;
-}
-
-/* The unpark protocol is the POSIX reactor's (see reactors/posix.c): the
- * exchange that consumes the pending flag comes before the drain, so a
- * drain can only eat the write of an unpark whose flag is still set, and
- * the caller looks at the flag again before it blocks. */
+/* The unpark protocol is the POSIX reactor's (wake_fd.c); on Linux the
+ * wake fd is an eventfd, read and written through the same descriptor. */
 static int consume_unpark(bcsc_epoll_reactor_t *r) {
-  if (__atomic_load_n(&r->priv.pending, __ATOMIC_RELAXED) == 0)
-    return 0;
-  if (__atomic_exchange_n(&r->priv.pending, 0, __ATOMIC_ACQ_REL) == 0)
-    return 0;
-  drain_wake_fd(r);
-  r->priv.unparks_seen++;
-  (void)bcsc_waitq_wake_all(&r->priv.unparked, (uintptr_t)r->priv.unparks_seen);
-  return 1;
+  return bcsc__wake_fd_consume(&r->priv.pending, r->priv.wake_fd,
+                               &r->priv.unparks_seen, &r->priv.unparked);
 }
 
-/* Async-signal-safe, as the POSIX reactor's. */
 static void epoll_unpark(bcsc_reactor_t *base) {
   bcsc_epoll_reactor_t *r = epoll_of(base);
-  uint64_t one = 1;
-  int saved_errno;
-  ssize_t n;
-  if (__atomic_exchange_n(&r->priv.pending, 1, __ATOMIC_ACQ_REL) != 0)
-    return;
-  saved_errno = errno;
-  n = write(r->priv.wake_fd, &one, sizeof one);
-  (void)n; /* EAGAIN: the counter is full, the fd readable already */
-  errno = saved_errno;
+  bcsc__wake_fd_unpark(&r->priv.pending, r->priv.wake_fd);
 }
 
 /* The interest a watch needs: one bit per list that has waiters. */
@@ -186,7 +157,8 @@ static int wait_once(bcsc_epoll_reactor_t *r, int timeout_ms) {
       if (consume_unpark(r))
         woken++;
       else
-        drain_wake_fd(r); /* a late write of an unpark already consumed */
+        /* A late write of an unpark already consumed. */
+        bcsc__wake_fd_drain(r->priv.wake_fd);
     } else if (tag == &r->priv.timer_fd) {
       uint64_t expirations;
       ssize_t got = read(r->priv.timer_fd, &expirations, sizeof expirations);
@@ -215,7 +187,7 @@ static int epoll_park(bcsc_reactor_t *base, uint64_t deadline) {
     int timeout_ms, rc;
     if (consume_unpark(r))
       return 0;
-    now = monotonic_ns();
+    now = bcsc__monotonic_ns();
     if (now >= deadline) {
       /* Past the deadline: report what is ready without blocking, once,
        * so a park(0) is an I/O poll. */
@@ -223,10 +195,7 @@ static int epoll_park(bcsc_reactor_t *base, uint64_t deadline) {
         return 0;
       timeout_ms = 0;
     } else {
-      sleep_until = deadline;
-      if (deadline != BCSC_NO_DEADLINE && r->priv.spin_ns != 0)
-        sleep_until =
-            deadline - now > r->priv.spin_ns ? deadline - r->priv.spin_ns : now;
+      sleep_until = bcsc__sleep_until(now, deadline, r->priv.spin_ns);
       if (sleep_until > now) {
         if ((rc = set_timer(r, sleep_until)) != 0)
           return rc;
@@ -253,12 +222,14 @@ static int add_fd(int epoll_fd, int fd, void *tag) {
 }
 
 int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r) {
-  int epoll_fd, wake_fd = -1, timer_fd = -1;
+  int epoll_fd, timer_fd = -1;
+  int32_t wake_fd = -1, wake_fd_write;
   if (r == NULL)
     return BCSC_EINVAL;
   if ((epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
     return BCSC_ENOSPC;
-  if ((wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+  /* Linux only: an eventfd, so wake_fd_write == wake_fd. */
+  if (bcsc__wake_fd_open(&wake_fd, &wake_fd_write) != 0 ||
       (timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) <
           0 ||
       add_fd(epoll_fd, wake_fd, &r->priv.wake_fd) != 0 ||

@@ -5,13 +5,13 @@
  *
  * The pending flag in front of the fd keeps unpark to one atomic exchange
  * when an unpark is already on its way, and lets park see an unpark without
- * a system call. */
+ * a system call; the protocol is in wake_fd.c, shared with the epoll
+ * reactor. */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* ppoll(), eventfd(), pipe2() */
+#define _GNU_SOURCE /* ppoll() */
 #endif
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,13 +19,7 @@
 #include "bcsc/error.h"
 #include "bcsc/reactor_posix.h"
 #include "bcsc/timer.h"
-
-#if defined(__linux__)
-#include <sys/eventfd.h>
-#define USE_EVENTFD 1
-#else
-#define USE_EVENTFD 0
-#endif
+#include "wake_fd.h"
 
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
     defined(__OpenBSD__) || defined(__DragonFly__)
@@ -38,63 +32,14 @@ static bcsc_posix_reactor_t *posix_of(bcsc_reactor_t *base) {
   return (bcsc_posix_reactor_t *)(void *)base;
 }
 
-static uint64_t monotonic_ns(void) {
-  struct timespec ts;
-  /* CLOCK_MONOTONIC cannot fail with a valid pointer. */
-  (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * BCSC_SEC + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t posix_now(bcsc_reactor_t *base) {
   (void)base;
-  return monotonic_ns();
+  return bcsc__monotonic_ns();
 }
 
-/* Empty the wake fd. Non-blocking, so an fd already empty costs one
- * EAGAIN. An eventfd is emptied by one read; a pipe may hold several
- * bytes. */
-static void drain(bcsc_posix_reactor_t *r) {
-#if USE_EVENTFD
-  uint64_t count;
-  ssize_t n = read(r->priv.wake_fd, &count, sizeof count);
-  (void)n;
-#else
-  char buf[64];
-  while (read(r->priv.wake_fd, buf, sizeof buf) > 0) {
-  }
-#endif
-}
-
-/* The unpark protocol. The flag says "an unpark has happened that no park
- * has consumed"; the fd only has to make a sleeping park return.
- *
- *   unpark (any thread, signal handler)    park (executor thread)
- *   if exchange(pending, 1) == 0:          top of each round:
- *       write(fd, 1)                           if exchange(pending, 0) == 1:
- *                                                  drain(fd); return
- *                                              ppoll(fd, timeout)
- *                                              fd readable: drain if the
- *                                              flag was clear, next round
- *
- * The exchange comes before the drain in park, so a drain can only eat the
- * write of an unpark whose flag is still set - and the next round sees that
- * flag. An unpark that finds the flag already set skips its write: the
- * earlier unpark's write is still to come or still unread, or the flag is
- * about to be consumed by a park that has not returned yet. Either way the
- * park in progress returns. A write that arrives after its flag was
- * consumed only makes one later ppoll return early (a spurious round). */
 static int consume_unpark(bcsc_posix_reactor_t *r) {
-  if (__atomic_load_n(&r->priv.pending, __ATOMIC_RELAXED) == 0)
-    return 0;
-  if (__atomic_exchange_n(&r->priv.pending, 0, __ATOMIC_ACQ_REL) == 0)
-    return 0;
-  drain(r);
-  r->priv.unparks_seen++;
-  /* Tasks waiting for "something outside happened" (a signal handler's
-   * flag, another thread's queue) look now. The value is the number of
-   * unparks park has consumed, so a task can tell two of them apart. */
-  (void)bcsc_waitq_wake_all(&r->priv.unparked, (uintptr_t)r->priv.unparks_seen);
-  return 1;
+  return bcsc__wake_fd_consume(&r->priv.pending, r->priv.wake_fd,
+                               &r->priv.unparks_seen, &r->priv.unparked);
 }
 
 /* Sleep on the wake fd until `until` (BCSC_NO_DEADLINE: no limit).
@@ -145,16 +90,10 @@ static int posix_park(bcsc_reactor_t *base, uint64_t deadline) {
     int rc;
     if (consume_unpark(r))
       return 0;
-    now = monotonic_ns();
+    now = bcsc__monotonic_ns();
     if (now >= deadline)
       return 0;
-    /* Sleep until spin_ns before the deadline, then busy-wait the rest:
-     * the OS wakes a sleeper up to its timer slack late, a spinner on
-     * time. */
-    sleep_until = deadline;
-    if (deadline != BCSC_NO_DEADLINE && r->priv.spin_ns != 0)
-      sleep_until =
-          deadline - now > r->priv.spin_ns ? deadline - r->priv.spin_ns : now;
+    sleep_until = bcsc__sleep_until(now, deadline, r->priv.spin_ns);
     if (sleep_until > now) {
       rc = sleep_on_fd(r, now, sleep_until);
       if (rc == -EINTR) {
@@ -168,78 +107,33 @@ static int posix_park(bcsc_reactor_t *base, uint64_t deadline) {
       if (rc == 1) {
         if (consume_unpark(r))
           return 0;
-        drain(r); /* a late write of an unpark already consumed */
+        /* A late write of an unpark already consumed. */
+        bcsc__wake_fd_drain(r->priv.wake_fd);
       }
       continue;
     }
-    while (monotonic_ns() < deadline &&
+    while (bcsc__monotonic_ns() < deadline &&
            __atomic_load_n(&r->priv.pending, __ATOMIC_RELAXED) == 0) {
     }
   }
 }
 
-/* Async-signal-safe: one atomic exchange and at most one write(2). errno
- * is restored for the code the signal interrupted. */
+/* Async-signal-safe (wake_fd.c). */
 static void posix_unpark(bcsc_reactor_t *base) {
   bcsc_posix_reactor_t *r = posix_of(base);
-  int saved_errno;
-  ssize_t n;
-  if (__atomic_exchange_n(&r->priv.pending, 1, __ATOMIC_ACQ_REL) != 0)
-    return;
-  saved_errno = errno;
-#if USE_EVENTFD
-  {
-    uint64_t one = 1;
-    n = write(r->priv.wake_fd_write, &one, sizeof one);
-  }
-#else
-  {
-    char one = 1;
-    n = write(r->priv.wake_fd_write, &one, 1);
-  }
-#endif
-  /* EAGAIN: the counter or the pipe is full, so the fd is readable
-   * already - the wake is not lost. */
-  (void)n;
-  errno = saved_errno;
+  bcsc__wake_fd_unpark(&r->priv.pending, r->priv.wake_fd_write);
 }
 
 static const bcsc_reactor_vtable_t posix_vtable = {
     sizeof(bcsc_reactor_vtable_t), BCSC_REACTOR_VTABLE_VERSION, posix_now,
     posix_park, posix_unpark};
 
-static int open_wake_fd(int32_t *read_fd, int32_t *write_fd) {
-#if USE_EVENTFD
-  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (fd < 0)
-    return BCSC_ENOSPC;
-  *read_fd = fd;
-  *write_fd = fd;
-#else
-  int fds[2], i;
-  if (pipe(fds) != 0)
-    return BCSC_ENOSPC;
-  for (i = 0; i < 2; i++) {
-    int fl = fcntl(fds[i], F_GETFL);
-    if (fl < 0 || fcntl(fds[i], F_SETFL, fl | O_NONBLOCK) != 0 ||
-        fcntl(fds[i], F_SETFD, FD_CLOEXEC) != 0) {
-      (void)close(fds[0]);
-      (void)close(fds[1]);
-      return BCSC_ENOSPC;
-    }
-  }
-  *read_fd = fds[0];
-  *write_fd = fds[1];
-#endif
-  return 0;
-}
-
 int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r) {
   int32_t read_fd, write_fd;
   int rc;
   if (r == NULL)
     return BCSC_EINVAL;
-  if ((rc = open_wake_fd(&read_fd, &write_fd)) != 0)
+  if ((rc = bcsc__wake_fd_open(&read_fd, &write_fd)) != 0)
     return rc;
   r->base.vtable = &posix_vtable;
   r->base.data = NULL;
