@@ -90,7 +90,8 @@
   FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
   FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 52, 24)                          \
-  FIELD(struct, bcsc_scope_private, reserved, 76, 8)                           \
+  FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
+  FIELD(struct, bcsc_scope_private, reserved, 80, 4)                           \
   TYPE(struct, bcsc_scope, 88, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
   FIELD(struct, bcsc_scope, priv, 4, 84)                                       \
@@ -324,6 +325,16 @@
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 36)                                \
+  TYPE(struct, bcsc_select_private, 20, 4)                                     \
+  FIELD(struct, bcsc_select_private, self, 0, 4)                               \
+  FIELD(struct, bcsc_select_private, branches, 4, 4)                           \
+  FIELD(struct, bcsc_select_private, winner, 8, 4)                             \
+  FIELD(struct, bcsc_select_private, result, 12, 4)                            \
+  FIELD(struct, bcsc_select_private, state, 16, 2)                             \
+  FIELD(struct, bcsc_select_private, magic, 18, 2)                             \
+  TYPE(struct, bcsc_select, 24, 4)                                             \
+  FIELD(struct, bcsc_select, data, 0, 4)                                       \
+  FIELD(struct, bcsc_select, priv, 4, 20)                                      \
   TYPE(struct, bcsc_semaphore_private, 56, 4)                                  \
   FIELD(struct, bcsc_semaphore_private, waiters, 0, 32)                        \
   FIELD(struct, bcsc_semaphore_private, available, 32, 4)                      \
@@ -344,6 +355,19 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
+  TYPE(struct, bcsc_stream_private, 68, 4)                                     \
+  FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
+  FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
+  FIELD(struct, bcsc_stream_private, items, 40, 8)                             \
+  FIELD(struct, bcsc_stream_private, lagged, 48, 8)                            \
+  FIELD(struct, bcsc_stream_private, kind, 56, 2)                              \
+  FIELD(struct, bcsc_stream_private, state, 58, 2)                             \
+  FIELD(struct, bcsc_stream_private, magic, 60, 2)                             \
+  FIELD(struct, bcsc_stream_private, reserved16, 62, 2)                        \
+  FIELD(struct, bcsc_stream_private, reserved, 64, 4)                          \
+  TYPE(struct, bcsc_stream, 72, 4)                                             \
+  FIELD(struct, bcsc_stream, data, 0, 4)                                       \
+  FIELD(struct, bcsc_stream, priv, 4, 68)                                      \
   TYPE(struct, bcsc_watch_private, 64, 4)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -429,7 +453,8 @@
   FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
   FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
-  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
+  FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
+  FIELD(struct, bcsc_scope_private, reserved, 112, 8)                          \
   TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
@@ -663,6 +688,16 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_select_private, 24, 8)                                     \
+  FIELD(struct, bcsc_select_private, self, 0, 8)                               \
+  FIELD(struct, bcsc_select_private, branches, 8, 4)                           \
+  FIELD(struct, bcsc_select_private, winner, 12, 4)                            \
+  FIELD(struct, bcsc_select_private, result, 16, 4)                            \
+  FIELD(struct, bcsc_select_private, state, 20, 2)                             \
+  FIELD(struct, bcsc_select_private, magic, 22, 2)                             \
+  TYPE(struct, bcsc_select, 32, 8)                                             \
+  FIELD(struct, bcsc_select, data, 0, 8)                                       \
+  FIELD(struct, bcsc_select, priv, 8, 24)                                      \
   TYPE(struct, bcsc_semaphore_private, 88, 8)                                  \
   FIELD(struct, bcsc_semaphore_private, waiters, 0, 56)                        \
   FIELD(struct, bcsc_semaphore_private, available, 56, 4)                      \
@@ -683,6 +718,19 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
+  TYPE(struct, bcsc_stream_private, 104, 8)                                    \
+  FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
+  FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
+  FIELD(struct, bcsc_stream_private, items, 72, 8)                             \
+  FIELD(struct, bcsc_stream_private, lagged, 80, 8)                            \
+  FIELD(struct, bcsc_stream_private, kind, 88, 2)                              \
+  FIELD(struct, bcsc_stream_private, state, 90, 2)                             \
+  FIELD(struct, bcsc_stream_private, magic, 92, 2)                             \
+  FIELD(struct, bcsc_stream_private, reserved16, 94, 2)                        \
+  FIELD(struct, bcsc_stream_private, reserved, 96, 8)                          \
+  TYPE(struct, bcsc_stream, 112, 8)                                            \
+  FIELD(struct, bcsc_stream, data, 0, 8)                                       \
+  FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \

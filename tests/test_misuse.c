@@ -250,7 +250,8 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_POOL_EXHAUSTED,  BCSC_MISUSE_POOL_FOREIGN,
     BCSC_MISUSE_PENDING_NO_WAKE, BCSC_MISUSE_SCOPE_CLOSED,
     BCSC_MISUSE_FRAME_CLOBBERED, BCSC_MISUSE_BAD_ARGUMENT,
-    BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED};
+    BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
+    BCSC_MISUSE_SELECT_DECIDED};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -1668,5 +1669,36 @@ Test(misuse_default_handler, passing_null_restores_the_default_handler,
   cr_assert_eq(rc, BCSC_EBUSY);
   cr_assert_eq(log.count, 0, "the replaced handler was still called");
   expect_nothing_printed();
+  executor_down(&ex);
+}
+
+/* ---- SELECT_DECIDED ----------------------------------------------------- */
+
+/* A select whose first branch won at once, then a second branch called
+ * anyway (an `if` forgotten around it): what it took would be dropped. */
+static int body_offer_after_win(probe_t *p) {
+  bcsc_select_t sel;
+  p->rc[0] = bcsc_select_begin(&sel, &p->task);
+  p->rc[1] = bcsc_select_offer(&sel, 0);
+  p->rc[2] = bcsc_select_offer(&sel, 0);
+  keep_report(p, 3, &sel);
+  p->rc[6] = bcsc_select_end(&sel);
+  p->rc[7] = (int)bcsc_select_winner(&sel);
+  return BCSC_DONE;
+}
+
+Test(misuse, offering_a_branch_after_a_select_was_won_fails_with_estate) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_offer_after_win);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], 1);
+  cr_assert_eq(p.rc[2], BCSC_ESTATE);
+  EXPECT_KEPT_REPORT(&p, 3, SELECT_DECIDED);
+  cr_assert_eq(p.rc[6], 0);
+  cr_assert_eq(p.rc[7], 0, "the first winner stands");
+  EXPECT_NO_MISUSE();
   executor_down(&ex);
 }

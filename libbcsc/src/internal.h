@@ -36,6 +36,8 @@
 #define BCSC__MAGIC_CHANNEL 0xc4a1
 #define BCSC__MAGIC_SEMAPHORE 0x5e3a
 #define BCSC__MAGIC_MUTEX 0x3071
+#define BCSC__MAGIC_SELECT 0x5e1e
+#define BCSC__MAGIC_STREAM 0x5f4e
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {

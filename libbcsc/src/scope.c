@@ -164,8 +164,8 @@ static inline int child_failed(int result, int was_cancelled) {
 /* A child completed with `result`, a failure or in a race: apply the scope's
  * policy. A success outside a race changes nothing, so that common case does
  * not come here. */
-static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
-                                        int was_cancelled) {
+static BCSC__COLD void scope_child_done(bcsc_scope_t *s, bcsc_task_t *child,
+                                        int result, int was_cancelled) {
   int failed = child_failed(result, was_cancelled);
   if (failed) {
     if (s->priv.flags & BCSC__SCOPE_FAILED) {
@@ -186,6 +186,7 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, int result,
     if (!was_cancelled && !(s->priv.flags & BCSC__SCOPE_RACE_WON)) {
       s->priv.flags |= BCSC__SCOPE_RACE_WON;
       s->priv.race_result = result;
+      s->priv.race_winner = child;
       (void)cancel_scope(s);
     }
     break;
@@ -238,7 +239,7 @@ static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
                                           uint32_t live) {
   int was_cancelled = (state & BCSC__TASK_CANCELLED) != 0;
   if (child_failed(result, was_cancelled) || s->priv.policy == BCSC_SCOPE_RACE)
-    scope_child_done(s, result, was_cancelled);
+    scope_child_done(s, t, result, was_cancelled);
   if (state & BCSC__TASK_POOLED)
     bcsc__pool_reclaim(t);
   if (live == 0)
@@ -527,6 +528,12 @@ int bcsc_scope_timed_out(const bcsc_scope_t *scope) {
 
 int bcsc_scope_cancelled(const bcsc_scope_t *scope) {
   return scope != NULL && (scope->priv.flags & BCSC__SCOPE_CANCELLED) != 0;
+}
+
+bcsc_task_t *bcsc_scope_winner(const bcsc_scope_t *scope) {
+  return scope != NULL && (scope->priv.flags & BCSC__SCOPE_RACE_WON) != 0
+             ? scope->priv.race_winner
+             : NULL;
 }
 
 uint32_t bcsc_scope_live(const bcsc_scope_t *scope) {

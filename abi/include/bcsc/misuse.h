@@ -49,7 +49,10 @@ extern "C" {
      "reused while still linked?)")                                            \
   XX(BAD_ARGUMENT, 18, "invalid argument value")                               \
   XX(POOL_BUSY, 19, "pool torn down with frames still out")                    \
-  XX(SCOPE_REOPENED, 20, "opening a scope that is already open")
+  XX(SCOPE_REOPENED, 20, "opening a scope that is already open")               \
+  XX(SELECT_DECIDED, 21,                                                       \
+     "select branch called after another branch won (what it took "            \
+     "would be dropped)")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),

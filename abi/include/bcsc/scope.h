@@ -71,7 +71,8 @@ struct bcsc_scope_private {
   int32_t owner_result; /* the owner's own result while bcsc drains */
   struct bcsc_timer_link deadline; /* in the wheel while a deadline is set;
                                       valid once one was set */
-  uintptr_t reserved[2];
+  bcsc_task_t *race_winner;        /* valid once a race is won */
+  uintptr_t reserved[1];
 };
 
 /**
@@ -209,6 +210,16 @@ BCSC_API uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope);
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_scope_timed_out(const bcsc_scope_t *scope);
+
+/**
+ * The child that won @p scope's race (BCSC_SCOPE_RACE): the first to finish
+ * without having been cancelled. NULL while no child has won, for another
+ * policy, or for NULL. Still readable after join has closed the scope; the
+ * pointer is only compared or used to find the caller's own frame - the
+ * task has completed.
+ * @thread executor  @allocates never  @since 0.1
+ */
+BCSC_API bcsc_task_t *bcsc_scope_winner(const bcsc_scope_t *scope);
 
 /**
  * The number of children of @p scope spawned and not yet completed.

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT
+ * test_combinator.c - bcsc_join_all, bcsc_race and bcsc_timeout through the
+ * public API: results, cancellation and draining of the losers, the
+ * winner's index, deadlines in virtual time, precise wakeups (a wake polls
+ * the one child it is for; the caller runs once, when the scope empties),
+ * and bad arguments that leave nothing half-started. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+
+#include "bcsc_test.h"
+
+#define KIDS 3
+
+static bcsc_executor_t g_ex;
+static bcsc_sim_reactor_t g_sim;
+
+static void executor_with_clock(void) {
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &g_sim.base};
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &cfg), 0);
+}
+
+static void run_all(void) {
+  cr_assert_geq(bcsc_executor_poll(&g_ex, 1u << 20), 0);
+}
+
+enum which_combinator { JOIN_ALL, RACE, TIMEOUT };
+
+/* The caller: runs its kids through one combinator, awaiting it. */
+typedef struct caller {
+  bcsc_task_t task;
+  bcsc_co_t co;
+  bcsc_scope_t scope;
+  bcsc_test_leaf_t kids[KIDS];
+  bcsc_task_t *tasks[KIDS];
+  size_t count;
+  int kind;
+  uint64_t deadline;
+  /* observations */
+  uint32_t polls;
+  int rc;
+  size_t winner;
+  int done;
+} caller_t;
+
+static int caller_poll(bcsc_task_t *self) {
+  caller_t *c = (caller_t *)self;
+  c->polls++;
+  BCSC_CO_BEGIN(&c->co);
+  /* if/else, not a switch: an await's resume point is a case label of
+   * BCSC_CO_BEGIN's switch, which a nested switch would capture. */
+  if (c->kind == JOIN_ALL)
+    BCSC_AWAIT(&c->co, c->rc,
+               bcsc_join_all(self, &c->scope, c->tasks, c->count));
+  else if (c->kind == RACE)
+    BCSC_AWAIT(&c->co, c->rc,
+               bcsc_race(self, &c->scope, c->tasks, c->count, &c->winner));
+  else
+    BCSC_AWAIT(&c->co, c->rc,
+               bcsc_timeout(self, &c->scope, c->deadline, c->tasks[0]));
+  c->done = 1;
+  BCSC_CO_END(&c->co);
+}
+
+typedef struct env {
+  bcsc_waitq_t gates[KIDS]; /* kid i waits on gates[i] */
+  caller_t c;
+} env_t;
+
+static void env_setup(env_t *e, int kind) {
+  memset(e, 0, sizeof *e);
+  executor_with_clock();
+  cr_assert_eq(bcsc_task_init(&e->c.task, caller_poll, NULL), 0);
+  for (int i = 0; i < KIDS; i++) {
+    cr_assert_eq(bcsc_waitq_init(&e->gates[i]), 0);
+    bcsc_test_leaf_init(&e->c.kids[i], i);
+    e->c.kids[i].queue = &e->gates[i];
+    e->c.tasks[i] = &e->c.kids[i].task;
+  }
+  e->c.count = KIDS;
+  e->c.kind = kind;
+  e->c.winner = 12345;
+  e->c.deadline = BCSC_NO_DEADLINE;
+}
+
+static void env_start(env_t *e) {
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &e->c.task), 0);
+  run_all();
+}
+
+static void env_teardown(env_t *e) {
+  run_all();
+  cr_assert(bcsc_task_done(&e->c.task));
+  for (int i = 0; i < KIDS; i++)
+    cr_assert_eq(bcsc_waitq_deinit(&e->gates[i]), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(combinator, join_all_waits_for_every_child_and_wakes_the_caller_once) {
+  env_t e;
+  env_setup(&e, JOIN_ALL);
+  env_start(&e);
+  cr_assert_eq(e.c.polls, 1);
+  for (int i = 0; i < KIDS; i++)
+    cr_assert_eq(e.c.kids[i].polls, 1);
+  /* Precise wakeups: a kid's wake polls that kid alone; the caller runs
+   * only when the last one has finished. */
+  for (int i = 0; i < KIDS; i++) {
+    cr_assert_eq(bcsc_waitq_wake_all(&e.gates[i], 0), 1);
+    run_all();
+    for (int k = 0; k < KIDS; k++)
+      cr_assert_eq(e.c.kids[k].polls, k <= i ? 2u : 1u, "kid %d after %d", k,
+                   i);
+    cr_assert_eq(e.c.polls, i + 1 < KIDS ? 1u : 2u);
+  }
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, 0);
+  env_teardown(&e);
+}
+
+Test(combinator, join_all_fails_fast_with_the_first_error) {
+  env_t e;
+  env_setup(&e, JOIN_ALL);
+  e.c.kids[1].result = BCSC_TEST_E2;
+  env_start(&e);
+  cr_assert_eq(bcsc_waitq_wake_all(&e.gates[1], 0), 1);
+  run_all();
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_TEST_E2);
+  cr_assert(e.c.kids[0].saw_cancel && e.c.kids[2].saw_cancel,
+            "the others were cancelled and drained");
+  cr_assert(bcsc_task_done(&e.c.kids[0].task) &&
+            bcsc_task_done(&e.c.kids[2].task));
+  env_teardown(&e);
+}
+
+Test(combinator, race_returns_the_first_to_finish_and_its_index) {
+  env_t e;
+  env_setup(&e, RACE);
+  e.c.kids[2].result = BCSC_TEST_E3; /* a winner's error is the result */
+  env_start(&e);
+  cr_assert_eq(bcsc_waitq_wake_all(&e.gates[2], 0), 1);
+  run_all();
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_TEST_E3);
+  cr_assert_eq(e.c.winner, 2);
+  cr_assert_eq(bcsc_scope_winner(&e.c.scope), &e.c.kids[2].task);
+  cr_assert(e.c.kids[0].saw_cancel && e.c.kids[1].saw_cancel);
+  cr_assert(bcsc_task_done(&e.c.kids[0].task) &&
+            bcsc_task_done(&e.c.kids[1].task));
+  env_teardown(&e);
+}
+
+Test(combinator, a_cancelled_race_has_no_winner) {
+  env_t e;
+  env_setup(&e, RACE);
+  env_start(&e);
+  cr_assert_eq(bcsc_task_cancel(&e.c.task), 0);
+  run_all();
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_ECANCELED);
+  cr_assert_eq(e.c.winner, BCSC_NO_WINNER);
+  cr_assert_null(bcsc_scope_winner(&e.c.scope));
+  env_teardown(&e);
+}
+
+Test(combinator, timeout_returns_the_tasks_result_before_the_deadline) {
+  env_t e;
+  env_setup(&e, TIMEOUT);
+  e.c.deadline = 1000;
+  e.c.kids[0].result = BCSC_TEST_E1;
+  env_start(&e);
+  cr_assert_eq(bcsc_waitq_wake_all(&e.gates[0], 0), 1);
+  run_all();
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_TEST_E1);
+  cr_assert_not(bcsc_scope_timed_out(&e.c.scope));
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE,
+               "the deadline left the wheel with the scope");
+  env_teardown(&e);
+}
+
+Test(combinator, timeout_cancels_the_task_at_the_deadline) {
+  env_t e;
+  env_setup(&e, TIMEOUT);
+  e.c.deadline = 1000;
+  env_start(&e);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), 1000);
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 999), 0);
+  run_all();
+  cr_assert_not(e.c.done, "not before the deadline");
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1), 0);
+  run_all();
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_ETIMEDOUT);
+  cr_assert(bcsc_scope_timed_out(&e.c.scope));
+  cr_assert(e.c.kids[0].saw_cancel);
+  env_teardown(&e);
+}
+
+Test(combinator, timeout_needs_a_clock) {
+  env_t e;
+  env_setup(&e, TIMEOUT);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0); /* no reactor */
+  e.c.deadline = 1000;
+  env_start(&e);
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_ENOTSUP);
+  cr_assert_eq(e.c.kids[0].polls, 0, "nothing was spawned");
+  env_teardown(&e);
+}
+
+Test(combinator, no_children_completes_at_once) {
+  env_t e;
+  env_setup(&e, RACE);
+  e.c.count = 0;
+  env_start(&e);
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, 0);
+  cr_assert_eq(e.c.winner, BCSC_NO_WINNER);
+  env_teardown(&e);
+}
+
+Test(combinator, a_bad_child_leaves_nothing_started) {
+  env_t e;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  env_setup(&e, JOIN_ALL);
+  e.c.tasks[2] = e.c.tasks[0]; /* listed twice */
+  env_start(&e);
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_EBUSY);
+  for (int i = 0; i < KIDS; i++)
+    cr_assert_eq(e.c.kids[i].polls, 0, "kid %d was started", i);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_DOUBLE_SPAWN),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  env_teardown(&e);
+}
+
+Test(combinator, calls_outside_the_poll_are_eperm) {
+  env_t e;
+  bcsc_test_misuse_t rec;
+  size_t winner = 7;
+  bcsc_test_misuse_install(&rec);
+  env_setup(&e, JOIN_ALL);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &e.c.task), 0);
+  cr_assert_eq(bcsc_join_all(&e.c.task, &e.c.scope, e.c.tasks, KIDS),
+               BCSC_EPERM);
+  cr_assert_eq(bcsc_race(&e.c.task, &e.c.scope, e.c.tasks, KIDS, &winner),
+               BCSC_EPERM);
+  cr_assert_eq(winner, BCSC_NO_WINNER);
+  cr_assert_eq(bcsc_timeout(&e.c.task, &e.c.scope, 5, NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_join_all(&e.c.task, NULL, e.c.tasks, KIDS), BCSC_EINVAL);
+  bcsc_test_misuse_uninstall();
+  /* Let the caller finish normally. */
+  run_all();
+  for (int i = 0; i < KIDS; i++)
+    cr_assert_geq(bcsc_waitq_wake_all(&e.gates[i], 0), 0);
+  env_teardown(&e);
+}
