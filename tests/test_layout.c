@@ -139,7 +139,8 @@
   FIELD(struct, bcsc_executor_private, wheel, 256, 1536)                       \
   FIELD(struct, bcsc_executor_private, wheel_due, 1792, 4)                     \
   FIELD(struct, bcsc_executor_private, batons, 1796, 4)                        \
-  FIELD(struct, bcsc_executor_private, reserved, 1800, 24)                     \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1800, 4)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 1804, 20)                     \
   TYPE(struct, bcsc_executor, 1828, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 4, 1824)                                  \
@@ -246,7 +247,8 @@
   FIELD(struct, bcsc_mutex_private, state, 36, 2)                              \
   FIELD(struct, bcsc_mutex_private, magic, 38, 2)                              \
   FIELD(struct, bcsc_mutex_private, self_tag, 40, 4)                           \
-  FIELD(struct, bcsc_mutex_private, reserved, 44, 8)                           \
+  FIELD(struct, bcsc_mutex_private, held_next, 44, 4)                          \
+  FIELD(struct, bcsc_mutex_private, held_prev, 48, 4)                          \
   TYPE(struct, bcsc_mutex, 56, 4)                                              \
   FIELD(struct, bcsc_mutex, data, 0, 4)                                        \
   FIELD(struct, bcsc_mutex, priv, 4, 52)                                       \
@@ -502,7 +504,8 @@
   FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
   FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
   FIELD(struct, bcsc_executor_private, batons, 3400, 8)                        \
-  FIELD(struct, bcsc_executor_private, reserved, 3408, 48)                     \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3408, 8)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 3416, 40)                     \
   TYPE(struct, bcsc_executor, 3464, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
@@ -609,7 +612,8 @@
   FIELD(struct, bcsc_mutex_private, state, 64, 2)                              \
   FIELD(struct, bcsc_mutex_private, magic, 66, 2)                              \
   FIELD(struct, bcsc_mutex_private, self_tag, 68, 4)                           \
-  FIELD(struct, bcsc_mutex_private, reserved, 72, 16)                          \
+  FIELD(struct, bcsc_mutex_private, held_next, 72, 8)                          \
+  FIELD(struct, bcsc_mutex_private, held_prev, 80, 8)                          \
   TYPE(struct, bcsc_mutex, 96, 8)                                              \
   FIELD(struct, bcsc_mutex, data, 0, 8)                                        \
   FIELD(struct, bcsc_mutex, priv, 8, 88)                                       \

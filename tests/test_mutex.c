@@ -3,7 +3,8 @@
  * and unlock, FIFO hand-over, tasks cancelled while they wait (before and
  * after the hand-over) never holding the lock, declined hand-overs, misuse
  * (unlock by a task that does not hold it, locking twice, deinit while in
- * use), and a randomized storm checking mutual exclusion, FIFO order and
+ * use), release by a holder that completes without unlocking, and a
+ * randomized storm checking mutual exclusion, FIFO order and
  * that a free lock never sits next to a sleeping waiter. */
 #include <criterion/criterion.h>
 #include <stdint.h>
@@ -14,7 +15,9 @@
 
 #include "bcsc_test.h"
 
-enum { AWAIT = 0, BAIL = 1, DECLINE = 2 }; /* as in test_semaphore.c */
+/* AWAIT, BAIL, DECLINE as in test_semaphore.c; FORGET: a holder that
+ * returns without unlocking, when let go or cancelled. */
+enum { AWAIT = 0, BAIL = 1, DECLINE = 2, FORGET = 3 };
 
 typedef struct locker {
   bcsc_task_t task;
@@ -41,9 +44,10 @@ static int locker_poll(bcsc_task_t *self) {
   int rc;
   l->polls++;
   if (l->holding) {
-    /* Cleanup unlocks too: the core does not unlock for a task. */
+    /* Cleanup unlocks too, unless the test wants the core to do it. */
     if (bcsc_task_cancelled(self) || bcsc_wait_fired(&l->hold_wait)) {
-      cr_assert_eq(bcsc_mutex_unlock(self, l->mutex), 0);
+      if (l->style != FORGET)
+        cr_assert_eq(bcsc_mutex_unlock(self, l->mutex), 0);
       l->holding = 0;
       holders--;
       return 0;
@@ -294,6 +298,88 @@ Test(mutex, a_hand_over_nobody_takes_frees_the_lock) {
   teardown();
 }
 
+/* A holder that completes without unlocking - cancelled, or returning -
+ * releases the lock as it completes: the next waiter gets it, in order. */
+static void holder_forgets(int cancel) {
+  locker_t a, b, c;
+  setup();
+  locker_init(&a, 1, FORGET);
+  locker_init(&b, 2, AWAIT);
+  locker_init(&c, 3, AWAIT);
+  spawn(&a);
+  spawn(&b);
+  spawn(&c);
+  drain();
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &a.task);
+  if (cancel)
+    cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+  else
+    let_go(&a);
+  drain();
+  cr_assert(bcsc_task_done(&a.task));
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &b.task, "released to the next");
+  let_go(&b);
+  drain();
+  let_go(&c);
+  drain();
+  assert_order((const int[]){1, 2, 3}, 3);
+  teardown();
+}
+
+Test(mutex, a_cancelled_holder_that_does_not_unlock_releases_the_lock) {
+  holder_forgets(1);
+}
+
+Test(mutex, a_holder_that_returns_holding_the_lock_releases_it) {
+  holder_forgets(0);
+}
+
+/* A task holding two mutexes (one by try_lock) releases both when it
+ * completes, and leaves a third, held by another task, alone. */
+typedef struct hoarder {
+  bcsc_task_t task;
+  bcsc_mutex_t *a, *b;
+  int rc_a, rc_b;
+} hoarder_t;
+
+static int hoarder_poll(bcsc_task_t *self) {
+  hoarder_t *h = (hoarder_t *)self;
+  h->rc_a = bcsc_mutex_try_lock(self, h->a);
+  h->rc_b = bcsc_mutex_try_lock(self, h->b);
+  return BCSC_DONE; /* without unlocking either */
+}
+
+Test(mutex, every_lock_of_a_completing_task_is_released_and_only_those) {
+  bcsc_mutex_t m1, m2;
+  hoarder_t h;
+  trier_t t;
+  locker_t other;
+  setup();
+  cr_assert_eq(bcsc_mutex_init(&m1), 0);
+  cr_assert_eq(bcsc_mutex_init(&m2), 0);
+  locker_init(&other, 1, AWAIT); /* holds `mutex` throughout */
+  spawn(&other);
+  drain();
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, hoarder_poll, NULL), 0);
+  h.a = &m1;
+  h.b = &m2;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &h.task), 0);
+  drain();
+  cr_assert(bcsc_task_done(&h.task));
+  cr_assert_eq(h.rc_a, 0);
+  cr_assert_eq(h.rc_b, 0);
+  cr_assert_eq(bcsc_mutex_locked(&m1), 0);
+  cr_assert_eq(bcsc_mutex_locked(&m2), 0);
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &other.task, "not released");
+  try_once(&t);
+  cr_assert_eq(t.rc, BCSC_EAGAIN, "still held by the other task");
+  cr_assert_eq(bcsc_mutex_deinit(&m1), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m2), 0);
+  let_go(&other);
+  teardown();
+}
+
 /* Misuse: unlock by a task that does not hold it, locking twice. */
 typedef struct misuser {
   bcsc_task_t task;
@@ -371,7 +457,7 @@ Test(mutex, storm_of_locks_and_cancellations_keeps_exclusion_and_order) {
     case 1:
       if (l->task.poll == NULL || bcsc_task_done(&l->task)) {
         served += (uint32_t)l->got;
-        locker_init(l, (int)(l - storm), (int)(rng() % 3));
+        locker_init(l, (int)(l - storm), (int)(rng() % 4));
         l->log = NULL;
         spawn(l);
       }

@@ -49,6 +49,7 @@ int bcsc_executor_init(bcsc_executor_t *ex,
     ex->priv.wheel[i] = NULL;
   ex->priv.wheel_due = NULL;
   ex->priv.batons = NULL;
+  ex->priv.held_mutexes = NULL;
   ex->priv.timers = 0;
   ex->priv.wheel_exact = 0;
   ex->priv.reactor = reactor;

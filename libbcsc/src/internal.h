@@ -371,6 +371,8 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
 /* wait.c: after a poll of a task holding batons: pass on those it did not
  * take. */
 void bcsc__task_batons(bcsc_task_t *t);
+/* mutex.c: `t` completes: release the mutexes it still holds. */
+void bcsc__mutexes_release(bcsc_executor_t *ex, const bcsc_task_t *t);
 /* scope.c: a poll function returned a result (not PENDING). */
 void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */

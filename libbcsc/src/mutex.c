@@ -8,7 +8,11 @@
  * call. A wake it does not take is passed by the core to the next waiter;
  * a wake passed to an empty list is dropped, and the list's count of wakes
  * out (`batons`) falls to 0: mutex_reconcile() then frees the lock. Every
- * entry point reconciles first. */
+ * entry point reconciles first.
+ *
+ * A held mutex is linked into its holder's executor's list of held
+ * mutexes, so that the holder's completion can release it
+ * (bcsc__mutexes_release()): a lock is a guard whose scope is the task. */
 #include "bcsc/mutex.h"
 #include "internal.h"
 
@@ -44,6 +48,50 @@ static int mutex_hand_over(bcsc_mutex_t *m) {
   if (rc == 1)
     m->priv.state |= MUTEX_HANDING;
   return rc < 0 ? rc : 0;
+}
+
+/* `self` takes the lock. */
+static void mutex_own(bcsc_mutex_t *m, bcsc_task_t *self) {
+  bcsc_executor_t *ex = bcsc__task_executor(self);
+  m->priv.owner = self;
+  m->priv.held_prev = NULL;
+  m->priv.held_next = ex->priv.held_mutexes;
+  if (ex->priv.held_mutexes != NULL)
+    ex->priv.held_mutexes->priv.held_prev = m;
+  ex->priv.held_mutexes = m;
+}
+
+/* The owner lets go of the lock (it is not handed over yet). */
+static void mutex_disown(bcsc_mutex_t *m) {
+  bcsc_executor_t *ex = bcsc__task_executor(m->priv.owner);
+  if (m->priv.held_prev != NULL)
+    m->priv.held_prev->priv.held_next = m->priv.held_next;
+  else
+    ex->priv.held_mutexes = m->priv.held_next;
+  if (m->priv.held_next != NULL)
+    m->priv.held_next->priv.held_prev = m->priv.held_prev;
+  m->priv.held_next = NULL;
+  m->priv.held_prev = NULL;
+  m->priv.owner = NULL;
+}
+
+void bcsc__mutexes_release(bcsc_executor_t *ex, const bcsc_task_t *t) {
+  bcsc_mutex_t *m = ex->priv.held_mutexes;
+  while (m != NULL) {
+    bcsc_mutex_t *next = m->priv.held_next;
+    if (BCSC__UNLIKELY(m->priv.magic != BCSC__MAGIC_MUTEX)) {
+      /* Torn down or overwritten while held: its links are garbage. */
+      BCSC__REPORT(FRAME_CLOBBERED, m);
+      ex->priv.held_mutexes = NULL;
+      return;
+    }
+    if (m->priv.owner == t) {
+      mutex_disown(m);
+      mutex_reconcile(m);
+      (void)mutex_hand_over(m);
+    }
+    m = next;
+  }
 }
 
 static int mutex_check_self(const bcsc_task_t *self) {
@@ -99,7 +147,7 @@ int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex, bcsc_wait_t *wait) {
       rc = mutex_hand_over(mutex);
       return rc != 0 ? rc : BCSC_ECANCELED;
     }
-    mutex->priv.owner = self;
+    mutex_own(mutex, self);
     return 0;
   }
   if (self->priv.state & BCSC__TASK_CANCELLED)
@@ -111,7 +159,7 @@ int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex, bcsc_wait_t *wait) {
     return rc;
   if (mutex->priv.owner == NULL && !(mutex->priv.state & MUTEX_HANDING) &&
       bcsc_waitq_empty(&mutex->priv.waiters)) {
-    mutex->priv.owner = self;
+    mutex_own(mutex, self);
     return 0;
   }
   bcsc__wait_link(self, wait, &mutex->priv.waiters);
@@ -130,7 +178,7 @@ int bcsc_mutex_try_lock(bcsc_task_t *self, bcsc_mutex_t *mutex) {
   if (mutex->priv.owner != NULL || (mutex->priv.state & MUTEX_HANDING) ||
       !bcsc_waitq_empty(&mutex->priv.waiters))
     return BCSC_EAGAIN;
-  mutex->priv.owner = self;
+  mutex_own(mutex, self);
   return 0;
 }
 
@@ -140,7 +188,7 @@ int bcsc_mutex_unlock(bcsc_task_t *self, bcsc_mutex_t *mutex) {
     return rc;
   if (mutex->priv.owner != self)
     BCSC__FAIL(BAD_ARGUMENT, mutex, BCSC_EPERM);
-  mutex->priv.owner = NULL;
+  mutex_disown(mutex);
   mutex_reconcile(mutex);
   return mutex_hand_over(mutex);
 }

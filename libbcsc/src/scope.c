@@ -253,6 +253,10 @@ static void task_complete(bcsc_task_t *t, int result) {
   uint16_t state = bcsc__header_state(word);
   uint32_t live;
 
+  /* A lock it still holds is released before anything else can see it
+   * done (a guard whose scope is the task). One load when none is held. */
+  if (BCSC__UNLIKELY(ex->priv.held_mutexes != NULL))
+    bcsc__mutexes_release(ex, t);
   /* A completed task's own sibling links are never followed again: spawn
    * rewrites both. */
   BCSC__LIST_UNLINK(bcsc_task_t, s->priv.head, s->priv.tail, t, sibling_next,

@@ -101,7 +101,8 @@ struct bcsc_executor_private {
   struct bcsc_timer_link *wheel[BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS];
   struct bcsc_timer_link *wheel_due; /* the slot being processed */
   bcsc_wait_t *batons; /* fired hand-off registrations not yet taken */
-  uintptr_t reserved[6];
+  struct bcsc_mutex *held_mutexes; /* locked by one of its tasks */
+  uintptr_t reserved[5];
 };
 
 /**

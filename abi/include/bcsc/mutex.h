@@ -10,9 +10,10 @@
  * cancelled while it waits for the lock gets BCSC_ECANCELED and never holds
  * it.
  *
- * The core cannot yet see a task complete while it holds the lock: the
- * holder must unlock in its cleanup (its cancelled path too), or the lock
- * stays held by a finished task and every later lock waits forever. */
+ * The lock is the holder task's guard: a task that completes while holding
+ * it - it returned without unlocking, or was cancelled and did not unlock
+ * in its cleanup - releases it as it completes, and the next waiter gets
+ * it. A lock can never stay held by a task that has ended. */
 #ifndef BCSC_MUTEX_H
 #define BCSC_MUTEX_H
 
@@ -36,14 +37,18 @@ struct bcsc_mutex_private {
   uint16_t state;       /* whether the lock travels with a wake */
   uint16_t magic;
   uint32_t self_tag; /* 0: the waiter list carries the move check */
-  uintptr_t reserved[2];
+  /* In the holder's executor's list of held mutexes while owner is set,
+   * so that the holder's completion releases it. */
+  struct bcsc_mutex *held_next;
+  struct bcsc_mutex *held_prev;
 };
 
 /**
  * An async mutex.
  *
  * Caller-owned. It may move only while it is free, nobody waits on it and
- * no wake from it is on its way to a task.
+ * no wake from it is on its way to a task; its memory must outlive any
+ * holder (while held it is linked into the holder's executor).
  */
 struct bcsc_mutex {
   /* public */
@@ -56,9 +61,7 @@ struct bcsc_mutex {
  *  The inner list is a hand-off list. */
 #define BCSC_MUTEX_INITIALIZER                                                 \
   {                                                                            \
-    0, {                                                                       \
-      {0, {{0, 0}, 1, 0x3b29, 0, 0, {0, 0}}}, 0, 0, 0x3071, 0, { 0, 0 }        \
-    }                                                                          \
+    0, { {0, {{0, 0}, 1, 0x3b29, 0, 0, {0, 0}}}, 0, 0, 0x3071, 0, 0, 0 }       \
   }
 
 /**
@@ -132,8 +135,9 @@ BCSC_API int bcsc_mutex_try_lock(bcsc_task_t *self, bcsc_mutex_t *mutex);
 /**
  * Unlock @p mutex, which @p self holds, and hand it to the oldest waiter.
  *
- * Call it from @p self's poll function, its cleanup path included: the core
- * does not unlock for a task that completes while holding the lock.
+ * Normally from @p self's poll function. A task that completes while
+ * holding the lock releases it as it completes (cancelled or not), so a
+ * cleanup path that forgets to unlock strands nobody.
  * @retval 0             unlocked
  * @retval BCSC_EPERM    @p self does not hold the lock (misuse, reported
  *                       as BAD_ARGUMENT; nothing changed)
