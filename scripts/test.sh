@@ -24,6 +24,9 @@
 #                 tests/install_consumer with find_package(bcsc) and with
 #                 pkg-config
 #   abi-parsers   scripts/check-abi-parsers.sh, if present
+#   abi-baseline  scripts/update-abi-baseline.sh --check: abidiff of a fresh
+#                 libbcsc.so against abi/baseline/; a change fails unless
+#                 version.h moved past the baseline's version
 #   rust          cargo test in bindings/rust/bcsc-sys, if present
 #
 # Lanes run sequentially; builds use -j2 (the CI machines have 2 cores).
@@ -191,6 +194,10 @@ lane_abi_parsers() {
   bash scripts/check-abi-parsers.sh --no-cargo
 }
 
+lane_abi_baseline() {
+  bash scripts/update-abi-baseline.sh --check
+}
+
 lane_format() {
   command -v clang-format >/dev/null 2>&1 || {
     echo "format: clang-format not found (scripts/install-test-deps.sh installs it)"
@@ -219,6 +226,7 @@ run_lane freestanding preset_lane freestanding
 run_lane valgrind     lane_valgrind
 run_lane install      lane_install
 run_lane abi-parsers  lane_abi_parsers
+run_lane abi-baseline lane_abi_baseline
 run_lane rust         lane_rust
 
 echo
