@@ -17,7 +17,10 @@
 #                 with ASAN_OPTIONS / UBSAN_OPTIONS below
 #   freestanding  preset `freestanding`: static core with
 #                 libbcsc/src/freestanding/, -ffreestanding; build + ctest
-#                 (only bcsc_nm_check, strict: libbcsc.a needs no libc)
+#                 (only bcsc_nm_check, strict: libbcsc.a needs no libc and
+#                 links with -ffreestanding -nostdlib -r needing only
+#                 memcpy/memset/memmove, no writable data but D6's); then
+#                 the same for aarch64 and armhf with the cross compilers
 #   valgrind      memcheck over every Criterion suite of the debug build
 #   install       cmake --install build/release --prefix build/stage, checks
 #                 SONAME and exported symbols, then builds and runs
@@ -117,6 +120,18 @@ lane_asan_clang() {
   export ASAN_OPTIONS="$ASAN_OPTIONS_BCSC"
   export UBSAN_OPTIONS="$UBSAN_OPTIONS_BCSC"
   preset_lane asan-clang
+}
+
+lane_freestanding() {
+  preset_lane freestanding
+  local arch
+  for arch in aarch64 armhf; do
+    cmake -S . -B "build/freestanding-$arch" -G Ninja "${fresh[@]}" \
+      --toolchain "$root/cmake/toolchains/$arch-linux-gnu.cmake" \
+      -DCMAKE_BUILD_TYPE=Release -DBCSC_FREESTANDING=ON -DBCSC_CHECKED=ON >/dev/null
+    cmake --build "build/freestanding-$arch" -j"$jobs"
+    (cd "build/freestanding-$arch" && ctest --output-on-failure -V | grep -E '^[0-9]+: check_core_symbols|tests passed')
+  done
 }
 
 lane_valgrind() {
@@ -256,7 +271,7 @@ run_lane format       lane_format
 run_lane debug        preset_lane debug
 run_lane release      preset_lane release
 run_lane asan-clang   lane_asan_clang
-run_lane freestanding preset_lane freestanding
+run_lane freestanding lane_freestanding
 run_lane valgrind     lane_valgrind
 run_lane install      lane_install
 run_lane qemu         lane_qemu
