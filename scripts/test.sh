@@ -21,6 +21,9 @@
 #                 links with -ffreestanding -nostdlib -r needing only
 #                 memcpy/memset/memmove, no writable data but D6's); then
 #                 the same for aarch64 and armhf with the cross compilers
+#   stack-usage   scripts/check-stack-usage.sh: gcc -fstack-usage frames of the
+#                 core under tests/stack/ceilings.txt, no dynamic frame, no
+#                 recursion in the core's call graph, deepest chain bounded
 #   valgrind      memcheck over every Criterion suite of the debug build
 #   install       cmake --install build/release --prefix build/stage, checks
 #                 SONAME and exported symbols, then builds and runs
@@ -132,6 +135,10 @@ lane_freestanding() {
     cmake --build "build/freestanding-$arch" -j"$jobs"
     (cd "build/freestanding-$arch" && ctest --output-on-failure -V | grep -E '^[0-9]+: check_core_symbols|tests passed')
   done
+}
+
+lane_stack_usage() {
+  bash scripts/check-stack-usage.sh
 }
 
 lane_valgrind() {
@@ -272,6 +279,7 @@ run_lane debug        preset_lane debug
 run_lane release      preset_lane release
 run_lane asan-clang   lane_asan_clang
 run_lane freestanding lane_freestanding
+run_lane stack-usage  lane_stack_usage
 run_lane valgrind     lane_valgrind
 run_lane install      lane_install
 run_lane qemu         lane_qemu
