@@ -14,7 +14,10 @@
 #                 build + ctest (Criterion suites, bcsc_nm_check)
 #   release       preset `release`: Release, unchecked; build + ctest
 #   asan-clang    preset `asan-clang`: clang, Debug, ASan+UBSan; build + ctest
-#                 with ASAN_OPTIONS / UBSAN_OPTIONS below
+#                 with ASAN_OPTIONS / UBSAN_OPTIONS below; a planted
+#                 stack-use-after-return must be reported
+#   tsan          TSan negative control (clang and gcc): a planted race must
+#                 be reported, its locked twin must be clean
 #   freestanding  preset `freestanding`: static core with
 #                 libbcsc/src/freestanding/, -ffreestanding; build + ctest
 #                 (only bcsc_nm_check, strict: libbcsc.a needs no libc and
@@ -123,6 +126,46 @@ lane_asan_clang() {
   export ASAN_OPTIONS="$ASAN_OPTIONS_BCSC"
   export UBSAN_OPTIONS="$UBSAN_OPTIONS_BCSC"
   preset_lane asan-clang
+  # Negative control: a registration left linked in a dead stack frame,
+  # woken through libbcsc (tests/negative/asan_use_after_return.c). With
+  # the options above ASan must report it; if not, the lane catches nothing.
+  local neg=build/asan-clang/negative_asan_use_after_return
+  clang -std=c11 -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+    -Iabi/include tests/negative/asan_use_after_return.c \
+    build/asan-clang/libbcsc.a -o "$neg"
+  "$neg" >"$neg.log" 2>&1 || true
+  if ! grep -q 'ERROR: AddressSanitizer: stack-use-after-return' "$neg.log"; then
+    echo "asan-clang: the negative control was NOT caught: this lane detects nothing"
+    cat "$neg.log"; exit 1
+  fi
+  echo "asan-clang: negative control caught (a registration in a dead frame, $(grep -m1 -o 'in [a-z_]* [^ ]*' "$neg.log" | sed 's| /.*/| |'))"
+}
+
+lane_tsan() {
+  # Negative control for ThreadSanitizer (tests/negative/tsan_race.c, plain
+  # C: Criterion cannot run under TSan): the racy build must be reported
+  # (exit 66) and the locked build must be clean, with clang and gcc.
+  local cc variant out rc reports
+  mkdir -p build/tsan
+  for cc in clang gcc; do
+    for variant in race locked; do
+      out=build/tsan/negative_tsan_$variant-$cc
+      "$cc" -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=thread -pthread \
+        $([ "$variant" = locked ] && echo -DBCSC_NEGATIVE_LOCKED) \
+        tests/negative/tsan_race.c -o "$out"
+      set +e; TSAN_OPTIONS= "$out" >"$out.log" 2>&1; rc=$?; set -e
+      reports=$(grep -c 'WARNING: ThreadSanitizer: data race' "$out.log" || true)
+      if [ "$variant" = race ] && { [ "$rc" -ne 66 ] || [ "$reports" -eq 0 ]; }; then
+        echo "tsan: $cc: the planted race was NOT caught (exit $rc): TSan detects nothing here"
+        cat "$out.log"; exit 1
+      fi
+      if [ "$variant" = locked ] && { [ "$rc" -ne 0 ] || [ "$reports" -ne 0 ]; }; then
+        echo "tsan: $cc: the locked control was reported or failed (exit $rc)"
+        cat "$out.log"; exit 1
+      fi
+      echo "tsan: $cc $variant: exit $rc, $reports race report(s), as required"
+    done
+  done
 }
 
 lane_freestanding() {
@@ -278,6 +321,7 @@ run_lane format       lane_format
 run_lane debug        preset_lane debug
 run_lane release      preset_lane release
 run_lane asan-clang   lane_asan_clang
+run_lane tsan         lane_tsan
 run_lane freestanding lane_freestanding
 run_lane stack-usage  lane_stack_usage
 run_lane valgrind     lane_valgrind
