@@ -4,7 +4,9 @@
 # functions and every type they reach, as declared in abi/include) and
 # abi/baseline/version.txt (the version.h it was made from).
 #
-#   scripts/update-abi-baseline.sh            regenerate the baseline
+#   scripts/update-abi-baseline.sh            regenerate the baseline (refuses
+#                                             if the ABI changed and version.h
+#                                             did not; --force overrides)
 #   scripts/update-abi-baseline.sh --check    compare the library built from
 #                                             the tree with the baseline (the
 #                                             abi-baseline lane of test.sh)
@@ -25,9 +27,11 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 mode=update
+force=0
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;
+  --force) force=1 ;;
   -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
   *) echo "update-abi-baseline: unknown argument '$1'" >&2; exit 2 ;;
 esac
@@ -73,6 +77,19 @@ abidw_args=(--headers-dir abi/include --drop-private-types --no-corpus-path
 now=$(header_version)
 if [ "$mode" = update ]; then
   mkdir -p "$baseline_dir"
+  # The rule is enforced here too: a baseline that changes must record a
+  # new version, or the check would pass a change nobody versioned.
+  if [ -f "$baseline" ] && [ -f "$version_file" ] && [ "$force" -eq 0 ] &&
+     [ "$(grep -v '^#' "$version_file" | head -n1)" = "$now" ]; then
+    abidw "${abidw_args[@]}" --out-file "$build/new.abi" "$so"
+    if ! abidiff "$baseline" "$build/new.abi" >"$build/abidiff.txt" 2>&1; then
+      cat "$build/abidiff.txt"
+      echo "update-abi-baseline: the ABI changed but version.h still says $now:" >&2
+      echo "  bump BCSC_VERSION_* (and BCSC_ABI_VERSION if incompatible) first" >&2
+      echo "  (--force writes the baseline anyway)." >&2
+      exit 1
+    fi
+  fi
   abidw "${abidw_args[@]}" --out-file "$baseline" "$so"
   {
     echo "# The version.h that abi/baseline/libbcsc.abi was made from, by"
