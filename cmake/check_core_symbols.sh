@@ -4,7 +4,8 @@
 #
 # Usage:
 #   check_core_symbols.sh [--nm NM] [--allow-writable FILE]
-#                         [--archive LIBBCSC_A [--strict-archive]] -- CORE_OBJ...
+#                         [--archive LIBBCSC_A [--strict-archive
+#                          [--link-cc CC [--readelf READELF]]]] -- CORE_OBJ...
 #
 # Run by ctest as `bcsc_nm_check` (and by the build target of the same name)
 # on the objects of the OBJECT library bcsc_core_objects (libbcsc/src/*.c).
@@ -27,13 +28,25 @@
 #      sanitizers add (__asan_*, clang's __unnamed_<n>, ...) is ignored;
 #   4. with --strict-archive (freestanding builds): rule 2 applied to every
 #      object of the archive, i.e. libbcsc.a as a whole needs nothing but
-#      memcpy/memset/memmove and compiler helpers.
+#      memcpy/memset/memmove and compiler helpers;
+#   5. with --link-cc too: the whole archive, linked by CC with
+#      `-ffreestanding -nostdlib -r` into one relocatable object (no libc,
+#      no libgcc), leaves no undefined symbol but memcpy, memset and
+#      memmove - and the compiler's own integer helpers of rule 2, which
+#      targets without a divide instruction need (armhf: __aeabi_uidiv, ...;
+#      they are listed by name in the OK line; Linux's libgcc is not linked
+#      in, because its __aeabi_idiv0 calls raise()) - and its writable sections (.data*, .bss*, .tdata, .tbss,
+#      but not .data.rel.ro*, which is read-only once relocated) hold only
+#      allow-listed symbols, byte for byte: a static without a name, a
+#      writable string or a counter in a reactor fails too.
 set -euo pipefail
 
 nm_tool=nm
 allow_file=""
 archive=""
 strict_archive=0
+link_cc=""
+readelf_tool=readelf
 objects=()
 
 while [ $# -gt 0 ]; do
@@ -42,6 +55,8 @@ while [ $# -gt 0 ]; do
     --allow-writable) allow_file="$2"; shift 2 ;;
     --archive) archive="$2"; shift 2 ;;
     --strict-archive) strict_archive=1; shift ;;
+    --link-cc) link_cc="$2"; shift 2 ;;
+    --readelf) readelf_tool="$2"; shift 2 ;;
     --) shift; objects+=("$@"); break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) objects+=("$1"); shift ;;
@@ -186,9 +201,63 @@ if [ -n "$archive" ]; then
   fi
 fi
 
+# Rule 5: a freestanding relocatable link of the whole archive.
+linked_note=""
+if [ -n "$link_cc" ]; then
+  if [ -z "$archive" ] || [ "$strict_archive" -ne 1 ]; then
+    echo "check_core_symbols: --link-cc needs --archive and --strict-archive" >&2
+    exit 2
+  fi
+  linked="$tmp/bcsc_linked.o"
+  if ! "$link_cc" -ffreestanding -nostdlib -r -o "$linked" \
+      -Wl,--whole-archive "$archive" -Wl,--no-whole-archive; then
+    fail "$link_cc -ffreestanding -nostdlib -r of $(basename "$archive") failed"
+  else
+    undefined=$("$nm_tool" -u "$linked" | awk '{ print $NF }' | sort -u)
+    helpers=""
+    for name in $undefined; do
+      case "$name" in
+        memcpy|memset|memmove) ;;
+        __aeabi_*|__*di2|__*ti2|__*si2|__*di3|__*ti3|__*di4|__*ti4)
+          if allowed_undefined "$name"; then helpers="$helpers $name"; else
+            fail "the freestanding link of $(basename "$archive") leaves '$name' undefined (allowed: memcpy, memset, memmove, compiler integer helpers)"; fi ;;
+        *) fail "the freestanding link of $(basename "$archive") leaves '$name' undefined (allowed: memcpy, memset, memmove)" ;;
+      esac
+    done
+    # Writable sections by index, with their sizes (readelf -SW columns:
+    # [Nr] Name Type Address Off Size ES Flg ...).
+    "$readelf_tool" -SW "$linked" | sed 's/^ *\[ *\([0-9]*\)\]/\1/' | awk '
+      $1 ~ /^[0-9]+$/ {
+        name = $2; size = $6; flags = $8
+        if (name ~ /^\.data\.rel\.ro/) next
+        if (name ~ /^\.(data|bss|tdata|tbss)(\.|$)/ || flags ~ /W/ && name !~ /^\.(init_array|fini_array|got)/)
+          print $1 "\t" name "\t" size
+      }' >"$tmp/writable_sections"
+    # Defined data symbols in those sections: index, size, name.
+    "$readelf_tool" -sW "$linked" | awk '$4 == "OBJECT" || $4 == "TLS" { print $7 "\t" $3 "\t" $8 }' >"$tmp/objects"
+    writable_bytes=0
+    while IFS=$'\t' read -r index section size; do
+      size=$((16#$size))
+      [ "$size" -gt 0 ] || continue
+      writable_bytes=$((writable_bytes + size))
+      named=0
+      while IFS=$'\t' read -r sym_index sym_size sym_name; do
+        [ "$sym_index" = "$index" ] || continue
+        named=$((named + sym_size))
+        allowed_writable "$sym_name" ||
+          fail "the freestanding link has writable '$sym_name' ($sym_size bytes in $section)"
+      done <"$tmp/objects"
+      [ "$named" -eq "$size" ] ||
+        fail "$section of the freestanding link has $size bytes, of which only $named belong to allow-listed symbols"
+    done <"$tmp/writable_sections"
+    mem=$(for n in $undefined; do case "$n" in memcpy|memset|memmove) echo "$n" ;; esac; done | tr '\n' ' ')
+    linked_note="; -ffreestanding -nostdlib -r link: undefined {$(echo $mem | tr ' ' ',')}, compiler helpers {$(echo $helpers | tr ' ' ',')}, $writable_bytes writable bytes, all allow-listed"
+  fi
+fi
+
 ncore=${#objects[@]}
 nundef=$(awk -F'\t' '$3 == "U" || $3 == "w" || $3 == "v"' "$tmp/core.tsv" | wc -l)
 if [ "$status" -eq 0 ]; then
-  echo "check_core_symbols: OK: $ncore core objects, $nundef undefined references, all allowed${archive:+; archive $(basename "$archive") checked}"
+  echo "check_core_symbols: OK: $ncore core objects, $nundef undefined references, all allowed${archive:+; archive $(basename "$archive") checked}$linked_note"
 fi
 exit "$status"

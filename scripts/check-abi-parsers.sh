@@ -26,9 +26,11 @@
 #      BCSC_STAGE_PREFIX (scripts/test.sh's install lane does) to also check
 #      the installed $BCSC_STAGE_PREFIX/lib*/libbcsc.so.
 #   2. tests/abi/layout_table.py: the layout compiled now equals the
-#      committed abi/layout/<arch>.txt (x86_64, and i686 when
-#      i686-linux-gnu-gcc is installed), the tables hold as _Static_asserts
-#      under gcc and clang, and tests/test_layout.c embeds the same numbers.
+#      committed abi/layout/<arch>.txt (x86_64; i686, aarch64 and armhf with
+#      Debian's cross compilers, the last two run under qemu-user), the
+#      tables hold as static asserts under gcc and clang (C11) and g++
+#      (C++17) for each target, and tests/test_layout.c embeds the same
+#      numbers.
 #   3. cargo test in bindings/rust/bcsc-sys: bindgen reads the header with no
 #      blocklist, opaque type or type replacement; its layout assertions are
 #      compile-time; the integration test runs Rust tasks on a bcsc executor.

@@ -6,7 +6,10 @@
 # root. Installs:
 #   apt : build-essential cmake ninja-build pkg-config clang libclang-dev
 #         libcriterion-dev valgrind binutils python3 python3-dev python3-pip
-#         libffi-dev
+#         libffi-dev; cross compilers (C and C++) for i686, aarch64 and armhf
+#         with their libcs, and qemu-user (layout tables, the qemu lane);
+#         abigail-tools (the abi-baseline lane). Not gcc-multilib: it
+#         conflicts with the cross compilers.
 #   pip : cffi pycparser, only if `python3` cannot import them already
 # and checks that cargo exists (the Rust bindings need it; rustup is not
 # installed from here).
@@ -16,7 +19,10 @@ packages=(
   build-essential cmake ninja-build pkg-config binutils
   clang libclang-dev
   libcriterion-dev valgrind clang-format libclang-rt-14-dev
-  gcc-i686-linux-gnu libc6-dev-i386-cross
+  gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
+  gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
+  qemu-user abigail-tools
   python3 python3-dev python3-pip libffi-dev
 )
 

@@ -14,16 +14,32 @@
 #                 build + ctest (Criterion suites, bcsc_nm_check)
 #   release       preset `release`: Release, unchecked; build + ctest
 #   asan-clang    preset `asan-clang`: clang, Debug, ASan+UBSan; build + ctest
-#                 with ASAN_OPTIONS / UBSAN_OPTIONS below
+#                 with ASAN_OPTIONS / UBSAN_OPTIONS below; a planted
+#                 stack-use-after-return must be reported
+#   tsan          TSan negative control (clang and gcc): a planted race must
+#                 be reported, its locked twin must be clean
 #   freestanding  preset `freestanding`: static core with
 #                 libbcsc/src/freestanding/, -ffreestanding; build + ctest
-#                 (only bcsc_nm_check, strict: libbcsc.a needs no libc)
+#                 (only bcsc_nm_check, strict: libbcsc.a needs no libc and
+#                 links with -ffreestanding -nostdlib -r needing only
+#                 memcpy/memset/memmove, no writable data but D6's); then
+#                 the same for aarch64 and armhf with the cross compilers
+#   stack-usage   scripts/check-stack-usage.sh: gcc -fstack-usage frames of the
+#                 core under tests/stack/ceilings.txt, no dynamic frame, no
+#                 recursion in the core's call graph, deepest chain bounded
 #   valgrind      memcheck over every Criterion suite of the debug build
 #   install       cmake --install build/release --prefix build/stage, checks
 #                 SONAME and exported symbols, then builds and runs
 #                 tests/install_consumer with find_package(bcsc) and with
 #                 pkg-config
+#   qemu          cross builds for aarch64 and armhf (cmake/toolchains/,
+#                 Release + BCSC_CHECKED, static, the suites on
+#                 tests/support/criterion_shim): ctest under qemu-user, then
+#                 the model-fuzz stand-in (test_model, BCSC_MODEL_OPS=100000)
 #   abi-parsers   scripts/check-abi-parsers.sh, if present
+#   abi-baseline  scripts/update-abi-baseline.sh --check: abidiff of a fresh
+#                 libbcsc.so against abi/baseline/; a change fails unless
+#                 version.h moved past the baseline's version
 #   rust          cargo test in bindings/rust/bcsc-sys, if present
 #
 # Lanes run sequentially; builds use -j2 (the CI machines have 2 cores).
@@ -110,6 +126,62 @@ lane_asan_clang() {
   export ASAN_OPTIONS="$ASAN_OPTIONS_BCSC"
   export UBSAN_OPTIONS="$UBSAN_OPTIONS_BCSC"
   preset_lane asan-clang
+  # Negative control: a registration left linked in a dead stack frame,
+  # woken through libbcsc (tests/negative/asan_use_after_return.c). With
+  # the options above ASan must report it; if not, the lane catches nothing.
+  local neg=build/asan-clang/negative_asan_use_after_return
+  clang -std=c11 -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+    -Iabi/include tests/negative/asan_use_after_return.c \
+    build/asan-clang/libbcsc.a -o "$neg"
+  "$neg" >"$neg.log" 2>&1 || true
+  if ! grep -q 'ERROR: AddressSanitizer: stack-use-after-return' "$neg.log"; then
+    echo "asan-clang: the negative control was NOT caught: this lane detects nothing"
+    cat "$neg.log"; exit 1
+  fi
+  echo "asan-clang: negative control caught (a registration in a dead frame, $(grep -m1 -o 'in [a-z_]* [^ ]*' "$neg.log" | sed 's| /.*/| |'))"
+}
+
+lane_tsan() {
+  # Negative control for ThreadSanitizer (tests/negative/tsan_race.c, plain
+  # C: Criterion cannot run under TSan): the racy build must be reported
+  # (exit 66) and the locked build must be clean, with clang and gcc.
+  local cc variant out rc reports
+  mkdir -p build/tsan
+  for cc in clang gcc; do
+    for variant in race locked; do
+      out=build/tsan/negative_tsan_$variant-$cc
+      "$cc" -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=thread -pthread \
+        $([ "$variant" = locked ] && echo -DBCSC_NEGATIVE_LOCKED) \
+        tests/negative/tsan_race.c -o "$out"
+      set +e; TSAN_OPTIONS= "$out" >"$out.log" 2>&1; rc=$?; set -e
+      reports=$(grep -c 'WARNING: ThreadSanitizer: data race' "$out.log" || true)
+      if [ "$variant" = race ] && { [ "$rc" -ne 66 ] || [ "$reports" -eq 0 ]; }; then
+        echo "tsan: $cc: the planted race was NOT caught (exit $rc): TSan detects nothing here"
+        cat "$out.log"; exit 1
+      fi
+      if [ "$variant" = locked ] && { [ "$rc" -ne 0 ] || [ "$reports" -ne 0 ]; }; then
+        echo "tsan: $cc: the locked control was reported or failed (exit $rc)"
+        cat "$out.log"; exit 1
+      fi
+      echo "tsan: $cc $variant: exit $rc, $reports race report(s), as required"
+    done
+  done
+}
+
+lane_freestanding() {
+  preset_lane freestanding
+  local arch
+  for arch in aarch64 armhf; do
+    cmake -S . -B "build/freestanding-$arch" -G Ninja "${fresh[@]}" \
+      --toolchain "$root/cmake/toolchains/$arch-linux-gnu.cmake" \
+      -DCMAKE_BUILD_TYPE=Release -DBCSC_FREESTANDING=ON -DBCSC_CHECKED=ON >/dev/null
+    cmake --build "build/freestanding-$arch" -j"$jobs"
+    (cd "build/freestanding-$arch" && ctest --output-on-failure -V | grep -E '^[0-9]+: check_core_symbols|tests passed')
+  done
+}
+
+lane_stack_usage() {
+  bash scripts/check-stack-usage.sh
 }
 
 lane_valgrind() {
@@ -191,6 +263,40 @@ lane_abi_parsers() {
   bash scripts/check-abi-parsers.sh --no-cargo
 }
 
+# The random-walk model test stands in for the model-based fuzzer (issue 6)
+# until it lands: point QEMU_FUZZ_PROGRAM at the fuzzer's plain-C driver
+# then. Its seed is printed; BCSC_SEED=<n> reruns it.
+QEMU_FUZZ_PROGRAM=tests/test_model
+QEMU_FUZZ_CALLS=100000
+
+lane_qemu() {
+  local arch emulator dir
+  for arch in aarch64 armhf; do
+    emulator=qemu-$arch
+    [ "$arch" = armhf ] && emulator=qemu-arm
+    command -v "$emulator" >/dev/null 2>&1 ||
+      { echo "qemu: $emulator not found (scripts/install-test-deps.sh installs qemu-user)"; exit 1; }
+    dir=build/qemu-$arch
+    local start=$SECONDS
+    cmake -S . -B "$dir" -G Ninja "${fresh[@]}" \
+      --toolchain "$root/cmake/toolchains/$arch-linux-gnu.cmake" \
+      -DCMAKE_BUILD_TYPE=Release -DBCSC_CHECKED=ON -DBCSC_BUILD_SHARED=OFF \
+      -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
+      -DBCSC_INSTALL=OFF -DBCSC_TEST_CRITERION_SHIM=ON >/dev/null
+    cmake --build "$dir" -j"$jobs"
+    # ctest runs each program through $emulator (CMAKE_CROSSCOMPILING_EMULATOR).
+    (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300 \
+       -E "^$(basename "$QEMU_FUZZ_PROGRAM")\$")
+    echo "qemu: $arch model-fuzz stand-in: $QEMU_FUZZ_PROGRAM, $QEMU_FUZZ_CALLS calls"
+    BCSC_MODEL_OPS=$QEMU_FUZZ_CALLS "$emulator" "$dir/$QEMU_FUZZ_PROGRAM"
+    echo "qemu: $arch done in $((SECONDS - start))s"
+  done
+}
+
+lane_abi_baseline() {
+  bash scripts/update-abi-baseline.sh --check
+}
+
 lane_format() {
   command -v clang-format >/dev/null 2>&1 || {
     echo "format: clang-format not found (scripts/install-test-deps.sh installs it)"
@@ -215,10 +321,14 @@ run_lane format       lane_format
 run_lane debug        preset_lane debug
 run_lane release      preset_lane release
 run_lane asan-clang   lane_asan_clang
-run_lane freestanding preset_lane freestanding
+run_lane tsan         lane_tsan
+run_lane freestanding lane_freestanding
+run_lane stack-usage  lane_stack_usage
 run_lane valgrind     lane_valgrind
 run_lane install      lane_install
+run_lane qemu         lane_qemu
 run_lane abi-parsers  lane_abi_parsers
+run_lane abi-baseline lane_abi_baseline
 run_lane rust         lane_rust
 
 echo

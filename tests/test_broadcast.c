@@ -446,7 +446,8 @@ Test(broadcast, bad_arguments_are_errors_and_reported) {
   bcsc_task_t idle;
   bcsc_wait_t w, bad_wait;
   int ring[4], v = 0;
-  long wide = 0;
+  /* Wider than the int elements on every target (long is not on ILP32). */
+  long long wide = 0;
 
   bcsc_test_misuse_install(&bad_rec);
   bad_calls = 0;

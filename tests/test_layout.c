@@ -18,6 +18,684 @@
 #include <bcsc.h>
 
 /* BEGIN GENERATED LAYOUT (scripts/check-abi-parsers.sh --update-layout) */
+/* abi/layout/aarch64.txt */
+#define BCSC_LAYOUT_AARCH64(TYPE, FIELD)                                       \
+  TYPE(struct, bcsc_reactor_vtable, 32, 8)                                     \
+  FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
+  FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
+  FIELD(struct, bcsc_reactor_vtable, now, 8, 8)                                \
+  FIELD(struct, bcsc_reactor_vtable, park, 16, 8)                              \
+  FIELD(struct, bcsc_reactor_vtable, unpark, 24, 8)                            \
+  TYPE(struct, bcsc_reactor, 16, 8)                                            \
+  FIELD(struct, bcsc_reactor, vtable, 0, 8)                                    \
+  FIELD(struct, bcsc_reactor, data, 8, 8)                                      \
+  TYPE(struct, bcsc_wait_link, 16, 8)                                          \
+  FIELD(struct, bcsc_wait_link, next, 0, 8)                                    \
+  FIELD(struct, bcsc_wait_link, prev, 8, 8)                                    \
+  TYPE(struct, bcsc_wait_private, 48, 8)                                       \
+  FIELD(struct, bcsc_wait_private, queue, 0, 16)                               \
+  FIELD(struct, bcsc_wait_private, task, 16, 8)                                \
+  FIELD(struct, bcsc_wait_private, task_next, 24, 8)                           \
+  FIELD(struct, bcsc_wait_private, task_pprev, 32, 8)                          \
+  FIELD(struct, bcsc_wait_private, state, 40, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 42, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 44, 4)                            \
+  TYPE(struct, bcsc_wait, 64, 8)                                               \
+  FIELD(struct, bcsc_wait, data, 0, 8)                                         \
+  FIELD(struct, bcsc_wait, value, 8, 8)                                        \
+  FIELD(struct, bcsc_wait, priv, 16, 48)                                       \
+  TYPE(struct, bcsc_waitq_private, 48, 8)                                      \
+  FIELD(struct, bcsc_waitq_private, waiters, 0, 16)                            \
+  FIELD(struct, bcsc_waitq_private, state, 16, 2)                              \
+  FIELD(struct, bcsc_waitq_private, magic, 18, 2)                              \
+  FIELD(struct, bcsc_waitq_private, self_tag, 20, 4)                           \
+  FIELD(struct, bcsc_waitq_private, batons, 24, 8)                             \
+  FIELD(struct, bcsc_waitq_private, reserved, 32, 16)                          \
+  TYPE(struct, bcsc_waitq, 56, 8)                                              \
+  FIELD(struct, bcsc_waitq, data, 0, 8)                                        \
+  FIELD(struct, bcsc_waitq, priv, 8, 48)                                       \
+  TYPE(struct, bcsc_timer_link, 32, 8)                                         \
+  FIELD(struct, bcsc_timer_link, next, 0, 8)                                   \
+  FIELD(struct, bcsc_timer_link, prev, 8, 8)                                   \
+  FIELD(struct, bcsc_timer_link, deadline, 16, 8)                              \
+  FIELD(struct, bcsc_timer_link, slot, 24, 2)                                  \
+  FIELD(struct, bcsc_timer_link, kind, 26, 2)                                  \
+  FIELD(struct, bcsc_timer_link, linked, 28, 4)                                \
+  TYPE(struct, bcsc_timer_private, 128, 8)                                     \
+  FIELD(struct, bcsc_timer_private, wait, 0, 64)                               \
+  FIELD(struct, bcsc_timer_private, link, 64, 32)                              \
+  FIELD(struct, bcsc_timer_private, period, 96, 8)                             \
+  FIELD(struct, bcsc_timer_private, missed_total, 104, 8)                      \
+  FIELD(struct, bcsc_timer_private, missed, 112, 4)                            \
+  FIELD(struct, bcsc_timer_private, policy, 116, 2)                            \
+  FIELD(struct, bcsc_timer_private, state, 118, 2)                             \
+  FIELD(struct, bcsc_timer_private, reserved, 120, 8)                          \
+  TYPE(struct, bcsc_timer, 136, 8)                                             \
+  FIELD(struct, bcsc_timer, data, 0, 8)                                        \
+  FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
+  TYPE(struct, bcsc_scope_private, 120, 8)                                     \
+  FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
+  FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
+  FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
+  FIELD(struct, bcsc_scope_private, head, 24, 8)                               \
+  FIELD(struct, bcsc_scope_private, tail, 32, 8)                               \
+  FIELD(struct, bcsc_scope_private, live, 40, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 44, 2)                             \
+  FIELD(struct, bcsc_scope_private, flags, 46, 2)                              \
+  FIELD(struct, bcsc_scope_private, state, 48, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 50, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 52, 4)                           \
+  FIELD(struct, bcsc_scope_private, first_error, 56, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 60, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
+  FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
+  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
+  TYPE(struct, bcsc_scope, 128, 8)                                             \
+  FIELD(struct, bcsc_scope, data, 0, 8)                                        \
+  FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
+  TYPE(struct, bcsc_executor_config, 32, 8)                                    \
+  FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
+  FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
+  FIELD(struct, bcsc_executor_config, reactor, 8, 8)                           \
+  FIELD(struct, bcsc_executor_config, pender, 16, 8)                           \
+  FIELD(struct, bcsc_executor_config, pender_context, 24, 8)                   \
+  TYPE(struct, bcsc_executor_stats, 64, 8)                                     \
+  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
+  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
+  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
+  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
+  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
+  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
+  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
+  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
+  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
+  TYPE(struct, bcsc_executor_private, 3456, 8)                                 \
+  FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
+  FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
+  FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
+  FIELD(struct, bcsc_executor_private, completions, 24, 8)                     \
+  FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
+  FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
+  FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
+  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
+  FIELD(struct, bcsc_executor_private, run_head, 120, 8)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 128, 8)                       \
+  FIELD(struct, bcsc_executor_private, current, 136, 8)                        \
+  FIELD(struct, bcsc_executor_private, state, 144, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 146, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 148, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 152, 4)                          \
+  FIELD(struct, bcsc_executor_private, next_slot, 156, 4)                      \
+  FIELD(struct, bcsc_executor_private, timers, 160, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 164, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \
+  FIELD(struct, bcsc_executor_private, pender, 176, 8)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 184, 8)                 \
+  FIELD(struct, bcsc_executor_private, root, 192, 128)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3400, 8)                        \
+  FIELD(struct, bcsc_executor_private, reserved, 3408, 48)                     \
+  TYPE(struct, bcsc_executor, 3464, 8)                                         \
+  FIELD(struct, bcsc_executor, data, 0, 8)                                     \
+  FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
+  TYPE(struct, bcsc_pool_private, 72, 8)                                       \
+  FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
+  FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
+  FIELD(struct, bcsc_pool_private, frame_size, 16, 8)                          \
+  FIELD(struct, bcsc_pool_private, free_head, 24, 8)                           \
+  FIELD(struct, bcsc_pool_private, capacity, 32, 4)                            \
+  FIELD(struct, bcsc_pool_private, available, 36, 4)                           \
+  FIELD(struct, bcsc_pool_private, flags, 40, 4)                               \
+  FIELD(struct, bcsc_pool_private, state, 44, 2)                               \
+  FIELD(struct, bcsc_pool_private, magic, 46, 2)                               \
+  FIELD(struct, bcsc_pool_private, self_tag, 48, 4)                            \
+  FIELD(struct, bcsc_pool_private, reserved32, 52, 4)                          \
+  FIELD(struct, bcsc_pool_private, reserved, 56, 16)                           \
+  TYPE(struct, bcsc_pool, 80, 8)                                               \
+  FIELD(struct, bcsc_pool, data, 0, 8)                                         \
+  FIELD(struct, bcsc_pool, priv, 8, 72)                                        \
+  TYPE(struct, bcsc_task_private, 48, 8)                                       \
+  FIELD(struct, bcsc_task_private, link, 0, 8)                                 \
+  FIELD(struct, bcsc_task_private, scope, 8, 8)                                \
+  FIELD(struct, bcsc_task_private, sibling_next, 16, 8)                        \
+  FIELD(struct, bcsc_task_private, sibling_prev, 24, 8)                        \
+  FIELD(struct, bcsc_task_private, scopes, 32, 8)                              \
+  FIELD(struct, bcsc_task_private, state, 40, 2)                               \
+  FIELD(struct, bcsc_task_private, magic, 42, 2)                               \
+  FIELD(struct, bcsc_task_private, self_tag, 44, 4)                            \
+  TYPE(union, bcsc_task_link, 8, 8)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 8)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 8)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 8)                                   \
+  TYPE(struct, bcsc_task, 64, 8)                                               \
+  FIELD(struct, bcsc_task, data, 0, 8)                                         \
+  FIELD(struct, bcsc_task, poll, 8, 8)                                         \
+  FIELD(struct, bcsc_task, priv, 16, 48)                                       \
+  TYPE(struct, bcsc_barrier_private, 96, 8)                                    \
+  FIELD(struct, bcsc_barrier_private, arrivals, 0, 56)                         \
+  FIELD(struct, bcsc_barrier_private, generation, 56, 8)                       \
+  FIELD(struct, bcsc_barrier_private, parties, 64, 4)                          \
+  FIELD(struct, bcsc_barrier_private, reserved32, 68, 4)                       \
+  FIELD(struct, bcsc_barrier_private, state, 72, 2)                            \
+  FIELD(struct, bcsc_barrier_private, magic, 74, 2)                            \
+  FIELD(struct, bcsc_barrier_private, self_tag, 76, 4)                         \
+  FIELD(struct, bcsc_barrier_private, reserved, 80, 16)                        \
+  TYPE(struct, bcsc_barrier, 104, 8)                                           \
+  FIELD(struct, bcsc_barrier, data, 0, 8)                                      \
+  FIELD(struct, bcsc_barrier, priv, 8, 96)                                     \
+  TYPE(struct, bcsc_broadcast_private, 112, 8)                                 \
+  FIELD(struct, bcsc_broadcast_private, readers, 0, 56)                        \
+  FIELD(struct, bcsc_broadcast_private, buffer, 56, 8)                         \
+  FIELD(struct, bcsc_broadcast_private, elem_size, 64, 8)                      \
+  FIELD(struct, bcsc_broadcast_private, head, 72, 8)                           \
+  FIELD(struct, bcsc_broadcast_private, capacity, 80, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved32, 84, 4)                     \
+  FIELD(struct, bcsc_broadcast_private, state, 88, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, magic, 90, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, self_tag, 92, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved, 96, 16)                      \
+  TYPE(struct, bcsc_broadcast, 120, 8)                                         \
+  FIELD(struct, bcsc_broadcast, data, 0, 8)                                    \
+  FIELD(struct, bcsc_broadcast, priv, 8, 112)                                  \
+  TYPE(struct, bcsc_broadcast_receiver_private, 32, 8)                         \
+  FIELD(struct, bcsc_broadcast_receiver_private, broadcast, 0, 8)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, next, 8, 8)                   \
+  FIELD(struct, bcsc_broadcast_receiver_private, state, 16, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, magic, 18, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, self_tag, 20, 4)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, reserved, 24, 8)              \
+  TYPE(struct, bcsc_broadcast_receiver, 40, 8)                                 \
+  FIELD(struct, bcsc_broadcast_receiver, data, 0, 8)                           \
+  FIELD(struct, bcsc_broadcast_receiver, priv, 8, 32)                          \
+  TYPE(struct, bcsc_channel_private, 168, 8)                                   \
+  FIELD(struct, bcsc_channel_private, receivers, 0, 56)                        \
+  FIELD(struct, bcsc_channel_private, senders, 56, 56)                         \
+  FIELD(struct, bcsc_channel_private, buffer, 112, 8)                          \
+  FIELD(struct, bcsc_channel_private, elem_size, 120, 8)                       \
+  FIELD(struct, bcsc_channel_private, capacity, 128, 4)                        \
+  FIELD(struct, bcsc_channel_private, head, 132, 4)                            \
+  FIELD(struct, bcsc_channel_private, count, 136, 4)                           \
+  FIELD(struct, bcsc_channel_private, reserved32, 140, 4)                      \
+  FIELD(struct, bcsc_channel_private, state, 144, 2)                           \
+  FIELD(struct, bcsc_channel_private, magic, 146, 2)                           \
+  FIELD(struct, bcsc_channel_private, self_tag, 148, 4)                        \
+  FIELD(struct, bcsc_channel_private, reserved, 152, 16)                       \
+  TYPE(struct, bcsc_channel, 176, 8)                                           \
+  FIELD(struct, bcsc_channel, data, 0, 8)                                      \
+  FIELD(struct, bcsc_channel, priv, 8, 168)                                    \
+  TYPE(struct, bcsc_co, 8, 4)                                                  \
+  FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
+  FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_event_private, 72, 8)                                      \
+  FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
+  FIELD(struct, bcsc_event_private, state, 56, 2)                              \
+  FIELD(struct, bcsc_event_private, magic, 58, 2)                              \
+  FIELD(struct, bcsc_event_private, reserved32, 60, 4)                         \
+  FIELD(struct, bcsc_event_private, reserved, 64, 8)                           \
+  TYPE(struct, bcsc_event, 80, 8)                                              \
+  FIELD(struct, bcsc_event, data, 0, 8)                                        \
+  FIELD(struct, bcsc_event, priv, 8, 72)                                       \
+  TYPE(struct, bcsc_mutex_private, 88, 8)                                      \
+  FIELD(struct, bcsc_mutex_private, waiters, 0, 56)                            \
+  FIELD(struct, bcsc_mutex_private, owner, 56, 8)                              \
+  FIELD(struct, bcsc_mutex_private, state, 64, 2)                              \
+  FIELD(struct, bcsc_mutex_private, magic, 66, 2)                              \
+  FIELD(struct, bcsc_mutex_private, self_tag, 68, 4)                           \
+  FIELD(struct, bcsc_mutex_private, reserved, 72, 16)                          \
+  TYPE(struct, bcsc_mutex, 96, 8)                                              \
+  FIELD(struct, bcsc_mutex, data, 0, 8)                                        \
+  FIELD(struct, bcsc_mutex, priv, 8, 88)                                       \
+  TYPE(struct, bcsc_oneshot_private, 96, 8)                                    \
+  FIELD(struct, bcsc_oneshot_private, waiters, 0, 56)                          \
+  FIELD(struct, bcsc_oneshot_private, buffer, 56, 8)                           \
+  FIELD(struct, bcsc_oneshot_private, elem_size, 64, 8)                        \
+  FIELD(struct, bcsc_oneshot_private, state, 72, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, magic, 74, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, reserved32, 76, 4)                       \
+  FIELD(struct, bcsc_oneshot_private, reserved, 80, 16)                        \
+  TYPE(struct, bcsc_oneshot, 104, 8)                                           \
+  FIELD(struct, bcsc_oneshot, data, 0, 8)                                      \
+  FIELD(struct, bcsc_oneshot, priv, 8, 96)                                     \
+  TYPE(struct, bcsc_epoll_reactor_private, 136, 8)                             \
+  FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_epoll_reactor_private, polls, 16, 8)                      \
+  FIELD(struct, bcsc_epoll_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_deadline, 32, 8)             \
+  FIELD(struct, bcsc_epoll_reactor_private, unparked, 40, 56)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, epoll_fd, 96, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, wake_fd, 100, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 104, 4)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, pending, 108, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, watches, 112, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 116, 4)                \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved, 120, 16)                 \
+  TYPE(struct, bcsc_epoll_reactor, 152, 8)                                     \
+  FIELD(struct, bcsc_epoll_reactor, base, 0, 16)                               \
+  FIELD(struct, bcsc_epoll_reactor, priv, 16, 136)                             \
+  TYPE(struct, bcsc_epoll_watch_private, 160, 8)                               \
+  FIELD(struct, bcsc_epoll_watch_private, reactor, 0, 8)                       \
+  FIELD(struct, bcsc_epoll_watch_private, readable, 8, 56)                     \
+  FIELD(struct, bcsc_epoll_watch_private, writable, 64, 56)                    \
+  FIELD(struct, bcsc_epoll_watch_private, self, 120, 8)                        \
+  FIELD(struct, bcsc_epoll_watch_private, events, 128, 4)                      \
+  FIELD(struct, bcsc_epoll_watch_private, armed, 132, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, fd, 136, 4)                          \
+  FIELD(struct, bcsc_epoll_watch_private, state, 140, 2)                       \
+  FIELD(struct, bcsc_epoll_watch_private, magic, 142, 2)                       \
+  FIELD(struct, bcsc_epoll_watch_private, reserved, 144, 16)                   \
+  TYPE(struct, bcsc_epoll_watch, 168, 8)                                       \
+  FIELD(struct, bcsc_epoll_watch, data, 0, 8)                                  \
+  FIELD(struct, bcsc_epoll_watch, priv, 8, 160)                                \
+  TYPE(struct, bcsc_posix_reactor_private, 112, 8)                             \
+  FIELD(struct, bcsc_posix_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_posix_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_posix_reactor_private, unparks_seen, 16, 8)               \
+  FIELD(struct, bcsc_posix_reactor_private, unparked, 24, 56)                  \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd, 80, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 84, 4)              \
+  FIELD(struct, bcsc_posix_reactor_private, pending, 88, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, reserved, 96, 16)                  \
+  TYPE(struct, bcsc_posix_reactor, 128, 8)                                     \
+  FIELD(struct, bcsc_posix_reactor, base, 0, 16)                               \
+  FIELD(struct, bcsc_posix_reactor, priv, 16, 112)                             \
+  TYPE(struct, bcsc_sim_reactor_private, 40, 8)                                \
+  FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
+  FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
+  FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
+  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 16)                    \
+  TYPE(struct, bcsc_sim_reactor, 56, 8)                                        \
+  FIELD(struct, bcsc_sim_reactor, base, 0, 16)                                 \
+  FIELD(struct, bcsc_sim_reactor, priv, 16, 40)                                \
+  TYPE(struct, bcsc_spin_reactor_private, 56, 8)                               \
+  FIELD(struct, bcsc_spin_reactor_private, clock, 0, 8)                        \
+  FIELD(struct, bcsc_spin_reactor_private, relax, 8, 8)                        \
+  FIELD(struct, bcsc_spin_reactor_private, context, 16, 8)                     \
+  FIELD(struct, bcsc_spin_reactor_private, parks, 24, 8)                       \
+  FIELD(struct, bcsc_spin_reactor_private, unparked, 32, 4)                    \
+  FIELD(struct, bcsc_spin_reactor_private, reserved32, 36, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, reserved, 40, 16)                   \
+  TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
+  FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
+  FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_semaphore_private, 88, 8)                                  \
+  FIELD(struct, bcsc_semaphore_private, waiters, 0, 56)                        \
+  FIELD(struct, bcsc_semaphore_private, available, 56, 4)                      \
+  FIELD(struct, bcsc_semaphore_private, granted, 60, 4)                        \
+  FIELD(struct, bcsc_semaphore_private, state, 64, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, magic, 66, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, self_tag, 68, 4)                       \
+  FIELD(struct, bcsc_semaphore_private, next_place, 72, 8)                     \
+  FIELD(struct, bcsc_semaphore_private, reserved, 80, 8)                       \
+  TYPE(struct, bcsc_semaphore, 96, 8)                                          \
+  FIELD(struct, bcsc_semaphore, data, 0, 8)                                    \
+  FIELD(struct, bcsc_semaphore, priv, 8, 88)                                   \
+  TYPE(struct, bcsc_semaphore_waiter_private, 80, 8)                           \
+  FIELD(struct, bcsc_semaphore_waiter_private, wait, 0, 64)                    \
+  FIELD(struct, bcsc_semaphore_waiter_private, permits, 64, 4)                 \
+  FIELD(struct, bcsc_semaphore_waiter_private, place, 68, 4)                   \
+  FIELD(struct, bcsc_semaphore_waiter_private, reserved, 72, 8)                \
+  TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
+  FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
+  FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
+  TYPE(struct, bcsc_watch_private, 104, 8)                                     \
+  FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
+  FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
+  FIELD(struct, bcsc_watch_private, elem_size, 64, 8)                          \
+  FIELD(struct, bcsc_watch_private, version, 72, 8)                            \
+  FIELD(struct, bcsc_watch_private, state, 80, 2)                              \
+  FIELD(struct, bcsc_watch_private, magic, 82, 2)                              \
+  FIELD(struct, bcsc_watch_private, reserved32, 84, 4)                         \
+  FIELD(struct, bcsc_watch_private, reserved, 88, 16)                          \
+  TYPE(struct, bcsc_watch, 112, 8)                                             \
+  FIELD(struct, bcsc_watch, data, 0, 8)                                        \
+  FIELD(struct, bcsc_watch, priv, 8, 104)
+
+/* abi/layout/armhf.txt */
+#define BCSC_LAYOUT_ARMHF(TYPE, FIELD)                                         \
+  TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
+  FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
+  FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
+  FIELD(struct, bcsc_reactor_vtable, now, 8, 4)                                \
+  FIELD(struct, bcsc_reactor_vtable, park, 12, 4)                              \
+  FIELD(struct, bcsc_reactor_vtable, unpark, 16, 4)                            \
+  TYPE(struct, bcsc_reactor, 8, 4)                                             \
+  FIELD(struct, bcsc_reactor, vtable, 0, 4)                                    \
+  FIELD(struct, bcsc_reactor, data, 4, 4)                                      \
+  TYPE(struct, bcsc_wait_link, 8, 4)                                           \
+  FIELD(struct, bcsc_wait_link, next, 0, 4)                                    \
+  FIELD(struct, bcsc_wait_link, prev, 4, 4)                                    \
+  TYPE(struct, bcsc_wait_private, 28, 4)                                       \
+  FIELD(struct, bcsc_wait_private, queue, 0, 8)                                \
+  FIELD(struct, bcsc_wait_private, task, 8, 4)                                 \
+  FIELD(struct, bcsc_wait_private, task_next, 12, 4)                           \
+  FIELD(struct, bcsc_wait_private, task_pprev, 16, 4)                          \
+  FIELD(struct, bcsc_wait_private, state, 20, 2)                               \
+  FIELD(struct, bcsc_wait_private, magic, 22, 2)                               \
+  FIELD(struct, bcsc_wait_private, self_tag, 24, 4)                            \
+  TYPE(struct, bcsc_wait, 36, 4)                                               \
+  FIELD(struct, bcsc_wait, data, 0, 4)                                         \
+  FIELD(struct, bcsc_wait, value, 4, 4)                                        \
+  FIELD(struct, bcsc_wait, priv, 8, 28)                                        \
+  TYPE(struct, bcsc_waitq_private, 28, 4)                                      \
+  FIELD(struct, bcsc_waitq_private, waiters, 0, 8)                             \
+  FIELD(struct, bcsc_waitq_private, state, 8, 2)                               \
+  FIELD(struct, bcsc_waitq_private, magic, 10, 2)                              \
+  FIELD(struct, bcsc_waitq_private, self_tag, 12, 4)                           \
+  FIELD(struct, bcsc_waitq_private, batons, 16, 4)                             \
+  FIELD(struct, bcsc_waitq_private, reserved, 20, 8)                           \
+  TYPE(struct, bcsc_waitq, 32, 4)                                              \
+  FIELD(struct, bcsc_waitq, data, 0, 4)                                        \
+  FIELD(struct, bcsc_waitq, priv, 4, 28)                                       \
+  TYPE(struct, bcsc_timer_link, 24, 8)                                         \
+  FIELD(struct, bcsc_timer_link, next, 0, 4)                                   \
+  FIELD(struct, bcsc_timer_link, prev, 4, 4)                                   \
+  FIELD(struct, bcsc_timer_link, deadline, 8, 8)                               \
+  FIELD(struct, bcsc_timer_link, slot, 16, 2)                                  \
+  FIELD(struct, bcsc_timer_link, kind, 18, 2)                                  \
+  FIELD(struct, bcsc_timer_link, linked, 20, 4)                                \
+  TYPE(struct, bcsc_timer_private, 96, 8)                                      \
+  FIELD(struct, bcsc_timer_private, wait, 0, 36)                               \
+  FIELD(struct, bcsc_timer_private, link, 40, 24)                              \
+  FIELD(struct, bcsc_timer_private, period, 64, 8)                             \
+  FIELD(struct, bcsc_timer_private, missed_total, 72, 8)                       \
+  FIELD(struct, bcsc_timer_private, missed, 80, 4)                             \
+  FIELD(struct, bcsc_timer_private, policy, 84, 2)                             \
+  FIELD(struct, bcsc_timer_private, state, 86, 2)                              \
+  FIELD(struct, bcsc_timer_private, reserved, 88, 4)                           \
+  TYPE(struct, bcsc_timer, 104, 8)                                             \
+  FIELD(struct, bcsc_timer, data, 0, 4)                                        \
+  FIELD(struct, bcsc_timer, priv, 8, 96)                                       \
+  TYPE(struct, bcsc_scope_private, 88, 8)                                      \
+  FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
+  FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
+  FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
+  FIELD(struct, bcsc_scope_private, head, 12, 4)                               \
+  FIELD(struct, bcsc_scope_private, tail, 16, 4)                               \
+  FIELD(struct, bcsc_scope_private, live, 20, 4)                               \
+  FIELD(struct, bcsc_scope_private, policy, 24, 2)                             \
+  FIELD(struct, bcsc_scope_private, flags, 26, 2)                              \
+  FIELD(struct, bcsc_scope_private, state, 28, 2)                              \
+  FIELD(struct, bcsc_scope_private, magic, 30, 2)                              \
+  FIELD(struct, bcsc_scope_private, self_tag, 32, 4)                           \
+  FIELD(struct, bcsc_scope_private, first_error, 36, 4)                        \
+  FIELD(struct, bcsc_scope_private, error_count, 40, 4)                        \
+  FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
+  FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
+  FIELD(struct, bcsc_scope_private, deadline, 56, 24)                          \
+  FIELD(struct, bcsc_scope_private, reserved, 80, 8)                           \
+  TYPE(struct, bcsc_scope, 96, 8)                                              \
+  FIELD(struct, bcsc_scope, data, 0, 4)                                        \
+  FIELD(struct, bcsc_scope, priv, 8, 88)                                       \
+  TYPE(struct, bcsc_executor_config, 20, 4)                                    \
+  FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
+  FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
+  FIELD(struct, bcsc_executor_config, reactor, 8, 4)                           \
+  FIELD(struct, bcsc_executor_config, pender, 12, 4)                           \
+  FIELD(struct, bcsc_executor_config, pender_context, 16, 4)                   \
+  TYPE(struct, bcsc_executor_stats, 64, 8)                                     \
+  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
+  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
+  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
+  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
+  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
+  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
+  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
+  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
+  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
+  TYPE(struct, bcsc_executor_private, 1832, 8)                                 \
+  FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
+  FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
+  FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
+  FIELD(struct, bcsc_executor_private, completions, 24, 8)                     \
+  FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
+  FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
+  FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
+  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
+  FIELD(struct, bcsc_executor_private, run_head, 120, 4)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 124, 4)                       \
+  FIELD(struct, bcsc_executor_private, current, 128, 4)                        \
+  FIELD(struct, bcsc_executor_private, state, 132, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 134, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 136, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 140, 4)                          \
+  FIELD(struct, bcsc_executor_private, next_slot, 144, 4)                      \
+  FIELD(struct, bcsc_executor_private, timers, 148, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 152, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
+  FIELD(struct, bcsc_executor_private, pender, 160, 4)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 164, 4)                 \
+  FIELD(struct, bcsc_executor_private, root, 168, 96)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 264, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1800, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1804, 4)                        \
+  FIELD(struct, bcsc_executor_private, reserved, 1808, 24)                     \
+  TYPE(struct, bcsc_executor, 1840, 8)                                         \
+  FIELD(struct, bcsc_executor, data, 0, 4)                                     \
+  FIELD(struct, bcsc_executor, priv, 8, 1832)                                  \
+  TYPE(struct, bcsc_pool_private, 48, 4)                                       \
+  FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
+  FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
+  FIELD(struct, bcsc_pool_private, frame_size, 8, 4)                           \
+  FIELD(struct, bcsc_pool_private, free_head, 12, 4)                           \
+  FIELD(struct, bcsc_pool_private, capacity, 16, 4)                            \
+  FIELD(struct, bcsc_pool_private, available, 20, 4)                           \
+  FIELD(struct, bcsc_pool_private, flags, 24, 4)                               \
+  FIELD(struct, bcsc_pool_private, state, 28, 2)                               \
+  FIELD(struct, bcsc_pool_private, magic, 30, 2)                               \
+  FIELD(struct, bcsc_pool_private, self_tag, 32, 4)                            \
+  FIELD(struct, bcsc_pool_private, reserved32, 36, 4)                          \
+  FIELD(struct, bcsc_pool_private, reserved, 40, 8)                            \
+  TYPE(struct, bcsc_pool, 52, 4)                                               \
+  FIELD(struct, bcsc_pool, data, 0, 4)                                         \
+  FIELD(struct, bcsc_pool, priv, 4, 48)                                        \
+  TYPE(struct, bcsc_task_private, 28, 4)                                       \
+  FIELD(struct, bcsc_task_private, link, 0, 4)                                 \
+  FIELD(struct, bcsc_task_private, scope, 4, 4)                                \
+  FIELD(struct, bcsc_task_private, sibling_next, 8, 4)                         \
+  FIELD(struct, bcsc_task_private, sibling_prev, 12, 4)                        \
+  FIELD(struct, bcsc_task_private, scopes, 16, 4)                              \
+  FIELD(struct, bcsc_task_private, state, 20, 2)                               \
+  FIELD(struct, bcsc_task_private, magic, 22, 2)                               \
+  FIELD(struct, bcsc_task_private, self_tag, 24, 4)                            \
+  TYPE(union, bcsc_task_link, 4, 4)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 4)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 4)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 4)                                   \
+  TYPE(struct, bcsc_task, 36, 4)                                               \
+  FIELD(struct, bcsc_task, data, 0, 4)                                         \
+  FIELD(struct, bcsc_task, poll, 4, 4)                                         \
+  FIELD(struct, bcsc_task, priv, 8, 28)                                        \
+  TYPE(struct, bcsc_barrier_private, 64, 8)                                    \
+  FIELD(struct, bcsc_barrier_private, arrivals, 0, 32)                         \
+  FIELD(struct, bcsc_barrier_private, generation, 32, 8)                       \
+  FIELD(struct, bcsc_barrier_private, parties, 40, 4)                          \
+  FIELD(struct, bcsc_barrier_private, reserved32, 44, 4)                       \
+  FIELD(struct, bcsc_barrier_private, state, 48, 2)                            \
+  FIELD(struct, bcsc_barrier_private, magic, 50, 2)                            \
+  FIELD(struct, bcsc_barrier_private, self_tag, 52, 4)                         \
+  FIELD(struct, bcsc_barrier_private, reserved, 56, 8)                         \
+  TYPE(struct, bcsc_barrier, 72, 8)                                            \
+  FIELD(struct, bcsc_barrier, data, 0, 4)                                      \
+  FIELD(struct, bcsc_barrier, priv, 8, 64)                                     \
+  TYPE(struct, bcsc_broadcast_private, 72, 8)                                  \
+  FIELD(struct, bcsc_broadcast_private, readers, 0, 32)                        \
+  FIELD(struct, bcsc_broadcast_private, buffer, 32, 4)                         \
+  FIELD(struct, bcsc_broadcast_private, elem_size, 36, 4)                      \
+  FIELD(struct, bcsc_broadcast_private, head, 40, 8)                           \
+  FIELD(struct, bcsc_broadcast_private, capacity, 48, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved32, 52, 4)                     \
+  FIELD(struct, bcsc_broadcast_private, state, 56, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, magic, 58, 2)                          \
+  FIELD(struct, bcsc_broadcast_private, self_tag, 60, 4)                       \
+  FIELD(struct, bcsc_broadcast_private, reserved, 64, 8)                       \
+  TYPE(struct, bcsc_broadcast, 80, 8)                                          \
+  FIELD(struct, bcsc_broadcast, data, 0, 4)                                    \
+  FIELD(struct, bcsc_broadcast, priv, 8, 72)                                   \
+  TYPE(struct, bcsc_broadcast_receiver_private, 32, 8)                         \
+  FIELD(struct, bcsc_broadcast_receiver_private, broadcast, 0, 4)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, next, 8, 8)                   \
+  FIELD(struct, bcsc_broadcast_receiver_private, state, 16, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, magic, 18, 2)                 \
+  FIELD(struct, bcsc_broadcast_receiver_private, self_tag, 20, 4)              \
+  FIELD(struct, bcsc_broadcast_receiver_private, reserved, 24, 4)              \
+  TYPE(struct, bcsc_broadcast_receiver, 40, 8)                                 \
+  FIELD(struct, bcsc_broadcast_receiver, data, 0, 4)                           \
+  FIELD(struct, bcsc_broadcast_receiver, priv, 8, 32)                          \
+  TYPE(struct, bcsc_channel_private, 104, 4)                                   \
+  FIELD(struct, bcsc_channel_private, receivers, 0, 32)                        \
+  FIELD(struct, bcsc_channel_private, senders, 32, 32)                         \
+  FIELD(struct, bcsc_channel_private, buffer, 64, 4)                           \
+  FIELD(struct, bcsc_channel_private, elem_size, 68, 4)                        \
+  FIELD(struct, bcsc_channel_private, capacity, 72, 4)                         \
+  FIELD(struct, bcsc_channel_private, head, 76, 4)                             \
+  FIELD(struct, bcsc_channel_private, count, 80, 4)                            \
+  FIELD(struct, bcsc_channel_private, reserved32, 84, 4)                       \
+  FIELD(struct, bcsc_channel_private, state, 88, 2)                            \
+  FIELD(struct, bcsc_channel_private, magic, 90, 2)                            \
+  FIELD(struct, bcsc_channel_private, self_tag, 92, 4)                         \
+  FIELD(struct, bcsc_channel_private, reserved, 96, 8)                         \
+  TYPE(struct, bcsc_channel, 108, 4)                                           \
+  FIELD(struct, bcsc_channel, data, 0, 4)                                      \
+  FIELD(struct, bcsc_channel, priv, 4, 104)                                    \
+  TYPE(struct, bcsc_co, 8, 4)                                                  \
+  FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
+  FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_event_private, 44, 4)                                      \
+  FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
+  FIELD(struct, bcsc_event_private, state, 32, 2)                              \
+  FIELD(struct, bcsc_event_private, magic, 34, 2)                              \
+  FIELD(struct, bcsc_event_private, reserved32, 36, 4)                         \
+  FIELD(struct, bcsc_event_private, reserved, 40, 4)                           \
+  TYPE(struct, bcsc_event, 48, 4)                                              \
+  FIELD(struct, bcsc_event, data, 0, 4)                                        \
+  FIELD(struct, bcsc_event, priv, 4, 44)                                       \
+  TYPE(struct, bcsc_mutex_private, 52, 4)                                      \
+  FIELD(struct, bcsc_mutex_private, waiters, 0, 32)                            \
+  FIELD(struct, bcsc_mutex_private, owner, 32, 4)                              \
+  FIELD(struct, bcsc_mutex_private, state, 36, 2)                              \
+  FIELD(struct, bcsc_mutex_private, magic, 38, 2)                              \
+  FIELD(struct, bcsc_mutex_private, self_tag, 40, 4)                           \
+  FIELD(struct, bcsc_mutex_private, reserved, 44, 8)                           \
+  TYPE(struct, bcsc_mutex, 56, 4)                                              \
+  FIELD(struct, bcsc_mutex, data, 0, 4)                                        \
+  FIELD(struct, bcsc_mutex, priv, 4, 52)                                       \
+  TYPE(struct, bcsc_oneshot_private, 56, 4)                                    \
+  FIELD(struct, bcsc_oneshot_private, waiters, 0, 32)                          \
+  FIELD(struct, bcsc_oneshot_private, buffer, 32, 4)                           \
+  FIELD(struct, bcsc_oneshot_private, elem_size, 36, 4)                        \
+  FIELD(struct, bcsc_oneshot_private, state, 40, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, magic, 42, 2)                            \
+  FIELD(struct, bcsc_oneshot_private, reserved32, 44, 4)                       \
+  FIELD(struct, bcsc_oneshot_private, reserved, 48, 8)                         \
+  TYPE(struct, bcsc_oneshot, 60, 4)                                            \
+  FIELD(struct, bcsc_oneshot, data, 0, 4)                                      \
+  FIELD(struct, bcsc_oneshot, priv, 4, 56)                                     \
+  TYPE(struct, bcsc_epoll_reactor_private, 104, 8)                             \
+  FIELD(struct, bcsc_epoll_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_epoll_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_epoll_reactor_private, polls, 16, 8)                      \
+  FIELD(struct, bcsc_epoll_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_deadline, 32, 8)             \
+  FIELD(struct, bcsc_epoll_reactor_private, unparked, 40, 32)                  \
+  FIELD(struct, bcsc_epoll_reactor_private, epoll_fd, 72, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, wake_fd, 76, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 80, 4)                   \
+  FIELD(struct, bcsc_epoll_reactor_private, pending, 84, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, watches, 88, 4)                    \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_epoll_reactor_private, reserved, 96, 8)                   \
+  TYPE(struct, bcsc_epoll_reactor, 112, 8)                                     \
+  FIELD(struct, bcsc_epoll_reactor, base, 0, 8)                                \
+  FIELD(struct, bcsc_epoll_reactor, priv, 8, 104)                              \
+  TYPE(struct, bcsc_epoll_watch_private, 96, 4)                                \
+  FIELD(struct, bcsc_epoll_watch_private, reactor, 0, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, readable, 4, 32)                     \
+  FIELD(struct, bcsc_epoll_watch_private, writable, 36, 32)                    \
+  FIELD(struct, bcsc_epoll_watch_private, self, 68, 4)                         \
+  FIELD(struct, bcsc_epoll_watch_private, events, 72, 4)                       \
+  FIELD(struct, bcsc_epoll_watch_private, armed, 76, 4)                        \
+  FIELD(struct, bcsc_epoll_watch_private, fd, 80, 4)                           \
+  FIELD(struct, bcsc_epoll_watch_private, state, 84, 2)                        \
+  FIELD(struct, bcsc_epoll_watch_private, magic, 86, 2)                        \
+  FIELD(struct, bcsc_epoll_watch_private, reserved, 88, 8)                     \
+  TYPE(struct, bcsc_epoll_watch, 100, 4)                                       \
+  FIELD(struct, bcsc_epoll_watch, data, 0, 4)                                  \
+  FIELD(struct, bcsc_epoll_watch, priv, 4, 96)                                 \
+  TYPE(struct, bcsc_posix_reactor_private, 80, 8)                              \
+  FIELD(struct, bcsc_posix_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_posix_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_posix_reactor_private, unparks_seen, 16, 8)               \
+  FIELD(struct, bcsc_posix_reactor_private, unparked, 24, 32)                  \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd, 56, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 60, 4)              \
+  FIELD(struct, bcsc_posix_reactor_private, pending, 64, 4)                    \
+  FIELD(struct, bcsc_posix_reactor_private, reserved32, 68, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, reserved, 72, 8)                   \
+  TYPE(struct, bcsc_posix_reactor, 88, 8)                                      \
+  FIELD(struct, bcsc_posix_reactor, base, 0, 8)                                \
+  FIELD(struct, bcsc_posix_reactor, priv, 8, 80)                               \
+  TYPE(struct, bcsc_sim_reactor_private, 32, 8)                                \
+  FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
+  FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
+  FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
+  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 8)                     \
+  TYPE(struct, bcsc_sim_reactor, 40, 8)                                        \
+  FIELD(struct, bcsc_sim_reactor, base, 0, 8)                                  \
+  FIELD(struct, bcsc_sim_reactor, priv, 8, 32)                                 \
+  TYPE(struct, bcsc_spin_reactor_private, 40, 8)                               \
+  FIELD(struct, bcsc_spin_reactor_private, clock, 0, 4)                        \
+  FIELD(struct, bcsc_spin_reactor_private, relax, 4, 4)                        \
+  FIELD(struct, bcsc_spin_reactor_private, context, 8, 4)                      \
+  FIELD(struct, bcsc_spin_reactor_private, parks, 16, 8)                       \
+  FIELD(struct, bcsc_spin_reactor_private, unparked, 24, 4)                    \
+  FIELD(struct, bcsc_spin_reactor_private, reserved32, 28, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, reserved, 32, 8)                    \
+  TYPE(struct, bcsc_spin_reactor, 48, 8)                                       \
+  FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
+  FIELD(struct, bcsc_spin_reactor, priv, 8, 40)                                \
+  TYPE(struct, bcsc_semaphore_private, 56, 4)                                  \
+  FIELD(struct, bcsc_semaphore_private, waiters, 0, 32)                        \
+  FIELD(struct, bcsc_semaphore_private, available, 32, 4)                      \
+  FIELD(struct, bcsc_semaphore_private, granted, 36, 4)                        \
+  FIELD(struct, bcsc_semaphore_private, state, 40, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, magic, 42, 2)                          \
+  FIELD(struct, bcsc_semaphore_private, self_tag, 44, 4)                       \
+  FIELD(struct, bcsc_semaphore_private, next_place, 48, 4)                     \
+  FIELD(struct, bcsc_semaphore_private, reserved, 52, 4)                       \
+  TYPE(struct, bcsc_semaphore, 60, 4)                                          \
+  FIELD(struct, bcsc_semaphore, data, 0, 4)                                    \
+  FIELD(struct, bcsc_semaphore, priv, 4, 56)                                   \
+  TYPE(struct, bcsc_semaphore_waiter_private, 48, 4)                           \
+  FIELD(struct, bcsc_semaphore_waiter_private, wait, 0, 36)                    \
+  FIELD(struct, bcsc_semaphore_waiter_private, permits, 36, 4)                 \
+  FIELD(struct, bcsc_semaphore_waiter_private, place, 40, 4)                   \
+  FIELD(struct, bcsc_semaphore_waiter_private, reserved, 44, 4)                \
+  TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
+  FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
+  FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
+  TYPE(struct, bcsc_watch_private, 64, 8)                                      \
+  FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
+  FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
+  FIELD(struct, bcsc_watch_private, elem_size, 36, 4)                          \
+  FIELD(struct, bcsc_watch_private, version, 40, 8)                            \
+  FIELD(struct, bcsc_watch_private, state, 48, 2)                              \
+  FIELD(struct, bcsc_watch_private, magic, 50, 2)                              \
+  FIELD(struct, bcsc_watch_private, reserved32, 52, 4)                         \
+  FIELD(struct, bcsc_watch_private, reserved, 56, 8)                           \
+  TYPE(struct, bcsc_watch, 72, 8)                                              \
+  FIELD(struct, bcsc_watch, data, 0, 4)                                        \
+  FIELD(struct, bcsc_watch, priv, 8, 64)
+
 /* abi/layout/i686.txt */
 #define BCSC_LAYOUT_I686(TYPE, FIELD)                                          \
   TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
@@ -772,6 +1450,12 @@ BCSC_LAYOUT_X86_64(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
 #elif defined(__i386__)
 BCSC_LAYOUT_I686(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
 #define LAYOUT_PINNED_TARGET "i686"
+#elif defined(__aarch64__) && defined(__LP64__)
+BCSC_LAYOUT_AARCH64(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
+#define LAYOUT_PINNED_TARGET "aarch64"
+#elif defined(__arm__) && defined(__ARM_PCS_VFP) && defined(__ARM_EABI__)
+BCSC_LAYOUT_ARMHF(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
+#define LAYOUT_PINNED_TARGET "armhf"
 #endif
 
 Test(layout, object_sizes_match_the_library) {

@@ -86,14 +86,21 @@ def parse(text):
 
 
 class Record:
-    """One struct or union definition: kind ('struct'/'union'), tag, fields."""
+    """One struct or union definition: kind ('struct'/'union'), tag, fields,
+    and the tags of the records it is defined inside (outermost first)."""
 
-    def __init__(self, kind, tag, fields):
-        self.kind, self.tag, self.fields = kind, tag, fields
+    def __init__(self, kind, tag, fields, outer=()):
+        self.kind, self.tag, self.fields, self.outer = kind, tag, fields, tuple(outer)
 
     @property
     def c_type(self):
         return "%s %s" % (self.kind, self.tag)
+
+    @property
+    def cxx_type(self):
+        """C++ scopes a nested definition to its enclosing class, where C puts
+        it at file scope: union bcsc_task_link is bcsc_task_private::..."""
+        return "%s %s" % (self.kind, "::".join(self.outer + (self.tag,)))
 
 
 def public_records(ast):
@@ -101,10 +108,12 @@ def public_records(ast):
     (union bcsc_task_link sits inside struct bcsc_task_private), in the order
     the preprocessed header defines them."""
     records = []
+    outer = []
 
     class Visitor(c_ast.NodeVisitor):
         def _record(self, node, kind):
-            if node.decls is not None and node.name and node.name.startswith("bcsc_"):
+            defines = node.decls is not None and node.name
+            if defines and node.name.startswith("bcsc_"):
                 fields = []
                 for decl in node.decls:
                     if not decl.name:
@@ -112,8 +121,12 @@ def public_records(ast):
                             "public structs (every field needs a name in every "
                             "binding and in the layout table)" % (kind, node.name))
                     fields.append(decl.name)
-                records.append(Record(kind, node.name, fields))
+                records.append(Record(kind, node.name, fields, outer))
+            if defines:
+                outer.append(node.name)
             self.generic_visit(node)
+            if defines:
+                outer.pop()
 
         def visit_Struct(self, node):
             self._record(node, "struct")
@@ -194,8 +207,9 @@ def parse_table(text):
     return rows
 
 
-def measure(records, compiler, extra_flags=(), static=False):
-    """Compile the dump program with @compiler and run it: the rows."""
+def measure(records, compiler, extra_flags=(), static=False, runner=()):
+    """Compile the dump program with @compiler and run it (under @runner, e.g.
+    ["qemu-aarch64"], for a foreign target): the rows."""
     tmp = tempfile.mkdtemp(prefix="bcsc-layout-")
     try:
         src = os.path.join(tmp, "dump.c")
@@ -206,40 +220,52 @@ def measure(records, compiler, extra_flags=(), static=False):
         if static:
             cmd.append("-static")
         run(cmd + [src, "-o", exe])
-        out = run([exe])
+        out = run(list(runner) + [exe])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [tuple(line.split()) for line in out.splitlines()]
 
 
-def static_assert_program(rows):
-    """C source that compiles only if the compiler lays out every struct as
-    the table says: one _Static_assert per number."""
+def static_assert_program(rows, lang="c", records=()):
+    """Source that compiles only if the compiler lays out every struct as
+    the table says: one static assertion per number. @lang "c++" writes
+    C++17 (static_assert, alignof, nested records named through their
+    enclosing class, as @records records them)."""
+    cxx = lang == "c++"
     kinds = {}
     for tag, field, _, _, _ in rows:
         if field in ("<struct>", "<union>"):
             kinds[tag] = field.strip("<>")
+    cxx_names = {r.tag: r.cxx_type for r in records}
+    assert_kw = "static_assert" if cxx else "_Static_assert"
+    alignof = "alignof" if cxx else "_Alignof"
     out = ["#include <stddef.h>", '#include "bcsc.h"', ""]
     for tag, field, off, size, align in rows:
         t = "%s %s" % (kinds[tag], tag)
+        if cxx:
+            t = cxx_names.get(tag, t)
         if field.startswith("<"):
-            out.append('_Static_assert(sizeof(%s) == %s, "sizeof(%s)");' % (t, size, t))
-            out.append('_Static_assert(_Alignof(%s) == %s, "_Alignof(%s)");' % (t, align, t))
+            out.append('%s(sizeof(%s) == %s, "sizeof(%s)");' % (assert_kw, t, size, t))
+            out.append('%s(%s(%s) == %s, "alignof(%s)");' % (assert_kw, alignof, t, align, t))
         else:
-            out.append('_Static_assert(offsetof(%s, %s) == %s, "offsetof(%s, %s)");' % (t, field, off, t, field))
-            out.append('_Static_assert(sizeof(((%s *)0)->%s) == %s, "sizeof %s.%s");' % (t, field, size, tag, field))
+            out.append('%s(offsetof(%s, %s) == %s, "offsetof(%s, %s)");' % (assert_kw, t, field, off, t, field))
+            out.append('%s(sizeof(((%s *)0)->%s) == %s, "sizeof %s.%s");' % (assert_kw, t, field, size, tag, field))
     out.append("")
     return "\n".join(out)
 
 
-def compile_static_asserts(rows, compiler, extra_flags=()):
-    """Compile-only check of a table against @compiler. Returns (ok, output)."""
+def compile_static_asserts(rows, compiler, extra_flags=(), lang="c", records=()):
+    """Compile-only check of a table against @compiler (a C compiler for
+    @lang "c", a C++ one for "c++"). Returns (ok, output)."""
     tmp = tempfile.mkdtemp(prefix="bcsc-layout-")
     try:
-        src = os.path.join(tmp, "layout_asserts.c")
+        cxx = lang == "c++"
+        src = os.path.join(tmp, "layout_asserts." + ("cpp" if cxx else "c"))
         with open(src, "w") as fh:
-            fh.write(static_assert_program(rows))
-        cmd = [compiler, "-std=c11", "-fsyntax-only", "-I" + INCLUDE_DIR] + list(extra_flags) + [src]
+            fh.write(static_assert_program(rows, lang, records))
+        std = "-std=c++17" if cxx else "-std=c11"
+        cmd = [compiler, std, "-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-pedantic",
+               "-I" + INCLUDE_DIR] + list(extra_flags) + [src]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return proc.returncode == 0, proc.stdout
     finally:

@@ -5,9 +5,11 @@
     python3 tests/abi/layout_table.py            # check (default)
     python3 tests/abi/layout_table.py --update   # regenerate
 
-Targets: the host's own (x86_64 on our machines), measured with $CC or cc,
-and i686 when i686-linux-gnu-gcc is installed (Debian: gcc-i686-linux-gnu
-and libc6-dev-i386-cross), measured with a static i686 program.
+Targets: the host's own (x86_64 on our machines), measured with $CC or cc;
+and, on an x86_64 host, i686, aarch64 and armhf (Debian's cross compilers,
+see CROSS below; scripts/install-test-deps.sh installs them), each measured
+with a static program of that target, run natively (i686) or under
+qemu-user (qemu-aarch64, qemu-arm).
 
 The struct and field list comes from the header itself (pycparser, see
 abi_common.py), so a field added to a public struct shows up as a new row
@@ -17,9 +19,10 @@ Check mode, per table:
   - regenerate the rows and compare with the committed file: any layout
     change (a new field, a moved one, a new struct) fails until the table
     is regenerated and the diff reviewed;
-  - compile the committed numbers as _Static_asserts with every compiler
-    at hand for that target (gcc, clang; i686-linux-gnu-gcc, compile only,
-    so it works where i686 programs cannot run);
+  - compile the committed numbers as static asserts with every compiler
+    at hand for that target, as C11 (gcc, clang --target) and as C++17
+    (g++; the C++ compiler reads the same header and must lay it out the
+    same way), compile only, so it works where the program cannot run;
   - the generated block in tests/test_layout.c (the Criterion suite's own
     static asserts) matches the committed tables.
 A target whose compiler is missing is reported as skipped, except the
@@ -40,7 +43,16 @@ import abi_common as abi  # noqa: E402
 LAYOUT_DIR = os.path.join(abi.ROOT, "abi", "layout")
 TEST_FILE = os.path.join(abi.ROOT, "tests", "test_layout.c")
 
-I686_GCC = "i686-linux-gnu-gcc"
+# Foreign targets: (table name, GNU triplet, clang --target, qemu-user
+# runner or None when the host runs the program itself, Debian packages).
+CROSS = [
+    ("i686", "i686-linux-gnu", "i686-linux-gnu", None,
+     "gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross"),
+    ("aarch64", "aarch64-linux-gnu", "aarch64-linux-gnu", "qemu-aarch64",
+     "gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"),
+    ("armhf", "arm-linux-gnueabihf", "arm-linux-gnueabihf", "qemu-arm",
+     "gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user"),
+]
 
 
 def host_target():
@@ -49,24 +61,39 @@ def host_target():
 
 
 def targets():
-    """[(name, measure compiler, measure flags, static, check compilers)]."""
+    """[dict(name, cc, flags, static, runner, check, required, missing)]:
+    check is [(compiler, flags, lang)], lang "c" or "c++"; the same table
+    must hold as C11 and as C++17 (a C++ program reads the same header)."""
     host = host_target()
     cc = abi.cc()
-    check_cc = [(cc, [])]
+    check_cc = [(cc, [], "c")]
     if shutil.which("clang") and os.path.basename(cc) != "clang":
-        check_cc.append(("clang", []))
+        check_cc.append(("clang", [], "c"))
     elif shutil.which("gcc") and os.path.basename(cc) != "gcc":
-        check_cc.append(("gcc", []))
-    out = [dict(name=host, cc=cc, flags=[], static=False, check=check_cc, required=True)]
-    if host == "x86_64":
-        i686_check = []
-        if shutil.which(I686_GCC):
-            # clang needs the same cross libc headers, which come with it.
-            i686_check.append((I686_GCC, []))
+        check_cc.append(("gcc", [], "c"))
+    for cxx in ("g++", "clang++"):
+        if shutil.which(cxx):
+            check_cc.append((cxx, [], "c++"))
+    out = [dict(name=host, triplet=host + "-linux-gnu", cc=cc, flags=[], static=False, runner=[], check=check_cc,
+                required=True, missing="")]
+    if host != "x86_64":
+        return out
+    for name, triplet, clang_target, runner, packages in CROSS:
+        gcc, gxx = triplet + "-gcc", triplet + "-g++"
+        missing = [tool for tool in (gcc, gxx, runner) if tool and not shutil.which(tool)]
+        check = []
+        if shutil.which(gcc):
+            check.append((gcc, [], "c"))
+            # clang needs the same cross libc headers, which come with gcc's.
             if shutil.which("clang"):
-                i686_check.append(("clang", ["--target=i686-linux-gnu"]))
-        out.append(dict(name="i686", cc=I686_GCC if shutil.which(I686_GCC) else None,
-                        flags=[], static=True, check=i686_check, required=False))
+                check.append(("clang", ["--target=" + clang_target], "c"))
+        if shutil.which(gxx):
+            check.append((gxx, [], "c++"))
+        measure_cc = gcc if shutil.which(gcc) and not (runner and not shutil.which(runner)) else None
+        out.append(dict(name=name, triplet=triplet, cc=measure_cc, flags=[], static=True,
+                        runner=[runner] if runner else [], check=check, required=False,
+                        missing="%s not installed (apt-get install %s)" % (" ".join(missing), packages)
+                        if missing else ""))
     return out
 
 
@@ -142,15 +169,11 @@ def main():
     tables = {}
     for t in targets():
         name = t["name"]
-        if t["cc"] is None:
-            skipped += 1
-            print("  skip  %s: %s not installed (apt-get install gcc-i686-linux-gnu "
-                  "libc6-dev-i386-cross)" % (name, I686_GCC))
-            if read_table(name) is not None:
-                tables[name] = abi.parse_table(read_table(name))
-            continue
+        rows = None
         try:
-            rows = abi.measure(records, t["cc"], t["flags"], static=t["static"])
+            if t["cc"] is not None:
+                rows = abi.measure(records, t["cc"], t["flags"], static=t["static"],
+                                   runner=t["runner"])
         except SystemExit:
             if t["required"]:
                 raise
@@ -159,7 +182,7 @@ def main():
             rows = None
             skipped += 1
             print("  skip  %s: could not build and run the measuring program" % name)
-        fresh = abi.format_table(rows, name + "-linux-gnu") if rows else None
+        fresh = abi.format_table(rows, t["triplet"]) if rows else None
 
         if args.update:
             if fresh is None:
@@ -192,10 +215,13 @@ def main():
                          "if the change is incompatible, and commit the new table")
             report(same, "abi/layout/%s.txt == layout compiled by %s (%d rows)"
                    % (name, t["cc"], len(rows)), diff)
-        for compiler, flags in t["check"]:
-            ok, output = abi.compile_static_asserts(committed_rows, compiler, flags)
-            report(ok, "abi/layout/%s.txt holds as _Static_asserts under %s"
-                   % (name, " ".join([compiler] + flags)),
+        if t["missing"]:
+            skipped += 1
+            print("  skip  %s%s: %s" % (name, "" if t["check"] else " (all checks)", t["missing"]))
+        for compiler, flags, lang in t["check"]:
+            ok, output = abi.compile_static_asserts(committed_rows, compiler, flags, lang, records)
+            report(ok, "abi/layout/%s.txt holds as %s static asserts under %s"
+                   % (name, "C++17" if lang == "c++" else "C11", " ".join([compiler] + flags)),
                    output[-3000:])
 
     head, block, tail = split_test_file()
