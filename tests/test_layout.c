@@ -90,7 +90,8 @@
   FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
   FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
-  FIELD(struct, bcsc_scope_private, reserved, 104, 16)                         \
+  FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
+  FIELD(struct, bcsc_scope_private, reserved, 112, 8)                          \
   TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
@@ -138,7 +139,8 @@
   FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
   FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
   FIELD(struct, bcsc_executor_private, batons, 3400, 8)                        \
-  FIELD(struct, bcsc_executor_private, reserved, 3408, 48)                     \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3408, 8)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 3416, 40)                     \
   TYPE(struct, bcsc_executor, 3464, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
@@ -245,7 +247,8 @@
   FIELD(struct, bcsc_mutex_private, state, 64, 2)                              \
   FIELD(struct, bcsc_mutex_private, magic, 66, 2)                              \
   FIELD(struct, bcsc_mutex_private, self_tag, 68, 4)                           \
-  FIELD(struct, bcsc_mutex_private, reserved, 72, 16)                          \
+  FIELD(struct, bcsc_mutex_private, held_next, 72, 8)                          \
+  FIELD(struct, bcsc_mutex_private, held_prev, 80, 8)                          \
   TYPE(struct, bcsc_mutex, 96, 8)                                              \
   FIELD(struct, bcsc_mutex, data, 0, 8)                                        \
   FIELD(struct, bcsc_mutex, priv, 8, 88)                                       \
@@ -324,6 +327,16 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_select_private, 24, 8)                                     \
+  FIELD(struct, bcsc_select_private, self, 0, 8)                               \
+  FIELD(struct, bcsc_select_private, branches, 8, 4)                           \
+  FIELD(struct, bcsc_select_private, winner, 12, 4)                            \
+  FIELD(struct, bcsc_select_private, result, 16, 4)                            \
+  FIELD(struct, bcsc_select_private, state, 20, 2)                             \
+  FIELD(struct, bcsc_select_private, magic, 22, 2)                             \
+  TYPE(struct, bcsc_select, 32, 8)                                             \
+  FIELD(struct, bcsc_select, data, 0, 8)                                       \
+  FIELD(struct, bcsc_select, priv, 8, 24)                                      \
   TYPE(struct, bcsc_semaphore_private, 88, 8)                                  \
   FIELD(struct, bcsc_semaphore_private, waiters, 0, 56)                        \
   FIELD(struct, bcsc_semaphore_private, available, 56, 4)                      \
@@ -344,6 +357,19 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
+  TYPE(struct, bcsc_stream_private, 104, 8)                                    \
+  FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
+  FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
+  FIELD(struct, bcsc_stream_private, items, 72, 8)                             \
+  FIELD(struct, bcsc_stream_private, lagged, 80, 8)                            \
+  FIELD(struct, bcsc_stream_private, kind, 88, 2)                              \
+  FIELD(struct, bcsc_stream_private, state, 90, 2)                             \
+  FIELD(struct, bcsc_stream_private, magic, 92, 2)                             \
+  FIELD(struct, bcsc_stream_private, reserved16, 94, 2)                        \
+  FIELD(struct, bcsc_stream_private, reserved, 96, 8)                          \
+  TYPE(struct, bcsc_stream, 112, 8)                                            \
+  FIELD(struct, bcsc_stream, data, 0, 8)                                       \
+  FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
@@ -429,7 +455,8 @@
   FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
   FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 56, 24)                          \
-  FIELD(struct, bcsc_scope_private, reserved, 80, 8)                           \
+  FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
+  FIELD(struct, bcsc_scope_private, reserved, 84, 4)                           \
   TYPE(struct, bcsc_scope, 96, 8)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 88)                                       \
@@ -477,7 +504,8 @@
   FIELD(struct, bcsc_executor_private, wheel, 264, 1536)                       \
   FIELD(struct, bcsc_executor_private, wheel_due, 1800, 4)                     \
   FIELD(struct, bcsc_executor_private, batons, 1804, 4)                        \
-  FIELD(struct, bcsc_executor_private, reserved, 1808, 24)                     \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1808, 4)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 1812, 20)                     \
   TYPE(struct, bcsc_executor, 1840, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 1832)                                  \
@@ -584,7 +612,8 @@
   FIELD(struct, bcsc_mutex_private, state, 36, 2)                              \
   FIELD(struct, bcsc_mutex_private, magic, 38, 2)                              \
   FIELD(struct, bcsc_mutex_private, self_tag, 40, 4)                           \
-  FIELD(struct, bcsc_mutex_private, reserved, 44, 8)                           \
+  FIELD(struct, bcsc_mutex_private, held_next, 44, 4)                          \
+  FIELD(struct, bcsc_mutex_private, held_prev, 48, 4)                          \
   TYPE(struct, bcsc_mutex, 56, 4)                                              \
   FIELD(struct, bcsc_mutex, data, 0, 4)                                        \
   FIELD(struct, bcsc_mutex, priv, 4, 52)                                       \
@@ -663,6 +692,16 @@
   TYPE(struct, bcsc_spin_reactor, 48, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 40)                                \
+  TYPE(struct, bcsc_select_private, 20, 4)                                     \
+  FIELD(struct, bcsc_select_private, self, 0, 4)                               \
+  FIELD(struct, bcsc_select_private, branches, 4, 4)                           \
+  FIELD(struct, bcsc_select_private, winner, 8, 4)                             \
+  FIELD(struct, bcsc_select_private, result, 12, 4)                            \
+  FIELD(struct, bcsc_select_private, state, 16, 2)                             \
+  FIELD(struct, bcsc_select_private, magic, 18, 2)                             \
+  TYPE(struct, bcsc_select, 24, 4)                                             \
+  FIELD(struct, bcsc_select, data, 0, 4)                                       \
+  FIELD(struct, bcsc_select, priv, 4, 20)                                      \
   TYPE(struct, bcsc_semaphore_private, 56, 4)                                  \
   FIELD(struct, bcsc_semaphore_private, waiters, 0, 32)                        \
   FIELD(struct, bcsc_semaphore_private, available, 32, 4)                      \
@@ -683,6 +722,19 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
+  TYPE(struct, bcsc_stream_private, 72, 8)                                     \
+  FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
+  FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
+  FIELD(struct, bcsc_stream_private, items, 40, 8)                             \
+  FIELD(struct, bcsc_stream_private, lagged, 48, 8)                            \
+  FIELD(struct, bcsc_stream_private, kind, 56, 2)                              \
+  FIELD(struct, bcsc_stream_private, state, 58, 2)                             \
+  FIELD(struct, bcsc_stream_private, magic, 60, 2)                             \
+  FIELD(struct, bcsc_stream_private, reserved16, 62, 2)                        \
+  FIELD(struct, bcsc_stream_private, reserved, 64, 4)                          \
+  TYPE(struct, bcsc_stream, 80, 8)                                             \
+  FIELD(struct, bcsc_stream, data, 0, 4)                                       \
+  FIELD(struct, bcsc_stream, priv, 8, 72)                                      \
   TYPE(struct, bcsc_watch_private, 64, 8)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
