@@ -559,3 +559,54 @@ Test(fault, calls_from_inside_park) {
   cr_assert_eq(w.extra.done_count, 2, "the child spawned from park ticked");
   check_end(&w, "reentry");
 }
+
+/* FOUND by the fault work (issue 6), disabled until the core is fixed:
+ * D22 says a hand-off wake that a task does not take - "the task was
+ * cancelled, returned, or took another branch" - goes to the next waiter.
+ * A wake fired during the task's own poll (FIRED_HANDOFF_NEW) is kept for
+ * its next poll; when that poll was its last (it returned a result), the
+ * baton is never passed: the next waiter sleeps on, and the list keeps a
+ * baton out for ever (bcsc_waitq_deinit() refuses with WAITQ_BUSY). A
+ * channel receiver whose recv woke itself ("PENDING with the wait already
+ * fired") and then returned strands a message the same way. */
+typedef struct baton_frame {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_waitq_t *queue;
+  int gives_up;
+} baton_frame_t;
+
+static int baton_poll(bcsc_task_t *self) {
+  baton_frame_t *f = (baton_frame_t *)(void *)self;
+  if (bcsc_wait_fired(&f->wait))
+    return 0;
+  cr_assert_eq(bcsc_wait_register(self, &f->wait, f->queue), 0);
+  if (!f->gives_up)
+    return BCSC_PENDING;
+  cr_assert_eq(bcsc_waitq_wake_one(f->queue, 7), 1, "its own node is oldest");
+  return 0; /* gives up, holding the wake it just fired */
+}
+
+Test(fault, returned_task_passes_a_baton_fired_in_its_own_poll,
+     .disabled = true) {
+  bcsc_test_misuse_t misuse;
+  bcsc_executor_t ex;
+  bcsc_waitq_t queue;
+  baton_frame_t a = {.gives_up = 1};
+  bcsc_test_misuse_install(&misuse);
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&queue), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&queue, 1), 0);
+  a.queue = &queue;
+  cr_assert_eq(bcsc_task_init(&a.task, baton_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&a.wait), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
+  /* a registers, wakes itself (a baton fired in its own poll), returns. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert(bcsc_task_done(&a.task));
+  /* Its baton went on - to nobody, so it lapsed: nothing is out. */
+  cr_assert_eq(bcsc_waitq_deinit(&queue), 0, "a baton is left out");
+  cr_assert_eq(misuse.count, 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  bcsc_test_misuse_uninstall();
+}
