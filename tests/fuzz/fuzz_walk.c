@@ -7,7 +7,9 @@
  * fixed seeds below. Operations per seed: --ops, else BCSC_MODEL_OPS, else
  * 100,000. Each seed is printed before its walk with the command that
  * repeats it; a divergence aborts with the seed, the step and a dump of the
- * model. Ends with "N passed, 0 failed". A plain C driver, not Criterion,
+ * model. Ends with "N passed, 0 failed". BCSC_FUZZ_KNOWN_BUGS=1 makes the
+ * model follow the documents where the code is known to differ (the open
+ * findings), so that a walk reproduces them. A plain C driver, not Criterion,
  * so that it also runs under TSan, valgrind and qemu. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,6 +29,9 @@ static int run_seed(unsigned long long seed, long ops, int quiet) {
   o.verbose = !quiet;
   /* A long walk must reach every interesting path. */
   o.require_paths = ops >= 200000;
+  /* BCSC_FUZZ_KNOWN_BUGS=1: reproduce the open findings instead. */
+  o.known_bugs = getenv("BCSC_FUZZ_KNOWN_BUGS") != NULL &&
+                 strcmp(getenv("BCSC_FUZZ_KNOWN_BUGS"), "1") == 0;
   printf("fuzz_walk seed=%llu ops=%ld (reproduce: BCSC_SEED=%llu "
          "BCSC_MODEL_OPS=%ld fuzz_walk)\n",
          seed, ops, seed, ops);
