@@ -52,9 +52,13 @@ cmake -S . -B build/libfuzzer -G Ninja -DCMAKE_C_COMPILER=clang \
   -DBCSC_INSTALL=OFF >/dev/null
 cmake --build build/libfuzzer -j2 --target fuzz_libfuzzer
 start=$SECONDS
-build/libfuzzer/fuzz_libfuzzer -max_total_time="$seconds" -jobs="$jobs" \
-  -workers="$jobs" -max_len=8192 -timeout=20 -print_final_stats=1 \
-  -artifact_prefix="$out/" "$out/corpus" tests/fuzz/corpus
+root=$PWD
+# -jobs writes fuzz-<n>.log files into the working directory: keep them in
+# $out.
+(cd "$out" && "$root/build/libfuzzer/fuzz_libfuzzer" -max_total_time="$seconds" \
+  -jobs="$jobs" -workers="$jobs" -max_len=8192 -timeout=20 \
+  -print_final_stats=1 -artifact_prefix="$root/$out/" "$root/$out/corpus" \
+  "$root/tests/fuzz/corpus")
 echo "fuzz-long: libFuzzer ran $((SECONDS - start))s on $jobs jobs"
 if compgen -G "$out/crash-*" >/dev/null || compgen -G "$out/timeout-*" >/dev/null; then
   echo "fuzz-long: FOUND crash/timeout inputs in $out/"; exit 1
