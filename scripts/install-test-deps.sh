@@ -10,7 +10,9 @@
 #         with their libcs, and qemu-user (layout tables, the qemu lane);
 #         abigail-tools (the abi-baseline lane). Not gcc-multilib: it
 #         conflicts with the cross compilers.
-#   pip : cffi pycparser, only if `python3` cannot import them already
+#   pip : cffi pycparser, only if `python3` cannot import them already;
+#         gcovr 8.8 (the coverage lane's floor was measured with it), only
+#         if `python3 -m gcovr` is missing
 # and checks that cargo exists (the Rust bindings need it; rustup is not
 # installed from here).
 set -euo pipefail
@@ -62,6 +64,15 @@ else
   if ! python3 -m pip install --quiet cffi pycparser 2>/dev/null; then
     # Debian 12 marks the system Python as externally managed (PEP 668).
     python3 -m pip install --quiet --break-system-packages cffi pycparser
+  fi
+fi
+
+if python3 -m gcovr --version >/dev/null 2>&1; then
+  echo "install-test-deps: $(python3 -m gcovr --version | head -n1) present"
+else
+  echo "install-test-deps: installing gcovr 8.8 with pip"
+  if ! python3 -m pip install --quiet gcovr==8.8 2>/dev/null; then
+    python3 -m pip install --quiet --break-system-packages gcovr==8.8
   fi
 fi
 

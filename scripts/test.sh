@@ -28,6 +28,14 @@
 #                 core under tests/stack/ceilings.txt, no dynamic frame, no
 #                 recursion in the core's call graph, deepest chain bounded
 #   valgrind      memcheck over every Criterion suite of the debug build
+#   fuzz          the model-based API fuzzer (tests/fuzz/): seeded walks of
+#                 10^6 operations under ASan+UBSan (fixed seeds and one from
+#                 the commit, each printed; repeat one with BCSC_SEED), 10^5
+#                 under valgrind memcheck, and the libFuzzer target: replay
+#                 of tests/fuzz/corpus/ and a fresh 60 s run (BCSC_FUZZ_SECONDS)
+#   coverage      gcc --coverage build, the unit, fuzz and fault suites, gcovr
+#                 over the core (libbcsc/src/*.[ch]); fails below the floor in
+#                 tests/coverage-floor.txt (BCSC_COVERAGE_UPDATE=1 raises it)
 #   install       cmake --install build/release --prefix build/stage, checks
 #                 SONAME and exported symbols, then builds and runs
 #                 tests/install_consumer with find_package(bcsc) and with
@@ -35,7 +43,7 @@
 #   qemu          cross builds for aarch64 and armhf (cmake/toolchains/,
 #                 Release + BCSC_CHECKED, static, the suites on
 #                 tests/support/criterion_shim): ctest under qemu-user, then
-#                 the model-fuzz stand-in (test_model, BCSC_MODEL_OPS=100000)
+#                 the model-based fuzzer (fuzz_walk, 100,000 operations)
 #   abi-parsers   scripts/check-abi-parsers.sh, if present
 #   abi-baseline  scripts/update-abi-baseline.sh --check: abidiff of a fresh
 #                 libbcsc.so against abi/baseline/; a change fails unless
@@ -188,7 +196,8 @@ lane_valgrind() {
   # memcheck catches reads of uninitialised memory, which ASan does not: the
   # claim that _init never reads what it initialises (docs/decisions.md D4)
   # rests on this lane. The checked build, so the canary paths run too; the
-  # model test with fewer operations, as memcheck is ~30x slower.
+  # random-model suites with fewer operations, as memcheck is ~30x slower
+  # (the fuzz lane runs the API fuzzer's walk under memcheck).
   command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed"; exit 1; }
   [ -d build/debug/tests ] || { echo "valgrind: build/debug missing (debug lane failed?)"; exit 1; }
   # Criterion runs each test in a child and ignores the child's exit status
@@ -216,6 +225,112 @@ lane_valgrind() {
     fi
   done
   [ "$failed" -eq 0 ]
+}
+
+# A seed from the commit: the first 15 hex digits of HEAD (so every commit
+# walks somewhere new, and the same commit walks the same way again).
+commit_seed() {
+  local head
+  head=$(git rev-parse HEAD 2>/dev/null || echo 0)
+  printf '%llu' "0x${head:0:15}"
+}
+
+lane_fuzz() {
+  export ASAN_OPTIONS="$ASAN_OPTIONS_BCSC"
+  export UBSAN_OPTIONS="$UBSAN_OPTIONS_BCSC"
+  local seed walk_ops=250000 seeds secs=${BCSC_FUZZ_SECONDS:-60} t0
+  seed=$(commit_seed)
+  seeds="0x5eed2024 1 0xbc5c $seed"
+  echo "fuzz: seeds $seeds (the last one is from the commit)"
+
+  # 1. Seeded walks under ASan + UBSan: 4 x 250,000 operations.
+  t0=$SECONDS
+  [ -x build/asan-clang/tests/fuzz_walk ] || {
+    cmake --preset asan-clang "${fresh[@]}"
+    cmake --build --preset asan-clang -j"$jobs" --target fuzz_walk
+  }
+  # shellcheck disable=SC2086
+  build/asan-clang/tests/fuzz_walk --ops "$walk_ops" $seeds
+  echo "fuzz: ASan+UBSan walks: $((4 * walk_ops)) operations, 0 divergences ($((SECONDS - t0))s)"
+
+  # 2. 10^5 operations under valgrind memcheck (a plain C driver, so
+  # --error-exitcode reaches us).
+  t0=$SECONDS
+  command -v valgrind >/dev/null 2>&1 || { echo "fuzz: valgrind not installed"; exit 1; }
+  [ -x build/debug/tests/fuzz_walk ] || {
+    cmake --preset debug "${fresh[@]}"
+    cmake --build --preset debug -j"$jobs" --target fuzz_walk
+  }
+  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    build/debug/tests/fuzz_walk --ops 100000 --quiet "$seed"
+  echo "fuzz: valgrind memcheck walk: 100000 operations, 0 errors ($((SECONDS - t0))s)"
+
+  # 3. libFuzzer: the same harness, coverage-guided. The whole tree is
+  # instrumented (-fsanitize=fuzzer-no-link) so the library guides it too.
+  t0=$SECONDS
+  local fz=build/libfuzzer work=build/fuzz-work
+  cmake -S . -B "$fz" -G Ninja "${fresh[@]}" -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DBCSC_SANITIZE=ON \
+    -DBCSC_LIBFUZZER=ON -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link \
+    -DBCSC_BUILD_TESTS=OFF -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF \
+    -DBCSC_BUILD_SHARED=OFF -DBCSC_HEADER_CHECK=OFF -DBCSC_CHECK_SYMBOLS=OFF \
+    -DBCSC_INSTALL=OFF >/dev/null
+  cmake --build "$fz" -j"$jobs" --target fuzz_libfuzzer
+  rm -rf "$work"
+  mkdir -p "$work/corpus"
+  echo "fuzz: replaying $(find tests/fuzz/corpus -type f | wc -l) corpus inputs"
+  "$fz/fuzz_libfuzzer" -runs=0 -artifact_prefix="$work/" tests/fuzz/corpus \
+    2>"$work/replay.log" || { tail -40 "$work/replay.log"; exit 1; }
+  tail -1 "$work/replay.log"
+  "$fz/fuzz_libfuzzer" -max_total_time="$secs" -seed=$((seed % 4294967295 + 1)) \
+    -max_len=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$work/" \
+    "$work/corpus" tests/fuzz/corpus 2>"$work/fresh.log" ||
+    { tail -60 "$work/fresh.log"; echo "fuzz: libFuzzer found a crash (input in $work/)"; exit 1; }
+  grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/fresh.log" || true
+  if compgen -G "$work/crash-*" >/dev/null || compgen -G "$work/leak-*" >/dev/null ||
+     compgen -G "$work/timeout-*" >/dev/null; then
+    echo "fuzz: libFuzzer left a crash/leak/timeout input in $work/"; exit 1
+  fi
+  echo "fuzz: libFuzzer: corpus replayed and ${secs}s fresh run, 0 crashes ($((SECONDS - t0))s)"
+}
+
+lane_coverage() {
+  local gcovr=(python3 -m gcovr) cov=build/coverage floor=tests/coverage-floor.txt
+  "${gcovr[@]}" --version >/dev/null 2>&1 || { echo "coverage: gcovr missing (scripts/install-test-deps.sh)"; exit 1; }
+  cmake -S . -B "$cov" -G Ninja "${fresh[@]}" -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_FLAGS=--coverage -DCMAKE_EXE_LINKER_FLAGS=--coverage \
+    -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
+    -DBCSC_BUILD_SHARED=OFF -DBCSC_INSTALL=OFF -DBCSC_CHECK_SYMBOLS=OFF >/dev/null
+  cmake --build "$cov" -j"$jobs"
+  find "$cov" -name '*.gcda' -delete
+  # The unit suites, the fault suite and the fuzzer's fixed seeds; the
+  # random-model suites at 300,000 operations (3 x 10^6 for test_wheel is
+  # slow without optimisation and adds no line).
+  BCSC_MODEL_OPS=300000 ctest --test-dir "$cov" --output-on-failure -j"$jobs"
+  local summary lines branches want_lines want_branches
+  summary=$("${gcovr[@]}" -r . --filter 'libbcsc/src/[a-z_]+\.[ch]$' \
+    --print-summary -o "$cov/core-coverage.txt" \
+    "$cov/CMakeFiles/bcsc_core_objects.dir")
+  echo "$summary"
+  echo "coverage: per-file lines missed in $cov/core-coverage.txt:"
+  awk '/^libbcsc/ && $4 != "100%"' "$cov/core-coverage.txt" || true
+  lines=$(sed -n 's/^lines: \([0-9.]*\)%.*/\1/p' <<<"$summary")
+  branches=$(sed -n 's/^branches: \([0-9.]*\)%.*/\1/p' <<<"$summary")
+  want_lines=$(awk '$1 == "lines" { print $2 }' "$floor")
+  want_branches=$(awk '$1 == "branches" { print $2 }' "$floor")
+  echo "coverage: core lines $lines% (floor $want_lines%), branches $branches% (floor $want_branches%)"
+  if awk -v a="$lines" -v b="$want_lines" -v c="$branches" -v d="$want_branches" \
+       'BEGIN { exit !(a + 0 < b + 0 || c + 0 < d + 0) }'; then
+    echo "coverage: BELOW THE FLOOR: a change removed tested code or left new code untested"
+    exit 1
+  fi
+  if [ "${BCSC_COVERAGE_UPDATE:-0}" = 1 ]; then
+    sed -i -e "s/^lines .*/lines $lines/" -e "s/^branches .*/branches $branches/" "$floor"
+    echo "coverage: $floor raised to lines $lines, branches $branches"
+  elif awk -v a="$lines" -v b="$want_lines" -v c="$branches" -v d="$want_branches" \
+       'BEGIN { exit !(a + 0 > b + 0 || c + 0 > d + 0) }'; then
+    echo "coverage: above the floor; raise it: BCSC_COVERAGE_UPDATE=1 scripts/test.sh --lanes coverage"
+  fi
 }
 
 lane_install() {
@@ -263,10 +378,9 @@ lane_abi_parsers() {
   bash scripts/check-abi-parsers.sh --no-cargo
 }
 
-# The random-walk model test stands in for the model-based fuzzer (issue 6)
-# until it lands: point QEMU_FUZZ_PROGRAM at the fuzzer's plain-C driver
-# then. Its seed is printed; BCSC_SEED=<n> reruns it.
-QEMU_FUZZ_PROGRAM=tests/test_model
+# The model-based fuzzer's plain-C driver, for QEMU_FUZZ_CALLS operations
+# on its default seeds (printed; `fuzz_walk --ops N SEED` reruns one).
+QEMU_FUZZ_PROGRAM=tests/fuzz_walk
 QEMU_FUZZ_CALLS=100000
 
 lane_qemu() {
@@ -287,8 +401,8 @@ lane_qemu() {
     # ctest runs each program through $emulator (CMAKE_CROSSCOMPILING_EMULATOR).
     (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300 \
        -E "^$(basename "$QEMU_FUZZ_PROGRAM")\$")
-    echo "qemu: $arch model-fuzz stand-in: $QEMU_FUZZ_PROGRAM, $QEMU_FUZZ_CALLS calls"
-    BCSC_MODEL_OPS=$QEMU_FUZZ_CALLS "$emulator" "$dir/$QEMU_FUZZ_PROGRAM"
+    echo "qemu: $arch model-based fuzzer: $QEMU_FUZZ_PROGRAM, $QEMU_FUZZ_CALLS operations"
+    "$emulator" "$dir/$QEMU_FUZZ_PROGRAM" --quiet --ops "$QEMU_FUZZ_CALLS"
     echo "qemu: $arch done in $((SECONDS - start))s"
   done
 }
@@ -325,6 +439,8 @@ run_lane tsan         lane_tsan
 run_lane freestanding lane_freestanding
 run_lane stack-usage  lane_stack_usage
 run_lane valgrind     lane_valgrind
+run_lane fuzz         lane_fuzz
+run_lane coverage     lane_coverage
 run_lane install      lane_install
 run_lane qemu         lane_qemu
 run_lane abi-parsers  lane_abi_parsers

@@ -357,7 +357,7 @@ static int body_two_scopes_then_return(probe_t *p) {
  * is the inner scope's error: the scopes are read innermost first, not in
  * the order the errors happened. docs/decisions.md D9 says "the first child
  * error of those scopes", which could be read either way; this pins the
- * order the code (and test_model.c's reference model) use. */
+ * order the code (and tests/fuzz/fuzz_model.c's reference model) use. */
 Test(scope, draining_two_scopes_reports_the_inner_scopes_error_first) {
   bcsc_executor_t ex;
   bcsc_waitq_t cq;
