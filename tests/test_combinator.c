@@ -263,3 +263,61 @@ Test(combinator, calls_outside_the_poll_are_eperm) {
     cr_assert_geq(bcsc_waitq_wake_all(&e.gates[i], 0), 0);
   env_teardown(&e);
 }
+
+/* Every refusal of a first call, made from inside a poll; nothing starts. */
+typedef struct refuser {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_task_t *bad[1];
+  int rc[6];
+} refuser_t;
+
+static bcsc_test_leaf_t g_done, g_live, g_garbage;
+
+static int refuser_poll(bcsc_task_t *self) {
+  refuser_t *r = (refuser_t *)self;
+  r->rc[0] = bcsc_join_all(self, &r->scope, NULL, 2);
+  r->bad[0] = &g_garbage.task;
+  r->rc[1] = bcsc_join_all(self, &r->scope, r->bad, 1);
+  r->bad[0] = &g_done.task;
+  r->rc[2] = bcsc_race(self, &r->scope, r->bad, 1, NULL);
+  r->bad[0] = &g_live.task;
+  r->rc[3] = bcsc_join_all(self, &r->scope, r->bad, 1);
+  r->rc[4] = bcsc_join_all(NULL, &r->scope, r->bad, 1);
+  r->rc[5] = bcsc_scope_live(&r->scope) == 0 ? 0 : -1;
+  return BCSC_DONE;
+}
+
+Test(combinator, each_bad_first_call_is_refused_and_opens_nothing) {
+  refuser_t r;
+  bcsc_waitq_t gate;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&gate), 0);
+  bcsc_test_leaf_init(&g_done, 1);
+  bcsc_test_leaf_init(&g_live, 2);
+  g_live.queue = &gate;
+  memset(&g_garbage, 0xa5, sizeof g_garbage);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &g_done.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &g_live.task), 0);
+  run_all();
+  memset(&r, 0, sizeof r);
+  cr_assert_eq(bcsc_task_init(&r.task, refuser_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run_all();
+  cr_assert_eq(r.rc[0], BCSC_EINVAL);
+  cr_assert_eq(r.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(r.rc[2], BCSC_ESTATE);
+  cr_assert_eq(r.rc[3], BCSC_EBUSY);
+  cr_assert_eq(r.rc[4], BCSC_EINVAL);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_TASK_DONE),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_DOUBLE_SPAWN),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
+  run_all();
+  cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}

@@ -380,3 +380,69 @@ Test(executor, init_reads_a_sized_config) {
   cr_assert_eq(bcsc_executor_init(NULL, NULL), BCSC_EINVAL);
   cr_assert_eq(misuse.count, bcsc_test_misuse_expected(3));
 }
+
+/* A reactor whose park calls back into the executor it parks for: run and
+ * poll must refuse, or tasks would run under the outer loop's feet. */
+typedef struct reentrant_reactor {
+  bcsc_reactor_t base;
+  bcsc_executor_t *ex;
+  uint64_t now;
+  int parks;
+  int run_rc, poll_rc;
+} reentrant_reactor_t;
+
+static uint64_t reentrant_now(bcsc_reactor_t *r) {
+  return ((reentrant_reactor_t *)r)->now;
+}
+
+static int reentrant_park(bcsc_reactor_t *r, uint64_t deadline) {
+  reentrant_reactor_t *rr = (reentrant_reactor_t *)r;
+  if (rr->parks++ == 0) {
+    rr->run_rc = bcsc_executor_run(rr->ex, NULL);
+    rr->poll_rc = bcsc_executor_poll(rr->ex, 8);
+  }
+  if (deadline != BCSC_NO_DEADLINE && deadline > rr->now)
+    rr->now = deadline;
+  return 0;
+}
+
+static const bcsc_reactor_vtable_t reentrant_vtable = {
+    sizeof(bcsc_reactor_vtable_t), BCSC_REACTOR_VTABLE_VERSION, reentrant_now,
+    reentrant_park, NULL};
+
+typedef struct napper {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  int rc;
+} napper_t;
+
+static int napper_poll(bcsc_task_t *self) {
+  napper_t *n = (napper_t *)self;
+  n->rc = bcsc_sleep_until(self, &n->timer, 100);
+  return n->rc == BCSC_PENDING ? BCSC_PENDING : BCSC_DONE;
+}
+
+Test(executor, run_and_poll_from_inside_park_are_refused) {
+  bcsc_executor_t ex;
+  reentrant_reactor_t r;
+  napper_t n;
+  bcsc_test_misuse_t misuse;
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &r.base};
+  bcsc_test_misuse_install(&misuse);
+  memset(&r, 0, sizeof r);
+  r.base.vtable = &reentrant_vtable;
+  r.ex = &ex;
+  cr_assert_eq(bcsc_executor_init(&ex, &cfg), 0);
+  memset(&n, 0, sizeof n);
+  cr_assert_eq(bcsc_task_init(&n.task, napper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&n.timer), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &n.task), 0);
+  cr_assert_eq(n.rc, 0, "the sleeper woke at its deadline");
+  cr_assert_geq(r.parks, 1);
+  cr_assert_eq(r.run_rc, BCSC_EBUSY);
+  cr_assert_eq(r.poll_rc, BCSC_EBUSY);
+  cr_assert_eq(bcsc_test_misuse_count_code(&misuse, BCSC_MISUSE_REENTRANT_POLL),
+               bcsc_test_misuse_expected(2));
+  bcsc_test_misuse_uninstall();
+  teardown(&ex);
+}

@@ -587,8 +587,7 @@ static int baton_poll(bcsc_task_t *self) {
   return 0; /* gives up, holding the wake it just fired */
 }
 
-Test(fault, returned_task_passes_a_baton_fired_in_its_own_poll,
-     .disabled = true) {
+Test(fault, returned_task_passes_a_baton_fired_in_its_own_poll) {
   bcsc_test_misuse_t misuse;
   bcsc_executor_t ex;
   bcsc_waitq_t queue;

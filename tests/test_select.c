@@ -737,3 +737,41 @@ Test(select, conservation_across_primitives_under_a_cancellation_storm,
   for (uint64_t seed = 1; seed <= 6; seed++)
     storm_run(seed);
 }
+
+/* A select begun in a poll and ended outside it; bad objects. */
+typedef struct leaver {
+  bcsc_task_t task;
+  bcsc_select_t sel;
+} leaver_t;
+
+static int leaver_poll(bcsc_task_t *self) {
+  leaver_t *l = (leaver_t *)self;
+  cr_assert_eq(bcsc_select_begin(&l->sel, self), 0);
+  cr_assert_eq(bcsc_select_offer(&l->sel, 0), 1);
+  return BCSC_DONE;
+}
+
+Test(select, a_select_used_outside_its_poll_or_uninitialised_is_refused) {
+  leaver_t l;
+  bcsc_select_t zero;
+  bcsc_task_t garbage;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  memset(&zero, 0, sizeof zero);
+  memset(&garbage, 0xa5, sizeof garbage);
+  cr_assert_eq(bcsc_select_offer(NULL, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_select_offer(&zero, 0), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_select_end(&zero), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_select_begin(&zero, &garbage), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_select_result(&zero), BCSC_PENDING);
+  cr_assert_eq(bcsc_select_winner(&zero), BCSC_SELECT_NONE);
+  cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0);
+  memset(&l, 0, sizeof l);
+  cr_assert_eq(bcsc_task_init(&l.task, leaver_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &l.task), 0);
+  run_all();
+  cr_assert_eq(bcsc_select_end(&l.sel), BCSC_EPERM,
+               "its task is not being polled");
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}

@@ -308,3 +308,19 @@ Test(stream, bad_arguments_are_rejected) {
   cr_assert_eq(bcsc_channel_deinit(&ch), 0);
   bcsc_test_misuse_uninstall();
 }
+
+Test(stream, an_interval_item_must_be_a_uint64_and_a_clobbered_kind_is_caught) {
+  bcsc_timer_t timer;
+  bcsc_stream_t in;
+  uint32_t small;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  cr_assert_eq(bcsc_stream_interval(&in, &timer), 0);
+  cr_assert_eq(bcsc_stream_next(NULL, &in, &small, sizeof small), BCSC_EINVAL);
+  cr_assert_eq(bcsc_stream_next(NULL, &in, NULL, sizeof(uint64_t)),
+               BCSC_EINVAL);
+  in.priv.kind = 99;
+  cr_assert_eq(bcsc_stream_next(NULL, &in, &small, sizeof small), BCSC_EBADOBJ);
+  bcsc_test_misuse_uninstall();
+}

@@ -911,3 +911,44 @@ Test(deadline, a_deadline_whose_children_clean_up_slowly_waits_for_them) {
   cr_assert_geq(g_clock.now, 15000, "join waited for the async cleanup");
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
+
+/* A sleep with a new deadline is a new sleep, even when the old deadline
+ * fired and its tick was never taken: the stale fire is dropped
+ * (bcsc_sleep_until() sets the timer; a regression the fuzzer found). */
+typedef struct resleeper {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint64_t deadline;
+  int rc;
+  uint32_t polls;
+} resleeper_t;
+
+static int resleeper_poll(bcsc_task_t *self) {
+  resleeper_t *r = (resleeper_t *)self;
+  r->polls++;
+  r->rc = bcsc_sleep_until(self, &r->timer, r->deadline);
+  return r->rc == BCSC_PENDING ? BCSC_PENDING : BCSC_DONE;
+}
+
+Test(timer, a_new_deadline_drops_a_fire_not_taken) {
+  resleeper_t r;
+  executor_with_clock(0);
+  memset(&r, 0, sizeof r);
+  cr_assert_eq(bcsc_task_init(&r.task, resleeper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&r.timer), 0);
+  r.deadline = 100;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_geq(bcsc_executor_poll(&g_ex, 10), 0);
+  cr_assert_eq(r.rc, BCSC_PENDING);
+  g_clock.now = 100;
+  r.deadline = 200; /* the task changes its mind before it runs again */
+  cr_assert_geq(bcsc_executor_poll(&g_ex, 10), 0);
+  cr_assert_eq(r.polls, 2, "woken by the fire at 100");
+  cr_assert_eq(r.rc, BCSC_PENDING, "a new sleep, not the stale tick");
+  cr_assert_eq(bcsc_timer_deadline(&r.timer), 200);
+  g_clock.now = 200;
+  cr_assert_geq(bcsc_executor_poll(&g_ex, 10), 0);
+  cr_assert_eq(r.rc, 0);
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}

@@ -137,7 +137,11 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   word = BCSC__HEADER(t);
   state = bcsc__header_state(word);
   if (BCSC__UNLIKELY(state & BCSC__TASK_BATON)) {
-    bcsc__task_batons(t); /* may change the state: read it again */
+    /* A task that returned waits for nothing: unlink first, so that no
+     * baton it passes on can come back to it. */
+    if (rc != BCSC_PENDING)
+      bcsc__task_unlink_waits(t);
+    bcsc__task_batons(t, rc != BCSC_PENDING); /* may change the state */
     word = BCSC__HEADER(t);
     state = bcsc__header_state(word);
   }
@@ -177,7 +181,9 @@ static int check_not_polling(const bcsc_executor_t *ex) {
   int rc = bcsc__check_executor(ex);
   if (rc != 0)
     return rc;
-  if (ex->priv.current != NULL)
+  /* Inside a poll function, or inside run/poll at all: a reactor's park
+   * (or anything it calls back) must not run tasks under the outer loop. */
+  if (ex->priv.current != NULL || (ex->priv.state & BCSC__EXECUTOR_INSIDE))
     BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
   return 0;
 }

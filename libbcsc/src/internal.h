@@ -369,8 +369,10 @@ int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
 /* The same for a caller that has made those checks itself. */
 int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
 /* wait.c: after a poll of a task holding batons: pass on those it did not
- * take. */
-void bcsc__task_batons(bcsc_task_t *t);
+ * take. `final`: the poll returned a result, so there is no next poll to
+ * take even those fired during this one; the task's registrations must be
+ * unlinked first. */
+void bcsc__task_batons(bcsc_task_t *t, int final);
 /* mutex.c: `t` completes: release the mutexes it still holds. */
 void bcsc__mutexes_release(bcsc_executor_t *ex, const bcsc_task_t *t);
 /* scope.c: a poll function returned a result (not PENDING). */

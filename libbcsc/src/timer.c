@@ -184,9 +184,12 @@ int bcsc_sleep_until(bcsc_task_t *self, bcsc_timer_t *timer,
   if ((rc = bcsc__check_task(self)) != 0 || (rc = check_timer(timer)) != 0)
     return rc;
   /* Called again on every poll until it returns 0: only a different
-   * deadline (or a periodic timer) is a new sleep. */
-  if ((timer->priv.link.deadline != deadline || timer->priv.period != 0) &&
-      timer->priv.wait.priv.state != BCSC__WAIT_FIRED &&
+   * deadline is a new sleep, and it drops a fire of the old one that was
+   * not taken (bcsc_timer_set()). A periodic timer becomes this one-shot
+   * sleep, unless its tick has fired and waits to be taken. */
+  if ((timer->priv.link.deadline != deadline ||
+       (timer->priv.period != 0 &&
+        timer->priv.wait.priv.state != BCSC__WAIT_FIRED)) &&
       (rc = bcsc_timer_set(timer, deadline)) != 0)
     return rc;
   return timer_wait_checked(self, timer);

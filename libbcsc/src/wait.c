@@ -248,21 +248,32 @@ static void baton_pass(bcsc_wait_t *w) {
   (void)waitq_fire_one(q, value);
 }
 
-void bcsc__task_batons(bcsc_task_t *t) {
+void bcsc__task_batons(bcsc_task_t *t, int final) {
   bcsc_executor_t *ex = bcsc__task_executor(t);
   bcsc_wait_t *w = ex->priv.batons;
   int armed = 0;
   while (w != NULL) {
     bcsc_wait_t *next = w->priv.task_next;
     if (w->priv.task == t) {
-      if (w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW) {
+      /* A baton fired during this poll is for the next one - unless there
+       * is none: the task returned, and will never take it. */
+      if (w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW && !final)
         w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
-        armed = 1;
-      } else {
+      else
         baton_pass(w); /* may add batons at the head: already walked */
-      }
     }
     w = next;
+  }
+  /* A baton passed on above may have gone to another registration of the
+   * same task (two waits on one list): it is that task's to take in its
+   * next poll, so the flag must stay. Batons are few; walk them again. A
+   * final call comes after the task's registrations were unlinked, so no
+   * pass can reach it then. */
+  for (w = ex->priv.batons; w != NULL; w = w->priv.task_next) {
+    if (w->priv.task == t) {
+      w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
+      armed = 1;
+    }
   }
   if (!armed)
     bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);

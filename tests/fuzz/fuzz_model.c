@@ -483,8 +483,6 @@ static struct model {
 } M;
 
 static unsigned long long seed;
-static int known_bugs;         /* model the documents where the code is known to
-                                  differ (KNOWN GAP below), and reach those paths */
 static const uint8_t *in_data; /* libFuzzer's input; NULL: a seeded walk */
 static size_t in_size, in_pos;
 static int in_exhausted;
@@ -600,12 +598,16 @@ static void m_baton_pass(int t, int node) {
 }
 
 /* After a poll: a baton from before it that it did not take goes on
- * (newest first); one fired during it waits for the next poll. */
-static void m_task_batons(int t) {
+ * (newest first); one fired during it waits for the next poll - unless
+ * the poll returned (`final`): there is no next poll, so every baton goes
+ * on, after the task's registrations were unlinked (none can come back to
+ * it). */
+static void m_task_batons(int t, int final) {
   for (;;) {
     int k = -1;
     for (int i = 0; i < 2; i++)
-      if (M.t[t].node[i] == N_BATON &&
+      if ((M.t[t].node[i] == N_BATON ||
+           (final && M.t[t].node[i] == N_BATON_NEW)) &&
           (k < 0 || M.t[t].bseq[i] > M.t[t].bseq[k]))
         k = i;
     if (k < 0)
@@ -943,14 +945,9 @@ static int m_run_script(int t, pollrec_t *r) {
     /* bcsc_sleep_until(): a different deadline is a new sleep
      * (bcsc_timer_set()); then bcsc_timer_wait(): a fire is the tick; a
      * cancelled task gets ECANCELED; a deadline that has passed is the
-     * tick; else link.
-     * KNOWN GAP 1 (reported, issue 6): bcsc/timer.h says sleep_until
-     * calls bcsc_timer_set() unless the deadline is the same, and set drops
-     * a fire not taken yet; timer.c skips the set while the timer is
-     * fired, so a sleep until a new, later deadline returns 0 at once. The
-     * model follows the code unless known_bugs is set. */
-    if (mt->tdeadline != sc->d &&
-        (known_bugs || mt->node[NODE_TIMER] != N_FIRED)) {
+     * tick; else link. A new deadline drops a fire not taken yet (this
+     * was a divergence the walk found: timer.c kept the stale fire). */
+    if (mt->tdeadline != sc->d) {
       mt->tdeadline = sc->d;
       if (mt->node[NODE_TIMER] == N_FIRED)
         mt->node[NODE_TIMER] = N_IDLE;
@@ -1137,7 +1134,9 @@ static void m_turn(void) {
     ret = m_run_script(t, r);
     m_side(t, r);
   }
-  m_task_batons(t);
+  if (ret != BCSC_PENDING)
+    m_unlink_all(t);
+  m_task_batons(t, ret != BCSC_PENDING);
   if (ret == BCSC_PENDING) {
     if (mt->woken) {
       mt->woken = 0;
@@ -1743,13 +1742,11 @@ static void op_script(void) {
     set_side(t, S_CANCEL_W1, 0);
     break;
   case 5:
-    /* KNOWN GAP 2 (reported, issue 6): a task that declines a baton of
-     * the hand-off list while another of its nodes waits there passes the
-     * baton to itself after its poll; wait.c then clears the task's baton
-     * flag, so if its next poll does not take that baton either, it is
-     * never passed on (D22 says it is). Only with known_bugs set does w[1]
-     * wait on the hand-off list, which is how that arises here. */
-    set_side(t, S_RELINK_W1, rnd(known_bugs ? NQ : NQ - 1));
+    /* w[1] may wait on the hand-off list too: a task that declines a
+     * baton while another of its nodes waits there passes the baton to
+     * itself, and must still pass it on if its next poll does not take it
+     * (the walk found wait.c dropping the task's baton flag there). */
+    set_side(t, S_RELINK_W1, rnd(NQ));
     break;
   case 0:
     set_side(t, S_WAKE_ONE, rnd(NQ));
@@ -2116,7 +2113,6 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   long ops = o->ops;
   seed = o->seed;
   rng = seed;
-  known_bugs = o->known_bugs;
   in_data = o->data;
   in_size = o->size;
   in_pos = 0;

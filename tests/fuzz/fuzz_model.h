@@ -15,10 +15,6 @@ typedef struct bcsc_fuzz_options {
   long ops;          /* operations at most (a walk stops there) */
   int verbose;       /* print the paths taken and the tree's shape */
   int require_paths; /* fail if an interesting path was never taken */
-  /* Model the documents where the code is known to differ from them (the
-   * KNOWN GAPs of fuzz_model.c) and reach those paths: a walk then
-   * reproduces the open findings. */
-  int known_bugs;
 } bcsc_fuzz_options_t;
 
 /* Run one walk from a clean slate and return the number of operations

@@ -29,9 +29,6 @@ static int run_seed(unsigned long long seed, long ops, int quiet) {
   o.verbose = !quiet;
   /* A long walk must reach every interesting path. */
   o.require_paths = ops >= 200000;
-  /* BCSC_FUZZ_KNOWN_BUGS=1: reproduce the open findings instead. */
-  o.known_bugs = getenv("BCSC_FUZZ_KNOWN_BUGS") != NULL &&
-                 strcmp(getenv("BCSC_FUZZ_KNOWN_BUGS"), "1") == 0;
   printf("fuzz_walk seed=%llu ops=%ld (reproduce: BCSC_SEED=%llu "
          "BCSC_MODEL_OPS=%ld fuzz_walk)\n",
          seed, ops, seed, ops);
