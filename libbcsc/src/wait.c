@@ -222,6 +222,43 @@ static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
   bcsc__task_store_state(t, t->priv.state | BCSC__TASK_BATON);
 }
 
+/* wait_fired() and baton_record() in one pass, for the common wake from a
+ * hand-off list: a waiting task whose only registration is `w` is queued
+ * holding the baton with one write of its header, and the node's state is
+ * written as its whole header word (a narrower store would stall the
+ * header load of the call that takes it). */
+static BCSC__ALWAYS_INLINE void baton_fired(bcsc_wait_t *w, bcsc_waitq_t *q,
+                                            uintptr_t value) {
+  bcsc_task_t *t = w->priv.task;
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
+  bcsc_executor_t *ex;
+  if (BCSC__UNLIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
+                         BCSC__TASK_WAITING ||
+                     t->priv.link.waits != w || w->priv.task_next != NULL ||
+                     BCSC__WAIT_MAGIC_BAD(w))) {
+    wait_fired(w, value);
+    baton_record(w, q);
+    return;
+  }
+  ex = bcsc__task_executor(t);
+  w->value = value;
+  BCSC__HEADER_SET(
+      w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
+  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
+  w->priv.task_next = ex->priv.batons;
+  w->priv.task_pprev = &ex->priv.batons;
+  if (ex->priv.batons != NULL)
+    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
+  ex->priv.batons = w;
+  q->priv.batons++;
+  BCSC__HEADER_SET(t, bcsc__header_with_state(
+                          word, (state & ~BCSC__TASK_STATE_MASK) |
+                                    BCSC__TASK_QUEUED | BCSC__TASK_BATON));
+  bcsc__runq_append(ex, t);
+  ex->priv.wakes++;
+}
+
 /* Take `w` off the executor's list of batons; it becomes idle. */
 static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
   bcsc_waitq_t *q = baton_source(w);
@@ -234,6 +271,19 @@ static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
   q->priv.batons--;
   return q;
 }
+
+/* The running task's `w` holds a baton it now takes. When that leaves the
+ * executor with no baton at all, the task holds none either: its flag goes,
+ * and the executor skips the walk of its batons after the poll (the common
+ * case - a wake consumed in the very poll it was for). */
+static void baton_take(bcsc_wait_t *w) {
+  bcsc_task_t *t = w->priv.task;
+  (void)baton_drop(w);
+  if (bcsc__task_executor(t)->priv.batons == NULL)
+    bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
+}
+
+void bcsc__baton_take(bcsc_wait_t *w) { baton_take(w); }
 
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
 
@@ -293,9 +343,11 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   } else {
     waitq_clear(q);
   }
+  if (handoff) {
+    baton_fired(w, q, value);
+    return 1;
+  }
   wait_fired(w, value);
-  if (handoff)
-    baton_record(w, q);
   return 1;
 }
 
@@ -303,6 +355,10 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
  * list and the node live across the inlined wake cost the common path a
  * dozen instructions. */
 static BCSC__COLD int fire_oldest_handoff(bcsc_waitq_t *q, uintptr_t value) {
+  return fire_oldest(q, value, 1);
+}
+
+int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value) {
   return fire_oldest(q, value, 1);
 }
 
@@ -365,7 +421,7 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
     return BCSC__NODE_FIRED;
   }
   if (bcsc__wait_is_baton(wait)) {
-    (void)baton_drop(wait); /* taken */
+    baton_take(wait);
     return BCSC__NODE_FIRED;
   }
   return BCSC__NODE_IDLE;
@@ -413,7 +469,7 @@ static BCSC__COLD int wait_on_checked(bcsc_task_t *self, bcsc_wait_t *wait,
     return 0;
   }
   if (bcsc__wait_is_baton(wait)) {
-    (void)baton_drop(wait); /* taken */
+    baton_take(wait);
     return 0;
   }
   if ((rc = bcsc__check_task(self)) != 0)
