@@ -45,6 +45,7 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                    int sending, const void *element, size_t size) {
   const uint64_t lax =
       bcsc__header_expect(BCSC__TASK_POOLED | BCSC__TASK_BATON, 0, 0);
+  bcsc_executor_t *ex;
   uint64_t word;
   if (BCSC__UNLIKELY(ch == NULL || self == NULL || wait == NULL ||
                      element == NULL))
@@ -59,8 +60,10 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
               (bcsc__header_expect(BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
                                    bcsc__self_tag(self)) |
                lax) ||
-          self->priv.scope == NULL ||
-          self->priv.scope->priv.executor->priv.current != self))
+          self->priv.scope == NULL))
+    return -1;
+  ex = self->priv.scope->priv.executor;
+  if (BCSC__UNLIKELY(ex->priv.current != self))
     return -1;
   word = BCSC__HEADER(wait);
   if (BCSC__LIKELY(word ==
@@ -70,7 +73,7 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
           bcsc__header_expect(BCSC__WAIT_FIRED_HANDOFF, BCSC__MAGIC_WAIT, 0) &&
       wait->value ==
           (uintptr_t)(sending ? &ch->priv.senders : &ch->priv.receivers)) {
-    bcsc__baton_take(wait);
+    bcsc__baton_take(ex, wait);
     return CHANNEL_NODE_BATON;
   }
   return -1;

@@ -376,8 +376,9 @@ enum { BCSC__NODE_IDLE = 0, BCSC__NODE_FIRED = 1, BCSC__NODE_LINKED = 2 };
 int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
 /* The same for a caller that has made those checks itself. */
 int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
-/* wait.c: the running task takes the baton its registration `w` holds. */
-void bcsc__baton_take(bcsc_wait_t *w);
+/* wait.c: the running task takes the baton its registration `w` holds;
+ * `ex` is the task's executor. */
+void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w);
 /* wait.c: wake the oldest waiter of hand-off list `q` (which the caller has
  * validated): 1 if one was woken, 0 if none waits, or an error. */
 int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value);

@@ -265,9 +265,10 @@ static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
   *w->priv.task_pprev = w->priv.task_next;
   if (w->priv.task_next != NULL)
     w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
-  w->priv.task_next = NULL;
-  w->priv.task_pprev = NULL;
-  w->priv.state = BCSC__WAIT_IDLE;
+  /* Its links stay stale, as an unlinked registration's do: linking it
+   * again rewrites them. The state goes as the whole header word (a fired
+   * node is untagged), which the next call on the node loads. */
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
   q->priv.batons--;
   return q;
 }
@@ -276,14 +277,21 @@ static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
  * executor with no baton at all, the task holds none either: its flag goes,
  * and the executor skips the walk of its batons after the poll (the common
  * case - a wake consumed in the very poll it was for). */
-static void baton_take(bcsc_wait_t *w) {
+static BCSC__ALWAYS_INLINE void baton_take_on(bcsc_executor_t *ex,
+                                              bcsc_wait_t *w) {
   bcsc_task_t *t = w->priv.task;
   (void)baton_drop(w);
-  if (bcsc__task_executor(t)->priv.batons == NULL)
+  if (ex->priv.batons == NULL)
     bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
 }
 
-void bcsc__baton_take(bcsc_wait_t *w) { baton_take(w); }
+static void baton_take(bcsc_wait_t *w) {
+  baton_take_on(bcsc__task_executor(w->priv.task), w);
+}
+
+void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w) {
+  baton_take_on(ex, w);
+}
 
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
 
