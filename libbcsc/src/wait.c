@@ -222,43 +222,6 @@ static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
   bcsc__task_store_state(t, t->priv.state | BCSC__TASK_BATON);
 }
 
-/* wait_fired() and baton_record() in one pass, for the common wake from a
- * hand-off list: a waiting task whose only registration is `w` is queued
- * holding the baton with one write of its header, and the node's state is
- * written as its whole header word (a narrower store would stall the
- * header load of the call that takes it). */
-static BCSC__ALWAYS_INLINE void baton_fired(bcsc_wait_t *w, bcsc_waitq_t *q,
-                                            uintptr_t value) {
-  bcsc_task_t *t = w->priv.task;
-  uint64_t word = BCSC__HEADER(t);
-  uint16_t state = bcsc__header_state(word);
-  bcsc_executor_t *ex;
-  if (BCSC__UNLIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
-                         BCSC__TASK_WAITING ||
-                     t->priv.link.waits != w || w->priv.task_next != NULL ||
-                     BCSC__WAIT_MAGIC_BAD(w))) {
-    wait_fired(w, value);
-    baton_record(w, q);
-    return;
-  }
-  ex = bcsc__task_executor(t);
-  w->value = value;
-  BCSC__HEADER_SET(
-      w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
-  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
-  w->priv.task_next = ex->priv.batons;
-  w->priv.task_pprev = &ex->priv.batons;
-  if (ex->priv.batons != NULL)
-    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
-  ex->priv.batons = w;
-  q->priv.batons++;
-  BCSC__HEADER_SET(t, bcsc__header_with_state(
-                          word, (state & ~BCSC__TASK_STATE_MASK) |
-                                    BCSC__TASK_QUEUED | BCSC__TASK_BATON));
-  bcsc__runq_append(ex, t);
-  ex->priv.wakes++;
-}
-
 /* Take `w` off the executor's list of batons; it becomes idle. */
 static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
   bcsc_waitq_t *q = baton_source(w);
@@ -351,28 +314,88 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   } else {
     waitq_clear(q);
   }
-  if (handoff) {
-    baton_fired(w, q, value);
-    return 1;
-  }
   wait_fired(w, value);
+  if (handoff)
+    baton_record(w, q);
   return 1;
 }
 
-/* A hand-off list's wake, out of the way of the plain one: keeping the
- * list and the node live across the inlined wake cost the common path a
- * dozen instructions. */
-static BCSC__COLD int fire_oldest_handoff(bcsc_waitq_t *q, uintptr_t value) {
+/* A hand-off list's wake where bcsc__waitq_fire_handoff() does not take
+ * the common case. */
+static BCSC__NOINLINE int fire_oldest_baton(bcsc_waitq_t *q, uintptr_t value) {
   return fire_oldest(q, value, 1);
 }
 
+/* The channel's wake. The common case - the release build, the oldest
+ * waiter's task waiting on that registration alone, and no pender to call
+ * - is done without a call, so that it needs no stack frame; the rest, the
+ * canary checks of the checked build included, is fire_oldest(). */
 int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value) {
-  return fire_oldest(q, value, 1);
+  struct bcsc_wait_link *first = q->priv.waiters.next;
+  struct bcsc_wait_link *next;
+  bcsc_executor_t *ex;
+  bcsc_wait_t *w;
+  bcsc_task_t *t;
+  bcsc_task_t *tail;
+  uint64_t word;
+  uint16_t state;
+  if (BCSC__CHECKED || first == NULL)
+    return fire_oldest_baton(q, value);
+  w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
+  t = w->priv.task;
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
+  if (BCSC__UNLIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
+                         BCSC__TASK_WAITING ||
+                     t->priv.link.waits != w || w->priv.task_next != NULL))
+    return fire_oldest_baton(q, value);
+  ex = bcsc__task_executor(t);
+  tail = ex->priv.run_tail;
+  if (BCSC__UNLIKELY(tail == NULL && ex->priv.pender != NULL &&
+                     !(ex->priv.state & BCSC__EXECUTOR_INSIDE)))
+    return fire_oldest_baton(q, value);
+  /* Out of the list (as fire_oldest() does it). */
+  next = first->next;
+  if (BCSC__LIKELY(next != &q->priv.waiters)) {
+    q->priv.waiters.next = next;
+    next->prev = &q->priv.waiters;
+  } else {
+    waitq_clear(q);
+  }
+  /* A baton (as baton_record() records it, the state written through the
+   * header word: the call that takes it loads that word). */
+  w->value = value;
+  BCSC__HEADER_SET(
+      w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
+  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
+  w->priv.task_next = ex->priv.batons;
+  w->priv.task_pprev = &ex->priv.batons;
+  if (ex->priv.batons != NULL)
+    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
+  ex->priv.batons = w;
+  q->priv.batons++;
+  /* Queued holding it (as bcsc__runq_append() queues, with no pender to
+   * tell). */
+  BCSC__HEADER_SET(t, bcsc__header_with_state(
+                          word, (state & ~BCSC__TASK_STATE_MASK) |
+                                    BCSC__TASK_QUEUED | BCSC__TASK_BATON));
+  t->priv.link.run_next = NULL;
+  ex->priv.ready++;
+  ex->priv.run_tail = t;
+  if (tail != NULL)
+    tail->priv.link.run_next = t;
+  else
+    ex->priv.run_head = t;
+  ex->priv.wakes++;
+  return 1;
 }
 
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
+  /* A hand-off list's wake, out of the way of the plain one: keeping the
+   * list and the node live across the inlined wake cost the common path a
+   * dozen instructions. */
   if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
-    return fire_oldest_handoff(q, value);
+    return bcsc__waitq_fire_handoff(q, value);
   return fire_oldest(q, value, 0);
 }
 
