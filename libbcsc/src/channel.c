@@ -86,6 +86,13 @@ static int channel_check_element(const bcsc_channel_t *ch, const void *element,
   return 0;
 }
 
+/* Whether a list of the channel no longer reads as one (a clobbered
+ * channel), without reporting it. */
+static int channel_waitq_bad(const bcsc_waitq_t *q) {
+  return q->priv.magic != BCSC__MAGIC_WAITQ ||
+         (q->priv.self_tag != 0 && q->priv.self_tag != bcsc__self_tag(q));
+}
+
 /* Whether `q` is quiet: nobody waits and no wake from it is out. */
 static int channel_nobody_ahead(const bcsc_waitq_t *q) {
   return bcsc_waitq_empty(q) && q->priv.batons == 0;
@@ -347,9 +354,11 @@ int bcsc_channel_recv(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
     channel_pump(&ch->priv.senders, ch->priv.capacity - count);
     return 0;
   }
-  if (count == 0 && node == CHANNEL_NODE_IDLE) {
-    /* Nothing to take, and the channel is open: queue. With no message,
-     * there is nothing to pump. */
+  /* Nothing to take, and the channel is open: queue. With no message,
+   * there is nothing to pump. (The checked build looks at the list's own
+   * header too; if it is bad, channel_wait() reports it.) */
+  if (count == 0 && node == CHANNEL_NODE_IDLE &&
+      (!BCSC__CHECKED || !channel_waitq_bad(&ch->priv.receivers))) {
     bcsc__wait_link(self, wait, &ch->priv.receivers);
     return BCSC_PENDING;
   }
