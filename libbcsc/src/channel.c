@@ -110,11 +110,20 @@ static int channel_unreserved(const bcsc_waitq_t *q, uint32_t units) {
  * out. The wake's value names the list, so a waiting call can tell its own
  * list's wake from another's on a node used for both. A wake that fails
  * (a clobbered frame, already reported) stops the pump rather than spin. */
-static void channel_pump(bcsc_waitq_t *q, uint32_t units) {
+static BCSC__NOINLINE void channel_pump_waiters(bcsc_waitq_t *q,
+                                                uint32_t units) {
   /* The lists are part of the channel, which the caller has validated. */
-  while (!bcsc_waitq_empty(q) && units > q->priv.batons)
+  do
     if (bcsc__waitq_fire_handoff(q, (uintptr_t)q) <= 0)
       return;
+  while (!bcsc_waitq_empty(q) && units > q->priv.batons);
+}
+
+/* The test inline, the wakes out of line: a send or receive that wakes
+ * nobody then needs no stack frame. */
+static BCSC__ALWAYS_INLINE void channel_pump(bcsc_waitq_t *q, uint32_t units) {
+  if (!bcsc_waitq_empty(q) && units > q->priv.batons)
+    channel_pump_waiters(q, units);
 }
 
 static void channel_pump_receivers(bcsc_channel_t *ch) {
