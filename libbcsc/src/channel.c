@@ -31,12 +31,66 @@ enum {
 };
 
 BCSC__DEFINE_OBJECT_CHECK(channel, bcsc_channel_t, BCSC__MAGIC_CHANNEL)
+BCSC__ASSERT_HEADER(bcsc_channel_t);
+
+/* The common call, recognised in a few compares of whole header words: an
+ * open, unmoved channel, the right element size, the running task itself
+ * (not cancelled, not woken in this poll; pooled or holding a baton is
+ * fine), and a registration that is idle or holds a baton of `q`. Returns
+ * the CHANNEL_NODE_* the checks of channel_enter() would give (a baton is
+ * taken), or -1 for anything else: the caller then runs every check in
+ * order, with its reports and error codes. */
+static BCSC__ALWAYS_INLINE int
+channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
+                   int sending, const void *element, size_t size) {
+  const uint64_t lax =
+      bcsc__header_expect(BCSC__TASK_POOLED | BCSC__TASK_BATON, 0, 0);
+  bcsc_executor_t *ex;
+  uint64_t word;
+  if (BCSC__UNLIKELY(ch == NULL || self == NULL || wait == NULL ||
+                     element == NULL))
+    return -1;
+  if (BCSC__UNLIKELY(BCSC__HEADER(ch) !=
+                         bcsc__header_expect(CHANNEL_OPEN, BCSC__MAGIC_CHANNEL,
+                                             bcsc__self_tag(ch)) ||
+                     size != ch->priv.elem_size))
+    return -1;
+  if (BCSC__UNLIKELY(
+          (BCSC__HEADER(self) | lax) !=
+              (bcsc__header_expect(BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
+                                   bcsc__self_tag(self)) |
+               lax) ||
+          self->priv.scope == NULL))
+    return -1;
+  ex = self->priv.scope->priv.executor;
+  if (BCSC__UNLIKELY(ex->priv.current != self))
+    return -1;
+  word = BCSC__HEADER(wait);
+  if (BCSC__LIKELY(word ==
+                   bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0)))
+    return CHANNEL_NODE_IDLE;
+  if (word ==
+          bcsc__header_expect(BCSC__WAIT_FIRED_HANDOFF, BCSC__MAGIC_WAIT, 0) &&
+      wait->value ==
+          (uintptr_t)(sending ? &ch->priv.senders : &ch->priv.receivers)) {
+    bcsc__baton_take(ex, wait);
+    return CHANNEL_NODE_BATON;
+  }
+  return -1;
+}
 
 static int channel_check_element(const bcsc_channel_t *ch, const void *element,
                                  size_t size) {
   if (element == NULL || size != ch->priv.elem_size)
     BCSC__FAIL(BAD_ARGUMENT, ch, BCSC_EINVAL);
   return 0;
+}
+
+/* Whether a list of the channel no longer reads as one (a clobbered
+ * channel), without reporting it. */
+static int channel_waitq_bad(const bcsc_waitq_t *q) {
+  return q->priv.magic != BCSC__MAGIC_WAITQ ||
+         (q->priv.self_tag != 0 && q->priv.self_tag != bcsc__self_tag(q));
 }
 
 /* Whether `q` is quiet: nobody waits and no wake from it is out. */
@@ -56,10 +110,20 @@ static int channel_unreserved(const bcsc_waitq_t *q, uint32_t units) {
  * out. The wake's value names the list, so a waiting call can tell its own
  * list's wake from another's on a node used for both. A wake that fails
  * (a clobbered frame, already reported) stops the pump rather than spin. */
-static void channel_pump(bcsc_waitq_t *q, uint32_t units) {
-  while (!bcsc_waitq_empty(q) && units > q->priv.batons)
-    if (bcsc_waitq_wake_one(q, (uintptr_t)q) <= 0)
+static BCSC__NOINLINE void channel_pump_waiters(bcsc_waitq_t *q,
+                                                uint32_t units) {
+  /* The lists are part of the channel, which the caller has validated. */
+  do
+    if (bcsc__waitq_fire_handoff(q, (uintptr_t)q) <= 0)
       return;
+  while (!bcsc_waitq_empty(q) && units > q->priv.batons);
+}
+
+/* The test inline, the wakes out of line: a send or receive that wakes
+ * nobody then needs no stack frame. */
+static BCSC__ALWAYS_INLINE void channel_pump(bcsc_waitq_t *q, uint32_t units) {
+  if (!bcsc_waitq_empty(q) && units > q->priv.batons)
+    channel_pump_waiters(q, units);
 }
 
 static void channel_pump_receivers(bcsc_channel_t *ch) {
@@ -195,12 +259,25 @@ int bcsc_channel_deinit(bcsc_channel_t *ch) {
   return 0;
 }
 
-int bcsc_channel_send(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
-                      const void *src, size_t size) {
-  int node, rc = bcsc__check_channel(ch);
-  if (rc != 0 || (rc = channel_check_element(ch, src, size)) != 0)
+/* The checks of a waiting call in their order, for what
+ * channel_fast_enter() does not take. */
+static BCSC__NOINLINE int channel_slow_enter(bcsc_task_t *self,
+                                             bcsc_channel_t *ch,
+                                             bcsc_wait_t *wait, int sending,
+                                             const void *element, size_t size) {
+  int rc = bcsc__check_channel(ch);
+  if (rc != 0 || (rc = channel_check_element(ch, element, size)) != 0)
     return rc;
-  if ((node = channel_enter(self, wait, &ch->priv.senders)) < 0)
+  return channel_enter(self, wait,
+                       sending ? &ch->priv.senders : &ch->priv.receivers);
+}
+
+/* bcsc_channel_send() past the common cases: `node` is what
+ * channel_fast_enter() found (-1: run every check). */
+static BCSC__NOINLINE int
+channel_send_general(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
+                     const void *src, size_t size, int node) {
+  if (node < 0 && (node = channel_slow_enter(self, ch, wait, 1, src, size)) < 0)
     return node;
   if (node == CHANNEL_NODE_LINKED)
     return BCSC_PENDING; /* asked again in the poll that queued it */
@@ -217,12 +294,38 @@ int bcsc_channel_send(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                       ch->priv.capacity - ch->priv.count);
 }
 
-int bcsc_channel_recv(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
-                      void *dst, size_t size) {
-  int node, rc = bcsc__check_channel(ch);
-  if (rc != 0 || (rc = channel_check_element(ch, dst, size)) != 0)
-    return rc;
-  if ((node = channel_enter(self, wait, &ch->priv.receivers)) < 0)
+int bcsc_channel_send(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
+                      const void *src, size_t size) {
+  int node = channel_fast_enter(self, ch, wait, 1, src, size);
+  uint32_t count;
+  if (BCSC__UNLIKELY(node < 0))
+    return channel_send_general(self, ch, wait, src, size, node);
+  /* The channel is open (channel_fast_enter() saw it): a free slot that is
+   * this task's - its wake reserved it, or nobody waits and it is left
+   * over beyond the wakes out - takes the message now. */
+  count = ch->priv.count;
+  if (BCSC__LIKELY(
+          count < ch->priv.capacity &&
+          (node == CHANNEL_NODE_BATON ||
+           channel_unreserved(&ch->priv.senders, ch->priv.capacity - count)))) {
+    uint32_t slot = ch->priv.head + count;
+    if (slot >= ch->priv.capacity)
+      slot -= ch->priv.capacity;
+    bcsc__copy_bytes(ch->priv.buffer + (size_t)slot * ch->priv.elem_size, src,
+                     size);
+    ch->priv.count = ++count;
+    channel_pump(&ch->priv.receivers, count);
+    return 0;
+  }
+  return channel_send_general(self, ch, wait, src, size, node);
+}
+
+/* bcsc_channel_recv() past the common cases, as channel_send_general(). */
+static BCSC__NOINLINE int channel_recv_general(bcsc_task_t *self,
+                                               bcsc_channel_t *ch,
+                                               bcsc_wait_t *wait, void *dst,
+                                               size_t size, int node) {
+  if (node < 0 && (node = channel_slow_enter(self, ch, wait, 0, dst, size)) < 0)
     return node;
   if (node == CHANNEL_NODE_LINKED)
     return BCSC_PENDING;
@@ -238,6 +341,37 @@ int bcsc_channel_recv(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
    * waits its turn, and is woken for a message one of them does not take,
    * or to learn that none is left. */
   return channel_wait(self, wait, &ch->priv.receivers, ch->priv.count);
+}
+
+int bcsc_channel_recv(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
+                      void *dst, size_t size) {
+  int node = channel_fast_enter(self, ch, wait, 0, dst, size);
+  uint32_t count;
+  if (BCSC__UNLIKELY(node < 0))
+    return channel_recv_general(self, ch, wait, dst, size, node);
+  count = ch->priv.count;
+  if (count > 0 && (node == CHANNEL_NODE_BATON ||
+                    channel_unreserved(&ch->priv.receivers, count))) {
+    uint32_t head = ch->priv.head;
+    bcsc__copy_bytes(dst, ch->priv.buffer + (size_t)head * ch->priv.elem_size,
+                     size);
+    if (++head == ch->priv.capacity)
+      head = 0;
+    ch->priv.head = head;
+    ch->priv.count = --count;
+    /* Open (channel_fast_enter() saw it): no close to report. */
+    channel_pump(&ch->priv.senders, ch->priv.capacity - count);
+    return 0;
+  }
+  /* Nothing to take, and the channel is open: queue. With no message,
+   * there is nothing to pump. (The checked build looks at the list's own
+   * header too; if it is bad, channel_wait() reports it.) */
+  if (count == 0 && node == CHANNEL_NODE_IDLE &&
+      (!BCSC__CHECKED || !channel_waitq_bad(&ch->priv.receivers))) {
+    bcsc__wait_link(self, wait, &ch->priv.receivers);
+    return BCSC_PENDING;
+  }
+  return channel_recv_general(self, ch, wait, dst, size, node);
 }
 
 int bcsc_channel_try_send(bcsc_channel_t *ch, const void *src, size_t size) {

@@ -157,14 +157,22 @@ void bcsc__misuse_default(int32_t code, const char *message,
  * every entry point, in every build. */
 /* Copy `n` bytes: the core links no libc, not even memcpy. Element copies
  * (channel slots, watch values, stats) all go through here. */
+typedef uint64_t __attribute__((may_alias, aligned(1))) bcsc__any_u64_t;
+typedef uint32_t __attribute__((may_alias, aligned(1))) bcsc__any_u32_t;
 static inline void bcsc__copy_bytes(void *dst, const void *src, size_t n) {
   unsigned char *out = (unsigned char *)dst;
   const unsigned char *in = (const unsigned char *)src;
-  /* The common element - a word - as straight-line byte copies, which the
-   * compiler merges into one load and one store. */
+  /* The common elements - a word, a half word - as one load and one store,
+   * through types that may alias anything at any alignment. (Byte copies
+   * are not merged: the compiler cannot rule out that the two overlap.) */
   if (n == 8) {
-    out[0] = in[0], out[1] = in[1], out[2] = in[2], out[3] = in[3];
-    out[4] = in[4], out[5] = in[5], out[6] = in[6], out[7] = in[7];
+    *(bcsc__any_u64_t *)(void *)out =
+        *(const bcsc__any_u64_t *)(const void *)in;
+    return;
+  }
+  if (n == 4) {
+    *(bcsc__any_u32_t *)(void *)out =
+        *(const bcsc__any_u32_t *)(const void *)in;
     return;
   }
   for (size_t i = 0; i < n; i++)
@@ -368,6 +376,12 @@ enum { BCSC__NODE_IDLE = 0, BCSC__NODE_FIRED = 1, BCSC__NODE_LINKED = 2 };
 int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
 /* The same for a caller that has made those checks itself. */
 int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
+/* wait.c: the running task takes the baton its registration `w` holds;
+ * `ex` is the task's executor. */
+void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w);
+/* wait.c: wake the oldest waiter of hand-off list `q` (which the caller has
+ * validated): 1 if one was woken, 0 if none waits, or an error. */
+int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value);
 /* wait.c: after a poll of a task holding batons: pass on those it did not
  * take. `final`: the poll returned a result, so there is no next poll to
  * take even those fired during this one; the task's registrations must be

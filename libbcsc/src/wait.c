@@ -228,11 +228,32 @@ static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
   *w->priv.task_pprev = w->priv.task_next;
   if (w->priv.task_next != NULL)
     w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
-  w->priv.task_next = NULL;
-  w->priv.task_pprev = NULL;
-  w->priv.state = BCSC__WAIT_IDLE;
+  /* Its links stay stale, as an unlinked registration's do: linking it
+   * again rewrites them. The state goes as the whole header word (a fired
+   * node is untagged), which the next call on the node loads. */
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
   q->priv.batons--;
   return q;
+}
+
+/* The running task's `w` holds a baton it now takes. When that leaves the
+ * executor with no baton at all, the task holds none either: its flag goes,
+ * and the executor skips the walk of its batons after the poll (the common
+ * case - a wake consumed in the very poll it was for). */
+static BCSC__ALWAYS_INLINE void baton_take_on(bcsc_executor_t *ex,
+                                              bcsc_wait_t *w) {
+  bcsc_task_t *t = w->priv.task;
+  (void)baton_drop(w);
+  if (ex->priv.batons == NULL)
+    bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
+}
+
+static void baton_take(bcsc_wait_t *w) {
+  baton_take_on(bcsc__task_executor(w->priv.task), w);
+}
+
+void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w) {
+  baton_take_on(ex, w);
 }
 
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
@@ -310,16 +331,82 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   return 1;
 }
 
-/* A hand-off list's wake, out of the way of the plain one: keeping the
- * list and the node live across the inlined wake cost the common path a
- * dozen instructions. */
-static BCSC__COLD int fire_oldest_handoff(bcsc_waitq_t *q, uintptr_t value) {
+/* A hand-off list's wake where bcsc__waitq_fire_handoff() does not take
+ * the common case. */
+static BCSC__NOINLINE int fire_oldest_baton(bcsc_waitq_t *q, uintptr_t value) {
   return fire_oldest(q, value, 1);
 }
 
+/* The channel's wake. The common case - the release build, the oldest
+ * waiter's task waiting on that registration alone, and no pender to call
+ * - is done without a call, so that it needs no stack frame; the rest, the
+ * canary checks of the checked build included, is fire_oldest(). */
+int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value) {
+  struct bcsc_wait_link *first = q->priv.waiters.next;
+  struct bcsc_wait_link *next;
+  bcsc_executor_t *ex;
+  bcsc_wait_t *w;
+  bcsc_task_t *t;
+  bcsc_task_t *tail;
+  uint64_t word;
+  uint16_t state;
+  if (BCSC__CHECKED || first == NULL)
+    return fire_oldest_baton(q, value);
+  w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
+  t = w->priv.task;
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
+  if (BCSC__UNLIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
+                         BCSC__TASK_WAITING ||
+                     t->priv.link.waits != w || w->priv.task_next != NULL))
+    return fire_oldest_baton(q, value);
+  ex = bcsc__task_executor(t);
+  tail = ex->priv.run_tail;
+  if (BCSC__UNLIKELY(tail == NULL && ex->priv.pender != NULL &&
+                     !(ex->priv.state & BCSC__EXECUTOR_INSIDE)))
+    return fire_oldest_baton(q, value);
+  /* Out of the list (as fire_oldest() does it). */
+  next = first->next;
+  if (BCSC__LIKELY(next != &q->priv.waiters)) {
+    q->priv.waiters.next = next;
+    next->prev = &q->priv.waiters;
+  } else {
+    waitq_clear(q);
+  }
+  /* A baton (as baton_record() records it, the state written through the
+   * header word: the call that takes it loads that word). */
+  w->value = value;
+  BCSC__HEADER_SET(
+      w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
+  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
+  w->priv.task_next = ex->priv.batons;
+  w->priv.task_pprev = &ex->priv.batons;
+  if (ex->priv.batons != NULL)
+    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
+  ex->priv.batons = w;
+  q->priv.batons++;
+  /* Queued holding it (as bcsc__runq_append() queues, with no pender to
+   * tell). */
+  BCSC__HEADER_SET(t, bcsc__header_with_state(
+                          word, (state & ~BCSC__TASK_STATE_MASK) |
+                                    BCSC__TASK_QUEUED | BCSC__TASK_BATON));
+  t->priv.link.run_next = NULL;
+  ex->priv.ready++;
+  ex->priv.run_tail = t;
+  if (tail != NULL)
+    tail->priv.link.run_next = t;
+  else
+    ex->priv.run_head = t;
+  ex->priv.wakes++;
+  return 1;
+}
+
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
+  /* A hand-off list's wake, out of the way of the plain one: keeping the
+   * list and the node live across the inlined wake cost the common path a
+   * dozen instructions. */
   if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
-    return fire_oldest_handoff(q, value);
+    return bcsc__waitq_fire_handoff(q, value);
   return fire_oldest(q, value, 0);
 }
 
@@ -376,7 +463,7 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
     return BCSC__NODE_FIRED;
   }
   if (bcsc__wait_is_baton(wait)) {
-    (void)baton_drop(wait); /* taken */
+    baton_take(wait);
     return BCSC__NODE_FIRED;
   }
   return BCSC__NODE_IDLE;
@@ -424,7 +511,7 @@ static BCSC__COLD int wait_on_checked(bcsc_task_t *self, bcsc_wait_t *wait,
     return 0;
   }
   if (bcsc__wait_is_baton(wait)) {
-    (void)baton_drop(wait); /* taken */
+    baton_take(wait);
     return 0;
   }
   if ((rc = bcsc__check_task(self)) != 0)
