@@ -17,6 +17,7 @@
 #include "bcsc/scope.h"
 #include "bcsc/timer.h"
 #include "bcsc/types.h"
+#include "bcsc/waker.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +45,11 @@ typedef struct bcsc_executor_config {
   bcsc_reactor_t *reactor;
   bcsc_pender_fn pender; /**< Or NULL. */
   void *pender_context;  /**< Passed to pender. */
+  /** A waker slot table, as bcsc_executor_set_waker_slots() would give it,
+   *  or NULL (the default: no value wakers until one is set). */
+  bcsc_waker_slot_t *waker_slots;
+  uint32_t waker_slot_count; /**< Entries in waker_slots. */
+  uint32_t reserved0;        /**< Must be 0. */
   /* --- v0.1 ends here --- */
 } bcsc_executor_config_t;
 
@@ -62,6 +68,18 @@ typedef struct bcsc_executor_stats {
                             task spawned already cancelled is not counted) */
   uint64_t timers_fired; /**< timer and scope deadlines that fired */
   uint64_t parks;        /**< calls to the reactor's park */
+  /** Value wakes (bcsc_waker_wake() returning 0) that found their slot
+   *  still held by the task the waker was issued to. Wakes that coalesce
+   *  with one not yet drained count here too. */
+  uint64_t wakes_received;
+  /** Value wakes whose task had ended, or whose slot a later task holds.
+   *  Wakes sent == wakes_received + wakes_stale, exactly. */
+  uint64_t wakes_stale;
+  /** Tasks the inbox drain woke or marked (at most wakes_received). */
+  uint64_t wakes_delivered;
+  /** Value wakes that had to end a park (reactor unpark) or call the
+   *  pender: the others cost no system call. */
+  uint64_t waker_notifies;
   /* --- v0.1 ends here --- */
 } bcsc_executor_stats_t;
 
@@ -81,6 +99,10 @@ struct bcsc_executor_private {
   uint64_t cancels;
   uint64_t timers_fired;
   uint64_t parks;
+  uint64_t wakes_received; /* folded from the inbox counters below */
+  uint64_t wakes_stale;
+  uint64_t wakes_delivered;
+  uint64_t waker_notifies;
   uint64_t wheel_time;    /* every deadline <= this has been processed */
   uint64_t next_deadline; /* earliest wheel deadline; valid if wheel_exact */
   uint64_t occupied[BCSC_WHEEL_LEVELS]; /* bit i: slot i is not empty */
@@ -101,6 +123,19 @@ struct bcsc_executor_private {
   struct bcsc_timer_link *wheel[BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS];
   struct bcsc_timer_link *wheel_due; /* the slot being processed */
   bcsc_wait_t *batons; /* fired hand-off registrations not yet taken */
+  bcsc_waker_slot_t *waker_slots; /* the value wakers' slot table or NULL */
+  uint32_t waker_slot_count;
+  uint32_t waker_free_head; /* FIFO of free slots: index + 1; 0: none */
+  uint32_t waker_free_tail;
+  uint32_t waker_held; /* slots held by tasks */
+  /* Written by any thread, only through C11 atomics (inbox.c). Far from
+   * the fields the run loop writes, so wakes do not steal their line. */
+  uint32_t inbox_head;     /* newest slot pushed: index + 1; 0: empty */
+  uint32_t inbox_sleep;    /* whether a wake must unpark or pend */
+  uint32_t inbox_received; /* counts since the executor last folded them */
+  uint32_t inbox_stale;
+  uint32_t inbox_notifies;
+  uint32_t reserved32;
   uintptr_t reserved[6];
 };
 
