@@ -6,6 +6,8 @@
 # root. Installs:
 #   apt : build-essential cmake ninja-build pkg-config clang libclang-dev
 #         libcriterion-dev valgrind binutils python3 python3-dev python3-pip
+#         libtsan2 (gcc's ThreadSanitizer runtime; clang's is in
+#         libclang-rt-14-dev)
 #         libffi-dev
 #   pip : cffi pycparser, only if `python3` cannot import them already
 # and checks that cargo exists (the Rust bindings need it; rustup is not
@@ -15,7 +17,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config binutils
   clang libclang-dev
-  libcriterion-dev valgrind clang-format libclang-rt-14-dev
+  libcriterion-dev valgrind clang-format libclang-rt-14-dev libtsan2
   gcc-i686-linux-gnu libc6-dev-i386-cross
   python3 python3-dev python3-pip libffi-dev
 )

@@ -18,6 +18,10 @@
 #   freestanding  preset `freestanding`: static core with
 #                 libbcsc/src/freestanding/, -ffreestanding; build + ctest
 #                 (only bcsc_nm_check, strict: libbcsc.a needs no libc)
+#   tsan          the plain C stress drivers (tests/stress/: value wakes from
+#                 four threads, and from signal handlers) with the core built
+#                 -fsanitize=thread, on gcc and on clang; a planted race must
+#                 be reported first (negative control)
 #   valgrind      memcheck over every Criterion suite of the debug build
 #   install       cmake --install build/release --prefix build/stage, checks
 #                 SONAME and exported symbols, then builds and runs
@@ -146,6 +150,39 @@ lane_valgrind() {
   [ "$failed" -eq 0 ]
 }
 
+lane_tsan() {
+  # ThreadSanitizer cannot start Criterion, so the concurrency tests are
+  # plain drivers. The core is compiled here rather than by a preset: every
+  # object must be instrumented, and TSan does not mix with ASan.
+  local cc out srcs d log
+  srcs=(libbcsc/src/*.c libbcsc/src/hosted/*.c libbcsc/src/reactors/posix.c
+        libbcsc/src/reactors/wake_fd.c)
+  export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1"
+  for cc in gcc clang; do
+    command -v "$cc" >/dev/null 2>&1 || { echo "tsan: $cc not found"; exit 1; }
+    out=build/tsan-$cc
+    rm -rf "$out"; mkdir -p "$out/core"
+    local flags=(-std=c11 -O1 -g -fsanitize=thread -DBCSC_CHECKED=1 -Wall
+                 -Wextra -Werror -Iabi/include -Ilibbcsc/src -pthread)
+    (cd "$out/core" && "$cc" "${flags[@]/#-I/-I$root/}" -c "${srcs[@]/#/$root/}")
+    ar rcs "$out/libbcsc_tsan.a" "$out"/core/*.o
+    # Negative control: a planted data race must be reported.
+    "$cc" "${flags[@]}" -DBCSC_STRESS_PLANTED_RACE tests/stress/stress_waker.c \
+      "$out/libbcsc_tsan.a" -o "$out/stress_waker_planted"
+    log="$out/planted.log"
+    if "$out/stress_waker_planted" 20000 >"$log" 2>&1 ||
+       ! grep -q "WARNING: ThreadSanitizer: data race" "$log"; then
+      echo "tsan: $cc: the planted race was NOT reported: this lane detects nothing"
+      tail -20 "$log"; exit 1
+    fi
+    echo "tsan: $cc: planted race reported (negative control)"
+    for d in stress_waker signal_waker; do
+      "$cc" "${flags[@]}" "tests/stress/$d.c" "$out/libbcsc_tsan.a" -o "$out/$d"
+      "$out/$d"
+    done
+  done
+}
+
 lane_install() {
   [ -d build/release ] || { echo "install: build/release missing (release lane failed?)"; exit 1; }
   local stage=build/stage out=build/install-consumer
@@ -216,6 +253,7 @@ run_lane debug        preset_lane debug
 run_lane release      preset_lane release
 run_lane asan-clang   lane_asan_clang
 run_lane freestanding preset_lane freestanding
+run_lane tsan         lane_tsan
 run_lane valgrind     lane_valgrind
 run_lane install      lane_install
 run_lane abi-parsers  lane_abi_parsers
