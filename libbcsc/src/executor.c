@@ -100,6 +100,7 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
   /* Wakes still in the inbox are for tasks that have ended: settle them,
    * so that the slot table is left clean. */
   bcsc__waker_drain(ex);
+  bcsc__waker_fold(ex, 1);
   ex->priv.magic = 0;
   ex->priv.self_tag = 0;
   ex->priv.root.priv.magic = 0;

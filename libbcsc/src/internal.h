@@ -436,8 +436,9 @@ void bcsc__scope_deadline_fire(bcsc_scope_t *s);
 void bcsc__waker_release(bcsc_task_t *t);
 /* waker.c: resolve every wake in the inbox on the executor's thread. */
 void bcsc__waker_drain(bcsc_executor_t *ex);
-/* waker.c: move the inbox's 32-bit counters into the executor's totals. */
-void bcsc__waker_fold(bcsc_executor_t *ex);
+/* waker.c: move the inbox's 32-bit counters into the executor's totals
+ * (all: whatever their size; else only those past 2^30). */
+void bcsc__waker_fold(bcsc_executor_t *ex, int all);
 /* waker.c: adopt a slot table (bcsc_executor_set_waker_slots() unchecked). */
 void bcsc__waker_table_init(bcsc_executor_t *ex, bcsc_waker_slot_t *slots,
                             uint32_t count);

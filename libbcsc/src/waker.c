@@ -109,16 +109,21 @@ void bcsc__waker_release(bcsc_task_t *t) {
   bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_VALUE_WOKEN);
 }
 
-/* Move the inbox's counters into the executor's 64-bit totals. The 32-bit
- * counters are exact as long as fewer than 2^32 wakes arrive between two
- * folds; every drain and every stats call folds. */
-void bcsc__waker_fold(bcsc_executor_t *ex) {
-  ex->priv.wakes_received += atomic_exchange_explicit(
-      BCSC__A32(&ex->priv.inbox_received), 0, memory_order_relaxed);
-  ex->priv.wakes_stale += atomic_exchange_explicit(
-      BCSC__A32(&ex->priv.inbox_stale), 0, memory_order_relaxed);
-  ex->priv.waker_notifies += atomic_exchange_explicit(
-      BCSC__A32(&ex->priv.inbox_notifies), 0, memory_order_relaxed);
+/* Move what the inbox has counted into the executor's 64-bit totals. The
+ * waking threads count in 32-bit words (lock-free everywhere); the drain
+ * moves a word only once it is large, since an exchange is a locked
+ * instruction and a load is not - so the counts stay exact for any number
+ * of wakes, and readers add the words to the totals (stats). */
+static void fold_one(uint64_t *total, uint32_t *counter, int all) {
+  _Atomic uint32_t *word = BCSC__A32(counter);
+  if (all || atomic_load_explicit(word, memory_order_relaxed) >= 1u << 30)
+    *total += atomic_exchange_explicit(word, 0, memory_order_relaxed);
+}
+
+void bcsc__waker_fold(bcsc_executor_t *ex, int all) {
+  fold_one(&ex->priv.wakes_received, &ex->priv.inbox_received, all);
+  fold_one(&ex->priv.wakes_stale, &ex->priv.inbox_stale, all);
+  fold_one(&ex->priv.waker_notifies, &ex->priv.inbox_notifies, all);
 }
 
 /* A wake for the live holder `t` of a slot: like any wake (first wake
@@ -144,7 +149,7 @@ void bcsc__waker_drain(bcsc_executor_t *ex) {
     if (wake)
       deliver(ex, slot->priv.owner.task);
   }
-  bcsc__waker_fold(ex);
+  bcsc__waker_fold(ex, 0);
 }
 
 void bcsc__inbox_notify(bcsc_executor_t *ex, uint32_t how) {
