@@ -5,7 +5,14 @@
  * tasks in FIFO order. It owns a root scope that tasks spawned with
  * bcsc_executor_spawn() or bcsc_executor_run() belong to; an executor with
  * live tasks cannot be torn down. It can own the thread (run) or be driven
- * by a host loop (poll). */
+ * by a host loop (poll).
+ *
+ * Given a slot table (bcsc_executor_set_waker_slots()), it also takes value
+ * wakes from any thread or signal handler (bcsc/waker.h): they arrive in a
+ * lock-free inbox that run() and poll() drain on the executor's thread at
+ * every turn, and a wake that finds the executor parked ends the park
+ * through the reactor's unpark (or, outside run and poll, calls the
+ * pender). See docs/threads.md. */
 #ifndef BCSC_EXECUTOR_H
 #define BCSC_EXECUTOR_H
 
@@ -159,14 +166,18 @@ struct bcsc_executor {
  * @param config  options, or NULL for the defaults.
  * @retval 0            ready
  * @retval BCSC_EINVAL  @p ex is NULL, or @p config has a size smaller than
- *                      its size field, or non-zero reserved flags
+ *                      its size field, non-zero reserved flags or
+ *                      reserved0, waker_slots without waker_slot_count (or
+ *                      the reverse), or more than BCSC_WAKER_SLOTS_MAX
  * @thread any (the thread that will drive it)  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
                                 const bcsc_executor_config_t *config);
 
 /**
- * Tear down an executor. It must have no live tasks.
+ * Tear down an executor. It must have no live tasks. Value wakes still in
+ * its inbox (their tasks have all ended) are settled, so the slot table may
+ * be given to another executor; no wake may run during or after this call.
  *
  * @retval 0             done; the memory may be reused
  * @retval BCSC_EINVAL   @p ex is NULL
@@ -191,8 +202,8 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  *
  * If @p root is initialised and not yet spawned it is spawned as a root task
  * first. With @p root NULL, runs until no root task is live and returns 0.
- * Due timers are fired when no task is ready, and at least every 64 turns
- * otherwise. When no task is ready it parks the thread in the reactor until
+ * Value wakes in the inbox are drained at every turn. Due timers are fired
+ * when no task is ready, and at least every 64 turns otherwise. When no task is ready it parks the thread in the reactor until
  * the next deadline or an unpark. Without a reactor nothing can wake a
  * task then, so it returns BCSC_EDEADLK and leaves every task as it is:
  * cancel @p root and run again to drain it.
@@ -217,7 +228,9 @@ BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
  * loop. A turn polls one task, or advances one task whose poll function has
  * returned while bcsc drains the scopes it left open (no poll function is
  * called then, so stats.polls may grow by less). Due timers are fired first
- * (and every 64 turns); it never parks. See bcsc_executor_next_deadline().
+ * (and every 64 turns), value wakes in the inbox are drained before every
+ * turn; it never parks. If a value wake arrives after its last drain, it
+ * calls the pender before it returns. See bcsc_executor_next_deadline().
  *
  * @return the number of turns taken (0 when nothing was ready)
  * @retval BCSC_EINVAL   @p ex is NULL
@@ -236,7 +249,8 @@ BCSC_API uint64_t bcsc_executor_now(const bcsc_executor_t *ex);
 
 /**
  * When a host that drives @p ex with bcsc_executor_poll() must call it
- * again, at the latest: 0 if a task is ready now, else the earliest timer
+ * again, at the latest: 0 if a task is ready now or value wakes wait in the
+ * inbox, else the earliest timer
  * or scope deadline, else BCSC_NO_DEADLINE (only a wake can make a task
  * ready: the pender will say so). Also BCSC_NO_DEADLINE for NULL.
  * @thread executor  @allocates never  @since 0.1
