@@ -203,10 +203,11 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  * If @p root is initialised and not yet spawned it is spawned as a root task
  * first. With @p root NULL, runs until no root task is live and returns 0.
  * Value wakes in the inbox are drained at every turn. Due timers are fired
- * when no task is ready, and at least every 64 turns otherwise. When no task is ready it parks the thread in the reactor until
- * the next deadline or an unpark. Without a reactor nothing can wake a
- * task then, so it returns BCSC_EDEADLK and leaves every task as it is:
- * cancel @p root and run again to drain it.
+ * when no task is ready, and at least every 64 turns otherwise. When no task is
+ * ready it parks the thread in the reactor until the next deadline or an
+ * unpark. Without a reactor nothing can wake a task then, so it returns
+ * BCSC_EDEADLK and leaves every task as it is: cancel @p root and run again to
+ * drain it.
  * @retval 0 or negative  @p root's result
  * @retval BCSC_EDEADLK   no task is ready, @p root has not completed, and
  *                        there is no reactor (or its park says nothing can
