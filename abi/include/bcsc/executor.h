@@ -35,7 +35,10 @@ extern "C" {
  * bcsc_executor_run() or bcsc_executor_poll() for @p ex - the host's cue to
  * call bcsc_executor_poll() again. It must not call into bcsc; it should
  * only note the fact (set a flag, post to the host's loop, pend an
- * interrupt). Called on the thread that made the task ready.
+ * interrupt). Called on the thread that made the task ready - for a value
+ * wake (bcsc_waker_wake()) that is the waking thread, possibly inside a
+ * signal handler or an interrupt, so a pender used with value wakers must be
+ * thread-safe and async-signal-safe. A burst of value wakes calls it once.
  */
 typedef void (*bcsc_pender_fn)(bcsc_executor_t *ex, void *context);
 
