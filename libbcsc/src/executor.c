@@ -197,6 +197,9 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
    * joins has scopes, and one without goes straight to completion. */
   if (t->priv.link.waits != NULL)
     bcsc__task_unlink_waits_walk(t);
+  /* Its poll function will not run again: a value wake cannot reach it. */
+  if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
+    bcsc__waker_release(t);
   bcsc__task_returned(t, rc);
   return 0;
 }

@@ -191,16 +191,17 @@ static inline uint32_t bcsc__self_tag(const void *object) {
 
 /* D23: a task's self_tag holds two things. The low half is a 16-bit tag of
  * its address (the top bit keeps it non-zero while live): a moved frame
- * carries the tag of another address. The high half is the index + 1 of the
- * waker slot it holds (0: none), so that the 64-byte header needs no other
- * field for it. Addresses are folded so that frames up to 2^33 bytes apart
- * rarely share a tag. */
+ * carries the tag of another address, unless it moved by a multiple of
+ * 256 KiB. The high half is the index + 1 of the waker slot it holds (0:
+ * none), so that the 64-byte header needs no other field for it. */
 #define BCSC__TASK_TAG_MASK 0xffffu
 #define BCSC__TASK_SLOT_SHIFT 16
 static inline uint32_t bcsc__task_tag16(const bcsc_task_t *t) {
-  uintptr_t a = (uintptr_t)t >> 3;
-  return (uint32_t)((a ^ (a >> 15)) & 0x7fffu) | 0x8000u;
+  return ((uint32_t)((uintptr_t)t >> 3) & 0x7fffu) | 0x8000u;
 }
+/* The slot half of a task's header word, set: OR it into both sides of a
+ * header comparison that must not depend on the slot. */
+#define BCSC__TASK_SLOT_BITS (~(uint32_t)BCSC__TASK_TAG_MASK)
 /* The whole self_tag a live, unmoved `t` carries (its slot included). */
 static inline uint32_t bcsc__task_tag(const bcsc_task_t *t) {
   return bcsc__task_tag16(t) | (t->priv.self_tag & ~BCSC__TASK_TAG_MASK);
@@ -433,7 +434,7 @@ void bcsc__timer_wait_unlink(bcsc_wait_t *w);
 void bcsc__scope_deadline_fire(bcsc_scope_t *s);
 /* waker.c: a task that holds a waker slot returned a result: give the
  * slot back (its wakers go stale). */
-void bcsc__waker_release(bcsc_task_t *t);
+BCSC__COLD void bcsc__waker_release(bcsc_task_t *t);
 /* waker.c: resolve every wake in the inbox on the executor's thread. */
 void bcsc__waker_drain(bcsc_executor_t *ex);
 /* waker.c: move the inbox's 32-bit counters into the executor's totals

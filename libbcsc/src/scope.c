@@ -304,9 +304,6 @@ void bcsc__task_drain(bcsc_task_t *t) {
 }
 
 void bcsc__task_returned(bcsc_task_t *t, int result) {
-  /* Its poll function will not run again: a value wake cannot reach it. */
-  if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
-    bcsc__waker_release(t);
   if (t->priv.scopes == NULL) {
     task_complete(t, result);
     return;
@@ -348,13 +345,15 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
                          BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN;
   int rc;
   /* A running, unmoved owner on its executor, whatever its flags. */
-  if (BCSC__UNLIKELY(
-          scope == NULL || owner == NULL || policy > BCSC_SCOPE_RACE ||
-          (BCSC__HEADER(owner) | flags) !=
-              bcsc__header_expect(BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
-                                  bcsc__task_tag(owner)) ||
-          owner->priv.scope == NULL ||
-          bcsc__task_executor(owner)->priv.current != owner) &&
+  if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
+                     policy > BCSC_SCOPE_RACE ||
+                     (BCSC__HEADER(owner) |
+                      bcsc__header_expect(flags, 0, BCSC__TASK_SLOT_BITS)) !=
+                         bcsc__header_expect(
+                             BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
+                             bcsc__task_tag16(owner) | BCSC__TASK_SLOT_BITS) ||
+                     owner->priv.scope == NULL ||
+                     bcsc__task_executor(owner)->priv.current != owner) &&
       (rc = scope_init_checked(scope, owner, policy)) != 0)
     return rc;
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)

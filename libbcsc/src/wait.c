@@ -439,8 +439,11 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
           word != bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0) ||
           self == NULL))
     return wait_on_checked(self, wait, queue);
-  task_word = BCSC__HEADER(self);
-  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK, bcsc__task_tag(self));
+  /* Whatever waker slot the task holds (D23): its bits set on both sides. */
+  task_word =
+      BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
+  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
+                                 bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   /* An idle node of its own running, uncancelled, unmoved task (a pooled
    * one too) on a valid list: register. */
   if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN) ==
