@@ -6,9 +6,10 @@
 # root. Installs:
 #   apt : build-essential cmake ninja-build pkg-config clang libclang-dev
 #         libcriterion-dev valgrind binutils python3 python3-dev python3-pip
-#         libffi-dev; cross compilers (C and C++) for i686, aarch64 and armhf
-#         with their libcs, and qemu-user (layout tables, the qemu lane);
-#         abigail-tools (the abi-baseline lane). Not gcc-multilib: it
+#         libffi-dev; libtsan2 (gcc's ThreadSanitizer runtime; clang's is in
+#         libclang-rt-14-dev); cross compilers (C and C++) for i686, aarch64
+#         and armhf with their libcs, and qemu-user (layout tables, the qemu
+#         lane); abigail-tools (the abi-baseline lane). Not gcc-multilib: it
 #         conflicts with the cross compilers.
 #   pip : cffi pycparser, only if `python3` cannot import them already;
 #         gcovr 8.8 (the coverage lane's floor was measured with it), only
@@ -20,7 +21,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config binutils
   clang libclang-dev
-  libcriterion-dev valgrind clang-format libclang-rt-14-dev
+  libcriterion-dev valgrind clang-format libclang-rt-14-dev libtsan2
   gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
   gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross

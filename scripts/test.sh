@@ -16,8 +16,12 @@
 #   asan-clang    preset `asan-clang`: clang, Debug, ASan+UBSan; build + ctest
 #                 with ASAN_OPTIONS / UBSAN_OPTIONS below; a planted
 #                 stack-use-after-return must be reported
-#   tsan          TSan negative control (clang and gcc): a planted race must
-#                 be reported, its locked twin must be clean
+#   tsan          ThreadSanitizer, clang and gcc: first the negative control
+#                 (tests/negative/tsan_race.c: a planted race must be
+#                 reported, its locked twin must be clean), then the plain C
+#                 stress drivers (tests/stress/: value wakes from four
+#                 threads and from signal handlers) over a core built with
+#                 -fsanitize=thread
 #   freestanding  preset `freestanding`: static core with
 #                 libbcsc/src/freestanding/, -ffreestanding; build + ctest
 #                 (only bcsc_nm_check, strict: libbcsc.a needs no libc and
@@ -150,12 +154,17 @@ lane_asan_clang() {
 }
 
 lane_tsan() {
-  # Negative control for ThreadSanitizer (tests/negative/tsan_race.c, plain
-  # C: Criterion cannot run under TSan): the racy build must be reported
-  # (exit 66) and the locked build must be clean, with clang and gcc.
-  local cc variant out rc reports
+  # ThreadSanitizer cannot start Criterion, so these are plain C programs.
+  # First the negative control (tests/negative/tsan_race.c): the racy build
+  # must be reported (exit 66) and the locked build must be clean. Then the
+  # stress drivers over a core compiled here rather than by a preset: every
+  # object must be instrumented, and TSan does not mix with ASan.
+  local cc variant out rc reports srcs d
+  srcs=(libbcsc/src/*.c libbcsc/src/hosted/*.c libbcsc/src/reactors/posix.c
+        libbcsc/src/reactors/wake_fd.c)
   mkdir -p build/tsan
   for cc in clang gcc; do
+    command -v "$cc" >/dev/null 2>&1 || { echo "tsan: $cc not found"; exit 1; }
     for variant in race locked; do
       out=build/tsan/negative_tsan_$variant-$cc
       "$cc" -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=thread -pthread \
@@ -172,6 +181,16 @@ lane_tsan() {
         cat "$out.log"; exit 1
       fi
       echo "tsan: $cc $variant: exit $rc, $reports race report(s), as required"
+    done
+    out=build/tsan/$cc
+    rm -rf "$out"; mkdir -p "$out/core"
+    local flags=(-std=c11 -O1 -g -fsanitize=thread -DBCSC_CHECKED=1 -Wall
+                 -Wextra -Werror -Iabi/include -Ilibbcsc/src -pthread)
+    (cd "$out/core" && "$cc" "${flags[@]/#-I/-I$root/}" -c "${srcs[@]/#/$root/}")
+    ar rcs "$out/libbcsc_tsan.a" "$out"/core/*.o
+    for d in stress_waker signal_waker; do
+      "$cc" "${flags[@]}" "tests/stress/$d.c" "$out/libbcsc_tsan.a" -o "$out/$d"
+      TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1" "$out/$d"
     done
   done
 }

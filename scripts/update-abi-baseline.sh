@@ -64,6 +64,9 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBCSC_BUILD_STATIC=OFF -DBCSC_BUILD_TESTS=OFF -DBCSC_BUILD_BENCH=OFF \
   -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF -DBCSC_CHECK_SYMBOLS=OFF \
   -DBCSC_INSTALL=OFF >/dev/null
+# A previous version's library may still be in the build directory: take
+# the one named for the version being checked, never whichever comes first.
+rm -f "$build"/libbcsc.so.*.*
 cmake --build "$build" -j2 --target bcsc_shared >/dev/null
 so=$(find "$build" -maxdepth 1 -name 'libbcsc.so.*.*' -type f | head -n1)
 [ -n "$so" ] || { echo "update-abi-baseline: no libbcsc.so built in $build" >&2; exit 1; }

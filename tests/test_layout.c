@@ -95,13 +95,29 @@
   TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
-  TYPE(struct, bcsc_executor_config, 32, 8)                                    \
+  TYPE(struct, bcsc_waker, 16, 8)                                              \
+  FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
+  FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
+  FIELD(struct, bcsc_waker, generation, 12, 4)                                 \
+  TYPE(struct, bcsc_waker_slot_private, 16, 8)                                 \
+  FIELD(struct, bcsc_waker_slot_private, owner, 0, 8)                          \
+  FIELD(struct, bcsc_waker_slot_private, state, 8, 4)                          \
+  FIELD(struct, bcsc_waker_slot_private, inbox_next, 12, 4)                    \
+  TYPE(union, bcsc_waker_slot_owner, 8, 8)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 8)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 8)                         \
+  TYPE(struct, bcsc_waker_slot, 16, 8)                                         \
+  FIELD(struct, bcsc_waker_slot, priv, 0, 16)                                  \
+  TYPE(struct, bcsc_executor_config, 48, 8)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
   FIELD(struct, bcsc_executor_config, reactor, 8, 8)                           \
   FIELD(struct, bcsc_executor_config, pender, 16, 8)                           \
   FIELD(struct, bcsc_executor_config, pender_context, 24, 8)                   \
-  TYPE(struct, bcsc_executor_stats, 64, 8)                                     \
+  FIELD(struct, bcsc_executor_config, waker_slots, 32, 8)                      \
+  FIELD(struct, bcsc_executor_config, waker_slot_count, 40, 4)                 \
+  FIELD(struct, bcsc_executor_config, reserved0, 44, 4)                        \
+  TYPE(struct, bcsc_executor_stats, 96, 8)                                     \
   FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
   FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
   FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
@@ -111,7 +127,11 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 3456, 8)                                 \
+  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
+  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
+  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
+  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_private, 3536, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -119,31 +139,46 @@
   FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
   FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
   FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
-  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
-  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
-  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
-  FIELD(struct, bcsc_executor_private, run_head, 120, 8)                       \
-  FIELD(struct, bcsc_executor_private, run_tail, 128, 8)                       \
-  FIELD(struct, bcsc_executor_private, current, 136, 8)                        \
-  FIELD(struct, bcsc_executor_private, state, 144, 2)                          \
-  FIELD(struct, bcsc_executor_private, magic, 146, 2)                          \
-  FIELD(struct, bcsc_executor_private, self_tag, 148, 4)                       \
-  FIELD(struct, bcsc_executor_private, ready, 152, 4)                          \
-  FIELD(struct, bcsc_executor_private, next_slot, 156, 4)                      \
-  FIELD(struct, bcsc_executor_private, timers, 160, 4)                         \
-  FIELD(struct, bcsc_executor_private, wheel_exact, 164, 4)                    \
-  FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \
-  FIELD(struct, bcsc_executor_private, pender, 176, 8)                         \
-  FIELD(struct, bcsc_executor_private, pender_context, 184, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 192, 128)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3400, 8)                        \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3408, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3416, 40)                     \
-  TYPE(struct, bcsc_executor, 3464, 8)                                         \
+  FIELD(struct, bcsc_executor_private, wakes_received, 56, 8)                  \
+  FIELD(struct, bcsc_executor_private, wakes_stale, 64, 8)                     \
+  FIELD(struct, bcsc_executor_private, wakes_delivered, 72, 8)                 \
+  FIELD(struct, bcsc_executor_private, waker_notifies, 80, 8)                  \
+  FIELD(struct, bcsc_executor_private, wheel_time, 88, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 96, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 104, 48)                      \
+  FIELD(struct, bcsc_executor_private, run_head, 152, 8)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 160, 8)                       \
+  FIELD(struct, bcsc_executor_private, current, 168, 8)                        \
+  FIELD(struct, bcsc_executor_private, state, 176, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 178, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 180, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 184, 4)                          \
+  FIELD(struct, bcsc_executor_private, next_slot, 188, 4)                      \
+  FIELD(struct, bcsc_executor_private, timers, 192, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 196, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
+  FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
+  FIELD(struct, bcsc_executor_private, root, 224, 128)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 352, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3424, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3432, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3440, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3448, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3452, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3456, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3460, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3464, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3468, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3472, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3476, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
+  FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 3496, 40)                     \
+  TYPE(struct, bcsc_executor, 3544, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -460,13 +495,29 @@
   TYPE(struct, bcsc_scope, 96, 8)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 88)                                       \
-  TYPE(struct, bcsc_executor_config, 20, 4)                                    \
+  TYPE(struct, bcsc_waker, 12, 4)                                              \
+  FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
+  FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
+  FIELD(struct, bcsc_waker, generation, 8, 4)                                  \
+  TYPE(struct, bcsc_waker_slot_private, 12, 4)                                 \
+  FIELD(struct, bcsc_waker_slot_private, owner, 0, 4)                          \
+  FIELD(struct, bcsc_waker_slot_private, state, 4, 4)                          \
+  FIELD(struct, bcsc_waker_slot_private, inbox_next, 8, 4)                     \
+  TYPE(union, bcsc_waker_slot_owner, 4, 4)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 4)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 4)                         \
+  TYPE(struct, bcsc_waker_slot, 12, 4)                                         \
+  FIELD(struct, bcsc_waker_slot, priv, 0, 12)                                  \
+  TYPE(struct, bcsc_executor_config, 32, 4)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
   FIELD(struct, bcsc_executor_config, reactor, 8, 4)                           \
   FIELD(struct, bcsc_executor_config, pender, 12, 4)                           \
   FIELD(struct, bcsc_executor_config, pender_context, 16, 4)                   \
-  TYPE(struct, bcsc_executor_stats, 64, 8)                                     \
+  FIELD(struct, bcsc_executor_config, waker_slots, 20, 4)                      \
+  FIELD(struct, bcsc_executor_config, waker_slot_count, 24, 4)                 \
+  FIELD(struct, bcsc_executor_config, reserved0, 28, 4)                        \
+  TYPE(struct, bcsc_executor_stats, 96, 8)                                     \
   FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
   FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
   FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
@@ -476,7 +527,11 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 1832, 8)                                 \
+  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
+  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
+  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
+  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_private, 1912, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -484,31 +539,46 @@
   FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
   FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
   FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
-  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
-  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
-  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
-  FIELD(struct, bcsc_executor_private, run_head, 120, 4)                       \
-  FIELD(struct, bcsc_executor_private, run_tail, 124, 4)                       \
-  FIELD(struct, bcsc_executor_private, current, 128, 4)                        \
-  FIELD(struct, bcsc_executor_private, state, 132, 2)                          \
-  FIELD(struct, bcsc_executor_private, magic, 134, 2)                          \
-  FIELD(struct, bcsc_executor_private, self_tag, 136, 4)                       \
-  FIELD(struct, bcsc_executor_private, ready, 140, 4)                          \
-  FIELD(struct, bcsc_executor_private, next_slot, 144, 4)                      \
-  FIELD(struct, bcsc_executor_private, timers, 148, 4)                         \
-  FIELD(struct, bcsc_executor_private, wheel_exact, 152, 4)                    \
-  FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
-  FIELD(struct, bcsc_executor_private, pender, 160, 4)                         \
-  FIELD(struct, bcsc_executor_private, pender_context, 164, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 168, 96)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 264, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1800, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1804, 4)                        \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1808, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1812, 20)                     \
-  TYPE(struct, bcsc_executor, 1840, 8)                                         \
+  FIELD(struct, bcsc_executor_private, wakes_received, 56, 8)                  \
+  FIELD(struct, bcsc_executor_private, wakes_stale, 64, 8)                     \
+  FIELD(struct, bcsc_executor_private, wakes_delivered, 72, 8)                 \
+  FIELD(struct, bcsc_executor_private, waker_notifies, 80, 8)                  \
+  FIELD(struct, bcsc_executor_private, wheel_time, 88, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 96, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 104, 48)                      \
+  FIELD(struct, bcsc_executor_private, run_head, 152, 4)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 156, 4)                       \
+  FIELD(struct, bcsc_executor_private, current, 160, 4)                        \
+  FIELD(struct, bcsc_executor_private, state, 164, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 166, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 168, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 172, 4)                          \
+  FIELD(struct, bcsc_executor_private, next_slot, 176, 4)                      \
+  FIELD(struct, bcsc_executor_private, timers, 180, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 184, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
+  FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
+  FIELD(struct, bcsc_executor_private, root, 200, 96)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 296, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1832, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1836, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1840, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1844, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1848, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1852, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1856, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1860, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1864, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1868, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1872, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1876, 4)                \
+  FIELD(struct, bcsc_executor_private, reserved32, 1880, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1884, 4)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 1888, 20)                     \
+  TYPE(struct, bcsc_executor, 1920, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 1832)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 1912)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -825,13 +895,29 @@
   TYPE(struct, bcsc_scope, 88, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
   FIELD(struct, bcsc_scope, priv, 4, 84)                                       \
-  TYPE(struct, bcsc_executor_config, 20, 4)                                    \
+  TYPE(struct, bcsc_waker, 12, 4)                                              \
+  FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
+  FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
+  FIELD(struct, bcsc_waker, generation, 8, 4)                                  \
+  TYPE(struct, bcsc_waker_slot_private, 12, 4)                                 \
+  FIELD(struct, bcsc_waker_slot_private, owner, 0, 4)                          \
+  FIELD(struct, bcsc_waker_slot_private, state, 4, 4)                          \
+  FIELD(struct, bcsc_waker_slot_private, inbox_next, 8, 4)                     \
+  TYPE(union, bcsc_waker_slot_owner, 4, 4)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 4)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 4)                         \
+  TYPE(struct, bcsc_waker_slot, 12, 4)                                         \
+  FIELD(struct, bcsc_waker_slot, priv, 0, 12)                                  \
+  TYPE(struct, bcsc_executor_config, 32, 4)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
   FIELD(struct, bcsc_executor_config, reactor, 8, 4)                           \
   FIELD(struct, bcsc_executor_config, pender, 12, 4)                           \
   FIELD(struct, bcsc_executor_config, pender_context, 16, 4)                   \
-  TYPE(struct, bcsc_executor_stats, 64, 4)                                     \
+  FIELD(struct, bcsc_executor_config, waker_slots, 20, 4)                      \
+  FIELD(struct, bcsc_executor_config, waker_slot_count, 24, 4)                 \
+  FIELD(struct, bcsc_executor_config, reserved0, 28, 4)                        \
+  TYPE(struct, bcsc_executor_stats, 96, 4)                                     \
   FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
   FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
   FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
@@ -841,7 +927,11 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 1824, 4)                                 \
+  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
+  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
+  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
+  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_private, 1900, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -849,31 +939,46 @@
   FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
   FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
   FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
-  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
-  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
-  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
-  FIELD(struct, bcsc_executor_private, run_head, 120, 4)                       \
-  FIELD(struct, bcsc_executor_private, run_tail, 124, 4)                       \
-  FIELD(struct, bcsc_executor_private, current, 128, 4)                        \
-  FIELD(struct, bcsc_executor_private, state, 132, 2)                          \
-  FIELD(struct, bcsc_executor_private, magic, 134, 2)                          \
-  FIELD(struct, bcsc_executor_private, self_tag, 136, 4)                       \
-  FIELD(struct, bcsc_executor_private, ready, 140, 4)                          \
-  FIELD(struct, bcsc_executor_private, next_slot, 144, 4)                      \
-  FIELD(struct, bcsc_executor_private, timers, 148, 4)                         \
-  FIELD(struct, bcsc_executor_private, wheel_exact, 152, 4)                    \
-  FIELD(struct, bcsc_executor_private, reactor, 156, 4)                        \
-  FIELD(struct, bcsc_executor_private, pender, 160, 4)                         \
-  FIELD(struct, bcsc_executor_private, pender_context, 164, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 168, 88)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 256, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1792, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1796, 4)                        \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1800, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1804, 20)                     \
-  TYPE(struct, bcsc_executor, 1828, 4)                                         \
+  FIELD(struct, bcsc_executor_private, wakes_received, 56, 8)                  \
+  FIELD(struct, bcsc_executor_private, wakes_stale, 64, 8)                     \
+  FIELD(struct, bcsc_executor_private, wakes_delivered, 72, 8)                 \
+  FIELD(struct, bcsc_executor_private, waker_notifies, 80, 8)                  \
+  FIELD(struct, bcsc_executor_private, wheel_time, 88, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 96, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 104, 48)                      \
+  FIELD(struct, bcsc_executor_private, run_head, 152, 4)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 156, 4)                       \
+  FIELD(struct, bcsc_executor_private, current, 160, 4)                        \
+  FIELD(struct, bcsc_executor_private, state, 164, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 166, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 168, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 172, 4)                          \
+  FIELD(struct, bcsc_executor_private, next_slot, 176, 4)                      \
+  FIELD(struct, bcsc_executor_private, timers, 180, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 184, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
+  FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
+  FIELD(struct, bcsc_executor_private, root, 200, 88)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 288, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1824, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1828, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1832, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1836, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1840, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1844, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1848, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1852, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1856, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1860, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1864, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1868, 4)                \
+  FIELD(struct, bcsc_executor_private, reserved32, 1872, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1876, 4)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 1880, 20)                     \
+  TYPE(struct, bcsc_executor, 1904, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1824)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1900)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1190,13 +1295,29 @@
   TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
-  TYPE(struct, bcsc_executor_config, 32, 8)                                    \
+  TYPE(struct, bcsc_waker, 16, 8)                                              \
+  FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
+  FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
+  FIELD(struct, bcsc_waker, generation, 12, 4)                                 \
+  TYPE(struct, bcsc_waker_slot_private, 16, 8)                                 \
+  FIELD(struct, bcsc_waker_slot_private, owner, 0, 8)                          \
+  FIELD(struct, bcsc_waker_slot_private, state, 8, 4)                          \
+  FIELD(struct, bcsc_waker_slot_private, inbox_next, 12, 4)                    \
+  TYPE(union, bcsc_waker_slot_owner, 8, 8)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 8)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 8)                         \
+  TYPE(struct, bcsc_waker_slot, 16, 8)                                         \
+  FIELD(struct, bcsc_waker_slot, priv, 0, 16)                                  \
+  TYPE(struct, bcsc_executor_config, 48, 8)                                    \
   FIELD(struct, bcsc_executor_config, size, 0, 4)                              \
   FIELD(struct, bcsc_executor_config, flags, 4, 4)                             \
   FIELD(struct, bcsc_executor_config, reactor, 8, 8)                           \
   FIELD(struct, bcsc_executor_config, pender, 16, 8)                           \
   FIELD(struct, bcsc_executor_config, pender_context, 24, 8)                   \
-  TYPE(struct, bcsc_executor_stats, 64, 8)                                     \
+  FIELD(struct, bcsc_executor_config, waker_slots, 32, 8)                      \
+  FIELD(struct, bcsc_executor_config, waker_slot_count, 40, 4)                 \
+  FIELD(struct, bcsc_executor_config, reserved0, 44, 4)                        \
+  TYPE(struct, bcsc_executor_stats, 96, 8)                                     \
   FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
   FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
   FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
@@ -1206,7 +1327,11 @@
   FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
   FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
   FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  TYPE(struct, bcsc_executor_private, 3456, 8)                                 \
+  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
+  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
+  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
+  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_private, 3536, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1214,31 +1339,46 @@
   FIELD(struct, bcsc_executor_private, cancels, 32, 8)                         \
   FIELD(struct, bcsc_executor_private, timers_fired, 40, 8)                    \
   FIELD(struct, bcsc_executor_private, parks, 48, 8)                           \
-  FIELD(struct, bcsc_executor_private, wheel_time, 56, 8)                      \
-  FIELD(struct, bcsc_executor_private, next_deadline, 64, 8)                   \
-  FIELD(struct, bcsc_executor_private, occupied, 72, 48)                       \
-  FIELD(struct, bcsc_executor_private, run_head, 120, 8)                       \
-  FIELD(struct, bcsc_executor_private, run_tail, 128, 8)                       \
-  FIELD(struct, bcsc_executor_private, current, 136, 8)                        \
-  FIELD(struct, bcsc_executor_private, state, 144, 2)                          \
-  FIELD(struct, bcsc_executor_private, magic, 146, 2)                          \
-  FIELD(struct, bcsc_executor_private, self_tag, 148, 4)                       \
-  FIELD(struct, bcsc_executor_private, ready, 152, 4)                          \
-  FIELD(struct, bcsc_executor_private, next_slot, 156, 4)                      \
-  FIELD(struct, bcsc_executor_private, timers, 160, 4)                         \
-  FIELD(struct, bcsc_executor_private, wheel_exact, 164, 4)                    \
-  FIELD(struct, bcsc_executor_private, reactor, 168, 8)                        \
-  FIELD(struct, bcsc_executor_private, pender, 176, 8)                         \
-  FIELD(struct, bcsc_executor_private, pender_context, 184, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 192, 128)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 320, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3392, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3400, 8)                        \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3408, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3416, 40)                     \
-  TYPE(struct, bcsc_executor, 3464, 8)                                         \
+  FIELD(struct, bcsc_executor_private, wakes_received, 56, 8)                  \
+  FIELD(struct, bcsc_executor_private, wakes_stale, 64, 8)                     \
+  FIELD(struct, bcsc_executor_private, wakes_delivered, 72, 8)                 \
+  FIELD(struct, bcsc_executor_private, waker_notifies, 80, 8)                  \
+  FIELD(struct, bcsc_executor_private, wheel_time, 88, 8)                      \
+  FIELD(struct, bcsc_executor_private, next_deadline, 96, 8)                   \
+  FIELD(struct, bcsc_executor_private, occupied, 104, 48)                      \
+  FIELD(struct, bcsc_executor_private, run_head, 152, 8)                       \
+  FIELD(struct, bcsc_executor_private, run_tail, 160, 8)                       \
+  FIELD(struct, bcsc_executor_private, current, 168, 8)                        \
+  FIELD(struct, bcsc_executor_private, state, 176, 2)                          \
+  FIELD(struct, bcsc_executor_private, magic, 178, 2)                          \
+  FIELD(struct, bcsc_executor_private, self_tag, 180, 4)                       \
+  FIELD(struct, bcsc_executor_private, ready, 184, 4)                          \
+  FIELD(struct, bcsc_executor_private, next_slot, 188, 4)                      \
+  FIELD(struct, bcsc_executor_private, timers, 192, 4)                         \
+  FIELD(struct, bcsc_executor_private, wheel_exact, 196, 4)                    \
+  FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
+  FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
+  FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
+  FIELD(struct, bcsc_executor_private, root, 224, 128)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 352, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3424, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3432, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3440, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3448, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3452, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3456, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3460, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3464, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3468, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3472, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3476, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
+  FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 3496, 40)                     \
+  TYPE(struct, bcsc_executor, 3544, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3456)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -1502,12 +1642,6 @@ BCSC_LAYOUT_X86_64(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
 #elif defined(__i386__)
 BCSC_LAYOUT_I686(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
 #define LAYOUT_PINNED_TARGET "i686"
-#elif defined(__aarch64__) && defined(__LP64__)
-BCSC_LAYOUT_AARCH64(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
-#define LAYOUT_PINNED_TARGET "aarch64"
-#elif defined(__arm__) && defined(__ARM_PCS_VFP) && defined(__ARM_EABI__)
-BCSC_LAYOUT_ARMHF(LAYOUT_TYPE_ASSERT, LAYOUT_FIELD_ASSERT)
-#define LAYOUT_PINNED_TARGET "armhf"
 #endif
 
 Test(layout, object_sizes_match_the_library) {

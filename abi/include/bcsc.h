@@ -38,6 +38,7 @@
 #include "bcsc/types.h"
 #include "bcsc/version.h"
 #include "bcsc/wait.h"
+#include "bcsc/waker.h"
 #include "bcsc/watch.h"
 
 #endif /* BCSC_H */

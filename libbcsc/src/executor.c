@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * executor.c - the run loop: pop the oldest ready task, poll it, and act on
  * what it returned. */
+#include "inbox.h"
 #include "internal.h"
 
 /* Whether the caller's version of the config struct has `field`. */
@@ -13,6 +14,8 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   bcsc_reactor_t *reactor = NULL;
   bcsc_pender_fn pender = NULL;
   void *pender_context = NULL;
+  bcsc_waker_slot_t *waker_slots = NULL;
+  uint32_t waker_slot_count = 0;
   int rc;
   if (ex == NULL)
     BCSC__FAIL(NULL_OBJECT, ex, BCSC_EINVAL);
@@ -27,6 +30,15 @@ int bcsc_executor_init(bcsc_executor_t *ex,
       pender = config->pender;
     if (CONFIG_HAS(config, pender_context))
       pender_context = config->pender_context;
+    if (CONFIG_HAS(config, reserved0) && config->reserved0 != 0)
+      BCSC__FAIL(BAD_ARGUMENT, config, BCSC_EINVAL);
+    if (CONFIG_HAS(config, waker_slot_count)) {
+      waker_slots = config->waker_slots;
+      waker_slot_count = config->waker_slot_count;
+      if ((waker_slots == NULL) != (waker_slot_count == 0) ||
+          waker_slot_count > BCSC_WAKER_SLOTS_MAX)
+        BCSC__FAIL(BAD_ARGUMENT, config, BCSC_EINVAL);
+    }
   }
   if (reactor != NULL && (rc = bcsc_reactor_check(reactor)) != 0)
     BCSC__FAIL(BAD_ARGUMENT, reactor, rc);
@@ -41,6 +53,17 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   ex->priv.cancels = 0;
   ex->priv.timers_fired = 0;
   ex->priv.parks = 0;
+  ex->priv.wakes_received = 0;
+  ex->priv.wakes_stale = 0;
+  ex->priv.wakes_delivered = 0;
+  ex->priv.waker_notifies = 0;
+  ex->priv.inbox_head = 0;
+  ex->priv.inbox_sleep = BCSC__INBOX_OUTSIDE; /* nobody is in run or poll */
+  ex->priv.inbox_received = 0;
+  ex->priv.inbox_stale = 0;
+  ex->priv.inbox_notifies = 0;
+  ex->priv.reserved32 = 0;
+  bcsc__waker_table_init(ex, waker_slots, waker_slot_count);
   ex->priv.wheel_time = reactor != NULL ? reactor->vtable->now(reactor) : 0;
   ex->priv.next_deadline = BCSC_NO_DEADLINE;
   for (size_t i = 0; i < BCSC_WHEEL_LEVELS; i++)
@@ -75,6 +98,10 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
     BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
   if (ex->priv.root.priv.live != 0)
     BCSC__FAIL(EXECUTOR_BUSY, ex, BCSC_EBUSY);
+  /* Wakes still in the inbox are for tasks that have ended: settle them,
+   * so that the slot table is left clean. */
+  bcsc__waker_drain(ex);
+  bcsc__waker_fold(ex, 1);
   ex->priv.magic = 0;
   ex->priv.self_tag = 0;
   ex->priv.root.priv.magic = 0;
@@ -94,7 +121,7 @@ int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root) {
 static int frame_intact(const bcsc_task_t *t) {
   if (!BCSC__CHECKED)
     return 1;
-  if (BCSC__CANARY_BAD(t, BCSC__MAGIC_TASK) ||
+  if (BCSC__TASK_CANARY_BAD(t) ||
       BCSC__CANARY_BAD(t->priv.scope, BCSC__MAGIC_SCOPE))
     return 0;
   for (const bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
@@ -158,8 +185,10 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
     BCSC__HEADER_SET(
         t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
                                              BCSC__TASK_WAITING));
+    /* A task holding a value waker may wait for nothing else. */
     if (BCSC__UNLIKELY(t->priv.link.waits == NULL &&
-                       !(state & BCSC__TASK_JOINING)))
+                       !(state & BCSC__TASK_JOINING) &&
+                       bcsc__task_slot1(t) == 0))
       BCSC__REPORT(PENDING_NO_WAKE, t); /* release: stays waiting; see run */
     return 0;
   }
@@ -173,6 +202,9 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
    * joins has scopes, and one without goes straight to completion. */
   if (t->priv.link.waits != NULL)
     bcsc__task_unlink_waits_walk(t);
+  /* Its poll function will not run again: a value wake cannot reach it. */
+  if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
+    bcsc__waker_release(t);
   bcsc__task_returned(t, rc);
   return 0;
 }
@@ -201,10 +233,33 @@ static void fire_due_timers(bcsc_executor_t *ex) {
  * unpark or one of its own events. */
 static int park(bcsc_executor_t *ex) {
   bcsc_reactor_t *reactor = ex->priv.reactor;
+  int rc;
   if (reactor == NULL || reactor->vtable->park == NULL)
     return BCSC_EDEADLK;
+  /* Announce the park, then look at the inbox once more: a value wake
+   * either lands before this look or sees the announcement and unparks
+   * (the handshake in inbox.c). */
+  if (bcsc__inbox_sleep(ex, BCSC__INBOX_PARKED)) {
+    bcsc__inbox_awake(ex);
+    return 0;
+  }
   ex->priv.parks++;
-  return reactor->vtable->park(reactor, bcsc__wheel_next_deadline(ex));
+  rc = reactor->vtable->park(reactor, bcsc__wheel_next_deadline(ex));
+  bcsc__inbox_awake(ex);
+  return rc;
+}
+
+/* Leaving run() or poll(): wakes from now on must tell the host. One that
+ * came in after the last drain has not told it: tell it now. */
+static void leave(bcsc_executor_t *ex) {
+  ex->priv.state &= (uint16_t)~BCSC__EXECUTOR_INSIDE;
+  if (bcsc__inbox_sleep(ex, BCSC__INBOX_OUTSIDE))
+    bcsc__inbox_notify_if_sleeping(ex);
+}
+
+static void enter(bcsc_executor_t *ex) {
+  ex->priv.state |= BCSC__EXECUTOR_INSIDE;
+  bcsc__inbox_awake(ex);
 }
 
 /* Tasks keep being ready: every so often, look at the clock and at the
@@ -232,6 +287,8 @@ static BCSC__ALWAYS_INLINE int run_until(bcsc_executor_t *ex,
     if (root != NULL ? bcsc__task_state(root) == BCSC__TASK_DONE
                      : ex->priv.root.priv.live == 0)
       return 0;
+    if (BCSC__UNLIKELY(bcsc__inbox_nonempty(ex)))
+      bcsc__waker_drain(ex);
     if (ex->priv.run_head != NULL) {
       if ((rc = run_one(ex)) != 0)
         return rc;
@@ -267,9 +324,9 @@ int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {
         bcsc__task_executor(root) != ex)
       BCSC__FAIL(BAD_ARGUMENT, root, BCSC_EINVAL);
   }
-  ex->priv.state |= BCSC__EXECUTOR_INSIDE;
+  enter(ex);
   rc = run_loop(ex, root);
-  ex->priv.state &= (uint16_t)~BCSC__EXECUTOR_INSIDE;
+  leave(ex);
   if (rc != 0)
     return rc;
   return root != NULL ? (int)root->priv.link.result : 0;
@@ -282,17 +339,21 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
     return rc;
   if (budget > (uint32_t)INT32_MAX)
     budget = (uint32_t)INT32_MAX;
-  ex->priv.state |= BCSC__EXECUTOR_INSIDE;
+  enter(ex);
   if (ex->priv.timers != 0)
     fire_due_timers(ex);
-  while ((uint32_t)turns < budget && ex->priv.run_head != NULL) {
+  for (;;) {
+    if (BCSC__UNLIKELY(bcsc__inbox_nonempty(ex)))
+      bcsc__waker_drain(ex);
+    if ((uint32_t)turns >= budget || ex->priv.run_head == NULL)
+      break;
     if ((rc = run_one(ex)) != 0)
       break;
     turns++;
     if (ex->priv.timers != 0 && turns % TIMER_CHECK_INTERVAL == 0)
       fire_due_timers(ex);
   }
-  ex->priv.state &= (uint16_t)~BCSC__EXECUTOR_INSIDE;
+  leave(ex);
   return rc != 0 ? rc : turns;
 }
 
@@ -305,7 +366,7 @@ uint64_t bcsc_executor_now(const bcsc_executor_t *ex) {
 uint64_t bcsc_executor_next_deadline(bcsc_executor_t *ex) {
   if (ex == NULL)
     return BCSC_NO_DEADLINE;
-  if (ex->priv.run_head != NULL)
+  if (ex->priv.run_head != NULL || bcsc__inbox_nonempty(ex))
     return 0;
   return bcsc__wheel_next_deadline(ex);
 }
@@ -344,6 +405,19 @@ int bcsc_executor_stats(const bcsc_executor_t *ex,
   full.cancels = ex->priv.cancels;
   full.timers_fired = ex->priv.timers_fired;
   full.parks = ex->priv.parks;
+  /* The totals plus what the inbox has counted since the last fold. */
+  full.wakes_received =
+      ex->priv.wakes_received +
+      atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
+                           memory_order_relaxed);
+  full.wakes_stale = ex->priv.wakes_stale +
+                     atomic_load_explicit(BCSC__A32(&ex->priv.inbox_stale),
+                                          memory_order_relaxed);
+  full.wakes_delivered = ex->priv.wakes_delivered;
+  full.waker_notifies =
+      ex->priv.waker_notifies +
+      atomic_load_explicit(BCSC__A32(&ex->priv.inbox_notifies),
+                           memory_order_relaxed);
   /* Copy as much as the caller's struct holds (no memcpy: freestanding). */
   n = stats->size < sizeof full ? stats->size : sizeof full;
   bcsc__copy_bytes(stats, &full, n);

@@ -57,7 +57,9 @@ enum {
   BCSC__TASK_JOINING = 0x80,
   /* Holds a baton from a hand-off list: the executor checks after its
    * next poll whether it was taken. */
-  BCSC__TASK_BATON = 0x100
+  BCSC__TASK_BATON = 0x100,
+  /* A value wake reached it since it last asked (bcsc_task_waker_woken). */
+  BCSC__TASK_VALUE_WOKEN = 0x200
 };
 
 /* Registration states. */
@@ -197,7 +199,37 @@ static inline uint32_t bcsc__self_tag(const void *object) {
     return 0;                                                                  \
   }
 
-BCSC__DEFINE_OBJECT_CHECK(task, bcsc_task_t, BCSC__MAGIC_TASK)
+/* D23: a task's self_tag holds two things. The low half is a 16-bit tag of
+ * its address (the top bit keeps it non-zero while live): a moved frame
+ * carries the tag of another address, unless it moved by a multiple of
+ * 256 KiB. The high half is the index + 1 of the waker slot it holds (0:
+ * none), so that the 64-byte header needs no other field for it. */
+#define BCSC__TASK_TAG_MASK 0xffffu
+#define BCSC__TASK_SLOT_SHIFT 16
+static inline uint32_t bcsc__task_tag16(const bcsc_task_t *t) {
+  return ((uint32_t)((uintptr_t)t >> 3) & 0x7fffu) | 0x8000u;
+}
+/* The slot half of a task's header word, set: OR it into both sides of a
+ * header comparison that must not depend on the slot. */
+#define BCSC__TASK_SLOT_BITS (~(uint32_t)BCSC__TASK_TAG_MASK)
+/* The whole self_tag a live, unmoved `t` carries (its slot included). */
+static inline uint32_t bcsc__task_tag(const bcsc_task_t *t) {
+  return bcsc__task_tag16(t) | (t->priv.self_tag & ~BCSC__TASK_TAG_MASK);
+}
+/* The waker slot index + 1 a task holds; 0 if none. */
+static inline uint32_t bcsc__task_slot1(const bcsc_task_t *t) {
+  return t->priv.self_tag >> BCSC__TASK_SLOT_SHIFT;
+}
+static inline int bcsc__check_task(const bcsc_task_t *object) {
+  if (object == NULL)
+    BCSC__FAIL(NULL_OBJECT, object, BCSC_EINVAL);
+  if (object->priv.magic != BCSC__MAGIC_TASK)
+    BCSC__FAIL(BAD_OBJECT, object, BCSC_EBADOBJ);
+  if (object->priv.self_tag != 0 &&
+      (object->priv.self_tag & BCSC__TASK_TAG_MASK) != bcsc__task_tag16(object))
+    BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);
+  return 0;
+}
 BCSC__DEFINE_OBJECT_CHECK(wait, bcsc_wait_t, BCSC__MAGIC_WAIT)
 BCSC__DEFINE_OBJECT_CHECK(timer_wait, bcsc_wait_t, BCSC__MAGIC_TIMER_WAIT)
 BCSC__DEFINE_OBJECT_CHECK(waitq, bcsc_waitq_t, BCSC__MAGIC_WAITQ)
@@ -275,6 +307,15 @@ BCSC__ASSERT_HEADER(bcsc_scope_t);
    (object)->priv.self_tag != bcsc__self_tag(object))
 #else
 #define BCSC__CANARY_BAD(object, magic_value) 0
+#endif
+
+/* The same for a task (its tag is in the low half of self_tag, D23). */
+#if BCSC__CHECKED
+#define BCSC__TASK_CANARY_BAD(t)                                               \
+  ((t)->priv.magic != BCSC__MAGIC_TASK ||                                      \
+   ((t)->priv.self_tag & BCSC__TASK_TAG_MASK) != bcsc__task_tag16(t))
+#else
+#define BCSC__TASK_CANARY_BAD(t) 0
 #endif
 
 /* Whether a registration found through a task's list is not what was
@@ -411,5 +452,16 @@ void bcsc__timer_link_fire(bcsc_executor_t *ex, bcsc_timer_link_t *link);
 void bcsc__timer_wait_unlink(bcsc_wait_t *w);
 /* scope.c: a scope's deadline has come. */
 void bcsc__scope_deadline_fire(bcsc_scope_t *s);
+/* waker.c: a task that holds a waker slot returned a result: give the
+ * slot back (its wakers go stale). */
+BCSC__COLD void bcsc__waker_release(bcsc_task_t *t);
+/* waker.c: resolve every wake in the inbox on the executor's thread. */
+void bcsc__waker_drain(bcsc_executor_t *ex);
+/* waker.c: move the inbox's 32-bit counters into the executor's totals
+ * (all: whatever their size; else only those past 2^30). */
+void bcsc__waker_fold(bcsc_executor_t *ex, int all);
+/* waker.c: adopt a slot table (bcsc_executor_set_waker_slots() unchecked). */
+void bcsc__waker_table_init(bcsc_executor_t *ex, bcsc_waker_slot_t *slots,
+                            uint32_t count);
 
 #endif /* BCSC_INTERNAL_H */

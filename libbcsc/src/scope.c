@@ -71,7 +71,7 @@ static int cancel_scope(bcsc_scope_t *top) {
     bcsc_task_t *down = NULL;
     /* The walk follows links stored in the children's frames: a frame
      * overwritten while linked would send it into garbage. */
-    if (BCSC__CANARY_BAD(t, BCSC__MAGIC_TASK))
+    if (BCSC__TASK_CANARY_BAD(t))
       BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
     if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
       /* (Guarded: the compiler may not drop a loop it cannot prove ends.) */
@@ -201,7 +201,7 @@ static BCSC__NOINLINE void scope_wake_owner(bcsc_scope_t *s) {
   bcsc_task_t *owner = s->priv.owner;
   uint64_t word;
   uint16_t state;
-  if (BCSC__CANARY_BAD(owner, BCSC__MAGIC_TASK)) {
+  if (BCSC__TASK_CANARY_BAD(owner)) {
     BCSC__REPORT(FRAME_CLOBBERED, owner);
     return;
   }
@@ -346,17 +346,19 @@ static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
 }
 
 int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
-  const uint16_t flags =
-      BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN | BCSC__TASK_POOLED;
+  const uint16_t flags = BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN |
+                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN;
   int rc;
   /* A running, unmoved owner on its executor, whatever its flags. */
-  if (BCSC__UNLIKELY(
-          scope == NULL || owner == NULL || policy > BCSC_SCOPE_RACE ||
-          (BCSC__HEADER(owner) | flags) !=
-              bcsc__header_expect(BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
-                                  bcsc__self_tag(owner)) ||
-          owner->priv.scope == NULL ||
-          bcsc__task_executor(owner)->priv.current != owner) &&
+  if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
+                     policy > BCSC_SCOPE_RACE ||
+                     (BCSC__HEADER(owner) |
+                      bcsc__header_expect(flags, 0, BCSC__TASK_SLOT_BITS)) !=
+                         bcsc__header_expect(
+                             BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
+                             bcsc__task_tag16(owner) | BCSC__TASK_SLOT_BITS) ||
+                     owner->priv.scope == NULL ||
+                     bcsc__task_executor(owner)->priv.current != owner) &&
       (rc = scope_init_checked(scope, owner, policy)) != 0)
     return rc;
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
@@ -379,7 +381,7 @@ static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
     state |= BCSC__TASK_CANCELLED;
   /* The checks saw the task magic. */
   BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
-                                              bcsc__self_tag(child)));
+                                              bcsc__task_tag16(child)));
   child->priv.scope = scope;
   child->priv.scopes = NULL;
   BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,

@@ -313,7 +313,7 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
   /* The waiting task's frame too: a wake must not vanish into a frame that
    * no longer reads as waiting. */
-  if (BCSC__CANARY_BAD(w->priv.task, BCSC__MAGIC_TASK))
+  if (BCSC__TASK_CANARY_BAD(w->priv.task))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
   if (BCSC__CANARY_BAD(w->priv.task->priv.scope, BCSC__MAGIC_SCOPE))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task->priv.scope, BCSC_EBADOBJ);
@@ -537,12 +537,16 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
           word != bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0) ||
           self == NULL))
     return wait_on_checked(self, wait, queue);
-  task_word = BCSC__HEADER(self);
-  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK, bcsc__self_tag(self));
+  /* Whatever waker slot the task holds (D23): its bits set on both sides. */
+  task_word =
+      BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
+  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
+                                 bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   /* An idle node of its own running, uncancelled, unmoved task (a pooled
    * one too) on a valid list: register. */
-  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED) ==
-                       (task_tag | BCSC__TASK_RUNNING | BCSC__TASK_POOLED) &&
+  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN) ==
+                       (task_tag | BCSC__TASK_RUNNING | BCSC__TASK_POOLED |
+                        BCSC__TASK_VALUE_WOKEN) &&
                    queue != NULL && queue->priv.magic == BCSC__MAGIC_WAITQ &&
                    (queue->priv.self_tag == 0 ||
                     queue->priv.self_tag == bcsc__self_tag(queue)) &&

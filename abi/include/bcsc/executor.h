@@ -5,7 +5,14 @@
  * tasks in FIFO order. It owns a root scope that tasks spawned with
  * bcsc_executor_spawn() or bcsc_executor_run() belong to; an executor with
  * live tasks cannot be torn down. It can own the thread (run) or be driven
- * by a host loop (poll). */
+ * by a host loop (poll).
+ *
+ * Given a slot table (bcsc_executor_set_waker_slots()), it also takes value
+ * wakes from any thread or signal handler (bcsc/waker.h): they arrive in a
+ * lock-free inbox that run() and poll() drain on the executor's thread at
+ * every turn, and a wake that finds the executor parked ends the park
+ * through the reactor's unpark (or, outside run and poll, calls the
+ * pender). See docs/threads.md. */
 #ifndef BCSC_EXECUTOR_H
 #define BCSC_EXECUTOR_H
 
@@ -17,6 +24,7 @@
 #include "bcsc/scope.h"
 #include "bcsc/timer.h"
 #include "bcsc/types.h"
+#include "bcsc/waker.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,7 +35,10 @@ extern "C" {
  * bcsc_executor_run() or bcsc_executor_poll() for @p ex - the host's cue to
  * call bcsc_executor_poll() again. It must not call into bcsc; it should
  * only note the fact (set a flag, post to the host's loop, pend an
- * interrupt). Called on the thread that made the task ready.
+ * interrupt). Called on the thread that made the task ready - for a value
+ * wake (bcsc_waker_wake()) that is the waking thread, possibly inside a
+ * signal handler or an interrupt, so a pender used with value wakers must be
+ * thread-safe and async-signal-safe. A burst of value wakes calls it once.
  */
 typedef void (*bcsc_pender_fn)(bcsc_executor_t *ex, void *context);
 
@@ -44,6 +55,11 @@ typedef struct bcsc_executor_config {
   bcsc_reactor_t *reactor;
   bcsc_pender_fn pender; /**< Or NULL. */
   void *pender_context;  /**< Passed to pender. */
+  /** A waker slot table, as bcsc_executor_set_waker_slots() would give it,
+   *  or NULL (the default: no value wakers until one is set). */
+  bcsc_waker_slot_t *waker_slots;
+  uint32_t waker_slot_count; /**< Entries in waker_slots. */
+  uint32_t reserved0;        /**< Must be 0. */
   /* --- v0.1 ends here --- */
 } bcsc_executor_config_t;
 
@@ -62,6 +78,18 @@ typedef struct bcsc_executor_stats {
                             task spawned already cancelled is not counted) */
   uint64_t timers_fired; /**< timer and scope deadlines that fired */
   uint64_t parks;        /**< calls to the reactor's park */
+  /** Value wakes (bcsc_waker_wake() returning 0) that found their slot
+   *  still held by the task the waker was issued to. Wakes that coalesce
+   *  with one not yet drained count here too. */
+  uint64_t wakes_received;
+  /** Value wakes whose task had ended, or whose slot a later task holds.
+   *  Wakes sent == wakes_received + wakes_stale, exactly. */
+  uint64_t wakes_stale;
+  /** Tasks the inbox drain woke or marked (at most wakes_received). */
+  uint64_t wakes_delivered;
+  /** Value wakes that had to end a park (reactor unpark) or call the
+   *  pender: the others cost no system call. */
+  uint64_t waker_notifies;
   /* --- v0.1 ends here --- */
 } bcsc_executor_stats_t;
 
@@ -81,6 +109,10 @@ struct bcsc_executor_private {
   uint64_t cancels;
   uint64_t timers_fired;
   uint64_t parks;
+  uint64_t wakes_received; /* folded from the inbox counters below */
+  uint64_t wakes_stale;
+  uint64_t wakes_delivered;
+  uint64_t waker_notifies;
   uint64_t wheel_time;    /* every deadline <= this has been processed */
   uint64_t next_deadline; /* earliest wheel deadline; valid if wheel_exact */
   uint64_t occupied[BCSC_WHEEL_LEVELS]; /* bit i: slot i is not empty */
@@ -101,6 +133,19 @@ struct bcsc_executor_private {
   struct bcsc_timer_link *wheel[BCSC_WHEEL_LEVELS * BCSC_WHEEL_SLOTS];
   struct bcsc_timer_link *wheel_due; /* the slot being processed */
   bcsc_wait_t *batons; /* fired hand-off registrations not yet taken */
+  bcsc_waker_slot_t *waker_slots; /* the value wakers' slot table or NULL */
+  uint32_t waker_slot_count;
+  uint32_t waker_free_head; /* FIFO of free slots: index + 1; 0: none */
+  uint32_t waker_free_tail;
+  uint32_t waker_held; /* slots held by tasks */
+  /* Written by any thread, only through C11 atomics (inbox.c). Far from
+   * the fields the run loop writes, so wakes do not steal their line. */
+  uint32_t inbox_head;     /* newest slot pushed: index + 1; 0: empty */
+  uint32_t inbox_sleep;    /* whether a wake must unpark or pend */
+  uint32_t inbox_received; /* counts since the executor last folded them */
+  uint32_t inbox_stale;
+  uint32_t inbox_notifies;
+  uint32_t reserved32;
   struct bcsc_mutex *held_mutexes; /* locked by one of its tasks */
   uintptr_t reserved[5];
 };
@@ -125,14 +170,18 @@ struct bcsc_executor {
  * @param config  options, or NULL for the defaults.
  * @retval 0            ready
  * @retval BCSC_EINVAL  @p ex is NULL, or @p config has a size smaller than
- *                      its size field, or non-zero reserved flags
+ *                      its size field, non-zero reserved flags or
+ *                      reserved0, waker_slots without waker_slot_count (or
+ *                      the reverse), or more than BCSC_WAKER_SLOTS_MAX
  * @thread any (the thread that will drive it)  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
                                 const bcsc_executor_config_t *config);
 
 /**
- * Tear down an executor. It must have no live tasks.
+ * Tear down an executor. It must have no live tasks. Value wakes still in
+ * its inbox (their tasks have all ended) are settled, so the slot table may
+ * be given to another executor; no wake may run during or after this call.
  *
  * @retval 0             done; the memory may be reused
  * @retval BCSC_EINVAL   @p ex is NULL
@@ -157,11 +206,12 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  *
  * If @p root is initialised and not yet spawned it is spawned as a root task
  * first. With @p root NULL, runs until no root task is live and returns 0.
- * Due timers are fired when no task is ready, and at least every 64 turns
- * otherwise. When no task is ready it parks the thread in the reactor until
- * the next deadline or an unpark. Without a reactor nothing can wake a
- * task then, so it returns BCSC_EDEADLK and leaves every task as it is:
- * cancel @p root and run again to drain it.
+ * Value wakes in the inbox are drained at every turn. Due timers are fired
+ * when no task is ready, and at least every 64 turns otherwise. When no task is
+ * ready it parks the thread in the reactor until the next deadline or an
+ * unpark. Without a reactor nothing can wake a task then, so it returns
+ * BCSC_EDEADLK and leaves every task as it is: cancel @p root and run again to
+ * drain it.
  * @retval 0 or negative  @p root's result
  * @retval BCSC_EDEADLK   no task is ready, @p root has not completed, and
  *                        there is no reactor (or its park says nothing can
@@ -183,7 +233,9 @@ BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
  * loop. A turn polls one task, or advances one task whose poll function has
  * returned while bcsc drains the scopes it left open (no poll function is
  * called then, so stats.polls may grow by less). Due timers are fired first
- * (and every 64 turns); it never parks. See bcsc_executor_next_deadline().
+ * (and every 64 turns), value wakes in the inbox are drained before every
+ * turn; it never parks. If a value wake arrives after its last drain, it
+ * calls the pender before it returns. See bcsc_executor_next_deadline().
  *
  * @return the number of turns taken (0 when nothing was ready)
  * @retval BCSC_EINVAL   @p ex is NULL
@@ -202,7 +254,8 @@ BCSC_API uint64_t bcsc_executor_now(const bcsc_executor_t *ex);
 
 /**
  * When a host that drives @p ex with bcsc_executor_poll() must call it
- * again, at the latest: 0 if a task is ready now, else the earliest timer
+ * again, at the latest: 0 if a task is ready now or value wakes wait in the
+ * inbox, else the earliest timer
  * or scope deadline, else BCSC_NO_DEADLINE (only a wake can make a task
  * ready: the pender will say so). Also BCSC_NO_DEADLINE for NULL.
  * @thread executor  @allocates never  @since 0.1

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT
+ * inbox.h - the value wakers' lock-free inbox: what inbox.c shares with
+ * waker.c and executor.c. Never installed.
+ *
+ * The algorithm touches only the slot table and six 32-bit words of the
+ * executor (inbox_head, inbox_sleep, the three counters, the table), so a
+ * model-checking harness can #include inbox.c with a stub executor and a
+ * stub bcsc__inbox_notify(). */
+#ifndef BCSC_INBOX_H
+#define BCSC_INBOX_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bcsc.h"
+
+/* How many bits of a slot's state word hold its generation. Test builds
+ * narrow it to make the wrap-around reachable (docs/threads.md). */
+#ifndef BCSC_WAKER_GENERATION_BITS
+#define BCSC_WAKER_GENERATION_BITS 29
+#endif
+_Static_assert(BCSC_WAKER_GENERATION_BITS >= 1 &&
+                   BCSC_WAKER_GENERATION_BITS <= 29,
+               "a slot's generation has 1 to 29 bits");
+
+/* A slot's state word. Only the executor sets HELD and changes the
+ * generation; any thread sets PENDING and QUEUED; only the executor's drain
+ * clears them. */
+enum {
+  BCSC__SLOT_HELD = 0x1,    /* a live task holds the slot */
+  BCSC__SLOT_PENDING = 0x2, /* a wake for the holder is not yet drained */
+  BCSC__SLOT_QUEUED = 0x4,  /* the slot is on the inbox list */
+  BCSC__SLOT_GEN_SHIFT = 3
+};
+#define BCSC__SLOT_GEN_MASK ((1u << BCSC_WAKER_GENERATION_BITS) - 1u)
+
+/* What a wake that finds the inbox empty must do (inbox_sleep). */
+enum {
+  BCSC__INBOX_AWAKE = 0,  /* the executor will look at the inbox anyway */
+  BCSC__INBOX_PARKED = 1, /* parked, or about to: unpark the reactor */
+  BCSC__INBOX_OUTSIDE = 2 /* nobody is in run() or poll(): the pender */
+};
+
+/* The public structs hold plain uint32_t words (no _Atomic in public
+ * headers); the core reaches them only through this view. Same size and
+ * alignment, and lock-free - so async-signal-safe and free of libatomic -
+ * on every target. */
+#define BCSC__A32(p) ((_Atomic uint32_t *)(void *)(p))
+_Static_assert(sizeof(_Atomic uint32_t) == sizeof(uint32_t) &&
+                   _Alignof(_Atomic uint32_t) == _Alignof(uint32_t),
+               "an atomic 32-bit word is laid out as a plain one");
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && sizeof(unsigned) == 4,
+               "32-bit atomics are always lock-free");
+
+/* inbox.c. A wake of slot `index` for `generation` (both in range): marks
+ * the slot and queues it, counts the wake, and notifies a sleeping
+ * executor. Returns 1 if counted received, 0 if stale. */
+int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation);
+/* inbox.c. Take the whole inbox, oldest first: index + 1 of its first slot
+ * (0: empty); follow with bcsc__inbox_settle(). Executor thread. */
+uint32_t bcsc__inbox_take(bcsc_executor_t *ex);
+/* inbox.c. Take the slot `n` (index + 1) off the taken list: its wake is
+ * settled, and the slot may be queued again. Sets *deliver to 1 if the
+ * holder must be woken. Returns the next slot of the list. */
+uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver);
+/* inbox.c. The slot is taken by a task / given back (generation + 1). */
+void bcsc__inbox_slot_hold(bcsc_waker_slot_t *slot);
+void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot);
+/* inbox.c. The executor is about to park (`how` PARKED) or to leave
+ * poll() (OUTSIDE). Returns 1 if the inbox has wakes: do not sleep. */
+int bcsc__inbox_sleep(bcsc_executor_t *ex, uint32_t how);
+/* inbox.c. Notify the executor if it is asleep (for a poll() that leaves
+ * with wakes in the inbox: the host must be told). */
+void bcsc__inbox_notify_if_sleeping(bcsc_executor_t *ex);
+/* inbox.c. The executor is awake again. */
+void bcsc__inbox_awake(bcsc_executor_t *ex);
+/* waker.c (a stub in a harness): end a park or call the pender. */
+void bcsc__inbox_notify(bcsc_executor_t *ex, uint32_t how);
+
+/* Whether the inbox may hold wakes: one relaxed load, every turn. */
+static inline int bcsc__inbox_nonempty(const bcsc_executor_t *ex) {
+  return atomic_load_explicit(BCSC__A32(&ex->priv.inbox_head),
+                              memory_order_relaxed) != 0;
+}
+
+#endif /* BCSC_INBOX_H */
