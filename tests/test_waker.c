@@ -587,3 +587,41 @@ Test(waker, wakes_from_another_thread_end_a_park, .timeout = 60) {
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_posix_reactor_deinit(&reactor), 0);
 }
+
+/* Bad arguments the other tests do not make: a NULL out pointer for the
+ * waker, and a configuration with its reserved field set. */
+typedef struct nullasker {
+  bcsc_task_t task;
+  int rc;
+} nullasker_t;
+
+static int nullasker_poll(bcsc_task_t *self) {
+  nullasker_t *n = (nullasker_t *)self;
+  n->rc = bcsc_task_waker(self, NULL);
+  return BCSC_DONE;
+}
+
+Test(waker, a_null_out_pointer_and_a_reserved_config_field_are_einval) {
+  static bcsc_waker_slot_t table[2];
+  bcsc_executor_t ex;
+  bcsc_executor_config_t cfg;
+  nullasker_t n;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  memset(&cfg, 0, sizeof cfg);
+  cfg.size = sizeof cfg;
+  cfg.reserved0 = 1;
+  cr_assert_eq(bcsc_executor_init(&ex, &cfg), BCSC_EINVAL);
+  cfg.reserved0 = 0;
+  cfg.waker_slots = table;
+  cfg.waker_slot_count = 2;
+  cr_assert_eq(bcsc_executor_init(&ex, &cfg), 0);
+  memset(&n, 0, sizeof n);
+  cr_assert_eq(bcsc_task_init(&n.task, nullasker_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &n.task), 0);
+  cr_assert_eq(n.rc, BCSC_EINVAL);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(2));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}

@@ -58,7 +58,7 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
   if (BCSC__UNLIKELY(
           (BCSC__HEADER(self) | lax) !=
               (bcsc__header_expect(BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
-                                   bcsc__self_tag(self)) |
+                                   bcsc__task_tag(self)) |
                lax) ||
           self->priv.scope == NULL))
     return -1;
