@@ -6,7 +6,9 @@
 # root. Installs:
 #   apt : build-essential cmake ninja-build pkg-config clang libclang-dev
 #         libcriterion-dev valgrind binutils python3 python3-dev python3-pip
-#         libffi-dev
+#         libffi-dev spin debootstrap (the proofs lane; CBMC itself comes from
+#         Debian 13 in a debootstrapped root that scripts/prove.sh makes and
+#         caches in /var/cache/bcsc/cbmc-root)
 #   pip : cffi pycparser, only if `python3` cannot import them already
 # and checks that cargo exists (the Rust bindings need it; rustup is not
 # installed from here).
@@ -18,6 +20,7 @@ packages=(
   libcriterion-dev valgrind clang-format libclang-rt-14-dev
   gcc-i686-linux-gnu libc6-dev-i386-cross
   python3 python3-dev python3-pip libffi-dev
+  spin debootstrap
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -105,12 +105,6 @@ spin-cancel-wake|pass|spin|-|cancel_wake.pml
 spin-cancel-wake-plain-broken|fail|spin|-|cancel_wake.pml -DBUGGY_PLAIN
 spin-cancel-wake-unlink-broken|fail|spin|-|cancel_wake.pml -DBUGGY_UNLINK
 EOF
-  if [ "$deep" -eq 1 ]; then
-    cat <<EOF
-time-mul|pass|cbmc|src|$TIME -DPROP=2
-ring-select|pass|cbmc|src|$RING -DNQ=2 -DNLINK=2 -DNT=4 -DOWNERS=0,1,2,2 -DOP=3
-EOF
-  fi
 }
 
 # MUTANTS: name | file | sed expression. Each must change its file (checked),

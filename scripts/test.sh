@@ -25,6 +25,8 @@
 #                 pkg-config
 #   abi-parsers   scripts/check-abi-parsers.sh, if present
 #   rust          cargo test in bindings/rust/bcsc-sys, if present
+#   proofs        scripts/prove.sh: CBMC proofs (in a cached Debian 13 root)
+#                 and spin models, each with a broken variant that must fail
 #
 # Lanes run sequentially; builds use -j2 (the CI machines have 2 cores).
 # The abi-parsers and rust lanes see BCSC_STAGE_PREFIX (the install lane's
@@ -202,6 +204,11 @@ lane_format() {
   echo "format: $(git ls-files -- '*.c' '*.h' '*.cpp' '*.hpp' | wc -l) files clang-format clean"
 }
 
+lane_proofs() {
+  [ -x scripts/prove.sh ] || skip "no scripts/prove.sh"
+  scripts/prove.sh --jobs "$jobs"
+}
+
 lane_rust() {
   [ -d bindings/rust/bcsc-sys ] || skip "no bindings/rust/bcsc-sys"
   command -v cargo >/dev/null 2>&1 || {
@@ -220,6 +227,7 @@ run_lane valgrind     lane_valgrind
 run_lane install      lane_install
 run_lane abi-parsers  lane_abi_parsers
 run_lane rust         lane_rust
+run_lane proofs       lane_proofs
 
 echo
 echo "=================== summary ==================="
