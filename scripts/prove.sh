@@ -50,18 +50,25 @@ done
 #   one of the MUTANTS below applied)
 MEMORY="--bounds-check --pointer-check --pointer-overflow-check --signed-overflow-check"
 LIST="cbmc/list_macros.c $MEMORY --unsigned-overflow-check --unwind 6 --unwinding-assertions"
-RING="cbmc/wait_ring.c -DBCSC_CHECKED=1 $MEMORY --unwind 20 --unwinding-assertions"
+RING="cbmc/wait_ring.c -DBCSC_CHECKED=1 $MEMORY --unwinding-assertions"
+# The release build (no canaries): wake_all and the hand-off path loop over
+# fires whose checked-build canaries cbmc cannot decide cheaply (see
+# docs/testing.md); the other ring proofs run the checked build.
+RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
 TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
 INBOX="cbmc/inbox_handshake.c"
 if [ "$deep" -eq 1 ]; then
-  RING_BOUNDS="-DNQ=2 -DNLINK=4"
+  RING_BOUNDS="-DNQ=2 -DNLINK=4 -DCHECK_SETUP --unwind 17"
   SEQ="-DOP=4 -DN=4 -DSTEPS=5"
 else
-  RING_BOUNDS="-DNQ=1 -DNLINK=3"
+  # A loop whose bound cbmc cannot see (an address tag compared through the
+  # header word is symbolic to it) unrolls to --unwind: keep it just above
+  # what the states need (4 targets, 5 tasks, 3 nodes per list).
+  RING_BOUNDS="-DNQ=1 -DNLINK=2 --unwind 6"
   SEQ="-DOP=4 -DN=3 -DSTEPS=3"
 fi
 # Broken variants run at small bounds: a bug in a list op shows on 2 nodes.
-RING_MUT="-DNQ=2 -DNLINK=2"
+RING_MUT="-DNQ=1 -DNLINK=2 --unwind 6"
 
 checks() {
   cat <<EOF
@@ -75,14 +82,14 @@ list-unlink-broken|fail|cbmc|mut-unlink-keeps-tail|$LIST -DOP=3
 ring-register|pass|cbmc|src|$RING $RING_BOUNDS -DOP=1
 ring-cancel|pass|cbmc|src|$RING $RING_BOUNDS -DOP=2
 ring-wake-one|pass|cbmc|src|$RING $RING_BOUNDS -DOP=3
-ring-wake-all|pass|cbmc|src|$RING $RING_BOUNDS -DOP=4
+ring-wake-all|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=4
 ring-task-wake|pass|cbmc|src|$RING $RING_BOUNDS -DOP=5
-ring-handoff|pass|cbmc|src|$RING -DNQ=2 -DNLINK=3 -DOP=6
+ring-handoff|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=6
 ring-register-broken|fail|cbmc|mut-link-keeps-newest|$RING $RING_MUT -DOP=1
 ring-cancel-broken|fail|cbmc|mut-remove-keeps-prev|$RING $RING_MUT -DOP=2
 ring-wake-one-broken|fail|cbmc|mut-fire-keeps-prev|$RING $RING_MUT -DOP=3
 ring-task-wake-broken|fail|cbmc|mut-wake-keeps-others|$RING $RING_MUT -DOP=5
-ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING $RING_MUT -DOP=6
+ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING_RELEASE $RING_MUT -DOP=6
 time-add|pass|cbmc|src|$TIME -DPROP=1
 time-tick|pass|cbmc|src|$TIME -DPROP=3
 time-slot|pass|cbmc|src|$TIME -DPROP=4
