@@ -57,6 +57,7 @@ RING="cbmc/wait_ring.c -DBCSC_CHECKED=1 $MEMORY --unwinding-assertions"
 RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
 TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
 INBOX="cbmc/inbox_handshake.c"
+INBOX_REAL="cbmc/inbox_real.c $MEMORY --object-bits 12 -DSTEPS=7 --unwind 8 --unwinding-assertions"
 if [ "$deep" -eq 1 ]; then
   RING_BOUNDS="-DNQ=2 -DNLINK=4 -DCHECK_SETUP --unwind 17"
   SEQ="-DOP=4 -DN=4 -DSTEPS=5"
@@ -75,7 +76,6 @@ checks() {
 list-append|pass|cbmc|src|$LIST -DOP=1
 list-remove|pass|cbmc|src|$LIST -DOP=2
 list-unlink|pass|cbmc|src|$LIST -DOP=3
-list-sequence|pass|cbmc|src|$LIST $SEQ
 list-append-broken|fail|cbmc|mut-append-keeps-next|$LIST -DOP=1
 list-remove-broken|fail|cbmc|mut-remove-keeps-tail|$LIST -DOP=2
 list-unlink-broken|fail|cbmc|mut-unlink-keeps-tail|$LIST -DOP=3
@@ -91,13 +91,11 @@ ring-wake-one-broken|fail|cbmc|mut-fire-keeps-prev|$RING $RING_MUT -DOP=3
 ring-task-wake-broken|fail|cbmc|mut-wake-keeps-others|$RING $RING_MUT -DOP=5
 ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING_RELEASE $RING_MUT -DOP=6
 time-add|pass|cbmc|src|$TIME -DPROP=1
-time-tick|pass|cbmc|src|$TIME -DPROP=3
 time-slot|pass|cbmc|src|$TIME -DPROP=4
 time-earliest|pass|cbmc|src|$TIME -DPROP=5
 time-place|pass|cbmc|src|$TIME -DPROP=6
 time-add-broken|fail|cbmc|mut-add-wraps|$TIME -DPROP=1
-time-tick-broken|fail|cbmc|mut-skip-one-short|$TIME -DPROP=3
-time-slot-broken|fail|cbmc|mut-slot-wraps|$TIME -DPROP=4
+time-slot-broken|fail|cbmc|mut-level-one-up|$TIME -DPROP=4
 time-earliest-broken|fail|cbmc|mut-current-first|$TIME -DPROP=5
 time-place-broken|fail|cbmc|mut-place-unsigned|$TIME -DPROP=6
 inbox-sb-tso|pass|wmm|src|tso $INBOX -DHARNESS_SB
@@ -112,6 +110,22 @@ spin-cancel-wake|pass|spin|-|cancel_wake.pml
 spin-cancel-wake-plain-broken|fail|spin|-|cancel_wake.pml -DBUGGY_PLAIN
 spin-cancel-wake-unlink-broken|fail|spin|-|cancel_wake.pml -DBUGGY_UNLINK
 EOF
+  # Minutes each on a loaded 2-core machine (a 64-bit division and
+  # multiplication for all inputs; the sequence over every path): on demand.
+  if [ "$deep" -eq 1 ]; then
+    cat <<EOF
+list-sequence|pass|cbmc|src|$LIST $SEQ
+time-tick|pass|cbmc|src|$TIME -DPROP=3
+time-tick-broken|fail|cbmc|mut-skip-one-short|$TIME -DPROP=3
+EOF
+  fi
+  # The real wake inbox (issue 5), once libbcsc/src/inbox.c is there.
+  if [ -f "$root/libbcsc/src/inbox.c" ]; then
+    cat <<EOF
+inbox-real|pass|cbmc|src|$INBOX_REAL
+inbox-real-broken|fail|cbmc|mut-requeue|$INBOX_REAL
+EOF
+  fi
 }
 
 # MUTANTS: name | file | sed expression. Each must change its file (checked),
@@ -128,9 +142,10 @@ wake-keeps-others|wait.c|s/      source_remove(w);/      (void)0;/
 baton-dropped|wait.c|s/  (void)waitq_fire_one(q, value);/  (void)value;/
 add-wraps|timer.c|s/return a > BCSC_NO_DEADLINE - b ? BCSC_NO_DEADLINE : a + b;/return a + b;/
 skip-one-short|timer.c|s/mul_saturating(late + 1, period)/mul_saturating(late, period)/
-slot-wraps|wheel.c|s/start = start > UINT64_MAX - level_range ? UINT64_MAX : start + level_range;/start += level_range;/
+level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEEL_BITS;/level = (unsigned)(64 - __builtin_clzll(differs)) \/ WHEEL_BITS;/
 current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = slot_for(now, level) % BCSC_WHEEL_SLOTS;/
 place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
+requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
 '
 
 if [ "$list" -eq 1 ]; then
@@ -203,6 +218,7 @@ if [ "$needs_cbmc" -gt 0 ]; then
   # The mutants: a copy of the core per mutant, one change each.
   while IFS='|' read -r name file expr; do
     [ -n "$name" ] || continue
+    [ -f "$work/src/$file" ] || continue # inbox.c before issue 5 lands
     "${as_root[@]}" cp -r "$work/src" "$work/mut-$name"
     "${as_root[@]}" sed -i "$expr" "$work/mut-$name/$file"
     if cmp -s "$work/src/$file" "$work/mut-$name/$file"; then
