@@ -2,20 +2,20 @@
  * wait_ring.c - CBMC proof of the waiter lists of libbcsc/src/wait.c: the
  * real file is #included (its static functions too), nothing is re-typed.
  *
- * State: NQ waiter lists (each plain or hand-off, chosen freely), NW
- * registrations and NT tasks (each waiting, queued or - at most one - being
- * polled); every registration belongs to any task. A prefix of up to NLINK
- * bcsc__wait_link() calls in any order builds every well-formed state in
- * which up to NLINK registrations sit on the lists (up to 4 on one list,
- * any task owning any of them: selects included). Then one operation, OP:
+ * States: NQ waiter lists (both plain or both hand-off), NW registrations
+ * each belonging to its own task (OWNERS), a task being polled or none,
+ * and one more task already queued. main() enumerates EVERY such state with
+ * up to NLINK registrations linked by bcsc__wait_link() (any split over the
+ * lists; index order loses nothing, as nodes are interchangeable), then
+ * applies one operation, OP, to every target:
  *   OP_REGISTER  bcsc_wait_register() by the running task, of an idle node
  *   OP_CANCEL    bcsc_wait_cancel() of any node (linked or not)
  *   OP_WAKE_ONE  bcsc_waitq_wake_one() of any list
  *   OP_WAKE_ALL  bcsc_waitq_wake_all() of any list
  *   OP_TASK_WAKE bcsc__task_wake() of any task (what cancel and yield do)
  *   OP_HANDOFF   a wake_one, then what its task does with the baton: take
- *                it (bcsc__wait_take), cancel it, register the node again,
- *                or return from its poll without it (bcsc__task_batons)
+ *                it (bcsc__wait_take), cancel it, or return from its poll
+ *                without it (bcsc__task_batons)
  * After it, everything must match a plain model of the protocol:
  *  - each list is a ring through its own links, oldest first, holding
  *    exactly the model's registrations in order (empty: both links NULL,
