@@ -10,7 +10,10 @@
 #         libclang-rt-14-dev); cross compilers (C and C++) for i686, aarch64
 #         and armhf with their libcs, and qemu-user (layout tables, the qemu
 #         lane); abigail-tools (the abi-baseline lane). Not gcc-multilib: it
-#         conflicts with the cross compilers.
+#         conflicts with the cross compilers. spin and debootstrap (the
+#         proofs lane; CBMC itself comes from Debian 13 in a debootstrapped
+#         root that scripts/prove.sh makes and caches in
+#         /var/cache/bcsc/cbmc-root).
 #   pip : cffi pycparser, only if `python3` cannot import them already;
 #         gcovr 8.8 (the coverage lane's floor was measured with it), only
 #         if `python3 -m gcovr` is missing
@@ -27,6 +30,7 @@ packages=(
   gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
   qemu-user abigail-tools
   python3 python3-dev python3-pip libffi-dev
+  spin debootstrap
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -55,10 +55,12 @@
 #                 libbcsc.so against abi/baseline/; a change fails unless
 #                 version.h moved past the baseline's version
 #   rust          cargo test in bindings/rust/bcsc-sys, if present
+#   proofs        scripts/prove.sh: CBMC proofs (in a cached Debian 13 root)
+#                 and spin models, each with a broken variant that must fail
 #
 # By default the lanes run as two groups side by side, one per core of the
 # CI machines, each group in the order above and each build with -j1:
-#   group 1: format debug valgrind tsan coverage
+#   group 1: format debug valgrind tsan coverage proofs
 #   group 2: release install abi-parsers abi-baseline rust freestanding
 #            stack-usage asan-clang fuzz qemu
 # (valgrind needs debug's build, install release's, abi-parsers and rust
@@ -474,6 +476,11 @@ lane_format() {
   echo "format: $(git ls-files -- '*.c' '*.h' '*.cpp' '*.hpp' | wc -l) files clang-format clean"
 }
 
+lane_proofs() {
+  [ -x scripts/prove.sh ] || skip "no scripts/prove.sh"
+  scripts/prove.sh --jobs "$jobs"
+}
+
 lane_rust() {
   [ -d bindings/rust/bcsc-sys ] || skip "no bindings/rust/bcsc-sys"
   command -v cargo >/dev/null 2>&1 || {
@@ -489,6 +496,7 @@ group_1() {
   run_lane valgrind     lane_valgrind
   run_lane tsan         lane_tsan
   run_lane coverage     lane_coverage
+  run_lane proofs       lane_proofs
 }
 
 group_2() {
@@ -505,7 +513,8 @@ group_2() {
 }
 
 all_lanes=(format debug release asan-clang tsan freestanding stack-usage
-           valgrind fuzz coverage install qemu abi-parsers abi-baseline rust)
+           valgrind fuzz coverage install qemu abi-parsers abi-baseline rust
+           proofs)
 start_all=$SECONDS
 if [ "$serial" -eq 1 ]; then
   group_1

@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# prove.sh - the CBMC proofs and spin models of bcsc, each with a broken
+# variant that must FAIL (docs/testing.md, "Proofs"). The `proofs` lane of
+# scripts/test.sh runs it; scripts/prove-deep.sh runs it with --deep.
+#
+#   scripts/prove.sh [--deep] [--jobs N] [--only REGEX] [--list]
+#
+#   --deep      larger bounds (minutes, not seconds): on demand, not CI
+#   --jobs N    proofs run N at a time (default 2: the CI machines' cores)
+#   --only RE   run only the checks whose name matches RE (grep -E)
+#   --list      print the checks and exit
+#
+# CBMC 6 is not in Debian 12: it runs in a Debian 13 root made with
+# debootstrap (needs root; ~35 s and ~590 MB once), kept OUTSIDE the clone
+# in $BCSC_CBMC_ROOT (default /var/cache/bcsc/cbmc-root) and reused while
+# `cbmc --version` works in it. spin runs on the host (package spin).
+#
+# Every check has an expectation: `pass` (VERIFICATION SUCCESSFUL, or spin
+# "errors: 0") or `fail` (VERIFICATION FAILED, or spin errors > 0). A broken
+# variant that passes, a proof that fails, or a tool that errors (exit codes
+# other than cbmc's 0/10) fails the run: a proof that cannot fail proves
+# nothing. Logs: build/proofs/<check>.log.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+
+deep=0
+jobs=2
+only=
+list=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --deep) deep=1 ;;
+    --jobs) jobs="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --list) list=1 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "prove.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# ---- the checks ------------------------------------------------------------
+# name | expect | kind | source tree | arguments
+#   kind cbmc: cbmc <harness> <flags>, in the chroot
+#   kind wmm:  goto-cc <harness> <flags>; goto-instrument --mm <model>; cbmc
+#   kind spin: spin -a <flags> <model>; pan (on the host)
+#   source tree: src (libbcsc/src as committed) or mut-<mutant> (a copy with
+#   one of the MUTANTS below applied)
+MEMORY="--bounds-check --pointer-check --pointer-overflow-check --signed-overflow-check"
+LIST="cbmc/list_macros.c $MEMORY --unsigned-overflow-check --unwind 6 --unwinding-assertions"
+RING="cbmc/wait_ring.c -DBCSC_CHECKED=1 $MEMORY --unwinding-assertions"
+# The release build (no canaries): wake_all and the hand-off path loop over
+# fires whose checked-build canaries cbmc cannot decide cheaply (see
+# docs/testing.md); the other ring proofs run the checked build.
+RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
+TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
+INBOX="cbmc/inbox_handshake.c"
+INBOX_REAL="cbmc/inbox_real.c $MEMORY --object-bits 12 -DSTEPS=7 --unwind 8 --unwinding-assertions"
+if [ "$deep" -eq 1 ]; then
+  RING_BOUNDS="-DNQ=2 -DNLINK=4 -DCHECK_SETUP --unwind 17"
+  SEQ="-DOP=4 -DN=4 -DSTEPS=5"
+else
+  # A loop whose bound cbmc cannot see (an address tag compared through the
+  # header word is symbolic to it) unrolls to --unwind: keep it just above
+  # what the states need (4 targets, 5 tasks, 3 nodes per list).
+  RING_BOUNDS="-DNQ=1 -DNLINK=2 --unwind 6"
+  SEQ="-DOP=4 -DN=3 -DSTEPS=3"
+fi
+# Broken variants run at small bounds: a bug in a list op shows on 2 nodes.
+RING_MUT="-DNQ=1 -DNLINK=2 --unwind 6"
+
+checks() {
+  cat <<EOF
+list-append|pass|cbmc|src|$LIST -DOP=1
+list-remove|pass|cbmc|src|$LIST -DOP=2
+list-unlink|pass|cbmc|src|$LIST -DOP=3
+list-append-broken|fail|cbmc|mut-append-keeps-next|$LIST -DOP=1
+list-remove-broken|fail|cbmc|mut-remove-keeps-tail|$LIST -DOP=2
+list-unlink-broken|fail|cbmc|mut-unlink-keeps-tail|$LIST -DOP=3
+ring-register|pass|cbmc|src|$RING $RING_BOUNDS -DOP=1
+ring-cancel|pass|cbmc|src|$RING $RING_BOUNDS -DOP=2
+ring-wake-one|pass|cbmc|src|$RING $RING_BOUNDS -DOP=3
+ring-wake-all|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=4
+ring-task-wake|pass|cbmc|src|$RING $RING_BOUNDS -DOP=5
+ring-handoff|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=6
+ring-register-broken|fail|cbmc|mut-link-keeps-newest|$RING $RING_MUT -DOP=1
+ring-cancel-broken|fail|cbmc|mut-remove-keeps-prev|$RING $RING_MUT -DOP=2
+ring-wake-one-broken|fail|cbmc|mut-fire-keeps-prev|$RING $RING_MUT -DOP=3
+ring-task-wake-broken|fail|cbmc|mut-wake-keeps-others|$RING $RING_MUT -DOP=5
+ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING_RELEASE $RING_MUT -DOP=6
+time-add|pass|cbmc|src|$TIME -DPROP=1
+time-slot|pass|cbmc|src|$TIME -DPROP=4
+time-earliest|pass|cbmc|src|$TIME -DPROP=5
+time-place|pass|cbmc|src|$TIME -DPROP=6
+time-add-broken|fail|cbmc|mut-add-wraps|$TIME -DPROP=1
+time-slot-broken|fail|cbmc|mut-level-one-up|$TIME -DPROP=4
+time-earliest-broken|fail|cbmc|mut-current-first|$TIME -DPROP=5
+time-place-broken|fail|cbmc|mut-place-unsigned|$TIME -DPROP=6
+inbox-sb-tso|pass|wmm|src|tso $INBOX -DHARNESS_SB
+inbox-sb-rmo|pass|wmm|src|rmo $INBOX -DHARNESS_SB
+inbox-mp-tso|pass|wmm|src|tso $INBOX -DHARNESS_MP
+inbox-mp-rmo|pass|wmm|src|rmo $INBOX -DHARNESS_MP
+inbox-mpsc|pass|wmm|src|sc $INBOX -DHARNESS_MPSC
+inbox-sb-tso-broken|fail|wmm|src|tso $INBOX -DHARNESS_SB -DBUGGY
+inbox-mp-rmo-broken|fail|wmm|src|rmo $INBOX -DHARNESS_MP -DBUGGY
+inbox-mpsc-broken|fail|wmm|src|sc $INBOX -DHARNESS_MPSC -DBUGGY
+spin-cancel-wake|pass|spin|-|cancel_wake.pml
+spin-cancel-wake-plain-broken|fail|spin|-|cancel_wake.pml -DBUGGY_PLAIN
+spin-cancel-wake-unlink-broken|fail|spin|-|cancel_wake.pml -DBUGGY_UNLINK
+EOF
+  # Minutes each on a loaded 2-core machine (a 64-bit division and
+  # multiplication for all inputs; the sequence over every path): on demand.
+  if [ "$deep" -eq 1 ]; then
+    cat <<EOF
+list-sequence|pass|cbmc|src|$LIST $SEQ
+time-tick|pass|cbmc|src|$TIME -DPROP=3
+time-tick-broken|fail|cbmc|mut-skip-one-short|$TIME -DPROP=3
+EOF
+  fi
+  # The real wake inbox (issue 5), once libbcsc/src/inbox.c is there.
+  if [ -f "$root/libbcsc/src/inbox.c" ]; then
+    cat <<EOF
+inbox-real|pass|cbmc|src|$INBOX_REAL
+inbox-real-broken|fail|cbmc|mut-requeue|$INBOX_REAL
+EOF
+  fi
+}
+
+# MUTANTS: name | file | sed expression. Each must change its file (checked),
+# so a mutant that no longer applies is noticed rather than silently equal
+# to the real code.
+MUTANTS='
+append-keeps-next|list.h|0,/(node)->priv.next = NULL;/s//(void)0;/
+remove-keeps-tail|list.h|s/      (tail) = (node)->priv.prev;/      (void)0;/
+unlink-keeps-tail|list.h|s/      (tail) = list_prev_;/      (void)0;/
+link-keeps-newest|wait.c|s/    q->priv.waiters.prev = &w->priv.queue;/    (void)0;/
+remove-keeps-prev|wait.c|0,/    next->prev = prev;/s//    (void)0;/
+fire-keeps-prev|wait.c|s/    next->prev = &q->priv.waiters;/    (void)0;/
+wake-keeps-others|wait.c|s/      source_remove(w);/      (void)0;/
+baton-dropped|wait.c|s/  (void)waitq_fire_one(q, value);/  (void)value;/
+add-wraps|timer.c|s/return a > BCSC_NO_DEADLINE - b ? BCSC_NO_DEADLINE : a + b;/return a + b;/
+skip-one-short|timer.c|s/mul_saturating(late + 1, period)/mul_saturating(late, period)/
+level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEEL_BITS;/level = (unsigned)(64 - __builtin_clzll(differs)) \/ WHEEL_BITS;/
+current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = slot_for(now, level) % BCSC_WHEEL_SLOTS;/
+place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
+requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
+'
+
+if [ "$list" -eq 1 ]; then
+  checks | awk -F'|' '{ printf "%-34s %-5s %-5s %s\n", $1, $2, $3, $4 }'
+  exit 0
+fi
+
+start=$SECONDS
+logs="$root/build/proofs"
+mkdir -p "$logs"
+rm -f "$logs"/*.log "$logs"/*.result
+
+# ---- the CBMC root -----------------------------------------------------------
+cbmc_root="${BCSC_CBMC_ROOT:-/var/cache/bcsc/cbmc-root}"
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then as_root=(sudo); else
+    echo "prove.sh: chroot and debootstrap need root (or sudo)" >&2; exit 1
+  fi
+fi
+in_root() { "${as_root[@]}" chroot "$cbmc_root" "$@"; }
+
+root_ok() { [ -x "$cbmc_root/usr/bin/cbmc" ] && in_root cbmc --version 2>/dev/null | grep -q '^6\.'; }
+
+ensure_root() {
+  if root_ok; then
+    echo "proofs: reusing $cbmc_root ($(in_root cbmc --version))"
+    return 0
+  fi
+  command -v debootstrap >/dev/null 2>&1 || {
+    echo "proofs: debootstrap missing (scripts/install-test-deps.sh installs it)" >&2; exit 1; }
+  local parent tmp t0=$SECONDS
+  parent=$(dirname "$cbmc_root")
+  "${as_root[@]}" mkdir -p "$parent"
+  # One builder at a time; a half-made root is never where the next run
+  # looks (it is renamed into place only when complete).
+  exec 9>"$parent/.cbmc-root.lock"
+  flock 9
+  if root_ok; then flock -u 9; return 0; fi
+  tmp="$cbmc_root.tmp.$$"
+  "${as_root[@]}" rm -rf "$tmp" "$cbmc_root"
+  echo "proofs: debootstrap trixie (cbmc, gcc, libc6-dev) into $cbmc_root"
+  "${as_root[@]}" debootstrap --variant=minbase --include=cbmc,gcc,libc6-dev \
+    trixie "$tmp" >"$logs/debootstrap.log" 2>&1 || {
+      tail -20 "$logs/debootstrap.log"; "${as_root[@]}" rm -rf "$tmp"; exit 1; }
+  "${as_root[@]}" mv "$tmp" "$cbmc_root"
+  flock -u 9
+  root_ok || { echo "proofs: cbmc does not run in $cbmc_root" >&2; exit 1; }
+  echo "proofs: made $cbmc_root in $((SECONDS - t0)) s ($(in_root cbmc --version))"
+}
+
+needs_cbmc=$(checks | awk -F'|' -v re="$only" '$3 != "spin" && (re == "" || $1 ~ re)' | wc -l)
+needs_spin=$(checks | awk -F'|' -v re="$only" '$3 == "spin" && (re == "" || $1 ~ re)' | wc -l)
+if [ "$needs_spin" -gt 0 ] && ! command -v spin >/dev/null 2>&1; then
+  echo "proofs: spin missing (scripts/install-test-deps.sh installs it)" >&2; exit 1
+fi
+
+work_in_root=/tmp/bcsc-proofs.$$
+work="$cbmc_root$work_in_root"
+spin_work="$root/build/proofs/spin"
+cleanup() { [ -n "${work:-}" ] && "${as_root[@]}" rm -rf "$work"; }
+trap cleanup EXIT
+
+if [ "$needs_cbmc" -gt 0 ]; then
+  ensure_root
+  "${as_root[@]}" mkdir -p "$work"
+  "${as_root[@]}" cp -r libbcsc/src "$work/src"
+  "${as_root[@]}" cp -r abi/include "$work/include"
+  "${as_root[@]}" cp -r tests/proofs/cbmc "$work/cbmc"
+  # The mutants: a copy of the core per mutant, one change each.
+  while IFS='|' read -r name file expr; do
+    [ -n "$name" ] || continue
+    [ -f "$work/src/$file" ] || continue # inbox.c before issue 5 lands
+    "${as_root[@]}" cp -r "$work/src" "$work/mut-$name"
+    "${as_root[@]}" sed -i "$expr" "$work/mut-$name/$file"
+    if cmp -s "$work/src/$file" "$work/mut-$name/$file"; then
+      echo "proofs: mutant $name no longer applies to $file: update MUTANTS" >&2
+      exit 1
+    fi
+  done <<<"$MUTANTS"
+fi
+
+# ---- one check ----------------------------------------------------------------
+# Prints "<name> <PASS|FAIL> <seconds> <what>" into $logs/<name>.result.
+run_check() {
+  local line=$1 name expect kind tree args t0 rc verdict got
+  IFS='|' read -r name expect kind tree args <<<"$line"
+  local log="$logs/$name.log"
+  t0=$(date +%s.%N)
+  set +e
+  case "$kind" in
+    cbmc)
+      # shellcheck disable=SC2086
+      set -- $args
+      local harness=$1; shift
+      (cd / && "${as_root[@]}" chroot "$cbmc_root" cbmc "$work_in_root/$harness" \
+        -I "$work_in_root/$tree" -I "$work_in_root/include" "$@") >"$log" 2>&1
+      rc=$? ;;
+    wmm)
+      # shellcheck disable=SC2086
+      set -- $args
+      local mm=$1 harness=$2; shift 2
+      local gb="$work_in_root/$name.gb"
+      { "${as_root[@]}" chroot "$cbmc_root" goto-cc "$work_in_root/$harness" "$@" -o "$gb" &&
+        "${as_root[@]}" chroot "$cbmc_root" goto-instrument --mm "$mm" "$gb" "$gb.$mm" &&
+        "${as_root[@]}" chroot "$cbmc_root" cbmc "$gb.$mm" --bounds-check --pointer-check \
+          --unwind 4 --unwinding-assertions; } >"$log" 2>&1
+      rc=$? ;;
+    spin)
+      # shellcheck disable=SC2086
+      set -- $args
+      local model=$1; shift
+      local dir="$spin_work/$name"
+      rm -rf "$dir"; mkdir -p "$dir"
+      cp "$root/tests/proofs/spin/$model" "$dir/"
+      { (cd "$dir" && spin -a "$@" "$model" && cc -O2 -DSAFETY -w -o pan pan.c &&
+          ./pan -m100000); } >"$log" 2>&1
+      rc=$?
+      if [ "$rc" -eq 0 ] && grep -q 'errors: 0' "$log"; then rc=0
+      elif grep -qE 'errors: [1-9]' "$log"; then rc=10
+      else rc=${rc/#0/6}; fi ;;
+  esac
+  set -e
+  # cbmc: 0 = every property holds, 10 = some property fails; anything
+  # else (a conversion error, a crash) is neither and never counts.
+  case "$rc" in
+    0) got=pass ;;
+    10) got=fail ;;
+    *) got="error (exit $rc)" ;;
+  esac
+  if [ "$got" = "$expect" ]; then verdict=PASS; else verdict=FAIL; fi
+  local what
+  what=$(grep -m1 -E '^\*\* [0-9]+ of [0-9]+ failed|errors: [0-9]+' "$log" || true)
+  printf '%s %s %.1f expected %s, got %s: %s\n' "$name" "$verdict" \
+    "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { print a - b }')" "$expect" "$got" "$what" >"$logs/$name.result"
+  cat "$logs/$name.result"
+}
+export -f run_check
+export logs cbmc_root work_in_root root spin_work
+export AS_ROOT="${as_root[*]}"
+
+# as_root is an array: hand it to the workers through AS_ROOT.
+worker() {
+  local as_root=()
+  [ -n "$AS_ROOT" ] && as_root=("$AS_ROOT")
+  run_check "$1"
+}
+export -f worker
+
+checks | awk -F'|' -v re="$only" 're == "" || $1 ~ re' |
+  xargs -d '\n' -P "$jobs" -I{} bash -c 'worker "$1"' _ {}
+
+total=$(cat "$logs"/*.result | wc -l)
+# (grep -c exits 1 when it counts nothing: not an error here)
+failed=$(cat "$logs"/*.result | grep -c ' FAIL ' || true)
+broken=$(cat "$logs"/*.result | grep -c -- '-broken PASS' || true)
+echo "proofs: $((total - failed)) of $total checks as expected ($broken broken variants rejected), $failed not, in $((SECONDS - start)) s"
+if [ "$failed" -ne 0 ]; then
+  grep -h ' FAIL ' "$logs"/*.result | sed 's/^/proofs: NOT AS EXPECTED: /'
+  exit 1
+fi

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT
+ * inbox_real.c - CBMC proof over the real libbcsc/src/inbox.c (issue 5),
+ * #included with a stub executor and a stub bcsc__inbox_notify(), as
+ * inbox.h invites. Run by scripts/prove.sh only when inbox.c exists.
+ *
+ * cbmc 6.6 cannot check this file's atomics under weak memory (its
+ * struct-member atomics trip goto-instrument, and cbmc refuses pointers in
+ * a concurrent program), so this is the SEQUENTIAL half: any interleaving
+ * of whole operations - a wake from another thread (push, for the current
+ * generation or a stale one), a drain (take + settle), a slot taken or
+ * given back, the executor going to sleep or waking - over NSLOT slots and
+ * STEPS steps. After every step:
+ *  - push counts every wake once: received + stale == wakes sent, and a
+ *    wake is received exactly when its slot is held at its generation;
+ *  - a drain wakes exactly the slots whose current holder got a wake since
+ *    the last drain, once each: a wake for a holder that ended is dropped;
+ *  - the taken list is a list (each slot at most once, within the table);
+ *  - no lost wake-up: a push into the empty inbox of an executor that
+ *    decided to sleep notifies it.
+ * The weak-memory half of the handshake is the litmus in
+ * inbox_handshake.c, whose steps are these functions' (a seq_cst CAS of
+ * inbox_head then a seq_cst load of inbox_sleep; a seq_cst store of
+ * inbox_sleep then a seq_cst load of inbox_head). */
+#include <assert.h>
+
+#include "inbox.c"
+
+#ifndef NSLOT
+#define NSLOT 2
+#endif
+#ifndef STEPS
+#define STEPS 5
+#endif
+
+unsigned nondet_unsigned(void);
+
+static bcsc_executor_t ex;
+static bcsc_waker_slot_t slots[NSLOT];
+static unsigned notified;
+
+void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
+  assert(executor == &ex && how == BCSC__INBOX_PARKED);
+  notified++;
+}
+
+/* The model. */
+static int held[NSLOT];
+static uint32_t gen[NSLOT];
+static int woken[NSLOT]; /* the holder got a wake since the last drain */
+static unsigned sent, asleep;
+
+int main(void) {
+  ex.priv.waker_slots = slots;
+  ex.priv.waker_slot_count = NSLOT;
+  ex.priv.inbox_head = 0;
+  ex.priv.inbox_sleep = BCSC__INBOX_AWAKE;
+  ex.priv.inbox_received = 0;
+  ex.priv.inbox_stale = 0;
+  ex.priv.inbox_notifies = 0;
+  for (unsigned i = 0; i < NSLOT; i++) {
+    slots[i].priv.state = 0;
+    slots[i].priv.inbox_next = 0;
+  }
+  for (unsigned step = 0; step < STEPS; step++) {
+    unsigned op = nondet_unsigned(), i = nondet_unsigned();
+    __CPROVER_assume(i < NSLOT);
+    if (op == 0) {
+      /* A wake for the current generation or an older one. */
+      uint32_t g = nondet_unsigned() & BCSC__SLOT_GEN_MASK;
+      int empty = ex.priv.inbox_head == 0;
+      unsigned before = notified;
+      int live = held[i] && g == gen[i];
+      int rc = bcsc__inbox_push(&ex, i, g);
+      sent++;
+      assert(rc == live);
+      if (live)
+        woken[i] = 1;
+      /* No lost wake-up: a sleeping executor hears of a first wake. */
+      if (asleep && empty && live)
+        assert(notified == before + 1);
+      if (notified != before)
+        asleep = 0;
+    } else if (op == 1) {
+      /* The drain: each slot woken once, only for its current holder. */
+      int delivered[NSLOT] = {0};
+      uint32_t n = bcsc__inbox_take(&ex);
+      unsigned k = 0;
+      while (n != 0) {
+        uint32_t slot = n;
+        int deliver;
+        assert(n <= NSLOT);
+        assert(++k <= NSLOT);
+        n = bcsc__inbox_settle(&ex, slot, &deliver);
+        if (deliver)
+          delivered[slot - 1]++;
+      }
+      for (unsigned j = 0; j < NSLOT; j++) {
+        assert(delivered[j] == woken[j]);
+        woken[j] = 0;
+      }
+    } else if (op == 2 && !held[i]) {
+      bcsc__inbox_slot_hold(&slots[i]);
+      held[i] = 1;
+    } else if (op == 3 && held[i]) {
+      bcsc__inbox_slot_release(&slots[i]);
+      held[i] = 0;
+      woken[i] = 0; /* its wake, if any, goes with it */
+      gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;
+    } else if (op == 4 && !asleep) {
+      if (!bcsc__inbox_sleep(&ex, BCSC__INBOX_PARKED))
+        asleep = 1;
+      else
+        bcsc__inbox_awake(&ex);
+    }
+    assert(ex.priv.inbox_received + ex.priv.inbox_stale == sent);
+  }
+  return 0;
+}
