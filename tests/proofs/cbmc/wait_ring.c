@@ -317,7 +317,7 @@ static void setup(unsigned n, unsigned lists, unsigned running, int handoff) {
      * (the initialiser writes run_next). */
     task_at[t]->priv.link.waits = NULL;
     task_at[t]->priv.scope = &scope;
-    task_at[t]->priv.self_tag = bcsc__self_tag(task_at[t]);
+    task_at[t]->priv.self_tag = bcsc__task_tag16(task_at[t]); /* D23 */
     m_woken[t] = 0;
     m_baton_flag[t] = 0;
     m_task[t] = s;
@@ -435,7 +435,7 @@ static void run_op(unsigned target, uintptr_t value) {
       assert(bcsc__wait_take(task_at[t], wait_at[w0]) == BCSC__NODE_FIRED);
       m_state[w0] = BCSC__WAIT_IDLE;
     }
-    bcsc__task_batons(task_at[t]);
+    bcsc__task_batons(task_at[t], 0); /* the poll returned PENDING */
     if (m_state[w0] == BCSC__WAIT_FIRED_HANDOFF_NEW)
       m_state[w0] = BCSC__WAIT_FIRED_HANDOFF;
     else if (model_is_baton(w0))
