@@ -298,6 +298,33 @@ BCSC_API int bcsc_executor_stats(const bcsc_executor_t *ex,
                                  bcsc_executor_stats_t *stats);
 
 /**
+ * Pin the calling thread - the thread that drives @p ex - to CPU @p cpu, so
+ * that the executor's tasks always run on that core ("one executor per
+ * core", docs/threads.md). Call it from the executor's thread, before
+ * bcsc_executor_run() or from inside a poll function; it changes only the
+ * calling thread's affinity, never another thread's.
+ *
+ * Per platform:
+ * - Linux (hosted build): sched_setaffinity() of the calling thread to the
+ *   one CPU. The pin outlives @p ex: it belongs to the thread.
+ * - other hosted systems: not implemented, returns BCSC_ENOTSUP and changes
+ *   nothing (the program runs correctly unpinned).
+ * - freestanding build: BCSC_ENOTSUP; without an OS each core starts its own
+ *   executor and is pinned by construction.
+ *
+ * @param ex   the executor the calling thread drives.
+ * @param cpu  the CPU number, as the OS counts them (0 is the first).
+ * @retval 0             the calling thread now runs only on @p cpu
+ * @retval BCSC_EINVAL   @p ex is NULL, or @p cpu is not a CPU this thread
+ *                       may run on (absent, offline, outside its cpuset)
+ * @retval BCSC_EBADOBJ  @p ex is not initialised
+ * @retval BCSC_EPERM    the system refused (a seccomp or security policy)
+ * @retval BCSC_ENOTSUP  not supported on this platform (see above)
+ * @thread executor  @allocates never  @since 0.4
+ */
+BCSC_API int bcsc_executor_pin(bcsc_executor_t *ex, uint32_t cpu);
+
+/**
  * sizeof(bcsc_executor_t) in the library as built; bindings that allocate by
  * size compare it with their own copy of the layout.
  * @thread any  @allocates never  @since 0.1
