@@ -13,6 +13,13 @@
 
 #include "../internal.h"
 
+/* Its address names the thread: distinct for every live thread, and free
+ * to obtain (no system call). A thread that has exited may hand its
+ * address on to a new one - a check can then miss, never misfire. */
+static _Thread_local char this_thread;
+
+uintptr_t bcsc__thread_self(void) { return (uintptr_t)&this_thread; }
+
 int bcsc_executor_pin(bcsc_executor_t *ex, uint32_t cpu) {
   int rc = bcsc__check_executor(ex);
   if (rc != 0)
