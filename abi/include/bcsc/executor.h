@@ -204,7 +204,7 @@ BCSC_API int bcsc_executor_deinit(bcsc_executor_t *ex);
  * The checked build reports any other thread's bcsc_executor_run(),
  * bcsc_executor_poll(), bcsc_executor_spawn() or bcsc_scope_spawn() as
  * BCSC_MISUSE_WRONG_THREAD (the call fails with BCSC_EPERM); the release
- * build records the thread and checks nothing. Call this to hand an
+ * build checks nothing (such a call is a data race). Call this to hand an
  * executor over to another thread - after the old thread has stopped
  * driving it, with a happens-before edge between the two (a thread join, a
  * mutex, a release/acquire flag) - or to name the thread before any run.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * hosted/thread.c - what an executor needs from the operating system's
- * threads: pinning the executor's thread to a CPU. Outside the freestanding
- * core, which knows no threads. */
+ * threads: a name for the calling thread (the checked build's wrong-thread
+ * check) and pinning the executor's thread to a CPU. Outside the
+ * freestanding core, which knows no threads. */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* sched_setaffinity and the CPU_* macros */
 #endif
