@@ -175,7 +175,8 @@
   FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
   FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3496, 40)                     \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3496, 8)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 3504, 32)                     \
   TYPE(struct, bcsc_executor, 3544, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
@@ -575,7 +576,8 @@
   FIELD(struct, bcsc_executor_private, inbox_notifies, 1876, 4)                \
   FIELD(struct, bcsc_executor_private, reserved32, 1880, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 1884, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1888, 20)                     \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1888, 4)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 1892, 16)                     \
   TYPE(struct, bcsc_executor, 1920, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 1912)                                  \
@@ -975,7 +977,8 @@
   FIELD(struct, bcsc_executor_private, inbox_notifies, 1868, 4)                \
   FIELD(struct, bcsc_executor_private, reserved32, 1872, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 1876, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1880, 20)                     \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1880, 4)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 1884, 16)                     \
   TYPE(struct, bcsc_executor, 1904, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 4, 1900)                                  \
@@ -1375,7 +1378,8 @@
   FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
   FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3496, 40)                     \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3496, 8)                  \
+  FIELD(struct, bcsc_executor_private, reserved, 3504, 32)                     \
   TYPE(struct, bcsc_executor, 3544, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \

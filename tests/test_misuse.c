@@ -19,6 +19,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -251,7 +252,7 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_PENDING_NO_WAKE, BCSC_MISUSE_SCOPE_CLOSED,
     BCSC_MISUSE_FRAME_CLOBBERED, BCSC_MISUSE_BAD_ARGUMENT,
     BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
-    BCSC_MISUSE_SELECT_DECIDED};
+    BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -1700,5 +1701,149 @@ Test(misuse, offering_a_branch_after_a_select_was_won_fails_with_estate) {
   cr_assert_eq(p.rc[6], 0);
   cr_assert_eq(p.rc[7], 0, "the first winner stands");
   EXPECT_NO_MISUSE();
+  executor_down(&ex);
+}
+
+/* ---- WRONG_THREAD ------------------------------------------------------- */
+
+/* One call made on a thread of its own; pthread_join orders it (and the
+ * report it made into g_log) before the test's next line. */
+typedef struct foreign_call {
+  int (*call)(struct foreign_call *c);
+  bcsc_executor_t *ex;
+  bcsc_scope_t *scope;
+  bcsc_task_t *task;
+  int rc;
+} foreign_call_t;
+
+static void *foreign_call_main(void *arg) {
+  foreign_call_t *c = arg;
+  c->rc = c->call(c);
+  return NULL;
+}
+
+static int on_another_thread(int (*call)(foreign_call_t *c),
+                             bcsc_executor_t *ex, bcsc_scope_t *scope,
+                             bcsc_task_t *task) {
+  foreign_call_t c = {call, ex, scope, task, 0};
+  pthread_t thread;
+  cr_assert_eq(pthread_create(&thread, NULL, foreign_call_main, &c), 0);
+  cr_assert_eq(pthread_join(thread, NULL), 0);
+  return c.rc;
+}
+
+static int call_run(foreign_call_t *c) {
+  return bcsc_executor_run(c->ex, NULL);
+}
+static int call_poll(foreign_call_t *c) { return bcsc_executor_poll(c->ex, 8); }
+static int call_spawn(foreign_call_t *c) {
+  return bcsc_executor_spawn(c->ex, c->task);
+}
+static int call_scope_spawn(foreign_call_t *c) {
+  return bcsc_scope_spawn(c->scope, c->task);
+}
+static int call_bind_and_poll(foreign_call_t *c) {
+  int rc = bcsc_executor_bind_thread(c->ex);
+  return rc != 0 ? rc : bcsc_executor_poll(c->ex, 8);
+}
+
+/* Opens scope[0] and waits on q[0] with it open; joins it when woken. */
+static int body_open_and_wait(probe_t *p) {
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+    p->rc[1] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+    return BCSC_PENDING;
+  }
+  return bcsc_scope_join(&p->scope[0]);
+}
+
+Test(misuse, running_polling_or_spawning_from_another_thread_fails_with_eperm) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t owner, child, root;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&owner, &ex, body_open_and_wait);
+  probe_init(&child, &ex, body_done);
+  probe_init(&root, &ex, body_done);
+  owner.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &owner.task));
+  /* The first poll makes this thread the executor's. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(owner.rc[0], 0);
+  cr_assert_eq(owner.rc[1], 0);
+  if (!bcsc_is_checked_build()) {
+    /* Release checks nothing: the calls below would be carried out. */
+    cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    executor_down(&ex);
+    return;
+  }
+  EXPECT_FAILS(on_another_thread(call_run, &ex, NULL, NULL), BCSC_EPERM,
+               WRONG_THREAD, &ex);
+  EXPECT_FAILS(on_another_thread(call_poll, &ex, NULL, NULL), BCSC_EPERM,
+               WRONG_THREAD, &ex);
+  EXPECT_FAILS(on_another_thread(call_spawn, &ex, NULL, &root.task), BCSC_EPERM,
+               WRONG_THREAD, ANY_OBJECT);
+  EXPECT_FAILS(
+      on_another_thread(call_scope_spawn, &ex, &owner.scope[0], &child.task),
+      BCSC_EPERM, WRONG_THREAD, &owner.scope[0]);
+  /* Nothing was linked: both frames are still idle, and may be spawned by
+   * the executor's own thread. */
+  cr_assert_eq(bcsc_executor_ready(&ex), 0);
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 1);
+  EXPECT_OK(bcsc_scope_spawn(&owner.scope[0], &child.task));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &root.task));
+  cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+  cr_assert(bcsc_task_done(&child.task));
+  cr_assert(bcsc_task_done(&root.task));
+}
+
+Test(misuse, an_executor_belongs_to_the_first_thread_that_runs_it) {
+  bcsc_executor_t ex;
+  probe_t first, second;
+  executor_up(&ex);
+  probe_init(&first, &ex, body_done);
+  probe_init(&second, &ex, body_done);
+  /* Before any run, the thread that sets it up may be another one. */
+  cr_assert_eq(on_another_thread(call_spawn, &ex, NULL, &first.task), 0);
+  EXPECT_NO_MISUSE();
+  cr_assert_eq(on_another_thread(call_run, &ex, NULL, NULL), 0);
+  EXPECT_NO_MISUSE();
+  cr_assert(bcsc_task_done(&first.task));
+  /* That thread has it now (checked build); a hand-over is explicit. */
+  if (bcsc_is_checked_build())
+    EXPECT_FAILS(bcsc_executor_spawn(&ex, &second.task), BCSC_EPERM,
+                 WRONG_THREAD, ANY_OBJECT);
+  EXPECT_OK(bcsc_executor_bind_thread(&ex));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &second.task));
+  /* And back: the other thread binds, then polls. */
+  cr_assert_eq(on_another_thread(call_bind_and_poll, &ex, NULL, NULL), 1);
+  EXPECT_NO_MISUSE();
+  cr_assert(bcsc_task_done(&second.task));
+  if (bcsc_is_checked_build())
+    EXPECT_FAILS(bcsc_executor_poll(&ex, 1), BCSC_EPERM, WRONG_THREAD, &ex);
+  EXPECT_OK(bcsc_executor_bind_thread(&ex));
+  executor_down(&ex);
+}
+
+static int body_bind(probe_t *p) {
+  p->rc[0] = bcsc_executor_bind_thread(p->ex);
+  keep_report(p, 1, p->ex);
+  return BCSC_DONE;
+}
+
+Test(misuse, binding_a_thread_from_inside_a_poll_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  probe_init(&p, &ex, body_bind);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(p.rc[0], BCSC_EBUSY);
+  EXPECT_KEPT_REPORT(&p, 1, REENTRANT_POLL);
+  EXPECT_FAILS(bcsc_executor_bind_thread(NULL), BCSC_EINVAL, NULL_OBJECT, NULL);
   executor_down(&ex);
 }

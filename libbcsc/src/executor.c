@@ -73,6 +73,7 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   ex->priv.wheel_due = NULL;
   ex->priv.batons = NULL;
   ex->priv.held_mutexes = NULL;
+  ex->priv.owner_thread = 0;
   ex->priv.timers = 0;
   ex->priv.wheel_exact = 0;
   ex->priv.reactor = reactor;
@@ -105,6 +106,16 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
   ex->priv.magic = 0;
   ex->priv.self_tag = 0;
   ex->priv.root.priv.magic = 0;
+  return 0;
+}
+
+int bcsc_executor_bind_thread(bcsc_executor_t *ex) {
+  int rc = bcsc__check_executor(ex);
+  if (rc != 0)
+    return rc;
+  if (ex->priv.current != NULL || (ex->priv.state & BCSC__EXECUTOR_INSIDE))
+    BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
+  ex->priv.owner_thread = bcsc__thread_self();
   return 0;
 }
 
@@ -209,10 +220,19 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   return 0;
 }
 
-static int check_not_polling(const bcsc_executor_t *ex) {
+static int check_not_polling(bcsc_executor_t *ex) {
   int rc = bcsc__check_executor(ex);
   if (rc != 0)
     return rc;
+  /* The checked build: the first thread to run or poll it owns it, unless
+   * one was bound; any other thread is misuse. Before the reentrancy test,
+   * which another thread would trip over while the owner is inside. */
+  if (BCSC__CHECKED) {
+    if (ex->priv.owner_thread == 0)
+      ex->priv.owner_thread = bcsc__thread_self();
+    else if (bcsc__wrong_thread(ex))
+      BCSC__FAIL(WRONG_THREAD, ex, BCSC_EPERM);
+  }
   /* Inside a poll function, or inside run/poll at all: a reactor's park
    * (or anything it calls back) must not run tasks under the outer loop. */
   if (ex->priv.current != NULL || (ex->priv.state & BCSC__EXECUTOR_INSIDE))

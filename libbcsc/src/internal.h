@@ -136,6 +136,10 @@ void bcsc__misuse(int32_t code, const void *object);
 /* The default handler: hosted/ prints and aborts, freestanding/ traps. */
 void bcsc__misuse_default(int32_t code, const char *message,
                           const void *object);
+/* A non-zero number that tells the calling thread from every other live
+ * thread, or 0 if the platform knows no threads (freestanding/): then no
+ * wrong-thread check is made. From the platform layer, like the above. */
+uintptr_t bcsc__thread_self(void);
 
 #if BCSC__CHECKED
 #define BCSC__REPORT(code, object)                                             \
@@ -352,6 +356,17 @@ static inline bcsc_executor_t *bcsc__task_executor(const bcsc_task_t *t) {
 static inline int bcsc__task_is_running(const bcsc_task_t *t) {
   return bcsc__task_state(t) == BCSC__TASK_RUNNING &&
          bcsc__task_executor(t)->priv.current == t;
+}
+
+/* The checked build's wrong-thread check: 1 if `ex` has a thread and the
+ * caller is another one. An executor without one yet (never run or polled,
+ * never bound) and a platform without threads pass. */
+static inline int bcsc__wrong_thread(const bcsc_executor_t *ex) {
+  uintptr_t self;
+  if (!BCSC__CHECKED || ex->priv.owner_thread == 0)
+    return 0;
+  self = bcsc__thread_self();
+  return self != 0 && self != ex->priv.owner_thread;
 }
 
 /* ---- the run queue (owned by executor.c; inline for the wake path) ---- */

@@ -424,6 +424,9 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
                                   BCSC__MAGIC_TASK, 0)) &&
       (rc = spawn_checked(scope, child)) != 0)
     return rc;
+  /* Only the executor's thread may link a frame into its tasks. */
+  if (BCSC__CHECKED && BCSC__UNLIKELY(bcsc__wrong_thread(scope->priv.executor)))
+    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
   spawn_link(scope, child);
   return 0;
 }

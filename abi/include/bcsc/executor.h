@@ -147,7 +147,10 @@ struct bcsc_executor_private {
   uint32_t inbox_notifies;
   uint32_t reserved32;
   struct bcsc_mutex *held_mutexes; /* locked by one of its tasks */
-  uintptr_t reserved[5];
+  /* The thread that drives it, as the platform layer names threads (the
+   * checked build's wrong-thread check); 0: not known yet. */
+  uintptr_t owner_thread;
+  uintptr_t reserved[4];
 };
 
 /**
@@ -193,6 +196,33 @@ BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
 BCSC_API int bcsc_executor_deinit(bcsc_executor_t *ex);
 
 /**
+ * Make the calling thread @p ex's thread: the one thread that may run and
+ * poll it and spawn into its scopes.
+ *
+ * An executor otherwise belongs to the first thread that runs or polls it
+ * (before that, any one thread may set it up and spawn its first tasks).
+ * The checked build reports any other thread's bcsc_executor_run(),
+ * bcsc_executor_poll(), bcsc_executor_spawn() or bcsc_scope_spawn() as
+ * BCSC_MISUSE_WRONG_THREAD (the call fails with BCSC_EPERM); the release
+ * build checks nothing (such a call is a data race). Call this to hand an
+ * executor over to another thread - after the old thread has stopped
+ * driving it, with a happens-before edge between the two (a thread join, a
+ * mutex, a release/acquire flag) - or to name the thread before any run.
+ * A freestanding build knows no threads: the call succeeds, and no check is
+ * made.
+ *
+ * @retval 0             the calling thread is @p ex's thread
+ * @retval BCSC_EINVAL   @p ex is NULL
+ * @retval BCSC_EBADOBJ  @p ex is not initialised
+ * @retval BCSC_EBUSY    @p ex is inside bcsc_executor_run() or
+ *                       bcsc_executor_poll() (on this thread: from a poll
+ *                       function or the reactor's park); nothing changed
+ * @thread any (never while another thread drives @p ex)  @allocates never
+ * @since 0.4
+ */
+BCSC_API int bcsc_executor_bind_thread(bcsc_executor_t *ex);
+
+/**
  * Spawn a root task: a task that belongs to the executor rather than to a
  * task's scope. Its errors do not cancel other roots.
  *
@@ -222,6 +252,8 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  *                        build found a frame overwritten while linked
  * @retval BCSC_EINVAL    @p root is live on another executor
  * @retval BCSC_EBUSY     called from inside a poll function
+ * @retval BCSC_EPERM     checked build: called from a thread that is not
+ *                        @p ex's (see bcsc_executor_bind_thread())
  * @retval (negative)     spawning @p root failed (see bcsc_scope_spawn())
  * @thread executor  @allocates never  @since 0.1
  */
@@ -241,6 +273,8 @@ BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
  * @retval BCSC_EINVAL   @p ex is NULL
  * @retval BCSC_EBADOBJ  @p ex is not initialised
  * @retval BCSC_EBUSY    called from inside a poll function
+ * @retval BCSC_EPERM    checked build: called from a thread that is not
+ *                       @p ex's (see bcsc_executor_bind_thread())
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget);
@@ -296,6 +330,33 @@ BCSC_API bcsc_task_t *bcsc_executor_current(const bcsc_executor_t *ex);
  */
 BCSC_API int bcsc_executor_stats(const bcsc_executor_t *ex,
                                  bcsc_executor_stats_t *stats);
+
+/**
+ * Pin the calling thread - the thread that drives @p ex - to CPU @p cpu, so
+ * that the executor's tasks always run on that core ("one executor per
+ * core", docs/threads.md). Call it from the executor's thread, before
+ * bcsc_executor_run() or from inside a poll function; it changes only the
+ * calling thread's affinity, never another thread's.
+ *
+ * Per platform:
+ * - Linux (hosted build): sched_setaffinity() of the calling thread to the
+ *   one CPU. The pin outlives @p ex: it belongs to the thread.
+ * - other hosted systems: not implemented, returns BCSC_ENOTSUP and changes
+ *   nothing (the program runs correctly unpinned).
+ * - freestanding build: BCSC_ENOTSUP; without an OS each core starts its own
+ *   executor and is pinned by construction.
+ *
+ * @param ex   the executor the calling thread drives.
+ * @param cpu  the CPU number, as the OS counts them (0 is the first).
+ * @retval 0             the calling thread now runs only on @p cpu
+ * @retval BCSC_EINVAL   @p ex is NULL, or @p cpu is not a CPU this thread
+ *                       may run on (absent, offline, outside its cpuset)
+ * @retval BCSC_EBADOBJ  @p ex is not initialised
+ * @retval BCSC_EPERM    the system refused (a seccomp or security policy)
+ * @retval BCSC_ENOTSUP  not supported on this platform (see above)
+ * @thread executor  @allocates never  @since 0.4
+ */
+BCSC_API int bcsc_executor_pin(bcsc_executor_t *ex, uint32_t cpu);
 
 /**
  * sizeof(bcsc_executor_t) in the library as built; bindings that allocate by

@@ -52,7 +52,10 @@ extern "C" {
   XX(SCOPE_REOPENED, 20, "opening a scope that is already open")               \
   XX(SELECT_DECIDED, 21,                                                       \
      "select branch called after another branch won (what it took "            \
-     "would be dropped)")
+     "would be dropped)")                                                      \
+  XX(WRONG_THREAD, 22,                                                         \
+     "executor run, polled or spawned into from a thread that is not its "     \
+     "own")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
