@@ -358,7 +358,10 @@ lane_coverage() {
   # The unit suites, the fault suite and the fuzzer's fixed seeds; the
   # random-model suites at 300,000 operations (3 x 10^6 for test_wheel is
   # slow without optimisation and adds no line).
-  BCSC_MODEL_OPS=300000 ctest --test-dir "$cov" --output-on-failure -j"$jobs"
+  # Not the multi-threaded stress drivers: which racy branch they reach
+  # varies from run to run, and a floor needs a repeatable figure.
+  BCSC_MODEL_OPS=300000 ctest --test-dir "$cov" --output-on-failure -j"$jobs" \
+    -LE stress
   local summary lines branches want_lines want_branches
   summary=$("${gcovr[@]}" -r . --filter 'libbcsc/src/[a-z_]+\.[ch]$' \
     --print-summary -o "$cov/core-coverage.txt" \
@@ -451,7 +454,10 @@ lane_qemu() {
       -DBCSC_INSTALL=OFF -DBCSC_TEST_CRITERION_SHIM=ON >/dev/null
     cmake --build "$dir" -j"$jobs"
     # ctest runs each program through $emulator (CMAKE_CROSSCOMPILING_EMULATOR).
-    (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300 \
+    # Not the thread stress drivers: qemu-user emulates each atomic and
+    # does not reorder like ARM hardware, so they time out and prove
+    # nothing there (reliability.md); the x86 lanes run them.
+    (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300 -LE stress \
        -E "^$(basename "$QEMU_FUZZ_PROGRAM")\$")
     echo "qemu: $arch model-based fuzzer: $QEMU_FUZZ_PROGRAM, $QEMU_FUZZ_CALLS operations"
     "$emulator" "$dir/$QEMU_FUZZ_PROGRAM" --quiet --ops "$QEMU_FUZZ_CALLS"
