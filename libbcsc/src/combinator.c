@@ -25,16 +25,8 @@ static int check_children(bcsc_task_t *const *tasks, size_t count) {
     BCSC__FAIL(BAD_ARGUMENT, tasks, BCSC_EINVAL);
   for (size_t i = 0; i < count; i++) {
     bcsc_task_t *t = tasks[i];
-    if ((rc = bcsc__check_task(t)) != 0)
+    if ((rc = bcsc__check_spawnable(t)) != 0)
       return rc;
-    switch (bcsc__task_state(t)) {
-    case BCSC__TASK_IDLE:
-      break;
-    case BCSC__TASK_DONE:
-      BCSC__FAIL(TASK_DONE, t, BCSC_ESTATE);
-    default:
-      BCSC__FAIL(DOUBLE_SPAWN, t, BCSC_EBUSY);
-    }
     for (size_t j = 0; j < i; j++)
       if (tasks[j] == t)
         BCSC__FAIL(DOUBLE_SPAWN, t, BCSC_EBUSY);

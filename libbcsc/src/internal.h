@@ -445,6 +445,9 @@ int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value);
 void bcsc__task_batons(bcsc_task_t *t, int final);
 /* mutex.c: `t` completes: release the mutexes it still holds. */
 void bcsc__mutexes_release(bcsc_executor_t *ex, const bcsc_task_t *t);
+/* scope.c: whether `child` may be spawned now (an initialised frame that
+ * is not live): 0, or the error spawn would return, reported alike. */
+int bcsc__check_spawnable(const bcsc_task_t *child);
 /* scope.c: a poll function returned a result (not PENDING). */
 void bcsc__task_returned(bcsc_task_t *t, int result);
 /* scope.c: a task whose scopes are draining was woken. */

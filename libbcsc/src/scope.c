@@ -393,14 +393,10 @@ static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
 
 /* The checks of bcsc_scope_spawn(), each in its order, for what the fast
  * path does not take: 0 if the spawn may go ahead. */
-static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
-                                    const bcsc_task_t *child) {
+int bcsc__check_spawnable(const bcsc_task_t *child) {
   int rc;
-  if ((rc = bcsc__check_scope(scope)) != 0 ||
-      (rc = bcsc__check_task(child)) != 0)
+  if ((rc = bcsc__check_task(child)) != 0)
     return rc;
-  if (scope->priv.state != BCSC__SCOPE_OPEN)
-    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
   switch (bcsc__task_state(child)) {
   case BCSC__TASK_IDLE:
     return 0;
@@ -409,6 +405,17 @@ static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
   default:
     BCSC__FAIL(DOUBLE_SPAWN, child, BCSC_EBUSY);
   }
+}
+
+static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
+                                    const bcsc_task_t *child) {
+  int rc;
+  if ((rc = bcsc__check_scope(scope)) != 0 ||
+      (rc = bcsc__check_task(child)) != 0)
+    return rc;
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  return bcsc__check_spawnable(child);
 }
 
 int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
