@@ -382,11 +382,9 @@ Test(semaphore, a_select_whose_other_branch_wins_leaves_the_line) {
 }
 
 /* The head leaves without calling the semaphore (cancelled and bailing, or
- * another branch won): the core says nothing, so the covered waiter behind
- * it sleeps until the semaphore is next called - a release of 0 will do.
- * The known gap, documented in docs/primitives.md. An AWAIT-style head
- * calls acquire when cancelled, which wakes the one behind at once. */
-Test(semaphore, a_head_that_leaves_silently_is_noticed_at_the_next_call) {
+ * another branch won): the core hands its turn to the next in line, which
+ * looks again and takes the permits that were free all along (D34). */
+Test(semaphore, a_head_that_leaves_silently_hands_its_turn_on) {
   acquirer_t holder, big, small;
   setup(3);
   acquirer_init(&holder, &sem, 9, 2, AWAIT);
@@ -397,12 +395,101 @@ Test(semaphore, a_head_that_leaves_silently_is_noticed_at_the_next_call) {
   spawn(&small);
   drain();
   cr_assert_eq(bcsc_semaphore_available(&sem), 1);
+  cr_assert_eq(small.got, 0, "held back by the head");
   cr_assert_eq(bcsc_task_cancel(&big.task), 0);
   drain();
-  cr_assert_eq(small.got, 0, "the gap: nobody told the semaphore");
-  cr_assert_eq(bcsc_semaphore_release(&sem, 0), 0);
+  cr_assert_eq(big.rc, BCSC_ECANCELED);
+  cr_assert_eq(small.got, 1, "the head's turn reached the next in line");
+  cr_assert_eq(bcsc_semaphore_available(&sem), 0);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 3), 0);
+  teardown();
+}
+
+/* The same through a select: the head's other branch wins. Two heads leave
+ * one after the other; the turn travels past a middle request that is
+ * still not covered (it looks, and goes back to its place) to none other:
+ * strict FIFO still holds. */
+Test(semaphore, a_head_whose_other_branch_wins_hands_its_turn_on) {
+  bcsc_waitq_t other;
+  acquirer_t holder, big, middle, small;
+  setup(4);
+  cr_assert_eq(bcsc_waitq_init(&other), 0);
+  acquirer_init(&holder, &sem, 9, 2, AWAIT);
+  acquirer_init(&big, &sem, 1, 4, AWAIT);
+  acquirer_init(&middle, &sem, 2, 3, BAIL);
+  acquirer_init(&small, &sem, 3, 1, AWAIT);
+  big.other = &other;
+  spawn(&holder);
+  spawn(&big);
+  spawn(&middle);
+  spawn(&small);
+  drain();
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 3);
+  cr_assert_eq(bcsc_waitq_wake_one(&other, 0), 1);
+  drain();
+  cr_assert_eq(big.rc, 1, "the other branch won");
+  cr_assert_eq(middle.got, 0, "3 wanted, 2 free: it stays the head");
+  cr_assert_eq(small.got, 0, "strict FIFO: not past the head");
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 2);
+  cr_assert_eq(bcsc_task_cancel(&middle.task), 0);
+  drain();
+  cr_assert_eq(middle.rc, BCSC_ECANCELED);
+  cr_assert_eq(small.got, 1);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 1);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 3), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&other), 0);
+  teardown();
+}
+
+/* The head's registration taken back with bcsc_wait_cancel() (here by the
+ * host, while the task waits): the node is free for reuse at once, so the
+ * turn goes to the next in line there and then, not through the node. */
+Test(semaphore, a_head_registration_cancelled_hands_its_turn_on_at_once) {
+  acquirer_t holder, big, small;
+  setup(3);
+  acquirer_init(&holder, &sem, 9, 2, AWAIT);
+  acquirer_init(&big, &sem, 1, 3, BAIL);
+  acquirer_init(&small, &sem, 2, 1, AWAIT);
+  spawn(&holder);
+  spawn(&big);
+  spawn(&small);
+  drain();
+  cr_assert_eq(small.got, 0);
+  cr_assert_eq(bcsc_wait_cancel(&big.waiter.priv.wait), 1);
+  cr_assert_eq(bcsc_executor_ready(&ex), 1, "the next in line was woken");
   drain();
   cr_assert_eq(small.got, 1);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 0);
+  cr_assert_eq(bcsc_task_cancel(&big.task), 0);
+  drain();
+  cr_assert_eq(big.rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 3), 0);
+  teardown();
+}
+
+/* Not the head: nobody is owed anything, and nobody is woken. */
+Test(semaphore, a_waiter_behind_the_head_leaves_without_waking_anyone) {
+  acquirer_t holder, big, mid, small;
+  setup(3);
+  acquirer_init(&holder, &sem, 9, 2, AWAIT);
+  acquirer_init(&big, &sem, 1, 3, AWAIT);
+  acquirer_init(&mid, &sem, 2, 2, BAIL);
+  acquirer_init(&small, &sem, 3, 1, AWAIT);
+  spawn(&holder);
+  spawn(&big);
+  spawn(&mid);
+  spawn(&small);
+  drain();
+  cr_assert_eq(bcsc_task_cancel(&mid.task), 0);
+  drain();
+  cr_assert_eq(mid.rc, BCSC_ECANCELED);
+  cr_assert_eq(big.polls, 1, "the head was not woken");
+  cr_assert_eq(small.polls, 1, "nor the one behind");
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 2);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 2), 0);
+  drain();
+  cr_assert_eq(big.got, 1);
+  cr_assert_eq(small.got, 0, "strict FIFO: 3 - 3 = 0 left");
   cr_assert_eq(bcsc_semaphore_release(&sem, 3), 0);
   teardown();
 }
@@ -541,10 +628,9 @@ static uint64_t rng(void) {
 /* Tasks acquire 1..4 of `permits`, hold them for a while, and give them
  * back; tasks are cancelled at random, before or after their wake. With
  * `silent` the tasks may also leave the line without calling the
- * semaphore (BAIL, another branch winning), and each quiet point first
- * calls release(0) - the documented remedy for that gap. At every quiet
- * point: permits held + free == permits, and the head of the line wants
- * more than is free. */
+ * semaphore (BAIL, another branch winning): the turn of a head that leaves
+ * so must reach the next in line by itself (D34). At every quiet point: permits
+ * held + free == permits, and the head of the line wants more than is free. */
 static void storm_run(uint64_t seed, int silent, int steps) {
   const uint32_t permits = 6;
   uint32_t held = 0, acquired = 0, cancels = 0;
@@ -608,9 +694,6 @@ static void storm_run(uint64_t seed, int silent, int steps) {
     if (step % 16 == 0) {
       uint32_t live = 0, free_now;
       acquirer_t *head = NULL;
-      drain();
-      if (silent)
-        cr_assert_eq(bcsc_semaphore_release(&sem, 0), 0);
       drain();
       for (int i = 0; i < STORM_TASKS; i++) {
         acquirer_t *t = &storm[i];

@@ -211,8 +211,12 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
     bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
   /* A join it left pending is undone by bcsc__task_returned(): a task that
    * joins has scopes, and one without goes straight to completion. */
-  if (t->priv.link.waits != NULL)
+  if (t->priv.link.waits != NULL) {
     bcsc__task_unlink_waits_walk(t);
+    /* A place in a line it left is a wake for the next in line (D34). */
+    if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_BATON))
+      bcsc__task_batons(t, 1);
+  }
   /* Its poll function will not run again: a value wake cannot reach it. */
   if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
     bcsc__waker_release(t);

@@ -419,6 +419,11 @@ BCSC__COLD void bcsc__task_unjoin(bcsc_task_t *t);
  * node is a direct registration (a timer's): linked only into the task's
  * list, fired by bcsc__wait_fire(). */
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
+/* bcsc__wait_link() for a place in a strict line (a semaphore's): the node
+ * remembers its list in `value` while linked, and if it leaves the head
+ * without being fired - its task cancelled, completed, woken by another
+ * source - the next in line is fired with 0 to look again (D34). */
+void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
 /* wait.c: unlink a linked registration early (bcsc_wait_cancel() without
  * the checks). */
 void bcsc__wait_unlink(bcsc_wait_t *w);

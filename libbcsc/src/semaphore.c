@@ -9,7 +9,9 @@
  * wake finds the list empty and is dropped; but then the list's count of
  * wakes out (`batons`) falls, and once it is 0 every permit still counted
  * in `granted` belonged to a dropped wake: semaphore_reconcile() gives them
- * back. Every entry point reconciles first. */
+ * back. Every entry point reconciles first. A waiter that leaves the head
+ * of the line without its wake hands its turn to the next (D34,
+ * bcsc__wait_link_in_line()). */
 #include "bcsc/semaphore.h"
 #include "internal.h"
 
@@ -161,7 +163,7 @@ static int semaphore_take(bcsc_task_t *self, bcsc_semaphore_t *sem,
     sem->priv.available -= want;
     return semaphore_dispatch(sem);
   }
-  bcsc__wait_link(self, &waiter->priv.wait, &sem->priv.waiters);
+  bcsc__wait_link_in_line(self, &waiter->priv.wait, &sem->priv.waiters);
   semaphore_newest_before(&sem->priv.waiters, pos);
   rc = semaphore_dispatch(sem);
   return rc != 0 ? rc : BCSC_PENDING;
@@ -192,7 +194,8 @@ int bcsc_semaphore_acquire(bcsc_task_t *self, bcsc_semaphore_t *sem,
   if (node == BCSC__NODE_FIRED)
     return semaphore_take(self, sem, waiter, (uint32_t)wait->value);
   semaphore_reconcile(sem);
-  /* A head cancelled while it waited left without a word: look again. */
+  /* Free permits a head left behind (a waiter that leaves the head hands
+   * its turn on, D34, but a call may come first): look again. */
   if ((rc = semaphore_dispatch(sem)) != 0)
     return rc;
   if (self->priv.state & BCSC__TASK_CANCELLED)
@@ -204,7 +207,7 @@ int bcsc_semaphore_acquire(bcsc_task_t *self, bcsc_semaphore_t *sem,
   }
   waiter->priv.permits = n;
   waiter->priv.place = (uint32_t)sem->priv.next_place++;
-  bcsc__wait_link(self, wait, &sem->priv.waiters);
+  bcsc__wait_link_in_line(self, wait, &sem->priv.waiters);
   return BCSC_PENDING;
 }
 

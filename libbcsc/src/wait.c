@@ -43,6 +43,34 @@ static void source_remove(bcsc_wait_t *w) {
     waitq_remove(w);
 }
 
+/* ---- places in a strict line (D34) ----------------------------------------
+ * A semaphore serves its line strictly in order, so a head whose request is
+ * not covered holds back the smaller ones behind it. When such a head leaves
+ * without its wake, the next in line is owed a look. Its node keeps its
+ * list's address in `value` while linked; every other linked node's value
+ * is 0, which is all the unlink paths test. */
+
+/* Whether linked `w` holds a place in a strict line. */
+static BCSC__ALWAYS_INLINE int line_place(const bcsc_wait_t *w) {
+  return w->value != 0;
+}
+
+/* Take the place `w` out of its line. Returns the list if `w` was its head
+ * and others wait behind it - they are owed its turn - and NULL otherwise. */
+static bcsc_waitq_t *line_remove(bcsc_wait_t *w) {
+  bcsc_waitq_t *q = (bcsc_waitq_t *)w->value;
+  int head;
+  w->value = 0;
+  if (BCSC__CANARY_BAD(q, BCSC__MAGIC_WAITQ)) {
+    /* The list's memory was reused under its waiters: leave its links. */
+    bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, q);
+    return NULL;
+  }
+  head = q->priv.waiters.next == &w->priv.queue;
+  waitq_remove(w);
+  return head && q->priv.waiters.next != NULL ? q : NULL;
+}
+
 void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   w->value = 0;
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_LINKED,
@@ -68,6 +96,37 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   if (t->priv.link.waits != NULL)
     t->priv.link.waits->priv.task_pprev = &w->priv.task_next;
   t->priv.link.waits = w;
+}
+
+static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q);
+static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
+
+/* A place leaves its line in a walk over its task's registrations (the task
+ * woken by another source, cancelled, or done). Firing the next in line
+ * here would wake a task inside another task's wake, and that task's own
+ * places could leave in turn: the node itself becomes a wake of 0 permits
+ * from its list instead (D22's hand-off wake). The task takes it if it calls
+ * the semaphore in its next poll (it looks again); otherwise the executor
+ * passes it to the next in line when that poll returns, or at once when the
+ * task is done - from the run loop, never from inside a wake. */
+static BCSC__COLD BCSC__NOINLINE void line_leave(bcsc_wait_t *w) {
+  bcsc_waitq_t *owed = line_remove(w);
+  if (owed == NULL) {
+    BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+    return;
+  }
+  BCSC__HEADER_SET(
+      w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
+  baton_record(w, owed);
+  /* Even when it left inside its own poll (a select's end): nothing in
+   * that poll is waiting for this wake, so it goes on when the poll
+   * returns. */
+  w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
+}
+
+void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
+  bcsc__wait_link(t, w, q);
+  w->value = (uintptr_t)q;
 }
 
 /* Take `w` out of its task's list of registrations in O(1): after an early
@@ -123,9 +182,13 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
         return;
       }
-      source_remove(w);
-      BCSC__HEADER_SET(w,
-                       bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+      if (BCSC__UNLIKELY(line_place(w))) {
+        line_leave(w);
+      } else {
+        source_remove(w);
+        BCSC__HEADER_SET(
+            w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+      }
     }
     w = next;
   }
@@ -255,8 +318,6 @@ static void baton_take(bcsc_wait_t *w) {
 void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w) {
   baton_take_on(ex, w);
 }
-
-static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
 
 /* Nobody took `w`'s wake: hand it to the next waiter of its list. */
 static void baton_pass(bcsc_wait_t *w) {
@@ -470,10 +531,18 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
 }
 
 void bcsc__wait_unlink(bcsc_wait_t *w) {
-  source_remove(w);
+  bcsc_waitq_t *owed = NULL;
+  if (BCSC__UNLIKELY(line_place(w)))
+    owed = line_remove(w);
+  else
+    source_remove(w);
   w->priv.self_tag = 0;
   task_waits_remove(w);
   w->priv.state = BCSC__WAIT_IDLE;
+  /* The node is free for reuse at once, so it cannot carry the turn: the
+   * next in line gets it now (no walk is under way here). */
+  if (BCSC__UNLIKELY(owed != NULL))
+    (void)waitq_fire_one(owed, 0);
 }
 
 int bcsc_wait_cancel(bcsc_wait_t *wait) {
