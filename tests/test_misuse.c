@@ -28,6 +28,22 @@
 
 #include "bcsc.h"
 
+/* An ASan build poisons a completed frame's header words (D29); a test
+ * that plants a stale copy over such a frame unpoisons it first. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#define UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 /* ---- the recording handler ----------------------------------------------- */
 
 #define MISUSE_LOG_MAX 16
@@ -215,12 +231,21 @@ typedef struct misuse_entry {
 static const misuse_entry_t misuse_table[] = {BCSC_MISUSE_TABLE(MISUSE_ENTRY_)};
 #define MISUSE_COUNT (sizeof misuse_table / sizeof misuse_table[0])
 
+/* Codes ascend from 1; a gap (codes kept for work in progress, misuse.h) is
+ * allowed and must read as unknown. */
 Test(misuse, every_code_has_a_distinct_name_and_a_message) {
-  cr_assert_eq(MISUSE_COUNT, (size_t)BCSC_MISUSE_LIMIT - 1,
-               "codes are not 1..MAX_-1 without gaps");
+  cr_assert_eq(misuse_table[0].code, 1, "codes do not start at 1");
+  cr_assert_eq(misuse_table[MISUSE_COUNT - 1].code, BCSC_MISUSE_LIMIT - 1,
+               "BCSC_MISUSE_LIMIT is not one past the last code");
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
     const misuse_entry_t *e = &misuse_table[i];
-    cr_assert_eq(e->code, (int32_t)(i + 1), "codes are not dense");
+    if (i > 0) {
+      cr_assert_gt(e->code, misuse_table[i - 1].code, "codes do not ascend");
+      for (int32_t gap = misuse_table[i - 1].code + 1; gap < e->code; gap++) {
+        cr_assert_str_eq(bcsc_misuse_name(gap), "BCSC_MISUSE_?");
+        cr_assert_str_eq(bcsc_misuse_message(gap), "unknown misuse");
+      }
+    }
     cr_assert_str_eq(bcsc_misuse_name(e->code), e->name);
     cr_assert_str_eq(bcsc_misuse_message(e->code), e->message);
     cr_assert_gt(strlen(bcsc_misuse_message(e->code)), 0);
@@ -252,7 +277,9 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_PENDING_NO_WAKE, BCSC_MISUSE_SCOPE_CLOSED,
     BCSC_MISUSE_FRAME_CLOBBERED, BCSC_MISUSE_BAD_ARGUMENT,
     BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
-    BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD};
+    BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD,
+    BCSC_MISUSE_SCOPE_END_LIVE,  BCSC_MISUSE_SCOPE_END_LINKED,
+    BCSC_MISUSE_NODE_UNLINKED};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -1845,5 +1872,234 @@ Test(misuse, binding_a_thread_from_inside_a_poll_fails_with_ebusy) {
   cr_assert_eq(p.rc[0], BCSC_EBUSY);
   EXPECT_KEPT_REPORT(&p, 1, REENTRANT_POLL);
   EXPECT_FAILS(bcsc_executor_bind_thread(NULL), BCSC_EINVAL, NULL_OBJECT, NULL);
+  executor_down(&ex);
+}
+
+/* ---- design-for-test checks (D29): a scope's end, unlinked nodes --------
+ * Planted corruptions the canaries cannot see, because the object carries
+ * its own magic and tag: a stale copy of a node or frame put back over it,
+ * or a stray write into a count. The checked build finds them through the
+ * lists themselves (a node its neighbours do not point back at, a poisoned
+ * link) and through each scope's counts at its end. */
+
+/* A registration put back from a copy taken while it was linked claims to
+ * be linked again; a second unlink would write into a list that no longer
+ * holds it. */
+Test(misuse, a_registration_unlinked_twice_is_caught) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_wait_t linked_copy;
+  probe_t p;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_until_cancelled);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  memcpy(&linked_copy, &p.w[0], sizeof linked_copy);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1); /* unlinked, task queued */
+  memcpy(&p.w[0], &linked_copy, sizeof linked_copy);
+  cr_assert(bcsc_wait_linked(&p.w[0]), "the copy says linked");
+  if (bcsc_is_checked_build()) {
+    EXPECT_FAILS(bcsc_wait_cancel(&p.w[0]), BCSC_EBADOBJ, NODE_UNLINKED,
+                 &p.w[0]);
+  } else {
+    /* Release trusts the node; here its stale links happen to name only an
+     * empty list and a queued task's link, which the unlink rewrites to
+     * what they hold already. */
+    cr_assert_eq(bcsc_wait_cancel(&p.w[0]), 1);
+    EXPECT_NO_MISUSE();
+  }
+  cr_assert(bcsc_waitq_empty(&q));
+  cr_assert_eq(bcsc_wait_init(&p.w[0]), 0);
+  EXPECT_OK(bcsc_task_cancel(&p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* A neighbour's link left pointing at a registration that has gone (an
+ * update lost): the release build would follow it and write into the
+ * unlinked node; the checked build poisoned the node's links when it left
+ * the list, so the neighbour's unlink sees they do not point back. */
+Test(misuse, a_link_left_to_an_unlinked_registration_is_not_followed) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_wait_t stale_copy, good_copy;
+  probe_t first, second;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("links are poisoned in the checked build only");
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&first, &ex, body_wait_until_cancelled);
+  probe_init(&second, &ex, body_wait_until_cancelled);
+  first.q[0] = second.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &first.task));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &second.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  memcpy(&stale_copy, &second.w[0], sizeof stale_copy); /* after first's */
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);          /* first's goes */
+  cr_assert(!bcsc_wait_linked(&first.w[0]));
+  memcpy(&good_copy, &second.w[0], sizeof good_copy);
+  memcpy(&second.w[0], &stale_copy, sizeof stale_copy);
+  EXPECT_FAILS(bcsc_wait_cancel(&second.w[0]), BCSC_EBADOBJ, NODE_UNLINKED,
+               &second.w[0]);
+  cr_assert_eq(bcsc_waitq_count(&q), 1, "the list was written through");
+  memcpy(&second.w[0], &good_copy, sizeof good_copy);
+  EXPECT_OK(bcsc_task_cancel(&first.task));
+  EXPECT_OK(bcsc_task_cancel(&second.task));
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert(bcsc_waitq_empty(&q));
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* A completed frame brought back from a copy taken while it waited: its
+ * registration list leads into a node unlinked since (poisoned), and when
+ * it completes again its scope's list does not hold it. Either unlink
+ * would corrupt the lists and the scope's count in release. */
+Test(misuse, a_completed_frame_brought_back_is_not_unlinked_twice) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_task_t waiting_copy;
+  probe_t p;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("list membership is checked in the checked build only");
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&p, &ex, body_wait_until_cancelled);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  memcpy(&waiting_copy, &p.task, sizeof waiting_copy);
+  EXPECT_OK(bcsc_task_cancel(&p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 0);
+
+  UNPOISON(&p.task, sizeof p.task);
+  memcpy(&p.task, &waiting_copy, sizeof waiting_copy);
+  /* The cancel's walk of its registrations stops at the poisoned link. */
+  cr_assert_eq(bcsc_task_cancel(&p.task), 0);
+  cr_assert_eq(g_log.count, 1);
+  cr_assert_eq(g_log.code[0], BCSC_MISUSE_NODE_UNLINKED);
+  cr_assert_eq(g_log.object[0], &p.task);
+  memset(&g_log, 0, sizeof g_log);
+  /* It is polled again and returns: its scope no longer lists it. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_MISUSE(NODE_UNLINKED, &p.task);
+  cr_assert(bcsc_task_done(&p.task));
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 0, "the root count moved");
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* Owner of scope[0] with one child (`other`), joined once the child has
+ * ended: rc[0] the spawn, rc[1] the join. */
+static int body_owner_of_other(probe_t *p) {
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+    if (p->rc[0] == 0)
+      p->rc[0] = bcsc_scope_spawn(&p->scope[0], &p->other->task);
+  }
+  p->rc[1] = bcsc_scope_join(&p->scope[0]);
+  return p->rc[1] == BCSC_PENDING ? BCSC_PENDING : BCSC_DONE;
+}
+
+/* A registration overwritten with a copy of itself from before it was
+ * linked (idle, untagged: no canary can tell) is skipped when its task
+ * completes and stays in its list - a dangling registration. The scope the
+ * task was spawned into counts the registrations its tasks hold linked,
+ * and says so when it ends. */
+Test(misuse, a_scope_that_ends_with_a_registration_still_linked_is_reported) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_wait_t idle_copy;
+  probe_t owner, child;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&owner, &ex, body_owner_of_other);
+  probe_init(&child, &ex, body_wait_until_cancelled);
+  owner.other = &child;
+  child.q[0] = &q;
+  memcpy(&idle_copy, &child.w[0], sizeof idle_copy);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &owner.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(owner.rc[0], 0);
+  cr_assert(bcsc_wait_linked(&child.w[0]));
+
+  memcpy(&child.w[0], &idle_copy, sizeof idle_copy);
+  EXPECT_OK(bcsc_task_cancel(&child.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
+  EXPECT_MISUSE(SCOPE_END_LINKED, &owner.scope[0]);
+  cr_assert_eq(owner.rc[1], 0, "the join still reports the children");
+  cr_assert_eq(bcsc_waitq_count(&q), 1, "the dangling node is still there");
+  cr_assert_eq(bcsc_waitq_init(&q), 0); /* abandon it */
+  executor_down(&ex);
+}
+
+/* Owner that opens scope[0], spawns `other`, then waits on its gate q[0]
+ * (w[0]) before each join; rc[1] holds each join's result. */
+static int body_gated_owner(probe_t *p) {
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+    if (p->rc[0] == 0)
+      p->rc[0] = bcsc_scope_spawn(&p->scope[0], &p->other->task);
+  }
+  if (!bcsc_wait_fired(&p->w[0]) && !bcsc_wait_linked(&p->w[0])) {
+    p->rc[2] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+    return BCSC_PENDING;
+  }
+  if (bcsc_wait_linked(&p->w[0]))
+    return BCSC_PENDING; /* woken by its join */
+  p->rc[1] = bcsc_scope_join(&p->scope[0]);
+  if (p->rc[1] == BCSC_PENDING)
+    return BCSC_PENDING;
+  if (p->rc[1] == BCSC_EBADOBJ) {
+    p->rc[3]++;
+    (void)bcsc_wait_cancel(&p->w[0]); /* consume the wake: gate again */
+    cr_assert_eq(bcsc_wait_init(&p->w[0]), 0);
+    p->rc[2] = bcsc_wait_register(&p->task, &p->w[0], p->q[0]);
+    return BCSC_PENDING;
+  }
+  return BCSC_DONE;
+}
+
+/* A stray write that zeroes a scope's live count while a child is still in
+ * it: join would close the scope under the child. The checked build
+ * compares the count with the child list at the scope's end and refuses. */
+Test(misuse, a_scope_that_ends_with_a_child_still_in_it_is_refused) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t gate, q;
+  probe_t owner, child;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("scope ends are audited in the checked build only");
+  executor_up(&ex);
+  cr_assert_eq(bcsc_waitq_init(&gate), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  probe_init(&owner, &ex, body_gated_owner);
+  probe_init(&child, &ex, body_wait_until_cancelled);
+  owner.other = &child;
+  owner.q[0] = &gate;
+  child.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &owner.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(owner.rc[0], 0);
+  cr_assert_eq(bcsc_scope_live(&owner.scope[0]), 1);
+
+  owner.scope[0].priv.live = 0; /* the planted stray write */
+  cr_assert_eq(bcsc_waitq_wake_one(&gate, 0), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_MISUSE(SCOPE_END_LIVE, &owner.scope[0]);
+  cr_assert_eq(owner.rc[3], 1, "the join did not fail");
+  cr_assert(!bcsc_task_done(&child.task));
+
+  owner.scope[0].priv.live = 1; /* repaired */
+  EXPECT_OK(bcsc_task_cancel(&child.task));
+  cr_assert_eq(bcsc_waitq_wake_one(&gate, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
+  cr_assert_eq(owner.rc[1], 0);
+  cr_assert(bcsc_task_done(&child.task));
+  cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   executor_down(&ex);
 }

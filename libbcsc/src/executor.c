@@ -99,6 +99,10 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
     BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
   if (ex->priv.root.priv.live != 0)
     BCSC__FAIL(EXECUTOR_BUSY, ex, BCSC_EBUSY);
+  /* The root scope ends here: no registration of a root task may still be
+   * linked (D29; reported, the teardown goes on). */
+  if (BCSC__CHECKED && BCSC__SCOPE_LINKED(&ex->priv.root) != 0)
+    BCSC__REPORT(SCOPE_END_LINKED, &ex->priv.root);
   /* Wakes still in the inbox are for tasks that have ended: settle them,
    * so that the slot table is left clean. */
   bcsc__waker_drain(ex);
@@ -356,7 +360,11 @@ int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {
   return root != NULL ? (int)root->priv.link.result : 0;
 }
 
-int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
+/* bcsc_executor_poll(), and bcsc_executor_run_once() with `first` set:
+ * there it receives the task that took the first turn. Inline in both, so
+ * that poll's `first` folds away. */
+static BCSC__ALWAYS_INLINE int poll_turns(bcsc_executor_t *ex, uint32_t budget,
+                                          bcsc_task_t **first) {
   int rc = check_not_polling(ex);
   int turns = 0;
   if (rc != 0)
@@ -371,6 +379,8 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
       bcsc__waker_drain(ex);
     if ((uint32_t)turns >= budget || ex->priv.run_head == NULL)
       break;
+    if (first != NULL && turns == 0)
+      *first = ex->priv.run_head;
     if ((rc = run_one(ex)) != 0)
       break;
     turns++;
@@ -379,6 +389,37 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
   }
   leave(ex);
   return rc != 0 ? rc : turns;
+}
+
+int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
+  return poll_turns(ex, budget, NULL);
+}
+
+int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task) {
+  bcsc_task_t *polled = NULL;
+  int rc = poll_turns(ex, 1, &polled);
+  if (task != NULL)
+    *task = rc == 1 ? polled : NULL;
+  return rc;
+}
+
+/* ---- test hooks (checked build; internal-for-tests, D29) ---- */
+
+int bcsc__test_set_hook(bcsc_executor_t *ex, bcsc__test_hook_t *hook) {
+  int rc = bcsc__check_executor(ex);
+  if (rc != 0)
+    return rc;
+  if (!BCSC__CHECKED)
+    return BCSC_ENOTSUP;
+  if (hook != NULL && hook->fn == NULL)
+    BCSC__FAIL(BAD_ARGUMENT, hook, BCSC_EINVAL);
+  BCSC__EXECUTOR_HOOK(ex) = (uintptr_t)hook;
+  return 0;
+}
+
+void bcsc__test_hook_call(bcsc_executor_t *ex, int point, void *object) {
+  bcsc__test_hook_t *hook = (bcsc__test_hook_t *)BCSC__EXECUTOR_HOOK(ex);
+  hook->fn(hook, ex, point, object);
 }
 
 uint64_t bcsc_executor_now(const bcsc_executor_t *ex) {

@@ -211,7 +211,16 @@ static inline uint32_t bcsc__self_tag(const void *object) {
 #define BCSC__TASK_TAG_MASK 0xffffu
 #define BCSC__TASK_SLOT_SHIFT 16
 static inline uint32_t bcsc__task_tag16(const bcsc_task_t *t) {
-  return ((uint32_t)((uintptr_t)t >> 3) & 0x7fffu) | 0x8000u;
+  uintptr_t key = (uintptr_t)t >> 3;
+#if BCSC__CHECKED
+  /* D28: the checked build keys the tag with the poll function, the one
+   * word at the front of the header bcsc owns and never changes while the
+   * task lives. Every check of the tag then also checks that word: a frame
+   * clobbered from its front fails like one clobbered at its tail. */
+  uintptr_t poll = (uintptr_t)t->poll;
+  key ^= poll ^ poll >> 15 ^ poll >> 30;
+#endif
+  return ((uint32_t)key & 0x7fffu) | 0x8000u;
 }
 /* The slot half of a task's header word, set: OR it into both sides of a
  * header comparison that must not depend on the slot. */
@@ -334,6 +343,104 @@ BCSC__ASSERT_HEADER(bcsc_scope_t);
    (w)->priv.magic != BCSC__MAGIC_TIMER_WAIT)
 #else
 #define BCSC__WAIT_MAGIC_BAD(w) 0
+#endif
+
+/* ---- design-for-test hooks (docs/testing.md) ---------------------------
+ * Checked build only, except the ASan poisoning, which follows the
+ * sanitizer. Nothing here changes a layout or a release code path. */
+
+/* What the links of an unlinked node hold in the checked build (D29): an
+ * address no program maps (non-canonical on x86-64, the kernel's half on
+ * 32-bit targets), so that a stale link is recognised by the checks that
+ * follow links and faults if anything follows it unchecked. */
+#define BCSC__POISON_WORD ((uintptr_t)0xdeadbea0deadbea0ull)
+#define BCSC__POISONED ((void *)BCSC__POISON_WORD)
+
+/* The checked build's count of linked registrations held by the tasks of a
+ * scope (D29), asserted 0 when the scope ends. Kept in the scope's
+ * reserved word, which the release build leaves 0. */
+#define BCSC__SCOPE_LINKED(s) ((s)->priv.reserved[0])
+
+/* Test hook points (internal-for-tests: tests/support/bcsc_dft.h). A test
+ * sets a hook on one executor; the checked build calls it between the
+ * critical steps named below, with the object the step is about, so a test
+ * can cancel, wake or fire from inside the window. */
+enum {
+  /* wait.c: a registration is out of its source and marked fired; its
+   * task has not been woken yet. Object: the registration. */
+  BCSC__HOOK_FIRED = 1,
+  /* wait.c: a task's registrations are being unlinked (it was woken, is
+   * completing or was cancelled): this one is out of its source, those
+   * after it in the task's list not yet. Object: the registration. */
+  BCSC__HOOK_UNLINKED = 2,
+  /* scope.c: a cancellation walk has cancelled this task and not yet
+   * marked its own scopes or gone on to the next. Object: the task. */
+  BCSC__HOOK_CANCELLED = 3,
+  /* scope.c: a task completed (done, out of its scope's list, the scope's
+   * count decremented); its scope's policy and its joining owner have not
+   * been told yet. Object: the task. */
+  BCSC__HOOK_COMPLETED = 4
+};
+typedef struct bcsc__test_hook bcsc__test_hook_t;
+struct bcsc__test_hook {
+  void (*fn)(bcsc__test_hook_t *hook, bcsc_executor_t *ex, int point,
+             void *object);
+  void *context; /* the test's */
+};
+/* The hook's word in the executor: the last reserved one (layout kept). */
+#define BCSC__EXECUTOR_HOOK(ex) ((ex)->priv.reserved[3])
+/* Set (or with NULL clear) the hook of `ex`; BCSC_ENOTSUP in release. */
+int bcsc__test_set_hook(bcsc_executor_t *ex, bcsc__test_hook_t *hook);
+/* executor.c: call the hook of `ex` at `point` (it has one). */
+BCSC__COLD void bcsc__test_hook_call(bcsc_executor_t *ex, int point,
+                                     void *object);
+#if BCSC__CHECKED
+#define BCSC__HOOK(ex, point, object)                                          \
+  do {                                                                         \
+    if (BCSC__UNLIKELY(BCSC__EXECUTOR_HOOK(ex) != 0))                          \
+      bcsc__test_hook_call((ex), (point), (object));                           \
+  } while (0)
+#else
+#define BCSC__HOOK(ex, point, object) ((void)0)
+#endif
+
+/* ASan builds poison the words of a completed task's header that bcsc
+ * never reads again (D29): its sibling links and its list of open scopes.
+ * The state word and the result stay readable (bcsc_task_done(),
+ * bcsc_task_result(), the misuse checks), as do data and poll.
+ * bcsc_task_init() unpoisons the whole header. The core may include no
+ * sanitizer header, so the two functions of ASan's interface are declared
+ * here. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BCSC__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BCSC__ASAN 1
+#endif
+#endif
+#ifndef BCSC__ASAN
+#define BCSC__ASAN 0
+#endif
+#if BCSC__ASAN
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define BCSC__TASK_DEAD_BEGIN offsetof(bcsc_task_t, priv.sibling_next)
+#define BCSC__TASK_DEAD_END offsetof(bcsc_task_t, priv.state)
+_Static_assert(offsetof(bcsc_task_t, priv.sibling_prev) >
+                       BCSC__TASK_DEAD_BEGIN &&
+                   offsetof(bcsc_task_t, priv.scopes) > BCSC__TASK_DEAD_BEGIN &&
+                   offsetof(bcsc_task_t, priv.scopes) < BCSC__TASK_DEAD_END,
+               "the poisoned words are sibling_next, sibling_prev, scopes");
+static inline void bcsc__task_poison(bcsc_task_t *t) {
+  __asan_poison_memory_region((char *)t + BCSC__TASK_DEAD_BEGIN,
+                              BCSC__TASK_DEAD_END - BCSC__TASK_DEAD_BEGIN);
+}
+static inline void bcsc__task_unpoison(bcsc_task_t *t) {
+  __asan_unpoison_memory_region(t, sizeof *t);
+}
+#else
+#define bcsc__task_poison(t) ((void)(t))
+#define bcsc__task_unpoison(t) ((void)(t))
 #endif
 
 static inline uint32_t bcsc__task_state(const bcsc_task_t *t) {

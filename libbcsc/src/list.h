@@ -50,4 +50,24 @@
       (tail) = list_prev_;                                                     \
   } while (0)
 
+/* Whether `node` is where its links say in the list (head, tail): its
+ * neighbours (or the list's ends) point back at it and neither link is
+ * poisoned. The checked build asks before an unlink (D29): a node unlinked
+ * twice, or reached through a stale link, fails. */
+#define BCSC__LIST_LINKED(head, tail, node, next, prev)                        \
+  ((void *)(node)->priv.next != BCSC__POISONED &&                              \
+   (void *)(node)->priv.prev != BCSC__POISONED &&                              \
+   ((node)->priv.prev != NULL ? (node)->priv.prev->priv.next == (node)         \
+                              : (head) == (node)) &&                           \
+   ((node)->priv.next != NULL ? (node)->priv.next->priv.prev == (node)         \
+                              : (tail) == (node)))
+
+/* Poison an unlinked node's links (checked build, D29): a traversal that
+ * reaches the node later stops at the poison instead of following them. */
+#define BCSC__LIST_POISON(node, next, prev)                                    \
+  do {                                                                         \
+    (node)->priv.next = BCSC__POISONED;                                        \
+    (node)->priv.prev = BCSC__POISONED;                                        \
+  } while (0)
+
 #endif /* BCSC_LIST_H */

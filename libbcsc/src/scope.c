@@ -21,6 +21,8 @@ static void scope_open(bcsc_scope_t *s, bcsc_executor_t *ex, bcsc_task_t *owner,
   s->priv.flags = 0;
   BCSC__HEADER_SET(s, bcsc__header_expect(BCSC__SCOPE_OPEN, BCSC__MAGIC_SCOPE,
                                           bcsc__self_tag(s)));
+  if (BCSC__CHECKED)
+    BCSC__SCOPE_LINKED(s) = 0;
   /* The cold fields are written when first needed (see their flags), so
    * that opening a scope touches one cache line. */
 }
@@ -39,6 +41,7 @@ static void cancel_one(bcsc_task_t *t) {
   bcsc__task_executor(t)->priv.cancels++;
   if (!(state & BCSC__TASK_DRAINING))
     bcsc__task_wake(t);
+  BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_CANCELLED, t);
 }
 
 /* The next task after `t` in a depth-first walk of `top`'s subtree, not
@@ -70,7 +73,10 @@ static int cancel_scope(bcsc_scope_t *top) {
   while (t != NULL) {
     bcsc_task_t *down = NULL;
     /* The walk follows links stored in the children's frames: a frame
-     * overwritten while linked would send it into garbage. */
+     * overwritten while linked would send it into garbage, and a link to a
+     * completed child is poisoned in the checked build (D29). */
+    if (BCSC__CHECKED && (void *)t == BCSC__POISONED)
+      BCSC__FAIL(NODE_UNLINKED, top, BCSC_EBADOBJ);
     if (BCSC__TASK_CANARY_BAD(t))
       BCSC__FAIL(FRAME_CLOBBERED, t, BCSC_EBADOBJ);
     if (!(t->priv.state & BCSC__TASK_CANCELLED)) {
@@ -144,6 +150,23 @@ void bcsc__scope_deadline_fire(bcsc_scope_t *s) {
     return;
   s->priv.flags |= BCSC__SCOPE_TIMED_OUT;
   (void)cancel_scope(s);
+}
+
+/* The checked build's audit of a scope that ends (D29): no child is left in
+ * its list, and no registration of any task spawned into it is still linked
+ * anywhere (its count of linked registrations is 0). Returns 0, or
+ * BCSC_EBADOBJ if a child is still linked to it (the scope must not close
+ * under it); a registration left linked is reported and the count reset. */
+static int scope_end_audit(bcsc_scope_t *s) {
+  if (!BCSC__CHECKED)
+    return 0;
+  if (s->priv.live != 0 || s->priv.head != NULL || s->priv.tail != NULL)
+    BCSC__FAIL(SCOPE_END_LIVE, s, BCSC_EBADOBJ);
+  if (BCSC__SCOPE_LINKED(s) != 0) {
+    BCSC__REPORT(SCOPE_END_LINKED, s);
+    BCSC__SCOPE_LINKED(s) = 0;
+  }
+  return 0;
 }
 
 static void scope_close(bcsc_scope_t *s) {
@@ -246,6 +269,19 @@ static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
     scope_emptied(s);
 }
 
+/* A completing task that its scope's list does not hold: reported, and
+ * made done without touching the scope (D29). */
+static BCSC__COLD void task_complete_unlisted(bcsc_task_t *t, int result,
+                                              uint16_t state) {
+  BCSC__REPORT(NODE_UNLINKED, t);
+  BCSC__HEADER_SET(
+      t, bcsc__header_with(BCSC__HEADER(t),
+                           BCSC__TASK_DONE | (state & (BCSC__TASK_CANCELLED |
+                                                       BCSC__TASK_POOLED)),
+                           0));
+  t->priv.link.result = result;
+}
+
 static void task_complete(bcsc_task_t *t, int result) {
   bcsc_scope_t *s = t->priv.scope;
   bcsc_executor_t *ex = s->priv.executor;
@@ -257,10 +293,19 @@ static void task_complete(bcsc_task_t *t, int result) {
    * done (a guard whose scope is the task). One load when none is held. */
   if (BCSC__UNLIKELY(ex->priv.held_mutexes != NULL))
     bcsc__mutexes_release(ex, t);
+  /* The checked build: a task its scope's list does not hold (a stale copy
+   * of a live frame put back over a completed one) must not unlink twice. */
+  if (BCSC__CHECKED && !BCSC__LIST_LINKED(s->priv.head, s->priv.tail, t,
+                                          sibling_next, sibling_prev)) {
+    task_complete_unlisted(t, result, state);
+    return;
+  }
   /* A completed task's own sibling links are never followed again: spawn
-   * rewrites both. */
+   * rewrites both. The checked build poisons them (D29). */
   BCSC__LIST_UNLINK(bcsc_task_t, s->priv.head, s->priv.tail, t, sibling_next,
                     sibling_prev);
+  if (BCSC__CHECKED)
+    BCSC__LIST_POISON(t, sibling_next, sibling_prev);
 
   /* Done, and no longer linked (no tag): free to move or reuse. */
   BCSC__HEADER_SET(
@@ -269,8 +314,13 @@ static void task_complete(bcsc_task_t *t, int result) {
                                                        BCSC__TASK_POOLED)),
                            0));
   t->priv.link.result = result;
+  bcsc__task_poison(t); /* ASan: the words bcsc never reads again */
   ex->priv.completions++;
   live = --s->priv.live;
+  if (BCSC__CHECKED) {
+    BCSC__HOOK(ex, BCSC__HOOK_COMPLETED, t);
+    live = s->priv.live; /* the hook may have spawned into it */
+  }
 
   /* A success outside a race changes nothing in its scope, and most frames
    * are not pooled: then nothing is left but waking a joining owner. */
@@ -302,6 +352,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
     bcsc_scope_t *s = t->priv.scopes;
     if (result == 0 && (s->priv.flags & BCSC__SCOPE_FAILED))
       result = s->priv.first_error;
+    (void)scope_end_audit(s); /* reported; the owner completes regardless */
     scope_close(s);
   }
   bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);
@@ -472,6 +523,8 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
     return BCSC_PENDING;
   }
   rc = scope_result(scope);
+  if (BCSC__CHECKED && scope_end_audit(scope) != 0)
+    return BCSC_EBADOBJ;
   scope_close(scope);
   return rc;
 }

@@ -7,6 +7,7 @@ int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data) {
     BCSC__FAIL(NULL_OBJECT, task, BCSC_EINVAL);
   if (poll == NULL)
     BCSC__FAIL(BAD_ARGUMENT, task, BCSC_EINVAL);
+  bcsc__task_unpoison(task); /* ASan: a completed frame's header (D29) */
   *task = (bcsc_task_t)BCSC_TASK_INITIALIZER(poll, data);
   return 0;
 }

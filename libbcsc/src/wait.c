@@ -19,6 +19,57 @@ static void waitq_clear(bcsc_waitq_t *q) {
   q->priv.self_tag = 0;
 }
 
+/* ---- checked build: the front of a registration, and its links (D28, D29).
+ * A linked node's `value` is 0 (linking clears it; only a fire sets it) or
+ * its list's address (a place in a strict line, D34), and
+ * its ring neighbours point back at it; once unlinked its links are
+ * poisoned, so that a traversal that reaches it stops there. */
+
+/* Whether a linked node's front was overwritten: `value` is neither 0 nor,
+ * for a place in a strict line (D34), the address of a valid waiter list
+ * (an aligned one is looked at: the list's own canary). */
+static int wait_front_bad(const bcsc_wait_t *w) {
+  const bcsc_waitq_t *line = (const bcsc_waitq_t *)w->value;
+  if (!BCSC__CHECKED || w->value == 0)
+    return 0;
+  return w->value % _Alignof(bcsc_waitq_t) != 0 ||
+         BCSC__CANARY_BAD(line, BCSC__MAGIC_WAITQ);
+}
+
+/* Whether a node that says it is linked is not where its ring links say:
+ * unlinked already (a copy of the node from before its unlink, a second
+ * unlink) or reached through a stale link. A plain node is always on a
+ * list; a timer's is linked directly (no ring). */
+static int wait_ring_bad(const bcsc_wait_t *w) {
+  const struct bcsc_wait_link *next = w->priv.queue.next;
+  const struct bcsc_wait_link *prev = w->priv.queue.prev;
+  if (!BCSC__CHECKED || w->priv.magic == BCSC__MAGIC_TIMER_WAIT)
+    return 0;
+  return next == NULL || (const void *)next == BCSC__POISONED ||
+         (const void *)prev == BCSC__POISONED || next->prev != &w->priv.queue ||
+         prev->next != &w->priv.queue;
+}
+
+/* The same for its links in its task's list of registrations. */
+static int wait_task_links_bad(const bcsc_wait_t *w) {
+  const bcsc_wait_t *next = w->priv.task_next;
+  if (!BCSC__CHECKED)
+    return 0;
+  return (const void *)w->priv.task_pprev == BCSC__POISONED ||
+         (const void *)next == BCSC__POISONED || *w->priv.task_pprev != w ||
+         (next != NULL && next->priv.task_pprev != &w->priv.task_next);
+}
+
+static void wait_poison_queue(bcsc_wait_t *w) {
+  w->priv.queue.next = BCSC__POISONED;
+  w->priv.queue.prev = BCSC__POISONED;
+}
+
+static void wait_poison_task_links(bcsc_wait_t *w) {
+  w->priv.task_next = BCSC__POISONED;
+  w->priv.task_pprev = BCSC__POISONED;
+}
+
 /* Take `w` out of its waiter list in O(1), without knowing the list: its
  * neighbours are nodes or the list's own links. Both are the list's links
  * only when `w` is its last node. The node keeps stale links: only a LINKED
@@ -26,6 +77,8 @@ static void waitq_clear(bcsc_waitq_t *q) {
 static void waitq_remove(bcsc_wait_t *w) {
   struct bcsc_wait_link *next = w->priv.queue.next;
   struct bcsc_wait_link *prev = w->priv.queue.prev;
+  if (BCSC__CHECKED)
+    wait_poison_queue(w);
   if (BCSC__LIKELY(next != prev)) {
     prev->next = next;
     next->prev = prev;
@@ -76,6 +129,8 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_LINKED,
                                         bcsc__self_tag(w)));
   w->priv.task = t;
+  if (BCSC__CHECKED)
+    BCSC__SCOPE_LINKED(t->priv.scope)++;
   if (q != NULL) {
     struct bcsc_wait_link *tail = q->priv.waiters.prev;
     w->priv.queue.next = &q->priv.waiters;
@@ -138,6 +193,8 @@ static void task_waits_remove(bcsc_wait_t *w) {
     w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
   w->priv.task_next = NULL;
   w->priv.task_pprev = NULL;
+  if (BCSC__CHECKED)
+    wait_poison_task_links(w);
 }
 
 /* Stop `t` joining: the scope it waits for no longer wakes it. Rare: an
@@ -170,25 +227,42 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
    * are followed. */
   while (w != NULL) {
     bcsc_wait_t *next;
+    if (BCSC__CHECKED && (void *)w == BCSC__POISONED) {
+      /* The list led into a node unlinked before (D29). */
+      bcsc__misuse(BCSC_MISUSE_NODE_UNLINKED, t);
+      return;
+    }
     if (BCSC__WAIT_MAGIC_BAD(w)) {
       bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
       return;
     }
     next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
-      if (BCSC__WAIT_CANARY_BAD(w)) {
+      if (BCSC__WAIT_CANARY_BAD(w) || wait_front_bad(w)) {
         /* The node's memory was reused while linked: its links are garbage
          * and following them would spread the damage. */
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
         return;
       }
+      if (BCSC__CHECKED && wait_ring_bad(w)) {
+        bcsc__misuse(BCSC_MISUSE_NODE_UNLINKED, w);
+        return;
+      }
       if (BCSC__UNLIKELY(line_place(w))) {
-        line_leave(w);
+        line_leave(w); /* idle, or a baton on the executor's list */
       } else {
         source_remove(w);
         BCSC__HEADER_SET(
             w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+        if (BCSC__CHECKED)
+          wait_poison_task_links(w);
       }
+      if (BCSC__CHECKED) {
+        BCSC__SCOPE_LINKED(t->priv.scope)--;
+        BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_UNLINKED, w);
+      }
+    } else if (BCSC__CHECKED && !bcsc__wait_is_baton(w)) {
+      wait_poison_task_links(w);
     }
     w = next;
   }
@@ -232,6 +306,13 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
   uint16_t state = bcsc__header_state(word);
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED, 0));
   w->value = value;
+  if (BCSC__CHECKED) {
+    BCSC__SCOPE_LINKED(t->priv.scope)--;
+    /* A hook may wake or cancel the task: read its state again. */
+    BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_FIRED, w);
+    word = BCSC__HEADER(t);
+    state = bcsc__header_state(word);
+  }
   /* The common wake: a waiting task whose only registration is this one.
    * Nothing else needs unlinking (the node is no longer LINKED, so the walk
    * would only step over it), and queueing overwrites the list head, which
@@ -370,8 +451,10 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   if (first == NULL)
     return 0;
   w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
-  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
+  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT) || wait_front_bad(w))
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
+  if (wait_ring_bad(w))
+    BCSC__FAIL(NODE_UNLINKED, w, BCSC_EBADOBJ);
   /* The waiting task's frame too: a wake must not vanish into a frame that
    * no longer reads as waiting. */
   if (BCSC__TASK_CANARY_BAD(w->priv.task))
@@ -386,6 +469,8 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   } else {
     waitq_clear(q);
   }
+  if (BCSC__CHECKED)
+    wait_poison_queue(w);
   wait_fired(w, value);
   if (handoff)
     baton_record(w, q);
@@ -532,6 +617,8 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
 
 void bcsc__wait_unlink(bcsc_wait_t *w) {
   bcsc_waitq_t *owed = NULL;
+  if (BCSC__CHECKED)
+    BCSC__SCOPE_LINKED(w->priv.task->priv.scope)--;
   if (BCSC__UNLIKELY(line_place(w)))
     owed = line_remove(w);
   else
@@ -555,6 +642,13 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
   }
   if (wait->priv.state != BCSC__WAIT_LINKED)
     return 0;
+  /* The checked build: a node whose header says linked but whose list does
+   * not hold it (a stale copy put back, a second unlink) is refused before
+   * it writes into lists it is not on (D29). */
+  if (wait_front_bad(wait))
+    BCSC__FAIL(FRAME_CLOBBERED, wait, BCSC_EBADOBJ);
+  if (wait_ring_bad(wait) || wait_task_links_bad(wait))
+    BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
   bcsc__wait_unlink(wait);
   return 1;
 }

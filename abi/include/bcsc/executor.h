@@ -280,6 +280,28 @@ BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
 BCSC_API int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget);
 
 /**
+ * Take at most one turn, and say which task took it: a hand-stepped
+ * executor for tests, debuggers and simulations that interleave their own
+ * actions with the executor's, one poll at a time.
+ *
+ * Does what bcsc_executor_poll(ex, 1) does - fires due timers, drains value
+ * wakes, then polls the oldest ready task (or advances one whose poll
+ * function returned while bcsc drains the scopes it left open), never
+ * parks - and also stores that task in @p *task. The task may have
+ * completed in that turn (bcsc_task_done()); if it came from a pool, its
+ * frame may already be free again, so use the pointer only to compare it
+ * or, for a frame the caller owns, to ask about it.
+ * @param ex    the executor.
+ * @param task  receives the task that took the turn, or NULL if none was
+ *              taken (or on error); may be NULL.
+ * @retval 1             one turn was taken
+ * @retval 0             no task was ready
+ * @retval (negative)    the errors of bcsc_executor_poll()
+ * @thread executor  @allocates never  @since 0.5
+ */
+BCSC_API int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task);
+
+/**
  * The current time of @p ex's reactor clock, in nanoseconds.
  * @return the reactor's now(), or 0 if @p ex is NULL or has no reactor.
  * @thread executor  @allocates never  @since 0.1

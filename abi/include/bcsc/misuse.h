@@ -55,13 +55,24 @@ extern "C" {
      "would be dropped)")                                                      \
   XX(WRONG_THREAD, 22,                                                         \
      "executor run, polled or spawned into from a thread that is not its "     \
-     "own")
+     "own")                                                                    \
+  XX(SCOPE_END_LIVE, 30,                                                       \
+     "scope ended with a child still linked to it (its live count and its "    \
+     "child list disagree)")                                                   \
+  XX(SCOPE_END_LINKED, 31,                                                     \
+     "scope ended with a registration of one of its tasks still linked")       \
+  XX(NODE_UNLINKED, 32,                                                        \
+     "a list link leads to or through a node that is not linked (unlinked "    \
+     "twice, or followed after its unlink)")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
 
 /** Misuse codes passed to the handler. Stable within an ABI version;
- *  BCSC_MISUSE_LIMIT is one past the highest code (for tables). */
+ *  BCSC_MISUSE_LIMIT is one past the highest code (for tables). Codes
+ *  ascend but need not be dense: 23-29 are kept for codes of work in
+ *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 and
+ *  up are reported by the design-for-test checks (docs/testing.md). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };
