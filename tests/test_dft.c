@@ -395,7 +395,7 @@ Test(dft, the_hook_is_per_executor_and_checked_build_only) {
   cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
   cr_assert_eq(bcsc_executor_init(&other, NULL), 0);
   if (!bcsc_is_checked_build()) {
-    bcsc__test_hook_t hook = {hook_fn, NULL};
+    bcsc__test_hook_t hook = {hook_fn, NULL, 0};
     cr_assert_eq(bcsc__test_set_hook(&ex, &hook), BCSC_ENOTSUP);
     cr_assert_eq(bcsc_executor_deinit(&ex), 0);
     cr_assert_eq(bcsc_executor_deinit(&other), 0);
@@ -798,6 +798,29 @@ static int live_words_readable(const bcsc_task_t *t) {
          !__asan_address_is_poisoned(&t->priv.self_tag);
 }
 
+/* The opt-in (D29): a hook that carries only the flag. */
+static bcsc__test_hook_t poison_frames = {NULL, NULL, BCSC__TEST_POISON_FRAMES};
+
+static void poison_frames_of(bcsc_executor_t *ex) {
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the opt-in is a checked-build hook");
+  cr_assert_eq(bcsc__test_set_hook(ex, &poison_frames), 0);
+}
+
+/* Without the opt-in nothing is poisoned: a program may memset a frame
+ * whose task has completed, or reuse its memory. */
+Test(dft_asan, a_completed_frame_is_not_poisoned_by_default) {
+  bcsc_executor_t ex;
+  bcsc_test_leaf_t leaf;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  bcsc_test_leaf_init(&leaf, 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &leaf.task), 0);
+  cr_assert(!__asan_address_is_poisoned(&leaf.task.priv.sibling_next));
+  memset(&leaf, 0, sizeof leaf);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
 /* Every API that reads a finished task reads only what stays readable:
  * ASan would end the test at the first read of a poisoned word. */
 Test(dft_asan, a_completed_header_is_poisoned_until_it_is_initialised) {
@@ -811,6 +834,7 @@ Test(dft_asan, a_completed_header_is_poisoned_until_it_is_initialised) {
       mem[BCSC_POOL_BYTES(sizeof(bcsc_test_leaf_t), 2)];
   void *frame;
   cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  poison_frames_of(&ex);
   bcsc_test_leaf_init(&leaf, 1);
   bcsc_test_leaf_init(&racer, 2);
   racer.yields = 2;
@@ -862,6 +886,7 @@ Test(dft_asan, a_read_of_a_finished_header_is_caught, .exit_code = 1) {
   bcsc_test_leaf_t leaf;
   bcsc_task_t *volatile next;
   cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  poison_frames_of(&ex);
   bcsc_test_leaf_init(&leaf, 1);
   next = leaf.task.priv.sibling_next; /* live: fine */
   cr_assert_eq(bcsc_executor_run(&ex, &leaf.task), 0);

@@ -411,7 +411,7 @@ int bcsc__test_set_hook(bcsc_executor_t *ex, bcsc__test_hook_t *hook) {
     return rc;
   if (!BCSC__CHECKED)
     return BCSC_ENOTSUP;
-  if (hook != NULL && hook->fn == NULL)
+  if (hook != NULL && hook->fn == NULL && hook->flags == 0)
     BCSC__FAIL(BAD_ARGUMENT, hook, BCSC_EINVAL);
   BCSC__EXECUTOR_HOOK(ex) = (uintptr_t)hook;
   return 0;
@@ -419,7 +419,8 @@ int bcsc__test_set_hook(bcsc_executor_t *ex, bcsc__test_hook_t *hook) {
 
 void bcsc__test_hook_call(bcsc_executor_t *ex, int point, void *object) {
   bcsc__test_hook_t *hook = (bcsc__test_hook_t *)BCSC__EXECUTOR_HOOK(ex);
-  hook->fn(hook, ex, point, object);
+  if (hook->fn != NULL)
+    hook->fn(hook, ex, point, object);
 }
 
 uint64_t bcsc_executor_now(const bcsc_executor_t *ex) {

@@ -383,9 +383,16 @@ enum {
 };
 typedef struct bcsc__test_hook bcsc__test_hook_t;
 struct bcsc__test_hook {
+  /* Called at each point; may be NULL (a hook for its flags only). */
   void (*fn)(bcsc__test_hook_t *hook, bcsc_executor_t *ex, int point,
              void *object);
-  void *context; /* the test's */
+  void *context;  /* the test's */
+  uint32_t flags; /* BCSC__TEST_* */
+};
+enum {
+  /* ASan builds: poison the dead header words of the executor's tasks as
+   * they complete (below). */
+  BCSC__TEST_POISON_FRAMES = 0x1
 };
 /* The hook's word in the executor: the last reserved one (layout kept). */
 #define BCSC__EXECUTOR_HOOK(ex) ((ex)->priv.reserved[3])
@@ -404,11 +411,15 @@ BCSC__COLD void bcsc__test_hook_call(bcsc_executor_t *ex, int point,
 #define BCSC__HOOK(ex, point, object) ((void)0)
 #endif
 
-/* ASan builds poison the words of a completed task's header that bcsc
+/* ASan builds can poison the words of a completed task's header that bcsc
  * never reads again (D29): its sibling links and its list of open scopes.
  * The state word and the result stay readable (bcsc_task_done(),
- * bcsc_task_result(), the misuse checks), as do data and poll.
- * bcsc_task_init() unpoisons the whole header. The core may include no
+ * bcsc_task_result(), the misuse checks), as do data, poll and the scope
+ * pointer (which the entry points' checks read for a task that is not
+ * running). bcsc_task_init() unpoisons the whole header. Opt-in, per
+ * executor, in the checked build (BCSC__TEST_POISON_FRAMES): the frame is
+ * the caller's memory, and a program may memset or reuse a completed frame
+ * (bcsc's own suites do), which ASan would report. The core may include no
  * sanitizer header, so the two functions of ASan's interface are declared
  * here. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -431,15 +442,19 @@ _Static_assert(offsetof(bcsc_task_t, priv.sibling_prev) >
                    offsetof(bcsc_task_t, priv.scopes) > BCSC__TASK_DEAD_BEGIN &&
                    offsetof(bcsc_task_t, priv.scopes) < BCSC__TASK_DEAD_END,
                "the poisoned words are sibling_next, sibling_prev, scopes");
-static inline void bcsc__task_poison(bcsc_task_t *t) {
-  __asan_poison_memory_region((char *)t + BCSC__TASK_DEAD_BEGIN,
-                              BCSC__TASK_DEAD_END - BCSC__TASK_DEAD_BEGIN);
+static inline void bcsc__task_poison(const bcsc_executor_t *ex,
+                                     bcsc_task_t *t) {
+  const bcsc__test_hook_t *hook =
+      (const bcsc__test_hook_t *)BCSC__EXECUTOR_HOOK(ex);
+  if (BCSC__CHECKED && hook != NULL && (hook->flags & BCSC__TEST_POISON_FRAMES))
+    __asan_poison_memory_region((char *)t + BCSC__TASK_DEAD_BEGIN,
+                                BCSC__TASK_DEAD_END - BCSC__TASK_DEAD_BEGIN);
 }
 static inline void bcsc__task_unpoison(bcsc_task_t *t) {
   __asan_unpoison_memory_region(t, sizeof *t);
 }
 #else
-#define bcsc__task_poison(t) ((void)(t))
+#define bcsc__task_poison(ex, t) ((void)(ex), (void)(t))
 #define bcsc__task_unpoison(t) ((void)(t))
 #endif
 

@@ -314,7 +314,7 @@ static void task_complete(bcsc_task_t *t, int result) {
                                                        BCSC__TASK_POOLED)),
                            0));
   t->priv.link.result = result;
-  bcsc__task_poison(t); /* ASan: the words bcsc never reads again */
+  bcsc__task_poison(ex, t); /* ASan, opt-in: what bcsc never reads again */
   ex->priv.completions++;
   live = --s->priv.live;
   if (BCSC__CHECKED) {
