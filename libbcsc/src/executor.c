@@ -360,11 +360,7 @@ int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root) {
   return root != NULL ? (int)root->priv.link.result : 0;
 }
 
-/* bcsc_executor_poll(), and bcsc_executor_run_once() with `first` set:
- * there it receives the task that took the first turn. Inline in both, so
- * that poll's `first` folds away. */
-static BCSC__ALWAYS_INLINE int poll_turns(bcsc_executor_t *ex, uint32_t budget,
-                                          bcsc_task_t **first) {
+int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
   int rc = check_not_polling(ex);
   int turns = 0;
   if (rc != 0)
@@ -379,8 +375,6 @@ static BCSC__ALWAYS_INLINE int poll_turns(bcsc_executor_t *ex, uint32_t budget,
       bcsc__waker_drain(ex);
     if ((uint32_t)turns >= budget || ex->priv.run_head == NULL)
       break;
-    if (first != NULL && turns == 0)
-      *first = ex->priv.run_head;
     if ((rc = run_one(ex)) != 0)
       break;
     turns++;
@@ -391,15 +385,30 @@ static BCSC__ALWAYS_INLINE int poll_turns(bcsc_executor_t *ex, uint32_t budget,
   return rc != 0 ? rc : turns;
 }
 
-int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
-  return poll_turns(ex, budget, NULL);
-}
-
+/* One turn of bcsc_executor_poll(), whose task is the head of the run
+ * queue once due timers have fired and the inbox is drained: do those
+ * first (poll then finds nothing more to do there), note the head, and let
+ * poll take the turn. Wakes that land in between are appended, behind the
+ * head. Not a second copy of the run loop, so that poll and run compile
+ * exactly as before (a second inlined run_one shifted the compiler's
+ * inlining elsewhere in the unit). */
 int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task) {
-  bcsc_task_t *polled = NULL;
-  int rc = poll_turns(ex, 1, &polled);
+  bcsc_task_t *head;
+  int rc = check_not_polling(ex);
   if (task != NULL)
-    *task = rc == 1 ? polled : NULL;
+    *task = NULL;
+  if (rc != 0)
+    return rc;
+  enter(ex);
+  if (ex->priv.timers != 0)
+    fire_due_timers(ex);
+  if (bcsc__inbox_nonempty(ex))
+    bcsc__waker_drain(ex);
+  head = ex->priv.run_head;
+  leave(ex); /* a wake since the drain may tell the host: poll takes it */
+  rc = bcsc_executor_poll(ex, 1);
+  if (task != NULL && rc == 1)
+    *task = head;
   return rc;
 }
 

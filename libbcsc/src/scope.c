@@ -352,7 +352,8 @@ void bcsc__task_drain(bcsc_task_t *t) {
     bcsc_scope_t *s = t->priv.scopes;
     if (result == 0 && (s->priv.flags & BCSC__SCOPE_FAILED))
       result = s->priv.first_error;
-    (void)scope_end_audit(s); /* reported; the owner completes regardless */
+    if (BCSC__CHECKED)
+      (void)scope_end_audit(s); /* reported; the owner completes anyway */
     scope_close(s);
   }
   bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);

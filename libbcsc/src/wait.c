@@ -238,7 +238,7 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
     }
     next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
-      if (BCSC__WAIT_CANARY_BAD(w) || wait_front_bad(w)) {
+      if (BCSC__WAIT_CANARY_BAD(w) || (BCSC__CHECKED && wait_front_bad(w))) {
         /* The node's memory was reused while linked: its links are garbage
          * and following them would spread the damage. */
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
@@ -451,9 +451,10 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   if (first == NULL)
     return 0;
   w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
-  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT) || wait_front_bad(w))
+  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT) ||
+      (BCSC__CHECKED && wait_front_bad(w)))
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
-  if (wait_ring_bad(w))
+  if (BCSC__CHECKED && wait_ring_bad(w))
     BCSC__FAIL(NODE_UNLINKED, w, BCSC_EBADOBJ);
   /* The waiting task's frame too: a wake must not vanish into a frame that
    * no longer reads as waiting. */
@@ -645,9 +646,9 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
   /* The checked build: a node whose header says linked but whose list does
    * not hold it (a stale copy put back, a second unlink) is refused before
    * it writes into lists it is not on (D29). */
-  if (wait_front_bad(wait))
+  if (BCSC__CHECKED && wait_front_bad(wait))
     BCSC__FAIL(FRAME_CLOBBERED, wait, BCSC_EBADOBJ);
-  if (wait_ring_bad(wait) || wait_task_links_bad(wait))
+  if (BCSC__CHECKED && (wait_ring_bad(wait) || wait_task_links_bad(wait)))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
   bcsc__wait_unlink(wait);
   return 1;
