@@ -29,11 +29,10 @@ static void waitq_clear(bcsc_waitq_t *q) {
  * for a place in a strict line (D34), the address of a valid waiter list
  * (an aligned one is looked at: the list's own canary). */
 static int wait_front_bad(const bcsc_wait_t *w) {
-  const bcsc_waitq_t *line = (const bcsc_waitq_t *)w->value;
   if (!BCSC__CHECKED || w->value == 0)
     return 0;
   return w->value % _Alignof(bcsc_waitq_t) != 0 ||
-         BCSC__CANARY_BAD(line, BCSC__MAGIC_WAITQ);
+         BCSC__CANARY_BAD((const bcsc_waitq_t *)w->value, BCSC__MAGIC_WAITQ);
 }
 
 /* Whether a node that says it is linked is not where its ring links say:
