@@ -389,9 +389,10 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
  * queue once due timers have fired and the inbox is drained: do those
  * first (poll then finds nothing more to do there), note the head, and let
  * poll take the turn. Wakes that land in between are appended, behind the
- * head. Not a second copy of the run loop, so that poll and run compile
- * exactly as before (a second inlined run_one shifted the compiler's
- * inlining elsewhere in the unit). */
+ * head; with none ready at the look, it returns 0 and leaves them to the
+ * next call, which the pender announces. Not a second copy of the run loop,
+ * so that poll and run compile exactly as before (a second inlined run_one
+ * shifted the compiler's inlining elsewhere in the unit). */
 int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task) {
   bcsc_task_t *head;
   int rc = check_not_polling(ex);
@@ -405,7 +406,9 @@ int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task) {
   if (bcsc__inbox_nonempty(ex))
     bcsc__waker_drain(ex);
   head = ex->priv.run_head;
-  leave(ex); /* a wake since the drain may tell the host: poll takes it */
+  leave(ex); /* a wake since the drain tells the host, as poll would */
+  if (head == NULL)
+    return 0;
   rc = bcsc_executor_poll(ex, 1);
   if (task != NULL && rc == 1)
     *task = head;

@@ -149,6 +149,11 @@ BCSC_API int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child);
  * @retval BCSC_ESTATE     @p scope is not open, or an inner scope of the same
  *                         owner is still open (LIFO)
  * @retval BCSC_EPERM      the caller is not the scope's owner being polled
+ * @retval BCSC_EBADOBJ    (checked build) the scope's count says it is empty
+ *                         but a child is still in it; the scope stays open
+ *                         (BCSC_MISUSE_SCOPE_END_LIVE). A registration of one
+ *                         of its tasks still linked when it ends is reported
+ *                         (BCSC_MISUSE_SCOPE_END_LINKED) and the join goes on.
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_scope_join(bcsc_scope_t *scope);
@@ -161,7 +166,10 @@ BCSC_API int bcsc_scope_join(bcsc_scope_t *scope);
  * later start cancelled. The scope stays open: join it as usual.
  * @retval 0             requested (or already requested)
  * @retval BCSC_EINVAL   @p scope is NULL
- * @retval BCSC_EBADOBJ  @p scope is not initialised
+ * @retval BCSC_EBADOBJ  @p scope is not initialised; or (checked build) the
+ *                       walk met a frame overwritten while linked or a
+ *                       link to a completed task; the tasks before it were
+ *                       cancelled
  * @retval BCSC_ESTATE   @p scope is not open
  * @thread executor  @allocates never  @since 0.1
  */

@@ -136,7 +136,11 @@ BCSC_API int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
  * @retval 1             it was linked and is now unlinked
  * @retval 0             it was not linked
  * @retval BCSC_EINVAL   @p wait is NULL
- * @retval BCSC_EBADOBJ  @p wait is not initialised
+ * @retval BCSC_EBADOBJ  @p wait is not initialised; or (checked build) it
+ *                       says it is linked but its lists do not hold it (a
+ *                       second unlink, BCSC_MISUSE_NODE_UNLINKED) or its
+ *                       memory was overwritten (BCSC_MISUSE_FRAME_CLOBBERED);
+ *                       nothing is changed
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_wait_cancel(bcsc_wait_t *wait);
