@@ -26,6 +26,7 @@
 #include "bcsc.h"
 #include "bcsc_test.h"
 #include "internal.h"
+#include "list.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_ASAN 1
@@ -895,3 +896,330 @@ Test(dft_asan, a_read_of_a_finished_header_is_caught, .exit_code = 1) {
   cr_assert_fail("ASan did not catch the read of a poisoned header word");
 }
 #endif
+
+/* ---- the checks' other detection points --------------------------------- */
+
+/* A root task's registration left linked when the executor is torn down:
+ * the root scope ends there. */
+Test(dft, the_root_scope_is_audited_at_teardown) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_test_leaf_t leaf;
+  bcsc_wait_t idle_copy;
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(&q, 1);
+  bcsc_test_leaf_init(&leaf, 1);
+  leaf.queue = &q;
+  memcpy(&idle_copy, &leaf.wait, sizeof idle_copy);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &leaf.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  memcpy(&leaf.wait, &idle_copy, sizeof idle_copy); /* dangles in q */
+  cr_assert_eq(bcsc_task_cancel(&leaf.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &leaf.task), BCSC_ECANCELED);
+  EXPECT_NO_MISUSE();
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(g_misuse.count, 1);
+  cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_SCOPE_END_LINKED);
+  cr_assert_eq(g_misuse.objects[0], &ex.priv.root);
+  g_misuse.count = 0;
+  cr_assert_eq(bcsc_waitq_count(&q), 1);
+  queues_init(&q, 1); /* abandon the dangling node */
+}
+
+/* A wake's walk over the woken task's other registrations meets one whose
+ * ring links no longer hold it: it stops there, the node left alone. */
+Test(dft, a_wake_walk_stops_at_a_registration_its_list_lost) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q[2];
+  multi_t m;
+  struct bcsc_wait_link *prev;
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(q, 2);
+  multi_init(&m, &q[0], &q[1], NULL);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &m.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  prev = m.w[1].priv.queue.prev;
+  m.w[1].priv.queue.prev = BCSC__POISONED;
+  cr_assert_eq(bcsc_waitq_wake_one(&q[0], 1), 1);
+  cr_assert_eq(g_misuse.count, 1);
+  cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_NODE_UNLINKED);
+  cr_assert_eq(g_misuse.objects[0], &m.w[1]);
+  cr_assert(bcsc_wait_linked(&m.w[1]), "the walk went through it");
+  g_misuse.count = 0;
+  m.w[1].priv.queue.prev = prev; /* repaired: fire it from its list */
+  cr_assert_eq(bcsc_waitq_wake_one(&q[1], 2), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &m.task), 0);
+  queues_deinit(q, 2);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
+/* A wake that finds the oldest registration's ring links broken does not
+ * unlink it through them. */
+Test(dft, a_wake_refuses_a_registration_its_list_lost) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_test_leaf_t leaf;
+  struct bcsc_wait_link *next;
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(&q, 1);
+  bcsc_test_leaf_init(&leaf, 1);
+  leaf.queue = &q;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &leaf.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  next = leaf.wait.priv.queue.next;
+  leaf.wait.priv.queue.next = BCSC__POISONED;
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ);
+  cr_assert_eq(g_misuse.count, 1);
+  cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_NODE_UNLINKED);
+  cr_assert_eq(bcsc_wait_cancel(&leaf.wait), BCSC_EBADOBJ);
+  cr_assert_eq(g_misuse.codes[1], BCSC_MISUSE_NODE_UNLINKED);
+  cr_assert_eq(bcsc_waitq_count(&q), 1);
+  g_misuse.count = 0;
+  leaf.wait.priv.queue.next = next;
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &leaf.task), 0);
+  queues_deinit(&q, 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
+/* bcsc_wait_cancel() checks the front too: a misaligned value, and an
+ * aligned one that is no waiter list (a place in a line names its list). */
+Test(dft, an_early_cancel_refuses_a_registration_with_a_clobbered_front) {
+  static const uintptr_t values[2] = {0x1234, 0};
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_test_leaf_t leaf;
+  uint64_t not_a_list[8] = {0};
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(&q, 1);
+  bcsc_test_leaf_init(&leaf, 1);
+  leaf.queue = &q;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &leaf.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  for (int i = 0; i < 2; i++) {
+    leaf.wait.value = values[i] != 0 ? values[i] : (uintptr_t)not_a_list;
+    cr_assert_eq(bcsc_wait_cancel(&leaf.wait), BCSC_EBADOBJ);
+    cr_assert_eq(g_misuse.count, 1);
+    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_FRAME_CLOBBERED);
+    g_misuse.count = 0;
+  }
+  leaf.wait.value = 0;
+  cr_assert_eq(bcsc_wait_cancel(&leaf.wait), 1);
+  cr_assert_eq(bcsc_task_cancel(&leaf.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &leaf.task), BCSC_ECANCELED);
+  queues_deinit(&q, 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
+Test(dft, setting_a_hook_checks_its_arguments) {
+  bcsc__test_hook_t empty = {NULL, NULL, 0};
+  cr_assert_eq(bcsc__test_set_hook(NULL, &empty), BCSC_EINVAL);
+  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  g_misuse.count = 0;
+}
+
+/* The turn run_once takes after firing a due timer or draining a value
+ * wake is that task's. */
+typedef struct sleeper {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_waker_t waker;
+  int phase;
+} sleeper_t;
+
+static int sleeper_poll(bcsc_task_t *self) {
+  sleeper_t *s = (sleeper_t *)(void *)self;
+  int rc;
+  switch (s->phase) {
+  case 0:
+    rc = bcsc_sleep_for(self, &s->timer, 1000);
+    if (rc == BCSC_PENDING)
+      return rc;
+    cr_assert_eq(rc, 0);
+    s->phase = 1;
+    /* fall through */
+  case 1:
+    cr_assert_eq(bcsc_task_waker(self, &s->waker), 0);
+    s->phase = 2;
+    return BCSC_PENDING; /* a value wake ends it */
+  default:
+    return BCSC_DONE;
+  }
+}
+
+Test(dft, run_once_fires_timers_and_drains_wakes_before_its_turn) {
+  bcsc_sim_reactor_t sim;
+  bcsc_executor_t ex;
+  bcsc_waker_slot_t slots[2];
+  bcsc_executor_config_t config = {.size = sizeof config};
+  sleeper_t s;
+  bcsc_task_t *polled = NULL;
+  cr_assert_eq(bcsc_sim_reactor_init(&sim, 0), 0);
+  config.reactor = &sim.base;
+  config.waker_slots = slots;
+  config.waker_slot_count = 2;
+  cr_assert_eq(bcsc_executor_init(&ex, &config), 0);
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, sleeper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s.timer), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_run_once(&ex, &polled), 1); /* sleeps */
+  cr_assert_eq(bcsc_executor_run_once(&ex, &polled), 0);
+  cr_assert_null(polled);
+  cr_assert_eq(bcsc_sim_reactor_advance(&sim, 1000), 0);
+  cr_assert_eq(bcsc_executor_run_once(&ex, &polled), 1); /* the timer */
+  cr_assert_eq(polled, &s.task);
+  cr_assert_eq(s.phase, 2);
+  cr_assert_eq(bcsc_waker_wake(s.waker), 0);
+  polled = NULL;
+  cr_assert_eq(bcsc_executor_run_once(&ex, &polled), 1); /* the wake */
+  cr_assert_eq(polled, &s.task);
+  cr_assert(bcsc_task_done(&s.task));
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
+/* Every way a registration's links can be stale - its ring links (NULL,
+ * poisoned, or not pointed back at) and its links in its task's list - is
+ * caught before an unlink writes through them, and nothing is changed. */
+Test(dft, every_stale_registration_link_is_caught_before_an_unlink) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q[2];
+  multi_t m;
+  bcsc_test_leaf_t other;
+  bcsc_wait_t *stray = NULL;
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(q, 2);
+  multi_init(&m, &q[0], &q[1], NULL);
+  bcsc_test_leaf_init(&other, 2);
+  other.queue = &q[0];
+  cr_assert_eq(bcsc_executor_spawn(&ex, &m.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &other.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  /* q0: m.w0, other.wait. m's list: w1, w0. */
+  for (int plant = 0; plant < 9; plant++) {
+    bcsc_wait_t *w = plant == 8 ? &m.w[1] : &m.w[0];
+    bcsc_wait_t saved = *w;
+    switch (plant) {
+    case 0:
+      w->priv.queue.next = NULL;
+      break;
+    case 1:
+      w->priv.queue.next = BCSC__POISONED;
+      break;
+    case 2:
+      w->priv.queue.prev = BCSC__POISONED;
+      break;
+    case 3:
+      w->priv.queue.next = &q[0].priv.waiters;
+      break; /* skips other */
+    case 4:
+      w->priv.queue.prev = &other.wait.priv.queue;
+      break;
+    case 5:
+      w->priv.task_pprev = BCSC__POISONED;
+      break;
+    case 6:
+      w->priv.task_next = BCSC__POISONED;
+      break;
+    case 7:
+      w->priv.task_pprev = &stray;
+      break;
+    default:
+      w->priv.task_next = &other.wait;
+      break; /* not its task's */
+    }
+    cr_assert_eq(bcsc_wait_cancel(w), BCSC_EBADOBJ, "plant %d", plant);
+    cr_assert_eq(g_misuse.count, 1, "plant %d", plant);
+    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_NODE_UNLINKED, "plant %d",
+                 plant);
+    g_misuse.count = 0;
+    *w = saved;
+    cr_assert_eq(bcsc_waitq_count(&q[0]), 2, "plant %d", plant);
+    cr_assert_eq(bcsc_waitq_count(&q[1]), 1, "plant %d", plant);
+    cr_assert_eq(BCSC__SCOPE_LINKED(&ex.priv.root), 3, "plant %d", plant);
+  }
+  cr_assert_eq(bcsc_wait_cancel(&m.w[1]), 1); /* intact: fine */
+  cr_assert_eq(bcsc_waitq_wake_all(&q[0], 0), 2);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  queues_deinit(q, 2);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
+/* Every way a completing child's sibling links can be stale is caught
+ * before the scope's list is written through them. */
+Test(dft, every_stale_sibling_link_is_caught_at_completion) {
+  for (int plant = 0; plant < 6; plant++) {
+    bcsc_executor_t ex;
+    bcsc_waitq_t q[3], gate;
+    bcsc_test_leaf_t leaf[3];
+    bcsc_task_t *children[] = {&leaf[0].task, &leaf[1].task, &leaf[2].task};
+    bcsc_test_owner_t owner;
+    bcsc_task_t *b = &leaf[1].task, *next, *prev;
+    skip_unless_checked();
+    cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+    queues_init(q, 3);
+    queues_init(&gate, 1);
+    for (int i = 0; i < 3; i++) {
+      bcsc_test_leaf_init(&leaf[i], i + 1);
+      leaf[i].queue = &q[i];
+    }
+    bcsc_test_owner_init(&owner, 0, BCSC_SCOPE_WAIT_ALL, children, 3);
+    owner.gate = &gate;
+    cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ex, 4), 4);
+    next = b->priv.sibling_next;
+    prev = b->priv.sibling_prev;
+    switch (plant) {
+    case 0:
+      b->priv.sibling_prev = BCSC__POISONED;
+      break;
+    case 1:
+      b->priv.sibling_next = BCSC__POISONED;
+      break;
+    case 2:
+      b->priv.sibling_prev = &leaf[2].task;
+      break; /* c's next: NULL */
+    case 3:
+      b->priv.sibling_prev = NULL;
+      break; /* head is a */
+    case 4:
+      b->priv.sibling_next = &leaf[0].task;
+      break; /* a's prev: NULL */
+    default:
+      b->priv.sibling_next = NULL;
+      break; /* tail is c */
+    }
+    cr_assert_eq(bcsc_waitq_wake_one(&q[1], 0), 1);
+    cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+    cr_assert_eq(g_misuse.count, 1, "plant %d", plant);
+    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_NODE_UNLINKED, "plant %d",
+                 plant);
+    cr_assert_eq(g_misuse.objects[0], b, "plant %d", plant);
+    cr_assert(bcsc_task_done(b), "plant %d", plant);
+    cr_assert_eq(bcsc_scope_live(&owner.scope), 3, "plant %d", plant);
+    g_misuse.count = 0;
+    /* Repaired: what completion would have done to the scope. */
+    b->priv.sibling_next = next;
+    b->priv.sibling_prev = prev;
+    BCSC__LIST_UNLINK(bcsc_task_t, owner.scope.priv.head, owner.scope.priv.tail,
+                      b, sibling_next, sibling_prev);
+    owner.scope.priv.live--;
+    cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+    cr_assert_eq(bcsc_waitq_wake_one(&gate, 0), 1);
+    cr_assert_eq(bcsc_executor_run(&ex, &owner.task), BCSC_ECANCELED);
+    queues_deinit(q, 3);
+    queues_deinit(&gate, 1);
+    cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+    EXPECT_NO_MISUSE();
+  }
+}

@@ -59,6 +59,18 @@ static int wait_task_links_bad(const bcsc_wait_t *w) {
          (next != NULL && next->priv.task_pprev != &w->priv.task_next);
 }
 
+/* Whether linked `w` may be unlinked through its links: its front intact
+ * (else FRAME_CLOBBERED) and its ring holding it (else NODE_UNLINKED).
+ * Reports and returns the error. Out of line, as are the other checked
+ * steps below: the walks that call them are inlined in several places. */
+static BCSC__NOINLINE int wait_linked_check(const bcsc_wait_t *w) {
+  if (wait_front_bad(w))
+    BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
+  if (wait_ring_bad(w))
+    BCSC__FAIL(NODE_UNLINKED, w, BCSC_EBADOBJ);
+  return 0;
+}
+
 static void wait_poison_queue(bcsc_wait_t *w) {
   w->priv.queue.next = BCSC__POISONED;
   w->priv.queue.prev = BCSC__POISONED;
@@ -67,6 +79,22 @@ static void wait_poison_queue(bcsc_wait_t *w) {
 static void wait_poison_task_links(bcsc_wait_t *w) {
   w->priv.task_next = BCSC__POISONED;
   w->priv.task_pprev = BCSC__POISONED;
+}
+
+/* A walk over `t`'s registrations left linked `w` (idle now, or a baton of
+ * a strict line): its count, its links unless it is a baton, the hook. */
+static BCSC__NOINLINE void wait_walk_unlinked(bcsc_task_t *t, bcsc_wait_t *w) {
+  if (!bcsc__wait_is_baton(w))
+    wait_poison_task_links(w);
+  BCSC__SCOPE_LINKED(t->priv.scope)--;
+  BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_UNLINKED, w);
+}
+
+/* `w` of `t` has fired (out of its source, marked): its count, the hook. */
+static BCSC__NOINLINE void wait_fired_checked(bcsc_task_t *t, bcsc_wait_t *w) {
+  (void)w; /* the release build has no hook */
+  BCSC__SCOPE_LINKED(t->priv.scope)--;
+  BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_FIRED, w);
 }
 
 /* Take `w` out of its waiter list in O(1), without knowing the list: its
@@ -237,31 +265,25 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
     }
     next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
-      if (BCSC__WAIT_CANARY_BAD(w) || (BCSC__CHECKED && wait_front_bad(w))) {
+      if (BCSC__WAIT_CANARY_BAD(w)) {
         /* The node's memory was reused while linked: its links are garbage
          * and following them would spread the damage. */
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
         return;
       }
-      if (BCSC__CHECKED && wait_ring_bad(w)) {
-        bcsc__misuse(BCSC_MISUSE_NODE_UNLINKED, w);
+      if (BCSC__CHECKED && wait_linked_check(w) != 0)
         return;
-      }
       if (BCSC__UNLIKELY(line_place(w))) {
         line_leave(w); /* idle, or a baton on the executor's list */
       } else {
         source_remove(w);
         BCSC__HEADER_SET(
             w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-        if (BCSC__CHECKED)
-          wait_poison_task_links(w);
       }
-      if (BCSC__CHECKED) {
-        BCSC__SCOPE_LINKED(t->priv.scope)--;
-        BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_UNLINKED, w);
-      }
-    } else if (BCSC__CHECKED && !bcsc__wait_is_baton(w)) {
-      wait_poison_task_links(w);
+      if (BCSC__CHECKED)
+        wait_walk_unlinked(t, w);
+    } else if (BCSC__CHECKED) {
+      wait_poison_task_links(w); /* out of the list the walk empties */
     }
     w = next;
   }
@@ -306,9 +328,8 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED, 0));
   w->value = value;
   if (BCSC__CHECKED) {
-    BCSC__SCOPE_LINKED(t->priv.scope)--;
     /* A hook may wake or cancel the task: read its state again. */
-    BCSC__HOOK(bcsc__task_executor(t), BCSC__HOOK_FIRED, w);
+    wait_fired_checked(t, w);
     word = BCSC__HEADER(t);
     state = bcsc__header_state(word);
   }
@@ -447,14 +468,14 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   struct bcsc_wait_link *first = q->priv.waiters.next;
   struct bcsc_wait_link *next;
   bcsc_wait_t *w;
+  int rc;
   if (first == NULL)
     return 0;
   w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
-  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT) ||
-      (BCSC__CHECKED && wait_front_bad(w)))
+  if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
-  if (BCSC__CHECKED && wait_ring_bad(w))
-    BCSC__FAIL(NODE_UNLINKED, w, BCSC_EBADOBJ);
+  if (BCSC__CHECKED && (rc = wait_linked_check(w)) != 0)
+    return rc;
   /* The waiting task's frame too: a wake must not vanish into a frame that
    * no longer reads as waiting. */
   if (BCSC__TASK_CANARY_BAD(w->priv.task))
@@ -645,9 +666,9 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
   /* The checked build: a node whose header says linked but whose list does
    * not hold it (a stale copy put back, a second unlink) is refused before
    * it writes into lists it is not on (D29). */
-  if (BCSC__CHECKED && wait_front_bad(wait))
-    BCSC__FAIL(FRAME_CLOBBERED, wait, BCSC_EBADOBJ);
-  if (BCSC__CHECKED && (wait_ring_bad(wait) || wait_task_links_bad(wait)))
+  if (BCSC__CHECKED && (rc = wait_linked_check(wait)) != 0)
+    return rc;
+  if (BCSC__CHECKED && wait_task_links_bad(wait))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
   bcsc__wait_unlink(wait);
   return 1;
