@@ -91,7 +91,7 @@
   FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
-  FIELD(struct, bcsc_scope_private, reserved, 112, 8)                          \
+  FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
@@ -173,10 +173,11 @@
   FIELD(struct, bcsc_executor_private, inbox_received, 3472, 4)                \
   FIELD(struct, bcsc_executor_private, inbox_stale, 3476, 4)                   \
   FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3484, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
   FIELD(struct, bcsc_executor_private, owner_thread, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3504, 32)                     \
+  FIELD(struct, bcsc_executor_private, relay_head, 3504, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3512, 24)                     \
   TYPE(struct, bcsc_executor, 3544, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
@@ -363,6 +364,19 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_remote_task_private, 56, 8)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 8)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 8, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 16, 8)                  \
+  FIELD(struct, bcsc_remote_task_private, remote, 24, 8)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 32, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 40, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 44, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 46, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 48, 8)                     \
+  TYPE(struct, bcsc_remote_task, 120, 8)                                       \
+  FIELD(struct, bcsc_remote_task, task, 0, 64)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 64, 56)                                \
   TYPE(struct, bcsc_select_private, 24, 8)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 8)                               \
   FIELD(struct, bcsc_select_private, branches, 8, 4)                           \
@@ -492,7 +506,7 @@
   FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 56, 24)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 84, 4)                           \
+  FIELD(struct, bcsc_scope_private, remote_head, 84, 4)                        \
   TYPE(struct, bcsc_scope, 96, 8)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 88)                                       \
@@ -574,10 +588,11 @@
   FIELD(struct, bcsc_executor_private, inbox_received, 1868, 4)                \
   FIELD(struct, bcsc_executor_private, inbox_stale, 1872, 4)                   \
   FIELD(struct, bcsc_executor_private, inbox_notifies, 1876, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 1880, 4)                    \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1880, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 1884, 4)                  \
   FIELD(struct, bcsc_executor_private, owner_thread, 1888, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1892, 16)                     \
+  FIELD(struct, bcsc_executor_private, relay_head, 1892, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1896, 12)                     \
   TYPE(struct, bcsc_executor, 1920, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 1912)                                  \
@@ -764,6 +779,19 @@
   TYPE(struct, bcsc_spin_reactor, 48, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 40)                                \
+  TYPE(struct, bcsc_remote_task_private, 32, 4)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 4, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 8, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, remote, 12, 4)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 16, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 20, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 24, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 26, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 28, 4)                     \
+  TYPE(struct, bcsc_remote_task, 68, 4)                                        \
+  FIELD(struct, bcsc_remote_task, task, 0, 36)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 36, 32)                                \
   TYPE(struct, bcsc_select_private, 20, 4)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 4)                               \
   FIELD(struct, bcsc_select_private, branches, 4, 4)                           \
@@ -893,7 +921,7 @@
   FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 52, 24)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 80, 4)                           \
+  FIELD(struct, bcsc_scope_private, remote_head, 80, 4)                        \
   TYPE(struct, bcsc_scope, 88, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
   FIELD(struct, bcsc_scope, priv, 4, 84)                                       \
@@ -975,10 +1003,11 @@
   FIELD(struct, bcsc_executor_private, inbox_received, 1860, 4)                \
   FIELD(struct, bcsc_executor_private, inbox_stale, 1864, 4)                   \
   FIELD(struct, bcsc_executor_private, inbox_notifies, 1868, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 1872, 4)                    \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1872, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 1876, 4)                  \
   FIELD(struct, bcsc_executor_private, owner_thread, 1880, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1884, 16)                     \
+  FIELD(struct, bcsc_executor_private, relay_head, 1884, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1888, 12)                     \
   TYPE(struct, bcsc_executor, 1904, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
   FIELD(struct, bcsc_executor, priv, 4, 1900)                                  \
@@ -1165,6 +1194,19 @@
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 36)                                \
+  TYPE(struct, bcsc_remote_task_private, 32, 4)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 4, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 8, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, remote, 12, 4)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 16, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 20, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 24, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 26, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 28, 4)                     \
+  TYPE(struct, bcsc_remote_task, 68, 4)                                        \
+  FIELD(struct, bcsc_remote_task, task, 0, 36)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 36, 32)                                \
   TYPE(struct, bcsc_select_private, 20, 4)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 4)                               \
   FIELD(struct, bcsc_select_private, branches, 4, 4)                           \
@@ -1294,7 +1336,7 @@
   FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
-  FIELD(struct, bcsc_scope_private, reserved, 112, 8)                          \
+  FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   TYPE(struct, bcsc_scope, 128, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
   FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
@@ -1376,10 +1418,11 @@
   FIELD(struct, bcsc_executor_private, inbox_received, 3472, 4)                \
   FIELD(struct, bcsc_executor_private, inbox_stale, 3476, 4)                   \
   FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3484, 4)                    \
   FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
   FIELD(struct, bcsc_executor_private, owner_thread, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3504, 32)                     \
+  FIELD(struct, bcsc_executor_private, relay_head, 3504, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3512, 24)                     \
   TYPE(struct, bcsc_executor, 3544, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
   FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
@@ -1566,6 +1609,19 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_remote_task_private, 56, 8)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 8)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 8, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 16, 8)                  \
+  FIELD(struct, bcsc_remote_task_private, remote, 24, 8)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 32, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 40, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 44, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 46, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 48, 8)                     \
+  TYPE(struct, bcsc_remote_task, 120, 8)                                       \
+  FIELD(struct, bcsc_remote_task, task, 0, 64)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 64, 56)                                \
   TYPE(struct, bcsc_select_private, 24, 8)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 8)                               \
   FIELD(struct, bcsc_select_private, branches, 8, 4)                           \

@@ -145,12 +145,17 @@ struct bcsc_executor_private {
   uint32_t inbox_received; /* counts since the executor last folded them */
   uint32_t inbox_stale;
   uint32_t inbox_notifies;
-  uint32_t reserved32;
+  /* Threads between pushing a message onto relay_head (bcsc/remote.h)
+   * and their last touch of this executor: deinit waits for 0. */
+  uint32_t relay_pins;
   struct bcsc_mutex *held_mutexes; /* locked by one of its tasks */
   /* The thread that drives it, as the platform layer names threads (the
    * checked build's wrong-thread check); 0: not known yet. */
   uintptr_t owner_thread;
-  uintptr_t reserved[4];
+  /* The newest relay pushed by another thread (a remote child's spawn,
+   * cancel or done message), or 0; atomic, like the inbox words. */
+  uintptr_t relay_head;
+  uintptr_t reserved[3];
 };
 
 /**

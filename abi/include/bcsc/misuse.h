@@ -55,7 +55,10 @@ extern "C" {
      "would be dropped)")                                                      \
   XX(WRONG_THREAD, 22,                                                         \
      "executor run, polled or spawned into from a thread that is not its "     \
-     "own")
+     "own")                                                                    \
+  XX(REMOTE_SELF, 23,                                                          \
+     "remote child spawned onto the executor of its own scope (spawn it "      \
+     "there with bcsc_scope_spawn())")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
