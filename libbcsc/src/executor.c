@@ -309,7 +309,7 @@ static BCSC__ALWAYS_INLINE int mail_waiting(const bcsc_executor_t *ex) {
   return bcsc__inbox_nonempty(ex) | bcsc__relay_nonempty(ex);
 }
 
-static BCSC__NOINLINE void drain_mail(bcsc_executor_t *ex) {
+static BCSC__ALWAYS_INLINE void drain_mail(bcsc_executor_t *ex) {
   if (bcsc__inbox_nonempty(ex))
     bcsc__waker_drain(ex);
   if (bcsc__relay_nonempty(ex))
