@@ -20,6 +20,14 @@
  *                   processes them and publishes each one's end (as each
  *                   remote child sends DONE), A waits for all BATCH; each
  *                   side sleeps in poll() on an eventfd when it must wait.
+ *  mpmc_2x2         2 producers on executor 1 x 2 consumers on executor 2
+ *                   (issue 4): the producers send into a bcsc_channel_t of
+ *                   64 on executor 1, a bridge task moves the messages into
+ *                   the ring of pipeline_wake, a bridge task on executor 2
+ *                   sends them into a channel of 64 there, the consumers
+ *                   receive (a channel belongs to one executor: this is how
+ *                   2 x 2 across executors is built today). Lower: the
+ *                   pipeline_wake bound (the ring between two threads).
  *  pipeline_wake    a stream through a single-producer single-consumer ring
  *                   of RING items: stage A (a task on executor 1) fills it
  *                   and wakes stage B (a task on executor 2) with a value
@@ -50,6 +58,7 @@
 #define BATCH 16u
 #define STREAM_ITEMS 2000000u
 #define RING 256u
+#define MPMC_ITEMS 1000000u
 
 /* ---- remote_local ---------------------------------------------------------
  */
@@ -625,6 +634,226 @@ static int run_lower_stream(uint32_t n, double *ns_per_item, uint64_t *posts) {
   return l.sum != (uint64_t)n * (n + 1) / 2;
 }
 
+/* ---- mpmc_2x2 ------------------------------------------------------------
+ * Two producers on executor 1 send into a channel of executor 1; a bridge
+ * task there moves what it receives into the ring; a bridge task on
+ * executor 2 takes it out and sends it into a channel of executor 2, from
+ * which two consumers there receive. A channel belongs to one executor, so
+ * this is how 2 x 2 across two executors is built today. */
+
+typedef struct m_producer {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  uint64_t next, end;
+  uint32_t *left;
+} m_producer_t;
+
+static int m_producer_poll(bcsc_task_t *self) {
+  m_producer_t *p = (m_producer_t *)(void *)self;
+  while (p->next != p->end) {
+    int rc = bcsc_channel_send(self, p->ch, &p->wait, &p->next, sizeof p->next);
+    if (rc != 0)
+      return rc;
+    p->next++;
+  }
+  if (--*p->left == 0)
+    (void)bcsc_channel_close(p->ch);
+  return BCSC_DONE;
+}
+
+typedef struct m_consumer {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  uint64_t value, sum, count;
+} m_consumer_t;
+
+static int m_consumer_poll(bcsc_task_t *self) {
+  m_consumer_t *c = (m_consumer_t *)(void *)self;
+  for (;;) {
+    int rc =
+        bcsc_channel_recv(self, c->ch, &c->wait, &c->value, sizeof c->value);
+    if (rc == BCSC_ECLOSED)
+      return BCSC_DONE;
+    if (rc != 0)
+      return rc;
+    c->sum += c->value;
+    c->count++;
+  }
+}
+
+typedef struct m_bridge {
+  stream_stage_t stage; /* first: task, ring, peer, waker */
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  atomic_int *closed; /* the ring gets no more items */
+  uint64_t value;
+  int have;
+  uint32_t taken; /* since the last wake of the peer */
+} m_bridge_t;
+
+/* Executor 1: channel -> ring. */
+static int bridge_out_poll(bcsc_task_t *self) {
+  m_bridge_t *b = (m_bridge_t *)(void *)self;
+  ring_t *r = b->stage.ring;
+  if (stream_publish_waker(&b->stage) != 0)
+    return BCSC_EINVAL;
+  (void)bcsc_task_waker_woken(self);
+  for (;;) {
+    uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+    int rc = 0, pushed = 0;
+    while (tail - head < RING) {
+      if (!b->have) {
+        rc = bcsc_channel_recv(self, b->ch, &b->wait, &b->value,
+                               sizeof b->value);
+        if (rc != 0)
+          break;
+        b->have = 1;
+      }
+      r->items[tail % RING] = b->value;
+      tail++;
+      b->have = 0;
+      pushed = 1;
+    }
+    if (pushed) {
+      atomic_store_explicit(&r->tail, tail, memory_order_release);
+      stream_wake(&b->stage);
+    }
+    if (rc == BCSC_ECLOSED) {
+      atomic_store_explicit(b->closed, 1, memory_order_release);
+      stream_wake(&b->stage);
+      return BCSC_DONE;
+    }
+    if (rc != 0)
+      return rc; /* PENDING: registered on the channel */
+    /* Full: bridge_in wakes this task when it has taken some. */
+    if (atomic_load_explicit(&r->head, memory_order_acquire) == head)
+      return BCSC_PENDING;
+  }
+}
+
+/* Executor 2: ring -> channel. */
+static int bridge_in_poll(bcsc_task_t *self) {
+  m_bridge_t *b = (m_bridge_t *)(void *)self;
+  ring_t *r = b->stage.ring;
+  if (stream_publish_waker(&b->stage) != 0)
+    return BCSC_EINVAL;
+  (void)bcsc_task_waker_woken(self);
+  for (;;) {
+    uint32_t head, tail;
+    if (b->have) {
+      int rc =
+          bcsc_channel_send(self, b->ch, &b->wait, &b->value, sizeof b->value);
+      if (rc == BCSC_PENDING && b->taken != 0) {
+        b->taken = 0;
+        stream_wake(&b->stage); /* room in the ring meanwhile */
+      }
+      if (rc != 0)
+        return rc;
+      b->have = 0;
+    }
+    head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    if (head != tail) {
+      b->value = r->items[head % RING];
+      atomic_store_explicit(&r->head, head + 1, memory_order_release);
+      b->have = 1;
+      if (++b->taken == RING / 4) {
+        b->taken = 0;
+        stream_wake(&b->stage);
+      }
+      continue;
+    }
+    if (atomic_load_explicit(b->closed, memory_order_acquire)) {
+      if (atomic_load_explicit(&r->tail, memory_order_acquire) != head)
+        continue; /* items that came before the close */
+      (void)bcsc_channel_close(b->ch);
+      return BCSC_DONE;
+    }
+    if (b->taken != 0) {
+      b->taken = 0;
+      stream_wake(&b->stage);
+    }
+    return BCSC_PENDING;
+  }
+}
+
+static int run_bcsc_mpmc(uint32_t n, double *ns_per_item,
+                         bcsc_executor_stats_t *st2) {
+  static stage_ex_t a, b;
+  static ring_t ring;
+  static m_producer_t prod[2];
+  static m_consumer_t cons[2];
+  static m_bridge_t out, in;
+  static bcsc_channel_t ch1, ch2;
+  static uint64_t slots1[64], slots2[64];
+  static atomic_int closed;
+  static uint32_t left;
+  uint64_t t0, t1, sum = 0, count = 0;
+  int bad;
+  memset(&ring, 0, sizeof ring);
+  memset(&out, 0, sizeof out);
+  memset(&in, 0, sizeof in);
+  atomic_store(&closed, 0);
+  left = 2;
+  if (stage_ex_init(&a) || stage_ex_init(&b) ||
+      bcsc_channel_init(&ch1, slots1, sizeof slots1, sizeof slots1[0]) ||
+      bcsc_channel_init(&ch2, slots2, sizeof slots2, sizeof slots2[0]))
+    return 1;
+  for (uint32_t i = 0; i < 2; i++) {
+    memset(&prod[i], 0, sizeof prod[i]);
+    bcsc_task_init(&prod[i].task, m_producer_poll, NULL);
+    bcsc_wait_init(&prod[i].wait);
+    prod[i].ch = &ch1;
+    prod[i].next = (uint64_t)i * (n / 2) + 1;
+    prod[i].end = (uint64_t)(i + 1) * (n / 2) + 1;
+    prod[i].left = &left;
+    memset(&cons[i], 0, sizeof cons[i]);
+    bcsc_task_init(&cons[i].task, m_consumer_poll, NULL);
+    bcsc_wait_init(&cons[i].wait);
+    cons[i].ch = &ch2;
+  }
+  bcsc_task_init(&out.stage.task, bridge_out_poll, NULL);
+  bcsc_task_init(&in.stage.task, bridge_in_poll, NULL);
+  bcsc_wait_init(&out.wait);
+  bcsc_wait_init(&in.wait);
+  out.stage.ring = in.stage.ring = &ring;
+  out.stage.peer = &in.stage;
+  in.stage.peer = &out.stage;
+  out.ch = &ch1;
+  in.ch = &ch2;
+  out.closed = in.closed = &closed;
+  for (uint32_t i = 0; i < 2; i++) {
+    bcsc_executor_spawn(&a.ex, &prod[i].task);
+    bcsc_executor_spawn(&b.ex, &cons[i].task);
+  }
+  bcsc_executor_spawn(&a.ex, &out.stage.task);
+  bcsc_executor_spawn(&b.ex, &in.stage.task);
+  b.root = NULL;
+  pthread_create(&b.thread, NULL, stage_main, &b);
+  t0 = bench_now_ns();
+  a.rc = bcsc_executor_run(&a.ex, NULL);
+  pthread_join(b.thread, NULL);
+  t1 = bench_now_ns();
+  *ns_per_item = (double)(t1 - t0) / n;
+  memset(st2, 0, sizeof *st2);
+  st2->size = sizeof *st2;
+  bcsc_executor_stats(&b.ex, st2);
+  for (uint32_t i = 0; i < 2; i++) {
+    sum += cons[i].sum;
+    count += cons[i].count;
+  }
+  bad =
+      a.rc != 0 || b.rc != 0 || count != n || sum != (uint64_t)n * (n + 1) / 2;
+  bcsc_channel_deinit(&ch1);
+  bcsc_channel_deinit(&ch2);
+  stage_ex_deinit(&b);
+  stage_ex_deinit(&a);
+  return bad;
+}
+
 /* ---- figures ------------------------------------------------------------ */
 
 static double median3(const double v[3]) {
@@ -706,6 +935,19 @@ int main(int argc, char **argv) {
            (unsigned long long)posts);
   report("pipeline_wake", "a stream through a 256-item ring, value wakes",
          median3(sb), median3(sl), note, lnote);
+
+  for (int i = 0; i < 3; i++) {
+    failed |= run_bcsc_mpmc(MPMC_ITEMS, &sb[i], &host);
+    failed |= run_lower_stream(MPMC_ITEMS, &sl[i], &posts);
+  }
+  snprintf(note, sizeof note,
+           "(last run, executor 2: %llu polls, %llu parks, %llu wakes)",
+           (unsigned long long)host.polls, (unsigned long long)host.parks,
+           (unsigned long long)host.wakes);
+  report("mpmc_2x2",
+         "2 producers (executor 1) x 2 consumers (executor 2), a channel of "
+         "64 on each, bridged by the ring",
+         median3(sb), median3(sl), note, "(the pipeline_wake bound)");
   if (failed)
     fprintf(stderr, "bench_pipeline: a two-thread run went wrong\n");
   return allocated || failed ? 1 : 0;
