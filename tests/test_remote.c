@@ -871,3 +871,53 @@ Test(remote_death, spawn_on_the_scopes_own_executor_aborts_when_checked,
   cr_assert_not(bcsc_is_checked_build(), "the default handler returned");
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
+
+/* A frame that ended is the parent's again, but must be initialised before
+ * it is sent again; a closed scope takes no remote child. */
+static bcsc_remote_task_t *misuse_child;
+static bcsc_executor_t *misuse_host;
+static int misuse_rc;
+static int spawn_ended_poll(bcsc_task_t *self) {
+  static bcsc_scope_t scope;
+  cr_assert_eq(bcsc_scope_init(&scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  misuse_rc = bcsc_scope_spawn_on(&scope, misuse_child, misuse_host);
+  return bcsc_scope_join(&scope);
+}
+
+Test(remote_protocol, an_ended_frame_or_a_closed_scope_is_refused) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  bcsc_task_t again;
+  hand_t h;
+  bcsc_test_misuse_t rec;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
+  h.child = &child;
+  h.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert(bcsc_remote_task_done(&child));
+  bcsc_test_misuse_install(&rec);
+  /* The scope was joined: closed. */
+  cr_assert_eq(bcsc_scope_spawn_on(&h.scope, &child, &host), BCSC_ESTATE);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_SCOPE_CLOSED),
+               bcsc_test_misuse_expected(1));
+  /* Ended and not initialised again: like a completed local frame. */
+  misuse_child = &child;
+  misuse_host = &host;
+  cr_assert_eq(bcsc_task_init(&again, spawn_ended_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &again), 0);
+  cr_assert_eq(misuse_rc, BCSC_ESTATE);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_TASK_DONE),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(2));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_executor_live_roots(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}

@@ -55,11 +55,10 @@ static int spawn_on_checks(const bcsc_scope_t *scope,
     BCSC__FAIL(BAD_OBJECT, child, BCSC_EBADOBJ);
   if (child->priv.state == REMOTE_LIVE)
     BCSC__FAIL(DOUBLE_SPAWN, child, BCSC_EBUSY);
+  /* (bcsc_remote_task_init() rewrites the whole header, so a frame out of
+   * a pool is never a pooled task here.) */
   if ((rc = bcsc__check_spawnable(&child->task)) != 0)
     return rc;
-  /* A pooled frame would go back to its pool on the host's thread. */
-  if (child->task.priv.state & BCSC__TASK_POOLED)
-    BCSC__FAIL(BAD_ARGUMENT, child, BCSC_EINVAL);
   if ((rc = bcsc__check_executor(host)) != 0)
     return rc;
   if (host == scope->priv.executor)

@@ -117,9 +117,7 @@ BCSC_API int bcsc_remote_task_init(bcsc_remote_task_t *remote,
  * @param host   an initialised executor other than @p scope's.
  * @retval 0             sent; the child is live in @p scope
  * @retval BCSC_EINVAL   an argument is NULL; @p host is the scope's own
- *                       executor (misuse REMOTE_SELF); @p child's frame
- *                       comes from a pool (it would return to the pool on
- *                       the wrong thread)
+ *                       executor (misuse REMOTE_SELF)
  * @retval BCSC_EBADOBJ  an argument is not initialised, or was moved
  * @retval BCSC_EBUSY    @p child is live (double spawn)
  * @retval BCSC_ESTATE   @p scope is not open; @p child has completed and
