@@ -923,3 +923,129 @@ Test(remote_protocol, an_ended_frame_or_a_closed_scope_is_refused) {
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }
+
+/* FAIL_FAST: a remote child fails while its sibling has ended on the host
+ * but its DONE is not taken yet. The cancel must leave that sibling alone
+ * (it is DONE: nothing may be pushed to its host any more). */
+static int fail_at_once(bcsc_task_t *self) {
+  (void)self;
+  return BCSC_TEST_E1;
+}
+static int finish_at_once(bcsc_task_t *self) {
+  (void)self;
+  return 0;
+}
+
+typedef struct pair_owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_remote_task_t *first, *second;
+  bcsc_executor_t *host;
+  int phase;
+  int join_rc;
+} pair_owner_t;
+
+static int pair_owner_poll(bcsc_task_t *self) {
+  pair_owner_t *o = (pair_owner_t *)(void *)self;
+  int rc;
+  if (o->phase == 0) {
+    o->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&o->scope, self, BCSC_SCOPE_FAIL_FAST), 0);
+    cr_assert_eq(bcsc_scope_spawn_on(&o->scope, o->first, o->host), 0);
+    cr_assert_eq(bcsc_scope_spawn_on(&o->scope, o->second, o->host), 0);
+  }
+  rc = bcsc_scope_join(&o->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  o->join_rc = rc;
+  return 0;
+}
+
+Test(remote_protocol,
+     a_failure_does_not_cancel_a_sibling_whose_done_is_on_its_way) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t failing, finished;
+  pair_owner_t o;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&failing, fail_at_once, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&finished, finish_at_once, NULL), 0);
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, pair_owner_poll, NULL), 0);
+  o.first = &failing;
+  o.second = &finished;
+  o.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  /* Both run and end on the host: two DONE messages, the failure first. */
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 2);
+  cr_assert_eq(bcsc_executor_live_roots(&host), 0);
+  /* The parent takes the failure (fail-fast cancels the scope), then the
+   * other DONE; no cancel went to the host. */
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(o.join_rc, BCSC_TEST_E1);
+  cr_assert_eq(bcsc_scope_error_count(&o.scope), 1);
+  cr_assert_eq(bcsc_executor_next_deadline(&host), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_task_result(&finished.task), 0);
+  cr_assert_not(bcsc_task_cancelled(&finished.task));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* A frame that was never initialised, and a spawn from another thread. */
+typedef struct foreign_spawn {
+  bcsc_scope_t *scope;
+  bcsc_remote_task_t *child;
+  bcsc_executor_t *host;
+  int rc;
+} foreign_spawn_t;
+
+static void *foreign_spawn_main(void *arg) {
+  foreign_spawn_t *f = arg;
+  f->rc = bcsc_scope_spawn_on(f->scope, f->child, f->host);
+  return NULL;
+}
+
+static bcsc_remote_task_t never_init;
+static int check_bad_frames_poll(bcsc_task_t *self) {
+  static bcsc_scope_t scope;
+  static bcsc_remote_task_t child;
+  bcsc_executor_t *host = self->data;
+  foreign_spawn_t f;
+  pthread_t thread;
+  cr_assert_eq(bcsc_scope_init(&scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  memset(&never_init, 0, sizeof never_init);
+  cr_assert_eq(bcsc_scope_spawn_on(&scope, &never_init, host), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_remote_task_init(&child, finish_at_once, NULL), 0);
+  f.scope = &scope;
+  f.child = &child;
+  f.host = host;
+  f.rc = 1;
+  cr_assert_eq(pthread_create(&thread, NULL, foreign_spawn_main, &f), 0);
+  cr_assert_eq(pthread_join(thread, NULL), 0);
+  /* Checked: refused, nothing sent. Release checks no thread: sent. */
+  cr_assert_eq(f.rc, bcsc_is_checked_build() ? BCSC_EPERM : 0);
+  cr_assert_eq(bcsc_scope_live(&scope), bcsc_is_checked_build() ? 0u : 1u);
+  return BCSC_DONE; /* bcsc drains the scope if the child was sent */
+}
+
+Test(remote_protocol, an_uninitialised_frame_or_another_thread_is_refused) {
+  bcsc_executor_t parent, host;
+  bcsc_task_t t;
+  bcsc_test_misuse_t rec;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&t, check_bad_frames_poll, &host), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &t), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 1), 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_WRONG_THREAD),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &t), 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
