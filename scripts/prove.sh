@@ -58,6 +58,12 @@ RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
 TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
 INBOX="cbmc/inbox_handshake.c"
 INBOX_REAL="cbmc/inbox_real.c $MEMORY --object-bits 12 -DSTEPS=7 --unwind 8 --unwinding-assertions"
+# The remote children's two-CAS protocol (relay.c): the CAS loops unwind to
+# 3, the harness's own loops to what they need (STEPS + 1, then the fair
+# schedule: 5 steps a round, 3 rounds). 4 steps reach every race of one
+# relay (a cancel between a spawn's take and a completion, and both
+# orders around it); about 1 min of CPU and 3 GB.
+RELAY="cbmc/relay_protocol.c $MEMORY --object-bits 12 -DSTEPS=4 --unwind 3 --unwindset main.0:5,main.1:6,main.2:4 --unwinding-assertions"
 if [ "$deep" -eq 1 ]; then
   RING_BOUNDS="-DNQ=2 -DNLINK=4 -DCHECK_SETUP --unwind 17"
   SEQ="-DOP=4 -DN=4 -DSTEPS=5"
@@ -119,6 +125,14 @@ time-tick|pass|cbmc|src|$TIME -DPROP=3
 time-tick-broken|fail|cbmc|mut-skip-one-short|$TIME -DPROP=3
 EOF
   fi
+  # The remote children's messages (issue 5), once relay.c is there.
+  if [ -f "$root/libbcsc/src/relay.c" ]; then
+    cat <<EOF
+relay-protocol|pass|cbmc|src|$RELAY
+relay-returned-broken|fail|cbmc|mut-returned-as-done|$RELAY
+relay-cancel-done-broken|fail|cbmc|mut-cancel-after-done|$RELAY
+EOF
+  fi
   # The real wake inbox (issue 5), once libbcsc/src/inbox.c is there.
   if [ -f "$root/libbcsc/src/inbox.c" ]; then
     cat <<EOF
@@ -146,6 +160,8 @@ level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEE
 current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = slot_for(now, level) % BCSC_WHEEL_SLOTS;/
 place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
 requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
+returned-as-done|relay.c|s/(old & BCSC__RELAY_QUEUED) ? BCSC__RELAY_RETURNED/0 ? BCSC__RELAY_RETURNED/
+cancel-after-done|relay.c|s/if (old & (BCSC__RELAY_CANCEL . BCSC__RELAY_DONE))/if (old \& BCSC__RELAY_CANCEL)/
 '
 
 if [ "$list" -eq 1 ]; then

@@ -21,8 +21,10 @@
 #   tsan          ThreadSanitizer, clang and gcc: first the negative control
 #                 (tests/negative/tsan_race.c: a planted race must be
 #                 reported, its locked twin must be clean), then the plain C
-#                 stress driver (tests/stress/stress_waker.c: value wakes
-#                 from four threads) over a core built with -fsanitize=thread
+#                 stress drivers (tests/stress/stress_waker.c: value wakes
+#                 from four threads; stress_remote.c: remote children
+#                 between two executors, spawn/cancel/done racing) over a
+#                 core built with -fsanitize=thread
 #                 (the signal driver runs in the ctest lanes: TSan defers
 #                 signals that land in ppoll())
 #   freestanding  preset `freestanding`: static core with
@@ -220,7 +222,7 @@ lane_tsan() {
     # clang's) until the call returns, and the handler rate collapses to
     # 10-40 a second on some runs. It runs with exact accounting in every
     # ctest lane (debug, release, asan-clang) instead.
-    for d in stress_waker; do
+    for d in stress_waker stress_remote; do
       "$cc" "${flags[@]}" "tests/stress/$d.c" "$out/libbcsc_tsan.a" -o "$out/$d"
       TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1" "$out/$d"
     done

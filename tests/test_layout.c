@@ -73,7 +73,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 120, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -91,10 +91,11 @@
   FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
-  FIELD(struct, bcsc_scope_private, reserved, 112, 8)                          \
-  TYPE(struct, bcsc_scope, 128, 8)                                             \
+  FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
+  FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
+  TYPE(struct, bcsc_scope, 136, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -131,7 +132,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3536, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -159,27 +160,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 128)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 352, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3424, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3432, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3440, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3448, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3452, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3456, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3460, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3464, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3468, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3472, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3476, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3504, 32)                     \
-  TYPE(struct, bcsc_executor, 3544, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
+  TYPE(struct, bcsc_executor, 3552, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -363,6 +365,19 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_remote_task_private, 56, 8)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 8)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 8, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 16, 8)                  \
+  FIELD(struct, bcsc_remote_task_private, remote, 24, 8)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 32, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 40, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 44, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 46, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 48, 8)                     \
+  TYPE(struct, bcsc_remote_task, 120, 8)                                       \
+  FIELD(struct, bcsc_remote_task, task, 0, 64)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 64, 56)                                \
   TYPE(struct, bcsc_select_private, 24, 8)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 8)                               \
   FIELD(struct, bcsc_select_private, branches, 8, 4)                           \
@@ -474,7 +489,7 @@
   TYPE(struct, bcsc_timer, 104, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 96)                                       \
-  TYPE(struct, bcsc_scope_private, 88, 8)                                      \
+  TYPE(struct, bcsc_scope_private, 96, 8)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -492,10 +507,11 @@
   FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 56, 24)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 84, 4)                           \
-  TYPE(struct, bcsc_scope, 96, 8)                                              \
+  FIELD(struct, bcsc_scope_private, remote_head, 84, 4)                        \
+  FIELD(struct, bcsc_scope_private, linked, 88, 4)                             \
+  TYPE(struct, bcsc_scope, 104, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 88)                                       \
+  FIELD(struct, bcsc_scope, priv, 8, 96)                                       \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -532,7 +548,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1912, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 1920, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -560,27 +576,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 96)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 296, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1832, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1836, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1840, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1844, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1848, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1852, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1856, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1860, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1864, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1868, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1872, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1876, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 1880, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1884, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1888, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1892, 16)                     \
-  TYPE(struct, bcsc_executor, 1920, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 104)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 304, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1840, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1844, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1848, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1852, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1856, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1860, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1864, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1868, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1872, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1876, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1880, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1884, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1888, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1892, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1896, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1900, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1904, 12)                     \
+  TYPE(struct, bcsc_executor, 1928, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 1912)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 1920)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -764,6 +781,19 @@
   TYPE(struct, bcsc_spin_reactor, 48, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 40)                                \
+  TYPE(struct, bcsc_remote_task_private, 32, 4)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 4, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 8, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, remote, 12, 4)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 16, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 20, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 24, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 26, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 28, 4)                     \
+  TYPE(struct, bcsc_remote_task, 68, 4)                                        \
+  FIELD(struct, bcsc_remote_task, task, 0, 36)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 36, 32)                                \
   TYPE(struct, bcsc_select_private, 20, 4)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 4)                               \
   FIELD(struct, bcsc_select_private, branches, 4, 4)                           \
@@ -875,7 +905,7 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 84, 4)                                      \
+  TYPE(struct, bcsc_scope_private, 88, 4)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -893,10 +923,11 @@
   FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 52, 24)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
-  FIELD(struct, bcsc_scope_private, reserved, 80, 4)                           \
-  TYPE(struct, bcsc_scope, 88, 4)                                              \
+  FIELD(struct, bcsc_scope_private, remote_head, 80, 4)                        \
+  FIELD(struct, bcsc_scope_private, linked, 84, 4)                             \
+  TYPE(struct, bcsc_scope, 92, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 84)                                       \
+  FIELD(struct, bcsc_scope, priv, 4, 88)                                       \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -933,7 +964,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1900, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1904, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -961,27 +992,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 88)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 288, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1824, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1828, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1832, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1836, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1840, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1844, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1848, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1852, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1856, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1860, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1864, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1868, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 1872, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1876, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1880, 4)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 1884, 16)                     \
-  TYPE(struct, bcsc_executor, 1904, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 92)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 292, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1828, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1832, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1836, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1840, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1844, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1848, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1852, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1856, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1860, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1864, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1868, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1872, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1876, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1880, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1884, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1888, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1892, 12)                     \
+  TYPE(struct, bcsc_executor, 1908, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1900)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1904)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1165,6 +1197,19 @@
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 36)                                \
+  TYPE(struct, bcsc_remote_task_private, 32, 4)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 4, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 8, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, remote, 12, 4)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 16, 4)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 20, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 24, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 26, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 28, 4)                     \
+  TYPE(struct, bcsc_remote_task, 68, 4)                                        \
+  FIELD(struct, bcsc_remote_task, task, 0, 36)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 36, 32)                                \
   TYPE(struct, bcsc_select_private, 20, 4)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 4)                               \
   FIELD(struct, bcsc_select_private, branches, 4, 4)                           \
@@ -1276,7 +1321,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 120, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -1294,10 +1339,11 @@
   FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
-  FIELD(struct, bcsc_scope_private, reserved, 112, 8)                          \
-  TYPE(struct, bcsc_scope, 128, 8)                                             \
+  FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
+  FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
+  TYPE(struct, bcsc_scope, 136, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 120)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -1334,7 +1380,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3536, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1362,27 +1408,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 128)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 352, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3424, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3432, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3440, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3448, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3452, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3456, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3460, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3464, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3468, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3472, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3476, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, reserved32, 3484, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3488, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, reserved, 3504, 32)                     \
-  TYPE(struct, bcsc_executor, 3544, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
+  TYPE(struct, bcsc_executor, 3552, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3536)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -1566,6 +1613,19 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_remote_task_private, 56, 8)                                \
+  FIELD(struct, bcsc_remote_task_private, parent, 0, 8)                        \
+  FIELD(struct, bcsc_remote_task_private, parent_next, 8, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, parent_prev, 16, 8)                  \
+  FIELD(struct, bcsc_remote_task_private, remote, 24, 8)                       \
+  FIELD(struct, bcsc_remote_task_private, relay_next, 32, 8)                   \
+  FIELD(struct, bcsc_remote_task_private, flags, 40, 4)                        \
+  FIELD(struct, bcsc_remote_task_private, state, 44, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, magic, 46, 2)                        \
+  FIELD(struct, bcsc_remote_task_private, reserved, 48, 8)                     \
+  TYPE(struct, bcsc_remote_task, 120, 8)                                       \
+  FIELD(struct, bcsc_remote_task, task, 0, 64)                                 \
+  FIELD(struct, bcsc_remote_task, priv, 64, 56)                                \
   TYPE(struct, bcsc_select_private, 24, 8)                                     \
   FIELD(struct, bcsc_select_private, self, 0, 8)                               \
   FIELD(struct, bcsc_select_private, branches, 8, 4)                           \

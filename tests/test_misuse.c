@@ -263,7 +263,8 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
     BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD,
     BCSC_MISUSE_SCOPE_END_LIVE,  BCSC_MISUSE_SCOPE_END_LINKED,
-    BCSC_MISUSE_NODE_UNLINKED};
+    BCSC_MISUSE_NODE_UNLINKED,
+    BCSC_MISUSE_REMOTE_SELF};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2084,5 +2085,108 @@ Test(misuse, a_scope_that_ends_with_a_child_still_in_it_is_refused) {
   cr_assert(bcsc_task_done(&child.task));
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  executor_down(&ex);
+}
+
+/* ---- REMOTE_SELF ----------------------------------------------------------
+ */
+
+/* A remote child spawned onto the executor its scope already runs on: the
+ * caller meant bcsc_scope_spawn(). Then the other misuses of spawn_on. The
+ * second executor is driven by this same thread (the remote's messages do
+ * not care which thread runs it, only that one does). */
+static bcsc_executor_t rs_host;
+static bcsc_remote_task_t rs_child, rs_other;
+
+static int checked_reports(int n) { return bcsc_is_checked_build() ? n : 0; }
+
+static int remote_child_poll(bcsc_task_t *self) {
+  (void)self;
+  return BCSC_DONE;
+}
+
+static int body_spawn_on_self(probe_t *p) {
+  if (p->polls == 1) {
+    p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+    p->rc[1] = bcsc_scope_spawn_on(&p->scope[0], &rs_child, p->ex);
+    keep_report(p, 2, p->ex);
+    p->rc[5] = bcsc_scope_spawn_on(&p->scope[0], &rs_child, &rs_host);
+    p->rc[6] = bcsc_scope_spawn_on(&p->scope[0], &rs_child, &rs_host);
+    /* rc[7]: one report (checked build) of DOUBLE_SPAWN. */
+    p->rc[7] = g_log.count == checked_reports(1) &&
+               (g_log.count == 0 || g_log.code[0] == BCSC_MISUSE_DOUBLE_SPAWN);
+    memset(&g_log, 0, sizeof g_log);
+    return bcsc_scope_join(&p->scope[0]);
+  }
+  return bcsc_scope_join(&p->scope[0]);
+}
+
+Test(misuse, spawning_a_remote_child_onto_its_own_executor_fails_with_einval) {
+  bcsc_executor_t ex;
+  probe_t p;
+  executor_up(&ex);
+  executor_up(&rs_host);
+  cr_assert_eq(bcsc_remote_task_init(&rs_child, remote_child_poll, NULL), 0);
+  probe_init(&p, &ex, body_spawn_on_self);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(p.rc[1], BCSC_EINVAL);
+  EXPECT_KEPT_REPORT(&p, 2, REMOTE_SELF);
+  cr_assert_eq(p.rc[5], 0, "the same frame onto another executor is fine");
+  cr_assert_eq(p.rc[6], BCSC_EBUSY, "a live remote frame spawned again");
+  cr_assert(p.rc[7]);
+  /* The host runs the child; the parent takes its end and completes. */
+  cr_assert(!bcsc_remote_task_done(&rs_child));
+  cr_assert_eq(bcsc_executor_poll(&rs_host, 8), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert(bcsc_task_done(&p.task));
+  cr_assert(bcsc_remote_task_done(&rs_child));
+  cr_assert_eq(bcsc_task_result(&rs_child.task), 0);
+  executor_down(&rs_host);
+  executor_down(&ex);
+}
+
+static int body_spawn_on_bad(probe_t *p) {
+  bcsc_executor_t not_init;
+  memset(&not_init, 0, sizeof not_init);
+  p->rc[0] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+  p->rc[1] = bcsc_scope_spawn_on(&p->scope[0], NULL, &rs_host);
+  keep_report(p, 2, NULL);
+  p->rc[5] = bcsc_scope_spawn_on(&p->scope[0], &rs_other, &not_init);
+  p->rc[6] = g_log.count == checked_reports(1) &&
+             (g_log.count == 0 || g_log.code[0] == BCSC_MISUSE_BAD_OBJECT);
+  memset(&g_log, 0, sizeof g_log);
+  p->rc[7] = bcsc_scope_join(&p->scope[0]);
+  return BCSC_DONE;
+}
+
+Test(misuse, spawn_on_checks_its_arguments_and_changes_nothing) {
+  bcsc_executor_t ex;
+  probe_t p;
+  bcsc_scope_t closed;
+  executor_up(&ex);
+  executor_up(&rs_host);
+  memset(&rs_other, 0, sizeof rs_other);
+  /* Never initialised: not a remote frame. */
+  memset(&closed, 0, sizeof closed);
+  EXPECT_FAILS(bcsc_scope_spawn_on(&closed, &rs_other, &rs_host), BCSC_EBADOBJ,
+               BAD_OBJECT, &closed);
+  cr_assert_eq(bcsc_remote_task_init(&rs_other, remote_child_poll, NULL), 0);
+  EXPECT_FAILS(bcsc_remote_task_init(NULL, remote_child_poll, NULL),
+               BCSC_EINVAL, NULL_OBJECT, NULL);
+  EXPECT_FAILS(bcsc_remote_task_init(&rs_other, NULL, NULL), BCSC_EINVAL,
+               BAD_ARGUMENT, &rs_other);
+  probe_init(&p, &ex, body_spawn_on_bad);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.rc[1], BCSC_EINVAL);
+  EXPECT_KEPT_REPORT(&p, 2, NULL_OBJECT);
+  cr_assert_eq(p.rc[5], BCSC_EBADOBJ);
+  cr_assert(p.rc[6]);
+  cr_assert_eq(p.rc[7], 0, "nothing was spawned");
+  cr_assert(!bcsc_remote_task_done(&rs_other));
+  cr_assert_eq(bcsc_executor_live_roots(&rs_host), 0);
+  executor_down(&rs_host);
   executor_down(&ex);
 }

@@ -29,6 +29,7 @@
 #include "bcsc/reactor_posix.h"
 #include "bcsc/reactor_sim.h"
 #include "bcsc/reactor_spin.h"
+#include "bcsc/remote.h"
 #include "bcsc/scope.h"
 #include "bcsc/select.h"
 #include "bcsc/semaphore.h"

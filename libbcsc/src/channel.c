@@ -43,8 +43,8 @@ BCSC__ASSERT_HEADER(bcsc_channel_t);
 static BCSC__ALWAYS_INLINE int
 channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                    int sending, const void *element, size_t size) {
-  const uint64_t lax =
-      bcsc__header_expect(BCSC__TASK_POOLED | BCSC__TASK_BATON, 0, 0);
+  const uint64_t lax = bcsc__header_expect(
+      BCSC__TASK_POOLED | BCSC__TASK_BATON | BCSC__TASK_REMOTE, 0, 0);
   bcsc_executor_t *ex;
   uint64_t word;
   if (BCSC__UNLIKELY(ch == NULL || self == NULL || wait == NULL ||

@@ -3,6 +3,7 @@
  * what it returned. */
 #include "inbox.h"
 #include "internal.h"
+#include "relay.h"
 
 /* Whether the caller's version of the config struct has `field`. */
 #define CONFIG_HAS(config, field)                                              \
@@ -62,7 +63,8 @@ int bcsc_executor_init(bcsc_executor_t *ex,
   ex->priv.inbox_received = 0;
   ex->priv.inbox_stale = 0;
   ex->priv.inbox_notifies = 0;
-  ex->priv.reserved32 = 0;
+  ex->priv.relay_pins = 0;
+  ex->priv.relay_head = 0;
   bcsc__waker_table_init(ex, waker_slots, waker_slot_count);
   ex->priv.wheel_time = reactor != NULL ? reactor->vtable->now(reactor) : 0;
   ex->priv.next_deadline = BCSC_NO_DEADLINE;
@@ -97,7 +99,9 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
     return rc;
   if (ex->priv.current != NULL)
     BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
-  if (ex->priv.root.priv.live != 0)
+  /* A relay message not yet taken is for a remote child it hosts (a spawn
+   * or a cancel) or for a scope of one of its live tasks (a done). */
+  if (ex->priv.root.priv.live != 0 || bcsc__relay_nonempty(ex))
     BCSC__FAIL(EXECUTOR_BUSY, ex, BCSC_EBUSY);
   /* The root scope ends here: no registration of a root task may still be
    * linked (D29; reported, the teardown goes on). */
@@ -107,6 +111,8 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
    * so that the slot table is left clean. */
   bcsc__waker_drain(ex);
   bcsc__waker_fold(ex, 1);
+  /* A thread that pushed the last message may still be telling it. */
+  bcsc__relay_wait_unpinned(ex);
   ex->priv.magic = 0;
   ex->priv.self_tag = 0;
   ex->priv.root.priv.magic = 0;
@@ -305,18 +311,33 @@ static int look_outside(bcsc_executor_t *ex) {
   return reactor->vtable->park(reactor, 0);
 }
 
+/* What other threads sent: value wakes, and remote children's messages.
+ * Both lists are tested with relaxed loads in one branch every turn. */
+static BCSC__ALWAYS_INLINE int mail_waiting(const bcsc_executor_t *ex) {
+  return bcsc__inbox_nonempty(ex) | bcsc__relay_nonempty(ex);
+}
+
+static BCSC__ALWAYS_INLINE void drain_mail(bcsc_executor_t *ex) {
+  if (bcsc__inbox_nonempty(ex))
+    bcsc__waker_drain(ex);
+  if (bcsc__relay_nonempty(ex))
+    bcsc__relay_drain(ex);
+}
+
 /* Inline in run_loop() twice, once with and once without a root, so that
- * the per-turn test of whether the run is over is a single compare. */
+ * the per-turn test of whether the run is over is a single compare. A
+ * remote child sent and not yet taken counts as live. */
 static BCSC__ALWAYS_INLINE int run_until(bcsc_executor_t *ex,
                                          const bcsc_task_t *root) {
   uint32_t turns = 0;
   int rc;
   for (;;) {
-    if (root != NULL ? bcsc__task_state(root) == BCSC__TASK_DONE
-                     : ex->priv.root.priv.live == 0)
+    if (root != NULL
+            ? bcsc__task_state(root) == BCSC__TASK_DONE
+            : ex->priv.root.priv.live == 0 && !bcsc__relay_nonempty(ex))
       return 0;
-    if (BCSC__UNLIKELY(bcsc__inbox_nonempty(ex)))
-      bcsc__waker_drain(ex);
+    if (BCSC__UNLIKELY(mail_waiting(ex)))
+      drain_mail(ex);
     if (ex->priv.run_head != NULL) {
       if ((rc = run_one(ex)) != 0)
         return rc;
@@ -371,8 +392,8 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
   if (ex->priv.timers != 0)
     fire_due_timers(ex);
   for (;;) {
-    if (BCSC__UNLIKELY(bcsc__inbox_nonempty(ex)))
-      bcsc__waker_drain(ex);
+    if (BCSC__UNLIKELY(mail_waiting(ex)))
+      drain_mail(ex);
     if ((uint32_t)turns >= budget || ex->priv.run_head == NULL)
       break;
     if ((rc = run_one(ex)) != 0)
@@ -444,7 +465,7 @@ uint64_t bcsc_executor_now(const bcsc_executor_t *ex) {
 uint64_t bcsc_executor_next_deadline(bcsc_executor_t *ex) {
   if (ex == NULL)
     return BCSC_NO_DEADLINE;
-  if (ex->priv.run_head != NULL || bcsc__inbox_nonempty(ex))
+  if (ex->priv.run_head != NULL || mail_waiting(ex))
     return 0;
   return bcsc__wheel_next_deadline(ex);
 }

@@ -148,7 +148,12 @@ void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot) {
 int bcsc__inbox_sleep(bcsc_executor_t *ex, uint32_t how) {
   atomic_store_explicit(BCSC__A32(&ex->priv.inbox_sleep), how,
                         memory_order_seq_cst);
+  /* Remote children's messages (relay.c) use the same handshake: their
+   * push reads inbox_sleep after its CAS of relay_head, so the second
+   * list is read here after the same announcement. */
   return atomic_load_explicit(BCSC__A32(&ex->priv.inbox_head),
+                              memory_order_seq_cst) != 0 ||
+         atomic_load_explicit((_Atomic uintptr_t *)(void *)&ex->priv.relay_head,
                               memory_order_seq_cst) != 0;
 }
 

@@ -3,7 +3,8 @@
  * waker.c and executor.c. Never installed.
  *
  * The algorithm touches only the slot table and six 32-bit words of the
- * executor (inbox_head, inbox_sleep, the three counters, the table), so a
+ * executor (inbox_head, inbox_sleep, the three counters, the table) - and
+ * reads relay_head where it decides to sleep (relay.h) - so a
  * model-checking harness can #include inbox.c with a stub executor and a
  * stub bcsc__inbox_notify(). */
 #ifndef BCSC_INBOX_H
@@ -68,7 +69,8 @@ uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver);
 void bcsc__inbox_slot_hold(bcsc_waker_slot_t *slot);
 void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot);
 /* inbox.c. The executor is about to park (`how` PARKED) or to leave
- * poll() (OUTSIDE). Returns 1 if the inbox has wakes: do not sleep. */
+ * poll() (OUTSIDE). Returns 1 if the inbox has wakes, or the relay list
+ * (relay.h) messages: do not sleep. */
 int bcsc__inbox_sleep(bcsc_executor_t *ex, uint32_t how);
 /* inbox.c. Notify the executor if it is asleep (for a poll() that leaves
  * with wakes in the inbox: the host must be told). */

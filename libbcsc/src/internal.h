@@ -38,6 +38,7 @@
 #define BCSC__MAGIC_MUTEX 0x3071
 #define BCSC__MAGIC_SELECT 0x5e1e
 #define BCSC__MAGIC_STREAM 0x5f4e
+#define BCSC__MAGIC_REMOTE 0x3e70
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {
@@ -59,7 +60,10 @@ enum {
    * next poll whether it was taken. */
   BCSC__TASK_BATON = 0x100,
   /* A value wake reached it since it last asked (bcsc_task_waker_woken). */
-  BCSC__TASK_VALUE_WOKEN = 0x200
+  BCSC__TASK_VALUE_WOKEN = 0x200,
+  /* A remote child hosted by this executor (bcsc/remote.h): its frame is a
+   * bcsc_remote_task_t, and its completion tells the parent's executor. */
+  BCSC__TASK_REMOTE = 0x400
 };
 
 /* Registration states. */
@@ -102,7 +106,8 @@ enum {
   BCSC__SCOPE_TIMED_OUT = 0x20,     /* its own deadline cancelled it */
   BCSC__SCOPE_JOINING = 0x40,       /* its owner waits for it to empty */
   BCSC__SCOPE_FAILED = 0x80,        /* first_error and error_count are set */
-  BCSC__SCOPE_DEADLINE_SET = 0x100  /* the deadline link is initialised */
+  BCSC__SCOPE_DEADLINE_SET = 0x100, /* the deadline link is initialised */
+  BCSC__SCOPE_REMOTE = 0x200        /* remote_head is initialised */
 };
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
@@ -358,8 +363,8 @@ BCSC__ASSERT_HEADER(bcsc_scope_t);
 
 /* The checked build's count of linked registrations held by the tasks of a
  * scope (D29), asserted 0 when the scope ends. Kept in the scope's
- * reserved word, which the release build leaves 0. */
-#define BCSC__SCOPE_LINKED(s) ((s)->priv.reserved[0])
+ * `linked` word, which the release build leaves 0. */
+#define BCSC__SCOPE_LINKED(s) ((s)->priv.linked)
 
 /* Test hook points (internal-for-tests: tests/support/bcsc_dft.h). A test
  * sets a hook on one executor; the checked build calls it between the
@@ -395,7 +400,7 @@ enum {
   BCSC__TEST_POISON_FRAMES = 0x1
 };
 /* The hook's word in the executor: the last reserved one (layout kept). */
-#define BCSC__EXECUTOR_HOOK(ex) ((ex)->priv.reserved[3])
+#define BCSC__EXECUTOR_HOOK(ex) ((ex)->priv.reserved[2])
 /* Set (or with NULL clear) the hook of `ex`; BCSC_ENOTSUP in release. */
 int bcsc__test_set_hook(bcsc_executor_t *ex, bcsc__test_hook_t *hook);
 /* executor.c: call the hook of `ex` at `point` (it has one). */
@@ -581,6 +586,22 @@ void bcsc__task_returned(bcsc_task_t *t, int result);
 void bcsc__task_drain(bcsc_task_t *t);
 /* scope.c: request cancellation of a task and its subtree. */
 int bcsc__task_cancel(bcsc_task_t *t);
+/* scope.c: `host` takes a remote child sent to it: spawned as one of its
+ * root tasks, marked REMOTE (and cancelled if `cancelled`). */
+void bcsc__scope_host(bcsc_executor_t *host, bcsc_task_t *t, int cancelled);
+/* scope.c: a remote child of `s` has ended with `result` on its host: what
+ * a local child's completion does to its scope. */
+void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
+                             int was_cancelled);
+/* remote.c: the scope `s`, which has had remote children, is cancelled:
+ * send each live one a cancel message. */
+BCSC__COLD void bcsc__remote_cancel_scope(bcsc_scope_t *s);
+/* remote.c: a hosted remote child completed on its host, whose root scope
+ * (`root`) has already counted it out: tell the parent. */
+BCSC__COLD void bcsc__remote_returned(bcsc_task_t *t, bcsc_scope_t *root);
+/* remote.c: take every relay message sent to `ex` and act on it, on its
+ * own thread. */
+void bcsc__relay_drain(bcsc_executor_t *ex);
 /* scope.c: open an executor's root scope. */
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
 /* pool.c: a pooled frame's task completed. */

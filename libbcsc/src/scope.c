@@ -88,6 +88,9 @@ static int cancel_scope(bcsc_scope_t *top) {
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
         s->priv.flags |= BCSC__SCOPE_CANCELLED;
+        /* Children on other executors hear of it through their relays. */
+        if (BCSC__UNLIKELY(s->priv.flags & BCSC__SCOPE_REMOTE))
+          bcsc__remote_cancel_scope(s);
         if (down == NULL)
           down = s->priv.head;
       }
@@ -98,6 +101,8 @@ static int cancel_scope(bcsc_scope_t *top) {
    * frame leaves the scope cancellable again. No task runs during the walk,
    * so nothing can be spawned into the scope unmarked meanwhile. */
   top->priv.flags |= BCSC__SCOPE_CANCELLED;
+  if (BCSC__UNLIKELY(top->priv.flags & BCSC__SCOPE_REMOTE))
+    bcsc__remote_cancel_scope(top);
   return 0;
 }
 
@@ -255,12 +260,18 @@ static BCSC__ALWAYS_INLINE void scope_emptied(bcsc_scope_t *s) {
     scope_wake_owner(s);
 }
 
-/* The rest of task_complete() for a child that failed, ran in a race or
- * came from a pool. */
+/* The rest of task_complete() for a child that failed, ran in a race,
+ * came from a pool or was sent by another executor (then `s` is this
+ * executor's root, and the parent's scope hears of it instead); and what
+ * a remote child's end does to its parent's scope. */
 static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
                                           int result, uint16_t state,
                                           uint32_t live) {
   int was_cancelled = (state & BCSC__TASK_CANCELLED) != 0;
+  if (state & BCSC__TASK_REMOTE) {
+    bcsc__remote_returned(t, s);
+    return;
+  }
   if (child_failed(result, was_cancelled) || s->priv.policy == BCSC_SCOPE_RACE)
     scope_child_done(s, t, result, was_cancelled);
   if (state & BCSC__TASK_POOLED)
@@ -326,12 +337,20 @@ static void task_complete(bcsc_task_t *t, int result) {
    * are not pooled: then nothing is left but waking a joining owner. */
   if (BCSC__UNLIKELY(
           child_failed(result, (state & BCSC__TASK_CANCELLED) != 0) ||
-          s->priv.policy == BCSC_SCOPE_RACE || (state & BCSC__TASK_POOLED))) {
+          s->priv.policy == BCSC_SCOPE_RACE ||
+          (state & (BCSC__TASK_POOLED | BCSC__TASK_REMOTE)))) {
     task_complete_rare(t, s, result, state, live);
     return;
   }
   if (live == 0)
     scope_emptied(s);
+}
+
+void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
+                             int was_cancelled) {
+  uint32_t live = --s->priv.live;
+  task_complete_rare(child, s, result, was_cancelled ? BCSC__TASK_CANCELLED : 0,
+                     live);
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
@@ -399,7 +418,8 @@ static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
 
 int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   const uint16_t flags = BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN |
-                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN;
+                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN |
+                         BCSC__TASK_REMOTE;
   int rc;
   /* A running, unmoved owner on its executor, whatever its flags. */
   if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
@@ -424,11 +444,13 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   return 0;
 }
 
-/* Link a checked idle `child` into `scope` and queue it. */
+/* Link a checked idle `child` into `scope` and queue it, with the state
+ * flags `extra`. */
 static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
-                                           bcsc_task_t *child) {
+                                           bcsc_task_t *child, uint16_t extra) {
   bcsc_executor_t *ex = scope->priv.executor;
-  uint16_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED;
+  uint16_t state =
+      (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED | extra;
   if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
     state |= BCSC__TASK_CANCELLED;
   /* The checks saw the task magic. */
@@ -486,8 +508,13 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
   /* Only the executor's thread may link a frame into its tasks. */
   if (BCSC__CHECKED && BCSC__UNLIKELY(bcsc__wrong_thread(scope->priv.executor)))
     BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
-  spawn_link(scope, child);
+  spawn_link(scope, child, 0);
   return 0;
+}
+
+void bcsc__scope_host(bcsc_executor_t *host, bcsc_task_t *t, int cancelled) {
+  spawn_link(&host->priv.root, t,
+             BCSC__TASK_REMOTE | (cancelled ? BCSC__TASK_CANCELLED : 0));
 }
 
 /* The checks of bcsc_scope_join() that the header word covers, each in its

@@ -728,9 +728,10 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
                                  bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   /* An idle node of its own running, uncancelled, unmoved task (a pooled
    * one too) on a valid list: register. */
-  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN) ==
+  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN |
+                    BCSC__TASK_REMOTE) ==
                        (task_tag | BCSC__TASK_RUNNING | BCSC__TASK_POOLED |
-                        BCSC__TASK_VALUE_WOKEN) &&
+                        BCSC__TASK_VALUE_WOKEN | BCSC__TASK_REMOTE) &&
                    queue != NULL && queue->priv.magic == BCSC__MAGIC_WAITQ &&
                    (queue->priv.self_tag == 0 ||
                     queue->priv.self_tag == bcsc__self_tag(queue)) &&

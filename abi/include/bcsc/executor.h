@@ -12,7 +12,9 @@
  * lock-free inbox that run() and poll() drain on the executor's thread at
  * every turn, and a wake that finds the executor parked ends the park
  * through the reactor's unpark (or, outside run and poll, calls the
- * pender). See docs/threads.md. */
+ * pender). The messages of remote children (bcsc/remote.h) - spawn,
+ * cancel, done - arrive and are drained the same way. See
+ * docs/threads.md. */
 #ifndef BCSC_EXECUTOR_H
 #define BCSC_EXECUTOR_H
 
@@ -87,8 +89,9 @@ typedef struct bcsc_executor_stats {
   uint64_t wakes_stale;
   /** Tasks the inbox drain woke or marked (at most wakes_received). */
   uint64_t wakes_delivered;
-  /** Value wakes that had to end a park (reactor unpark) or call the
-   *  pender: the others cost no system call. */
+  /** Value wakes, and messages of remote children (bcsc/remote.h), that
+   *  had to end a park (reactor unpark) or call the pender: the others
+   *  cost no system call. */
   uint64_t waker_notifies;
   /* --- v0.1 ends here --- */
 } bcsc_executor_stats_t;
@@ -145,12 +148,17 @@ struct bcsc_executor_private {
   uint32_t inbox_received; /* counts since the executor last folded them */
   uint32_t inbox_stale;
   uint32_t inbox_notifies;
-  uint32_t reserved32;
+  /* Threads between pushing a message onto relay_head (bcsc/remote.h)
+   * and their last touch of this executor: deinit waits for 0. */
+  uint32_t relay_pins;
   struct bcsc_mutex *held_mutexes; /* locked by one of its tasks */
   /* The thread that drives it, as the platform layer names threads (the
    * checked build's wrong-thread check); 0: not known yet. */
   uintptr_t owner_thread;
-  uintptr_t reserved[4];
+  /* The newest relay pushed by another thread (a remote child's spawn,
+   * cancel or done message), or 0; atomic, like the inbox words. */
+  uintptr_t relay_head;
+  uintptr_t reserved[3];
 };
 
 /**
@@ -182,15 +190,20 @@ BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
                                 const bcsc_executor_config_t *config);
 
 /**
- * Tear down an executor. It must have no live tasks. Value wakes still in
- * its inbox (their tasks have all ended) are settled, so the slot table may
- * be given to another executor; no wake may run during or after this call.
+ * Tear down an executor. It must have no live tasks, hosted remote children
+ * included (bcsc/remote.h), and no remote child's message not yet taken.
+ * Value wakes still in its inbox (their tasks have all ended) are settled,
+ * so the slot table may be given to another executor; no wake may run
+ * during or after this call. If another executor's thread is still
+ * finishing a message it sent here (it has pushed it and is telling this
+ * executor's reactor), the call waits for that thread's few instructions.
  *
  * @retval 0             done; the memory may be reused
  * @retval BCSC_EINVAL   @p ex is NULL
  * @retval BCSC_EBADOBJ  @p ex is not initialised
- * @retval BCSC_EBUSY    tasks are still live, or a poll is in progress
- *                       (nothing is changed)
+ * @retval BCSC_EBUSY    tasks are still live (or a remote child's message
+ *                       waits in its relay list), or a poll is in
+ *                       progress (nothing is changed)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_deinit(bcsc_executor_t *ex);
@@ -235,11 +248,12 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  * Run until @p root has completed, and return its result.
  *
  * If @p root is initialised and not yet spawned it is spawned as a root task
- * first. With @p root NULL, runs until no root task is live and returns 0.
- * Value wakes in the inbox are drained at every turn. Due timers are fired
- * when no task is ready, and at least every 64 turns otherwise. When no task is
- * ready it parks the thread in the reactor until the next deadline or an
- * unpark. Without a reactor nothing can wake a task then, so it returns
+ * first. With @p root NULL, runs until no root task is live (a remote child
+ * sent here and not yet taken counts as live) and returns 0. Value wakes
+ * and remote children's messages are drained at every turn. Due timers are
+ * fired when no task is ready, and at least every 64 turns otherwise. When no
+ * task is ready it parks the thread in the reactor until the next deadline or
+ * an unpark. Without a reactor nothing can wake a task then, so it returns
  * BCSC_EDEADLK and leaves every task as it is: cancel @p root and run again to
  * drain it.
  * @retval 0 or negative  @p root's result

@@ -56,6 +56,9 @@ extern "C" {
   XX(WRONG_THREAD, 22,                                                         \
      "executor run, polled or spawned into from a thread that is not its "     \
      "own")                                                                    \
+  XX(REMOTE_SELF, 23,                                                          \
+     "remote child spawned onto the executor of its own scope (spawn it "      \
+     "there with bcsc_scope_spawn())")                                        \
   XX(SCOPE_END_LIVE, 30,                                                       \
      "scope ended with a child still linked to it (its live count and its "    \
      "child list disagree)")                                                   \

@@ -72,7 +72,12 @@ struct bcsc_scope_private {
   struct bcsc_timer_link deadline; /* in the wheel while a deadline is set;
                                       valid once one was set */
   bcsc_task_t *race_winner;        /* valid once a race is won */
-  uintptr_t reserved[1];
+  /* Children running on other executors (bcsc/remote.h), through their
+   * relays; valid once the first was spawned. */
+  bcsc_remote_task_t *remote_head;
+  /* The checked build: registrations of its tasks still linked, audited
+   * when the scope ends (D29); 0 in the release build. */
+  uintptr_t linked;
 };
 
 /**

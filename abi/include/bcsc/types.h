@@ -10,14 +10,15 @@
 extern "C" {
 #endif
 
-typedef struct bcsc_executor bcsc_executor_t; /* bcsc/executor.h */
-typedef struct bcsc_task bcsc_task_t;         /* bcsc/task.h */
-typedef struct bcsc_scope bcsc_scope_t;       /* bcsc/scope.h */
-typedef struct bcsc_wait bcsc_wait_t;         /* bcsc/wait.h */
-typedef struct bcsc_waitq bcsc_waitq_t;       /* bcsc/wait.h */
-typedef struct bcsc_pool bcsc_pool_t;         /* bcsc/pool.h */
-typedef struct bcsc_timer bcsc_timer_t;       /* bcsc/timer.h */
-typedef struct bcsc_reactor bcsc_reactor_t;   /* bcsc/reactor.h */
+typedef struct bcsc_executor bcsc_executor_t;       /* bcsc/executor.h */
+typedef struct bcsc_task bcsc_task_t;               /* bcsc/task.h */
+typedef struct bcsc_scope bcsc_scope_t;             /* bcsc/scope.h */
+typedef struct bcsc_wait bcsc_wait_t;               /* bcsc/wait.h */
+typedef struct bcsc_waitq bcsc_waitq_t;             /* bcsc/wait.h */
+typedef struct bcsc_pool bcsc_pool_t;               /* bcsc/pool.h */
+typedef struct bcsc_timer bcsc_timer_t;             /* bcsc/timer.h */
+typedef struct bcsc_reactor bcsc_reactor_t;         /* bcsc/reactor.h */
+typedef struct bcsc_remote_task bcsc_remote_task_t; /* bcsc/remote.h */
 
 /*
  * The three kinds of result used throughout bcsc: 0 means finished

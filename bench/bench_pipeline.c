@@ -1,0 +1,954 @@
+/* SPDX-License-Identifier: MIT
+ * bench_pipeline.c - a two-executor pipeline: stage A on executor 1 feeds
+ * stage B on executor 2, each executor on a thread of its own parked in
+ * the POSIX reactor when idle - against a lower bound that does the same
+ * hand-off between two plain threads with atomics and an eventfd (the
+ * store-buffering handshake bcsc uses, without tasks, slots or
+ * executors), in the same run.
+ *
+ *  remote_local     one thread drives both executors: a task on executor 1
+ *                   sends a remote child to executor 2 (bcsc_scope_spawn_on),
+ *                   executor 2 runs it, and the join on executor 1 returns -
+ *                   one remote child's whole round trip (spawn message,
+ *                   host spawn, poll, completion, done message, scope end).
+ *                   Lower: a request flag and a done flag and two direct
+ *                   calls. Counted by scripts/bench-callgrind.sh.
+ *  pipeline_remote  stage A sends each item to stage B as a remote child,
+ *                   BATCH at a time into one scope, and joins the batch
+ *                   before the next (fork-join across threads). Lower: A
+ *                   writes BATCH items and publishes the batch, B
+ *                   processes them and publishes each one's end (as each
+ *                   remote child sends DONE), A waits for all BATCH; each
+ *                   side sleeps in poll() on an eventfd when it must wait.
+ *  mpmc_2x2         2 producers on executor 1 x 2 consumers on executor 2
+ *                   (issue 4): the producers send into a bcsc_channel_t of
+ *                   64 on executor 1, a bridge task moves the messages into
+ *                   the ring of pipeline_wake, a bridge task on executor 2
+ *                   sends them into a channel of 64 there, the consumers
+ *                   receive (a channel belongs to one executor: this is how
+ *                   2 x 2 across executors is built today). Lower: the
+ *                   pipeline_wake bound (the ring between two threads).
+ *  pipeline_wake    a stream through a single-producer single-consumer ring
+ *                   of RING items: stage A (a task on executor 1) fills it
+ *                   and wakes stage B (a task on executor 2) with a value
+ *                   waker; B empties it and wakes A when A waits for room.
+ *                   Lower: the same ring between two threads with the
+ *                   flag + eventfd hand-off in both directions.
+ *
+ * Figures are ns per item (median of 3 runs per side, sides alternating).
+ * Wall-clock figures on a shared 2-core machine drift; compare the ratios
+ * within one run (docs/benchmarks.md). --callgrind runs remote_local only. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "bcsc.h"
+#include "bench.h"
+
+#define LOCAL_OPS 200000u
+#define CALLGRIND_OPS 10000u
+#define REMOTE_ITEMS 200000u
+#define BATCH 16u
+#define STREAM_ITEMS 2000000u
+#define RING 256u
+#define MPMC_ITEMS 1000000u
+
+/* ---- remote_local ---------------------------------------------------------
+ */
+
+typedef struct item_task {
+  bcsc_remote_task_t remote; /* first */
+  uint64_t value;
+  uint64_t *sum;
+} item_task_t;
+
+static int item_poll(bcsc_task_t *self) {
+  item_task_t *t = (item_task_t *)(void *)self;
+  *t->sum += t->value; /* stage B's work */
+  return BCSC_DONE;
+}
+
+typedef struct local_owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  item_task_t child;
+  bcsc_executor_t *host;
+  uint64_t sent;
+  uint64_t joined;
+  uint64_t sum;
+  int open;
+} local_owner_t;
+
+/* One child at a time: send, wait for the join, send the next. */
+static int local_owner_poll(bcsc_task_t *self) {
+  local_owner_t *o = (local_owner_t *)(void *)self;
+  int rc;
+  if (bcsc_task_cancelled(self))
+    return o->open ? bcsc_scope_join(&o->scope) : BCSC_DONE;
+  if (o->open) {
+    if ((rc = bcsc_scope_join(&o->scope)) != 0)
+      return rc; /* PENDING, or an error */
+    o->open = 0;
+    o->joined++;
+  }
+  if (bcsc_scope_init(&o->scope, self, BCSC_SCOPE_WAIT_ALL) != 0 ||
+      bcsc_remote_task_init(&o->child.remote, item_poll, NULL) != 0)
+    return BCSC_EINVAL;
+  o->child.value = ++o->sent;
+  o->child.sum = &o->sum;
+  if (bcsc_scope_spawn_on(&o->scope, &o->child.remote, o->host) != 0)
+    return BCSC_EINVAL;
+  o->open = 1;
+  return bcsc_scope_join(&o->scope); /* PENDING */
+}
+
+typedef struct local_ctx {
+  bcsc_executor_t ex1, ex2;
+  local_owner_t owner;
+  uint64_t ops;
+  int rc;
+} local_ctx_t;
+
+static void local_setup(void *ctx) {
+  local_ctx_t *c = (local_ctx_t *)ctx;
+  memset(&c->owner, 0, sizeof c->owner);
+  c->owner.host = &c->ex2;
+  c->rc = bcsc_executor_init(&c->ex1, NULL);
+  if (c->rc == 0)
+    c->rc = bcsc_executor_init(&c->ex2, NULL);
+  if (c->rc == 0)
+    c->rc = bcsc_task_init(&c->owner.task, local_owner_poll, NULL);
+  if (c->rc == 0)
+    c->rc = bcsc_executor_spawn(&c->ex1, &c->owner.task);
+  /* The first child is on its way: each op below completes one. */
+  if (c->rc == 0 && bcsc_executor_poll(&c->ex1, 1) != 1)
+    c->rc = -1;
+}
+
+BENCH_REGION static void bench_region_bcsc_remote_local(void *ctx) {
+  local_ctx_t *c = (local_ctx_t *)ctx;
+  for (uint64_t i = 0; i < c->ops; i++) {
+    bcsc_executor_poll(&c->ex2, 1); /* take the spawn, run the child */
+    bcsc_executor_poll(&c->ex1, 1); /* take the done, join, send the next */
+  }
+}
+
+static int local_finish(void *ctx) {
+  local_ctx_t *c = (local_ctx_t *)ctx;
+  int ok = c->rc == 0 && c->owner.joined == c->ops &&
+           c->owner.sum == c->ops * (c->ops + 1) / 2;
+  bcsc_task_cancel(&c->owner.task);
+  for (int i = 0; i < 4; i++) {
+    bcsc_executor_poll(&c->ex2, 8);
+    bcsc_executor_poll(&c->ex1, 8);
+  }
+  if (bcsc_executor_deinit(&c->ex2) != 0 || bcsc_executor_deinit(&c->ex1) != 0)
+    ok = 0;
+  if (!ok)
+    fprintf(stderr, "remote_local/bcsc: rc %d, %llu joins of %llu\n", c->rc,
+            (unsigned long long)c->owner.joined, (unsigned long long)c->ops);
+  return !ok;
+}
+
+typedef struct lower_local {
+  atomic_uint request, done;
+  uint64_t value;
+  uint64_t sum;
+  uint64_t joined;
+  uint64_t ops;
+} lower_local_t;
+
+static __attribute__((noinline)) void lower_stage_b(lower_local_t *c) {
+  c->sum += c->value;
+}
+
+BENCH_REGION static void bench_region_lower_remote_local(void *ctx) {
+  lower_local_t *c = (lower_local_t *)ctx;
+  for (uint64_t i = 0; i < c->ops; i++) {
+    /* A sends, B takes and runs it and says so, A takes the answer. */
+    c->value = i + 1;
+    atomic_store_explicit(&c->request, 1, memory_order_release);
+    if (atomic_exchange_explicit(&c->request, 0, memory_order_acquire)) {
+      lower_stage_b(c);
+      atomic_store_explicit(&c->done, 1, memory_order_release);
+    }
+    if (atomic_exchange_explicit(&c->done, 0, memory_order_acquire))
+      c->joined++;
+  }
+}
+
+static void lower_local_setup(void *ctx) {
+  lower_local_t *c = (lower_local_t *)ctx;
+  c->sum = 0;
+  c->joined = 0;
+}
+
+static int lower_local_finish(void *ctx) {
+  lower_local_t *c = (lower_local_t *)ctx;
+  return c->joined != c->ops || c->sum != c->ops * (c->ops + 1) / 2;
+}
+
+/* ---- the lower bound's hand-off: a sequence number + an eventfd --------- */
+
+typedef struct signal {
+  int efd;
+  atomic_uint seq;      /* moved on by the other side */
+  atomic_uint sleeping; /* this side announced a sleep */
+} signal_t;
+
+static int signal_init(signal_t *s) {
+  atomic_store(&s->seq, 0);
+  atomic_store(&s->sleeping, 0);
+  s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  return s->efd < 0;
+}
+
+/* The other side: move seq on, tell a sleeper. */
+static void signal_post(signal_t *s) {
+  atomic_fetch_add_explicit(&s->seq, 1, memory_order_seq_cst);
+  if (atomic_load_explicit(&s->sleeping, memory_order_seq_cst) &&
+      atomic_exchange_explicit(&s->sleeping, 0, memory_order_seq_cst)) {
+    uint64_t one = 1;
+    if (write(s->efd, &one, sizeof one) < 0)
+      abort();
+  }
+}
+
+/* This side: wait until seq is past `seen`; returns it. */
+static uint32_t signal_wait(signal_t *s, uint32_t seen) {
+  for (;;) {
+    uint32_t v = atomic_load_explicit(&s->seq, memory_order_acquire);
+    struct pollfd pfd = {s->efd, POLLIN, 0};
+    uint64_t drained;
+    if (v != seen)
+      return v;
+    atomic_store_explicit(&s->sleeping, 1, memory_order_seq_cst);
+    if (atomic_load_explicit(&s->seq, memory_order_seq_cst) != seen) {
+      atomic_store_explicit(&s->sleeping, 0, memory_order_relaxed);
+      continue;
+    }
+    while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+      ;
+    if (read(s->efd, &drained, sizeof drained) < 0 && errno != EAGAIN)
+      abort();
+    atomic_store_explicit(&s->sleeping, 0, memory_order_relaxed);
+  }
+}
+
+/* ---- two executors on two threads -----------------------------------------
+ */
+
+typedef struct stage_ex {
+  bcsc_executor_t ex;
+  bcsc_posix_reactor_t reactor;
+  bcsc_waker_slot_t slots[4];
+  bcsc_task_t *root;
+  pthread_t thread;
+  int rc;
+} stage_ex_t;
+
+static int stage_ex_init(stage_ex_t *s) {
+  bcsc_executor_config_t config;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = &s->reactor.base;
+  config.waker_slots = s->slots;
+  config.waker_slot_count = 4;
+  if (bcsc_posix_reactor_init(&s->reactor) != 0)
+    return 1;
+  return bcsc_executor_init(&s->ex, &config) != 0;
+}
+
+static void stage_ex_deinit(stage_ex_t *s) {
+  bcsc_executor_bind_thread(&s->ex);
+  bcsc_executor_deinit(&s->ex);
+  bcsc_posix_reactor_deinit(&s->reactor);
+}
+
+static void *stage_main(void *arg) {
+  stage_ex_t *s = (stage_ex_t *)arg;
+  s->rc = bcsc_executor_run(&s->ex, s->root);
+  return NULL;
+}
+
+/* Executor 2's root while it hosts: waits for a value wake that says the
+ * pipeline is over. */
+typedef struct keeper {
+  bcsc_task_t task;
+  bcsc_waker_t waker;
+  atomic_int published;
+  atomic_int stop;
+} keeper_t;
+
+static int keeper_poll(bcsc_task_t *self) {
+  keeper_t *k = (keeper_t *)(void *)self;
+  if (!atomic_load_explicit(&k->published, memory_order_relaxed)) {
+    if (bcsc_task_waker(self, &k->waker) != 0)
+      return BCSC_EINVAL;
+    atomic_store_explicit(&k->published, 1, memory_order_release);
+  }
+  (void)bcsc_task_waker_woken(self);
+  return atomic_load_explicit(&k->stop, memory_order_acquire) ? BCSC_DONE
+                                                              : BCSC_PENDING;
+}
+
+static void keeper_stop(keeper_t *k) {
+  while (!atomic_load_explicit(&k->published, memory_order_acquire))
+    ;
+  atomic_store_explicit(&k->stop, 1, memory_order_release);
+  bcsc_waker_wake(k->waker);
+}
+
+/* ---- pipeline_remote ------------------------------------------------------
+ */
+
+typedef struct batch_owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  item_task_t children[BATCH];
+  bcsc_executor_t *host;
+  uint64_t items;
+  uint64_t sent;
+  uint64_t sum; /* written by stage B's tasks, one batch at a time */
+  int open;
+} batch_owner_t;
+
+static int batch_owner_poll(bcsc_task_t *self) {
+  batch_owner_t *o = (batch_owner_t *)(void *)self;
+  int rc;
+  for (;;) {
+    if (o->open) {
+      if ((rc = bcsc_scope_join(&o->scope)) != 0)
+        return rc;
+      o->open = 0;
+    }
+    if (o->sent == o->items)
+      return BCSC_DONE;
+    if (bcsc_scope_init(&o->scope, self, BCSC_SCOPE_WAIT_ALL) != 0)
+      return BCSC_EINVAL;
+    o->open = 1;
+    for (uint32_t i = 0; i < BATCH && o->sent < o->items; i++) {
+      item_task_t *c = &o->children[i];
+      bcsc_remote_task_init(&c->remote, item_poll, NULL);
+      c->value = ++o->sent;
+      c->sum = &o->sum;
+      if (bcsc_scope_spawn_on(&o->scope, &c->remote, o->host) != 0)
+        return BCSC_EINVAL;
+    }
+  }
+}
+
+static uint64_t parent_parks;
+
+static int run_bcsc_remote(uint32_t items, double *ns_per_item,
+                           bcsc_executor_stats_t *host_stats) {
+  static stage_ex_t a, b;
+  static batch_owner_t owner;
+  static keeper_t keeper;
+  uint64_t t0, t1;
+  int bad;
+  memset(&owner, 0, sizeof owner);
+  memset(&keeper, 0, sizeof keeper);
+  if (stage_ex_init(&a) || stage_ex_init(&b))
+    return 1;
+  bcsc_task_init(&owner.task, batch_owner_poll, NULL);
+  bcsc_task_init(&keeper.task, keeper_poll, NULL);
+  owner.host = &b.ex;
+  owner.items = items;
+  a.root = NULL;
+  b.root = &keeper.task;
+  bcsc_executor_spawn(&b.ex, &keeper.task);
+  pthread_create(&b.thread, NULL, stage_main, &b);
+  while (!atomic_load_explicit(&keeper.published, memory_order_acquire))
+    ;
+  t0 = bench_now_ns();
+  a.rc = bcsc_executor_run(&a.ex, &owner.task); /* stage A: this thread */
+  t1 = bench_now_ns();
+  keeper_stop(&keeper);
+  pthread_join(b.thread, NULL);
+  *ns_per_item = (double)(t1 - t0) / items;
+  memset(host_stats, 0, sizeof *host_stats);
+  host_stats->size = sizeof *host_stats;
+  bcsc_executor_stats(&b.ex, host_stats);
+  {
+    bcsc_executor_stats_t st;
+    memset(&st, 0, sizeof st);
+    st.size = sizeof st;
+    bcsc_executor_stats(&a.ex, &st);
+    parent_parks = st.parks;
+  }
+  bad =
+      a.rc != 0 || b.rc != 0 || owner.sum != (uint64_t)items * (items + 1) / 2;
+  stage_ex_deinit(&b);
+  stage_ex_deinit(&a);
+  return bad;
+}
+
+typedef struct lower_batch {
+  signal_t to_b, to_a;
+  uint64_t items[BATCH];
+  uint32_t count;
+  uint64_t total;
+  uint64_t sum;
+} lower_batch_t;
+
+static void *lower_batch_b(void *arg) {
+  lower_batch_t *l = (lower_batch_t *)arg;
+  uint32_t seen = 0;
+  uint64_t done = 0;
+  while (done < l->total) {
+    seen = signal_wait(&l->to_b, seen);
+    /* Each item says it is done, as each remote child does. */
+    for (uint32_t i = 0; i < l->count; i++) {
+      l->sum += l->items[i];
+      signal_post(&l->to_a);
+    }
+    done += l->count;
+  }
+  return NULL;
+}
+
+static int run_lower_remote(uint32_t items, double *ns_per_item) {
+  static lower_batch_t l;
+  pthread_t thread;
+  uint64_t sent = 0, t0, t1;
+  uint32_t acked = 0;
+  memset(&l, 0, sizeof l);
+  if (signal_init(&l.to_b) || signal_init(&l.to_a))
+    return 1;
+  l.total = items;
+  pthread_create(&thread, NULL, lower_batch_b, &l);
+  t0 = bench_now_ns();
+  while (sent < items) {
+    uint32_t n = 0;
+    for (; n < BATCH && sent < items; n++)
+      l.items[n] = ++sent;
+    l.count = n;
+    signal_post(&l.to_b);
+    for (uint32_t target = acked + n; acked != target;)
+      acked = signal_wait(&l.to_a, acked);
+  }
+  t1 = bench_now_ns();
+  pthread_join(thread, NULL);
+  close(l.to_b.efd);
+  close(l.to_a.efd);
+  *ns_per_item = (double)(t1 - t0) / items;
+  return l.sum != (uint64_t)items * (items + 1) / 2;
+}
+
+/* ---- pipeline_wake --------------------------------------------------------
+ */
+
+typedef struct ring {
+  _Alignas(64) atomic_uint head; /* next to take (consumer) */
+  _Alignas(64) atomic_uint tail; /* next to fill (producer) */
+  _Alignas(64) uint64_t items[RING];
+} ring_t;
+
+typedef struct stream_stage {
+  bcsc_task_t task;
+  ring_t *ring;
+  struct stream_stage *peer;
+  bcsc_waker_t waker;
+  atomic_int published;
+  uint64_t n;
+  uint64_t count; /* produced or consumed */
+  uint64_t sum;
+  uint64_t wakes_sent;
+} stream_stage_t;
+
+static int stream_publish_waker(stream_stage_t *s) {
+  if (atomic_load_explicit(&s->published, memory_order_relaxed))
+    return 0;
+  if (bcsc_task_waker(&s->task, &s->waker) != 0)
+    return BCSC_EINVAL;
+  atomic_store_explicit(&s->published, 1, memory_order_release);
+  return 0;
+}
+
+static void stream_wake(stream_stage_t *s) {
+  stream_stage_t *p = s->peer;
+  while (!atomic_load_explicit(&p->published, memory_order_acquire))
+    ;
+  bcsc_waker_wake(p->waker);
+  s->wakes_sent++;
+}
+
+static int producer_poll(bcsc_task_t *self) {
+  stream_stage_t *s = (stream_stage_t *)(void *)self;
+  ring_t *r = s->ring;
+  uint32_t head, tail;
+  int pushed = 0;
+  if (stream_publish_waker(s) != 0)
+    return BCSC_EINVAL;
+  (void)bcsc_task_waker_woken(self);
+  tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+  head = atomic_load_explicit(&r->head, memory_order_acquire);
+  while (s->count < s->n && tail - head < RING) {
+    r->items[tail % RING] = ++s->count;
+    tail++;
+    pushed = 1;
+  }
+  if (pushed) {
+    atomic_store_explicit(&r->tail, tail, memory_order_release);
+    stream_wake(s);
+  }
+  if (s->count == s->n)
+    return BCSC_DONE;
+  /* Full: the consumer wakes this task once it has taken some. It may
+   * have done so since the head was read: the wake is kept. */
+  if (atomic_load_explicit(&r->head, memory_order_acquire) != head)
+    return bcsc_task_yield(self);
+  return BCSC_PENDING;
+}
+
+static int consumer_poll(bcsc_task_t *self) {
+  stream_stage_t *s = (stream_stage_t *)(void *)self;
+  ring_t *r = s->ring;
+  uint32_t head, tail;
+  if (stream_publish_waker(s) != 0)
+    return BCSC_EINVAL;
+  (void)bcsc_task_waker_woken(self);
+  head = atomic_load_explicit(&r->head, memory_order_relaxed);
+  tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+  if (head != tail) {
+    s->count += tail - head;
+    for (; head != tail; head++)
+      s->sum += r->items[head % RING];
+    atomic_store_explicit(&r->head, head, memory_order_release);
+    if (s->count == s->n)
+      return BCSC_DONE;
+    stream_wake(s); /* there is room: a producer waiting for it goes on */
+  }
+  return BCSC_PENDING;
+}
+
+static int run_bcsc_stream(uint32_t n, double *ns_per_item,
+                           uint64_t *wakes_sent) {
+  static stage_ex_t a, b;
+  static stream_stage_t prod, cons;
+  static ring_t ring;
+  uint64_t t0, t1;
+  int bad;
+  memset(&prod, 0, sizeof prod);
+  memset(&cons, 0, sizeof cons);
+  memset(&ring, 0, sizeof ring);
+  if (stage_ex_init(&a) || stage_ex_init(&b))
+    return 1;
+  bcsc_task_init(&prod.task, producer_poll, NULL);
+  bcsc_task_init(&cons.task, consumer_poll, NULL);
+  prod.ring = cons.ring = &ring;
+  prod.peer = &cons;
+  cons.peer = &prod;
+  prod.n = cons.n = n;
+  bcsc_executor_spawn(&b.ex, &cons.task);
+  b.root = NULL;
+  pthread_create(&b.thread, NULL, stage_main, &b);
+  t0 = bench_now_ns();
+  a.rc = bcsc_executor_run(&a.ex, &prod.task);
+  /* The consumer ends when it has taken the last item. */
+  pthread_join(b.thread, NULL);
+  t1 = bench_now_ns();
+  *ns_per_item = (double)(t1 - t0) / n;
+  *wakes_sent = prod.wakes_sent + cons.wakes_sent;
+  bad = a.rc != 0 || b.rc != 0 || cons.sum != (uint64_t)n * (n + 1) / 2;
+  stage_ex_deinit(&b);
+  stage_ex_deinit(&a);
+  return bad;
+}
+
+typedef struct lower_stream {
+  ring_t ring;
+  signal_t to_b, to_a; /* items there / room there */
+  uint64_t n;
+  uint64_t sum;
+  uint64_t posts;
+} lower_stream_t;
+
+static void *lower_consumer(void *arg) {
+  lower_stream_t *l = (lower_stream_t *)arg;
+  ring_t *r = &l->ring;
+  uint64_t count = 0;
+  while (count < l->n) {
+    uint32_t seen = atomic_load_explicit(&l->to_b.seq, memory_order_acquire);
+    uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    if (head == tail) {
+      (void)signal_wait(&l->to_b, seen);
+      continue;
+    }
+    count += tail - head;
+    for (; head != tail; head++)
+      l->sum += r->items[head % RING];
+    atomic_store_explicit(&r->head, head, memory_order_release);
+    if (count < l->n) {
+      signal_post(&l->to_a);
+      l->posts++;
+    }
+  }
+  return NULL;
+}
+
+static int run_lower_stream(uint32_t n, double *ns_per_item, uint64_t *posts) {
+  static lower_stream_t l;
+  ring_t *r = &l.ring;
+  pthread_t thread;
+  uint64_t count = 0, t0, t1, sent = 0;
+  memset(&l, 0, sizeof l);
+  if (signal_init(&l.to_b) || signal_init(&l.to_a))
+    return 1;
+  l.n = n;
+  pthread_create(&thread, NULL, lower_consumer, &l);
+  t0 = bench_now_ns();
+  while (count < n) {
+    uint32_t seen = atomic_load_explicit(&l.to_a.seq, memory_order_acquire);
+    uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+    int pushed = 0;
+    while (count < n && tail - head < RING) {
+      r->items[tail % RING] = ++count;
+      tail++;
+      pushed = 1;
+    }
+    if (pushed) {
+      atomic_store_explicit(&r->tail, tail, memory_order_release);
+      signal_post(&l.to_b);
+      sent++;
+    } else {
+      (void)signal_wait(&l.to_a, seen);
+    }
+  }
+  pthread_join(thread, NULL);
+  t1 = bench_now_ns();
+  close(l.to_b.efd);
+  close(l.to_a.efd);
+  *ns_per_item = (double)(t1 - t0) / n;
+  *posts = sent + l.posts;
+  return l.sum != (uint64_t)n * (n + 1) / 2;
+}
+
+/* ---- mpmc_2x2 ------------------------------------------------------------
+ * Two producers on executor 1 send into a channel of executor 1; a bridge
+ * task there moves what it receives into the ring; a bridge task on
+ * executor 2 takes it out and sends it into a channel of executor 2, from
+ * which two consumers there receive. A channel belongs to one executor, so
+ * this is how 2 x 2 across two executors is built today. */
+
+typedef struct m_producer {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  uint64_t next, end;
+  uint32_t *left;
+} m_producer_t;
+
+static int m_producer_poll(bcsc_task_t *self) {
+  m_producer_t *p = (m_producer_t *)(void *)self;
+  while (p->next != p->end) {
+    int rc = bcsc_channel_send(self, p->ch, &p->wait, &p->next, sizeof p->next);
+    if (rc != 0)
+      return rc;
+    p->next++;
+  }
+  if (--*p->left == 0)
+    (void)bcsc_channel_close(p->ch);
+  return BCSC_DONE;
+}
+
+typedef struct m_consumer {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  uint64_t value, sum, count;
+} m_consumer_t;
+
+static int m_consumer_poll(bcsc_task_t *self) {
+  m_consumer_t *c = (m_consumer_t *)(void *)self;
+  for (;;) {
+    int rc =
+        bcsc_channel_recv(self, c->ch, &c->wait, &c->value, sizeof c->value);
+    if (rc == BCSC_ECLOSED)
+      return BCSC_DONE;
+    if (rc != 0)
+      return rc;
+    c->sum += c->value;
+    c->count++;
+  }
+}
+
+typedef struct m_bridge {
+  stream_stage_t stage; /* first: task, ring, peer, waker */
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  atomic_int *closed; /* the ring gets no more items */
+  uint64_t value;
+  int have;
+  uint32_t taken; /* since the last wake of the peer */
+} m_bridge_t;
+
+/* Executor 1: channel -> ring. */
+static int bridge_out_poll(bcsc_task_t *self) {
+  m_bridge_t *b = (m_bridge_t *)(void *)self;
+  ring_t *r = b->stage.ring;
+  if (stream_publish_waker(&b->stage) != 0)
+    return BCSC_EINVAL;
+  (void)bcsc_task_waker_woken(self);
+  for (;;) {
+    uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+    int rc = 0, pushed = 0;
+    while (tail - head < RING) {
+      if (!b->have) {
+        rc = bcsc_channel_recv(self, b->ch, &b->wait, &b->value,
+                               sizeof b->value);
+        if (rc != 0)
+          break;
+        b->have = 1;
+      }
+      r->items[tail % RING] = b->value;
+      tail++;
+      b->have = 0;
+      pushed = 1;
+    }
+    if (pushed) {
+      atomic_store_explicit(&r->tail, tail, memory_order_release);
+      stream_wake(&b->stage);
+    }
+    if (rc == BCSC_ECLOSED) {
+      atomic_store_explicit(b->closed, 1, memory_order_release);
+      stream_wake(&b->stage);
+      return BCSC_DONE;
+    }
+    if (rc != 0)
+      return rc; /* PENDING: registered on the channel */
+    /* Full: bridge_in wakes this task when it has taken some. */
+    if (atomic_load_explicit(&r->head, memory_order_acquire) == head)
+      return BCSC_PENDING;
+  }
+}
+
+/* Executor 2: ring -> channel. */
+static int bridge_in_poll(bcsc_task_t *self) {
+  m_bridge_t *b = (m_bridge_t *)(void *)self;
+  ring_t *r = b->stage.ring;
+  if (stream_publish_waker(&b->stage) != 0)
+    return BCSC_EINVAL;
+  (void)bcsc_task_waker_woken(self);
+  for (;;) {
+    uint32_t head, tail;
+    if (b->have) {
+      int rc =
+          bcsc_channel_send(self, b->ch, &b->wait, &b->value, sizeof b->value);
+      if (rc == BCSC_PENDING && b->taken != 0) {
+        b->taken = 0;
+        stream_wake(&b->stage); /* room in the ring meanwhile */
+      }
+      if (rc != 0)
+        return rc;
+      b->have = 0;
+    }
+    head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    if (head != tail) {
+      b->value = r->items[head % RING];
+      atomic_store_explicit(&r->head, head + 1, memory_order_release);
+      b->have = 1;
+      if (++b->taken == RING / 4) {
+        b->taken = 0;
+        stream_wake(&b->stage);
+      }
+      continue;
+    }
+    if (atomic_load_explicit(b->closed, memory_order_acquire)) {
+      if (atomic_load_explicit(&r->tail, memory_order_acquire) != head)
+        continue; /* items that came before the close */
+      (void)bcsc_channel_close(b->ch);
+      return BCSC_DONE;
+    }
+    if (b->taken != 0) {
+      b->taken = 0;
+      stream_wake(&b->stage);
+    }
+    return BCSC_PENDING;
+  }
+}
+
+static int run_bcsc_mpmc(uint32_t n, double *ns_per_item,
+                         bcsc_executor_stats_t *st2) {
+  static stage_ex_t a, b;
+  static ring_t ring;
+  static m_producer_t prod[2];
+  static m_consumer_t cons[2];
+  static m_bridge_t out, in;
+  static bcsc_channel_t ch1, ch2;
+  static uint64_t slots1[64], slots2[64];
+  static atomic_int closed;
+  static uint32_t left;
+  uint64_t t0, t1, sum = 0, count = 0;
+  int bad;
+  memset(&ring, 0, sizeof ring);
+  memset(&out, 0, sizeof out);
+  memset(&in, 0, sizeof in);
+  atomic_store(&closed, 0);
+  left = 2;
+  if (stage_ex_init(&a) || stage_ex_init(&b) ||
+      bcsc_channel_init(&ch1, slots1, sizeof slots1, sizeof slots1[0]) ||
+      bcsc_channel_init(&ch2, slots2, sizeof slots2, sizeof slots2[0]))
+    return 1;
+  for (uint32_t i = 0; i < 2; i++) {
+    memset(&prod[i], 0, sizeof prod[i]);
+    bcsc_task_init(&prod[i].task, m_producer_poll, NULL);
+    bcsc_wait_init(&prod[i].wait);
+    prod[i].ch = &ch1;
+    prod[i].next = (uint64_t)i * (n / 2) + 1;
+    prod[i].end = (uint64_t)(i + 1) * (n / 2) + 1;
+    prod[i].left = &left;
+    memset(&cons[i], 0, sizeof cons[i]);
+    bcsc_task_init(&cons[i].task, m_consumer_poll, NULL);
+    bcsc_wait_init(&cons[i].wait);
+    cons[i].ch = &ch2;
+  }
+  bcsc_task_init(&out.stage.task, bridge_out_poll, NULL);
+  bcsc_task_init(&in.stage.task, bridge_in_poll, NULL);
+  bcsc_wait_init(&out.wait);
+  bcsc_wait_init(&in.wait);
+  out.stage.ring = in.stage.ring = &ring;
+  out.stage.peer = &in.stage;
+  in.stage.peer = &out.stage;
+  out.ch = &ch1;
+  in.ch = &ch2;
+  out.closed = in.closed = &closed;
+  for (uint32_t i = 0; i < 2; i++) {
+    bcsc_executor_spawn(&a.ex, &prod[i].task);
+    bcsc_executor_spawn(&b.ex, &cons[i].task);
+  }
+  bcsc_executor_spawn(&a.ex, &out.stage.task);
+  bcsc_executor_spawn(&b.ex, &in.stage.task);
+  b.root = NULL;
+  pthread_create(&b.thread, NULL, stage_main, &b);
+  t0 = bench_now_ns();
+  a.rc = bcsc_executor_run(&a.ex, NULL);
+  pthread_join(b.thread, NULL);
+  t1 = bench_now_ns();
+  *ns_per_item = (double)(t1 - t0) / n;
+  memset(st2, 0, sizeof *st2);
+  st2->size = sizeof *st2;
+  bcsc_executor_stats(&b.ex, st2);
+  for (uint32_t i = 0; i < 2; i++) {
+    sum += cons[i].sum;
+    count += cons[i].count;
+  }
+  bad =
+      a.rc != 0 || b.rc != 0 || count != n || sum != (uint64_t)n * (n + 1) / 2;
+  bcsc_channel_deinit(&ch1);
+  bcsc_channel_deinit(&ch2);
+  stage_ex_deinit(&b);
+  stage_ex_deinit(&a);
+  return bad;
+}
+
+/* ---- figures ------------------------------------------------------------ */
+
+static double median3(const double v[3]) {
+  double a = v[0], b = v[1], c = v[2], t;
+  if (a > b) {
+    t = a;
+    a = b;
+    b = t;
+  }
+  return c < a ? a : c > b ? b : c;
+}
+
+static void report(const char *scenario, const char *what, double b, double l,
+                   const char *bcsc_note, const char *lower_note) {
+  if (!bench_opts.quiet) {
+    printf("\nscenario %s: %s (median of 3 runs per side)\n", scenario, what);
+    printf("  bcsc   %8.1f ns/item  %s\n", b, bcsc_note);
+    printf("  lower  %8.1f ns/item  %s\n", l, lower_note);
+    printf("  ratio  bcsc/lower = %.2fx\n", l > 0 ? b / l : 0.0);
+  }
+  printf("RESULT scenario=%s bcsc_ns=%.1f lower_ns=%.1f ratio=%.2f "
+         "allocs=-1\n",
+         scenario, b, l, l > 0 ? b / l : 0.0);
+}
+
+int main(int argc, char **argv) {
+  static local_ctx_t lctx;
+  static lower_local_t llctx;
+  bench_side_t sides[2] = {
+      {"bcsc",
+       "spawn_on + host poll + join, both executors polled by one thread",
+       local_setup, bench_region_bcsc_remote_local, local_finish, &lctx,
+       "bench_region_bcsc_remote_local"},
+      {"lower", "request flag + direct call + done flag", lower_local_setup,
+       bench_region_lower_remote_local, lower_local_finish, &llctx,
+       "bench_region_lower_remote_local"},
+  };
+  bench_result_t results[2];
+  bcsc_executor_stats_t host;
+  double rb[3], rl[3], sb[3], sl[3];
+  uint64_t wakes = 0, posts = 0;
+  char note[160], lnote[160];
+  int allocated, failed = 0;
+
+  bench_init(argc, argv, "bench_pipeline",
+             "two executors on two threads: stage A feeds stage B through "
+             "remote children or value wakes, vs two threads with a flag + "
+             "eventfd");
+  lctx.ops = llctx.ops = bench_opts.callgrind ? CALLGRIND_OPS : LOCAL_OPS;
+  bench_run_sides(sides, results, 2, lctx.ops);
+  allocated = bench_report(
+      "remote_local",
+      "one remote child's round trip, both executors on one thread", &sides[0],
+      &results[0], &sides[1], &results[1], lctx.ops, "child");
+  if (bench_opts.callgrind)
+    return allocated ? 1 : 0;
+
+  for (int i = 0; i < 3; i++) {
+    failed |= run_bcsc_remote(REMOTE_ITEMS, &rb[i], &host);
+    failed |= run_lower_remote(REMOTE_ITEMS, &rl[i]);
+  }
+  snprintf(note, sizeof note,
+           "(last run: executor 1 %llu parks; executor 2 %llu polls, %llu "
+           "parks)",
+           (unsigned long long)parent_parks, (unsigned long long)host.polls,
+           (unsigned long long)host.parks);
+  report("pipeline_remote",
+         "each item a remote child, "
+         "16 per scope, joined per batch",
+         median3(rb), median3(rl), note, "");
+
+  for (int i = 0; i < 3; i++) {
+    failed |= run_bcsc_stream(STREAM_ITEMS, &sb[i], &wakes);
+    failed |= run_lower_stream(STREAM_ITEMS, &sl[i], &posts);
+  }
+  snprintf(note, sizeof note, "(last run: %llu value wakes)",
+           (unsigned long long)wakes);
+  snprintf(lnote, sizeof lnote, "(last run: %llu posts)",
+           (unsigned long long)posts);
+  report("pipeline_wake", "a stream through a 256-item ring, value wakes",
+         median3(sb), median3(sl), note, lnote);
+
+  for (int i = 0; i < 3; i++) {
+    failed |= run_bcsc_mpmc(MPMC_ITEMS, &sb[i], &host);
+    failed |= run_lower_stream(MPMC_ITEMS, &sl[i], &posts);
+  }
+  snprintf(note, sizeof note,
+           "(last run, executor 2: %llu polls, %llu parks, %llu wakes)",
+           (unsigned long long)host.polls, (unsigned long long)host.parks,
+           (unsigned long long)host.wakes);
+  report("mpmc_2x2",
+         "2 producers (executor 1) x 2 consumers (executor 2), a channel of "
+         "64 on each, bridged by the ring",
+         median3(sb), median3(sl), note, "(the pipeline_wake bound)");
+  if (failed)
+    fprintf(stderr, "bench_pipeline: a two-thread run went wrong\n");
+  return allocated || failed ? 1 : 0;
+}
