@@ -11,7 +11,8 @@
  *  - the executor's NULL queries, its config checks, binding a thread from
  *    inside a park;
  *  - scope deadlines set with every bad argument, moved, dropped, on a
- *    cancelled scope; an owner that returns while its join waits;
+ *    cancelled scope; an owner that returns while its join waits; an owner
+ *    whose join waits beside a timer and a hand-off list, woken by either;
  *  - a select begun by a task that is not being polled; broadcast
  *    receivers that have left.
  *
@@ -370,6 +371,82 @@ Test(coverage_core, an_owner_returning_while_its_join_waits_drains) {
   cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(g_misuse.count, 0);
+}
+
+/* An owner selects between its join, a timer and a hand-off list: woken
+ * by the timer or the list (not by its join), it sees which fired, the
+ * join is dropped with the other registrations, and asked again it waits
+ * again; a cancel of the scope then ends it. */
+typedef struct join_select {
+  ct_t c;
+  bcsc_timer_t timer;
+  bcsc_waitq_t *handoff;
+  int timer_fired, list_fired, joins;
+} join_select_t;
+
+static int join_beside_others(ct_t *c) {
+  join_select_t *js = (join_select_t *)(void *)c;
+  int rc;
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->child->task), 0);
+  } else if (c->polls == 2) {
+    js->timer_fired = bcsc_timer_fired(&js->timer);
+    js->list_fired = bcsc_wait_fired(&c->w);
+    /* Take the wake (a baton from the hand-off list), then end it. */
+    if (js->list_fired)
+      cr_assert_eq(bcsc_wait_on(&c->task, &c->w, js->handoff), 0);
+    cr_assert_eq(bcsc_scope_cancel(&c->scope), 0);
+  }
+  rc = bcsc_scope_join(&c->scope);
+  js->joins++;
+  if (rc != BCSC_PENDING)
+    return rc == BCSC_ECANCELED ? 0 : rc;
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_sleep_until(&c->task, &js->timer, 5000), BCSC_PENDING);
+    cr_assert_eq(bcsc_wait_register(&c->task, &c->w, js->handoff), 0);
+  }
+  return BCSC_PENDING;
+}
+
+Test(coverage_core, an_owner_joining_beside_a_timer_and_a_hand_off_list) {
+  for (int by_timer = 0; by_timer < 2; by_timer++) {
+    bcsc_sim_reactor_t sim;
+    bcsc_executor_config_t config = {.size = sizeof config,
+                                     .reactor = &sim.base};
+    bcsc_executor_t ex;
+    bcsc_waitq_t q, h;
+    join_select_t js;
+    ct_t child;
+    cr_assert_eq(bcsc_sim_reactor_init(&sim, 1000), 0);
+    cr_assert_eq(bcsc_executor_init(&ex, &config), 0);
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    cr_assert_eq(bcsc_waitq_init(&h), 0);
+    cr_assert_eq(bcsc_waitq_set_handoff(&h, 1), 0);
+    ct_init(&child, waiter);
+    child.obj = &q;
+    memset(&js, 0, sizeof js);
+    ct_init(&js.c, join_beside_others);
+    js.c.child = &child;
+    js.handoff = &h;
+    cr_assert_eq(bcsc_timer_init(&js.timer), 0);
+    cr_assert_eq(bcsc_executor_spawn(&ex, &js.c.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ex, 2), 2); /* owner, child: waiting */
+    if (!by_timer)
+      cr_assert_eq(bcsc_waitq_wake_one(&h, 77), 1);
+    /* By the timer: run parks until its deadline. */
+    cr_assert_eq(bcsc_executor_run(&ex, &js.c.task), 0);
+    cr_assert_eq(js.timer_fired, by_timer);
+    cr_assert_eq(js.list_fired, !by_timer);
+    cr_assert_eq(bcsc_timer_linked(&js.timer), 0);
+    cr_assert_eq(bcsc_wait_linked(&js.c.w), 0);
+    cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
+    cr_assert_eq(bcsc_executor_now(&ex), by_timer ? 5000u : 1000u);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    cr_assert_eq(bcsc_waitq_deinit(&h), 0);
+    cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  }
   cr_assert_eq(g_misuse.count, 0);
 }
 
