@@ -4,11 +4,14 @@
  * coverage lane's report: the suites clobber frames under the executor and
  * the waiter lists, not under each primitive).
  *
- * In each test a task waits on a primitive; its frame (the bcsc_task_t
+ * In most tests a task waits on a primitive; its frame (the bcsc_task_t
  * only; its registration stays intact) is overwritten; the call that would
  * wake it must report BCSC_MISUSE_FRAME_CLOBBERED and return BCSC_EBADOBJ
  * (or, where the call succeeds for its own part, leave the waiter linked)
- * - and touch nothing of the frame. The bytes are then put back at the
+ * - and touch nothing of the frame. The last three overwrite a select's
+ * task between begin and end, a mutex its owner still holds when it
+ * completes, and a broadcast with an older copy of itself (a receiver has
+ * read past its end). The bytes are then put back at the
  * same address, and the test finishes every task cleanly: the primitive
  * is still consistent. The release build has no canaries (it would follow
  * the garbage): these tests run in the checked build only.
@@ -338,4 +341,87 @@ Test(coverage_clobber, a_value_wake_for_a_clobbered_frame_is_not_delivered) {
   cr_assert_eq(bcsc_waker_wake(w.waker), 0);
   down();
   cr_assert_eq(bcsc_task_result(&w.task), 0);
+}
+
+/* ---- a select whose task is clobbered between begin and end ------------- */
+
+static int select_over_clobbered_self(ct_t *c) {
+  bcsc_select_t sel;
+  cr_assert_eq(bcsc_select_begin(&sel, &c->task), 0);
+  cr_assert_eq(bcsc_select_offer(&sel, 0), 1); /* a ready branch: it wins */
+  clobber(c);
+  c->rc[0] = bcsc_select_end(&sel);
+  restore(c);
+  c->rc[1] = bcsc_select_end(&sel);
+  return 0;
+}
+
+Test(coverage_clobber, a_select_whose_task_is_clobbered_before_its_end) {
+  ct_t c;
+  up();
+  ct_init(&c, select_over_clobbered_self);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  down();
+  cr_assert_eq(c.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[1], 0, "intact again: the select ends");
+  cr_assert_eq(g_misuse.count, 1u);
+}
+
+/* ---- a held mutex overwritten before its owner completes ----------------- */
+
+static int lock_and_return(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+    return bcsc_task_yield(&c->task);
+  }
+  /* Returns holding it: bcsc releases the locks of a completed task - and
+   * finds this one overwritten. */
+  memset(c->obj, 0x5a, sizeof(bcsc_mutex_t));
+  return 0;
+}
+
+Test(coverage_clobber, a_held_mutex_overwritten_before_its_owner_completes) {
+  bcsc_mutex_t m;
+  ct_t c;
+  up();
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  ct_init(&c, lock_and_return);
+  c.obj = &m;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  down();
+  cr_assert_eq(c.rc[0], 0);
+  cr_assert_eq(bcsc_task_result(&c.task), 0);
+  cr_assert_eq(clobber_reports(), 1u);
+  /* Its links were garbage: the executor dropped its list of held locks
+   * rather than follow them. The memory can be made a mutex again. */
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+}
+
+/* ---- a broadcast overwritten with an older copy of itself ---------------- */
+
+Test(coverage_clobber, a_receiver_ahead_of_its_broadcast_is_refused) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  unsigned char old[sizeof(bcsc_broadcast_t)], now[sizeof(bcsc_broadcast_t)];
+  uint32_t ring[2], m = 4, out = 0;
+  up();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  memcpy(old, &bc, sizeof old);
+  cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL), 0);
+  /* The object goes back to before the send: the receiver has read past
+   * its end. */
+  memcpy(now, &bc, sizeof now);
+  memcpy(&bc, old, sizeof old);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
+               BCSC_EBADOBJ);
+  memcpy(&bc, now, sizeof now);
+  cr_assert_eq(g_misuse.count, 1u);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
+               BCSC_EAGAIN, "intact again: nothing new to read");
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  down();
 }
