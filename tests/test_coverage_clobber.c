@@ -8,13 +8,17 @@
  * only; its registration stays intact) is overwritten; the call that would
  * wake it must report BCSC_MISUSE_FRAME_CLOBBERED and return BCSC_EBADOBJ
  * (or, where the call succeeds for its own part, leave the waiter linked)
- * - and touch nothing of the frame. The last three overwrite a select's
- * task between begin and end, a mutex its owner still holds when it
- * completes, and a broadcast with an older copy of itself (a receiver has
- * read past its end). The bytes are then put back at the
- * same address, and the test finishes every task cleanly: the primitive
- * is still consistent. The release build has no canaries (it would follow
- * the garbage): these tests run in the checked build only.
+ * - and touch nothing of the frame. While a frame is clobbered no task
+ * is spawned or completes (either writes the sibling links of its
+ * neighbours in the scope's list - the clobbered frame among them - and
+ * putting the old bytes back would undo that write): the tasks involved
+ * yield once instead, and finish after the bytes are back. The last three
+ * overwrite a select's task between begin and end, a mutex its owner still
+ * holds when it completes, and a broadcast with an older copy of itself (a
+ * receiver has read past its end). The bytes are then put back at the same
+ * address, and the test finishes every task cleanly: the primitive is still
+ * consistent. The release build has no canaries (it would follow the garbage):
+ * these tests run in the checked build only.
  *
  * Every test ends with bcsc_executor_deinit() returning 0. */
 #include <criterion/criterion.h>
@@ -96,9 +100,15 @@ static uint32_t clobber_reports(void) {
 
 static int barrier_arrive(ct_t *c) {
   int rc = bcsc_barrier_wait(&c->task, c->obj, &c->w, NULL);
-  if (c->polls == 1 && rc != BCSC_PENDING)
-    c->rc[0] = rc; /* the tripping arrival records its answer */
   return rc == BCSC_PENDING ? BCSC_PENDING : 0;
+}
+
+/* Arrives once, records the answer, and finishes on its next poll. */
+static int barrier_arrive_once(ct_t *c) {
+  if (c->polls > 1)
+    return 0;
+  c->rc[0] = bcsc_barrier_wait(&c->task, c->obj, &c->w, NULL);
+  return bcsc_task_yield(&c->task);
 }
 
 Test(coverage_clobber, barrier_trip_over_a_clobbered_arrival) {
@@ -108,7 +118,7 @@ Test(coverage_clobber, barrier_trip_over_a_clobbered_arrival) {
   cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
   ct_init(&w, barrier_arrive);
   w.obj = &b;
-  ct_init(&z, barrier_arrive);
+  ct_init(&z, barrier_arrive_once);
   z.obj = &b;
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
   cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
@@ -168,9 +178,10 @@ Test(coverage_clobber, broadcast_send_and_close_over_a_clobbered_reader) {
 static int acquire_one(ct_t *c) {
   int rc = bcsc_semaphore_acquire(&c->task, c->obj, &c->sw, 1);
   if (rc != 0) {
-    if (c->polls == 1 && rc != BCSC_PENDING)
-      c->rc[0] = rc;
-    return rc == BCSC_PENDING ? rc : 0;
+    if (rc == BCSC_PENDING)
+      return rc;
+    c->rc[0] = rc; /* refused: try again on the next poll */
+    return bcsc_task_yield(&c->task);
   }
   return bcsc_semaphore_release(c->obj, 1);
 }
@@ -188,12 +199,12 @@ Test(coverage_clobber, semaphore_dispatch_to_a_clobbered_head) {
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
   cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
   cr_assert_eq(bcsc_semaphore_waiting(&sem), 1u);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
   /* Its frame: release, try_acquire and another task's acquire each fail
    * to wake it. */
   clobber(&w);
   cr_assert_eq(bcsc_semaphore_release(&sem, 1), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_semaphore_try_acquire(&sem, 1), BCSC_EBADOBJ);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
   cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
   cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
   restore(&w);
@@ -254,8 +265,10 @@ static int lock_then_unlock(ct_t *c) {
     return bcsc_task_yield(&c->task);
   }
   if (c->rc[3] == 1) {
+    if (c->polls > 2)
+      return 0;
     c->rc[1] = bcsc_mutex_unlock(&c->task, c->obj);
-    return 0;
+    return bcsc_task_yield(&c->task); /* finishes on its next poll */
   }
   rc = bcsc_mutex_lock(&c->task, c->obj, &c->w);
   if (rc != 0)
@@ -264,9 +277,12 @@ static int lock_then_unlock(ct_t *c) {
 }
 
 static int try_then_lock(ct_t *c) {
+  if (c->polls > 1) /* finishes on its next poll: taking the lock then */
+    return c->rc[1] == BCSC_PENDING ? bcsc_mutex_lock(&c->task, c->obj, &c->w)
+                                    : 0;
   c->rc[0] = bcsc_mutex_try_lock(&c->task, c->obj);
   c->rc[1] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
-  return 0;
+  return c->rc[1] == BCSC_PENDING ? BCSC_PENDING : bcsc_task_yield(&c->task);
 }
 
 Test(coverage_clobber, mutex_hand_over_to_a_clobbered_waiter) {
@@ -298,7 +314,10 @@ Test(coverage_clobber, mutex_hand_over_to_a_clobbered_waiter) {
   cr_assert_eq(clobber_reports(), 3u);
   cr_assert_null(bcsc_mutex_owner(&m));
   cr_assert_eq(bcsc_wait_linked(&w.w), 1);
-  /* Intact again: a try_lock hands it over to w (and is refused). */
+  /* Intact again: h and z finish; then a try_lock hands the lock over to
+   * w (and is refused). */
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert(bcsc_task_done(&h.task) && bcsc_task_done(&z.task));
   {
     ct_t t2;
     ct_init(&t2, try_then_lock);
