@@ -21,7 +21,15 @@
  * scope, deinit with live tasks) - and reactor behaviour: calls made from
  * inside park (wake a list, cancel a task or a scope: re-entry from a
  * reactor callback), spurious / early / late wakes, an unpark from a foreign
- * thread, and the k-th park failing once or persistently. Scopes nest up to
+ * thread, and the k-th park failing once or persistently. Tasks also block
+ * in the channel: bcsc_channel_send() / bcsc_channel_recv() of a few
+ * messages, and a select of bcsc_channel_recv() against a plain list; they
+ * are cancelled while blocked or woken, the channel is closed with waiters
+ * on either side, and torn down and made anew (refused while busy). Every
+ * message names its producer and its number, so that besides the model's
+ * exact prediction the real side checks that nothing is lost, duplicated
+ * or reordered per producer and that sent == received + buffered after
+ * every operation. Scopes nest up to
  * MAX_DEPTH levels below the roots, and a task keeps up to NS scopes open
  * at once (LIFO).
  *
@@ -67,12 +75,19 @@
 #define MAX_DEPTH 3 /* tasks at this depth open no scopes */
 #define NSCOPE (NT * NS + 1)
 #define ROOT_SCOPE (NT * NS) /* the executor's root scope, in the model */
-/* Model lists: the NQ real ones, then one join list per scope. */
-#define NWQ (NQ + NSCOPE)
+/* Model lists: the NQ real ones, one join list per scope, then the
+ * channel's two hand-off lists (senders waiting for a slot, receivers
+ * waiting for a message). */
+#define Q_SEND (NQ + NSCOPE)
+#define Q_RECV (Q_SEND + 1)
+#define NWQ (NQ + NSCOPE + 2)
 #define LOG_CAP 8192        /* polls between two comparisons, at most */
 #define EPOCH_OPS 10000L    /* operations between executor teardowns */
 #define NODE_TIMER (2 + NS) /* the model's node index of a task's timer */
-#define NNODE (3 + NS)
+#define NODE_CH (3 + NS)    /* ... of its channel registration (cw) */
+#define NNODE (4 + NS)
+/* The nodes a task's poll sees and the comparison reads: w[0], w[1], cw. */
+#define NSEEN 3
 #define CH_MAX 4    /* channel capacity, at most */
 #define PLAN_CAP 64 /* calls planned for park, not yet made */
 #define HOOK_LOG_CAP 8192
@@ -87,10 +102,14 @@ enum act {
   A_OPEN,  /* open a scope with policy a, yield; then A_WAIT on b */
   A_JOIN,  /* join the innermost scope; on a result, A_WAIT on b */
   A_SLEEP, /* bcsc_sleep_until(timer, d); on 0, A_WAIT on b */
+  A_SEND,  /* bcsc_channel_send() a messages (blocking), then A_WAIT on b */
+  A_RECV,  /* bcsc_channel_recv() a messages (blocking), then A_WAIT on b */
+  A_RECV2, /* select: bcsc_channel_recv() or w[1] on list b; then A_WAIT b */
   A_COUNT
 };
 static const char *const act_name[] = {"wait", "wait2", "await", "yield",
-                                       "done", "open",  "join",  "sleep"};
+                                       "done", "open",  "join",  "sleep",
+                                       "send", "recv",  "recv2"};
 
 /* What a task does when it sees it has been cancelled. */
 enum cmode {
@@ -127,10 +146,10 @@ enum side {
  * fills one in; the model predicts the same record. */
 typedef struct pollrec {
   int id;
-  int current;   /* bcsc_executor_current() named the task */
-  int cancelled; /* bcsc_task_cancelled() at entry */
-  int fired[2];  /* bcsc_wait_fired(w[i]) at entry */
-  uintptr_t value[2];
+  int current;      /* bcsc_executor_current() named the task */
+  int cancelled;    /* bcsc_task_cancelled() at entry */
+  int fired[NSEEN]; /* bcsc_wait_fired() of w[0], w[1], cw at entry */
+  uintptr_t value[NSEEN];
   int consumed; /* A_AWAIT: bcsc_wait_on() returned 0 this many times */
   uintptr_t consumed_value;
   int joined; /* A_JOIN: the join returned a result */
@@ -139,6 +158,9 @@ typedef struct pollrec {
   int side_rc;
   uint32_t side_value; /* S_TRY_RECV: the message */
   int slept;           /* A_SLEEP: the sleep returned 0 */
+  int ch_n;            /* A_SEND / A_RECV*: messages sent or received */
+  uint32_t ch_hash;    /* ... and a hash of them, in order */
+  int ch_rc;           /* ... BCSC_ECLOSED if the channel said so */
   int api_rc; /* first unexpected return of a call made inside the poll */
 } pollrec_t;
 
@@ -158,6 +180,7 @@ typedef struct frame {
   int cmode;
   int side, side_arg;
   bcsc_wait_t w[2];
+  bcsc_wait_t cw; /* its blocking channel calls' registration */
   bcsc_timer_t timer;
   bcsc_scope_t scopes[NS];
   int nopen; /* scopes the task believes open (innermost = nopen - 1) */
@@ -169,6 +192,32 @@ static bcsc_executor_t ex;
 static bcsc_fault_reactor_t reactor;
 static bcsc_channel_t chan;
 static uint32_t chan_ring[CH_MAX];
+
+/* Messages name their producer (a task, or NT: the host) and its own
+ * sequence number, from 1 in each epoch: (producer << 20) | seq. The real
+ * side checks every message received against its producer's next number
+ * (nothing lost, duplicated or reordered per producer) and, after every
+ * operation, sent == received + buffered; the model predicts each message
+ * exactly besides. */
+#define PRODUCERS (NT + 1)
+#define HOST_PRODUCER NT
+static uint32_t real_seq[PRODUCERS], real_recv_next[PRODUCERS];
+static uint64_t real_sent, real_received;
+
+static uint32_t ch_msg(int producer, uint32_t seq) {
+  return (uint32_t)producer << 20 | seq;
+}
+
+static uint32_t ch_hash(uint32_t h, uint32_t msg) {
+  return (h ^ msg) * 16777619u + 1;
+}
+
+static void real_note_sent(int producer) {
+  real_seq[producer]++;
+  real_sent++;
+}
+
+static void real_note_received(uint32_t msg);
 
 /* Calls planned for park: both sides take them in order, each with its own
  * cursor; the results are compared. */
@@ -248,6 +297,51 @@ static int frame_act(frame_t *f, pollrec_t *r) {
     f->script = (script_t){A_WAIT, f->script.b, 0, 0};
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
     return BCSC_PENDING;
+  case A_SEND:
+  case A_RECV:
+    while (f->script.a > 0) {
+      uint32_t msg = ch_msg(f->id, real_seq[f->id]);
+      rc = f->script.act == A_SEND
+               ? bcsc_channel_send(self, &chan, &f->cw, &msg, sizeof msg)
+               : bcsc_channel_recv(self, &chan, &f->cw, &msg, sizeof msg);
+      if (rc == BCSC_ECLOSED) {
+        r->ch_rc = rc;
+        break;
+      }
+      if (rc != 0)
+        return rc; /* PENDING, or ECANCELED: the task's result */
+      if (f->script.act == A_SEND)
+        real_note_sent(f->id);
+      else
+        real_note_received(msg);
+      r->ch_n++;
+      r->ch_hash = ch_hash(r->ch_hash, msg);
+      f->script.a--;
+    }
+    f->script = (script_t){A_WAIT, f->script.b, 0, 0};
+    note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
+    return BCSC_PENDING;
+  case A_RECV2: {
+    uint32_t msg = 0;
+    rc = bcsc_channel_recv(self, &chan, &f->cw, &msg, sizeof msg);
+    if (rc == BCSC_PENDING) {
+      /* The other branch of the select: a plain list. */
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
+      return BCSC_PENDING;
+    }
+    if (rc == 0) {
+      real_note_received(msg);
+      r->ch_n++;
+      r->ch_hash = ch_hash(r->ch_hash, msg);
+    } else if (rc == BCSC_ECLOSED) {
+      r->ch_rc = rc;
+    } else {
+      return rc;
+    }
+    f->script = (script_t){A_WAIT, f->script.b, 0, 0};
+    note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
+    return BCSC_PENDING;
+  }
   case A_JOIN:
     if (f->nopen == 0)
       return -2001;
@@ -290,12 +384,16 @@ static void frame_side(frame_t *f, pollrec_t *r) {
     note_api(r, bcsc_wait_register(&f->task, &f->w[1], &queues[arg]), 0);
     break;
   case S_TRY_SEND: {
-    uint32_t v = (uint32_t)(1000 + f->id);
+    uint32_t v = ch_msg(f->id, real_seq[f->id]);
     r->side_rc = bcsc_channel_try_send(&chan, &v, sizeof v);
+    if (r->side_rc == 0)
+      real_note_sent(f->id);
     break;
   }
   case S_TRY_RECV:
     r->side_rc = bcsc_channel_try_recv(&chan, &r->side_value, sizeof(uint32_t));
+    if (r->side_rc == 0)
+      real_note_received(r->side_value);
     break;
   case S_CLOSE:
     r->side_rc = bcsc_channel_close(&chan);
@@ -342,9 +440,10 @@ static int frame_poll(bcsc_task_t *self) {
   r->id = f->id;
   r->current = bcsc_executor_current(&ex) == self;
   r->cancelled = bcsc_task_cancelled(self);
-  for (int i = 0; i < 2; i++) {
-    r->fired[i] = bcsc_wait_fired(&f->w[i]);
-    r->value[i] = f->w[i].value;
+  for (int i = 0; i < NSEEN; i++) {
+    const bcsc_wait_t *w = i < 2 ? &f->w[i] : &f->cw;
+    r->fired[i] = bcsc_wait_fired(w);
+    r->value[i] = w->value;
   }
   if (r->cancelled && f->cmode == C_ERR)
     return BCSC_ECANCELED;
@@ -389,10 +488,10 @@ typedef struct mtask {
   int parent; /* scope id */
   int depth, nscopes;
   int node[NNODE];
-  uintptr_t value[2];
+  uintptr_t value[NNODE];
   uint64_t tdeadline; /* the timer's deadline */
-  int bq[2];          /* a baton's list */
-  long bseq[2];       /* when it was recorded: batons go on newest first */
+  int bq[NNODE];      /* a baton's list */
+  long bseq[NNODE];   /* when it was recorded: batons go on newest first */
   script_t script;
   int cmode;
   int side, side_arg;
@@ -402,61 +501,110 @@ typedef struct mtask {
  * generator that stopped reaching them fails the test instead of passing
  * vacuously. */
 enum cov {
-  COV_SPAWN_CANCELLED, /* spawned into a cancelled scope */
-  COV_JOIN_PENDING,    /* a join that had to wait */
-  COV_JOIN_OK,         /* a join that returned 0 */
-  COV_JOIN_ERR,        /* ... a child's error */
-  COV_JOIN_CANCELED,   /* ... BCSC_ECANCELED */
-  COV_RACE_WON,        /* a race scope got its winner */
-  COV_FAIL_FAST,       /* a child error cancelled its siblings */
-  COV_DRAIN_WAIT,      /* a returned task waited for its open scopes */
-  COV_DRAIN_DONE,      /* ... and then completed */
-  COV_DRAIN_ERROR,     /* ... with a child's error as its result */
-  COV_SELECT_WAKE,     /* a wake that unlinked the task's other node */
-  COV_CANCEL_DEEP,     /* a cancel that reached depth >= 2 */
-  COV_CANCEL_DRAINING, /* a cancel of a task that was draining */
-  COV_AWAIT_CONSUMED,  /* bcsc_wait_on() returned 0 */
-  COV_YIELD,           /* a yield */
-  COV_DEADLK,          /* bcsc_executor_run() returned EDEADLK */
-  COV_RUN_ROOT_DONE,   /* bcsc_executor_run(root) returned its result */
-  COV_MISUSE_REFUSED,  /* a refused call left everything as it was */
-  COV_DEPTH3_SPAWN,    /* a task spawned at depth 3 */
-  COV_SELF_WAKE,       /* a task's own wake fired its own registration */
-  COV_SELF_CANCEL,     /* a task cancelled itself (or an ancestor) */
-  COV_SIDE_REFUSED,    /* an in-poll cancel of a done task / closed scope */
-  COV_WAIT_CANCEL,     /* bcsc_wait_cancel() unlinked a node early */
-  COV_RELINK,          /* a node cancelled and registered again in a poll */
-  COV_SLEPT,           /* a sleep returned 0 */
-  COV_TIMER_FIRED,     /* a timer fired and woke its task */
-  COV_TIMER_SELECT,    /* ... while the task also waited on a list */
-  COV_STALE_FIRE,      /* a wake found nobody on its list */
-  COV_PARK,            /* run parked */
-  COV_PARK_HOOK,       /* a call made from inside park */
-  COV_PARK_FAULT,      /* a park failed on purpose; run passed the error on */
-  COV_PARK_ANOMALY,    /* a spurious, early or late park */
-  COV_FOREIGN_UNPARK,  /* an unpark from another thread ended a park */
-  COV_CHAN_FULL,       /* try_send found the ring full */
-  COV_CHAN_MSG,        /* a message went through the channel */
-  COV_CHAN_CLOSED,     /* a channel call after close */
-  COV_BATON_TAKEN,     /* a hand-off wake taken by wait_on */
-  COV_BATON_PASSED,    /* ... not taken: passed to the next waiter */
-  COV_BATON_LAPSED,    /* ... passed, but nobody was waiting */
+  COV_SPAWN_CANCELLED,  /* spawned into a cancelled scope */
+  COV_JOIN_PENDING,     /* a join that had to wait */
+  COV_JOIN_OK,          /* a join that returned 0 */
+  COV_JOIN_ERR,         /* ... a child's error */
+  COV_JOIN_CANCELED,    /* ... BCSC_ECANCELED */
+  COV_RACE_WON,         /* a race scope got its winner */
+  COV_FAIL_FAST,        /* a child error cancelled its siblings */
+  COV_DRAIN_WAIT,       /* a returned task waited for its open scopes */
+  COV_DRAIN_DONE,       /* ... and then completed */
+  COV_DRAIN_ERROR,      /* ... with a child's error as its result */
+  COV_SELECT_WAKE,      /* a wake that unlinked the task's other node */
+  COV_CANCEL_DEEP,      /* a cancel that reached depth >= 2 */
+  COV_CANCEL_DRAINING,  /* a cancel of a task that was draining */
+  COV_AWAIT_CONSUMED,   /* bcsc_wait_on() returned 0 */
+  COV_YIELD,            /* a yield */
+  COV_DEADLK,           /* bcsc_executor_run() returned EDEADLK */
+  COV_RUN_ROOT_DONE,    /* bcsc_executor_run(root) returned its result */
+  COV_MISUSE_REFUSED,   /* a refused call left everything as it was */
+  COV_DEPTH3_SPAWN,     /* a task spawned at depth 3 */
+  COV_SELF_WAKE,        /* a task's own wake fired its own registration */
+  COV_SELF_CANCEL,      /* a task cancelled itself (or an ancestor) */
+  COV_SIDE_REFUSED,     /* an in-poll cancel of a done task / closed scope */
+  COV_WAIT_CANCEL,      /* bcsc_wait_cancel() unlinked a node early */
+  COV_RELINK,           /* a node cancelled and registered again in a poll */
+  COV_SLEPT,            /* a sleep returned 0 */
+  COV_TIMER_FIRED,      /* a timer fired and woke its task */
+  COV_TIMER_SELECT,     /* ... while the task also waited on a list */
+  COV_STALE_FIRE,       /* a wake found nobody on its list */
+  COV_PARK,             /* run parked */
+  COV_PARK_HOOK,        /* a call made from inside park */
+  COV_PARK_FAULT,       /* a park failed on purpose; run passed the error on */
+  COV_PARK_ANOMALY,     /* a spurious, early or late park */
+  COV_FOREIGN_UNPARK,   /* an unpark from another thread ended a park */
+  COV_CHAN_FULL,        /* try_send found the ring full */
+  COV_CHAN_MSG,         /* a message went through the channel */
+  COV_CHAN_CLOSED,      /* a channel call after close */
+  COV_BATON_TAKEN,      /* a hand-off wake taken by wait_on */
+  COV_BATON_PASSED,     /* ... not taken: passed to the next waiter */
+  COV_BATON_LAPSED,     /* ... passed, but nobody was waiting */
+  COV_CH_SEND_WAIT,     /* bcsc_channel_send() queued the task */
+  COV_CH_RECV_WAIT,     /* bcsc_channel_recv() queued the task */
+  COV_CH_SEND_WOKEN,    /* a send took the slot its wake reserved */
+  COV_CH_RECV_WOKEN,    /* a receive took the message its wake reserved */
+  COV_CH_CANCEL_LINKED, /* a task blocked in send/recv was cancelled */
+  COV_CH_CANCEL_BATON,  /* ... one woken by the channel, before it ran */
+  COV_CH_DECLINE,       /* a wake from the other list declined */
+  COV_CH_CLOSE_WAITERS, /* close woke senders or receivers */
+  COV_CH_CLOSED_WAKE,   /* a woken sender or receiver learned of the close */
+  COV_CH_SELECT_OTHER,  /* a select's list branch won over the channel */
+  COV_CH_DEINIT_BUSY,   /* channel_deinit refused: waiters or wakes out */
+  COV_CH_RENEW,         /* a closed, quiet channel torn down and made anew */
   COV_N
 };
-static const char *const cov_name[] = {
-    "spawn_cancelled", "join_pending",   "join_ok",
-    "join_err",        "join_canceled",  "race_won",
-    "fail_fast",       "drain_wait",     "drain_done",
-    "drain_error",     "select_wake",    "cancel_deep",
-    "cancel_draining", "await_consumed", "yield",
-    "deadlk",          "run_root_done",  "misuse_refused",
-    "depth3_spawn",    "self_wake",      "self_cancel",
-    "side_refused",    "wait_cancel",    "relink",
-    "slept",           "timer_fired",    "timer_select",
-    "stale_fire",      "park",           "park_hook",
-    "park_fault",      "park_anomaly",   "foreign_unpark",
-    "chan_full",       "chan_msg",       "chan_closed",
-    "baton_taken",     "baton_passed",   "baton_lapsed"};
+static const char *const cov_name[] = {"spawn_cancelled",
+                                       "join_pending",
+                                       "join_ok",
+                                       "join_err",
+                                       "join_canceled",
+                                       "race_won",
+                                       "fail_fast",
+                                       "drain_wait",
+                                       "drain_done",
+                                       "drain_error",
+                                       "select_wake",
+                                       "cancel_deep",
+                                       "cancel_draining",
+                                       "await_consumed",
+                                       "yield",
+                                       "deadlk",
+                                       "run_root_done",
+                                       "misuse_refused",
+                                       "depth3_spawn",
+                                       "self_wake",
+                                       "self_cancel",
+                                       "side_refused",
+                                       "wait_cancel",
+                                       "relink",
+                                       "slept",
+                                       "timer_fired",
+                                       "timer_select",
+                                       "stale_fire",
+                                       "park",
+                                       "park_hook",
+                                       "park_fault",
+                                       "park_anomaly",
+                                       "foreign_unpark",
+                                       "chan_full",
+                                       "chan_msg",
+                                       "chan_closed",
+                                       "baton_taken",
+                                       "baton_passed",
+                                       "baton_lapsed",
+                                       "ch_send_wait",
+                                       "ch_recv_wait",
+                                       "ch_send_woken",
+                                       "ch_recv_woken",
+                                       "ch_cancel_linked",
+                                       "ch_cancel_baton",
+                                       "ch_decline",
+                                       "ch_close_waiters",
+                                       "ch_closed_wake",
+                                       "ch_select_other",
+                                       "ch_deinit_busy",
+                                       "ch_renew"};
 
 static struct model {
   mtask_t t[NT];
@@ -474,6 +622,7 @@ static struct model {
   /* The channel: a ring of cap messages. */
   uint32_t ring[CH_MAX];
   int cap, head, count, closed;
+  uint32_t seq[PRODUCERS]; /* each producer's next message number */
   long bseq;
   pollrec_t log[LOG_CAP];
   int nlog;
@@ -503,15 +652,17 @@ static void model_dump(void) {
   for (int t = 0; t < NT; t++) {
     const mtask_t *mt = &M.t[t];
     printf("  task %2d: %-7s%s%s parent=%d depth=%d scopes=%d script=%s(%d,%d)"
-           " cmode=%d nodes=%d%d%d%d timer=%d@%" PRIu64 "\n",
+           " cmode=%d nodes=%d%d%d%d ch=%d timer=%d@%" PRIu64 "\n",
            t, state_name[mt->state], mt->cancelled ? " cancelled" : "",
            mt->draining ? " draining" : "", mt->parent, mt->depth, mt->nscopes,
            act_name[mt->script.act], mt->script.a, mt->script.b, mt->cmode,
            mt->node[0], mt->node[1], mt->node[2], mt->node[3],
-           mt->node[NODE_TIMER], mt->tdeadline);
+           mt->node[NODE_CH], mt->node[NODE_TIMER], mt->tdeadline);
   }
-  printf("  now=%" PRIu64 " channel %d/%d%s\n", M.now, M.count, M.cap,
-         M.closed ? " closed" : "");
+  printf("  now=%" PRIu64 " channel %d/%d%s, %d senders (%d woken), %d "
+         "receivers (%d woken) waiting\n",
+         M.now, M.count, M.cap, M.closed ? " closed" : "", M.q[Q_SEND].n,
+         M.q[Q_SEND].batons, M.q[Q_RECV].n, M.q[Q_RECV].batons);
 }
 
 static void model_fail(int line, const char *fmt, ...) {
@@ -573,8 +724,12 @@ static int m_pop(void) {
 
 static int m_fire_one(int q, uintptr_t value);
 
+/* The nodes that wait on lists a task's code chose (not join nodes): the
+ * ones that can hold a baton, in the order the poll record shows them. */
+static const int seen_node[NSEEN] = {0, 1, NODE_CH};
+
 static int m_is_baton(int t, int node) {
-  return node < 2 &&
+  return (node < 2 || node == NODE_CH) &&
          (M.t[t].node[node] == N_BATON || M.t[t].node[node] == N_BATON_NEW);
 }
 
@@ -605,18 +760,20 @@ static void m_baton_pass(int t, int node) {
 static void m_task_batons(int t, int final) {
   for (;;) {
     int k = -1;
-    for (int i = 0; i < 2; i++)
+    for (int j = 0; j < NSEEN; j++) {
+      int i = seen_node[j];
       if ((M.t[t].node[i] == N_BATON ||
            (final && M.t[t].node[i] == N_BATON_NEW)) &&
           (k < 0 || M.t[t].bseq[i] > M.t[t].bseq[k]))
         k = i;
+    }
     if (k < 0)
       break;
     m_baton_pass(t, k);
   }
-  for (int i = 0; i < 2; i++)
-    if (M.t[t].node[i] == N_BATON_NEW)
-      M.t[t].node[i] = N_BATON;
+  for (int j = 0; j < NSEEN; j++)
+    if (M.t[t].node[seen_node[j]] == N_BATON_NEW)
+      M.t[t].node[seen_node[j]] = N_BATON;
 }
 
 static void m_link(int t, int node, int q) {
@@ -626,8 +783,7 @@ static void m_link(int t, int node, int q) {
     m_baton_pass(t, node);
   MCHECK(w->n < 2 * NT, "model list %d overflow", q);
   M.t[t].node[node] = N_LINKED;
-  if (node < 2)
-    M.t[t].value[node] = 0;
+  M.t[t].value[node] = 0;
   w->e[w->n++] = (mentry_t){t, node};
 }
 
@@ -655,7 +811,7 @@ static int m_cancel_node(int t, int node) {
     m_baton_pass(t, node);
     return 0;
   }
-  for (int q = 0; q < NQ; q++) {
+  for (int q = 0; q < NWQ; q++) {
     mwq_t *w = &M.q[q];
     for (int i = 0; i < w->n; i++) {
       if (w->e[i].task == t && w->e[i].node == node) {
@@ -705,8 +861,7 @@ static int m_fire_one(int q, uintptr_t value) {
   memmove(&w->e[0], &w->e[1], (size_t)(w->n - 1) * sizeof w->e[0]);
   w->n--;
   M.t[e.task].node[e.node] = N_FIRED;
-  if (e.node < 2)
-    M.t[e.task].value[e.node] = value;
+  M.t[e.task].value[e.node] = value;
   m_wake(e.task);
   if (w->handoff) {
     mtask_t *mt = &M.t[e.task];
@@ -748,6 +903,10 @@ static void m_fire_due(void) {
 }
 
 static void m_cancel_one(int t) {
+  if (M.t[t].node[NODE_CH] == N_LINKED)
+    M.cov[COV_CH_CANCEL_LINKED]++;
+  if (m_is_baton(t, NODE_CH))
+    M.cov[COV_CH_CANCEL_BATON]++;
   M.t[t].cancelled = 1;
   M.cancels++;
   if (M.t[t].depth >= 2)
@@ -907,6 +1066,9 @@ static pollrec_t *m_log_push(void) {
   return r;
 }
 
+static int m_ch_send(int t, uint32_t v);
+static int m_ch_recv(int t, uint32_t *v);
+
 /* What the task's poll function will do, as frame_poll() does it. */
 static int m_run_script(int t, pollrec_t *r) {
   mtask_t *mt = &M.t[t];
@@ -980,6 +1142,48 @@ static int m_run_script(int t, pollrec_t *r) {
     m_wake(t);
     return BCSC_PENDING;
   }
+  case A_SEND:
+  case A_RECV:
+    while (sc->a > 0) {
+      uint32_t v = ch_msg(t, M.seq[t]);
+      int rc = sc->act == A_SEND ? m_ch_send(t, v) : m_ch_recv(t, &v);
+      if (rc == BCSC_ECLOSED) {
+        r->ch_rc = rc;
+        break;
+      }
+      if (rc != 0)
+        return rc;
+      if (sc->act == A_SEND)
+        M.seq[t]++;
+      r->ch_n++;
+      r->ch_hash = ch_hash(r->ch_hash, v);
+      sc->a--;
+    }
+    *sc = (script_t){A_WAIT, sc->b, 0, 0};
+    m_link(t, 0, sc->a);
+    return BCSC_PENDING;
+  case A_RECV2: {
+    uint32_t v = 0;
+    int rc;
+    if (m_fired(t, 1))
+      M.cov[COV_CH_SELECT_OTHER]++;
+    rc = m_ch_recv(t, &v);
+    if (rc == BCSC_PENDING) {
+      m_link(t, 1, sc->b);
+      return BCSC_PENDING;
+    }
+    if (rc == 0) {
+      r->ch_n++;
+      r->ch_hash = ch_hash(r->ch_hash, v);
+    } else if (rc == BCSC_ECLOSED) {
+      r->ch_rc = rc;
+    } else {
+      return rc;
+    }
+    *sc = (script_t){A_WAIT, sc->b, 0, 0};
+    m_link(t, 0, sc->a);
+    return BCSC_PENDING;
+  }
   case A_JOIN: {
     int k = mt->nscopes - 1;
     int sid = scope_id(t, k);
@@ -1013,32 +1217,167 @@ static int m_live(int t) {
   return M.t[t].state != MS_FREE && M.t[t].state != MS_DONE;
 }
 
-/* The channel, naively: a ring, a count, a flag. Nobody ever waits on it
- * here, so try_send and try_recv succeed whenever the ring allows. */
+/* The channel, naively (bcsc/channel.h): a ring, a count, a flag, and its
+ * two hand-off lists in the model's lists (Q_SEND, Q_RECV), whose batons
+ * are the units reserved for woken tasks. A task without a wake may take a
+ * unit only if nobody waits and one is left beyond the reserved ones; after
+ * every change, the oldest waiters are woken while there are more units
+ * than wakes out. A wake's value names its list: the model writes a token,
+ * the comparison learns which pointer stands for it. */
+#define TOKEN_SEND ((uintptr_t)0x7f5e0001u)
+#define TOKEN_RECV ((uintptr_t)0x7f5e0002u)
+enum { CH_IDLE, CH_BATON, CH_LINKED };
+
+static uintptr_t ch_token(int q) {
+  return q == Q_SEND ? TOKEN_SEND : TOKEN_RECV;
+}
+
+static int m_unreserved(int q, int units) {
+  return M.q[q].n == 0 && units > M.q[q].batons;
+}
+
+static void m_ch_pump(int q, int units) {
+  while (M.q[q].n > 0 && units > M.q[q].batons)
+    m_fire_one(q, ch_token(q));
+}
+
+static void m_ch_pump_receivers(void) {
+  m_ch_pump(Q_RECV, M.count);
+  /* Closed and drained: the waiting receivers learn it (batons too). */
+  if (M.closed && M.count == 0 && M.q[Q_RECV].n > 0)
+    m_fire_all(Q_RECV, TOKEN_RECV);
+}
+
+static void m_ch_put(uint32_t v) {
+  M.ring[(M.head + M.count++) % M.cap] = v;
+  m_ch_pump_receivers();
+}
+
+static uint32_t m_ch_take(void) {
+  uint32_t v = M.ring[M.head];
+  M.head = (M.head + 1) % M.cap;
+  M.count--;
+  M.cov[COV_CHAN_MSG]++;
+  m_ch_pump(Q_SEND, M.cap - M.count);
+  if (M.count == 0 && M.closed)
+    m_ch_pump_receivers();
+  return v;
+}
+
 static int m_try_send(uint32_t v) {
   if (M.closed) {
     M.cov[COV_CHAN_CLOSED]++;
     return BCSC_ECLOSED;
   }
-  if (M.count == M.cap) {
-    M.cov[COV_CHAN_FULL]++;
+  if (!m_unreserved(Q_SEND, M.cap - M.count)) {
+    if (M.count == M.cap)
+      M.cov[COV_CHAN_FULL]++;
     return BCSC_EAGAIN;
   }
-  M.ring[(M.head + M.count++) % M.cap] = v;
+  m_ch_put(v);
   return 0;
 }
 
 static int m_try_recv(uint32_t *v) {
-  if (M.count == 0) {
-    if (M.closed)
-      M.cov[COV_CHAN_CLOSED]++;
-    return M.closed ? BCSC_ECLOSED : BCSC_EAGAIN;
+  if (m_unreserved(Q_RECV, M.count)) {
+    *v = m_ch_take();
+    return 0;
   }
-  *v = M.ring[M.head];
-  M.head = (M.head + 1) % M.cap;
-  M.count--;
-  M.cov[COV_CHAN_MSG]++;
-  return 0;
+  if (M.closed && M.count == 0) {
+    M.cov[COV_CHAN_CLOSED]++;
+    return BCSC_ECLOSED;
+  }
+  return BCSC_EAGAIN;
+}
+
+static void m_close(void) {
+  if (M.closed)
+    return;
+  M.closed = 1;
+  if (M.q[Q_SEND].n > 0 || M.q[Q_RECV].n > 0)
+    M.cov[COV_CH_CLOSE_WAITERS]++;
+  if (M.q[Q_SEND].n > 0)
+    m_fire_all(Q_SEND, TOKEN_SEND);
+  m_ch_pump_receivers();
+}
+
+/* The start of a blocking call of task t on list q: a wake from the other
+ * list is declined (it goes on); a cancelled task holding one of this
+ * list's keeps it for bcsc to pass on when the poll returns; a wake is
+ * taken; a cancelled task unlinks. CH_* or BCSC_ECANCELED. */
+static int m_ch_enter(int t, int q) {
+  mtask_t *mt = &M.t[t];
+  int ours, linked = 0;
+  if (m_is_baton(t, NODE_CH)) {
+    if (mt->bq[NODE_CH] != q) {
+      M.cov[COV_CH_DECLINE]++;
+      m_cancel_node(t, NODE_CH);
+    } else if (mt->cancelled) {
+      return BCSC_ECANCELED;
+    }
+  }
+  ours = m_is_baton(t, NODE_CH);
+  if (mt->node[NODE_CH] == N_LINKED)
+    linked = 1;
+  else if (ours)
+    m_baton_drop(t, NODE_CH);
+  else if (mt->node[NODE_CH] == N_FIRED)
+    mt->node[NODE_CH] = N_IDLE;
+  if (mt->cancelled) {
+    if (linked)
+      m_cancel_node(t, NODE_CH);
+    return BCSC_ECANCELED;
+  }
+  if (linked)
+    return CH_LINKED;
+  return ours ? CH_BATON : CH_IDLE;
+}
+
+static int m_ch_send(int t, uint32_t v) {
+  int node = m_ch_enter(t, Q_SEND);
+  if (node < 0)
+    return node;
+  if (node == CH_LINKED)
+    return BCSC_PENDING;
+  if (M.closed) {
+    if (node == CH_BATON)
+      M.cov[COV_CH_CLOSED_WAKE]++;
+    return BCSC_ECLOSED;
+  }
+  if (M.count < M.cap &&
+      (node == CH_BATON || m_unreserved(Q_SEND, M.cap - M.count))) {
+    if (node == CH_BATON)
+      M.cov[COV_CH_SEND_WOKEN]++;
+    m_ch_put(v);
+    return 0;
+  }
+  M.cov[COV_CH_SEND_WAIT]++;
+  m_link(t, NODE_CH, Q_SEND);
+  m_ch_pump(Q_SEND, M.cap - M.count);
+  return BCSC_PENDING;
+}
+
+static int m_ch_recv(int t, uint32_t *v) {
+  int node = m_ch_enter(t, Q_RECV);
+  if (node < 0)
+    return node;
+  if (node == CH_LINKED)
+    return BCSC_PENDING;
+  if (M.count > 0 && (node == CH_BATON || m_unreserved(Q_RECV, M.count))) {
+    if (node == CH_BATON)
+      M.cov[COV_CH_RECV_WOKEN]++;
+    *v = m_ch_take();
+    return 0;
+  }
+  if (M.closed && M.count == 0) {
+    if (node == CH_BATON)
+      M.cov[COV_CH_CLOSED_WAKE]++;
+    return BCSC_ECLOSED;
+  }
+  M.cov[COV_CH_RECV_WAIT]++;
+  m_link(t, NODE_CH, Q_RECV);
+  m_ch_pump(Q_RECV, M.count);
+  return BCSC_PENDING;
 }
 
 /* bcsc_task_cancel() / bcsc_scope_cancel() made by a task or a callback:
@@ -1090,13 +1429,15 @@ static void m_side(int t, pollrec_t *r) {
     r->side_rc = m_cancel_call(t, arg, 1);
     break;
   case S_TRY_SEND:
-    r->side_rc = m_try_send((uint32_t)(1000 + t));
+    r->side_rc = m_try_send(ch_msg(t, M.seq[t]));
+    if (r->side_rc == 0)
+      M.seq[t]++;
     break;
   case S_TRY_RECV:
     r->side_rc = m_try_recv(&r->side_value);
     break;
   case S_CLOSE:
-    M.closed = 1;
+    m_close();
     r->side_rc = 0;
     break;
   default:
@@ -1122,9 +1463,9 @@ static void m_turn(void) {
   r->id = t;
   r->current = 1;
   r->cancelled = mt->cancelled;
-  for (int i = 0; i < 2; i++) {
-    r->fired[i] = m_fired(t, i);
-    r->value[i] = mt->value[i];
+  for (int i = 0; i < NSEEN; i++) {
+    r->fired[i] = m_fired(t, seen_node[i]);
+    r->value[i] = mt->value[seen_node[i]];
   }
   if (mt->cancelled && mt->cmode == C_ERR)
     ret = BCSC_ECANCELED;
@@ -1291,6 +1632,37 @@ static void m_spawn(int sid, int t) {
 
 /* ---- comparing the two ---------------------------------------------- */
 
+/* A wake's value: the model's, or for a token (a channel list's wake) the
+ * pointer the library used for that list, learned the first time - the
+ * same for every wake from one list, different for the two. */
+static uintptr_t token_value[2];
+
+static int value_matches(uintptr_t got, uintptr_t want) {
+  int k, other;
+  if (want != TOKEN_SEND && want != TOKEN_RECV)
+    return got == want;
+  k = want == TOKEN_RECV;
+  other = !k;
+  if (token_value[k] == 0) {
+    if (got < 0x10000 || got == token_value[other])
+      return 0;
+    token_value[k] = got;
+  }
+  return got == token_value[k];
+}
+
+/* Every message received, from any call: its producer's next one. */
+static void real_note_received(uint32_t msg) {
+  uint32_t producer = msg >> 20, seq = msg & 0xfffff;
+  MCHECK(producer < PRODUCERS && seq == real_recv_next[producer],
+         "received message %u from producer %u: number %u, expected %u "
+         "(lost, duplicated or out of order)",
+         msg, producer, seq,
+         producer < PRODUCERS ? real_recv_next[producer] : 0);
+  real_recv_next[producer]++;
+  real_received++;
+}
+
 static void compare_records(const pollrec_t *want, const pollrec_t *got,
                             int i) {
   MCHECK(got->id == want->id,
@@ -1301,11 +1673,11 @@ static void compare_records(const pollrec_t *want, const pollrec_t *got,
   MCHECK(got->cancelled == want->cancelled,
          "poll #%d task %d: cancelled %d, expected %d", i, got->id,
          got->cancelled, want->cancelled);
-  for (int k = 0; k < 2; k++) {
+  for (int k = 0; k < NSEEN; k++) {
     MCHECK(got->fired[k] == want->fired[k],
            "poll #%d task %d: w[%d] fired %d, expected %d", i, got->id, k,
            got->fired[k], want->fired[k]);
-    MCHECK(got->value[k] == want->value[k],
+    MCHECK(value_matches(got->value[k], want->value[k]),
            "poll #%d task %d: w[%d] value %" PRIuPTR ", expected %" PRIuPTR, i,
            got->id, k, got->value[k], want->value[k]);
   }
@@ -1329,6 +1701,12 @@ static void compare_records(const pollrec_t *want, const pollrec_t *got,
          got->side_value, want->side_value);
   MCHECK(got->slept == want->slept, "poll #%d task %d: slept %d, expected %d",
          i, got->id, got->slept, want->slept);
+  MCHECK(got->ch_n == want->ch_n && got->ch_hash == want->ch_hash &&
+             got->ch_rc == want->ch_rc,
+         "poll #%d task %d: channel %d messages (hash %08x) %s, expected %d "
+         "(%08x) %s",
+         i, got->id, got->ch_n, got->ch_hash, rc_name(got->ch_rc), want->ch_n,
+         want->ch_hash, rc_name(want->ch_rc));
 }
 
 /* Everything observable through the public API, after every operation. */
@@ -1378,16 +1756,18 @@ static void compare_all(void) {
     MCHECK(bcsc_task_cancelled(&f->task) == mt->cancelled,
            "task %d: cancelled %d, expected %d", t,
            bcsc_task_cancelled(&f->task), mt->cancelled);
-    for (int k = 0; k < 2; k++) {
-      MCHECK(bcsc_wait_linked(&f->w[k]) == (mt->node[k] == N_LINKED),
-             "task %d: w[%d] linked %d, expected state %d", t, k,
-             bcsc_wait_linked(&f->w[k]), mt->node[k]);
-      MCHECK(bcsc_wait_fired(&f->w[k]) == m_fired(t, k),
-             "task %d: w[%d] fired %d, expected state %d", t, k,
-             bcsc_wait_fired(&f->w[k]), mt->node[k]);
-      MCHECK(f->w[k].value == mt->value[k],
-             "task %d: w[%d] value %" PRIuPTR ", expected %" PRIuPTR, t, k,
-             f->w[k].value, mt->value[k]);
+    for (int j = 0; j < NSEEN; j++) {
+      const bcsc_wait_t *w = j < 2 ? &f->w[j] : &f->cw;
+      int k = seen_node[j];
+      MCHECK(bcsc_wait_linked(w) == (mt->node[k] == N_LINKED),
+             "task %d: w[%d] linked %d, expected state %d", t, j,
+             bcsc_wait_linked(w), mt->node[k]);
+      MCHECK(bcsc_wait_fired(w) == m_fired(t, k),
+             "task %d: w[%d] fired %d, expected state %d", t, j,
+             bcsc_wait_fired(w), mt->node[k]);
+      MCHECK(value_matches(w->value, mt->value[k]),
+             "task %d: w[%d] value %" PRIuPTR ", expected %" PRIuPTR, t, j,
+             w->value, mt->value[k]);
     }
     MCHECK(bcsc_timer_linked(&f->timer) == (mt->node[NODE_TIMER] == N_LINKED) &&
                bcsc_timer_fired(&f->timer) == (mt->node[NODE_TIMER] == N_FIRED),
@@ -1420,6 +1800,9 @@ static void compare_all(void) {
          "channel: %u buffered, closed %d; expected %d, %d",
          bcsc_channel_buffered(&chan), bcsc_channel_closed(&chan), M.count,
          M.closed);
+  MCHECK(real_sent == real_received + bcsc_channel_buffered(&chan),
+         "channel: %" PRIu64 " sent, %" PRIu64 " received, %u buffered",
+         real_sent, real_received, bcsc_channel_buffered(&chan));
   for (int q = 0; q < NQ; q++)
     MCHECK(bcsc_waitq_count(&queues[q]) == (uint32_t)M.q[q].n,
            "list %d: count %u, expected %d", q, bcsc_waitq_count(&queues[q]),
@@ -1538,7 +1921,7 @@ static const int results[] = {
 
 /* How often each script is drawn: finishing, opening and joining are
  * favoured so that trees grow deep and also turn over. */
-static const int act_weight[A_COUNT] = {10, 8, 9, 7, 20, 20, 16, 10};
+static const int act_weight[A_COUNT] = {10, 8, 9, 7, 20, 20, 16, 10, 9, 9, 5};
 
 /* A sleep's deadline: mostly soon (levels 0-2 of the wheel), sometimes
  * far (up to 2^34 ns, level 5). Its residue mod NT is the task's number,
@@ -1556,7 +1939,10 @@ static uint64_t sleep_deadline(int t) {
 static script_t random_script(int t) {
   const mtask_t *mt = &M.t[t];
   for (;;) {
-    int w = rnd(100), act = 0;
+    int total = 0, w, act = 0;
+    for (int i = 0; i < A_COUNT; i++)
+      total += act_weight[i];
+    w = rnd(total);
     script_t sc;
     while (w >= act_weight[act])
       w -= act_weight[act++];
@@ -1581,6 +1967,10 @@ static script_t random_script(int t) {
       return sc;
     case A_SLEEP:
       sc.d = sleep_deadline(t);
+      return sc;
+    case A_SEND:
+    case A_RECV:
+      sc.a = 1 + rnd(4); /* messages, then wait on list b */
       return sc;
     default:
       return sc;
@@ -1611,7 +2001,7 @@ static void prepare_frame(int t) {
   mtask_t *mt = &M.t[t];
   MCHECK(bcsc_task_init(&f->task, frame_poll, NULL) == 0, "task_init");
   MCHECK(bcsc_wait_init(&f->w[0]) == 0 && bcsc_wait_init(&f->w[1]) == 0 &&
-             bcsc_timer_init(&f->timer) == 0,
+             bcsc_wait_init(&f->cw) == 0 && bcsc_timer_init(&f->timer) == 0,
          "wait_init");
   mt->tdeadline = BCSC_NO_DEADLINE;
   f->id = t;
@@ -1623,7 +2013,7 @@ static void prepare_frame(int t) {
   f->side = mt->side = S_NONE;
   for (int k = 0; k < NNODE; k++)
     mt->node[k] = N_IDLE;
-  mt->value[0] = mt->value[1] = 0;
+  memset(mt->value, 0, sizeof mt->value);
 }
 
 static void expect_misuse(int32_t code) {
@@ -1735,7 +2125,7 @@ static void op_script(void) {
     set_side(t, S_TRY_RECV, 0);
     break;
   case 8:
-    if (rnd(64) == 0)
+    if (rnd(512) == 0)
       set_side(t, S_CLOSE, 0);
     break;
   case 4:
@@ -1954,17 +2344,50 @@ static void op_unpark_foreign(void) {
   M.unparked = 1;
 }
 
+/* Tear the channel down and make a new one (another capacity): refused,
+ * changing nothing, while a task waits on it or holds a wake from it. The
+ * messages left in the ring are dropped, and numbering starts again. */
+static void op_channel_renew(void) {
+  int rc, busy = M.q[Q_SEND].n > 0 || M.q[Q_RECV].n > 0 ||
+                 M.q[Q_SEND].batons > 0 || M.q[Q_RECV].batons > 0;
+  op_name = "channel_renew";
+  rc = bcsc_channel_deinit(&chan);
+  if (busy) {
+    MCHECK(rc == BCSC_EBUSY, "channel_deinit with waiters: %s", rc_name(rc));
+    expect_misuse(BCSC_MISUSE_WAITQ_BUSY);
+    M.cov[COV_CH_DEINIT_BUSY]++;
+    return;
+  }
+  MCHECK(rc == 0, "channel_deinit: %s", rc_name(rc));
+  M.cap = 1 + rnd(CH_MAX);
+  M.head = M.count = M.closed = 0;
+  for (int p = 0; p < PRODUCERS; p++)
+    M.seq[p] = real_seq[p] = real_recv_next[p] = 1;
+  real_sent = real_received = 0;
+  MCHECK(bcsc_channel_init(&chan, chan_ring, (size_t)M.cap * sizeof(uint32_t),
+                           sizeof(uint32_t)) == 0,
+         "channel_init");
+  M.cov[COV_CH_RENEW]++;
+}
+
 /* The host sends, receives or closes without waiting. */
 static void op_channel(void) {
-  static uint32_t next_value = 1;
   int rc, want;
   switch (rnd(9)) {
   case 0: {
-    if (rnd(16) != 0)
-      return; /* a closed channel only says so: close rarely */
+    /* A closed channel only says so: close now and then, and once it is
+     * closed, renew it when nobody waits any more. */
+    int waiters = M.q[Q_SEND].n + M.q[Q_RECV].n, r = rnd(32);
+    if (M.closed || r == 1) {
+      op_channel_renew();
+      return;
+    }
+    /* Mostly while tasks wait on it: they must all learn it. */
+    if (waiters > 0 ? r >= 8 : r != 0)
+      return;
     op_name = "channel_close";
     rc = bcsc_channel_close(&chan);
-    M.closed = 1;
+    m_close();
     MCHECK(rc == 0, "channel_close: %s", rc_name(rc));
     break;
   }
@@ -1972,10 +2395,14 @@ static void op_channel(void) {
   case 2:
   case 3:
   case 4: {
-    uint32_t v = next_value++;
+    uint32_t v = ch_msg(HOST_PRODUCER, real_seq[HOST_PRODUCER]);
     op_name = "channel_try_send";
     rc = bcsc_channel_try_send(&chan, &v, sizeof v);
-    want = m_try_send(v);
+    if (rc == 0)
+      real_note_sent(HOST_PRODUCER);
+    want = m_try_send(ch_msg(HOST_PRODUCER, M.seq[HOST_PRODUCER]));
+    if (want == 0)
+      M.seq[HOST_PRODUCER]++;
     MCHECK(rc == want, "try_send: %s, expected %s", rc_name(rc), rc_name(want));
     break;
   }
@@ -1983,6 +2410,8 @@ static void op_channel(void) {
     uint32_t got = 0, expect = 0;
     op_name = "channel_try_recv";
     rc = bcsc_channel_try_recv(&chan, &got, sizeof got);
+    if (rc == 0)
+      real_note_received(got);
     want = m_try_recv(&expect);
     MCHECK(rc == want && got == expect, "try_recv: %s %u, expected %s %u",
            rc_name(rc), got, rc_name(want), expect);
@@ -2002,6 +2431,10 @@ static void epoch_begin(void) {
     MCHECK(bcsc_waitq_init(&queues[q]) == 0, "waitq_init");
   M.cap = 1 + rnd(CH_MAX);
   M.head = M.count = M.closed = 0;
+  for (int p = 0; p < PRODUCERS; p++) {
+    M.seq[p] = real_seq[p] = real_recv_next[p] = 1;
+  }
+  real_sent = real_received = 0;
   MCHECK(bcsc_channel_init(&chan, chan_ring, (size_t)M.cap * sizeof(uint32_t),
                            sizeof(uint32_t)) == 0,
          "channel_init");
@@ -2009,6 +2442,7 @@ static void epoch_begin(void) {
   memset(M.q, 0, sizeof M.q);
   MCHECK(bcsc_waitq_set_handoff(&queues[NQ - 1], 1) == 0, "set_handoff");
   M.q[NQ - 1].handoff = 1;
+  M.q[Q_SEND].handoff = M.q[Q_RECV].handoff = 1;
   memset(&M.s[ROOT_SCOPE], 0, sizeof M.s[ROOT_SCOPE]);
   M.s[ROOT_SCOPE].open = 1;
   M.s[ROOT_SCOPE].policy = BCSC_SCOPE_WAIT_ALL;
@@ -2044,15 +2478,17 @@ static void epoch_end(void) {
   MCHECK(M.rq_n == 0, "tasks still ready after teardown");
   for (int t = 0; t < NT; t++)
     MCHECK(!m_live(t), "task %d still live after teardown", t);
-  for (int q = 0; q < NQ; q++)
-    MCHECK(M.q[q].batons == 0, "model: list %d has %d batons out", q,
-           M.q[q].batons);
+  for (int q = 0; q < NWQ; q++)
+    MCHECK(M.q[q].batons == 0 && (q < NQ || M.q[q].n == 0),
+           "model: list %d has %d batons out, %d waiting", q, M.q[q].batons,
+           M.q[q].n);
   for (int q = 0; q < NQ; q++)
     MCHECK(bcsc_waitq_deinit(&queues[q]) == 0, "waitq_deinit %d", q);
   for (int t = 0; t < NT; t++)
     MCHECK(!bcsc_timer_linked(&frames[t].timer) &&
                !bcsc_wait_linked(&frames[t].w[0]) &&
-               !bcsc_wait_linked(&frames[t].w[1]),
+               !bcsc_wait_linked(&frames[t].w[1]) &&
+               !bcsc_wait_linked(&frames[t].cw),
            "task %d: a node still linked after teardown", t);
   MCHECK(bcsc_channel_deinit(&chan) == 0, "channel_deinit");
   MCHECK(bcsc_executor_deinit(&ex) == 0, "executor_deinit");
@@ -2120,6 +2556,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   memset(&M, 0, sizeof M);
   memset(&shape, 0, sizeof shape);
   memset(frames, 0, sizeof frames);
+  memset(token_value, 0, sizeof token_value);
   real_nlog = 0;
   misuse_count = 0;
   plan_n = plan_real = plan_model = 0;
@@ -2133,7 +2570,8 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
     /* Never-spawned frames are compared too: initialise their nodes. */
     MCHECK(bcsc_timer_init(&frames[t].timer) == 0 &&
                bcsc_wait_init(&frames[t].w[0]) == 0 &&
-               bcsc_wait_init(&frames[t].w[1]) == 0,
+               bcsc_wait_init(&frames[t].w[1]) == 0 &&
+               bcsc_wait_init(&frames[t].cw) == 0,
            "init");
   }
   /* Anywhere below 2^40 ns: every position of the wheel's levels. */

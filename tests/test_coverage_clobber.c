@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT
+ * test_coverage_clobber.c - what the primitives do when the checked build
+ * finds a waiting task's frame clobbered while they wake it (found with the
+ * coverage lane's report: the suites clobber frames under the executor and
+ * the waiter lists, not under each primitive).
+ *
+ * In most tests a task waits on a primitive; its frame (the bcsc_task_t
+ * only; its registration stays intact) is overwritten; the call that would
+ * wake it must report BCSC_MISUSE_FRAME_CLOBBERED and return BCSC_EBADOBJ
+ * (or, where the call succeeds for its own part, leave the waiter linked)
+ * - and touch nothing of the frame. While a frame is clobbered no task
+ * is spawned or completes (either writes the sibling links of its
+ * neighbours in the scope's list - the clobbered frame among them - and
+ * putting the old bytes back would undo that write): the tasks involved
+ * yield once instead, and finish after the bytes are back. The last three
+ * overwrite a select's task between begin and end, a mutex its owner still
+ * holds when it completes, and a broadcast with an older copy of itself (a
+ * receiver has read past its end). The bytes are then put back at the same
+ * address, and the test finishes every task cleanly: the primitive is still
+ * consistent. The release build has no canaries (it would follow the garbage):
+ * these tests run in the checked build only.
+ *
+ * Every test ends with bcsc_executor_deinit() returning 0. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+
+#include "bcsc_test.h"
+
+static bcsc_test_misuse_t g_misuse;
+
+static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
+
+TestSuite(coverage_clobber, .init = install_recorder);
+
+typedef struct ct ct_t;
+typedef int (*ct_step_fn)(ct_t *c);
+
+struct ct {
+  bcsc_task_t task; /* first: the poll function casts back */
+  ct_step_fn step;
+  int polls;
+  int rc[4];
+  bcsc_wait_t w;
+  bcsc_semaphore_waiter_t sw;
+  bcsc_broadcast_receiver_t *rx;
+  bcsc_waker_t waker;
+  void *obj;
+  uint32_t msg;
+};
+
+static int ct_poll(bcsc_task_t *t) {
+  ct_t *c = (ct_t *)(void *)t;
+  c->polls++;
+  return c->step(c);
+}
+
+static void ct_init(ct_t *c, ct_step_fn step) {
+  memset(c, 0, sizeof *c);
+  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&c->w), 0);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&c->sw), 0);
+  c->step = step;
+}
+
+static bcsc_executor_t g_ex;
+static bcsc_waker_slot_t g_slots[4];
+
+static void up(void) {
+  bcsc_executor_config_t config = {
+      .size = sizeof config, .waker_slots = g_slots, .waker_slot_count = 4};
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+}
+
+static void down(void) {
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* The clobber and its undoing: the same bytes at the same address. */
+static unsigned char g_saved[sizeof(bcsc_task_t)];
+
+static void clobber(ct_t *c) {
+  memcpy(g_saved, &c->task, sizeof c->task);
+  memset(&c->task, 0x5a, sizeof c->task);
+}
+
+static void restore(ct_t *c) { memcpy(&c->task, g_saved, sizeof c->task); }
+
+static uint32_t clobber_reports(void) {
+  return bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_FRAME_CLOBBERED);
+}
+
+/* ---- barrier: the trip cannot wake the clobbered arrival ---------------- */
+
+static int barrier_arrive(ct_t *c) {
+  int rc = bcsc_barrier_wait(&c->task, c->obj, &c->w, NULL);
+  return rc == BCSC_PENDING ? BCSC_PENDING : 0;
+}
+
+/* Arrives once, records the answer, and finishes on its next poll. */
+static int barrier_arrive_once(ct_t *c) {
+  if (c->polls > 1)
+    return 0;
+  c->rc[0] = bcsc_barrier_wait(&c->task, c->obj, &c->w, NULL);
+  return bcsc_task_yield(&c->task);
+}
+
+Test(coverage_clobber, barrier_trip_over_a_clobbered_arrival) {
+  bcsc_barrier_t b;
+  ct_t w, z;
+  up();
+  cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
+  ct_init(&w, barrier_arrive);
+  w.obj = &b;
+  ct_init(&z, barrier_arrive_once);
+  z.obj = &b;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
+  clobber(&w);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  restore(&w);
+  cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(clobber_reports(), 1u);
+  cr_assert_eq(bcsc_wait_linked(&w.w), 1, "still waiting, untouched");
+  cr_assert_eq(bcsc_task_cancel(&w.task), 0);
+  down();
+  cr_assert_eq(bcsc_barrier_deinit(&b), 0);
+}
+
+/* ---- broadcast: send and close cannot wake the clobbered reader -------- */
+
+static int broadcast_reader_until_closed(ct_t *c) {
+  int rc =
+      bcsc_broadcast_recv(&c->task, c->rx, &c->w, &c->msg, sizeof c->msg, NULL);
+  if (rc == 0)
+    return bcsc_task_yield(&c->task);
+  return rc == BCSC_ECLOSED ? 0 : rc;
+}
+
+Test(coverage_clobber, broadcast_send_and_close_over_a_clobbered_reader) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  uint32_t ring[4], m = 11;
+  ct_t r;
+  up();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  ct_init(&r, broadcast_reader_until_closed);
+  r.rx = &rx;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  clobber(&r);
+  cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_close(&bc), BCSC_EBADOBJ);
+  restore(&r);
+  cr_assert_eq(clobber_reports(), 2u);
+  /* The message went into the ring and the close stands; the reader was
+   * not woken. Wake it the way a later send would: it reads, then learns
+   * of the close. */
+  cr_assert_eq(bcsc_wait_linked(&r.w), 1);
+  cr_assert_eq(bcsc_broadcast_close(&bc), 0);
+  down();
+  cr_assert_eq(r.msg, 11u);
+  cr_assert_eq(bcsc_task_result(&r.task), 0);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+}
+
+/* ---- semaphore: dispatch stops at the clobbered head ------------------- */
+
+static int acquire_one(ct_t *c) {
+  int rc = bcsc_semaphore_acquire(&c->task, c->obj, &c->sw, 1);
+  if (rc != 0) {
+    if (rc == BCSC_PENDING)
+      return rc;
+    c->rc[0] = rc; /* refused: try again on the next poll */
+    return bcsc_task_yield(&c->task);
+  }
+  return bcsc_semaphore_release(c->obj, 1);
+}
+
+Test(coverage_clobber, semaphore_dispatch_to_a_clobbered_head) {
+  bcsc_semaphore_t sem;
+  unsigned char saved[sizeof(bcsc_semaphore_waiter_t)];
+  ct_t w, z;
+  up();
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+  ct_init(&w, acquire_one);
+  w.obj = &sem;
+  ct_init(&z, acquire_one);
+  z.obj = &sem;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 1u);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
+  /* Its frame: release, try_acquire and another task's acquire each fail
+   * to wake it. */
+  clobber(&w);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_semaphore_try_acquire(&sem, 1), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
+  restore(&w);
+  cr_assert_eq(clobber_reports(), 3u);
+  /* Its registration (the request is read from it): dispatch stops there,
+   * and the release itself succeeds. */
+  memcpy(saved, &w.sw, sizeof saved);
+  memset(&w.sw, 0x5a, sizeof w.sw);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+  memcpy(&w.sw, saved, sizeof saved);
+  cr_assert_eq(clobber_reports(), 4u);
+  /* Intact again: the next change wakes both, in order. */
+  cr_assert_eq(bcsc_semaphore_release(&sem, 0), 0);
+  down();
+  cr_assert_eq(bcsc_task_result(&w.task), 0);
+  cr_assert_eq(bcsc_task_result(&z.task), 0);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 2u);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+}
+
+/* ---- channel: the pump stops at the clobbered receiver ------------------ */
+
+static int receive_one(ct_t *c) {
+  return bcsc_channel_recv(&c->task, c->obj, &c->w, &c->msg, sizeof c->msg);
+}
+
+Test(coverage_clobber, channel_pump_stops_at_a_clobbered_receiver) {
+  bcsc_channel_t ch;
+  uint32_t ring[2], m1 = 1, m2 = 2, got = 0;
+  ct_t r;
+  up();
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m1), 0);
+  ct_init(&r, receive_one);
+  r.obj = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  clobber(&r);
+  /* The send itself succeeds: the message is in the ring. */
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m1, sizeof m1), 0);
+  restore(&r);
+  cr_assert_eq(clobber_reports(), 1u);
+  cr_assert_eq(bcsc_wait_linked(&r.w), 1, "not woken");
+  /* The next change pumps again: the receiver gets the first message. */
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m2, sizeof m2), 0);
+  down();
+  cr_assert_eq(r.msg, 1u);
+  cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), 0);
+  cr_assert_eq(got, 2u);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+}
+
+/* ---- mutex: the hand-over cannot reach the clobbered waiter ------------ */
+
+static int lock_then_unlock(ct_t *c) {
+  int rc;
+  if (c->polls == 1 && c->rc[3] == 1) { /* the first holder */
+    c->rc[0] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+    return bcsc_task_yield(&c->task);
+  }
+  if (c->rc[3] == 1) {
+    if (c->polls > 2)
+      return 0;
+    c->rc[1] = bcsc_mutex_unlock(&c->task, c->obj);
+    return bcsc_task_yield(&c->task); /* finishes on its next poll */
+  }
+  rc = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+  if (rc != 0)
+    return rc;
+  return bcsc_mutex_unlock(&c->task, c->obj);
+}
+
+static int try_then_lock(ct_t *c) {
+  if (c->polls > 1) /* finishes on its next poll: taking the lock then */
+    return c->rc[1] == BCSC_PENDING ? bcsc_mutex_lock(&c->task, c->obj, &c->w)
+                                    : 0;
+  c->rc[0] = bcsc_mutex_try_lock(&c->task, c->obj);
+  c->rc[1] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+  return c->rc[1] == BCSC_PENDING ? BCSC_PENDING : bcsc_task_yield(&c->task);
+}
+
+Test(coverage_clobber, mutex_hand_over_to_a_clobbered_waiter) {
+  bcsc_mutex_t m;
+  ct_t h, w, z;
+  up();
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  ct_init(&h, lock_then_unlock);
+  h.obj = &m;
+  h.rc[3] = 1;
+  ct_init(&w, lock_then_unlock);
+  w.obj = &m;
+  ct_init(&z, try_then_lock);
+  z.obj = &m;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &h.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2); /* h locks, w queues */
+  cr_assert_eq(bcsc_mutex_waiting(&m), 1u);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
+  clobber(&w);
+  /* h unlocks: the lock is free, but its hand-over to w fails; z finds it
+   * free with a waiter still queued: its try_lock and lock try the
+   * hand-over again, and fail the same way. */
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  restore(&w);
+  cr_assert_eq(h.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(z.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(clobber_reports(), 3u);
+  cr_assert_null(bcsc_mutex_owner(&m));
+  cr_assert_eq(bcsc_wait_linked(&w.w), 1);
+  /* Intact again: h and z finish; then a try_lock hands the lock over to
+   * w (and is refused). */
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert(bcsc_task_done(&h.task) && bcsc_task_done(&z.task));
+  {
+    ct_t t2;
+    ct_init(&t2, try_then_lock);
+    t2.obj = &m;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &t2.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+    cr_assert_eq(t2.rc[0], BCSC_EAGAIN);
+    cr_assert_eq(t2.rc[1], BCSC_PENDING);
+    down();
+    cr_assert_eq(bcsc_task_result(&t2.task), 0);
+  }
+  cr_assert_eq(bcsc_task_result(&w.task), 0);
+  cr_assert_eq(bcsc_mutex_locked(&m), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+}
+
+/* ---- value wakers: the drain will not deliver into a clobbered frame ---- */
+
+static int wait_for_waker(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+    return BCSC_PENDING;
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+Test(coverage_clobber, a_value_wake_for_a_clobbered_frame_is_not_delivered) {
+  ct_t w;
+  up();
+  ct_init(&w, wait_for_waker);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_waker_wake(w.waker), 0);
+  clobber(&w);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0, "nothing became ready");
+  restore(&w);
+  cr_assert_eq(clobber_reports(), 1u);
+  cr_assert_eq(bcsc_task_done(&w.task), 0);
+  /* Intact again: the next wake is delivered. */
+  cr_assert_eq(bcsc_waker_wake(w.waker), 0);
+  down();
+  cr_assert_eq(bcsc_task_result(&w.task), 0);
+}
+
+/* ---- a select whose task is clobbered between begin and end ------------- */
+
+static int select_over_clobbered_self(ct_t *c) {
+  bcsc_select_t sel;
+  cr_assert_eq(bcsc_select_begin(&sel, &c->task), 0);
+  cr_assert_eq(bcsc_select_offer(&sel, 0), 1); /* a ready branch: it wins */
+  clobber(c);
+  c->rc[0] = bcsc_select_end(&sel);
+  restore(c);
+  c->rc[1] = bcsc_select_end(&sel);
+  return 0;
+}
+
+Test(coverage_clobber, a_select_whose_task_is_clobbered_before_its_end) {
+  ct_t c;
+  up();
+  ct_init(&c, select_over_clobbered_self);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  down();
+  cr_assert_eq(c.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[1], 0, "intact again: the select ends");
+  cr_assert_eq(g_misuse.count, 1u);
+}
+
+/* ---- a held mutex overwritten before its owner completes ----------------- */
+
+static int lock_and_return(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+    return bcsc_task_yield(&c->task);
+  }
+  /* Returns holding it: bcsc releases the locks of a completed task - and
+   * finds this one overwritten. */
+  memset(c->obj, 0x5a, sizeof(bcsc_mutex_t));
+  return 0;
+}
+
+Test(coverage_clobber, a_held_mutex_overwritten_before_its_owner_completes) {
+  bcsc_mutex_t m;
+  ct_t c;
+  up();
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  ct_init(&c, lock_and_return);
+  c.obj = &m;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  down();
+  cr_assert_eq(c.rc[0], 0);
+  cr_assert_eq(bcsc_task_result(&c.task), 0);
+  cr_assert_eq(clobber_reports(), 1u);
+  /* Its links were garbage: the executor dropped its list of held locks
+   * rather than follow them. The memory can be made a mutex again. */
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+}
+
+/* ---- a broadcast overwritten with an older copy of itself ---------------- */
+
+Test(coverage_clobber, a_receiver_ahead_of_its_broadcast_is_refused) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  unsigned char old[sizeof(bcsc_broadcast_t)], now[sizeof(bcsc_broadcast_t)];
+  uint32_t ring[2], m = 4, out = 0;
+  up();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  memcpy(old, &bc, sizeof old);
+  cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL), 0);
+  /* The object goes back to before the send: the receiver has read past
+   * its end. */
+  memcpy(now, &bc, sizeof now);
+  memcpy(&bc, old, sizeof old);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
+               BCSC_EBADOBJ);
+  memcpy(&bc, now, sizeof now);
+  cr_assert_eq(g_misuse.count, 1u);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
+               BCSC_EAGAIN, "intact again: nothing new to read");
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  down();
+}
