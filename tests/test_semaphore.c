@@ -467,6 +467,47 @@ Test(semaphore, a_head_registration_cancelled_hands_its_turn_on_at_once) {
   teardown();
 }
 
+/* A task goes back to the head of the line in its poll (a passed wake did
+ * not cover it) and then returns anyway: its place is unlinked as it
+ * completes, and the turn goes on from there. */
+static int give_up_when_woken_poll(bcsc_task_t *self) {
+  acquirer_t *a = (acquirer_t *)self;
+  int rc;
+  a->polls++;
+  rc = bcsc_semaphore_acquire(self, a->sem, &a->waiter, a->n);
+  if (rc == BCSC_PENDING && a->polls == 1)
+    return BCSC_PENDING;
+  a->rc = rc;
+  a->gaveup = rc != 0;
+  a->got = rc == 0;
+  return 0; /* even if that acquire put it back in line */
+}
+
+Test(semaphore, a_head_that_returns_while_back_in_line_hands_its_turn_on) {
+  acquirer_t x, head, small;
+  setup(0);
+  acquirer_init(&x, &sem, 1, 1, DECLINE);
+  acquirer_init(&head, &sem, 2, 3, AWAIT);
+  acquirer_init(&small, &sem, 3, 1, AWAIT);
+  head.task.poll = give_up_when_woken_poll;
+  spawn(&x);
+  spawn(&head);
+  spawn(&small);
+  drain();
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 3);
+  /* x is woken with 1 permit and declines it; it passes to `head`, which
+   * wants 3, goes back to the head of the line - and returns. */
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+  drain();
+  cr_assert_eq(x.rc, 2, "x declined");
+  cr_assert_eq(head.polls, 2);
+  cr_assert_eq(head.rc, BCSC_PENDING, "it returned while back in line");
+  cr_assert_eq(small.got, 1, "the turn reached the next in line");
+  cr_assert_eq(bcsc_semaphore_available(&sem), 0);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+  teardown();
+}
+
 /* Not the head: nobody is owed anything, and nobody is woken. */
 Test(semaphore, a_waiter_behind_the_head_leaves_without_waking_anyone) {
   acquirer_t holder, big, mid, small;
