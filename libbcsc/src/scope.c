@@ -246,17 +246,15 @@ static BCSC__COLD void task_complete_rare(bcsc_task_t *t, bcsc_scope_t *s,
     scope_emptied(s);
 }
 
-static void task_complete(bcsc_task_t *t, int result) {
-  bcsc_scope_t *s = t->priv.scope;
-  bcsc_executor_t *ex = s->priv.executor;
+/* task_complete() once no lock is held by the task. */
+static BCSC__ALWAYS_INLINE void task_complete_unlocked(bcsc_task_t *t,
+                                                       bcsc_scope_t *s,
+                                                       bcsc_executor_t *ex,
+                                                       int result) {
   uint64_t word = BCSC__HEADER(t);
   uint16_t state = bcsc__header_state(word);
   uint32_t live;
 
-  /* A lock it still holds is released before anything else can see it
-   * done (a guard whose scope is the task). One load when none is held. */
-  if (BCSC__UNLIKELY(ex->priv.held_mutexes != NULL))
-    bcsc__mutexes_release(ex, t);
   /* A completed task's own sibling links are never followed again: spawn
    * rewrites both. */
   BCSC__LIST_UNLINK(bcsc_task_t, s->priv.head, s->priv.tail, t, sibling_next,
@@ -282,6 +280,28 @@ static void task_complete(bcsc_task_t *t, int result) {
   }
   if (live == 0)
     scope_emptied(s);
+}
+
+/* A lock it still holds is released before anything else can see it done
+ * (a guard whose scope is the task). Out of line, with its own copy of the
+ * rest, so that the common completion keeps no register across a call and
+ * needs no stack frame (it had one while the release was inline: 13
+ * instructions per completion). */
+static BCSC__COLD void task_complete_locked(bcsc_task_t *t, bcsc_scope_t *s,
+                                            bcsc_executor_t *ex, int result) {
+  bcsc__mutexes_release(ex, t);
+  task_complete_unlocked(t, s, ex, result);
+}
+
+static void task_complete(bcsc_task_t *t, int result) {
+  bcsc_scope_t *s = t->priv.scope;
+  bcsc_executor_t *ex = s->priv.executor;
+  /* One load when no lock is held. */
+  if (BCSC__UNLIKELY(ex->priv.held_mutexes != NULL)) {
+    task_complete_locked(t, s, ex, result);
+    return;
+  }
+  task_complete_unlocked(t, s, ex, result);
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
