@@ -242,6 +242,11 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
   return until && run_over(ex, root, t);
 }
 
+void bcsc__runq_pend(bcsc_executor_t *ex) {
+  if (!(ex->priv.state & BCSC__EXECUTOR_INSIDE))
+    ex->priv.pender(ex, ex->priv.pender_context);
+}
+
 static int check_not_polling(bcsc_executor_t *ex) {
   int rc = bcsc__check_executor(ex);
   if (rc != 0)

@@ -371,7 +371,13 @@ static inline int bcsc__wrong_thread(const bcsc_executor_t *ex) {
 
 /* ---- the run queue (owned by executor.c; inline for the wake path) ---- */
 
-/* Append `t`, whose state the caller has already made QUEUED. */
+/* executor.c: the first ready task: tell the host through its pender if
+ * it is outside bcsc. Out of line, so that the paths that queue a task
+ * make no call of their own and need no stack frame for it. */
+BCSC__COLD void bcsc__runq_pend(bcsc_executor_t *ex);
+
+/* Append `t`, whose state the caller has already made QUEUED. Callers
+ * count their statistics before it, so that the rare call comes last. */
 static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
   bcsc_task_t *tail = ex->priv.run_tail;
   t->priv.link.run_next = NULL;
@@ -382,9 +388,8 @@ static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
     return;
   }
   ex->priv.run_head = t;
-  /* The first ready task while the host is outside bcsc: tell it. */
-  if (ex->priv.pender != NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE))
-    ex->priv.pender(ex, ex->priv.pender_context);
+  if (BCSC__UNLIKELY(ex->priv.pender != NULL))
+    bcsc__runq_pend(ex);
 }
 
 static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {

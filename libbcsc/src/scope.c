@@ -217,8 +217,8 @@ static BCSC__NOINLINE void scope_wake_owner(bcsc_scope_t *s) {
         owner, bcsc__header_with_state(word, (state & ~(BCSC__TASK_STATE_MASK |
                                                         BCSC__TASK_JOINING)) |
                                                  BCSC__TASK_QUEUED));
-    bcsc__runq_append(ex, owner);
     ex->priv.wakes++;
+    bcsc__runq_append(ex, owner);
     return;
   }
   BCSC__HEADER_SET(owner,

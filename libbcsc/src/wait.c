@@ -149,8 +149,8 @@ void bcsc__task_wake(bcsc_task_t *t) {
     if (bcsc__task_state(t) != BCSC__TASK_WAITING)
       return;
     ex = bcsc__task_executor(t);
-    bcsc__runq_push(ex, t);
     ex->priv.wakes++;
+    bcsc__runq_push(ex, t);
     return;
   case BCSC__TASK_RUNNING:
     unlink_waits(t, state);
@@ -181,8 +181,8 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
     BCSC__HEADER_SET(
         t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
                                              BCSC__TASK_QUEUED));
-    bcsc__runq_append(ex, t);
     ex->priv.wakes++;
+    bcsc__runq_append(ex, t);
     return;
   }
   bcsc__task_wake(t);
