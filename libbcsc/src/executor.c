@@ -203,13 +203,16 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
       word = BCSC__HEADER(t);
       state = bcsc__header_state(word);
     }
-    if (rc == BCSC_PENDING && (state & BCSC__TASK_WOKEN)) {
-      /* Woken during its own poll (a yield, a wake or a cancel): whatever
-       * it registered after that is dropped, and it runs again. */
+    if (state & BCSC__TASK_WOKEN) {
       bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
-      bcsc__task_unlink_waits(t);
-      bcsc__runq_push(ex, t);
-      return 0;
+      if (rc == BCSC_PENDING) {
+        /* Woken during its own poll (a yield, a wake or a cancel): whatever
+         * it registered after that is dropped, and it runs again. */
+        bcsc__task_unlink_waits(t);
+        bcsc__runq_push(ex, t);
+        return 0;
+      }
+      /* It returned a result: the wake has nothing left to do. */
     }
   }
 
@@ -229,8 +232,6 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
     BCSC__REPORT(BAD_ARGUMENT, t);
     rc = BCSC_EINVAL;
   }
-  if (state & BCSC__TASK_WOKEN)
-    bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
   /* A join it left pending is undone by bcsc__task_returned(): a task that
    * joins has scopes, and one without goes straight to completion. */
   if (t->priv.link.waits != NULL)
