@@ -396,9 +396,10 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
 static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
                                            bcsc_task_t *child) {
   bcsc_executor_t *ex = scope->priv.executor;
-  uint16_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED;
-  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
-    state |= BCSC__TASK_CANCELLED;
+  /* Cancelled if its scope is: the flag carried over without a branch. */
+  uint32_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED |
+                   (uint32_t)(scope->priv.flags & BCSC__SCOPE_CANCELLED) *
+                       (BCSC__TASK_CANCELLED / BCSC__SCOPE_CANCELLED);
   /* The checks saw the task magic. */
   BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
                                               bcsc__task_tag16(child)));
