@@ -55,12 +55,15 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                                              bcsc__self_tag(ch)) ||
                      size != ch->priv.elem_size))
     return -1;
-  if (BCSC__UNLIKELY(
-          (BCSC__HEADER(self) | lax) !=
-              (bcsc__header_expect(BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
-                                   bcsc__task_tag(self)) |
-               lax) ||
-          self->priv.scope == NULL))
+  /* Whatever waker slot the task holds (D23): its bits set on both sides,
+   * as bcsc_wait_on() does, rather than read to be compared. */
+  if (BCSC__UNLIKELY((BCSC__HEADER(self) | lax |
+                      bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS)) !=
+                         (bcsc__header_expect(
+                              BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
+                              bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS) |
+                          lax) ||
+                     self->priv.scope == NULL))
     return -1;
   ex = self->priv.scope->priv.executor;
   if (BCSC__UNLIKELY(ex->priv.current != self))
