@@ -365,22 +365,9 @@ static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
   return 0;
 }
 
-int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
-  const uint16_t flags = BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN |
-                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN;
-  int rc;
-  /* A running, unmoved owner on its executor, whatever its flags. */
-  if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
-                     policy > BCSC_SCOPE_RACE ||
-                     (BCSC__HEADER(owner) |
-                      bcsc__header_expect(flags, 0, BCSC__TASK_SLOT_BITS)) !=
-                         bcsc__header_expect(
-                             BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
-                             bcsc__task_tag16(owner) | BCSC__TASK_SLOT_BITS) ||
-                     owner->priv.scope == NULL ||
-                     bcsc__task_executor(owner)->priv.current != owner) &&
-      (rc = scope_init_checked(scope, owner, policy)) != 0)
-    return rc;
+/* Open `scope` for `owner` once the checks have passed. */
+static BCSC__ALWAYS_INLINE int
+scope_init_go(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
     if (s == scope)
       BCSC__FAIL(SCOPE_REOPENED, scope, BCSC_EBUSY);
@@ -390,6 +377,32 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   if (owner->priv.state & BCSC__TASK_CANCELLED)
     scope->priv.flags |= BCSC__SCOPE_CANCELLED;
   return 0;
+}
+
+/* bcsc_scope_init() past its fast path, whole (a tail call, as spawn's). */
+static BCSC__COLD int scope_init_slow(bcsc_scope_t *scope, bcsc_task_t *owner,
+                                      uint32_t policy) {
+  int rc = scope_init_checked(scope, owner, policy);
+  if (rc != 0)
+    return rc;
+  return scope_init_go(scope, owner, policy);
+}
+
+int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
+  const uint16_t flags = BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN |
+                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN;
+  /* A running, unmoved owner on its executor, whatever its flags. */
+  if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
+                     policy > BCSC_SCOPE_RACE ||
+                     (BCSC__HEADER(owner) |
+                      bcsc__header_expect(flags, 0, BCSC__TASK_SLOT_BITS)) !=
+                         bcsc__header_expect(
+                             BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
+                             bcsc__task_tag16(owner) | BCSC__TASK_SLOT_BITS) ||
+                     owner->priv.scope == NULL ||
+                     bcsc__task_executor(owner)->priv.current != owner))
+    return scope_init_slow(scope, owner, policy);
+  return scope_init_go(scope, owner, policy);
 }
 
 /* Link a checked idle `child` into `scope` and queue it. */
@@ -439,8 +452,26 @@ static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
   return bcsc__check_spawnable(child);
 }
 
+/* Spawn once the checks have passed, but for the thread. */
+static BCSC__ALWAYS_INLINE int spawn_go(bcsc_scope_t *scope,
+                                        bcsc_task_t *child) {
+  /* Only the executor's thread may link a frame into its tasks. */
+  if (BCSC__CHECKED && BCSC__UNLIKELY(bcsc__wrong_thread(scope->priv.executor)))
+    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
+  spawn_link(scope, child);
+  return 0;
+}
+
+/* bcsc_scope_spawn() past its fast path, whole: a tail call from there,
+ * so that the fast path makes no call and needs no stack frame. */
+static BCSC__COLD int spawn_slow(bcsc_scope_t *scope, bcsc_task_t *child) {
+  int rc = spawn_checked(scope, child);
+  if (rc != 0)
+    return rc;
+  return spawn_go(scope, child);
+}
+
 int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
-  int rc;
   /* An open, unmoved scope and an idle, unlinked frame (a pooled one too). */
   if (BCSC__UNLIKELY(
           scope == NULL || child == NULL ||
@@ -449,14 +480,9 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
                                                      bcsc__self_tag(scope)) ||
           (BCSC__HEADER(child) | BCSC__TASK_POOLED) !=
               bcsc__header_expect(BCSC__TASK_IDLE | BCSC__TASK_POOLED,
-                                  BCSC__MAGIC_TASK, 0)) &&
-      (rc = spawn_checked(scope, child)) != 0)
-    return rc;
-  /* Only the executor's thread may link a frame into its tasks. */
-  if (BCSC__CHECKED && BCSC__UNLIKELY(bcsc__wrong_thread(scope->priv.executor)))
-    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
-  spawn_link(scope, child);
-  return 0;
+                                  BCSC__MAGIC_TASK, 0)))
+    return spawn_slow(scope, child);
+  return spawn_go(scope, child);
 }
 
 /* The checks of bcsc_scope_join() that the header word covers, each in its
