@@ -162,8 +162,15 @@ void bcsc__task_wake(bcsc_task_t *t) {
   }
 }
 
-/* `w` is out of its source: mark it fired and wake its task. */
-static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
+/* bcsc__task_wake() for wait_fired(), as a tail call: a wake whose common
+ * case makes no call then needs no stack frame. Returns 1. */
+static BCSC__NOINLINE int task_wake_1(bcsc_task_t *t) {
+  bcsc__task_wake(t);
+  return 1;
+}
+
+/* `w` is out of its source: mark it fired and wake its task. Returns 1. */
+static BCSC__ALWAYS_INLINE int wait_fired(bcsc_wait_t *w, uintptr_t value) {
   bcsc_task_t *t = w->priv.task;
   uint64_t word = BCSC__HEADER(t);
   uint16_t state = bcsc__header_state(word);
@@ -183,15 +190,15 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
                                              BCSC__TASK_QUEUED));
     ex->priv.wakes++;
     bcsc__runq_append(ex, t);
-    return;
+    return 1;
   }
-  bcsc__task_wake(t);
+  return task_wake_1(t);
 }
 
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
   if (w->priv.queue.next != NULL)
     waitq_remove(w);
-  wait_fired(w, value);
+  (void)wait_fired(w, value);
 }
 
 /* ---- hand-off lists (D22) -------------------------------------------------
@@ -325,9 +332,10 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   } else {
     waitq_clear(q);
   }
-  wait_fired(w, value);
-  if (handoff)
-    baton_record(w, q);
+  if (!handoff)
+    return wait_fired(w, value);
+  (void)wait_fired(w, value);
+  baton_record(w, q);
   return 1;
 }
 
