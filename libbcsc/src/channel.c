@@ -43,8 +43,6 @@ BCSC__ASSERT_HEADER(bcsc_channel_t);
 static BCSC__ALWAYS_INLINE int
 channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                    int sending, const void *element, size_t size) {
-  const uint64_t lax =
-      bcsc__header_expect(BCSC__TASK_POOLED | BCSC__TASK_BATON, 0, 0);
   bcsc_executor_t *ex;
   uint64_t word;
   if (BCSC__UNLIKELY(ch == NULL || self == NULL || wait == NULL ||
@@ -55,19 +53,10 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                                              bcsc__self_tag(ch)) ||
                      size != ch->priv.elem_size))
     return -1;
-  /* Whatever waker slot the task holds (D23): its bits set on both sides,
-   * as bcsc_wait_on() does, rather than read to be compared. */
-  if (BCSC__UNLIKELY((BCSC__HEADER(self) | lax |
-                      bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS)) !=
-                         (bcsc__header_expect(
-                              BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
-                              bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS) |
-                          lax) ||
-                     self->priv.scope == NULL))
+  if (BCSC__UNLIKELY(
+          !bcsc__task_polled(self, BCSC__TASK_POOLED | BCSC__TASK_BATON)))
     return -1;
   ex = self->priv.scope->priv.executor;
-  if (BCSC__UNLIKELY(ex->priv.current != self))
-    return -1;
   word = BCSC__HEADER(wait);
   if (BCSC__LIKELY(word ==
                    bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0)))

@@ -394,13 +394,7 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   /* A running, unmoved owner on its executor, whatever its flags. */
   if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
                      policy > BCSC_SCOPE_RACE ||
-                     (BCSC__HEADER(owner) |
-                      bcsc__header_expect(flags, 0, BCSC__TASK_SLOT_BITS)) !=
-                         bcsc__header_expect(
-                             BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
-                             bcsc__task_tag16(owner) | BCSC__TASK_SLOT_BITS) ||
-                     owner->priv.scope == NULL ||
-                     bcsc__task_executor(owner)->priv.current != owner))
+                     !bcsc__task_polled(owner, flags)))
     return scope_init_slow(scope, owner, policy);
   return scope_init_go(scope, owner, policy);
 }

@@ -545,26 +545,23 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
           word != bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0) ||
           self == NULL))
     return wait_on_checked(self, wait, queue);
-  /* Whatever waker slot the task holds (D23): its bits set on both sides. */
-  task_word =
-      BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
-  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
-                                 bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   /* An idle node of its own running, uncancelled, unmoved task (a pooled
    * one too) on a valid list: register. */
-  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN) ==
-                       (task_tag | BCSC__TASK_RUNNING | BCSC__TASK_POOLED |
-                        BCSC__TASK_VALUE_WOKEN) &&
-                   queue != NULL && queue->priv.magic == BCSC__MAGIC_WAITQ &&
-                   (queue->priv.self_tag == 0 ||
-                    queue->priv.self_tag == bcsc__self_tag(queue)) &&
-                   self->priv.scope != NULL &&
-                   self->priv.scope->priv.executor->priv.current == self)) {
+  if (BCSC__LIKELY(
+          bcsc__task_polled(self, BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN) &&
+          queue != NULL && queue->priv.magic == BCSC__MAGIC_WAITQ &&
+          (queue->priv.self_tag == 0 ||
+           queue->priv.self_tag == bcsc__self_tag(queue)))) {
     bcsc__wait_link(self, wait, queue);
     return BCSC_PENDING;
   }
   /* A valid task that has been cancelled: the answer comes before the
    * list is looked at. */
+  /* Whatever waker slot the task holds (D23): its bits set on both sides. */
+  task_word =
+      BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
+  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
+                                 bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   if ((task_word &
        bcsc__header_expect(BCSC__TASK_CANCELLED, 0xffff, 0xffffffff)) ==
       (task_tag | BCSC__TASK_CANCELLED))
