@@ -145,8 +145,9 @@ void bcsc__task_wake(bcsc_task_t *t) {
   switch (state & BCSC__TASK_STATE_MASK) {
   case BCSC__TASK_WAITING:
     unlink_waits(t, state);
-    /* A misuse handler called from the unlink may have queued it. */
-    if (bcsc__task_state(t) != BCSC__TASK_WAITING)
+    /* A misuse handler called from the unlink may have queued it (only the
+     * checked build calls one there). */
+    if (BCSC__CHECKED && bcsc__task_state(t) != BCSC__TASK_WAITING)
       return;
     ex = bcsc__task_executor(t);
     ex->priv.wakes++;
