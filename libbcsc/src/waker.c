@@ -84,8 +84,12 @@ int bcsc_task_waker(bcsc_task_t *self, bcsc_waker_t *out) {
 }
 
 int bcsc_task_waker_woken(bcsc_task_t *self) {
-  int rc = check_running(self);
-  if (rc != 0)
+  /* The running task itself, whatever its flags (D32); anything else takes
+   * the full checks. */
+  const uint32_t any_flag = 0xffffu & ~(uint32_t)BCSC__TASK_STATE_MASK;
+  int rc;
+  if (BCSC__UNLIKELY(self == NULL || !bcsc__task_polled(self, any_flag)) &&
+      (rc = check_running(self)) != 0)
     return rc;
   if (!(self->priv.state & BCSC__TASK_VALUE_WOKEN))
     return 0;
