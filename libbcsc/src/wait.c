@@ -600,24 +600,23 @@ int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on) {
   return 0;
 }
 
+/* Whether the release build may skip bcsc__check_waitq() for `q`: a valid
+ * list recognised without computing its address tag (D32). An empty list
+ * carries no tag, and the first waiter of a list that moved points back
+ * at the old copy, so a moved list fails this as it fails the tag compare. */
+static BCSC__ALWAYS_INLINE int waitq_plainly_valid(const bcsc_waitq_t *q) {
+  const struct bcsc_wait_link *first;
+  if (BCSC__CHECKED || q == NULL || q->priv.magic != BCSC__MAGIC_WAITQ)
+    return 0;
+  first = q->priv.waiters.next;
+  return first != NULL ? first->prev == &q->priv.waiters
+                       : q->priv.self_tag == 0;
+}
+
 int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
   int rc;
-  /* The release build's common case, a plain list, is recognised without
-   * computing its address tag (D32): an empty list carries none, and the
-   * first waiter of a list that moved points back at the old copy. Any
-   * other list takes the full check. */
-  if (!BCSC__CHECKED && BCSC__LIKELY(queue != NULL)) {
-    const struct bcsc_wait_link *first = queue->priv.waiters.next;
-    if (BCSC__LIKELY(
-            (BCSC__HEADER(queue) & bcsc__header_expect(0xffff, 0xffff, 0)) ==
-            bcsc__header_expect(0, BCSC__MAGIC_WAITQ, 0))) {
-      if (first != NULL && first->prev == &queue->priv.waiters)
-        return fire_oldest(queue, value, 0);
-      if (first == NULL && queue->priv.self_tag == 0)
-        return 0;
-    }
-  }
-  if ((rc = bcsc__check_waitq(queue)) != 0)
+  if (BCSC__UNLIKELY(!waitq_plainly_valid(queue)) &&
+      (rc = bcsc__check_waitq(queue)) != 0)
     return rc;
   return waitq_fire_one(queue, value);
 }
