@@ -557,8 +557,8 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
     return BCSC_PENDING;
   }
   /* A valid task that has been cancelled: the answer comes before the
-   * list is looked at. */
-  /* Whatever waker slot the task holds (D23): its bits set on both sides. */
+   * list is looked at. Whatever waker slot the task holds (D23): its bits
+   * set on both sides. */
   task_word =
       BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
   task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
