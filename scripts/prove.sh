@@ -53,7 +53,10 @@ LIST="cbmc/list_macros.c $MEMORY --unsigned-overflow-check --unwind 6 --unwindin
 RING="cbmc/wait_ring.c -DBCSC_CHECKED=1 $MEMORY --unwinding-assertions"
 # The release build (no canaries): wake_all and the hand-off path loop over
 # fires whose checked-build canaries cbmc cannot decide cheaply (see
-# docs/testing.md); the other ring proofs run the checked build.
+# docs/testing.md); the other ring proofs run the checked build, and
+# wake_one and the task wake run in both, since their release fast paths
+# differ (D32: a list recognised by its first waiter's back link; no state
+# re-check after the unlink).
 RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
 TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
 INBOX="cbmc/inbox_handshake.c"
@@ -88,12 +91,15 @@ list-unlink-broken|fail|cbmc|mut-unlink-keeps-tail|$LIST -DOP=3
 ring-register|pass|cbmc|src|$RING $RING_BOUNDS -DOP=1
 ring-cancel|pass|cbmc|src|$RING $RING_BOUNDS -DOP=2
 ring-wake-one|pass|cbmc|src|$RING $RING_BOUNDS -DOP=3
+ring-wake-one-release|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=3
 ring-wake-all|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=4
 ring-task-wake|pass|cbmc|src|$RING $RING_BOUNDS -DOP=5
+ring-task-wake-release|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=5
 ring-handoff|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=6
 ring-register-broken|fail|cbmc|mut-link-keeps-newest|$RING $RING_MUT -DOP=1
 ring-cancel-broken|fail|cbmc|mut-remove-keeps-prev|$RING $RING_MUT -DOP=2
 ring-wake-one-broken|fail|cbmc|mut-fire-keeps-prev|$RING $RING_MUT -DOP=3
+ring-wake-one-release-broken|fail|cbmc|mut-fire-keeps-prev|$RING_RELEASE $RING_MUT -DOP=3
 ring-task-wake-broken|fail|cbmc|mut-wake-keeps-others|$RING $RING_MUT -DOP=5
 ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING_RELEASE $RING_MUT -DOP=6
 time-add|pass|cbmc|src|$TIME -DPROP=1

@@ -43,8 +43,6 @@ BCSC__ASSERT_HEADER(bcsc_channel_t);
 static BCSC__ALWAYS_INLINE int
 channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                    int sending, const void *element, size_t size) {
-  const uint64_t lax = bcsc__header_expect(
-      BCSC__TASK_POOLED | BCSC__TASK_BATON | BCSC__TASK_REMOTE, 0, 0);
   bcsc_executor_t *ex;
   uint64_t word;
   if (BCSC__UNLIKELY(ch == NULL || self == NULL || wait == NULL ||
@@ -55,16 +53,10 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
                                              bcsc__self_tag(ch)) ||
                      size != ch->priv.elem_size))
     return -1;
-  if (BCSC__UNLIKELY(
-          (BCSC__HEADER(self) | lax) !=
-              (bcsc__header_expect(BCSC__TASK_RUNNING, BCSC__MAGIC_TASK,
-                                   bcsc__task_tag(self)) |
-               lax) ||
-          self->priv.scope == NULL))
+  if (BCSC__UNLIKELY(!bcsc__task_polled(
+          self, BCSC__TASK_POOLED | BCSC__TASK_BATON | BCSC__TASK_REMOTE)))
     return -1;
   ex = self->priv.scope->priv.executor;
-  if (BCSC__UNLIKELY(ex->priv.current != self))
-    return -1;
   word = BCSC__HEADER(wait);
   if (BCSC__LIKELY(word ==
                    bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0)))

@@ -137,12 +137,14 @@ int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root) {
 }
 
 /* The checked build's canary at each tick: the frame about to be polled,
- * and the scopes it hangs from and owns, must still be what was linked.
- * The release build trusts its links and skips the walk. */
+ * and the scopes it hangs from and owns, must still be what was linked -
+ * and, being on the run queue, be QUEUED (run_one() moves it to RUNNING by
+ * flipping those bits). The release build trusts its links and skips the
+ * walk. */
 static int frame_intact(const bcsc_task_t *t) {
   if (!BCSC__CHECKED)
     return 1;
-  if (BCSC__TASK_CANARY_BAD(t) ||
+  if (BCSC__TASK_CANARY_BAD(t) || bcsc__task_state(t) != BCSC__TASK_QUEUED ||
       BCSC__CANARY_BAD(t->priv.scope, BCSC__MAGIC_SCOPE))
     return 0;
   for (const bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
@@ -151,9 +153,24 @@ static int frame_intact(const bcsc_task_t *t) {
   return 1;
 }
 
+/* Whether bcsc_executor_run() is over once `t` has completed (or gone on
+ * draining): its root is done, or with no root, no root task is left. A
+ * task completes only in a turn of its own, so the loop asks only after
+ * such a turn rather than at every turn. */
+static BCSC__ALWAYS_INLINE int run_over(const bcsc_executor_t *ex,
+                                        const bcsc_task_t *root,
+                                        const bcsc_task_t *t) {
+  if (root != NULL)
+    return t == root && bcsc__task_state(root) == BCSC__TASK_DONE;
+  return ex->priv.root.priv.live == 0 && !bcsc__relay_nonempty(ex);
+}
+
 /* One turn: poll the oldest ready task (or advance its drain). Inline in
- * both loops: it is the body of every turn. */
-static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
+ * both loops: it is the body of every turn. `until`: 0 in poll(), which
+ * never stops early; 1 in run() (with `root`, NULL or not). Returns 1 if
+ * the run is over, 0 to go on, or an error. */
+static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
+                                       const bcsc_task_t *root, int until) {
   bcsc_task_t *t = ex->priv.run_head;
   bcsc_task_t *next;
   uint64_t word;
@@ -172,40 +189,48 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   state = bcsc__header_state(word);
   if (BCSC__UNLIKELY(state & BCSC__TASK_DRAINING)) {
     bcsc__task_drain(t);
-    return 0;
+    return until && run_over(ex, root, t);
   }
 
-  BCSC__HEADER_SET(
-      t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
-                                           BCSC__TASK_RUNNING));
+  /* QUEUED (as every task on the run queue is) -> RUNNING, flags kept. */
+  BCSC__HEADER_SET(t, word ^ bcsc__header_expect(
+                                 BCSC__TASK_QUEUED ^ BCSC__TASK_RUNNING, 0, 0));
   ex->priv.current = t;
   ex->priv.polls++;
   rc = t->poll(t);
   ex->priv.current = NULL;
   word = BCSC__HEADER(t);
   state = bcsc__header_state(word);
-  if (BCSC__UNLIKELY(state & BCSC__TASK_BATON)) {
-    /* A task that returned waits for nothing: unlink first, so that no
-     * baton it passes on can come back to it. */
-    if (rc != BCSC_PENDING)
-      bcsc__task_unlink_waits(t);
-    bcsc__task_batons(t, rc != BCSC_PENDING); /* may change the state */
-    word = BCSC__HEADER(t);
-    state = bcsc__header_state(word);
+  /* Batons to pass on, or woken during its own poll: both rare, tested
+   * together. The lifecycle state is still RUNNING either way. */
+  if (BCSC__UNLIKELY(state & (BCSC__TASK_BATON | BCSC__TASK_WOKEN))) {
+    if (state & BCSC__TASK_BATON) {
+      /* A task that returned waits for nothing: unlink first, so that no
+       * baton it passes on can come back to it. */
+      if (rc != BCSC_PENDING)
+        bcsc__task_unlink_waits(t);
+      bcsc__task_batons(t, rc != BCSC_PENDING); /* may change the state */
+      word = BCSC__HEADER(t);
+      state = bcsc__header_state(word);
+    }
+    if (state & BCSC__TASK_WOKEN) {
+      bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
+      if (rc == BCSC_PENDING) {
+        /* Woken during its own poll (a yield, a wake or a cancel): whatever
+         * it registered after that is dropped, and it runs again. */
+        bcsc__task_unlink_waits(t);
+        bcsc__runq_push(ex, t);
+        return 0;
+      }
+      /* It returned a result: the wake has nothing left to do. */
+    }
   }
 
   if (rc == BCSC_PENDING) {
-    if (BCSC__UNLIKELY(state & BCSC__TASK_WOKEN)) {
-      /* Woken during its own poll (a yield, a wake or a cancel): whatever
-       * it registered after that is dropped, and it runs again. */
-      bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
-      bcsc__task_unlink_waits(t);
-      bcsc__runq_push(ex, t);
-      return 0;
-    }
+    /* RUNNING -> WAITING, flags kept. */
     BCSC__HEADER_SET(
-        t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
-                                             BCSC__TASK_WAITING));
+        t, word ^ bcsc__header_expect(BCSC__TASK_RUNNING ^ BCSC__TASK_WAITING,
+                                      0, 0));
     /* A task holding a value waker may wait for nothing else. */
     if (BCSC__UNLIKELY(t->priv.link.waits == NULL &&
                        !(state & BCSC__TASK_JOINING) &&
@@ -217,8 +242,6 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
     BCSC__REPORT(BAD_ARGUMENT, t);
     rc = BCSC_EINVAL;
   }
-  if (state & BCSC__TASK_WOKEN)
-    bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
   /* A join it left pending is undone by bcsc__task_returned(): a task that
    * joins has scopes, and one without goes straight to completion. */
   if (t->priv.link.waits != NULL) {
@@ -231,7 +254,12 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex) {
   if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
     bcsc__waker_release(t);
   bcsc__task_returned(t, rc);
-  return 0;
+  return until && run_over(ex, root, t);
+}
+
+void bcsc__runq_pend(bcsc_executor_t *ex) {
+  if (!(ex->priv.state & BCSC__EXECUTOR_INSIDE))
+    ex->priv.pender(ex, ex->priv.pender_context);
 }
 
 static int check_not_polling(bcsc_executor_t *ex) {
@@ -325,24 +353,38 @@ static BCSC__ALWAYS_INLINE void drain_mail(bcsc_executor_t *ex) {
 }
 
 /* Inline in run_loop() twice, once with and once without a root, so that
- * the per-turn test of whether the run is over is a single compare. A
- * remote child sent and not yet taken counts as live. */
+ * the test of whether the run is over is a single compare. Only a turn
+ * that completes a task can end the run (run_over()): nothing else in the
+ * loop - drain, timers, park - completes a task or empties the root
+ * scope. A remote child sent and not yet taken counts as live. */
 static BCSC__ALWAYS_INLINE int run_until(bcsc_executor_t *ex,
                                          const bcsc_task_t *root) {
-  uint32_t turns = 0;
+  /* Turns left until the next look outside: a count down costs a turn one
+   * instruction less than a count and a modulo. */
+  uint32_t until_look = TIMER_CHECK_INTERVAL;
   int rc;
+  /* Over before it starts; afterwards run_one() says when. */
+  if (root != NULL ? bcsc__task_state(root) == BCSC__TASK_DONE
+                   : ex->priv.root.priv.live == 0 && !bcsc__relay_nonempty(ex))
+    return 0;
   for (;;) {
-    if (root != NULL
-            ? bcsc__task_state(root) == BCSC__TASK_DONE
-            : ex->priv.root.priv.live == 0 && !bcsc__relay_nonempty(ex))
-      return 0;
-    if (BCSC__UNLIKELY(mail_waiting(ex)))
+    if (BCSC__UNLIKELY(mail_waiting(ex))) {
       drain_mail(ex);
+      /* The one exception to "only a turn ends the run": a drain that takes
+       * a message for a remote child that has already returned sends its
+       * DONE, and that was all a run without a root waited for (D27). */
+      if (root == NULL && ex->priv.root.priv.live == 0 &&
+          !bcsc__relay_nonempty(ex))
+        return 0;
+    }
     if (ex->priv.run_head != NULL) {
-      if ((rc = run_one(ex)) != 0)
-        return rc;
-      if (++turns % TIMER_CHECK_INTERVAL == 0 && (rc = look_outside(ex)) < 0)
-        return rc;
+      if ((rc = run_one(ex, root, 1)) != 0)
+        return rc < 0 ? rc : 0;
+      if (BCSC__UNLIKELY(--until_look == 0)) {
+        until_look = TIMER_CHECK_INTERVAL;
+        if ((rc = look_outside(ex)) < 0)
+          return rc;
+      }
       continue;
     }
     if (ex->priv.timers != 0) {
@@ -396,7 +438,7 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
       drain_mail(ex);
     if ((uint32_t)turns >= budget || ex->priv.run_head == NULL)
       break;
-    if ((rc = run_one(ex)) != 0)
+    if ((rc = run_one(ex, NULL, 0)) != 0)
       break;
     turns++;
     if (ex->priv.timers != 0 && turns % TIMER_CHECK_INTERVAL == 0)

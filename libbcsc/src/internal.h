@@ -485,6 +485,33 @@ static inline int bcsc__task_is_running(const bcsc_task_t *t) {
          bcsc__task_executor(t)->priv.current == t;
 }
 
+/* The fast paths' test of their caller: `self` (not NULL) is the task its
+ * executor is polling, in state RUNNING with no flag outside `lax`,
+ * whatever waker slot it holds. Anything else takes the caller's checks in
+ * order, with their reports and error codes.
+ *
+ * D32: the release build does not compare the address tag here. A frame
+ * its executor is polling is the frame that was spawned: a moved or copied
+ * one is at another address, which is not the executor's `current`, so it
+ * fails the last compare and the full checks report it as before. The
+ * magic and state are compared before any pointer of the frame is
+ * followed. The checked build compares the tag too. */
+static BCSC__ALWAYS_INLINE int bcsc__task_polled(const bcsc_task_t *self,
+                                                 uint32_t lax) {
+  uint64_t word = BCSC__HEADER(self);
+  int header_ok;
+  if (BCSC__CHECKED)
+    header_ok =
+        (word | bcsc__header_expect(lax, 0, BCSC__TASK_SLOT_BITS)) ==
+        bcsc__header_expect(BCSC__TASK_RUNNING | lax, BCSC__MAGIC_TASK,
+                            bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
+  else
+    header_ok = (word & bcsc__header_expect(0xffff & ~lax, 0xffff, 0)) ==
+                bcsc__header_expect(BCSC__TASK_RUNNING, BCSC__MAGIC_TASK, 0);
+  return header_ok && self->priv.scope != NULL &&
+         self->priv.scope->priv.executor->priv.current == self;
+}
+
 /* The checked build's wrong-thread check: 1 if `ex` has a thread and the
  * caller is another one. An executor without one yet (never run or polled,
  * never bound) and a platform without threads pass. */
@@ -498,7 +525,13 @@ static inline int bcsc__wrong_thread(const bcsc_executor_t *ex) {
 
 /* ---- the run queue (owned by executor.c; inline for the wake path) ---- */
 
-/* Append `t`, whose state the caller has already made QUEUED. */
+/* executor.c: the first ready task: tell the host through its pender if
+ * it is outside bcsc. Out of line, so that the paths that queue a task
+ * make no call of their own and need no stack frame for it. */
+BCSC__COLD void bcsc__runq_pend(bcsc_executor_t *ex);
+
+/* Append `t`, whose state the caller has already made QUEUED. Callers
+ * count their statistics before it, so that the rare call comes last. */
 static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
   bcsc_task_t *tail = ex->priv.run_tail;
   t->priv.link.run_next = NULL;
@@ -509,9 +542,8 @@ static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
     return;
   }
   ex->priv.run_head = t;
-  /* The first ready task while the host is outside bcsc: tell it. */
-  if (ex->priv.pender != NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE))
-    ex->priv.pender(ex, ex->priv.pender_context);
+  if (BCSC__UNLIKELY(ex->priv.pender != NULL))
+    bcsc__runq_pend(ex);
 }
 
 static inline void bcsc__runq_push(bcsc_executor_t *ex, bcsc_task_t *t) {

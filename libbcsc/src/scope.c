@@ -245,8 +245,8 @@ static BCSC__NOINLINE void scope_wake_owner(bcsc_scope_t *s) {
         owner, bcsc__header_with_state(word, (state & ~(BCSC__TASK_STATE_MASK |
                                                         BCSC__TASK_JOINING)) |
                                                  BCSC__TASK_QUEUED));
-    bcsc__runq_append(ex, owner);
     ex->priv.wakes++;
+    bcsc__runq_append(ex, owner);
     return;
   }
   BCSC__HEADER_SET(owner,
@@ -293,17 +293,15 @@ static BCSC__COLD void task_complete_unlisted(bcsc_task_t *t, int result,
   t->priv.link.result = result;
 }
 
-static void task_complete(bcsc_task_t *t, int result) {
-  bcsc_scope_t *s = t->priv.scope;
-  bcsc_executor_t *ex = s->priv.executor;
+/* task_complete() once no lock is held by the task. */
+static BCSC__ALWAYS_INLINE void task_complete_unlocked(bcsc_task_t *t,
+                                                       bcsc_scope_t *s,
+                                                       bcsc_executor_t *ex,
+                                                       int result) {
   uint64_t word = BCSC__HEADER(t);
   uint16_t state = bcsc__header_state(word);
   uint32_t live;
 
-  /* A lock it still holds is released before anything else can see it
-   * done (a guard whose scope is the task). One load when none is held. */
-  if (BCSC__UNLIKELY(ex->priv.held_mutexes != NULL))
-    bcsc__mutexes_release(ex, t);
   /* The checked build: a task its scope's list does not hold (a stale copy
    * of a live frame put back over a completed one) must not unlink twice. */
   if (BCSC__CHECKED && !BCSC__LIST_LINKED(s->priv.head, s->priv.tail, t,
@@ -334,7 +332,8 @@ static void task_complete(bcsc_task_t *t, int result) {
   }
 
   /* A success outside a race changes nothing in its scope, and most frames
-   * are not pooled: then nothing is left but waking a joining owner. */
+   * are neither pooled nor remote: then nothing is left but waking a
+   * joining owner. */
   if (BCSC__UNLIKELY(
           child_failed(result, (state & BCSC__TASK_CANCELLED) != 0) ||
           s->priv.policy == BCSC_SCOPE_RACE ||
@@ -344,6 +343,28 @@ static void task_complete(bcsc_task_t *t, int result) {
   }
   if (live == 0)
     scope_emptied(s);
+}
+
+/* A lock it still holds is released before anything else can see it done
+ * (a guard whose scope is the task). Out of line, with its own copy of the
+ * rest, so that the common completion keeps no register across a call and
+ * needs no stack frame (it had one while the release was inline: 13
+ * instructions per completion). */
+static BCSC__COLD void task_complete_locked(bcsc_task_t *t, bcsc_scope_t *s,
+                                            bcsc_executor_t *ex, int result) {
+  bcsc__mutexes_release(ex, t);
+  task_complete_unlocked(t, s, ex, result);
+}
+
+static void task_complete(bcsc_task_t *t, int result) {
+  bcsc_scope_t *s = t->priv.scope;
+  bcsc_executor_t *ex = s->priv.executor;
+  /* One load when no lock is held. */
+  if (BCSC__UNLIKELY(ex->priv.held_mutexes != NULL)) {
+    task_complete_locked(t, s, ex, result);
+    return;
+  }
+  task_complete_unlocked(t, s, ex, result);
 }
 
 void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
@@ -416,23 +437,9 @@ static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
   return 0;
 }
 
-int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
-  const uint16_t flags = BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN |
-                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN |
-                         BCSC__TASK_REMOTE;
-  int rc;
-  /* A running, unmoved owner on its executor, whatever its flags. */
-  if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
-                     policy > BCSC_SCOPE_RACE ||
-                     (BCSC__HEADER(owner) |
-                      bcsc__header_expect(flags, 0, BCSC__TASK_SLOT_BITS)) !=
-                         bcsc__header_expect(
-                             BCSC__TASK_RUNNING | flags, BCSC__MAGIC_TASK,
-                             bcsc__task_tag16(owner) | BCSC__TASK_SLOT_BITS) ||
-                     owner->priv.scope == NULL ||
-                     bcsc__task_executor(owner)->priv.current != owner) &&
-      (rc = scope_init_checked(scope, owner, policy)) != 0)
-    return rc;
+/* Open `scope` for `owner` once the checks have passed. */
+static BCSC__ALWAYS_INLINE int
+scope_init_go(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
     if (s == scope)
       BCSC__FAIL(SCOPE_REOPENED, scope, BCSC_EBUSY);
@@ -444,15 +451,37 @@ int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   return 0;
 }
 
+/* bcsc_scope_init() past its fast path, whole (a tail call, as spawn's). */
+static BCSC__COLD int scope_init_slow(bcsc_scope_t *scope, bcsc_task_t *owner,
+                                      uint32_t policy) {
+  int rc = scope_init_checked(scope, owner, policy);
+  if (rc != 0)
+    return rc;
+  return scope_init_go(scope, owner, policy);
+}
+
+int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
+  const uint16_t flags = BCSC__TASK_CANCELLED | BCSC__TASK_WOKEN |
+                         BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN |
+                         BCSC__TASK_REMOTE;
+  /* A running, unmoved owner on its executor, whatever its flags. */
+  if (BCSC__UNLIKELY(scope == NULL || owner == NULL ||
+                     policy > BCSC_SCOPE_RACE ||
+                     !bcsc__task_polled(owner, flags)))
+    return scope_init_slow(scope, owner, policy);
+  return scope_init_go(scope, owner, policy);
+}
+
 /* Link a checked idle `child` into `scope` and queue it, with the state
  * flags `extra`. */
 static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
                                            bcsc_task_t *child, uint16_t extra) {
   bcsc_executor_t *ex = scope->priv.executor;
-  uint16_t state =
-      (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED | extra;
-  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
-    state |= BCSC__TASK_CANCELLED;
+  /* Cancelled if its scope is: the flag carried over without a branch. */
+  uint32_t state = (child->priv.state & BCSC__TASK_POOLED) | BCSC__TASK_QUEUED |
+                   extra |
+                   (uint32_t)(scope->priv.flags & BCSC__SCOPE_CANCELLED) *
+                       (BCSC__TASK_CANCELLED / BCSC__SCOPE_CANCELLED);
   /* The checks saw the task magic. */
   BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
                                               bcsc__task_tag16(child)));
@@ -492,8 +521,26 @@ static BCSC__COLD int spawn_checked(const bcsc_scope_t *scope,
   return bcsc__check_spawnable(child);
 }
 
+/* Spawn once the checks have passed, but for the thread. */
+static BCSC__ALWAYS_INLINE int spawn_go(bcsc_scope_t *scope,
+                                        bcsc_task_t *child) {
+  /* Only the executor's thread may link a frame into its tasks. */
+  if (BCSC__CHECKED && BCSC__UNLIKELY(bcsc__wrong_thread(scope->priv.executor)))
+    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
+  spawn_link(scope, child, 0);
+  return 0;
+}
+
+/* bcsc_scope_spawn() past its fast path, whole: a tail call from there,
+ * so that the fast path makes no call and needs no stack frame. */
+static BCSC__COLD int spawn_slow(bcsc_scope_t *scope, bcsc_task_t *child) {
+  int rc = spawn_checked(scope, child);
+  if (rc != 0)
+    return rc;
+  return spawn_go(scope, child);
+}
+
 int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
-  int rc;
   /* An open, unmoved scope and an idle, unlinked frame (a pooled one too). */
   if (BCSC__UNLIKELY(
           scope == NULL || child == NULL ||
@@ -502,14 +549,9 @@ int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
                                                      bcsc__self_tag(scope)) ||
           (BCSC__HEADER(child) | BCSC__TASK_POOLED) !=
               bcsc__header_expect(BCSC__TASK_IDLE | BCSC__TASK_POOLED,
-                                  BCSC__MAGIC_TASK, 0)) &&
-      (rc = spawn_checked(scope, child)) != 0)
-    return rc;
-  /* Only the executor's thread may link a frame into its tasks. */
-  if (BCSC__CHECKED && BCSC__UNLIKELY(bcsc__wrong_thread(scope->priv.executor)))
-    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
-  spawn_link(scope, child, 0);
-  return 0;
+                                  BCSC__MAGIC_TASK, 0)))
+    return spawn_slow(scope, child);
+  return spawn_go(scope, child);
 }
 
 void bcsc__scope_host(bcsc_executor_t *host, bcsc_task_t *t, int cancelled) {

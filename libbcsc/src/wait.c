@@ -303,12 +303,13 @@ void bcsc__task_wake(bcsc_task_t *t) {
   switch (state & BCSC__TASK_STATE_MASK) {
   case BCSC__TASK_WAITING:
     unlink_waits(t, state);
-    /* A misuse handler called from the unlink may have queued it. */
-    if (bcsc__task_state(t) != BCSC__TASK_WAITING)
+    /* A misuse handler called from the unlink may have queued it (only the
+     * checked build calls one there). */
+    if (BCSC__CHECKED && bcsc__task_state(t) != BCSC__TASK_WAITING)
       return;
     ex = bcsc__task_executor(t);
-    bcsc__runq_push(ex, t);
     ex->priv.wakes++;
+    bcsc__runq_push(ex, t);
     return;
   case BCSC__TASK_RUNNING:
     unlink_waits(t, state);
@@ -320,8 +321,15 @@ void bcsc__task_wake(bcsc_task_t *t) {
   }
 }
 
-/* `w` is out of its source: mark it fired and wake its task. */
-static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
+/* bcsc__task_wake() for wait_fired(), as a tail call: a wake whose common
+ * case makes no call then needs no stack frame. Returns 1. */
+static BCSC__NOINLINE int task_wake_1(bcsc_task_t *t) {
+  bcsc__task_wake(t);
+  return 1;
+}
+
+/* `w` is out of its source: mark it fired and wake its task. Returns 1. */
+static BCSC__ALWAYS_INLINE int wait_fired(bcsc_wait_t *w, uintptr_t value) {
   bcsc_task_t *t = w->priv.task;
   uint64_t word = BCSC__HEADER(t);
   uint16_t state = bcsc__header_state(word);
@@ -345,17 +353,17 @@ static BCSC__ALWAYS_INLINE void wait_fired(bcsc_wait_t *w, uintptr_t value) {
     BCSC__HEADER_SET(
         t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
                                              BCSC__TASK_QUEUED));
-    bcsc__runq_append(ex, t);
     ex->priv.wakes++;
-    return;
+    bcsc__runq_append(ex, t);
+    return 1;
   }
-  bcsc__task_wake(t);
+  return task_wake_1(t);
 }
 
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
   if (w->priv.queue.next != NULL)
     waitq_remove(w);
-  wait_fired(w, value);
+  (void)wait_fired(w, value);
 }
 
 /* ---- hand-off lists (D22) -------------------------------------------------
@@ -492,9 +500,10 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
   }
   if (BCSC__CHECKED)
     wait_poison_queue(w);
-  wait_fired(w, value);
-  if (handoff)
-    baton_record(w, q);
+  if (!handoff)
+    return wait_fired(w, value);
+  (void)wait_fired(w, value);
+  baton_record(w, q);
   return 1;
 }
 
@@ -721,27 +730,24 @@ int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait, bcsc_waitq_t *queue) {
           word != bcsc__header_expect(BCSC__WAIT_IDLE, BCSC__MAGIC_WAIT, 0) ||
           self == NULL))
     return wait_on_checked(self, wait, queue);
-  /* Whatever waker slot the task holds (D23): its bits set on both sides. */
-  task_word =
-      BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
-  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
-                                 bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   /* An idle node of its own running, uncancelled, unmoved task (a pooled
    * one too) on a valid list: register. */
-  if (BCSC__LIKELY((task_word | BCSC__TASK_POOLED | BCSC__TASK_VALUE_WOKEN |
-                    BCSC__TASK_REMOTE) ==
-                       (task_tag | BCSC__TASK_RUNNING | BCSC__TASK_POOLED |
-                        BCSC__TASK_VALUE_WOKEN | BCSC__TASK_REMOTE) &&
+  if (BCSC__LIKELY(bcsc__task_polled(self, BCSC__TASK_POOLED |
+                                               BCSC__TASK_VALUE_WOKEN |
+                                               BCSC__TASK_REMOTE) &&
                    queue != NULL && queue->priv.magic == BCSC__MAGIC_WAITQ &&
                    (queue->priv.self_tag == 0 ||
-                    queue->priv.self_tag == bcsc__self_tag(queue)) &&
-                   self->priv.scope != NULL &&
-                   self->priv.scope->priv.executor->priv.current == self)) {
+                    queue->priv.self_tag == bcsc__self_tag(queue)))) {
     bcsc__wait_link(self, wait, queue);
     return BCSC_PENDING;
   }
   /* A valid task that has been cancelled: the answer comes before the
-   * list is looked at. */
+   * list is looked at. Whatever waker slot the task holds (D23): its bits
+   * set on both sides. */
+  task_word =
+      BCSC__HEADER(self) | bcsc__header_expect(0, 0, BCSC__TASK_SLOT_BITS);
+  task_tag = bcsc__header_expect(0, BCSC__MAGIC_TASK,
+                                 bcsc__task_tag16(self) | BCSC__TASK_SLOT_BITS);
   if ((task_word &
        bcsc__header_expect(BCSC__TASK_CANCELLED, 0xffff, 0xffffffff)) ==
       (task_tag | BCSC__TASK_CANCELLED))
@@ -779,9 +785,23 @@ int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on) {
   return 0;
 }
 
+/* Whether the release build may skip bcsc__check_waitq() for `q`: a valid
+ * list recognised without computing its address tag (D32). An empty list
+ * carries no tag, and the first waiter of a list that moved points back
+ * at the old copy, so a moved list fails this as it fails the tag compare. */
+static BCSC__ALWAYS_INLINE int waitq_plainly_valid(const bcsc_waitq_t *q) {
+  const struct bcsc_wait_link *first;
+  if (BCSC__CHECKED || q == NULL || q->priv.magic != BCSC__MAGIC_WAITQ)
+    return 0;
+  first = q->priv.waiters.next;
+  return first != NULL ? first->prev == &q->priv.waiters
+                       : q->priv.self_tag == 0;
+}
+
 int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
-  int rc = bcsc__check_waitq(queue);
-  if (rc != 0)
+  int rc;
+  if (BCSC__UNLIKELY(!waitq_plainly_valid(queue)) &&
+      (rc = bcsc__check_waitq(queue)) != 0)
     return rc;
   return waitq_fire_one(queue, value);
 }

@@ -84,8 +84,12 @@ int bcsc_task_waker(bcsc_task_t *self, bcsc_waker_t *out) {
 }
 
 int bcsc_task_waker_woken(bcsc_task_t *self) {
-  int rc = check_running(self);
-  if (rc != 0)
+  /* The running task itself, whatever its flags (D32); anything else takes
+   * the full checks. */
+  const uint32_t any_flag = 0xffffu & ~(uint32_t)BCSC__TASK_STATE_MASK;
+  int rc;
+  if (BCSC__UNLIKELY(self == NULL || !bcsc__task_polled(self, any_flag)) &&
+      (rc = check_running(self)) != 0)
     return rc;
   if (!(self->priv.state & BCSC__TASK_VALUE_WOKEN))
     return 0;
@@ -129,12 +133,30 @@ void bcsc__waker_fold(bcsc_executor_t *ex, int all) {
 /* A wake for the live holder `t` of a slot: like any wake (first wake
  * wins), and marked so that the task can tell. */
 static void deliver(bcsc_executor_t *ex, bcsc_task_t *t) {
+  uint64_t word;
+  uint16_t state;
   if (BCSC__TASK_CANARY_BAD(t)) {
     BCSC__REPORT(FRAME_CLOBBERED, t);
     return;
   }
   ex->priv.wakes_delivered++;
-  bcsc__task_store_state(t, t->priv.state | BCSC__TASK_VALUE_WOKEN);
+  word = BCSC__HEADER(t);
+  state = bcsc__header_state(word);
+  /* The common delivery: a task that waits on its waker alone (the slot is
+   * this executor's, so the task is too). Marked and queued in one store,
+   * as wait_fired() queues the only waiter of a registration. */
+  if (BCSC__LIKELY((state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) ==
+                       BCSC__TASK_WAITING &&
+                   t->priv.link.waits == NULL)) {
+    BCSC__HEADER_SET(
+        t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                             BCSC__TASK_QUEUED |
+                                             BCSC__TASK_VALUE_WOKEN));
+    ex->priv.wakes++;
+    bcsc__runq_append(ex, t);
+    return;
+  }
+  bcsc__task_store_state(t, state | BCSC__TASK_VALUE_WOKEN);
   bcsc__task_wake(t);
 }
 
@@ -149,7 +171,15 @@ void bcsc__waker_drain(bcsc_executor_t *ex) {
     if (wake)
       deliver(ex, slot->priv.owner.task);
   }
-  bcsc__waker_fold(ex, 0);
+  /* Fold only when a counter has come near the end of its 32 bits: the
+   * test is one OR of three loads, the fold out of line. */
+  if (BCSC__UNLIKELY((atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
+                                           memory_order_relaxed) |
+                      atomic_load_explicit(BCSC__A32(&ex->priv.inbox_stale),
+                                           memory_order_relaxed) |
+                      atomic_load_explicit(BCSC__A32(&ex->priv.inbox_notifies),
+                                           memory_order_relaxed)) >= 1u << 30))
+    bcsc__waker_fold(ex, 0);
 }
 
 void bcsc__inbox_notify(bcsc_executor_t *ex, uint32_t how) {
