@@ -263,8 +263,7 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
     BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD,
     BCSC_MISUSE_SCOPE_END_LIVE,  BCSC_MISUSE_SCOPE_END_LINKED,
-    BCSC_MISUSE_NODE_UNLINKED,
-    BCSC_MISUSE_REMOTE_SELF};
+    BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {

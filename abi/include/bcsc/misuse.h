@@ -58,7 +58,7 @@ extern "C" {
      "own")                                                                    \
   XX(REMOTE_SELF, 23,                                                          \
      "remote child spawned onto the executor of its own scope (spawn it "      \
-     "there with bcsc_scope_spawn())")                                        \
+     "there with bcsc_scope_spawn())")                                         \
   XX(SCOPE_END_LIVE, 30,                                                       \
      "scope ended with a child still linked to it (its live count and its "    \
      "child list disagree)")                                                   \
