@@ -269,7 +269,7 @@ Test(dft, a_registration_whose_front_was_overwritten_is_not_fired) {
   cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
   cr_assert_eq(leaf.wait.value, 0);
 
-  leaf.wait.value = 0x4141414141414141u;
+  leaf.wait.value = (uintptr_t)0x4141414141414141ull;
   cr_assert_eq(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ);
   cr_assert_eq(g_misuse.count, 1);
   cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_FRAME_CLOBBERED);
