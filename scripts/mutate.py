@@ -624,7 +624,11 @@ def cmd_run(args):
                     if rc != 0:
                         status, detail = "invalid", "compile-error"
                 if status is None:
-                    status, detail = run_tests(args, tests, log)
+                    # The mutated file's own suite first: it is the
+                    # likeliest to kill the mutant.
+                    own = "test_" + m.file[:-2]
+                    order = sorted(tests, key=lambda t: t["name"] != own)
+                    status, detail = run_tests(args, order, log)
             finally:
                 with open(path, "w") as fh:
                     fh.write(original)

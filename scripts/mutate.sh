@@ -28,6 +28,8 @@
 #                 takes about 2 s)
 #   --tests REGEX only the ctest tests matching REGEX
 #   --out DIR     where the report goes (default build/mutation)
+#   --work DIR    where the scratch tree and its build live (default
+#                 build/mutation; another one lets two runs go side by side)
 #   --min-score P exit 1 if the score is below P percent
 #   --list        print the selected mutants and stop
 #   --smoke       3 relational-operator mutants of barrier.c against
@@ -43,7 +45,8 @@
 # where score = (K + T) / (K + S + T).
 #
 # The scratch tree is build/mutation/tree (the files git lists, untracked
-# work included, mirrored on every run); its build is build/mutation/build,
+# work included, mirrored on every run); its build is build/mutation/build
+# (--work moves both),
 # the debug preset (checked, gcc) without the shared library, benchmarks
 # and examples, kept between runs so that a mutant only recompiles the
 # core and relinks the tests. The real sources are never written.
@@ -54,7 +57,7 @@ root=$PWD
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 sel=() sample=300 seed=1 timeout=20 tests= out= min_score= list=0 smoke=0
-survivors=
+survivors= work=build/mutation
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) sample=$2; shift ;;
@@ -68,6 +71,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift ;;
     --tests) tests=$2; shift ;;
     --out) out=$2; shift ;;
+    --work) work=$2; shift ;;
     --min-score) min_score=$2; shift ;;
     --list) list=1 ;;
     --smoke) smoke=1 ;;
@@ -102,8 +106,8 @@ if [ "$list" -eq 1 ]; then
 fi
 
 unset CC CXX
-tree=build/mutation/tree
-bdir=$root/build/mutation/build
+tree=$work/tree
+bdir=$(realpath -m "$work/build")
 start=$SECONDS
 python3 scripts/mutate.py sync . "$tree"
 # The debug preset, configured from the scratch tree into its own build dir.
