@@ -370,6 +370,9 @@ Test(misuse, null_queries_answer_neutrally_without_a_report) {
   cr_assert_eq(bcsc_scope_live(NULL), 0);
   cr_assert_eq(bcsc_scope_cancelled(NULL), 0);
   cr_assert_eq(bcsc_scope_error_count(NULL), 0);
+  /* Mutation testing: winner's NULL test turned into || passed before. */
+  cr_assert_null(bcsc_scope_winner(NULL));
+  cr_assert_eq(bcsc_scope_timed_out(NULL), 0);
   cr_assert_eq(bcsc_wait_fired(NULL), 0);
   cr_assert_eq(bcsc_wait_linked(NULL), 0);
   cr_assert_eq(bcsc_waitq_count(NULL), 0);
