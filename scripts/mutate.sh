@@ -15,7 +15,7 @@
 #   scripts/mutate.sh --smoke
 #
 #   --sample N    how many mutants, sampled from the full list (default 300;
-#                 0 = all of them, about 4,400, some 9 hours)
+#                 0 = all of them, about 4,400: some 10 hours)
 #   --seed S      sampling seed (default 1): same tree + seed + N, same mutants
 #   --file F      only these core files (wait.c,scope.c)
 #   --ops OP      only these operators: ror lcr aor crp neg sdl rvr
@@ -24,8 +24,9 @@
 #                 (a report.tsv works)
 #   --survivors [TSV]  again the mutants that survived in TSV (default
 #                 build/mutation/report.tsv); report in build/mutation/rerun/
-#   --timeout SEC per-test timeout of ctest (default 20; the slowest suite
-#                 takes about 2 s)
+#   --timeout SEC per-test timeout (default 20; the slowest suite takes
+#                 2-4 s). The script runs ctest's tests itself: ctest's own
+#                 --timeout does not override a test's TIMEOUT property
 #   --tests REGEX only the ctest tests matching REGEX
 #   --out DIR     where the report goes (default build/mutation)
 #   --work DIR    where the scratch tree and its build live (default
@@ -39,17 +40,17 @@
 # Output: DIR/report.tsv (one line per mutant: id, file, line, operator,
 # status, the first failing test or why it is invalid, seconds, the
 # original and mutated code), DIR/survivors/<id>.diff for each survivor,
-# DIR/logs/<id>.log (build and ctest output) for each survivor, and the
-# last line, also in DIR/summary.txt:
+# DIR/logs/<id>.log for every mutant (build output, the end of the output
+# of a test that failed), and the last line, also in DIR/summary.txt:
 #   MUTATION killed=K survived=S timeout=T invalid=I score=P%
 # where score = (K + T) / (K + S + T).
 #
 # The scratch tree is build/mutation/tree (the files git lists, untracked
 # work included, mirrored on every run); its build is build/mutation/build
-# (--work moves both),
-# the debug preset (checked, gcc) without the shared library, benchmarks
-# and examples, kept between runs so that a mutant only recompiles the
-# core and relinks the tests. The real sources are never written.
+# (--work moves both): the debug preset (checked, gcc) without the shared
+# library, benchmarks and examples, kept between runs so that a mutant only
+# recompiles the core and relinks the tests. The real sources are never
+# written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
