@@ -15,7 +15,7 @@
 #   scripts/mutate.sh --smoke
 #
 #   --sample N    how many mutants, sampled from the full list (default 300;
-#                 0 = all of them, about 4,400: some 10 hours)
+#                 0 = all of them, about 4,900: some 11 hours)
 #   --seed S      sampling seed (default 1): same tree + seed + N, same mutants
 #   --file F      only these core files (wait.c,scope.c)
 #   --ops OP      only these operators: ror lcr aor crp neg sdl rvr
