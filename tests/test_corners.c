@@ -1400,8 +1400,9 @@ Test(misuse, a_handler_that_cancels_the_woken_task_does_not_queue_it_twice) {
 /* ---- _init writes `data` ------------------------------------------------
  * api-conventions.md: the `data` field is the caller's, but the executor's,
  * a registration's, a waiter list's and a pool's _init set it to NULL, and
- * a task's from its argument. Mutation testing found the pool's unchecked
- * (deleting the store passed every suite). */
+ * a task's from its argument; a stream's constructor too. Mutation testing
+ * found the pool's and the stream's unchecked (deleting the store passed
+ * every suite). */
 
 static int corners_never_polled(bcsc_task_t *self) {
   (void)self;
@@ -1414,8 +1415,10 @@ Test(corners, every_init_sets_the_callers_data_as_documented) {
   bcsc_waitq_t q;
   bcsc_pool_t pool;
   bcsc_task_t task;
+  bcsc_channel_t ch;
+  bcsc_stream_t stream;
   _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(128, 1)];
-  int marker;
+  int marker, ring[1];
 
   memset(&ex, 0xa5, sizeof ex);
   memset(&w, 0xa5, sizeof w);
@@ -1427,6 +1430,12 @@ Test(corners, every_init_sets_the_callers_data_as_documented) {
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_pool_init(&pool, mem, sizeof mem, 128, 0), 0);
   cr_assert_eq(bcsc_task_init(&task, corners_never_polled, &marker), 0);
+  /* A stream's constructors are its _init (stream.c:14 sdl survived). */
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
+  memset(&stream, 0xa5, sizeof stream);
+  cr_assert_eq(bcsc_stream_channel(&stream, &ch), 0);
+  cr_assert_null(stream.data);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
   cr_assert_null(ex.data);
   cr_assert_null(w.data);
   cr_assert_null(q.data);

@@ -130,6 +130,7 @@ typedef struct parent {
   uint64_t scope_deadline;
   uint32_t deadline_kind;
   int cancel_index; /* -1: none; else cancel kids[cancel_index] mid-way */
+  int first_kind;   /* >= 0: set the deadline with this kind first */
 } parent_t;
 
 static int parent_poll(bcsc_task_t *self) {
@@ -137,6 +138,10 @@ static int parent_poll(bcsc_task_t *self) {
   int rc;
   BCSC_CO_BEGIN(&p->co);
   cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  if (p->first_kind >= 0)
+    cr_assert_eq(bcsc_scope_set_deadline(&p->scope, p->scope_deadline,
+                                         (uint32_t)p->first_kind),
+                 0);
   if (p->scope_deadline != 0)
     cr_assert_eq(
         bcsc_scope_set_deadline(&p->scope, p->scope_deadline, p->deadline_kind),
@@ -155,6 +160,7 @@ static void parent_init(parent_t *p, sleeper_t *kids, uint32_t n) {
   p->kids = kids;
   p->n = n;
   p->cancel_index = -1;
+  p->first_kind = -1;
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
@@ -1060,4 +1066,43 @@ Test(timer, one_shot_misses_nothing_and_set_periodic_restarts_the_total) {
   cr_assert_eq(s.missed[1], 0, "a one-shot tick is never late by periods");
   cr_assert_eq(s.deadline[1], 0, "set_periodic restarts missed_total");
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* scope.c:514 sdl: a deadline set again takes the new kind - FAIL then
+ * MOVE_ON moves on (the FAIL flag is cleared, not kept). */
+Test(deadline, a_deadline_set_again_takes_the_new_kind) {
+  sleeper_t kids[1];
+  parent_t p;
+  executor_with_clock(0);
+  sleeper_init(&kids[0], 0, 0, 5000);
+  parent_init(&p, kids, 1);
+  p.first_kind = BCSC_DEADLINE_FAIL;
+  p.scope_deadline = 1000;
+  p.deadline_kind = BCSC_DEADLINE_MOVE_ON;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(p.join_rc, 0, "moved on, not %d", p.join_rc);
+  cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
+  cr_assert_eq(kids[0].rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* timer.c:86 crp+1: DELAY keeps the grid when a tick is taken late by less
+ * than a period (3000 taken at 3500: next 4000), and restarts it from now
+ * when a whole period passed (3000 taken at 4500: next 5500). The test
+ * above is late by three periods, where both read the same. */
+Test(timer, delay_keeps_the_grid_unless_a_whole_period_passed) {
+  ticker_t t;
+  static const uint64_t within[5] = {1000, 2000, 3500, 4000, 5000};
+  static const uint64_t past[5] = {1000, 2000, 4500, 5500, 6500};
+  run_ticker(&t, BCSC_TICK_DELAY, 5, 1, 1500);
+  for (uint32_t i = 0; i < 5; i++)
+    cr_assert_eq(t.seen[i], within[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 0);
+  run_ticker(&t, BCSC_TICK_DELAY, 5, 1, 2500);
+  for (uint32_t i = 0; i < 5; i++)
+    cr_assert_eq(t.seen[i], past[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+  cr_assert_eq(t.missed[2], 1, "4000 passed too");
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 1);
 }
