@@ -260,6 +260,115 @@ Test(broadcast, close_wakes_waiting_receivers) {
   teardown(&ex);
 }
 
+/* One registration serving two receivers of one channel in one poll: the
+ * first has nothing and links it, the second has a message waiting and
+ * takes it - it gets 0 and the registration is unlinked (the call's "asked
+ * again with the registration still linked" branch; a send meanwhile would
+ * have fired it instead). Mutation testing found that branch unchecked:
+ * returning BCSC_PENDING there, with the message taken, passed every
+ * suite. */
+typedef struct recv_two {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_broadcast_receiver_t rx[2];
+  int rc[2], value;
+  uint32_t polls;
+} recv_two_t;
+
+static int recv_two_poll(bcsc_task_t *self) {
+  recv_two_t *t = (recv_two_t *)self;
+  t->polls++;
+  for (int i = 0; i < 2; i++)
+    t->rc[i] = bcsc_broadcast_recv(self, &t->rx[i], &t->wait, &t->value,
+                                   sizeof t->value, NULL);
+  return t->rc[1] == 0 ? BCSC_DONE : t->rc[1];
+}
+
+Test(broadcast, one_registration_for_two_receivers_takes_the_waiting_message) {
+  bcsc_executor_t ex;
+  bcsc_broadcast_t bc;
+  int ring[2], v;
+  recv_two_t t;
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof(int)), 0);
+  memset(&t, 0, sizeof t);
+  cr_assert_eq(bcsc_task_init(&t.task, recv_two_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&t.wait), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &t.rx[1]), 0);
+  send_int(&bc, 7);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &t.rx[0]), 0);
+  t.value = -1;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &t.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(t.rc[0], BCSC_PENDING);
+  cr_assert_eq(t.rc[1], 0);
+  cr_assert_eq(t.value, 7);
+  cr_assert_eq(t.polls, 1);
+  cr_assert_eq(bcsc_task_result(&t.task), 0);
+  cr_assert_eq(bcsc_wait_linked(&t.wait), 0, "no longer waiting");
+  cr_assert_eq(bcsc_broadcast_try_recv(&t.rx[1], &v, sizeof v, NULL),
+               BCSC_EAGAIN, "taken once");
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  teardown(&ex);
+}
+
+/* A send or close whose wake finds a waiting receiver's registration
+ * overwritten reports it and returns the error; restored, the channel goes
+ * on. Checked build only: the release build has no canary to see it by.
+ * (Mutation testing: close returning 0 there passed every suite.) */
+Test(broadcast, a_wake_that_finds_a_clobbered_registration_is_an_error) {
+  bcsc_executor_t ex;
+  bcsc_broadcast_t bc;
+  int ring[2];
+  reader_t r;
+  bcsc_wait_t saved;
+  bcsc_test_misuse_t rec;
+  int v = 5;
+
+  if (!bcsc_is_checked_build())
+    return;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof(int)), 0);
+  reader_init(&r, &bc);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  cr_assert_eq(bcsc_wait_linked(&r.wait), 1);
+  memcpy(&saved, &r.wait, sizeof saved);
+  memset(&r.wait, 0, sizeof r.wait);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_broadcast_send(&bc, &v, sizeof v), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_close(&bc), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               2);
+  bcsc_test_misuse_uninstall();
+  memcpy(&r.wait, &saved, sizeof saved);
+  cr_assert_eq(bcsc_executor_ready(&ex), 0, "nobody woken by a failed wake");
+  cr_assert_eq(bcsc_broadcast_close(&bc), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(r.n, 1, "the message sent before the failed wake");
+  cr_assert_eq(r.got[0], 5);
+  cr_assert_eq(r.end_rc, BCSC_ECLOSED);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  teardown(&ex);
+}
+
+/* subscribe is the receiver's _init: like every _init it sets the
+ * caller's `data` to NULL (api-conventions.md). Mutation testing found it
+ * unchecked. */
+Test(broadcast, subscribe_sets_the_receivers_data_to_null) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  int ring[1];
+
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof(int)), 0);
+  memset(&rx, 0xa5, sizeof rx);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  cr_assert_null(rx.data);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+}
+
 /* ---- select -------------------------------------------------------------- */
 
 Test(broadcast, a_message_sent_after_another_source_won_is_not_lost) {

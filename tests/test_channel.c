@@ -1105,6 +1105,61 @@ Test(channel, deinit_with_waiters_is_ebusy) {
   teardown(&ex);
 }
 
+/* A task woken during its own poll (here: it yielded) takes the waiting
+ * calls' general path, not the fast one; a send and a receive made there
+ * must still move the message. (Mutation testing found the general path's
+ * put and take unchecked: deleting either passed every suite.) */
+typedef struct yield_then_io {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_channel_t *ch;
+  int sending;
+  int value;
+  int rc;
+  uint32_t polls;
+} yield_then_io_t;
+
+static int yield_then_io_poll(bcsc_task_t *self) {
+  yield_then_io_t *t = (yield_then_io_t *)self;
+  if (t->polls++ > 0)
+    return BCSC_DONE;
+  cr_assert_eq(bcsc_task_yield(self), BCSC_PENDING);
+  t->rc = t->sending ? bcsc_channel_send(self, t->ch, &t->wait, &t->value,
+                                         sizeof t->value)
+                     : bcsc_channel_recv(self, t->ch, &t->wait, &t->value,
+                                         sizeof t->value);
+  return BCSC_PENDING; /* the yield queued it: polled once more */
+}
+
+Test(channel, a_task_woken_in_its_own_poll_still_sends_and_receives) {
+  bcsc_executor_t ex;
+  bcsc_channel_t ch;
+  int ring[2], v = -1;
+  yield_then_io_t t;
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof v), 0);
+  for (int sending = 1; sending >= 0; sending--) {
+    memset(&t, 0, sizeof t);
+    cr_assert_eq(bcsc_task_init(&t.task, yield_then_io_poll, NULL), 0);
+    cr_assert_eq(bcsc_wait_init(&t.wait), 0);
+    t.ch = &ch;
+    t.sending = sending;
+    t.value = sending ? 42 : -1;
+    cr_assert_eq(bcsc_executor_spawn(&ex, &t.task), 0);
+    cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+    cr_assert_eq(t.rc, 0, "%s returned %d", sending ? "send" : "recv", t.rc);
+    cr_assert_eq(t.polls, 2);
+    if (sending)
+      cr_assert_eq(bcsc_channel_buffered(&ch), 1, "the message is in");
+  }
+  cr_assert_eq(t.value, 42, "the receive got the message");
+  cr_assert_eq(bcsc_channel_buffered(&ch), 0);
+  cr_assert_eq(try_recv_int(&ch, &v), BCSC_EAGAIN);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  teardown(&ex);
+}
+
 Test(channel, sizeof_and_alignof_match_the_header) {
   cr_assert_eq(bcsc_channel_sizeof(), sizeof(bcsc_channel_t));
   cr_assert_eq(bcsc_channel_alignof(), _Alignof(bcsc_channel_t));

@@ -1396,3 +1396,52 @@ Test(misuse, a_handler_that_cancels_the_woken_task_does_not_queue_it_twice) {
   cr_assert_eq(bcsc_waitq_deinit(&q_other), 0);
   executor_down(&ex);
 }
+
+/* ---- _init writes `data` ------------------------------------------------
+ * api-conventions.md: the `data` field is the caller's, but the executor's,
+ * a registration's, a waiter list's and a pool's _init set it to NULL, and
+ * a task's from its argument; a stream's constructor too. Mutation testing
+ * found the pool's and the stream's unchecked (deleting the store passed
+ * every suite). */
+
+static int corners_never_polled(bcsc_task_t *self) {
+  (void)self;
+  return BCSC_DONE;
+}
+
+Test(corners, every_init_sets_the_callers_data_as_documented) {
+  bcsc_executor_t ex;
+  bcsc_wait_t w;
+  bcsc_waitq_t q;
+  bcsc_pool_t pool;
+  bcsc_task_t task;
+  bcsc_channel_t ch;
+  bcsc_stream_t stream;
+  _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(128, 1)];
+  int marker, ring[1];
+
+  memset(&ex, 0xa5, sizeof ex);
+  memset(&w, 0xa5, sizeof w);
+  memset(&q, 0xa5, sizeof q);
+  memset(&pool, 0xa5, sizeof pool);
+  memset(&task, 0xa5, sizeof task);
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&w), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_pool_init(&pool, mem, sizeof mem, 128, 0), 0);
+  cr_assert_eq(bcsc_task_init(&task, corners_never_polled, &marker), 0);
+  /* A stream's constructors are its _init (stream.c:14 sdl survived). */
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
+  memset(&stream, 0xa5, sizeof stream);
+  cr_assert_eq(bcsc_stream_channel(&stream, &ch), 0);
+  cr_assert_null(stream.data);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_null(ex.data);
+  cr_assert_null(w.data);
+  cr_assert_null(q.data);
+  cr_assert_null(pool.data);
+  cr_assert_eq(task.data, &marker);
+  cr_assert_eq(bcsc_pool_deinit(&pool), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}

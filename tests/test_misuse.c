@@ -381,6 +381,9 @@ Test(misuse, null_queries_answer_neutrally_without_a_report) {
   cr_assert_eq(bcsc_scope_live(NULL), 0);
   cr_assert_eq(bcsc_scope_cancelled(NULL), 0);
   cr_assert_eq(bcsc_scope_error_count(NULL), 0);
+  /* Mutation testing: winner's NULL test turned into || passed before. */
+  cr_assert_null(bcsc_scope_winner(NULL));
+  cr_assert_eq(bcsc_scope_timed_out(NULL), 0);
   cr_assert_eq(bcsc_wait_fired(NULL), 0);
   cr_assert_eq(bcsc_wait_linked(NULL), 0);
   cr_assert_eq(bcsc_waitq_count(NULL), 0);
@@ -389,6 +392,25 @@ Test(misuse, null_queries_answer_neutrally_without_a_report) {
   cr_assert_null(bcsc_executor_current(NULL));
   cr_assert_eq(bcsc_pool_available(NULL), 0);
   cr_assert_eq(bcsc_pool_capacity(NULL), 0);
+  /* The primitives' and timers' queries too (mutation testing: a neutral
+   * answer of 1 instead of 0 passed before). */
+  cr_assert_eq(bcsc_timer_deadline(NULL), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_timer_fired(NULL), 0);
+  cr_assert_eq(bcsc_timer_linked(NULL), 0);
+  cr_assert_eq(bcsc_timer_missed(NULL), 0);
+  cr_assert_eq(bcsc_timer_missed_total(NULL), 0);
+  cr_assert_eq(bcsc_barrier_arrived(NULL), 0);
+  cr_assert_eq(bcsc_barrier_generation(NULL), 0);
+  cr_assert_eq(bcsc_broadcast_closed(NULL), 0);
+  cr_assert_eq(bcsc_event_is_set(NULL), 0);
+  cr_assert_null(bcsc_mutex_owner(NULL));
+  cr_assert_eq(bcsc_mutex_locked(NULL), 0);
+  cr_assert_eq(bcsc_mutex_waiting(NULL), 0);
+  cr_assert_eq(bcsc_semaphore_available(NULL), 0);
+  cr_assert_eq(bcsc_semaphore_waiting(NULL), 0);
+  cr_assert_eq(bcsc_watch_version(NULL), 0);
+  cr_assert_eq(bcsc_watch_closed(NULL), 0);
+  cr_assert_null(bcsc_executor_reactor(NULL));
   EXPECT_NO_MISUSE();
 }
 

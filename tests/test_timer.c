@@ -130,6 +130,7 @@ typedef struct parent {
   uint64_t scope_deadline;
   uint32_t deadline_kind;
   int cancel_index; /* -1: none; else cancel kids[cancel_index] mid-way */
+  int first_kind;   /* >= 0: set the deadline with this kind first */
 } parent_t;
 
 static int parent_poll(bcsc_task_t *self) {
@@ -137,6 +138,10 @@ static int parent_poll(bcsc_task_t *self) {
   int rc;
   BCSC_CO_BEGIN(&p->co);
   cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  if (p->first_kind >= 0)
+    cr_assert_eq(bcsc_scope_set_deadline(&p->scope, p->scope_deadline,
+                                         (uint32_t)p->first_kind),
+                 0);
   if (p->scope_deadline != 0)
     cr_assert_eq(
         bcsc_scope_set_deadline(&p->scope, p->scope_deadline, p->deadline_kind),
@@ -155,6 +160,7 @@ static void parent_init(parent_t *p, sleeper_t *kids, uint32_t n) {
   p->kids = kids;
   p->n = n;
   p->cancel_index = -1;
+  p->first_kind = -1;
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
@@ -951,4 +957,152 @@ Test(timer, a_new_deadline_drops_a_fire_not_taken) {
   cr_assert_eq(r.rc, 0);
   cr_assert(bcsc_task_done(&r.task));
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- found by mutation testing --------------------------------------------
+ * Each of these corners had a mutant that passed every suite (the mutant's
+ * id, from scripts/mutate.sh, in the comment). */
+
+/* A scripted task: on each poll, step() runs with the poll's number. */
+typedef struct timer_script {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  int (*step)(struct timer_script *s, bcsc_task_t *self);
+  uint32_t polls;
+  int rc[4];
+  uint64_t deadline[4];
+  uint32_t missed[4];
+} timer_script_t;
+
+static int timer_script_poll(bcsc_task_t *self) {
+  timer_script_t *s = (timer_script_t *)self;
+  return s->step(s, self);
+}
+
+static void timer_script_run(timer_script_t *s, uint64_t start,
+                             int (*step)(timer_script_t *, bcsc_task_t *)) {
+  memset(s, 0, sizeof *s);
+  executor_with_clock(start);
+  cr_assert_eq(bcsc_task_init(&s->task, timer_script_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s->timer), 0);
+  s->step = step;
+}
+
+/* timer.c:210 sdl: a duration that runs past the end of time is still a
+ * sleep (it ends at BCSC_NO_DEADLINE - 1), not "no deadline" (ESTATE). */
+static int sleep_forever_step(timer_script_t *s, bcsc_task_t *self) {
+  s->rc[0] = bcsc_sleep_for(self, &s->timer, UINT64_MAX);
+  s->deadline[0] = bcsc_timer_deadline(&s->timer);
+  s->rc[1] = bcsc_timer_linked(&s->timer);
+  cr_assert_eq(bcsc_timer_stop(&s->timer), s->rc[1]);
+  return BCSC_DONE;
+}
+
+Test(timer, a_sleep_for_past_the_end_of_time_is_still_a_sleep) {
+  timer_script_t s;
+  timer_script_run(&s, 1000, sleep_forever_step);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.rc[0], BCSC_PENDING);
+  cr_assert_eq(s.deadline[0], BCSC_NO_DEADLINE - 1);
+  cr_assert_eq(s.rc[1], 1, "linked");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* timer.c:191 ror: sleep_until on a periodic timer whose next deadline is
+ * the one asked for makes it that one-shot sleep (the header: "A periodic
+ * timer becomes this one-shot sleep"); after the sleep it is disarmed, not
+ * moved to its next period. */
+static int sleep_until_periodic_step(timer_script_t *s, bcsc_task_t *self) {
+  int rc = bcsc_sleep_until(self, &s->timer, 2000);
+  s->polls++;
+  if (rc != 0)
+    return rc;
+  s->deadline[0] = bcsc_timer_deadline(&s->timer);
+  return BCSC_DONE;
+}
+
+Test(timer, sleep_until_turns_a_periodic_timer_into_that_one_shot_sleep) {
+  timer_script_t s;
+  timer_script_run(&s, 1000, sleep_until_periodic_step);
+  cr_assert_eq(bcsc_timer_set_periodic(&s.timer, 2000, 500, BCSC_TICK_SKIP), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.polls, 2);
+  cr_assert_eq(bcsc_executor_now(&g_ex), 2000);
+  cr_assert_eq(s.deadline[0], BCSC_NO_DEADLINE, "one-shot: disarmed");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* timer.c:69 sdl and timer.c:136 sdl: a late periodic tick sets missed
+ * (5 here) and missed_total; a later one-shot sleep on the same timer
+ * reports 0 missed ("0 for one-shot timers"), and set_periodic starts
+ * missed_total again ("since the last bcsc_timer_set_periodic()"). */
+static int missed_step(timer_script_t *s, bcsc_task_t *self) {
+  int rc;
+  if (s->polls == 0) {
+    cr_assert_eq(bcsc_timer_wait(self, &s->timer), 0, "late: taken at once");
+    s->missed[0] = bcsc_timer_missed(&s->timer);
+    s->deadline[0] = bcsc_timer_missed_total(&s->timer);
+    /* Disarmed, its period gone: the sleep below is a one-shot. */
+    cr_assert_eq(bcsc_timer_stop(&s->timer), 0);
+    s->polls = 1;
+  }
+  if ((rc = bcsc_sleep_for(self, &s->timer, 100)) != 0)
+    return rc;
+  s->missed[1] = bcsc_timer_missed(&s->timer);
+  cr_assert_eq(bcsc_timer_set_periodic(&s->timer, 5000, 100, BCSC_TICK_SKIP),
+               0);
+  s->deadline[1] = bcsc_timer_missed_total(&s->timer);
+  cr_assert_eq(bcsc_timer_stop(&s->timer), 0);
+  return BCSC_DONE;
+}
+
+Test(timer, one_shot_misses_nothing_and_set_periodic_restarts_the_total) {
+  timer_script_t s;
+  timer_script_run(&s, 1550, missed_step);
+  cr_assert_eq(bcsc_timer_set_periodic(&s.timer, 1000, 100, BCSC_TICK_SKIP), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.missed[0], 5, "1000 taken at 1550: 1100..1500 passed");
+  cr_assert_eq(s.deadline[0], 5, "missed_total");
+  cr_assert_eq(s.missed[1], 0, "a one-shot tick is never late by periods");
+  cr_assert_eq(s.deadline[1], 0, "set_periodic restarts missed_total");
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* scope.c:514 sdl: a deadline set again takes the new kind - FAIL then
+ * MOVE_ON moves on (the FAIL flag is cleared, not kept). */
+Test(deadline, a_deadline_set_again_takes_the_new_kind) {
+  sleeper_t kids[1];
+  parent_t p;
+  executor_with_clock(0);
+  sleeper_init(&kids[0], 0, 0, 5000);
+  parent_init(&p, kids, 1);
+  p.first_kind = BCSC_DEADLINE_FAIL;
+  p.scope_deadline = 1000;
+  p.deadline_kind = BCSC_DEADLINE_MOVE_ON;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(p.join_rc, 0, "moved on, not %d", p.join_rc);
+  cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
+  cr_assert_eq(kids[0].rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* timer.c:86 crp+1: DELAY keeps the grid when a tick is taken late by less
+ * than a period (3000 taken at 3500: next 4000), and restarts it from now
+ * when a whole period passed (3000 taken at 4500: next 5500). The test
+ * above is late by three periods, where both read the same. */
+Test(timer, delay_keeps_the_grid_unless_a_whole_period_passed) {
+  ticker_t t;
+  static const uint64_t within[5] = {1000, 2000, 3500, 4000, 5000};
+  static const uint64_t past[5] = {1000, 2000, 4500, 5500, 6500};
+  run_ticker(&t, BCSC_TICK_DELAY, 5, 1, 1500);
+  for (uint32_t i = 0; i < 5; i++)
+    cr_assert_eq(t.seen[i], within[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 0);
+  run_ticker(&t, BCSC_TICK_DELAY, 5, 1, 2500);
+  for (uint32_t i = 0; i < 5; i++)
+    cr_assert_eq(t.seen[i], past[i], "tick %u at %llu", i,
+                 (unsigned long long)t.seen[i]);
+  cr_assert_eq(t.missed[2], 1, "4000 passed too");
+  cr_assert_eq(bcsc_timer_missed_total(&t.timer), 1);
 }
