@@ -990,7 +990,7 @@ Test(dft, a_wake_refuses_a_registration_its_list_lost) {
 /* bcsc_wait_cancel() checks the front too: a misaligned value, and an
  * aligned one that is no waiter list (a place in a line names its list). */
 Test(dft, an_early_cancel_refuses_a_registration_with_a_clobbered_front) {
-  static const uintptr_t values[2] = {0x1234, 0};
+  static const uintptr_t values[2] = {0x1233, 0}; /* unaligned anywhere */
   bcsc_executor_t ex;
   bcsc_waitq_t q;
   bcsc_test_leaf_t leaf;
