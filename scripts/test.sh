@@ -63,9 +63,11 @@
 #
 # By default the lanes run as two groups side by side, one per core of the
 # CI machines, each group in the order above and each build with -j1:
-#   group 1: format debug valgrind tsan coverage proofs
+#   group 1: format debug valgrind tsan coverage
 #   group 2: release install abi-parsers abi-baseline rust freestanding
-#            stack-usage asan-clang fuzz qemu
+#            stack-usage asan-clang fuzz qemu proofs
+# (proofs moved to group 2 when the suites grew: valgrind alone is about
+# 5-9 minutes now, and the groups should end together)
 # (valgrind needs debug's build, install release's, abi-parsers and rust
 # install's stage, fuzz asan-clang's build). Each lane's output goes to
 # build/lane-logs/<lane>.log; a lane's result is printed as it ends, and
@@ -502,7 +504,6 @@ group_1() {
   run_lane valgrind     lane_valgrind
   run_lane tsan         lane_tsan
   run_lane coverage     lane_coverage
-  run_lane proofs       lane_proofs
 }
 
 group_2() {
@@ -516,6 +517,7 @@ group_2() {
   run_lane asan-clang   lane_asan_clang
   run_lane fuzz         lane_fuzz
   run_lane qemu         lane_qemu
+  run_lane proofs       lane_proofs
 }
 
 all_lanes=(format debug release asan-clang tsan freestanding stack-usage
