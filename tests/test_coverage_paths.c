@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: MIT
+ * test_coverage_paths.c - the rare turns of the executor driven through
+ * EACH of its entry points (found with the coverage lane's report).
+ *
+ * The turn (run_one() in executor.c) and the wake paths of wait.c are
+ * inlined at several call sites: bcsc_executor_run() with a root, without
+ * one, bcsc_executor_poll() (and bcsc_executor_run_once(), which polls one
+ * turn). gcov counts each inlined copy's branches on its own, so a rare
+ * situation tested through one entry point leaves the other copies' branch
+ * untaken. Each scenario here runs once per entry point (enum mode):
+ *  - a poll function returning a value above BCSC_PENDING (BAD_ARGUMENT,
+ *    the task's result is BCSC_EINVAL);
+ *  - a task woken during its own poll (a yield, a wake of its own
+ *    registration on a plain or a hand-off list) that returns PENDING (it
+ *    runs again) or a result (the wake is dropped; a baton is passed on);
+ *  - a task returning with a registration still linked (plain and hand-off);
+ *  - a task returning PENDING with nothing to wake it (PENDING_NO_WAKE),
+ *    cancelled afterwards;
+ *  - a value waker: woken from outside (the loop drains the inbox), and
+ *    held by a task that returns (its slot is released);
+ *  - an owner that returns with a live child (it drains);
+ *  - a frame on the run queue, or a scope it hangs from, clobbered (the
+ *    turn refuses it with FRAME_CLOBBERED; with the bytes back it runs).
+ * Each asserts the results, poll counts and misuse reports.
+ *
+ * Every test ends with bcsc_executor_deinit() returning 0. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+
+#include "bcsc_test.h"
+
+static bcsc_test_misuse_t g_misuse;
+
+static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
+
+TestSuite(coverage_paths, .init = install_recorder);
+
+/* ---- a task whose poll is a test's function --------------------------- */
+
+typedef struct ct ct_t;
+typedef int (*ct_step_fn)(ct_t *c);
+
+struct ct {
+  bcsc_task_t task; /* first: the poll function casts back */
+  ct_step_fn step;
+  int polls;
+  int rc[4];
+  bcsc_wait_t w;
+  bcsc_waitq_t *q;
+  bcsc_scope_t scope;
+  bcsc_waker_t waker;
+  bcsc_timer_t timer;
+  ct_t *other;
+  int order; /* which registration comes first */
+};
+
+static int ct_poll(bcsc_task_t *t) {
+  ct_t *c = (ct_t *)(void *)t;
+  c->polls++;
+  return c->step(c);
+}
+
+static void ct_init(ct_t *c, ct_step_fn step) {
+  memset(c, 0, sizeof *c);
+  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&c->w), 0);
+  cr_assert_eq(bcsc_timer_init(&c->timer), 0);
+  c->step = step;
+  for (int i = 0; i < 4; i++)
+    c->rc[i] = 12345; /* not called */
+}
+
+/* No reactor: a run with nothing ready and nothing to wait for ends with
+ * BCSC_EDEADLK instead of blocking. Slots for value wakers. */
+static bcsc_executor_t g_ex;
+static bcsc_waker_slot_t g_slots[4];
+static bcsc_sim_reactor_t g_sim;
+
+static void up_with(bcsc_reactor_t *reactor) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = reactor,
+                                   .waker_slots = g_slots,
+                                   .waker_slot_count = 4};
+  bcsc_test_misuse_install(&g_misuse);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+}
+
+static void up(void) { up_with(NULL); }
+
+/* With a simulated clock, for timers. */
+static void up_sim(void) {
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 1000), 0);
+  up_with(&g_sim.base);
+}
+
+static void need_canaries(void) {
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+}
+
+static void down(void) {
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- the entry points ---------------------------------------------------- */
+
+enum mode { M_RUN_ROOT, M_RUN_NULL, M_POLL, M_ONCE, M_COUNT };
+
+/* Drive the executor until no root task is live (or the loop gives up):
+ * through `mode`'s entry point, `root` being the task run() waits for in
+ * M_RUN_ROOT (spawned there if idle; the others spawn it if it is idle).
+ * Returns what the entry point last returned (run: its result; poll and
+ * run_once: 0 once nothing is left, or their error). */
+static int drive(int mode, ct_t *root) {
+  int rc = 0;
+  if (mode == M_RUN_ROOT)
+    return bcsc_executor_run(&g_ex, &root->task);
+  if (root != NULL && !bcsc_task_done(&root->task) &&
+      bcsc_executor_live_roots(&g_ex) == 0)
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &root->task), 0);
+  if (mode == M_RUN_NULL)
+    return bcsc_executor_run(&g_ex, NULL);
+  for (int i = 0; i < 1000; i++) {
+    if (mode == M_POLL) {
+      rc = bcsc_executor_poll(&g_ex, 2);
+    } else {
+      bcsc_task_t *t = (bcsc_task_t *)&rc; /* overwritten */
+      rc = bcsc_executor_run_once(&g_ex, &t);
+      cr_assert(rc != 1 || t != NULL);
+      cr_assert(rc != 0 || t == NULL);
+    }
+    if (rc < 0)
+      return rc;
+    if (rc == 0)
+      return 0;
+  }
+  cr_assert_fail("the executor never ran out of ready tasks");
+  return -1;
+}
+
+/* What drive() returns for a root whose result is `result` in `mode`. */
+static int ended(int mode, int result) {
+  return mode == M_RUN_ROOT ? result : 0;
+}
+
+static uint32_t reports(int32_t code) {
+  return bcsc_test_misuse_count_code(&g_misuse, code);
+}
+
+/* ---- a bad poll result ---------------------------------------------------- */
+
+static int step_bad_result(ct_t *c) {
+  (void)c;
+  return 7; /* neither a result (<= 0) nor BCSC_PENDING */
+}
+
+Test(coverage_paths, bad_poll_result_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a;
+    up();
+    ct_init(&a, step_bad_result);
+    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_EINVAL), "mode %d", mode);
+    cr_assert(bcsc_task_done(&a.task));
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_EINVAL);
+    cr_assert_eq(a.polls, 1);
+    cr_assert_eq(reports(BCSC_MISUSE_BAD_ARGUMENT),
+                 bcsc_test_misuse_expected(1));
+    down();
+  }
+}
+
+/* ---- woken during its own poll ---------------------------------------- */
+
+/* Yields, then returns a result in the same poll: the wake is dropped. */
+static int step_yield_then_return(ct_t *c) {
+  c->rc[0] = bcsc_task_yield(&c->task);
+  return BCSC_TEST_E1;
+}
+
+Test(coverage_paths, yield_then_return_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a;
+    up();
+    ct_init(&a, step_yield_then_return);
+    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E1), "mode %d", mode);
+    cr_assert_eq(a.rc[0], BCSC_PENDING);
+    cr_assert_eq(a.polls, 1);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E1);
+    cr_assert_eq(g_misuse.count, 0);
+    down();
+  }
+}
+
+/* Registers on its list, wakes that list itself (the wake finds it
+ * running), returns PENDING: it runs again and finds its registration
+ * fired (a baton on a hand-off list). */
+static int step_self_wake(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+    c->rc[1] = bcsc_waitq_wake_one(c->q, 5);
+    return BCSC_PENDING;
+  }
+  c->rc[2] = bcsc_wait_on(&c->task, &c->w, c->q);
+  return 0;
+}
+
+/* The same, but it returns a result in the poll that woke itself. */
+static int step_self_wake_return(ct_t *c) {
+  c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+  c->rc[1] = bcsc_waitq_wake_one(c->q, 5);
+  return BCSC_TEST_E2;
+}
+
+Test(coverage_paths, woken_in_own_poll_each_entry) {
+  for (int handoff = 0; handoff < 2; handoff++) {
+    for (int mode = 0; mode < M_COUNT; mode++) {
+      ct_t a, b;
+      bcsc_waitq_t q;
+      up();
+      cr_assert_eq(bcsc_waitq_init(&q), 0);
+      cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
+      ct_init(&a, step_self_wake);
+      a.q = &q;
+      cr_assert_eq(drive(mode, &a), ended(mode, 0), "mode %d", mode);
+      cr_assert_eq(a.polls, 2);
+      cr_assert_eq(a.rc[0], BCSC_PENDING);
+      cr_assert_eq(a.rc[1], 1);
+      cr_assert_eq(a.rc[2], 0, "handoff %d mode %d: %d", handoff, mode,
+                   a.rc[2]);
+      cr_assert_eq(bcsc_task_result(&a.task), 0);
+
+      ct_init(&b, step_self_wake_return);
+      b.q = &q;
+      cr_assert_eq(drive(mode, &b), ended(mode, BCSC_TEST_E2), "mode %d",
+                   mode);
+      cr_assert_eq(b.polls, 1);
+      cr_assert_eq(b.rc[0], BCSC_PENDING);
+      cr_assert_eq(b.rc[1], 1);
+      cr_assert_eq(bcsc_task_result(&b.task), BCSC_TEST_E2);
+      cr_assert(bcsc_waitq_empty(&q));
+      cr_assert_eq(bcsc_waitq_deinit(&q), 0); /* no baton left out */
+      cr_assert_eq(g_misuse.count, 0);
+      down();
+    }
+  }
+}
+
+/* ---- a baton passed on by a task that returns ------------------------ */
+
+/* First in line: waits, then returns without taking the baton the second
+ * one fired at it. */
+static int step_first_in_line(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+    return BCSC_PENDING;
+  }
+  return BCSC_TEST_E3;
+}
+
+/* Second in line: waits, wakes the first; later takes the baton passed on. */
+static int step_second_in_line(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+    c->rc[1] = bcsc_waitq_wake_one(c->q, 9);
+    return BCSC_PENDING;
+  }
+  c->rc[2] = bcsc_wait_on(&c->task, &c->w, c->q);
+  return c->rc[2];
+}
+
+Test(coverage_paths, baton_passed_by_returning_task_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a, b;
+    bcsc_waitq_t q;
+    up();
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
+    ct_init(&a, step_first_in_line);
+    ct_init(&b, step_second_in_line);
+    a.q = b.q = &q;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+    cr_assert_eq(drive(mode, &b), ended(mode, 0), "mode %d", mode);
+    cr_assert(bcsc_task_done(&a.task));
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E3);
+    cr_assert_eq(a.polls, 2);
+    cr_assert_eq(b.polls, 2);
+    cr_assert_eq(b.rc[1], 1);
+    cr_assert_eq(b.rc[2], 0); /* the baton came to it */
+    cr_assert_eq(bcsc_task_result(&b.task), 0);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    cr_assert_eq(g_misuse.count, 0);
+    down();
+  }
+}
+
+/* ---- returning with a registration linked ----------------------------- */
+
+static int step_return_linked(ct_t *c) {
+  c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+  c->rc[1] = bcsc_wait_linked(&c->w);
+  return BCSC_TEST_E4;
+}
+
+Test(coverage_paths, return_with_registration_linked_each_entry) {
+  for (int handoff = 0; handoff < 2; handoff++) {
+    for (int mode = 0; mode < M_COUNT; mode++) {
+      ct_t a;
+      bcsc_waitq_t q;
+      up();
+      cr_assert_eq(bcsc_waitq_init(&q), 0);
+      cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
+      ct_init(&a, step_return_linked);
+      a.q = &q;
+      cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E4), "mode %d",
+                   mode);
+      cr_assert_eq(a.rc[0], BCSC_PENDING);
+      cr_assert_eq(a.rc[1], 1);
+      cr_assert_eq(bcsc_wait_linked(&a.w), 0); /* unlinked at the return */
+      cr_assert(bcsc_waitq_empty(&q));
+      cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+      down();
+    }
+  }
+}
+
+/* ---- PENDING with nothing to wake it --------------------------------- */
+
+static int step_pending_no_wake(ct_t *c) {
+  if (bcsc_task_cancelled(&c->task))
+    return BCSC_ECANCELED;
+  return BCSC_PENDING;
+}
+
+Test(coverage_paths, pending_without_wake_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a;
+    int rc;
+    up();
+    ct_init(&a, step_pending_no_wake);
+    rc = drive(mode, &a);
+    /* run() finds nothing ready and nothing to wait for; poll and
+     * run_once have simply run out of ready tasks. */
+    cr_assert_eq(rc, mode <= M_RUN_NULL ? BCSC_EDEADLK : 0, "mode %d: %d",
+                 mode, rc);
+    cr_assert_eq(a.polls, 1);
+    cr_assert_not(bcsc_task_done(&a.task));
+    cr_assert_eq(reports(BCSC_MISUSE_PENDING_NO_WAKE),
+                 bcsc_test_misuse_expected(1));
+    cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_ECANCELED), "mode %d",
+                 mode);
+    cr_assert_eq(a.polls, 2);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
+    down();
+  }
+}
+
+/* ---- value wakers ----------------------------------------------------- */
+
+/* Takes a waker and waits for it; woken, returns holding it. */
+static int step_value_waiter(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_task_waker(&c->task, &c->waker);
+    return BCSC_PENDING;
+  }
+  c->rc[1] = bcsc_task_waker_woken(&c->task);
+  return BCSC_TEST_E5;
+}
+
+Test(coverage_paths, value_wake_from_outside_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a;
+    up();
+    ct_init(&a, step_value_waiter);
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(a.rc[0], 0);
+    cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+    /* From outside the executor: into its inbox, drained by the loop. */
+    cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E5), "mode %d", mode);
+    cr_assert_eq(a.polls, 2);
+    cr_assert_eq(a.rc[1], 1);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E5);
+    /* Its slot was released when it returned: a wake through the stale
+     * waker reaches no task (nothing is ready, nothing runs). */
+    cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0);
+    cr_assert_eq(a.polls, 2);
+    cr_assert_eq(g_misuse.count, 0);
+    down();
+  }
+}
+
+/* ---- an owner that returns with a live child (it drains) ------------- */
+
+static int step_child_waits(ct_t *c) {
+  if (bcsc_task_cancelled(&c->task))
+    return BCSC_ECANCELED;
+  c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+  return c->rc[0];
+}
+
+static int step_owner_leaves(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL),
+                 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
+    c->rc[0] = bcsc_task_yield(&c->task); /* the child waits first */
+    return c->rc[0];
+  }
+  c->rc[1] = (int)bcsc_scope_live(&c->scope);
+  return 0; /* with the child still live: bcsc cancels and drains it */
+}
+
+Test(coverage_paths, draining_owner_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t owner, child;
+    bcsc_waitq_t q;
+    up();
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    ct_init(&owner, step_owner_leaves);
+    ct_init(&child, step_child_waits);
+    child.q = &q;
+    owner.other = &child;
+    owner.step = step_owner_leaves;
+    cr_assert_eq(drive(mode, &owner), ended(mode, 0), "mode %d", mode);
+    cr_assert(bcsc_task_done(&owner.task));
+    cr_assert(bcsc_task_done(&child.task));
+    cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
+    cr_assert_eq(bcsc_task_result(&owner.task), 0);
+    cr_assert_eq(child.rc[0], BCSC_PENDING);
+    cr_assert_eq(owner.rc[1], 1);
+    cr_assert(bcsc_waitq_empty(&q));
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    down();
+  }
+}
+
+/* ---- a timer registration among others --------------------------------
+ * A task sleeping on a timer while it also waits on a list: every path that
+ * unlinks its registrations meets a timer's node (the other kind) - woken
+ * while waiting (by another task), woken during its own poll (by itself),
+ * and returning with both linked. Each with the timer's node first and
+ * second in the task's list. */
+
+#define LONG_SLEEP 1000000000u /* never reached in these tests */
+
+static int link_both(ct_t *c) {
+  int rc0, rc1;
+  if (c->order == 0) {
+    rc0 = bcsc_sleep_for(&c->task, &c->timer, LONG_SLEEP);
+    rc1 = bcsc_wait_on(&c->task, &c->w, c->q);
+  } else {
+    rc1 = bcsc_wait_on(&c->task, &c->w, c->q);
+    rc0 = bcsc_sleep_for(&c->task, &c->timer, LONG_SLEEP);
+  }
+  c->rc[0] = rc0;
+  c->rc[1] = rc1;
+  return rc0 == BCSC_PENDING && rc1 == BCSC_PENDING;
+}
+
+/* kind 0: waits for another task's wake; 1: wakes itself; 2: returns. */
+static int step_timer_and_list(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert(link_both(c));
+    if (c->other != NULL) /* kind 1 marks itself with other == self */
+      c->rc[2] = bcsc_waitq_wake_one(c->q, 3);
+    return c->rc[3] == 2 ? BCSC_TEST_E1 : BCSC_PENDING;
+  }
+  c->rc[2] = bcsc_timer_linked(&c->timer);
+  return c->rc[2] == 0 ? 0 : -1;
+}
+
+static int step_waker(ct_t *c) {
+  c->rc[0] = bcsc_waitq_wake_one(c->q, 4);
+  return 0;
+}
+
+Test(coverage_paths, timer_and_list_unlinked_each_entry) {
+  for (int kind = 0; kind < 3; kind++) {
+    for (int order = 0; order < 2; order++) {
+      for (int mode = 0; mode < M_COUNT; mode++) {
+        ct_t a, b;
+        bcsc_waitq_t q;
+        int want = kind == 2 ? BCSC_TEST_E1 : 0;
+        up_sim();
+        cr_assert_eq(bcsc_waitq_init(&q), 0);
+        ct_init(&a, step_timer_and_list);
+        a.q = &q;
+        a.order = order;
+        a.rc[3] = kind;
+        if (kind == 1)
+          a.other = &a;
+        cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+        if (kind == 0) {
+          ct_init(&b, step_waker);
+          b.q = &q;
+          cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+        }
+        cr_assert_eq(drive(mode, &a), ended(mode, want),
+                     "kind %d order %d mode %d", kind, order, mode);
+        cr_assert_eq(bcsc_task_result(&a.task), want);
+        cr_assert_eq(a.polls, kind == 2 ? 1 : 2);
+        if (kind == 0)
+          cr_assert_eq(b.rc[0], 1);
+        if (kind == 1)
+          cr_assert_eq(a.rc[2], 0); /* the timer was unlinked at the wake */
+        cr_assert_eq(bcsc_timer_linked(&a.timer), 0);
+        cr_assert(bcsc_waitq_empty(&q));
+        cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+        /* Nobody slept: the simulated clock never moved. */
+        cr_assert_eq(bcsc_sim_reactor_now(&g_sim), 1000);
+        cr_assert_eq(g_misuse.count, 0);
+        down();
+      }
+    }
+  }
+}
+
+/* ---- a clobbered frame at the head of the run queue --------------------
+ * An owner (with a scope and a child) is queued behind its child; the
+ * child's poll overwrites one field of the owner's frame, of the scope it
+ * hangs from, or of the scope it owns: the entry point's turn finds it at
+ * the head of the run queue, reports FRAME_CLOBBERED and returns
+ * BCSC_EBADOBJ, leaving it there. With the field back, the same entry
+ * point runs it to completion. */
+
+enum clobber {
+  CL_TASK_MAGIC,
+  CL_TASK_TAG,
+  CL_TASK_STATE,
+  CL_SCOPE_MAGIC,
+  CL_SCOPE_TAG,
+  CL_OWNED_MAGIC,
+  CL_OWNED_TAG,
+  CL_COUNT
+};
+
+static int g_clobber;
+
+static void flip(ct_t *owner) {
+  switch (g_clobber) {
+  case CL_TASK_MAGIC:
+    owner->task.priv.magic ^= 0x0100;
+    break;
+  case CL_TASK_TAG:
+    owner->task.priv.self_tag ^= 0x0010;
+    break;
+  case CL_TASK_STATE: /* not QUEUED any more, yet on the run queue */
+    owner->task.priv.state ^= 0x0003;
+    break;
+  case CL_SCOPE_MAGIC:
+    g_ex.priv.root.priv.magic ^= 0x0100;
+    break;
+  case CL_SCOPE_TAG:
+    g_ex.priv.root.priv.self_tag ^= 0x0010;
+    break;
+  case CL_OWNED_MAGIC:
+    owner->scope.priv.magic ^= 0x0100;
+    break;
+  default:
+    owner->scope.priv.self_tag ^= 0x0010;
+    break;
+  }
+}
+
+static int step_clobbering_child(ct_t *c) {
+  if (c->polls == 1) {
+    flip(c->other);
+    return bcsc_task_yield(&c->task);
+  }
+  return 0;
+}
+
+static int step_joining_owner(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL),
+                 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
+    return bcsc_task_yield(&c->task);
+  }
+  return bcsc_scope_join(&c->scope);
+}
+
+Test(coverage_paths, clobbered_head_of_run_queue_each_entry) {
+  need_canaries();
+  for (g_clobber = 0; g_clobber < CL_COUNT; g_clobber++) {
+    for (int mode = 0; mode < M_COUNT; mode++) {
+      ct_t owner, child;
+      int rc;
+      up();
+      ct_init(&owner, step_joining_owner);
+      ct_init(&child, step_clobbering_child);
+      owner.other = &child;
+      child.other = &owner;
+      rc = drive(mode, &owner);
+      cr_assert_eq(rc, BCSC_EBADOBJ, "clobber %d mode %d: %d", g_clobber,
+                   mode, rc);
+      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+      cr_assert_eq(owner.polls, 1); /* refused, not polled */
+      cr_assert_eq(child.polls, 1);
+      flip(&owner); /* the same bytes back */
+      cr_assert_eq(drive(mode, &owner), ended(mode, 0), "mode %d", mode);
+      cr_assert_eq(owner.polls, 3);
+      cr_assert_eq(child.polls, 2);
+      cr_assert_eq(bcsc_task_result(&owner.task), 0);
+      cr_assert_eq(bcsc_task_result(&child.task), 0);
+      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+      down();
+    }
+  }
+}
+
+/* ---- a clobbered waiter met by a wake ----------------------------------
+ * A task waits on a list (plain or hand-off); one field of its
+ * registration, its frame or the scope it hangs from is overwritten; the
+ * wake refuses (FRAME_CLOBBERED, BCSC_EBADOBJ) and leaves it linked. With
+ * the field back the wake reaches it. */
+
+enum wclobber {
+  WC_WAIT_MAGIC,
+  WC_WAIT_TAG,
+  WC_TASK_MAGIC,
+  WC_TASK_TAG,
+  WC_SCOPE_MAGIC,
+  WC_SCOPE_TAG,
+  WC_COUNT
+};
+
+static void wflip(ct_t *c, int which) {
+  switch (which) {
+  case WC_WAIT_MAGIC:
+    c->w.priv.magic ^= 0x0100;
+    break;
+  case WC_WAIT_TAG:
+    c->w.priv.self_tag ^= 0x0010;
+    break;
+  case WC_TASK_MAGIC:
+    c->task.priv.magic ^= 0x0100;
+    break;
+  case WC_TASK_TAG:
+    c->task.priv.self_tag ^= 0x0010;
+    break;
+  case WC_SCOPE_MAGIC:
+    g_ex.priv.root.priv.magic ^= 0x0100;
+    break;
+  default:
+    g_ex.priv.root.priv.self_tag ^= 0x0010;
+    break;
+  }
+}
+
+static int step_wait_once(ct_t *c) {
+  c->rc[c->polls > 1] = bcsc_wait_on(&c->task, &c->w, c->q);
+  return c->rc[c->polls > 1];
+}
+
+Test(coverage_paths, clobbered_waiter_met_by_wake) {
+  need_canaries();
+  for (int handoff = 0; handoff < 2; handoff++) {
+    ct_t a;
+    bcsc_waitq_t q;
+    up();
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
+    ct_init(&a, step_wait_once);
+    a.q = &q;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(a.rc[0], BCSC_PENDING);
+    for (int which = 0; which < WC_COUNT; which++) {
+      wflip(&a, which);
+      cr_assert_eq(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ,
+                   "handoff %d field %d", handoff, which);
+      wflip(&a, which);
+      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED),
+                   (uint32_t)which + 1);
+      cr_assert(bcsc_wait_linked(&a.w));
+      cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+    }
+    cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(a.polls, 2);
+    cr_assert_eq(a.rc[1], 0);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    down();
+  }
+}
