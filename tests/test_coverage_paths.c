@@ -53,6 +53,8 @@ struct ct {
   bcsc_scope_t scope;
   bcsc_waker_t waker;
   bcsc_timer_t timer;
+  bcsc_semaphore_waiter_t sw;
+  bcsc_semaphore_t *sem;
   ct_t *other;
   int order; /* which registration comes first */
 };
@@ -151,7 +153,8 @@ static uint32_t reports(int32_t code) {
   return bcsc_test_misuse_count_code(&g_misuse, code);
 }
 
-/* ---- a bad poll result ---------------------------------------------------- */
+/* ---- a bad poll result ----------------------------------------------------
+ */
 
 static int step_bad_result(ct_t *c) {
   (void)c;
@@ -235,8 +238,7 @@ Test(coverage_paths, woken_in_own_poll_each_entry) {
 
       ct_init(&b, step_self_wake_return);
       b.q = &q;
-      cr_assert_eq(drive(mode, &b), ended(mode, BCSC_TEST_E2), "mode %d",
-                   mode);
+      cr_assert_eq(drive(mode, &b), ended(mode, BCSC_TEST_E2), "mode %d", mode);
       cr_assert_eq(b.polls, 1);
       cr_assert_eq(b.rc[0], BCSC_PENDING);
       cr_assert_eq(b.rc[1], 1);
@@ -316,8 +318,7 @@ Test(coverage_paths, return_with_registration_linked_each_entry) {
       cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
       ct_init(&a, step_return_linked);
       a.q = &q;
-      cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E4), "mode %d",
-                   mode);
+      cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E4), "mode %d", mode);
       cr_assert_eq(a.rc[0], BCSC_PENDING);
       cr_assert_eq(a.rc[1], 1);
       cr_assert_eq(bcsc_wait_linked(&a.w), 0); /* unlinked at the return */
@@ -345,15 +346,14 @@ Test(coverage_paths, pending_without_wake_each_entry) {
     rc = drive(mode, &a);
     /* run() finds nothing ready and nothing to wait for; poll and
      * run_once have simply run out of ready tasks. */
-    cr_assert_eq(rc, mode <= M_RUN_NULL ? BCSC_EDEADLK : 0, "mode %d: %d",
-                 mode, rc);
+    cr_assert_eq(rc, mode <= M_RUN_NULL ? BCSC_EDEADLK : 0, "mode %d: %d", mode,
+                 rc);
     cr_assert_eq(a.polls, 1);
     cr_assert_not(bcsc_task_done(&a.task));
     cr_assert_eq(reports(BCSC_MISUSE_PENDING_NO_WAKE),
                  bcsc_test_misuse_expected(1));
     cr_assert_eq(bcsc_task_cancel(&a.task), 0);
-    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_ECANCELED), "mode %d",
-                 mode);
+    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_ECANCELED), "mode %d", mode);
     cr_assert_eq(a.polls, 2);
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
     down();
@@ -408,8 +408,7 @@ static int step_child_waits(ct_t *c) {
 
 static int step_owner_leaves(ct_t *c) {
   if (c->polls == 1) {
-    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL),
-                 0);
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
     cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
     c->rc[0] = bcsc_task_yield(&c->task); /* the child waits first */
     return c->rc[0];
@@ -580,8 +579,7 @@ static int step_clobbering_child(ct_t *c) {
 
 static int step_joining_owner(ct_t *c) {
   if (c->polls == 1) {
-    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL),
-                 0);
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
     cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
     return bcsc_task_yield(&c->task);
   }
@@ -600,8 +598,8 @@ Test(coverage_paths, clobbered_head_of_run_queue_each_entry) {
       owner.other = &child;
       child.other = &owner;
       rc = drive(mode, &owner);
-      cr_assert_eq(rc, BCSC_EBADOBJ, "clobber %d mode %d: %d", g_clobber,
-                   mode, rc);
+      cr_assert_eq(rc, BCSC_EBADOBJ, "clobber %d mode %d: %d", g_clobber, mode,
+                   rc);
       cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
       cr_assert_eq(owner.polls, 1); /* refused, not polled */
       cr_assert_eq(child.polls, 1);
@@ -679,8 +677,7 @@ Test(coverage_paths, clobbered_waiter_met_by_wake) {
       cr_assert_eq(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ,
                    "handoff %d field %d", handoff, which);
       wflip(&a, which);
-      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED),
-                   (uint32_t)which + 1);
+      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), (uint32_t)which + 1);
       cr_assert(bcsc_wait_linked(&a.w));
       cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
     }
@@ -688,6 +685,232 @@ Test(coverage_paths, clobbered_waiter_met_by_wake) {
     cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
     cr_assert_eq(a.polls, 2);
     cr_assert_eq(a.rc[1], 0);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    down();
+  }
+}
+
+/* ---- moved (re-tagged) objects met by a cancel, a wake, a timer --------
+ * Each flips the address tag of one object - what a frame moved while
+ * linked carries - in front of the call that meets it first, checks the
+ * report and the refusal, flips it back and finishes cleanly. The magic
+ * numbers stay right: these are the "moved" halves of the canary checks
+ * (the "overwritten" halves have their tests in test_coverage_clobber.c). */
+
+/* A root that waits on a list until cancelled. */
+static int step_wait_until_cancelled(ct_t *c) {
+  if (bcsc_task_cancelled(&c->task))
+    return BCSC_ECANCELED;
+  c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+  return c->rc[0];
+}
+
+Test(coverage_paths, cancel_meets_moved_root_scope) {
+  ct_t a;
+  bcsc_waitq_t q;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&a, step_wait_until_cancelled);
+  a.q = &q;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  g_ex.priv.root.priv.self_tag ^= 0x0010;
+  cr_assert_eq(bcsc_task_cancel(&a.task), BCSC_EBADOBJ);
+  g_ex.priv.root.priv.self_tag ^= 0x0010;
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_not(bcsc_task_cancelled(&a.task));
+  cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  down();
+}
+
+/* An owner of a scope whose one child owns a scope of its own with one
+ * grandchild waiting: cancelling the owner walks the tree. */
+static int step_mid_owner(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
+  }
+  return bcsc_scope_join(&c->scope);
+}
+
+Test(coverage_paths, cancel_meets_moved_inner_scope) {
+  ct_t top, mid, leaf;
+  bcsc_waitq_t q;
+  int rc;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&top, step_mid_owner);
+  ct_init(&mid, step_mid_owner);
+  ct_init(&leaf, step_wait_until_cancelled);
+  top.other = &mid;
+  mid.other = &leaf;
+  leaf.q = &q;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &top.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 16), 3);
+  mid.scope.priv.self_tag ^= 0x0010;
+  rc = bcsc_task_cancel(&top.task);
+  mid.scope.priv.self_tag ^= 0x0010;
+  cr_assert_eq(rc, BCSC_EBADOBJ);
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  /* The walk stopped at the moved scope: the top is marked, the subtree
+   * below it is not (a cancel of the top again has nothing left to do). */
+  cr_assert(bcsc_task_cancelled(&top.task));
+  cr_assert_not(bcsc_task_cancelled(&leaf.task));
+  cr_assert_eq(bcsc_task_cancel(&leaf.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_task_result(&leaf.task), BCSC_ECANCELED);
+  cr_assert(bcsc_task_done(&mid.task));
+  cr_assert(bcsc_task_done(&top.task));
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  down();
+}
+
+/* The last child of a joining owner re-tags the owner as it returns: the
+ * wake of the owner is refused (reported), the owner stays waiting; with
+ * its tag back, a cancel wakes it and its join ends the scope. */
+static int step_retagging_child(ct_t *c) {
+  c->other->task.priv.self_tag ^= 0x0010;
+  return 0;
+}
+
+Test(coverage_paths, owner_wake_meets_moved_owner) {
+  ct_t owner, child;
+  need_canaries();
+  up();
+  ct_init(&owner, step_mid_owner);
+  ct_init(&child, step_retagging_child);
+  owner.other = &child;
+  child.other = &owner;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 16), 2);
+  cr_assert(bcsc_task_done(&child.task));
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 0); /* not woken */
+  owner.task.priv.self_tag ^= 0x0010;
+  cr_assert_eq(bcsc_task_cancel(&owner.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(owner.polls, 2);
+  cr_assert(bcsc_task_done(&owner.task));
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  down();
+}
+
+/* A semaphore's first waiter re-tagged: a release cannot read its
+ * request. */
+static int step_sem_acquire(ct_t *c) {
+  c->rc[c->polls > 1] = bcsc_semaphore_acquire(&c->task, c->sem, &c->sw, 1);
+  return c->rc[c->polls > 1];
+}
+
+Test(coverage_paths, semaphore_release_meets_moved_waiter) {
+  ct_t a;
+  bcsc_semaphore_t sem;
+  int rc;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+  ct_init(&a, step_sem_acquire);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&a.sw), 0);
+  a.sem = &sem;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(a.rc[0], BCSC_PENDING);
+  a.sw.priv.wait.priv.self_tag ^= 0x0010;
+  rc = bcsc_semaphore_release(&sem, 1);
+  a.sw.priv.wait.priv.self_tag ^= 0x0010;
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "rc %d", rc);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(a.rc[1], 0);
+  cr_assert_eq(bcsc_task_result(&a.task), 0);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+  down();
+}
+
+/* A value wake for a re-tagged holder: the drain refuses to deliver it. */
+Test(coverage_paths, value_wake_meets_moved_holder) {
+  ct_t a;
+  need_canaries();
+  up();
+  ct_init(&a, step_value_waiter);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  a.task.priv.self_tag ^= 0x0010;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* drained, not queued */
+  a.task.priv.self_tag ^= 0x0010;
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(a.polls, 1);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(a.polls, 2);
+  cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E5);
+  down();
+}
+
+/* A timer, and a scope's deadline, re-tagged while in the wheel: when
+ * they come due the wheel refuses them. */
+static int step_sleeper(ct_t *c) {
+  c->rc[c->polls > 1] = bcsc_sleep_for(&c->task, &c->timer, 10);
+  return c->rc[c->polls > 1];
+}
+
+static int step_deadline_owner(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_set_deadline(&c->scope,
+                                         bcsc_executor_now(&g_ex) + 10,
+                                         BCSC_DEADLINE_FAIL),
+                 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
+  }
+  return bcsc_scope_join(&c->scope);
+}
+
+Test(coverage_paths, wheel_meets_moved_timer_and_scope) {
+  for (int scope = 0; scope < 2; scope++) {
+    ct_t a, leaf;
+    bcsc_waitq_t q;
+    need_canaries();
+    up_sim();
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    ct_init(&a, scope ? step_deadline_owner : step_sleeper);
+    ct_init(&leaf, step_wait_until_cancelled);
+    leaf.q = &q;
+    a.other = &leaf;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+    cr_assert(bcsc_executor_poll(&g_ex, 8) >= 1);
+    if (scope)
+      a.scope.priv.self_tag ^= 0x0010;
+    else
+      a.timer.priv.wait.priv.self_tag ^= 0x0010;
+    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
+    (void)bcsc_executor_poll(&g_ex, 8);
+    if (scope)
+      a.scope.priv.self_tag ^= 0x0010;
+    else
+      a.timer.priv.wait.priv.self_tag ^= 0x0010;
+    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "scope %d", scope);
+    cr_assert_not(bcsc_task_done(&a.task));
+    cr_assert_not(bcsc_task_done(&leaf.task));
+    /* Its links were garbage to the wheel: it left them dropped, so
+     * nothing will fire it (a run finds nothing to wait for). A cancel
+     * ends the task. */
+    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), BCSC_EDEADLK, "scope %d",
+                 scope);
+    cr_assert_not(bcsc_task_done(&a.task));
+    cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0, "scope %d", scope);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED, "scope %d: %d",
+                 scope, bcsc_task_result(&a.task));
+    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
     down();
   }
