@@ -873,11 +873,34 @@ static int step_deadline_owner(ct_t *c) {
   return bcsc_scope_join(&c->scope);
 }
 
+/* Which field the wheel test changes: 0 the timer node's tag, 1 its magic,
+ * 2 the timer link's linked count; 3 the scope's tag, 4 its magic. */
+static void wheel_flip(ct_t *a, int which) {
+  switch (which) {
+  case 0:
+    a->timer.priv.wait.priv.self_tag ^= 0x0010;
+    break;
+  case 1:
+    a->timer.priv.wait.priv.magic ^= 0x0100;
+    break;
+  case 2:
+    a->timer.priv.link.linked ^= 0x2;
+    break;
+  case 3:
+    a->scope.priv.self_tag ^= 0x0010;
+    break;
+  default:
+    a->scope.priv.magic ^= 0x0100;
+    break;
+  }
+}
+
 Test(coverage_paths, wheel_meets_moved_timer_and_scope) {
-  for (int scope = 0; scope < 2; scope++) {
+  need_canaries();
+  for (int which = 0; which < 5; which++) {
+    int scope = which >= 3;
     ct_t a, leaf;
     bcsc_waitq_t q;
-    need_canaries();
     up_sim();
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     ct_init(&a, scope ? step_deadline_owner : step_sleeper);
@@ -886,32 +909,178 @@ Test(coverage_paths, wheel_meets_moved_timer_and_scope) {
     a.other = &leaf;
     cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
     cr_assert(bcsc_executor_poll(&g_ex, 8) >= 1);
-    if (scope)
-      a.scope.priv.self_tag ^= 0x0010;
-    else
-      a.timer.priv.wait.priv.self_tag ^= 0x0010;
+    wheel_flip(&a, which);
     cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
     (void)bcsc_executor_poll(&g_ex, 8);
-    if (scope)
-      a.scope.priv.self_tag ^= 0x0010;
-    else
-      a.timer.priv.wait.priv.self_tag ^= 0x0010;
-    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "scope %d", scope);
+    wheel_flip(&a, which);
+    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "field %d", which);
     cr_assert_not(bcsc_task_done(&a.task));
     cr_assert_not(bcsc_task_done(&leaf.task));
     /* Its links were garbage to the wheel: it left them dropped, so
      * nothing will fire it (a run finds nothing to wait for). A cancel
      * ends the task. */
     cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), BCSC_EDEADLK, "scope %d",
-                 scope);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), BCSC_EDEADLK, "field %d",
+                 which);
     cr_assert_not(bcsc_task_done(&a.task));
     cr_assert_eq(bcsc_task_cancel(&a.task), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0, "scope %d", scope);
-    cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED, "scope %d: %d",
-                 scope, bcsc_task_result(&a.task));
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0, "field %d", which);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED, "field %d: %d",
+                 which, bcsc_task_result(&a.task));
     cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
     down();
   }
+}
+
+/* ---- a reactor whose park fails -----------------------------------------
+ * A run whose tasks keep being ready still looks outside every so often
+ * (a park with a deadline in the past): an error from that park ends the
+ * run, with a root and without. */
+
+static int g_parks;
+
+static uint64_t failing_now(bcsc_reactor_t *r) {
+  (void)r;
+  return 1000;
+}
+
+static int failing_park(bcsc_reactor_t *r, uint64_t deadline) {
+  (void)r;
+  g_parks++;
+  cr_assert_eq(deadline, 0); /* only the look outside parks here */
+  return BCSC_TEST_E4;
+}
+
+static void failing_unpark(bcsc_reactor_t *r) { (void)r; }
+
+static const bcsc_reactor_vtable_t failing_vtable = {
+    .size = sizeof(bcsc_reactor_vtable_t),
+    .version = BCSC_REACTOR_VTABLE_VERSION,
+    .now = failing_now,
+    .park = failing_park,
+    .unpark = failing_unpark};
+
+static int step_yield_forever(ct_t *c) {
+  if (bcsc_task_cancelled(&c->task))
+    return BCSC_ECANCELED;
+  return bcsc_task_yield(&c->task);
+}
+
+Test(coverage_paths, look_outside_park_error_ends_run) {
+  for (int mode = M_RUN_ROOT; mode <= M_RUN_NULL; mode++) {
+    bcsc_reactor_t reactor = {&failing_vtable, NULL};
+    ct_t a;
+    g_parks = 0;
+    up_with(&reactor);
+    ct_init(&a, step_yield_forever);
+    cr_assert_eq(drive(mode, &a), BCSC_TEST_E4, "mode %d", mode);
+    cr_assert_eq(g_parks, 1);
+    cr_assert_gt(a.polls, 1);
+    cr_assert_not(bcsc_task_done(&a.task));
+    cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
+    down();
+  }
+}
+
+/* ---- a value waker's first wait through each entry point ---------------- */
+
+Test(coverage_paths, value_waiter_parks_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a;
+    up();
+    ct_init(&a, step_value_waiter);
+    /* Waiting for its waker alone is no PENDING_NO_WAKE; with nothing else
+     * to do, run() has nothing to wait for (no reactor). */
+    cr_assert_eq(drive(mode, &a), mode <= M_RUN_NULL ? BCSC_EDEADLK : 0,
+                 "mode %d", mode);
+    cr_assert_eq(a.polls, 1);
+    cr_assert_eq(a.rc[0], 0);
+    cr_assert_eq(g_misuse.count, 0);
+    cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+    cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E5), "mode %d", mode);
+    cr_assert_eq(a.polls, 2);
+    down();
+  }
+}
+
+/* ---- a place in a semaphore's line, dropped by a wake during the poll ---- */
+
+static int step_sem_then_yield(ct_t *c) {
+  int rc = bcsc_semaphore_acquire(&c->task, c->sem, &c->sw, 1);
+  c->rc[c->polls > 1 ? 1 : 0] = rc;
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_semaphore_waiting(c->sem), 1);
+    return bcsc_task_yield(&c->task); /* drops the place it just took */
+  }
+  return rc;
+}
+
+Test(coverage_paths, line_place_dropped_by_own_wake_each_entry) {
+  for (int mode = 0; mode < M_COUNT; mode++) {
+    ct_t a;
+    bcsc_semaphore_t sem;
+    up();
+    cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+    ct_init(&a, step_sem_then_yield);
+    cr_assert_eq(bcsc_semaphore_waiter_init(&a.sw), 0);
+    a.sem = &sem;
+    cr_assert_eq(drive(mode, &a), mode <= M_RUN_NULL ? BCSC_EDEADLK : 0,
+                 "mode %d", mode);
+    cr_assert_eq(a.polls, 2);
+    cr_assert_eq(a.rc[0], BCSC_PENDING);
+    cr_assert_eq(a.rc[1], BCSC_PENDING);
+    cr_assert_eq(bcsc_semaphore_waiting(&sem), 1);
+    cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+    cr_assert_eq(drive(mode, &a), ended(mode, 0), "mode %d", mode);
+    cr_assert_eq(a.polls, 3);
+    cr_assert_eq(bcsc_task_result(&a.task), 0);
+    cr_assert_eq(bcsc_semaphore_available(&sem), 0);
+    cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+    cr_assert_eq(g_misuse.count, 0);
+    down();
+  }
+}
+
+/* ---- a joining owner woken while its scope is re-tagged -----------------
+ * A value wake (a second source) stops the owner joining: the walk of its
+ * scopes for the joining one meets the moved scope and reports it. */
+
+static int step_joining_waker_owner(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+  }
+  return bcsc_scope_join(&c->scope);
+}
+
+Test(coverage_paths, unjoin_meets_moved_scope) {
+  ct_t owner, child;
+  bcsc_waitq_t q;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&owner, step_joining_waker_owner);
+  ct_init(&child, step_wait_until_cancelled);
+  owner.other = &child;
+  child.q = &q;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 2);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+  cr_assert_eq(bcsc_waker_wake(owner.waker), 0);
+  owner.scope.priv.self_tag ^= 0x0010;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 0), 0); /* the drain only */
+  owner.scope.priv.self_tag ^= 0x0010;
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 1); /* woken all the same */
+  cr_assert_eq(bcsc_task_cancel(&child.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert(bcsc_task_done(&owner.task));
+  cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  down();
 }
