@@ -1084,3 +1084,46 @@ Test(coverage_paths, unjoin_meets_moved_scope) {
   cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
   down();
 }
+
+/* ---- calls refused before they touch anything -------------------------
+ * A task initialised but never spawned (no scope) passed as the running
+ * task; the executor's own root scope (no owner) joined or given a
+ * deadline; a timer whose link was overwritten with another kind. */
+
+Test(coverage_paths, refused_arguments) {
+  ct_t idle;
+  bcsc_waitq_t q;
+  bcsc_channel_t ch;
+  uint32_t buf[4], m = 1;
+  bcsc_scope_t scope;
+  bcsc_timer_t timer;
+  up();
+  ct_init(&idle, step_bad_result);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, buf, sizeof buf, sizeof m), 0);
+  cr_assert_eq(bcsc_wait_register(&idle.task, &idle.w, &q), BCSC_EPERM);
+  cr_assert_eq(bcsc_channel_send(&idle.task, &ch, &idle.w, &m, sizeof m),
+               BCSC_EPERM);
+  memset(&scope, 0, sizeof scope);
+  cr_assert_eq(bcsc_join_all(&idle.task, &scope, NULL, 0), BCSC_EPERM);
+  cr_assert_eq(reports(BCSC_MISUSE_NOT_RUNNING), bcsc_test_misuse_expected(3));
+  cr_assert_eq(bcsc_waitq_empty(&q), 1);
+  cr_assert_eq(bcsc_wait_linked(&idle.w), 0);
+
+  cr_assert_eq(bcsc_scope_join(&g_ex.priv.root), BCSC_EPERM);
+  cr_assert_eq(bcsc_scope_set_deadline(&g_ex.priv.root, 5, BCSC_DEADLINE_FAIL),
+               BCSC_EPERM);
+  cr_assert_eq(reports(BCSC_MISUSE_FOREIGN_SCOPE),
+               bcsc_test_misuse_expected(2));
+  cr_assert_eq(bcsc_scope_deadline(&g_ex.priv.root), BCSC_NO_DEADLINE);
+
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  timer.priv.link.kind ^= 0x1;
+  cr_assert_eq(bcsc_timer_set(&timer, 5), BCSC_EBADOBJ);
+  timer.priv.link.kind ^= 0x1;
+  cr_assert_eq(reports(BCSC_MISUSE_BAD_OBJECT), bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_timer_set(&timer, 5), 0);
+  cr_assert_eq(bcsc_timer_deadline(&timer), 5);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  down();
+}
