@@ -56,6 +56,7 @@ struct ct {
   bcsc_semaphore_waiter_t sw;
   bcsc_semaphore_t *sem;
   ct_t *other;
+  void *obj;
   int order; /* which registration comes first */
 };
 
@@ -1125,5 +1126,63 @@ Test(coverage_paths, refused_arguments) {
   cr_assert_eq(bcsc_timer_set(&timer, 5), 0);
   cr_assert_eq(bcsc_timer_deadline(&timer), 5);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  down();
+}
+
+/* ---- a frame that reads as running but is not the one being polled -----
+ * The fast checks of the calls a task makes on itself read its header
+ * word: state RUNNING, right magic and tag. A waiting task's frame whose
+ * state word was overwritten with the running task's passes that much;
+ * the executor's current task is what tells it apart. Each call must
+ * refuse it (NOT_RUNNING, BCSC_EPERM) and link nothing. */
+
+static int g_impostor_rc;
+
+static int step_impostor(ct_t *c) {
+  ct_t *b = c->other;
+  uint16_t saved = b->task.priv.state;
+  uint32_t m = 1;
+  bcsc_scope_t scope;
+  b->task.priv.state = c->task.priv.state; /* reads as running */
+  c->rc[0] = bcsc_wait_on(&b->task, &b->w, c->q);
+  c->rc[1] = bcsc_channel_send(&b->task, c->obj, &b->w, &m, sizeof m);
+  c->rc[2] = bcsc_scope_init(&scope, &b->task, BCSC_SCOPE_WAIT_ALL);
+  c->rc[3] = bcsc_task_waker_woken(&b->task);
+  g_impostor_rc = bcsc_channel_recv(&b->task, c->obj, &b->w, &m, sizeof m);
+  b->task.priv.state = saved;
+  return 0;
+}
+
+Test(coverage_paths, frame_reading_as_running_is_refused) {
+  ct_t a, b;
+  bcsc_waitq_t q, q2;
+  bcsc_channel_t ch;
+  uint32_t buf[4];
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_init(&q2), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, buf, sizeof buf, sizeof buf[0]), 0);
+  ct_init(&b, step_wait_until_cancelled);
+  b.q = &q2;
+  ct_init(&a, step_impostor);
+  a.other = &b;
+  a.q = &q;
+  a.obj = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  for (int i = 0; i < 4; i++)
+    cr_assert_eq(a.rc[i], BCSC_EPERM, "call %d: %d", i, a.rc[i]);
+  cr_assert_eq(g_impostor_rc, BCSC_EPERM);
+  cr_assert_eq(reports(BCSC_MISUSE_NOT_RUNNING), bcsc_test_misuse_expected(5));
+  cr_assert(bcsc_waitq_empty(&q));
+  cr_assert_eq(bcsc_channel_buffered(&ch), 0);
+  cr_assert_eq(bcsc_waitq_count(&q2), 1); /* b still waits where it was */
+  cr_assert_eq(bcsc_task_cancel(&b.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_task_result(&b.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q2), 0);
   down();
 }
