@@ -1137,6 +1137,7 @@ Test(coverage_paths, refused_arguments) {
  * refuse it (NOT_RUNNING, BCSC_EPERM) and link nothing. */
 
 static int g_impostor_rc;
+static int g_other_rc[10];
 
 static int step_impostor(ct_t *c) {
   ct_t *b = c->other;
@@ -1149,7 +1150,18 @@ static int step_impostor(ct_t *c) {
   c->rc[2] = bcsc_scope_init(&scope, &b->task, BCSC_SCOPE_WAIT_ALL);
   c->rc[3] = bcsc_task_waker_woken(&b->task);
   g_impostor_rc = bcsc_channel_recv(&b->task, c->obj, &b->w, &m, sizeof m);
+  g_other_rc[0] = bcsc_wait_register(&b->task, &b->w, c->q);
   b->task.priv.state = saved;
+  /* And as it is: waiting, not running. */
+  g_other_rc[1] = bcsc_wait_register(&b->task, &b->w, c->q);
+  g_other_rc[2] = bcsc_wait_on(&b->task, &b->w, c->q);
+  g_other_rc[3] = bcsc_channel_send(&b->task, c->obj, &b->w, &m, sizeof m);
+  g_other_rc[4] = bcsc_channel_recv(&b->task, c->obj, &b->w, &m, sizeof m);
+  g_other_rc[5] = bcsc_join_all(&b->task, &scope, NULL, 0);
+  g_other_rc[6] = bcsc_scope_init(&scope, &b->task, BCSC_SCOPE_WAIT_ALL);
+  g_other_rc[7] = bcsc_task_waker_woken(&b->task);
+  g_other_rc[8] = bcsc_task_yield(&b->task);
+  g_other_rc[9] = bcsc_sleep_for(&b->task, &b->timer, 5);
   return 0;
 }
 
@@ -1175,7 +1187,10 @@ Test(coverage_paths, frame_reading_as_running_is_refused) {
   for (int i = 0; i < 4; i++)
     cr_assert_eq(a.rc[i], BCSC_EPERM, "call %d: %d", i, a.rc[i]);
   cr_assert_eq(g_impostor_rc, BCSC_EPERM);
-  cr_assert_eq(reports(BCSC_MISUSE_NOT_RUNNING), bcsc_test_misuse_expected(5));
+  for (int i = 0; i < 10; i++)
+    cr_assert_eq(g_other_rc[i], BCSC_EPERM, "other call %d: %d", i,
+                 g_other_rc[i]);
+  cr_assert_eq(reports(BCSC_MISUSE_NOT_RUNNING), bcsc_test_misuse_expected(15));
   cr_assert(bcsc_waitq_empty(&q));
   cr_assert_eq(bcsc_channel_buffered(&ch), 0);
   cr_assert_eq(bcsc_waitq_count(&q2), 1); /* b still waits where it was */
