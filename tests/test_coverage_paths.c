@@ -1201,3 +1201,76 @@ Test(coverage_paths, frame_reading_as_running_is_refused) {
   cr_assert_eq(bcsc_waitq_deinit(&q2), 0);
   down();
 }
+
+/* ---- a scope opened twice by an owner holding a baton ------------------
+ * A baton fired during the owner's own poll sets a flag the fast path of
+ * bcsc_scope_init() does not take: the slow path must refuse the reopen
+ * just the same (SCOPE_REOPENED). The baton is taken in the next poll. */
+
+static int step_baton_reopen(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->q);
+    cr_assert_eq(bcsc_waitq_wake_one(c->q, 1), 1); /* a baton, for poll 2 */
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+    c->rc[1] = bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL);
+    cr_assert_eq(bcsc_scope_join(&c->scope), 0);
+    return BCSC_PENDING;
+  }
+  c->rc[2] = bcsc_wait_on(&c->task, &c->w, c->q);
+  return c->rc[2];
+}
+
+Test(coverage_paths, reopen_refused_with_baton_held) {
+  ct_t a;
+  bcsc_waitq_t q;
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
+  ct_init(&a, step_baton_reopen);
+  a.q = &q;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(a.rc[0], BCSC_PENDING);
+  cr_assert_eq(a.rc[1], BCSC_EBUSY);
+  cr_assert_eq(reports(BCSC_MISUSE_SCOPE_REOPENED),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(a.polls, 2);
+  cr_assert_eq(a.rc[2], 0); /* the baton */
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  down();
+}
+
+/* ---- a combinator inside a scope the task opened itself ----------------
+ * bcsc_join_all() looks through the caller's open scopes for its own:
+ * here the first one it meets is another. */
+
+static int step_leaf_done(ct_t *c) {
+  (void)c;
+  return BCSC_TEST_E2;
+}
+
+static int step_outer_then_join_all(ct_t *c) {
+  bcsc_task_t *tasks[1] = {&c->other->task};
+  if (c->polls == 1)
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  c->rc[0] = bcsc_join_all(&c->task, c->obj, tasks, 1);
+  if (c->rc[0] == BCSC_PENDING)
+    return BCSC_PENDING;
+  c->rc[1] = bcsc_scope_join(&c->scope);
+  return c->rc[0];
+}
+
+Test(coverage_paths, join_all_inside_own_scope) {
+  ct_t a, leaf;
+  bcsc_scope_t inner;
+  up();
+  ct_init(&a, step_outer_then_join_all);
+  ct_init(&leaf, step_leaf_done);
+  a.other = &leaf;
+  a.obj = &inner;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), BCSC_TEST_E2);
+  cr_assert_eq(a.polls, 2);
+  cr_assert_eq(a.rc[1], 0);
+  cr_assert_eq(bcsc_task_result(&leaf.task), BCSC_TEST_E2);
+  cr_assert_eq(g_misuse.count, 0);
+  down();
+}
