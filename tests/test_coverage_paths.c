@@ -1274,3 +1274,29 @@ Test(coverage_paths, join_all_inside_own_scope) {
   cr_assert_eq(g_misuse.count, 0);
   down();
 }
+
+/* ---- a skipping periodic timer whose next grid point is past the end of
+ * time: the product of missed ticks and period saturates, and the timer
+ * ends at BCSC_NO_DEADLINE instead of wrapping into the past. */
+
+static int step_tick_once(ct_t *c) {
+  c->rc[0] = bcsc_timer_wait(&c->task, &c->timer);
+  return c->rc[0];
+}
+
+Test(coverage_paths, skip_grid_saturates_at_end_of_time) {
+  const uint64_t period = (uint64_t)1 << 63;
+  ct_t a;
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, UINT64_MAX - 100), 0);
+  up_with(&g_sim.base);
+  ct_init(&a, step_tick_once);
+  cr_assert_eq(bcsc_timer_set_periodic(&a.timer, 1, period, BCSC_TICK_SKIP),
+               0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(a.rc[0], 0);
+  /* (now - 1) / period = 1 tick missed; (1 + 1) * 2^63 overflows. */
+  cr_assert_eq(bcsc_timer_missed(&a.timer), 1);
+  cr_assert_eq(bcsc_timer_deadline(&a.timer), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_timer_stop(&a.timer), 0);
+  down();
+}
