@@ -1290,8 +1290,7 @@ Test(coverage_paths, skip_grid_saturates_at_end_of_time) {
   cr_assert_eq(bcsc_sim_reactor_init(&g_sim, UINT64_MAX - 100), 0);
   up_with(&g_sim.base);
   ct_init(&a, step_tick_once);
-  cr_assert_eq(bcsc_timer_set_periodic(&a.timer, 1, period, BCSC_TICK_SKIP),
-               0);
+  cr_assert_eq(bcsc_timer_set_periodic(&a.timer, 1, period, BCSC_TICK_SKIP), 0);
   cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
   cr_assert_eq(a.rc[0], 0);
   /* (now - 1) / period = 1 tick missed; (1 + 1) * 2^63 overflows. */
@@ -1299,4 +1298,79 @@ Test(coverage_paths, skip_grid_saturates_at_end_of_time) {
   cr_assert_eq(bcsc_timer_deadline(&a.timer), BCSC_NO_DEADLINE);
   cr_assert_eq(bcsc_timer_stop(&a.timer), 0);
   down();
+}
+
+/* ---- a channel node holding a baton from the other side ----------------
+ * A node that waited to receive is woken with a baton of the receivers'
+ * list; the task then sends with it (and in the mirror test, a node woken
+ * from the senders' list receives). The baton is not for that call: it is
+ * declined (passed on: nobody else waits) and the call goes on as a fresh
+ * one. */
+
+static int step_recv_then_send(ct_t *c) {
+  bcsc_channel_t *ch = c->obj;
+  uint32_t m = 77, got = 0;
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_channel_recv(&c->task, ch, &c->w, &got, sizeof got);
+    return c->rc[0] == BCSC_PENDING ? BCSC_PENDING : -1;
+  }
+  c->rc[1] = bcsc_channel_send(&c->task, ch, &c->w, &m, sizeof m);
+  c->rc[2] = bcsc_channel_recv(&c->task, ch, &c->w, &got, sizeof got);
+  c->rc[3] = (int)got;
+  return 0;
+}
+
+static int step_send_then_recv(ct_t *c) {
+  bcsc_channel_t *ch = c->obj;
+  uint32_t m = 88, got = 0;
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_channel_send(&c->task, ch, &c->w, &m, sizeof m);
+    return c->rc[0] == BCSC_PENDING ? BCSC_PENDING : -1;
+  }
+  c->rc[1] = bcsc_channel_recv(&c->task, ch, &c->w, &got, sizeof got);
+  c->rc[3] = (int)got;
+  c->rc[2] = bcsc_channel_send(&c->task, ch, &c->w, &m, sizeof m);
+  return 0;
+}
+
+Test(coverage_paths, channel_baton_from_other_side) {
+  for (int mirror = 0; mirror < 2; mirror++) {
+    ct_t a;
+    bcsc_channel_t ch;
+    uint32_t buf[2], m = 5, got = 0;
+    up();
+    /* Room for one message in the mirror test, two in the other. */
+    cr_assert_eq(
+        bcsc_channel_init(&ch, buf, mirror ? sizeof m : sizeof buf, sizeof m),
+        0);
+    ct_init(&a, mirror ? step_send_then_recv : step_recv_then_send);
+    a.obj = &ch;
+    if (mirror) /* full: the task's send waits */
+      cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(a.rc[0], BCSC_PENDING);
+    /* The other side, from outside: a baton for the waiting node. */
+    if (mirror)
+      cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), 0);
+    else
+      cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(a.polls, 2);
+    if (mirror) {
+      cr_assert_eq(got, 5);
+      /* Empty: the receive waits, and the send asked with the node now
+       * linked for receiving answers PENDING too (nothing sent). */
+      cr_assert_eq(a.rc[1], BCSC_PENDING, "recv %d", a.rc[1]);
+      cr_assert_eq(a.rc[2], BCSC_PENDING, "send %d", a.rc[2]);
+      cr_assert_eq(bcsc_channel_buffered(&ch), 0);
+    } else {
+      cr_assert_eq(a.rc[1], 0, "send %d", a.rc[1]);
+      cr_assert_eq(a.rc[2], 0, "recv %d", a.rc[2]);
+      cr_assert_eq(a.rc[3], 5); /* the message sent from outside first */
+      cr_assert_eq(bcsc_channel_buffered(&ch), 1); /* and the task's own */
+    }
+    cr_assert_eq(g_misuse.count, 0);
+    down();
+  }
 }
