@@ -696,7 +696,9 @@ Test(coverage_paths, clobbered_waiter_met_by_wake) {
  * linked carries - in front of the call that meets it first, checks the
  * report and the refusal, flips it back and finishes cleanly. The magic
  * numbers stay right: these are the "moved" halves of the canary checks
- * (the "overwritten" halves have their tests in test_coverage_clobber.c). */
+ * (the "overwritten" halves mostly have their tests in
+ * test_coverage_clobber.c; the cancel and unjoin tests here flip the magic
+ * number as well, for the checks no suite overwrote). */
 
 /* A root that waits on a list until cancelled. */
 static int step_wait_until_cancelled(ct_t *c) {
@@ -706,26 +708,37 @@ static int step_wait_until_cancelled(ct_t *c) {
   return c->rc[0];
 }
 
+/* The field a test flips: the address tag (a move) or the magic number
+ * (an overwrite). */
+static void flip_scope(bcsc_scope_t *s, int magic) {
+  if (magic)
+    s->priv.magic ^= 0x0100;
+  else
+    s->priv.self_tag ^= 0x0010;
+}
+
 Test(coverage_paths, cancel_meets_moved_root_scope) {
-  ct_t a;
-  bcsc_waitq_t q;
   need_canaries();
-  up();
-  cr_assert_eq(bcsc_waitq_init(&q), 0);
-  ct_init(&a, step_wait_until_cancelled);
-  a.q = &q;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
-  g_ex.priv.root.priv.self_tag ^= 0x0010;
-  cr_assert_eq(bcsc_task_cancel(&a.task), BCSC_EBADOBJ);
-  g_ex.priv.root.priv.self_tag ^= 0x0010;
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-  cr_assert_not(bcsc_task_cancelled(&a.task));
-  cr_assert_eq(bcsc_task_cancel(&a.task), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
-  cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
-  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-  down();
+  for (int magic = 0; magic < 2; magic++) {
+    ct_t a;
+    bcsc_waitq_t q;
+    up();
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    ct_init(&a, step_wait_until_cancelled);
+    a.q = &q;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    flip_scope(&g_ex.priv.root, magic);
+    cr_assert_eq(bcsc_task_cancel(&a.task), BCSC_EBADOBJ);
+    flip_scope(&g_ex.priv.root, magic);
+    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    cr_assert_not(bcsc_task_cancelled(&a.task));
+    cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    down();
+  }
 }
 
 /* An owner of a scope whose one child owns a scope of its own with one
@@ -1059,31 +1072,33 @@ static int step_joining_waker_owner(ct_t *c) {
 }
 
 Test(coverage_paths, unjoin_meets_moved_scope) {
-  ct_t owner, child;
-  bcsc_waitq_t q;
   need_canaries();
-  up();
-  cr_assert_eq(bcsc_waitq_init(&q), 0);
-  ct_init(&owner, step_joining_waker_owner);
-  ct_init(&child, step_wait_until_cancelled);
-  owner.other = &child;
-  child.q = &q;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 2);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
-  cr_assert_eq(bcsc_waker_wake(owner.waker), 0);
-  owner.scope.priv.self_tag ^= 0x0010;
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 0), 0); /* the drain only */
-  owner.scope.priv.self_tag ^= 0x0010;
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 1); /* woken all the same */
-  cr_assert_eq(bcsc_task_cancel(&child.task), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
-  cr_assert(bcsc_task_done(&owner.task));
-  cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
-  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-  down();
+  for (int magic = 0; magic < 2; magic++) {
+    ct_t owner, child;
+    bcsc_waitq_t q;
+    up();
+    cr_assert_eq(bcsc_waitq_init(&q), 0);
+    ct_init(&owner, step_joining_waker_owner);
+    ct_init(&child, step_wait_until_cancelled);
+    owner.other = &child;
+    child.q = &q;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 2);
+    cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+    cr_assert_eq(bcsc_waker_wake(owner.waker), 0);
+    flip_scope(&owner.scope, magic);
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 0), 0); /* the drain only */
+    flip_scope(&owner.scope, magic);
+    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    cr_assert_eq(bcsc_executor_ready(&g_ex), 1); /* woken all the same */
+    cr_assert_eq(bcsc_task_cancel(&child.task), 0);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert(bcsc_task_done(&owner.task));
+    cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
+    cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    down();
+  }
 }
 
 /* ---- calls refused before they touch anything -------------------------
