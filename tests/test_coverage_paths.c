@@ -1389,3 +1389,81 @@ Test(coverage_paths, channel_baton_from_other_side) {
     down();
   }
 }
+
+/* ---- a race asked again without its task array ------------------------
+ * The calls after the first only join: with no array to look the winner
+ * up in, its index is BCSC_NO_WINNER (its frame is still the scope's
+ * winner). */
+
+static int step_race_again_without_tasks(ct_t *c) {
+  bcsc_task_t *tasks[1] = {&c->other->task};
+  size_t winner = 7;
+  if (c->polls == 1)
+    c->rc[0] = bcsc_race(&c->task, &c->scope, tasks, 1, &winner);
+  else
+    c->rc[0] = bcsc_race(&c->task, &c->scope, NULL, 0, &winner);
+  c->rc[1] = (int)(winner == BCSC_NO_WINNER);
+  return c->rc[0];
+}
+
+Test(coverage_paths, race_again_without_tasks) {
+  ct_t a, leaf;
+  up();
+  ct_init(&a, step_race_again_without_tasks);
+  ct_init(&leaf, step_leaf_done);
+  a.other = &leaf;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), BCSC_TEST_E2);
+  cr_assert_eq(a.polls, 2);
+  cr_assert_eq(a.rc[1], 1);
+  cr_assert_eq(bcsc_scope_winner(&a.scope), &leaf.task);
+  down();
+}
+
+/* ---- timers at the end of time, and a periodic timer slept on ----------
+ * With the clock 100 ns before the end of time, a sleep of 50 ns links a
+ * deadline whose wheel slots would start past the end: their starts
+ * saturate, and the sleep still ends 50 ns later. A periodic timer whose
+ * tick has not fired, slept on at its own deadline, becomes that one-shot
+ * sleep. */
+
+static int step_sleep_50(ct_t *c) {
+  c->rc[c->polls > 1] = bcsc_sleep_for(&c->task, &c->timer, 50);
+  return c->rc[c->polls > 1];
+}
+
+static int step_sleep_until_own_tick(ct_t *c) {
+  if (c->polls == 1)
+    cr_assert_eq(
+        bcsc_timer_set_periodic(&c->timer, 1500, 1000, BCSC_TICK_BURST), 0);
+  c->rc[c->polls > 1] = bcsc_sleep_until(&c->task, &c->timer, 1500);
+  return c->rc[c->polls > 1];
+}
+
+Test(coverage_paths, sleeps_at_the_end_of_time_and_on_a_tick) {
+  ct_t a, b;
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, UINT64_MAX - 100), 0);
+  up_with(&g_sim.base);
+  ct_init(&a, step_sleep_50);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(a.rc[0], BCSC_PENDING);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), UINT64_MAX - 50);
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 49), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0);
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(a.rc[1], 0);
+  down();
+
+  up_sim(); /* the clock at 1000 */
+  ct_init(&b, step_sleep_until_own_tick);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(b.rc[0], BCSC_PENDING);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0); /* sleeps till 1500 */
+  cr_assert_eq(b.rc[1], 0);
+  cr_assert_eq(bcsc_sim_reactor_now(&g_sim), 1500);
+  /* A one-shot now: no next tick is armed. */
+  cr_assert_eq(bcsc_timer_deadline(&b.timer), BCSC_NO_DEADLINE);
+  down();
+}
