@@ -1467,3 +1467,44 @@ Test(coverage_paths, sleeps_at_the_end_of_time_and_on_a_tick) {
   cr_assert_eq(bcsc_timer_deadline(&b.timer), BCSC_NO_DEADLINE);
   down();
 }
+
+/* ---- a channel whose waiting receivers already hold every message ------
+ * Two receivers wait; one message comes (a baton for the first). Further
+ * calls that look at the receivers' list find as many batons out as
+ * messages: nobody else is woken until the second message. */
+
+static int step_recv_one(ct_t *c) {
+  uint32_t got = 0;
+  c->rc[c->polls > 1] =
+      bcsc_channel_recv(&c->task, c->obj, &c->w, &got, sizeof got);
+  if (c->rc[c->polls > 1] == 0)
+    c->rc[2] = (int)got;
+  return c->rc[c->polls > 1] == BCSC_PENDING ? BCSC_PENDING : 0;
+}
+
+Test(coverage_paths, channel_batons_cover_every_message) {
+  ct_t r1, r2;
+  bcsc_channel_t ch;
+  uint32_t buf[4], m = 1, got = 0;
+  up();
+  cr_assert_eq(bcsc_channel_init(&ch, buf, sizeof buf, sizeof m), 0);
+  ct_init(&r1, step_recv_one);
+  ct_init(&r2, step_recv_one);
+  r1.obj = r2.obj = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r1.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r2.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 2);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 1); /* the first receiver */
+  /* The message is the first receiver's: not for a caller from outside. */
+  cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), BCSC_EAGAIN);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 1);
+  m = 2;
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
+  cr_assert_eq(bcsc_executor_ready(&g_ex), 2);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(r1.rc[2], 1);
+  cr_assert_eq(r2.rc[2], 2);
+  cr_assert_eq(bcsc_channel_buffered(&ch), 0);
+  down();
+}
