@@ -353,7 +353,7 @@ lane_coverage() {
   local gcovr=(python3 -m gcovr) cov=build/coverage floor=tests/coverage-floor.txt
   "${gcovr[@]}" --version >/dev/null 2>&1 || { echo "coverage: gcovr missing (scripts/install-test-deps.sh)"; exit 1; }
   cmake -S . -B "$cov" -G Ninja "${fresh[@]}" -DCMAKE_BUILD_TYPE=Debug \
-    "-DCMAKE_C_FLAGS=--coverage -fprofile-update=atomic" \
+    "-DCMAKE_C_FLAGS=--coverage -fprofile-update=atomic -DBCSC_COVERAGE_BUILD=1" \
     -DCMAKE_EXE_LINKER_FLAGS=--coverage \
     -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
     -DBCSC_BUILD_SHARED=OFF -DBCSC_INSTALL=OFF -DBCSC_CHECK_SYMBOLS=OFF >/dev/null

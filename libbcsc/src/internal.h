@@ -126,6 +126,14 @@ typedef struct bcsc_timer_link bcsc_timer_link_t;
 #define BCSC__COLD
 #define BCSC__NOINLINE
 #endif
+/* The coverage build counts each function's branches once, not once per
+ * copy inlined into each caller (whose conditions are often fixed there):
+ * it compiles without forced inlining (docs/testing.md, "Coverage
+ * ratchet"). Every other build inlines as the hot paths need. */
+#ifdef BCSC_COVERAGE_BUILD
+#undef BCSC__ALWAYS_INLINE
+#define BCSC__ALWAYS_INLINE inline
+#endif
 
 /* Recover the struct that contains a member from the member's address. */
 #define BCSC__CONTAINER_OF(ptr, type, member)                                  \
