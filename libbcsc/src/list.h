@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * list.h - the one intrusive doubly linked FIFO list, used by waiter lists
- * (registrations) and scopes (children). Links live in the nodes' private
- * zones, so the list is written once over the field names. */
+ * (registrations) and scopes (children), and its head-only form (an
+ * executor's held mutexes, a scope's remote children). Links live in the
+ * nodes' private zones, so the list is written once over the field names. */
 #ifndef BCSC_LIST_H
 #define BCSC_LIST_H
 
@@ -68,6 +69,31 @@
   do {                                                                         \
     (node)->priv.next = BCSC__POISONED;                                        \
     (node)->priv.prev = BCSC__POISONED;                                        \
+  } while (0)
+
+/* The head-only form: an unordered doubly linked list with no tail, for
+ * sets that are only walked and taken from in O(1). Push `node` in front. */
+#define BCSC__HLIST_PUSH(head, node, next, prev)                               \
+  do {                                                                         \
+    (node)->priv.prev = NULL;                                                  \
+    (node)->priv.next = (head);                                                \
+    if ((head) != NULL)                                                        \
+      (head)->priv.prev = (node);                                              \
+    (head) = (node);                                                           \
+  } while (0)
+
+/* Take `node` out of the head-only list `head` in O(1) and clear its
+ * links. */
+#define BCSC__HLIST_REMOVE(head, node, next, prev)                             \
+  do {                                                                         \
+    if ((node)->priv.prev != NULL)                                             \
+      (node)->priv.prev->priv.next = (node)->priv.next;                        \
+    else                                                                       \
+      (head) = (node)->priv.next;                                              \
+    if ((node)->priv.next != NULL)                                             \
+      (node)->priv.next->priv.prev = (node)->priv.prev;                        \
+    (node)->priv.next = NULL;                                                  \
+    (node)->priv.prev = NULL;                                                  \
   } while (0)
 
 #endif /* BCSC_LIST_H */

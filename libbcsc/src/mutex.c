@@ -15,6 +15,7 @@
  * (bcsc__mutexes_release()): a lock is a guard whose scope is the task. */
 #include "bcsc/mutex.h"
 #include "internal.h"
+#include "list.h"
 
 /* Not in internal.h's table: the primitive is outside the core's original
  * set of objects. The static initialiser spells these. */
@@ -54,24 +55,13 @@ static int mutex_hand_over(bcsc_mutex_t *m) {
 static void mutex_own(bcsc_mutex_t *m, bcsc_task_t *self) {
   bcsc_executor_t *ex = bcsc__task_executor(self);
   m->priv.owner = self;
-  m->priv.held_prev = NULL;
-  m->priv.held_next = ex->priv.held_mutexes;
-  if (ex->priv.held_mutexes != NULL)
-    ex->priv.held_mutexes->priv.held_prev = m;
-  ex->priv.held_mutexes = m;
+  BCSC__HLIST_PUSH(ex->priv.held_mutexes, m, held_next, held_prev);
 }
 
 /* The owner lets go of the lock (it is not handed over yet). */
 static void mutex_disown(bcsc_mutex_t *m) {
   bcsc_executor_t *ex = bcsc__task_executor(m->priv.owner);
-  if (m->priv.held_prev != NULL)
-    m->priv.held_prev->priv.held_next = m->priv.held_next;
-  else
-    ex->priv.held_mutexes = m->priv.held_next;
-  if (m->priv.held_next != NULL)
-    m->priv.held_next->priv.held_prev = m->priv.held_prev;
-  m->priv.held_next = NULL;
-  m->priv.held_prev = NULL;
+  BCSC__HLIST_REMOVE(ex->priv.held_mutexes, m, held_next, held_prev);
   m->priv.owner = NULL;
 }
 

@@ -10,6 +10,7 @@
  * and the parent's before and after; flags and relay_next go through
  * relay.c. No thread reads a word it does not own. */
 #include "internal.h"
+#include "list.h"
 #include "relay.h"
 
 _Static_assert(BCSC__MAGIC_REMOTE == 0x3e70,
@@ -87,11 +88,7 @@ int bcsc_scope_spawn_on(bcsc_scope_t *scope, bcsc_remote_task_t *child,
     scope->priv.remote_head = NULL;
     scope->priv.flags |= BCSC__SCOPE_REMOTE;
   }
-  child->priv.parent_prev = NULL;
-  child->priv.parent_next = scope->priv.remote_head;
-  if (scope->priv.remote_head != NULL)
-    scope->priv.remote_head->priv.parent_prev = child;
-  scope->priv.remote_head = child;
+  BCSC__HLIST_PUSH(scope->priv.remote_head, child, parent_next, parent_prev);
   scope->priv.live++;
   /* The push publishes all of the above (and the frame) to the host. */
   bcsc__relay_push(host, child);
@@ -156,12 +153,7 @@ static void child_ended(bcsc_remote_task_t *r) {
     BCSC__REPORT(FRAME_CLOBBERED, s);
     return;
   }
-  if (r->priv.parent_prev != NULL)
-    r->priv.parent_prev->priv.parent_next = r->priv.parent_next;
-  else
-    s->priv.remote_head = r->priv.parent_next;
-  if (r->priv.parent_next != NULL)
-    r->priv.parent_next->priv.parent_prev = r->priv.parent_prev;
+  BCSC__HLIST_REMOVE(s->priv.remote_head, r, parent_next, parent_prev);
   r->priv.parent = NULL;
   r->priv.state = REMOTE_ENDED;
   bcsc__scope_child_ended(s, t, (int)t->priv.link.result,
