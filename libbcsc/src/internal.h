@@ -493,6 +493,17 @@ static inline int bcsc__task_is_running(const bcsc_task_t *t) {
          bcsc__task_executor(t)->priv.current == t;
 }
 
+/* The checks of a call made by a task on itself (`self`): a valid frame,
+ * being polled now. Slow paths only: fast paths use bcsc__task_polled(). */
+static inline int bcsc__check_self(const bcsc_task_t *self) {
+  int rc = bcsc__check_task(self);
+  if (rc != 0)
+    return rc;
+  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
+    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  return 0;
+}
+
 /* The fast paths' test of their caller: `self` (not NULL) is the task its
  * executor is polling, in state RUNNING with no flag outside `lax`,
  * whatever waker slot it holds. Anything else takes the caller's checks in

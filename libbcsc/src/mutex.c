@@ -84,15 +84,6 @@ void bcsc__mutexes_release(bcsc_executor_t *ex, const bcsc_task_t *t) {
   }
 }
 
-static int mutex_check_self(const bcsc_task_t *self) {
-  int rc = bcsc__check_task(self);
-  if (rc != 0)
-    return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  return 0;
-}
-
 int bcsc_mutex_init(bcsc_mutex_t *mutex) {
   if (mutex == NULL)
     BCSC__FAIL(NULL_OBJECT, mutex, BCSC_EINVAL);
@@ -158,7 +149,7 @@ int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex, bcsc_wait_t *wait) {
 
 int bcsc_mutex_try_lock(bcsc_task_t *self, bcsc_mutex_t *mutex) {
   int rc = mutex_check(mutex);
-  if (rc != 0 || (rc = mutex_check_self(self)) != 0)
+  if (rc != 0 || (rc = bcsc__check_self(self)) != 0)
     return rc;
   if (mutex->priv.owner == self)
     BCSC__FAIL(BAD_ARGUMENT, mutex, BCSC_EDEADLK);

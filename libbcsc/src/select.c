@@ -22,10 +22,8 @@ int bcsc_select_begin(bcsc_select_t *sel, bcsc_task_t *self) {
   int rc;
   if (sel == NULL)
     BCSC__FAIL(NULL_OBJECT, sel, BCSC_EINVAL);
-  if ((rc = bcsc__check_task(self)) != 0)
+  if ((rc = bcsc__check_self(self)) != 0)
     return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
   sel->data = NULL;
   sel->priv.self = self;
   sel->priv.branches = 0;

@@ -52,11 +52,9 @@ int bcsc_task_result(const bcsc_task_t *task) {
 }
 
 int bcsc_task_yield(bcsc_task_t *self) {
-  int rc = bcsc__check_task(self);
+  int rc = bcsc__check_self(self);
   if (rc != 0)
     return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
   bcsc__task_wake(self);
   return BCSC_PENDING;
 }

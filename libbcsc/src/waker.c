@@ -38,20 +38,11 @@ int bcsc_executor_set_waker_slots(bcsc_executor_t *ex, bcsc_waker_slot_t *slots,
   return 0;
 }
 
-static int check_running(const bcsc_task_t *self) {
-  int rc = bcsc__check_task(self);
-  if (rc != 0)
-    return rc;
-  if (self->priv.scope == NULL || !bcsc__task_is_running(self))
-    BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  return 0;
-}
-
 int bcsc_task_waker(bcsc_task_t *self, bcsc_waker_t *out) {
   bcsc_executor_t *ex;
   bcsc_waker_slot_t *slot;
   uint32_t n;
-  int rc = check_running(self);
+  int rc = bcsc__check_self(self);
   if (rc != 0)
     return rc;
   if (out == NULL)
@@ -89,7 +80,7 @@ int bcsc_task_waker_woken(bcsc_task_t *self) {
   const uint32_t any_flag = 0xffffu & ~(uint32_t)BCSC__TASK_STATE_MASK;
   int rc;
   if (BCSC__UNLIKELY(self == NULL || !bcsc__task_polled(self, any_flag)) &&
-      (rc = check_running(self)) != 0)
+      (rc = bcsc__check_self(self)) != 0)
     return rc;
   if (!(self->priv.state & BCSC__TASK_VALUE_WOKEN))
     return 0;
