@@ -27,59 +27,15 @@
 
 #include <bcsc.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
-static bcsc_test_misuse_t g_misuse;
-
-static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
-
-TestSuite(coverage_clobber, .init = install_recorder);
-
-typedef struct ct ct_t;
-typedef int (*ct_step_fn)(ct_t *c);
-
-struct ct {
-  bcsc_task_t task; /* first: the poll function casts back */
-  ct_step_fn step;
-  int polls;
-  int rc[4];
-  bcsc_wait_t w;
-  bcsc_semaphore_waiter_t sw;
-  bcsc_broadcast_receiver_t *rx;
-  bcsc_waker_t waker;
-  void *obj;
-  uint32_t msg;
-};
-
-static int ct_poll(bcsc_task_t *t) {
-  ct_t *c = (ct_t *)(void *)t;
-  c->polls++;
-  return c->step(c);
-}
-
-static void ct_init(ct_t *c, ct_step_fn step) {
-  memset(c, 0, sizeof *c);
-  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
-  cr_assert_eq(bcsc_wait_init(&c->w), 0);
-  cr_assert_eq(bcsc_semaphore_waiter_init(&c->sw), 0);
-  c->step = step;
-}
-
-static bcsc_executor_t g_ex;
-static bcsc_waker_slot_t g_slots[4];
+TestSuite(coverage_clobber, .init = ct_record_misuse);
 
 static void up(void) {
-  bcsc_executor_config_t config = {
-      .size = sizeof config, .waker_slots = g_slots, .waker_slot_count = 4};
   if (!bcsc_is_checked_build())
     cr_skip_test("the release build has no canaries");
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
-}
-
-static void down(void) {
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
-  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
-  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+  ct_up(NULL);
 }
 
 /* The clobber and its undoing: the same bytes at the same address. */
@@ -93,7 +49,7 @@ static void clobber(ct_t *c) {
 static void restore(ct_t *c) { memcpy(&c->task, g_saved, sizeof c->task); }
 
 static uint32_t clobber_reports(void) {
-  return bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_FRAME_CLOBBERED);
+  return ct_reports(BCSC_MISUSE_FRAME_CLOBBERED);
 }
 
 /* ---- barrier: the trip cannot wake the clobbered arrival ---------------- */
@@ -120,17 +76,17 @@ Test(coverage_clobber, barrier_trip_over_a_clobbered_arrival) {
   w.obj = &b;
   ct_init(&z, barrier_arrive_once);
   z.obj = &b;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &z.task), 0);
   clobber(&w);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   restore(&w);
   cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
   cr_assert_eq(clobber_reports(), 1u);
   cr_assert_eq(bcsc_wait_linked(&w.w), 1, "still waiting, untouched");
   cr_assert_eq(bcsc_task_cancel(&w.task), 0);
-  down();
+  ct_run_down();
   cr_assert_eq(bcsc_barrier_deinit(&b), 0);
 }
 
@@ -154,8 +110,8 @@ Test(coverage_clobber, broadcast_send_and_close_over_a_clobbered_reader) {
   cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
   ct_init(&r, broadcast_reader_until_closed);
   r.rx = &rx;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   clobber(&r);
   cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_broadcast_close(&bc), BCSC_EBADOBJ);
@@ -166,7 +122,7 @@ Test(coverage_clobber, broadcast_send_and_close_over_a_clobbered_reader) {
    * of the close. */
   cr_assert_eq(bcsc_wait_linked(&r.w), 1);
   cr_assert_eq(bcsc_broadcast_close(&bc), 0);
-  down();
+  ct_run_down();
   cr_assert_eq(r.msg, 11u);
   cr_assert_eq(bcsc_task_result(&r.task), 0);
   cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
@@ -196,16 +152,16 @@ Test(coverage_clobber, semaphore_dispatch_to_a_clobbered_head) {
   w.obj = &sem;
   ct_init(&z, acquire_one);
   z.obj = &sem;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(bcsc_semaphore_waiting(&sem), 1u);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &z.task), 0);
   /* Its frame: release, try_acquire and another task's acquire each fail
    * to wake it. */
   clobber(&w);
   cr_assert_eq(bcsc_semaphore_release(&sem, 1), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_semaphore_try_acquire(&sem, 1), BCSC_EBADOBJ);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
   restore(&w);
   cr_assert_eq(clobber_reports(), 3u);
@@ -218,7 +174,7 @@ Test(coverage_clobber, semaphore_dispatch_to_a_clobbered_head) {
   cr_assert_eq(clobber_reports(), 4u);
   /* Intact again: the next change wakes both, in order. */
   cr_assert_eq(bcsc_semaphore_release(&sem, 0), 0);
-  down();
+  ct_run_down();
   cr_assert_eq(bcsc_task_result(&w.task), 0);
   cr_assert_eq(bcsc_task_result(&z.task), 0);
   cr_assert_eq(bcsc_semaphore_available(&sem), 2u);
@@ -239,8 +195,8 @@ Test(coverage_clobber, channel_pump_stops_at_a_clobbered_receiver) {
   cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m1), 0);
   ct_init(&r, receive_one);
   r.obj = &ch;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   clobber(&r);
   /* The send itself succeeds: the message is in the ring. */
   cr_assert_eq(bcsc_channel_try_send(&ch, &m1, sizeof m1), 0);
@@ -249,7 +205,7 @@ Test(coverage_clobber, channel_pump_stops_at_a_clobbered_receiver) {
   cr_assert_eq(bcsc_wait_linked(&r.w), 1, "not woken");
   /* The next change pumps again: the receiver gets the first message. */
   cr_assert_eq(bcsc_channel_try_send(&ch, &m2, sizeof m2), 0);
-  down();
+  ct_run_down();
   cr_assert_eq(r.msg, 1u);
   cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), 0);
   cr_assert_eq(got, 2u);
@@ -297,16 +253,16 @@ Test(coverage_clobber, mutex_hand_over_to_a_clobbered_waiter) {
   w.obj = &m;
   ct_init(&z, try_then_lock);
   z.obj = &m;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &h.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2); /* h locks, w queues */
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &h.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2); /* h locks, w queues */
   cr_assert_eq(bcsc_mutex_waiting(&m), 1u);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &z.task), 0);
   clobber(&w);
   /* h unlocks: the lock is free, but its hand-over to w fails; z finds it
    * free with a waiter still queued: its try_lock and lock try the
    * hand-over again, and fail the same way. */
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
   restore(&w);
   cr_assert_eq(h.rc[1], BCSC_EBADOBJ);
   cr_assert_eq(z.rc[0], BCSC_EBADOBJ);
@@ -316,17 +272,17 @@ Test(coverage_clobber, mutex_hand_over_to_a_clobbered_waiter) {
   cr_assert_eq(bcsc_wait_linked(&w.w), 1);
   /* Intact again: h and z finish; then a try_lock hands the lock over to
    * w (and is refused). */
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
   cr_assert(bcsc_task_done(&h.task) && bcsc_task_done(&z.task));
   {
     ct_t t2;
     ct_init(&t2, try_then_lock);
     t2.obj = &m;
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &t2.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &t2.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
     cr_assert_eq(t2.rc[0], BCSC_EAGAIN);
     cr_assert_eq(t2.rc[1], BCSC_PENDING);
-    down();
+    ct_run_down();
     cr_assert_eq(bcsc_task_result(&t2.task), 0);
   }
   cr_assert_eq(bcsc_task_result(&w.task), 0);
@@ -348,17 +304,17 @@ Test(coverage_clobber, a_value_wake_for_a_clobbered_frame_is_not_delivered) {
   ct_t w;
   up();
   ct_init(&w, wait_for_waker);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &w.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(bcsc_waker_wake(w.waker), 0);
   clobber(&w);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0, "nothing became ready");
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 0, "nothing became ready");
   restore(&w);
   cr_assert_eq(clobber_reports(), 1u);
   cr_assert_eq(bcsc_task_done(&w.task), 0);
   /* Intact again: the next wake is delivered. */
   cr_assert_eq(bcsc_waker_wake(w.waker), 0);
-  down();
+  ct_run_down();
   cr_assert_eq(bcsc_task_result(&w.task), 0);
 }
 
@@ -379,11 +335,11 @@ Test(coverage_clobber, a_select_whose_task_is_clobbered_before_its_end) {
   ct_t c;
   up();
   ct_init(&c, select_over_clobbered_self);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   cr_assert_eq(c.rc[0], BCSC_EBADOBJ);
   cr_assert_eq(c.rc[1], 0, "intact again: the select ends");
-  cr_assert_eq(g_misuse.count, 1u);
+  cr_assert_eq(ct_misuse.count, 1u);
 }
 
 /* ---- a held mutex overwritten before its owner completes ----------------- */
@@ -406,8 +362,8 @@ Test(coverage_clobber, a_held_mutex_overwritten_before_its_owner_completes) {
   cr_assert_eq(bcsc_mutex_init(&m), 0);
   ct_init(&c, lock_and_return);
   c.obj = &m;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   cr_assert_eq(c.rc[0], 0);
   cr_assert_eq(bcsc_task_result(&c.task), 0);
   cr_assert_eq(clobber_reports(), 1u);
@@ -437,10 +393,10 @@ Test(coverage_clobber, a_receiver_ahead_of_its_broadcast_is_refused) {
   cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
                BCSC_EBADOBJ);
   memcpy(&bc, now, sizeof now);
-  cr_assert_eq(g_misuse.count, 1u);
+  cr_assert_eq(ct_misuse.count, 1u);
   cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
                BCSC_EAGAIN, "intact again: nothing new to read");
   cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
   cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
-  down();
+  ct_run_down();
 }
