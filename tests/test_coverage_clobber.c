@@ -29,6 +29,7 @@
 
 #include "bcsc_stepped.h"
 #include "bcsc_test.h"
+#include "internal.h"
 
 TestSuite(coverage_clobber, .init = ct_record_misuse);
 
@@ -399,4 +400,156 @@ Test(coverage_clobber, a_receiver_ahead_of_its_broadcast_is_refused) {
   cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
   cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
   ct_run_down();
+}
+
+/* ---- a primitive's own waiter list overwritten under a valid object ----- */
+
+static int broadcast_recv_once(ct_t *c) {
+  c->rc[0] = bcsc_broadcast_recv(&c->task, c->rx, &c->w, &c->msg,
+                                 sizeof c->msg, NULL);
+  return 0;
+}
+
+static int channel_recv_once(ct_t *c) {
+  c->rc[0] =
+      bcsc_channel_recv(&c->task, c->obj, &c->w, &c->msg, sizeof c->msg);
+  return 0;
+}
+
+Test(coverage_clobber, a_wait_on_a_clobbered_list_of_a_valid_object) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  bcsc_channel_t ch;
+  uint32_t ring[2], m = 4;
+  ct_t b, r;
+  up();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m), 0);
+  ct_init(&b, broadcast_recv_once);
+  b.rx = &rx;
+  ct_init(&r, channel_recv_once);
+  r.obj = &ch;
+  /* Nothing to read: each would wait - on a list whose magic is gone. */
+  bc.priv.readers.priv.magic = 0;
+  ch.priv.receivers.priv.magic = 0;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r.task), 0);
+  ct_run_down();
+  bc.priv.readers.priv.magic = BCSC__MAGIC_WAITQ;
+  ch.priv.receivers.priv.magic = BCSC__MAGIC_WAITQ;
+  cr_assert_eq(b.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(r.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_OBJECT), 2u);
+  cr_assert_eq(bcsc_wait_linked(&b.w), 0, "not linked anywhere");
+  cr_assert_eq(bcsc_wait_linked(&r.w), 0, "not linked anywhere");
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+}
+
+/* ---- header words no call leaves ---------------------------------------
+ * An open scope carries its address tag, an idle frame none and no flag,
+ * a fired registration no tag: one that differs was overwritten, and the
+ * checked path of the call refuses it (it may be live). */
+
+static int join_an_untagged_scope(ct_t *c) {
+  cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  c->scope.priv.self_tag = 0;
+  c->rc[0] = bcsc_scope_join(&c->scope);
+  c->rc[1] = bcsc_scope_spawn(&c->scope, &c->other->task);
+  c->scope.priv.self_tag = bcsc__self_tag(&c->scope);
+  c->rc[2] = bcsc_scope_join(&c->scope);
+  return 0;
+}
+
+Test(coverage_clobber, an_open_scope_without_its_tag_is_refused) {
+  ct_t c, kid;
+  up();
+  ct_init(&c, join_an_untagged_scope);
+  ct_init(&kid, ct_finish);
+  c.other = &kid;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[2], 0, "tagged again: it joins");
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 2u);
+  cr_assert_eq(ct_misuse.objects[0], &c.scope);
+  cr_assert_eq(ct_misuse.objects[1], &c.scope);
+  cr_assert_eq(bcsc_task_done(&kid.task), 0, "never spawned");
+}
+
+Test(coverage_clobber, an_idle_frame_with_a_flag_is_refused) {
+  ct_t c;
+  up();
+  ct_init(&c, ct_finish);
+  /* A live frame's state word overwritten with "idle" keeps its flags. */
+  c.task.priv.state |= BCSC__TASK_CANCELLED;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &c.task), BCSC_EBADOBJ);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 2u);
+  cr_assert_eq(ct_misuse.objects[1], &c.task);
+  c.task.priv.state &= (uint16_t)~BCSC__TASK_CANCELLED;
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_task_result(&c.task), 0);
+  ct_run_down();
+}
+
+static int wait_on_a_node_marked_fired(ct_t *c) {
+  if (c->polls > 1)
+    return bcsc_wait_on(&c->task, &c->w, c->obj);
+  c->rc[0] = bcsc_wait_on(&c->task, &c->w, c->obj);
+  c->w.priv.state = BCSC__WAIT_FIRED; /* its tag is still there */
+  c->rc[1] = bcsc_wait_on(&c->task, &c->w, c->obj);
+  c->w.priv.state = BCSC__WAIT_LINKED;
+  return BCSC_PENDING;
+}
+
+Test(coverage_clobber, a_linked_registration_marked_fired_is_refused) {
+  bcsc_waitq_t q;
+  ct_t c;
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&c, wait_on_a_node_marked_fired);
+  c.obj = &q;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  cr_assert_eq(c.rc[0], BCSC_PENDING);
+  cr_assert_eq(c.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1u);
+  cr_assert_eq(bcsc_waitq_count(&q), 1u, "still on its list");
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
+  ct_run_down();
+  cr_assert_eq(bcsc_task_result(&c.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+}
+
+/* ---- a hand-off list overwritten while a baton is out ----------------- */
+
+static int wait_then_return(ct_t *c) {
+  if (c->polls > 1) {
+    c->rc[1] = bcsc_wait_fired(&c->w);
+    return 0; /* declines the hand-off it was given */
+  }
+  return bcsc_wait_on(&c->task, &c->w, c->obj);
+}
+
+Test(coverage_clobber, a_baton_declined_over_a_clobbered_list) {
+  bcsc_waitq_t q;
+  ct_t c;
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
+  ct_init(&c, wait_then_return);
+  c.obj = &q;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
+  q.priv.magic = 0;
+  ct_run_down();
+  q.priv.magic = BCSC__MAGIC_WAITQ;
+  cr_assert_eq(c.rc[1], 1, "it held the baton");
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_OBJECT), 1u);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
 }

@@ -605,7 +605,8 @@ void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
 /* wait.c: unlink a linked registration early (bcsc_wait_cancel() without
  * the checks). */
 void bcsc__wait_unlink(bcsc_wait_t *w);
-/* wait.c: fire a linked registration: unlink, mark, wake its task. */
+/* wait.c: fire a timer's linked registration, whose link the wheel has
+ * taken out (it is on no list): mark it, wake its task. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
 /* wait.c: what a primitive's waiting call finds in its caller's
  * registration, after checking that `self` is the running task and `wait`
