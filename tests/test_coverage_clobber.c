@@ -553,3 +553,130 @@ Test(coverage_clobber, a_baton_declined_over_a_clobbered_list) {
   cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_OBJECT), 1u);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
 }
+
+/* ---- a link of the timing wheel overwritten as the one before it fires --
+ * Two deadlines fall due in one pass; the wheel checks each owner's canary
+ * as the slot falls due. A hook point (D29) acts as the first fires, as
+ * another thread's stray write could: it overwrites the other owner, which
+ * must then be reported and not fired. */
+
+typedef struct due_hook {
+  bcsc__test_hook_t hook; /* first */
+  void *owner[2];         /* the two registrations, or the two scopes */
+  uint16_t *magic[2];     /* their magic words */
+  int fired_first;        /* which owner fired first (index) */
+  uint16_t saved;
+  int acted;
+} due_hook_t;
+
+static void overwrite_the_other(bcsc__test_hook_t *hook, bcsc_executor_t *ex,
+                                int point, void *object) {
+  due_hook_t *h = (due_hook_t *)(void *)hook;
+  (void)ex;
+  if (h->acted || (point != BCSC__HOOK_FIRED && point != BCSC__HOOK_CANCELLED))
+    return;
+  h->acted = 1;
+  /* The owner acted on first: the registration a fire is about, or the
+   * scope of the task a deadline cancels first. */
+  if (point == BCSC__HOOK_CANCELLED)
+    object = ((bcsc_task_t *)object)->priv.scope;
+  h->fired_first = object == h->owner[1];
+  h->saved = *h->magic[!h->fired_first];
+  *h->magic[!h->fired_first] = 0;
+}
+
+static void due_hook_install(due_hook_t *h, void *a, uint16_t *a_magic,
+                             void *b, uint16_t *b_magic) {
+  memset(h, 0, sizeof *h);
+  h->hook.fn = overwrite_the_other;
+  h->owner[0] = a;
+  h->owner[1] = b;
+  h->magic[0] = a_magic;
+  h->magic[1] = b_magic;
+  cr_assert_eq(bcsc__test_set_hook(&ct_ex, &h->hook), 0);
+}
+
+static void due_hook_undo(due_hook_t *h) {
+  cr_assert(h->acted);
+  *h->magic[!h->fired_first] = h->saved;
+  cr_assert_eq(bcsc__test_set_hook(&ct_ex, NULL), 0);
+}
+
+static int sleep_until_2000(ct_t *c) {
+  return bcsc_sleep_until(&c->task, &c->timer, 2000);
+}
+
+Test(coverage_clobber, a_due_timer_overwritten_as_another_fires) {
+  due_hook_t h;
+  ct_t a, b;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  ct_up_sim();
+  ct_init(&a, sleep_until_2000);
+  ct_init(&b, sleep_until_2000);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 2);
+  due_hook_install(&h, &a.timer.priv.wait, &a.timer.priv.wait.priv.magic,
+                   &b.timer.priv.wait, &b.timer.priv.wait.priv.magic);
+  cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, 1000), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1, "only one woke");
+  due_hook_undo(&h);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1u);
+  /* Not fired: still linked for its task, out of the wheel. */
+  ct_t *late = h.fired_first ? &a : &b;
+  cr_assert_eq(bcsc_timer_linked(&late->timer), 1);
+  cr_assert_eq(bcsc_task_cancel(&late->task), 0);
+  ct_run_down();
+  cr_assert_eq(bcsc_task_result(&late->task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_task_result(&(h.fired_first ? &b : &a)->task), 0);
+}
+
+static int wait_forever(ct_t *c) {
+  return bcsc_wait_on(&c->task, &c->w, c->obj);
+}
+
+/* Opens a scope due at 2000, spawns its child into it, and joins. */
+static int scope_due_at_2000(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(
+        bcsc_scope_set_deadline(&c->scope, 2000, BCSC_DEADLINE_MOVE_ON), 0);
+    cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->child->task), 0);
+  }
+  return bcsc_scope_join(&c->scope);
+}
+
+Test(coverage_clobber, a_due_scope_overwritten_as_another_fires) {
+  bcsc_waitq_t q;
+  due_hook_t h;
+  ct_t a, b, ka, kb;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  ct_up_sim();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&a, scope_due_at_2000);
+  ct_init(&b, scope_due_at_2000);
+  ct_init(&ka, wait_forever);
+  ct_init(&kb, wait_forever);
+  ka.obj = kb.obj = &q;
+  a.child = &ka;
+  b.child = &kb;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 4);
+  due_hook_install(&h, &a.scope, &a.scope.priv.magic, &b.scope,
+                   &b.scope.priv.magic);
+  cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, 1000), 0);
+  (void)bcsc_executor_poll(&ct_ex, 8);
+  due_hook_undo(&h);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1u);
+  ct_t *late = h.fired_first ? &a : &b, *early = h.fired_first ? &b : &a;
+  cr_assert_eq(bcsc_task_result(&early->task), 0, "timed out, moved on");
+  cr_assert_eq(bcsc_scope_timed_out(&late->scope), 0, "not fired");
+  cr_assert_eq(bcsc_task_done(&late->task), 0);
+  cr_assert_eq(bcsc_task_cancel(&late->task), 0);
+  ct_run_down();
+  cr_assert_eq(bcsc_task_result(&late->task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+}

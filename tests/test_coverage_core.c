@@ -169,6 +169,67 @@ Test(coverage_core, a_value_wake_into_a_park_without_unpark) {
   cr_assert_eq(ct_misuse.count, 0);
 }
 
+/* A reactor whose clock fires a value waker once it is told to: the wake
+ * lands after the run loop's last drain and before its park (the window a
+ * wake from another thread can hit). The park must then not block: it is
+ * never called. */
+static int g_now_wakes; /* 1: the next now() wakes g_park_waker */
+
+static uint64_t now_and_wake(bcsc_reactor_t *r) {
+  (void)r;
+  if (g_now_wakes == 1) {
+    g_now_wakes = 2;
+    cr_assert_eq(bcsc_waker_wake(g_park_waker), 0);
+  }
+  return g_clock;
+}
+
+static int park_never(bcsc_reactor_t *r, uint64_t deadline) {
+  (void)r;
+  (void)deadline;
+  cr_assert_fail("parked with a wake in the inbox");
+  return BCSC_EDEADLK;
+}
+
+/* Binds its waker and sleeps long (so the run loop looks at the clock
+ * before it parks), then finishes on the value wake. */
+static int sleep_and_wait_for_value_wake(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &g_park_waker), 0);
+    cr_assert_eq(bcsc_sleep_until(&c->task, &c->timer, 1000000), BCSC_PENDING);
+    g_now_wakes = 1;
+    return BCSC_PENDING;
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+Test(coverage_core, a_value_wake_before_the_park_announcement_skips_the_park) {
+  bcsc_reactor_vtable_t vt = {.size = sizeof vt,
+                              .version = BCSC_REACTOR_VTABLE_VERSION,
+                              .now = now_and_wake,
+                              .park = park_never};
+  bcsc_reactor_t r = {.vtable = &vt, .data = NULL};
+  bcsc_waker_slot_t slots[1];
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &r,
+                                   .waker_slots = slots,
+                                   .waker_slot_count = 1};
+  bcsc_executor_stats_t st = {.size = sizeof st};
+  bcsc_executor_t ex;
+  ct_t c;
+  g_now_wakes = 0;
+  g_clock = 1000;
+  cr_assert_eq(bcsc_executor_init(&ex, &config), 0);
+  ct_init(&c, sleep_and_wait_for_value_wake);
+  cr_assert_eq(bcsc_executor_run(&ex, &c.task), 0);
+  cr_assert_eq(c.polls, 2);
+  cr_assert_eq(g_now_wakes, 2);
+  cr_assert_eq(bcsc_executor_stats(&ex, &st), 0);
+  cr_assert_eq(st.parks, 0u);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
 /* ---- the executor ---------------------------------------------------------
  */
 

@@ -800,6 +800,100 @@ static int observe_cancel(bcsc_task_t *self) {
   return returning_cancelled ? BCSC_ECANCELED : 0;
 }
 
+/* The same race under bcsc_executor_run(host, NULL): the run's own drain
+ * takes the cancel, sends DONE - and that was all the run waited for. */
+Test(remote_protocol, a_run_without_a_root_ends_with_the_drain_that_sends_done) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  hand_t h;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&child, cancel_parent_and_return, NULL),
+               0);
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
+  h.child = &child;
+  h.host = &host;
+  returning_cancels = &h.scope;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_executor_live_roots(&host), 0);
+  cr_assert_eq(stats_of(&host).completions, 1);
+  cr_assert_eq(stats_of(&host).cancels, 0, "it had returned");
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, BCSC_TEST_E5);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* Cancelling the owner of a scope with a remote child (not the scope): the
+ * walk marks the owner's scopes and tells their remote children. */
+Test(remote_protocol, cancelling_the_owner_reaches_its_scopes_remote_children) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  hand_t h;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
+  h.child = &child;
+  h.host = &host;
+  returning_cancelled = 0;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1); /* spawns, joins */
+  cr_assert_eq(bcsc_task_cancel(&h.task), 0);
+  cr_assert(bcsc_scope_cancelled(&h.scope));
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert(returning_cancelled, "the child started cancelled");
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, BCSC_ECANCELED);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* The checked build: a parent scope overwritten while its remote child
+ * runs. Its DONE is reported and not acted on: the scope's list and count
+ * are garbage, and the owner stays joining - so the parent executor, still
+ * hosting a live task, refuses to be torn down. */
+Test(remote_protocol, a_done_for_a_clobbered_parent_scope_is_reported) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  bcsc_test_misuse_t rec;
+  hand_t h;
+  uint16_t magic;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
+  h.child = &child;
+  h.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  magic = h.scope.priv.magic;
+  h.scope.priv.magic = 0;
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 0);
+  h.scope.priv.magic = magic;
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               1u);
+  cr_assert_eq(rec.objects[0], &h.scope);
+  cr_assert_not(bcsc_remote_task_done(&child), "not counted as ended");
+  cr_assert_eq(bcsc_scope_live(&h.scope), 1u);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), BCSC_EBUSY);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_EXECUTOR_BUSY),
+               1u);
+  bcsc_test_misuse_uninstall();
+}
+
 Test(remote_protocol, a_child_sent_into_a_cancelled_scope_starts_cancelled) {
   bcsc_executor_t parent, host;
   bcsc_remote_task_t child;
