@@ -32,6 +32,8 @@
 
 #include "bcsc_stepped.h"
 #include "bcsc_test.h"
+#include "inbox.h"
+#include "internal.h"
 
 TestSuite(coverage_paths, .init = ct_record_misuse);
 
@@ -1438,4 +1440,157 @@ Test(coverage_paths, channel_batons_cover_every_message) {
   cr_assert_eq(r2.rc[2], 2);
   cr_assert_eq(bcsc_channel_buffered(&ch), 0);
   ct_down();
+}
+
+/* ---- value wakes overtaken on the waking thread ---------------------------
+ * Two windows of the lock-free inbox that only another thread opens: the
+ * checked build's hook points on the wake path (D29) let the test act in
+ * them from the waking call itself, as the executor's thread or a second
+ * waker would. Each hook acts once (its own calls come back to it). */
+
+typedef struct wake_hook {
+  bcsc__test_hook_t hook; /* first */
+  int point;
+  int acted;
+  void (*act)(struct wake_hook *h);
+  bcsc_executor_t *ex;
+  ct_t *other;
+} wake_hook_t;
+
+static void wake_hook_fn(bcsc__test_hook_t *hook, bcsc_executor_t *ex,
+                         int point, void *object) {
+  wake_hook_t *h = (wake_hook_t *)(void *)hook;
+  (void)ex;
+  (void)object;
+  if (h->acted || point != h->point)
+    return;
+  h->acted = 1;
+  h->act(h);
+}
+
+static void wake_hook_install(wake_hook_t *h, bcsc_executor_t *ex, int point,
+                              void (*act)(wake_hook_t *), ct_t *other) {
+  memset(h, 0, sizeof *h);
+  h->hook.fn = wake_hook_fn;
+  h->point = point;
+  h->act = act;
+  h->ex = ex;
+  h->other = other;
+  cr_assert_eq(bcsc__test_set_hook(ex, &h->hook), 0);
+}
+
+static bcsc_executor_t g_wex;
+static bcsc_waker_slot_t g_wslots[2];
+static uint32_t g_penders;
+
+static void count_pender(bcsc_executor_t *ex, void *context) {
+  (void)ex;
+  (void)context;
+  g_penders++;
+}
+
+static void wake_up(uint32_t slots) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .waker_slots = g_wslots,
+                                   .waker_slot_count = slots,
+                                   .pender = count_pender};
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the hook points are the checked build's");
+  g_penders = 0;
+  cr_assert_eq(bcsc_executor_init(&g_wex, &config), 0);
+}
+
+static bcsc_executor_stats_t wake_stats(void) {
+  bcsc_executor_stats_t st = {.size = sizeof st};
+  cr_assert_eq(bcsc_executor_stats(&g_wex, &st), 0);
+  return st;
+}
+
+/* Binds its waker and yields once; returns on its next poll. */
+static int bind_and_yield(ct_t *c) {
+  if (c->polls > 1)
+    return 0;
+  cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+  return bcsc_task_yield(&c->task);
+}
+
+/* Binds its waker and wakes it itself; returns once woken. */
+static int bind_and_wake_self(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+    c->rc[0] = bcsc_waker_wake(c->waker);
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+/* In the window: the slot's holder ends and a new task takes the slot (one
+ * slot: the same) and wakes it - while the slot is still marked QUEUED by
+ * the wake for the holder before. */
+static void end_holder_and_rebind(wake_hook_t *h) {
+  cr_assert_eq(bcsc_executor_poll(h->ex, 2), 2);
+  cr_assert_eq(h->other->rc[0], 0);
+}
+
+Test(coverage_paths, a_wake_for_a_new_holder_of_a_slot_still_queued) {
+  wake_hook_t h;
+  ct_t a, b;
+  wake_up(1);
+  ct_init(&a, bind_and_yield);
+  ct_init(&b, bind_and_wake_self);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &b.task), 0);
+  wake_hook_install(&h, &g_wex, BCSC__HOOK_MARKED, end_holder_and_rebind, &b);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert(h.acted);
+  cr_assert(bcsc_task_done(&a.task));
+  cr_assert_eq(b.waker.slot, a.waker.slot, "the same slot");
+  cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
+  /* One push carries both: the drain wakes the holder it finds, once. */
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
+  cr_assert(bcsc_task_done(&b.task));
+  cr_assert_eq(b.polls, 2);
+  cr_assert_eq(wake_stats().wakes_received, 2u);
+  cr_assert_eq(wake_stats().wakes_stale, 0u);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* Binds its waker and waits for a value wake. */
+static int bind_and_wait(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+    return BCSC_PENDING;
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+/* In the window: the executor takes the first wake, sleeps again, and a
+ * second wake notifies it - before the first has claimed its notice. */
+static void drain_and_wake_other(wake_hook_t *h) {
+  cr_assert_eq(bcsc_executor_poll(h->ex, 0), 0);
+  cr_assert_eq(bcsc_waker_wake(h->other->waker), 0);
+}
+
+Test(coverage_paths, two_wakes_race_to_notify_a_sleeping_executor) {
+  wake_hook_t h;
+  ct_t a, b;
+  wake_up(2);
+  ct_init(&a, bind_and_wait);
+  ct_init(&b, bind_and_wait);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  g_penders = 0;
+  wake_hook_install(&h, &g_wex, BCSC__HOOK_NOTIFYING, drain_and_wake_other,
+                    &b);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert(h.acted);
+  cr_assert_eq(g_penders, 1u, "the second wake told it, the first did not");
+  cr_assert_eq(wake_stats().waker_notifies, 1u);
+  cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  cr_assert(bcsc_task_done(&a.task) && bcsc_task_done(&b.task));
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
