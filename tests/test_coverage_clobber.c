@@ -405,14 +405,13 @@ Test(coverage_clobber, a_receiver_ahead_of_its_broadcast_is_refused) {
 /* ---- a primitive's own waiter list overwritten under a valid object ----- */
 
 static int broadcast_recv_once(ct_t *c) {
-  c->rc[0] = bcsc_broadcast_recv(&c->task, c->rx, &c->w, &c->msg,
-                                 sizeof c->msg, NULL);
+  c->rc[0] =
+      bcsc_broadcast_recv(&c->task, c->rx, &c->w, &c->msg, sizeof c->msg, NULL);
   return 0;
 }
 
 static int channel_recv_once(ct_t *c) {
-  c->rc[0] =
-      bcsc_channel_recv(&c->task, c->obj, &c->w, &c->msg, sizeof c->msg);
+  c->rc[0] = bcsc_channel_recv(&c->task, c->obj, &c->w, &c->msg, sizeof c->msg);
   return 0;
 }
 
@@ -585,8 +584,8 @@ static void overwrite_the_other(bcsc__test_hook_t *hook, bcsc_executor_t *ex,
   *h->magic[!h->fired_first] = 0;
 }
 
-static void due_hook_install(due_hook_t *h, void *a, uint16_t *a_magic,
-                             void *b, uint16_t *b_magic) {
+static void due_hook_install(due_hook_t *h, void *a, uint16_t *a_magic, void *b,
+                             uint16_t *b_magic) {
   memset(h, 0, sizeof *h);
   h->hook.fn = overwrite_the_other;
   h->owner[0] = a;

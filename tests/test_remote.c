@@ -802,7 +802,8 @@ static int observe_cancel(bcsc_task_t *self) {
 
 /* The same race under bcsc_executor_run(host, NULL): the run's own drain
  * takes the cancel, sends DONE - and that was all the run waited for. */
-Test(remote_protocol, a_run_without_a_root_ends_with_the_drain_that_sends_done) {
+Test(remote_protocol,
+     a_run_without_a_root_ends_with_the_drain_that_sends_done) {
   bcsc_executor_t parent, host;
   bcsc_remote_task_t child;
   hand_t h;
