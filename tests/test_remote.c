@@ -829,12 +829,38 @@ Test(remote_protocol,
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }
 
-/* Cancelling the owner of a scope with a remote child (not the scope): the
- * walk marks the owner's scopes and tells their remote children. */
-Test(remote_protocol, cancelling_the_owner_reaches_its_scopes_remote_children) {
+/* An owner around hand_t: opens a scope, spawns the hand into it, joins. */
+typedef struct outer {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  hand_t *inner;
+  int phase;
+  int join_rc;
+} outer_t;
+
+static int outer_poll(bcsc_task_t *self) {
+  outer_t *o = (outer_t *)(void *)self;
+  int rc;
+  if (o->phase == 0) {
+    o->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&o->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_spawn(&o->scope, &o->inner->task), 0);
+  }
+  rc = bcsc_scope_join(&o->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  o->join_rc = rc;
+  return 0;
+}
+
+/* Cancelling a task whose descendant owns a scope with a remote child: the
+ * walk down the subtree marks the descendant's scopes and tells their
+ * remote children. */
+Test(remote_protocol, a_cancel_walk_reaches_a_descendants_remote_children) {
   bcsc_executor_t parent, host;
   bcsc_remote_task_t child;
   hand_t h;
+  outer_t o;
   cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
   cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
   cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
@@ -842,15 +868,20 @@ Test(remote_protocol, cancelling_the_owner_reaches_its_scopes_remote_children) {
   cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
   h.child = &child;
   h.host = &host;
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, outer_poll, NULL), 0);
+  o.inner = &h;
   returning_cancelled = 0;
-  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1); /* spawns, joins */
-  cr_assert_eq(bcsc_task_cancel(&h.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 2); /* both join */
+  cr_assert_eq(bcsc_scope_live(&h.scope), 1u);
+  cr_assert_eq(bcsc_task_cancel(&o.task), 0);
   cr_assert(bcsc_scope_cancelled(&h.scope));
   cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
   cr_assert(returning_cancelled, "the child started cancelled");
-  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &o.task), 0);
   cr_assert_eq(h.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(o.join_rc, BCSC_ECANCELED);
   cr_assert(bcsc_remote_task_done(&child));
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
