@@ -146,9 +146,10 @@ typedef struct bcsc_timer_link bcsc_timer_link_t;
 
 /* Calls the process-wide handler (misuse.c). */
 void bcsc__misuse(int32_t code, const void *object);
-/* The default handler: hosted/ prints and aborts, freestanding/ traps. */
-void bcsc__misuse_default(int32_t code, const char *message,
-                          const void *object);
+/* The default handler: hosted/ prints and aborts, freestanding/ traps.
+ * Neither returns. */
+_Noreturn void bcsc__misuse_default(int32_t code, const char *message,
+                                    const void *object);
 /* A non-zero number that tells the calling thread from every other live
  * thread, or 0 if the platform knows no threads (freestanding/): then no
  * wrong-thread check is made. From the platform layer, like the above. */

@@ -13,8 +13,8 @@
 void __gcov_dump(void) __attribute__((weak));
 #endif
 
-void bcsc__misuse_default(int32_t code, const char *message,
-                          const void *object) {
+_Noreturn void bcsc__misuse_default(int32_t code, const char *message,
+                                    const void *object) {
   fprintf(stderr, "bcsc: misuse %s: %s (object %p)\n", bcsc_misuse_name(code),
           message, object);
   fflush(stderr);
