@@ -435,5 +435,66 @@ Test(coverage_args, queries_on_null_or_zeroed_objects_answer_neutrally) {
   cr_assert_eq(bcsc_scope_timed_out(NULL), 0);
   cr_assert_null(bcsc_scope_winner(NULL));
   cr_assert_eq(bcsc_scope_deadline(NULL), BCSC_NO_DEADLINE);
+  {
+    bcsc_select_t sel;
+    bcsc_remote_task_t remote;
+    memset(&sel, 0, sizeof sel);
+    memset(&remote, 0, sizeof remote);
+    cr_assert_eq(bcsc_select_undecided(NULL), 0);
+    cr_assert_eq(bcsc_select_undecided(&sel), 0);
+    cr_assert_eq(bcsc_remote_task_done(NULL), 0);
+    cr_assert_eq(bcsc_remote_task_done(&remote), 0);
+    cr_assert_eq(bcsc_remote_task_init(&remote, ct_poll, NULL), 0);
+    cr_assert_eq(bcsc_remote_task_done(&remote), 0, "never spawned");
+  }
   cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* An object whose magic is right and whose other identifying field reads
+ * as never set: a barrier of no parties, a receiver of no broadcast. */
+Test(coverage_args, objects_valid_but_for_one_field_are_refused) {
+  bcsc_barrier_t b;
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  uint32_t ring[2], m = 1;
+  cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
+  b.priv.parties = 0;
+  cr_assert_eq(bcsc_barrier_deinit(&b), BCSC_EBADOBJ);
+  b.priv.parties = 2;
+  cr_assert_eq(bcsc_barrier_deinit(&b), 0);
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  rx.priv.broadcast = NULL;
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &m, sizeof m, NULL), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 0u);
+  rx.priv.broadcast = &bc;
+  cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 1u);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(3));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(3));
+}
+
+/* bcsc_sleep_for() asked by a task that is not running, and by one whose
+ * executor has no clock: the deadline is not computed, the wait refuses. */
+static int sleep_for_without_a_clock(ct_t *c) {
+  c->rc[0] = bcsc_sleep_for(&c->task, &c->timer, 5);
+  return 0;
+}
+
+Test(coverage_args, sleep_for_without_a_running_task_or_a_clock) {
+  ct_t c;
+  ct_up(NULL);
+  ct_init(&c, sleep_for_without_a_clock);
+  cr_assert_eq(bcsc_sleep_for(&c.task, &c.timer, 5), BCSC_EPERM);
+  cr_assert_eq(bcsc_timer_deadline(&c.timer), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_timer_deadline(&c.timer), BCSC_NO_DEADLINE);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NOT_RUNNING),
+               bcsc_test_misuse_expected(1));
 }

@@ -393,6 +393,7 @@ Test(coverage_clobber, a_receiver_ahead_of_its_broadcast_is_refused) {
   memcpy(&bc, old, sizeof old);
   cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
                BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 0u);
   memcpy(&bc, now, sizeof now);
   cr_assert_eq(ct_misuse.count, 1u);
   cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, NULL),
@@ -678,4 +679,59 @@ Test(coverage_clobber, a_due_scope_overwritten_as_another_fires) {
   ct_run_down();
   cr_assert_eq(bcsc_task_result(&late->task), BCSC_ECANCELED);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+}
+
+/* ---- a scope's child list overwritten as it ends ----------------------- */
+
+static int join_with_a_stray_child_link(ct_t *c) {
+  cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  c->scope.priv.tail = &c->other->task;
+  c->rc[0] = bcsc_scope_join(&c->scope);
+  c->scope.priv.tail = NULL;
+  c->scope.priv.head = &c->other->task;
+  c->rc[1] = bcsc_scope_join(&c->scope);
+  c->scope.priv.head = NULL;
+  c->rc[2] = bcsc_scope_join(&c->scope);
+  return 0;
+}
+
+Test(coverage_clobber, a_scope_that_ends_with_a_child_link_is_not_closed) {
+  ct_t c, other;
+  up();
+  ct_init(&c, join_with_a_stray_child_link);
+  ct_init(&other, ct_finish);
+  c.other = &other;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[2], 0, "an empty list again: it closes");
+  cr_assert_eq(ct_reports(BCSC_MISUSE_SCOPE_END_LIVE), 2u);
+}
+
+/* ---- a hook with flags only --------------------------------------------- */
+
+static int wait_once(ct_t *c) { return bcsc_wait_on(&c->task, &c->w, c->obj); }
+
+Test(coverage_clobber, a_hook_with_flags_only_is_called_at_no_point) {
+  bcsc__test_hook_t flags_only = {NULL, NULL, BCSC__TEST_POISON_FRAMES};
+  bcsc_waitq_t q;
+  ct_t c;
+  up();
+  cr_assert_eq(bcsc__test_set_hook(&ct_ex, &flags_only), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&c, wait_once);
+  c.obj = &q;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1); /* a hook point: FIRED */
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  cr_assert_eq(bcsc_task_result(&c.task), 0);
+  cr_assert_eq(bcsc__test_set_hook(&ct_ex, NULL), 0);
+  /* ASan builds poisoned the finished frame's dead words: a stack frame
+   * the test reuses must be made whole again. */
+  cr_assert_eq(bcsc_task_init(&c.task, ct_poll, NULL), 0);
+  ct_run_down();
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
