@@ -498,3 +498,55 @@ Test(coverage_args, sleep_for_without_a_running_task_or_a_clock) {
   cr_assert_eq(ct_reports(BCSC_MISUSE_NOT_RUNNING),
                bcsc_test_misuse_expected(1));
 }
+
+/* ---- copies of live objects read as moved ---------------------------------
+ * A broadcast, a channel, a pool and an executor carry their address tag
+ * from init; a timer's registration while it is linked. A call on a copy
+ * is refused (BCSC_EBADOBJ, MOVED) before it touches anything. */
+
+static int sleep_and_copy_the_timer(ct_t *c) {
+  bcsc_timer_t copy;
+  if (c->polls > 1)
+    return 0;
+  c->rc[0] = bcsc_sleep_until(&c->task, &c->timer, 5000);
+  memcpy(&copy, &c->timer, sizeof copy);
+  c->rc[1] = bcsc_timer_stop(&copy);
+  c->rc[2] = bcsc_timer_stop(&c->timer);
+  return bcsc_task_yield(&c->task);
+}
+
+Test(coverage_args, copies_of_live_objects_are_refused) {
+  bcsc_broadcast_t bc, bc2;
+  bcsc_channel_t ch, ch2;
+  bcsc_pool_t pool, pool2;
+  bcsc_executor_t ex2;
+  uint32_t ring[2], m = 1;
+  static unsigned char memory[4096];
+  bcsc_task_t *frame = NULL;
+  ct_t c;
+  ct_up_sim();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  memcpy(&bc2, &bc, sizeof bc2);
+  cr_assert_eq(bcsc_broadcast_send(&bc2, &m, sizeof m), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m), 0);
+  memcpy(&ch2, &ch, sizeof ch2);
+  cr_assert_eq(bcsc_channel_try_send(&ch2, &m, sizeof m), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_eq(bcsc_pool_init(&pool, memory, sizeof memory, sizeof(ct_t), 0),
+               0);
+  memcpy(&pool2, &pool, sizeof pool2);
+  cr_assert_eq(bcsc_pool_acquire(&pool2, ct_poll, NULL, (void **)&frame),
+               BCSC_EBADOBJ);
+  cr_assert_null(frame);
+  cr_assert_eq(bcsc_pool_deinit(&pool), 0);
+  memcpy(&ex2, &ct_ex, sizeof ex2);
+  cr_assert_eq(bcsc_executor_poll(&ex2, 1), BCSC_EBADOBJ);
+  ct_init(&c, sleep_and_copy_the_timer);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], BCSC_PENDING);
+  cr_assert_eq(c.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[2], 1, "the timer itself was linked");
+  cr_assert_eq(ct_reports(BCSC_MISUSE_MOVED), bcsc_test_misuse_expected(5));
+}
