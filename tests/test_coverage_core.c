@@ -504,3 +504,41 @@ Test(coverage_core, a_broadcast_receiver_that_left_answers_neutrally) {
   cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
 }
+
+/* ---- a draining owner woken by a cancel ----------------------------------
+ * An owner returns with two scopes open: the inner one empty, the outer
+ * one with a child still to end. The drain waits on the outer one; a
+ * cancel of the owner wakes it meanwhile, and the wait it drops is the
+ * outer scope's, not the innermost's. */
+
+static int open_two_and_return(ct_t *c) {
+  cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->child->task), 0);
+  cr_assert_eq(bcsc_scope_init(c->obj, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  return 0;
+}
+
+Test(coverage_core, a_draining_owner_cancelled_while_its_outer_scope_ends) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_scope_t inner;
+  ct_t owner, kid;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&owner, open_two_and_return);
+  ct_init(&kid, waiter);
+  kid.obj = &q;
+  owner.child = &kid;
+  owner.obj = &inner;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* returns, drains, waits */
+  cr_assert_not(bcsc_task_done(&owner.task));
+  cr_assert_eq(bcsc_task_cancel(&owner.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(bcsc_task_result(&kid.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_task_result(&owner.task), 0, "its own result");
+  cr_assert_eq(owner.polls, 1);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}

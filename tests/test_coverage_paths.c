@@ -1620,3 +1620,27 @@ Test(coverage_paths, the_wake_counters_fold_when_they_grow_large) {
   cr_assert_eq(wake_stats().wakes_delivered, 1u);
   cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
 }
+
+/* Two value wakes before a drain: the second pushes onto a list that is
+ * not empty, and tells nobody (the first did). */
+Test(coverage_paths, a_second_wake_before_the_drain_joins_the_list) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .waker_slots = g_wslots,
+                                   .waker_slot_count = 2,
+                                   .pender = count_pender};
+  ct_t a, b;
+  cr_assert_eq(bcsc_executor_init(&g_wex, &config), 0);
+  ct_init(&a, bind_and_wait);
+  ct_init(&b, bind_and_wait);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  g_penders = 0;
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert_eq(bcsc_waker_wake(b.waker), 0);
+  cr_assert_eq(g_penders, 1u);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  cr_assert(bcsc_task_done(&a.task) && bcsc_task_done(&b.task));
+  cr_assert_eq(wake_stats().waker_notifies, 1u);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+}

@@ -793,3 +793,40 @@ Test(coverage_waits, event_wait_edge_refuses_a_null_event) {
   cr_assert_eq(bcsc_event_wait_edge(&idle, NULL, &w), BCSC_EINVAL);
   cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
 }
+
+/* ---- timers at the end of time -------------------------------------------
+ * Deadlines in the last turn of the wheel's top level before 2^64: the
+ * slots' starts saturate instead of wrapping, and each timer still fires at
+ * its deadline, in order. */
+
+static uint64_t g_fired_at[3];
+static int g_fired;
+
+static int sleep_until_obj(ct_t *c) {
+  int rc = bcsc_sleep_until(&c->task, &c->timer, *(uint64_t *)c->obj);
+  if (rc == 0)
+    g_fired_at[g_fired++] = bcsc_executor_now(&ct_ex);
+  return rc;
+}
+
+Test(coverage_waits, timers_in_the_last_turn_before_the_end_of_time) {
+  uint64_t deadlines[3] = {BCSC_NO_DEADLINE - 2,
+                           BCSC_NO_DEADLINE - (1ull << 40),
+                           BCSC_NO_DEADLINE - (1ull << 61)};
+  ct_t c[3];
+  g_fired = 0;
+  cr_assert_eq(bcsc_sim_reactor_init(&ct_sim, BCSC_NO_DEADLINE - (1ull << 62)),
+               0);
+  ct_up(&ct_sim.base);
+  for (int i = 0; i < 3; i++) {
+    ct_init(&c[i], sleep_until_obj);
+    c[i].obj = &deadlines[i];
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c[i].task), 0);
+  }
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
+  cr_assert_eq(g_fired, 3);
+  cr_assert_eq(g_fired_at[0], deadlines[2]);
+  cr_assert_eq(g_fired_at[1], deadlines[1]);
+  cr_assert_eq(g_fired_at[2], deadlines[0]);
+  ct_down();
+}
