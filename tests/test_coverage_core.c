@@ -505,11 +505,11 @@ Test(coverage_core, a_broadcast_receiver_that_left_answers_neutrally) {
   cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
 }
 
-/* ---- a draining owner woken by a cancel ----------------------------------
+/* ---- a draining owner cancelled -------------------------------------------
  * An owner returns with two scopes open: the inner one empty, the outer
  * one with a child still to end. The drain waits on the outer one; a
- * cancel of the owner wakes it meanwhile, and the wait it drops is the
- * outer scope's, not the innermost's. */
+ * cancel of the owner meanwhile changes nothing: it has returned, is not
+ * polled again, and completes with its own result once the child ends. */
 
 static int open_two_and_return(ct_t *c) {
   cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
