@@ -728,6 +728,20 @@ static int hand_poll(bcsc_task_t *self) {
   return 0;
 }
 
+/* Two executors, and a hand that spawns `child` (running `poll`) from the
+ * parent onto the host. */
+static void hand_setup(bcsc_executor_t *parent, bcsc_executor_t *host,
+                       bcsc_remote_task_t *child, bcsc_poll_fn poll,
+                       hand_t *h) {
+  cr_assert_eq(bcsc_executor_init(parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(child, poll, NULL), 0);
+  memset(h, 0, sizeof *h);
+  cr_assert_eq(bcsc_task_init(&h->task, hand_poll, NULL), 0);
+  h->child = child;
+  h->host = host;
+}
+
 /* The child cancels its own parent's scope as it returns (this thread is
  * the parent's too): the cancel is queued on the host when the completion
  * comes, which must leave DONE to the host's next drain. */
@@ -807,14 +821,7 @@ Test(remote_protocol,
   bcsc_executor_t parent, host;
   bcsc_remote_task_t child;
   hand_t h;
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, cancel_parent_and_return, NULL),
-               0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, cancel_parent_and_return, &h);
   returning_cancels = &h.scope;
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
@@ -861,13 +868,7 @@ Test(remote_protocol, a_cancel_walk_reaches_a_descendants_remote_children) {
   bcsc_remote_task_t child;
   hand_t h;
   outer_t o;
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
   memset(&o, 0, sizeof o);
   cr_assert_eq(bcsc_task_init(&o.task, outer_poll, NULL), 0);
   o.inner = &h;
@@ -899,13 +900,7 @@ Test(remote_protocol, a_done_for_a_clobbered_parent_scope_is_reported) {
   uint16_t magic;
   if (!bcsc_is_checked_build())
     cr_skip_test("the release build has no canaries");
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
   cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
@@ -930,13 +925,7 @@ Test(remote_protocol, a_child_sent_into_a_cancelled_scope_starts_cancelled) {
   bcsc_executor_t parent, host;
   bcsc_remote_task_t child;
   hand_t h;
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
   h.cancel_first = 1;
   returning_cancelled = 0;
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
@@ -1018,13 +1007,7 @@ Test(remote_protocol, an_ended_frame_or_a_closed_scope_is_refused) {
   bcsc_task_t again;
   hand_t h;
   bcsc_test_misuse_t rec;
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
   cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
