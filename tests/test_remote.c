@@ -814,6 +814,35 @@ static int observe_cancel(bcsc_task_t *self) {
   return returning_cancelled ? BCSC_ECANCELED : 0;
 }
 
+/* bcsc_executor_run_once() drains value wakes only: a spawn message that
+ * waits for the host leaves it with nothing ready, and the look as it
+ * leaves (the relay list is not empty) announces it to the pender again. */
+Test(remote_protocol, run_once_with_only_a_message_waiting_calls_the_pender) {
+  bcsc_executor_t parent, host;
+  bcsc_executor_config_t config;
+  bcsc_remote_task_t child;
+  bcsc_task_t *turn = NULL;
+  hand_t h;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.pender = count_pender;
+  pender_calls = 0;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_init(&host, &config), 0);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(pender_calls, 1, "the spawn message");
+  cr_assert_eq(bcsc_executor_run_once(&host, &turn), 0);
+  cr_assert_null(turn);
+  cr_assert_eq(pender_calls, 2, "announced again as run_once left");
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
 /* The same race under bcsc_executor_run(host, NULL): the run's own drain
  * takes the cancel, sends DONE - and that was all the run waited for. */
 Test(remote_protocol,
