@@ -735,3 +735,62 @@ Test(coverage_clobber, a_hook_with_flags_only_is_called_at_no_point) {
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   cr_assert_eq(ct_misuse.count, 0);
 }
+
+/* ---- a cancelled taker passes the lock on to a clobbered waiter ---------- */
+
+/* Locks; records what the lock call said once it stops pending, and ends
+ * on a later poll (no task completes while a frame is clobbered). */
+static int lock_then_record(ct_t *c) {
+  if (c->rc[2] != CT_NOT_CALLED)
+    return c->rc[2];
+  c->rc[0] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+  if (c->rc[0] == BCSC_PENDING)
+    return BCSC_PENDING;
+  c->rc[2] = c->rc[0];
+  return bcsc_task_yield(&c->task);
+}
+
+Test(coverage_clobber, a_cancelled_taker_passes_the_lock_to_a_clobbered_one) {
+  bcsc_mutex_t m;
+  ct_t h, w1, w2;
+  up();
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  ct_init(&h, lock_then_unlock);
+  h.obj = &m;
+  h.rc[3] = 1;
+  ct_init(&w1, lock_then_record);
+  w1.obj = &m;
+  ct_init(&w2, lock_then_unlock);
+  w2.obj = &m;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &h.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &w1.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &w2.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 3), 3); /* h locks, w1, w2 queue */
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1); /* h unlocks: to w1 */
+  cr_assert_eq(h.rc[1], 0);
+  cr_assert_eq(bcsc_task_cancel(&w1.task), 0);
+  clobber(&w2);
+  /* w1 takes its wake cancelled: the lock goes on to w2 - and cannot. */
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  restore(&w2);
+  cr_assert_eq(w1.rc[2], BCSC_EBADOBJ);
+  cr_assert_eq(clobber_reports(), 1u);
+  cr_assert_eq(ct_misuse.count, 1u);
+  cr_assert_null(bcsc_mutex_owner(&m));
+  cr_assert_eq(bcsc_mutex_waiting(&m), 1u, "w2 still waits, untouched");
+  /* Intact again: a try_lock hands the lock over to w2. */
+  {
+    ct_t t2;
+    ct_init(&t2, try_then_lock);
+    t2.obj = &m;
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &t2.task), 0);
+    ct_run_down();
+    cr_assert_eq(t2.rc[0], BCSC_EAGAIN);
+    cr_assert_eq(bcsc_task_result(&t2.task), 0);
+  }
+  cr_assert_eq(bcsc_task_result(&w1.task), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_task_result(&w2.task), 0);
+  cr_assert_eq(bcsc_task_result(&h.task), 0);
+  cr_assert_eq(bcsc_mutex_locked(&m), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+}
