@@ -794,3 +794,46 @@ Test(coverage_clobber, a_cancelled_taker_passes_the_lock_to_a_clobbered_one) {
   cr_assert_eq(bcsc_mutex_locked(&m), 0);
   cr_assert_eq(bcsc_mutex_deinit(&m), 0);
 }
+
+/* The same for a semaphore: a cancelled waiter gives its permits back, and
+ * the dispatch to the next one meets a clobbered frame. */
+static int acquire_then_record(ct_t *c) {
+  if (c->rc[2] != CT_NOT_CALLED)
+    return c->rc[2];
+  c->rc[0] = bcsc_semaphore_acquire(&c->task, c->obj, &c->sw, 1);
+  if (c->rc[0] == BCSC_PENDING)
+    return BCSC_PENDING;
+  c->rc[2] = c->rc[0];
+  return bcsc_task_yield(&c->task);
+}
+
+Test(coverage_clobber, a_cancelled_waiter_gives_permits_to_a_clobbered_one) {
+  bcsc_semaphore_t sem;
+  ct_t a, b;
+  up();
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+  ct_init(&a, acquire_then_record);
+  a.obj = &sem;
+  ct_init(&b, acquire_then_record);
+  b.obj = &sem;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0); /* to a */
+  cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+  clobber(&b);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
+  restore(&b);
+  cr_assert_eq(a.rc[2], BCSC_EBADOBJ);
+  cr_assert_eq(clobber_reports(), 1u);
+  cr_assert_eq(ct_misuse.count, 1u);
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 1u, "b still waits");
+  cr_assert_eq(bcsc_semaphore_available(&sem), 1u, "a's permit is back");
+  /* Intact again: the next change gives b the permit. */
+  cr_assert_eq(bcsc_semaphore_release(&sem, 0), 0);
+  ct_run_down();
+  cr_assert_eq(bcsc_task_result(&a.task), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_task_result(&b.task), 0);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 0u);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+}
