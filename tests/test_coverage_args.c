@@ -20,60 +20,10 @@
 
 #include <bcsc.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
-static bcsc_test_misuse_t g_misuse;
-
-static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
-
-TestSuite(coverage_args, .init = install_recorder);
-
-typedef struct ct ct_t;
-typedef int (*ct_step_fn)(ct_t *c);
-
-struct ct {
-  bcsc_task_t task; /* first: the poll function casts back */
-  ct_step_fn step;
-  int polls;
-  int rc[12];
-  bcsc_wait_t w;
-  void *obj, *obj2;
-  ct_t *other;
-};
-
-static int ct_poll(bcsc_task_t *t) {
-  ct_t *c = (ct_t *)(void *)t;
-  c->polls++;
-  return c->step(c);
-}
-
-static void ct_init(ct_t *c, ct_step_fn step) {
-  memset(c, 0, sizeof *c);
-  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
-  cr_assert_eq(bcsc_wait_init(&c->w), 0);
-  c->step = step;
-}
-
-static int finish(ct_t *c) {
-  (void)c;
-  return 0;
-}
-
-static bcsc_executor_t g_ex;
-static bcsc_sim_reactor_t g_sim;
-
-static void up(void) {
-  bcsc_executor_config_t config = {.size = sizeof config,
-                                   .reactor = &g_sim.base};
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 1000), 0);
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
-}
-
-static void down(void) {
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
-  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
-  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
-}
+TestSuite(coverage_args, .init = ct_record_misuse);
 
 /* ---- a task spawned but not being polled ------------------------------- */
 
@@ -89,16 +39,16 @@ Test(coverage_args, a_queued_task_is_not_the_task_being_polled) {
   uint32_t ring[1], v = 1;
   ct_t queued, kid;
   uint32_t n = 0;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_mutex_init(&m), 0);
   cr_assert_eq(bcsc_timer_init(&t), 0);
   cr_assert_eq(bcsc_timer_set(&t, 5000), 0);
   cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof v), 0);
-  ct_init(&queued, finish);
-  ct_init(&kid, finish);
+  ct_init(&queued, ct_finish);
+  ct_init(&kid, ct_finish);
   kids[0] = &kid.task;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &queued.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &queued.task), 0);
   cr_assert_eq(bcsc_wait_register(&queued.task, &queued.w, &q), BCSC_EPERM);
   n++;
   cr_assert_eq(bcsc_wait_on(&queued.task, &queued.w, &q), BCSC_EPERM);
@@ -119,14 +69,14 @@ Test(coverage_args, a_queued_task_is_not_the_task_being_polled) {
   n++;
   cr_assert_eq(bcsc_join_all(&queued.task, &s, kids, 1), BCSC_EPERM);
   n++;
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(n));
-  cr_assert_eq(bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_NOT_RUNNING),
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(n));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NOT_RUNNING),
                bcsc_test_misuse_expected(n));
   cr_assert_eq(bcsc_waitq_count(&q), 0u);
   cr_assert_eq(bcsc_mutex_locked(&m), 0);
   cr_assert_eq(bcsc_timer_linked(&t), 0);
   cr_assert_eq(bcsc_channel_buffered(&ch), 0u);
-  down();
+  ct_run_down();
   cr_assert_eq(bcsc_task_result(&queued.task), 0);
   cr_assert_eq(bcsc_task_done(&kid.task), 0, "never spawned");
   cr_assert_eq(bcsc_channel_deinit(&ch), 0);
@@ -165,15 +115,15 @@ Test(coverage_args, channel_send_and_recv_refuse_each_bad_argument) {
   bcsc_channel_t ch;
   uint32_t ring[2];
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
   ct_init(&c, channel_bad_arguments);
   c.obj = &ch;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   for (int i = 0; i < 12; i++)
     cr_assert_eq(c.rc[i], want[i], "call %d returned %d", i, c.rc[i]);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(12));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(12));
   cr_assert_eq(bcsc_channel_buffered(&ch), 0u);
   cr_assert_eq(bcsc_wait_linked(&c.w), 0);
   cr_assert_eq(bcsc_channel_deinit(&ch), 0);
@@ -201,25 +151,25 @@ static int wait_on_list(ct_t *c) {
 Test(coverage_args, wait_on_refuses_null_uninitialised_and_moved_lists) {
   bcsc_waitq_t q, copy;
   ct_t holder, c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   ct_init(&holder, wait_on_list);
   holder.obj = &q;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &holder.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &holder.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(bcsc_waitq_count(&q), 1u);
   memcpy(&copy, &q, sizeof q);
   ct_init(&c, wait_on_bad_lists);
   c.obj2 = &copy;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(c.rc[0], BCSC_EINVAL);
   cr_assert_eq(c.rc[1], BCSC_EBADOBJ);
   cr_assert_eq(c.rc[2], BCSC_EBADOBJ);
   cr_assert_eq(c.rc[3], 0, "linked nowhere");
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(3));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(3));
   cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
-  down();
+  ct_run_down();
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
 }
 
@@ -238,19 +188,19 @@ static int cancelled_wait_on_linked(ct_t *c) {
 Test(coverage_args, a_cancelled_wait_on_with_a_node_linked_elsewhere) {
   bcsc_waitq_t q1, q2;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_waitq_init(&q1), 0);
   cr_assert_eq(bcsc_waitq_init(&q2), 0);
   ct_init(&c, cancelled_wait_on_linked);
   c.obj = &q1;
   c.obj2 = &q2;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   cr_assert_eq(c.rc[0], 0);
   cr_assert_eq(c.rc[1], BCSC_ECANCELED);
   cr_assert_eq(bcsc_waitq_count(&q1), 0u, "unlinked when the task ended");
   cr_assert_eq(bcsc_waitq_count(&q2), 0u);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
   cr_assert_eq(bcsc_waitq_deinit(&q1), 0);
   cr_assert_eq(bcsc_waitq_deinit(&q2), 0);
 }
@@ -259,19 +209,19 @@ Test(coverage_args, a_cancelled_wait_on_with_a_node_linked_elsewhere) {
 Test(coverage_args, a_hand_off_list_with_a_wake_out_is_busy) {
   bcsc_waitq_t q;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
   ct_init(&c, wait_on_list);
   c.obj = &q;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(bcsc_waitq_wake_one(&q, 3), 1);
   cr_assert_eq(bcsc_waitq_count(&q), 0u, "nobody waits, but...");
   cr_assert_eq(bcsc_waitq_deinit(&q), BCSC_EBUSY, "...a wake is out");
   cr_assert_eq(bcsc_waitq_set_handoff(&q, 0), BCSC_EBUSY);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
-  down();
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
+  ct_run_down();
   cr_assert_eq(bcsc_waitq_deinit(&q), 0, "taken: the list is quiet");
 }
 
@@ -309,7 +259,7 @@ static int during_hand_over(ct_t *c) {
 Test(coverage_args, mutex_calls_during_a_hand_over) {
   bcsc_mutex_t m;
   ct_t holder, next, late;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_mutex_init(&m), 0);
   ct_init(&holder, lock_hold_one_poll);
   holder.obj = &m;
@@ -317,18 +267,18 @@ Test(coverage_args, mutex_calls_during_a_hand_over) {
   next.obj = &m;
   ct_init(&late, during_hand_over);
   late.obj = &m;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &holder.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &next.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &holder.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &next.task), 0);
   /* holder locks; next queues; late is queued behind holder; holder
    * unlocks: handed to next, queued behind late. */
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &late.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &late.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert(bcsc_task_done(&holder.task));
   cr_assert_null(bcsc_mutex_owner(&m));
   cr_assert_eq(bcsc_mutex_locked(&m), 1);
   /* late runs before next: the lock is not free for it. */
-  down();
+  ct_run_down();
   cr_assert_eq(late.rc[0], BCSC_EAGAIN);
   cr_assert_eq(late.rc[2], BCSC_EINVAL);
   cr_assert_eq(late.rc[3], BCSC_EINVAL);
@@ -336,7 +286,7 @@ Test(coverage_args, mutex_calls_during_a_hand_over) {
   cr_assert_eq(bcsc_task_result(&next.task), 0);
   cr_assert_eq(bcsc_task_result(&late.task), 0);
   cr_assert_lt(next.rc[1], late.rc[1] + 10, "both got the lock");
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
   cr_assert_eq(bcsc_mutex_deinit(&m), 0);
 }
 
@@ -364,18 +314,18 @@ static int take_periodic_tick(ct_t *c) {
 Test(coverage_args, sleep_until_takes_a_fired_periodic_tick) {
   bcsc_timer_t t;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_timer_init(&t), 0);
   ct_init(&c, take_periodic_tick);
   c.obj = &t;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   cr_assert_eq(c.rc[0], 0);
   cr_assert_eq(c.rc[1], 0, "the fired tick was taken");
   cr_assert_eq(c.rc[2], 0);
   cr_assert_eq(c.polls, 3);
-  cr_assert_eq(bcsc_executor_now(&g_ex), 2500u);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_executor_now(&ct_ex), 2500u);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* A period of 1 ns and a clock that jumps 2^33 ns: more missed ticks than
@@ -384,7 +334,7 @@ static int tick_after_a_long_stall(ct_t *c) {
   bcsc_timer_t *t = c->obj;
   if (c->polls == 1) {
     cr_assert_eq(bcsc_timer_set_periodic(t, 1001, 1, BCSC_TICK_SKIP), 0);
-    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, (uint64_t)1 << 33), 0);
+    cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, (uint64_t)1 << 33), 0);
   }
   return bcsc_timer_wait(&c->task, t);
 }
@@ -392,15 +342,15 @@ static int tick_after_a_long_stall(ct_t *c) {
 Test(coverage_args, missed_ticks_beyond_uint32_saturate) {
   bcsc_timer_t t;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_timer_init(&t), 0);
   ct_init(&c, tick_after_a_long_stall);
   c.obj = &t;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   cr_assert_eq(bcsc_timer_missed(&t), UINT32_MAX);
   cr_assert_gt(bcsc_timer_missed_total(&t), (uint64_t)UINT32_MAX);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* Without a reactor there is no clock: sleep_for cannot start a sleep. */
@@ -422,7 +372,7 @@ Test(coverage_args, sleep_for_without_a_reactor_is_enotsup) {
   cr_assert_eq(c.rc[0], BCSC_ENOTSUP);
   cr_assert_eq(bcsc_timer_linked(&t), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* ---- barrier without a leader flag -------------------------------------- */
@@ -434,20 +384,20 @@ static int barrier_no_leader(ct_t *c) {
 Test(coverage_args, barrier_wait_without_a_leader_flag) {
   bcsc_barrier_t b;
   ct_t a, z;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
   ct_init(&a, barrier_no_leader);
   a.obj = &b;
   ct_init(&z, barrier_no_leader);
   z.obj = &b;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &z.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &z.task), 0);
+  ct_run_down();
   cr_assert_eq(bcsc_task_result(&a.task), 0);
   cr_assert_eq(bcsc_task_result(&z.task), 0);
   cr_assert_eq(bcsc_barrier_generation(&b), 1u);
   cr_assert_eq(bcsc_barrier_deinit(&b), 0);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* ---- selects, scopes, oneshots, streams ---------------------------------- */
@@ -464,15 +414,15 @@ static int select_undecided(ct_t *c) {
 
 Test(coverage_args, an_undecided_select_a_bad_policy_a_null_oneshot) {
   ct_t c;
-  up();
+  ct_up_sim();
   ct_init(&c, select_undecided);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  down();
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
   cr_assert_eq(c.rc[0], BCSC_PENDING, "no branch has won");
   cr_assert_eq(c.rc[1], 1);
   cr_assert_eq(c.rc[2], BCSC_EINVAL);
   cr_assert_eq(c.rc[3], BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
 }
 
 Test(coverage_args, queries_on_null_or_zeroed_objects_answer_neutrally) {
@@ -485,5 +435,118 @@ Test(coverage_args, queries_on_null_or_zeroed_objects_answer_neutrally) {
   cr_assert_eq(bcsc_scope_timed_out(NULL), 0);
   cr_assert_null(bcsc_scope_winner(NULL));
   cr_assert_eq(bcsc_scope_deadline(NULL), BCSC_NO_DEADLINE);
-  cr_assert_eq(g_misuse.count, 0);
+  {
+    bcsc_select_t sel;
+    bcsc_remote_task_t remote;
+    memset(&sel, 0, sizeof sel);
+    memset(&remote, 0, sizeof remote);
+    cr_assert_eq(bcsc_select_undecided(NULL), 0);
+    cr_assert_eq(bcsc_select_undecided(&sel), 0);
+    cr_assert_eq(bcsc_remote_task_done(NULL), 0);
+    cr_assert_eq(bcsc_remote_task_done(&remote), 0);
+    cr_assert_eq(bcsc_remote_task_init(&remote, ct_poll, NULL), 0);
+    cr_assert_eq(bcsc_remote_task_done(&remote), 0, "never spawned");
+  }
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* An object whose magic is right and whose other identifying field reads
+ * as never set: a barrier of no parties, a receiver of no broadcast. */
+Test(coverage_args, objects_valid_but_for_one_field_are_refused) {
+  bcsc_barrier_t b;
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  uint32_t ring[2], m = 1;
+  cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
+  b.priv.parties = 0;
+  cr_assert_eq(bcsc_barrier_deinit(&b), BCSC_EBADOBJ);
+  b.priv.parties = 2;
+  cr_assert_eq(bcsc_barrier_deinit(&b), 0);
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  rx.priv.broadcast = NULL;
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &m, sizeof m, NULL), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 0u);
+  rx.priv.broadcast = &bc;
+  cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), 0);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 1u);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(3));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(3));
+}
+
+/* bcsc_sleep_for() asked by a task that is not running, and by one whose
+ * executor has no clock: the deadline is not computed, the wait refuses. */
+static int sleep_for_without_a_clock(ct_t *c) {
+  c->rc[0] = bcsc_sleep_for(&c->task, &c->timer, 5);
+  return 0;
+}
+
+Test(coverage_args, sleep_for_without_a_running_task_or_a_clock) {
+  ct_t c;
+  ct_up(NULL);
+  ct_init(&c, sleep_for_without_a_clock);
+  cr_assert_eq(bcsc_sleep_for(&c.task, &c.timer, 5), BCSC_EPERM);
+  cr_assert_eq(bcsc_timer_deadline(&c.timer), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_timer_deadline(&c.timer), BCSC_NO_DEADLINE);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NOT_RUNNING),
+               bcsc_test_misuse_expected(1));
+}
+
+/* ---- copies of live objects read as moved ---------------------------------
+ * A broadcast, a channel, a pool and an executor carry their address tag
+ * from init; a timer's registration while it is linked. A call on a copy
+ * is refused (BCSC_EBADOBJ, MOVED) before it touches anything. */
+
+static int sleep_and_copy_the_timer(ct_t *c) {
+  bcsc_timer_t copy;
+  if (c->polls > 1)
+    return 0;
+  c->rc[0] = bcsc_sleep_until(&c->task, &c->timer, 5000);
+  memcpy(&copy, &c->timer, sizeof copy);
+  c->rc[1] = bcsc_timer_stop(&copy);
+  c->rc[2] = bcsc_timer_stop(&c->timer);
+  return bcsc_task_yield(&c->task);
+}
+
+Test(coverage_args, copies_of_live_objects_are_refused) {
+  bcsc_broadcast_t bc, bc2;
+  bcsc_channel_t ch, ch2;
+  bcsc_pool_t pool, pool2;
+  bcsc_executor_t ex2;
+  uint32_t ring[2], m = 1;
+  static unsigned char memory[4096];
+  bcsc_task_t *frame = NULL;
+  ct_t c;
+  ct_up_sim();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
+  memcpy(&bc2, &bc, sizeof bc2);
+  cr_assert_eq(bcsc_broadcast_send(&bc2, &m, sizeof m), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m), 0);
+  memcpy(&ch2, &ch, sizeof ch2);
+  cr_assert_eq(bcsc_channel_try_send(&ch2, &m, sizeof m), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_eq(bcsc_pool_init(&pool, memory, sizeof memory, sizeof(ct_t), 0),
+               0);
+  memcpy(&pool2, &pool, sizeof pool2);
+  cr_assert_eq(bcsc_pool_acquire(&pool2, ct_poll, NULL, (void **)&frame),
+               BCSC_EBADOBJ);
+  cr_assert_null(frame);
+  cr_assert_eq(bcsc_pool_deinit(&pool), 0);
+  memcpy(&ex2, &ct_ex, sizeof ex2);
+  cr_assert_eq(bcsc_executor_poll(&ex2, 1), BCSC_EBADOBJ);
+  ct_init(&c, sleep_and_copy_the_timer);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], BCSC_PENDING);
+  cr_assert_eq(c.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[2], 1, "the timer itself was linked");
+  cr_assert_eq(ct_reports(BCSC_MISUSE_MOVED), bcsc_test_misuse_expected(5));
 }

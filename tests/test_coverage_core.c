@@ -24,44 +24,10 @@
 #include <bcsc.h>
 
 #include "bcsc_fault_reactor.h"
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
-static bcsc_test_misuse_t g_misuse;
-
-static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
-
-TestSuite(coverage_core, .init = install_recorder);
-
-/* ---- a task whose poll is a test's function --------------------------- */
-
-typedef struct ct ct_t;
-typedef int (*ct_step_fn)(ct_t *c);
-
-struct ct {
-  bcsc_task_t task; /* first: the poll function casts back */
-  ct_step_fn step;
-  int polls;
-  int rc[6];
-  int n;
-  bcsc_wait_t w;
-  bcsc_scope_t scope;
-  bcsc_waker_t waker;
-  void *obj;
-  ct_t *child;
-};
-
-static int ct_poll(bcsc_task_t *t) {
-  ct_t *c = (ct_t *)(void *)t;
-  c->polls++;
-  return c->step(c);
-}
-
-static void ct_init(ct_t *c, ct_step_fn step) {
-  memset(c, 0, sizeof *c);
-  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
-  cr_assert_eq(bcsc_wait_init(&c->w), 0);
-  c->step = step;
-}
+TestSuite(coverage_core, .init = ct_record_misuse);
 
 /* Yield c->n times, then return 0. */
 static int yielder(ct_t *c) {
@@ -101,7 +67,7 @@ Test(coverage_core, reactor_check_refuses_every_bad_vtable) {
   vt.now = fake_now;
   vt.version = BCSC_REACTOR_VTABLE_VERSION + 1;
   cr_assert_eq(bcsc_reactor_check(&r), BCSC_ENOTSUP, "from the future");
-  cr_assert_eq(g_misuse.count, 0, "a check, not a misuse");
+  cr_assert_eq(ct_misuse.count, 0, "a check, not a misuse");
 }
 
 Test(coverage_core, a_reactor_without_park_still_runs_a_busy_executor) {
@@ -131,7 +97,7 @@ Test(coverage_core, a_reactor_without_park_still_runs_a_busy_executor) {
   cr_assert_eq(bcsc_executor_run(&ex, &idle.task), 0);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 Test(coverage_core, a_park_that_fails_while_tasks_keep_running_ends_run) {
@@ -151,7 +117,7 @@ Test(coverage_core, a_park_that_fails_while_tasks_keep_running_ends_run) {
   cr_assert_eq(bcsc_executor_run(&ex, &busy.task), 0, "then it goes on");
   cr_assert_eq(busy.polls, 101);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* A reactor whose park fires a value waker (as an interrupt handler
@@ -200,7 +166,68 @@ Test(coverage_core, a_value_wake_into_a_park_without_unpark) {
     cr_assert_eq(g_park_wakes, 1);
     cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   }
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* A reactor whose clock fires a value waker once it is told to: the wake
+ * lands after the run loop's last drain and before its park (the window a
+ * wake from another thread can hit). The park must then not block: it is
+ * never called. */
+static int g_now_wakes; /* 1: the next now() wakes g_park_waker */
+
+static uint64_t now_and_wake(bcsc_reactor_t *r) {
+  (void)r;
+  if (g_now_wakes == 1) {
+    g_now_wakes = 2;
+    cr_assert_eq(bcsc_waker_wake(g_park_waker), 0);
+  }
+  return g_clock;
+}
+
+static int park_never(bcsc_reactor_t *r, uint64_t deadline) {
+  (void)r;
+  (void)deadline;
+  cr_assert_fail("parked with a wake in the inbox");
+  return BCSC_EDEADLK;
+}
+
+/* Binds its waker and sleeps long (so the run loop looks at the clock
+ * before it parks), then finishes on the value wake. */
+static int sleep_and_wait_for_value_wake(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &g_park_waker), 0);
+    cr_assert_eq(bcsc_sleep_until(&c->task, &c->timer, 1000000), BCSC_PENDING);
+    g_now_wakes = 1;
+    return BCSC_PENDING;
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+Test(coverage_core, a_value_wake_before_the_park_announcement_skips_the_park) {
+  bcsc_reactor_vtable_t vt = {.size = sizeof vt,
+                              .version = BCSC_REACTOR_VTABLE_VERSION,
+                              .now = now_and_wake,
+                              .park = park_never};
+  bcsc_reactor_t r = {.vtable = &vt, .data = NULL};
+  bcsc_waker_slot_t slots[1];
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &r,
+                                   .waker_slots = slots,
+                                   .waker_slot_count = 1};
+  bcsc_executor_stats_t st = {.size = sizeof st};
+  bcsc_executor_t ex;
+  ct_t c;
+  g_now_wakes = 0;
+  g_clock = 1000;
+  cr_assert_eq(bcsc_executor_init(&ex, &config), 0);
+  ct_init(&c, sleep_and_wait_for_value_wake);
+  cr_assert_eq(bcsc_executor_run(&ex, &c.task), 0);
+  cr_assert_eq(c.polls, 2);
+  cr_assert_eq(g_now_wakes, 2);
+  cr_assert_eq(bcsc_executor_stats(&ex, &st), 0);
+  cr_assert_eq(st.parks, 0u);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* ---- the executor ---------------------------------------------------------
@@ -210,7 +237,7 @@ Test(coverage_core, executor_queries_answer_neutrally_for_null) {
   cr_assert_eq(bcsc_executor_next_deadline(NULL), BCSC_NO_DEADLINE);
   cr_assert_null(bcsc_executor_reactor(NULL));
   cr_assert_eq(bcsc_executor_now(NULL), 0u);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 Test(coverage_core, executor_config_with_slots_but_no_count_is_refused) {
@@ -221,7 +248,7 @@ Test(coverage_core, executor_config_with_slots_but_no_count_is_refused) {
   cr_assert_eq(bcsc_executor_init(&ex, &config), BCSC_EINVAL);
   config.waker_slot_count = BCSC_WAKER_SLOTS_MAX + 1;
   cr_assert_eq(bcsc_executor_init(&ex, &config), BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
 }
 
 static bcsc_executor_t *g_bind_ex;
@@ -266,9 +293,8 @@ Test(coverage_core, binding_a_thread_from_inside_a_park_is_ebusy) {
      * next park. */
     cr_assert_eq(bcsc_executor_run(&ex, NULL), BCSC_EDEADLK);
     cr_assert_eq(g_bind_rc, BCSC_EBUSY);
-    cr_assert_eq(
-        bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_REENTRANT_POLL),
-        bcsc_test_misuse_expected(1));
+    cr_assert_eq(ct_reports(BCSC_MISUSE_REENTRANT_POLL),
+                 bcsc_test_misuse_expected(1));
     fr.hook = NULL;
     cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
     cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
@@ -330,14 +356,13 @@ Test(coverage_core, scope_deadline_corners) {
   cr_assert_eq(c.n, BCSC_ESTATE);
   cr_assert_eq(bcsc_scope_timed_out(s), 0, "no deadline ever fired");
   cr_assert_eq(bcsc_executor_now(&ex), 1000u, "and no time passed");
-  cr_assert_eq(bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_NULL_OBJECT),
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NULL_OBJECT),
                bcsc_test_misuse_expected(1));
-  cr_assert_eq(bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_BAD_ARGUMENT),
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_ARGUMENT),
                bcsc_test_misuse_expected(1));
-  cr_assert_eq(
-      bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_FOREIGN_SCOPE),
-      bcsc_test_misuse_expected(1));
-  cr_assert_eq(bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_SCOPE_CLOSED),
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FOREIGN_SCOPE),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_SCOPE_CLOSED),
                bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
@@ -371,7 +396,7 @@ Test(coverage_core, an_owner_returning_while_its_join_waits_drains) {
   cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* An owner selects between its join, a timer and a hand-off list: woken
@@ -447,7 +472,7 @@ Test(coverage_core, an_owner_joining_beside_a_timer_and_a_hand_off_list) {
     cr_assert_eq(bcsc_waitq_deinit(&h), 0);
     cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   }
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* ---- selects, broadcast receivers ------------------------------------------
@@ -460,7 +485,7 @@ Test(coverage_core, a_select_begun_outside_a_poll_is_eperm) {
   cr_assert_eq(bcsc_select_begin(&sel, &idle), BCSC_EPERM);
   cr_assert_eq(bcsc_select_begin(NULL, &idle), BCSC_EINVAL);
   cr_assert_eq(bcsc_select_result(NULL), BCSC_PENDING);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
 }
 
 Test(coverage_core, a_broadcast_receiver_that_left_answers_neutrally) {
@@ -476,6 +501,44 @@ Test(coverage_core, a_broadcast_receiver_that_left_answers_neutrally) {
   cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 0u);
   cr_assert_eq(bcsc_broadcast_try_recv(&rx, &out, sizeof out, &lagged),
                BCSC_EBADOBJ);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+}
+
+/* ---- a draining owner cancelled -------------------------------------------
+ * An owner returns with two scopes open: the inner one empty, the outer
+ * one with a child still to end. The drain waits on the outer one; a
+ * cancel of the owner meanwhile changes nothing: it has returned, is not
+ * polled again, and completes with its own result once the child ends. */
+
+static int open_two_and_return(ct_t *c) {
+  cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->child->task), 0);
+  cr_assert_eq(bcsc_scope_init(c->obj, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  return 0;
+}
+
+Test(coverage_core, a_draining_owner_cancelled_while_its_outer_scope_ends) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_scope_t inner;
+  ct_t owner, kid;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  ct_init(&owner, open_two_and_return);
+  ct_init(&kid, waiter);
+  kid.obj = &q;
+  owner.child = &kid;
+  owner.obj = &inner;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* returns, drains, waits */
+  cr_assert_not(bcsc_task_done(&owner.task));
+  cr_assert_eq(bcsc_task_cancel(&owner.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(bcsc_task_result(&kid.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_task_result(&owner.task), 0, "its own result");
+  cr_assert_eq(owner.polls, 1);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }

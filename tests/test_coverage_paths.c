@@ -30,83 +30,16 @@
 
 #include <bcsc.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
+#include "inbox.h"
+#include "internal.h"
 
-static bcsc_test_misuse_t g_misuse;
-
-static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
-
-TestSuite(coverage_paths, .init = install_recorder);
-
-/* ---- a task whose poll is a test's function --------------------------- */
-
-typedef struct ct ct_t;
-typedef int (*ct_step_fn)(ct_t *c);
-
-struct ct {
-  bcsc_task_t task; /* first: the poll function casts back */
-  ct_step_fn step;
-  int polls;
-  int rc[4];
-  bcsc_wait_t w;
-  bcsc_waitq_t *q;
-  bcsc_scope_t scope;
-  bcsc_waker_t waker;
-  bcsc_timer_t timer;
-  bcsc_semaphore_waiter_t sw;
-  bcsc_semaphore_t *sem;
-  ct_t *other;
-  void *obj;
-  int order; /* which registration comes first */
-};
-
-static int ct_poll(bcsc_task_t *t) {
-  ct_t *c = (ct_t *)(void *)t;
-  c->polls++;
-  return c->step(c);
-}
-
-static void ct_init(ct_t *c, ct_step_fn step) {
-  memset(c, 0, sizeof *c);
-  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
-  cr_assert_eq(bcsc_wait_init(&c->w), 0);
-  cr_assert_eq(bcsc_timer_init(&c->timer), 0);
-  c->step = step;
-  for (int i = 0; i < 4; i++)
-    c->rc[i] = 12345; /* not called */
-}
-
-/* No reactor: a run with nothing ready and nothing to wait for ends with
- * BCSC_EDEADLK instead of blocking. Slots for value wakers. */
-static bcsc_executor_t g_ex;
-static bcsc_waker_slot_t g_slots[4];
-static bcsc_sim_reactor_t g_sim;
-
-static void up_with(bcsc_reactor_t *reactor) {
-  bcsc_executor_config_t config = {.size = sizeof config,
-                                   .reactor = reactor,
-                                   .waker_slots = g_slots,
-                                   .waker_slot_count = 4};
-  bcsc_test_misuse_install(&g_misuse);
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
-}
-
-static void up(void) { up_with(NULL); }
-
-/* With a simulated clock, for timers. */
-static void up_sim(void) {
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 1000), 0);
-  up_with(&g_sim.base);
-}
+TestSuite(coverage_paths, .init = ct_record_misuse);
 
 static void need_canaries(void) {
   if (!bcsc_is_checked_build())
     cr_skip_test("the release build has no canaries");
-}
-
-static void down(void) {
-  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
-  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
 
 /* ---- the entry points ---------------------------------------------------- */
@@ -121,18 +54,18 @@ enum mode { M_RUN_ROOT, M_RUN_NULL, M_POLL, M_ONCE, M_COUNT };
 static int drive(int mode, ct_t *root) {
   int rc = 0;
   if (mode == M_RUN_ROOT)
-    return bcsc_executor_run(&g_ex, &root->task);
+    return bcsc_executor_run(&ct_ex, &root->task);
   if (root != NULL && !bcsc_task_done(&root->task) &&
-      bcsc_executor_live_roots(&g_ex) == 0)
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &root->task), 0);
+      bcsc_executor_live_roots(&ct_ex) == 0)
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &root->task), 0);
   if (mode == M_RUN_NULL)
-    return bcsc_executor_run(&g_ex, NULL);
+    return bcsc_executor_run(&ct_ex, NULL);
   for (int i = 0; i < 1000; i++) {
     if (mode == M_POLL) {
-      rc = bcsc_executor_poll(&g_ex, 2);
+      rc = bcsc_executor_poll(&ct_ex, 2);
     } else {
       bcsc_task_t *t = (bcsc_task_t *)&rc; /* overwritten */
-      rc = bcsc_executor_run_once(&g_ex, &t);
+      rc = bcsc_executor_run_once(&ct_ex, &t);
       cr_assert(rc != 1 || t != NULL);
       cr_assert(rc != 0 || t == NULL);
     }
@@ -150,10 +83,6 @@ static int ended(int mode, int result) {
   return mode == M_RUN_ROOT ? result : 0;
 }
 
-static uint32_t reports(int32_t code) {
-  return bcsc_test_misuse_count_code(&g_misuse, code);
-}
-
 /* ---- a bad poll result ----------------------------------------------------
  */
 
@@ -165,15 +94,15 @@ static int step_bad_result(ct_t *c) {
 Test(coverage_paths, bad_poll_result_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a;
-    up();
+    ct_up(NULL);
     ct_init(&a, step_bad_result);
     cr_assert_eq(drive(mode, &a), ended(mode, BCSC_EINVAL), "mode %d", mode);
     cr_assert(bcsc_task_done(&a.task));
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_EINVAL);
     cr_assert_eq(a.polls, 1);
-    cr_assert_eq(reports(BCSC_MISUSE_BAD_ARGUMENT),
+    cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_ARGUMENT),
                  bcsc_test_misuse_expected(1));
-    down();
+    ct_down();
   }
 }
 
@@ -188,14 +117,14 @@ static int step_yield_then_return(ct_t *c) {
 Test(coverage_paths, yield_then_return_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a;
-    up();
+    ct_up(NULL);
     ct_init(&a, step_yield_then_return);
     cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E1), "mode %d", mode);
     cr_assert_eq(a.rc[0], BCSC_PENDING);
     cr_assert_eq(a.polls, 1);
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E1);
-    cr_assert_eq(g_misuse.count, 0);
-    down();
+    cr_assert_eq(ct_misuse.count, 0);
+    ct_down();
   }
 }
 
@@ -224,7 +153,7 @@ Test(coverage_paths, woken_in_own_poll_each_entry) {
     for (int mode = 0; mode < M_COUNT; mode++) {
       ct_t a, b;
       bcsc_waitq_t q;
-      up();
+      ct_up(NULL);
       cr_assert_eq(bcsc_waitq_init(&q), 0);
       cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
       ct_init(&a, step_self_wake);
@@ -246,8 +175,8 @@ Test(coverage_paths, woken_in_own_poll_each_entry) {
       cr_assert_eq(bcsc_task_result(&b.task), BCSC_TEST_E2);
       cr_assert(bcsc_waitq_empty(&q));
       cr_assert_eq(bcsc_waitq_deinit(&q), 0); /* no baton left out */
-      cr_assert_eq(g_misuse.count, 0);
-      down();
+      cr_assert_eq(ct_misuse.count, 0);
+      ct_down();
     }
   }
 }
@@ -279,14 +208,14 @@ Test(coverage_paths, baton_passed_by_returning_task_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a, b;
     bcsc_waitq_t q;
-    up();
+    ct_up(NULL);
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
     ct_init(&a, step_first_in_line);
     ct_init(&b, step_second_in_line);
     a.q = b.q = &q;
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
     cr_assert_eq(drive(mode, &b), ended(mode, 0), "mode %d", mode);
     cr_assert(bcsc_task_done(&a.task));
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E3);
@@ -296,8 +225,8 @@ Test(coverage_paths, baton_passed_by_returning_task_each_entry) {
     cr_assert_eq(b.rc[2], 0); /* the baton came to it */
     cr_assert_eq(bcsc_task_result(&b.task), 0);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-    cr_assert_eq(g_misuse.count, 0);
-    down();
+    cr_assert_eq(ct_misuse.count, 0);
+    ct_down();
   }
 }
 
@@ -314,7 +243,7 @@ Test(coverage_paths, return_with_registration_linked_each_entry) {
     for (int mode = 0; mode < M_COUNT; mode++) {
       ct_t a;
       bcsc_waitq_t q;
-      up();
+      ct_up(NULL);
       cr_assert_eq(bcsc_waitq_init(&q), 0);
       cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
       ct_init(&a, step_return_linked);
@@ -325,7 +254,7 @@ Test(coverage_paths, return_with_registration_linked_each_entry) {
       cr_assert_eq(bcsc_wait_linked(&a.w), 0); /* unlinked at the return */
       cr_assert(bcsc_waitq_empty(&q));
       cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-      down();
+      ct_down();
     }
   }
 }
@@ -342,7 +271,7 @@ Test(coverage_paths, pending_without_wake_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a;
     int rc;
-    up();
+    ct_up(NULL);
     ct_init(&a, step_pending_no_wake);
     rc = drive(mode, &a);
     /* run() finds nothing ready and nothing to wait for; poll and
@@ -351,13 +280,13 @@ Test(coverage_paths, pending_without_wake_each_entry) {
                  rc);
     cr_assert_eq(a.polls, 1);
     cr_assert_not(bcsc_task_done(&a.task));
-    cr_assert_eq(reports(BCSC_MISUSE_PENDING_NO_WAKE),
+    cr_assert_eq(ct_reports(BCSC_MISUSE_PENDING_NO_WAKE),
                  bcsc_test_misuse_expected(1));
     cr_assert_eq(bcsc_task_cancel(&a.task), 0);
     cr_assert_eq(drive(mode, &a), ended(mode, BCSC_ECANCELED), "mode %d", mode);
     cr_assert_eq(a.polls, 2);
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
-    down();
+    ct_down();
   }
 }
 
@@ -376,12 +305,12 @@ static int step_value_waiter(ct_t *c) {
 Test(coverage_paths, value_wake_from_outside_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a;
-    up();
+    ct_up(NULL);
     ct_init(&a, step_value_waiter);
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
     cr_assert_eq(a.rc[0], 0);
-    cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+    cr_assert_eq(bcsc_executor_ready(&ct_ex), 0);
     /* From outside the executor: into its inbox, drained by the loop. */
     cr_assert_eq(bcsc_waker_wake(a.waker), 0);
     cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E5), "mode %d", mode);
@@ -391,10 +320,10 @@ Test(coverage_paths, value_wake_from_outside_each_entry) {
     /* Its slot was released when it returned: a wake through the stale
      * waker reaches no task (nothing is ready, nothing runs). */
     cr_assert_eq(bcsc_waker_wake(a.waker), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 0);
     cr_assert_eq(a.polls, 2);
-    cr_assert_eq(g_misuse.count, 0);
-    down();
+    cr_assert_eq(ct_misuse.count, 0);
+    ct_down();
   }
 }
 
@@ -422,7 +351,7 @@ Test(coverage_paths, draining_owner_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t owner, child;
     bcsc_waitq_t q;
-    up();
+    ct_up(NULL);
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     ct_init(&owner, step_owner_leaves);
     ct_init(&child, step_child_waits);
@@ -438,7 +367,7 @@ Test(coverage_paths, draining_owner_each_entry) {
     cr_assert_eq(owner.rc[1], 1);
     cr_assert(bcsc_waitq_empty(&q));
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-    down();
+    ct_down();
   }
 }
 
@@ -489,7 +418,7 @@ Test(coverage_paths, timer_and_list_unlinked_each_entry) {
         ct_t a, b;
         bcsc_waitq_t q;
         int want = kind == 2 ? BCSC_TEST_E1 : 0;
-        up_sim();
+        ct_up_sim();
         cr_assert_eq(bcsc_waitq_init(&q), 0);
         ct_init(&a, step_timer_and_list);
         a.q = &q;
@@ -497,11 +426,11 @@ Test(coverage_paths, timer_and_list_unlinked_each_entry) {
         a.rc[3] = kind;
         if (kind == 1)
           a.other = &a;
-        cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+        cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
         if (kind == 0) {
           ct_init(&b, step_waker);
           b.q = &q;
-          cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+          cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
         }
         cr_assert_eq(drive(mode, &a), ended(mode, want),
                      "kind %d order %d mode %d", kind, order, mode);
@@ -515,9 +444,9 @@ Test(coverage_paths, timer_and_list_unlinked_each_entry) {
         cr_assert(bcsc_waitq_empty(&q));
         cr_assert_eq(bcsc_waitq_deinit(&q), 0);
         /* Nobody slept: the simulated clock never moved. */
-        cr_assert_eq(bcsc_sim_reactor_now(&g_sim), 1000);
-        cr_assert_eq(g_misuse.count, 0);
-        down();
+        cr_assert_eq(bcsc_sim_reactor_now(&ct_sim), 1000);
+        cr_assert_eq(ct_misuse.count, 0);
+        ct_down();
       }
     }
   }
@@ -556,10 +485,10 @@ static void flip(ct_t *owner) {
     owner->task.priv.state ^= 0x0003;
     break;
   case CL_SCOPE_MAGIC:
-    g_ex.priv.root.priv.magic ^= 0x0100;
+    ct_ex.priv.root.priv.magic ^= 0x0100;
     break;
   case CL_SCOPE_TAG:
-    g_ex.priv.root.priv.self_tag ^= 0x0010;
+    ct_ex.priv.root.priv.self_tag ^= 0x0010;
     break;
   case CL_OWNED_MAGIC:
     owner->scope.priv.magic ^= 0x0100;
@@ -593,7 +522,7 @@ Test(coverage_paths, clobbered_head_of_run_queue_each_entry) {
     for (int mode = 0; mode < M_COUNT; mode++) {
       ct_t owner, child;
       int rc;
-      up();
+      ct_up(NULL);
       ct_init(&owner, step_joining_owner);
       ct_init(&child, step_clobbering_child);
       owner.other = &child;
@@ -601,7 +530,7 @@ Test(coverage_paths, clobbered_head_of_run_queue_each_entry) {
       rc = drive(mode, &owner);
       cr_assert_eq(rc, BCSC_EBADOBJ, "clobber %d mode %d: %d", g_clobber, mode,
                    rc);
-      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+      cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
       cr_assert_eq(owner.polls, 1); /* refused, not polled */
       cr_assert_eq(child.polls, 1);
       flip(&owner); /* the same bytes back */
@@ -610,8 +539,8 @@ Test(coverage_paths, clobbered_head_of_run_queue_each_entry) {
       cr_assert_eq(child.polls, 2);
       cr_assert_eq(bcsc_task_result(&owner.task), 0);
       cr_assert_eq(bcsc_task_result(&child.task), 0);
-      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-      down();
+      cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+      ct_down();
     }
   }
 }
@@ -647,10 +576,10 @@ static void wflip(ct_t *c, int which) {
     c->task.priv.self_tag ^= 0x0010;
     break;
   case WC_SCOPE_MAGIC:
-    g_ex.priv.root.priv.magic ^= 0x0100;
+    ct_ex.priv.root.priv.magic ^= 0x0100;
     break;
   default:
-    g_ex.priv.root.priv.self_tag ^= 0x0010;
+    ct_ex.priv.root.priv.self_tag ^= 0x0010;
     break;
   }
 }
@@ -665,29 +594,30 @@ Test(coverage_paths, clobbered_waiter_met_by_wake) {
   for (int handoff = 0; handoff < 2; handoff++) {
     ct_t a;
     bcsc_waitq_t q;
-    up();
+    ct_up(NULL);
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     cr_assert_eq(bcsc_waitq_set_handoff(&q, handoff), 0);
     ct_init(&a, step_wait_once);
     a.q = &q;
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
     cr_assert_eq(a.rc[0], BCSC_PENDING);
     for (int which = 0; which < WC_COUNT; which++) {
       wflip(&a, which);
       cr_assert_eq(bcsc_waitq_wake_one(&q, 1), BCSC_EBADOBJ,
                    "handoff %d field %d", handoff, which);
       wflip(&a, which);
-      cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), (uint32_t)which + 1);
+      cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED),
+                   (uint32_t)which + 1);
       cr_assert(bcsc_wait_linked(&a.w));
-      cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+      cr_assert_eq(bcsc_executor_ready(&ct_ex), 0);
     }
     cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
     cr_assert_eq(a.polls, 2);
     cr_assert_eq(a.rc[1], 0);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-    down();
+    ct_down();
   }
 }
 
@@ -722,22 +652,22 @@ Test(coverage_paths, cancel_meets_moved_root_scope) {
   for (int magic = 0; magic < 2; magic++) {
     ct_t a;
     bcsc_waitq_t q;
-    up();
+    ct_up(NULL);
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     ct_init(&a, step_wait_until_cancelled);
     a.q = &q;
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
-    flip_scope(&g_ex.priv.root, magic);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
+    flip_scope(&ct_ex.priv.root, magic);
     cr_assert_eq(bcsc_task_cancel(&a.task), BCSC_EBADOBJ);
-    flip_scope(&g_ex.priv.root, magic);
-    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    flip_scope(&ct_ex.priv.root, magic);
+    cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
     cr_assert_not(bcsc_task_cancelled(&a.task));
     cr_assert_eq(bcsc_task_cancel(&a.task), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-    down();
+    ct_down();
   }
 }
 
@@ -756,7 +686,7 @@ Test(coverage_paths, cancel_meets_moved_inner_scope) {
   bcsc_waitq_t q;
   int rc;
   need_canaries();
-  up();
+  ct_up(NULL);
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   ct_init(&top, step_mid_owner);
   ct_init(&mid, step_mid_owner);
@@ -764,24 +694,24 @@ Test(coverage_paths, cancel_meets_moved_inner_scope) {
   top.other = &mid;
   mid.other = &leaf;
   leaf.q = &q;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &top.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 16), 3);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &top.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 16), 3);
   mid.scope.priv.self_tag ^= 0x0010;
   rc = bcsc_task_cancel(&top.task);
   mid.scope.priv.self_tag ^= 0x0010;
   cr_assert_eq(rc, BCSC_EBADOBJ);
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
   /* The walk stopped at the moved scope: the top is marked, the subtree
    * below it is not (a cancel of the top again has nothing left to do). */
   cr_assert(bcsc_task_cancelled(&top.task));
   cr_assert_not(bcsc_task_cancelled(&leaf.task));
   cr_assert_eq(bcsc_task_cancel(&leaf.task), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(bcsc_task_result(&leaf.task), BCSC_ECANCELED);
   cr_assert(bcsc_task_done(&mid.task));
   cr_assert(bcsc_task_done(&top.task));
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-  down();
+  ct_down();
 }
 
 /* The last child of a joining owner re-tags the owner as it returns: the
@@ -795,23 +725,23 @@ static int step_retagging_child(ct_t *c) {
 Test(coverage_paths, owner_wake_meets_moved_owner) {
   ct_t owner, child;
   need_canaries();
-  up();
+  ct_up(NULL);
   ct_init(&owner, step_mid_owner);
   ct_init(&child, step_retagging_child);
   owner.other = &child;
   child.other = &owner;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 16), 2);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 16), 2);
   cr_assert(bcsc_task_done(&child.task));
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 0); /* not woken */
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(bcsc_executor_ready(&ct_ex), 0); /* not woken */
   owner.task.priv.self_tag ^= 0x0010;
   cr_assert_eq(bcsc_task_cancel(&owner.task), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(owner.polls, 2);
   cr_assert(bcsc_task_done(&owner.task));
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-  down();
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  ct_down();
 }
 
 /* A semaphore's first waiter re-tagged: a release cannot read its
@@ -826,46 +756,46 @@ Test(coverage_paths, semaphore_release_meets_moved_waiter) {
   bcsc_semaphore_t sem;
   int rc;
   need_canaries();
-  up();
+  ct_up(NULL);
   cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
   ct_init(&a, step_sem_acquire);
   cr_assert_eq(bcsc_semaphore_waiter_init(&a.sw), 0);
   a.sem = &sem;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
   cr_assert_eq(a.rc[0], BCSC_PENDING);
   a.sw.priv.wait.priv.self_tag ^= 0x0010;
   rc = bcsc_semaphore_release(&sem, 1);
   a.sw.priv.wait.priv.self_tag ^= 0x0010;
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "rc %d", rc);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "rc %d", rc);
+  cr_assert_eq(bcsc_executor_ready(&ct_ex), 0);
   cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(a.rc[1], 0);
   cr_assert_eq(bcsc_task_result(&a.task), 0);
   cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
-  down();
+  ct_down();
 }
 
 /* A value wake for a re-tagged holder: the drain refuses to deliver it. */
 Test(coverage_paths, value_wake_meets_moved_holder) {
   ct_t a;
   need_canaries();
-  up();
+  ct_up(NULL);
   ct_init(&a, step_value_waiter);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
   cr_assert_eq(bcsc_waker_wake(a.waker), 0);
   a.task.priv.self_tag ^= 0x0010;
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* drained, not queued */
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 0); /* drained, not queued */
   a.task.priv.self_tag ^= 0x0010;
-  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
   cr_assert_eq(a.polls, 1);
   cr_assert_eq(bcsc_waker_wake(a.waker), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(a.polls, 2);
   cr_assert_eq(bcsc_task_result(&a.task), BCSC_TEST_E5);
-  down();
+  ct_down();
 }
 
 /* A timer, and a scope's deadline, re-tagged while in the wheel: when
@@ -879,7 +809,7 @@ static int step_deadline_owner(ct_t *c) {
   if (c->polls == 1) {
     cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
     cr_assert_eq(bcsc_scope_set_deadline(&c->scope,
-                                         bcsc_executor_now(&g_ex) + 10,
+                                         bcsc_executor_now(&ct_ex) + 10,
                                          BCSC_DEADLINE_FAIL),
                  0);
     cr_assert_eq(bcsc_scope_spawn(&c->scope, &c->other->task), 0);
@@ -915,35 +845,35 @@ Test(coverage_paths, wheel_meets_moved_timer_and_scope) {
     int scope = which >= 3;
     ct_t a, leaf;
     bcsc_waitq_t q;
-    up_sim();
+    ct_up_sim();
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     ct_init(&a, scope ? step_deadline_owner : step_sleeper);
     ct_init(&leaf, step_wait_until_cancelled);
     leaf.q = &q;
     a.other = &leaf;
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-    cr_assert(bcsc_executor_poll(&g_ex, 8) >= 1);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+    cr_assert(bcsc_executor_poll(&ct_ex, 8) >= 1);
     wheel_flip(&a, which);
-    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
-    (void)bcsc_executor_poll(&g_ex, 8);
+    cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, 100), 0);
+    (void)bcsc_executor_poll(&ct_ex, 8);
     wheel_flip(&a, which);
-    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "field %d", which);
+    cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1, "field %d", which);
     cr_assert_not(bcsc_task_done(&a.task));
     cr_assert_not(bcsc_task_done(&leaf.task));
     /* Its links were garbage to the wheel: it left them dropped, so
      * nothing will fire it (a run finds nothing to wait for). A cancel
      * ends the task. */
-    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), BCSC_EDEADLK, "field %d",
+    cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, 100), 0);
+    cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), BCSC_EDEADLK, "field %d",
                  which);
     cr_assert_not(bcsc_task_done(&a.task));
     cr_assert_eq(bcsc_task_cancel(&a.task), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0, "field %d", which);
+    cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0, "field %d", which);
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED, "field %d: %d",
                  which, bcsc_task_result(&a.task));
-    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-    down();
+    ct_down();
   }
 }
 
@@ -986,16 +916,16 @@ Test(coverage_paths, look_outside_park_error_ends_run) {
     bcsc_reactor_t reactor = {&failing_vtable, NULL};
     ct_t a;
     g_parks = 0;
-    up_with(&reactor);
+    ct_up(&reactor);
     ct_init(&a, step_yield_forever);
     cr_assert_eq(drive(mode, &a), BCSC_TEST_E4, "mode %d", mode);
     cr_assert_eq(g_parks, 1);
     cr_assert_gt(a.polls, 1);
     cr_assert_not(bcsc_task_done(&a.task));
     cr_assert_eq(bcsc_task_cancel(&a.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
     cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
-    down();
+    ct_down();
   }
 }
 
@@ -1004,7 +934,7 @@ Test(coverage_paths, look_outside_park_error_ends_run) {
 Test(coverage_paths, value_waiter_parks_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a;
-    up();
+    ct_up(NULL);
     ct_init(&a, step_value_waiter);
     /* Waiting for its waker alone is no PENDING_NO_WAKE; with nothing else
      * to do, run() has nothing to wait for (no reactor). */
@@ -1012,11 +942,11 @@ Test(coverage_paths, value_waiter_parks_each_entry) {
                  "mode %d", mode);
     cr_assert_eq(a.polls, 1);
     cr_assert_eq(a.rc[0], 0);
-    cr_assert_eq(g_misuse.count, 0);
+    cr_assert_eq(ct_misuse.count, 0);
     cr_assert_eq(bcsc_waker_wake(a.waker), 0);
     cr_assert_eq(drive(mode, &a), ended(mode, BCSC_TEST_E5), "mode %d", mode);
     cr_assert_eq(a.polls, 2);
-    down();
+    ct_down();
   }
 }
 
@@ -1036,7 +966,7 @@ Test(coverage_paths, line_place_dropped_by_own_wake_each_entry) {
   for (int mode = 0; mode < M_COUNT; mode++) {
     ct_t a;
     bcsc_semaphore_t sem;
-    up();
+    ct_up(NULL);
     cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
     ct_init(&a, step_sem_then_yield);
     cr_assert_eq(bcsc_semaphore_waiter_init(&a.sw), 0);
@@ -1053,8 +983,8 @@ Test(coverage_paths, line_place_dropped_by_own_wake_each_entry) {
     cr_assert_eq(bcsc_task_result(&a.task), 0);
     cr_assert_eq(bcsc_semaphore_available(&sem), 0);
     cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
-    cr_assert_eq(g_misuse.count, 0);
-    down();
+    cr_assert_eq(ct_misuse.count, 0);
+    ct_down();
   }
 }
 
@@ -1076,28 +1006,28 @@ Test(coverage_paths, unjoin_meets_moved_scope) {
   for (int magic = 0; magic < 2; magic++) {
     ct_t owner, child;
     bcsc_waitq_t q;
-    up();
+    ct_up(NULL);
     cr_assert_eq(bcsc_waitq_init(&q), 0);
     ct_init(&owner, step_joining_waker_owner);
     ct_init(&child, step_wait_until_cancelled);
     owner.other = &child;
     child.q = &q;
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 2);
-    cr_assert_eq(bcsc_executor_ready(&g_ex), 0);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &owner.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 2);
+    cr_assert_eq(bcsc_executor_ready(&ct_ex), 0);
     cr_assert_eq(bcsc_waker_wake(owner.waker), 0);
     flip_scope(&owner.scope, magic);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 0), 0); /* the drain only */
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 0), 0); /* the drain only */
     flip_scope(&owner.scope, magic);
-    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-    cr_assert_eq(bcsc_executor_ready(&g_ex), 1); /* woken all the same */
+    cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    cr_assert_eq(bcsc_executor_ready(&ct_ex), 1); /* woken all the same */
     cr_assert_eq(bcsc_task_cancel(&child.task), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
     cr_assert(bcsc_task_done(&owner.task));
     cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
     cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-    cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
-    down();
+    cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+    ct_down();
   }
 }
 
@@ -1113,7 +1043,7 @@ Test(coverage_paths, refused_arguments) {
   uint32_t buf[4], m = 1;
   bcsc_scope_t scope;
   bcsc_timer_t timer;
-  up();
+  ct_up(NULL);
   ct_init(&idle, step_bad_result);
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_channel_init(&ch, buf, sizeof buf, sizeof m), 0);
@@ -1122,26 +1052,28 @@ Test(coverage_paths, refused_arguments) {
                BCSC_EPERM);
   memset(&scope, 0, sizeof scope);
   cr_assert_eq(bcsc_join_all(&idle.task, &scope, NULL, 0), BCSC_EPERM);
-  cr_assert_eq(reports(BCSC_MISUSE_NOT_RUNNING), bcsc_test_misuse_expected(3));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NOT_RUNNING),
+               bcsc_test_misuse_expected(3));
   cr_assert_eq(bcsc_waitq_empty(&q), 1);
   cr_assert_eq(bcsc_wait_linked(&idle.w), 0);
 
-  cr_assert_eq(bcsc_scope_join(&g_ex.priv.root), BCSC_EPERM);
-  cr_assert_eq(bcsc_scope_set_deadline(&g_ex.priv.root, 5, BCSC_DEADLINE_FAIL),
+  cr_assert_eq(bcsc_scope_join(&ct_ex.priv.root), BCSC_EPERM);
+  cr_assert_eq(bcsc_scope_set_deadline(&ct_ex.priv.root, 5, BCSC_DEADLINE_FAIL),
                BCSC_EPERM);
-  cr_assert_eq(reports(BCSC_MISUSE_FOREIGN_SCOPE),
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FOREIGN_SCOPE),
                bcsc_test_misuse_expected(2));
-  cr_assert_eq(bcsc_scope_deadline(&g_ex.priv.root), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_scope_deadline(&ct_ex.priv.root), BCSC_NO_DEADLINE);
 
   cr_assert_eq(bcsc_timer_init(&timer), 0);
   timer.priv.link.kind ^= 0x1;
   cr_assert_eq(bcsc_timer_set(&timer, 5), BCSC_EBADOBJ);
   timer.priv.link.kind ^= 0x1;
-  cr_assert_eq(reports(BCSC_MISUSE_BAD_OBJECT), bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_timer_set(&timer, 5), 0);
   cr_assert_eq(bcsc_timer_deadline(&timer), 5);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-  down();
+  ct_down();
 }
 
 /* ---- a frame that reads as running but is not the one being polled -----
@@ -1185,7 +1117,7 @@ Test(coverage_paths, frame_reading_as_running_is_refused) {
   bcsc_waitq_t q, q2;
   bcsc_channel_t ch;
   uint32_t buf[4];
-  up();
+  ct_up(NULL);
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_waitq_init(&q2), 0);
   cr_assert_eq(bcsc_channel_init(&ch, buf, sizeof buf, sizeof buf[0]), 0);
@@ -1195,26 +1127,27 @@ Test(coverage_paths, frame_reading_as_running_is_refused) {
   a.other = &b;
   a.q = &q;
   a.obj = &ch;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
   for (int i = 0; i < 4; i++)
     cr_assert_eq(a.rc[i], BCSC_EPERM, "call %d: %d", i, a.rc[i]);
   cr_assert_eq(g_impostor_rc, BCSC_EPERM);
   for (int i = 0; i < 10; i++)
     cr_assert_eq(g_other_rc[i], BCSC_EPERM, "other call %d: %d", i,
                  g_other_rc[i]);
-  cr_assert_eq(reports(BCSC_MISUSE_NOT_RUNNING), bcsc_test_misuse_expected(15));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NOT_RUNNING),
+               bcsc_test_misuse_expected(15));
   cr_assert(bcsc_waitq_empty(&q));
   cr_assert_eq(bcsc_channel_buffered(&ch), 0);
   cr_assert_eq(bcsc_waitq_count(&q2), 1); /* b still waits where it was */
   cr_assert_eq(bcsc_task_cancel(&b.task), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(bcsc_task_result(&b.task), BCSC_ECANCELED);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   cr_assert_eq(bcsc_waitq_deinit(&q2), 0);
-  down();
+  ct_down();
 }
 
 /* ---- a scope opened twice by an owner holding a baton ------------------
@@ -1238,20 +1171,20 @@ static int step_baton_reopen(ct_t *c) {
 Test(coverage_paths, reopen_refused_with_baton_held) {
   ct_t a;
   bcsc_waitq_t q;
-  up();
+  ct_up(NULL);
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
   ct_init(&a, step_baton_reopen);
   a.q = &q;
-  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &a.task), 0);
   cr_assert_eq(a.rc[0], BCSC_PENDING);
   cr_assert_eq(a.rc[1], BCSC_EBUSY);
-  cr_assert_eq(reports(BCSC_MISUSE_SCOPE_REOPENED),
+  cr_assert_eq(ct_reports(BCSC_MISUSE_SCOPE_REOPENED),
                bcsc_test_misuse_expected(1));
   cr_assert_eq(a.polls, 2);
   cr_assert_eq(a.rc[2], 0); /* the baton */
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-  down();
+  ct_down();
 }
 
 /* ---- a combinator inside a scope the task opened itself ----------------
@@ -1277,17 +1210,17 @@ static int step_outer_then_join_all(ct_t *c) {
 Test(coverage_paths, join_all_inside_own_scope) {
   ct_t a, leaf;
   bcsc_scope_t inner;
-  up();
+  ct_up(NULL);
   ct_init(&a, step_outer_then_join_all);
   ct_init(&leaf, step_leaf_done);
   a.other = &leaf;
   a.obj = &inner;
-  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), BCSC_TEST_E2);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &a.task), BCSC_TEST_E2);
   cr_assert_eq(a.polls, 2);
   cr_assert_eq(a.rc[1], 0);
   cr_assert_eq(bcsc_task_result(&leaf.task), BCSC_TEST_E2);
-  cr_assert_eq(g_misuse.count, 0);
-  down();
+  cr_assert_eq(ct_misuse.count, 0);
+  ct_down();
 }
 
 /* ---- a skipping periodic timer whose next grid point is past the end of
@@ -1302,17 +1235,17 @@ static int step_tick_once(ct_t *c) {
 Test(coverage_paths, skip_grid_saturates_at_end_of_time) {
   const uint64_t period = (uint64_t)1 << 63;
   ct_t a;
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, UINT64_MAX - 100), 0);
-  up_with(&g_sim.base);
+  cr_assert_eq(bcsc_sim_reactor_init(&ct_sim, UINT64_MAX - 100), 0);
+  ct_up(&ct_sim.base);
   ct_init(&a, step_tick_once);
   cr_assert_eq(bcsc_timer_set_periodic(&a.timer, 1, period, BCSC_TICK_SKIP), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &a.task), 0);
   cr_assert_eq(a.rc[0], 0);
   /* (now - 1) / period = 1 tick missed; (1 + 1) * 2^63 overflows. */
   cr_assert_eq(bcsc_timer_missed(&a.timer), 1);
   cr_assert_eq(bcsc_timer_deadline(&a.timer), BCSC_NO_DEADLINE);
   cr_assert_eq(bcsc_timer_stop(&a.timer), 0);
-  down();
+  ct_down();
 }
 
 /* ---- a channel node holding a baton from the other side ----------------
@@ -1353,7 +1286,7 @@ Test(coverage_paths, channel_baton_from_other_side) {
     ct_t a;
     bcsc_channel_t ch;
     uint32_t buf[2], m = 5, got = 0;
-    up();
+    ct_up(NULL);
     /* Room for one message in the mirror test, two in the other. */
     cr_assert_eq(
         bcsc_channel_init(&ch, buf, mirror ? sizeof m : sizeof buf, sizeof m),
@@ -1362,15 +1295,15 @@ Test(coverage_paths, channel_baton_from_other_side) {
     a.obj = &ch;
     if (mirror) /* full: the task's send waits */
       cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
     cr_assert_eq(a.rc[0], BCSC_PENDING);
     /* The other side, from outside: a baton for the waiting node. */
     if (mirror)
       cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), 0);
     else
       cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
-    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
     cr_assert_eq(a.polls, 2);
     if (mirror) {
       cr_assert_eq(got, 5);
@@ -1385,8 +1318,8 @@ Test(coverage_paths, channel_baton_from_other_side) {
       cr_assert_eq(a.rc[3], 5); /* the message sent from outside first */
       cr_assert_eq(bcsc_channel_buffered(&ch), 1); /* and the task's own */
     }
-    cr_assert_eq(g_misuse.count, 0);
-    down();
+    cr_assert_eq(ct_misuse.count, 0);
+    ct_down();
   }
 }
 
@@ -1408,15 +1341,15 @@ static int step_race_again_without_tasks(ct_t *c) {
 
 Test(coverage_paths, race_again_without_tasks) {
   ct_t a, leaf;
-  up();
+  ct_up(NULL);
   ct_init(&a, step_race_again_without_tasks);
   ct_init(&leaf, step_leaf_done);
   a.other = &leaf;
-  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), BCSC_TEST_E2);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &a.task), BCSC_TEST_E2);
   cr_assert_eq(a.polls, 2);
   cr_assert_eq(a.rc[1], 1);
   cr_assert_eq(bcsc_scope_winner(&a.scope), &leaf.task);
-  down();
+  ct_down();
 }
 
 /* ---- timers at the end of time, and a periodic timer slept on ----------
@@ -1441,31 +1374,31 @@ static int step_sleep_until_own_tick(ct_t *c) {
 
 Test(coverage_paths, sleeps_at_the_end_of_time_and_on_a_tick) {
   ct_t a, b;
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, UINT64_MAX - 100), 0);
-  up_with(&g_sim.base);
+  cr_assert_eq(bcsc_sim_reactor_init(&ct_sim, UINT64_MAX - 100), 0);
+  ct_up(&ct_sim.base);
   ct_init(&a, step_sleep_50);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
   cr_assert_eq(a.rc[0], BCSC_PENDING);
-  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), UINT64_MAX - 50);
-  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 49), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0);
-  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1), 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_next_deadline(&ct_ex), UINT64_MAX - 50);
+  cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, 49), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 0);
+  cr_assert_eq(bcsc_sim_reactor_advance(&ct_sim, 1), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(a.rc[1], 0);
-  down();
+  ct_down();
 
-  up_sim(); /* the clock at 1000 */
+  ct_up_sim(); /* the clock at 1000 */
   ct_init(&b, step_sleep_until_own_tick);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 1);
   cr_assert_eq(b.rc[0], BCSC_PENDING);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0); /* sleeps till 1500 */
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0); /* sleeps till 1500 */
   cr_assert_eq(b.rc[1], 0);
-  cr_assert_eq(bcsc_sim_reactor_now(&g_sim), 1500);
+  cr_assert_eq(bcsc_sim_reactor_now(&ct_sim), 1500);
   /* A one-shot now: no next tick is armed. */
   cr_assert_eq(bcsc_timer_deadline(&b.timer), BCSC_NO_DEADLINE);
-  down();
+  ct_down();
 }
 
 /* ---- a channel whose waiting receivers already hold every message ------
@@ -1486,25 +1419,228 @@ Test(coverage_paths, channel_batons_cover_every_message) {
   ct_t r1, r2;
   bcsc_channel_t ch;
   uint32_t buf[4], m = 1, got = 0;
-  up();
+  ct_up(NULL);
   cr_assert_eq(bcsc_channel_init(&ch, buf, sizeof buf, sizeof m), 0);
   ct_init(&r1, step_recv_one);
   ct_init(&r2, step_recv_one);
   r1.obj = r2.obj = &ch;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r1.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r2.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 2);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r1.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r2.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 8), 2);
   cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 1); /* the first receiver */
+  cr_assert_eq(bcsc_executor_ready(&ct_ex), 1); /* the first receiver */
   /* The message is the first receiver's: not for a caller from outside. */
   cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), BCSC_EAGAIN);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 1);
+  cr_assert_eq(bcsc_executor_ready(&ct_ex), 1);
   m = 2;
   cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
-  cr_assert_eq(bcsc_executor_ready(&g_ex), 2);
-  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_ready(&ct_ex), 2);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   cr_assert_eq(r1.rc[2], 1);
   cr_assert_eq(r2.rc[2], 2);
   cr_assert_eq(bcsc_channel_buffered(&ch), 0);
-  down();
+  ct_down();
+}
+
+/* ---- value wakes overtaken on the waking thread ---------------------------
+ * Two windows of the lock-free inbox that only another thread opens: the
+ * checked build's hook points on the wake path (D29) let the test act in
+ * them from the waking call itself, as the executor's thread or a second
+ * waker would. Each hook acts once (its own calls come back to it). */
+
+typedef struct wake_hook {
+  bcsc__test_hook_t hook; /* first */
+  int point;
+  int acted;
+  void (*act)(struct wake_hook *h);
+  bcsc_executor_t *ex;
+  ct_t *other;
+} wake_hook_t;
+
+static void wake_hook_fn(bcsc__test_hook_t *hook, bcsc_executor_t *ex,
+                         int point, void *object) {
+  wake_hook_t *h = (wake_hook_t *)(void *)hook;
+  (void)ex;
+  (void)object;
+  if (h->acted || point != h->point)
+    return;
+  h->acted = 1;
+  h->act(h);
+}
+
+static void wake_hook_install(wake_hook_t *h, bcsc_executor_t *ex, int point,
+                              void (*act)(wake_hook_t *), ct_t *other) {
+  memset(h, 0, sizeof *h);
+  h->hook.fn = wake_hook_fn;
+  h->point = point;
+  h->act = act;
+  h->ex = ex;
+  h->other = other;
+  cr_assert_eq(bcsc__test_set_hook(ex, &h->hook), 0);
+}
+
+static bcsc_executor_t g_wex;
+static bcsc_waker_slot_t g_wslots[2];
+static uint32_t g_penders;
+
+static void count_pender(bcsc_executor_t *ex, void *context) {
+  (void)ex;
+  (void)context;
+  g_penders++;
+}
+
+static void wake_up(uint32_t slots) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .waker_slots = g_wslots,
+                                   .waker_slot_count = slots,
+                                   .pender = count_pender};
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the hook points are the checked build's");
+  g_penders = 0;
+  cr_assert_eq(bcsc_executor_init(&g_wex, &config), 0);
+}
+
+static bcsc_executor_stats_t wake_stats(void) {
+  bcsc_executor_stats_t st = {.size = sizeof st};
+  cr_assert_eq(bcsc_executor_stats(&g_wex, &st), 0);
+  return st;
+}
+
+/* Binds its waker and yields once; returns on its next poll. */
+static int bind_and_yield(ct_t *c) {
+  if (c->polls > 1)
+    return 0;
+  cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+  return bcsc_task_yield(&c->task);
+}
+
+/* Binds its waker and wakes it itself; returns once woken. */
+static int bind_and_wake_self(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+    c->rc[0] = bcsc_waker_wake(c->waker);
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+/* In the window: the slot's holder ends and a new task takes the slot (one
+ * slot: the same) and wakes it - while the slot is still marked QUEUED by
+ * the wake for the holder before. */
+static void end_holder_and_rebind(wake_hook_t *h) {
+  cr_assert_eq(bcsc_executor_poll(h->ex, 2), 2);
+  cr_assert_eq(h->other->rc[0], 0);
+}
+
+Test(coverage_paths, a_wake_for_a_new_holder_of_a_slot_still_queued) {
+  wake_hook_t h;
+  ct_t a, b;
+  wake_up(1);
+  ct_init(&a, bind_and_yield);
+  ct_init(&b, bind_and_wake_self);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &b.task), 0);
+  wake_hook_install(&h, &g_wex, BCSC__HOOK_MARKED, end_holder_and_rebind, &b);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert(h.acted);
+  cr_assert(bcsc_task_done(&a.task));
+  cr_assert_eq(b.waker.slot, a.waker.slot, "the same slot");
+  cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
+  /* One push carries both: the drain wakes the holder it finds, once. */
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
+  cr_assert(bcsc_task_done(&b.task));
+  cr_assert_eq(b.polls, 2);
+  cr_assert_eq(wake_stats().wakes_received, 2u);
+  cr_assert_eq(wake_stats().wakes_stale, 0u);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* Binds its waker and waits for a value wake. */
+static int bind_and_wait(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+    return BCSC_PENDING;
+  }
+  return bcsc_task_waker_woken(&c->task) ? 0 : BCSC_PENDING;
+}
+
+/* In the window: the executor takes the first wake, sleeps again, and a
+ * second wake notifies it - before the first has claimed its notice. */
+static void drain_and_wake_other(wake_hook_t *h) {
+  cr_assert_eq(bcsc_executor_poll(h->ex, 0), 0);
+  cr_assert_eq(bcsc_waker_wake(h->other->waker), 0);
+}
+
+Test(coverage_paths, two_wakes_race_to_notify_a_sleeping_executor) {
+  wake_hook_t h;
+  ct_t a, b;
+  wake_up(2);
+  ct_init(&a, bind_and_wait);
+  ct_init(&b, bind_and_wait);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  g_penders = 0;
+  wake_hook_install(&h, &g_wex, BCSC__HOOK_NOTIFYING, drain_and_wake_other, &b);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert(h.acted);
+  cr_assert_eq(g_penders, 1u, "the second wake told it, the first did not");
+  cr_assert_eq(wake_stats().waker_notifies, 1u);
+  cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  cr_assert(bcsc_task_done(&a.task) && bcsc_task_done(&b.task));
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* ---- the inbox's 32-bit counters fold into the 64-bit totals -------------
+ * The waking threads count in 32-bit words; a drain moves a word into the
+ * executor's total once it nears 2^30. 2^30 wakes take minutes without
+ * optimisation: the word is preset to one short of the mark (white box:
+ * as if that many wakes had come), and the counts must stay exact. */
+
+Test(coverage_paths, the_wake_counters_fold_when_they_grow_large) {
+  bcsc_executor_config_t config = {
+      .size = sizeof config, .waker_slots = g_wslots, .waker_slot_count = 1};
+  const uint32_t early = (1u << 30) - 1;
+  ct_t c;
+  cr_assert_eq(bcsc_executor_init(&g_wex, &config), 0);
+  ct_init(&c, bind_and_wait);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 1), 1);
+  g_wex.priv.inbox_received = early;
+  cr_assert_eq(wake_stats().wakes_received, early);
+  cr_assert_eq(bcsc_waker_wake(c.waker), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 1), 1);
+  cr_assert(bcsc_task_done(&c.task));
+  cr_assert_eq(g_wex.priv.inbox_received, 0u, "folded by the drain");
+  cr_assert_eq(g_wex.priv.wakes_received, (uint64_t)early + 1);
+  cr_assert_eq(wake_stats().wakes_received, (uint64_t)early + 1);
+  cr_assert_eq(wake_stats().wakes_delivered, 1u);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+}
+
+/* Two value wakes before a drain: the second pushes onto a list that is
+ * not empty, and tells nobody (the first did). */
+Test(coverage_paths, a_second_wake_before_the_drain_joins_the_list) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .waker_slots = g_wslots,
+                                   .waker_slot_count = 2,
+                                   .pender = count_pender};
+  ct_t a, b;
+  cr_assert_eq(bcsc_executor_init(&g_wex, &config), 0);
+  ct_init(&a, bind_and_wait);
+  ct_init(&b, bind_and_wait);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  g_penders = 0;
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert_eq(bcsc_waker_wake(b.waker), 0);
+  cr_assert_eq(g_penders, 1u);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 2);
+  cr_assert(bcsc_task_done(&a.task) && bcsc_task_done(&b.task));
+  cr_assert_eq(wake_stats().waker_notifies, 1u);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
 }

@@ -20,71 +20,16 @@
 
 #include <bcsc.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
-static bcsc_test_misuse_t g_misuse;
-
-static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
-
-TestSuite(coverage_waits, .init = install_recorder);
-
-/* ---- a task whose poll is a test's function --------------------------- */
-
-typedef struct ct ct_t;
-typedef int (*ct_step_fn)(ct_t *c);
-
-struct ct {
-  bcsc_task_t task; /* first: the poll function casts back */
-  ct_step_fn step;
-  int polls;
-  int rc[6];
-  bcsc_wait_t w;
-  bcsc_timer_t timer;
-  bcsc_semaphore_waiter_t sw;
-  void *obj, *obj2;
-  ct_t *other;
-  uint32_t msg;
-  int leader;
-  uint64_t lagged;
-};
-
-static int ct_poll(bcsc_task_t *t) {
-  ct_t *c = (ct_t *)(void *)t;
-  c->polls++;
-  return c->step(c);
-}
-
-static void ct_init(ct_t *c, ct_step_fn step) {
-  memset(c, 0, sizeof *c);
-  cr_assert_eq(bcsc_task_init(&c->task, ct_poll, NULL), 0);
-  cr_assert_eq(bcsc_wait_init(&c->w), 0);
-  cr_assert_eq(bcsc_timer_init(&c->timer), 0);
-  cr_assert_eq(bcsc_semaphore_waiter_init(&c->sw), 0);
-  c->step = step;
-  for (int i = 0; i < 6; i++)
-    c->rc[i] = 12345; /* not called */
-}
-
-static bcsc_executor_t g_ex;
-static bcsc_sim_reactor_t g_sim;
-
-static void up(void) {
-  bcsc_executor_config_t config = {.size = sizeof config,
-                                   .reactor = &g_sim.base};
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 1000), 0);
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
-}
-
-static void down(void) {
-  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
-  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
-}
+TestSuite(coverage_waits, .init = ct_record_misuse);
 
 static void spawn(ct_t *c) {
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c->task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c->task), 0);
 }
 
-static void run(void) { cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0); }
+static void run(void) { cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0); }
 
 /* ---- asked twice in one poll, and cancelled between -------------------
  * Each step function: first poll, call, call again (still linked:
@@ -131,14 +76,14 @@ Test(coverage_waits, channel_calls_asked_twice_in_one_poll) {
     bcsc_channel_t ch;
     uint32_t ring[1], m = 1, got = 0;
     ct_t s, r;
-    up();
+    ct_up_sim();
     cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m), 0);
     cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0); /* full */
     ct_init(&s, channel_send_twice);
     s.obj = &ch;
     s.leader = cancelled;
     spawn(&s);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
     cr_assert_eq(s.rc[0], BCSC_PENDING);
     cr_assert_eq(s.rc[1], BCSC_PENDING, "the second call: still queued");
     if (cancelled) {
@@ -159,7 +104,7 @@ Test(coverage_waits, channel_calls_asked_twice_in_one_poll) {
     r.obj = &ch;
     r.leader = cancelled;
     spawn(&r);
-    cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+    cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
     cr_assert_eq(r.rc[0], BCSC_PENDING);
     cr_assert_eq(r.rc[1], BCSC_PENDING);
     if (cancelled)
@@ -171,9 +116,9 @@ Test(coverage_waits, channel_calls_asked_twice_in_one_poll) {
     if (!cancelled)
       cr_assert_eq(r.msg, 1u);
     cr_assert_eq(bcsc_channel_deinit(&ch), 0);
-    down();
+    ct_down();
   }
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* Another task's registration is not this call's to use. */
@@ -195,7 +140,7 @@ Test(coverage_waits, channel_call_with_another_tasks_registration_is_ebusy) {
   bcsc_waitq_t q;
   uint32_t ring[2];
   ct_t holder, caller;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
   ct_init(&holder, hold_node);
@@ -205,11 +150,11 @@ Test(coverage_waits, channel_call_with_another_tasks_registration_is_ebusy) {
   caller.other = &holder;
   spawn(&holder);
   spawn(&caller);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
   cr_assert_eq(caller.rc[0], BCSC_EBUSY);
   cr_assert_eq(caller.rc[1], BCSC_EBUSY);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
-  cr_assert_eq(bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_NODE_LINKED),
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_NODE_LINKED),
                bcsc_test_misuse_expected(2));
   cr_assert_eq(bcsc_channel_buffered(&ch), 0u, "nothing was sent");
   cr_assert_eq(bcsc_waitq_count(&q), 1u, "the holder still waits there");
@@ -217,7 +162,7 @@ Test(coverage_waits, channel_call_with_another_tasks_registration_is_ebusy) {
   run();
   cr_assert_eq(bcsc_channel_deinit(&ch), 0);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
-  down();
+  ct_down();
 }
 
 Test(coverage_waits, rings_too_large_for_their_counters_are_refused) {
@@ -230,8 +175,8 @@ Test(coverage_waits, rings_too_large_for_their_counters_are_refused) {
     cr_skip_test("size_t cannot describe more than UINT32_MAX slots here");
   cr_assert_eq(bcsc_channel_init(&ch, &byte, huge, 1), BCSC_EINVAL);
   cr_assert_eq(bcsc_broadcast_init(&bc, &byte, huge, 1), BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
-  cr_assert_eq(bcsc_test_misuse_count_code(&g_misuse, BCSC_MISUSE_BAD_ARGUMENT),
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_reports(BCSC_MISUSE_BAD_ARGUMENT),
                bcsc_test_misuse_expected(2));
 }
 
@@ -255,14 +200,14 @@ static int barrier_once(ct_t *c) {
 Test(coverage_waits, barrier_wait_asked_twice_in_one_poll) {
   bcsc_barrier_t b;
   ct_t a, z;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
   ct_init(&a, barrier_twice);
   a.obj = &b;
   ct_init(&z, barrier_once);
   z.obj = &b;
   spawn(&a);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(a.rc[0], BCSC_PENDING);
   cr_assert_eq(a.rc[1], BCSC_PENDING);
   cr_assert_eq(bcsc_barrier_arrived(&b), 1u, "one arrival, not two");
@@ -273,8 +218,8 @@ Test(coverage_waits, barrier_wait_asked_twice_in_one_poll) {
   cr_assert_eq(a.leader, 0);
   cr_assert_eq(z.leader, 1);
   cr_assert_eq(bcsc_barrier_deinit(&b), 0);
-  down();
-  cr_assert_eq(g_misuse.count, 0);
+  ct_down();
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* ---- broadcast ----------------------------------------------------------- */
@@ -301,7 +246,7 @@ Test(coverage_waits, broadcast_recv_asked_twice_and_through_another_receiver) {
   bcsc_broadcast_receiver_t early, late;
   uint32_t ring[2], m = 42;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof m), 0);
   cr_assert_eq(bcsc_broadcast_subscribe(&bc, &early), 0);
   cr_assert_eq(bcsc_broadcast_send(&bc, &m, sizeof m), 0);
@@ -320,8 +265,8 @@ Test(coverage_waits, broadcast_recv_asked_twice_and_through_another_receiver) {
   cr_assert_eq(bcsc_broadcast_unsubscribe(&early), 0);
   cr_assert_eq(bcsc_broadcast_unsubscribe(&late), 0);
   cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
-  down();
-  cr_assert_eq(g_misuse.count, 0);
+  ct_down();
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* ---- event, oneshot, watch: asked twice, then cancelled ---------------- */
@@ -369,7 +314,7 @@ Test(coverage_waits, event_oneshot_watch_asked_twice_then_cancelled) {
   bcsc_watch_t wt;
   uint32_t slot, slot2, wslot = 0, v = 9;
   ct_t e, o, o2, w;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_event_init(&ev), 0);
   cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
   cr_assert_eq(bcsc_oneshot_init(&os2, &slot2, sizeof slot2), 0);
@@ -403,12 +348,12 @@ Test(coverage_waits, event_oneshot_watch_asked_twice_then_cancelled) {
   cr_assert_eq(e.rc[3] + o.rc[3] + o2.rc[3] + w.rc[3], 0, "all unlinked");
   cr_assert_eq(o.rc[4], BCSC_EINVAL);
   cr_assert_eq(o2.rc[4], BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(2));
   cr_assert_eq(bcsc_event_deinit(&ev), 0);
   cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
   cr_assert_eq(bcsc_oneshot_deinit(&os2), 0);
   cr_assert_eq(bcsc_watch_deinit(&wt), 0);
-  down();
+  ct_down();
 }
 
 /* ---- mutex --------------------------------------------------------------- */
@@ -445,7 +390,7 @@ static int mutex_twice(ct_t *c) {
 Test(coverage_waits, mutex_lock_asked_twice_and_locks_released_out_of_order) {
   bcsc_mutex_t m1, m2;
   ct_t holder, waiter;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_mutex_init(&m1), 0);
   cr_assert_eq(bcsc_mutex_init(&m2), 0);
   ct_init(&holder, mutex_hold);
@@ -455,7 +400,7 @@ Test(coverage_waits, mutex_lock_asked_twice_and_locks_released_out_of_order) {
   waiter.obj = &m1;
   spawn(&holder);
   spawn(&waiter);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
   cr_assert_eq(holder.rc[0], 0);
   cr_assert_eq(holder.rc[1], 0);
   cr_assert_eq(waiter.rc[0], BCSC_PENDING);
@@ -469,8 +414,8 @@ Test(coverage_waits, mutex_lock_asked_twice_and_locks_released_out_of_order) {
   cr_assert_eq(bcsc_mutex_locked(&m2), 0);
   cr_assert_eq(bcsc_mutex_deinit(&m1), 0);
   cr_assert_eq(bcsc_mutex_deinit(&m2), 0);
-  down();
-  cr_assert_eq(g_misuse.count, 0);
+  ct_down();
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* A lock handed over to a woken waiter that has not run yet: the mutex is
@@ -486,7 +431,7 @@ static int mutex_unlock_now(ct_t *c) {
 Test(coverage_waits, mutex_deinit_during_a_hand_over_is_ebusy) {
   bcsc_mutex_t m;
   ct_t holder, waiter;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_mutex_init(&m), 0);
   ct_init(&holder, mutex_unlock_now);
   holder.obj = &m;
@@ -494,15 +439,15 @@ Test(coverage_waits, mutex_deinit_during_a_hand_over_is_ebusy) {
   waiter.obj = &m;
   spawn(&holder);
   spawn(&waiter);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 3), 3); /* lock, wait, unlock */
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 3), 3); /* lock, wait, unlock */
   cr_assert(bcsc_task_done(&holder.task));
   cr_assert_eq(bcsc_mutex_locked(&m), 1, "handed over, not yet taken");
   cr_assert_eq(bcsc_mutex_deinit(&m), BCSC_EBUSY);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
   run();
   cr_assert_eq(bcsc_task_result(&waiter.task), 0);
   cr_assert_eq(bcsc_mutex_deinit(&m), 0);
-  down();
+  ct_down();
 }
 
 /* A registration holding a hand-off wake from another list: not a wake of
@@ -521,7 +466,7 @@ Test(coverage_waits, mutex_lock_refuses_a_wake_from_another_list) {
   bcsc_mutex_t m;
   bcsc_waitq_t handoff;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_mutex_init(&m), 0);
   cr_assert_eq(bcsc_waitq_init(&handoff), 0);
   cr_assert_eq(bcsc_waitq_set_handoff(&handoff, 1), 0);
@@ -529,16 +474,16 @@ Test(coverage_waits, mutex_lock_refuses_a_wake_from_another_list) {
   c.obj = &m;
   c.obj2 = &handoff;
   spawn(&c);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(bcsc_waitq_wake_one(&handoff, 5), 1);
   run();
   cr_assert_eq(c.rc[0], BCSC_EINVAL);
   cr_assert_eq(c.rc[1], 1, "the wake was left where it was");
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_mutex_locked(&m), 0);
   cr_assert_eq(bcsc_waitq_deinit(&handoff), 0);
   cr_assert_eq(bcsc_mutex_deinit(&m), 0);
-  down();
+  ct_down();
 }
 
 /* Not a task being polled, an uninitialised task, NULL objects. */
@@ -546,7 +491,7 @@ Test(coverage_waits, mutex_calls_refuse_bad_arguments) {
   bcsc_mutex_t m;
   bcsc_task_t idle, junk;
   bcsc_wait_t w;
-  up();
+  ct_up_sim();
   memset(&junk, 0x5a, sizeof junk);
   cr_assert_eq(bcsc_mutex_init(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_mutex_init(&m), 0);
@@ -559,9 +504,9 @@ Test(coverage_waits, mutex_calls_refuse_bad_arguments) {
   cr_assert_eq(bcsc_mutex_try_lock(&junk, &m), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_mutex_unlock(&junk, &m), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_mutex_locked(&m), 0);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(7));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(7));
   cr_assert_eq(bcsc_mutex_deinit(&m), 0);
-  down();
+  ct_down();
 }
 
 /* ---- semaphore ------------------------------------------------------------
@@ -587,14 +532,14 @@ static int semaphore_twice(ct_t *c) {
 Test(coverage_waits, semaphore_acquire_asked_twice_and_with_a_foreign_wake) {
   bcsc_semaphore_t sem, other;
   ct_t c;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
   cr_assert_eq(bcsc_semaphore_init(&other, 5), 0);
   ct_init(&c, semaphore_twice);
   c.obj = &sem;
   c.obj2 = &other;
   spawn(&c);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 1), 1);
   cr_assert_eq(c.rc[0], BCSC_PENDING);
   cr_assert_eq(c.rc[1], BCSC_PENDING);
   cr_assert_eq(bcsc_semaphore_waiting(&sem), 1u, "queued once");
@@ -605,10 +550,10 @@ Test(coverage_waits, semaphore_acquire_asked_twice_and_with_a_foreign_wake) {
   cr_assert_eq(bcsc_task_result(&c.task), 0);
   cr_assert_eq(bcsc_semaphore_available(&sem), 1u);
   cr_assert_eq(bcsc_semaphore_available(&other), 5u);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
   cr_assert_eq(bcsc_semaphore_deinit(&other), 0);
-  down();
+  ct_down();
 }
 
 static int semaphore_with_others_waiter(ct_t *c) {
@@ -629,14 +574,14 @@ Test(coverage_waits, semaphore_calls_refuse_bad_arguments) {
   bcsc_semaphore_waiter_t sw;
   bcsc_task_t idle;
   ct_t holder, caller;
-  up();
+  ct_up_sim();
   cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
   cr_assert_eq(bcsc_semaphore_waiter_init(&sw), 0);
   cr_assert_eq(bcsc_task_init(&idle, ct_poll, NULL), 0);
   cr_assert_eq(bcsc_semaphore_acquire(&idle, NULL, &sw, 1), BCSC_EINVAL);
   cr_assert_eq(bcsc_semaphore_acquire(&idle, &sem, NULL, 1), BCSC_EINVAL);
   cr_assert_eq(bcsc_semaphore_acquire(&idle, &sem, &sw, 1), BCSC_EPERM);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(3));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(3));
   /* A waiter linked for another task. */
   ct_init(&holder, semaphore_hold_waiter);
   holder.obj = &sem;
@@ -645,14 +590,14 @@ Test(coverage_waits, semaphore_calls_refuse_bad_arguments) {
   caller.other = &holder;
   spawn(&holder);
   spawn(&caller);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
   cr_assert_eq(caller.rc[0], BCSC_EBUSY);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(4));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(4));
   cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
   run();
   cr_assert_eq(bcsc_task_result(&holder.task), 0);
   cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
-  down();
+  ct_down();
 }
 
 /* ---- timers -----------------------------------------------------------------
@@ -670,7 +615,7 @@ static int timer_twice(ct_t *c) {
 
 Test(coverage_waits, timer_wait_asked_twice_in_one_poll) {
   ct_t c;
-  up();
+  ct_up_sim();
   ct_init(&c, timer_twice);
   spawn(&c);
   run();
@@ -678,9 +623,9 @@ Test(coverage_waits, timer_wait_asked_twice_in_one_poll) {
   cr_assert_eq(c.rc[1], BCSC_PENDING);
   cr_assert_eq(c.rc[2], 1);
   cr_assert_eq(bcsc_task_result(&c.task), 0);
-  cr_assert_eq(bcsc_executor_now(&g_ex), 5000u);
-  down();
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_executor_now(&ct_ex), 5000u);
+  ct_down();
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* A sleep whose duration runs past the end of time is still a sleep: its
@@ -707,29 +652,29 @@ static int sleep_on_periodic(ct_t *c) {
 
 Test(coverage_waits, sleeps_past_the_end_of_time_and_on_a_periodic_timer) {
   ct_t a, b;
-  up();
+  ct_up_sim();
   ct_init(&a, sleep_forever);
   ct_init(&b, sleep_on_periodic);
   spawn(&a);
   spawn(&b);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
   cr_assert_eq(a.rc[0], BCSC_PENDING);
   cr_assert_eq(a.lagged, BCSC_NO_DEADLINE - 1);
   cr_assert_eq(b.rc[0], BCSC_PENDING);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &b.task), 0);
   cr_assert_eq(b.rc[1], 0);
   cr_assert_eq(b.lagged, BCSC_NO_DEADLINE, "one-shot: no next tick");
   cr_assert_eq(bcsc_task_cancel(&a.task), 0);
   run();
   cr_assert_eq(bcsc_task_result(&a.task), BCSC_ECANCELED);
-  down();
-  cr_assert_eq(g_misuse.count, 0);
+  ct_down();
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 Test(coverage_waits, timer_calls_refuse_bad_arguments) {
   bcsc_timer_t t;
   bcsc_task_t idle, junk;
-  up();
+  ct_up_sim();
   memset(&junk, 0x5a, sizeof junk);
   cr_assert_eq(bcsc_timer_init(&t), 0);
   cr_assert_eq(bcsc_task_init(&idle, ct_poll, NULL), 0);
@@ -741,20 +686,20 @@ Test(coverage_waits, timer_calls_refuse_bad_arguments) {
   cr_assert_eq(bcsc_sleep_until(&junk, &t, 5), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_sleep_for(&idle, NULL, 5), BCSC_EINVAL);
   cr_assert_eq(bcsc_sleep_for(&junk, &t, 5), BCSC_EBADOBJ);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(7));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(7));
   /* A task that is not being polled: the wait is refused, nothing set. */
   cr_assert_eq(bcsc_timer_set(&t, 10), 0);
   cr_assert_eq(bcsc_timer_wait(&idle, &t), BCSC_EPERM);
   cr_assert_eq(bcsc_sleep_for(&idle, &t, 5), BCSC_EPERM);
   cr_assert_eq(bcsc_timer_linked(&t), 0);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(9));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(9));
   /* Queries answer neutrally for NULL. */
   cr_assert_eq(bcsc_timer_fired(NULL), 0);
   cr_assert_eq(bcsc_timer_linked(NULL), 0);
   cr_assert_eq(bcsc_timer_missed(NULL), 0u);
   cr_assert_eq(bcsc_timer_missed_total(NULL), 0u);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(9));
-  down();
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(9));
+  ct_down();
 }
 
 /* ---- a cancelled task's registration linked elsewhere -------------------
@@ -813,7 +758,7 @@ Test(coverage_waits,
   via_objects_t o;
   for (int via = 0; via < VIA_N; via++) {
     ct_t c;
-    up();
+    ct_up_sim();
     cr_assert_eq(bcsc_waitq_init(&o.q), 0);
     cr_assert_eq(bcsc_channel_init(&o.ch, o.ring, sizeof o.ring, 4), 0);
     cr_assert_eq(bcsc_event_init(&o.ev), 0);
@@ -835,9 +780,9 @@ Test(coverage_waits,
     cr_assert_eq(bcsc_event_deinit(&o.ev), 0);
     cr_assert_eq(bcsc_oneshot_deinit(&o.os), 0);
     cr_assert_eq(bcsc_watch_deinit(&o.wt), 0);
-    down();
+    ct_down();
   }
-  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 Test(coverage_waits, event_wait_edge_refuses_a_null_event) {
@@ -846,5 +791,45 @@ Test(coverage_waits, event_wait_edge_refuses_a_null_event) {
   cr_assert_eq(bcsc_task_init(&idle, ct_poll, NULL), 0);
   cr_assert_eq(bcsc_wait_init(&w), 0);
   cr_assert_eq(bcsc_event_wait_edge(&idle, NULL, &w), BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(ct_misuse.count, bcsc_test_misuse_expected(1));
+}
+
+/* ---- timers at the end of time -------------------------------------------
+ * Deadlines in the wheel's last turn before 2^64: the slots' starts
+ * saturate instead of wrapping, and each timer still fires at its
+ * deadline, in order. (A deadline beyond the top level's turn, 2^36 ns,
+ * is looked at once a turn: the clock starts 2^40 ns before the end, so
+ * the run parks a few dozen times at most.) */
+
+static uint64_t g_fired_at[3];
+static int g_fired;
+
+static int sleep_until_obj(ct_t *c) {
+  int rc = bcsc_sleep_until(&c->task, &c->timer, *(uint64_t *)c->obj);
+  if (rc == 0)
+    g_fired_at[g_fired++] = bcsc_executor_now(&ct_ex);
+  return rc;
+}
+
+Test(coverage_waits, timers_in_the_last_turn_before_the_end_of_time) {
+  uint64_t deadlines[3] = {BCSC_NO_DEADLINE - 2,
+                           BCSC_NO_DEADLINE - (1ull << 37),
+                           BCSC_NO_DEADLINE - (1ull << 39)};
+  ct_t c[3];
+  g_fired = 0;
+  cr_assert_eq(bcsc_sim_reactor_init(&ct_sim, BCSC_NO_DEADLINE - (1ull << 40)),
+               0);
+  ct_up(&ct_sim.base);
+  for (int i = 0; i < 3; i++) {
+    ct_init(&c[i], sleep_until_obj);
+    c[i].obj = &deadlines[i];
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c[i].task), 0);
+  }
+  cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
+  cr_assert_eq(g_fired, 3);
+  cr_assert_eq(g_fired_at[0], deadlines[2]);
+  cr_assert_eq(g_fired_at[1], deadlines[1]);
+  cr_assert_eq(g_fired_at[2], deadlines[0]);
+  cr_assert_leq(bcsc_sim_reactor_parks(&ct_sim), 64u);
+  ct_down();
 }

@@ -25,6 +25,7 @@
 
 #include "bcsc.h"
 #include "bcsc_test.h"
+#include "inbox.h"
 #include "internal.h"
 #include "list.h"
 
@@ -354,7 +355,7 @@ typedef struct hook_test {
   int point;              /* where to act */
   void *object;           /* on which object (NULL: the first at point) */
   int acted;
-  uint32_t calls[5]; /* per point, every call */
+  uint32_t calls[7]; /* per point, every call */
   void (*act)(struct hook_test *h, bcsc_executor_t *ex, void *object);
   /* what the action needs */
   bcsc_waitq_t *q;
@@ -366,7 +367,7 @@ typedef struct hook_test {
 static void hook_fn(bcsc__test_hook_t *hook, bcsc_executor_t *ex, int point,
                     void *object) {
   hook_test_t *h = (hook_test_t *)(void *)hook;
-  cr_assert(point >= 1 && point <= 4);
+  cr_assert(point >= 1 && point <= BCSC__HOOK_NOTIFYING);
   h->calls[point]++;
   /* Act once: the action's own steps call the hook again. */
   if (h->acted || point != h->point ||

@@ -728,6 +728,20 @@ static int hand_poll(bcsc_task_t *self) {
   return 0;
 }
 
+/* Two executors, and a hand that spawns `child` (running `poll`) from the
+ * parent onto the host. */
+static void hand_setup(bcsc_executor_t *parent, bcsc_executor_t *host,
+                       bcsc_remote_task_t *child, bcsc_poll_fn poll,
+                       hand_t *h) {
+  cr_assert_eq(bcsc_executor_init(parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(child, poll, NULL), 0);
+  memset(h, 0, sizeof *h);
+  cr_assert_eq(bcsc_task_init(&h->task, hand_poll, NULL), 0);
+  h->child = child;
+  h->host = host;
+}
+
 /* The child cancels its own parent's scope as it returns (this thread is
  * the parent's too): the cancel is queued on the host when the completion
  * comes, which must leave DONE to the host's next drain. */
@@ -800,17 +814,147 @@ static int observe_cancel(bcsc_task_t *self) {
   return returning_cancelled ? BCSC_ECANCELED : 0;
 }
 
+/* bcsc_executor_run_once() drains value wakes only: a spawn message that
+ * waits for the host leaves it with nothing ready, and the look as it
+ * leaves (the relay list is not empty) announces it to the pender again. */
+Test(remote_protocol, run_once_with_only_a_message_waiting_calls_the_pender) {
+  bcsc_executor_t parent, host;
+  bcsc_executor_config_t config;
+  bcsc_remote_task_t child;
+  bcsc_task_t *turn = NULL;
+  hand_t h;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.pender = count_pender;
+  pender_calls = 0;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_init(&host, &config), 0);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(pender_calls, 1, "the spawn message");
+  cr_assert_eq(bcsc_executor_run_once(&host, &turn), 0);
+  cr_assert_null(turn);
+  cr_assert_eq(pender_calls, 2, "announced again as run_once left");
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* The same race under bcsc_executor_run(host, NULL): the run's own drain
+ * takes the cancel, sends DONE - and that was all the run waited for. */
+Test(remote_protocol,
+     a_run_without_a_root_ends_with_the_drain_that_sends_done) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  hand_t h;
+  hand_setup(&parent, &host, &child, cancel_parent_and_return, &h);
+  returning_cancels = &h.scope;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_executor_live_roots(&host), 0);
+  cr_assert_eq(stats_of(&host).completions, 1);
+  cr_assert_eq(stats_of(&host).cancels, 0, "it had returned");
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, BCSC_TEST_E5);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* An owner around hand_t: opens a scope, spawns the hand into it, joins. */
+typedef struct outer {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  hand_t *inner;
+  int phase;
+  int join_rc;
+} outer_t;
+
+static int outer_poll(bcsc_task_t *self) {
+  outer_t *o = (outer_t *)(void *)self;
+  int rc;
+  if (o->phase == 0) {
+    o->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&o->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_spawn(&o->scope, &o->inner->task), 0);
+  }
+  rc = bcsc_scope_join(&o->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  o->join_rc = rc;
+  return 0;
+}
+
+/* Cancelling a task whose descendant owns a scope with a remote child: the
+ * walk down the subtree marks the descendant's scopes and tells their
+ * remote children. */
+Test(remote_protocol, a_cancel_walk_reaches_a_descendants_remote_children) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  hand_t h;
+  outer_t o;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, outer_poll, NULL), 0);
+  o.inner = &h;
+  returning_cancelled = 0;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 2); /* both join */
+  cr_assert_eq(bcsc_scope_live(&h.scope), 1u);
+  cr_assert_eq(bcsc_task_cancel(&o.task), 0);
+  cr_assert(bcsc_scope_cancelled(&h.scope));
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert(returning_cancelled, "the child started cancelled");
+  cr_assert_eq(bcsc_executor_run(&parent, &o.task), 0);
+  cr_assert_eq(h.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(o.join_rc, BCSC_ECANCELED);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* The checked build: a parent scope overwritten while its remote child
+ * runs. Its DONE is reported and not acted on: the scope's list and count
+ * are garbage, and the owner stays joining - so the parent executor, still
+ * hosting a live task, refuses to be torn down. */
+Test(remote_protocol, a_done_for_a_clobbered_parent_scope_is_reported) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  bcsc_test_misuse_t rec;
+  hand_t h;
+  uint16_t magic;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  magic = h.scope.priv.magic;
+  h.scope.priv.magic = 0;
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 0);
+  h.scope.priv.magic = magic;
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               1u);
+  cr_assert_eq(rec.objects[0], &h.scope);
+  cr_assert_not(bcsc_remote_task_done(&child), "not counted as ended");
+  cr_assert_eq(bcsc_scope_live(&h.scope), 1u);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), BCSC_EBUSY);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_EXECUTOR_BUSY),
+               1u);
+  bcsc_test_misuse_uninstall();
+}
+
 Test(remote_protocol, a_child_sent_into_a_cancelled_scope_starts_cancelled) {
   bcsc_executor_t parent, host;
   bcsc_remote_task_t child;
   hand_t h;
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
   h.cancel_first = 1;
   returning_cancelled = 0;
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
@@ -892,13 +1036,7 @@ Test(remote_protocol, an_ended_frame_or_a_closed_scope_is_refused) {
   bcsc_task_t again;
   hand_t h;
   bcsc_test_misuse_t rec;
-  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&child, observe_cancel, NULL), 0);
-  memset(&h, 0, sizeof h);
-  cr_assert_eq(bcsc_task_init(&h.task, hand_poll, NULL), 0);
-  h.child = &child;
-  h.host = &host;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
   cr_assert_eq(bcsc_executor_run(&host, NULL), 0);

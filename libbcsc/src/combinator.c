@@ -57,8 +57,10 @@ static int combine(bcsc_task_t *self, bcsc_scope_t *scope, uint32_t policy,
   if (deadline != BCSC_NO_DEADLINE &&
       bcsc__task_executor(self)->priv.reactor == NULL)
     return BCSC_ENOTSUP;
-  if ((rc = bcsc_scope_init(scope, self, policy)) != 0)
-    return rc;
+  /* Its checks are those above (self running, scope not NULL and not one
+   * of self's open scopes; the policy is the combinator's own), so it
+   * cannot fail. */
+  (void)bcsc_scope_init(scope, self, policy);
   *used = 1;
   if (deadline != BCSC_NO_DEADLINE)
     (void)bcsc_scope_set_deadline(scope, deadline, BCSC_DEADLINE_FAIL);

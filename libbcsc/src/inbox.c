@@ -40,6 +40,7 @@ void bcsc__inbox_notify_if_sleeping(bcsc_executor_t *ex) {
   uint32_t how;
   if (atomic_load_explicit(sleep, memory_order_seq_cst) == BCSC__INBOX_AWAKE)
     return;
+  BCSC__INBOX_HOOK(ex, BCSC__HOOK_NOTIFYING, ex);
   /* Several wakes may find it asleep: one of them notifies. */
   how =
       atomic_exchange_explicit(sleep, BCSC__INBOX_AWAKE, memory_order_seq_cst);
@@ -76,6 +77,7 @@ int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation) {
       break;
   }
   count(&ex->priv.inbox_received);
+  BCSC__INBOX_HOOK(ex, BCSC__HOOK_MARKED, slot);
   /* Still on the list from a wake for an earlier holder that the drain has
    * not reached: it will settle this one too. */
   if (old & BCSC__SLOT_QUEUED)

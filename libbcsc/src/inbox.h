@@ -25,6 +25,26 @@ _Static_assert(BCSC_WAKER_GENERATION_BITS >= 1 &&
                    BCSC_WAKER_GENERATION_BITS <= 29,
                "a slot's generation has 1 to 29 bits");
 
+/* The checked build's hook points on the wake path (D29, internal.h): a
+ * value wake calls the executor's test hook, on the waking thread, where a
+ * wake from another thread could be overtaken. waker.c calls the hook; a
+ * harness that includes inbox.c without BCSC_CHECKED compiles them out. */
+enum {
+  /* A value wake has marked its slot PENDING (and QUEUED) and not yet
+   * pushed it onto the inbox. Object: the slot. */
+  BCSC__HOOK_MARKED = 5,
+  /* A wake found the executor asleep and has not yet claimed the
+   * notification. Object: the executor. */
+  BCSC__HOOK_NOTIFYING = 6
+};
+#if defined(BCSC_CHECKED) && BCSC_CHECKED
+void bcsc__inbox_hook(bcsc_executor_t *ex, int point, void *object);
+#define BCSC__INBOX_HOOK(ex, point, object)                                    \
+  bcsc__inbox_hook((ex), (point), (object))
+#else
+#define BCSC__INBOX_HOOK(ex, point, object) ((void)0)
+#endif
+
 /* A slot's state word. Only the executor sets HELD and changes the
  * generation; any thread sets PENDING and QUEUED; only the executor's drain
  * clears them. */

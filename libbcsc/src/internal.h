@@ -146,9 +146,10 @@ typedef struct bcsc_timer_link bcsc_timer_link_t;
 
 /* Calls the process-wide handler (misuse.c). */
 void bcsc__misuse(int32_t code, const void *object);
-/* The default handler: hosted/ prints and aborts, freestanding/ traps. */
-void bcsc__misuse_default(int32_t code, const char *message,
-                          const void *object);
+/* The default handler: hosted/ prints and aborts, freestanding/ traps.
+ * Neither returns. */
+_Noreturn void bcsc__misuse_default(int32_t code, const char *message,
+                                    const void *object);
 /* A non-zero number that tells the calling thread from every other live
  * thread, or 0 if the platform knows no threads (freestanding/): then no
  * wrong-thread check is made. From the platform layer, like the above. */
@@ -393,6 +394,8 @@ enum {
    * count decremented); its scope's policy and its joining owner have not
    * been told yet. Object: the task. */
   BCSC__HOOK_COMPLETED = 4
+  /* 5 and 6 are the wake path's, in inbox.h (BCSC__HOOK_MARKED,
+   * BCSC__HOOK_NOTIFYING): inbox.c compiles without this header. */
 };
 typedef struct bcsc__test_hook bcsc__test_hook_t;
 struct bcsc__test_hook {
@@ -605,7 +608,8 @@ void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
 /* wait.c: unlink a linked registration early (bcsc_wait_cancel() without
  * the checks). */
 void bcsc__wait_unlink(bcsc_wait_t *w);
-/* wait.c: fire a linked registration: unlink, mark, wake its task. */
+/* wait.c: fire a timer's linked registration, whose link the wheel has
+ * taken out (it is on no list): mark it, wake its task. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
 /* wait.c: what a primitive's waiting call finds in its caller's
  * registration, after checking that `self` is the running task and `wait`

@@ -48,10 +48,8 @@ void bcsc__misuse(int32_t code, const void *object) {
   bcsc_misuse_fn fn =
       atomic_load_explicit(&bcsc__misuse_state.fn, memory_order_acquire);
   const char *message = bcsc_misuse_message(code);
-  if (fn == NULL) {
-    bcsc__misuse_default(code, message, object);
-    return;
-  }
+  if (fn == NULL)
+    bcsc__misuse_default(code, message, object); /* does not return */
   fn(atomic_load_explicit(&bcsc__misuse_state.ctx, memory_order_relaxed), code,
      message, object);
 }

@@ -140,9 +140,10 @@ static void host_message(bcsc_executor_t *ex, bcsc_remote_task_t *r) {
     bcsc__scope_host(ex, &r->task, (old & BCSC__RELAY_CANCEL) != 0);
     return;
   }
-  /* A cancel (a task that is cancelled already ignores it). */
-  if (old & BCSC__RELAY_CANCEL)
-    (void)bcsc__task_cancel(&r->task);
+  /* Else a cancel: a host is sent nothing else (bcsc_scope_spawn_on()
+   * sends SPAWN, bcsc__remote_cancel_scope() CANCEL). A task that is
+   * cancelled already ignores it. */
+  (void)bcsc__task_cancel(&r->task);
 }
 
 /* Parent: `r` has ended on its host. */

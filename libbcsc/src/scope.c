@@ -532,12 +532,20 @@ static BCSC__ALWAYS_INLINE int spawn_go(bcsc_scope_t *scope,
 }
 
 /* bcsc_scope_spawn() past its fast path, whole: a tail call from there,
- * so that the fast path makes no call and needs no stack frame. */
+ * so that the fast path makes no call and needs no stack frame. It always
+ * fails. Its checks refuse every word the fast path refuses but two: an
+ * open scope with a tag of 0, and an idle frame with a tag or a flag set.
+ * Neither is left by any call - scope_open() tags a scope, only
+ * bcsc_task_init() (a pool's acquire too) makes a frame idle, and it
+ * clears the rest - so either was overwritten; spawning it would link a
+ * frame that may be live already. */
 static BCSC__COLD int spawn_slow(bcsc_scope_t *scope, bcsc_task_t *child) {
   int rc = spawn_checked(scope, child);
   if (rc != 0)
     return rc;
-  return spawn_go(scope, child);
+  if (scope->priv.self_tag == 0)
+    BCSC__FAIL(FRAME_CLOBBERED, scope, BCSC_EBADOBJ);
+  BCSC__FAIL(FRAME_CLOBBERED, child, BCSC_EBADOBJ);
 }
 
 int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
@@ -560,14 +568,18 @@ void bcsc__scope_host(bcsc_executor_t *host, bcsc_task_t *t, int cancelled) {
 }
 
 /* The checks of bcsc_scope_join() that the header word covers, each in its
- * order, for a scope that is not open or not valid. */
+ * order, for a scope whose header word is not that of an open one: always
+ * an error. The word is the state, the magic and the tag; a scope that
+ * passes the first two checks is open with a tag of 0 (the check allows it
+ * for objects that are untagged while idle), and an open scope always
+ * carries its tag (scope_open()): the word was overwritten. */
 static BCSC__COLD int join_checked(const bcsc_scope_t *scope) {
   int rc = bcsc__check_scope(scope);
   if (rc != 0)
     return rc;
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
-  return 0;
+  BCSC__FAIL(FRAME_CLOBBERED, scope, BCSC_EBADOBJ);
 }
 
 int bcsc_scope_join(bcsc_scope_t *scope) {
@@ -577,9 +589,8 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
                      BCSC__HEADER(scope) !=
                          bcsc__header_expect(BCSC__SCOPE_OPEN,
                                              BCSC__MAGIC_SCOPE,
-                                             bcsc__self_tag(scope))) &&
-      (rc = join_checked(scope)) != 0)
-    return rc;
+                                             bcsc__self_tag(scope))))
+    return join_checked(scope);
   owner = scope->priv.owner;
   if (owner == NULL || scope->priv.executor->priv.current != owner)
     BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);

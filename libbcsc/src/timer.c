@@ -90,7 +90,8 @@ static void take_tick(bcsc_timer_t *timer, uint64_t now) {
   timer->priv.link.deadline = next;
 }
 
-/* Unlink a pending wait on `timer` (not firing it). */
+/* Unlink a pending wait on `timer` (not firing it): 1 if one was linked.
+ * Nothing here can fail once the timer has passed check_timer(). */
 static int timer_unlink(bcsc_timer_t *timer) {
   bcsc_wait_t *w = &timer->priv.wait;
   if (w->priv.state != BCSC__WAIT_LINKED) {
@@ -108,15 +109,19 @@ int bcsc_timer_init(bcsc_timer_t *timer) {
   return 0;
 }
 
+/* bcsc_timer_set() once the timer has passed check_timer(). */
+static void timer_set_checked(bcsc_timer_t *timer, uint64_t deadline) {
+  (void)timer_unlink(timer);
+  timer->priv.link.deadline = deadline;
+  timer->priv.period = 0;
+  timer->priv.missed = 0;
+}
+
 int bcsc_timer_set(bcsc_timer_t *timer, uint64_t deadline) {
   int rc = check_timer(timer);
   if (rc != 0)
     return rc;
-  if ((rc = timer_unlink(timer)) < 0)
-    return rc;
-  timer->priv.link.deadline = deadline;
-  timer->priv.period = 0;
-  timer->priv.missed = 0;
+  timer_set_checked(timer, deadline);
   return 0;
 }
 
@@ -127,8 +132,7 @@ int bcsc_timer_set_periodic(bcsc_timer_t *timer, uint64_t first,
     return rc;
   if (period == 0 || policy > BCSC_TICK_DELAY)
     BCSC__FAIL(BAD_ARGUMENT, timer, BCSC_EINVAL);
-  if ((rc = timer_unlink(timer)) < 0)
-    return rc;
+  (void)timer_unlink(timer);
   timer->priv.link.deadline = first;
   timer->priv.period = period;
   timer->priv.policy = (uint16_t)policy;
@@ -187,11 +191,10 @@ int bcsc_sleep_until(bcsc_task_t *self, bcsc_timer_t *timer,
    * deadline is a new sleep, and it drops a fire of the old one that was
    * not taken (bcsc_timer_set()). A periodic timer becomes this one-shot
    * sleep, unless its tick has fired and waits to be taken. */
-  if ((timer->priv.link.deadline != deadline ||
-       (timer->priv.period != 0 &&
-        timer->priv.wait.priv.state != BCSC__WAIT_FIRED)) &&
-      (rc = bcsc_timer_set(timer, deadline)) != 0)
-    return rc;
+  if (timer->priv.link.deadline != deadline ||
+      (timer->priv.period != 0 &&
+       timer->priv.wait.priv.state != BCSC__WAIT_FIRED))
+    timer_set_checked(timer, deadline);
   return timer_wait_checked(self, timer);
 }
 

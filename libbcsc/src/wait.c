@@ -145,16 +145,14 @@ static BCSC__ALWAYS_INLINE int line_place(const bcsc_wait_t *w) {
 }
 
 /* Take the place `w` out of its line. Returns the list if `w` was its head
- * and others wait behind it - they are owed its turn - and NULL otherwise. */
+ * and others wait behind it - they are owed its turn - and NULL otherwise.
+ * Every way here (the unlink walk, bcsc_wait_cancel()) has just passed
+ * wait_linked_check(), whose front check is the list's canary: a list
+ * reused under its waiters was reported there, and its links left. */
 static bcsc_waitq_t *line_remove(bcsc_wait_t *w) {
   bcsc_waitq_t *q = (bcsc_waitq_t *)w->value;
   int head;
   w->value = 0;
-  if (BCSC__CANARY_BAD(q, BCSC__MAGIC_WAITQ)) {
-    /* The list's memory was reused under its waiters: leave its links. */
-    bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, q);
-    return NULL;
-  }
   head = q->priv.waiters.next == &w->priv.queue;
   waitq_remove(w);
   return head && q->priv.waiters.next != NULL ? q : NULL;
@@ -369,9 +367,10 @@ static BCSC__ALWAYS_INLINE int wait_fired(bcsc_wait_t *w, uintptr_t value) {
   return task_wake_1(t);
 }
 
+/* Only timers call it, and a timer's registration is on no list
+ * (bcsc__wait_link(.., NULL) in timer.c): the wheel has taken its link
+ * out already. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
-  if (w->priv.queue.next != NULL)
-    waitq_remove(w);
   (void)wait_fired(w, value);
 }
 
@@ -708,10 +707,12 @@ static BCSC__COLD int wait_on_checked(bcsc_task_t *self, bcsc_wait_t *wait,
   int rc;
   if ((rc = bcsc__check_wait(wait)) != 0)
     return rc;
-  if (wait->priv.state == BCSC__WAIT_FIRED) {
-    wait->priv.state = BCSC__WAIT_IDLE;
-    return 0;
-  }
+  /* The fast path consumed every fired node: a fire clears the tag in the
+   * same write (wait_fired()). One marked fired that still carries its
+   * tag is a linked node whose state was overwritten: consuming it would
+   * leave it on its list. */
+  if (wait->priv.state == BCSC__WAIT_FIRED)
+    BCSC__FAIL(FRAME_CLOBBERED, wait, BCSC_EBADOBJ);
   if (bcsc__wait_is_baton(wait)) {
     baton_take(wait);
     return 0;

@@ -173,6 +173,12 @@ void bcsc__waker_drain(bcsc_executor_t *ex) {
     bcsc__waker_fold(ex, 0);
 }
 
+#if BCSC__CHECKED
+void bcsc__inbox_hook(bcsc_executor_t *ex, int point, void *object) {
+  BCSC__HOOK(ex, point, object);
+}
+#endif
+
 void bcsc__inbox_notify(bcsc_executor_t *ex, uint32_t how) {
   bcsc_reactor_t *reactor = ex->priv.reactor;
   const bcsc_reactor_vtable_t *vt;

@@ -4,8 +4,8 @@
  * bcsc_set_misuse_handler() to log through the board's own channel. */
 #include "../internal.h"
 
-void bcsc__misuse_default(int32_t code, const char *message,
-                          const void *object) {
+_Noreturn void bcsc__misuse_default(int32_t code, const char *message,
+                                    const void *object) {
   (void)code;
   (void)message;
   (void)object;
