@@ -306,7 +306,7 @@ void bcsc__task_unlink_waits_walk(bcsc_task_t *t) {
  * holds is unlinked now, so no other source can pick it for a wake it would
  * not consume. A task being polled is only marked; the executor queues it
  * when its poll returns. */
-void bcsc__task_wake(bcsc_task_t *t) {
+static BCSC__NOINLINE void task_wake_general(bcsc_task_t *t) {
   bcsc_executor_t *ex;
   uint16_t state = t->priv.state;
   switch (state & BCSC__TASK_STATE_MASK) {
@@ -328,6 +328,37 @@ void bcsc__task_wake(bcsc_task_t *t) {
     /* Queued: it runs anyway. Idle or done: no registration can reach it. */
     return;
   }
+}
+
+/* The common wake from outside its registrations (a cancellation, a
+ * scope's owner, a value wake): a waiting task whose one registration is a
+ * plain node on a waiter list - not a timer's, not a place in a line. The
+ * release build unlinks that one node here, with no walk and no call, so
+ * that the wake needs no stack frame; the rest, and the checked build with
+ * its canaries and hooks, take task_wake_general(). */
+void bcsc__task_wake(bcsc_task_t *t) {
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
+  bcsc_wait_t *w = t->priv.link.waits;
+  bcsc_executor_t *ex;
+  if (BCSC__CHECKED ||
+      (state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
+          BCSC__TASK_WAITING ||
+      w == NULL || w->priv.task_next != NULL ||
+      (BCSC__HEADER(w) & bcsc__header_expect(0xffff, 0xffff, 0)) !=
+          bcsc__header_expect(BCSC__WAIT_LINKED, BCSC__MAGIC_WAIT, 0) ||
+      line_place(w) || w->priv.queue.next == NULL) {
+    task_wake_general(t);
+    return;
+  }
+  waitq_remove(w);
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+  ex = bcsc__task_executor(t);
+  ex->priv.wakes++;
+  BCSC__HEADER_SET(
+      t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
+                                           BCSC__TASK_QUEUED));
+  bcsc__runq_append(ex, t);
 }
 
 /* bcsc__task_wake() for wait_fired(), as a tail call: a wake whose common
