@@ -620,7 +620,6 @@ int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value) {
                           word, (state & ~BCSC__TASK_STATE_MASK) |
                                     BCSC__TASK_QUEUED | BCSC__TASK_BATON));
   t->priv.link.run_next = NULL;
-  ex->priv.ready++;
   ex->priv.run_tail = t;
   if (tail != NULL)
     tail->priv.link.run_next = t;
