@@ -486,7 +486,10 @@ static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
   BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
                                               bcsc__task_tag16(child)));
   child->priv.scope = scope;
-  child->priv.scopes = NULL;
+  /* An idle frame owns no open scope: bcsc_task_init() and the initialiser
+   * write NULL, and a task completes only once its scopes have closed. */
+  if (BCSC__CHECKED)
+    child->priv.scopes = NULL;
   BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
                     sibling_prev);
   scope->priv.live++;
