@@ -343,35 +343,57 @@ static BCSC__NOINLINE void task_wake_general(bcsc_task_t *t) {
   }
 }
 
-/* The common wake from outside its registrations (a cancellation, a
- * scope's owner, a value wake): a waiting task whose one registration is a
- * plain node on a waiter list - not a timer's, not a place in a line. The
- * release build unlinks that one node here, with no walk and no call, so
- * that the wake needs no stack frame; the rest, and the checked build with
- * its canaries and hooks, take task_wake_general(). */
-void bcsc__task_wake(bcsc_task_t *t) {
-  uint64_t word = BCSC__HEADER(t);
+/* The end of the common wake below: `w`, the waiting task's one
+ * registration, is out of its source; mark it idle and queue the task
+ * (`word`: the task's header word). */
+static BCSC__ALWAYS_INLINE void wake_lone(bcsc_task_t *t, bcsc_wait_t *w,
+                                          uint64_t word) {
+  bcsc_executor_t *ex = bcsc__task_executor(t);
   uint16_t state = bcsc__header_state(word);
-  bcsc_wait_t *w = t->priv.link.waits;
-  bcsc_executor_t *ex;
-  if (BCSC__CHECKED ||
-      (state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
-          BCSC__TASK_WAITING ||
-      w == NULL || w->priv.task_next != NULL ||
-      (BCSC__HEADER(w) & bcsc__header_expect(0xffff, 0xffff, 0)) !=
-          bcsc__header_expect(BCSC__WAIT_LINKED, BCSC__MAGIC_WAIT, 0) ||
-      line_place(w) || w->priv.queue.next == NULL) {
-    task_wake_general(t);
-    return;
-  }
-  waitq_remove(w);
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-  ex = bcsc__task_executor(t);
   ex->priv.wakes++;
   BCSC__HEADER_SET(
       t, bcsc__header_with_state(word, (state & ~BCSC__TASK_STATE_MASK) |
                                            BCSC__TASK_QUEUED));
   bcsc__runq_append(ex, t);
+}
+
+/* The same for a timer's registration, which leaves the wheel (a call). */
+static BCSC__NOINLINE void wake_lone_timer(bcsc_task_t *t, bcsc_wait_t *w,
+                                           uint64_t word) {
+  bcsc__timer_wait_unlink(w);
+  wake_lone(t, w, word);
+}
+
+/* The common wake from outside its registrations (a cancellation, a
+ * scope's owner, a value wake): a waiting task whose one registration is a
+ * plain node on a waiter list or a timer's - not a place in a line. The
+ * release build unlinks that one node without the walk, a plain one with
+ * no stack frame; the rest, and the checked build with its canaries and
+ * hooks, take task_wake_general(). */
+void bcsc__task_wake(bcsc_task_t *t) {
+  uint64_t word = BCSC__HEADER(t);
+  uint16_t state = bcsc__header_state(word);
+  bcsc_wait_t *w = t->priv.link.waits;
+  uint64_t node;
+  if (BCSC__CHECKED ||
+      (state & (BCSC__TASK_STATE_MASK | BCSC__TASK_JOINING)) !=
+          BCSC__TASK_WAITING ||
+      w == NULL || w->priv.task_next != NULL || line_place(w)) {
+    task_wake_general(t);
+    return;
+  }
+  node = BCSC__HEADER(w) & bcsc__header_expect(0xffff, 0xffff, 0);
+  if (node == bcsc__header_expect(BCSC__WAIT_LINKED, BCSC__MAGIC_WAIT, 0) &&
+      w->priv.queue.next != NULL) {
+    waitq_remove(w);
+    wake_lone(t, w, word);
+  } else if (node == bcsc__header_expect(BCSC__WAIT_LINKED,
+                                         BCSC__MAGIC_TIMER_WAIT, 0)) {
+    wake_lone_timer(t, w, word);
+  } else {
+    task_wake_general(t);
+  }
 }
 
 /* bcsc__task_wake() for wait_fired(), as a tail call: a wake whose common
