@@ -98,7 +98,7 @@ ring-task-wake-release|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=5
 ring-handoff|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=6
 ring-register-broken|fail|cbmc|mut-link-keeps-newest|$RING $RING_MUT -DOP=1
 ring-cancel-broken|fail|cbmc|mut-remove-keeps-prev|$RING $RING_MUT -DOP=2
-ring-cancel-release-broken|fail|cbmc|mut-head-pprev-read|$RING_RELEASE $RING_MUT -DOP=2
+ring-cancel-release-broken|fail|cbmc|mut-remove-keeps-prev|$RING_RELEASE $RING_MUT -DOP=2
 ring-wake-one-release-broken|fail|cbmc|mut-fire-keeps-prev|$RING_RELEASE $RING_MUT -DOP=3
 ring-task-wake-broken|fail|cbmc|mut-wake-keeps-others|$RING $RING_MUT -DOP=5
 ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING_RELEASE $RING_MUT -DOP=6
@@ -164,7 +164,6 @@ link-keeps-newest|wait.c|s/    q->priv.waiters.prev = &w->priv.queue;/    (void)
 remove-keeps-prev|wait.c|0,/    next->prev = prev;/s//    (void)0;/
 fire-keeps-prev|wait.c|s/    next->prev = &q->priv.waiters;/    (void)0;/
 wake-keeps-others|wait.c|s/      source_remove(w);/      (void)0;/
-head-pprev-read|wait.c|s/  if (t->priv.link.waits == w || pprev == NULL)/  if (pprev == NULL)/
 baton-dropped|wait.c|s/  (void)waitq_fire_one(q, value);/  (void)value;/
 add-wraps|timer.c|s/return a > BCSC_NO_DEADLINE - b ? BCSC_NO_DEADLINE : a + b;/return a + b;/
 skip-one-short|timer.c|s/mul_saturating(late + 1, period)/mul_saturating(late, period)/

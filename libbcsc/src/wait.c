@@ -182,14 +182,8 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   } else {
     w->priv.queue.next = NULL;
   }
-  /* The task's list is pushed at its head. The head's back link is implied
-   * (the task's own list word, see task_waits_remove()): the release build
-   * does not write it, which saves the common registration - a task's only
-   * one - a store it never reads (D36). The checked build writes it, for
-   * the link checks that read it (D29). */
   w->priv.task_next = t->priv.link.waits;
-  if (BCSC__CHECKED)
-    w->priv.task_pprev = &t->priv.link.waits;
+  w->priv.task_pprev = &t->priv.link.waits;
   if (t->priv.link.waits != NULL)
     t->priv.link.waits->priv.task_pprev = &w->priv.task_next;
   t->priv.link.waits = w;
@@ -228,18 +222,11 @@ void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
 
 /* Take `w` out of its task's list of registrations in O(1): after an early
  * bcsc_wait_cancel() the node's memory may be reused at once, so nothing of
- * the task may still point at it. The list's head has no back link of its
- * own in the release build (D36): it is the one the task's word points at,
- * and its own word is stale - or NULL for a node never linked behind
- * another, which is read as the head too, as every head's was before. */
+ * the task may still point at it. */
 static void task_waits_remove(bcsc_wait_t *w) {
-  bcsc_task_t *t = w->priv.task;
-  bcsc_wait_t **pprev = w->priv.task_pprev;
-  if (t->priv.link.waits == w || pprev == NULL)
-    pprev = &t->priv.link.waits;
-  *pprev = w->priv.task_next;
+  *w->priv.task_pprev = w->priv.task_next;
   if (w->priv.task_next != NULL)
-    w->priv.task_next->priv.task_pprev = pprev;
+    w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
   w->priv.task_next = NULL;
   w->priv.task_pprev = NULL;
   if (BCSC__CHECKED)

@@ -23,8 +23,7 @@
  *  - each registration's state, tag and value are the model's (first wake
  *    wins: a woken task holds no linked registration);
  *  - each waiting task's list of registrations holds exactly its linked
- *    ones, through consistent next/pprev links (the head's pprev implied
- *    in the release build, D36);
+ *    ones, through consistent next/pprev links;
  *  - the run queue is the model's FIFO, bcsc__runq_ready() its length
  *    (D37: derived from the spawn, wake and poll counts);
  *  - the executor's batons are exactly the model's, each naming its list,
@@ -233,9 +232,7 @@ static void check_task(unsigned t) {
     while (w != NULL) {
       unsigned i = wait_index(w);
       assert(i < NW);
-      /* The head's back link is implied in the release build (D36). */
-      assert((!BCSC__CHECKED && pprev == &task->priv.link.waits) ||
-             w->priv.task_pprev == pprev);
+      assert(w->priv.task_pprev == pprev);
       assert(m_state[i] == BCSC__WAIT_LINKED && m_owner[i] == t);
       seen++;
       assert(seen <= NW);
@@ -345,10 +342,6 @@ static void setup(unsigned n, unsigned lists, unsigned running, int handoff) {
   }
   for (unsigned i = 0; i < NW; i++) {
     *wait_at[i] = (bcsc_wait_t)BCSC_WAIT_INITIALIZER;
-    /* A stale back link, as a node used before carries (it was a baton
-     * once): the release build links a list's head without writing it
-     * (D36), so nothing may follow it. */
-    wait_at[i]->priv.task_pprev = &ex.priv.batons;
     m_owner[i] = owner_of[i];
     m_state[i] = BCSC__WAIT_IDLE;
     m_value[i] = 0;
