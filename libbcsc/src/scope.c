@@ -591,7 +591,12 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
   if (scope->priv.live != 0) {
     if (!(scope->priv.flags & BCSC__SCOPE_JOINING)) {
       scope->priv.flags |= BCSC__SCOPE_JOINING;
-      bcsc__task_store_state(owner, owner->priv.state | BCSC__TASK_JOINING);
+      /* Through the whole header word, which the run loop loads as soon
+       * as this poll returns: a narrower store would make that load wait
+       * for it to retire (bench_tree: 1.5-2.4 ns per node). */
+      BCSC__HEADER_SET(owner,
+                       BCSC__HEADER(owner) |
+                           bcsc__header_expect(BCSC__TASK_JOINING, 0, 0));
     }
     return BCSC_PENDING;
   }
