@@ -102,13 +102,24 @@ static int channel_unreserved(const bcsc_waitq_t *q, uint32_t units) {
  * out. The wake's value names the list, so a waiting call can tell its own
  * list's wake from another's on a node used for both. A wake that fails
  * (a clobbered frame, already reported) stops the pump rather than spin. */
-static BCSC__NOINLINE void channel_pump_waiters(bcsc_waitq_t *q,
-                                                uint32_t units) {
+static BCSC__NOINLINE void channel_pump_loop(bcsc_waitq_t *q, uint32_t units) {
   /* The lists are part of the channel, which the caller has validated. */
   do
     if (bcsc__waitq_fire_handoff(q, (uintptr_t)q) <= 0)
       return;
   while (!bcsc_waitq_empty(q) && units > q->priv.batons);
+}
+
+/* The common case is one unit beyond the wakes out (a message into an empty
+ * ring, a slot freed in a full one), so one wake: that one is made with no
+ * loop around it, and so with no registers to save. */
+static BCSC__NOINLINE void channel_pump_waiters(bcsc_waitq_t *q,
+                                                uint32_t units) {
+  if (BCSC__UNLIKELY(units != q->priv.batons + 1)) {
+    channel_pump_loop(q, units);
+    return;
+  }
+  (void)bcsc__waitq_fire_handoff(q, (uintptr_t)q);
 }
 
 /* The test inline, the wakes out of line: a send or receive that wakes

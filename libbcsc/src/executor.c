@@ -183,11 +183,11 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
   ex->priv.run_head = next;
   if (next == NULL)
     ex->priv.run_tail = NULL;
-  ex->priv.ready--;
   t->priv.link.waits = NULL;
   word = BCSC__HEADER(t);
   state = bcsc__header_state(word);
   if (BCSC__UNLIKELY(state & BCSC__TASK_DRAINING)) {
+    ex->priv.ready--; /* off the queue without a poll (D37) */
     bcsc__task_drain(t);
     return until && run_over(ex, root, t);
   }
@@ -219,6 +219,7 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
         /* Woken during its own poll (a yield, a wake or a cancel): whatever
          * it registered after that is dropped, and it runs again. */
         bcsc__task_unlink_waits(t);
+        ex->priv.ready++; /* queued as neither a spawn nor a wake (D37) */
         bcsc__runq_push(ex, t);
         return 0;
       }
@@ -517,7 +518,7 @@ bcsc_reactor_t *bcsc_executor_reactor(const bcsc_executor_t *ex) {
 }
 
 uint32_t bcsc_executor_ready(const bcsc_executor_t *ex) {
-  return ex != NULL ? ex->priv.ready : 0;
+  return ex != NULL ? bcsc__runq_ready(ex) : 0;
 }
 
 uint32_t bcsc_executor_live_roots(const bcsc_executor_t *ex) {

@@ -552,12 +552,26 @@ static inline int bcsc__wrong_thread(const bcsc_executor_t *ex) {
  * make no call of their own and need no stack frame for it. */
 BCSC__COLD void bcsc__runq_pend(bcsc_executor_t *ex);
 
-/* Append `t`, whose state the caller has already made QUEUED. Callers
- * count their statistics before it, so that the rare call comes last. */
+/* D37: the length of the run queue is not counted at each append and pop;
+ * it follows from the statistics those already bump. Every task queued is
+ * counted as a spawn or a wake, and every task taken off is polled, so
+ *   ready = spawns + wakes - polls + ex->priv.ready,
+ * where the executor's `ready` word only corrects for the rare rest: a task
+ * queued without either count adds 1 (a task woken during its own poll,
+ * queued again when it returns), a task taken off without a poll subtracts
+ * 1 (a drain turn). Code that queues or pops a task must keep this. All of
+ * it modulo 2^32: exact while fewer than 2^32 tasks are ready. */
+static inline uint32_t bcsc__runq_ready(const bcsc_executor_t *ex) {
+  return (uint32_t)(ex->priv.spawns + ex->priv.wakes - ex->priv.polls) +
+         ex->priv.ready;
+}
+
+/* Append `t`, whose state the caller has already made QUEUED, and which it
+ * counts as a spawn or a wake (or in `ready`, D37). Callers count their
+ * statistics before it, so that the rare call comes last. */
 static inline void bcsc__runq_append(bcsc_executor_t *ex, bcsc_task_t *t) {
   bcsc_task_t *tail = ex->priv.run_tail;
   t->priv.link.run_next = NULL;
-  ex->priv.ready++;
   ex->priv.run_tail = t;
   if (BCSC__LIKELY(tail != NULL)) {
     tail->priv.link.run_next = t;

@@ -486,7 +486,10 @@ static BCSC__ALWAYS_INLINE void spawn_link(bcsc_scope_t *scope,
   BCSC__HEADER_SET(child, bcsc__header_expect(state, BCSC__MAGIC_TASK,
                                               bcsc__task_tag16(child)));
   child->priv.scope = scope;
-  child->priv.scopes = NULL;
+  /* An idle frame owns no open scope: bcsc_task_init() and the initialiser
+   * write NULL, and a task completes only once its scopes have closed. */
+  if (BCSC__CHECKED)
+    child->priv.scopes = NULL;
   BCSC__LIST_APPEND(scope->priv.head, scope->priv.tail, child, sibling_next,
                     sibling_prev);
   scope->priv.live++;
@@ -599,7 +602,12 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
   if (scope->priv.live != 0) {
     if (!(scope->priv.flags & BCSC__SCOPE_JOINING)) {
       scope->priv.flags |= BCSC__SCOPE_JOINING;
-      bcsc__task_store_state(owner, owner->priv.state | BCSC__TASK_JOINING);
+      /* Through the whole header word, which the run loop loads as soon
+       * as this poll returns: a narrower store would make that load wait
+       * for it to retire (bench_tree: 1.5-2.4 ns per node). */
+      BCSC__HEADER_SET(owner,
+                       BCSC__HEADER(owner) |
+                           bcsc__header_expect(BCSC__TASK_JOINING, 0, 0));
     }
     return BCSC_PENDING;
   }

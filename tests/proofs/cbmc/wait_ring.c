@@ -24,7 +24,8 @@
  *    wins: a woken task holds no linked registration);
  *  - each waiting task's list of registrations holds exactly its linked
  *    ones, through consistent next/pprev links;
- *  - the run queue is the model's FIFO, ex.ready its length;
+ *  - the run queue is the model's FIFO, bcsc__runq_ready() its length
+ *    (D37: derived from the spawn, wake and poll counts);
  *  - the executor's batons are exactly the model's, each naming its list,
  *    and each list's baton count agrees; a baton declined passes to the
  *    next waiter with its value;
@@ -255,7 +256,8 @@ static void check_executor(void) {
     last = t;
     t = t->priv.link.run_next;
   }
-  assert(t == NULL && ex.priv.run_tail == last && ex.priv.ready == m_ready);
+  assert(t == NULL && ex.priv.run_tail == last &&
+         bcsc__runq_ready(&ex) == m_ready);
   while (w != NULL) {
     unsigned i = wait_index(w);
     assert(i < NW && model_is_baton(i));
@@ -291,6 +293,9 @@ static void setup(unsigned n, unsigned lists, unsigned running, int handoff) {
   ex.priv.run_head = NULL;
   ex.priv.run_tail = NULL;
   ex.priv.ready = 0;
+  ex.priv.spawns = 0;
+  ex.priv.wakes = 0;
+  ex.priv.polls = 0;
   ex.priv.pender = NULL;
   ex.priv.state = BCSC__EXECUTOR_INSIDE;
   ex.priv.batons = NULL;
@@ -330,6 +335,7 @@ static void setup(unsigned n, unsigned lists, unsigned running, int handoff) {
       ex.priv.current = task_at[t];
     }
     if (s == BCSC__TASK_QUEUED) {
+      ex.priv.spawns++; /* spawned (D37) */
       bcsc__runq_append(&ex, task_at[t]);
       m_runq[m_ready++] = t;
     }
@@ -363,7 +369,7 @@ static int start_poll(unsigned t) {
   ex.priv.run_head = task->priv.link.run_next;
   if (ex.priv.run_head == NULL)
     ex.priv.run_tail = NULL;
-  ex.priv.ready--;
+  ex.priv.polls++; /* off the queue by a poll (D37) */
   task->priv.link.waits = NULL;
   task->priv.state = (uint16_t)((task->priv.state & ~BCSC__TASK_STATE_MASK) |
                                 BCSC__TASK_RUNNING);
