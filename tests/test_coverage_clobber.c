@@ -188,6 +188,41 @@ static int receive_one(ct_t *c) {
   return bcsc_channel_recv(&c->task, c->obj, &c->w, &c->msg, sizeof c->msg);
 }
 
+/* Two units beyond the wakes out (a second message while the oldest
+ * receiver is still clobbered): the pump's loop, not its one-wake path,
+ * meets the clobbered receiver and stops there too; once it is restored,
+ * a third message makes the loop wake both receivers in one pass. */
+Test(coverage_clobber, channel_pump_loop_stops_at_a_clobbered_receiver) {
+  bcsc_channel_t ch;
+  uint32_t ring[3], m1 = 1, m2 = 2, m3 = 3, got = 0;
+  ct_t r, r2;
+  up();
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m1), 0);
+  ct_init(&r, receive_one);
+  ct_init(&r2, receive_one);
+  r.obj = &ch;
+  r2.obj = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r2.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 2), 2);
+  clobber(&r);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m1, sizeof m1), 0);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m2, sizeof m2), 0);
+  restore(&r);
+  cr_assert_eq(clobber_reports(), 2u, "one report per refused wake");
+  cr_assert_eq(bcsc_wait_linked(&r.w), 1, "not woken");
+  cr_assert_eq(bcsc_wait_linked(&r2.w), 1, "woken past the clobbered one");
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m3, sizeof m3), 0);
+  cr_assert_eq(bcsc_wait_linked(&r.w), 0);
+  cr_assert_eq(bcsc_wait_linked(&r2.w), 0);
+  ct_run_down();
+  cr_assert_eq(r.msg, 1u);
+  cr_assert_eq(r2.msg, 2u);
+  cr_assert_eq(bcsc_channel_try_recv(&ch, &got, sizeof got), 0);
+  cr_assert_eq(got, 3u);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+}
+
 Test(coverage_clobber, channel_pump_stops_at_a_clobbered_receiver) {
   bcsc_channel_t ch;
   uint32_t ring[2], m1 = 1, m2 = 2, got = 0;
