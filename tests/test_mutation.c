@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT
+ * test_mutation.c - corners that mutation testing (scripts/mutate.sh, seeds
+ * 3 and later; docs/testing.md#mutation-testing) found unchecked: a change
+ * to the core there passed every other suite. Each test names the mutant
+ * it kills (file:line:col:op, line numbers as of the run that found it).
+ *
+ * Every test ends with bcsc_executor_deinit() returning 0. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+
+#include "bcsc_test.h"
+
+static bcsc_test_misuse_t g_misuse;
+
+static void install_recorder(void) { bcsc_test_misuse_install(&g_misuse); }
+
+TestSuite(mutation, .init = install_recorder);
+
+static uint32_t reports(int32_t code) {
+  return bcsc_test_misuse_count_code(&g_misuse, code);
+}
+
+/* ---- a task whose poll is a test's function ----------------------------- */
+
+typedef struct mt mt_t;
+typedef int (*mt_step_fn)(mt_t *c);
+
+struct mt {
+  bcsc_task_t task; /* first: the poll function casts back */
+  mt_step_fn step;
+  int polls;
+  int rc[4];
+  bcsc_wait_t w;
+  void *obj;
+  uint32_t msg;
+};
+
+static int mt_poll(bcsc_task_t *t) {
+  mt_t *c = (mt_t *)(void *)t;
+  c->polls++;
+  return c->step(c);
+}
+
+static void mt_init(mt_t *c, mt_step_fn step) {
+  memset(c, 0, sizeof *c);
+  cr_assert_eq(bcsc_task_init(&c->task, mt_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&c->w), 0);
+  c->step = step;
+  for (int i = 0; i < 4; i++)
+    c->rc[i] = 12345; /* not called */
+}
+
+static bcsc_executor_t g_ex;
+
+static void up(void) { cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0); }
+
+static void down(void) {
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+static void need_canaries(void) {
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+}
+
+/* ---- an object's own waiter list clobbered -------------------------------
+ * The object itself reads as valid, but the list inside it does not: a
+ * receive that would wait reports it and fails, and registers nothing.
+ * (The canary flip is undone before anything else runs.) */
+
+static int step_broadcast_recv(mt_t *c) {
+  int i = c->polls - 1;
+  c->rc[i] = bcsc_broadcast_recv(&c->task, c->obj, &c->w, &c->msg,
+                                 sizeof c->msg, NULL);
+  return c->rc[i] == BCSC_PENDING ? BCSC_PENDING : c->rc[i];
+}
+
+/* Kills broadcast.c:211:12:rvr (return rc -> return 0 after the list's
+ * check): the receive answered 0, "a message was delivered", with none. */
+Test(mutation, broadcast_recv_refuses_a_clobbered_reader_list) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  uint32_t ring[2], one = 7;
+  mt_t a;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof ring[0]), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  mt_init(&a, step_broadcast_recv);
+  a.obj = &rx;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  bc.priv.readers.priv.magic ^= 0x0100;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  bc.priv.readers.priv.magic ^= 0x0100;
+  cr_assert_eq(a.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(reports(BCSC_MISUSE_BAD_OBJECT), 1);
+  cr_assert_eq(bcsc_task_result(&a.task), BCSC_EBADOBJ);
+  /* Nothing was linked: the broadcast still works. */
+  cr_assert_eq(bcsc_broadcast_send(&bc, &one, sizeof one), 0);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &a.msg, sizeof a.msg, NULL), 0);
+  cr_assert_eq(a.msg, 7);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  down();
+}
+
+static int step_channel_recv(mt_t *c) {
+  int i = c->polls - 1;
+  c->rc[i] = bcsc_channel_recv(&c->task, c->obj, &c->w, &c->msg, sizeof c->msg);
+  return c->rc[i] == BCSC_PENDING ? BCSC_PENDING : c->rc[i];
+}
+
+/* The same for a channel (channel.c:201-202, channel_wait()'s check). */
+Test(mutation, channel_recv_refuses_a_clobbered_receiver_list) {
+  bcsc_channel_t ch;
+  uint32_t ring[2], one = 7;
+  mt_t a;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
+  mt_init(&a, step_channel_recv);
+  a.obj = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  ch.priv.receivers.priv.magic ^= 0x0100;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  ch.priv.receivers.priv.magic ^= 0x0100;
+  cr_assert_eq(a.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(reports(BCSC_MISUSE_BAD_OBJECT), 1);
+  cr_assert_eq(bcsc_task_result(&a.task), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &one, sizeof one), 0);
+  cr_assert_eq(bcsc_channel_try_recv(&ch, &a.msg, sizeof a.msg), 0);
+  cr_assert_eq(a.msg, 7);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  down();
+}
+
+/* ---- a park that does not happen leaves the executor awake ---------------
+ * park() first announces it (inbox_sleep = PARKED), then looks at the
+ * inbox once more; if a value wake landed in between, it does not park and
+ * must take the announcement back. Otherwise the next wake that finds the
+ * inbox empty - even one from the executor's own thread, during a poll -
+ * believes the executor parked and unparks it: a system call (and, with a
+ * real reactor, a spurious wake-up of the next park) for nothing.
+ *
+ * The wake lands in that window deterministically here: the reactor's now(),
+ * which the run loop calls to fire due timers just before park(), sends it
+ * (as a signal handler could). Kills executor.c:305:5:sdl (the take-back
+ * deleted): the task's own wake then counted an unpark and a notify. */
+
+static uint64_t g_now;
+static int g_wake_in_now, g_parks, g_unparks;
+static bcsc_waker_t g_waker;
+
+static uint64_t window_now(bcsc_reactor_t *r) {
+  (void)r;
+  if (g_wake_in_now) {
+    g_wake_in_now = 0;
+    cr_assert_eq(bcsc_waker_wake(g_waker), 0);
+  }
+  return g_now;
+}
+
+static int window_park(bcsc_reactor_t *r, uint64_t deadline) {
+  (void)r;
+  g_parks++;
+  if (deadline != BCSC_NO_DEADLINE && deadline > g_now)
+    g_now = deadline; /* a simulated sleep until the deadline */
+  return 0;
+}
+
+static void window_unpark(bcsc_reactor_t *r) {
+  (void)r;
+  g_unparks++;
+}
+
+/* Takes a value waker and waits; woken, wakes itself once (a wake from the
+ * executor's own thread, during a poll), waits for that, and ends. */
+static int step_wake_in_window(mt_t *c) {
+  switch (c->polls) {
+  case 1:
+    c->rc[0] = bcsc_task_waker(&c->task, &g_waker);
+    g_wake_in_now = 1;
+    return BCSC_PENDING;
+  case 2:
+    c->rc[1] = bcsc_task_waker_woken(&c->task);
+    c->rc[2] = bcsc_waker_wake(g_waker);
+    return BCSC_PENDING;
+  default:
+    c->rc[3] = bcsc_task_waker_woken(&c->task);
+    return 0;
+  }
+}
+
+static int step_sleeper(mt_t *c) {
+  c->rc[c->polls > 1] = bcsc_sleep_for(&c->task, c->obj, 100);
+  return c->rc[c->polls > 1] == BCSC_PENDING ? BCSC_PENDING : 0;
+}
+
+Test(mutation, a_park_called_off_by_a_late_wake_leaves_the_executor_awake) {
+  bcsc_reactor_vtable_t vt = {.size = sizeof vt,
+                              .version = BCSC_REACTOR_VTABLE_VERSION,
+                              .now = window_now,
+                              .park = window_park,
+                              .unpark = window_unpark};
+  bcsc_reactor_t r = {.vtable = &vt, .data = NULL};
+  bcsc_waker_slot_t slots[2];
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &r,
+                                   .waker_slots = slots,
+                                   .waker_slot_count = 2};
+  bcsc_executor_stats_t st = {.size = sizeof st};
+  bcsc_timer_t timer;
+  mt_t a, b;
+  g_now = 0;
+  g_wake_in_now = g_parks = g_unparks = 0;
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  mt_init(&a, step_wake_in_window);
+  mt_init(&b, step_sleeper);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  b.obj = &timer; /* a timer keeps the run loop looking at the clock */
+  /* The sleeper first: its sleep_for() reads the clock too. */
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(a.polls, 3);
+  cr_assert_eq(a.rc[0], 0);
+  cr_assert_eq(a.rc[1], 1);
+  cr_assert_eq(a.rc[2], 0);
+  cr_assert_eq(a.rc[3], 1);
+  cr_assert_eq(b.rc[1], 0);
+  cr_assert_eq(bcsc_task_result(&a.task), 0);
+  cr_assert_eq(g_now, 100);
+  /* The only park is the sleeper's; nothing needed an unpark. */
+  cr_assert_eq(g_parks, 1);
+  cr_assert_eq(g_unparks, 0);
+  cr_assert_eq(bcsc_executor_stats(&g_ex, &st), 0);
+  cr_assert_eq(st.waker_notifies, 0);
+  cr_assert_eq(st.wakes_received, 2);
+  cr_assert_eq(g_misuse.count, 0);
+  down();
+}
