@@ -243,3 +243,163 @@ Test(mutation, a_park_called_off_by_a_late_wake_leaves_the_executor_awake) {
   cr_assert_eq(g_misuse.count, 0);
   down();
 }
+
+/* ---- bcsc_pool_bytes() at the very edge of size_t ------------------------
+ * The size of `count` frames is refused only when it would overflow: a
+ * stride of exactly SIZE_MAX / count still fits. Kills pool.c:36:28:ror
+ * (stride > SIZE_MAX / count -> >=: the largest pool that fits was
+ * refused). The count is searched so that SIZE_MAX / count is a stride
+ * (header + a multiple of the alignment), on any width of size_t. */
+Test(mutation, pool_bytes_takes_the_largest_size_that_fits) {
+  uint32_t count = 0;
+  size_t stride = 0;
+  for (uint32_t n = 2; n < 100000; n++) {
+    size_t s = SIZE_MAX / n;
+    if (s >= BCSC_POOL_SLOT_HEADER &&
+        (s - BCSC_POOL_SLOT_HEADER) % BCSC_POOL_ALIGN == 0) {
+      count = n;
+      stride = s;
+      break;
+    }
+  }
+  cr_assert_neq(count, 0);
+  cr_assert_eq(bcsc_pool_bytes(stride - BCSC_POOL_SLOT_HEADER, count),
+               stride * count);
+  /* One alignment more per frame no longer fits. */
+  cr_assert_eq(
+      bcsc_pool_bytes(stride - BCSC_POOL_SLOT_HEADER + BCSC_POOL_ALIGN, count),
+      0);
+}
+
+/* ---- a mutex moved while a task waits on it ------------------------------
+ * A mutex's header has no address tag of its own: its waiter list's tag is
+ * the move check (mutex.c's mutex_check()). Kills mutex.c:33:10:rvr
+ * (return bcsc__check_waitq() -> return 0): a moved copy was then taken for
+ * the mutex (its deinit answered EBUSY, as if the copy were in use). */
+
+static int step_lock_then_yield(mt_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_mutex_try_lock(&c->task, c->obj);
+    return bcsc_task_yield(&c->task);
+  }
+  c->rc[1] = bcsc_mutex_unlock(&c->task, c->obj);
+  return 0;
+}
+
+static int step_lock_wait(mt_t *c) {
+  int i = c->polls - 1;
+  c->rc[i] = bcsc_mutex_lock(&c->task, c->obj, &c->w);
+  if (c->rc[i] == BCSC_PENDING)
+    return BCSC_PENDING;
+  c->rc[2] = bcsc_mutex_unlock(&c->task, c->obj);
+  return 0;
+}
+
+Test(mutation, a_mutex_moved_while_a_task_waits_is_refused) {
+  bcsc_mutex_t m, copy;
+  mt_t a, b;
+  up();
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  mt_init(&a, step_lock_then_yield);
+  mt_init(&b, step_lock_wait);
+  a.obj = b.obj = &m;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert_eq(a.rc[0], 0);
+  cr_assert_eq(b.rc[0], BCSC_PENDING);
+  cr_assert_eq(bcsc_mutex_waiting(&m), 1);
+  memcpy(&copy, &m, sizeof m);
+  cr_assert_eq(bcsc_mutex_deinit(&copy), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_mutex_try_lock(&a.task, &copy), BCSC_EBADOBJ);
+  if (bcsc_is_checked_build())
+    cr_assert_eq(reports(BCSC_MISUSE_MOVED), 2);
+  /* The mutex itself is untouched: the lock goes to the waiter. */
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(a.rc[1], 0);
+  cr_assert_eq(b.rc[1], 0);
+  cr_assert_eq(b.rc[2], 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+  down();
+}
+
+/* ---- _init and _deinit write nothing past their object -------------------
+ * Each object is followed by a guard word in the same struct; its init and
+ * deinit must leave the guard as it was. Kills oneshot.c:50:21:crp+1
+ * (reserved[1] -> reserved[2], a store one word past the oneshot, which only
+ * a sanitizer saw before), and the same one word further for the broadcast,
+ * its receiver, the channel, the watch, the pool and the stream. */
+#define GUARD 0xa5a5a5a5a5a5a5a5ull
+#define GUARDED(type)                                                          \
+  struct {                                                                     \
+    type obj;                                                                  \
+    uint64_t guard;                                                            \
+  }
+
+Test(mutation, init_and_deinit_write_nothing_past_the_object) {
+  GUARDED(bcsc_oneshot_t) os = {.guard = GUARD};
+  GUARDED(bcsc_watch_t) watch = {.guard = GUARD};
+  GUARDED(bcsc_channel_t) ch = {.guard = GUARD};
+  GUARDED(bcsc_broadcast_t) bc = {.guard = GUARD};
+  GUARDED(bcsc_broadcast_receiver_t) rx = {.guard = GUARD};
+  GUARDED(bcsc_event_t) ev = {.guard = GUARD};
+  GUARDED(bcsc_mutex_t) mutex = {.guard = GUARD};
+  GUARDED(bcsc_semaphore_t) sem = {.guard = GUARD};
+  GUARDED(bcsc_barrier_t) barrier = {.guard = GUARD};
+  GUARDED(bcsc_timer_t) timer = {.guard = GUARD};
+  GUARDED(bcsc_waitq_t) q = {.guard = GUARD};
+  GUARDED(bcsc_wait_t) w = {.guard = GUARD};
+  GUARDED(bcsc_task_t) task = {.guard = GUARD};
+  GUARDED(bcsc_executor_t) ex = {.guard = GUARD};
+  GUARDED(bcsc_pool_t) pool = {.guard = GUARD};
+  GUARDED(bcsc_stream_t) stream = {.guard = GUARD};
+  _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(128, 1)];
+  uint32_t ring[2], slot, value;
+
+  cr_assert_eq(bcsc_oneshot_init(&os.obj, &slot, sizeof slot), 0);
+  cr_assert_eq(bcsc_watch_init(&watch.obj, &value, sizeof value), 0);
+  cr_assert_eq(bcsc_channel_init(&ch.obj, ring, sizeof ring, sizeof ring[0]),
+               0);
+  cr_assert_eq(bcsc_broadcast_init(&bc.obj, ring, sizeof ring, sizeof ring[0]),
+               0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc.obj, &rx.obj), 0);
+  cr_assert_eq(bcsc_event_init(&ev.obj), 0);
+  cr_assert_eq(bcsc_mutex_init(&mutex.obj), 0);
+  cr_assert_eq(bcsc_semaphore_init(&sem.obj, 1), 0);
+  cr_assert_eq(bcsc_barrier_init(&barrier.obj, 2), 0);
+  cr_assert_eq(bcsc_timer_init(&timer.obj), 0);
+  cr_assert_eq(bcsc_waitq_init(&q.obj), 0);
+  cr_assert_eq(bcsc_wait_init(&w.obj), 0);
+  cr_assert_eq(bcsc_task_init(&task.obj, mt_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&ex.obj, NULL), 0);
+  cr_assert_eq(bcsc_pool_init(&pool.obj, mem, sizeof mem, 128, 0), 0);
+  cr_assert_eq(bcsc_stream_channel(&stream.obj, &ch.obj), 0);
+  cr_assert_eq(bcsc_pool_deinit(&pool.obj), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex.obj), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q.obj), 0);
+  cr_assert_eq(bcsc_barrier_deinit(&barrier.obj), 0);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem.obj), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&mutex.obj), 0);
+  cr_assert_eq(bcsc_event_deinit(&ev.obj), 0);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx.obj), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc.obj), 0);
+  cr_assert_eq(bcsc_channel_deinit(&ch.obj), 0);
+  cr_assert_eq(bcsc_watch_deinit(&watch.obj), 0);
+  cr_assert_eq(bcsc_oneshot_deinit(&os.obj), 0);
+  cr_assert_eq(os.guard, GUARD);
+  cr_assert_eq(watch.guard, GUARD);
+  cr_assert_eq(ch.guard, GUARD);
+  cr_assert_eq(bc.guard, GUARD);
+  cr_assert_eq(rx.guard, GUARD);
+  cr_assert_eq(ev.guard, GUARD);
+  cr_assert_eq(mutex.guard, GUARD);
+  cr_assert_eq(sem.guard, GUARD);
+  cr_assert_eq(barrier.guard, GUARD);
+  cr_assert_eq(timer.guard, GUARD);
+  cr_assert_eq(q.guard, GUARD);
+  cr_assert_eq(w.guard, GUARD);
+  cr_assert_eq(task.guard, GUARD);
+  cr_assert_eq(ex.guard, GUARD);
+  cr_assert_eq(pool.guard, GUARD);
+  cr_assert_eq(stream.guard, GUARD);
+}
