@@ -403,3 +403,45 @@ Test(mutation, init_and_deinit_write_nothing_past_the_object) {
   cr_assert_eq(pool.guard, GUARD);
   cr_assert_eq(stream.guard, GUARD);
 }
+
+/* ---- a drained scope is audited like a joined one ------------------------
+ * An owner that returns with its scope open has it cancelled and drained;
+ * when the scope ends, the checked build audits it as a join does (D29): a
+ * registration of one of its tasks still linked is reported. The
+ * registration here is overwritten with a copy of itself from before it
+ * was linked (no canary can tell), so its task's completion skips it and
+ * it dangles in its list. Kills scope.c:395:8:neg (the audit skipped on the
+ * drain's way out, if (BCSC__CHECKED) negated). */
+Test(mutation, a_drained_scope_is_audited_at_its_end) {
+  bcsc_waitq_t q, gate;
+  bcsc_wait_t idle_copy;
+  bcsc_test_leaf_t child;
+  bcsc_task_t *children[] = {&child.task};
+  bcsc_test_owner_t owner;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_init(&gate), 0);
+  bcsc_test_leaf_init(&child, 1);
+  child.queue = &q;
+  bcsc_test_owner_init(&owner, 0, BCSC_SCOPE_WAIT_ALL, children, 1);
+  owner.gate = &gate;
+  owner.early_return = 1;
+  owner.early_result = 0;
+  memcpy(&idle_copy, &child.wait, sizeof idle_copy);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 2), 2);
+  cr_assert(bcsc_wait_linked(&child.wait));
+
+  memcpy(&child.wait, &idle_copy, sizeof idle_copy); /* dangles in q */
+  cr_assert_eq(bcsc_waitq_wake_one(&gate, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &owner.task), 0);
+  cr_assert(child.saw_cancel);
+  cr_assert_eq(g_misuse.count, 1);
+  cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_SCOPE_END_LINKED);
+  cr_assert_eq(g_misuse.objects[0], &owner.scope);
+  cr_assert_eq(bcsc_waitq_count(&q), 1, "the dangling node is still there");
+  cr_assert_eq(bcsc_waitq_init(&q), 0); /* abandon it */
+  cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
+  down();
+}
