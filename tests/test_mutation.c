@@ -445,3 +445,86 @@ Test(mutation, a_drained_scope_is_audited_at_its_end) {
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
   down();
 }
+
+/* ---- a baton fired during its task's poll, declined in the next ----------
+ * A hand-off wake that lands while its task is being polled is kept for the
+ * task's next poll (it is "new" until that poll ends). If that next poll
+ * does not take it either, it goes on to the next waiter like any declined
+ * baton. Written for wait.c:461:9:sdl (the "new" mark not cleared in the
+ * first walk over the batons), which turned out equivalent: the second
+ * walk marks every baton of the task again (docs/testing.md). It checks the
+ * path that mutant pointed at, and kills wait.c:460's ror and lcr (the
+ * mark cleared at the wrong end). */
+typedef struct hb {
+  mt_t t;
+  bcsc_wait_t w2;
+  bcsc_waitq_t *q, *gate;
+  uintptr_t value;
+} hb_t;
+
+/* A: registers on q and fires it in the same poll (its registration is
+ * the only one: the baton comes during this poll); in the poll after, it
+ * declines the wake and waits on the gate only. */
+static int step_fire_then_decline(mt_t *c) {
+  hb_t *h = (hb_t *)(void *)c;
+  switch (c->polls) {
+  case 1:
+    c->rc[0] = bcsc_wait_register(&c->task, &c->w, h->q);
+    c->rc[1] = bcsc_waitq_wake_one(h->q, 42);
+    return BCSC_PENDING;
+  case 2:
+    c->rc[2] = bcsc_wait_fired(&c->w);
+    c->rc[3] = bcsc_wait_register(&c->task, &h->w2, h->gate); /* declines */
+    return BCSC_PENDING;
+  default:
+    return 0;
+  }
+}
+
+/* B: waits on q behind A and takes what comes. */
+static int step_take_q(mt_t *c) {
+  hb_t *h = (hb_t *)(void *)c;
+  c->rc[c->polls > 1] = bcsc_wait_on(&c->task, &c->w, h->q);
+  if (c->rc[c->polls > 1] == BCSC_PENDING)
+    return BCSC_PENDING;
+  h->value = c->w.value;
+  return 0;
+}
+
+Test(mutation, a_baton_fired_in_its_tasks_poll_and_then_declined_goes_on) {
+  bcsc_waitq_t q, gate;
+  hb_t a, b;
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
+  cr_assert_eq(bcsc_waitq_init(&gate), 0);
+  mt_init(&a.t, step_fire_then_decline);
+  mt_init(&b.t, step_take_q);
+  cr_assert_eq(bcsc_wait_init(&a.w2), 0);
+  a.q = b.q = &q;
+  a.gate = &gate;
+  b.value = 0;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.t.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.t.task), 0);
+  /* A fires its own registration and runs again after B has queued on q;
+   * A declines; the baton goes on to B, which takes it. */
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 4);
+  cr_assert_eq(a.t.polls, 2);
+  cr_assert_eq(a.t.rc[0], 0);
+  cr_assert_eq(a.t.rc[1], 1);
+  cr_assert_eq(a.t.rc[2], 1, "A saw the wake in the poll after it");
+  cr_assert_eq(a.t.rc[3], 0);
+  cr_assert(bcsc_task_done(&b.t.task), "the declined baton reached B");
+  cr_assert_eq(b.t.polls, 2);
+  cr_assert_eq(b.t.rc[1], 0);
+  cr_assert_eq(b.value, 42);
+  cr_assert_eq(bcsc_waitq_count(&q), 0);
+
+  cr_assert_eq(bcsc_waitq_wake_one(&gate, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_task_result(&a.t.task), 0);
+  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
+  down();
+}
