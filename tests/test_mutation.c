@@ -528,3 +528,65 @@ Test(mutation, a_baton_fired_in_its_tasks_poll_and_then_declined_goes_on) {
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
   down();
 }
+
+/* ---- an executor with no timer armed does not read the clock -------------
+ * The run loop looks at the clock only while the wheel holds a deadline
+ * (ex->priv.timers != 0): before a park and every 64 turns of a busy run.
+ * With a real reactor a clock read is a system call (or a vDSO call) per
+ * idle turn. Once a timer's wait is linked and stopped again, the count
+ * must be back to 0. Kills wheel.c:133:18:aor (the removal counting up: the
+ * loop then read the clock for a wheel that was empty). */
+
+static int g_clock_reads;
+
+static uint64_t counting_now(bcsc_reactor_t *r) {
+  (void)r;
+  g_clock_reads++;
+  return 1000;
+}
+
+/* A busy run also looks at the reactor's own events every 64 turns: a
+ * park with deadline 0, which does not block. */
+static int polling_park(bcsc_reactor_t *r, uint64_t deadline) {
+  (void)r;
+  cr_assert_eq(deadline, 0);
+  return 0;
+}
+
+/* Links a wait on a timer and stops it in the same poll; then yields 200
+ * times (three looks outside of a busy run) and ends. */
+static int step_timer_then_yields(mt_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_timer_set(c->obj, 5000);
+    c->rc[1] = bcsc_timer_wait(&c->task, c->obj);
+    c->rc[2] = bcsc_timer_stop(c->obj);
+    g_clock_reads = 0;
+  }
+  if (c->polls <= 200)
+    return bcsc_task_yield(&c->task);
+  return 0;
+}
+
+Test(mutation, an_executor_with_no_timer_armed_does_not_read_the_clock) {
+  bcsc_reactor_vtable_t vt = {.size = sizeof vt,
+                              .version = BCSC_REACTOR_VTABLE_VERSION,
+                              .now = counting_now,
+                              .park = polling_park,
+                              .unpark = NULL};
+  bcsc_reactor_t r = {.vtable = &vt, .data = NULL};
+  bcsc_executor_config_t config = {.size = sizeof config, .reactor = &r};
+  bcsc_timer_t timer;
+  mt_t a;
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  mt_init(&a, step_timer_then_yields);
+  a.obj = &timer;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(a.polls, 201);
+  cr_assert_eq(a.rc[0], 0);
+  cr_assert_eq(a.rc[1], BCSC_PENDING);
+  cr_assert_eq(a.rc[2], 1);
+  cr_assert_eq(g_clock_reads, 0);
+  cr_assert_eq(bcsc_timer_linked(&timer), 0);
+  down();
+}
