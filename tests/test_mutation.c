@@ -590,3 +590,84 @@ Test(mutation, an_executor_with_no_timer_armed_does_not_read_the_clock) {
   cr_assert_eq(bcsc_timer_linked(&timer), 0);
   down();
 }
+
+/* ---- an ended remote child's frame is the caller's at once ---------------
+ * When a remote child's DONE is drained, its scope counts it ended and
+ * forgets it: the frame may be reused at once (bcsc/remote.h). A later
+ * cancel of the scope walks its remote children still listed - not that
+ * frame, whatever it holds now. Both executors run on this thread, each
+ * polled by hand. Kills remote.c:156:3:sdl (the ended child left in its
+ * scope's list: the cancel walk then followed the reused frame's bytes). */
+
+static int remote_finish(bcsc_task_t *self) {
+  (void)self;
+  return 0;
+}
+
+/* Waits on a list nobody wakes until cancelled (the cancel wakes it). */
+static bcsc_waitq_t g_never;
+static bcsc_wait_t g_never_wait;
+static int remote_wait_cancel(bcsc_task_t *self) {
+  if (bcsc_task_cancelled(self))
+    return BCSC_ECANCELED;
+  cr_assert_eq(bcsc_wait_on(self, &g_never_wait, &g_never), BCSC_PENDING);
+  return BCSC_PENDING;
+}
+
+typedef struct rowner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_remote_task_t *a, *b;
+  bcsc_executor_t *host;
+  int phase;
+  int rc[3];
+} rowner_t;
+
+static int rowner_poll(bcsc_task_t *self) {
+  rowner_t *o = (rowner_t *)(void *)self;
+  int rc;
+  if (o->phase == 0) {
+    o->phase = 1;
+    o->rc[0] = bcsc_scope_init(&o->scope, self, BCSC_SCOPE_WAIT_ALL);
+    o->rc[1] = bcsc_scope_spawn_on(&o->scope, o->a, o->host);
+    o->rc[2] = bcsc_scope_spawn_on(&o->scope, o->b, o->host);
+  }
+  rc = bcsc_scope_join(&o->scope);
+  return rc == BCSC_PENDING ? BCSC_PENDING : rc;
+}
+
+Test(mutation, an_ended_remote_childs_frame_is_not_read_again) {
+  bcsc_executor_t host;
+  bcsc_remote_task_t a, b;
+  rowner_t o;
+  up();
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&g_never), 0);
+  cr_assert_eq(bcsc_wait_init(&g_never_wait), 0);
+  cr_assert_eq(bcsc_remote_task_init(&a, remote_finish, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&b, remote_wait_cancel, NULL), 0);
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, rowner_poll, NULL), 0);
+  o.a = &a;
+  o.b = &b;
+  o.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1); /* spawns both, joins */
+  cr_assert_eq(o.rc[1], 0);
+  cr_assert_eq(o.rc[2], 0);
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 2); /* a ends, b waits */
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* a's DONE drained */
+  cr_assert(bcsc_remote_task_done(&a));
+  cr_assert_eq(bcsc_scope_live(&o.scope), 1);
+
+  memset(&a, 0x5a, sizeof a); /* the frame reused for something else */
+  cr_assert_eq(bcsc_scope_cancel(&o.scope), 0);
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 1); /* b sees the cancel */
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), BCSC_ECANCELED);
+  cr_assert(bcsc_remote_task_done(&b));
+  cr_assert_eq(bcsc_task_result(&b.task), BCSC_ECANCELED);
+  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_waitq_deinit(&g_never), 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  down();
+}
