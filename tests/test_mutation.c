@@ -4,7 +4,8 @@
  * to the core there passed every other suite. Each test names the mutant
  * it kills (file:line:col:op, line numbers as of the run that found it).
  *
- * Every test ends with bcsc_executor_deinit() returning 0. */
+ * Every test ends with bcsc_executor_deinit() returning 0, but one that
+ * abandons its executors on purpose (it says why). */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
@@ -670,4 +671,38 @@ Test(mutation, an_ended_remote_childs_frame_is_not_read_again) {
   cr_assert_eq(bcsc_waitq_deinit(&g_never), 0);
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   down();
+}
+
+/* ---- a remote child's DONE meets its scope clobbered ---------------------
+ * The parent's drain takes a DONE whose scope no longer reads as a scope:
+ * the checked build reports it (FRAME_CLOBBERED on the scope) and touches
+ * nothing of it. Kills remote.c:153:5:sdl (the report deleted: the message
+ * was dropped in silence). The message is gone, so the scope never counts
+ * that child ended: this test abandons both executors instead of tearing
+ * them down (they allocate nothing). */
+Test(mutation, a_remote_done_for_a_clobbered_scope_is_reported) {
+  bcsc_executor_t host;
+  bcsc_remote_task_t a, b;
+  rowner_t o;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&g_never), 0);
+  cr_assert_eq(bcsc_wait_init(&g_never_wait), 0);
+  cr_assert_eq(bcsc_remote_task_init(&a, remote_finish, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&b, remote_wait_cancel, NULL), 0);
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, rowner_poll, NULL), 0);
+  o.a = &a;
+  o.b = &b;
+  o.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 2); /* a ends: DONE is sent */
+  o.scope.priv.magic ^= 0x0100;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* the drain takes it */
+  o.scope.priv.magic ^= 0x0100;
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  cr_assert_eq(g_misuse.objects[0], &o.scope);
+  cr_assert_eq(bcsc_scope_live(&o.scope), 2, "the scope was not touched");
 }
