@@ -637,26 +637,34 @@ static int rowner_poll(bcsc_task_t *self) {
   return rc == BCSC_PENDING ? BCSC_PENDING : rc;
 }
 
+/* The parent executor g_ex (up) and a host, both polled by hand here: the
+ * owner spawns a (ends at once) and b (waits until cancelled) onto the
+ * host and joins; the host runs both, so a's DONE is on its way. */
+static void rowner_start(rowner_t *o, bcsc_executor_t *host,
+                         bcsc_remote_task_t *a, bcsc_remote_task_t *b) {
+  up();
+  cr_assert_eq(bcsc_executor_init(host, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&g_never), 0);
+  cr_assert_eq(bcsc_wait_init(&g_never_wait), 0);
+  cr_assert_eq(bcsc_remote_task_init(a, remote_finish, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(b, remote_wait_cancel, NULL), 0);
+  memset(o, 0, sizeof *o);
+  cr_assert_eq(bcsc_task_init(&o->task, rowner_poll, NULL), 0);
+  o->a = a;
+  o->b = b;
+  o->host = host;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o->task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1); /* spawns both, joins */
+  cr_assert_eq(o->rc[1], 0);
+  cr_assert_eq(o->rc[2], 0);
+  cr_assert_eq(bcsc_executor_poll(host, 8), 2); /* a ends, b waits */
+}
+
 Test(mutation, an_ended_remote_childs_frame_is_not_read_again) {
   bcsc_executor_t host;
   bcsc_remote_task_t a, b;
   rowner_t o;
-  up();
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_waitq_init(&g_never), 0);
-  cr_assert_eq(bcsc_wait_init(&g_never_wait), 0);
-  cr_assert_eq(bcsc_remote_task_init(&a, remote_finish, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&b, remote_wait_cancel, NULL), 0);
-  memset(&o, 0, sizeof o);
-  cr_assert_eq(bcsc_task_init(&o.task, rowner_poll, NULL), 0);
-  o.a = &a;
-  o.b = &b;
-  o.host = &host;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1); /* spawns both, joins */
-  cr_assert_eq(o.rc[1], 0);
-  cr_assert_eq(o.rc[2], 0);
-  cr_assert_eq(bcsc_executor_poll(&host, 8), 2); /* a ends, b waits */
+  rowner_start(&o, &host, &a, &b);
   cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* a's DONE drained */
   cr_assert(bcsc_remote_task_done(&a));
   cr_assert_eq(bcsc_scope_live(&o.scope), 1);
@@ -685,20 +693,7 @@ Test(mutation, a_remote_done_for_a_clobbered_scope_is_reported) {
   bcsc_remote_task_t a, b;
   rowner_t o;
   need_canaries();
-  up();
-  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
-  cr_assert_eq(bcsc_waitq_init(&g_never), 0);
-  cr_assert_eq(bcsc_wait_init(&g_never_wait), 0);
-  cr_assert_eq(bcsc_remote_task_init(&a, remote_finish, NULL), 0);
-  cr_assert_eq(bcsc_remote_task_init(&b, remote_wait_cancel, NULL), 0);
-  memset(&o, 0, sizeof o);
-  cr_assert_eq(bcsc_task_init(&o.task, rowner_poll, NULL), 0);
-  o.a = &a;
-  o.b = &b;
-  o.host = &host;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
-  cr_assert_eq(bcsc_executor_poll(&host, 8), 2); /* a ends: DONE is sent */
+  rowner_start(&o, &host, &a, &b); /* a's DONE is sent */
   o.scope.priv.magic ^= 0x0100;
   cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* the drain takes it */
   o.scope.priv.magic ^= 0x0100;
