@@ -701,3 +701,47 @@ Test(mutation, a_remote_done_for_a_clobbered_scope_is_reported) {
   cr_assert_eq(g_misuse.objects[0], &o.scope);
   cr_assert_eq(bcsc_scope_live(&o.scope), 2, "the scope was not touched");
 }
+
+/* ---- an object used after its deinit is reported as itself ---------------
+ * A deinit marks the object dead (magic 0); every later call refuses it
+ * with BCSC_EBADOBJ and a BAD_OBJECT report naming the object the caller
+ * passed - not a list inside it, which a deinit that forgot its own magic
+ * left for the check after to catch. Kills mutex.c:103:3:sdl (the mutex's
+ * magic kept) and event.c:59:54:crp+1 (the event's deinit returning before
+ * it marks itself dead), and the same for the barrier, semaphore, oneshot
+ * and watch. */
+Test(mutation, an_object_used_after_deinit_is_reported_as_itself) {
+  bcsc_mutex_t mutex;
+  bcsc_event_t ev;
+  bcsc_barrier_t barrier;
+  bcsc_semaphore_t sem;
+  bcsc_oneshot_t os;
+  bcsc_watch_t watch;
+  uint32_t slot, value;
+  const void *objects[6] = {&mutex, &ev, &barrier, &sem, &os, &watch};
+  need_canaries();
+  cr_assert_eq(bcsc_mutex_init(&mutex), 0);
+  cr_assert_eq(bcsc_event_init(&ev), 0);
+  cr_assert_eq(bcsc_barrier_init(&barrier, 2), 0);
+  cr_assert_eq(bcsc_semaphore_init(&sem, 1), 0);
+  cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
+  cr_assert_eq(bcsc_watch_init(&watch, &value, sizeof value), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&mutex), 0);
+  cr_assert_eq(bcsc_event_deinit(&ev), 0);
+  cr_assert_eq(bcsc_barrier_deinit(&barrier), 0);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+  cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
+  cr_assert_eq(bcsc_watch_deinit(&watch), 0);
+  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_mutex_deinit(&mutex), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_event_deinit(&ev), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_barrier_deinit(&barrier), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_oneshot_deinit(&os), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_watch_deinit(&watch), BCSC_EBADOBJ);
+  cr_assert_eq(g_misuse.count, 6);
+  for (int i = 0; i < 6; i++) {
+    cr_assert_eq(g_misuse.codes[i], BCSC_MISUSE_BAD_OBJECT, "object %d", i);
+    cr_assert_eq(g_misuse.objects[i], objects[i], "object %d", i);
+  }
+}
