@@ -745,3 +745,44 @@ Test(mutation, an_object_used_after_deinit_is_reported_as_itself) {
     cr_assert_eq(g_misuse.objects[i], objects[i], "object %d", i);
   }
 }
+
+/* ---- hand-off turned off again -------------------------------------------
+ * bcsc_waitq_set_handoff(q, 0) makes a hand-off list plain again: a wake
+ * its task returns without taking is dropped, not passed to the next
+ * waiter (the plain list's documented behaviour, test_handoff.c's negative
+ * control). Kills wait.c:793:23:aor (&= -> |=: turning it off left it on,
+ * with every other state bit set). */
+
+static int step_register_then_return(mt_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_wait_register(&c->task, &c->w, c->obj);
+    return BCSC_PENDING;
+  }
+  return 0; /* woken or not, takes nothing */
+}
+
+Test(mutation, handoff_turned_off_again_is_a_plain_list) {
+  bcsc_waitq_t q;
+  mt_t a, b;
+  up();
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&q, 0), 0);
+  mt_init(&a, step_register_then_return);
+  mt_init(&b, step_register_then_return);
+  a.obj = b.obj = &q;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 2);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 7), 1);
+  /* A returns without taking its wake: on a plain list it goes nowhere. */
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 1);
+  cr_assert(bcsc_task_done(&a.task));
+  cr_assert_eq(b.polls, 1, "B was not woken");
+  cr_assert_eq(bcsc_waitq_count(&q), 1);
+  cr_assert_eq(bcsc_task_cancel(&b.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  down();
+}
