@@ -4,12 +4,15 @@
   mutate.py list [SELECTION]                 print the selected mutants
   mutate.py sync SRC DST                     mirror the tracked tree SRC into DST
   mutate.py run --tree DIR --build DIR --out DIR [--timeout S] [--labels RE]
-                [--tests RE] [--jobs N] [SELECTION]
+                [--tests RE] [--jobs N] [--target T]... [SELECTION]
 
 SELECTION: --root DIR (where libbcsc/src is read from, default: this repo),
 --file NAME[,NAME] (core files, e.g. wait.c), --ops OP[,OP], --sample N,
 --seed S, --ids FILE (the first column of each line is a mutant id: a
 report.tsv works).
+
+--target T (repeatable): the ninja targets each mutant rebuilds (default:
+all of them); the smoke run builds only the one suite it runs.
 
 Mutants are made at the source level from the core's *.c files (not the
 reactors, not hosted/), after comments, string literals and preprocessor
@@ -620,7 +623,7 @@ def cmd_run(args):
                             status, detail = "invalid", "same-object"
                 if status is None:
                     rc = run_quiet(["ninja", "-C", build, "-j",
-                                    str(args.jobs)], 900, log)
+                                    str(args.jobs)] + args.target, 900, log)
                     if rc != 0:
                         status, detail = "invalid", "compile-error"
                 if status is None:
@@ -645,8 +648,8 @@ def cmd_run(args):
             print("[%d/%d] %-36s %-8s %s (%.1fs)" %
                   (n, len(chosen), m.id, status, detail, secs), flush=True)
     # Leave the build as the unmutated tree.
-    run_quiet(["ninja", "-C", build, "-j", str(args.jobs)], 900,
-              os.path.join(outdir, "restore.log"))
+    run_quiet(["ninja", "-C", build, "-j", str(args.jobs)] + args.target,
+              900, os.path.join(outdir, "restore.log"))
     k, s, t, i = (counts[x] for x in ("killed", "survived", "timeout",
                                       "invalid"))
     valid = k + s + t
@@ -716,6 +719,7 @@ def main():
     sp.add_argument("--labels", default="criterion|fuzz|stress")
     sp.add_argument("--tests")
     sp.add_argument("--jobs", type=int, default=2)
+    sp.add_argument("--target", action="append", default=[])
     sp.add_argument("--min-score", type=float)
     args = p.parse_args()
     if args.cmd == "list":

@@ -34,8 +34,12 @@
 #   --min-score P exit 1 if the score is below P percent
 #   --list        print the selected mutants and stop
 #   --smoke       3 relational-operator mutants of barrier.c against
-#                 test_barrier, all of which must be killed: the whole
-#                 pipeline in well under a minute
+#                 test_barrier, all of which must be killed (exit 1 if one
+#                 survives or is invalid): the whole pipeline in well
+#                 under a minute, building only the core and test_barrier,
+#                 in build/mutation-smoke (its own scratch tree, so it can
+#                 run beside a long run; the debug lane of scripts/test.sh
+#                 runs it)
 #
 # Output: DIR/report.tsv (one line per mutant: id, file, line, operator,
 # status, the first failing test or why it is invalid, seconds, the
@@ -58,7 +62,7 @@ root=$PWD
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 sel=() sample=300 seed=1 timeout=20 tests= out= min_score= list=0 smoke=0
-survivors= work=build/mutation
+survivors= work= targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) sample=$2; shift ;;
@@ -84,9 +88,11 @@ done
 
 if [ "$smoke" -eq 1 ]; then
   sel=(--file barrier.c --ops ror) sample=3 seed=1 tests='^test_barrier$'
-  min_score=100
-  out=${out:-build/mutation/smoke}
+  min_score=100 targets=(test_barrier)
+  work=${work:-build/mutation-smoke}
+  out=${out:-$work}
 fi
+work=${work:-build/mutation}
 if [ -n "$survivors" ]; then
   [ -f "$survivors" ] || { echo "mutate.sh: no report $survivors" >&2; exit 2; }
   ids=build/mutation/survivors.ids
@@ -115,14 +121,22 @@ python3 scripts/mutate.py sync . "$tree"
 (cd "$tree" && cmake --preset debug -B "$bdir" -DBCSC_BUILD_SHARED=OFF \
   -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
   -DBCSC_CHECK_SYMBOLS=OFF -DBCSC_INSTALL=OFF >/dev/null)
-cmake --build "$bdir" -j2 >/dev/null
+cmake --build "$bdir" -j2 ${targets[@]+--target "${targets[@]}"} >/dev/null
 echo "mutate: setup took $((SECONDS - start)) s"
 
 run=(python3 scripts/mutate.py run --tree "$tree" --build "$bdir" --out "$out"
   --timeout "$timeout" "${sel[@]}")
 [ -z "$tests" ] || run+=(--tests "$tests")
 [ -z "$min_score" ] || run+=(--min-score "$min_score")
+for t in ${targets[@]+"${targets[@]}"}; do run+=(--target "$t"); done
 rc=0
 "${run[@]}" || rc=$?
+# The smoke mutants must all be killed: one that no longer compiles (or
+# compiles to the same object) would drop out of the score unnoticed.
+if [ "$smoke" -eq 1 ] && [ "$rc" -eq 0 ] &&
+   ! grep -q ' invalid=0 ' "$out/summary.txt"; then
+  echo "mutate: a smoke mutant is invalid: scripts/mutate.sh --smoke must pick 3 that compile"
+  rc=1
+fi
 echo "mutate: $((SECONDS - start)) s in all"
 exit $rc

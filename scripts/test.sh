@@ -13,7 +13,9 @@
 # Lanes, in order:
 #   format        clang-format --dry-run --Werror on every tracked C/C++ file
 #   debug         preset `debug`: gcc (default compiler), Debug, BCSC_CHECKED=1;
-#                 build + ctest (Criterion suites, bcsc_nm_check)
+#                 build + ctest (Criterion suites, bcsc_nm_check); then
+#                 scripts/mutate.sh --smoke: 3 mutants of the core, each
+#                 of which the tests must kill (a few seconds)
 #   release       preset `release`: Release, unchecked; build + ctest
 #   asan-clang    preset `asan-clang`: clang, Debug, ASan+UBSan; build + ctest
 #                 with ASAN_OPTIONS / UBSAN_OPTIONS below; a planted
@@ -163,6 +165,14 @@ preset_lane() { # preset
   cmake --preset "$1" "${fresh[@]}"
   cmake --build --preset "$1" -j"$jobs"
   ctest --preset "$1"
+}
+
+lane_debug() {
+  preset_lane debug
+  # The mutation pipeline end to end (its own scratch tree and build): 3
+  # mutants of barrier.c that test_barrier must all kill. It fails if one
+  # survives, so the tests still see a fault and the pipeline still runs.
+  scripts/mutate.sh --smoke
 }
 
 lane_asan_clang() {
@@ -503,7 +513,7 @@ lane_rust() {
 
 group_1() {
   run_lane format       lane_format
-  run_lane debug        preset_lane debug
+  run_lane debug        lane_debug
   run_lane valgrind     lane_valgrind
   run_lane tsan         lane_tsan
   run_lane coverage     lane_coverage

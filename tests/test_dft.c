@@ -624,6 +624,57 @@ Test(dft, completion_window_a_cancel_before_the_policy_acts) {
   EXPECT_NO_MISUSE();
 }
 
+static void act_spawn_into_scope(hook_test_t *h, bcsc_executor_t *ex,
+                                 void *object) {
+  (void)ex;
+  (void)object;
+  cr_assert_eq(bcsc_scope_spawn(h->scope, h->task), 0);
+}
+
+/* Completion: the only child is done and its scope's count is 0, its
+ * joining owner not yet told; in the window a new child is spawned into the
+ * scope. The owner must not be woken: its scope is not empty. (Mutation
+ * testing: not reading the count again after the hook, scope.c:331 sdl,
+ * woke the owner for nothing and passed every suite.) */
+Test(dft, completion_window_a_spawn_into_the_emptied_scope) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_test_leaf_t first, late;
+  bcsc_task_t *children[] = {&first.task};
+  bcsc_test_owner_t owner;
+  hook_test_t h;
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(&q, 1);
+  bcsc_test_leaf_init(&first, 1);
+  bcsc_test_leaf_init(&late, 2);
+  first.yields = 1;
+  late.queue = &q;
+  bcsc_test_owner_init(&owner, 0, BCSC_SCOPE_WAIT_ALL, children, 1);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2); /* owner joins, first yields */
+  hook_install(&h, &ex, BCSC__HOOK_COMPLETED, &first.task,
+               act_spawn_into_scope);
+  h.scope = &owner.scope;
+  h.task = &late.task;
+
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* first returns */
+  cr_assert(h.acted);
+  cr_assert(bcsc_task_done(&first.task));
+  /* Only the new child runs (and waits); the owner sleeps on. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(owner.polls, 1);
+  cr_assert_eq(late.polls, 1);
+  cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
+  cr_assert_eq(owner.polls, 2);
+  cr_assert(late.finished);
+  cr_assert_eq(owner.join_rc, 0);
+  queues_deinit(&q, 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
 /* Hooks on every point, acting nowhere, change nothing: a run of a tree
  * with waits, wakes, cancels and failures under a hook ends as without
  * one, with no report (the well-formed paths do not trip the checks). */
