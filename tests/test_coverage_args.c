@@ -521,7 +521,7 @@ Test(coverage_args, copies_of_live_objects_are_refused) {
   bcsc_pool_t pool, pool2;
   bcsc_executor_t ex2;
   uint32_t ring[2], m = 1;
-  static unsigned char memory[4096];
+  static _Alignas(BCSC_POOL_ALIGN) unsigned char memory[4096];
   bcsc_task_t *frame = NULL;
   ct_t c;
   ct_up_sim();
