@@ -84,12 +84,18 @@ static int woken[NSLOT];      /* the holder got a wake since the last drain */
 static uint32_t expect[NSLOT]; /* the payload of the wake that queued it */
 static int expect_from[NSLOT]; /* and its producer */
 static unsigned sent, asleep;
+/* What a task's request for a wake carries: the executor's state after its
+ * last operation other than going to sleep (the task asked in a poll,
+ * which follows the drain and the slot's hold). */
+static wmm_snap_t request;
+static wmm_snap_t unpark;
 
 void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
   assert(executor == &ex && how == BCSC__INBOX_PARKED);
   notified++;
   /* The unpark: the executor's thread returns from its park after it. */
-  wmm_handoff(wmm_thread, EXEC);
+  wmm_publish(wmm_thread, &unpark);
+  wmm_acquire(EXEC, &unpark);
 }
 
 static void wake(int p, unsigned i) {
@@ -97,10 +103,10 @@ static void wake(int p, unsigned i) {
   int empty, live, rc;
   unsigned before = notified;
   live = held[i] && g == gen[i];
-  /* The waker came from the holder's task: what the executor did before
-   * handing it over is visible to this producer. */
-  if (live)
-    wmm_handoff(EXEC, p);
+  /* The wake answers a request of the holder's (or of an ended task's):
+   * what the executor did before it is visible to this producer - not a
+   * later parking announcement. */
+  wmm_acquire(p, &request);
   wmm_thread = p;
   sent++;
   /* The payload of a wake that will queue the slot (the one checked):
@@ -218,6 +224,8 @@ int main(void) {
       }
       break;
     }
+    if (op < 7 && op % 4 != 0) /* the executor's, not a sleep */
+      wmm_publish(EXEC, &request);
     assert(ex.priv.inbox_received + ex.priv.inbox_stale == sent);
   }
   return 0;

@@ -248,12 +248,21 @@ static _Bool wmm_cas(volatile void *p, uint32_t *expected, uint32_t desired,
   return 0;
 }
 
-/* `from` hands something to `to` with release/acquire (a waker passed
- * through a queue, an unpark): FIFO buffers make it "from's stores are in
- * memory". */
-static void wmm_handoff(int from, int to) {
-  (void)to;
+/* Release/acquire between threads outside the modelled words (a waker
+ * passed through a queue, an unpark): wmm_publish(from, s) at the release,
+ * wmm_acquire(to, s) at the acquire. With FIFO buffers that is "from's
+ * stores up to the release are in memory" when the acquire happens: the
+ * release drains them (a locked instruction, or a syscall). */
+typedef struct {
+  int unused;
+} wmm_snap_t;
+static void wmm_publish(int from, wmm_snap_t *s) {
+  (void)s;
   wmm_drain(from);
+}
+static void wmm_acquire(int to, const wmm_snap_t *s) {
+  (void)to;
+  (void)s;
 }
 
 /* The newest value of a location that only RMWs write (what the next RMW
@@ -318,6 +327,7 @@ static void wmm_append(int t, int x, uint32_t v, memory_order mo, int from) {
   unsigned k = wmm_len[x];
   int y;
   assert(k < WMM_HMAX && "wmm: history bound");
+  __CPROVER_assume(k < WMM_HMAX); /* (past a failed bound) */
   wmm_len[x] = (unsigned char)(k + 1);
   wmm_val[x][k] = v;
   wmm_view[t][x] = (unsigned char)k;
@@ -393,11 +403,20 @@ static _Bool wmm_cas(volatile void *p, uint32_t *expected, uint32_t desired,
   return 0;
 }
 
-static void wmm_handoff(int from, int to) {
+/* Release/acquire outside the modelled words: the view travels. */
+typedef struct {
+  unsigned char view[WMM_NLOC];
+} wmm_snap_t;
+static void wmm_publish(int from, wmm_snap_t *s) {
   int y;
   for (y = 0; y < WMM_NLOC; y++)
-    if (wmm_view[from][y] > wmm_view[to][y])
-      wmm_view[to][y] = wmm_view[from][y];
+    s->view[y] = wmm_view[from][y];
+}
+static void wmm_acquire(int to, const wmm_snap_t *s) {
+  int y;
+  for (y = 0; y < WMM_NLOC; y++)
+    if (s->view[y] > wmm_view[to][y])
+      wmm_view[to][y] = s->view[y];
 }
 
 static uint32_t wmm_latest(int x) { return wmm_val[x][wmm_len[x] - 1u]; }
