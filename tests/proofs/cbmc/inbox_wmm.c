@@ -84,7 +84,7 @@ static unsigned notified;
 /* The model. */
 static int held[NSLOT];
 static uint32_t gen[NSLOT];
-static int woken[NSLOT];      /* the holder got a wake since the last drain */
+static int woken[NSLOT];       /* the holder got a wake since the last drain */
 static uint32_t expect[NSLOT]; /* the payload of the wake that queued it */
 static int expect_from[NSLOT]; /* and its producer */
 static unsigned sent, asleep;
@@ -188,8 +188,7 @@ int main(void) {
     held[i] = nondet_bool();
     slots[i].priv.state = held[i] ? (uint32_t)BCSC__SLOT_HELD : 0;
     slots[i].priv.inbox_next = 0;
-    wmm_init_loc(L_STATE + (int)i, &slots[i].priv.state,
-                 slots[i].priv.state);
+    wmm_init_loc(L_STATE + (int)i, &slots[i].priv.state, slots[i].priv.state);
     wmm_init_loc(L_NEXT + (int)i, &slots[i].priv.inbox_next, 0);
     for (p = 0; p < NPROD; p++) {
       payload[p][i] = 0;

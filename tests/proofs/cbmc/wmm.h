@@ -207,8 +207,7 @@ static void wmm_store(volatile void *p, uint32_t v, memory_order mo) {
   wmm_bn[t]++;
 }
 
-static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v,
-                        memory_order mo) {
+static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v, memory_order mo) {
   int x = wmm_loc(p);
   uint32_t old;
   (void)mo; /* a locked instruction: a full barrier */
@@ -360,8 +359,7 @@ static void wmm_store(volatile void *p, uint32_t v, memory_order mo) {
   wmm_append(wmm_thread, x, v, WMM_ORDER_STORE(x, mo), -1);
 }
 
-static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v,
-                        memory_order mo) {
+static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v, memory_order mo) {
   int x = wmm_loc(p), t = wmm_thread;
   unsigned k;
   uint32_t old;
