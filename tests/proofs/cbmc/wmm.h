@@ -90,6 +90,13 @@
 #define WMM_ORDER_CAS(x, mo) (mo)
 #endif
 
+/* The values of modelled words: 32 bits (the inbox's words), or 64 when
+ * a harness models pointer-sized ones (relay_head, relay_next). */
+#ifndef WMM_VALUE
+#define WMM_VALUE uint32_t
+#endif
+typedef WMM_VALUE wmm_value_t;
+
 unsigned nondet_unsigned(void);
 _Bool nondet_bool(void);
 
@@ -106,7 +113,7 @@ static int wmm_loc(const volatile void *p) {
   return -1;
 }
 
-static uint32_t wmm_apply(int op, uint32_t old, uint32_t v) {
+static wmm_value_t wmm_apply(int op, wmm_value_t old, wmm_value_t v) {
   switch (op) {
   case WMM_XCHG:
     return v;
@@ -121,21 +128,28 @@ static uint32_t wmm_apply(int op, uint32_t old, uint32_t v) {
   }
 }
 
-/* Locations the model does not track: plain memory, one step each. The
- * 64-bit case is relay_head's read in bcsc__inbox_sleep(). */
+/* Locations the model does not track: plain memory, one step each
+ * (a 64-bit word: relay_head in bcsc__inbox_sleep() of the inbox proof). */
 static uint64_t wmm_plain_load(const volatile void *p, unsigned size) {
   if (size == 8)
     return *(const volatile uint64_t *)p;
   return *(const volatile uint32_t *)p;
 }
 
+static void wmm_plain_store(volatile void *p, unsigned size, uint64_t v) {
+  if (size == 8)
+    *(volatile uint64_t *)p = v;
+  else
+    *(volatile uint32_t *)p = (uint32_t)v;
+}
+
 #ifdef WMM_TSO
-static uint32_t wmm_mem[WMM_NLOC];
+static wmm_value_t wmm_mem[WMM_NLOC];
 static unsigned char wmm_bloc[WMM_NTHR][WMM_BMAX];
-static uint32_t wmm_bval[WMM_NTHR][WMM_BMAX];
+static wmm_value_t wmm_bval[WMM_NTHR][WMM_BMAX];
 static unsigned char wmm_bn[WMM_NTHR];
 
-static void wmm_init_loc(int x, const volatile void *p, uint32_t v) {
+static void wmm_init_loc(int x, const volatile void *p, wmm_value_t v) {
   wmm_addr[x] = p;
   wmm_mem[x] = v;
 }
@@ -169,8 +183,8 @@ static void wmm_env(void) {
         wmm_flush_one(t);
 }
 
-static uint32_t wmm_read(int t, int x) {
-  uint32_t v = wmm_mem[x];
+static wmm_value_t wmm_read(int t, int x) {
+  wmm_value_t v = wmm_mem[x];
   unsigned j;
   for (j = 0; j < WMM_BMAX; j++)
     if (j < wmm_bn[t] && wmm_bloc[t][j] == x)
@@ -188,10 +202,11 @@ static uint64_t wmm_load(const volatile void *p, unsigned size,
   return wmm_read(wmm_thread, x);
 }
 
-static void wmm_store(volatile void *p, uint32_t v, memory_order mo) {
+static void wmm_store(volatile void *p, unsigned size, wmm_value_t v,
+                      memory_order mo) {
   int x = wmm_loc(p), t = wmm_thread;
   if (x < 0) {
-    *(volatile uint32_t *)p = v;
+    wmm_plain_store(p, size, v);
     return;
   }
   if (WMM_ORDER_STORE(x, mo) == memory_order_seq_cst) {
@@ -207,13 +222,14 @@ static void wmm_store(volatile void *p, uint32_t v, memory_order mo) {
   wmm_bn[t]++;
 }
 
-static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v, memory_order mo) {
+static wmm_value_t wmm_rmw(volatile void *p, unsigned size, int op,
+                           wmm_value_t v, memory_order mo) {
   int x = wmm_loc(p);
-  uint32_t old;
+  wmm_value_t old;
   (void)mo; /* a locked instruction: a full barrier */
   if (x < 0) {
-    old = *(volatile uint32_t *)p;
-    *(volatile uint32_t *)p = wmm_apply(op, old, v);
+    old = (wmm_value_t)wmm_plain_load(p, size);
+    wmm_plain_store(p, size, wmm_apply(op, old, v));
     return old;
   }
   wmm_env();
@@ -223,27 +239,27 @@ static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v, memory_order mo) {
   return old;
 }
 
-static _Bool wmm_cas(volatile void *p, uint32_t *expected, uint32_t desired,
-                     memory_order s, memory_order f) {
+static _Bool wmm_cas(volatile void *p, unsigned size, void *expected_p,
+                     wmm_value_t desired, memory_order s, memory_order f) {
   int x = wmm_loc(p);
-  uint32_t old;
+  wmm_value_t old, expected = (wmm_value_t)wmm_plain_load(expected_p, size);
   (void)s;
   (void)f;
   if (x < 0) {
-    old = *(volatile uint32_t *)p;
+    old = (wmm_value_t)wmm_plain_load(p, size);
   } else {
     wmm_env();
     wmm_drain(wmm_thread);
     old = wmm_mem[x];
   }
-  if (old == *expected) {
+  if (old == expected) {
     if (x < 0)
-      *(volatile uint32_t *)p = desired;
+      wmm_plain_store(p, size, desired);
     else
       wmm_mem[x] = desired;
     return 1;
   }
-  *expected = old;
+  wmm_plain_store(expected_p, size, old);
   return 0;
 }
 
@@ -266,17 +282,17 @@ static void wmm_acquire(int to, const wmm_snap_t *s) {
 
 /* The newest value of a location that only RMWs write (what the next RMW
  * reads). */
-static uint32_t wmm_latest(int x) { return wmm_mem[x]; }
+static wmm_value_t wmm_latest(int x) { return wmm_mem[x]; }
 #endif /* WMM_TSO */
 
 #ifdef WMM_RA
-static uint32_t wmm_val[WMM_NLOC][WMM_HMAX];
+static wmm_value_t wmm_val[WMM_NLOC][WMM_HMAX];
 static unsigned char wmm_mview[WMM_NLOC][WMM_HMAX][WMM_NDATA];
 static unsigned char wmm_len[WMM_NLOC];
 static unsigned char wmm_sc[WMM_NLOC]; /* the last seq_cst write */
 static unsigned char wmm_view[WMM_NTHR][WMM_NLOC];
 
-static void wmm_init_loc(int x, const volatile void *p, uint32_t v) {
+static void wmm_init_loc(int x, const volatile void *p, wmm_value_t v) {
   wmm_addr[x] = p;
   wmm_val[x][0] = v;
   wmm_len[x] = 1;
@@ -303,7 +319,7 @@ static void wmm_join_msg(int t, int x, unsigned k) {
 }
 
 /* Thread t reads message k of x (the caller chose it). */
-static uint32_t wmm_take(int t, int x, unsigned k, memory_order mo) {
+static wmm_value_t wmm_take(int t, int x, unsigned k, memory_order mo) {
   if (k > wmm_view[t][x])
     wmm_view[t][x] = (unsigned char)k;
   if (wmm_is_acquire(mo))
@@ -322,7 +338,7 @@ static unsigned wmm_pick(int t, int x, memory_order mo) {
 }
 
 /* Append v to x's history; `from` is the message an RMW read (-1: none). */
-static void wmm_append(int t, int x, uint32_t v, memory_order mo, int from) {
+static void wmm_append(int t, int x, wmm_value_t v, memory_order mo, int from) {
   unsigned k = wmm_len[x];
   int y;
   assert(k < WMM_HMAX && "wmm: history bound");
@@ -350,22 +366,24 @@ static uint64_t wmm_load(const volatile void *p, unsigned size,
   return wmm_take(t, x, wmm_pick(t, x, mo), mo);
 }
 
-static void wmm_store(volatile void *p, uint32_t v, memory_order mo) {
+static void wmm_store(volatile void *p, unsigned size, wmm_value_t v,
+                      memory_order mo) {
   int x = wmm_loc(p);
   if (x < 0) {
-    *(volatile uint32_t *)p = v;
+    wmm_plain_store(p, size, v);
     return;
   }
   wmm_append(wmm_thread, x, v, WMM_ORDER_STORE(x, mo), -1);
 }
 
-static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v, memory_order mo) {
+static wmm_value_t wmm_rmw(volatile void *p, unsigned size, int op,
+                           wmm_value_t v, memory_order mo) {
   int x = wmm_loc(p), t = wmm_thread;
   unsigned k;
-  uint32_t old;
+  wmm_value_t old;
   if (x < 0) {
-    old = *(volatile uint32_t *)p;
-    *(volatile uint32_t *)p = wmm_apply(op, old, v);
+    old = (wmm_value_t)wmm_plain_load(p, size);
+    wmm_plain_store(p, size, wmm_apply(op, old, v));
     return old;
   }
   k = wmm_len[x] - 1u; /* an RMW reads the last message */
@@ -374,30 +392,30 @@ static uint32_t wmm_rmw(volatile void *p, int op, uint32_t v, memory_order mo) {
   return old;
 }
 
-static _Bool wmm_cas(volatile void *p, uint32_t *expected, uint32_t desired,
-                     memory_order s, memory_order f) {
+static _Bool wmm_cas(volatile void *p, unsigned size, void *expected_p,
+                     wmm_value_t desired, memory_order s, memory_order f) {
   int x = wmm_loc(p), t = wmm_thread;
   unsigned k;
-  uint32_t old;
+  wmm_value_t old, expected = (wmm_value_t)wmm_plain_load(expected_p, size);
   if (x < 0) {
-    old = *(volatile uint32_t *)p;
-    if (old == *expected) {
-      *(volatile uint32_t *)p = desired;
+    old = (wmm_value_t)wmm_plain_load(p, size);
+    if (old == expected) {
+      wmm_plain_store(p, size, desired);
       return 1;
     }
-    *expected = old;
+    wmm_plain_store(expected_p, size, old);
     return 0;
   }
   s = WMM_ORDER_CAS(x, s);
   k = wmm_pick(t, x, f);
-  if (k + 1u == wmm_len[x] && wmm_val[x][k] == *expected) {
+  if (k + 1u == wmm_len[x] && wmm_val[x][k] == expected) {
     (void)wmm_take(t, x, k, s);
     wmm_append(t, x, desired, s, (int)k);
     return 1;
   }
   /* A failure reads a value other than the expected one. */
-  __CPROVER_assume(wmm_val[x][k] != *expected);
-  *expected = wmm_take(t, x, k, f);
+  __CPROVER_assume(wmm_val[x][k] != expected);
+  wmm_plain_store(expected_p, size, wmm_take(t, x, k, f));
   return 0;
 }
 
@@ -417,13 +435,12 @@ static void wmm_acquire(int to, const wmm_snap_t *s) {
       wmm_view[to][y] = s->view[y];
 }
 
-static uint32_t wmm_latest(int x) { return wmm_val[x][wmm_len[x] - 1u]; }
+static wmm_value_t wmm_latest(int x) { return wmm_val[x][wmm_len[x] - 1u]; }
 #endif /* WMM_RA */
 
-/* The C11 generic calls of the core, through the model. Values are 32-bit
- * words (the inbox's); a load also reads a 64-bit word the model does not
- * track. Anything else (fences, other RMWs) is left undefined: a source
- * that needs it does not compile here. */
+/* The C11 generic calls of the core, through the model (words of 32 or
+ * 64 bits; the modelled ones hold wmm_value_t). Anything else (fences, other
+ * RMWs) is left undefined: a source that needs it does not compile here. */
 #undef atomic_load_explicit
 #undef atomic_store_explicit
 #undef atomic_exchange_explicit
@@ -448,20 +465,18 @@ static uint32_t wmm_latest(int x) { return wmm_val[x][wmm_len[x] - 1u]; }
 #define atomic_load_explicit(p, mo)                                            \
   wmm_load((const volatile void *)(p), sizeof(*(p)), (mo))
 #define atomic_store_explicit(p, v, mo)                                        \
-  wmm_store((volatile void *)(p), (uint32_t)(v), (mo))
-#define atomic_exchange_explicit(p, v, mo)                                     \
-  wmm_rmw((volatile void *)(p), WMM_XCHG, (uint32_t)(v), (mo))
-#define atomic_fetch_add_explicit(p, v, mo)                                    \
-  wmm_rmw((volatile void *)(p), WMM_ADD, (uint32_t)(v), (mo))
-#define atomic_fetch_sub_explicit(p, v, mo)                                    \
-  wmm_rmw((volatile void *)(p), WMM_SUB, (uint32_t)(v), (mo))
-#define atomic_fetch_and_explicit(p, v, mo)                                    \
-  wmm_rmw((volatile void *)(p), WMM_AND, (uint32_t)(v), (mo))
-#define atomic_fetch_or_explicit(p, v, mo)                                     \
-  wmm_rmw((volatile void *)(p), WMM_OR, (uint32_t)(v), (mo))
+  wmm_store((volatile void *)(p), sizeof(*(p)), (wmm_value_t)(v), (mo))
+#define WMM_RMW_(p, op, v, mo)                                                 \
+  wmm_rmw((volatile void *)(p), sizeof(*(p)), (op), (wmm_value_t)(v), (mo))
+#define atomic_exchange_explicit(p, v, mo) WMM_RMW_(p, WMM_XCHG, v, mo)
+#define atomic_fetch_add_explicit(p, v, mo) WMM_RMW_(p, WMM_ADD, v, mo)
+#define atomic_fetch_sub_explicit(p, v, mo) WMM_RMW_(p, WMM_SUB, v, mo)
+#define atomic_fetch_and_explicit(p, v, mo) WMM_RMW_(p, WMM_AND, v, mo)
+#define atomic_fetch_or_explicit(p, v, mo) WMM_RMW_(p, WMM_OR, v, mo)
 #define atomic_compare_exchange_weak_explicit(p, e, d, s, f)                   \
-  wmm_cas((volatile void *)(p), (e), (uint32_t)(d), (s), (f))
+  wmm_cas((volatile void *)(p), sizeof(*(p)), (void *)(e), (wmm_value_t)(d),   \
+          (s), (f))
 #define atomic_compare_exchange_strong_explicit(p, e, d, s, f)                 \
-  wmm_cas((volatile void *)(p), (e), (uint32_t)(d), (s), (f))
+  atomic_compare_exchange_weak_explicit(p, e, d, s, f)
 
 #endif /* BCSC_PROOF_WMM_H */
