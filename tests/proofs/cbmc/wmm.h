@@ -19,12 +19,12 @@
  *   Relaxed, release (and acquire-tagged) stores enter the buffer; a load
  *   reads the thread's newest buffered store to its address, else memory;
  *   before every read (a load, an RMW) the environment may flush the
- *   oldest entries of any buffers, in any order between threads. A seq_cst
- * store and every RMW (a compare-exchange too, whether it succeeds or not)
- * drain the thread's buffer first and act on memory directly (xchg, lock
- *   cmpxchg); every load, seq_cst included, is a plain load (mov). The
- *   orders are otherwise ignored: that is x86. A full buffer is an
- *   assertion failure (a bound, never a silent cut).
+ *   oldest entries of any buffers, in any order between threads. A
+ *   seq_cst store and every RMW (a compare-exchange too, whether it
+ *   succeeds or not) drain the thread's buffer first and act on memory
+ *   directly (xchg, lock cmpxchg); every load, seq_cst included, is a
+ *   plain load (mov). The orders are otherwise ignored: that is x86. A
+ *   full buffer is an assertion failure (a bound, never a silent cut).
  *
  * WMM_RA (C11 release/acquire/relaxed, view-based, no promises): every
  *   location keeps its whole history of messages (value, and the view the
