@@ -61,6 +61,15 @@ RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
 TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
 INBOX="cbmc/inbox_handshake.c"
 INBOX_REAL="cbmc/inbox_real.c $MEMORY --object-bits 12 -DSTEPS=7 --unwind 8 --unwinding-assertions"
+# The real inbox.c under weak memory (D43): the explicit model of
+# cbmc/wmm.h, x86-TSO or C11 release/acquire, any 3 whole operations over
+# 2 slots. The CAS loops of inbox.c unwind to 3 (a retry, then success),
+# the take's walk to the 2 slots + 1, the steps to 3 + 1; the model's own
+# loops (locations, buffers) to 9. --slice-formula halves the RA run.
+INBOX_WMM="cbmc/inbox_wmm.c $MEMORY --slice-formula -DSTEPS=3 -DWMM_HMAX=6 --unwind 9 --unwindset main.1:4,bcsc__inbox_push.0:3,bcsc__inbox_push.1:3,bcsc__inbox_slot_release.0:3,bcsc__inbox_take.0:3,drain.0:3 --unwinding-assertions"
+# relay.c's push and take with inbox.c's park under the same models: any
+# 3 whole operations of the parent (send) and the host (drain, sleep).
+RELAY_WMM="cbmc/relay_wmm.c $MEMORY --slice-formula -DSTEPS=3 --unwind 6 --unwinding-assertions"
 # The remote children's two-CAS protocol (relay.c): the CAS loops unwind to
 # 3, the harness's own loops to what they need (STEPS + 1, then the fair
 # schedule: 5 steps a round, 3 rounds). 4 steps reach every race of one
@@ -142,6 +151,11 @@ EOF
 relay-protocol|pass|cbmc|src|$RELAY
 relay-returned-broken|fail|cbmc|mut-returned-as-done|$RELAY
 relay-cancel-done-broken|fail|cbmc|mut-cancel-after-done|$RELAY
+relay-wmm-tso|pass|cbmc|src|$RELAY_WMM -DWMM_TSO
+relay-wmm-ra|pass|cbmc|src|$RELAY_WMM -DWMM_RA
+relay-wmm-tso-sb-broken|fail|cbmc|src|$RELAY_WMM -DWMM_TSO -DBROKEN_SB
+relay-wmm-ra-sb-broken|fail|cbmc|src|$RELAY_WMM -DWMM_RA -DBROKEN_SB
+relay-wmm-ra-mp-broken|fail|cbmc|src|$RELAY_WMM -DWMM_RA -DBROKEN_MP
 EOF
   fi
   # The real wake inbox (issue 5), once libbcsc/src/inbox.c is there.
@@ -149,6 +163,11 @@ EOF
     cat <<EOF
 inbox-real|pass|cbmc|src|$INBOX_REAL
 inbox-real-broken|fail|cbmc|mut-requeue|$INBOX_REAL
+inbox-wmm-tso|pass|cbmc|src|$INBOX_WMM -DWMM_TSO
+inbox-wmm-ra|pass|cbmc|src|$INBOX_WMM -DWMM_RA
+inbox-wmm-tso-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DBROKEN_SB
+inbox-wmm-ra-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_SB
+inbox-wmm-ra-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_MP
 EOF
   fi
 }

@@ -17,10 +17,9 @@
  *  - the taken list is a list (each slot at most once, within the table);
  *  - no lost wake-up: a push into the empty inbox of an executor that
  *    decided to sleep notifies it.
- * The weak-memory half of the handshake is the litmus in
- * inbox_handshake.c, whose steps are these functions' (a seq_cst CAS of
- * inbox_head then a seq_cst load of inbox_sleep; a seq_cst store of
- * inbox_sleep then a seq_cst load of inbox_head). */
+ * The weak-memory half is inbox_wmm.c: this file's scenario with every
+ * atomic call of inbox.c going through the explicit memory model of wmm.h
+ * (D43); the litmus tests of inbox_handshake.c check the protocol. */
 #include <assert.h>
 
 #include "inbox.c"

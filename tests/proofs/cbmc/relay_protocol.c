@@ -23,10 +23,9 @@
  *  - every push unpins its target;
  *  - at the end of the fair schedule the parent has taken DONE: no
  *    message is lost.
- * The weak-memory half (the handshake of a push with a park) is the
- * inbox's, litmus-checked in inbox_handshake.c: relay_push() is the same
- * seq_cst CAS of a head followed by the same seq_cst load of
- * inbox_sleep, and the park rereads relay_head in the same announcement. */
+ * The weak-memory half (the handshake of a push with a park, and what the
+ * take reads after it) is relay_wmm.c, under the explicit memory model of
+ * wmm.h (D43). */
 #include <assert.h>
 
 #include "relay.c"
