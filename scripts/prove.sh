@@ -168,6 +168,7 @@ inbox-wmm-ra|pass|cbmc|src|$INBOX_WMM -DWMM_RA
 inbox-wmm-tso-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DBROKEN_SB
 inbox-wmm-ra-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_SB
 inbox-wmm-ra-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_MP
+inbox-wmm-ra-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_COALESCE
 EOF
   fi
 }

@@ -66,15 +66,23 @@ int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation) {
       count(&ex->priv.inbox_stale); /* ended, or another task holds it */
       return 0;
     }
+    /* Coalesces with the wake queued. Still a release RMW, not a load:
+     * the drain's acquire RMW of this word then reads a value at or after
+     * it, so what this thread wrote before the wake is visible to the
+     * task's next poll, as for the wake that queued the slot (D44). */
     if (old & BCSC__SLOT_PENDING) {
-      count(&ex->priv.inbox_received); /* coalesces with the one queued */
-      return 1;
-    }
-    if (atomic_compare_exchange_weak_explicit(
-            state, &old,
-            old | (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
-            memory_order_acq_rel, memory_order_relaxed))
+      if (atomic_compare_exchange_weak_explicit(
+              state, &old, old, memory_order_release, memory_order_relaxed)) {
+        count(&ex->priv.inbox_received);
+        return 1;
+      }
+    } else if (atomic_compare_exchange_weak_explicit(
+                   state, &old,
+                   old | (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
+                   memory_order_acq_rel, memory_order_relaxed)) {
       break;
+    }
+    /* A failed compare-and-swap read the word again: check it again. */
   }
   count(&ex->priv.inbox_received);
   BCSC__INBOX_HOOK(ex, BCSC__HOOK_MARKED, slot);

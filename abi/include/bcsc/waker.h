@@ -136,6 +136,11 @@ BCSC_API int bcsc_task_waker_woken(bcsc_task_t *self);
  * calls the host's pender - only the wake that finds the inbox empty does,
  * so a busy executor costs no system call per wake.
  *
+ * Memory order: everything the calling thread wrote before a wake that
+ * counts as received is visible to the task's poll that the wake leads to
+ * (the wake is a release, the executor's drain an acquire) - also when it
+ * coalesces with a wake already queued.
+ *
  * Accounting (bcsc_executor_stats()): a wake that returns 0 counts exactly
  * once, as received when the slot still belonged to the task the waker was
  * issued to (wakes to a task already marked coalesce and count too), else

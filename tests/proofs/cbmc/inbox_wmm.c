@@ -71,6 +71,12 @@ enum {
 #ifdef BROKEN_MP
 #define WMM_ORDER_CAS(x, mo) ((x) == L_HEAD ? memory_order_relaxed : (mo))
 #endif
+#ifdef BROKEN_COALESCE
+/* The coalescing CAS of a slot's state (the only release CAS of it; the
+ * queuing one is acq_rel) made relaxed: a coalesced wake publishes nothing. */
+#define WMM_ORDER_CAS(x, mo)                                                   \
+  ((x) >= L_STATE && (mo) == memory_order_release ? memory_order_relaxed : (mo))
+#endif
 
 #include "wmm.h"
 
@@ -116,11 +122,7 @@ static void wake(int p, unsigned i) {
   /* The payload of a wake that will queue the slot (the one checked):
    * other wakes write none, so that their stores do not fill the store
    * buffer bound. */
-#ifdef PAYLOAD_ALL
   if (live)
-#else
-  if (live && !woken[i])
-#endif
     atomic_store_explicit(&payload[p - 1][i], sent, memory_order_relaxed);
   empty = wmm_latest(L_HEAD) == 0;
   rc = bcsc__inbox_push(&ex, i, g);
@@ -130,14 +132,12 @@ static void wake(int p, unsigned i) {
     expect[i] = sent;
     expect_from[i] = p - 1;
   }
-#ifdef PAYLOAD_ALL
-  /* (Not a property of inbox.c: a coalesced wake does not publish what
-   * its producer wrote before it - see docs/testing.md.) */
+  /* A wake that coalesces with the queued one publishes too (D44): the
+   * drain must read this wake's payload, not only the first one's. */
   if (live) {
     expect[i] = sent;
     expect_from[i] = p - 1;
   }
-#endif
   /* No lost wake-up: a sleeping executor hears of a first wake. */
   if (asleep && empty && live)
     assert(notified == before + 1);
