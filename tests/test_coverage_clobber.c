@@ -223,6 +223,37 @@ Test(coverage_clobber, channel_pump_loop_stops_at_a_clobbered_receiver) {
   cr_assert_eq(bcsc_channel_deinit(&ch), 0);
 }
 
+/* The loop also stops at the units: two messages' worth for three waiting
+ * receivers (the first wake was refused while the oldest was clobbered)
+ * wakes the two oldest and leaves the third queued for the next send. */
+Test(coverage_clobber, channel_pump_loop_stops_when_the_units_run_out) {
+  bcsc_channel_t ch;
+  uint32_t ring[3], m1 = 1, m2 = 2, m3 = 3;
+  ct_t r[3];
+  up();
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof m1), 0);
+  for (int i = 0; i < 3; i++) {
+    ct_init(&r[i], receive_one);
+    r[i].obj = &ch;
+    cr_assert_eq(bcsc_executor_spawn(&ct_ex, &r[i].task), 0);
+  }
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 3), 3);
+  clobber(&r[0]);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m1, sizeof m1), 0);
+  restore(&r[0]);
+  cr_assert_eq(clobber_reports(), 1u);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m2, sizeof m2), 0);
+  cr_assert_eq(bcsc_wait_linked(&r[0].w), 0);
+  cr_assert_eq(bcsc_wait_linked(&r[1].w), 0);
+  cr_assert_eq(bcsc_wait_linked(&r[2].w), 1, "woken without a message");
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m3, sizeof m3), 0);
+  ct_run_down();
+  cr_assert_eq(r[0].msg, 1u);
+  cr_assert_eq(r[1].msg, 2u);
+  cr_assert_eq(r[2].msg, 3u);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+}
+
 Test(coverage_clobber, channel_pump_stops_at_a_clobbered_receiver) {
   bcsc_channel_t ch;
   uint32_t ring[2], m1 = 1, m2 = 2, got = 0;

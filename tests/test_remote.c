@@ -24,6 +24,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <bcsc.h>
 
@@ -1186,4 +1187,45 @@ Test(remote_protocol, an_uninitialised_frame_or_another_thread_is_refused) {
   cr_assert_eq(bcsc_executor_run(&parent, &t), 0);
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* A pusher still holding its pin when the executor is torn down (white
+ * box: the pin taken by hand, as bcsc__relay_push takes it): deinit waits
+ * for it to be dropped rather than fail or free the executor under the
+ * pusher. The pin is held from before deinit is called and dropped 20 ms
+ * after it is: deinit's wait is taken unless the test thread stalls that
+ * long between the two. */
+typedef struct pin_holder {
+  bcsc_executor_t *ex;
+  atomic_int deinit_started;
+} pin_holder_t;
+
+static void *drop_pin_later(void *arg) {
+  pin_holder_t *h = arg;
+  _Atomic uint32_t *pins = (_Atomic uint32_t *)(void *)&h->ex->priv.relay_pins;
+  while (!atomic_load(&h->deinit_started))
+    sched_yield();
+  /* Let deinit reach its wait: 20 ms against a few instructions. */
+  nanosleep(&(struct timespec){.tv_sec = 0, .tv_nsec = 20000000}, NULL);
+  atomic_fetch_sub_explicit(pins, 1, memory_order_release);
+  return NULL;
+}
+
+Test(remote_protocol, deinit_waits_for_a_pusher_holding_its_pin) {
+  bcsc_executor_t ex;
+  pin_holder_t h;
+  pthread_t thread;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  h.ex = &ex;
+  atomic_init(&h.deinit_started, 0);
+  atomic_fetch_add_explicit((_Atomic uint32_t *)(void *)&ex.priv.relay_pins, 1,
+                            memory_order_acquire);
+  cr_assert_eq(pthread_create(&thread, NULL, drop_pin_later, &h), 0);
+  atomic_store(&h.deinit_started, 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(
+      atomic_load_explicit((_Atomic uint32_t *)(void *)&ex.priv.relay_pins,
+                           memory_order_relaxed),
+      0u, "deinit returned with the pin still held");
+  cr_assert_eq(pthread_join(thread, NULL), 0);
 }
