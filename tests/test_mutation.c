@@ -641,7 +641,13 @@ static int rowner_poll(bcsc_task_t *self) {
  * owner spawns a (ends at once) and b (waits until cancelled) onto the
  * host and joins; the host runs both, so a's DONE is on its way. */
 static void rowner_start(rowner_t *o, bcsc_executor_t *host,
-                         bcsc_remote_task_t *a, bcsc_remote_task_t *b) {
+                         bcsc_remote_task_t *a, bcsc_remote_task_t *b);
+
+/* rowner_start(), the scope's bytes `fill` before its init (a frame's old
+ * contents: bcsc_scope_init() need not clear what it has not used yet). */
+static void rowner_start_filled(rowner_t *o, bcsc_executor_t *host,
+                                bcsc_remote_task_t *a, bcsc_remote_task_t *b,
+                                int fill) {
   up();
   cr_assert_eq(bcsc_executor_init(host, NULL), 0);
   cr_assert_eq(bcsc_waitq_init(&g_never), 0);
@@ -649,6 +655,7 @@ static void rowner_start(rowner_t *o, bcsc_executor_t *host,
   cr_assert_eq(bcsc_remote_task_init(a, remote_finish, NULL), 0);
   cr_assert_eq(bcsc_remote_task_init(b, remote_wait_cancel, NULL), 0);
   memset(o, 0, sizeof *o);
+  memset(&o->scope, fill, sizeof o->scope);
   cr_assert_eq(bcsc_task_init(&o->task, rowner_poll, NULL), 0);
   o->a = a;
   o->b = b;
@@ -658,6 +665,11 @@ static void rowner_start(rowner_t *o, bcsc_executor_t *host,
   cr_assert_eq(o->rc[1], 0);
   cr_assert_eq(o->rc[2], 0);
   cr_assert_eq(bcsc_executor_poll(host, 8), 2); /* a ends, b waits */
+}
+
+static void rowner_start(rowner_t *o, bcsc_executor_t *host,
+                         bcsc_remote_task_t *a, bcsc_remote_task_t *b) {
+  rowner_start_filled(o, host, a, b, 0);
 }
 
 Test(mutation, an_ended_remote_childs_frame_is_not_read_again) {
@@ -677,6 +689,73 @@ Test(mutation, an_ended_remote_childs_frame_is_not_read_again) {
   cr_assert_eq(bcsc_task_result(&b.task), BCSC_ECANCELED);
   cr_assert_eq(g_misuse.count, 0);
   cr_assert_eq(bcsc_waitq_deinit(&g_never), 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  down();
+}
+
+/* ---- a scope's list of remote children starts empty -----------------------
+ * The scope's frame held other bytes before bcsc_scope_init(); its list of
+ * remote children is set empty by the first bcsc_scope_spawn_on(), so the
+ * drain of a child's DONE and the cancel walk see only the children
+ * spawned. Kills remote.c:88:5:sdl (the list left as the frame's old bytes:
+ * the drain's unlink wrote through them). */
+Test(mutation, a_scopes_remote_list_starts_empty_over_old_bytes) {
+  bcsc_executor_t host;
+  bcsc_remote_task_t a, b;
+  rowner_t o;
+  rowner_start_filled(&o, &host, &a, &b, 0x5a);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 0); /* a's DONE drained */
+  cr_assert(bcsc_remote_task_done(&a));
+  cr_assert_eq(bcsc_scope_live(&o.scope), 1);
+  cr_assert_eq(bcsc_scope_cancel(&o.scope), 0);
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 1); /* b sees the cancel */
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), BCSC_ECANCELED);
+  cr_assert(bcsc_remote_task_done(&b));
+  cr_assert_eq(g_misuse.count, 0);
+  cr_assert_eq(bcsc_waitq_deinit(&g_never), 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  down();
+}
+
+/* ---- a plain task is not a remote child ----------------------------------
+ * bcsc_scope_spawn_on() takes only a frame bcsc_remote_task_init() made: a
+ * bcsc_remote_task_t whose task header alone was initialised (with
+ * bcsc_task_init()) is refused with BCSC_EBADOBJ and a BAD_OBJECT report
+ * naming it, and nothing is spawned. Kills remote.c:56:5:sdl (the relay's
+ * magic not checked: the task header passed every other check and the
+ * child was sent). */
+static int mt_spawn_plain_as_remote(mt_t *c) {
+  bcsc_scope_t scope;
+  bcsc_executor_t *host = c->obj;
+  bcsc_remote_task_t r;
+  memset(&r, 0, sizeof r);
+  cr_assert_eq(bcsc_task_init(&r.task, remote_finish, NULL), 0);
+  cr_assert_eq(bcsc_scope_init(&scope, &c->task, BCSC_SCOPE_WAIT_ALL), 0);
+  c->rc[0] = bcsc_scope_spawn_on(&scope, &r, host);
+  c->rc[1] = (int)bcsc_scope_live(&scope);
+  c->rc[2] = bcsc_scope_join(&scope);
+  if (bcsc_is_checked_build() && reports(BCSC_MISUSE_BAD_OBJECT) == 1 &&
+      g_misuse.objects[0] != &r)
+    c->rc[3] = -1;
+  return 0;
+}
+
+Test(mutation, a_plain_task_is_refused_as_a_remote_child) {
+  bcsc_executor_t host;
+  mt_t c;
+  up();
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  mt_init(&c, mt_spawn_plain_as_remote);
+  c.obj = &host;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &c.task), 0);
+  cr_assert_eq(c.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(c.rc[1], 0, "nothing was spawned");
+  cr_assert_eq(c.rc[2], 0);
+  cr_assert_eq(c.rc[3], 12345, "the report names the frame passed");
+  if (bcsc_is_checked_build())
+    cr_assert_eq(reports(BCSC_MISUSE_BAD_OBJECT), 1);
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 0, "the host got nothing");
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   down();
 }
