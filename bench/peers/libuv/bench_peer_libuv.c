@@ -24,7 +24,8 @@
  *                 thread is in uv_run (epoll) and its async callback ends
  *                 the run when it sees the last number. ns per wake from
  *                 the first send to the end; median of 3 runs. libuv
- *                 coalesces sends as bcsc's value wakes do.
+ *                 coalesces sends as bcsc's value wakes do. The number is
+ *                 stored seq_cst (see producer_main).
  *
  * A timer or wake has no task behind it here (a callback, not a task to
  * poll), so these are the cost of libuv's mechanism alone. Prints
@@ -248,7 +249,13 @@ static void *producer_main(void *arg) {
   stream_t *s = (stream_t *)arg;
   s->start = bench_now_ns();
   for (uint32_t i = 1; i <= s->n; i++) {
-    atomic_store_explicit(&s->seq, i, memory_order_release);
+    /* seq_cst, not release: libuv 1.44's uv_async_send returns after a
+     * plain read of the handle's pending flag when a send is pending, and
+     * without a full barrier between this store and that read (x86 lets
+     * the read pass the store) the loop could clear the flag, run the
+     * callback, read the old number and never be woken for the last one.
+     * The lower bound's handshake pays the same barrier. */
+    atomic_store_explicit(&s->seq, i, memory_order_seq_cst);
     uv_async_send(&s->async);
   }
   return NULL;
