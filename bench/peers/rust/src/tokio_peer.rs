@@ -8,7 +8,7 @@
 use crate::harness::{measure, report, Options};
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, LazyLock};
 use tokio::runtime::{Builder, Runtime};
 use tokio::sync::{mpsc, Notify};
@@ -181,22 +181,25 @@ pub struct Cancel {
     cancelled: usize,
 }
 
+/// Aborts every task, then awaits every handle; returns how many ended
+/// cancelled.
+async fn abort_and_drain(handles: &mut Vec<JoinHandle<()>>) -> usize {
+    for h in handles.iter() {
+        h.abort();
+    }
+    let mut cancelled = 0;
+    for h in handles.drain(..) {
+        if let Err(e) = h.await {
+            cancelled += e.is_cancelled() as usize;
+        }
+    }
+    cancelled
+}
+
 #[no_mangle]
 #[inline(never)]
 pub fn bench_region_tokio_cancel(st: &mut Cancel) {
-    let handles = &mut st.handles;
-    st.cancelled = st.rt.block_on(async {
-        for h in handles.iter() {
-            h.abort();
-        }
-        let mut cancelled = 0;
-        for h in handles.drain(..) {
-            if let Err(e) = h.await {
-                cancelled += e.is_cancelled() as usize;
-            }
-        }
-        cancelled
-    });
+    st.cancelled = st.rt.block_on(abort_and_drain(&mut st.handles));
 }
 
 pub fn cancel(opts: &Options) {
@@ -546,19 +549,7 @@ pub fn bench_region_tokio_timers(st: &mut Timers) {
 #[no_mangle]
 #[inline(never)]
 pub fn bench_region_tokio_timers_cancel(st: &mut Timers) {
-    let handles = &mut st.handles;
-    st.cancelled = st.rt.block_on(async {
-        for h in handles.iter() {
-            h.abort();
-        }
-        let mut cancelled = 0;
-        for h in handles.drain(..) {
-            if let Err(e) = h.await {
-                cancelled += e.is_cancelled() as usize;
-            }
-        }
-        cancelled
-    });
+    st.cancelled = st.rt.block_on(abort_and_drain(&mut st.handles));
 }
 
 pub fn timers(opts: &Options) {
@@ -662,5 +653,4 @@ pub fn run(opts: &Options) {
     if opts.wants("timers", PEER) || opts.wants("timers_cancel", PEER) {
         timers(opts);
     }
-    let _ = AtomicBool::new(false);
 }
