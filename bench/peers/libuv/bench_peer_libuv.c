@@ -32,9 +32,12 @@
  *   PEERRUN scenario=<s> peer=libuv peer_ns=<best> median_ns=<m>
  *           allocs_per_op=<a> ops=<n>
  * (allocs_per_op=-1: not counted, two threads). Options: those of every
- * benchmark (--reps=N, --quiet) and --smoke (1000 timers, 10^4 wakes, one
- * repetition: a check that it runs, not a figure). Exit status 3 if a
- * check fails, 2 if libuv fails. */
+ * benchmark (--reps=N, --quiet; --callgrind: 10^4 timers, one repetition,
+ * no warm-up, no wake_stream, and a line
+ *   CALLGRIND_PEER scenario=<s> peer=libuv region=<fn>[+<fn>] ops=<n> calls=1
+ * per scenario for scripts/bench-callgrind.sh) and --smoke (1000 timers,
+ * 10^4 wakes, one repetition: a check that it runs, not a figure). Exit status
+ * 3 if a check fails, 2 if libuv fails. */
 #include "bench.h"
 
 #include <pthread.h>
@@ -46,6 +49,7 @@
 
 #define TIMERS 100000u
 #define SMOKE_TIMERS 1000u
+#define CALLGRIND_TIMERS 10000u
 #define STREAM_WAKES 2000000u
 #define SMOKE_WAKES 10000u
 
@@ -133,8 +137,11 @@ static stats_t summarise(double *ns, int count, uint64_t allocs) {
   return s;
 }
 
+/* regions: the bench_region_* functions whose instructions make up one
+ * operation, joined by '+', for scripts/bench-callgrind.sh. */
 static void report(const char *scenario, const char *what, uint32_t ops,
-                   const char *op, stats_t s, int reps, int counted) {
+                   const char *op, stats_t s, int reps, int counted,
+                   const char *regions) {
   double per_op = counted ? (double)s.allocs / ((double)ops * reps) : -1.0;
   if (!bench_opts.quiet)
     printf("scenario %s on libuv: %s\n  %u operations (1 op = 1 %s); best "
@@ -143,12 +150,15 @@ static void report(const char *scenario, const char *what, uint32_t ops,
   printf("PEERRUN scenario=%s peer=libuv peer_ns=%.2f median_ns=%.2f "
          "allocs_per_op=%.3f ops=%u\n",
          scenario, s.best, s.median, per_op, ops);
+  if (bench_opts.callgrind)
+    printf("CALLGRIND_PEER scenario=%s peer=libuv region=%s ops=%u calls=%d\n",
+           scenario, regions, ops, reps);
 }
 
 static int run_timers(uv_loop_t *loop, int reps) {
   static double ns[64], start_ns[64];
   uint64_t allocs = 0;
-  for (int rep = 0; rep <= reps; rep++) {
+  for (int rep = bench_opts.callgrind; rep <= reps; rep++) {
     uint64_t t0, t1, t2, t3;
     bench_alloc_counts_t a, b;
     fired = 0;
@@ -186,14 +196,15 @@ static int run_timers(uv_loop_t *loop, int reps) {
   report("timers",
          "uv_timer_start x N (shuffled deadlines, ms clock), untimed wait, "
          "uv_run(NOWAIT) fires all in order",
-         n_timers, "timer", summarise(ns, reps, allocs), reps, 1);
+         n_timers, "timer", summarise(ns, reps, allocs), reps, 1,
+         "bench_region_libuv_timers_start+bench_region_libuv_timers_fire");
   return 0;
 }
 
 static int run_timers_cancel(uv_loop_t *loop, int reps) {
   static double ns[64];
   uint64_t allocs = 0;
-  for (int rep = 0; rep <= reps; rep++) {
+  for (int rep = bench_opts.callgrind; rep <= reps; rep++) {
     uint64_t t0, t1;
     bench_alloc_counts_t a;
     fired = 0;
@@ -221,7 +232,8 @@ static int run_timers_cancel(uv_loop_t *loop, int reps) {
     }
   }
   report("timers_cancel", "N started timers, uv_timer_stop on each", n_timers,
-         "cancelled timer", summarise(ns, reps, allocs), reps, 1);
+         "cancelled timer", summarise(ns, reps, allocs), reps, 1,
+         "bench_region_libuv_timers_cancel");
   return 0;
 }
 
@@ -302,9 +314,11 @@ int main(int argc, char **argv) {
   argc = kept;
   bench_init(argc, argv, "bench_peer_libuv",
              "libuv peer: timers, timers_cancel, wake_stream (PEERRUN lines)");
-  if (smoke || bench_opts.callgrind) {
+  if (smoke) {
     n_timers = SMOKE_TIMERS;
     n_wakes = SMOKE_WAKES;
+  } else if (bench_opts.callgrind) {
+    n_timers = CALLGRIND_TIMERS;
   }
   reps = smoke || bench_opts.callgrind ? 1 : bench_opts.reps;
   if (reps > 64)
@@ -327,6 +341,9 @@ int main(int argc, char **argv) {
   uv_run(&loop, UV_RUN_DEFAULT);
   if (uv_loop_close(&loop) != 0)
     return 2;
+  /* Two threads: not for callgrind (bench_wake's stream is not either). */
+  if (bench_opts.callgrind)
+    return 0;
 
   for (int i = 0; i < 3; i++)
     if ((rc = run_stream(&stream_ns[i], &callbacks)) != 0) {
@@ -343,7 +360,7 @@ int main(int argc, char **argv) {
     report("wake_stream",
            "uv_async_send x N from another thread, loop in uv_run; median "
            "of 3 runs",
-           n_wakes, "wake", s, 1, 0);
+           n_wakes, "wake", s, 1, 0, "");
   }
   return 0;
 }

@@ -72,6 +72,9 @@ pub fn alloc_self_test() {
 pub struct Options {
     pub reps: usize,
     pub smoke: bool,
+    /// --callgrind: 10^4 operations (as the C programs), one repetition,
+    /// no warm-up, and a CALLGRIND_PEER line per scenario.
+    pub callgrind: bool,
     pub quiet: bool,
     pub only: Vec<String>,
 }
@@ -84,10 +87,13 @@ impl Options {
                 .iter()
                 .any(|o| o == scenario || o == peer || *o == format!("{scenario}/{peer}"))
     }
-    /// `full` operations normally, `small` under --smoke.
+    /// `full` operations normally, `small` under --smoke, at most 10^4
+    /// under --callgrind.
     pub fn ops(&self, full: usize, small: usize) -> usize {
         if self.smoke {
             small
+        } else if self.callgrind {
+            full.min(10_000)
         } else {
             full
         }
@@ -116,7 +122,10 @@ pub fn measure<S>(
 ) -> Stats {
     let mut times = Vec::with_capacity(opts.reps);
     let (mut allocs, mut frees) = (0u64, 0u64);
-    for rep in 0..=opts.reps {
+    // Repetition 0 is the untimed warm-up; --callgrind has none, as in the
+    // C programs (everything inside a region is counted).
+    let first = if opts.callgrind { 1 } else { 0 };
+    for rep in first..=opts.reps {
         setup(state);
         alloc_start();
         let t0 = Instant::now();
@@ -174,4 +183,17 @@ pub fn report(
         "PEERRUN scenario={scenario} peer={peer} peer_ns={:.2} median_ns={:.2} allocs_per_op={:.3} ops={ops}",
         s.best_ns, s.median_ns, per_op
     );
+    if opts.callgrind {
+        // The region functions are bench_region_tokio_<scenario> and
+        // bench_region_embassy_<scenario> (both embassy executors).
+        let prefix = if peer.starts_with("tokio") {
+            "tokio"
+        } else {
+            "embassy"
+        };
+        println!(
+            "CALLGRIND_PEER scenario={scenario} peer={peer} region=bench_region_{prefix}_{scenario} ops={ops} calls={}",
+            s.reps
+        );
+    }
 }

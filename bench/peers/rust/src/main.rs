@@ -3,11 +3,15 @@
 //! (platform-std). Same operation counts and the same shape as the C
 //! programs; see docs/benchmarks.md, "Peers".
 //!
-//!   bench_peers [--reps=N] [--smoke] [--quiet] [--only=NAME,...]
+//!   bench_peers [--reps=N] [--smoke] [--callgrind] [--quiet] [--only=NAME,...]
 //!
 //! --reps=N   timed repetitions per scenario (default 7), after one warm-up
 //! --smoke    tiny operation counts, one repetition: checks that every peer
 //!            scenario runs and computes the right result (CI)
+//! --callgrind  10^4 operations (tree: depth 13), one repetition, no
+//!            warm-up, plus per scenario
+//!            CALLGRIND_PEER scenario=<s> peer=<p> region=<fn> ops=<n> calls=<c>
+//!            for scripts/bench-callgrind.sh
 //! --only     scenario names, peer names or scenario/peer pairs
 //!
 //! Per scenario and peer it prints
@@ -30,6 +34,7 @@ fn main() {
     let mut opts = Options {
         reps: 7,
         smoke: false,
+        callgrind: false,
         quiet: false,
         only: Vec::new(),
     };
@@ -41,6 +46,8 @@ fn main() {
             };
         } else if arg == "--smoke" {
             opts.smoke = true;
+        } else if arg == "--callgrind" {
+            opts.callgrind = true;
         } else if arg == "--quiet" {
             opts.quiet = true;
         } else if let Some(v) = arg.strip_prefix("--only=") {
@@ -53,7 +60,7 @@ fn main() {
             usage(&arg);
         }
     }
-    if opts.smoke {
+    if opts.smoke || opts.callgrind {
         opts.reps = 1;
     }
     harness::alloc_self_test();
@@ -61,7 +68,13 @@ fn main() {
         println!(
             "bench_peers: tokio (current_thread) and embassy-executor (platform-std); {} repetitions{}; allocations counted by a #[global_allocator]",
             opts.reps,
-            if opts.smoke { ", SMOKE counts - not a figure" } else { "" }
+            if opts.smoke {
+                ", SMOKE counts - not a figure"
+            } else if opts.callgrind {
+                ", CALLGRIND counts - wall clock means nothing"
+            } else {
+                ""
+            }
         );
     }
     tokio_peer::run(&opts);
@@ -69,6 +82,6 @@ fn main() {
 }
 
 fn usage(arg: &str) -> ! {
-    eprintln!("bench_peers: bad option {arg}\nusage: bench_peers [--reps=N] [--smoke] [--quiet] [--only=NAME,...]");
+    eprintln!("bench_peers: bad option {arg}\nusage: bench_peers [--reps=N] [--smoke] [--callgrind] [--quiet] [--only=NAME,...]");
     std::process::exit(2);
 }

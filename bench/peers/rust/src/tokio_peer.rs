@@ -271,7 +271,13 @@ pub fn bench_region_tokio_tree(st: &mut Tree) {
 }
 
 pub fn tree(opts: &Options) {
-    let depth = if opts.smoke { 6 } else { 16 };
+    let depth = if opts.smoke {
+        6
+    } else if opts.callgrind {
+        13 // 16383 nodes, as bench_tree --callgrind
+    } else {
+        16
+    };
     let nodes = (1usize << (depth + 1)) - 1;
     let mut st = Tree {
         rt: runtime(),
