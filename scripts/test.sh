@@ -529,7 +529,8 @@ lane_rust() {
   # The peer benchmarks (bench/peers/rust): both builds scripts/bench.sh
   # makes, each run once with tiny counts (--smoke checks every scenario's
   # result), so a broken peer is caught here and not in a bench run. About
-  # 30 s from cold on the CI machines, a few seconds when built.
+  # 35 s from a cold target directory at -j1 (crates already in cargo's
+  # cache), a few seconds when built.
   local peers_target="$root/build/peers-rust-ci"
   (cd bench/peers/rust &&
     CARGO_TARGET_DIR="$peers_target" cargo build --release --locked -j"$jobs" &&
