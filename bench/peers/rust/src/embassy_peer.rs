@@ -11,7 +11,9 @@
 //! cancelled from outside), tree (tasks cannot return values or be spawned
 //! recursively from one #[task] pool without a pool as big as the tree and
 //! a linear slot search per spawn), timers (embassy-time needs a time
-//! driver; there is no simulated-clock driver to match bench_timers).
+//! driver; there is no simulated-clock driver to match bench_timers, and
+//! the integrated timer queue walks its whole unsorted list on every
+//! alarm: O(n) per deadline).
 
 use crate::harness::{measure, report, Options};
 use core::cell::Cell;
