@@ -37,6 +37,15 @@
 # The callgrind output files stay in build/callgrind/ for callgrind_annotate
 # (--auto=yes needs a build with -g: e.g. CMAKE_C_FLAGS=-g).
 #
+# Then the peers (bench/peers/, docs/benchmarks.md "Peers"), built as
+# scripts/bench.sh builds them, run the same way with --callgrind for the
+# scenarios that ran above; for each figure a line
+#
+#   CALLGRIND_PEER scenario=<s> peer=<p> peer_ir=<x> lower_ir=<y> ratio=<r>
+#
+# with lower_ir from the CALLGRIND_RESULT line of the same scenario (tree:
+# also against tree_bookkeeping). BCSC_PEERS=0 skips them.
+#
 # Contract for benchmark authors: the measured code lives in functions named
 # bench_region_<what>, marked noinline (BENCH_REGION in bench/common/bench.h)
 # so they exist as functions in the Release build.
@@ -136,6 +145,86 @@ done
 if [ "$ran" -eq 0 ]; then
   echo "bench-callgrind.sh: no benchmarks found in build/release/bench" >&2
   exit 1
+fi
+
+# ---- peers ------------------------------------------------------------------
+# lower_ir of a scenario from the CALLGRIND_RESULT lines above ("" if none).
+lower_ir_of() {
+  printf '%s\n' "${summary[@]}" |
+    awk -v s="$1" '$1 == "CALLGRIND_RESULT" && $2 == "scenario=" s {
+      for (i = 3; i <= NF; i++) if ($i ~ /^lower_ir=/) { sub(/^lower_ir=/, "", $i); print $i; exit } }'
+}
+# Runs one peer program under callgrind and adds its CALLGRIND_PEER lines.
+peer_callgrind() { # name exe [args...]
+  local name=$1 line scenario peer regions ops calls ir fn target lower per ratio
+  shift
+  local out="$outdir/$name.out" log="$outdir/$name.log"
+  rm -f "$out"
+  echo "=== $name (callgrind)"
+  if ! valgrind --tool=callgrind --collect-atstart=no \
+      --toggle-collect='bench_region_*' --callgrind-out-file="$out" \
+      "$@" --callgrind --quiet >"$log" 2>"$log.valgrind"; then
+    echo "bench-callgrind.sh: $name failed:" >&2
+    cat "$log" "$log.valgrind" >&2
+    failed=1
+    return
+  fi
+  callgrind_annotate --inclusive=yes --threshold=100 "$out" >"$outdir/$name.inclusive.txt" 2>/dev/null
+  while read -r line; do
+    scenario=$(sed -n 's/.* scenario=\([^ ]*\).*/\1/p' <<<"$line")
+    peer=$(sed -n 's/.* peer=\([^ ]*\).*/\1/p' <<<"$line")
+    regions=$(sed -n 's/.* region=\([^ ]*\).*/\1/p' <<<"$line")
+    ops=$(sed -n 's/.* ops=\([0-9]*\).*/\1/p' <<<"$line")
+    calls=$(sed -n 's/.* calls=\([0-9]*\).*/\1/p' <<<"$line")
+    ir=0
+    for fn in ${regions//+/ }; do
+      ir=$((ir + $(region_ir "$outdir/$name.inclusive.txt" "$fn")))
+    done
+    if [ "$ir" = 0 ]; then
+      echo "  (the region of $scenario on $peer executed no instructions: renamed or inlined?)" >&2
+      failed=1
+    fi
+    targets=("$scenario")
+    [ "$scenario" = tree ] && targets+=(tree_bookkeeping)
+    for target in "${targets[@]}"; do
+      lower=$(lower_ir_of "$target")
+      read -r per ratio < <(awk -v b="$ir" -v l="${lower:-0}" -v n="$ops" -v c="${calls:-1}" 'BEGIN {
+          bo = b / (n * c); printf "%.1f %s\n", bo, (l > 0 ? sprintf("%.2f", bo / l) : "n/a") }')
+      printf '  %-24s %-20s %14s %14s %7sx\n' "$target" "$peer" "$per" "${lower:-n/a}" "$ratio"
+      summary+=("CALLGRIND_PEER scenario=$target peer=$peer peer_ir=$per lower_ir=${lower:-n/a} ratio=$ratio")
+    done
+  done < <(grep '^CALLGRIND_PEER ' "$log")
+}
+wanted=()
+for s in spawn_join ping_pong cancel tree channel_ping_pong channel_mpmc timers timers_cancel; do
+  [ -n "$(lower_ir_of "$s")" ] && wanted+=("$s")
+done
+if [ "${BCSC_PEERS:-1}" = 0 ]; then
+  echo "bench-callgrind.sh: BCSC_PEERS=0: peers skipped"
+elif [ ${#wanted[@]} -gt 0 ]; then
+  only=$(IFS=,; echo "${wanted[*]}")
+  only_std=$(printf '%s/embassy-std,' "${wanted[@]}")
+  printf '  %-24s %-20s %14s %14s %8s\n' scenario peer "peer Ir/op" "lower Ir/op" ratio
+  if command -v cargo >/dev/null 2>&1; then
+    if (cd bench/peers/rust &&
+        CARGO_TARGET_DIR=../../../build/peers-rust cargo build --release --locked -q &&
+        CARGO_TARGET_DIR=../../../build/peers-rust-std cargo build --release --locked -q --features embassy-std); then
+      peer_callgrind bench_peers build/peers-rust/release/bench_peers --only="$only"
+      peer_callgrind bench_peers_std build/peers-rust-std/release/bench_peers --only="${only_std%,}"
+    else
+      echo "bench-callgrind.sh: cargo build of bench/peers/rust failed" >&2
+      failed=1
+    fi
+  else
+    echo "bench-callgrind.sh: cargo not found: the Rust peers (tokio, embassy) are skipped"
+  fi
+  if [[ ",$only," =~ ,(timers|timers_cancel), ]]; then
+    if [ -x build/release/bench/peers/bench_peer_libuv ]; then
+      peer_callgrind bench_peer_libuv build/release/bench/peers/bench_peer_libuv
+    else
+      echo "bench-callgrind.sh: bench_peer_libuv not built (no libuv): the libuv peer is skipped"
+    fi
+  fi
 fi
 echo
 printf '%s\n' "${summary[@]}"

@@ -13,7 +13,8 @@
 #         conflicts with the cross compilers. spin and debootstrap (the
 #         proofs lane; CBMC itself comes from Debian 13 in a debootstrapped
 #         root that scripts/prove.sh makes and caches in
-#         /var/cache/bcsc/cbmc-root).
+#         /var/cache/bcsc/cbmc-root). libuv1-dev (the libuv peer benchmark,
+#         bench/peers/libuv/, built only when pkg-config finds libuv).
 #   pip : cffi pycparser, only if `python3` cannot import them already;
 #         gcovr 8.8 (the coverage lane's floor was measured with it), only
 #         if `python3 -m gcovr` is missing
@@ -31,6 +32,7 @@ packages=(
   qemu-user abigail-tools
   python3 python3-dev python3-pip libffi-dev
   spin debootstrap
+  libuv1-dev
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -16,7 +16,8 @@
 #                 build + ctest (Criterion suites, bcsc_nm_check); then
 #                 scripts/mutate.sh --smoke: 3 mutants of the core, each
 #                 of which the tests must kill (a few seconds)
-#   release       preset `release`: Release, unchecked; build + ctest
+#   release       preset `release`: Release, unchecked; build + ctest; the
+#                 libuv peer benchmark with tiny counts, if libuv is found
 #   asan-clang    preset `asan-clang`: clang, Debug, ASan+UBSan; build + ctest
 #                 with ASAN_OPTIONS / UBSAN_OPTIONS below; a planted
 #                 stack-use-after-return must be reported
@@ -59,7 +60,9 @@
 #   abi-baseline  scripts/update-abi-baseline.sh --check: abidiff of a fresh
 #                 libbcsc.so against abi/baseline/; a change fails unless
 #                 version.h moved past the baseline's version
-#   rust          cargo test in bindings/rust/bcsc-sys, if present
+#   rust          cargo test in bindings/rust/bcsc-sys, if present; the peer
+#                 benchmarks (bench/peers/rust) built --locked and run with
+#                 tiny counts (--smoke)
 #   proofs        scripts/prove.sh: CBMC proofs (in a cached Debian 13 root)
 #                 and spin models, each with a broken variant that must fail
 #
@@ -167,6 +170,18 @@ preset_lane() { # preset
   cmake --preset "$1" "${fresh[@]}"
   cmake --build --preset "$1" -j"$jobs"
   ctest --preset "$1"
+}
+
+lane_release() {
+  preset_lane release
+  # The libuv peer benchmark is built when pkg-config finds libuv: run it
+  # with tiny counts so a broken peer is caught (bench/peers/libuv).
+  local uv=build/release/bench/peers/bench_peer_libuv
+  if [ -x "$uv" ]; then
+    "$uv" --smoke --quiet
+  else
+    echo "release: $uv not built (no libuv; scripts/install-test-deps.sh installs libuv1-dev)"
+  fi
 }
 
 lane_debug() {
@@ -511,6 +526,17 @@ lane_rust() {
     exit 1
   }
   (cd bindings/rust/bcsc-sys && cargo test)
+  # The peer benchmarks (bench/peers/rust): both builds scripts/bench.sh
+  # makes, each run once with tiny counts (--smoke checks every scenario's
+  # result), so a broken peer is caught here and not in a bench run. About
+  # 35 s from a cold target directory at -j1 (crates already in cargo's
+  # cache), a few seconds when built.
+  local peers_target="$root/build/peers-rust-ci"
+  (cd bench/peers/rust &&
+    CARGO_TARGET_DIR="$peers_target" cargo build --release --locked -j"$jobs" &&
+    "$peers_target/release/bench_peers" --smoke --quiet &&
+    CARGO_TARGET_DIR="$peers_target" cargo build --release --locked -j"$jobs" --features embassy-std &&
+    "$peers_target/release/bench_peers" --smoke --quiet --only=embassy-std)
 }
 
 group_1() {
@@ -523,7 +549,7 @@ group_1() {
 }
 
 group_2() {
-  run_lane release      preset_lane release
+  run_lane release      lane_release
   run_lane install      lane_install
   run_lane abi-parsers  lane_abi_parsers
   run_lane abi-baseline lane_abi_baseline
