@@ -486,6 +486,39 @@ Test(dft, wake_window_another_fire_and_a_cancel) {
   EXPECT_NO_MISUSE();
 }
 
+/* The same window for a task with one registration, which the common wake
+ * queues in one store: the hook's cancel has queued the task already, and
+ * the wake must not queue it a second time. (Written for mutation seed 2's
+ * wait.c:409:5:sdl, the state not read again after the hook, which it does
+ * not kill: the cancel also moved the task's list head, which that fast
+ * path tests too - docs/testing.md.) */
+Test(dft, wake_window_a_cancel_of_a_task_with_one_registration) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q[1];
+  multi_t m;
+  hook_test_t h;
+  skip_unless_checked();
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  queues_init(q, 1);
+  multi_init(&m, &q[0], NULL, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &m.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  hook_install(&h, &ex, BCSC__HOOK_FIRED, &m.w[0], act_cancel_task);
+  h.task = &m.task;
+
+  cr_assert_eq(bcsc_waitq_wake_one(&q[0], 1), 1);
+  cr_assert(h.acted);
+  cr_assert_eq(bcsc_executor_ready(&ex), 1, "queued twice");
+  cr_assert(bcsc_wait_fired(&m.w[0]));
+  cr_assert_eq(BCSC__SCOPE_LINKED(&ex.priv.root), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &m.task), 0);
+  cr_assert_eq(m.polls, 2);
+  cr_assert(m.saw_cancel);
+  queues_deinit(q, 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  EXPECT_NO_MISUSE();
+}
+
 /* Unlink: a task woken by one of three registrations has the others
  * unlinked one by one; between the first and the rest, one of those still
  * linked fires. It is woken once, and no node is left linked. */

@@ -865,3 +865,295 @@ Test(mutation, handoff_turned_off_again_is_a_plain_list) {
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   down();
 }
+
+/* ---- seed 1 again, against the sources of 0.5.0 ---------------------------
+ * `scripts/mutate.sh --sample 150 --seed 1` (main at 472b3c5): 19 of 150
+ * survived; these tests kill the five that were gaps (docs/testing.md). */
+
+/* A race whose task array is longer than the count it is given: the winner
+ * is looked up among the first `count` only. Kills combinator.c:89:58:ror
+ * (i < count -> <=: the lookup read one element past the array it was
+ * given, and here named that element, the same task, as the winner). */
+
+typedef struct {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_task_t *tasks[3];
+  size_t winner;
+  int rc;
+} race_parent_t;
+
+static int race_parent_poll(bcsc_task_t *t) {
+  race_parent_t *p = (race_parent_t *)(void *)t;
+  p->rc = bcsc_race(t, &p->scope, p->tasks, 2, &p->winner);
+  return p->rc == BCSC_PENDING ? BCSC_PENDING : 0;
+}
+
+static int step_done_at_once(mt_t *c) {
+  (void)c;
+  return 0;
+}
+
+/* Yields until cancelled. */
+static int step_yield_until_cancelled(mt_t *c) {
+  if (bcsc_task_cancelled(&c->task))
+    return BCSC_ECANCELED;
+  return bcsc_task_yield(&c->task);
+}
+
+Test(mutation, a_race_looks_for_its_winner_only_among_count_tasks) {
+  race_parent_t p;
+  mt_t a, b;
+  up();
+  memset(&p, 0, sizeof p);
+  mt_init(&a, step_done_at_once);
+  mt_init(&b, step_yield_until_cancelled);
+  cr_assert_eq(bcsc_task_init(&p.task, race_parent_poll, NULL), 0);
+  p.tasks[0] = &a.task;
+  p.tasks[1] = &b.task;
+  p.tasks[2] = &a.task; /* beyond count: never to be read */
+  p.winner = 99;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(p.rc, 0);
+  cr_assert_eq(p.winner, 0);
+  cr_assert(bcsc_task_cancelled(&b.task));
+  cr_assert_eq(g_misuse.count, 0);
+  down();
+}
+
+/* bcsc_executor_poll() with a large budget looks at the clock every 64
+ * turns, as run() does: a sleeper whose deadline passes while other tasks
+ * keep yielding is woken inside the same call, not after it. Kills
+ * executor.c:446:7:sdl (the look deleted: the sleeper slept through the
+ * 1,000 turns of the poll). */
+
+static bcsc_sim_reactor_t g_sim;
+static mt_t *g_yielder;
+
+static int step_advance_and_yield(mt_t *c) {
+  if (c->polls == 1)
+    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1000), 0);
+  return c->polls < 1000 ? bcsc_task_yield(&c->task) : 0;
+}
+
+static int step_sleep_and_note(mt_t *c) {
+  int rc = bcsc_sleep_for(&c->task, c->obj, 100);
+  if (rc == BCSC_PENDING)
+    return rc;
+  c->rc[0] = rc;
+  c->msg = (uint32_t)g_yielder->polls; /* how long it overslept */
+  return 0;
+}
+
+Test(mutation, poll_looks_at_the_clock_while_tasks_keep_yielding) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &g_sim.base};
+  bcsc_timer_t timer;
+  mt_t sleeper, yielder;
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  mt_init(&sleeper, step_sleep_and_note);
+  mt_init(&yielder, step_advance_and_yield);
+  sleeper.obj = &timer;
+  g_yielder = &yielder;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &sleeper.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &yielder.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 100000), 1002);
+  cr_assert(bcsc_task_done(&sleeper.task), "the sleeper slept through it");
+  cr_assert_eq(sleeper.rc[0], 0);
+  /* Woken at the first look after the clock moved: within 64 turns. */
+  cr_assert_leq(sleeper.msg, 66);
+  cr_assert(bcsc_task_done(&yielder.task));
+  cr_assert_eq(bcsc_sim_reactor_parks(&g_sim), 0);
+  cr_assert_eq(g_misuse.count, 0);
+  down();
+}
+
+/* Setting a timer again forgets how late its last tick was: 0 for a
+ * one-shot timer (bcsc_timer_missed()'s doc) and for a periodic one that
+ * has not ticked yet. Kills timer.c:117:3:sdl (bcsc_timer_set() kept the
+ * old count) and timer.c:139:24:crp+1 (bcsc_timer_set_periodic() started
+ * it at 1). */
+
+static int step_late_ticks(mt_t *c) {
+  bcsc_timer_t *timer = c->obj;
+  uint64_t now = bcsc_sim_reactor_now(&g_sim);
+  /* Ticks at now+10, +20, +30, +40 all passed when the first is taken. */
+  cr_assert_eq(bcsc_timer_set_periodic(timer, now + 10, 10, BCSC_TICK_BURST),
+               0);
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 45), 0);
+  cr_assert_eq(bcsc_timer_wait(&c->task, timer), 0);
+  cr_assert_eq(bcsc_timer_missed(timer), 3);
+  cr_assert_eq(bcsc_timer_set_periodic(timer, now + 100, 10, BCSC_TICK_BURST),
+               0);
+  cr_assert_eq(bcsc_timer_missed(timer), 0);
+  cr_assert_eq(bcsc_timer_missed_total(timer), 0);
+  now = bcsc_sim_reactor_now(&g_sim);
+  cr_assert_eq(bcsc_timer_set_periodic(timer, now + 10, 10, BCSC_TICK_BURST),
+               0);
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 45), 0);
+  cr_assert_eq(bcsc_timer_wait(&c->task, timer), 0);
+  cr_assert_eq(bcsc_timer_missed(timer), 3);
+  cr_assert_eq(bcsc_timer_set(timer, now + 1000), 0);
+  cr_assert_eq(bcsc_timer_missed(timer), 0);
+  c->rc[0] = 0;
+  return 0;
+}
+
+Test(mutation, setting_a_timer_again_clears_its_missed_ticks) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &g_sim.base};
+  bcsc_timer_t timer;
+  mt_t a;
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  mt_init(&a, step_late_ticks);
+  a.obj = &timer;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(a.rc[0], 0);
+  cr_assert_eq(g_misuse.count, 0);
+  down();
+}
+
+/* The largest slot table there can be is taken. Kills waker.c:33:44:ror
+ * (count > BCSC_WAKER_SLOTS_MAX -> >=: 65,535 slots were refused). */
+Test(mutation, the_largest_waker_slot_table_is_taken) {
+  static bcsc_waker_slot_t slots[BCSC_WAKER_SLOTS_MAX + 1];
+  bcsc_executor_t ex;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(
+      bcsc_executor_set_waker_slots(&ex, slots, BCSC_WAKER_SLOTS_MAX + 1),
+      BCSC_EINVAL);
+  cr_assert_eq(reports(BCSC_MISUSE_BAD_ARGUMENT), bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_executor_set_waker_slots(&ex, slots, BCSC_WAKER_SLOTS_MAX),
+               0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+/* A watch reader's registration overwritten while it waits: publishing
+ * reports it and fails instead of answering "published, readers woken".
+ * Kills watch.c:68:10:rvr (rc < 0 ? rc : 0 -> 0). */
+
+static int step_watch_changed(mt_t *c) {
+  int rc = bcsc_watch_changed(&c->task, c->obj, &c->w, 0);
+  if (rc == BCSC_PENDING)
+    return rc;
+  c->rc[0] = rc;
+  return rc == BCSC_ECANCELED ? 0 : rc;
+}
+
+Test(mutation, watch_publish_reports_a_clobbered_reader) {
+  bcsc_watch_t w;
+  uint32_t buffer = 0, value = 5, got = 0;
+  mt_t a;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_watch_init(&w, &buffer, sizeof buffer), 0);
+  mt_init(&a, step_watch_changed);
+  a.obj = &w;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  a.w.priv.magic ^= 0x0100;
+  cr_assert_eq(bcsc_watch_publish(&w, &value, sizeof value), BCSC_EBADOBJ);
+  a.w.priv.magic ^= 0x0100;
+  cr_assert_eq(reports(BCSC_MISUSE_FRAME_CLOBBERED), 1);
+  /* The value went in; the reader, still linked, ends by cancellation. */
+  cr_assert_eq(bcsc_watch_read(&w, &got, sizeof got, NULL), 0);
+  cr_assert_eq(got, 5);
+  cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(a.rc[0], BCSC_ECANCELED);
+  cr_assert_eq(bcsc_watch_deinit(&w), 0);
+  down();
+}
+
+/* ---- seed 2 again, against the sources of 0.5.0 ---------------------------
+ * `scripts/mutate.sh --sample 100 --seed 2`: 10 of 100 survived; these
+ * tests kill the two that were gaps (docs/testing.md). */
+
+/* A semaphore moved while a task waits on it: a call on the copy is
+ * refused even when it would not wake anybody. Kills semaphore.c:29:10:rvr
+ * (the semaphore's check without its list's move check: a try_acquire on
+ * the copy answered EAGAIN, as if the copy were the semaphore). */
+
+typedef struct {
+  bcsc_task_t task;
+  bcsc_semaphore_t *sem;
+  bcsc_semaphore_waiter_t waiter;
+  int rc;
+} sem_taker_t;
+
+static int sem_taker_poll(bcsc_task_t *t) {
+  sem_taker_t *s = (sem_taker_t *)(void *)t;
+  s->rc = bcsc_semaphore_acquire(t, s->sem, &s->waiter, 1);
+  if (s->rc == BCSC_PENDING)
+    return s->rc;
+  if (s->rc == 0)
+    cr_assert_eq(bcsc_semaphore_release(s->sem, 1), 0);
+  return s->rc;
+}
+
+Test(mutation, a_semaphore_moved_while_a_task_waits_is_refused) {
+  bcsc_semaphore_t sem, moved;
+  sem_taker_t s;
+  need_canaries();
+  up();
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, sem_taker_poll, NULL), 0);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&s.waiter), 0);
+  s.sem = &sem;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(s.rc, BCSC_PENDING);
+  memcpy(&moved, &sem, sizeof sem);
+  cr_assert_eq(bcsc_semaphore_try_acquire(&moved, 1), BCSC_EBADOBJ);
+  cr_assert_eq(g_misuse.count, 1);
+  /* The semaphore where it was is intact. */
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(s.rc, 0);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 1);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+  down();
+}
+
+/* bcsc_sleep_until() on a periodic timer whose tick has not fired turns it
+ * into that one-shot sleep at once, even for the deadline it already has:
+ * the tick then taken (here by bcsc_timer_wait(), the same timer) leaves
+ * nothing armed. Kills timer.c:196:36:ror (state != FIRED -> ==: the timer
+ * stayed periodic until the next bcsc_sleep_until() call, so the tick taken
+ * in between armed it again for 110). */
+
+static int step_sleep_until_100(mt_t *c) {
+  int rc;
+  if (c->polls == 1) {
+    rc = bcsc_sleep_until(&c->task, c->obj, 100);
+    cr_assert_eq(rc, BCSC_PENDING);
+    cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
+    return rc;
+  }
+  c->rc[0] = bcsc_timer_wait(&c->task, c->obj);
+  return 0;
+}
+
+Test(mutation, sleep_until_makes_an_unfired_periodic_timer_one_shot) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &g_sim.base};
+  bcsc_timer_t timer;
+  mt_t a;
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  cr_assert_eq(bcsc_timer_set_periodic(&timer, 100, 10, BCSC_TICK_BURST), 0);
+  mt_init(&a, step_sleep_until_100);
+  a.obj = &timer;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &a.task), 0);
+  cr_assert_eq(a.rc[0], 0);
+  cr_assert_eq(a.polls, 2);
+  cr_assert_eq(bcsc_timer_deadline(&timer), BCSC_NO_DEADLINE);
+  cr_assert_eq(g_misuse.count, 0);
+  down();
+}
