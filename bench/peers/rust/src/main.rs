@@ -24,6 +24,7 @@
 mod embassy_peer;
 mod harness;
 mod tokio_peer;
+mod tokio_threads;
 
 use harness::Options;
 
@@ -78,6 +79,7 @@ fn main() {
         );
     }
     tokio_peer::run(&opts);
+    tokio_threads::run(&opts);
     embassy_peer::run_all(&opts);
 }
 
