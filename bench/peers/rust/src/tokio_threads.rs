@@ -589,6 +589,14 @@ fn jitter(opts: &Options) {
 }
 
 pub fn run(opts: &Options) {
+    // --callgrind counts one thread's instructions: wake_local only, as
+    // bench_wake --callgrind.
+    if opts.callgrind {
+        if opts.wants("wake_local", PEER) {
+            wake_local(opts);
+        }
+        return;
+    }
     type Staged = fn(&Options, Pair) -> Pair;
     let staged: [(&str, Staged); 3] = [
         ("pipeline_remote", pipeline_remote),
