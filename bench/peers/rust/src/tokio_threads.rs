@@ -12,6 +12,18 @@
 //! unparks its thread. Peer `tokio-mt` is the runtime a tokio user would
 //! reach for instead: one multi_thread runtime with 2 workers, where both
 //! stages are tasks any worker may run (and steal).
+//!
+//! Every runtime here has tokio's I/O and time drivers (`enable_all`, as
+//! `#[tokio::main]` builds it): an idle runtime then parks in epoll_wait
+//! and is woken through an eventfd, as bcsc's executors park in the POSIX
+//! reactor's ppoll here and the C lower bounds in poll() on an eventfd.
+//! Without the I/O driver tokio parks on a futex (a Condvar) instead, and
+//! peer `tokio-noio` is that: the same two current_thread runtimes (or,
+//! for the wake scenarios, the one) built with no driver. The two differ
+//! in how a wake from another thread reaches the runtime: through the I/O
+//! driver, every remote schedule writes the driver's eventfd (mio's
+//! Waker) whether or not the runtime sleeps; without it, an unpark is an
+//! atomic swap and a futex wake only when the runtime is parked.
 
 use crate::harness::{
     alloc_start, alloc_stop, measure, measure_median3, report, report_percentiles, Options, Stats,
@@ -26,6 +38,27 @@ use tokio::time::{Duration, Instant, MissedTickBehavior};
 
 const PEER: &str = "tokio";
 
+/// A current_thread runtime with the I/O and time drivers (peer `tokio`),
+/// or without any (`tokio-noio`).
+fn reactor_runtime(io: bool) -> Runtime {
+    if io {
+        Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime")
+    } else {
+        runtime()
+    }
+}
+
+fn peer_name(io: bool) -> &'static str {
+    if io {
+        PEER
+    } else {
+        "tokio-noio"
+    }
+}
+
 /// Where stage A and stage B run: `a` is driven by the calling thread's
 /// `block_on`; `b` is a handle to the runtime of stage B.
 pub struct Pair {
@@ -33,21 +66,23 @@ pub struct Pair {
     b: Handle,
     /// Two runtimes: B's thread, and what ends its `block_on`.
     b_thread: Option<(std::thread::JoinHandle<()>, Arc<Notify>)>,
+    peer: &'static str,
 }
 
 impl Pair {
     /// Peer `tokio`: two current_thread runtimes, B on a thread of its own
     /// for the life of the pair (parked when idle, as bcsc's executor 2).
-    fn two_runtimes() -> Pair {
-        let b = runtime();
+    fn two_runtimes(io: bool) -> Pair {
+        let b = reactor_runtime(io);
         let handle = b.handle().clone();
         let stop = Arc::new(Notify::new());
         let s = stop.clone();
         let thread = std::thread::spawn(move || b.block_on(s.notified()));
         Pair {
-            a: runtime(),
+            a: reactor_runtime(io),
             b: handle,
             b_thread: Some((thread, stop)),
+            peer: peer_name(io),
         }
     }
 
@@ -56,6 +91,7 @@ impl Pair {
     fn multi_thread() -> Pair {
         let a = Builder::new_multi_thread()
             .worker_threads(2)
+            .enable_all()
             .build()
             .expect("tokio runtime");
         let b = a.handle().clone();
@@ -63,15 +99,12 @@ impl Pair {
             a,
             b,
             b_thread: None,
+            peer: "tokio-mt",
         }
     }
 
     fn peer(&self) -> &'static str {
-        if self.b_thread.is_some() {
-            PEER
-        } else {
-            "tokio-mt"
-        }
+        self.peer
     }
 
     fn handles(&self) -> (Handle, Handle) {
@@ -479,9 +512,9 @@ fn cross_thread_run(rt: &Runtime, n: u32, latency: bool) -> (f64, Vec<i64>, u64,
     ((end - start) as f64 / n as f64, samples, polls, allocs)
 }
 
-fn wake_stream(opts: &Options) {
+fn wake_stream(opts: &Options, io: bool) {
     let n = opts.ops(2_000_000, 10_000) as u32;
-    let rt = runtime();
+    let rt = reactor_runtime(io);
     let runs = if opts.smoke { 1 } else { 3 };
     let (mut times, mut allocs, mut polls) = (Vec::new(), 0, 0);
     for _ in 0..runs {
@@ -493,22 +526,22 @@ fn wake_stream(opts: &Options) {
     let mut s = Stats::from(times, allocs, 0);
     s.best_ns = s.median_ns; // bench_wake reports the median of 3 runs
     if !opts.quiet {
-        println!("(wake_stream on tokio, last run: {polls} wake-ups for {n} notify_one)");
+        println!("(wake_stream on {}, last run: {polls} wake-ups for {n} notify_one)", peer_name(io));
     }
-    report(opts, "wake_stream", PEER,
+    report(opts, "wake_stream", peer_name(io),
         "a std thread stores a sequence number and notify_one()s a Notify N times back to back; a task on a current_thread runtime ends when it sees the last number; median of 3 runs",
         n as usize, "wake", &s);
 }
 
-fn wake_latency(opts: &Options) {
+fn wake_latency(opts: &Options, io: bool) {
     let n = opts.ops(20_000, 1000) as u32;
-    let rt = runtime();
+    let rt = reactor_runtime(io);
     let (_, mut samples, _, allocs) = cross_thread_run(&rt, n, true);
     if samples.len() != n as usize {
         eprintln!("bench_peers: wrong result: wake_latency: {} samples of {n}", samples.len());
         std::process::exit(3);
     }
-    report_percentiles(opts, "wake_latency", PEER,
+    report_percentiles(opts, "wake_latency", peer_name(io),
         "one wake at a time from a std thread (stamp, seq, notify_one; wait for the ack) to a task on a current_thread runtime, which records now - stamp",
         &mut samples, &[0.50, 0.90, 0.99], allocs);
 }
@@ -560,12 +593,7 @@ async fn ticker(samples: &mut Vec<i64>, ticks: usize) -> u64 {
 fn jitter(opts: &Options) {
     let ticks = if opts.smoke || opts.callgrind { 20 } else { TICKS };
     let slack = set_timer_slack();
-    // Time driver only, as bench_jitter's bcsc side has no I/O registered
-    // (with enable_io the park is epoll_wait, whose timeout is whole ms).
-    let rt = Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("tokio runtime");
+    let rt = reactor_runtime(true);
     let mut samples = Vec::with_capacity(ticks);
     let mut missed = 0;
     alloc_start();
@@ -584,7 +612,7 @@ fn jitter(opts: &Options) {
         );
     }
     report_percentiles(opts, "jitter", PEER,
-        "1 kHz tokio::time::interval_at (MissedTickBehavior::Skip) on a current_thread runtime with the time driver, blocks of 500 ticks; sample = Instant::now() after tick() - the tick's deadline",
+        "1 kHz tokio::time::interval_at (MissedTickBehavior::Skip) on a current_thread runtime (enable_all), blocks of 500 ticks; sample = Instant::now() after tick() - the tick's deadline",
         &mut samples, &[0.50, 0.99], allocs);
 }
 
@@ -603,8 +631,13 @@ pub fn run(opts: &Options) {
         ("pipeline_wake", pipeline_wake),
         ("mpmc_2x2", mpmc_2x2),
     ];
-    for (peer, make) in [(PEER, Pair::two_runtimes as fn() -> Pair), ("tokio-mt", Pair::multi_thread)] {
-        let mut pair: Option<Pair> = None;
+    let pairs: [(&str, fn() -> Pair); 3] = [
+        (peer_name(true), || Pair::two_runtimes(true)),
+        (peer_name(false), || Pair::two_runtimes(false)),
+        ("tokio-mt", Pair::multi_thread),
+    ];
+    for (peer, make) in pairs {
+        let mut pair: Option<Pair> = None; // made for the first scenario run
         for (name, f) in staged {
             let label = if name == "mpmc_2x2" {
                 format!("{peer}+async-channel")
@@ -616,12 +649,16 @@ pub fn run(opts: &Options) {
             }
         }
     }
-    let single: [(&str, fn(&Options)); 4] = [
-        ("wake_local", wake_local),
-        ("wake_stream", wake_stream),
-        ("wake_latency", wake_latency),
-        ("jitter", jitter),
-    ];
+    for io in [true, false] {
+        let cross: [(&str, fn(&Options, bool)); 2] =
+            [("wake_stream", wake_stream), ("wake_latency", wake_latency)];
+        for (name, f) in cross {
+            if opts.wants(name, peer_name(io)) {
+                f(opts, io);
+            }
+        }
+    }
+    let single: [(&str, fn(&Options)); 2] = [("wake_local", wake_local), ("jitter", jitter)];
     for (name, f) in single {
         if opts.wants(name, PEER) {
             f(opts);
