@@ -358,9 +358,9 @@ static void async_cb(uv_async_t *handle) {
   uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
   s->callbacks++;
   if (s->samples != NULL && seq != s->seen) {
-    s->samples[seq - 1] = (int64_t)(bench_now_ns() - atomic_load_explicit(
-                                                         &s->stamp,
-                                                         memory_order_relaxed));
+    s->samples[seq - 1] =
+        (int64_t)(bench_now_ns() -
+                  atomic_load_explicit(&s->stamp, memory_order_relaxed));
     atomic_store_explicit(&s->ack, seq, memory_order_release);
   }
   s->seen = seq;
@@ -425,33 +425,17 @@ static int run_stream(uint32_t n, int64_t *samples, double *ns_per_wake,
 
 /* ---- percentiles (wake_latency, jitter) --------------------------------- */
 
-static int cmp_i64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted samples, as bench_wake and
- * bench_jitter compute it. */
-static int64_t percentile(const int64_t *sorted, uint32_t n, double q) {
-  uint32_t rank = (uint32_t)(q * n + 0.999999);
-  if (rank < 1)
-    rank = 1;
-  if (rank > n)
-    rank = n;
-  return sorted[rank - 1];
-}
-
 /* Sorts the samples and prints a PEERRUN line <scenario>_p<q> per
  * percentile q (peer_ns = median_ns = the percentile, ops = samples). */
 static void report_percentiles(const char *scenario, const char *what,
                                int64_t *samples, uint32_t n, const double *qs,
                                int nq, double allocs_per_op) {
-  qsort(samples, n, sizeof samples[0], cmp_i64);
+  bench_sort_samples(samples, n);
   if (!bench_opts.quiet) {
     printf("scenario %s on libuv: %s\n  %u samples:", scenario, what, n);
     for (int i = 0; i < nq; i++)
       printf("  p%.0f %8.1f us", qs[i] * 100,
-             (double)percentile(samples, n, qs[i]) / 1e3);
+             (double)bench_percentile(samples, n, qs[i]) / 1e3);
     printf("  max %8.1f us  (min %.1f us)\n", (double)samples[n - 1] / 1e3,
            (double)samples[0] / 1e3);
   }
@@ -459,8 +443,8 @@ static void report_percentiles(const char *scenario, const char *what,
     printf("PEERRUN scenario=%s_p%.0f peer=libuv peer_ns=%lld "
            "median_ns=%lld allocs_per_op=%.3f ops=%u\n",
            scenario, qs[i] * 100,
-           (long long)percentile(samples, n, qs[i]),
-           (long long)percentile(samples, n, qs[i]), allocs_per_op, n);
+           (long long)bench_percentile(samples, n, qs[i]),
+           (long long)bench_percentile(samples, n, qs[i]), allocs_per_op, n);
 }
 
 /* ---- jitter ------------------------------------------------------------- */
