@@ -13,8 +13,8 @@
 //! reach for instead: one multi_thread runtime with 2 workers, where both
 //! stages are tasks any worker may run (and steal).
 //!
-//! Every runtime here has tokio's I/O and time drivers (`enable_all`, as
-//! `#[tokio::main]` builds it): an idle runtime then parks in epoll_wait
+//! Every runtime of the cross-thread and jitter scenarios has tokio's I/O
+//! and time drivers (`enable_all`, as `#[tokio::main]` builds it): an idle runtime then parks in epoll_wait
 //! and is woken through an eventfd, as bcsc's executors park in the POSIX
 //! reactor's ppoll here and the C lower bounds in poll() on an eventfd.
 //! Without the I/O driver tokio parks on a futex (a Condvar) instead, and
@@ -24,6 +24,8 @@
 //! driver, every remote schedule writes the driver's eventfd (mio's
 //! Waker) whether or not the runtime sleeps; without it, an unpark is an
 //! atomic swap and a futex wake only when the runtime is parked.
+//! wake_local, one thread with nothing to park for, runs on a runtime
+//! without drivers like the one-thread peers of tokio_peer.rs.
 
 use crate::harness::{
     alloc_start, alloc_stop, measure, measure_median3, report, report_percentiles, Options, Stats,
@@ -70,8 +72,9 @@ pub struct Pair {
 }
 
 impl Pair {
-    /// Peer `tokio`: two current_thread runtimes, B on a thread of its own
-    /// for the life of the pair (parked when idle, as bcsc's executor 2).
+    /// Peers `tokio` (`io`: I/O and time drivers) and `tokio-noio`: two
+    /// current_thread runtimes, B on a thread of its own for the life of
+    /// the pair (parked when idle, as bcsc's executor 2).
     fn two_runtimes(io: bool) -> Pair {
         let b = reactor_runtime(io);
         let handle = b.handle().clone();
