@@ -171,32 +171,17 @@ static void bcsc_block(bcsc_ctx_t *c, int64_t *samples) {
 
 /* ---- figures ------------------------------------------------------------ */
 
-static int cmp_i64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted samples. */
-static int64_t percentile(const int64_t *sorted, uint32_t n, double q) {
-  uint32_t rank = (uint32_t)(q * n + 0.999999);
-  if (rank < 1)
-    rank = 1;
-  if (rank > n)
-    rank = n;
-  return sorted[rank - 1];
-}
-
 typedef struct figures {
   int64_t p50, p90, p99, max, min;
 } figures_t;
 
 static figures_t summarise(int64_t *samples, uint32_t n) {
   figures_t f;
-  qsort(samples, n, sizeof samples[0], cmp_i64);
+  bench_sort_samples(samples, n);
   f.min = samples[0];
-  f.p50 = percentile(samples, n, 0.50);
-  f.p90 = percentile(samples, n, 0.90);
-  f.p99 = percentile(samples, n, 0.99);
+  f.p50 = bench_percentile(samples, n, 0.50);
+  f.p90 = bench_percentile(samples, n, 0.90);
+  f.p99 = bench_percentile(samples, n, 0.99);
   f.max = samples[n - 1];
   return f;
 }

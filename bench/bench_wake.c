@@ -146,7 +146,7 @@ typedef struct handoff {
   atomic_uint sleeping; /* the consumer announced a sleep */
   atomic_uint ack;
   _Atomic uint64_t stamp;
-  uint64_t *samples;
+  int64_t *samples;
   uint32_t n;
 } handoff_t;
 
@@ -191,7 +191,7 @@ typedef struct consumer {
   atomic_uint seq;
   atomic_uint ack;
   _Atomic uint64_t stamp;
-  uint64_t *samples; /* NULL: stream (end at seq == n) */
+  int64_t *samples; /* NULL: stream (end at seq == n) */
   uint32_t n;
   uint32_t seen;
   uint64_t polls;
@@ -211,7 +211,8 @@ static int consumer_poll(bcsc_task_t *self) {
   s = atomic_load_explicit(&c->seq, memory_order_acquire);
   if (s != c->seen && c->samples != NULL) {
     c->samples[s - 1] =
-        bench_now_ns() - atomic_load_explicit(&c->stamp, memory_order_relaxed);
+        (int64_t)(bench_now_ns() -
+                  atomic_load_explicit(&c->stamp, memory_order_relaxed));
     atomic_store_explicit(&c->ack, s, memory_order_release);
   }
   c->seen = s;
@@ -258,7 +259,7 @@ static void *producer_main(void *arg) {
 
 /* One cross-thread run on the bcsc side: ns per wake (stream) or samples
  * (latency). Returns 0 if it ran right. */
-static int run_bcsc(uint32_t n, uint64_t *samples, double *ns_per_wake,
+static int run_bcsc(uint32_t n, int64_t *samples, double *ns_per_wake,
                     bcsc_executor_stats_t *stats) {
   static bcsc_posix_reactor_t reactor;
   static bcsc_executor_t ex;
@@ -298,7 +299,7 @@ static int run_bcsc(uint32_t n, uint64_t *samples, double *ns_per_wake,
   return rc != 0 || c.seen != n;
 }
 
-static int run_lower(uint32_t n, uint64_t *samples, double *ns_per_wake,
+static int run_lower(uint32_t n, int64_t *samples, double *ns_per_wake,
                      uint64_t *wakeups) {
   static handoff_t h;
   producer_arg_t p;
@@ -320,7 +321,8 @@ static int run_lower(uint32_t n, uint64_t *samples, double *ns_per_wake,
     (*wakeups)++;
     if (samples != NULL) {
       samples[s - 1] =
-          bench_now_ns() - atomic_load_explicit(&h.stamp, memory_order_relaxed);
+          (int64_t)(bench_now_ns() -
+                    atomic_load_explicit(&h.stamp, memory_order_relaxed));
       atomic_store_explicit(&h.ack, s, memory_order_release);
     }
     seen = s;
@@ -334,22 +336,7 @@ static int run_lower(uint32_t n, uint64_t *samples, double *ns_per_wake,
 
 /* ---- figures ------------------------------------------------------------ */
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of sorted samples. */
-static uint64_t percentile(const uint64_t *sorted, uint32_t n, double q) {
-  uint32_t rank = (uint32_t)(q * n + 0.999999);
-  if (rank < 1)
-    rank = 1;
-  if (rank > n)
-    rank = n;
-  return sorted[rank - 1];
-}
-
-static uint64_t bcsc_samples[LATENCY_SAMPLES], lower_samples[LATENCY_SAMPLES];
+static int64_t bcsc_samples[LATENCY_SAMPLES], lower_samples[LATENCY_SAMPLES];
 
 static double median3(double a, double b, double c) {
   if (a > b) {
@@ -374,7 +361,8 @@ int main(int argc, char **argv) {
   bench_result_t results[2];
   bcsc_executor_stats_t st;
   double stream_b[3], stream_l[3], sb, sl, dummy;
-  uint64_t lower_wakeups = 0, b50, b90, b99, l50, l90, l99;
+  uint64_t lower_wakeups = 0;
+  int64_t b50, b90, b99, l50, l90, l99;
   int allocated, failed = 0;
 
   bench_init(argc, argv, "bench_wake",
@@ -415,14 +403,14 @@ int main(int argc, char **argv) {
   /* Latency: one run per side; samples sorted. */
   failed |= run_bcsc(LATENCY_SAMPLES, bcsc_samples, &dummy, &st);
   failed |= run_lower(LATENCY_SAMPLES, lower_samples, &dummy, &lower_wakeups);
-  qsort(bcsc_samples, LATENCY_SAMPLES, sizeof bcsc_samples[0], cmp_u64);
-  qsort(lower_samples, LATENCY_SAMPLES, sizeof lower_samples[0], cmp_u64);
-  b50 = percentile(bcsc_samples, LATENCY_SAMPLES, 0.50);
-  b90 = percentile(bcsc_samples, LATENCY_SAMPLES, 0.90);
-  b99 = percentile(bcsc_samples, LATENCY_SAMPLES, 0.99);
-  l50 = percentile(lower_samples, LATENCY_SAMPLES, 0.50);
-  l90 = percentile(lower_samples, LATENCY_SAMPLES, 0.90);
-  l99 = percentile(lower_samples, LATENCY_SAMPLES, 0.99);
+  bench_sort_samples(bcsc_samples, LATENCY_SAMPLES);
+  bench_sort_samples(lower_samples, LATENCY_SAMPLES);
+  b50 = bench_percentile(bcsc_samples, LATENCY_SAMPLES, 0.50);
+  b90 = bench_percentile(bcsc_samples, LATENCY_SAMPLES, 0.90);
+  b99 = bench_percentile(bcsc_samples, LATENCY_SAMPLES, 0.99);
+  l50 = bench_percentile(lower_samples, LATENCY_SAMPLES, 0.50);
+  l90 = bench_percentile(lower_samples, LATENCY_SAMPLES, 0.90);
+  l99 = bench_percentile(lower_samples, LATENCY_SAMPLES, 0.99);
   if (!bench_opts.quiet) {
     printf("\nscenario wake_latency: %u wakes one at a time, wake -> poll "
            "on another thread\n",

@@ -196,7 +196,7 @@ peer_callgrind() { # name exe [args...]
   done < <(grep '^CALLGRIND_PEER ' "$log")
 }
 wanted=()
-for s in spawn_join ping_pong cancel tree channel_ping_pong channel_mpmc timers timers_cancel; do
+for s in spawn_join ping_pong cancel tree channel_ping_pong channel_mpmc timers timers_cancel wake_local; do
   [ -n "$(lower_ir_of "$s")" ] && wanted+=("$s")
 done
 if [ "${BCSC_PEERS:-1}" = 0 ]; then
@@ -218,9 +218,9 @@ elif [ ${#wanted[@]} -gt 0 ]; then
   else
     echo "bench-callgrind.sh: cargo not found: the Rust peers (tokio, embassy) are skipped"
   fi
-  if [[ ",$only," =~ ,(timers|timers_cancel), ]]; then
+  if [[ ",$only," =~ ,(timers|timers_cancel|wake_local), ]]; then
     if [ -x build/release/bench/peers/bench_peer_libuv ]; then
-      peer_callgrind bench_peer_libuv build/release/bench/peers/bench_peer_libuv
+      peer_callgrind bench_peer_libuv build/release/bench/peers/bench_peer_libuv --only="$only"
     else
       echo "bench-callgrind.sh: bench_peer_libuv not built (no libuv): the libuv peer is skipped"
     fi

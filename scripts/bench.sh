@@ -20,7 +20,9 @@
 # PEERRUN lines; for each one this script prints
 #   PEER scenario=<s> peer=<name> peer_ns=<x> lower_ns=<y> ratio=<x/y> allocs_per_op=<a>
 # where lower_ns is the C lower bound of the same scenario from this run's
-# RESULT line, so peer and bcsc ratios are comparable. The summary repeats
+# RESULT line, so peer and bcsc ratios are comparable (the latency
+# scenarios' lines are per percentile: wake_latency_p50/_p90/_p99 and
+# jitter_p50/_p99, peer_ns being the percentile). The summary repeats
 # the RESULT/DIAGNOSTIC lines, then the PEER lines. BCSC_PEERS=0 skips the
 # peers. Peers get only --reps=N and --quiet of ARGS.
 #
@@ -92,10 +94,14 @@ add_peer_lines() {
     done
   done < <(grep -E '^PEERRUN ' "$1" || true)
 }
-# The peer scenarios whose C counterpart ran above.
+# The peer scenarios whose C counterpart ran above (<peer scenario>:<the
+# RESULT scenario that says so>, for those whose PEERRUN lines are named
+# by percentile).
 wanted=()
-for s in spawn_join ping_pong cancel tree channel_ping_pong channel_mpmc timers timers_cancel wake_stream; do
-  [ -n "$(lower_of "$s")" ] && wanted+=("$s")
+for s in spawn_join ping_pong cancel tree channel_ping_pong channel_mpmc timers \
+         timers_cancel wake_local wake_stream wake_latency:wake_latency_p50 \
+         pipeline_remote pipeline_wake mpmc_2x2 jitter:jitter_p50; do
+  [ -n "$(lower_of "${s#*:}")" ] && wanted+=("${s%%:*}")
 done
 if [ "${BCSC_PEERS:-1}" = 0 ]; then
   echo "bench.sh: BCSC_PEERS=0: peers skipped"
@@ -129,18 +135,19 @@ else
   else
     echo "bench.sh: cargo not found: the Rust peers (tokio, embassy) are skipped"
   fi
-  if [[ ",$only," =~ ,(timers|timers_cancel|wake_stream), ]]; then
+  only_uv=$({ printf '%s\n' "${wanted[@]}" |
+    grep -xE 'timers|timers_cancel|wake_local|wake_stream|wake_latency|jitter' || true; } | paste -sd, -)
+  if [ -n "$only_uv" ]; then
     uv=build/release/bench/peers/bench_peer_libuv
     if [ -x "$uv" ]; then
       echo "=== bench_peer_libuv"
       log=$(mktemp)
-      if ! "$uv" ${peer_args[@]+"${peer_args[@]}"} | tee "$log"; then
+      if ! "$uv" --only="$only_uv" ${peer_args[@]+"${peer_args[@]}"} | tee "$log"; then
         echo "bench.sh: bench_peer_libuv failed" >&2
         failed=1
       fi
-      grep -E "scenario=($(IFS='|'; echo "${wanted[*]}")) " "$log" >"$log.f" || true
-      add_peer_lines "$log.f"
-      rm -f "$log" "$log.f"
+      add_peer_lines "$log"
+      rm -f "$log"
     else
       echo "bench.sh: $uv not built (pkg-config found no libuv; scripts/install-test-deps.sh installs libuv1-dev): the libuv peer is skipped"
     fi

@@ -129,6 +129,24 @@ void bench_init(int argc, char **argv, const char *program,
          bench_opts.callgrind ? "" : " after one warm-up, alternating sides");
 }
 
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+void bench_sort_samples(int64_t *samples, uint32_t n) {
+  qsort(samples, n, sizeof samples[0], cmp_i64);
+}
+
+int64_t bench_percentile(const int64_t *sorted, uint32_t n, double q) {
+  uint32_t rank = (uint32_t)(q * n + 0.999999);
+  if (rank < 1)
+    rank = 1;
+  if (rank > n)
+    rank = n;
+  return sorted[rank - 1];
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);

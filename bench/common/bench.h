@@ -116,4 +116,11 @@ void bench_report_diagnostic(const char *scenario, const char *description,
                              const bench_result_t *lower, uint64_t ops,
                              const char *op_name);
 
+/* Sort n latency samples (ns) in place, ascending. */
+void bench_sort_samples(int64_t *samples, uint32_t n);
+
+/* The nearest-rank percentile q (0 < q <= 1) of n >= 1 samples sorted by
+ * bench_sort_samples() (bench_jitter, bench_peer_libuv). */
+int64_t bench_percentile(const int64_t *sorted, uint32_t n, double q);
+
 #endif /* BENCH_H */

@@ -26,35 +26,82 @@
  *                 the first send to the end; median of 3 runs. libuv
  *                 coalesces sends as bcsc's value wakes do. The number is
  *                 stored seq_cst (see producer_main).
+ *  wake_local     one thread: uv_async_send, then uv_run(UV_RUN_NOWAIT),
+ *                 which finds the eventfd readable and calls the async
+ *                 callback once (bench_wake's bcsc_waker_wake +
+ *                 bcsc_executor_poll(1)); 10^6 times. Checked: 10^6
+ *                 callbacks.
+ *  wake_latency   bench_wake's: 20000 wakes one at a time from another
+ *                 thread, which stamps the time, stores the number,
+ *                 uv_async_send()s and waits for the callback's
+ *                 acknowledgement; the callback records now - stamp.
+ *                 PEERRUN lines wake_latency_p50, _p90, _p99.
+ *  jitter         bench_jitter's 1 kHz loop: a uv_timer_t repeating every
+ *                 1 ms, 2000 ticks in blocks of 500, timer slack 1 ns as
+ *                 bench_jitter sets it; each sample is uv_hrtime() in the
+ *                 callback - the tick's deadline in libuv's millisecond
+ *                 loop clock. A repeat is re-armed at the loop time of the
+ *                 callback + 1 ms (libuv keeps no fixed schedule, so
+ *                 nothing is skipped; a late tick moves the next).
+ *                 PEERRUN lines jitter_p50, jitter_p99.
  *
  * A timer or wake has no task behind it here (a callback, not a task to
  * poll), so these are the cost of libuv's mechanism alone. Prints
  *   PEERRUN scenario=<s> peer=libuv peer_ns=<best> median_ns=<m>
  *           allocs_per_op=<a> ops=<n>
- * (allocs_per_op=-1: not counted, two threads). Options: those of every
- * benchmark (--reps=N, --quiet; --callgrind: 10^4 timers, one repetition,
- * no warm-up, no wake_stream, and a line
+ * (allocs_per_op=-1: not counted, two threads; wake_latency and jitter:
+ * peer_ns = median_ns = the percentile, ops = samples). Options: those of
+ * every benchmark (--reps=N, --quiet; --callgrind: 10^4 timers and local
+ * wakes, one repetition, no warm-up, only the one-thread scenarios, and a
+ * line
  *   CALLGRIND_PEER scenario=<s> peer=libuv region=<fn>[+<fn>] ops=<n> calls=1
- * per scenario for scripts/bench-callgrind.sh) and --smoke (1000 timers,
- * 10^4 wakes, one repetition: a check that it runs, not a figure). Exit status
- * 3 if a check fails, 2 if libuv fails. */
+ * per scenario for scripts/bench-callgrind.sh), --smoke (1000 timers,
+ * 10^4 wakes, 20 ticks, one repetition: a check that it runs, not a
+ * figure) and --only=NAME,... (the scenarios to run; default all). Exit
+ * status 3 if a check fails, 2 if libuv fails. */
 #include "bench.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+
 #define TIMERS 100000u
 #define SMOKE_TIMERS 1000u
 #define CALLGRIND_TIMERS 10000u
 #define STREAM_WAKES 2000000u
 #define SMOKE_WAKES 10000u
+#define LOCAL_WAKES 1000000u
+#define LATENCY_SAMPLES 20000u
+#define SMOKE_SAMPLES 1000u
+#define TICKS 2000u
+#define SMOKE_TICKS 20u
+#define BLOCK 500u
 
 static uint32_t n_timers = TIMERS;
 static uint32_t n_wakes = STREAM_WAKES;
+static uint32_t n_local = LOCAL_WAKES;
+static uint32_t n_samples = LATENCY_SAMPLES;
+static uint32_t n_ticks = TICKS;
+static const char *only; /* --only=NAME,...: NULL runs every scenario */
+
+/* Whether --only names `scenario` (or there is no --only). */
+static int wanted(const char *scenario) {
+  size_t len = strlen(scenario);
+  for (const char *p = only; p != NULL; p = strchr(p, ',')) {
+    p += *p == ',';
+    if (strncmp(p, scenario, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+      return 1;
+  }
+  return only == NULL;
+}
 
 /* ---- timers ------------------------------------------------------------- */
 
@@ -237,11 +284,69 @@ static int run_timers_cancel(uv_loop_t *loop, int reps) {
   return 0;
 }
 
-/* ---- wake_stream -------------------------------------------------------- */
+/* ---- wake_local --------------------------------------------------------- */
+
+static uint32_t local_callbacks;
+
+static void local_cb(uv_async_t *handle) {
+  (void)handle;
+  local_callbacks++;
+}
+
+BENCH_REGION void bench_region_libuv_wake_local(uv_async_t *async) {
+  for (uint32_t i = 0; i < n_local; i++) {
+    uv_async_send(async);
+    uv_run(async->loop, UV_RUN_NOWAIT);
+  }
+}
+
+static int run_wake_local(int reps) {
+  static double ns[64];
+  static uv_async_t async;
+  uv_loop_t loop;
+  uint64_t allocs = 0;
+  if (uv_loop_init(&loop) != 0 || uv_async_init(&loop, &async, local_cb) != 0)
+    return 2;
+  for (int rep = bench_opts.callgrind; rep <= reps; rep++) {
+    uint64_t t0, t1;
+    bench_alloc_counts_t a;
+    local_callbacks = 0;
+    bench_alloc_start();
+    t0 = bench_now_ns();
+    bench_region_libuv_wake_local(&async);
+    t1 = bench_now_ns();
+    a = bench_alloc_stop();
+    if (local_callbacks != n_local) {
+      fprintf(stderr, "bench_peer_libuv: wake_local: %u callbacks of %u\n",
+              local_callbacks, n_local);
+      return 3;
+    }
+    if (rep > 0) {
+      ns[rep - 1] = (double)(t1 - t0) / n_local;
+      allocs += a.allocs;
+    }
+  }
+  uv_close((uv_handle_t *)&async, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(&loop) != 0)
+    return 2;
+  report("wake_local",
+         "uv_async_send, then uv_run(UV_RUN_NOWAIT) calls the callback once; "
+         "one thread",
+         n_local, "wake", summarise(ns, reps, allocs), reps, 1,
+         "bench_region_libuv_wake_local");
+  return 0;
+}
+
+/* ---- wake_stream, wake_latency ------------------------------------------ */
 
 typedef struct stream {
   uv_async_t async;
   _Atomic uint32_t seq;
+  _Atomic uint32_t ack;
+  _Atomic uint64_t stamp;
+  int64_t *samples; /* NULL: stream (the callbacks only look for seq == n) */
+  uint32_t seen;
   uint32_t n;
   uint32_t callbacks;
   uint64_t start; /* written by the producer before its first send */
@@ -250,17 +355,37 @@ typedef struct stream {
 
 static void async_cb(uv_async_t *handle) {
   stream_t *s = (stream_t *)handle->data;
+  uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
   s->callbacks++;
-  if (atomic_load_explicit(&s->seq, memory_order_acquire) == s->n) {
+  if (s->samples != NULL && seq != s->seen) {
+    s->samples[seq - 1] =
+        (int64_t)(bench_now_ns() -
+                  atomic_load_explicit(&s->stamp, memory_order_relaxed));
+    atomic_store_explicit(&s->ack, seq, memory_order_release);
+  }
+  s->seen = seq;
+  if (seq == s->n) {
     s->end = bench_now_ns();
     uv_close((uv_handle_t *)handle, NULL);
   }
+}
+
+/* bench_wake.c's spin_until: the waker waits for the acknowledgement. */
+static void spin_until(_Atomic uint32_t *ack, uint32_t value) {
+  uint32_t spins = 0;
+  while (atomic_load_explicit(ack, memory_order_acquire) != value)
+    if (++spins % 256 == 0)
+      sched_yield();
 }
 
 static void *producer_main(void *arg) {
   stream_t *s = (stream_t *)arg;
   s->start = bench_now_ns();
   for (uint32_t i = 1; i <= s->n; i++) {
+    if (s->samples != NULL) { /* latency: one wake at a time */
+      spin_until(&s->ack, i - 1);
+      atomic_store_explicit(&s->stamp, bench_now_ns(), memory_order_relaxed);
+    }
     /* seq_cst, not release: libuv 1.44's uv_async_send returns after a
      * plain read of the handle's pending flag when a send is pending, and
      * without a full barrier between this store and that read (x86 lets
@@ -273,16 +398,17 @@ static void *producer_main(void *arg) {
   return NULL;
 }
 
-static int run_stream(double *ns_per_wake, uint32_t *callbacks) {
+/* One cross-thread run of n wakes; with samples, one at a time (latency). */
+static int run_stream(uint32_t n, int64_t *samples, double *ns_per_wake,
+                      uint32_t *callbacks) {
   static stream_t s;
   uv_loop_t loop;
   pthread_t thread;
   if (uv_loop_init(&loop) != 0)
     return 2;
-  s.n = n_wakes;
-  s.callbacks = 0;
-  s.end = 0;
-  atomic_store(&s.seq, 0);
+  memset(&s, 0, sizeof s);
+  s.n = n;
+  s.samples = samples;
   if (uv_async_init(&loop, &s.async, async_cb) != 0)
     return 2;
   s.async.data = &s;
@@ -297,70 +423,203 @@ static int run_stream(double *ns_per_wake, uint32_t *callbacks) {
   return 0;
 }
 
-int main(int argc, char **argv) {
-  uv_loop_t loop;
-  double stream_ns[3];
-  uint32_t callbacks = 0;
-  int reps, rc, smoke = 0, kept = 1;
+/* ---- percentiles (wake_latency, jitter) --------------------------------- */
 
-  /* --smoke (few operations, one repetition: a check that it runs, not a
-   * figure) is this program's own; the rest go to bench_init. */
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--smoke") == 0)
-      smoke = 1;
-    else
-      argv[kept++] = argv[i];
+/* Sorts the samples and prints a PEERRUN line <scenario>_p<q> per
+ * percentile q (peer_ns = median_ns = the percentile, ops = samples). */
+static void report_percentiles(const char *scenario, const char *what,
+                               int64_t *samples, uint32_t n, const double *qs,
+                               int nq, double allocs_per_op) {
+  bench_sort_samples(samples, n);
+  if (!bench_opts.quiet) {
+    printf("scenario %s on libuv: %s\n  %u samples:", scenario, what, n);
+    for (int i = 0; i < nq; i++)
+      printf("  p%.0f %8.1f us", qs[i] * 100,
+             (double)bench_percentile(samples, n, qs[i]) / 1e3);
+    printf("  max %8.1f us  (min %.1f us)\n", (double)samples[n - 1] / 1e3,
+           (double)samples[0] / 1e3);
   }
-  argc = kept;
-  bench_init(argc, argv, "bench_peer_libuv",
-             "libuv peer: timers, timers_cancel, wake_stream (PEERRUN lines)");
-  if (smoke) {
-    n_timers = SMOKE_TIMERS;
-    n_wakes = SMOKE_WAKES;
-  } else if (bench_opts.callgrind) {
-    n_timers = CALLGRIND_TIMERS;
+  for (int i = 0; i < nq; i++)
+    printf("PEERRUN scenario=%s_p%.0f peer=libuv peer_ns=%lld "
+           "median_ns=%lld allocs_per_op=%.3f ops=%u\n",
+           scenario, qs[i] * 100,
+           (long long)bench_percentile(samples, n, qs[i]),
+           (long long)bench_percentile(samples, n, qs[i]), allocs_per_op, n);
+}
+
+/* ---- jitter ------------------------------------------------------------- */
+
+typedef struct ticker {
+  uv_timer_t timer;
+  int64_t *samples;
+  uint32_t taken, ticks;
+  uint64_t deadline_ms; /* of the tick that fires next, in the loop clock */
+} ticker_t;
+
+static void tick_cb(uv_timer_t *timer) {
+  ticker_t *k = (ticker_t *)timer->data;
+  k->samples[k->taken++] =
+      (int64_t)(uv_hrtime() - k->deadline_ms * UINT64_C(1000000));
+  /* libuv has already re-armed the repeat at the loop time + 1 ms. */
+  k->deadline_ms = uv_now(timer->loop) + 1u;
+  if (k->taken == k->ticks)
+    uv_timer_stop(timer);
+}
+
+static int run_jitter(void) {
+  static int64_t samples[TICKS];
+  static ticker_t k;
+  uv_loop_t loop;
+  bench_alloc_counts_t a;
+  const char *slack = "1 ns";
+#if defined(__linux__)
+  if (prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL) != 0)
+    slack = "the default (prctl failed)";
+#else
+  slack = "the OS default";
+#endif
+  if (uv_loop_init(&loop) != 0 || uv_timer_init(&loop, &k.timer) != 0)
+    return 2;
+  k.timer.data = &k;
+  k.samples = samples;
+  bench_alloc_start();
+  while (k.taken < n_ticks) {
+    k.ticks = k.taken + (n_ticks - k.taken < BLOCK ? n_ticks - k.taken : BLOCK);
+    uv_update_time(&loop);
+    k.deadline_ms = uv_now(&loop) + 1u;
+    uv_timer_start(&k.timer, tick_cb, 1, 1);
+    uv_run(&loop, UV_RUN_DEFAULT); /* until the block's last tick stops it */
   }
-  reps = smoke || bench_opts.callgrind ? 1 : bench_opts.reps;
-  if (reps > 64)
-    reps = 64;
+  a = bench_alloc_stop();
+  uv_close((uv_handle_t *)&k.timer, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(&loop) != 0)
+    return 2;
   if (!bench_opts.quiet)
-    printf("libuv %s\n", uv_version_string());
+    printf("(jitter on libuv: timer slack %s)\n", slack);
+  {
+    static const double qs[] = {0.50, 0.99};
+    report_percentiles("jitter",
+                       "uv_timer_t repeating every 1 ms, blocks of 500 ticks; "
+                       "sample = uv_hrtime() in the callback - the tick's "
+                       "deadline (ms loop clock)",
+                       samples, n_ticks, qs, 2, (double)a.allocs / n_ticks);
+  }
+  return 0;
+}
+
+static int run_timer_scenarios(int reps) {
+  uv_loop_t loop;
+  int rc = 0;
   shuffle_deadlines();
   if (uv_loop_init(&loop) != 0)
     return 2;
   for (uint32_t i = 0; i < n_timers; i++)
     if (uv_timer_init(&loop, &timers[i]) != 0)
       return 2;
-  rc = run_timers(&loop, reps);
-  if (rc == 0)
+  if (wanted("timers"))
+    rc = run_timers(&loop, reps);
+  if (rc == 0 && wanted("timers_cancel"))
     rc = run_timers_cancel(&loop, reps);
   if (rc != 0)
     return rc;
   for (uint32_t i = 0; i < n_timers; i++)
     uv_close((uv_handle_t *)&timers[i], NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&loop) != 0)
-    return 2;
-  /* Two threads: not for callgrind (bench_wake's stream is not either). */
-  if (bench_opts.callgrind)
-    return 0;
+  return uv_loop_close(&loop) != 0 ? 2 : 0;
+}
 
+static int run_wake_stream(void) {
+  double stream_ns[3];
+  uint32_t callbacks = 0;
+  stats_t s;
+  int rc;
   for (int i = 0; i < 3; i++)
-    if ((rc = run_stream(&stream_ns[i], &callbacks)) != 0) {
+    if ((rc = run_stream(n_wakes, NULL, &stream_ns[i], &callbacks)) != 0) {
       fprintf(stderr, "bench_peer_libuv: wake_stream failed\n");
       return rc;
     }
-  {
-    stats_t s = summarise(stream_ns, 3, 0);
-    /* bench_wake reports the median of 3 runs: so does this peer_ns. */
-    s.best = s.median;
-    if (!bench_opts.quiet)
-      printf("(wake_stream last run: %u callbacks for %u sends)\n", callbacks,
-             n_wakes);
-    report("wake_stream",
-           "uv_async_send x N from another thread, loop in uv_run; median "
-           "of 3 runs",
-           n_wakes, "wake", s, 1, 0, "");
-  }
+  s = summarise(stream_ns, 3, 0);
+  /* bench_wake reports the median of 3 runs: so does this peer_ns. */
+  s.best = s.median;
+  if (!bench_opts.quiet)
+    printf("(wake_stream last run: %u callbacks for %u sends)\n", callbacks,
+           n_wakes);
+  report("wake_stream",
+         "uv_async_send x N from another thread, loop in uv_run; median "
+         "of 3 runs",
+         n_wakes, "wake", s, 1, 0, "");
   return 0;
+}
+
+static int run_wake_latency(void) {
+  static int64_t samples[LATENCY_SAMPLES];
+  static const double qs[] = {0.50, 0.90, 0.99};
+  double ns;
+  uint32_t callbacks;
+  int rc = run_stream(n_samples, samples, &ns, &callbacks);
+  if (rc != 0) {
+    fprintf(stderr, "bench_peer_libuv: wake_latency failed\n");
+    return rc;
+  }
+  if (callbacks != n_samples) { /* one wake at a time: one callback each */
+    fprintf(stderr, "bench_peer_libuv: wake_latency: %u callbacks of %u\n",
+            callbacks, n_samples);
+    return 3;
+  }
+  report_percentiles("wake_latency",
+                     "one uv_async_send at a time from another thread "
+                     "(stamp, seq, send; wait for the ack), loop in uv_run; "
+                     "the callback records now - stamp",
+                     samples, n_samples, qs, 3, -1.0);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  int reps, rc = 0, smoke = 0, kept = 1;
+
+  /* --smoke (few operations, one repetition: a check that it runs, not a
+   * figure) and --only are this program's own; the rest go to bench_init. */
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--smoke") == 0)
+      smoke = 1;
+    else if (strncmp(argv[i], "--only=", 7) == 0)
+      only = argv[i] + 7;
+    else
+      argv[kept++] = argv[i];
+  }
+  argc = kept;
+  bench_init(argc, argv, "bench_peer_libuv",
+             "libuv peer: timers, timers_cancel, wake_local, wake_stream, "
+             "wake_latency, jitter (PEERRUN lines)");
+  if (smoke) {
+    n_timers = SMOKE_TIMERS;
+    n_wakes = SMOKE_WAKES;
+    n_local = SMOKE_WAKES;
+    n_samples = SMOKE_SAMPLES;
+    n_ticks = SMOKE_TICKS;
+  } else if (bench_opts.callgrind) {
+    n_timers = CALLGRIND_TIMERS;
+    n_local = CALLGRIND_TIMERS;
+  }
+  reps = smoke || bench_opts.callgrind ? 1 : bench_opts.reps;
+  if (reps > 64)
+    reps = 64;
+  if (!bench_opts.quiet)
+    printf("libuv %s\n", uv_version_string());
+  if (wanted("timers") || wanted("timers_cancel"))
+    rc = run_timer_scenarios(reps);
+  if (rc == 0 && wanted("wake_local"))
+    rc = run_wake_local(reps);
+  /* Two threads, or real time: not for callgrind (nor are bench_wake's
+   * and bench_jitter's). */
+  if (rc != 0 || bench_opts.callgrind)
+    return rc;
+  if (wanted("wake_stream"))
+    rc = run_wake_stream();
+  if (rc == 0 && wanted("wake_latency"))
+    rc = run_wake_latency();
+  if (rc == 0 && wanted("jitter"))
+    rc = run_jitter();
+  return rc;
 }

@@ -69,6 +69,7 @@ pub fn alloc_self_test() {
     }
 }
 
+#[derive(Clone)]
 pub struct Options {
     pub reps: usize,
     pub smoke: bool,
@@ -143,6 +144,68 @@ pub fn measure<S>(
         }
     }
     Stats::from(times, allocs, frees)
+}
+
+/// `measure` for the two-thread scenarios, which bench_pipeline.c and
+/// bench_wake.c report as the median of 3 runs: 3 timed repetitions (1
+/// under --smoke or --callgrind), and best_ns is their median.
+pub fn measure_median3<S>(
+    opts: &Options,
+    state: &mut S,
+    ops: usize,
+    setup: impl FnMut(&mut S),
+    region: impl FnMut(&mut S),
+    check: impl FnMut(&mut S) -> Result<(), String>,
+) -> Stats {
+    let three = Options {
+        reps: if opts.smoke || opts.callgrind { 1 } else { 3 },
+        ..opts.clone()
+    };
+    let mut s = measure(&three, state, ops, setup, region, check);
+    s.best_ns = s.median_ns;
+    s
+}
+
+/// Nearest-rank percentile of sorted samples, as bench_wake.c and
+/// bench_jitter.c compute it.
+pub fn percentile(sorted: &[i64], q: f64) -> i64 {
+    let n = sorted.len();
+    let rank = ((q * n as f64 + 0.999999) as usize).clamp(1, n);
+    sorted[rank - 1]
+}
+
+/// For the latency scenarios (wake_latency, jitter): sorts the samples (ns)
+/// and prints one PEERRUN line per percentile q, named
+/// `<scenario>_p<100 q>`, with peer_ns = median_ns = the percentile and
+/// `allocs` heap allocations over the whole run.
+pub fn report_percentiles(
+    opts: &Options,
+    scenario: &str,
+    peer: &str,
+    what: &str,
+    samples: &mut [i64],
+    qs: &[f64],
+    allocs: u64,
+) {
+    samples.sort_unstable();
+    let n = samples.len();
+    let per_op = allocs as f64 / n as f64;
+    if !opts.quiet {
+        println!("scenario {scenario} on {peer}: {what}");
+        print!("  {n} samples:");
+        for &q in qs.iter().chain([1.0].iter()) {
+            let name = if q == 1.0 { "max".to_string() } else { format!("p{:.0}", q * 100.0) };
+            print!("  {name} {:8.1} us", percentile(samples, q) as f64 / 1e3);
+        }
+        println!("  (min {:.1} us)  {per_op:.3} allocs/sample", samples[0] as f64 / 1e3);
+    }
+    for &q in qs {
+        let v = percentile(samples, q);
+        println!(
+            "PEERRUN scenario={scenario}_p{:.0} peer={peer} peer_ns={v} median_ns={v} allocs_per_op={per_op:.3} ops={n}",
+            q * 100.0
+        );
+    }
 }
 
 impl Stats {

@@ -1,6 +1,7 @@
 //! bench_peers - bcsc's benchmark scenarios (bench/bench_*.c) on other
-//! runtimes, for comparison: tokio (current_thread) and embassy-executor
-//! (platform-std). Same operation counts and the same shape as the C
+//! runtimes, for comparison: tokio (current_thread; the two-thread
+//! scenarios also on two current_thread runtimes and on multi_thread,
+//! tokio_threads.rs) and embassy-executor (platform-std). Same operation counts and the same shape as the C
 //! programs; see docs/benchmarks.md, "Peers".
 //!
 //!   bench_peers [--reps=N] [--smoke] [--callgrind] [--quiet] [--only=NAME,...]
@@ -24,6 +25,7 @@
 mod embassy_peer;
 mod harness;
 mod tokio_peer;
+mod tokio_threads;
 
 use harness::Options;
 
@@ -78,6 +80,7 @@ fn main() {
         );
     }
     tokio_peer::run(&opts);
+    tokio_threads::run(&opts);
     embassy_peer::run_all(&opts);
 }
 

@@ -10,14 +10,14 @@ use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, LazyLock};
-use tokio::runtime::{Builder, Runtime};
+use tokio::runtime::{Builder, Handle, Runtime};
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinHandle;
 use tokio::time::{Duration, Instant};
 
 const PEER: &str = "tokio";
 
-fn runtime() -> Runtime {
+pub fn runtime() -> Runtime {
     Builder::new_current_thread()
         .build()
         .expect("tokio runtime")
@@ -394,47 +394,63 @@ pub struct ChanMpmc {
     sum: u64,
 }
 
+/// 2 producer tasks on `ha` x 2 consumer tasks on `hb` over one
+/// async_channel::bounded(64): producer p sends p N/2 + 1 ..= (p + 1) N/2,
+/// the last Sender to drop closes the channel. Returns the consumers'
+/// (count, sum). channel_mpmc runs it with both handles on one
+/// current_thread runtime, mpmc_2x2 (tokio_threads.rs) across two.
+pub async fn mpmc(ha: &Handle, hb: &Handle, n: u64) -> (u64, u64) {
+    let (tx, rx) = async_channel::bounded::<u64>(64);
+    let mut producers = Vec::with_capacity(2);
+    for p in 0..2u64 {
+        let tx = tx.clone();
+        producers.push(ha.spawn(async move {
+            for v in p * n / 2 + 1..=(p + 1) * n / 2 {
+                tx.send(v).await.unwrap();
+            }
+            // dropping the last Sender closes the channel
+        }));
+    }
+    drop(tx);
+    let mut consumers = Vec::with_capacity(2);
+    for _ in 0..2 {
+        let rx = rx.clone();
+        consumers.push(hb.spawn(async move {
+            let (mut c, mut s) = (0u64, 0u64);
+            while let Ok(v) = rx.recv().await {
+                c += 1;
+                s += v;
+            }
+            (c, s)
+        }));
+    }
+    drop(rx);
+    for p in producers {
+        p.await.unwrap();
+    }
+    let (mut c, mut s) = (0, 0);
+    for h in consumers {
+        let (a, b) = h.await.unwrap();
+        c += a;
+        s += b;
+    }
+    (c, s)
+}
+
+/// Every message received exactly once: N of them, summing N (N + 1) / 2.
+pub fn check_mpmc(scenario: &str, count: u64, sum: u64, n: u64) -> Result<(), String> {
+    if count == n && sum == n * (n + 1) / 2 {
+        Ok(())
+    } else {
+        Err(format!("{scenario} count {count} sum {sum}"))
+    }
+}
+
 #[no_mangle]
 #[inline(never)]
 pub fn bench_region_tokio_channel_mpmc(st: &mut ChanMpmc) {
-    let n = st.n;
-    let (count, sum) = st.rt.block_on(async move {
-        let (tx, rx) = async_channel::bounded::<u64>(64);
-        let mut producers = Vec::with_capacity(2);
-        for p in 0..2u64 {
-            let tx = tx.clone();
-            producers.push(tokio::spawn(async move {
-                for v in p * n / 2 + 1..=(p + 1) * n / 2 {
-                    tx.send(v).await.unwrap();
-                }
-                // dropping the last Sender closes the channel
-            }));
-        }
-        drop(tx);
-        let mut consumers = Vec::with_capacity(2);
-        for _ in 0..2 {
-            let rx = rx.clone();
-            consumers.push(tokio::spawn(async move {
-                let (mut c, mut s) = (0u64, 0u64);
-                while let Ok(v) = rx.recv().await {
-                    c += 1;
-                    s += v;
-                }
-                (c, s)
-            }));
-        }
-        drop(rx);
-        for p in producers {
-            p.await.unwrap();
-        }
-        let (mut c, mut s) = (0, 0);
-        for h in consumers {
-            let (a, b) = h.await.unwrap();
-            c += a;
-            s += b;
-        }
-        (c, s)
-    });
+    let (n, h) = (st.n, st.rt.handle().clone());
+    let (count, sum) = st.rt.block_on(async move { mpmc(&h, &h, n).await });
     st.count = count;
     st.sum = sum;
 }
@@ -453,13 +469,7 @@ pub fn channel_mpmc(opts: &Options) {
         n,
         |_| {},
         bench_region_tokio_channel_mpmc,
-        |st| {
-            if st.count == st.n && st.sum == st.n * (st.n + 1) / 2 {
-                Ok(())
-            } else {
-                Err(format!("channel_mpmc count {} sum {}", st.count, st.sum))
-            }
-        },
+        |st| check_mpmc("channel_mpmc", st.count, st.sum, st.n),
     );
     report(opts, "channel_mpmc", "tokio+async-channel",
         "2 producer x 2 consumer tasks on tokio current_thread over one async_channel::bounded(64); closed when the last Sender drops",
