@@ -142,13 +142,17 @@ run_lane() {
   local start=$SECONDS rc
   lane_name=$name
   set +e
+  # No lane reads standard input, and lanes run side by side: whatever the
+  # caller's stdin is, a tool that reads it anyway (cargo's rustc probe
+  # `rustc -` did, from a shared descriptor, in a backgrounded run) gets
+  # end-of-file instead of another lane's bytes.
   if [ "$serial" -eq 1 ]; then
     echo
     echo "=================== lane: $name ==================="
-    (set -euo pipefail; "$@")
+    (set -euo pipefail; "$@") </dev/null
   else
     echo "lane $name: started ($(date +%T))"
-    (set -euo pipefail; "$@") >"$logs/$name.log" 2>&1
+    (set -euo pipefail; "$@") </dev/null >"$logs/$name.log" 2>&1
   fi
   rc=$?
   set -e
