@@ -66,25 +66,31 @@ int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation) {
       count(&ex->priv.inbox_stale); /* ended, or another task holds it */
       return 0;
     }
-    /* Coalesces with the wake queued. Still a release RMW, not a load:
-     * the drain's acquire RMW of this word then reads a value at or after
-     * it, so what this thread wrote before the wake is visible to the
-     * task's next poll, as for the wake that queued the slot (D44). */
+    /* Coalesces with the wake queued, and counts itself in the slot's
+     * word - or, once the count is full, in inbox_received (D47). Still a
+     * release RMW even then: the drain's acquire RMW of this word reads a
+     * value at or after it, so what this thread wrote before the wake is
+     * visible to the task's next poll, as for the wake that queued the
+     * slot (D44). */
     if (old & BCSC__SLOT_PENDING) {
+      int full = (old & BCSC__SLOT_COUNT) == BCSC__SLOT_COUNT;
       if (atomic_compare_exchange_weak_explicit(
-              state, &old, old, memory_order_release, memory_order_relaxed)) {
-        count(&ex->priv.inbox_received);
+              state, &old, full ? old : old + BCSC__SLOT_COUNT_ONE,
+              memory_order_release, memory_order_relaxed)) {
+        if (full)
+          count(&ex->priv.inbox_received);
         return 1;
       }
+      /* Not PENDING: the count is 0 (inbox.h); this wake makes it 1. */
     } else if (atomic_compare_exchange_weak_explicit(
                    state, &old,
-                   old | (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
+                   (old + BCSC__SLOT_COUNT_ONE) |
+                       (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
                    memory_order_acq_rel, memory_order_relaxed)) {
       break;
     }
     /* A failed compare-and-swap read the word again: check it again. */
   }
-  count(&ex->priv.inbox_received);
   BCSC__INBOX_HOOK(ex, BCSC__HOOK_MARKED, slot);
   /* Still on the list from a wake for an earlier holder that the drain has
    * not reached: it will settle this one too. */
@@ -125,10 +131,13 @@ uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver) {
    * at once and overwrite it. */
   uint32_t next = atomic_load_explicit(BCSC__A32(&slot->priv.inbox_next),
                                        memory_order_relaxed);
+  /* One RMW settles the wake and takes the count with it: wakes that
+   * come after it count in the word again, from 1. */
   uint32_t old = atomic_fetch_and_explicit(
       BCSC__A32(&slot->priv.state),
-      ~(uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
+      ~(uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED | BCSC__SLOT_COUNT),
       memory_order_acq_rel);
+  ex->priv.wakes_received += bcsc__slot_count(old);
   *deliver = (old & (BCSC__SLOT_HELD | BCSC__SLOT_PENDING)) ==
              (BCSC__SLOT_HELD | BCSC__SLOT_PENDING);
   return next;
@@ -139,13 +148,14 @@ void bcsc__inbox_slot_hold(bcsc_waker_slot_t *slot) {
                            (uint32_t)BCSC__SLOT_HELD, memory_order_release);
 }
 
-void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot) {
+void bcsc__inbox_slot_release(bcsc_executor_t *ex, bcsc_waker_slot_t *slot) {
   _Atomic uint32_t *state = BCSC__A32(&slot->priv.state);
   uint32_t old = atomic_load_explicit(state, memory_order_relaxed);
   uint32_t next;
-  /* Retried only when a wake sets a bit meanwhile. A wake pending for the
-   * ending holder is dropped with HELD: it was counted received when it
-   * reached the live task, and that task is gone. */
+  /* Retried only when a wake sets a bit or counts meanwhile. A wake
+   * pending for the ending holder is dropped with HELD: it was counted
+   * received when it reached the live task (the count the word held moves
+   * to the executor's total), and that task is gone. */
   do {
     uint32_t generation =
         ((old >> BCSC__SLOT_GEN_SHIFT) + 1u) & BCSC__SLOT_GEN_MASK;
@@ -153,6 +163,15 @@ void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot) {
            (old & (uint32_t)BCSC__SLOT_QUEUED);
   } while (!atomic_compare_exchange_weak_explicit(
       state, &old, next, memory_order_acq_rel, memory_order_relaxed));
+  ex->priv.wakes_received += bcsc__slot_count(old);
+}
+
+uint64_t bcsc__inbox_counted(const bcsc_executor_t *ex) {
+  uint64_t sum = 0;
+  for (uint32_t i = 0; i < ex->priv.waker_slot_count; i++)
+    sum += bcsc__slot_count(atomic_load_explicit(
+        BCSC__A32(&ex->priv.waker_slots[i].priv.state), memory_order_relaxed));
+  return sum;
 }
 
 int bcsc__inbox_sleep(bcsc_executor_t *ex, uint32_t how) {

@@ -92,7 +92,7 @@ void bcsc__waker_release(bcsc_task_t *t) {
   bcsc_executor_t *ex = bcsc__task_executor(t);
   uint32_t n = bcsc__task_slot1(t);
   bcsc_waker_slot_t *slot = &ex->priv.waker_slots[n - 1];
-  bcsc__inbox_slot_release(slot); /* its wakers are stale from now on */
+  bcsc__inbox_slot_release(ex, slot); /* its wakers are stale from now on */
   slot->priv.owner.free_next = 0;
   if (ex->priv.waker_free_tail != 0)
     ex->priv.waker_slots[ex->priv.waker_free_tail - 1].priv.owner.free_next = n;
