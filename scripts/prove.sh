@@ -169,6 +169,10 @@ inbox-wmm-tso-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DBROKEN_SB
 inbox-wmm-ra-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_SB
 inbox-wmm-ra-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_MP
 inbox-wmm-ra-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_COALESCE
+inbox-real-fold-broken|fail|cbmc|mut-fold-dropped|$INBOX_REAL
+inbox-real-full-broken|fail|cbmc|mut-full-uncounted|$INBOX_REAL
+inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1
+inbox-wmm-ra-full-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DBROKEN_COALESCE
 EOF
   fi
 }
@@ -191,6 +195,8 @@ level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEE
 current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = slot_for(now, level) % BCSC_WHEEL_SLOTS;/
 place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
 requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
+fold-dropped|inbox.c|0,/  ex->priv.wakes_received += bcsc__slot_count(old);/s//  (void)0;/
+full-uncounted|inbox.c|s/        if (full)/        if (0)/
 returned-as-done|relay.c|s/(old & BCSC__RELAY_QUEUED) ? BCSC__RELAY_RETURNED/0 ? BCSC__RELAY_RETURNED/
 cancel-after-done|relay.c|s/if (old & (BCSC__RELAY_CANCEL . BCSC__RELAY_DONE))/if (old \& BCSC__RELAY_CANCEL)/
 '

@@ -10,8 +10,13 @@
  * generation or a stale one), a drain (take + settle), a slot taken or
  * given back, the executor going to sleep or waking - over NSLOT slots and
  * STEPS steps. After every step:
- *  - push counts every wake once: received + stale == wakes sent, and a
- *    wake is received exactly when its slot is held at its generation;
+ *  - push counts every wake once: received + stale == wakes sent, where
+ *    received is what the executor has folded, plus its 32-bit counter,
+ *    plus the counts still in the slots' words (D47; the count has
+ *    BCSC__SLOT_COUNT_BITS = 2 bits here, so that a full one is reached:
+ *    the fourth wake of a slot between drains); and a wake is received
+ *    exactly when its slot is held at its generation;
+ *  - a slot's count is not 0 only while it is PENDING;
  *  - a drain wakes exactly the slots whose current holder got a wake since
  *    the last drain, once each: a wake for a holder that ended is dropped;
  *  - the taken list is a list (each slot at most once, within the table);
@@ -22,6 +27,9 @@
  * (D43); the litmus tests of inbox_handshake.c check the protocol. */
 #include <assert.h>
 
+#ifndef BCSC__SLOT_COUNT_BITS
+#define BCSC__SLOT_COUNT_BITS 2
+#endif
 #include "inbox.c"
 
 #ifndef NSLOT
@@ -53,6 +61,7 @@ int main(void) {
   ex.priv.waker_slot_count = NSLOT;
   ex.priv.inbox_head = 0;
   ex.priv.inbox_sleep = BCSC__INBOX_AWAKE;
+  ex.priv.wakes_received = 0;
   ex.priv.inbox_received = 0;
   ex.priv.inbox_stale = 0;
   ex.priv.inbox_notifies = 0;
@@ -101,7 +110,7 @@ int main(void) {
       bcsc__inbox_slot_hold(&slots[i]);
       held[i] = 1;
     } else if (op == 3 && held[i]) {
-      bcsc__inbox_slot_release(&slots[i]);
+      bcsc__inbox_slot_release(&ex, &slots[i]);
       held[i] = 0;
       woken[i] = 0; /* its wake, if any, goes with it */
       gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;
@@ -111,7 +120,12 @@ int main(void) {
       else
         bcsc__inbox_awake(&ex);
     }
-    assert(ex.priv.inbox_received + ex.priv.inbox_stale == sent);
+    assert(ex.priv.wakes_received + ex.priv.inbox_received +
+               bcsc__inbox_counted(&ex) + ex.priv.inbox_stale ==
+           sent);
+    for (unsigned j = 0; j < NSLOT; j++)
+      assert(bcsc__slot_count(slots[j].priv.state) == 0 ||
+             (slots[j].priv.state & BCSC__SLOT_PENDING));
   }
   return 0;
 }

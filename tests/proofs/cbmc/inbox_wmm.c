@@ -21,7 +21,10 @@
  *
  * Checked after every step (the properties of inbox-real, under the model):
  *  - every wake is counted once: received + stale == sent, and received
- *    exactly when the slot is held at the wake's generation;
+ *    exactly when the slot is held at the wake's generation - received
+ *    being the executor's folded total, its 32-bit counter and the counts
+ *    in the slots' words (D47; -DBCSC__SLOT_COUNT_BITS=1 makes the second
+ *    wake of a slot find its count full and take the counter);
  *  - a drain wakes exactly the slots whose holder got a wake since the
  *    last drain, once each; the taken list stays in the table;
  *  - no lost wake-up: a first wake into the empty inbox of an executor that
@@ -81,6 +84,16 @@ enum {
 #include "wmm.h"
 
 #include "inbox.c"
+
+/* The received wakes the slots' words hold: their newest values (only
+ * RMWs write them, so that is what the next RMW reads under both models). */
+static uint64_t counted(void) {
+  uint64_t sum = 0;
+  unsigned i;
+  for (i = 0; i < NSLOT; i++)
+    sum += bcsc__slot_count((uint32_t)wmm_latest(L_STATE + (int)i));
+  return sum;
+}
 
 static bcsc_executor_t ex;
 static bcsc_waker_slot_t slots[NSLOT];
@@ -177,6 +190,7 @@ int main(void) {
   ex.priv.waker_slot_count = NSLOT;
   ex.priv.inbox_head = 0;
   ex.priv.inbox_sleep = BCSC__INBOX_AWAKE;
+  ex.priv.wakes_received = 0;
   ex.priv.inbox_received = 0;
   ex.priv.inbox_stale = 0;
   ex.priv.inbox_notifies = 0;
@@ -214,7 +228,7 @@ int main(void) {
     break;                                                                     \
   case 4 * (i) + 2:                                                            \
     if (held[i]) {                                                             \
-      bcsc__inbox_slot_release(&slots[i]);                                     \
+      bcsc__inbox_slot_release(&ex, &slots[i]);                                \
       held[i] = 0;                                                             \
       woken[i] = 0; /* its wake, if any, goes with it */                       \
       gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;                             \
@@ -241,7 +255,9 @@ int main(void) {
     }
     if (op < 7 && op % 4 != 0) /* the executor's, not a sleep */
       wmm_publish(EXEC, &request);
-    assert(ex.priv.inbox_received + ex.priv.inbox_stale == sent);
+    assert(ex.priv.wakes_received + ex.priv.inbox_received + counted() +
+               ex.priv.inbox_stale ==
+           sent);
   }
   return 0;
 }
