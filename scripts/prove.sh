@@ -171,8 +171,12 @@ inbox-wmm-ra-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_MP
 inbox-wmm-ra-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_COALESCE
 inbox-real-fold-broken|fail|cbmc|mut-fold-dropped|$INBOX_REAL
 inbox-real-full-broken|fail|cbmc|mut-full-uncounted|$INBOX_REAL
+inbox-real-remark-broken|fail|cbmc|mut-remark-counted|$INBOX_REAL
+inbox-wmm-tso-full|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DBCSC__SLOT_COUNT_BITS=1
 inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1
 inbox-wmm-ra-full-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DBROKEN_COALESCE
+inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DBROKEN_SETTLED
+inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DBROKEN_RECHECK
 EOF
   fi
 }
@@ -196,7 +200,8 @@ current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;
 place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
 requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
 fold-dropped|inbox.c|0,/  ex->priv.wakes_received += bcsc__slot_count(old);/s//  (void)0;/
-full-uncounted|inbox.c|s/        if (full)/        if (0)/
+full-uncounted|inbox.c|s/(BCSC__A32(&ex->priv.inbox_received), 1,/(BCSC__A32(\&ex->priv.inbox_received), 0,/
+remark-counted|inbox.c|s/(old + add) |/(old + BCSC__SLOT_COUNT_ONE) |/
 returned-as-done|relay.c|s/(old & BCSC__RELAY_QUEUED) ? BCSC__RELAY_RETURNED/0 ? BCSC__RELAY_RETURNED/
 cancel-after-done|relay.c|s/if (old & (BCSC__RELAY_CANCEL . BCSC__RELAY_DONE))/if (old \& BCSC__RELAY_CANCEL)/
 '

@@ -59,36 +59,54 @@ int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation) {
   const uint32_t key =
       (BCSC__SLOT_GEN_MASK << BCSC__SLOT_GEN_SHIFT) | (uint32_t)BCSC__SLOT_HELD;
   uint32_t old = atomic_load_explicit(state, memory_order_relaxed);
+  uint32_t add = BCSC__SLOT_COUNT_ONE; /* 0 once counted in inbox_received */
   uint32_t top;
 
   for (;;) {
     if ((old & key) != mine) {
+      if (add == 0)
+        return 1; /* counted while the task was live; it has ended since */
       count(&ex->priv.inbox_stale); /* ended, or another task holds it */
       return 0;
     }
-    /* Coalesces with the wake queued, and counts itself in the slot's
-     * word - or, once the count is full, in inbox_received (D47). Still a
-     * release RMW even then: the drain's acquire RMW of this word reads a
-     * value at or after it, so what this thread wrote before the wake is
-     * visible to the task's next poll, as for the wake that queued the
-     * slot (D44). */
     if (old & BCSC__SLOT_PENDING) {
-      int full = (old & BCSC__SLOT_COUNT) == BCSC__SLOT_COUNT;
-      if (atomic_compare_exchange_weak_explicit(
-              state, &old, full ? old : old + BCSC__SLOT_COUNT_ONE,
-              memory_order_release, memory_order_relaxed)) {
-        if (full)
-          count(&ex->priv.inbox_received);
+      /* Counted in inbox_received, and the slot is (still, or again)
+       * PENDING: the settle that clears it comes after this look, so the
+       * drain's read of inbox_received after it sees the count (D48). */
+      if (add == 0)
         return 1;
+      /* Coalesces with the wake queued, and counts itself in the slot's
+       * word. A release RMW: the drain's acquire RMW of this word reads a
+       * value at or after it, so what this thread wrote before the wake
+       * is visible to the task's next poll, as for the wake that queued
+       * the slot (D44). */
+      if ((old & BCSC__SLOT_COUNT) != BCSC__SLOT_COUNT) {
+        if (atomic_compare_exchange_weak_explicit(
+                state, &old, old + BCSC__SLOT_COUNT_ONE, memory_order_release,
+                memory_order_relaxed))
+          return 1;
+        continue; /* the word moved: check it again */
       }
-      /* Not PENDING: the count is 0 (inbox.h); this wake makes it 1. */
-    } else if (atomic_compare_exchange_weak_explicit(
-                   state, &old,
-                   (old + BCSC__SLOT_COUNT_ONE) |
-                       (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
-                   memory_order_acq_rel, memory_order_relaxed)) {
-      break;
+      /* The count is full: count in the executor's word, which publishes
+       * instead (a seq_cst RMW there, a seq_cst load here; the drain's
+       * settle and its read of the word after it are seq_cst too), then
+       * look at the slot again. Still PENDING: the settle to come reads
+       * the count. Settled meanwhile: mark it again, uncounted (D48). */
+      BCSC__INBOX_HOOK(ex, BCSC__HOOK_COUNTING, slot);
+      atomic_fetch_add_explicit(BCSC__A32(&ex->priv.inbox_received), 1,
+                                memory_order_seq_cst);
+      add = 0;
+      old = atomic_load_explicit(state, memory_order_seq_cst);
+      continue;
     }
+    /* Not PENDING: the count is 0 (inbox.h); this wake makes it 1 - or
+     * leaves it 0 if it is counted in inbox_received. seq_cst: a failure
+     * that reads PENDING is the look above. */
+    if (atomic_compare_exchange_weak_explicit(
+            state, &old,
+            (old + add) | (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
+            memory_order_seq_cst, memory_order_seq_cst))
+      break;
     /* A failed compare-and-swap read the word again: check it again. */
   }
   BCSC__INBOX_HOOK(ex, BCSC__HOOK_MARKED, slot);
@@ -136,7 +154,7 @@ uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver) {
   uint32_t old = atomic_fetch_and_explicit(
       BCSC__A32(&slot->priv.state),
       ~(uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED | BCSC__SLOT_COUNT),
-      memory_order_acq_rel);
+      memory_order_seq_cst);
   ex->priv.wakes_received += bcsc__slot_count(old);
   *deliver = (old & (BCSC__SLOT_HELD | BCSC__SLOT_PENDING)) ==
              (BCSC__SLOT_HELD | BCSC__SLOT_PENDING);
@@ -164,6 +182,25 @@ void bcsc__inbox_slot_release(bcsc_executor_t *ex, bcsc_waker_slot_t *slot) {
   } while (!atomic_compare_exchange_weak_explicit(
       state, &old, next, memory_order_acq_rel, memory_order_relaxed));
   ex->priv.wakes_received += bcsc__slot_count(old);
+}
+
+/* Why seq_cst (D48). A wake W past a full count, and the drain:
+ *
+ *   W (any thread)                      executor (drain)
+ *   load state: PENDING, count full     fetch_and state: settle   (seq_cst)
+ *   fetch_add inbox_received (seq_cst)  ... every slot taken ...
+ *   load state                (seq_cst) load inbox_received       (seq_cst)
+ *
+ * If W's second look finds the slot PENDING, the settle that clears it
+ * comes after that look in the single order of seq_cst operations, so the
+ * drain's load after the settle reads W's fetch_add or a later RMW of the
+ * word: it synchronises with W, and W's writes are visible to every poll
+ * after the drain. If the look finds the slot settled, W marks it again
+ * and the next drain acquires W's compare-and-swap. Either way a wake
+ * counted received publishes, as D44 requires. */
+uint32_t bcsc__inbox_settled(bcsc_executor_t *ex) {
+  return atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
+                              memory_order_seq_cst);
 }
 
 uint64_t bcsc__inbox_counted(const bcsc_executor_t *ex) {

@@ -46,7 +46,11 @@ enum {
   BCSC__HOOK_MARKED = 5,
   /* A wake found the executor asleep and has not yet claimed the
    * notification. Object: the executor. */
-  BCSC__HOOK_NOTIFYING = 6
+  BCSC__HOOK_NOTIFYING = 6,
+  /* A wake found its slot PENDING with a full count; it has not yet
+   * counted itself in inbox_received, nor looked at the slot again (D48).
+   * Object: the slot. */
+  BCSC__HOOK_COUNTING = 7
 };
 #if defined(BCSC_CHECKED) && BCSC_CHECKED
 void bcsc__inbox_hook(bcsc_executor_t *ex, int point, void *object);
@@ -113,6 +117,10 @@ uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver);
  * count of its wakes folded into wakes_received). Executor thread. */
 void bcsc__inbox_slot_hold(bcsc_waker_slot_t *slot);
 void bcsc__inbox_slot_release(bcsc_executor_t *ex, bcsc_waker_slot_t *slot);
+/* inbox.c. The drain has settled every slot it took: read inbox_received
+ * (seq_cst, D48: what the wakes counted there wrote is visible from here
+ * on) and return it. Executor thread, before any task it delivered runs. */
+uint32_t bcsc__inbox_settled(bcsc_executor_t *ex);
 /* inbox.c. The received wakes the slot table holds, not yet folded (for
  * bcsc_executor_stats(): one relaxed load per slot). Executor thread. */
 uint64_t bcsc__inbox_counted(const bcsc_executor_t *ex);

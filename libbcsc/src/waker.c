@@ -163,9 +163,10 @@ void bcsc__waker_drain(bcsc_executor_t *ex) {
       deliver(ex, slot->priv.owner.task);
   }
   /* Fold only when a counter has come near the end of its 32 bits: the
-   * test is one OR of three loads, the fold out of line. */
-  if (BCSC__UNLIKELY((atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
-                                           memory_order_relaxed) |
+   * test is one OR of three loads, the fold out of line. The first is the
+   * drain's read of inbox_received after its settles (D48): it makes the
+   * wakes counted there visible to the polls that follow. */
+  if (BCSC__UNLIKELY((bcsc__inbox_settled(ex) |
                       atomic_load_explicit(BCSC__A32(&ex->priv.inbox_stale),
                                            memory_order_relaxed) |
                       atomic_load_explicit(BCSC__A32(&ex->priv.inbox_notifies),

@@ -30,6 +30,11 @@
 #ifndef BCSC__SLOT_COUNT_BITS
 #define BCSC__SLOT_COUNT_BITS 2
 #endif
+/* The checked build's hook points (inbox.h, D41): at BCSC__HOOK_COUNTING -
+ * a wake past a full count, before it counts itself and looks at the slot
+ * again - the executor may drain, or give the slot back, once per run
+ * (D48's window); the other operations stay whole. */
+#define BCSC_CHECKED 1
 #include "inbox.c"
 
 #ifndef NSLOT
@@ -54,7 +59,49 @@ void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
 static int held[NSLOT];
 static uint32_t gen[NSLOT];
 static int woken[NSLOT]; /* the holder got a wake since the last drain */
-static unsigned sent, asleep;
+static unsigned sent, asleep, nested;
+
+/* The drain: each slot woken once, only for its current holder. */
+static void drain(void) {
+  int delivered[NSLOT] = {0};
+  uint32_t n = bcsc__inbox_take(&ex);
+  unsigned k = 0;
+  while (n != 0) {
+    uint32_t slot = n;
+    int deliver;
+    assert(n <= NSLOT);
+    assert(++k <= NSLOT);
+    n = bcsc__inbox_settle(&ex, slot, &deliver);
+    if (deliver)
+      delivered[slot - 1]++;
+  }
+  (void)bcsc__inbox_settled(&ex);
+  for (unsigned j = 0; j < NSLOT; j++) {
+    assert(delivered[j] == woken[j]);
+    woken[j] = 0;
+  }
+}
+
+static void release(unsigned i) {
+  bcsc__inbox_slot_release(&ex, &slots[i]);
+  held[i] = 0;
+  woken[i] = 0; /* its wake, if any, goes with it */
+  gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;
+}
+
+void bcsc__inbox_hook(bcsc_executor_t *executor, int point, void *object) {
+  unsigned op = nondet_unsigned();
+  (void)executor;
+  if (point != BCSC__HOOK_COUNTING || nested != 0)
+    return;
+  if (op == 1) {
+    nested++;
+    drain();
+  } else if (op == 2) {
+    nested++;
+    release((unsigned)((bcsc_waker_slot_t *)object - slots));
+  }
+}
 
 int main(void) {
   ex.priv.waker_slots = slots;
@@ -81,7 +128,8 @@ int main(void) {
       int rc = bcsc__inbox_push(&ex, i, g);
       sent++;
       assert(rc == live);
-      if (live)
+      /* (Unless its task ended inside the push: its wake went with it.) */
+      if (live && held[i] && gen[i] == g)
         woken[i] = 1;
       /* No lost wake-up: a sleeping executor hears of a first wake. */
       if (asleep && empty && live)
@@ -89,31 +137,12 @@ int main(void) {
       if (notified != before)
         asleep = 0;
     } else if (op == 1) {
-      /* The drain: each slot woken once, only for its current holder. */
-      int delivered[NSLOT] = {0};
-      uint32_t n = bcsc__inbox_take(&ex);
-      unsigned k = 0;
-      while (n != 0) {
-        uint32_t slot = n;
-        int deliver;
-        assert(n <= NSLOT);
-        assert(++k <= NSLOT);
-        n = bcsc__inbox_settle(&ex, slot, &deliver);
-        if (deliver)
-          delivered[slot - 1]++;
-      }
-      for (unsigned j = 0; j < NSLOT; j++) {
-        assert(delivered[j] == woken[j]);
-        woken[j] = 0;
-      }
+      drain();
     } else if (op == 2 && !held[i]) {
       bcsc__inbox_slot_hold(&slots[i]);
       held[i] = 1;
     } else if (op == 3 && held[i]) {
-      bcsc__inbox_slot_release(&ex, &slots[i]);
-      held[i] = 0;
-      woken[i] = 0; /* its wake, if any, goes with it */
-      gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;
+      release(i);
     } else if (op == 4 && !asleep) {
       if (!bcsc__inbox_sleep(&ex, BCSC__INBOX_PARKED))
         asleep = 1;
