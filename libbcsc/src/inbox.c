@@ -75,39 +75,40 @@ int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation) {
        * drain's read of inbox_received after it sees the count (D48). */
       if (add == 0)
         return 1;
-      /* Coalesces with the wake queued, and counts itself in the slot's
-       * word. A release RMW: the drain's acquire RMW of this word reads a
-       * value at or after it, so what this thread wrote before the wake
-       * is visible to the task's next poll, as for the wake that queued
-       * the slot (D44). */
-      if ((old & BCSC__SLOT_COUNT) != BCSC__SLOT_COUNT) {
-        if (atomic_compare_exchange_weak_explicit(
-                state, &old, old + BCSC__SLOT_COUNT_ONE, memory_order_release,
-                memory_order_relaxed))
-          return 1;
-        continue; /* the word moved: check it again */
+      if ((old & BCSC__SLOT_COUNT) == BCSC__SLOT_COUNT) {
+        /* The count is full: count in the executor's word, which
+         * publishes instead (a seq_cst RMW there, a seq_cst load here; the
+         * drain's settle and its read of the word after it are seq_cst
+         * too), then look at the slot again. Still PENDING: the settle to
+         * come reads the count. Settled meanwhile: mark it again,
+         * uncounted (D48). */
+        BCSC__INBOX_HOOK(ex, BCSC__HOOK_COUNTING, slot);
+        atomic_fetch_add_explicit(BCSC__A32(&ex->priv.inbox_received), 1,
+                                  memory_order_seq_cst);
+        add = 0;
+        old = atomic_load_explicit(state, memory_order_seq_cst);
+      } else if (atomic_compare_exchange_weak_explicit(
+                     state, &old, old + BCSC__SLOT_COUNT_ONE,
+                     memory_order_release, memory_order_relaxed)) {
+        /* Coalesced with the wake queued, and counted in the slot's word.
+         * A release RMW: the drain's acquire RMW of this word reads a
+         * value at or after it, so what this thread wrote before the wake
+         * is visible to the task's next poll, as for the wake that queued
+         * the slot (D44). */
+        return 1;
       }
-      /* The count is full: count in the executor's word, which publishes
-       * instead (a seq_cst RMW there, a seq_cst load here; the drain's
-       * settle and its read of the word after it are seq_cst too), then
-       * look at the slot again. Still PENDING: the settle to come reads
-       * the count. Settled meanwhile: mark it again, uncounted (D48). */
-      BCSC__INBOX_HOOK(ex, BCSC__HOOK_COUNTING, slot);
-      atomic_fetch_add_explicit(BCSC__A32(&ex->priv.inbox_received), 1,
-                                memory_order_seq_cst);
-      add = 0;
-      old = atomic_load_explicit(state, memory_order_seq_cst);
-      continue;
-    }
-    /* Not PENDING: the count is 0 (inbox.h); this wake makes it 1 - or
-     * leaves it 0 if it is counted in inbox_received. seq_cst: a failure
-     * that reads PENDING is the look above. */
-    if (atomic_compare_exchange_weak_explicit(
-            state, &old,
-            (old + add) | (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
-            memory_order_seq_cst, memory_order_seq_cst))
+      /* Not PENDING: the count is 0 (inbox.h); this wake makes it 1 - or
+       * leaves it 0 if it is counted in inbox_received. seq_cst: a
+       * failure that reads PENDING is the look above. */
+    } else if (atomic_compare_exchange_weak_explicit(
+                   state, &old,
+                   (old + add) |
+                       (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
+                   memory_order_seq_cst, memory_order_seq_cst)) {
       break;
-    /* A failed compare-and-swap read the word again: check it again. */
+    }
+    /* A failed compare-and-swap, or the second look, read the word again:
+     * check it again. */
   }
   BCSC__INBOX_HOOK(ex, BCSC__HOOK_MARKED, slot);
   /* Still on the list from a wake for an earlier holder that the drain has

@@ -30,10 +30,12 @@
 #ifndef BCSC__SLOT_COUNT_BITS
 #define BCSC__SLOT_COUNT_BITS 2
 #endif
-/* The checked build's hook points (inbox.h, D41): at BCSC__HOOK_COUNTING -
- * a wake past a full count, before it counts itself and looks at the slot
- * again - the executor may drain, or give the slot back, once per run
- * (D48's window); the other operations stay whole. */
+/* The checked build's hook points (inbox.h, D41). With -DWINDOW, at
+ * BCSC__HOOK_COUNTING - a wake past a full count, before it counts itself
+ * and looks at the slot again - the executor may drain, or give the slot
+ * back, once per run (D48's window; run with a 1-bit count and fewer
+ * steps: the window multiplies the formula); the other operations stay
+ * whole. */
 #define BCSC_CHECKED 1
 #include "inbox.c"
 
@@ -90,17 +92,26 @@ static void release(unsigned i) {
 }
 
 void bcsc__inbox_hook(bcsc_executor_t *executor, int point, void *object) {
-  unsigned op = nondet_unsigned();
   (void)executor;
+#ifdef WINDOW
   if (point != BCSC__HOOK_COUNTING || nested != 0)
     return;
-  if (op == 1) {
+  switch (nondet_unsigned()) {
+  case 1:
     nested++;
     drain();
-  } else if (op == 2) {
+    break;
+  case 2:
     nested++;
     release((unsigned)((bcsc_waker_slot_t *)object - slots));
+    break;
+  default:
+    break;
   }
+#else
+  (void)point;
+  (void)object;
+#endif
 }
 
 int main(void) {

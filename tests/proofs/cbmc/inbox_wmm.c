@@ -96,11 +96,12 @@ enum {
 
 #include "wmm.h"
 
-/* The checked build's hook points of the wake path (inbox.h, D41): at
- * BCSC__HOOK_COUNTING - a wake that found its slot PENDING with a full
- * count, before it counts itself and looks again - the executor may drain,
- * once per run. That is the one window inside an operation that D48's
- * argument is about; the others stay whole operations. */
+/* The checked build's hook points of the wake path (inbox.h, D41). With
+ * -DWINDOW, at BCSC__HOOK_COUNTING - a wake that found its slot PENDING
+ * with a full count, before it counts itself and looks again - the
+ * executor may drain, once per run. That is the one window inside an
+ * operation that D48's argument is about; the others stay whole
+ * operations. */
 #define BCSC_CHECKED 1
 static void drain(void);
 static int nested_drains;
@@ -108,14 +109,18 @@ static int nested_drains;
 #include "inbox.c"
 
 void bcsc__inbox_hook(bcsc_executor_t *executor, int point, void *object) {
-  int me = wmm_thread;
   (void)executor;
   (void)object;
-  if (point != BCSC__HOOK_COUNTING || nested_drains != 0 || !nondet_bool())
-    return;
-  nested_drains++;
-  drain();
-  wmm_thread = me;
+#ifdef WINDOW
+  if (point == BCSC__HOOK_COUNTING && nested_drains == 0 && nondet_bool()) {
+    int me = wmm_thread;
+    nested_drains++;
+    drain();
+    wmm_thread = me;
+  }
+#else
+  (void)point;
+#endif
 }
 
 /* The received wakes the slots' words hold: their newest values (only
