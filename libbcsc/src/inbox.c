@@ -185,25 +185,6 @@ void bcsc__inbox_slot_release(bcsc_executor_t *ex, bcsc_waker_slot_t *slot) {
   ex->priv.wakes_received += bcsc__slot_count(old);
 }
 
-/* Why seq_cst (D48). A wake W past a full count, and the drain:
- *
- *   W (any thread)                      executor (drain)
- *   load state: PENDING, count full     fetch_and state: settle   (seq_cst)
- *   fetch_add inbox_received (seq_cst)  ... every slot taken ...
- *   load state                (seq_cst) load inbox_received       (seq_cst)
- *
- * If W's second look finds the slot PENDING, the settle that clears it
- * comes after that look in the single order of seq_cst operations, so the
- * drain's load after the settle reads W's fetch_add or a later RMW of the
- * word: it synchronises with W, and W's writes are visible to every poll
- * after the drain. If the look finds the slot settled, W marks it again
- * and the next drain acquires W's compare-and-swap. Either way a wake
- * counted received publishes, as D44 requires. */
-uint32_t bcsc__inbox_settled(bcsc_executor_t *ex) {
-  return atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
-                              memory_order_seq_cst);
-}
-
 uint64_t bcsc__inbox_counted(const bcsc_executor_t *ex) {
   uint64_t sum = 0;
   for (uint32_t i = 0; i < ex->priv.waker_slot_count; i++)

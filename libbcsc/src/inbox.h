@@ -17,10 +17,11 @@
 
 #include "bcsc.h"
 
-/* A slot's state word: 3 flags, then a count of the wakes it has received
- * and the executor has not yet folded into its statistics (D47), then the
- * generation in the remaining bits. Counting in the word lets the one
- * compare-and-swap that marks (or coalesces with) a wake also count it. */
+/* A slot's state word: 3 flags, the generation above them, and in the top
+ * bits a count of the wakes it has received and the executor has not yet
+ * folded into its statistics (D47) - at the top, so that reading it is one
+ * shift. Counting in the word lets the one compare-and-swap that marks (or
+ * coalesces with) a wake also count it. */
 #ifndef BCSC__SLOT_COUNT_BITS
 #define BCSC__SLOT_COUNT_BITS 5
 #endif
@@ -69,8 +70,8 @@ enum {
   BCSC__SLOT_HELD = 0x1,    /* a live task holds the slot */
   BCSC__SLOT_PENDING = 0x2, /* a wake for the holder is not yet drained */
   BCSC__SLOT_QUEUED = 0x4,  /* the slot is on the inbox list */
-  BCSC__SLOT_COUNT_SHIFT = 3,
-  BCSC__SLOT_GEN_SHIFT = BCSC__SLOT_COUNT_SHIFT + BCSC__SLOT_COUNT_BITS
+  BCSC__SLOT_GEN_SHIFT = 3,
+  BCSC__SLOT_COUNT_SHIFT = 32 - BCSC__SLOT_COUNT_BITS
 };
 #define BCSC__SLOT_GEN_MASK ((1u << BCSC_WAKER_GENERATION_BITS) - 1u)
 /* The count field in place, and one wake in it. */
@@ -117,10 +118,6 @@ uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver);
  * count of its wakes folded into wakes_received). Executor thread. */
 void bcsc__inbox_slot_hold(bcsc_waker_slot_t *slot);
 void bcsc__inbox_slot_release(bcsc_executor_t *ex, bcsc_waker_slot_t *slot);
-/* inbox.c. The drain has settled every slot it took: read inbox_received
- * (seq_cst, D48: what the wakes counted there wrote is visible from here
- * on) and return it. Executor thread, before any task it delivered runs. */
-uint32_t bcsc__inbox_settled(bcsc_executor_t *ex);
 /* inbox.c. The received wakes the slot table holds, not yet folded (for
  * bcsc_executor_stats(): one relaxed load per slot). Executor thread. */
 uint64_t bcsc__inbox_counted(const bcsc_executor_t *ex);
@@ -135,6 +132,28 @@ void bcsc__inbox_notify_if_sleeping(bcsc_executor_t *ex);
 void bcsc__inbox_awake(bcsc_executor_t *ex);
 /* waker.c (a stub in a harness): end a park or call the pender. */
 void bcsc__inbox_notify(bcsc_executor_t *ex, uint32_t how);
+
+/* The drain has settled every slot it took: read inbox_received and
+ * return it. Executor thread, before any task the drain delivered runs.
+ *
+ * Why seq_cst (D48). A wake W past a full count, and the drain:
+ *
+ *   W (any thread)                      executor (drain)
+ *   load state: PENDING, count full     fetch_and state: settle   (seq_cst)
+ *   fetch_add inbox_received (seq_cst)  ... every slot taken ...
+ *   load state                (seq_cst) load inbox_received       (seq_cst)
+ *
+ * If W's second look finds the slot PENDING, the settle that clears it
+ * comes after that look in the single order of seq_cst operations, so the
+ * drain's load after the settle reads W's fetch_add or a later RMW of the
+ * word: it synchronises with W, and W's writes are visible to every poll
+ * after the drain. If the look finds the slot settled, W marks it again
+ * and the next drain acquires W's compare-and-swap. Either way a wake
+ * counted received publishes, as D44 requires. */
+static inline uint32_t bcsc__inbox_settled(bcsc_executor_t *ex) {
+  return atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
+                              memory_order_seq_cst);
+}
 
 /* Whether the inbox may hold wakes: one relaxed load, every turn. */
 static inline int bcsc__inbox_nonempty(const bcsc_executor_t *ex) {
