@@ -93,8 +93,8 @@ Test(waker_wrap, a_generation_beyond_the_bits_is_invalid) {
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
 
-/* The count of received wakes sits below the narrowed generation in the
- * slot's word (D47): filling it, and going past it, leaves the generation
+/* The count of received wakes shares the slot's word with the narrowed
+ * generation (D47): filling it, and going past it, leaves the generation
  * as it was - the next holder is one on, the old waker stale - and the
  * statistics exact. */
 Test(waker_wrap, a_full_count_leaves_the_generation_alone) {
