@@ -69,7 +69,7 @@ INBOX_WINDOW="cbmc/inbox_real.c $MEMORY --object-bits 12 -DWINDOW -DBCSC__SLOT_C
 # 2 slots. The CAS loops of inbox.c unwind to 3 (a retry, then success),
 # the take's walk to the 2 slots + 1, the steps to 3 + 1; the model's own
 # loops (locations, buffers) to 9. --slice-formula halves the RA run.
-INBOX_WMM="cbmc/inbox_wmm.c $MEMORY --slice-formula -DSTEPS=3 -DWMM_HMAX=6 --unwind 9 --unwindset main.1:4,bcsc__inbox_push.0:3,bcsc__inbox_push.1:3,bcsc__inbox_slot_release.0:3,bcsc__inbox_take.0:3,drain.0:3 --unwinding-assertions"
+INBOX_WMM="cbmc/inbox_wmm.c $MEMORY --slice-formula -DSTEPS=3 -DWMM_HMAX=6 --unwind 10 --unwindset main.1:4,bcsc__inbox_push.0:3,bcsc__inbox_push.1:3,bcsc__inbox_slot_release.0:3,bcsc__inbox_take.0:3,drain.0:3 --unwinding-assertions"
 # relay.c's push and take with inbox.c's park under the same models: any
 # 3 whole operations of the parent (send) and the host (drain, sleep).
 RELAY_WMM="cbmc/relay_wmm.c $MEMORY --slice-formula -DSTEPS=3 --unwind 6 --unwinding-assertions"
