@@ -177,11 +177,10 @@ inbox-real-full-broken|fail|cbmc|mut-full-uncounted|$INBOX_REAL
 inbox-real-window|pass|cbmc|src|$INBOX_WINDOW
 inbox-real-remark-broken|fail|cbmc|mut-remark-counted|$INBOX_WINDOW
 inbox-real-recheck-broken|fail|cbmc|mut-recheck-dropped|$INBOX_WINDOW
-inbox-wmm-tso-full|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
-inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
-inbox-wmm-ra-full-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_COALESCE
-inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SETTLED
-inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
+inbox-wmm-tso-full|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
+inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
+inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SETTLED
+inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
 EOF
   fi
 }
