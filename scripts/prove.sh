@@ -61,12 +61,15 @@ RING_RELEASE="cbmc/wait_ring.c -DBCSC_CHECKED=0 $MEMORY --unwinding-assertions"
 TIME="cbmc/time_arith.c -DBCSC_CHECKED=1 $MEMORY --div-by-zero-check --unwind 8 --unwinding-assertions"
 INBOX="cbmc/inbox_handshake.c"
 INBOX_REAL="cbmc/inbox_real.c $MEMORY --object-bits 12 -DSTEPS=7 --unwind 8 --unwinding-assertions"
+# D48's window: a drain or a give-back inside a wake past a full count (a
+# 1-bit count, so the second wake of a slot takes that path).
+INBOX_WINDOW="cbmc/inbox_real.c $MEMORY --object-bits 12 -DWINDOW -DBCSC__SLOT_COUNT_BITS=1 -DSTEPS=5 --unwind 8 --unwinding-assertions"
 # The real inbox.c under weak memory (D43): the explicit model of
 # cbmc/wmm.h, x86-TSO or C11 release/acquire, any 3 whole operations over
 # 2 slots. The CAS loops of inbox.c unwind to 3 (a retry, then success),
 # the take's walk to the 2 slots + 1, the steps to 3 + 1; the model's own
 # loops (locations, buffers) to 9. --slice-formula halves the RA run.
-INBOX_WMM="cbmc/inbox_wmm.c $MEMORY --slice-formula -DSTEPS=3 -DWMM_HMAX=6 --unwind 9 --unwindset main.1:4,bcsc__inbox_push.0:3,bcsc__inbox_push.1:3,bcsc__inbox_slot_release.0:3,bcsc__inbox_take.0:3,drain.0:3 --unwinding-assertions"
+INBOX_WMM="cbmc/inbox_wmm.c $MEMORY --slice-formula -DSTEPS=3 -DWMM_HMAX=6 --unwind 10 --unwindset main.1:4,bcsc__inbox_push.0:3,bcsc__inbox_push.1:3,bcsc__inbox_slot_release.0:3,bcsc__inbox_take.0:3,drain.0:3 --unwinding-assertions"
 # relay.c's push and take with inbox.c's park under the same models: any
 # 3 whole operations of the parent (send) and the host (drain, sleep).
 RELAY_WMM="cbmc/relay_wmm.c $MEMORY --slice-formula -DSTEPS=3 --unwind 6 --unwinding-assertions"
@@ -169,6 +172,15 @@ inbox-wmm-tso-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DBROKEN_SB
 inbox-wmm-ra-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_SB
 inbox-wmm-ra-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_MP
 inbox-wmm-ra-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_COALESCE
+inbox-real-fold-broken|fail|cbmc|mut-fold-dropped|$INBOX_REAL
+inbox-real-full-broken|fail|cbmc|mut-full-uncounted|$INBOX_REAL
+inbox-real-window|pass|cbmc|src|$INBOX_WINDOW
+inbox-real-remark-broken|fail|cbmc|mut-remark-counted|$INBOX_WINDOW
+inbox-real-recheck-broken|fail|cbmc|mut-recheck-dropped|$INBOX_WINDOW
+inbox-wmm-tso-full|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
+inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
+inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SETTLED
+inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
 EOF
   fi
 }
@@ -191,6 +203,10 @@ level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEE
 current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = slot_for(now, level) % BCSC_WHEEL_SLOTS;/
 place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
 requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
+fold-dropped|inbox.c|0,/  ex->priv.wakes_received += bcsc__slot_count(old);/s//  (void)0;/
+full-uncounted|inbox.c|s/(BCSC__A32(&ex->priv.inbox_received), 1,/(BCSC__A32(\&ex->priv.inbox_received), 0,/
+remark-counted|inbox.c|s/(old + add) |/(old + BCSC__SLOT_COUNT_ONE) |/
+recheck-dropped|inbox.c|s/        old = atomic_load_explicit(state, memory_order_seq_cst);/        (void)0;/
 returned-as-done|relay.c|s/(old & BCSC__RELAY_QUEUED) ? BCSC__RELAY_RETURNED/0 ? BCSC__RELAY_RETURNED/
 cancel-after-done|relay.c|s/if (old & (BCSC__RELAY_CANCEL . BCSC__RELAY_DONE))/if (old \& BCSC__RELAY_CANCEL)/
 '

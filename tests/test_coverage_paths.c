@@ -1611,14 +1611,105 @@ Test(coverage_paths, the_wake_counters_fold_when_they_grow_large) {
   cr_assert_eq(bcsc_executor_poll(&g_wex, 1), 1);
   g_wex.priv.inbox_received = early;
   cr_assert_eq(wake_stats().wakes_received, early);
-  cr_assert_eq(bcsc_waker_wake(c.waker), 0);
+  /* The slot's word counts the first wakes until its count is full (D47);
+   * the one after goes to the 32-bit word and brings it to the mark. */
+  for (uint32_t i = 0; i <= BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT; i++)
+    cr_assert_eq(bcsc_waker_wake(c.waker), 0);
+  cr_assert_eq(g_wex.priv.inbox_received, 1u << 30);
   cr_assert_eq(bcsc_executor_poll(&g_wex, 1), 1);
   cr_assert(bcsc_task_done(&c.task));
   cr_assert_eq(g_wex.priv.inbox_received, 0u, "folded by the drain");
-  cr_assert_eq(g_wex.priv.wakes_received, (uint64_t)early + 1);
-  cr_assert_eq(wake_stats().wakes_received, (uint64_t)early + 1);
+  cr_assert_eq(g_wex.priv.wakes_received,
+               (uint64_t)early + 1 +
+                   (BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT));
+  cr_assert_eq(wake_stats().wakes_received,
+               (uint64_t)early + 1 +
+                   (BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT));
   cr_assert_eq(wake_stats().wakes_delivered, 1u);
   cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+}
+
+/* ---- a wake past a full count, overtaken (D48) ---------------------------
+ * A wake that finds its slot PENDING with a full count counts itself in
+ * the executor's word and looks at the slot again. In the window before
+ * that (BCSC__HOOK_COUNTING) the executor drains the slot: the wake finds
+ * it settled and marks it again, uncounted - or finds its task ended. */
+
+/* Fills the slot's count: every wake after these takes the full path. */
+static void fill_count(bcsc_waker_t w) {
+  for (uint32_t i = 0; i < BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT; i++)
+    cr_assert_eq(bcsc_waker_wake(w), 0);
+}
+
+/* Binds its waker; returns on its second value wake, counted in n. */
+static int bind_and_wait_twice(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_task_waker(&c->task, &c->waker), 0);
+    return BCSC_PENDING;
+  }
+  c->n += bcsc_task_waker_woken(&c->task);
+  return c->n >= 2 ? 0 : BCSC_PENDING;
+}
+
+/* In the window: the executor drains, and polls the task once. */
+static void drain_and_poll(wake_hook_t *h) {
+  cr_assert_eq(bcsc_executor_poll(h->ex, 8), 1);
+}
+
+Test(coverage_paths, a_wake_past_a_full_count_marks_a_drained_slot_again) {
+  wake_hook_t h;
+  ct_t a;
+  uint32_t penders;
+  wake_up(1);
+  ct_init(&a, bind_and_wait_twice);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
+  fill_count(a.waker);
+  penders = g_penders; /* the first of them told the host */
+  wake_hook_install(&h, &g_wex, BCSC__HOOK_COUNTING, drain_and_poll, NULL);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert(h.acted);
+  cr_assert_eq(a.n, 1, "the drain in the window woke it once");
+  cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
+  /* Marked again and queued: the host was told, the task runs again. */
+  cr_assert_eq(g_penders, penders + 1);
+  cr_assert_eq(wake_stats().wakes_received,
+               1u + (BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT));
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
+  cr_assert(bcsc_task_done(&a.task));
+  cr_assert_eq(a.n, 2);
+  cr_assert_eq(wake_stats().wakes_received,
+               1u + (BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT));
+  cr_assert_eq(wake_stats().wakes_delivered, 2u);
+  cr_assert_eq(wake_stats().wakes_stale, 0u);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
+}
+
+Test(coverage_paths, a_wake_past_a_full_count_whose_task_ends_meanwhile) {
+  wake_hook_t h;
+  ct_t a;
+  uint32_t penders;
+  wake_up(1);
+  ct_init(&a, bind_and_wait);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
+  fill_count(a.waker);
+  penders = g_penders; /* the first of them told the host */
+  wake_hook_install(&h, &g_wex, BCSC__HOOK_COUNTING, drain_and_poll, NULL);
+  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
+  cr_assert(h.acted);
+  cr_assert(bcsc_task_done(&a.task), "woken in the window, and ended");
+  cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
+  /* Counted received - its task was live when it looked - and nothing
+   * queued for the slot's next holder. */
+  cr_assert_eq(wake_stats().wakes_received,
+               1u + (BCSC__SLOT_COUNT >> BCSC__SLOT_COUNT_SHIFT));
+  cr_assert_eq(wake_stats().wakes_stale, 0u);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_wex), BCSC_NO_DEADLINE);
+  cr_assert_eq(g_penders, penders);
+  cr_assert_eq(bcsc_executor_deinit(&g_wex), 0);
+  cr_assert_eq(ct_misuse.count, 0);
 }
 
 /* Two value wakes before a drain: the second pushes onto a list that is

@@ -547,11 +547,13 @@ int bcsc_executor_stats(const bcsc_executor_t *ex,
   full.cancels = ex->priv.cancels;
   full.timers_fired = ex->priv.timers_fired;
   full.parks = ex->priv.parks;
-  /* The totals plus what the inbox has counted since the last fold. */
+  /* The totals plus what the inbox has counted since the last fold: in
+   * its counters, and in the slots' words (a walk of the table, D47). */
   full.wakes_received =
       ex->priv.wakes_received +
       atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
-                           memory_order_relaxed);
+                           memory_order_relaxed) +
+      bcsc__inbox_counted(ex);
   full.wakes_stale = ex->priv.wakes_stale +
                      atomic_load_explicit(BCSC__A32(&ex->priv.inbox_stale),
                                           memory_order_relaxed);

@@ -59,32 +59,57 @@ int bcsc__inbox_push(bcsc_executor_t *ex, uint32_t index, uint32_t generation) {
   const uint32_t key =
       (BCSC__SLOT_GEN_MASK << BCSC__SLOT_GEN_SHIFT) | (uint32_t)BCSC__SLOT_HELD;
   uint32_t old = atomic_load_explicit(state, memory_order_relaxed);
+  uint32_t add = BCSC__SLOT_COUNT_ONE; /* 0 once counted in inbox_received */
   uint32_t top;
 
   for (;;) {
     if ((old & key) != mine) {
+      if (add == 0)
+        return 1; /* counted while the task was live; it has ended since */
       count(&ex->priv.inbox_stale); /* ended, or another task holds it */
       return 0;
     }
-    /* Coalesces with the wake queued. Still a release RMW, not a load:
-     * the drain's acquire RMW of this word then reads a value at or after
-     * it, so what this thread wrote before the wake is visible to the
-     * task's next poll, as for the wake that queued the slot (D44). */
     if (old & BCSC__SLOT_PENDING) {
-      if (atomic_compare_exchange_weak_explicit(
-              state, &old, old, memory_order_release, memory_order_relaxed)) {
-        count(&ex->priv.inbox_received);
+      /* Counted in inbox_received, and the slot is (still, or again)
+       * PENDING: the settle that clears it comes after this look, so the
+       * drain's read of inbox_received after it sees the count (D48). */
+      if (add == 0)
+        return 1;
+      if ((old & BCSC__SLOT_COUNT) == BCSC__SLOT_COUNT) {
+        /* The count is full: count in the executor's word, which
+         * publishes instead (a seq_cst RMW there, a seq_cst load here; the
+         * drain's settle and its read of the word after it are seq_cst
+         * too), then look at the slot again. Still PENDING: the settle to
+         * come reads the count. Settled meanwhile: mark it again,
+         * uncounted (D48). */
+        BCSC__INBOX_HOOK(ex, BCSC__HOOK_COUNTING, slot);
+        atomic_fetch_add_explicit(BCSC__A32(&ex->priv.inbox_received), 1,
+                                  memory_order_seq_cst);
+        add = 0;
+        old = atomic_load_explicit(state, memory_order_seq_cst);
+      } else if (atomic_compare_exchange_weak_explicit(
+                     state, &old, old + BCSC__SLOT_COUNT_ONE,
+                     memory_order_release, memory_order_relaxed)) {
+        /* Coalesced with the wake queued, and counted in the slot's word.
+         * A release RMW: the drain's acquire RMW of this word reads a
+         * value at or after it, so what this thread wrote before the wake
+         * is visible to the task's next poll, as for the wake that queued
+         * the slot (D44). */
         return 1;
       }
+      /* Not PENDING: the count is 0 (inbox.h); this wake makes it 1 - or
+       * leaves it 0 if it is counted in inbox_received. seq_cst: a
+       * failure that reads PENDING is the look above. */
     } else if (atomic_compare_exchange_weak_explicit(
                    state, &old,
-                   old | (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
-                   memory_order_acq_rel, memory_order_relaxed)) {
+                   (old + add) |
+                       (uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
+                   memory_order_seq_cst, memory_order_seq_cst)) {
       break;
     }
-    /* A failed compare-and-swap read the word again: check it again. */
+    /* A failed compare-and-swap, or the second look, read the word again:
+     * check it again. */
   }
-  count(&ex->priv.inbox_received);
   BCSC__INBOX_HOOK(ex, BCSC__HOOK_MARKED, slot);
   /* Still on the list from a wake for an earlier holder that the drain has
    * not reached: it will settle this one too. */
@@ -125,10 +150,13 @@ uint32_t bcsc__inbox_settle(bcsc_executor_t *ex, uint32_t n, int *deliver) {
    * at once and overwrite it. */
   uint32_t next = atomic_load_explicit(BCSC__A32(&slot->priv.inbox_next),
                                        memory_order_relaxed);
+  /* One RMW settles the wake and takes the count with it: wakes that
+   * come after it count in the word again, from 1. */
   uint32_t old = atomic_fetch_and_explicit(
       BCSC__A32(&slot->priv.state),
-      ~(uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED),
-      memory_order_acq_rel);
+      ~(uint32_t)(BCSC__SLOT_PENDING | BCSC__SLOT_QUEUED | BCSC__SLOT_COUNT),
+      memory_order_seq_cst);
+  ex->priv.wakes_received += bcsc__slot_count(old);
   *deliver = (old & (BCSC__SLOT_HELD | BCSC__SLOT_PENDING)) ==
              (BCSC__SLOT_HELD | BCSC__SLOT_PENDING);
   return next;
@@ -139,13 +167,14 @@ void bcsc__inbox_slot_hold(bcsc_waker_slot_t *slot) {
                            (uint32_t)BCSC__SLOT_HELD, memory_order_release);
 }
 
-void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot) {
+void bcsc__inbox_slot_release(bcsc_executor_t *ex, bcsc_waker_slot_t *slot) {
   _Atomic uint32_t *state = BCSC__A32(&slot->priv.state);
   uint32_t old = atomic_load_explicit(state, memory_order_relaxed);
   uint32_t next;
-  /* Retried only when a wake sets a bit meanwhile. A wake pending for the
-   * ending holder is dropped with HELD: it was counted received when it
-   * reached the live task, and that task is gone. */
+  /* Retried only when a wake sets a bit or counts meanwhile. A wake
+   * pending for the ending holder is dropped with HELD: it was counted
+   * received when it reached the live task (the count the word held moves
+   * to the executor's total), and that task is gone. */
   do {
     uint32_t generation =
         ((old >> BCSC__SLOT_GEN_SHIFT) + 1u) & BCSC__SLOT_GEN_MASK;
@@ -153,6 +182,15 @@ void bcsc__inbox_slot_release(bcsc_waker_slot_t *slot) {
            (old & (uint32_t)BCSC__SLOT_QUEUED);
   } while (!atomic_compare_exchange_weak_explicit(
       state, &old, next, memory_order_acq_rel, memory_order_relaxed));
+  ex->priv.wakes_received += bcsc__slot_count(old);
+}
+
+uint64_t bcsc__inbox_counted(const bcsc_executor_t *ex) {
+  uint64_t sum = 0;
+  for (uint32_t i = 0; i < ex->priv.waker_slot_count; i++)
+    sum += bcsc__slot_count(atomic_load_explicit(
+        BCSC__A32(&ex->priv.waker_slots[i].priv.state), memory_order_relaxed));
+  return sum;
 }
 
 int bcsc__inbox_sleep(bcsc_executor_t *ex, uint32_t how) {

@@ -394,8 +394,9 @@ enum {
    * count decremented); its scope's policy and its joining owner have not
    * been told yet. Object: the task. */
   BCSC__HOOK_COMPLETED = 4
-  /* 5 and 6 are the wake path's, in inbox.h (BCSC__HOOK_MARKED,
-   * BCSC__HOOK_NOTIFYING): inbox.c compiles without this header. */
+  /* 5 to 7 are the wake path's, in inbox.h (BCSC__HOOK_MARKED,
+   * BCSC__HOOK_NOTIFYING, BCSC__HOOK_COUNTING): inbox.c compiles without
+   * this header. */
 };
 typedef struct bcsc__test_hook bcsc__test_hook_t;
 struct bcsc__test_hook {

@@ -92,7 +92,7 @@ void bcsc__waker_release(bcsc_task_t *t) {
   bcsc_executor_t *ex = bcsc__task_executor(t);
   uint32_t n = bcsc__task_slot1(t);
   bcsc_waker_slot_t *slot = &ex->priv.waker_slots[n - 1];
-  bcsc__inbox_slot_release(slot); /* its wakers are stale from now on */
+  bcsc__inbox_slot_release(ex, slot); /* its wakers are stale from now on */
   slot->priv.owner.free_next = 0;
   if (ex->priv.waker_free_tail != 0)
     ex->priv.waker_slots[ex->priv.waker_free_tail - 1].priv.owner.free_next = n;
@@ -163,9 +163,10 @@ void bcsc__waker_drain(bcsc_executor_t *ex) {
       deliver(ex, slot->priv.owner.task);
   }
   /* Fold only when a counter has come near the end of its 32 bits: the
-   * test is one OR of three loads, the fold out of line. */
-  if (BCSC__UNLIKELY((atomic_load_explicit(BCSC__A32(&ex->priv.inbox_received),
-                                           memory_order_relaxed) |
+   * test is one OR of three loads, the fold out of line. The first is the
+   * drain's read of inbox_received after its settles (D48): it makes the
+   * wakes counted there visible to the polls that follow. */
+  if (BCSC__UNLIKELY((bcsc__inbox_settled(ex) |
                       atomic_load_explicit(BCSC__A32(&ex->priv.inbox_stale),
                                            memory_order_relaxed) |
                       atomic_load_explicit(BCSC__A32(&ex->priv.inbox_notifies),

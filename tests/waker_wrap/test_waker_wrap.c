@@ -92,3 +92,39 @@ Test(waker_wrap, a_generation_beyond_the_bits_is_invalid) {
   cr_assert_eq(bcsc_waker_wake(w), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
+
+/* The count of received wakes shares the slot's word with the narrowed
+ * generation (D47): filling it, and going past it, leaves the generation
+ * as it was - the next holder is one on, the old waker stale - and the
+ * statistics exact. */
+Test(waker_wrap, a_full_count_leaves_the_generation_alone) {
+  bcsc_executor_t ex;
+  bcsc_waker_slot_t slot[1];
+  holder_t h;
+  bcsc_waker_t first;
+  bcsc_executor_stats_t st;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_executor_set_waker_slots(&ex, slot, 1), 0);
+  for (uint32_t g = 0; g < 6; g++) {
+    holder_start(&ex, &h);
+    cr_assert_eq(h.waker.generation, g % 4);
+    if (g == 0)
+      first = h.waker;
+    for (int i = 0; i < 100; i++)
+      cr_assert_eq(bcsc_waker_wake(h.waker), 0);
+    cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+    cr_assert(h.woken);
+    cr_assert(bcsc_task_done(&h.task));
+  }
+  holder_start(&ex, &h);                   /* generation 2 */
+  cr_assert_eq(bcsc_waker_wake(first), 0); /* generation 0: stale */
+  memset(&st, 0, sizeof st);
+  st.size = sizeof st;
+  cr_assert_eq(bcsc_executor_stats(&ex, &st), 0);
+  cr_assert_eq(st.wakes_received, 600);
+  cr_assert_eq(st.wakes_stale, 1);
+  cr_assert_eq(st.wakes_delivered, 6);
+  cr_assert_eq(bcsc_task_cancel(&h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}

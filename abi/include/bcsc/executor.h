@@ -358,6 +358,10 @@ BCSC_API bcsc_task_t *bcsc_executor_current(const bcsc_executor_t *ex);
 
 /**
  * Copy the executor's counters into @p stats (which must have size set).
+ * The value-wake counts are exact: they include the wakes still waiting
+ * in the inbox, which the call sums from the slot table (one load per
+ * slot, at most BCSC_WAKER_SLOTS_MAX: statistics are for a rare look, not
+ * for every turn).
  *
  * @retval 0             filled (as much as stats->size allows)
  * @retval BCSC_EINVAL   an argument is NULL or stats->size is too small

@@ -192,11 +192,11 @@ BCSC_API size_t bcsc_waker_slot_alignof(void);
 BCSC_API size_t bcsc_waker_sizeof(void);
 
 /**
- * The number of bits of a slot's generation in the library as built (29;
- * test builds may narrow it). A slot taken 2^bits times wraps around: a
- * waker that old matches the slot again and wakes whichever task holds it
- * then - a spurious wake of a live task on the same executor, never a
- * touch of freed memory. See docs/threads.md.
+ * The number of bits of a slot's generation in the library as built (24;
+ * 29 before 0.5; test builds may narrow it). A slot taken 2^bits times
+ * wraps around: a waker that old matches the slot again and wakes whichever
+ * task holds it then - a spurious wake of a live task on the same executor,
+ * never a touch of freed memory. See docs/threads.md.
  * @thread any  @allocates never  @since 0.1
  */
 BCSC_API uint32_t bcsc_waker_generation_bits(void);

@@ -10,8 +10,13 @@
  * generation or a stale one), a drain (take + settle), a slot taken or
  * given back, the executor going to sleep or waking - over NSLOT slots and
  * STEPS steps. After every step:
- *  - push counts every wake once: received + stale == wakes sent, and a
- *    wake is received exactly when its slot is held at its generation;
+ *  - push counts every wake once: received + stale == wakes sent, where
+ *    received is what the executor has folded, plus its 32-bit counter,
+ *    plus the counts still in the slots' words (D47; the count has
+ *    BCSC__SLOT_COUNT_BITS = 2 bits here, so that a full one is reached:
+ *    the fourth wake of a slot between drains); and a wake is received
+ *    exactly when its slot is held at its generation;
+ *  - a slot's count is not 0 only while it is PENDING;
  *  - a drain wakes exactly the slots whose current holder got a wake since
  *    the last drain, once each: a wake for a holder that ended is dropped;
  *  - the taken list is a list (each slot at most once, within the table);
@@ -22,6 +27,16 @@
  * (D43); the litmus tests of inbox_handshake.c check the protocol. */
 #include <assert.h>
 
+#ifndef BCSC__SLOT_COUNT_BITS
+#define BCSC__SLOT_COUNT_BITS 2
+#endif
+/* The checked build's hook points (inbox.h, D41). With -DWINDOW, at
+ * BCSC__HOOK_COUNTING - a wake past a full count, before it counts itself
+ * and looks at the slot again - the executor may drain, or give the slot
+ * back, once per run (D48's window; run with a 1-bit count and fewer
+ * steps: the window multiplies the formula); the other operations stay
+ * whole. */
+#define BCSC_CHECKED 1
 #include "inbox.c"
 
 #ifndef NSLOT
@@ -46,13 +61,65 @@ void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
 static int held[NSLOT];
 static uint32_t gen[NSLOT];
 static int woken[NSLOT]; /* the holder got a wake since the last drain */
-static unsigned sent, asleep;
+static unsigned sent, asleep, nested;
+
+/* The drain: each slot woken once, only for its current holder. */
+static void drain(void) {
+  int delivered[NSLOT] = {0};
+  uint32_t n = bcsc__inbox_take(&ex);
+  unsigned k = 0;
+  while (n != 0) {
+    uint32_t slot = n;
+    int deliver;
+    assert(n <= NSLOT);
+    assert(++k <= NSLOT);
+    n = bcsc__inbox_settle(&ex, slot, &deliver);
+    if (deliver)
+      delivered[slot - 1]++;
+  }
+  (void)bcsc__inbox_settled(&ex);
+  for (unsigned j = 0; j < NSLOT; j++) {
+    assert(delivered[j] == woken[j]);
+    woken[j] = 0;
+  }
+}
+
+static void release(unsigned i) {
+  bcsc__inbox_slot_release(&ex, &slots[i]);
+  held[i] = 0;
+  woken[i] = 0; /* its wake, if any, goes with it */
+  gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;
+}
+
+void bcsc__inbox_hook(bcsc_executor_t *executor, int point, void *object) {
+  (void)executor;
+#ifdef WINDOW
+  if (point != BCSC__HOOK_COUNTING || nested != 0)
+    return;
+  switch (nondet_unsigned()) {
+  case 1:
+    nested++;
+    drain();
+    break;
+  case 2:
+    nested++;
+    release((unsigned)((bcsc_waker_slot_t *)object - slots));
+    break;
+  default:
+    break;
+  }
+#else
+  (void)point;
+  (void)object;
+#endif
+}
 
 int main(void) {
   ex.priv.waker_slots = slots;
   ex.priv.waker_slot_count = NSLOT;
   ex.priv.inbox_head = 0;
   ex.priv.inbox_sleep = BCSC__INBOX_AWAKE;
+  ex.priv.wakes_received = 0;
   ex.priv.inbox_received = 0;
   ex.priv.inbox_stale = 0;
   ex.priv.inbox_notifies = 0;
@@ -72,7 +139,8 @@ int main(void) {
       int rc = bcsc__inbox_push(&ex, i, g);
       sent++;
       assert(rc == live);
-      if (live)
+      /* (Unless its task ended inside the push: its wake went with it.) */
+      if (live && held[i] && gen[i] == g)
         woken[i] = 1;
       /* No lost wake-up: a sleeping executor hears of a first wake. */
       if (asleep && empty && live)
@@ -80,38 +148,24 @@ int main(void) {
       if (notified != before)
         asleep = 0;
     } else if (op == 1) {
-      /* The drain: each slot woken once, only for its current holder. */
-      int delivered[NSLOT] = {0};
-      uint32_t n = bcsc__inbox_take(&ex);
-      unsigned k = 0;
-      while (n != 0) {
-        uint32_t slot = n;
-        int deliver;
-        assert(n <= NSLOT);
-        assert(++k <= NSLOT);
-        n = bcsc__inbox_settle(&ex, slot, &deliver);
-        if (deliver)
-          delivered[slot - 1]++;
-      }
-      for (unsigned j = 0; j < NSLOT; j++) {
-        assert(delivered[j] == woken[j]);
-        woken[j] = 0;
-      }
+      drain();
     } else if (op == 2 && !held[i]) {
       bcsc__inbox_slot_hold(&slots[i]);
       held[i] = 1;
     } else if (op == 3 && held[i]) {
-      bcsc__inbox_slot_release(&slots[i]);
-      held[i] = 0;
-      woken[i] = 0; /* its wake, if any, goes with it */
-      gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;
+      release(i);
     } else if (op == 4 && !asleep) {
       if (!bcsc__inbox_sleep(&ex, BCSC__INBOX_PARKED))
         asleep = 1;
       else
         bcsc__inbox_awake(&ex);
     }
-    assert(ex.priv.inbox_received + ex.priv.inbox_stale == sent);
+    assert(ex.priv.wakes_received + ex.priv.inbox_received +
+               bcsc__inbox_counted(&ex) + ex.priv.inbox_stale ==
+           sent);
+    for (unsigned j = 0; j < NSLOT; j++)
+      assert(bcsc__slot_count(slots[j].priv.state) == 0 ||
+             (slots[j].priv.state & BCSC__SLOT_PENDING));
   }
   return 0;
 }

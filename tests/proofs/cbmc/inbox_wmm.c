@@ -21,7 +21,10 @@
  *
  * Checked after every step (the properties of inbox-real, under the model):
  *  - every wake is counted once: received + stale == sent, and received
- *    exactly when the slot is held at the wake's generation;
+ *    exactly when the slot is held at the wake's generation - received
+ *    being the executor's folded total, its 32-bit counter and the counts
+ *    in the slots' words (D47; -DBCSC__SLOT_COUNT_BITS=1 makes the second
+ *    wake of a slot find its count full and take the counter);
  *  - a drain wakes exactly the slots whose holder got a wake since the
  *    last drain, once each; the taken list stays in the table;
  *  - no lost wake-up: a first wake into the empty inbox of an executor that
@@ -56,6 +59,7 @@ enum {
   L_PAY = L_NEXT + NSLOT,
   L_HEAD = L_PAY + NSLOT * NPROD,
   L_SLEEP,
+  L_RECV, /* inbox_received: a wake past a full count publishes there */
   L_STATE,
   L_COUNT = L_STATE + NSLOT
 };
@@ -78,9 +82,56 @@ enum {
   ((x) >= L_STATE && (mo) == memory_order_release ? memory_order_relaxed : (mo))
 #endif
 
+#ifdef BROKEN_SETTLED
+/* The drain's read of inbox_received after its settles made relaxed: a
+ * wake counted there (past a full count) publishes nothing (D48). */
+#define WMM_ORDER_LOAD(x, mo) ((x) == L_RECV ? memory_order_relaxed : (mo))
+#endif
+#ifdef BROKEN_RECHECK
+/* The second look at the slot of a wake past a full count made relaxed:
+ * it may miss the settle that came between, and not mark the slot again. */
+#define WMM_ORDER_LOAD(x, mo)                                                  \
+  ((x) >= L_STATE && (mo) == memory_order_seq_cst ? memory_order_relaxed : (mo))
+#endif
+
 #include "wmm.h"
 
+/* The checked build's hook points of the wake path (inbox.h, D41). With
+ * -DWINDOW, at BCSC__HOOK_COUNTING - a wake that found its slot PENDING
+ * with a full count, before it counts itself and looks again - the
+ * executor may drain, once per run. That is the one window inside an
+ * operation that D48's argument is about; the others stay whole
+ * operations. */
+#define BCSC_CHECKED 1
+static void drain(void);
+static int nested_drains;
+
 #include "inbox.c"
+
+void bcsc__inbox_hook(bcsc_executor_t *executor, int point, void *object) {
+  (void)executor;
+  (void)object;
+#ifdef WINDOW
+  if (point == BCSC__HOOK_COUNTING && nested_drains == 0 && nondet_bool()) {
+    int me = wmm_thread;
+    nested_drains++;
+    drain();
+    wmm_thread = me;
+  }
+#else
+  (void)point;
+#endif
+}
+
+/* The received wakes the slots' words hold: their newest values (only
+ * RMWs write them, so that is what the next RMW reads under both models). */
+static uint64_t counted(void) {
+  uint64_t sum = 0;
+  unsigned i;
+  for (i = 0; i < NSLOT; i++)
+    sum += bcsc__slot_count((uint32_t)wmm_latest(L_STATE + (int)i));
+  return sum + wmm_latest(L_RECV);
+}
 
 static bcsc_executor_t ex;
 static bcsc_waker_slot_t slots[NSLOT];
@@ -127,6 +178,8 @@ static void wake(int p, unsigned i) {
   empty = wmm_latest(L_HEAD) == 0;
   rc = bcsc__inbox_push(&ex, i, g);
   assert(rc == live);
+  /* (Its slot may have been drained inside the push: then it is woken
+   * anew - D48.) */
   if (live && !woken[i]) {
     woken[i] = 1;
     expect[i] = sent;
@@ -157,15 +210,19 @@ static void drain(void) {
     assert(n <= NSLOT);
     assert(++k <= NSLOT);
     n = bcsc__inbox_settle(&ex, slot, &deliver);
-    if (deliver) {
-      /* Message passing: what the producer wrote before the push. */
-      uint32_t seen = (uint32_t)atomic_load_explicit(
-          &payload[expect_from[slot - 1]][slot - 1], memory_order_relaxed);
-      assert(seen >= expect[slot - 1]);
+    if (deliver)
       delivered[slot - 1]++;
-    }
   }
+  /* The drain's read of inbox_received after its settles (waker.c); the
+   * tasks it delivered run only after it. */
+  (void)bcsc__inbox_settled(&ex);
   for (j = 0; j < NSLOT; j++) {
+    /* Message passing: what the producer wrote before the push. */
+    if (delivered[j]) {
+      uint32_t seen = (uint32_t)atomic_load_explicit(
+          &payload[expect_from[j]][j], memory_order_relaxed);
+      assert(seen >= expect[j]);
+    }
     assert(delivered[j] == woken[j]);
     woken[j] = 0;
   }
@@ -177,12 +234,14 @@ int main(void) {
   ex.priv.waker_slot_count = NSLOT;
   ex.priv.inbox_head = 0;
   ex.priv.inbox_sleep = BCSC__INBOX_AWAKE;
+  ex.priv.wakes_received = 0;
   ex.priv.inbox_received = 0;
   ex.priv.inbox_stale = 0;
   ex.priv.inbox_notifies = 0;
   ex.priv.relay_head = 0;
   wmm_init_loc(L_HEAD, &ex.priv.inbox_head, 0);
   wmm_init_loc(L_SLEEP, &ex.priv.inbox_sleep, BCSC__INBOX_AWAKE);
+  wmm_init_loc(L_RECV, &ex.priv.inbox_received, 0);
   for (i = 0; i < NSLOT; i++) {
     /* A slot starts free or held (generation 0), nothing pending. */
     held[i] = nondet_bool();
@@ -214,7 +273,7 @@ int main(void) {
     break;                                                                     \
   case 4 * (i) + 2:                                                            \
     if (held[i]) {                                                             \
-      bcsc__inbox_slot_release(&slots[i]);                                     \
+      bcsc__inbox_slot_release(&ex, &slots[i]);                                \
       held[i] = 0;                                                             \
       woken[i] = 0; /* its wake, if any, goes with it */                       \
       gen[i] = (gen[i] + 1) & BCSC__SLOT_GEN_MASK;                             \
@@ -241,7 +300,7 @@ int main(void) {
     }
     if (op < 7 && op % 4 != 0) /* the executor's, not a sleep */
       wmm_publish(EXEC, &request);
-    assert(ex.priv.inbox_received + ex.priv.inbox_stale == sent);
+    assert(ex.priv.wakes_received + counted() + ex.priv.inbox_stale == sent);
   }
   return 0;
 }

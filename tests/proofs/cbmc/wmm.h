@@ -82,12 +82,16 @@
 #define WMM_HMAX 6
 #endif
 /* The harness may weaken one call's order for a broken variant: by the
- * location (an index of wmm_init_loc) and the order the source asked for. */
+ * location (an index of wmm_init_loc) and the order the source asked for
+ * (loads: under RA only - under TSO every load is a plain load anyway). */
 #ifndef WMM_ORDER_STORE
 #define WMM_ORDER_STORE(x, mo) (mo)
 #endif
 #ifndef WMM_ORDER_CAS
 #define WMM_ORDER_CAS(x, mo) (mo)
+#endif
+#ifndef WMM_ORDER_LOAD
+#define WMM_ORDER_LOAD(x, mo) (mo)
 #endif
 
 /* The values of modelled words: 32 bits (the inbox's words), or 64 when
@@ -363,6 +367,7 @@ static uint64_t wmm_load(const volatile void *p, unsigned size,
   int x = wmm_loc(p), t = wmm_thread;
   if (x < 0)
     return wmm_plain_load(p, size);
+  mo = WMM_ORDER_LOAD(x, mo);
   return wmm_take(t, x, wmm_pick(t, x, mo), mo);
 }
 
