@@ -298,9 +298,8 @@ static BCSC__NOINLINE void wheel_advance_slots(bcsc_executor_t *ex,
     if (link->next == link && link->deadline <= now &&
         level < BCSC_WHEEL_LEVELS - 1) {
       ex->priv.wheel_time = link->deadline;
-      /* Still in the slot as far as its fields say: drop_slot() has
-       * emptied the slot, and taking the link out of it again only
-       * rewrites what is already so. */
+      link->slot = WHEEL_DUE;
+      ex->priv.wheel_due = link;
       bcsc__wheel_remove(ex, link);
       bcsc__timer_link_fire(ex, link);
       continue;
