@@ -68,13 +68,15 @@
 #
 # By default the lanes run as two groups side by side, one per core of the
 # CI machines, each group in the order above and each build with -j1:
-#   group 1: format debug valgrind tsan coverage qemu
+#   group 1: format debug valgrind tsan coverage qemu asan-clang fuzz
 #   group 2: release install abi-parsers abi-baseline rust freestanding
-#            stack-usage asan-clang fuzz proofs
+#            stack-usage proofs
 # (proofs moved to group 2 when the suites grew: valgrind alone is about
 # 5-9 minutes now, and the groups should end together; qemu moved to
 # group 1 when the weak-memory proofs made proofs about 8.5 minutes: a
-# fresh-clone CI had group 1 at 544 s and group 2 at 822 s)
+# fresh-clone CI had group 1 at 544 s and group 2 at 822 s; asan-clang and
+# fuzz followed when D47/D48's checks took proofs to 64 checks, 446 s on a
+# quiet machine with both cores)
 # (valgrind needs debug's build, install release's, abi-parsers and rust
 # install's stage, fuzz asan-clang's build). Each lane's output goes to
 # build/lane-logs/<lane>.log; a lane's result is printed as it ends, and
@@ -562,6 +564,8 @@ group_1() {
   run_lane tsan         lane_tsan
   run_lane coverage     lane_coverage
   run_lane qemu         lane_qemu
+  run_lane asan-clang   lane_asan_clang
+  run_lane fuzz         lane_fuzz
 }
 
 group_2() {
@@ -572,8 +576,6 @@ group_2() {
   run_lane rust         lane_rust
   run_lane freestanding lane_freestanding
   run_lane stack-usage  lane_stack_usage
-  run_lane asan-clang   lane_asan_clang
-  run_lane fuzz         lane_fuzz
   run_lane proofs       lane_proofs
 }
 
