@@ -930,6 +930,14 @@ Test(mutation, a_race_looks_for_its_winner_only_among_count_tasks) {
 static bcsc_sim_reactor_t g_sim;
 static mt_t *g_yielder;
 
+/* g_ex on a simulated clock at 0. */
+static void sim_up(void) {
+  bcsc_executor_config_t config = {.size = sizeof config,
+                                   .reactor = &g_sim.base};
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+}
+
 static int step_advance_and_yield(mt_t *c) {
   if (c->polls == 1)
     cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1000), 0);
@@ -946,12 +954,9 @@ static int step_sleep_and_note(mt_t *c) {
 }
 
 Test(mutation, poll_looks_at_the_clock_while_tasks_keep_yielding) {
-  bcsc_executor_config_t config = {.size = sizeof config,
-                                   .reactor = &g_sim.base};
   bcsc_timer_t timer;
   mt_t sleeper, yielder;
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  sim_up();
   cr_assert_eq(bcsc_timer_init(&timer), 0);
   mt_init(&sleeper, step_sleep_and_note);
   mt_init(&yielder, step_advance_and_yield);
@@ -1002,12 +1007,9 @@ static int step_late_ticks(mt_t *c) {
 }
 
 Test(mutation, setting_a_timer_again_clears_its_missed_ticks) {
-  bcsc_executor_config_t config = {.size = sizeof config,
-                                   .reactor = &g_sim.base};
   bcsc_timer_t timer;
   mt_t a;
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  sim_up();
   cr_assert_eq(bcsc_timer_init(&timer), 0);
   mt_init(&a, step_late_ticks);
   a.obj = &timer;
@@ -1140,12 +1142,9 @@ static int step_sleep_until_100(mt_t *c) {
 }
 
 Test(mutation, sleep_until_makes_an_unfired_periodic_timer_one_shot) {
-  bcsc_executor_config_t config = {.size = sizeof config,
-                                   .reactor = &g_sim.base};
   bcsc_timer_t timer;
   mt_t a;
-  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, 0), 0);
-  cr_assert_eq(bcsc_executor_init(&g_ex, &config), 0);
+  sim_up();
   cr_assert_eq(bcsc_timer_init(&timer), 0);
   cr_assert_eq(bcsc_timer_set_periodic(&timer, 100, 10, BCSC_TICK_BURST), 0);
   mt_init(&a, step_sleep_until_100);
