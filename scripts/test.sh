@@ -68,15 +68,17 @@
 #
 # By default the lanes run as two groups side by side, one per core of the
 # CI machines, each group in the order above and each build with -j1:
-#   group 1: format debug valgrind tsan coverage qemu asan-clang fuzz
-#   group 2: release install abi-parsers abi-baseline rust freestanding
-#            stack-usage proofs
+#   group 1: format debug release install abi-parsers abi-baseline rust
+#            valgrind tsan coverage qemu asan-clang fuzz
+#   group 2: freestanding stack-usage proofs
 # (proofs moved to group 2 when the suites grew: valgrind alone is about
 # 5-9 minutes now, and the groups should end together; qemu moved to
 # group 1 when the weak-memory proofs made proofs about 8.5 minutes: a
 # fresh-clone CI had group 1 at 544 s and group 2 at 822 s; asan-clang and
 # fuzz followed when D47/D48's checks took proofs to 64 checks, 446 s on a
-# quiet machine with both cores)
+# quiet machine with both cores - 820 s beside group 1 - and then release
+# to rust: a fresh-clone CI had group 1 at 713 s and group 2 at 928 s.
+# proofs runs two cbmc at a time, so it starts as early as it can)
 # (valgrind needs debug's build, install release's, abi-parsers and rust
 # install's stage, fuzz asan-clang's build). Each lane's output goes to
 # build/lane-logs/<lane>.log; a lane's result is printed as it ends, and
@@ -560,6 +562,11 @@ peers_build() { # target [cargo args...]
 group_1() {
   run_lane format       lane_format
   run_lane debug        lane_debug
+  run_lane release      lane_release
+  run_lane install      lane_install
+  run_lane abi-parsers  lane_abi_parsers
+  run_lane abi-baseline lane_abi_baseline
+  run_lane rust         lane_rust
   run_lane valgrind     lane_valgrind
   run_lane tsan         lane_tsan
   run_lane coverage     lane_coverage
@@ -569,11 +576,6 @@ group_1() {
 }
 
 group_2() {
-  run_lane release      lane_release
-  run_lane install      lane_install
-  run_lane abi-parsers  lane_abi_parsers
-  run_lane abi-baseline lane_abi_baseline
-  run_lane rust         lane_rust
   run_lane freestanding lane_freestanding
   run_lane stack-usage  lane_stack_usage
   run_lane proofs       lane_proofs
