@@ -146,10 +146,8 @@ run_lane() {
   local start=$SECONDS rc
   lane_name=$name
   set +e
-  # No lane reads standard input, and lanes run side by side: whatever the
-  # caller's stdin is, a tool that reads it anyway (cargo's rustc probe
-  # `rustc -` did, from a shared descriptor, in a backgrounded run) gets
-  # end-of-file instead of another lane's bytes.
+  # No lane reads standard input, and lanes run side by side: a tool that
+  # reads it anyway gets end-of-file, whatever the caller's stdin is.
   if [ "$serial" -eq 1 ]; then
     echo
     echo "=================== lane: $name ==================="
@@ -547,15 +545,9 @@ lane_rust() {
     "$peers_target/release/bench_peers" --smoke --quiet --only=embassy-std)
 }
 
-# cargo build of the peer crate into TARGET, once more if the first fails:
-# in 2 of 5 backgrounded runs on the development machine cargo's first
-# look at rustc (`rustc - --print=...`, fed through a pipe) failed on bytes
-# that were other processes' output, not cargo's, and the same build then
-# passed. A real compile error fails both times.
+# cargo build of the peer crate into TARGET.
 peers_build() { # target [cargo args...]
   local target=$1; shift
-  CARGO_TARGET_DIR="$target" cargo build --release --locked -j"$jobs" "$@" && return 0
-  echo "rust: the peer build failed; trying once more"
   CARGO_TARGET_DIR="$target" cargo build --release --locked -j"$jobs" "$@"
 }
 
