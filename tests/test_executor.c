@@ -17,14 +17,6 @@ static void teardown(bcsc_executor_t *ex) {
   cr_assert_eq(bcsc_executor_deinit(ex), 0);
 }
 
-static bcsc_executor_stats_t stats_of(const bcsc_executor_t *ex) {
-  bcsc_executor_stats_t st;
-  memset(&st, 0, sizeof st);
-  st.size = sizeof st;
-  cr_assert_eq(bcsc_executor_stats(ex, &st), 0);
-  return st;
-}
-
 Test(executor, run_returns_the_root_result) {
   bcsc_executor_t ex;
   bcsc_test_leaf_t a, b;
@@ -121,15 +113,15 @@ Test(executor, poll_respects_its_budget_and_returns_how_many_ran) {
     cr_assert_eq(bcsc_executor_spawn(&ex, &leaves[i].task), 0);
   }
   cr_assert_eq(bcsc_executor_poll(&ex, 0), 0);
-  cr_assert_eq(stats_of(&ex).polls, 0);
+  cr_assert_eq(bcsc_test_stats(&ex).polls, 0);
   cr_assert_eq(bcsc_executor_poll(&ex, 4), 4);
-  cr_assert_eq(stats_of(&ex).polls, 4);
+  cr_assert_eq(bcsc_test_stats(&ex).polls, 4);
   cr_assert_eq(bcsc_executor_ready(&ex), 5, "yielders are ready again");
   cr_assert_eq(leaves[4].polls, 0, "the fifth task has not run yet");
   /* Counts tasks that became ready meanwhile (the yielders). */
   cr_assert_eq(bcsc_executor_poll(&ex, 100), 11);
   cr_assert_eq(bcsc_executor_poll(&ex, 100), 0);
-  cr_assert_eq(stats_of(&ex).polls, 15);
+  cr_assert_eq(bcsc_test_stats(&ex).polls, 15);
   for (int i = 0; i < 5; i++)
     cr_assert(leaves[i].finished);
   teardown(&ex);
@@ -198,7 +190,7 @@ Test(executor, stats_count_a_small_scenario_exactly) {
 
   cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
   bcsc_waitq_init(&q);
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.polls + st.wakes + st.spawns + st.completions + st.cancels,
                0);
 
@@ -209,7 +201,7 @@ Test(executor, stats_count_a_small_scenario_exactly) {
   l2.yields = 1;
   bcsc_test_owner_init(&owner, 0, BCSC_SCOPE_FAIL_FAST, children, 2);
   cr_assert_eq(bcsc_executor_run(&ex, &owner.task), BCSC_EDEADLK);
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.polls, 4); /* owner, l1, l2, l2 again */
   cr_assert_eq(st.wakes, 0); /* a yield is no wake-up from waiting */
   cr_assert_eq(st.spawns, 3);
@@ -218,7 +210,7 @@ Test(executor, stats_count_a_small_scenario_exactly) {
 
   cr_assert_eq(bcsc_waitq_wake_one(&q, 0), 1);
   cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.polls, 6); /* l1 and the owner once more */
   cr_assert_eq(st.wakes, 2); /* l1 by q, the owner by its scope */
   cr_assert_eq(st.spawns, 3);
@@ -231,7 +223,7 @@ Test(executor, stats_count_a_small_scenario_exactly) {
   cr_assert_eq(bcsc_executor_run(&ex, &l3.task), BCSC_EDEADLK);
   cr_assert_eq(bcsc_task_cancel(&l3.task), 0);
   cr_assert_eq(bcsc_executor_run(&ex, &l3.task), BCSC_ECANCELED);
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.polls, 8);
   cr_assert_eq(st.wakes, 3);
   cr_assert_eq(st.spawns, 4);

@@ -300,14 +300,6 @@ static void parent_deinit(parent_t *p) {
   cr_assert_eq(bcsc_posix_reactor_deinit(&p->reactor), 0);
 }
 
-static bcsc_executor_stats_t stats_of(const bcsc_executor_t *ex) {
-  bcsc_executor_stats_t st;
-  memset(&st, 0, sizeof st);
-  st.size = sizeof st;
-  cr_assert_eq(bcsc_executor_stats(ex, &st), 0);
-  return st;
-}
-
 /* ---- the two-thread tests ----------------------------------------------- */
 
 Test(remote, join_waits_for_every_remote_child) {
@@ -340,7 +332,7 @@ Test(remote, join_waits_for_every_remote_child) {
     cr_assert_eq(c[i].elsewhere, 0, "a remote child ran off its host");
   }
   /* The parent spawned and polled only its owner. */
-  st = stats_of(&p.ex);
+  st = bcsc_test_stats(&p.ex);
   cr_assert_eq(st.spawns, 1);
   cr_assert_eq(st.completions, 1);
   parent_deinit(&p);
@@ -796,8 +788,8 @@ Test(remote_protocol,
   cr_assert_eq(bcsc_executor_poll(&host, 1), 1);
   cr_assert_not(returning_cancelled);
   cr_assert_eq(bcsc_executor_live_roots(&host), 0);
-  cr_assert_eq(stats_of(&host).cancels, 0);
-  cr_assert_eq(stats_of(&host).completions, 1);
+  cr_assert_eq(bcsc_test_stats(&host).cancels, 0);
+  cr_assert_eq(bcsc_test_stats(&host).completions, 1);
   cr_assert_not(bcsc_remote_task_done(&child));
   cr_assert_eq(bcsc_executor_next_deadline(&parent), 0);
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
@@ -857,8 +849,8 @@ Test(remote_protocol,
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
   cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
   cr_assert_eq(bcsc_executor_live_roots(&host), 0);
-  cr_assert_eq(stats_of(&host).completions, 1);
-  cr_assert_eq(stats_of(&host).cancels, 0, "it had returned");
+  cr_assert_eq(bcsc_test_stats(&host).completions, 1);
+  cr_assert_eq(bcsc_test_stats(&host).cancels, 0, "it had returned");
   cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
   cr_assert_eq(h.join_rc, BCSC_TEST_E5);
   cr_assert(bcsc_remote_task_done(&child));

@@ -11,6 +11,8 @@
 
 #include <bcsc.h>
 
+#include "bcsc_test.h"
+
 /* More wakes than any count field of a slot holds (at most 2^5 - 1 by
  * default; docs/decisions.md D47). */
 #define MANY 1000u
@@ -54,14 +56,6 @@ static void counter_start(bcsc_executor_t *ex, counter_task_t *c, uint32_t last,
   cr_assert_eq(bcsc_executor_poll(ex, 1), 1);
 }
 
-static bcsc_executor_stats_t stats_of(const bcsc_executor_t *ex) {
-  bcsc_executor_stats_t st;
-  memset(&st, 0, sizeof st);
-  st.size = sizeof st;
-  cr_assert_eq(bcsc_executor_stats(ex, &st), 0);
-  return st;
-}
-
 static void wake_n(bcsc_waker_t w, uint32_t n) {
   for (uint32_t i = 0; i < n; i++)
     cr_assert_eq(bcsc_waker_wake(w), 0);
@@ -89,26 +83,26 @@ Test(waker_count, more_wakes_than_a_slot_counts_stay_exact) {
   wake_n(b.waker, 7);
   wake_n(stale, 3);
   /* Read with every wake still in the inbox. */
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.wakes_received, MANY + 7);
   cr_assert_eq(st.wakes_stale, 3);
   cr_assert_eq(st.wakes_delivered, 0);
   cr_assert_eq(bcsc_executor_poll(&ex, 10), 2); /* one poll each */
   cr_assert_eq(a.woken, 1);
   cr_assert_eq(b.woken, 1);
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.wakes_received, MANY + 7);
   cr_assert_eq(st.wakes_delivered, 2);
   /* The drain emptied the counts: the next round counts from 1 again,
    * and again past the field. */
   for (uint32_t round = 1; round <= 3; round++) {
     wake_n(a.waker, round * 40);
-    st = stats_of(&ex);
+    st = bcsc_test_stats(&ex);
     cr_assert_eq(st.wakes_received, MANY + 7 + 40 * round * (round + 1) / 2);
     cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
     cr_assert_eq(a.woken, 1 + round);
   }
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.wakes_received, MANY + 7 + 240);
   cr_assert_eq(st.wakes_stale, 3);
   cr_assert_eq(st.wakes_delivered, 5);
@@ -137,7 +131,7 @@ Test(waker_count, a_slot_given_back_with_counted_wakes) {
     cr_assert(bcsc_task_done(&a.task));
     cr_assert_eq(bcsc_executor_next_deadline(&ex), 0); /* still queued */
     received += 2 + counts[i];
-    st = stats_of(&ex);
+    st = bcsc_test_stats(&ex);
     cr_assert_eq(st.wakes_received, received, "count %u", counts[i]);
     cr_assert_eq(st.wakes_stale, 2 * i);
     /* The next holder takes the same slot while it is still queued; its
@@ -148,13 +142,13 @@ Test(waker_count, a_slot_given_back_with_counted_wakes) {
     wake_n(a.waker, 2);
     wake_n(b.waker, 5);
     received += 5;
-    st = stats_of(&ex);
+    st = bcsc_test_stats(&ex);
     cr_assert_eq(st.wakes_received, received);
     cr_assert_eq(st.wakes_stale, 2 * (i + 1));
     cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
     cr_assert(bcsc_task_done(&b.task));
     cr_assert_eq(b.woken, 1);
-    st = stats_of(&ex);
+    st = bcsc_test_stats(&ex);
     cr_assert_eq(st.wakes_received, received);
   }
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
@@ -172,7 +166,7 @@ Test(waker_count, deinit_with_counted_wakes_in_the_inbox) {
   wake_n(a.waker, 1);
   cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
   cr_assert(bcsc_task_done(&a.task));
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.wakes_received, 51);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   /* The table is clean: a new executor's first holder counts from 0. */
@@ -180,7 +174,7 @@ Test(waker_count, deinit_with_counted_wakes_in_the_inbox) {
   cr_assert_eq(bcsc_executor_set_waker_slots(&ex, slot, 2), 0);
   counter_start(&ex, &a, 2, 0);
   wake_n(a.waker, 4);
-  st = stats_of(&ex);
+  st = bcsc_test_stats(&ex);
   cr_assert_eq(st.wakes_received, 4);
   cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
   cr_assert(bcsc_task_done(&a.task));

@@ -3,6 +3,7 @@
 #include "bcsc_test.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- recording misuse handler ------------------------------------------ */
@@ -201,4 +202,17 @@ int bcsc_test_owner_poll(bcsc_task_t *self) {
     owner->join_rc = rc;
     return rc;
   }
+}
+
+bcsc_executor_stats_t bcsc_test_stats(const bcsc_executor_t *ex) {
+  bcsc_executor_stats_t st;
+  int rc;
+  memset(&st, 0, sizeof st);
+  st.size = sizeof st;
+  if ((rc = bcsc_executor_stats(ex, &st)) != 0) {
+    fprintf(stderr, "bcsc_test_stats: bcsc_executor_stats() = %s\n",
+            bcsc_err_name(rc));
+    abort();
+  }
+  return st;
 }

@@ -127,6 +127,11 @@ void bcsc_test_leaf_init(bcsc_test_leaf_t *leaf, int id);
 void bcsc_test_leaf_init_fields(bcsc_test_leaf_t *leaf, int id);
 int bcsc_test_leaf_poll(bcsc_task_t *self);
 
+/* ---- executor statistics -------------------------------------------------
+ * bcsc_executor_stats() of `ex` into a zeroed struct of the current size;
+ * a failure (it cannot fail on a live executor) aborts the test. */
+bcsc_executor_stats_t bcsc_test_stats(const bcsc_executor_t *ex);
+
 /* ---- owner task -------------------------------------------------------------
  * Opens `scope` with `policy`, spawns children[0..nchildren) into it, then
  * (if gate is set) waits on gate once, then either returns early_result with
