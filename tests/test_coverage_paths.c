@@ -1656,19 +1656,29 @@ static void drain_and_poll(wake_hook_t *h) {
   cr_assert_eq(bcsc_executor_poll(h->ex, 8), 1);
 }
 
+/* The two tests' common start: task `a` (stepped by `step`) binds its
+ * waker and fills the slot's count, then one more wake runs into the
+ * window, where the executor drains and polls `a` once. Returns the host's
+ * pender count from before that wake. */
+static uint32_t wake_past_full_count(wake_hook_t *h, ct_t *a, ct_step_fn step) {
+  uint32_t penders;
+  wake_up(1);
+  ct_init(a, step);
+  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a->task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
+  fill_count(a->waker);
+  penders = g_penders; /* the first of them told the host */
+  wake_hook_install(h, &g_wex, BCSC__HOOK_COUNTING, drain_and_poll, NULL);
+  cr_assert_eq(bcsc_waker_wake(a->waker), 0);
+  cr_assert(h->acted);
+  return penders;
+}
+
 Test(coverage_paths, a_wake_past_a_full_count_marks_a_drained_slot_again) {
   wake_hook_t h;
   ct_t a;
   uint32_t penders;
-  wake_up(1);
-  ct_init(&a, bind_and_wait_twice);
-  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
-  fill_count(a.waker);
-  penders = g_penders; /* the first of them told the host */
-  wake_hook_install(&h, &g_wex, BCSC__HOOK_COUNTING, drain_and_poll, NULL);
-  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
-  cr_assert(h.acted);
+  penders = wake_past_full_count(&h, &a, bind_and_wait_twice);
   cr_assert_eq(a.n, 1, "the drain in the window woke it once");
   cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
   /* Marked again and queued: the host was told, the task runs again. */
@@ -1690,15 +1700,7 @@ Test(coverage_paths, a_wake_past_a_full_count_whose_task_ends_meanwhile) {
   wake_hook_t h;
   ct_t a;
   uint32_t penders;
-  wake_up(1);
-  ct_init(&a, bind_and_wait);
-  cr_assert_eq(bcsc_executor_spawn(&g_wex, &a.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&g_wex, 8), 1);
-  fill_count(a.waker);
-  penders = g_penders; /* the first of them told the host */
-  wake_hook_install(&h, &g_wex, BCSC__HOOK_COUNTING, drain_and_poll, NULL);
-  cr_assert_eq(bcsc_waker_wake(a.waker), 0);
-  cr_assert(h.acted);
+  penders = wake_past_full_count(&h, &a, bind_and_wait);
   cr_assert(bcsc_task_done(&a.task), "woken in the window, and ended");
   cr_assert_eq(bcsc__test_set_hook(&g_wex, NULL), 0);
   /* Counted received - its task was live when it looked - and nothing
