@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: MIT
+ * test_grace.c - a scope's drain grace (bcsc_scope_set_drain_grace(), D59)
+ * and the queries its report uses (bcsc_task_wait_next(),
+ * bcsc_wait_queue()), through the public API, in virtual time.
+ *
+ * The stuck child is a test leaf whose cleanup after a cancellation waits
+ * on `ack` - a motor driver waiting for a CAN bus to acknowledge its stop.
+ * An acker task outside the scope fires `ack` at a chosen virtual time.
+ * The simulated clock jumps to each deadline, so the report's time is
+ * exact: the cancellation's time plus the grace. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+
+#include "bcsc_test.h"
+
+#define T0 ((uint64_t)1000) /* the clock at start */
+#define MAX_REPORTS 8
+#define MAX_WAITS 4
+
+static bcsc_executor_t g_ex;
+static bcsc_sim_reactor_t g_sim;
+static bcsc_waitq_t g_work; /* never fired: what the children do */
+static bcsc_waitq_t g_ack;  /* the acknowledgement the stuck child awaits */
+
+static void executor_with_clock(void) {
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &g_sim.base};
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, T0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &cfg), 0);
+  cr_assert_eq(bcsc_waitq_init(&g_work), 0);
+  cr_assert_eq(bcsc_waitq_init(&g_ack), 0);
+}
+
+static void teardown(void) {
+  cr_assert_eq(bcsc_waitq_deinit(&g_work), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&g_ack), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* ---- what the report saw ------------------------------------------------- */
+
+typedef struct report {
+  bcsc_scope_t *scope;
+  bcsc_task_t *child;
+  uint64_t at;
+  uint32_t nwaits;
+  bcsc_waitq_t *queues[MAX_WAITS];
+  bcsc_wait_t *waits[MAX_WAITS];
+  int cancelled;
+} report_t;
+
+typedef struct report_log {
+  uint32_t n;
+  report_t r[MAX_REPORTS];
+  /* What the callback tried that it may not do, and got. */
+  int try_run;
+  int run_rc;
+  int try_set;
+  int set_rc;
+} report_log_t;
+
+static void record(void *context, bcsc_scope_t *scope, bcsc_task_t *child) {
+  report_log_t *log = context;
+  report_t *r;
+  cr_assert_lt(log->n, MAX_REPORTS);
+  r = &log->r[log->n++];
+  r->scope = scope;
+  r->child = child;
+  r->at = bcsc_sim_reactor_now(&g_sim);
+  r->cancelled = bcsc_task_cancelled(child);
+  for (bcsc_wait_t *w = bcsc_task_wait_next(child, NULL); w != NULL;
+       w = bcsc_task_wait_next(child, w)) {
+    cr_assert_lt(r->nwaits, MAX_WAITS);
+    r->waits[r->nwaits] = w;
+    r->queues[r->nwaits++] = bcsc_wait_queue(w);
+  }
+  if (log->try_run)
+    log->run_rc = bcsc_executor_run(&g_ex, NULL);
+  if (log->try_set)
+    log->set_rc = bcsc_scope_set_drain_grace(scope, BCSC_SEC, record, log);
+}
+
+/* ---- the tasks ----------------------------------------------------------- */
+
+/* Fires `ack` at `at` (virtual time). */
+typedef struct acker {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint64_t at;
+} acker_t;
+
+static int acker_poll(bcsc_task_t *self) {
+  acker_t *a = (acker_t *)self;
+  int rc = bcsc_sleep_until(self, &a->timer, a->at);
+  if (rc != 0)
+    return rc;
+  (void)bcsc_waitq_wake_all(&g_ack, 1);
+  return 0;
+}
+
+static void acker_start(acker_t *a, uint64_t at) {
+  cr_assert_eq(bcsc_task_init(&a->task, acker_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&a->timer), 0);
+  a->at = at;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a->task), 0);
+}
+
+/* A child that works on `g_work` and, once cancelled, waits for `g_ack`
+ * before it ends. */
+static void stuck_init(bcsc_test_leaf_t *leaf, int id) {
+  bcsc_test_leaf_init(leaf, id);
+  leaf->queue = &g_work;
+  leaf->cleanup_queue = &g_ack;
+}
+
+/* How the parent's scope gets cancelled. */
+enum how {
+  HOW_NONE,     /* not at all: it is joined when its children are done */
+  HOW_CANCEL,   /* bcsc_scope_cancel() at once */
+  HOW_DEADLINE, /* its deadline, `deadline` */
+  HOW_RETURN,   /* the parent returns with it open */
+  HOW_EXTERNAL  /* someone else (its owner's cancellation, a policy) */
+};
+
+/* Opens a scope with `policy`, sets the grace (before or after cancelling,
+ * `grace_late`), spawns its children, cancels as `how` says, joins. */
+typedef struct parent {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_timer_t timer;
+  int phase;
+  uint32_t policy;
+  int how;
+  uint64_t deadline;
+  uint64_t grace;
+  uint64_t grace_late; /* set the grace this long after cancelling; 0: first */
+  report_log_t *log;
+  bcsc_stuck_fn report; /* record() unless a test says otherwise */
+  bcsc_task_t *children[4];
+  uint32_t nchildren;
+  int set_rc;
+  int joined;
+  int join_rc;
+  uint64_t joined_at;
+} parent_t;
+
+static int parent_poll(bcsc_task_t *self) {
+  parent_t *p = (parent_t *)self;
+  int rc;
+  switch (p->phase) {
+  case 0:
+    cr_assert_eq(bcsc_scope_init(&p->scope, self, p->policy), 0);
+    if (p->grace_late == 0)
+      p->set_rc =
+          bcsc_scope_set_drain_grace(&p->scope, p->grace, p->report, p->log);
+    if (p->how == HOW_DEADLINE)
+      cr_assert_eq(bcsc_scope_set_deadline(&p->scope, p->deadline,
+                                           BCSC_DEADLINE_MOVE_ON),
+                   0);
+    for (uint32_t i = 0; i < p->nchildren; i++)
+      cr_assert_eq(bcsc_scope_spawn(&p->scope, p->children[i]), 0);
+    if (p->how == HOW_RETURN)
+      return 0; /* bcsc cancels and drains the scope */
+    if (p->how == HOW_CANCEL)
+      cr_assert_eq(bcsc_scope_cancel(&p->scope), 0);
+    p->phase = 1;
+    /* fall through */
+  case 1:
+    if (p->grace_late != 0) {
+      rc = bcsc_sleep_for(self, &p->timer, p->grace_late);
+      if (rc != 0)
+        return rc;
+      p->set_rc =
+          bcsc_scope_set_drain_grace(&p->scope, p->grace, p->report, p->log);
+    }
+    p->phase = 2;
+    /* fall through */
+  default:
+    rc = bcsc_scope_join(&p->scope);
+    if (rc == BCSC_PENDING)
+      return BCSC_PENDING;
+    p->joined = 1;
+    p->join_rc = rc;
+    p->joined_at = bcsc_sim_reactor_now(&g_sim);
+    return 0;
+  }
+}
+
+static void parent_init(parent_t *p, report_log_t *log, int how,
+                        uint64_t grace) {
+  memset(p, 0, sizeof *p);
+  cr_assert_eq(bcsc_task_init(&p->task, parent_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&p->timer), 0);
+  p->policy = BCSC_SCOPE_FAIL_FAST;
+  p->how = how;
+  p->grace = grace;
+  p->log = log;
+  p->report = record;
+  p->set_rc = 1; /* not set yet */
+}
+
+static void parent_add(parent_t *p, bcsc_task_t *child) {
+  cr_assert_lt(p->nchildren, 4);
+  p->children[p->nchildren++] = child;
+}
+
+static void run_all(void) { cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0); }
+
+/* The one report of `log` is `child` of `scope`, at `at`, waiting on
+ * `g_ack` through its cleanup registration. */
+static void assert_stuck_on_ack(const report_log_t *log, uint32_t i,
+                                bcsc_scope_t *scope, bcsc_test_leaf_t *child,
+                                uint64_t at) {
+  const report_t *r = &log->r[i];
+  cr_assert_eq(r->scope, scope);
+  cr_assert_eq(r->child, &child->task);
+  cr_assert_eq(r->at, at, "reported at %llu, expected %llu",
+               (unsigned long long)r->at, (unsigned long long)at);
+  cr_assert_eq(r->cancelled, 1);
+  cr_assert_eq(r->nwaits, 1);
+  cr_assert_eq(r->waits[0], &child->cleanup_wait);
+  cr_assert_eq(r->queues[0], &g_ack);
+}
+
+TestSuite(grace, .init = executor_with_clock);
+
+/* ---- the report ---------------------------------------------------------- */
+
+Test(grace, a_child_stuck_past_the_grace_is_reported_once_with_its_wait) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck, quick;
+  acker_t ack;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  bcsc_test_leaf_init(&quick, 2); /* cleans up at once when cancelled */
+  quick.queue = &g_work;
+  parent_add(&p, &quick.task);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(p.set_rc, 0);
+  cr_assert_eq(log.n, 1, "reports: %u", log.n);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + BCSC_SEC);
+  /* The report changed nothing: the join waited for the acknowledgement. */
+  cr_assert_eq(p.joined, 1);
+  cr_assert_eq(p.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(p.joined_at, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(stuck.cleaned, 1);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  teardown();
+}
+
+Test(grace, a_child_that_finishes_within_the_grace_is_not_reported) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + BCSC_SEC / 2);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 0);
+  cr_assert_eq(p.joined_at, T0 + BCSC_SEC / 2);
+  /* The grace timer left with the scope: the clock never went to it. */
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_sim_reactor_now(&g_sim), T0 + BCSC_SEC / 2);
+  teardown();
+}
+
+Test(grace, a_scope_that_is_never_cancelled_arms_no_timer) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t a, b;
+  parent_init(&p, &log, HOW_NONE, BCSC_SEC);
+  bcsc_test_leaf_init(&a, 1);
+  bcsc_test_leaf_init(&b, 2);
+  b.yields = 3;
+  parent_add(&p, &a.task);
+  parent_add(&p, &b.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(p.join_rc, 0);
+  cr_assert_eq(log.n, 0);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_sim_reactor_parks(&g_sim), 0);
+  teardown();
+}
+
+Test(grace, every_task_of_the_subtree_is_reported_depth_first) {
+  report_log_t outer_log = {0}, inner_log = {0};
+  parent_t outer, inner;
+  bcsc_test_leaf_t stuck, deep;
+  acker_t ack;
+  /* outer (grace 2 s) > inner (grace 1 s) > deep; outer > stuck. */
+  parent_init(&outer, &outer_log, HOW_CANCEL, 2 * BCSC_SEC);
+  parent_init(&inner, &inner_log, HOW_EXTERNAL, BCSC_SEC);
+  stuck_init(&deep, 1);
+  stuck_init(&stuck, 2);
+  parent_add(&inner, &deep.task);
+  parent_add(&outer, &inner.task);
+  parent_add(&outer, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
+  run_all();
+  /* The outer cancellation reached the inner scope, and started its
+   * period: it reports its own child after 1 s. */
+  cr_assert_eq(inner_log.n, 1);
+  assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep, T0 + BCSC_SEC);
+  /* The outer one, after 2 s, reports the inner owner (waiting on its
+   * scope only: no registration), then its child, then its sibling. */
+  cr_assert_eq(outer_log.n, 3, "reports: %u", outer_log.n);
+  cr_assert_eq(outer_log.r[0].child, &inner.task);
+  cr_assert_eq(outer_log.r[0].scope, &outer.scope);
+  cr_assert_eq(outer_log.r[0].nwaits, 0);
+  cr_assert_eq(outer_log.r[0].at, T0 + 2 * BCSC_SEC);
+  assert_stuck_on_ack(&outer_log, 1, &outer.scope, &deep, T0 + 2 * BCSC_SEC);
+  assert_stuck_on_ack(&outer_log, 2, &outer.scope, &stuck, T0 + 2 * BCSC_SEC);
+  cr_assert_eq(outer.joined_at, T0 + 3 * BCSC_SEC);
+  teardown();
+}
+
+Test(grace, an_inner_scope_cancelled_alone_leaves_the_outer_timer_off) {
+  report_log_t outer_log = {0}, inner_log = {0};
+  parent_t outer, inner;
+  bcsc_test_leaf_t deep;
+  acker_t ack;
+  parent_init(&outer, &outer_log, HOW_NONE, BCSC_SEC);
+  parent_init(&inner, &inner_log, HOW_CANCEL, 2 * BCSC_SEC);
+  stuck_init(&deep, 1);
+  parent_add(&inner, &deep.task);
+  parent_add(&outer, &inner.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
+  run_all();
+  cr_assert_eq(outer_log.n, 0);
+  cr_assert_eq(inner_log.n, 1);
+  assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep, T0 + 2 * BCSC_SEC);
+  cr_assert_eq(outer.join_rc, 0);
+  teardown();
+}
+
+/* ---- every way a scope is cancelled starts the period -------------------- */
+
+Test(grace, a_deadline_starts_the_period) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  parent_init(&p, &log, HOW_DEADLINE, BCSC_SEC);
+  p.deadline = T0 + BCSC_SEC / 2;
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + 3 * BCSC_SEC / 2);
+  /* The deadline is still the scope's, and it timed out. */
+  cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
+  cr_assert_eq(bcsc_scope_deadline(&p.scope), T0 + BCSC_SEC / 2);
+  cr_assert_eq(p.join_rc, 0); /* move on */
+  teardown();
+}
+
+Test(grace, a_failing_child_starts_the_period) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck, failing;
+  acker_t ack;
+  parent_init(&p, &log, HOW_EXTERNAL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  bcsc_test_leaf_init(&failing, 2);
+  failing.yields = 1; /* fails in its second poll, still at T0 */
+  failing.result = BCSC_TEST_E1;
+  parent_add(&p, &stuck.task);
+  parent_add(&p, &failing.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + BCSC_SEC);
+  cr_assert_eq(p.join_rc, BCSC_TEST_E1);
+  teardown();
+}
+
+Test(grace, a_race_won_starts_the_period) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck, winner;
+  acker_t ack;
+  parent_init(&p, &log, HOW_EXTERNAL, BCSC_SEC);
+  p.policy = BCSC_SCOPE_RACE;
+  stuck_init(&stuck, 1);
+  bcsc_test_leaf_init(&winner, 2);
+  winner.result = 7 - 7; /* wins with 0 */
+  parent_add(&p, &stuck.task);
+  parent_add(&p, &winner.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + BCSC_SEC);
+  cr_assert_eq(bcsc_scope_winner(&p.scope), &winner.task);
+  teardown();
+}
+
+Test(grace, the_owner_returning_with_the_scope_open_starts_the_period) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  parent_init(&p, &log, HOW_RETURN, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + BCSC_SEC);
+  cr_assert_eq(bcsc_task_done(&p.task), 1);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  teardown();
+}
+
+/* Cancels `target` at `at`. */
+typedef struct canceller {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_task_t *target;
+  uint64_t at;
+} canceller_t;
+
+static int canceller_poll(bcsc_task_t *self) {
+  canceller_t *c = (canceller_t *)self;
+  int rc = bcsc_sleep_until(self, &c->timer, c->at);
+  if (rc != 0)
+    return rc;
+  cr_assert_eq(bcsc_task_cancel(c->target), 0);
+  return 0;
+}
+
+Test(grace, the_owner_cancelled_starts_the_period) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  canceller_t c;
+  parent_init(&p, &log, HOW_EXTERNAL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_task_init(&c.task, canceller_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&c.timer), 0);
+  c.target = &p.task;
+  c.at = T0 + BCSC_SEC / 4;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + 5 * BCSC_SEC / 4);
+  teardown();
+}
+
+Test(grace, a_grace_set_after_the_cancellation_starts_when_set) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  p.grace_late = BCSC_SEC / 2;
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(p.set_rc, 0);
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + 3 * BCSC_SEC / 2);
+  teardown();
+}
+
+/* ---- setting it again ---------------------------------------------------- */
+
+/* Cancels its scope, then after `step` sets the grace again (`again`:
+ * the new period, 0 to remove it), and after another `step` reads the
+ * scope's deadline. */
+typedef struct resetter {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_timer_t timer;
+  bcsc_test_leaf_t stuck;
+  report_log_t *log;
+  int phase;
+  uint64_t step;
+  uint64_t again;
+  uint64_t deadline_armed; /* bcsc_scope_deadline() with the timer on */
+  uint64_t deadline_moved; /* ...after bcsc_scope_set_deadline() */
+  int set_again_rc;
+  int set_deadline_rc;
+} resetter_t;
+
+static int resetter_poll(bcsc_task_t *self) {
+  resetter_t *r = (resetter_t *)self;
+  int rc;
+  switch (r->phase) {
+  case 0:
+    cr_assert_eq(bcsc_scope_init(&r->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_scope_set_deadline(&r->scope, T0 + 10 * BCSC_SEC,
+                                         BCSC_DEADLINE_FAIL),
+                 0);
+    cr_assert_eq(
+        bcsc_scope_set_drain_grace(&r->scope, BCSC_SEC, record, r->log), 0);
+    stuck_init(&r->stuck, 1);
+    cr_assert_eq(bcsc_scope_spawn(&r->scope, &r->stuck.task), 0);
+    cr_assert_eq(bcsc_scope_cancel(&r->scope), 0);
+    r->deadline_armed = bcsc_scope_deadline(&r->scope);
+    r->phase = 1;
+    /* fall through */
+  case 1:
+    if ((rc = bcsc_sleep_for(self, &r->timer, r->step)) != 0)
+      return rc;
+    r->set_again_rc = bcsc_scope_set_drain_grace(
+        &r->scope, r->again, r->again ? record : NULL, r->log);
+    r->set_deadline_rc = bcsc_scope_set_deadline(&r->scope, T0 + 20 * BCSC_SEC,
+                                                 BCSC_DEADLINE_MOVE_ON);
+    r->deadline_moved = bcsc_scope_deadline(&r->scope);
+    r->phase = 2;
+    /* fall through */
+  default:
+    return bcsc_scope_join(&r->scope);
+  }
+}
+
+static void resetter_run(resetter_t *r, report_log_t *log, uint64_t step,
+                         uint64_t again) {
+  acker_t ack;
+  memset(r, 0, sizeof *r);
+  cr_assert_eq(bcsc_task_init(&r->task, resetter_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&r->timer), 0);
+  r->log = log;
+  r->step = step;
+  r->again = again;
+  acker_start(&ack, T0 + 5 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r->task), 0);
+  run_all();
+  cr_assert_eq(r->set_again_rc, 0);
+  cr_assert_eq(r->set_deadline_rc, 0);
+  /* The grace timer borrows the deadline's link; the deadline reads as
+   * set, and moves, all along. */
+  cr_assert_eq(r->deadline_armed, T0 + 10 * BCSC_SEC);
+  cr_assert_eq(r->deadline_moved, T0 + 20 * BCSC_SEC);
+  cr_assert_eq(bcsc_scope_deadline(&r->scope), T0 + 20 * BCSC_SEC);
+  cr_assert_eq(bcsc_scope_timed_out(&r->scope), 0);
+  cr_assert_eq(bcsc_task_result(&r->task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+}
+
+Test(grace, setting_it_again_restarts_a_running_period) {
+  report_log_t log = {0};
+  resetter_t r;
+  resetter_run(&r, &log, BCSC_SEC / 2, 2 * BCSC_SEC);
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &r.scope, &r.stuck, T0 + 5 * BCSC_SEC / 2);
+  teardown();
+}
+
+Test(grace, a_null_report_removes_a_running_period) {
+  report_log_t log = {0};
+  resetter_t r;
+  resetter_run(&r, &log, BCSC_SEC / 2, 0);
+  cr_assert_eq(log.n, 0);
+  cr_assert_eq(bcsc_sim_reactor_now(&g_sim), T0 + 5 * BCSC_SEC);
+  teardown();
+}
+
+Test(grace, after_the_report_a_new_grace_reports_again) {
+  report_log_t log = {0};
+  resetter_t r;
+  resetter_run(&r, &log, 3 * BCSC_SEC / 2, BCSC_SEC);
+  cr_assert_eq(log.n, 2);
+  assert_stuck_on_ack(&log, 0, &r.scope, &r.stuck, T0 + BCSC_SEC);
+  assert_stuck_on_ack(&log, 1, &r.scope, &r.stuck, T0 + 5 * BCSC_SEC / 2);
+  teardown();
+}
+
+Test(grace, a_huge_grace_saturates_and_removing_an_unset_one_is_harmless) {
+  report_log_t log = {0};
+  resetter_t r;
+  /* Set again with "never" as good as: the period runs, short of the end
+   * of time; the acker ends it. */
+  resetter_run(&r, &log, BCSC_SEC / 2, BCSC_NO_DEADLINE);
+  cr_assert_eq(log.n, 0);
+  teardown();
+}
+
+/* ---- what the callback may do -------------------------------------------- */
+
+Test(grace, the_callback_cannot_run_the_executor_or_set_a_grace) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  log.try_run = 1;
+  log.try_set = 1;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(log.n, 1);
+  cr_assert_eq(log.run_rc, BCSC_EBUSY);
+  cr_assert_eq(log.set_rc, BCSC_EPERM);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_REENTRANT_POLL),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FOREIGN_SCOPE),
+               bcsc_test_misuse_expected(1));
+  teardown();
+}
+
+/* Records, cancels the reported task (cancelled already: nothing
+ * happens) and wakes what it waits for: it runs after the report returns,
+ * at the report's time. */
+static void wake_ack(void *context, bcsc_scope_t *scope, bcsc_task_t *child) {
+  record(context, scope, child);
+  cr_assert_eq(bcsc_task_cancel(child), 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&g_ack, 2), 1);
+  cr_assert_eq(bcsc_task_done(child), 0);
+}
+
+Test(grace, the_callback_may_wake_what_a_stuck_task_waits_for) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  p.report = wake_ack;
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + BCSC_SEC);
+  cr_assert_eq(stuck.cleaned, 1);
+  cr_assert_eq(p.joined_at, T0 + BCSC_SEC);
+  teardown();
+}
