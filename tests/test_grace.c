@@ -15,6 +15,7 @@
 #include <bcsc.h>
 
 #include "bcsc_test.h"
+#include "internal.h" /* the clobber tests write into private fields */
 
 #define T0 ((uint64_t)1000) /* the clock at start */
 #define MAX_REPORTS 8
@@ -292,39 +293,6 @@ Test(grace, a_scope_that_is_never_cancelled_arms_no_timer) {
   teardown();
 }
 
-Test(grace, every_task_of_the_subtree_is_reported_depth_first) {
-  report_log_t outer_log = {0}, inner_log = {0};
-  parent_t outer, inner;
-  bcsc_test_leaf_t stuck, deep;
-  acker_t ack;
-  /* outer (grace 2 s) > inner (grace 1 s) > deep; outer > stuck. */
-  parent_init(&outer, &outer_log, HOW_CANCEL, 2 * BCSC_SEC);
-  parent_init(&inner, &inner_log, HOW_EXTERNAL, BCSC_SEC);
-  stuck_init(&deep, 1);
-  stuck_init(&stuck, 2);
-  parent_add(&inner, &deep.task);
-  parent_add(&outer, &inner.task);
-  parent_add(&outer, &stuck.task);
-  acker_start(&ack, T0 + 3 * BCSC_SEC);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
-  run_all();
-  /* The outer cancellation reached the inner scope, and started its
-   * period: it reports its own child after 1 s. */
-  cr_assert_eq(inner_log.n, 1);
-  assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep, T0 + BCSC_SEC);
-  /* The outer one, after 2 s, reports the inner owner (waiting on its
-   * scope only: no registration), then its child, then its sibling. */
-  cr_assert_eq(outer_log.n, 3, "reports: %u", outer_log.n);
-  cr_assert_eq(outer_log.r[0].child, &inner.task);
-  cr_assert_eq(outer_log.r[0].scope, &outer.scope);
-  cr_assert_eq(outer_log.r[0].nwaits, 0);
-  cr_assert_eq(outer_log.r[0].at, T0 + 2 * BCSC_SEC);
-  assert_stuck_on_ack(&outer_log, 1, &outer.scope, &deep, T0 + 2 * BCSC_SEC);
-  assert_stuck_on_ack(&outer_log, 2, &outer.scope, &stuck, T0 + 2 * BCSC_SEC);
-  cr_assert_eq(outer.joined_at, T0 + 3 * BCSC_SEC);
-  teardown();
-}
-
 Test(grace, an_inner_scope_cancelled_alone_leaves_the_outer_timer_off) {
   report_log_t outer_log = {0}, inner_log = {0};
   parent_t outer, inner;
@@ -443,6 +411,50 @@ static int canceller_poll(bcsc_task_t *self) {
     return rc;
   cr_assert_eq(bcsc_task_cancel(c->target), 0);
   return 0;
+}
+
+/* The outer owner is cancelled while the inner scope is open: the
+ * cancellation walk reaches the inner scope and starts its period too. */
+Test(grace, every_task_of_the_subtree_is_reported_depth_first) {
+  report_log_t outer_log = {0}, inner_log = {0};
+  parent_t outer, inner;
+  bcsc_test_leaf_t stuck, deep;
+  acker_t ack;
+  canceller_t c;
+  /* outer (grace 2 s) > inner (grace 1 s) > deep; outer > stuck. */
+  parent_init(&outer, &outer_log, HOW_EXTERNAL, 2 * BCSC_SEC);
+  parent_init(&inner, &inner_log, HOW_EXTERNAL, BCSC_SEC);
+  stuck_init(&deep, 1);
+  stuck_init(&stuck, 2);
+  parent_add(&inner, &deep.task);
+  parent_add(&outer, &inner.task);
+  parent_add(&outer, &stuck.task);
+  acker_start(&ack, T0 + 4 * BCSC_SEC);
+  cr_assert_eq(bcsc_task_init(&c.task, canceller_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&c.timer), 0);
+  c.target = &outer.task;
+  c.at = T0 + BCSC_SEC / 2;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  run_all();
+  /* The inner scope reports its own child 1 s after the cancellation. */
+  cr_assert_eq(inner_log.n, 1);
+  assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep,
+                      T0 + 3 * BCSC_SEC / 2);
+  /* The outer one, after 2 s, reports the inner owner (waiting on its
+   * scope only: no registration), then its child, then its sibling. */
+  cr_assert_eq(outer_log.n, 3, "reports: %u", outer_log.n);
+  cr_assert_eq(outer_log.r[0].child, &inner.task);
+  cr_assert_eq(outer_log.r[0].scope, &outer.scope);
+  cr_assert_eq(outer_log.r[0].nwaits, 0);
+  cr_assert_eq(outer_log.r[0].at, T0 + 5 * BCSC_SEC / 2);
+  assert_stuck_on_ack(&outer_log, 1, &outer.scope, &deep,
+                      T0 + 5 * BCSC_SEC / 2);
+  assert_stuck_on_ack(&outer_log, 2, &outer.scope, &stuck,
+                      T0 + 5 * BCSC_SEC / 2);
+  cr_assert_eq(outer.joined_at, T0 + 4 * BCSC_SEC);
+  cr_assert_eq(outer.join_rc, BCSC_ECANCELED);
+  teardown();
 }
 
 Test(grace, the_owner_cancelled_starts_the_period) {
@@ -654,5 +666,428 @@ Test(grace, the_callback_may_wake_what_a_stuck_task_waits_for) {
   assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + BCSC_SEC);
   cr_assert_eq(stuck.cleaned, 1);
   cr_assert_eq(p.joined_at, T0 + BCSC_SEC);
+  teardown();
+}
+
+/* ---- bad input ----------------------------------------------------------- */
+
+/* Calls bcsc_scope_set_drain_grace() every wrong way from a running owner,
+ * and once from a child that does not own the scope. */
+typedef struct prober {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_scope_t closed;
+  bcsc_test_leaf_t child;
+  int phase;
+  int rc_null, rc_zero, rc_closed, rc_ok, rc_remove, rc_remove_unset;
+} prober_t;
+
+static int prober_poll(bcsc_task_t *self) {
+  prober_t *p = (prober_t *)self;
+  report_log_t *unused = NULL;
+  if (p->phase == 0) {
+    p->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&p->closed, self, BCSC_SCOPE_FAIL_FAST), 0);
+    cr_assert_eq(bcsc_scope_join(&p->closed), 0);
+    cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_FAIL_FAST), 0);
+    p->rc_null = bcsc_scope_set_drain_grace(NULL, BCSC_SEC, record, unused);
+    p->rc_zero = bcsc_scope_set_drain_grace(&p->scope, 0, record, unused);
+    p->rc_closed =
+        bcsc_scope_set_drain_grace(&p->closed, BCSC_SEC, record, unused);
+    /* Removing one never set, and with a period of 0: both fine. */
+    p->rc_remove_unset = bcsc_scope_set_drain_grace(&p->scope, 0, NULL, NULL);
+    p->rc_ok = bcsc_scope_set_drain_grace(&p->scope, BCSC_SEC, record, unused);
+    p->rc_remove = bcsc_scope_set_drain_grace(&p->scope, 5, NULL, NULL);
+    p->rc_ok |= bcsc_scope_set_drain_grace(&p->scope, BCSC_SEC, record, unused);
+    cr_assert_eq(bcsc_scope_spawn(&p->scope, &p->child.task), 0);
+  }
+  return bcsc_scope_join(&p->scope);
+}
+
+/* A child that tries to set its parent's grace: not its scope. */
+typedef struct meddler {
+  bcsc_task_t task;
+  bcsc_scope_t *target;
+  int rc;
+} meddler_t;
+
+static int meddler_poll(bcsc_task_t *self) {
+  meddler_t *m = (meddler_t *)self;
+  m->rc = bcsc_scope_set_drain_grace(m->target, BCSC_SEC, record, NULL);
+  return 0;
+}
+
+Test(grace, bad_arguments_fail_with_their_codes_and_report_misuse) {
+  prober_t p;
+  bcsc_test_misuse_t rec;
+  bcsc_scope_t junk;
+  memset(&p, 0, sizeof p);
+  cr_assert_eq(bcsc_task_init(&p.task, prober_poll, NULL), 0);
+  bcsc_test_leaf_init(&p.child, 1);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(p.rc_null, BCSC_EINVAL);
+  cr_assert_eq(p.rc_zero, BCSC_EINVAL);
+  cr_assert_eq(p.rc_closed, BCSC_ESTATE);
+  cr_assert_eq(p.rc_remove_unset, 0);
+  cr_assert_eq(p.rc_ok, 0);
+  cr_assert_eq(p.rc_remove, 0);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_SCOPE_CLOSED),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
+  /* Not a scope at all; and from outside any poll (no owner polled). */
+  memset(&junk, 0x5a, sizeof junk);
+  cr_assert_eq(bcsc_scope_set_drain_grace(&junk, BCSC_SEC, record, NULL),
+               BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  teardown();
+}
+
+Test(grace, only_the_owner_being_polled_may_set_it) {
+  parent_t p;
+  report_log_t log = {0};
+  meddler_t m;
+  bcsc_test_misuse_t rec;
+  parent_init(&p, &log, HOW_NONE, BCSC_SEC);
+  cr_assert_eq(bcsc_task_init(&m.task, meddler_poll, NULL), 0);
+  m.target = &p.scope;
+  m.rc = 1;
+  parent_add(&p, &m.task);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(m.rc, BCSC_EPERM);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FOREIGN_SCOPE),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(p.join_rc, 0);
+  cr_assert_eq(log.n, 0);
+  teardown();
+}
+
+/* An executor without a reactor has no clock: no grace, as no deadline. */
+Test(grace, without_a_reactor_it_is_not_supported) {
+  parent_t p;
+  report_log_t log = {0};
+  bcsc_executor_t ex;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  parent_init(&p, &log, HOW_NONE, BCSC_SEC);
+  cr_assert_eq(bcsc_executor_run(&ex, &p.task), 0);
+  cr_assert_eq(p.set_rc, BCSC_ENOTSUP);
+  cr_assert_eq(p.joined, 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  teardown();
+}
+
+/* ---- the queries --------------------------------------------------------- */
+
+/* Waits on three things at once (a select by hand): `g_work`, a semaphore
+ * with no permit, and a sleep. */
+typedef struct waiter3 {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_semaphore_waiter_t place;
+  bcsc_timer_t timer;
+  bcsc_semaphore_t *sem;
+} waiter3_t;
+
+static int waiter3_poll(bcsc_task_t *self) {
+  waiter3_t *w = (waiter3_t *)self;
+  if (bcsc_task_cancelled(self))
+    return BCSC_ECANCELED;
+  cr_assert_eq(bcsc_wait_register(self, &w->wait, &g_work), 0);
+  cr_assert_eq(bcsc_semaphore_acquire(self, w->sem, &w->place, 1),
+               BCSC_PENDING);
+  cr_assert_eq(bcsc_sleep_for(self, &w->timer, BCSC_SEC), BCSC_PENDING);
+  return BCSC_PENDING;
+}
+
+/* Runs after the waiters are waiting: reads what they wait on, then
+ * cancels them all. */
+typedef struct inspector {
+  bcsc_task_t task;
+  bcsc_test_leaf_t *first, *last; /* on g_work before and after w3 */
+  waiter3_t *w3;
+  bcsc_semaphore_t *sem;
+  bcsc_scope_t *scope;
+  bcsc_wait_t *seen[4];
+  bcsc_waitq_t *queues[4];
+  uint32_t n;
+  bcsc_wait_t *first_next;
+  bcsc_waitq_t *first_queue, *last_queue;
+  bcsc_wait_t *queued_next; /* of a queued task: none */
+} inspector_t;
+
+static int inspector_poll(bcsc_task_t *self) {
+  inspector_t *in = (inspector_t *)self;
+  for (bcsc_wait_t *w = bcsc_task_wait_next(&in->w3->task, NULL); w != NULL;
+       w = bcsc_task_wait_next(&in->w3->task, w)) {
+    cr_assert_lt(in->n, 4);
+    in->seen[in->n] = w;
+    in->queues[in->n++] = bcsc_wait_queue(w);
+  }
+  in->first_next = bcsc_task_wait_next(&in->first->task, NULL);
+  in->first_queue = bcsc_wait_queue(in->first_next);
+  in->last_queue = bcsc_wait_queue(bcsc_task_wait_next(&in->last->task, NULL));
+  /* Being polled, it holds none yet; once woken it is queued. */
+  cr_assert_null(bcsc_task_wait_next(self, NULL));
+  cr_assert_eq(bcsc_scope_cancel(in->scope), 0);
+  in->queued_next = bcsc_task_wait_next(&in->w3->task, NULL);
+  return 0;
+}
+
+Test(grace, a_tasks_registrations_and_their_lists_are_listed) {
+  bcsc_test_owner_t owner;
+  bcsc_test_leaf_t first, last;
+  waiter3_t w3;
+  inspector_t in;
+  bcsc_semaphore_t sem;
+  bcsc_task_t *kids[4];
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+  bcsc_test_leaf_init(&first, 1);
+  first.queue = &g_work;
+  bcsc_test_leaf_init(&last, 2);
+  last.queue = &g_work;
+  memset(&w3, 0, sizeof w3);
+  cr_assert_eq(bcsc_task_init(&w3.task, waiter3_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&w3.wait), 0);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&w3.place), 0);
+  cr_assert_eq(bcsc_timer_init(&w3.timer), 0);
+  w3.sem = &sem;
+  memset(&in, 0, sizeof in);
+  cr_assert_eq(bcsc_task_init(&in.task, inspector_poll, NULL), 0);
+  in.first = &first;
+  in.last = &last;
+  in.w3 = &w3;
+  in.sem = &sem;
+  kids[0] = &first.task;
+  kids[1] = &w3.task;
+  kids[2] = &last.task;
+  kids[3] = &in.task;
+  bcsc_test_owner_init(&owner, 9, BCSC_SCOPE_WAIT_ALL, kids, 4);
+  in.scope = &owner.scope;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &owner.task), BCSC_ECANCELED);
+  /* Newest first: the sleep (no list: the wheel), the place in the
+   * semaphore's line (its list, inside the semaphore), the plain wait. */
+  cr_assert_eq(in.n, 3);
+  cr_assert_null(in.queues[0]);
+  cr_assert_eq(in.seen[2], &w3.wait);
+  cr_assert_eq(in.queues[2], &g_work);
+  cr_assert_not_null(in.queues[1]);
+  cr_assert_geq((char *)in.queues[1], (char *)&sem);
+  cr_assert_lt((char *)in.queues[1], (char *)&sem + sizeof sem);
+  /* The oldest and the newest of three waiters on one list. */
+  cr_assert_eq(in.first_next, &first.wait);
+  cr_assert_eq(in.first_queue, &g_work);
+  cr_assert_eq(in.last_queue, &g_work);
+  cr_assert_null(in.queued_next);
+  /* None once done; a registration no longer linked is on no list. */
+  cr_assert_null(bcsc_task_wait_next(&w3.task, NULL));
+  cr_assert_null(bcsc_wait_queue(&w3.wait));
+  cr_assert_null(bcsc_task_wait_next(NULL, NULL));
+  cr_assert_null(bcsc_wait_queue(NULL));
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+  teardown();
+}
+
+/* Asks for the registration after one that is not the task's. */
+typedef struct strayer {
+  bcsc_task_t task;
+  bcsc_test_leaf_t *a, *b;
+  bcsc_wait_t idle;
+  bcsc_wait_t *after_other, *after_idle;
+  bcsc_wait_t *of_junk;
+} strayer_t;
+
+static int strayer_poll(bcsc_task_t *self) {
+  strayer_t *s = (strayer_t *)self;
+  bcsc_task_t junk;
+  s->after_other = bcsc_task_wait_next(&s->a->task, &s->b->wait);
+  s->after_idle = bcsc_task_wait_next(&s->a->task, &s->idle);
+  memset(&junk, 0x5a, sizeof junk);
+  s->of_junk = bcsc_task_wait_next(&junk, NULL);
+  cr_assert_eq(bcsc_waitq_wake_all(&g_work, 0), 2);
+  return 0;
+}
+
+Test(grace, asking_after_a_registration_of_another_task_is_misuse) {
+  bcsc_test_owner_t owner;
+  bcsc_test_leaf_t a, b;
+  strayer_t s;
+  bcsc_task_t *kids[3];
+  bcsc_test_misuse_t rec;
+  bcsc_test_leaf_init(&a, 1);
+  a.queue = &g_work;
+  bcsc_test_leaf_init(&b, 2);
+  b.queue = &g_work;
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, strayer_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&s.idle), 0);
+  s.a = &a;
+  s.b = &b;
+  kids[0] = &a.task;
+  kids[1] = &b.task;
+  kids[2] = &s.task;
+  bcsc_test_owner_init(&owner, 9, BCSC_SCOPE_WAIT_ALL, kids, 3);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &owner.task), 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_null(s.after_other);
+  cr_assert_null(s.after_idle);
+  cr_assert_null(s.of_junk);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(2));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
+  teardown();
+}
+
+/* A registration whose list no longer reads as one (overwritten while it
+ * has waiters) is on no list that bcsc can name. */
+typedef struct blinder {
+  bcsc_task_t task;
+  bcsc_test_leaf_t *waiting;
+  bcsc_waitq_t *blind, *seen;
+} blinder_t;
+
+static int blinder_poll(bcsc_task_t *self) {
+  blinder_t *b = (blinder_t *)self;
+  bcsc_wait_t *w = bcsc_task_wait_next(&b->waiting->task, NULL);
+  uint16_t magic = g_work.priv.magic;
+  g_work.priv.magic = 0;
+  b->blind = bcsc_wait_queue(w);
+  g_work.priv.magic = magic;
+  b->seen = bcsc_wait_queue(w);
+  cr_assert_eq(bcsc_waitq_wake_all(&g_work, 0), 1);
+  return 0;
+}
+
+Test(grace, a_list_overwritten_under_its_waiters_is_not_named) {
+  bcsc_test_owner_t owner;
+  bcsc_test_leaf_t a;
+  blinder_t b;
+  bcsc_task_t *kids[2];
+  bcsc_test_leaf_init(&a, 1);
+  a.queue = &g_work;
+  memset(&b, 0, sizeof b);
+  cr_assert_eq(bcsc_task_init(&b.task, blinder_poll, NULL), 0);
+  b.waiting = &a;
+  kids[0] = &a.task;
+  kids[1] = &b.task;
+  bcsc_test_owner_init(&owner, 9, BCSC_SCOPE_WAIT_ALL, kids, 2);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &owner.task), 0);
+  cr_assert_null(b.blind);
+  cr_assert_eq(b.seen, &g_work);
+  teardown();
+}
+
+/* ---- frames overwritten while the grace runs (checked build) ------------- */
+
+/* Runs `fn` at `at`. */
+typedef struct timed {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint64_t at;
+  void (*fn)(void *);
+  void *arg;
+} timed_t;
+
+static int timed_poll(bcsc_task_t *self) {
+  timed_t *t = (timed_t *)self;
+  int rc = bcsc_sleep_until(self, &t->timer, t->at);
+  if (rc != 0)
+    return rc;
+  t->fn(t->arg);
+  return 0;
+}
+
+static void timed_start(timed_t *t, uint64_t at, void (*fn)(void *),
+                        void *arg) {
+  cr_assert_eq(bcsc_task_init(&t->task, timed_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&t->timer), 0);
+  t->at = at;
+  t->fn = fn;
+  t->arg = arg;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &t->task), 0);
+}
+
+/* Swaps a task's magic with a saved one: clobbers, then restores. */
+static uint16_t g_saved_magic;
+static void swap_magic(void *arg) {
+  bcsc_task_t *t = arg;
+  uint16_t m = t->priv.magic;
+  t->priv.magic = g_saved_magic;
+  g_saved_magic = m;
+}
+
+Test(grace, a_stuck_frame_overwritten_ends_the_report_with_a_misuse) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  timed_t clobber, restore;
+  bcsc_test_misuse_t rec;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  g_saved_magic = 0;
+  timed_start(&clobber, T0 + BCSC_SEC / 2, swap_magic, &stuck.task);
+  timed_start(&restore, T0 + 3 * BCSC_SEC / 2, swap_magic, &stuck.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  bcsc_test_misuse_install(&rec);
+  run_all();
+  bcsc_test_misuse_uninstall();
+  /* The release build trusts its links: it reports the task. */
+  cr_assert_eq(log.n, 1 - bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(p.joined_at, T0 + 3 * BCSC_SEC);
+  teardown();
+}
+
+/* Swaps a task's next-sibling link with a poisoned one. */
+static bcsc_task_t *g_saved_link;
+static void swap_link(void *arg) {
+  bcsc_task_t *t = arg;
+  bcsc_task_t *l = t->priv.sibling_next;
+  t->priv.sibling_next = g_saved_link;
+  g_saved_link = l;
+}
+
+Test(grace, a_poisoned_link_ends_the_report_with_a_misuse) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t first, second;
+  acker_t ack;
+  timed_t clobber, restore;
+  bcsc_test_misuse_t rec;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  stuck_init(&first, 1);
+  stuck_init(&second, 2);
+  parent_add(&p, &first.task);
+  parent_add(&p, &second.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  g_saved_link = BCSC__POISONED;
+  timed_start(&clobber, T0 + BCSC_SEC / 2, swap_link, &first.task);
+  timed_start(&restore, T0 + 3 * BCSC_SEC / 2, swap_link, &first.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  bcsc_test_misuse_install(&rec);
+  run_all();
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(log.n, 1); /* the first, before the link */
+  assert_stuck_on_ack(&log, 0, &p.scope, &first, T0 + BCSC_SEC);
+  cr_assert_eq(rec.count, 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NODE_UNLINKED), 1);
   teardown();
 }
