@@ -457,6 +457,82 @@ Test(grace, every_task_of_the_subtree_is_reported_depth_first) {
   teardown();
 }
 
+/* The inner owner cancels its own scope at once; the outer owner is
+ * cancelled later, and its walk marks the inner scope again: the period
+ * already running is not restarted. */
+Test(grace, a_later_cancellation_does_not_restart_a_running_period) {
+  report_log_t outer_log = {0}, inner_log = {0};
+  parent_t outer, inner;
+  bcsc_test_leaf_t deep;
+  acker_t ack;
+  canceller_t c;
+  parent_init(&outer, &outer_log, HOW_NONE, 10 * BCSC_SEC);
+  parent_init(&inner, &inner_log, HOW_CANCEL, 2 * BCSC_SEC);
+  stuck_init(&deep, 1);
+  parent_add(&inner, &deep.task);
+  parent_add(&outer, &inner.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_task_init(&c.task, canceller_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&c.timer), 0);
+  c.target = &outer.task;
+  c.at = T0 + BCSC_SEC;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  run_all();
+  cr_assert_eq(inner_log.n, 1);
+  assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep, T0 + 2 * BCSC_SEC);
+  cr_assert_eq(outer_log.n, 0);
+  teardown();
+}
+
+/* Owns an open scope with no child, and waits on `g_ack` whatever
+ * happens; then joins its empty scope. */
+typedef struct holder {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_wait_t wait;
+  int phase;
+} holder_t;
+
+static int holder_poll(bcsc_task_t *self) {
+  holder_t *h = (holder_t *)self;
+  if (h->phase == 0) {
+    h->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&h->scope, self, BCSC_SCOPE_FAIL_FAST), 0);
+  }
+  if (!bcsc_wait_fired(&h->wait)) {
+    cr_assert_eq(bcsc_wait_register(self, &h->wait, &g_ack), 0);
+    return BCSC_PENDING;
+  }
+  return bcsc_scope_join(&h->scope);
+}
+
+Test(grace, a_stuck_owner_of_an_empty_scope_is_reported_with_its_wait) {
+  report_log_t log = {0};
+  parent_t p;
+  holder_t h;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, holder_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&h.wait), 0);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &h.task);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 2);
+  cr_assert_eq(log.r[0].child, &h.task);
+  cr_assert_eq(log.r[0].nwaits, 1);
+  cr_assert_eq(log.r[0].waits[0], &h.wait);
+  cr_assert_eq(log.r[0].queues[0], &g_ack);
+  assert_stuck_on_ack(&log, 1, &p.scope, &stuck, T0 + BCSC_SEC);
+  cr_assert_eq(bcsc_task_result(&h.task), BCSC_ECANCELED);
+  teardown();
+}
+
 Test(grace, the_owner_cancelled_starts_the_period) {
   report_log_t log = {0};
   parent_t p;
@@ -771,6 +847,32 @@ Test(grace, only_the_owner_being_polled_may_set_it) {
   teardown();
 }
 
+/* The executor's root scope has no owner task: nobody may set it. */
+typedef struct rooted {
+  bcsc_task_t task;
+  int rc;
+} rooted_t;
+
+static int rooted_poll(bcsc_task_t *self) {
+  rooted_t *r = (rooted_t *)self;
+  r->rc = bcsc_scope_set_drain_grace(self->priv.scope, BCSC_SEC, record, NULL);
+  return 0;
+}
+
+Test(grace, the_root_scope_has_no_owner_to_set_it) {
+  rooted_t r;
+  bcsc_test_misuse_t rec;
+  cr_assert_eq(bcsc_task_init(&r.task, rooted_poll, NULL), 0);
+  r.rc = 1;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &r.task), 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(r.rc, BCSC_EPERM);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FOREIGN_SCOPE),
+               bcsc_test_misuse_expected(1));
+  teardown();
+}
+
 /* An executor without a reactor has no clock: no grace, as no deadline. */
 Test(grace, without_a_reactor_it_is_not_supported) {
   parent_t p;
@@ -901,7 +1003,8 @@ typedef struct strayer {
   bcsc_task_t task;
   bcsc_test_leaf_t *a, *b;
   bcsc_wait_t idle;
-  bcsc_wait_t *after_other, *after_idle;
+  bcsc_wait_t junk_wait;
+  bcsc_wait_t *after_other, *after_idle, *after_junk;
   bcsc_wait_t *of_junk;
 } strayer_t;
 
@@ -910,6 +1013,8 @@ static int strayer_poll(bcsc_task_t *self) {
   bcsc_task_t junk;
   s->after_other = bcsc_task_wait_next(&s->a->task, &s->b->wait);
   s->after_idle = bcsc_task_wait_next(&s->a->task, &s->idle);
+  memset(&s->junk_wait, 0x5a, sizeof s->junk_wait);
+  s->after_junk = bcsc_task_wait_next(&s->a->task, &s->junk_wait);
   memset(&junk, 0x5a, sizeof junk);
   s->of_junk = bcsc_task_wait_next(&junk, NULL);
   cr_assert_eq(bcsc_waitq_wake_all(&g_work, 0), 2);
@@ -940,12 +1045,13 @@ Test(grace, asking_after_a_registration_of_another_task_is_misuse) {
   bcsc_test_misuse_uninstall();
   cr_assert_null(s.after_other);
   cr_assert_null(s.after_idle);
+  cr_assert_null(s.after_junk);
   cr_assert_null(s.of_junk);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
-               bcsc_test_misuse_expected(2));
+               bcsc_test_misuse_expected(3));
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
                bcsc_test_misuse_expected(1));
-  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
   teardown();
 }
 
@@ -1051,6 +1157,36 @@ Test(grace, a_stuck_frame_overwritten_ends_the_report_with_a_misuse) {
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
                bcsc_test_misuse_expected(1));
   cr_assert_eq(p.joined_at, T0 + 3 * BCSC_SEC);
+  teardown();
+}
+
+/* Flips a bit of the task's address tag (twice: back): a frame that
+ * reads as copied from another address. */
+static void flip_tag(void *arg) {
+  bcsc_task_t *t = arg;
+  t->priv.self_tag ^= 1;
+}
+
+Test(grace, a_stuck_frame_moved_ends_the_report_with_a_misuse) {
+  report_log_t log = {0};
+  parent_t p;
+  bcsc_test_leaf_t stuck;
+  acker_t ack;
+  timed_t clobber, restore;
+  bcsc_test_misuse_t rec;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  stuck_init(&stuck, 1);
+  parent_add(&p, &stuck.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC);
+  timed_start(&clobber, T0 + BCSC_SEC / 2, flip_tag, &stuck.task);
+  timed_start(&restore, T0 + 3 * BCSC_SEC / 2, flip_tag, &stuck.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  bcsc_test_misuse_install(&rec);
+  run_all();
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(log.n, 1 - bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               bcsc_test_misuse_expected(1));
   teardown();
 }
 

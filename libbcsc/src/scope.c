@@ -721,18 +721,6 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
   return cancel_scope(scope);
 }
 
-/* bcsc_scope_set_deadline() on a scope whose grace timer has the link: it
- * is cancelled, so the deadline is only kept (in `grace`, D59). */
-static BCSC__COLD int grace_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
-                                         uint32_t kind) {
-  scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
-  if (kind == BCSC_DEADLINE_FAIL)
-    scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
-  scope->priv.flags |= BCSC__SCOPE_DEADLINE_SET;
-  scope->priv.grace = deadline;
-  return 0;
-}
-
 int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
                             uint32_t kind) {
   bcsc_executor_t *ex;
@@ -749,8 +737,16 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
     BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
-  if (BCSC__UNLIKELY(scope->priv.flags & BCSC__SCOPE_GRACE_ARMED))
-    return grace_set_deadline(scope, deadline, kind);
+  scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
+  if (kind == BCSC_DEADLINE_FAIL)
+    scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
+  /* The grace timer has the link (D59): the scope is cancelled, so the
+   * deadline is only kept, where the link's own would be. */
+  if (BCSC__UNLIKELY(scope->priv.flags & BCSC__SCOPE_GRACE_ARMED)) {
+    scope->priv.flags |= BCSC__SCOPE_DEADLINE_SET;
+    scope->priv.grace = deadline;
+    return 0;
+  }
   if (!(scope->priv.flags & BCSC__SCOPE_DEADLINE_SET)) {
     scope->priv.deadline.next = NULL;
     scope->priv.deadline.prev = NULL;
@@ -761,9 +757,6 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
   }
   if (scope->priv.deadline.linked)
     bcsc__wheel_remove(ex, &scope->priv.deadline);
-  scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
-  if (kind == BCSC_DEADLINE_FAIL)
-    scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
   scope->priv.deadline.deadline = deadline;
   /* A cancelled scope has nothing left for a deadline to do. */
   if (deadline == BCSC_NO_DEADLINE ||

@@ -933,13 +933,14 @@ bcsc_waitq_t *bcsc_wait_queue(const bcsc_wait_t *wait) {
     return NULL; /* a timer's registration is on no list */
   if (line_place(wait))
     return (bcsc_waitq_t *)wait->value;
-  /* Round the ring to the list's own links: the one link whose list
-   * header is a tagged list's (a list is tagged while it has waiters).
-   * Read through the header word, which may alias a node's task pointer
-   * - never a list's header: a user-space pointer's high half lacks the
-   * tag's top bit, and the magic must match too. */
-  for (l = wait->priv.queue.next; l != NULL && l != &wait->priv.queue;
-       l = l->next) {
+  /* Round the ring (a linked plain node is always on one) to the list's
+   * own links: the one link whose list header is a tagged list's (a list
+   * is tagged while it has waiters). Read through the header word, which
+   * at a node's link aliases the node's own pointers: on 64-bit targets
+   * never a list's header (a user-space pointer's high half lacks the
+   * tag's top bit); on 32-bit ones only if two of its words happen to hold
+   * the magic and that address's tag. */
+  for (l = wait->priv.queue.next; l != &wait->priv.queue; l = l->next) {
     bcsc_waitq_t *q = waitq_of_links((struct bcsc_wait_link *)l);
     if ((BCSC__HEADER(q) & bcsc__header_expect(0, 0xffff, 0xffffffff)) ==
         bcsc__header_expect(0, BCSC__MAGIC_WAITQ, bcsc__self_tag(q)))
