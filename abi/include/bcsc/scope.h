@@ -50,12 +50,12 @@ enum bcsc_deadline_kind {
  * What a scope's drain grace reports (bcsc_scope_set_drain_grace()): called
  * once for each task still live in @p scope's subtree when the grace period
  * after its cancellation ran out - its children, and the tasks below them.
+ * Called on the executor's thread; must not unwind into bcsc (a binding's
+ * trampoline catches what its language throws).
  * @param context  the pointer given with the callback.
  * @param scope    the scope whose grace period ran out (cancelled, open).
  * @param child    a live task of that subtree; its registrations are listed
  *                 by bcsc_task_wait_next() (bcsc/wait.h).
- * Called on the executor's thread; must not unwind into bcsc (a binding's
- * trampoline catches what its language throws).
  */
 typedef void (*bcsc_stuck_fn)(void *context, bcsc_scope_t *scope,
                               bcsc_task_t *child);
@@ -256,8 +256,9 @@ BCSC_API int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
  * processing in bcsc_executor_run() or _poll(), with no task being polled.
  * It may read (bcsc_task_wait_next(), bcsc_wait_queue(), bcsc_scope_live(),
  * bcsc_task_cancelled(), its own data), wake (bcsc_waitq_wake_one(),
- * bcsc_waker_wake(), ...) and cancel (bcsc_task_cancel(), which reports
- * nothing at once); a task it wakes runs after it has returned. It must not
+ * bcsc_waker_wake(), ...) and cancel (bcsc_task_cancel(): a grace that
+ * this starts reports later, never from inside the call); a task it wakes
+ * runs after the callback has returned. It must not
  * run or poll the executor (refused: BCSC_EBUSY) and cannot call what needs
  * a running task (bcsc_scope_init(), _join(), this function: BCSC_EPERM).
  * @param scope     an open scope.
