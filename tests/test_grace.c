@@ -1227,3 +1227,47 @@ Test(grace, a_poisoned_link_ends_the_report_with_a_misuse) {
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NODE_UNLINKED), 1);
   teardown();
 }
+
+/* ---- a cleanup that keeps yielding --------------------------------------- */
+
+/* Once cancelled, burns `step` of virtual time per poll and yields, until
+ * `until`: live, so reported, but waiting on nothing. */
+typedef struct spinner {
+  bcsc_task_t task;
+  uint64_t step, until;
+  uint32_t polls;
+} spinner_t;
+
+static int spinner_poll(bcsc_task_t *self) {
+  spinner_t *s = (spinner_t *)self;
+  s->polls++;
+  if (!bcsc_task_cancelled(self))
+    return bcsc_task_yield(self);
+  if (bcsc_sim_reactor_now(&g_sim) >= s->until)
+    return BCSC_ECANCELED;
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, s->step), 0);
+  return bcsc_task_yield(self);
+}
+
+Test(grace, a_cleanup_that_keeps_yielding_is_reported_with_no_wait) {
+  report_log_t log = {0};
+  parent_t p;
+  spinner_t s;
+  parent_init(&p, &log, HOW_CANCEL, BCSC_SEC);
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, spinner_poll, NULL), 0);
+  s.step = BCSC_MSEC;
+  s.until = T0 + 3 * BCSC_SEC;
+  parent_add(&p, &s.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  run_all();
+  cr_assert_eq(log.n, 1);
+  cr_assert_eq(log.r[0].child, &s.task);
+  cr_assert_eq(log.r[0].nwaits, 0);
+  /* The run loop looks at the clock every so many turns while tasks are
+   * ready: the report comes at the first look past the grace. */
+  cr_assert_geq(log.r[0].at, T0 + BCSC_SEC);
+  cr_assert_lt(log.r[0].at, T0 + BCSC_SEC + 100 * BCSC_MSEC);
+  cr_assert_eq(p.join_rc, BCSC_ECANCELED);
+  teardown();
+}
