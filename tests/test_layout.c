@@ -73,7 +73,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 152, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -93,9 +93,12 @@
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  TYPE(struct, bcsc_scope, 136, 8)                                             \
+  FIELD(struct, bcsc_scope_private, grace, 128, 8)                             \
+  FIELD(struct, bcsc_scope_private, grace_report, 136, 8)                      \
+  FIELD(struct, bcsc_scope_private, grace_context, 144, 8)                     \
+  TYPE(struct, bcsc_scope, 160, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 152)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -132,7 +135,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3568, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -160,28 +163,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
-  TYPE(struct, bcsc_executor, 3552, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 160)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 384, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3456, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3464, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3472, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3480, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3484, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3488, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3496, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3500, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3504, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3508, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3512, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3516, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3520, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3528, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3536, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3544, 24)                     \
+  TYPE(struct, bcsc_executor, 3576, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3568)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -489,7 +492,7 @@
   TYPE(struct, bcsc_timer, 104, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 96)                                       \
-  TYPE(struct, bcsc_scope_private, 96, 8)                                      \
+  TYPE(struct, bcsc_scope_private, 112, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -509,9 +512,12 @@
   FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 84, 4)                        \
   FIELD(struct, bcsc_scope_private, linked, 88, 4)                             \
-  TYPE(struct, bcsc_scope, 104, 8)                                             \
+  FIELD(struct, bcsc_scope_private, grace, 96, 8)                              \
+  FIELD(struct, bcsc_scope_private, grace_report, 104, 4)                      \
+  FIELD(struct, bcsc_scope_private, grace_context, 108, 4)                     \
+  TYPE(struct, bcsc_scope, 120, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 96)                                       \
+  FIELD(struct, bcsc_scope, priv, 8, 112)                                      \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -548,7 +554,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1920, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 1936, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -576,28 +582,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 104)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 304, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1840, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1844, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1848, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1852, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1856, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1860, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1864, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1868, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1872, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1876, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1880, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1884, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1888, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1892, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1896, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1900, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1904, 12)                     \
-  TYPE(struct, bcsc_executor, 1928, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 120)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 320, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1856, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1860, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1864, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1868, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1872, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1876, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1880, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1884, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1888, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1892, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1896, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1900, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1904, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1908, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1912, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1916, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1920, 12)                     \
+  TYPE(struct, bcsc_executor, 1944, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 1920)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 1936)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -905,7 +911,7 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 88, 4)                                      \
+  TYPE(struct, bcsc_scope_private, 104, 4)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -925,9 +931,12 @@
   FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, linked, 84, 4)                             \
-  TYPE(struct, bcsc_scope, 92, 4)                                              \
+  FIELD(struct, bcsc_scope_private, grace, 88, 8)                              \
+  FIELD(struct, bcsc_scope_private, grace_report, 96, 4)                       \
+  FIELD(struct, bcsc_scope_private, grace_context, 100, 4)                     \
+  TYPE(struct, bcsc_scope, 108, 4)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 88)                                       \
+  FIELD(struct, bcsc_scope, priv, 4, 104)                                      \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -964,7 +973,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1904, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1920, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -992,28 +1001,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 92)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 292, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1828, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1832, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1836, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1840, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1844, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1848, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1852, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1856, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1860, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1864, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1868, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1872, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1876, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1880, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1884, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1888, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1892, 12)                     \
-  TYPE(struct, bcsc_executor, 1908, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 108)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 308, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1844, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1848, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1852, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1856, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1860, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1864, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1868, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1872, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1876, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1880, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1884, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1888, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1892, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1896, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1900, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1904, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1908, 12)                     \
+  TYPE(struct, bcsc_executor, 1924, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1904)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1920)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1321,7 +1330,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 152, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -1341,9 +1350,12 @@
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  TYPE(struct, bcsc_scope, 136, 8)                                             \
+  FIELD(struct, bcsc_scope_private, grace, 128, 8)                             \
+  FIELD(struct, bcsc_scope_private, grace_report, 136, 8)                      \
+  FIELD(struct, bcsc_scope_private, grace_context, 144, 8)                     \
+  TYPE(struct, bcsc_scope, 160, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 152)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -1380,7 +1392,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3568, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1408,28 +1420,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
-  TYPE(struct, bcsc_executor, 3552, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 160)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 384, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3456, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3464, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3472, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3480, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3484, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3488, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3496, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3500, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3504, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3508, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3512, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3516, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3520, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3528, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3536, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3544, 24)                     \
+  TYPE(struct, bcsc_executor, 3576, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3568)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \

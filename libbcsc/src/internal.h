@@ -107,7 +107,11 @@ enum {
   BCSC__SCOPE_JOINING = 0x40,       /* its owner waits for it to empty */
   BCSC__SCOPE_FAILED = 0x80,        /* first_error and error_count are set */
   BCSC__SCOPE_DEADLINE_SET = 0x100, /* the deadline link is initialised */
-  BCSC__SCOPE_REMOTE = 0x200        /* remote_head is initialised */
+  BCSC__SCOPE_REMOTE = 0x200,       /* remote_head is initialised */
+  /* A drain grace is set (D59): grace, grace_report, grace_context. */
+  BCSC__SCOPE_GRACE = 0x400,
+  /* ...and its timer runs: the deadline link is in the wheel for it. */
+  BCSC__SCOPE_GRACE_ARMED = 0x800
 };
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;

@@ -62,6 +62,94 @@ static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
   }
 }
 
+/* ---- drain grace (D59) ---------------------------------------------------
+ * The grace timer borrows the scope's deadline link: once the scope is
+ * cancelled its deadline has nothing left to do, so the link goes to the
+ * grace period, and `grace` keeps the deadline the link held (what
+ * bcsc_scope_deadline() and a later bcsc_scope_set_deadline() see). */
+
+/* What a cancellation does beyond the mark, for a scope that has one. */
+#define SCOPE_CANCEL_RARE (BCSC__SCOPE_REMOTE | BCSC__SCOPE_GRACE)
+
+/* Start `s`'s grace period now: its link leaves the wheel if its deadline
+ * was still there, and goes in again for now + the period. */
+static void grace_arm(bcsc_scope_t *s) {
+  bcsc_executor_t *ex = s->priv.executor;
+  bcsc_timer_link_t *link = &s->priv.deadline;
+  uint64_t now = bcsc__executor_clock(ex);
+  uint64_t kept = BCSC_NO_DEADLINE;
+  if (s->priv.flags & BCSC__SCOPE_DEADLINE_SET) {
+    if (link->linked)
+      bcsc__wheel_remove(ex, link);
+    kept = link->deadline;
+  } else {
+    link->next = NULL;
+    link->prev = NULL;
+    link->slot = 0;
+    link->kind = BCSC__LINK_SCOPE;
+    link->linked = 0;
+  }
+  /* Saturating, and short of "never": a period that long still runs. */
+  link->deadline = s->priv.grace < BCSC_NO_DEADLINE - now
+                       ? now + s->priv.grace
+                       : BCSC_NO_DEADLINE - 1;
+  s->priv.grace = kept;
+  s->priv.flags |= BCSC__SCOPE_GRACE_ARMED;
+  bcsc__wheel_insert(ex, link);
+}
+
+/* Stop `s`'s running grace period (its link is in the wheel while it
+ * runs): the link holds the deadline again. */
+static void grace_disarm(bcsc_scope_t *s) {
+  bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+  s->priv.deadline.deadline = s->priv.grace;
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE_ARMED;
+}
+
+/* A scope was marked cancelled and has remote children or a grace (not
+ * started yet: a scope the walk marks again keeps its period). */
+static BCSC__COLD void scope_cancelled_rare(bcsc_scope_t *s) {
+  if (s->priv.flags & BCSC__SCOPE_REMOTE)
+    bcsc__remote_cancel_scope(s);
+  if (!(s->priv.flags & BCSC__SCOPE_GRACE_ARMED) &&
+      (s->priv.flags & BCSC__SCOPE_GRACE))
+    grace_arm(s);
+}
+
+/* The next task after `t` in a depth-first walk of `top`'s subtree,
+ * descending into the scopes `t` owns, innermost first. */
+static bcsc_task_t *subtree_next(bcsc_task_t *t, const bcsc_scope_t *top) {
+  for (const bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+    if (s->priv.head != NULL)
+      return s->priv.head;
+  return next_after(t, top);
+}
+
+/* `s`'s grace period ran out (its link is out of the wheel): the deadline
+ * goes back into the link, the grace is spent, and every task still live
+ * in the subtree is reported. No task runs and none completes meanwhile -
+ * completion happens only in a turn of the run loop, which the callback
+ * cannot enter - so the walk's links hold. */
+static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
+  bcsc_stuck_fn report = s->priv.grace_report;
+  void *context = s->priv.grace_context;
+  s->priv.deadline.deadline = s->priv.grace;
+  s->priv.flags &= (uint16_t) ~(BCSC__SCOPE_GRACE | BCSC__SCOPE_GRACE_ARMED);
+  for (bcsc_task_t *t = s->priv.head; t != NULL; t = subtree_next(t, s)) {
+    /* The links are in the tasks' frames (as for the cancellation walk):
+     * one overwritten while linked ends the report there. */
+    if (BCSC__CHECKED && (void *)t == BCSC__POISONED) {
+      bcsc__misuse(BCSC_MISUSE_NODE_UNLINKED, s);
+      return;
+    }
+    if (BCSC__TASK_CANARY_BAD(t)) {
+      bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, t);
+      return;
+    }
+    report(context, s, t);
+  }
+}
+
 /* Invariant kept here: a cancelled scope's children are all cancelled, and
  * a cancelled task's scopes are all cancelled (spawn and scope_init start
  * new ones cancelled). So a cancelled task or scope needs no walk. */
@@ -88,9 +176,10 @@ static int cancel_scope(bcsc_scope_t *top) {
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
         s->priv.flags |= BCSC__SCOPE_CANCELLED;
-        /* Children on other executors hear of it through their relays. */
-        if (BCSC__UNLIKELY(s->priv.flags & BCSC__SCOPE_REMOTE))
-          bcsc__remote_cancel_scope(s);
+        /* Children on other executors hear of it through their relays; a
+         * drain grace starts its period. */
+        if (BCSC__UNLIKELY(s->priv.flags & SCOPE_CANCEL_RARE))
+          scope_cancelled_rare(s);
         if (down == NULL)
           down = s->priv.head;
       }
@@ -101,8 +190,8 @@ static int cancel_scope(bcsc_scope_t *top) {
    * frame leaves the scope cancellable again. No task runs during the walk,
    * so nothing can be spawned into the scope unmarked meanwhile. */
   top->priv.flags |= BCSC__SCOPE_CANCELLED;
-  if (BCSC__UNLIKELY(top->priv.flags & BCSC__SCOPE_REMOTE))
-    bcsc__remote_cancel_scope(top);
+  if (BCSC__UNLIKELY(top->priv.flags & SCOPE_CANCEL_RARE))
+    scope_cancelled_rare(top);
   return 0;
 }
 
@@ -151,6 +240,10 @@ void bcsc__scope_deadline_fire(bcsc_scope_t *s) {
     bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, s);
     return;
   }
+  if (s->priv.flags & BCSC__SCOPE_GRACE_ARMED) {
+    grace_fire(s);
+    return;
+  }
   if (s->priv.flags & BCSC__SCOPE_CANCELLED)
     return;
   s->priv.flags |= BCSC__SCOPE_TIMED_OUT;
@@ -175,7 +268,8 @@ static int scope_end_audit(bcsc_scope_t *s) {
 }
 
 static void scope_close(bcsc_scope_t *s) {
-  if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
+  if ((s->priv.flags & (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED)) &&
+      s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
@@ -643,6 +737,16 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
     BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
+  scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
+  if (kind == BCSC_DEADLINE_FAIL)
+    scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
+  /* The grace timer has the link (D59): the scope is cancelled, so the
+   * deadline is only kept, where the link's own would be. */
+  if (BCSC__UNLIKELY(scope->priv.flags & BCSC__SCOPE_GRACE_ARMED)) {
+    scope->priv.flags |= BCSC__SCOPE_DEADLINE_SET;
+    scope->priv.grace = deadline;
+    return 0;
+  }
   if (!(scope->priv.flags & BCSC__SCOPE_DEADLINE_SET)) {
     scope->priv.deadline.next = NULL;
     scope->priv.deadline.prev = NULL;
@@ -653,9 +757,6 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
   }
   if (scope->priv.deadline.linked)
     bcsc__wheel_remove(ex, &scope->priv.deadline);
-  scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
-  if (kind == BCSC_DEADLINE_FAIL)
-    scope->priv.flags |= BCSC__SCOPE_DEADLINE_FAIL;
   scope->priv.deadline.deadline = deadline;
   /* A cancelled scope has nothing left for a deadline to do. */
   if (deadline == BCSC_NO_DEADLINE ||
@@ -673,11 +774,45 @@ uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope) {
   uint64_t earliest = BCSC_NO_DEADLINE;
   /* Up the spawn chain: the scope, the scope its owner lives in, ... */
   for (const bcsc_scope_t *s = scope; s != NULL;
-       s = s->priv.owner != NULL ? s->priv.owner->priv.scope : NULL)
-    if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) &&
-        s->priv.deadline.deadline < earliest)
-      earliest = s->priv.deadline.deadline;
+       s = s->priv.owner != NULL ? s->priv.owner->priv.scope : NULL) {
+    uint64_t own = (s->priv.flags & BCSC__SCOPE_GRACE_ARMED)
+                       ? s->priv.grace
+                       : s->priv.deadline.deadline;
+    if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && own < earliest)
+      earliest = own;
+  }
   return earliest;
+}
+
+int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, uint64_t grace_ns,
+                               bcsc_stuck_fn report, void *context) {
+  bcsc_executor_t *ex;
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (report != NULL && grace_ns == 0)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  ex = scope->priv.executor;
+  if (scope->priv.owner == NULL || ex->priv.current != scope->priv.owner)
+    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
+  if (ex->priv.reactor == NULL)
+    return BCSC_ENOTSUP;
+  if (scope->priv.flags & BCSC__SCOPE_GRACE_ARMED)
+    grace_disarm(scope);
+  if (report == NULL) {
+    scope->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE;
+    return 0;
+  }
+  scope->priv.grace = grace_ns;
+  scope->priv.grace_report = report;
+  scope->priv.grace_context = context;
+  scope->priv.flags |= BCSC__SCOPE_GRACE;
+  /* Cancelled already: the period starts now. */
+  if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
+    grace_arm(scope);
+  return 0;
 }
 
 int bcsc_scope_timed_out(const bcsc_scope_t *scope) {

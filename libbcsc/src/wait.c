@@ -906,6 +906,49 @@ uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue) {
   }
 }
 
+/* ---- what a task waits on (D59) ----------------------------------------- */
+
+bcsc_wait_t *bcsc_task_wait_next(const bcsc_task_t *task,
+                                 const bcsc_wait_t *prev) {
+  uint32_t state;
+  if (task == NULL || bcsc__check_task(task) != 0)
+    return NULL;
+  /* The list shares its word with the run link and the result: it is the
+   * task's only while it waits or runs. */
+  state = bcsc__task_state(task);
+  if (state != BCSC__TASK_WAITING && state != BCSC__TASK_RUNNING)
+    return NULL;
+  if (prev == NULL)
+    return task->priv.link.waits;
+  if (BCSC__WAIT_MAGIC_BAD(prev) || prev->priv.state != BCSC__WAIT_LINKED ||
+      prev->priv.task != task)
+    BCSC__FAIL(BAD_ARGUMENT, prev, NULL);
+  return prev->priv.task_next;
+}
+
+bcsc_waitq_t *bcsc_wait_queue(const bcsc_wait_t *wait) {
+  const struct bcsc_wait_link *l;
+  if (wait == NULL || wait->priv.magic != BCSC__MAGIC_WAIT ||
+      wait->priv.state != BCSC__WAIT_LINKED)
+    return NULL; /* a timer's registration is on no list */
+  if (line_place(wait))
+    return (bcsc_waitq_t *)wait->value;
+  /* Round the ring (a linked plain node is always on one) to the list's
+   * own links: the one link whose list header is a tagged list's (a list
+   * is tagged while it has waiters). Read through the header word, which
+   * at a node's link aliases the node's own pointers: on 64-bit targets
+   * never a list's header (a user-space pointer's high half lacks the
+   * tag's top bit); on 32-bit ones only if two of its words happen to hold
+   * the magic and that address's tag. */
+  for (l = wait->priv.queue.next; l != &wait->priv.queue; l = l->next) {
+    bcsc_waitq_t *q = waitq_of_links((struct bcsc_wait_link *)l);
+    if ((BCSC__HEADER(q) & bcsc__header_expect(0, 0xffff, 0xffffffff)) ==
+        bcsc__header_expect(0, BCSC__MAGIC_WAITQ, bcsc__self_tag(q)))
+      return q;
+  }
+  return NULL;
+}
+
 size_t bcsc_wait_sizeof(void) { return sizeof(bcsc_wait_t); }
 size_t bcsc_wait_alignof(void) { return _Alignof(bcsc_wait_t); }
 size_t bcsc_waitq_sizeof(void) { return sizeof(bcsc_waitq_t); }

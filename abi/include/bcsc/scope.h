@@ -46,6 +46,20 @@ enum bcsc_deadline_kind {
   BCSC_DEADLINE_FAIL = 1
 };
 
+/**
+ * What a scope's drain grace reports (bcsc_scope_set_drain_grace()): called
+ * once for each task still live in @p scope's subtree when the grace period
+ * after its cancellation ran out - its children, and the tasks below them.
+ * Called on the executor's thread; must not unwind into bcsc (a binding's
+ * trampoline catches what its language throws).
+ * @param context  the pointer given with the callback.
+ * @param scope    the scope whose grace period ran out (cancelled, open).
+ * @param child    a live task of that subtree; its registrations are listed
+ *                 by bcsc_task_wait_next() (bcsc/wait.h).
+ */
+typedef void (*bcsc_stuck_fn)(void *context, bcsc_scope_t *scope,
+                              bcsc_task_t *child);
+
 /** bcsc's part of a scope. PRIVATE - DO NOT TOUCH.
  *
  * What spawn, completion and join touch comes first: with the public data
@@ -78,6 +92,14 @@ struct bcsc_scope_private {
   /* The checked build: registrations of its tasks still linked, audited
    * when the scope ends (D29); 0 in the release build. */
   uintptr_t linked;
+  /* The drain grace (bcsc_scope_set_drain_grace(), D59); valid while
+   * BCSC__SCOPE_GRACE is set. `grace` is the period in ns until the scope
+   * is cancelled; from then until the report the grace timer borrows the
+   * `deadline` link (a cancelled scope's deadline has nothing left to do)
+   * and `grace` keeps the deadline that link held. */
+  uint64_t grace;
+  bcsc_stuck_fn grace_report;
+  void *grace_context;
 };
 
 /**
@@ -208,6 +230,52 @@ BCSC_API int bcsc_scope_cancelled(const bcsc_scope_t *scope);
  */
 BCSC_API int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
                                      uint32_t kind);
+
+/**
+ * Give @p scope a drain grace period: once the scope is cancelled, its
+ * children get @p grace_ns to finish; if any task of its subtree is still
+ * live then, @p report is called once for each, and never again for that
+ * period.
+ *
+ * Every way a scope is cancelled starts the period: bcsc_scope_cancel(),
+ * its deadline, its policy (a child's failure, a race won), its owner's
+ * cancellation (bcsc_task_cancel(), or an outer scope's), and its owner
+ * returning with it open. Set on a scope already cancelled, the period
+ * starts now. Setting it again replaces the period and the callback and
+ * restarts a period that is running; @p report NULL removes the grace
+ * (and @p grace_ns is not looked at). A scope that closes before the period
+ * ends - its children finished - leaves no timer behind.
+ *
+ * The report changes nothing: the scope goes on draining, and its join or
+ * its owner's completion waits for the stuck tasks as before. Tasks are
+ * reported depth first, each before the tasks of the scopes it owns; a
+ * task that waits on nothing but its own scopes' children has no
+ * registration to show, and theirs follow it. Children running on other
+ * executors (bcsc/remote.h) are not reported: their frames are another
+ * thread's. The callback runs on the executor's thread, from its timer
+ * processing in bcsc_executor_run() or _poll(), with no task being polled.
+ * It may read (bcsc_task_wait_next(), bcsc_wait_queue(), bcsc_scope_live(),
+ * bcsc_task_cancelled(), its own data), wake (bcsc_waitq_wake_one(),
+ * bcsc_waker_wake(), ...) and cancel (bcsc_task_cancel(): a grace that
+ * this starts reports later, never from inside the call); a task it wakes
+ * runs after the callback has returned. It must not
+ * run or poll the executor (refused: BCSC_EBUSY) and cannot call what needs
+ * a running task (bcsc_scope_init(), _join(), this function: BCSC_EPERM).
+ * @param scope     an open scope.
+ * @param grace_ns  the period, in ns from the cancellation; at least 1.
+ * @param report    called for each stuck task, or NULL to remove the grace.
+ * @param context   passed to @p report.
+ * @retval 0             set (or removed)
+ * @retval BCSC_EINVAL   @p scope is NULL, or @p report is set and
+ *                       @p grace_ns is 0
+ * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved
+ * @retval BCSC_ESTATE   @p scope is not open
+ * @retval BCSC_EPERM    the caller is not the scope's owner being polled
+ * @retval BCSC_ENOTSUP  the executor has no reactor (no clock)
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, uint64_t grace_ns,
+                                        bcsc_stuck_fn report, void *context);
 
 /**
  * The deadline that will cancel @p scope: the earliest of its own and those

@@ -256,6 +256,39 @@ BCSC_API uint32_t bcsc_waitq_count(const bcsc_waitq_t *queue);
 BCSC_API int bcsc_waitq_empty(const bcsc_waitq_t *queue);
 
 /**
+ * The registrations @p task holds linked now, one at a time: the newest
+ * with @p prev NULL, then the one after @p prev; NULL after the last.
+ *
+ * What a drain grace's report (bcsc_scope_set_drain_grace()) shows of a
+ * stuck task. Only a task that is waiting or being polled holds any: for
+ * one that is queued, idle or done, the answer is NULL. A task that waits
+ * for a value wake (bcsc/waker.h) or for its own scopes' children holds no
+ * registration for it. Read-only; the list must not change during the
+ * walk (no wake, cancel or unlink of the task in between).
+ * @param task  a task frame.
+ * @param prev  NULL, or a registration this function returned for @p task.
+ * @return the next registration, or NULL (also for a NULL @p task). An
+ *         invalid @p task or a @p prev that is not a linked registration of
+ *         @p task is misuse: NULL, reported in the checked build
+ *         (BCSC_MISUSE_BAD_OBJECT, _MOVED, _BAD_ARGUMENT).
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API bcsc_wait_t *bcsc_task_wait_next(const bcsc_task_t *task,
+                                          const bcsc_wait_t *prev);
+
+/**
+ * The waiter list @p wait is linked into: which source a task waits on.
+ *
+ * NULL if @p wait is not linked, or is linked with no list: a timer's
+ * registration, whose source is the executor's timing wheel (its timer is
+ * the bcsc_timer_t that contains it). O(n) in the length of the list: the
+ * list is found by walking its ring from the node.
+ * @return the list, or NULL (also for NULL).
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API bcsc_waitq_t *bcsc_wait_queue(const bcsc_wait_t *wait);
+
+/**
  * sizeof(bcsc_wait_t) in the library as built; bindings that allocate by size
  * compare it with their own copy of the layout.
  * @thread any  @allocates never  @since 0.1
