@@ -694,3 +694,37 @@ Test(supervise, the_wrapper_polled_by_hand_opens_nothing) {
   cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
   cr_assert_eq(d.runs, 1);
 }
+
+Test(supervise,
+     the_wrapper_polled_by_hand_while_its_child_runs_restarts_nothing) {
+  bcsc_supervised_t s;
+  driver_t d;
+  restarter_t r;
+  bcsc_waitq_t gate;
+  cr_assert_eq(bcsc_waitq_init(&gate), 0);
+  driver_init(&d, BCSC_TEST_E1);
+  d.gate = &gate;
+  d.results[1] = 0;
+  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  run_all();
+  cr_assert_eq(bcsc_waitq_count(&gate), 1);
+  /* The join refuses a caller that is not being polled, and leaves the
+   * scope open: the wrapper passes the error on and must not take the
+   * live child for a failed one. */
+  bcsc_test_misuse_install(&g_misuse);
+  cr_assert_eq(s.task.poll(&s.task), BCSC_EPERM);
+  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(r.calls, 0);
+  expect_counts(&s, 0, 0, 0);
+  /* Nothing was disturbed: the run fails, is restarted, and succeeds. */
+  cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
+  run_all();
+  cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
+  run_all();
+  cr_assert_eq(bcsc_task_result(&s.task), 0);
+  cr_assert_eq(d.runs, 2);
+  expect_counts(&s, 1, 1, BCSC_TEST_E1);
+  cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
+}

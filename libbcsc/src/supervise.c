@@ -51,8 +51,9 @@ static int supervised_poll(bcsc_task_t *self) {
     rc = bcsc_scope_join(&p->scope);
     if (rc == BCSC_PENDING)
       return rc;
-    /* A join that fails without closing the scope (the checked build's
-     * audit) leaves a child that is not done: never restart that frame. */
+    /* A join that fails without closing the scope (the poll function
+     * called by hand, the checked build's audit of the scope) leaves the
+     * child live: that frame must not be restarted. */
     if (rc == 0 || bcsc_task_cancelled(self) || !bcsc_task_done(p->child))
       return rc;
     p->state = SUPERVISED_IDLE;
