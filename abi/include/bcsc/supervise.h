@@ -23,7 +23,7 @@
  *
  * Built on scopes alone (like bcsc/combinator.h): a cancelled wrapper
  * cancels its child through its scope, and never restarts it. See
- * docs/primitives.md, "Supervision", and D63. */
+ * docs/guide.md, "Supervised children", and D63. */
 #ifndef BCSC_SUPERVISE_H
 #define BCSC_SUPERVISE_H
 
