@@ -136,6 +136,20 @@ static void sup_init(bcsc_supervised_t *s, driver_t *d, uint32_t policy,
                0);
 }
 
+/* The usual cast of a test: one driver under one wrapper. */
+typedef struct env {
+  bcsc_supervised_t s;
+  driver_t d;
+  restarter_t r;
+} env_t;
+
+/* A driver whose every run returns `result`, supervised with `policy`. */
+static void env_up(env_t *e, int result, uint32_t policy,
+                   uint32_t max_restarts) {
+  driver_init(&e->d, result);
+  sup_init(&e->s, &e->d, policy, max_restarts, &e->r);
+}
+
 static void expect_counts(const bcsc_supervised_t *s, uint32_t restarts,
                           uint32_t failures, int last_error) {
   cr_assert_eq(bcsc_supervised_restarts(s), restarts, "restarts %u, not %u",
@@ -147,6 +161,29 @@ static void expect_counts(const bcsc_supervised_t *s, uint32_t restarts,
       bcsc_err_name(bcsc_supervised_last_error(s)), bcsc_err_name(last_error));
 }
 
+/* Run the wrapper as the root to its end: its result, the driver's runs
+ * and the restart function's calls. */
+static void run_expect(env_t *e, int rc, uint32_t runs, uint32_t calls) {
+  int got = bcsc_executor_run(&g_ex, &e->s.task);
+  cr_assert_eq(got, rc, "wrapper ended with %s, not %s", bcsc_err_name(got),
+               bcsc_err_name(rc));
+  cr_assert_eq(e->d.runs, runs, "%u runs, not %u", e->d.runs, runs);
+  cr_assert_eq(e->r.calls, calls, "%u restart calls, not %u", e->r.calls,
+               calls);
+}
+
+/* The checked build reported exactly `code` (about `object`, unless
+ * NULL); release reported nothing. */
+static void expect_report(int32_t code, const void *object) {
+  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  if (g_misuse.count) {
+    cr_assert_eq(g_misuse.codes[0], code, "reported %s, not %s",
+                 bcsc_misuse_name(g_misuse.codes[0]), bcsc_misuse_name(code));
+    if (object != NULL)
+      cr_assert_eq(g_misuse.objects[0], object);
+  }
+}
+
 /* ---- each policy ------------------------------------------------------------
  */
 
@@ -154,16 +191,13 @@ TestSuite(supervise, .init = ex_setup, .fini = ex_teardown);
 
 Test(supervise, a_child_that_succeeds_ends_the_wrapper_with_0) {
   for (uint32_t policy = 0; policy <= BCSC_SUPERVISE_RESTART; policy++) {
-    bcsc_supervised_t s;
-    driver_t d;
-    restarter_t r;
-    driver_init(&d, 0);
-    sup_init(&s, &d, policy, 5, &r);
-    cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0, "policy %u", policy);
-    cr_assert(bcsc_task_done(&d.task));
-    cr_assert_eq(d.runs, 1);
-    cr_assert_eq(r.calls, 0);
-    expect_counts(&s, 0, 0, 0);
+    env_t e;
+    env_up(&e, 0, policy, 5);
+    cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), 0, "policy %u", policy);
+    cr_assert(bcsc_task_done(&e.d.task));
+    cr_assert_eq(e.d.runs, 1);
+    cr_assert_eq(e.r.calls, 0);
+    expect_counts(&e.s, 0, 0, 0);
   }
 }
 
@@ -194,139 +228,104 @@ Test(supervise, ignore_counts_the_failure_and_ends_the_wrapper_with_0) {
 }
 
 Test(supervise, restart_reinitialises_the_frame_and_runs_it_again) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
+  env_t e;
   bcsc_waitq_t gate;
   cr_assert_eq(bcsc_waitq_init(&gate), 0);
-  driver_init(&d, 0);
-  d.gate = &gate;
-  d.results[0] = BCSC_TEST_E1;
-  d.results[1] = BCSC_TEST_E2;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 3, &r);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  env_up(&e, 0, BCSC_SUPERVISE_RESTART, 3);
+  e.d.gate = &gate;
+  e.d.results[0] = BCSC_TEST_E1;
+  e.d.results[1] = BCSC_TEST_E2;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &e.s.task), 0);
   for (uint32_t run = 1; run <= 3; run++) {
     run_all();
     /* Each run waits on the gate: its per-run state was reset, or it
      * would have skipped the wait (waited) and counted no run (step). */
-    cr_assert_eq(d.runs, run);
-    cr_assert_eq(d.step, 1, "run %u resumed at step %u", run, d.step);
+    cr_assert_eq(e.d.runs, run);
+    cr_assert_eq(e.d.step, 1, "run %u resumed at step %u", run, e.d.step);
     cr_assert_eq(bcsc_waitq_count(&gate), 1);
-    cr_assert_eq(bcsc_supervised_restarts(&s), run - 1);
-    cr_assert_not(bcsc_task_done(&s.task));
+    cr_assert_eq(bcsc_supervised_restarts(&e.s), run - 1);
+    cr_assert_not(bcsc_task_done(&e.s.task));
     cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
   }
   run_all();
-  cr_assert(bcsc_task_done(&s.task));
-  cr_assert_eq(bcsc_task_result(&s.task), 0);
-  cr_assert_eq(d.stale_starts, 0);
-  cr_assert_eq(r.calls, 2);
-  cr_assert_eq(r.numbers[0], 1);
-  cr_assert_eq(r.numbers[1], 2);
-  cr_assert_eq(r.child_results[0], BCSC_TEST_E1);
-  cr_assert_eq(r.child_results[1], BCSC_TEST_E2);
-  cr_assert_eq(r.child_not_done, 0);
-  expect_counts(&s, 2, 2, BCSC_TEST_E2);
+  cr_assert(bcsc_task_done(&e.s.task));
+  cr_assert_eq(bcsc_task_result(&e.s.task), 0);
+  cr_assert_eq(e.d.stale_starts, 0);
+  cr_assert_eq(e.r.calls, 2);
+  cr_assert_eq(e.r.numbers[0], 1);
+  cr_assert_eq(e.r.numbers[1], 2);
+  cr_assert_eq(e.r.child_results[0], BCSC_TEST_E1);
+  cr_assert_eq(e.r.child_results[1], BCSC_TEST_E2);
+  cr_assert_eq(e.r.child_not_done, 0);
+  expect_counts(&e.s, 2, 2, BCSC_TEST_E2);
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
 }
 
 Test(supervise, a_frame_left_with_its_state_resumes_where_it_was) {
   /* The control for the test above: a restart function that re-inits
    * only the header leaves the run's state, and the driver sees it. */
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, 0);
-  d.results[0] = BCSC_TEST_E1;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 3, &r);
-  r.keep_state = 1;
+  env_t e;
+  env_up(&e, 0, BCSC_SUPERVISE_RESTART, 3);
+  e.d.results[0] = BCSC_TEST_E1;
+  e.r.keep_state = 1;
   /* Each restart resumes the first run, which fails again, until the
    * budget is spent. */
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_TEST_E1);
-  cr_assert_eq(d.runs, 1);
-  cr_assert_eq(d.stale_starts, 3);
-  expect_counts(&s, 3, 4, BCSC_TEST_E1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), BCSC_TEST_E1);
+  cr_assert_eq(e.d.runs, 1);
+  cr_assert_eq(e.d.stale_starts, 3);
+  expect_counts(&e.s, 3, 4, BCSC_TEST_E1);
 }
 
 Test(supervise, a_spent_restart_budget_escalates_the_last_failure) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E3);
-  d.results[0] = BCSC_TEST_E1;
-  d.results[1] = BCSC_TEST_E2;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 2, &r);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_TEST_E3);
-  cr_assert_eq(d.runs, 3);
-  cr_assert_eq(r.calls, 2);
-  expect_counts(&s, 2, 3, BCSC_TEST_E3);
+  env_t e;
+  env_up(&e, BCSC_TEST_E3, BCSC_SUPERVISE_RESTART, 2);
+  e.d.results[0] = BCSC_TEST_E1;
+  e.d.results[1] = BCSC_TEST_E2;
+  run_expect(&e, BCSC_TEST_E3, 3, 2);
+  expect_counts(&e.s, 2, 3, BCSC_TEST_E3);
 }
 
 Test(supervise, a_budget_of_0_escalates_the_first_failure) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 0, &r);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_TEST_E1);
-  cr_assert_eq(d.runs, 1);
-  cr_assert_eq(r.calls, 0);
-  expect_counts(&s, 0, 1, BCSC_TEST_E1);
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 0);
+  run_expect(&e, BCSC_TEST_E1, 1, 0);
+  expect_counts(&e.s, 0, 1, BCSC_TEST_E1);
 }
 
 Test(supervise, a_failing_restart_function_escalates_its_error) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  d.results[1] = BCSC_TEST_E2;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  r.fail_at = 2;
-  r.fail_rc = BCSC_TEST_E4;
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_TEST_E4);
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 5);
+  e.d.results[1] = BCSC_TEST_E2;
+  e.r.fail_at = 2;
+  e.r.fail_rc = BCSC_TEST_E4;
   /* The second restart was refused: two runs, one restart counted. */
-  cr_assert_eq(d.runs, 2);
-  cr_assert_eq(r.calls, 2);
-  expect_counts(&s, 1, 2, BCSC_TEST_E2);
+  run_expect(&e, BCSC_TEST_E4, 2, 2);
+  expect_counts(&e.s, 1, 2, BCSC_TEST_E2);
 }
 
 Test(supervise, a_restart_function_returning_a_positive_value_is_misuse) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  r.fail_at = 1;
-  r.fail_rc = BCSC_PENDING;
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 5);
+  e.r.fail_at = 1;
+  e.r.fail_rc = BCSC_PENDING;
   bcsc_test_misuse_install(&g_misuse);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count) {
-    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_BAD_ARGUMENT);
-    cr_assert_eq(g_misuse.objects[0], &s);
-  }
-  cr_assert_eq(d.runs, 1);
-  expect_counts(&s, 0, 1, BCSC_TEST_E1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), BCSC_EINVAL);
+  expect_report(BCSC_MISUSE_BAD_ARGUMENT, &e.s);
+  cr_assert_eq(e.d.runs, 1);
+  expect_counts(&e.s, 0, 1, BCSC_TEST_E1);
 }
 
 Test(supervise, a_child_not_reinitialised_by_the_restart_fails_the_wrapper) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  r.skip_init = 1;
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 5);
+  e.r.skip_init = 1;
   bcsc_test_misuse_install(&g_misuse);
   /* bcsc_scope_spawn()'s check of a completed frame, with its report. */
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_ESTATE);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count) {
-    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_TASK_DONE);
-    cr_assert_eq(g_misuse.objects[0], &d.task);
-  }
-  cr_assert_eq(d.runs, 1);
-  cr_assert_eq(bcsc_task_result(&d.task), BCSC_TEST_E1);
-  expect_counts(&s, 1, 1, BCSC_TEST_E1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), BCSC_ESTATE);
+  expect_report(BCSC_MISUSE_TASK_DONE, &e.d.task);
+  cr_assert_eq(e.d.runs, 1);
+  cr_assert_eq(bcsc_task_result(&e.d.task), BCSC_TEST_E1);
+  expect_counts(&e.s, 1, 1, BCSC_TEST_E1);
 }
 
 /* ---- cancellation
@@ -335,87 +334,72 @@ Test(supervise, a_child_not_reinitialised_by_the_restart_fails_the_wrapper) {
 Test(supervise, a_wrapper_cancelled_while_its_child_runs_never_restarts) {
   static const int cleanups[] = {BCSC_ECANCELED, BCSC_TEST_E3};
   for (int i = 0; i < 2; i++) {
-    bcsc_supervised_t s;
-    driver_t d;
-    restarter_t r;
+    env_t e;
     bcsc_waitq_t gate;
     cr_assert_eq(bcsc_waitq_init(&gate), 0);
-    driver_init(&d, 0);
-    d.gate = &gate;
-    d.cancel_result = cleanups[i];
-    sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-    cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+    env_up(&e, 0, BCSC_SUPERVISE_RESTART, 5);
+    e.d.gate = &gate;
+    e.d.cancel_result = cleanups[i];
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &e.s.task), 0);
     run_all();
     cr_assert_eq(bcsc_waitq_count(&gate), 1);
-    cr_assert_eq(bcsc_task_cancel(&s.task), 0);
+    cr_assert_eq(bcsc_task_cancel(&e.s.task), 0);
     run_all();
-    cr_assert(bcsc_task_done(&s.task));
-    cr_assert_eq(d.saw_cancel, 1);
+    cr_assert(bcsc_task_done(&e.s.task));
+    cr_assert_eq(e.d.saw_cancel, 1);
     /* The cancellation came from outside: what the join gave - the
      * cancellation, or the child's failed cleanup - and no restart. */
-    cr_assert_eq(bcsc_task_result(&s.task), cleanups[i]);
-    cr_assert_eq(r.calls, 0);
-    cr_assert_eq(d.runs, 1);
-    expect_counts(&s, 0, 0, 0);
+    cr_assert_eq(bcsc_task_result(&e.s.task), cleanups[i]);
+    cr_assert_eq(e.r.calls, 0);
+    cr_assert_eq(e.d.runs, 1);
+    expect_counts(&e.s, 0, 0, 0);
     cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
   }
 }
 
 Test(supervise, a_child_cancelled_directly_has_stopped_not_failed) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  d.cancel_self = 1;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
-  cr_assert_eq(bcsc_task_result(&d.task), BCSC_ECANCELED);
-  cr_assert_eq(r.calls, 0);
-  expect_counts(&s, 0, 0, 0);
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 5);
+  e.d.cancel_self = 1;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), 0);
+  cr_assert_eq(bcsc_task_result(&e.d.task), BCSC_ECANCELED);
+  cr_assert_eq(e.r.calls, 0);
+  expect_counts(&e.s, 0, 0, 0);
 }
 
 Test(supervise, ecanceled_without_a_cancellation_is_a_failure) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, 0);
-  d.results[0] = BCSC_ECANCELED;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
-  cr_assert_eq(d.runs, 2);
-  expect_counts(&s, 1, 1, BCSC_ECANCELED);
+  env_t e;
+  env_up(&e, 0, BCSC_SUPERVISE_RESTART, 5);
+  e.d.results[0] = BCSC_ECANCELED;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), 0);
+  cr_assert_eq(e.d.runs, 2);
+  expect_counts(&e.s, 1, 1, BCSC_ECANCELED);
 }
 
 Test(supervise, a_restart_function_that_cancels_the_wrapper_ends_it) {
   /* The next run starts cancelled, sees it, and the wrapper ends with the
    * cancellation: no second restart. */
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  r.cancel_task = &s.task;
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_ECANCELED);
-  cr_assert_eq(d.runs, 2);
-  cr_assert_eq(d.saw_cancel, 1);
-  cr_assert_eq(r.calls, 1);
-  expect_counts(&s, 1, 1, BCSC_TEST_E1);
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 5);
+  e.r.cancel_task = &e.s.task;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), BCSC_ECANCELED);
+  cr_assert_eq(e.d.runs, 2);
+  cr_assert_eq(e.d.saw_cancel, 1);
+  cr_assert_eq(e.r.calls, 1);
+  expect_counts(&e.s, 1, 1, BCSC_TEST_E1);
 }
 
 Test(supervise, a_wrapper_cancelled_before_it_starts_still_runs_the_child) {
   /* As any scope's child: spawned cancelled, it runs once to see it. */
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, 0);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
-  cr_assert_eq(bcsc_task_cancel(&s.task), 0);
+  env_t e;
+  env_up(&e, 0, BCSC_SUPERVISE_RESTART, 5);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &e.s.task), 0);
+  cr_assert_eq(bcsc_task_cancel(&e.s.task), 0);
   run_all();
-  cr_assert_eq(bcsc_task_result(&s.task), BCSC_ECANCELED);
-  cr_assert_eq(d.runs, 1);
-  cr_assert_eq(d.saw_cancel, 1);
-  expect_counts(&s, 0, 0, 0);
+  cr_assert_eq(bcsc_task_result(&e.s.task), BCSC_ECANCELED);
+  cr_assert_eq(e.d.runs, 1);
+  cr_assert_eq(e.d.saw_cancel, 1);
+  expect_counts(&e.s, 0, 0, 0);
 }
 
 /* ---- supervisor scopes
@@ -540,20 +524,16 @@ Test(supervise, an_ignoring_wrapper_around_a_restarting_one) {
  * ----------------------------------------------------- */
 
 Test(supervise, a_completed_wrapper_can_be_initialised_again) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, BCSC_TEST_E1);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 1, &r);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_TEST_E1);
-  expect_counts(&s, 1, 2, BCSC_TEST_E1);
-  driver_init(&d, 0);
-  sup_init(&s, &d, BCSC_SUPERVISE_IGNORE, 0, &r);
-  s.task.data = &d;
-  expect_counts(&s, 0, 0, 0);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
-  cr_assert_eq(s.task.data, &d);
-  expect_counts(&s, 0, 0, 0);
+  env_t e;
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), BCSC_TEST_E1);
+  expect_counts(&e.s, 1, 2, BCSC_TEST_E1);
+  env_up(&e, 0, BCSC_SUPERVISE_IGNORE, 0);
+  e.s.task.data = &e.d;
+  expect_counts(&e.s, 0, 0, 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), 0);
+  cr_assert_eq(e.s.task.data, &e.d);
+  expect_counts(&e.s, 0, 0, 0);
 }
 
 Test(supervise, getters_answer_0_for_null) {
@@ -584,13 +564,7 @@ static void expect_init_fails(bcsc_task_t *child, uint32_t policy,
   bcsc_test_misuse_install(&g_misuse);
   cr_assert_eq(bcsc_supervised_init(&s, child, policy, 1, fn, NULL), rc);
   cr_assert_eq(memcmp(&s, &before, sizeof s), 0, "the wrapper was written");
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count) {
-    cr_assert_eq(g_misuse.codes[0], code, "reported %s",
-                 bcsc_misuse_name(g_misuse.codes[0]));
-    if (object != NULL)
-      cr_assert_eq(g_misuse.objects[0], object);
-  }
+  expect_report(code, object);
   bcsc_test_misuse_uninstall();
 }
 
@@ -601,9 +575,7 @@ Test(supervise, bad_arguments_fail_with_their_codes_and_reports) {
   bcsc_test_misuse_install(&g_misuse);
   cr_assert_eq(bcsc_supervised_init(NULL, &d.task, 0, 0, NULL, NULL),
                BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count)
-    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_NULL_OBJECT);
+  expect_report(BCSC_MISUSE_NULL_OBJECT, NULL);
   bcsc_test_misuse_uninstall();
 
   expect_init_fails(NULL, 0, NULL, BCSC_EINVAL, BCSC_MISUSE_NULL_OBJECT, NULL);
@@ -619,11 +591,7 @@ Test(supervise, bad_arguments_fail_with_their_codes_and_reports) {
   bcsc_test_misuse_install(&g_misuse);
   cr_assert_eq(bcsc_supervised_init(&s, &s.task, 0, 0, NULL, NULL),
                BCSC_EINVAL);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count) {
-    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_BAD_ARGUMENT);
-    cr_assert_eq(g_misuse.objects[0], &s.task);
-  }
+  expect_report(BCSC_MISUSE_BAD_ARGUMENT, &s.task);
   bcsc_test_misuse_uninstall();
 }
 
@@ -647,84 +615,69 @@ Test(supervise, a_child_that_cannot_be_spawned_is_refused_at_init) {
 }
 
 Test(supervise, a_child_spawned_elsewhere_after_init_fails_the_wrapper) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
+  env_t e;
   bcsc_waitq_t gate;
   cr_assert_eq(bcsc_waitq_init(&gate), 0);
-  driver_init(&d, 0);
-  d.gate = &gate;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
+  env_up(&e, 0, BCSC_SUPERVISE_RESTART, 5);
+  e.d.gate = &gate;
   /* Spawned as a root, it runs first and waits: still live when the
    * wrapper starts. */
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &d.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &e.d.task), 0);
   bcsc_test_misuse_install(&g_misuse);
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), BCSC_EBUSY);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count) {
-    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_DOUBLE_SPAWN);
-    cr_assert_eq(g_misuse.objects[0], &d.task);
-  }
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), BCSC_EBUSY);
+  expect_report(BCSC_MISUSE_DOUBLE_SPAWN, &e.d.task);
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
   run_all();
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
   /* It ran once, as a root, and nothing restarted it. */
-  cr_assert(bcsc_task_done(&d.task));
-  cr_assert_eq(d.runs, 1);
-  cr_assert_eq(r.calls, 0);
-  expect_counts(&s, 0, 0, 0);
+  cr_assert(bcsc_task_done(&e.d.task));
+  cr_assert_eq(e.d.runs, 1);
+  cr_assert_eq(e.r.calls, 0);
+  expect_counts(&e.s, 0, 0, 0);
 }
 
 Test(supervise, the_wrapper_polled_by_hand_opens_nothing) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
-  driver_init(&d, 0);
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
+  env_t e;
+  env_up(&e, 0, BCSC_SUPERVISE_RESTART, 5);
   bcsc_test_misuse_install(&g_misuse);
   /* Not the task being polled: bcsc_scope_init() refuses, and the child
    * is still an idle frame. */
-  cr_assert_eq(s.task.poll(&s.task), BCSC_EPERM);
-  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
-  if (g_misuse.count)
-    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_NOT_RUNNING);
+  cr_assert_eq(e.s.task.poll(&e.s.task), BCSC_EPERM);
+  expect_report(BCSC_MISUSE_NOT_RUNNING, NULL);
   bcsc_test_misuse_uninstall();
   /* Spawned properly, it works. */
-  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
-  cr_assert_eq(d.runs, 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &e.s.task), 0);
+  cr_assert_eq(e.d.runs, 1);
 }
 
 Test(supervise,
      the_wrapper_polled_by_hand_while_its_child_runs_restarts_nothing) {
-  bcsc_supervised_t s;
-  driver_t d;
-  restarter_t r;
+  env_t e;
   bcsc_waitq_t gate;
   cr_assert_eq(bcsc_waitq_init(&gate), 0);
-  driver_init(&d, BCSC_TEST_E1);
-  d.gate = &gate;
-  d.results[1] = 0;
-  sup_init(&s, &d, BCSC_SUPERVISE_RESTART, 5, &r);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  env_up(&e, BCSC_TEST_E1, BCSC_SUPERVISE_RESTART, 5);
+  e.d.gate = &gate;
+  e.d.results[1] = 0;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &e.s.task), 0);
   run_all();
   cr_assert_eq(bcsc_waitq_count(&gate), 1);
   /* The join refuses a caller that is not being polled, and leaves the
    * scope open: the wrapper passes the error on and must not take the
    * live child for a failed one. */
   bcsc_test_misuse_install(&g_misuse);
-  cr_assert_eq(s.task.poll(&s.task), BCSC_EPERM);
+  cr_assert_eq(e.s.task.poll(&e.s.task), BCSC_EPERM);
   cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
   bcsc_test_misuse_uninstall();
-  cr_assert_eq(r.calls, 0);
-  expect_counts(&s, 0, 0, 0);
+  cr_assert_eq(e.r.calls, 0);
+  expect_counts(&e.s, 0, 0, 0);
   /* Nothing was disturbed: the run fails, is restarted, and succeeds. */
   cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
   run_all();
   cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 1);
   run_all();
-  cr_assert_eq(bcsc_task_result(&s.task), 0);
-  cr_assert_eq(d.runs, 2);
-  expect_counts(&s, 1, 1, BCSC_TEST_E1);
+  cr_assert_eq(bcsc_task_result(&e.s.task), 0);
+  cr_assert_eq(e.d.runs, 2);
+  expect_counts(&e.s, 1, 1, BCSC_TEST_E1);
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
 }
