@@ -424,6 +424,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
+  TYPE(struct, bcsc_supervised_private, 184, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
+  FIELD(struct, bcsc_supervised_private, child, 136, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 144, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 152, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 160, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 164, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 168, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 172, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 176, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 180, 4)                        \
+  TYPE(struct, bcsc_supervised, 248, 8)                                        \
+  FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
+  FIELD(struct, bcsc_supervised, priv, 64, 184)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
@@ -843,6 +857,20 @@
   TYPE(struct, bcsc_stream, 80, 8)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 72)                                      \
+  TYPE(struct, bcsc_supervised_private, 144, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 104)                        \
+  FIELD(struct, bcsc_supervised_private, child, 104, 4)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 108, 4)                      \
+  FIELD(struct, bcsc_supervised_private, context, 112, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 116, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 120, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 124, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 128, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 132, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 136, 4)                        \
+  TYPE(struct, bcsc_supervised, 184, 8)                                        \
+  FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
+  FIELD(struct, bcsc_supervised, priv, 40, 144)                                \
   TYPE(struct, bcsc_watch_private, 64, 8)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -1262,6 +1290,20 @@
   TYPE(struct, bcsc_stream, 72, 4)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 4, 68)                                      \
+  TYPE(struct, bcsc_supervised_private, 128, 4)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 92)                         \
+  FIELD(struct, bcsc_supervised_private, child, 92, 4)                         \
+  FIELD(struct, bcsc_supervised_private, restart, 96, 4)                       \
+  FIELD(struct, bcsc_supervised_private, context, 100, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 104, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 108, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 112, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 116, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 120, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 124, 4)                        \
+  TYPE(struct, bcsc_supervised, 164, 4)                                        \
+  FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
+  FIELD(struct, bcsc_supervised, priv, 36, 128)                                \
   TYPE(struct, bcsc_watch_private, 64, 4)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -1681,6 +1723,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
+  TYPE(struct, bcsc_supervised_private, 184, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
+  FIELD(struct, bcsc_supervised_private, child, 136, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 144, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 152, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 160, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 164, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 168, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 172, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 176, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 180, 4)                        \
+  TYPE(struct, bcsc_supervised, 248, 8)                                        \
+  FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
+  FIELD(struct, bcsc_supervised, priv, 64, 184)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \

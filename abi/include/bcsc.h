@@ -34,6 +34,7 @@
 #include "bcsc/select.h"
 #include "bcsc/semaphore.h"
 #include "bcsc/stream.h"
+#include "bcsc/supervise.h"
 #include "bcsc/task.h"
 #include "bcsc/timer.h"
 #include "bcsc/types.h"
