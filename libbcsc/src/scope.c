@@ -174,9 +174,19 @@ static int scope_end_audit(bcsc_scope_t *s) {
   return 0;
 }
 
-static void scope_close(bcsc_scope_t *s) {
+/* What a closing scope with a deadline, or a start's scope, has to undo. */
+static BCSC__COLD void scope_close_rare(bcsc_scope_t *s) {
   if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+  if (s->priv.flags & BCSC__SCOPE_START)
+    bcsc__start_abandoned(s);
+}
+
+static void scope_close(bcsc_scope_t *s) {
+  /* One test for both, as the deadline's alone was. */
+  if (BCSC__UNLIKELY(s->priv.flags &
+                     (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_START)))
+    scope_close_rare(s);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
   BCSC__HEADER_SET(s,
@@ -375,21 +385,21 @@ void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
-  bcsc_scope_t *innermost = t->priv.scopes;
-  int result = innermost->priv.owner_result;
+  bcsc_scope_t *s;
+  int result = t->priv.scopes->priv.owner_result;
 
-  for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
+  /* Innermost first, each as soon as it is empty: closing a start's scope
+   * may empty an outer scope that counted the start (D56). An error of a
+   * child is not lost because its owner returned without joining: it
+   * becomes the owner's result. */
+  while ((s = t->priv.scopes) != NULL) {
     if (s->priv.live != 0) {
+      s->priv.owner_result = result;
       s->priv.flags |= BCSC__SCOPE_JOINING;
       bcsc__task_store_state(t, (t->priv.state & ~BCSC__TASK_STATE_MASK) |
                                     BCSC__TASK_WAITING | BCSC__TASK_JOINING);
       return;
     }
-  }
-  /* Every scope is empty. An error of a child is not lost because its
-   * owner returned without joining: it becomes the owner's result. */
-  while (t->priv.scopes != NULL) {
-    bcsc_scope_t *s = t->priv.scopes;
     if (result == 0 && (s->priv.flags & BCSC__SCOPE_FAILED))
       result = s->priv.first_error;
     if (BCSC__CHECKED)
@@ -416,6 +426,47 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     (void)cancel_scope(s);
   bcsc__task_drain(t);
+}
+
+/* ---- a started child's move (start.c, D56) ----------------------------- */
+
+void bcsc__scope_reserve(bcsc_scope_t *target, bcsc_scope_t *home) {
+  target->priv.live++;
+  home->priv.flags |= BCSC__SCOPE_START;
+}
+
+void bcsc__scope_release(bcsc_scope_t *s) {
+  if (--s->priv.live == 0)
+    scope_emptied(s);
+}
+
+int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to) {
+  bcsc_scope_t *from = t->priv.scope;
+  BCSC__LIST_UNLINK(bcsc_task_t, from->priv.head, from->priv.tail, t,
+                    sibling_next, sibling_prev);
+  BCSC__LIST_APPEND(to->priv.head, to->priv.tail, t, sibling_next,
+                    sibling_prev);
+  t->priv.scope = to;
+  /* `to` counted the child since the start: its count stays. */
+  from->priv.flags &= (uint16_t)~BCSC__SCOPE_START;
+  if (BCSC__CHECKED) {
+    /* The registrations it holds now are its new scope's to audit (D29):
+     * each one's unlink counts down its task's scope of the moment. */
+    uintptr_t n = 0;
+    for (const bcsc_wait_t *w = t->priv.link.waits; w != NULL;
+         w = w->priv.task_next)
+      n += w->priv.state == BCSC__WAIT_LINKED;
+    BCSC__SCOPE_LINKED(from) -= n;
+    BCSC__SCOPE_LINKED(to) += n;
+  }
+  /* Its start's caller waits for this: the scope is empty now. */
+  if (--from->priv.live == 0)
+    scope_emptied(from);
+  /* A cancelled scope's children are all cancelled. */
+  if ((to->priv.flags & BCSC__SCOPE_CANCELLED) &&
+      !(t->priv.state & BCSC__TASK_CANCELLED))
+    return bcsc__task_cancel(t);
+  return 0;
 }
 
 /* ---- public API -------------------------------------------------------- */
