@@ -174,23 +174,34 @@ static int scope_end_audit(bcsc_scope_t *s) {
   return 0;
 }
 
-/* What a closing scope with a deadline, or a start's scope, has to undo. */
-static BCSC__COLD void scope_close_rare(bcsc_scope_t *s) {
-  if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
-    bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
-  if (s->priv.flags & BCSC__SCOPE_START)
-    bcsc__start_abandoned(s);
-}
-
-static void scope_close(bcsc_scope_t *s) {
-  /* One test for both, as the deadline's alone was. */
-  if (BCSC__UNLIKELY(s->priv.flags &
-                     (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_START)))
-    scope_close_rare(s);
+/* What closing does to every scope: out of its owner's list, closed. */
+static BCSC__ALWAYS_INLINE void scope_unlink(bcsc_scope_t *s) {
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
   BCSC__HEADER_SET(s,
                    bcsc__header_with(BCSC__HEADER(s), BCSC__SCOPE_CLOSED, 0));
+}
+
+/* scope_close() for a scope with a deadline, or a start's scope (D56):
+ * what it has to undo first. Returns `rc` so that join reaches it by a
+ * tail call and keeps no register across a call (3 instructions per join
+ * otherwise). */
+static BCSC__NOINLINE int scope_close_rare(bcsc_scope_t *s, int rc) {
+  if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
+    bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+  if (s->priv.flags & BCSC__SCOPE_START)
+    bcsc__start_abandoned(s);
+  scope_unlink(s);
+  return rc;
+}
+
+/* Close `s`, an empty open scope; returns `rc`. */
+static BCSC__ALWAYS_INLINE int scope_close(bcsc_scope_t *s, int rc) {
+  /* One test for both, as the deadline's alone was. */
+  if (s->priv.flags & (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_START))
+    return scope_close_rare(s, rc);
+  scope_unlink(s);
+  return rc;
 }
 
 /* Whether a child's result counts as a failure: a child that was
@@ -404,7 +415,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
       result = s->priv.first_error;
     if (BCSC__CHECKED)
       (void)scope_end_audit(s); /* reported; the owner completes anyway */
-    scope_close(s);
+    (void)scope_close(s, 0);
   }
   bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);
   task_complete(t, result);
@@ -665,8 +676,7 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
   rc = scope_result(scope);
   if (BCSC__CHECKED && scope_end_audit(scope) != 0)
     return BCSC_EBADOBJ;
-  scope_close(scope);
-  return rc;
+  return scope_close(scope, rc);
 }
 
 int bcsc_scope_cancel(bcsc_scope_t *scope) {
