@@ -50,9 +50,14 @@ struct bcsc_start_private {
  * Caller-owned, normally in the frame of the task that calls
  * bcsc_scope_start(); needs no initialisation (the first call writes it).
  * Must not move from that first call until the call has returned a result
- * (not BCSC_PENDING), nor the child's frame. The child must not use it once
- * bcsc_start_ready() has returned 0. May be used again for another start
- * once the call has returned its result.
+ * (not BCSC_PENDING). The child must not use it once bcsc_start_ready() has
+ * returned 0. May be used again for another start once the call has
+ * returned its result.
+ *
+ * The child's frame must live as long as a child of the target does: until
+ * it completes, which the target's join waits for - not the start's caller.
+ * With a target the caller owns, the caller's frame is such a place; with
+ * another task's target, put the frame where that task's children live.
  */
 struct bcsc_start {
   /* public */
