@@ -182,6 +182,13 @@ static BCSC__ALWAYS_INLINE void scope_unlink(bcsc_scope_t *s) {
                    bcsc__header_with(BCSC__HEADER(s), BCSC__SCOPE_CLOSED, 0));
 }
 
+/* A start's scope `s` (D56) is empty without its child having moved: the
+ * start gives its target's count back. */
+static void scope_start_ended(bcsc_scope_t *s) {
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_START;
+  bcsc__start_abandoned(s);
+}
+
 /* scope_close() for a scope with a deadline, or a start's scope (D56):
  * what it has to undo first. Returns `rc` so that join reaches it by a
  * tail call and keeps no register across a call (3 instructions per join
@@ -190,7 +197,7 @@ static BCSC__NOINLINE int scope_close_rare(bcsc_scope_t *s, int rc) {
   if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   if (s->priv.flags & BCSC__SCOPE_START)
-    bcsc__start_abandoned(s);
+    scope_start_ended(s);
   scope_unlink(s);
   return rc;
 }
@@ -396,21 +403,26 @@ void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
-  bcsc_scope_t *s;
-  int result = t->priv.scopes->priv.owner_result;
+  bcsc_scope_t *innermost = t->priv.scopes;
+  int result = innermost->priv.owner_result;
 
-  /* Innermost first, each as soon as it is empty: closing a start's scope
-   * may empty an outer scope that counted the start (D56). An error of a
-   * child is not lost because its owner returned without joining: it
-   * becomes the owner's result. */
-  while ((s = t->priv.scopes) != NULL) {
+  for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
     if (s->priv.live != 0) {
-      s->priv.owner_result = result;
       s->priv.flags |= BCSC__SCOPE_JOINING;
       bcsc__task_store_state(t, (t->priv.state & ~BCSC__TASK_STATE_MASK) |
                                     BCSC__TASK_WAITING | BCSC__TASK_JOINING);
       return;
     }
+    /* An empty start's scope gives its target's count back now, not when
+     * it closes: the target may be an outer scope of this task, which
+     * would wait for it forever (D56). */
+    if (BCSC__UNLIKELY(s->priv.flags & BCSC__SCOPE_START))
+      scope_start_ended(s);
+  }
+  /* Every scope is empty. An error of a child is not lost because its
+   * owner returned without joining: it becomes the owner's result. */
+  while (t->priv.scopes != NULL) {
+    bcsc_scope_t *s = t->priv.scopes;
     if (result == 0 && (s->priv.flags & BCSC__SCOPE_FAILED))
       result = s->priv.first_error;
     if (BCSC__CHECKED)
