@@ -2230,6 +2230,9 @@ static int body_start_parent(probe_t *p) {
       return rc;
     p->rc[0] = rc;
     p->rc[7] = 1;
+    /* The start is ready and its child is another task. */
+    p->rc[1] = bcsc_start_ready(&p->task, &st_start, 5);
+    keep_report(p, 2, &st_start);
   }
   return bcsc_scope_join(&p->scope[0]);
 }
@@ -2264,6 +2267,8 @@ static void start_misuse(probe_body_fn child_body, uintptr_t value) {
   cr_assert_eq(parent.rc[6], 0);
   cr_assert_eq(parent.rc[0], 0, "the start succeeded");
   cr_assert_eq(bcsc_start_value(&st_start), value);
+  cr_assert_eq(parent.rc[1], BCSC_EPERM);
+  EXPECT_KEPT_REPORT(&parent, 2, START_FOREIGN);
   cr_assert_eq(child.rc[4], 0);
   if (child_body == body_ready_foreign) {
     cr_assert_eq(child.rc[0], BCSC_EPERM);

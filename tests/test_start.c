@@ -543,21 +543,28 @@ Test(start, registrations_held_across_the_move_count_in_the_target) {
 }
 
 /* The checked build: the move writes into the target's list, so a target
- * whose frame was overwritten is refused. The release build does not look
- * (its canaries are the checked build's). */
-Test(start, ready_refuses_a_clobbered_target_in_the_checked_build) {
+ * whose frame was overwritten (its magic) or moved (its address tag) is
+ * refused. The release build does not look (its canaries are the checked
+ * build's). */
+static void ready_into_clobbered_target(int tag) {
   env_t e;
   uint16_t magic;
+  uint32_t self_tag;
   if (!bcsc_is_checked_build())
     cr_skip_test("the canary is the checked build's");
   env_setup(&e);
   e.d.before = &e.before;
   env_spawn_parent(&e);
   magic = e.p.drivers.priv.magic;
-  e.p.drivers.priv.magic = (uint16_t)~magic; /* overwritten */
+  self_tag = e.p.drivers.priv.self_tag;
+  if (tag)
+    e.p.drivers.priv.self_tag = self_tag ^ 0x8u; /* another address's */
+  else
+    e.p.drivers.priv.magic = (uint16_t)~magic; /* overwritten */
   cr_assert_eq(bcsc_waitq_wake_all(&e.before, 0), 1);
   cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1); /* the child alone */
   e.p.drivers.priv.magic = magic;                /* repaired */
+  e.p.drivers.priv.self_tag = self_tag;
   cr_assert_eq(e.d.ready_rc, BCSC_EBADOBJ);
   cr_assert_eq(g_misuse.count, 1);
   cr_assert_eq(g_misuse.last_code, BCSC_MISUSE_FRAME_CLOBBERED);
@@ -567,6 +574,81 @@ Test(start, ready_refuses_a_clobbered_target_in_the_checked_build) {
   cr_assert_eq(e.p.rc, BCSC_EBADOBJ, "the child failed with it");
   cr_assert_eq(e.p.join_rc, 0);
   env_teardown(&e);
+}
+
+Test(start, ready_refuses_an_overwritten_target_in_the_checked_build) {
+  ready_into_clobbered_target(0);
+}
+
+Test(start, ready_refuses_a_moved_target_in_the_checked_build) {
+  ready_into_clobbered_target(1);
+}
+
+/* ---- several starts into one target -------------------------------------- */
+
+typedef struct starter {
+  bcsc_task_t task; /* first */
+  bcsc_co_t co;
+  bcsc_scope_t drivers;
+  bcsc_start_t start[3];
+  driver_t d[3];
+  int rc[3];
+  int join_rc;
+} starter_t;
+
+static int starter_poll(bcsc_task_t *self) {
+  starter_t *s = (starter_t *)(void *)self;
+  BCSC_CO_BEGIN(&s->co);
+  cr_assert_eq(bcsc_scope_init(&s->drivers, self, BCSC_SCOPE_WAIT_ALL), 0);
+  BCSC_AWAIT(&s->co, s->rc[0],
+             bcsc_scope_start(self, &s->start[0], &s->drivers, &s->d[0].task));
+  BCSC_AWAIT(&s->co, s->rc[1],
+             bcsc_scope_start(self, &s->start[1], &s->drivers, &s->d[1].task));
+  BCSC_AWAIT(&s->co, s->rc[2],
+             bcsc_scope_start(self, &s->start[2], &s->drivers, &s->d[2].task));
+  BCSC_AWAIT(&s->co, s->join_rc, bcsc_scope_join(&s->drivers));
+  BCSC_CO_END(&s->co);
+}
+
+Test(start, starts_into_a_target_with_children_join_its_list_in_order) {
+  bcsc_waitq_t after;
+  starter_t s;
+  memset(&s, 0, sizeof s);
+  bcsc_test_misuse_install(&g_misuse);
+  cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&after), 0);
+  cr_assert_eq(bcsc_task_init(&s.task, starter_poll, NULL), 0);
+  for (int i = 0; i < 3; i++) {
+    driver_init(&s.d[i], &s.start[i]);
+    s.d[i].after = &after;
+    s.d[i].value = (uintptr_t)(10 + i);
+  }
+  /* The third fails before it is ready, with two children in the
+   * target: the target's count goes back to two. */
+  s.d[2].returns_early = 1;
+  s.d[2].early = BCSC_TEST_E4;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  run_all();
+  cr_assert_eq(s.rc[0], 0);
+  cr_assert_eq(s.rc[1], 0);
+  cr_assert_eq(s.rc[2], BCSC_TEST_E4);
+  cr_assert_eq(bcsc_start_value(&s.start[0]), 10);
+  cr_assert_eq(bcsc_start_value(&s.start[1]), 11);
+  cr_assert_eq(bcsc_start_value(&s.start[2]), 0);
+  cr_assert_eq(bcsc_scope_live(&s.drivers), 2);
+  cr_assert_eq(bcsc_waitq_count(&after), 2);
+  /* Both moved children are in the target's list: its cancellation
+   * reaches both. */
+  cr_assert_eq(bcsc_scope_cancel(&s.drivers), 0);
+  run_all();
+  cr_assert(bcsc_task_cancelled(&s.d[0].task));
+  cr_assert(bcsc_task_cancelled(&s.d[1].task));
+  cr_assert(bcsc_task_done(&s.task));
+  cr_assert_eq(s.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_waitq_deinit(&after), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+  cr_assert_eq(g_misuse.count, 0);
+  bcsc_test_misuse_uninstall();
 }
 
 /* ---- arguments ------------------------------------------------------------

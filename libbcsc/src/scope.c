@@ -465,8 +465,10 @@ void bcsc__scope_release(bcsc_scope_t *s) {
 
 int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to) {
   bcsc_scope_t *from = t->priv.scope;
-  BCSC__LIST_UNLINK(bcsc_task_t, from->priv.head, from->priv.tail, t,
-                    sibling_next, sibling_prev);
+  /* A start's scope holds its child alone (start.c spawns nothing else
+   * into it): taking the child out empties it. */
+  from->priv.head = NULL;
+  from->priv.tail = NULL;
   BCSC__LIST_APPEND(to->priv.head, to->priv.tail, t, sibling_next,
                     sibling_prev);
   t->priv.scope = to;
@@ -482,9 +484,9 @@ int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to) {
     BCSC__SCOPE_LINKED(from) -= n;
     BCSC__SCOPE_LINKED(to) += n;
   }
-  /* Its start's caller waits for this: the scope is empty now. */
-  if (--from->priv.live == 0)
-    scope_emptied(from);
+  /* Its start's caller waits for this. */
+  from->priv.live = 0;
+  scope_emptied(from);
   /* A cancelled scope's children are all cancelled. */
   if ((to->priv.flags & BCSC__SCOPE_CANCELLED) &&
       !(t->priv.state & BCSC__TASK_CANCELLED))
