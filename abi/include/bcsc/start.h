@@ -146,8 +146,9 @@ BCSC_API int bcsc_start_ready(bcsc_task_t *self, bcsc_start_t *start,
                               uintptr_t value);
 
 /**
- * The value the child passed to bcsc_start_ready(); 0 before that, if it
- * never did, or for NULL.
+ * The value the child passed to bcsc_start_ready(); 0 once
+ * bcsc_scope_start() has been called and until the child is ready (or if
+ * it never is), and for NULL. Undefined for a start never used.
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API uintptr_t bcsc_start_value(const bcsc_start_t *start);
