@@ -42,12 +42,15 @@ typedef struct driver {
   bcsc_waitq_t *after;      /* waits here once ready (NULL: returns at once) */
   int result;               /* returned once `after` fired */
   int ready_when_cancelled; /* says ready even when cancelled first */
+  bcsc_test_leaf_t *kid;    /* spawned into its own scope before ready */
+  bcsc_scope_t scope;
   /* observations */
   int ready;    /* 0: not yet called; 1: called */
   int ready_rc; /* what bcsc_start_ready() returned */
   uint32_t polls;
   uint32_t cancelled_polls; /* polls that saw the cancellation */
   int finished;             /* returned `result` */
+  int scope_cancelled;      /* its own scope, right after the move */
 } driver_t;
 
 static int driver_poll(bcsc_task_t *self) {
@@ -72,10 +75,16 @@ static int driver_poll(bcsc_task_t *self) {
       return d->early;
     if (d->hold != NULL)
       cr_assert_eq(bcsc_wait_register(self, &d->held, d->hold), 0);
+    if (d->kid != NULL) {
+      cr_assert_eq(bcsc_scope_init(&d->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+      cr_assert_eq(bcsc_scope_spawn(&d->scope, &d->kid->task), 0);
+    }
     d->ready = 1;
     d->ready_rc = bcsc_start_ready(self, d->start, d->value);
     if (d->ready_rc != 0)
       return d->ready_rc;
+    if (d->kid != NULL)
+      d->scope_cancelled = bcsc_scope_cancelled(&d->scope);
   }
   if (d->after != NULL) {
     rc = bcsc_wait_on(self, &d->wait, d->after);
@@ -390,10 +399,18 @@ Test(start, the_child_moved_before_the_caller_was_cancelled_is_reported) {
 
 Test(start, a_child_moving_into_a_cancelled_target_is_cancelled) {
   env_t e;
+  bcsc_test_leaf_t kid;
   env_setup(&e);
   e.d.before = &e.before;
   e.d.after = &e.after;
   e.d.value = 3;
+  /* It holds a registration and owns a scope with a child as it moves:
+   * the cancellation unlinks the one (counted in the target, D29) and
+   * reaches the other at once (a cancelled task's scopes are cancelled). */
+  e.d.hold = &e.hold;
+  bcsc_test_leaf_init(&kid, 1);
+  kid.queue = &e.gate;
+  e.d.kid = &kid;
   env_spawn_parent(&e);
   cr_assert_eq(bcsc_scope_cancel(&e.p.drivers), 0);
   run_all();
@@ -405,9 +422,13 @@ Test(start, a_child_moving_into_a_cancelled_target_is_cancelled) {
   cr_assert_eq(e.p.value, 3);
   /* Cancelled as it moved: its wait in the same poll saw it. */
   cr_assert(bcsc_task_cancelled(&e.d.task));
+  cr_assert(e.d.scope_cancelled, "its own scope was cancelled with it");
+  cr_assert(kid.saw_cancel);
   cr_assert_eq(bcsc_task_result(&e.d.task), BCSC_ECANCELED);
   cr_assert(!e.d.finished);
   cr_assert_eq(bcsc_waitq_count(&e.after), 0);
+  cr_assert_eq(bcsc_waitq_count(&e.hold), 0);
+  cr_assert_eq(bcsc_waitq_count(&e.gate), 0);
   cr_assert_eq(e.p.join_rc, BCSC_ECANCELED);
   env_teardown(&e);
 }
@@ -528,11 +549,18 @@ Test(start, a_target_whose_owner_returned_cancels_the_child_as_it_moves) {
 
 Test(start, registrations_held_across_the_move_count_in_the_target) {
   env_t e;
+  bcsc_test_leaf_t kid;
   env_setup(&e);
   e.d.hold = &e.hold;
   e.d.after = &e.after;
+  bcsc_test_leaf_init(&kid, 1);
+  kid.queue = &e.gate;
+  e.d.kid = &kid; /* its subtree moves with it, untouched */
   env_spawn_parent(&e);
   cr_assert_eq(e.p.rc, 0);
+  cr_assert(!e.d.scope_cancelled);
+  cr_assert_eq(bcsc_waitq_count(&e.gate), 1, "its child still waits");
+  cr_assert_eq(bcsc_waitq_wake_all(&e.gate, 0), 1);
   cr_assert_eq(bcsc_waitq_count(&e.hold), 1);
   cr_assert_eq(bcsc_waitq_count(&e.after), 1);
   cr_assert_eq(bcsc_waitq_wake_all(&e.after, 0), 1);
