@@ -411,6 +411,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
+  TYPE(struct, bcsc_start_private, 176, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
+  FIELD(struct, bcsc_start_private, target, 136, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 144, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 152, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 156, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 160, 16)                         \
+  TYPE(struct, bcsc_start, 192, 8)                                             \
+  FIELD(struct, bcsc_start, data, 0, 8)                                        \
+  FIELD(struct, bcsc_start, value, 8, 8)                                       \
+  FIELD(struct, bcsc_start, priv, 16, 176)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -844,6 +855,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
+  TYPE(struct, bcsc_start_private, 128, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 104)                             \
+  FIELD(struct, bcsc_start_private, target, 104, 4)                            \
+  FIELD(struct, bcsc_start_private, child, 108, 4)                             \
+  FIELD(struct, bcsc_start_private, state, 112, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 116, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 120, 8)                          \
+  TYPE(struct, bcsc_start, 136, 8)                                             \
+  FIELD(struct, bcsc_start, data, 0, 4)                                        \
+  FIELD(struct, bcsc_start, value, 4, 4)                                       \
+  FIELD(struct, bcsc_start, priv, 8, 128)                                      \
   TYPE(struct, bcsc_stream_private, 72, 8)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -1277,6 +1299,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
+  TYPE(struct, bcsc_start_private, 116, 4)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 92)                              \
+  FIELD(struct, bcsc_start_private, target, 92, 4)                             \
+  FIELD(struct, bcsc_start_private, child, 96, 4)                              \
+  FIELD(struct, bcsc_start_private, state, 100, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 104, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 108, 8)                          \
+  TYPE(struct, bcsc_start, 124, 4)                                             \
+  FIELD(struct, bcsc_start, data, 0, 4)                                        \
+  FIELD(struct, bcsc_start, value, 4, 4)                                       \
+  FIELD(struct, bcsc_start, priv, 8, 116)                                      \
   TYPE(struct, bcsc_stream_private, 68, 4)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -1710,6 +1743,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
+  TYPE(struct, bcsc_start_private, 176, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
+  FIELD(struct, bcsc_start_private, target, 136, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 144, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 152, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 156, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 160, 16)                         \
+  TYPE(struct, bcsc_start, 192, 8)                                             \
+  FIELD(struct, bcsc_start, data, 0, 8)                                        \
+  FIELD(struct, bcsc_start, value, 8, 8)                                       \
+  FIELD(struct, bcsc_start, priv, 16, 176)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \

@@ -263,7 +263,8 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
     BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD,
     BCSC_MISUSE_SCOPE_END_LIVE,  BCSC_MISUSE_SCOPE_END_LINKED,
-    BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF};
+    BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF,
+    BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2210,4 +2211,80 @@ Test(misuse, spawn_on_checks_its_arguments_and_changes_nothing) {
   cr_assert_eq(bcsc_executor_live_roots(&rs_host), 0);
   executor_down(&rs_host);
   executor_down(&ex);
+}
+
+/* ---- START_FOREIGN, START_TWICE -------------------------------------------
+ * bcsc_start_ready() by a task that is not the start's pending child, and a
+ * second time by a child that has moved already. The parent opens its
+ * target in scope[0] and awaits the start; the child's calls are kept in
+ * its rc[]. */
+static bcsc_start_t st_start, st_other;
+
+static int body_start_parent(probe_t *p) {
+  int rc;
+  if (p->polls == 1)
+    p->rc[6] = bcsc_scope_init(&p->scope[0], &p->task, BCSC_SCOPE_WAIT_ALL);
+  if (!p->rc[7]) {
+    rc = bcsc_scope_start(&p->task, &st_start, &p->scope[0], &p->other->task);
+    if (rc == BCSC_PENDING)
+      return rc;
+    p->rc[0] = rc;
+    p->rc[7] = 1;
+    /* The start is ready and its child is another task. */
+    p->rc[1] = bcsc_start_ready(&p->task, &st_start, 5);
+    keep_report(p, 2, &st_start);
+  }
+  return bcsc_scope_join(&p->scope[0]);
+}
+
+/* rc[0]: ready with a start that does not wait for it; then ready. */
+static int body_ready_foreign(probe_t *p) {
+  p->rc[0] = bcsc_start_ready(&p->task, &st_other, 1);
+  keep_report(p, 1, &st_other);
+  p->rc[4] = bcsc_start_ready(&p->task, &st_start, 2);
+  return BCSC_DONE;
+}
+
+/* rc[4]: ready; rc[0]: ready again. */
+static int body_ready_twice(probe_t *p) {
+  p->rc[4] = bcsc_start_ready(&p->task, &st_start, 3);
+  p->rc[0] = bcsc_start_ready(&p->task, &st_start, 4);
+  keep_report(p, 1, &st_start);
+  return BCSC_DONE;
+}
+
+static void start_misuse(probe_body_fn child_body, uintptr_t value) {
+  bcsc_executor_t ex;
+  probe_t parent, child;
+  executor_up(&ex);
+  memset(&st_start, 0, sizeof st_start);
+  memset(&st_other, 0, sizeof st_other);
+  probe_init(&parent, &ex, body_start_parent);
+  probe_init(&child, &ex, child_body);
+  parent.other = &child;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &parent.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &parent.task), 0);
+  cr_assert_eq(parent.rc[6], 0);
+  cr_assert_eq(parent.rc[0], 0, "the start succeeded");
+  cr_assert_eq(bcsc_start_value(&st_start), value);
+  cr_assert_eq(parent.rc[1], BCSC_EPERM);
+  EXPECT_KEPT_REPORT(&parent, 2, START_FOREIGN);
+  cr_assert_eq(child.rc[4], 0);
+  if (child_body == body_ready_foreign) {
+    cr_assert_eq(child.rc[0], BCSC_EPERM);
+    EXPECT_KEPT_REPORT(&child, 1, START_FOREIGN);
+  } else {
+    cr_assert_eq(child.rc[0], BCSC_ESTATE);
+    EXPECT_KEPT_REPORT(&child, 1, START_TWICE);
+  }
+  cr_assert(bcsc_task_done(&child.task));
+  executor_down(&ex);
+}
+
+Test(misuse, ready_by_a_task_the_start_does_not_wait_for_fails_with_eperm) {
+  start_misuse(body_ready_foreign, 2);
+}
+
+Test(misuse, ready_twice_fails_with_estate_and_keeps_the_first_value) {
+  start_misuse(body_ready_twice, 3);
 }

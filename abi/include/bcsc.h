@@ -33,6 +33,7 @@
 #include "bcsc/scope.h"
 #include "bcsc/select.h"
 #include "bcsc/semaphore.h"
+#include "bcsc/start.h"
 #include "bcsc/stream.h"
 #include "bcsc/supervise.h"
 #include "bcsc/task.h"

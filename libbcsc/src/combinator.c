@@ -6,16 +6,6 @@
 #include "bcsc/scope.h"
 #include "internal.h"
 
-/* Whether `scope` is one of `self`'s open scopes: a later call of the same
- * combinator. Compares pointers only, so a scope never opened is not read
- * (its memory may be anything). */
-static int scope_open_by(const bcsc_task_t *self, const bcsc_scope_t *scope) {
-  for (const bcsc_scope_t *s = self->priv.scopes; s != NULL; s = s->priv.outer)
-    if (s == scope)
-      return 1;
-  return 0;
-}
-
 /* Check the children before anything is opened, so a bad one leaves
  * nothing half-started: each a frame that could be spawned now, none
  * twice (the second spawn of one frame would fail with the first live). */
@@ -47,7 +37,7 @@ static int combine(bcsc_task_t *self, bcsc_scope_t *scope, uint32_t policy,
     BCSC__FAIL(NULL_OBJECT, scope, BCSC_EINVAL);
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (scope_open_by(self, scope)) {
+  if (bcsc__scope_open_by(self, scope)) {
     *used = 1;
     return bcsc_scope_join(scope);
   }

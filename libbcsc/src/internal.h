@@ -111,7 +111,8 @@ enum {
   /* A drain grace is set (D59): grace, grace_report, grace_context. */
   BCSC__SCOPE_GRACE = 0x400,
   /* ...and its timer runs: the deadline link is in the wheel for it. */
-  BCSC__SCOPE_GRACE_ARMED = 0x800
+  BCSC__SCOPE_GRACE_ARMED = 0x800,
+  BCSC__SCOPE_START = 0x1000 /* a start's scope; its target counts it (D56) */
 };
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
@@ -512,6 +513,17 @@ static inline int bcsc__check_self(const bcsc_task_t *self) {
   return 0;
 }
 
+/* Whether `scope` is one of `self`'s open scopes: a later call of the same
+ * awaitable call (combinator.c, start.c). Compares pointers only, so a
+ * scope never opened is not read (its memory may be anything). */
+static inline int bcsc__scope_open_by(const bcsc_task_t *self,
+                                      const bcsc_scope_t *scope) {
+  for (const bcsc_scope_t *s = self->priv.scopes; s != NULL; s = s->priv.outer)
+    if (s == scope)
+      return 1;
+  return 0;
+}
+
 /* The fast paths' test of their caller: `self` (not NULL) is the task its
  * executor is polling, in state RUNNING with no flag outside `lax`,
  * whatever waker slot it holds. Anything else takes the caller's checks in
@@ -676,6 +688,18 @@ BCSC__COLD void bcsc__remote_returned(bcsc_task_t *t, bcsc_scope_t *root);
 /* remote.c: take every relay message sent to `ex` and act on it, on its
  * own thread. */
 void bcsc__relay_drain(bcsc_executor_t *ex);
+/* scope.c: `target` counts a start whose child lives in `home` as a live
+ * child until the child moves in or the start ends (D56). */
+void bcsc__scope_reserve(bcsc_scope_t *target, bcsc_scope_t *home);
+/* scope.c: a start ended without its child moving in: `s` counts it no
+ * longer (its owner is woken if that empties it). */
+void bcsc__scope_release(bcsc_scope_t *s);
+/* scope.c: the running child `t` said ready: move it from its start's scope
+ * into `to`, which counted it already. Returns 0, or the error of its
+ * cancellation if `to` is cancelled. */
+int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to);
+/* start.c: a start's scope `s` closes with its target still counting it. */
+BCSC__COLD void bcsc__start_abandoned(bcsc_scope_t *s);
 /* scope.c: open an executor's root scope. */
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
 /* pool.c: a pooled frame's task completed. */

@@ -267,14 +267,44 @@ static int scope_end_audit(bcsc_scope_t *s) {
   return 0;
 }
 
-static void scope_close(bcsc_scope_t *s) {
-  if ((s->priv.flags & (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED)) &&
-      s->priv.deadline.linked)
-    bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+/* What closing does to every scope: out of its owner's list, closed. */
+static BCSC__ALWAYS_INLINE void scope_unlink(bcsc_scope_t *s) {
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
   BCSC__HEADER_SET(s,
                    bcsc__header_with(BCSC__HEADER(s), BCSC__SCOPE_CLOSED, 0));
+}
+
+/* A start's scope `s` (D56) is empty without its child having moved: the
+ * start gives its target's count back. */
+static void scope_start_ended(bcsc_scope_t *s) {
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_START;
+  bcsc__start_abandoned(s);
+}
+
+/* scope_close() for a scope with a deadline or a grace timer (D60), or a
+ * start's scope (D56):
+ * what it has to undo first. Returns `rc` so that join reaches it by a
+ * tail call and keeps no register across a call (3 instructions per join
+ * otherwise). */
+static BCSC__NOINLINE int scope_close_rare(bcsc_scope_t *s, int rc) {
+  if ((s->priv.flags & (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED)) &&
+      s->priv.deadline.linked)
+    bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+  if (s->priv.flags & BCSC__SCOPE_START)
+    scope_start_ended(s);
+  scope_unlink(s);
+  return rc;
+}
+
+/* Close `s`, an empty open scope; returns `rc`. */
+static BCSC__ALWAYS_INLINE int scope_close(bcsc_scope_t *s, int rc) {
+  /* One test for all three, as the deadline's alone was. */
+  if (s->priv.flags &
+      (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED | BCSC__SCOPE_START))
+    return scope_close_rare(s, rc);
+  scope_unlink(s);
+  return rc;
 }
 
 /* Whether a child's result counts as a failure: a child that was
@@ -479,6 +509,11 @@ void bcsc__task_drain(bcsc_task_t *t) {
                                     BCSC__TASK_WAITING | BCSC__TASK_JOINING);
       return;
     }
+    /* An empty start's scope gives its target's count back now, not when
+     * it closes: the target may be an outer scope of this task, which
+     * would wait for it forever (D56). */
+    if (BCSC__UNLIKELY(s->priv.flags & BCSC__SCOPE_START))
+      scope_start_ended(s);
   }
   /* Every scope is empty. An error of a child is not lost because its
    * owner returned without joining: it becomes the owner's result. */
@@ -488,7 +523,7 @@ void bcsc__task_drain(bcsc_task_t *t) {
       result = s->priv.first_error;
     if (BCSC__CHECKED)
       (void)scope_end_audit(s); /* reported; the owner completes anyway */
-    scope_close(s);
+    (void)scope_close(s, 0);
   }
   bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);
   task_complete(t, result);
@@ -510,6 +545,49 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     (void)cancel_scope(s);
   bcsc__task_drain(t);
+}
+
+/* ---- a started child's move (start.c, D56) ----------------------------- */
+
+void bcsc__scope_reserve(bcsc_scope_t *target, bcsc_scope_t *home) {
+  target->priv.live++;
+  home->priv.flags |= BCSC__SCOPE_START;
+}
+
+void bcsc__scope_release(bcsc_scope_t *s) {
+  if (--s->priv.live == 0)
+    scope_emptied(s);
+}
+
+int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to) {
+  bcsc_scope_t *from = t->priv.scope;
+  /* A start's scope holds its child alone (start.c spawns nothing else
+   * into it): taking the child out empties it. */
+  from->priv.head = NULL;
+  from->priv.tail = NULL;
+  BCSC__LIST_APPEND(to->priv.head, to->priv.tail, t, sibling_next,
+                    sibling_prev);
+  t->priv.scope = to;
+  /* `to` counted the child since the start: its count stays. */
+  from->priv.flags &= (uint16_t)~BCSC__SCOPE_START;
+  if (BCSC__CHECKED) {
+    /* The registrations it holds now are its new scope's to audit (D29):
+     * each one's unlink counts down its task's scope of the moment. */
+    uintptr_t n = 0;
+    for (const bcsc_wait_t *w = t->priv.link.waits; w != NULL;
+         w = w->priv.task_next)
+      n += w->priv.state == BCSC__WAIT_LINKED;
+    BCSC__SCOPE_LINKED(from) -= n;
+    BCSC__SCOPE_LINKED(to) += n;
+  }
+  /* Its start's caller waits for this. */
+  from->priv.live = 0;
+  scope_emptied(from);
+  /* A cancelled scope's children are all cancelled. */
+  if ((to->priv.flags & BCSC__SCOPE_CANCELLED) &&
+      !(t->priv.state & BCSC__TASK_CANCELLED))
+    return bcsc__task_cancel(t);
+  return 0;
 }
 
 /* ---- public API -------------------------------------------------------- */
@@ -708,8 +786,7 @@ int bcsc_scope_join(bcsc_scope_t *scope) {
   rc = scope_result(scope);
   if (BCSC__CHECKED && scope_end_audit(scope) != 0)
     return BCSC_EBADOBJ;
-  scope_close(scope);
-  return rc;
+  return scope_close(scope, rc);
 }
 
 int bcsc_scope_cancel(bcsc_scope_t *scope) {

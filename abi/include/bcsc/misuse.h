@@ -66,7 +66,12 @@ extern "C" {
      "scope ended with a registration of one of its tasks still linked")       \
   XX(NODE_UNLINKED, 32,                                                        \
      "a list link leads to or through a node that is not linked (unlinked "    \
-     "twice, or followed after its unlink)")
+     "twice, or followed after its unlink)")                                   \
+  XX(START_FOREIGN, 35,                                                        \
+     "bcsc_start_ready() called by a task that is not the start's pending "    \
+     "child")                                                                  \
+  XX(START_TWICE, 36,                                                          \
+     "bcsc_start_ready() called again by a child that has moved already")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -74,8 +79,9 @@ extern "C" {
 /** Misuse codes passed to the handler. Stable within an ABI version;
  *  BCSC_MISUSE_LIMIT is one past the highest code (for tables). Codes
  *  ascend but need not be dense: 23-29 are kept for codes of work in
- *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 and
- *  up are reported by the design-for-test checks (docs/testing.md). */
+ *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 to
+ *  32 are reported by the design-for-test checks (docs/testing.md); 35 and
+ *  36 by bcsc_start_ready() (bcsc/start.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };

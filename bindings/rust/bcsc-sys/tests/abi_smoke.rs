@@ -74,6 +74,8 @@ fn sizeof_and_alignof_functions_match_rust_layout() {
         assert_eq!(bcsc_executor_alignof(), align_of::<bcsc_executor_t>());
         assert_eq!(bcsc_pool_sizeof(), size_of::<bcsc_pool_t>());
         assert_eq!(bcsc_pool_alignof(), align_of::<bcsc_pool_t>());
+        assert_eq!(bcsc_start_sizeof(), size_of::<bcsc_start_t>());
+        assert_eq!(bcsc_start_alignof(), align_of::<bcsc_start_t>());
     }
 }
 
