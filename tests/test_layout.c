@@ -73,7 +73,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 152, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -93,9 +93,16 @@
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  TYPE(struct, bcsc_scope, 136, 8)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 128, 8)                          \
+  FIELD(struct, bcsc_scope_private, errors, 136, 8)                            \
+  FIELD(struct, bcsc_scope_private, error_capacity, 144, 4)                    \
+  TYPE(struct, bcsc_child_error, 16, 8)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
+  FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 12, 4)                            \
+  TYPE(struct, bcsc_scope, 160, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 152)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -132,7 +139,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3568, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -160,28 +167,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
-  TYPE(struct, bcsc_executor, 3552, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 160)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 384, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3456, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3464, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3472, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3480, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3484, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3488, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3496, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3500, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3504, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3508, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3512, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3516, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3520, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3528, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3536, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3544, 24)                     \
+  TYPE(struct, bcsc_executor, 3576, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3568)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -270,6 +277,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 16, 8)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 8)                              \
+  FIELD(struct, bcsc_context_private, state, 8, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 10, 2)                            \
+  FIELD(struct, bcsc_context_private, self_tag, 12, 4)                         \
+  TYPE(struct, bcsc_context, 40, 8)                                            \
+  FIELD(struct, bcsc_context, data, 0, 8)                                      \
+  FIELD(struct, bcsc_context, value, 8, 8)                                     \
+  FIELD(struct, bcsc_context, key, 16, 4)                                      \
+  FIELD(struct, bcsc_context, priv, 24, 16)                                    \
   TYPE(struct, bcsc_event_private, 72, 8)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_event_private, state, 56, 2)                              \
@@ -489,7 +506,7 @@
   TYPE(struct, bcsc_timer, 104, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 96)                                       \
-  TYPE(struct, bcsc_scope_private, 96, 8)                                      \
+  TYPE(struct, bcsc_scope_private, 104, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -509,9 +526,16 @@
   FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 84, 4)                        \
   FIELD(struct, bcsc_scope_private, linked, 88, 4)                             \
-  TYPE(struct, bcsc_scope, 104, 8)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 92, 4)                           \
+  FIELD(struct, bcsc_scope_private, errors, 96, 4)                             \
+  FIELD(struct, bcsc_scope_private, error_capacity, 100, 4)                    \
+  TYPE(struct, bcsc_child_error, 12, 4)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
+  FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 8, 4)                             \
+  TYPE(struct, bcsc_scope, 112, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 96)                                       \
+  FIELD(struct, bcsc_scope, priv, 8, 104)                                      \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -548,7 +572,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1920, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 1928, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -576,28 +600,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 104)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 304, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1840, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1844, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1848, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1852, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1856, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1860, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1864, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1868, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1872, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1876, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1880, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1884, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1888, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1892, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1896, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1900, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1904, 12)                     \
-  TYPE(struct, bcsc_executor, 1928, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 112)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 312, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1848, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1852, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1856, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1860, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1864, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1868, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1872, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1876, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1880, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1884, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1888, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1892, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1896, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1900, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1904, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1908, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1912, 12)                     \
+  TYPE(struct, bcsc_executor, 1936, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 1920)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 1928)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -686,6 +710,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 12, 4)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 4)                              \
+  FIELD(struct, bcsc_context_private, state, 4, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 6, 2)                             \
+  FIELD(struct, bcsc_context_private, self_tag, 8, 4)                          \
+  TYPE(struct, bcsc_context, 24, 4)                                            \
+  FIELD(struct, bcsc_context, data, 0, 4)                                      \
+  FIELD(struct, bcsc_context, value, 4, 4)                                     \
+  FIELD(struct, bcsc_context, key, 8, 4)                                       \
+  FIELD(struct, bcsc_context, priv, 12, 12)                                    \
   TYPE(struct, bcsc_event_private, 44, 4)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_event_private, state, 32, 2)                              \
@@ -905,7 +939,7 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 88, 4)                                      \
+  TYPE(struct, bcsc_scope_private, 100, 4)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -925,9 +959,16 @@
   FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, linked, 84, 4)                             \
-  TYPE(struct, bcsc_scope, 92, 4)                                              \
+  FIELD(struct, bcsc_scope_private, contexts, 88, 4)                           \
+  FIELD(struct, bcsc_scope_private, errors, 92, 4)                             \
+  FIELD(struct, bcsc_scope_private, error_capacity, 96, 4)                     \
+  TYPE(struct, bcsc_child_error, 12, 4)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
+  FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 8, 4)                             \
+  TYPE(struct, bcsc_scope, 104, 4)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 88)                                       \
+  FIELD(struct, bcsc_scope, priv, 4, 100)                                      \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -964,7 +1005,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1904, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1916, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -992,28 +1033,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 92)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 292, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1828, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1832, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1836, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1840, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1844, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1848, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1852, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1856, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1860, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1864, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1868, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1872, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1876, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1880, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1884, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1888, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1892, 12)                     \
-  TYPE(struct, bcsc_executor, 1908, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 104)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 304, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1840, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1844, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1848, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1852, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1856, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1860, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1864, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1868, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1872, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1876, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1880, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1884, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1888, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1892, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1896, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1900, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1904, 12)                     \
+  TYPE(struct, bcsc_executor, 1920, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1904)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1916)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1102,6 +1143,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 12, 4)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 4)                              \
+  FIELD(struct, bcsc_context_private, state, 4, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 6, 2)                             \
+  FIELD(struct, bcsc_context_private, self_tag, 8, 4)                          \
+  TYPE(struct, bcsc_context, 24, 4)                                            \
+  FIELD(struct, bcsc_context, data, 0, 4)                                      \
+  FIELD(struct, bcsc_context, value, 4, 4)                                     \
+  FIELD(struct, bcsc_context, key, 8, 4)                                       \
+  FIELD(struct, bcsc_context, priv, 12, 12)                                    \
   TYPE(struct, bcsc_event_private, 44, 4)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_event_private, state, 32, 2)                              \
@@ -1321,7 +1372,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 152, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -1341,9 +1392,16 @@
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  TYPE(struct, bcsc_scope, 136, 8)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 128, 8)                          \
+  FIELD(struct, bcsc_scope_private, errors, 136, 8)                            \
+  FIELD(struct, bcsc_scope_private, error_capacity, 144, 4)                    \
+  TYPE(struct, bcsc_child_error, 16, 8)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
+  FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 12, 4)                            \
+  TYPE(struct, bcsc_scope, 160, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 152)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -1380,7 +1438,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3568, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1408,28 +1466,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
-  TYPE(struct, bcsc_executor, 3552, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 160)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 384, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3456, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3464, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3472, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3480, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3484, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3488, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3496, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3500, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3504, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3508, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3512, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3516, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3520, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3528, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3536, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3544, 24)                     \
+  TYPE(struct, bcsc_executor, 3576, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3568)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -1518,6 +1576,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 16, 8)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 8)                              \
+  FIELD(struct, bcsc_context_private, state, 8, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 10, 2)                            \
+  FIELD(struct, bcsc_context_private, self_tag, 12, 4)                         \
+  TYPE(struct, bcsc_context, 40, 8)                                            \
+  FIELD(struct, bcsc_context, data, 0, 8)                                      \
+  FIELD(struct, bcsc_context, value, 8, 8)                                     \
+  FIELD(struct, bcsc_context, key, 16, 4)                                      \
+  FIELD(struct, bcsc_context, priv, 24, 16)                                    \
   TYPE(struct, bcsc_event_private, 72, 8)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_event_private, state, 56, 2)                              \

@@ -174,9 +174,19 @@ static int scope_end_audit(bcsc_scope_t *s) {
   return 0;
 }
 
-static void scope_close(bcsc_scope_t *s) {
+/* What a closing scope undoes besides its links: a deadline still in the
+ * wheel, its context entries (D53). */
+static BCSC__COLD void scope_close_rare(bcsc_scope_t *s) {
   if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+  if (s->priv.flags & BCSC__SCOPE_CONTEXT)
+    bcsc__context_detach_all(s);
+}
+
+static void scope_close(bcsc_scope_t *s) {
+  if (BCSC__UNLIKELY(s->priv.flags &
+                     (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_CONTEXT)))
+    scope_close_rare(s);
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
   BCSC__HEADER_SET(s,
@@ -202,6 +212,15 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, bcsc_task_t *child,
       s->priv.flags |= BCSC__SCOPE_FAILED;
       s->priv.first_error = result;
       s->priv.error_count = 1;
+    }
+    /* The caller's list, while it has room (D54): set before the first
+     * failure, so the count is this failure's place in it. */
+    if ((s->priv.flags & BCSC__SCOPE_ERROR_LIST) &&
+        s->priv.error_count <= s->priv.error_capacity) {
+      bcsc_child_error_t *e = &s->priv.errors[s->priv.error_count - 1];
+      e->task = child;
+      e->error = result;
+      e->cancelled = was_cancelled != 0;
     }
   }
   switch (s->priv.policy) {
@@ -627,6 +646,15 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
   return cancel_scope(scope);
 }
 
+int bcsc__check_scope_owner(const bcsc_scope_t *scope) {
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  if (scope->priv.owner == NULL ||
+      scope->priv.executor->priv.current != scope->priv.owner)
+    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
+  return 0;
+}
+
 int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
                             uint32_t kind) {
   bcsc_executor_t *ex;
@@ -636,11 +664,9 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
     return rc;
   if (kind > BCSC_DEADLINE_FAIL)
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
-  if (scope->priv.state != BCSC__SCOPE_OPEN)
-    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  if ((rc = bcsc__check_scope_owner(scope)) != 0)
+    return rc;
   ex = scope->priv.executor;
-  if (scope->priv.owner == NULL || ex->priv.current != scope->priv.owner)
-    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
   if (!(scope->priv.flags & BCSC__SCOPE_DEADLINE_SET)) {
@@ -704,5 +730,26 @@ uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope) {
              : 0;
 }
 
+int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_child_error_t *list,
+                              uint32_t capacity) {
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (list == NULL && capacity != 0)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if ((rc = bcsc__check_scope_owner(scope)) != 0)
+    return rc;
+  /* A failure already counted could not be in the list: refused, so that
+   * the list always holds the first min(count, capacity) (D54). */
+  if (scope->priv.flags & BCSC__SCOPE_FAILED)
+    BCSC__FAIL(ERROR_LIST_LATE, scope, BCSC_ESTATE);
+  scope->priv.errors = list;
+  scope->priv.error_capacity = capacity;
+  scope->priv.flags |= BCSC__SCOPE_ERROR_LIST;
+  return 0;
+}
+
+size_t bcsc_child_error_sizeof(void) { return sizeof(bcsc_child_error_t); }
+size_t bcsc_child_error_alignof(void) { return _Alignof(bcsc_child_error_t); }
 size_t bcsc_scope_sizeof(void) { return sizeof(bcsc_scope_t); }
 size_t bcsc_scope_alignof(void) { return _Alignof(bcsc_scope_t); }

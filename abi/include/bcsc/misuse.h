@@ -66,16 +66,22 @@ extern "C" {
      "scope ended with a registration of one of its tasks still linked")       \
   XX(NODE_UNLINKED, 32,                                                        \
      "a list link leads to or through a node that is not linked (unlinked "    \
-     "twice, or followed after its unlink)")
+     "twice, or followed after its unlink)")                                   \
+  XX(CONTEXT_ATTACHED, 33,                                                     \
+     "attaching a context entry that is already attached to a scope")          \
+  XX(ERROR_LIST_LATE, 34,                                                      \
+     "setting a scope's error list after a child has failed (the list would "  \
+     "miss it)")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
 
 /** Misuse codes passed to the handler. Stable within an ABI version;
  *  BCSC_MISUSE_LIMIT is one past the highest code (for tables). Codes
- *  ascend but need not be dense: 23-29 are kept for codes of work in
- *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 and
- *  up are reported by the design-for-test checks (docs/testing.md). */
+ *  ascend but need not be dense: 24-29 are kept for codes of work in
+ *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 to
+ *  32 are reported by the design-for-test checks (docs/testing.md); 33 and
+ *  34 by context entries and error lists. */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };

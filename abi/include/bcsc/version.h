@@ -16,13 +16,13 @@ extern "C" {
 #endif
 
 #define BCSC_VERSION_MAJOR 0
-#define BCSC_VERSION_MINOR 5
+#define BCSC_VERSION_MINOR 6
 #define BCSC_VERSION_PATCH 0
 /** 0xMMmmpp, comparable with < and >. */
 #define BCSC_VERSION_HEX                                                       \
   ((BCSC_VERSION_MAJOR << 16) | (BCSC_VERSION_MINOR << 8) |                    \
    (BCSC_VERSION_PATCH))
-#define BCSC_VERSION_STRING "0.5.0"
+#define BCSC_VERSION_STRING "0.6.0"
 /** The shared library's SONAME is libbcsc.so.<BCSC_ABI_VERSION>. */
 #define BCSC_ABI_VERSION 0
 
