@@ -269,7 +269,9 @@ BCSC_API uint32_t bcsc_scope_live(const bcsc_scope_t *scope);
 
 /**
  * How many children of @p scope have failed so far (a child that returned
- * BCSC_ECANCELED after being cancelled has not failed).
+ * BCSC_ECANCELED after being cancelled has not failed). With an error
+ * list (bcsc_scope_set_error_list()) it is also how many the list would
+ * hold: more than its capacity means it overflowed.
  * @return the count (0 for NULL).
  * @thread executor  @allocates never  @since 0.1
  */
