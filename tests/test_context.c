@@ -673,6 +673,7 @@ Test(context, the_initialiser_and_init_agree_and_sizes_are_the_headers) {
 
 typedef struct clobber {
   bcsc_task_t task;
+  int tag; /* overwrite the address tags, not the magics */
   bcsc_scope_t *parent_scope;
   bcsc_context_t *parent_entry;
   int rc[3];
@@ -680,28 +681,38 @@ typedef struct clobber {
   int32_t codes[3];
 } clobber_t;
 
+/* Flip a bit of the magic, or of the address tag, of an object's header. */
+static void flip(int tag, uint16_t *magic, uint32_t *self_tag) {
+  if (tag)
+    *self_tag ^= 8;
+  else
+    *magic ^= 1;
+}
+
 static int clobber_poll(bcsc_task_t *self) {
   clobber_t *c = (clobber_t *)(void *)self;
+  bcsc_context_t *e = c->parent_entry;
+  bcsc_scope_t *s = c->parent_scope;
   uintptr_t v = UNTOUCHED;
-  /* The entry's magic, then the scope's, overwritten and put back. */
-  c->parent_entry->priv.magic ^= 1;
+  /* The entry's header, then the scope's, overwritten and put back. */
+  flip(c->tag, &e->priv.magic, &e->priv.self_tag);
   c->rc[0] = bcsc_task_context(self, K1, &v);
-  c->parent_entry->priv.magic ^= 1;
+  flip(c->tag, &e->priv.magic, &e->priv.self_tag);
   c->reports[0] = g_misuse.count;
   c->codes[0] = g_misuse.codes[0];
   memset(&g_misuse, 0, sizeof g_misuse);
-  c->parent_scope->priv.magic ^= 1;
+  flip(c->tag, &s->priv.magic, &s->priv.self_tag);
   c->rc[1] = bcsc_task_context(self, K1, &v);
-  c->parent_scope->priv.magic ^= 1;
+  flip(c->tag, &s->priv.magic, &s->priv.self_tag);
   c->reports[1] = g_misuse.count;
   c->codes[1] = g_misuse.codes[0];
   memset(&g_misuse, 0, sizeof g_misuse);
   /* Then the entry is overwritten for good: its scope's close reports it. */
-  c->parent_entry->priv.magic ^= 1;
+  flip(c->tag, &e->priv.magic, &e->priv.self_tag);
   return BCSC_DONE;
 }
 
-Test(context, a_clobbered_scope_or_entry_is_reported_by_the_checked_build) {
+static void clobber_run(int tag) {
   bcsc_executor_t ex;
   level_t owner;
   clobber_t c;
@@ -711,6 +722,7 @@ Test(context, a_clobbered_scope_or_entry_is_reported_by_the_checked_build) {
   level_set(&owner, K1, 5);
   memset(&c, 0, sizeof c);
   cr_assert_eq(bcsc_task_init(&c.task, clobber_poll, &c), 0);
+  c.tag = tag;
   c.parent_scope = &owner.scope;
   c.parent_entry = &owner.entry[0];
   /* level_poll() spawns &child->task: the task is both frames' first
@@ -737,6 +749,11 @@ Test(context, a_clobbered_scope_or_entry_is_reported_by_the_checked_build) {
   }
   bcsc_test_misuse_uninstall();
   teardown(&ex);
+}
+
+Test(context, a_clobbered_scope_or_entry_is_reported_by_the_checked_build) {
+  clobber_run(0); /* magics */
+  clobber_run(1); /* address tags: a moved or copied header */
 }
 
 /* ---- the error list ------------------------------------------------------ */
