@@ -567,6 +567,7 @@ Test(context, every_bad_input_has_its_code_and_its_report) {
   level_t child;
   uintptr_t v = UNTOUCHED;
   bcsc_task_t idle, raw_task;
+  bcsc_scope_t raw_scope;
   cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
   cr_assert_eq(bcsc_waitq_init(&gate), 0);
   memset(&b, 0, sizeof b);
@@ -622,6 +623,15 @@ Test(context, every_bad_input_has_its_code_and_its_report) {
   cr_assert_eq(bcsc_context_init(NULL), BCSC_EINVAL);
   cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
   memset(&g_misuse, 0, sizeof g_misuse);
+  /* Memory that is no scope. */
+  memset(&raw_scope, 0, sizeof raw_scope);
+  cr_assert_eq(bcsc_scope_set_context(&raw_scope, &b.entry, K1, 3),
+               BCSC_EBADOBJ);
+  cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(1));
+  if (bcsc_is_checked_build())
+    cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_BAD_OBJECT);
+  memset(&g_misuse, 0, sizeof g_misuse);
+  cr_assert_eq(b.entry.priv.state, 0, "the refused entry is still idle");
 
   cr_assert_eq(bcsc_waitq_wake_all(&gate, 0), 2);
   cr_assert_eq(bcsc_executor_run(&ex, &b.task), 0);
