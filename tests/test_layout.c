@@ -73,7 +73,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 152, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 176, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -96,9 +96,16 @@
   FIELD(struct, bcsc_scope_private, grace, 128, 8)                             \
   FIELD(struct, bcsc_scope_private, grace_report, 136, 8)                      \
   FIELD(struct, bcsc_scope_private, grace_context, 144, 8)                     \
-  TYPE(struct, bcsc_scope, 160, 8)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 152, 8)                          \
+  FIELD(struct, bcsc_scope_private, errors, 160, 8)                            \
+  FIELD(struct, bcsc_scope_private, error_capacity, 168, 4)                    \
+  TYPE(struct, bcsc_child_error, 16, 8)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
+  FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 12, 4)                            \
+  TYPE(struct, bcsc_scope, 184, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 152)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 176)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -135,7 +142,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3568, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3592, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -163,28 +170,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 160)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 384, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3456, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3464, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3472, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3480, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3484, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3488, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3492, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3496, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3500, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3504, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3508, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3512, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3516, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3520, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3528, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3536, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3544, 24)                     \
-  TYPE(struct, bcsc_executor, 3576, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 184)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 408, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3480, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3488, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3496, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3504, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3508, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3512, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3516, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3520, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3524, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3528, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3532, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3536, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3540, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3544, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3552, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3560, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3568, 24)                     \
+  TYPE(struct, bcsc_executor, 3600, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3568)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3592)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -273,6 +280,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 16, 8)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 8)                              \
+  FIELD(struct, bcsc_context_private, state, 8, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 10, 2)                            \
+  FIELD(struct, bcsc_context_private, self_tag, 12, 4)                         \
+  TYPE(struct, bcsc_context, 40, 8)                                            \
+  FIELD(struct, bcsc_context, data, 0, 8)                                      \
+  FIELD(struct, bcsc_context, value, 8, 8)                                     \
+  FIELD(struct, bcsc_context, key, 16, 4)                                      \
+  FIELD(struct, bcsc_context, priv, 24, 16)                                    \
   TYPE(struct, bcsc_event_private, 72, 8)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_event_private, state, 56, 2)                              \
@@ -411,17 +428,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
-  TYPE(struct, bcsc_start_private, 176, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
-  FIELD(struct, bcsc_start_private, target, 136, 8)                            \
-  FIELD(struct, bcsc_start_private, child, 144, 8)                             \
-  FIELD(struct, bcsc_start_private, state, 152, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 156, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 160, 16)                         \
-  TYPE(struct, bcsc_start, 192, 8)                                             \
+  TYPE(struct, bcsc_start_private, 224, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 184)                             \
+  FIELD(struct, bcsc_start_private, target, 184, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 192, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 200, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 204, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 208, 16)                         \
+  TYPE(struct, bcsc_start, 240, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 8)                                        \
   FIELD(struct, bcsc_start, value, 8, 8)                                       \
-  FIELD(struct, bcsc_start, priv, 16, 176)                                     \
+  FIELD(struct, bcsc_start, priv, 16, 224)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -435,20 +452,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
-  TYPE(struct, bcsc_supervised_private, 184, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
-  FIELD(struct, bcsc_supervised_private, child, 136, 8)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 144, 8)                      \
-  FIELD(struct, bcsc_supervised_private, context, 152, 8)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 160, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 164, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 168, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 172, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 176, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 180, 4)                        \
-  TYPE(struct, bcsc_supervised, 248, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 232, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 184)                        \
+  FIELD(struct, bcsc_supervised_private, child, 184, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 192, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 200, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 208, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 212, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 216, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 220, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 224, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 228, 4)                        \
+  TYPE(struct, bcsc_supervised, 296, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
-  FIELD(struct, bcsc_supervised, priv, 64, 184)                                \
+  FIELD(struct, bcsc_supervised, priv, 64, 232)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
@@ -517,7 +534,7 @@
   TYPE(struct, bcsc_timer, 104, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 96)                                       \
-  TYPE(struct, bcsc_scope_private, 112, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -540,9 +557,16 @@
   FIELD(struct, bcsc_scope_private, grace, 96, 8)                              \
   FIELD(struct, bcsc_scope_private, grace_report, 104, 4)                      \
   FIELD(struct, bcsc_scope_private, grace_context, 108, 4)                     \
-  TYPE(struct, bcsc_scope, 120, 8)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 112, 4)                          \
+  FIELD(struct, bcsc_scope_private, errors, 116, 4)                            \
+  FIELD(struct, bcsc_scope_private, error_capacity, 120, 4)                    \
+  TYPE(struct, bcsc_child_error, 12, 4)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
+  FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 8, 4)                             \
+  TYPE(struct, bcsc_scope, 136, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 112)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -579,7 +603,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1936, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 1952, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -607,28 +631,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 120)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 320, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1856, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1860, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1864, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1868, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1872, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1876, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1880, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1884, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1888, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1892, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1896, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1900, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1904, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1908, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1912, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1916, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1920, 12)                     \
-  TYPE(struct, bcsc_executor, 1944, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 136)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 336, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1872, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1876, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1880, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1884, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1888, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1892, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1896, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1900, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1904, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1908, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1912, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1916, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1920, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1924, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1928, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1932, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1936, 12)                     \
+  TYPE(struct, bcsc_executor, 1960, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 1936)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 1952)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -717,6 +741,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 12, 4)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 4)                              \
+  FIELD(struct, bcsc_context_private, state, 4, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 6, 2)                             \
+  FIELD(struct, bcsc_context_private, self_tag, 8, 4)                          \
+  TYPE(struct, bcsc_context, 24, 4)                                            \
+  FIELD(struct, bcsc_context, data, 0, 4)                                      \
+  FIELD(struct, bcsc_context, value, 4, 4)                                     \
+  FIELD(struct, bcsc_context, key, 8, 4)                                       \
+  FIELD(struct, bcsc_context, priv, 12, 12)                                    \
   TYPE(struct, bcsc_event_private, 44, 4)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_event_private, state, 32, 2)                              \
@@ -855,17 +889,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
-  TYPE(struct, bcsc_start_private, 128, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 104)                             \
-  FIELD(struct, bcsc_start_private, target, 104, 4)                            \
-  FIELD(struct, bcsc_start_private, child, 108, 4)                             \
-  FIELD(struct, bcsc_start_private, state, 112, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 116, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 120, 8)                          \
-  TYPE(struct, bcsc_start, 136, 8)                                             \
+  TYPE(struct, bcsc_start_private, 160, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
+  FIELD(struct, bcsc_start_private, target, 136, 4)                            \
+  FIELD(struct, bcsc_start_private, child, 140, 4)                             \
+  FIELD(struct, bcsc_start_private, state, 144, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 148, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 152, 8)                          \
+  TYPE(struct, bcsc_start, 168, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 4)                                        \
   FIELD(struct, bcsc_start, value, 4, 4)                                       \
-  FIELD(struct, bcsc_start, priv, 8, 128)                                      \
+  FIELD(struct, bcsc_start, priv, 8, 160)                                      \
   TYPE(struct, bcsc_stream_private, 72, 8)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -879,20 +913,20 @@
   TYPE(struct, bcsc_stream, 80, 8)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 72)                                      \
-  TYPE(struct, bcsc_supervised_private, 144, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 104)                        \
-  FIELD(struct, bcsc_supervised_private, child, 104, 4)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 108, 4)                      \
-  FIELD(struct, bcsc_supervised_private, context, 112, 4)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 116, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 120, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 124, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 128, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 132, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 136, 4)                        \
-  TYPE(struct, bcsc_supervised, 184, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 176, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
+  FIELD(struct, bcsc_supervised_private, child, 136, 4)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 140, 4)                      \
+  FIELD(struct, bcsc_supervised_private, context, 144, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 148, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 152, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 156, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 160, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 164, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 168, 4)                        \
+  TYPE(struct, bcsc_supervised, 216, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
-  FIELD(struct, bcsc_supervised, priv, 40, 144)                                \
+  FIELD(struct, bcsc_supervised, priv, 40, 176)                                \
   TYPE(struct, bcsc_watch_private, 64, 8)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -961,7 +995,7 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 104, 4)                                     \
+  TYPE(struct, bcsc_scope_private, 116, 4)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -984,9 +1018,16 @@
   FIELD(struct, bcsc_scope_private, grace, 88, 8)                              \
   FIELD(struct, bcsc_scope_private, grace_report, 96, 4)                       \
   FIELD(struct, bcsc_scope_private, grace_context, 100, 4)                     \
-  TYPE(struct, bcsc_scope, 108, 4)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 104, 4)                          \
+  FIELD(struct, bcsc_scope_private, errors, 108, 4)                            \
+  FIELD(struct, bcsc_scope_private, error_capacity, 112, 4)                    \
+  TYPE(struct, bcsc_child_error, 12, 4)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
+  FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 8, 4)                             \
+  TYPE(struct, bcsc_scope, 120, 4)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 104)                                      \
+  FIELD(struct, bcsc_scope, priv, 4, 116)                                      \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -1023,7 +1064,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1920, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1932, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1051,28 +1092,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 108)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 308, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1844, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1848, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1852, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1856, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1860, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1864, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1868, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1872, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1876, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1880, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1884, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1888, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1892, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1896, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1900, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1904, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1908, 12)                     \
-  TYPE(struct, bcsc_executor, 1924, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 120)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 320, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1856, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1860, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1864, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1868, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1872, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1876, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1880, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1884, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1888, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1892, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1896, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1900, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1904, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1908, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1912, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1916, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1920, 12)                     \
+  TYPE(struct, bcsc_executor, 1936, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1920)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1932)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1161,6 +1202,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 12, 4)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 4)                              \
+  FIELD(struct, bcsc_context_private, state, 4, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 6, 2)                             \
+  FIELD(struct, bcsc_context_private, self_tag, 8, 4)                          \
+  TYPE(struct, bcsc_context, 24, 4)                                            \
+  FIELD(struct, bcsc_context, data, 0, 4)                                      \
+  FIELD(struct, bcsc_context, value, 4, 4)                                     \
+  FIELD(struct, bcsc_context, key, 8, 4)                                       \
+  FIELD(struct, bcsc_context, priv, 12, 12)                                    \
   TYPE(struct, bcsc_event_private, 44, 4)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_event_private, state, 32, 2)                              \
@@ -1299,17 +1350,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
-  TYPE(struct, bcsc_start_private, 116, 4)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 92)                              \
-  FIELD(struct, bcsc_start_private, target, 92, 4)                             \
-  FIELD(struct, bcsc_start_private, child, 96, 4)                              \
-  FIELD(struct, bcsc_start_private, state, 100, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 104, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 108, 8)                          \
-  TYPE(struct, bcsc_start, 124, 4)                                             \
+  TYPE(struct, bcsc_start_private, 144, 4)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 120)                             \
+  FIELD(struct, bcsc_start_private, target, 120, 4)                            \
+  FIELD(struct, bcsc_start_private, child, 124, 4)                             \
+  FIELD(struct, bcsc_start_private, state, 128, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 132, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 136, 8)                          \
+  TYPE(struct, bcsc_start, 152, 4)                                             \
   FIELD(struct, bcsc_start, data, 0, 4)                                        \
   FIELD(struct, bcsc_start, value, 4, 4)                                       \
-  FIELD(struct, bcsc_start, priv, 8, 116)                                      \
+  FIELD(struct, bcsc_start, priv, 8, 144)                                      \
   TYPE(struct, bcsc_stream_private, 68, 4)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -1323,20 +1374,20 @@
   TYPE(struct, bcsc_stream, 72, 4)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 4, 68)                                      \
-  TYPE(struct, bcsc_supervised_private, 128, 4)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 92)                         \
-  FIELD(struct, bcsc_supervised_private, child, 92, 4)                         \
-  FIELD(struct, bcsc_supervised_private, restart, 96, 4)                       \
-  FIELD(struct, bcsc_supervised_private, context, 100, 4)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 104, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 108, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 112, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 116, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 120, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 124, 4)                        \
-  TYPE(struct, bcsc_supervised, 164, 4)                                        \
+  TYPE(struct, bcsc_supervised_private, 156, 4)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 120)                        \
+  FIELD(struct, bcsc_supervised_private, child, 120, 4)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 124, 4)                      \
+  FIELD(struct, bcsc_supervised_private, context, 128, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 132, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 136, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 140, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 144, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 148, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 152, 4)                        \
+  TYPE(struct, bcsc_supervised, 192, 4)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
-  FIELD(struct, bcsc_supervised, priv, 36, 128)                                \
+  FIELD(struct, bcsc_supervised, priv, 36, 156)                                \
   TYPE(struct, bcsc_watch_private, 64, 4)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -1405,7 +1456,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 152, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 176, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -1428,9 +1479,16 @@
   FIELD(struct, bcsc_scope_private, grace, 128, 8)                             \
   FIELD(struct, bcsc_scope_private, grace_report, 136, 8)                      \
   FIELD(struct, bcsc_scope_private, grace_context, 144, 8)                     \
-  TYPE(struct, bcsc_scope, 160, 8)                                             \
+  FIELD(struct, bcsc_scope_private, contexts, 152, 8)                          \
+  FIELD(struct, bcsc_scope_private, errors, 160, 8)                            \
+  FIELD(struct, bcsc_scope_private, error_capacity, 168, 4)                    \
+  TYPE(struct, bcsc_child_error, 16, 8)                                        \
+  FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
+  FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
+  FIELD(struct, bcsc_child_error, cancelled, 12, 4)                            \
+  TYPE(struct, bcsc_scope, 184, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 152)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 176)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -1467,7 +1525,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3568, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3592, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1495,28 +1553,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 160)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 384, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3456, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3464, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3472, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3480, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3484, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3488, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3492, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3496, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3500, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3504, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3508, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3512, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3516, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3520, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3528, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3536, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3544, 24)                     \
-  TYPE(struct, bcsc_executor, 3576, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 184)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 408, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3480, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3488, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3496, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3504, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3508, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3512, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3516, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3520, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3524, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3528, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3532, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3536, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3540, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3544, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3552, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3560, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3568, 24)                     \
+  TYPE(struct, bcsc_executor, 3600, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3568)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3592)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -1605,6 +1663,16 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
+  TYPE(struct, bcsc_context_private, 16, 8)                                    \
+  FIELD(struct, bcsc_context_private, next, 0, 8)                              \
+  FIELD(struct, bcsc_context_private, state, 8, 2)                             \
+  FIELD(struct, bcsc_context_private, magic, 10, 2)                            \
+  FIELD(struct, bcsc_context_private, self_tag, 12, 4)                         \
+  TYPE(struct, bcsc_context, 40, 8)                                            \
+  FIELD(struct, bcsc_context, data, 0, 8)                                      \
+  FIELD(struct, bcsc_context, value, 8, 8)                                     \
+  FIELD(struct, bcsc_context, key, 16, 4)                                      \
+  FIELD(struct, bcsc_context, priv, 24, 16)                                    \
   TYPE(struct, bcsc_event_private, 72, 8)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_event_private, state, 56, 2)                              \
@@ -1743,17 +1811,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
-  TYPE(struct, bcsc_start_private, 176, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
-  FIELD(struct, bcsc_start_private, target, 136, 8)                            \
-  FIELD(struct, bcsc_start_private, child, 144, 8)                             \
-  FIELD(struct, bcsc_start_private, state, 152, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 156, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 160, 16)                         \
-  TYPE(struct, bcsc_start, 192, 8)                                             \
+  TYPE(struct, bcsc_start_private, 224, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 184)                             \
+  FIELD(struct, bcsc_start_private, target, 184, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 192, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 200, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 204, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 208, 16)                         \
+  TYPE(struct, bcsc_start, 240, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 8)                                        \
   FIELD(struct, bcsc_start, value, 8, 8)                                       \
-  FIELD(struct, bcsc_start, priv, 16, 176)                                     \
+  FIELD(struct, bcsc_start, priv, 16, 224)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -1767,20 +1835,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
-  TYPE(struct, bcsc_supervised_private, 184, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
-  FIELD(struct, bcsc_supervised_private, child, 136, 8)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 144, 8)                      \
-  FIELD(struct, bcsc_supervised_private, context, 152, 8)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 160, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 164, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 168, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 172, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 176, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 180, 4)                        \
-  TYPE(struct, bcsc_supervised, 248, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 232, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 184)                        \
+  FIELD(struct, bcsc_supervised_private, child, 184, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 192, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 200, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 208, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 212, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 216, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 220, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 224, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 228, 4)                        \
+  TYPE(struct, bcsc_supervised, 296, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
-  FIELD(struct, bcsc_supervised, priv, 64, 184)                                \
+  FIELD(struct, bcsc_supervised, priv, 64, 232)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \

@@ -16,6 +16,7 @@
 #include "bcsc/channel.h"
 #include "bcsc/co.h"
 #include "bcsc/combinator.h"
+#include "bcsc/context.h"
 #include "bcsc/error.h"
 #include "bcsc/event.h"
 #include "bcsc/executor.h"

@@ -39,6 +39,7 @@
 #define BCSC__MAGIC_SELECT 0x5e1e
 #define BCSC__MAGIC_STREAM 0x5f4e
 #define BCSC__MAGIC_REMOTE 0x3e70
+#define BCSC__MAGIC_CONTEXT 0xc07e
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {
@@ -112,8 +113,14 @@ enum {
   BCSC__SCOPE_GRACE = 0x400,
   /* ...and its timer runs: the deadline link is in the wheel for it. */
   BCSC__SCOPE_GRACE_ARMED = 0x800,
-  BCSC__SCOPE_START = 0x1000 /* a start's scope; its target counts it (D56) */
+  BCSC__SCOPE_START = 0x1000, /* a start's scope; its target counts it (D56) */
+  /* D55: the top bits, so that flags added meanwhile elsewhere do not
+   * collide with these two. */
+  BCSC__SCOPE_CONTEXT = 0x4000,   /* contexts is initialised */
+  BCSC__SCOPE_ERROR_LIST = 0x8000 /* errors and error_capacity are set */
 };
+/* Context entry states (bcsc/context.h). */
+enum { BCSC__CONTEXT_IDLE = 0, BCSC__CONTEXT_ATTACHED = 1 };
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
 
@@ -268,6 +275,7 @@ BCSC__DEFINE_OBJECT_CHECK(waitq, bcsc_waitq_t, BCSC__MAGIC_WAITQ)
 BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
 BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
+BCSC__DEFINE_OBJECT_CHECK(context, bcsc_context_t, BCSC__MAGIC_CONTEXT)
 
 /* The hot entry points check an object in one compare: state, magic and
  * self_tag are adjacent 16-, 16- and 32-bit fields in every header (asserted
@@ -700,6 +708,16 @@ void bcsc__scope_release(bcsc_scope_t *s);
 int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to);
 /* start.c: a start's scope `s` closes with its target still counting it. */
 BCSC__COLD void bcsc__start_abandoned(bcsc_scope_t *s);
+/* task.c: whether `task` is live (spawned, not completed): 0, or
+ * BCSC_ESTATE (reported as BAD_ARGUMENT if idle, TASK_DONE if done), or
+ * the error of its header check. */
+int bcsc__check_live(const bcsc_task_t *task);
+/* scope.c: the checks of a call only the owner of an open scope may make,
+ * after its argument checks: 0, BCSC_ESTATE (not open, SCOPE_CLOSED) or
+ * BCSC_EPERM (its owner is not being polled, FOREIGN_SCOPE). */
+int bcsc__check_scope_owner(const bcsc_scope_t *scope);
+/* context.c: `s`, which has had context entries, closes: detach them. */
+BCSC__COLD void bcsc__context_detach_all(bcsc_scope_t *s);
 /* scope.c: open an executor's root scope. */
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
 /* pool.c: a pooled frame's task completed. */

@@ -267,7 +267,7 @@ static int scope_end_audit(bcsc_scope_t *s) {
   return 0;
 }
 
-/* What closing does to every scope: out of its owner's list, closed. */
+/* Take `s` off its owner's open scopes and mark it closed. */
 static BCSC__ALWAYS_INLINE void scope_unlink(bcsc_scope_t *s) {
   s->priv.owner->priv.scopes = s->priv.outer;
   s->priv.outer = NULL;
@@ -282,26 +282,32 @@ static void scope_start_ended(bcsc_scope_t *s) {
   bcsc__start_abandoned(s);
 }
 
-/* scope_close() for a scope with a deadline or a grace timer (D60), or a
- * start's scope (D56):
- * what it has to undo first. Returns `rc` so that join reaches it by a
- * tail call and keeps no register across a call (3 instructions per join
- * otherwise). */
-static BCSC__NOINLINE int scope_close_rare(bcsc_scope_t *s, int rc) {
+/* The flags of what scope_close() has to undo besides the scope's links. */
+#define SCOPE_CLOSE_RARE                                                       \
+  (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED | BCSC__SCOPE_START |    \
+   BCSC__SCOPE_CONTEXT)
+
+/* scope_close() of a scope with SCOPE_CLOSE_RARE: a deadline or a grace
+ * timer (D60) still in the wheel, a start's count on its target (D56), the
+ * context entries (D53). It returns `rc` so that the join reaches it with a
+ * tail call: a call whose result the join still needed would give the
+ * join's common path a stack frame (3 instructions per join, D55). */
+static BCSC__COLD int scope_close_rare(bcsc_scope_t *s, int rc) {
   if ((s->priv.flags & (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED)) &&
       s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
   if (s->priv.flags & BCSC__SCOPE_START)
     scope_start_ended(s);
+  if (s->priv.flags & BCSC__SCOPE_CONTEXT)
+    bcsc__context_detach_all(s);
   scope_unlink(s);
   return rc;
 }
 
-/* Close `s`, an empty open scope; returns `rc`. */
+/* Close `s`, an empty open scope; returns `rc` (see scope_close_rare()). */
 static BCSC__ALWAYS_INLINE int scope_close(bcsc_scope_t *s, int rc) {
-  /* One test for all three, as the deadline's alone was. */
-  if (s->priv.flags &
-      (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED | BCSC__SCOPE_START))
+  /* One test for all of them, as the deadline's alone was. */
+  if (BCSC__UNLIKELY(s->priv.flags & SCOPE_CLOSE_RARE))
     return scope_close_rare(s, rc);
   scope_unlink(s);
   return rc;
@@ -326,6 +332,15 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, bcsc_task_t *child,
       s->priv.flags |= BCSC__SCOPE_FAILED;
       s->priv.first_error = result;
       s->priv.error_count = 1;
+    }
+    /* The caller's list, while it has room (D54): set before the first
+     * failure, so the count is this failure's place in it. */
+    if ((s->priv.flags & BCSC__SCOPE_ERROR_LIST) &&
+        s->priv.error_count <= s->priv.error_capacity) {
+      bcsc_child_error_t *e = &s->priv.errors[s->priv.error_count - 1];
+      e->task = child;
+      e->error = result;
+      e->cancelled = was_cancelled != 0;
     }
   }
   switch (s->priv.policy) {
@@ -798,6 +813,15 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
   return cancel_scope(scope);
 }
 
+int bcsc__check_scope_owner(const bcsc_scope_t *scope) {
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  if (scope->priv.owner == NULL ||
+      scope->priv.executor->priv.current != scope->priv.owner)
+    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
+  return 0;
+}
+
 int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
                             uint32_t kind) {
   bcsc_executor_t *ex;
@@ -807,11 +831,9 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
     return rc;
   if (kind > BCSC_DEADLINE_FAIL)
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
-  if (scope->priv.state != BCSC__SCOPE_OPEN)
-    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  if ((rc = bcsc__check_scope_owner(scope)) != 0)
+    return rc;
   ex = scope->priv.executor;
-  if (scope->priv.owner == NULL || ex->priv.current != scope->priv.owner)
-    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
   scope->priv.flags &= (uint16_t)~BCSC__SCOPE_DEADLINE_FAIL;
@@ -869,11 +891,9 @@ int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, uint64_t grace_ns,
     return rc;
   if (report != NULL && grace_ns == 0)
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
-  if (scope->priv.state != BCSC__SCOPE_OPEN)
-    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  if ((rc = bcsc__check_scope_owner(scope)) != 0)
+    return rc;
   ex = scope->priv.executor;
-  if (scope->priv.owner == NULL || ex->priv.current != scope->priv.owner)
-    BCSC__FAIL(FOREIGN_SCOPE, scope, BCSC_EPERM);
   if (ex->priv.reactor == NULL)
     return BCSC_ENOTSUP;
   if (scope->priv.flags & BCSC__SCOPE_GRACE_ARMED)
@@ -916,5 +936,26 @@ uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope) {
              : 0;
 }
 
+int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_child_error_t *list,
+                              uint32_t capacity) {
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (list == NULL && capacity != 0)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if ((rc = bcsc__check_scope_owner(scope)) != 0)
+    return rc;
+  /* A failure already counted could not be in the list: refused, so that
+   * the list always holds the first min(count, capacity) (D54). */
+  if (scope->priv.flags & BCSC__SCOPE_FAILED)
+    BCSC__FAIL(ERROR_LIST_LATE, scope, BCSC_ESTATE);
+  scope->priv.errors = list;
+  scope->priv.error_capacity = capacity;
+  scope->priv.flags |= BCSC__SCOPE_ERROR_LIST;
+  return 0;
+}
+
+size_t bcsc_child_error_sizeof(void) { return sizeof(bcsc_child_error_t); }
+size_t bcsc_child_error_alignof(void) { return _Alignof(bcsc_child_error_t); }
 size_t bcsc_scope_sizeof(void) { return sizeof(bcsc_scope_t); }
 size_t bcsc_scope_alignof(void) { return _Alignof(bcsc_scope_t); }

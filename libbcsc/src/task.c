@@ -15,7 +15,7 @@ int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data) {
 /* A task that can be cancelled, woken or asked for its result must have
  * been spawned; one that has completed must not be touched (its frame may
  * already belong to someone else, e.g. a pool's next task). */
-static int check_live(const bcsc_task_t *task) {
+int bcsc__check_live(const bcsc_task_t *task) {
   int rc = bcsc__check_task(task);
   if (rc != 0)
     return rc;
@@ -30,7 +30,7 @@ static int check_live(const bcsc_task_t *task) {
 }
 
 int bcsc_task_cancel(bcsc_task_t *task) {
-  int rc = check_live(task);
+  int rc = bcsc__check_live(task);
   if (rc != 0)
     return rc;
   return bcsc__task_cancel(task);

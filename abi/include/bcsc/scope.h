@@ -100,6 +100,30 @@ struct bcsc_scope_private {
   uint64_t grace;
   bcsc_stuck_fn grace_report;
   void *grace_context;
+  /* Context entries and the error list (bcsc/context.h, D53-D55), each
+   * valid once set (a flag says so): written only by those calls, by a
+   * child's failure and when the scope closes. */
+  bcsc_context_t *contexts;   /* attached entries, newest first */
+  bcsc_child_error_t *errors; /* the caller's list of failed children */
+  uint32_t error_capacity;    /* its length in entries */
+};
+
+/**
+ * One failed child, as a scope's error list records it
+ * (bcsc_scope_set_error_list()).
+ *
+ * Written by bcsc into the caller's array, read by the caller. The task
+ * pointer is an identity only: the child has completed when it is
+ * written, and its frame may have been reused since (a pool's next task,
+ * the same frame spawned again). Compare it or use it to find the
+ * caller's own struct; do not call bcsc on it.
+ */
+struct bcsc_child_error {
+  bcsc_task_t *task; /**< The child that failed. */
+  int32_t error;     /**< Its result: a negative code. */
+  /** 1 if the child had been cancelled when it failed (with another code
+   *  than BCSC_ECANCELED, e.g. an error of its cleanup), else 0. */
+  uint32_t cancelled;
 };
 
 /**
@@ -313,11 +337,57 @@ BCSC_API uint32_t bcsc_scope_live(const bcsc_scope_t *scope);
 
 /**
  * How many children of @p scope have failed so far (a child that returned
- * BCSC_ECANCELED after being cancelled has not failed).
+ * BCSC_ECANCELED after being cancelled has not failed). With an error
+ * list (bcsc_scope_set_error_list()) it is also how many the list would
+ * hold: more than its capacity means it overflowed.
  * @return the count (0 for NULL).
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope);
+
+/**
+ * Give @p scope a list in which to record its failed children.
+ *
+ * From now on, every child of @p scope that fails - as
+ * bcsc_scope_error_count() counts failures: a negative result, except
+ * BCSC_ECANCELED from a child that had been cancelled - is written to
+ * @p list in completion order, while fewer than @p capacity are recorded.
+ * bcsc_scope_error_count() keeps counting past @p capacity, so the list
+ * holds the first min(count, capacity) failures and overflowed if count >
+ * capacity. Call it before the first child fails (before or after
+ * spawning): a list set later would miss failures, and is refused. Setting
+ * a list again before that replaces the first, which bcsc no longer
+ * writes; @p list NULL with @p capacity 0 removes it. The list must stay
+ * alive until the scope has closed, and stays readable after.
+ * @param scope     an open scope owned by the running task.
+ * @param list      the caller's array of @p capacity entries, or NULL
+ *                  when @p capacity is 0.
+ * @param capacity  how many entries @p list holds (0: count only).
+ * @retval 0             set
+ * @retval BCSC_EINVAL   @p scope is NULL, or @p list is NULL and
+ *                       @p capacity is not 0
+ * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved
+ * @retval BCSC_ESTATE   @p scope is not open; or a child has failed
+ *                       already (misuse BCSC_MISUSE_ERROR_LIST_LATE)
+ * @retval BCSC_EPERM    the caller is not the scope's owner being polled
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_scope_set_error_list(bcsc_scope_t *scope,
+                                       bcsc_child_error_t *list,
+                                       uint32_t capacity);
+
+/**
+ * sizeof(bcsc_child_error_t) in the library as built: the stride of an
+ * error list.
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API size_t bcsc_child_error_sizeof(void);
+
+/**
+ * alignof(bcsc_child_error_t) in the library as built.
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API size_t bcsc_child_error_alignof(void);
 
 /**
  * sizeof(bcsc_scope_t) in the library as built; bindings that allocate by size

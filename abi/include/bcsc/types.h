@@ -19,6 +19,8 @@ typedef struct bcsc_pool bcsc_pool_t;               /* bcsc/pool.h */
 typedef struct bcsc_timer bcsc_timer_t;             /* bcsc/timer.h */
 typedef struct bcsc_reactor bcsc_reactor_t;         /* bcsc/reactor.h */
 typedef struct bcsc_remote_task bcsc_remote_task_t; /* bcsc/remote.h */
+typedef struct bcsc_context bcsc_context_t;         /* bcsc/context.h */
+typedef struct bcsc_child_error bcsc_child_error_t; /* bcsc/scope.h */
 
 /*
  * The three kinds of result used throughout bcsc: 0 means finished
