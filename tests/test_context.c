@@ -440,6 +440,7 @@ typedef struct remote_parent {
   bcsc_scope_t scope;
   bcsc_context_t entry;
   bcsc_child_error_t list[2];
+  bcsc_error_list_t node;
   remote_child_t *child;
   bcsc_executor_t *host;
   int phase;
@@ -452,7 +453,8 @@ static int remote_parent_poll(bcsc_task_t *self) {
     p->phase = 1;
     p->rc[0] = bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL);
     p->rc[1] = bcsc_scope_set_context(&p->scope, &p->entry, K1, 9);
-    p->rc[2] = bcsc_scope_set_error_list(&p->scope, p->list, 2);
+    p->rc[2] = bcsc_error_list_init(&p->node) |
+               bcsc_scope_set_error_list(&p->scope, &p->node, p->list, 2);
     p->rc[3] = bcsc_scope_spawn_on(&p->scope, &p->child->remote, p->host);
   }
   return bcsc_scope_join(&p->scope);
@@ -587,8 +589,8 @@ Test(context, every_bad_input_has_its_code_and_its_report) {
   expect_note(&b, 1, BCSC_EINVAL, BCSC_MISUSE_NULL_OBJECT);
   expect_note(&b, 2, BCSC_EBADOBJ, BCSC_MISUSE_BAD_OBJECT);
   expect_note(&b, 3, BCSC_ESTATE, BCSC_MISUSE_SCOPE_CLOSED);
-  expect_note(&b, 4, BCSC_EBUSY, BCSC_MISUSE_CONTEXT_ATTACHED);
-  expect_note(&b, 5, BCSC_EBUSY, BCSC_MISUSE_CONTEXT_ATTACHED);
+  expect_note(&b, 4, BCSC_EBUSY, BCSC_MISUSE_ATTACHED);
+  expect_note(&b, 5, BCSC_EBUSY, BCSC_MISUSE_ATTACHED);
   expect_note(&b, 6, BCSC_EBADOBJ, BCSC_MISUSE_MOVED);
   expect_note(&b, 7, BCSC_EINVAL, BCSC_MISUSE_NULL_OBJECT);
   expect_note(&b, 8, BCSC_ESTATE, BCSC_MISUSE_BAD_ARGUMENT);
@@ -764,6 +766,7 @@ typedef struct lister {
   int set_after_spawn; /* set the list after spawning (else before) */
   int replace_with_none;
   bcsc_child_error_t *first_list; /* set first, then replaced */
+  bcsc_error_list_t node, first_node;
   bcsc_task_t *children[NCHILD];
   uint32_t n;
   int early_return;
@@ -775,16 +778,21 @@ static int lister_poll(bcsc_task_t *self) {
   lister_t *l = (lister_t *)(void *)self;
   if (l->phase == 0) {
     l->phase = 1;
-    l->rc[0] = bcsc_scope_init(&l->scope, self, l->policy);
+    l->rc[0] = bcsc_scope_init(&l->scope, self, l->policy) |
+               bcsc_error_list_init(&l->node) |
+               bcsc_error_list_init(&l->first_node);
     if (l->first_list != NULL)
-      l->rc[3] = bcsc_scope_set_error_list(&l->scope, l->first_list, 1);
+      l->rc[3] = bcsc_scope_set_error_list(&l->scope, &l->first_node,
+                                           l->first_list, 1);
     if (!l->set_after_spawn)
-      l->rc[1] = bcsc_scope_set_error_list(&l->scope, l->list, l->capacity);
+      l->rc[1] =
+          bcsc_scope_set_error_list(&l->scope, &l->node, l->list, l->capacity);
     for (uint32_t i = 0; i < l->n; i++)
       if (bcsc_scope_spawn(&l->scope, l->children[i]) != 0)
         l->rc[2] = -1;
     if (l->set_after_spawn)
-      l->rc[1] = bcsc_scope_set_error_list(&l->scope, l->list, l->capacity);
+      l->rc[1] =
+          bcsc_scope_set_error_list(&l->scope, &l->node, l->list, l->capacity);
     if (l->early_return)
       return BCSC_DONE;
   }
@@ -981,6 +989,7 @@ typedef struct late {
   bcsc_scope_t scope, closed;
   bcsc_test_leaf_t *child;
   bcsc_child_error_t list[2];
+  bcsc_error_list_t node;
   int phase;
   int rc[8];
   uint32_t reports[8];
@@ -1001,14 +1010,16 @@ static int late_poll(bcsc_task_t *self) {
     (void)bcsc_scope_init(&l->closed, self, BCSC_SCOPE_WAIT_ALL);
     (void)bcsc_scope_join(&l->closed);
     (void)bcsc_scope_init(&l->scope, self, BCSC_SCOPE_WAIT_ALL);
-    late_note(l, 0, bcsc_scope_set_error_list(NULL, l->list, 2));
-    late_note(l, 1, bcsc_scope_set_error_list(&l->scope, NULL, 2));
-    late_note(l, 2, bcsc_scope_set_error_list(&l->closed, l->list, 2));
+    (void)bcsc_error_list_init(&l->node);
+    late_note(l, 0, bcsc_scope_set_error_list(NULL, &l->node, l->list, 2));
+    late_note(l, 1, bcsc_scope_set_error_list(&l->scope, &l->node, NULL, 2));
+    late_note(l, 2,
+              bcsc_scope_set_error_list(&l->closed, &l->node, l->list, 2));
     (void)bcsc_scope_spawn(&l->scope, &l->child->task);
     return bcsc_task_yield(self); /* the child fails meanwhile */
   }
-  late_note(l, 3, bcsc_scope_set_error_list(&l->scope, l->list, 2));
-  late_note(l, 4, bcsc_scope_set_error_list(&l->scope, NULL, 0));
+  late_note(l, 3, bcsc_scope_set_error_list(&l->scope, &l->node, l->list, 2));
+  late_note(l, 4, bcsc_scope_set_error_list(&l->scope, &l->node, NULL, 0));
   return bcsc_scope_join(&l->scope);
 }
 
@@ -1043,9 +1054,11 @@ Test(error_list, every_bad_input_has_its_code_and_a_late_list_is_refused) {
   cr_assert(untouched(&l.list[0]) && untouched(&l.list[1]));
   cr_assert_eq(bcsc_scope_error_count(&l.scope), 1);
   /* Once the scope is closed, and on memory that is no scope. */
-  cr_assert_eq(bcsc_scope_set_error_list(&l.scope, l.list, 2), BCSC_ESTATE);
+  cr_assert_eq(bcsc_scope_set_error_list(&l.scope, &l.node, l.list, 2),
+               BCSC_ESTATE);
   memset(&raw, 0, sizeof raw);
-  cr_assert_eq(bcsc_scope_set_error_list(&raw, l.list, 2), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_scope_set_error_list(&raw, &l.node, l.list, 2),
+               BCSC_EBADOBJ);
   cr_assert_eq(g_misuse.count, bcsc_test_misuse_expected(2));
   if (bcsc_is_checked_build()) {
     cr_assert_eq(g_misuse.codes[0], BCSC_MISUSE_SCOPE_CLOSED);
@@ -1071,7 +1084,9 @@ Test(error_list, only_the_owner_being_polled_sets_it) {
   child.queue = &gate;
   cr_assert_eq(bcsc_executor_run(&ex, &owner.task), BCSC_EDEADLK);
   bcsc_test_misuse_install(&misuse);
-  cr_assert_eq(bcsc_scope_set_error_list(&owner.scope, list, 1), BCSC_EPERM);
+  bcsc_error_list_t node = BCSC_ERROR_LIST_INITIALIZER;
+  cr_assert_eq(bcsc_scope_set_error_list(&owner.scope, &node, list, 1),
+               BCSC_EPERM);
   cr_assert_eq(misuse.count, bcsc_test_misuse_expected(1));
   if (bcsc_is_checked_build())
     cr_assert_eq(misuse.codes[0], BCSC_MISUSE_FOREIGN_SCOPE);

@@ -60,6 +60,7 @@ typedef struct report_log {
   int run_rc;
   int try_set;
   int set_rc;
+  bcsc_drain_grace_t node; /* what try_set passes */
 } report_log_t;
 
 static void record(void *context, bcsc_scope_t *scope, bcsc_task_t *child) {
@@ -79,8 +80,11 @@ static void record(void *context, bcsc_scope_t *scope, bcsc_task_t *child) {
   }
   if (log->try_run)
     log->run_rc = bcsc_executor_run(&g_ex, NULL);
-  if (log->try_set)
-    log->set_rc = bcsc_scope_set_drain_grace(scope, BCSC_SEC, record, log);
+  if (log->try_set) {
+    cr_assert_eq(bcsc_drain_grace_init(&log->node), 0);
+    log->set_rc =
+        bcsc_scope_set_drain_grace(scope, &log->node, BCSC_SEC, record, log);
+  }
 }
 
 /* ---- the tasks ----------------------------------------------------------- */
@@ -130,6 +134,7 @@ enum how {
 typedef struct parent {
   bcsc_task_t task;
   bcsc_scope_t scope;
+  bcsc_drain_grace_t node;
   bcsc_timer_t timer;
   int phase;
   uint32_t policy;
@@ -153,9 +158,10 @@ static int parent_poll(bcsc_task_t *self) {
   switch (p->phase) {
   case 0:
     cr_assert_eq(bcsc_scope_init(&p->scope, self, p->policy), 0);
+    cr_assert_eq(bcsc_drain_grace_init(&p->node), 0);
     if (p->grace_late == 0)
-      p->set_rc =
-          bcsc_scope_set_drain_grace(&p->scope, p->grace, p->report, p->log);
+      p->set_rc = bcsc_scope_set_drain_grace(&p->scope, &p->node, p->grace,
+                                             p->report, p->log);
     if (p->how == HOW_DEADLINE)
       cr_assert_eq(bcsc_scope_set_deadline(&p->scope, p->deadline,
                                            BCSC_DEADLINE_MOVE_ON),
@@ -173,8 +179,8 @@ static int parent_poll(bcsc_task_t *self) {
       rc = bcsc_sleep_for(self, &p->timer, p->grace_late);
       if (rc != 0)
         return rc;
-      p->set_rc =
-          bcsc_scope_set_drain_grace(&p->scope, p->grace, p->report, p->log);
+      p->set_rc = bcsc_scope_set_drain_grace(&p->scope, &p->node, p->grace,
+                                             p->report, p->log);
     }
     p->phase = 2;
     /* fall through */
@@ -589,6 +595,7 @@ typedef struct resetter {
   uint64_t again;
   uint64_t deadline_armed; /* bcsc_scope_deadline() with the timer on */
   uint64_t deadline_moved; /* ...after bcsc_scope_set_deadline() */
+  bcsc_drain_grace_t node;
   int set_again_rc;
   int set_deadline_rc;
 } resetter_t;
@@ -602,8 +609,10 @@ static int resetter_poll(bcsc_task_t *self) {
     cr_assert_eq(bcsc_scope_set_deadline(&r->scope, T0 + 10 * BCSC_SEC,
                                          BCSC_DEADLINE_FAIL),
                  0);
-    cr_assert_eq(
-        bcsc_scope_set_drain_grace(&r->scope, BCSC_SEC, record, r->log), 0);
+    cr_assert_eq(bcsc_drain_grace_init(&r->node), 0);
+    cr_assert_eq(bcsc_scope_set_drain_grace(&r->scope, &r->node, BCSC_SEC,
+                                            record, r->log),
+                 0);
     stuck_init(&r->stuck, 1);
     cr_assert_eq(bcsc_scope_spawn(&r->scope, &r->stuck.task), 0);
     cr_assert_eq(bcsc_scope_cancel(&r->scope), 0);
@@ -614,7 +623,7 @@ static int resetter_poll(bcsc_task_t *self) {
     if ((rc = bcsc_sleep_for(self, &r->timer, r->step)) != 0)
       return rc;
     r->set_again_rc = bcsc_scope_set_drain_grace(
-        &r->scope, r->again, r->again ? record : NULL, r->log);
+        &r->scope, &r->node, r->again, r->again ? record : NULL, r->log);
     r->set_deadline_rc = bcsc_scope_set_deadline(&r->scope, T0 + 20 * BCSC_SEC,
                                                  BCSC_DEADLINE_MOVE_ON);
     r->deadline_moved = bcsc_scope_deadline(&r->scope);
@@ -753,9 +762,12 @@ typedef struct prober {
   bcsc_task_t task;
   bcsc_scope_t scope;
   bcsc_scope_t closed;
+  bcsc_scope_t other; /* holds `held` */
+  bcsc_drain_grace_t node, held, raw;
   bcsc_test_leaf_t child;
   int phase;
   int rc_null, rc_zero, rc_closed, rc_ok, rc_remove, rc_remove_unset;
+  int rc_null_node, rc_raw_node, rc_busy, rc_replace;
 } prober_t;
 
 static int prober_poll(bcsc_task_t *self) {
@@ -766,15 +778,42 @@ static int prober_poll(bcsc_task_t *self) {
     cr_assert_eq(bcsc_scope_init(&p->closed, self, BCSC_SCOPE_FAIL_FAST), 0);
     cr_assert_eq(bcsc_scope_join(&p->closed), 0);
     cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_FAIL_FAST), 0);
-    p->rc_null = bcsc_scope_set_drain_grace(NULL, BCSC_SEC, record, unused);
-    p->rc_zero = bcsc_scope_set_drain_grace(&p->scope, 0, record, unused);
-    p->rc_closed =
-        bcsc_scope_set_drain_grace(&p->closed, BCSC_SEC, record, unused);
+    cr_assert_eq(bcsc_scope_init(&p->other, self, BCSC_SCOPE_FAIL_FAST), 0);
+    cr_assert_eq(bcsc_drain_grace_init(&p->node), 0);
+    cr_assert_eq(bcsc_drain_grace_init(&p->held), 0);
+    p->rc_null =
+        bcsc_scope_set_drain_grace(NULL, &p->node, BCSC_SEC, record, unused);
+    p->rc_null_node =
+        bcsc_scope_set_drain_grace(&p->scope, NULL, BCSC_SEC, record, unused);
+    memset(&p->raw, 0x5a, sizeof p->raw); /* never initialised */
+    p->rc_raw_node =
+        bcsc_scope_set_drain_grace(&p->scope, &p->raw, BCSC_SEC, record, NULL);
+    p->rc_zero =
+        bcsc_scope_set_drain_grace(&p->scope, &p->node, 0, record, unused);
+    p->rc_closed = bcsc_scope_set_drain_grace(&p->closed, &p->node, BCSC_SEC,
+                                              record, unused);
     /* Removing one never set, and with a period of 0: both fine. */
-    p->rc_remove_unset = bcsc_scope_set_drain_grace(&p->scope, 0, NULL, NULL);
-    p->rc_ok = bcsc_scope_set_drain_grace(&p->scope, BCSC_SEC, record, unused);
-    p->rc_remove = bcsc_scope_set_drain_grace(&p->scope, 5, NULL, NULL);
-    p->rc_ok |= bcsc_scope_set_drain_grace(&p->scope, BCSC_SEC, record, unused);
+    p->rc_remove_unset =
+        bcsc_scope_set_drain_grace(&p->scope, &p->node, 0, NULL, NULL);
+    p->rc_ok = bcsc_scope_set_drain_grace(&p->scope, &p->node, BCSC_SEC, record,
+                                          unused);
+    p->rc_remove =
+        bcsc_scope_set_drain_grace(&p->scope, &p->node, 5, NULL, NULL);
+    p->rc_ok |= bcsc_scope_set_drain_grace(&p->scope, &p->node, BCSC_SEC,
+                                           record, unused);
+    /* A node another scope holds is refused; another idle one replaces
+     * the scope's, which is idle again (D64). */
+    p->rc_ok |= bcsc_scope_set_drain_grace(&p->other, &p->held, BCSC_SEC,
+                                           record, unused);
+    p->rc_busy = bcsc_scope_set_drain_grace(&p->scope, &p->held, BCSC_SEC,
+                                            record, unused);
+    p->rc_ok |= bcsc_scope_set_drain_grace(&p->other, &p->held, 0, NULL, NULL);
+    p->rc_replace = bcsc_scope_set_drain_grace(&p->scope, &p->held, BCSC_SEC,
+                                               record, unused);
+    cr_assert_eq(p->node.priv.node.state, 0, "the replaced node is idle");
+    cr_assert_eq(p->node.priv.node.self_tag, 0u);
+    cr_assert_eq(p->held.period, BCSC_SEC);
+    cr_assert_eq(bcsc_scope_join(&p->other), 0);
     cr_assert_eq(bcsc_scope_spawn(&p->scope, &p->child.task), 0);
   }
   return bcsc_scope_join(&p->scope);
@@ -789,7 +828,8 @@ typedef struct meddler {
 
 static int meddler_poll(bcsc_task_t *self) {
   meddler_t *m = (meddler_t *)self;
-  m->rc = bcsc_scope_set_drain_grace(m->target, BCSC_SEC, record, NULL);
+  bcsc_drain_grace_t node = BCSC_DRAIN_GRACE_INITIALIZER;
+  m->rc = bcsc_scope_set_drain_grace(m->target, &node, BCSC_SEC, record, NULL);
   return 0;
 }
 
@@ -803,24 +843,39 @@ Test(grace, bad_arguments_fail_with_their_codes_and_report_misuse) {
   bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
   cr_assert_eq(p.rc_null, BCSC_EINVAL);
+  cr_assert_eq(p.rc_null_node, BCSC_EINVAL);
+  cr_assert_eq(p.rc_raw_node, BCSC_EBADOBJ);
   cr_assert_eq(p.rc_zero, BCSC_EINVAL);
   cr_assert_eq(p.rc_closed, BCSC_ESTATE);
   cr_assert_eq(p.rc_remove_unset, 0);
   cr_assert_eq(p.rc_ok, 0);
   cr_assert_eq(p.rc_remove, 0);
+  cr_assert_eq(p.rc_busy, BCSC_EBUSY);
+  cr_assert_eq(p.rc_replace, 0);
+  /* The scope closed: its node is idle again. */
+  cr_assert_eq(p.held.priv.node.state, 0);
+  cr_assert_eq(p.held.priv.node.self_tag, 0u);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
-               bcsc_test_misuse_expected(1));
+               bcsc_test_misuse_expected(2));
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
                bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_SCOPE_CLOSED),
                bcsc_test_misuse_expected(1));
-  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
-  /* Not a scope at all; and from outside any poll (no owner polled). */
-  memset(&junk, 0x5a, sizeof junk);
-  cr_assert_eq(bcsc_scope_set_drain_grace(&junk, BCSC_SEC, record, NULL),
-               BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_ATTACHED),
+               bcsc_test_misuse_expected(1));
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
                bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(6));
+  /* Not a scope at all; and from outside any poll (no owner polled). */
+  memset(&junk, 0x5a, sizeof junk);
+  cr_assert_eq(
+      bcsc_scope_set_drain_grace(&junk, &p.node, BCSC_SEC, record, NULL),
+      BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(2));
+  cr_assert_eq(bcsc_drain_grace_init(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_drain_grace_sizeof(), sizeof(bcsc_drain_grace_t));
+  cr_assert_eq(bcsc_drain_grace_alignof(), _Alignof(bcsc_drain_grace_t));
   bcsc_test_misuse_uninstall();
   teardown();
 }
@@ -855,7 +910,9 @@ typedef struct rooted {
 
 static int rooted_poll(bcsc_task_t *self) {
   rooted_t *r = (rooted_t *)self;
-  r->rc = bcsc_scope_set_drain_grace(self->priv.scope, BCSC_SEC, record, NULL);
+  bcsc_drain_grace_t node = BCSC_DRAIN_GRACE_INITIALIZER;
+  r->rc = bcsc_scope_set_drain_grace(self->priv.scope, &node, BCSC_SEC, record,
+                                     NULL);
   return 0;
 }
 

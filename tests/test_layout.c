@@ -20,6 +20,11 @@
 /* BEGIN GENERATED LAYOUT (scripts/check-abi-parsers.sh --update-layout) */
 /* abi/layout/aarch64.txt */
 #define BCSC_LAYOUT_AARCH64(TYPE, FIELD)                                       \
+  TYPE(struct, bcsc_attach_private, 16, 8)                                     \
+  FIELD(struct, bcsc_attach_private, next, 0, 8)                               \
+  FIELD(struct, bcsc_attach_private, state, 8, 2)                              \
+  FIELD(struct, bcsc_attach_private, magic, 10, 2)                             \
+  FIELD(struct, bcsc_attach_private, self_tag, 12, 4)                          \
   TYPE(struct, bcsc_reactor_vtable, 32, 8)                                     \
   FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
   FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
@@ -73,7 +78,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 176, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 136, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -93,19 +98,26 @@
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  FIELD(struct, bcsc_scope_private, grace, 128, 8)                             \
-  FIELD(struct, bcsc_scope_private, grace_report, 136, 8)                      \
-  FIELD(struct, bcsc_scope_private, grace_context, 144, 8)                     \
-  FIELD(struct, bcsc_scope_private, contexts, 152, 8)                          \
-  FIELD(struct, bcsc_scope_private, errors, 160, 8)                            \
-  FIELD(struct, bcsc_scope_private, error_capacity, 168, 4)                    \
+  FIELD(struct, bcsc_scope_private, attachments, 128, 8)                       \
   TYPE(struct, bcsc_child_error, 16, 8)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
   FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
   FIELD(struct, bcsc_child_error, cancelled, 12, 4)                            \
-  TYPE(struct, bcsc_scope, 184, 8)                                             \
+  TYPE(struct, bcsc_drain_grace_private, 24, 8)                                \
+  FIELD(struct, bcsc_drain_grace_private, node, 0, 16)                         \
+  FIELD(struct, bcsc_drain_grace_private, kept, 16, 8)                         \
+  TYPE(struct, bcsc_drain_grace, 48, 8)                                        \
+  FIELD(struct, bcsc_drain_grace, priv, 0, 24)                                 \
+  FIELD(struct, bcsc_drain_grace, period, 24, 8)                               \
+  FIELD(struct, bcsc_drain_grace, report, 32, 8)                               \
+  FIELD(struct, bcsc_drain_grace, context, 40, 8)                              \
+  TYPE(struct, bcsc_error_list, 32, 8)                                         \
+  FIELD(struct, bcsc_error_list, priv, 0, 16)                                  \
+  FIELD(struct, bcsc_error_list, list, 16, 8)                                  \
+  FIELD(struct, bcsc_error_list, capacity, 24, 4)                              \
+  TYPE(struct, bcsc_scope, 144, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 176)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 136)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -142,7 +154,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3592, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3552, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -170,28 +182,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 184)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 408, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3480, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3488, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3496, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3504, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3508, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3512, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3516, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3520, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3524, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3528, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3532, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3536, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3540, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3544, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3552, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3560, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3568, 24)                     \
-  TYPE(struct, bcsc_executor, 3600, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 144)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 368, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3440, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3448, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3456, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3464, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3468, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3472, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3476, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3480, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3484, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3488, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3492, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3496, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3500, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3504, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3512, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3520, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3528, 24)                     \
+  TYPE(struct, bcsc_executor, 3560, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3592)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3552)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -280,16 +292,11 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
-  TYPE(struct, bcsc_context_private, 16, 8)                                    \
-  FIELD(struct, bcsc_context_private, next, 0, 8)                              \
-  FIELD(struct, bcsc_context_private, state, 8, 2)                             \
-  FIELD(struct, bcsc_context_private, magic, 10, 2)                            \
-  FIELD(struct, bcsc_context_private, self_tag, 12, 4)                         \
   TYPE(struct, bcsc_context, 40, 8)                                            \
-  FIELD(struct, bcsc_context, data, 0, 8)                                      \
-  FIELD(struct, bcsc_context, value, 8, 8)                                     \
-  FIELD(struct, bcsc_context, key, 16, 4)                                      \
-  FIELD(struct, bcsc_context, priv, 24, 16)                                    \
+  FIELD(struct, bcsc_context, priv, 0, 16)                                     \
+  FIELD(struct, bcsc_context, data, 16, 8)                                     \
+  FIELD(struct, bcsc_context, value, 24, 8)                                    \
+  FIELD(struct, bcsc_context, key, 32, 4)                                      \
   TYPE(struct, bcsc_event_private, 72, 8)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_event_private, state, 56, 2)                              \
@@ -428,17 +435,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
-  TYPE(struct, bcsc_start_private, 224, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 184)                             \
-  FIELD(struct, bcsc_start_private, target, 184, 8)                            \
-  FIELD(struct, bcsc_start_private, child, 192, 8)                             \
-  FIELD(struct, bcsc_start_private, state, 200, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 204, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 208, 16)                         \
-  TYPE(struct, bcsc_start, 240, 8)                                             \
+  TYPE(struct, bcsc_start_private, 184, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 144)                             \
+  FIELD(struct, bcsc_start_private, target, 144, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 152, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 160, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 164, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 168, 16)                         \
+  TYPE(struct, bcsc_start, 200, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 8)                                        \
   FIELD(struct, bcsc_start, value, 8, 8)                                       \
-  FIELD(struct, bcsc_start, priv, 16, 224)                                     \
+  FIELD(struct, bcsc_start, priv, 16, 184)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -452,20 +459,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
-  TYPE(struct, bcsc_supervised_private, 232, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 184)                        \
-  FIELD(struct, bcsc_supervised_private, child, 184, 8)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 192, 8)                      \
-  FIELD(struct, bcsc_supervised_private, context, 200, 8)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 208, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 212, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 216, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 220, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 224, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 228, 4)                        \
-  TYPE(struct, bcsc_supervised, 296, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 192, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 144)                        \
+  FIELD(struct, bcsc_supervised_private, child, 144, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 152, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 160, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 168, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 172, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 176, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 180, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 184, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 188, 4)                        \
+  TYPE(struct, bcsc_supervised, 256, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
-  FIELD(struct, bcsc_supervised, priv, 64, 232)                                \
+  FIELD(struct, bcsc_supervised, priv, 64, 192)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
@@ -481,6 +488,11 @@
 
 /* abi/layout/armhf.txt */
 #define BCSC_LAYOUT_ARMHF(TYPE, FIELD)                                         \
+  TYPE(struct, bcsc_attach_private, 12, 4)                                     \
+  FIELD(struct, bcsc_attach_private, next, 0, 4)                               \
+  FIELD(struct, bcsc_attach_private, state, 4, 2)                              \
+  FIELD(struct, bcsc_attach_private, magic, 6, 2)                              \
+  FIELD(struct, bcsc_attach_private, self_tag, 8, 4)                           \
   TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
   FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
   FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
@@ -534,7 +546,7 @@
   TYPE(struct, bcsc_timer, 104, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 96)                                       \
-  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 96, 8)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -554,19 +566,26 @@
   FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 84, 4)                        \
   FIELD(struct, bcsc_scope_private, linked, 88, 4)                             \
-  FIELD(struct, bcsc_scope_private, grace, 96, 8)                              \
-  FIELD(struct, bcsc_scope_private, grace_report, 104, 4)                      \
-  FIELD(struct, bcsc_scope_private, grace_context, 108, 4)                     \
-  FIELD(struct, bcsc_scope_private, contexts, 112, 4)                          \
-  FIELD(struct, bcsc_scope_private, errors, 116, 4)                            \
-  FIELD(struct, bcsc_scope_private, error_capacity, 120, 4)                    \
+  FIELD(struct, bcsc_scope_private, attachments, 92, 4)                        \
   TYPE(struct, bcsc_child_error, 12, 4)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
   FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
   FIELD(struct, bcsc_child_error, cancelled, 8, 4)                             \
-  TYPE(struct, bcsc_scope, 136, 8)                                             \
+  TYPE(struct, bcsc_drain_grace_private, 24, 8)                                \
+  FIELD(struct, bcsc_drain_grace_private, node, 0, 12)                         \
+  FIELD(struct, bcsc_drain_grace_private, kept, 16, 8)                         \
+  TYPE(struct, bcsc_drain_grace, 40, 8)                                        \
+  FIELD(struct, bcsc_drain_grace, priv, 0, 24)                                 \
+  FIELD(struct, bcsc_drain_grace, period, 24, 8)                               \
+  FIELD(struct, bcsc_drain_grace, report, 32, 4)                               \
+  FIELD(struct, bcsc_drain_grace, context, 36, 4)                              \
+  TYPE(struct, bcsc_error_list, 20, 4)                                         \
+  FIELD(struct, bcsc_error_list, priv, 0, 12)                                  \
+  FIELD(struct, bcsc_error_list, list, 12, 4)                                  \
+  FIELD(struct, bcsc_error_list, capacity, 16, 4)                              \
+  TYPE(struct, bcsc_scope, 104, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 96)                                       \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -603,7 +622,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1952, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 1920, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -631,28 +650,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 136)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 336, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1872, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1876, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1880, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1884, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1888, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1892, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1896, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1900, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1904, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1908, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1912, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1916, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1920, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1924, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1928, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1932, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1936, 12)                     \
-  TYPE(struct, bcsc_executor, 1960, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 104)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 304, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1840, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1844, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1848, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1852, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1856, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1860, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1864, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1868, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1872, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1876, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1880, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1884, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1888, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1892, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1896, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1900, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1904, 12)                     \
+  TYPE(struct, bcsc_executor, 1928, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 1952)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 1920)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -741,16 +760,11 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
-  TYPE(struct, bcsc_context_private, 12, 4)                                    \
-  FIELD(struct, bcsc_context_private, next, 0, 4)                              \
-  FIELD(struct, bcsc_context_private, state, 4, 2)                             \
-  FIELD(struct, bcsc_context_private, magic, 6, 2)                             \
-  FIELD(struct, bcsc_context_private, self_tag, 8, 4)                          \
   TYPE(struct, bcsc_context, 24, 4)                                            \
-  FIELD(struct, bcsc_context, data, 0, 4)                                      \
-  FIELD(struct, bcsc_context, value, 4, 4)                                     \
-  FIELD(struct, bcsc_context, key, 8, 4)                                       \
-  FIELD(struct, bcsc_context, priv, 12, 12)                                    \
+  FIELD(struct, bcsc_context, priv, 0, 12)                                     \
+  FIELD(struct, bcsc_context, data, 12, 4)                                     \
+  FIELD(struct, bcsc_context, value, 16, 4)                                    \
+  FIELD(struct, bcsc_context, key, 20, 4)                                      \
   TYPE(struct, bcsc_event_private, 44, 4)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_event_private, state, 32, 2)                              \
@@ -889,17 +903,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
-  TYPE(struct, bcsc_start_private, 160, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
-  FIELD(struct, bcsc_start_private, target, 136, 4)                            \
-  FIELD(struct, bcsc_start_private, child, 140, 4)                             \
-  FIELD(struct, bcsc_start_private, state, 144, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 148, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 152, 8)                          \
-  TYPE(struct, bcsc_start, 168, 8)                                             \
+  TYPE(struct, bcsc_start_private, 128, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 104)                             \
+  FIELD(struct, bcsc_start_private, target, 104, 4)                            \
+  FIELD(struct, bcsc_start_private, child, 108, 4)                             \
+  FIELD(struct, bcsc_start_private, state, 112, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 116, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 120, 8)                          \
+  TYPE(struct, bcsc_start, 136, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 4)                                        \
   FIELD(struct, bcsc_start, value, 4, 4)                                       \
-  FIELD(struct, bcsc_start, priv, 8, 160)                                      \
+  FIELD(struct, bcsc_start, priv, 8, 128)                                      \
   TYPE(struct, bcsc_stream_private, 72, 8)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -913,20 +927,20 @@
   TYPE(struct, bcsc_stream, 80, 8)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 72)                                      \
-  TYPE(struct, bcsc_supervised_private, 176, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
-  FIELD(struct, bcsc_supervised_private, child, 136, 4)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 140, 4)                      \
-  FIELD(struct, bcsc_supervised_private, context, 144, 4)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 148, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 152, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 156, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 160, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 164, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 168, 4)                        \
-  TYPE(struct, bcsc_supervised, 216, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 144, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 104)                        \
+  FIELD(struct, bcsc_supervised_private, child, 104, 4)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 108, 4)                      \
+  FIELD(struct, bcsc_supervised_private, context, 112, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 116, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 120, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 124, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 128, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 132, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 136, 4)                        \
+  TYPE(struct, bcsc_supervised, 184, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
-  FIELD(struct, bcsc_supervised, priv, 40, 176)                                \
+  FIELD(struct, bcsc_supervised, priv, 40, 144)                                \
   TYPE(struct, bcsc_watch_private, 64, 8)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -942,6 +956,11 @@
 
 /* abi/layout/i686.txt */
 #define BCSC_LAYOUT_I686(TYPE, FIELD)                                          \
+  TYPE(struct, bcsc_attach_private, 12, 4)                                     \
+  FIELD(struct, bcsc_attach_private, next, 0, 4)                               \
+  FIELD(struct, bcsc_attach_private, state, 4, 2)                              \
+  FIELD(struct, bcsc_attach_private, magic, 6, 2)                              \
+  FIELD(struct, bcsc_attach_private, self_tag, 8, 4)                           \
   TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
   FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
   FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
@@ -995,7 +1014,7 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 116, 4)                                     \
+  TYPE(struct, bcsc_scope_private, 92, 4)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -1015,19 +1034,26 @@
   FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, linked, 84, 4)                             \
-  FIELD(struct, bcsc_scope_private, grace, 88, 8)                              \
-  FIELD(struct, bcsc_scope_private, grace_report, 96, 4)                       \
-  FIELD(struct, bcsc_scope_private, grace_context, 100, 4)                     \
-  FIELD(struct, bcsc_scope_private, contexts, 104, 4)                          \
-  FIELD(struct, bcsc_scope_private, errors, 108, 4)                            \
-  FIELD(struct, bcsc_scope_private, error_capacity, 112, 4)                    \
+  FIELD(struct, bcsc_scope_private, attachments, 88, 4)                        \
   TYPE(struct, bcsc_child_error, 12, 4)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
   FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
   FIELD(struct, bcsc_child_error, cancelled, 8, 4)                             \
-  TYPE(struct, bcsc_scope, 120, 4)                                             \
+  TYPE(struct, bcsc_drain_grace_private, 20, 4)                                \
+  FIELD(struct, bcsc_drain_grace_private, node, 0, 12)                         \
+  FIELD(struct, bcsc_drain_grace_private, kept, 12, 8)                         \
+  TYPE(struct, bcsc_drain_grace, 36, 4)                                        \
+  FIELD(struct, bcsc_drain_grace, priv, 0, 20)                                 \
+  FIELD(struct, bcsc_drain_grace, period, 20, 8)                               \
+  FIELD(struct, bcsc_drain_grace, report, 28, 4)                               \
+  FIELD(struct, bcsc_drain_grace, context, 32, 4)                              \
+  TYPE(struct, bcsc_error_list, 20, 4)                                         \
+  FIELD(struct, bcsc_error_list, priv, 0, 12)                                  \
+  FIELD(struct, bcsc_error_list, list, 12, 4)                                  \
+  FIELD(struct, bcsc_error_list, capacity, 16, 4)                              \
+  TYPE(struct, bcsc_scope, 96, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 116)                                      \
+  FIELD(struct, bcsc_scope, priv, 4, 92)                                       \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -1064,7 +1090,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1932, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1908, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1092,28 +1118,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 120)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 320, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1856, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1860, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1864, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1868, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1872, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1876, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1880, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1884, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1888, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1892, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1896, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1900, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1904, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1908, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1912, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1916, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1920, 12)                     \
-  TYPE(struct, bcsc_executor, 1936, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 96)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 296, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1832, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1836, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1840, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1844, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1848, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1852, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1856, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1860, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1864, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1868, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1872, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1876, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1880, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1884, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1888, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1892, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1896, 12)                     \
+  TYPE(struct, bcsc_executor, 1912, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1932)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1908)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1202,16 +1228,11 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
-  TYPE(struct, bcsc_context_private, 12, 4)                                    \
-  FIELD(struct, bcsc_context_private, next, 0, 4)                              \
-  FIELD(struct, bcsc_context_private, state, 4, 2)                             \
-  FIELD(struct, bcsc_context_private, magic, 6, 2)                             \
-  FIELD(struct, bcsc_context_private, self_tag, 8, 4)                          \
   TYPE(struct, bcsc_context, 24, 4)                                            \
-  FIELD(struct, bcsc_context, data, 0, 4)                                      \
-  FIELD(struct, bcsc_context, value, 4, 4)                                     \
-  FIELD(struct, bcsc_context, key, 8, 4)                                       \
-  FIELD(struct, bcsc_context, priv, 12, 12)                                    \
+  FIELD(struct, bcsc_context, priv, 0, 12)                                     \
+  FIELD(struct, bcsc_context, data, 12, 4)                                     \
+  FIELD(struct, bcsc_context, value, 16, 4)                                    \
+  FIELD(struct, bcsc_context, key, 20, 4)                                      \
   TYPE(struct, bcsc_event_private, 44, 4)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_event_private, state, 32, 2)                              \
@@ -1350,17 +1371,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
-  TYPE(struct, bcsc_start_private, 144, 4)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 120)                             \
-  FIELD(struct, bcsc_start_private, target, 120, 4)                            \
-  FIELD(struct, bcsc_start_private, child, 124, 4)                             \
-  FIELD(struct, bcsc_start_private, state, 128, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 132, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 136, 8)                          \
-  TYPE(struct, bcsc_start, 152, 4)                                             \
+  TYPE(struct, bcsc_start_private, 120, 4)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 96)                              \
+  FIELD(struct, bcsc_start_private, target, 96, 4)                             \
+  FIELD(struct, bcsc_start_private, child, 100, 4)                             \
+  FIELD(struct, bcsc_start_private, state, 104, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 108, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 112, 8)                          \
+  TYPE(struct, bcsc_start, 128, 4)                                             \
   FIELD(struct, bcsc_start, data, 0, 4)                                        \
   FIELD(struct, bcsc_start, value, 4, 4)                                       \
-  FIELD(struct, bcsc_start, priv, 8, 144)                                      \
+  FIELD(struct, bcsc_start, priv, 8, 120)                                      \
   TYPE(struct, bcsc_stream_private, 68, 4)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -1374,20 +1395,20 @@
   TYPE(struct, bcsc_stream, 72, 4)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 4, 68)                                      \
-  TYPE(struct, bcsc_supervised_private, 156, 4)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 120)                        \
-  FIELD(struct, bcsc_supervised_private, child, 120, 4)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 124, 4)                      \
-  FIELD(struct, bcsc_supervised_private, context, 128, 4)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 132, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 136, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 140, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 144, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 148, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 152, 4)                        \
-  TYPE(struct, bcsc_supervised, 192, 4)                                        \
+  TYPE(struct, bcsc_supervised_private, 132, 4)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 96)                         \
+  FIELD(struct, bcsc_supervised_private, child, 96, 4)                         \
+  FIELD(struct, bcsc_supervised_private, restart, 100, 4)                      \
+  FIELD(struct, bcsc_supervised_private, context, 104, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 108, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 112, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 116, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 120, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 124, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 128, 4)                        \
+  TYPE(struct, bcsc_supervised, 168, 4)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
-  FIELD(struct, bcsc_supervised, priv, 36, 156)                                \
+  FIELD(struct, bcsc_supervised, priv, 36, 132)                                \
   TYPE(struct, bcsc_watch_private, 64, 4)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -1403,6 +1424,11 @@
 
 /* abi/layout/x86_64.txt */
 #define BCSC_LAYOUT_X86_64(TYPE, FIELD)                                        \
+  TYPE(struct, bcsc_attach_private, 16, 8)                                     \
+  FIELD(struct, bcsc_attach_private, next, 0, 8)                               \
+  FIELD(struct, bcsc_attach_private, state, 8, 2)                              \
+  FIELD(struct, bcsc_attach_private, magic, 10, 2)                             \
+  FIELD(struct, bcsc_attach_private, self_tag, 12, 4)                          \
   TYPE(struct, bcsc_reactor_vtable, 32, 8)                                     \
   FIELD(struct, bcsc_reactor_vtable, size, 0, 4)                               \
   FIELD(struct, bcsc_reactor_vtable, version, 4, 4)                            \
@@ -1456,7 +1482,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 176, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 136, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -1476,19 +1502,26 @@
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
   FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  FIELD(struct, bcsc_scope_private, grace, 128, 8)                             \
-  FIELD(struct, bcsc_scope_private, grace_report, 136, 8)                      \
-  FIELD(struct, bcsc_scope_private, grace_context, 144, 8)                     \
-  FIELD(struct, bcsc_scope_private, contexts, 152, 8)                          \
-  FIELD(struct, bcsc_scope_private, errors, 160, 8)                            \
-  FIELD(struct, bcsc_scope_private, error_capacity, 168, 4)                    \
+  FIELD(struct, bcsc_scope_private, attachments, 128, 8)                       \
   TYPE(struct, bcsc_child_error, 16, 8)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
   FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
   FIELD(struct, bcsc_child_error, cancelled, 12, 4)                            \
-  TYPE(struct, bcsc_scope, 184, 8)                                             \
+  TYPE(struct, bcsc_drain_grace_private, 24, 8)                                \
+  FIELD(struct, bcsc_drain_grace_private, node, 0, 16)                         \
+  FIELD(struct, bcsc_drain_grace_private, kept, 16, 8)                         \
+  TYPE(struct, bcsc_drain_grace, 48, 8)                                        \
+  FIELD(struct, bcsc_drain_grace, priv, 0, 24)                                 \
+  FIELD(struct, bcsc_drain_grace, period, 24, 8)                               \
+  FIELD(struct, bcsc_drain_grace, report, 32, 8)                               \
+  FIELD(struct, bcsc_drain_grace, context, 40, 8)                              \
+  TYPE(struct, bcsc_error_list, 32, 8)                                         \
+  FIELD(struct, bcsc_error_list, priv, 0, 16)                                  \
+  FIELD(struct, bcsc_error_list, list, 16, 8)                                  \
+  FIELD(struct, bcsc_error_list, capacity, 24, 4)                              \
+  TYPE(struct, bcsc_scope, 144, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 176)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 136)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -1525,7 +1558,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3592, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3552, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1553,28 +1586,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 184)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 408, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3480, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3488, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3496, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3504, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3508, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3512, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3516, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3520, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3524, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3528, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3532, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3536, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3540, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3544, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3552, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3560, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3568, 24)                     \
-  TYPE(struct, bcsc_executor, 3600, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 144)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 368, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3440, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3448, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3456, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3464, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3468, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3472, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3476, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3480, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3484, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3488, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3492, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3496, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3500, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3504, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3512, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3520, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3528, 24)                     \
+  TYPE(struct, bcsc_executor, 3560, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3592)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3552)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -1663,16 +1696,11 @@
   TYPE(struct, bcsc_co, 8, 4)                                                  \
   FIELD(struct, bcsc_co, resume_point, 0, 4)                                   \
   FIELD(struct, bcsc_co, reserved, 4, 4)                                       \
-  TYPE(struct, bcsc_context_private, 16, 8)                                    \
-  FIELD(struct, bcsc_context_private, next, 0, 8)                              \
-  FIELD(struct, bcsc_context_private, state, 8, 2)                             \
-  FIELD(struct, bcsc_context_private, magic, 10, 2)                            \
-  FIELD(struct, bcsc_context_private, self_tag, 12, 4)                         \
   TYPE(struct, bcsc_context, 40, 8)                                            \
-  FIELD(struct, bcsc_context, data, 0, 8)                                      \
-  FIELD(struct, bcsc_context, value, 8, 8)                                     \
-  FIELD(struct, bcsc_context, key, 16, 4)                                      \
-  FIELD(struct, bcsc_context, priv, 24, 16)                                    \
+  FIELD(struct, bcsc_context, priv, 0, 16)                                     \
+  FIELD(struct, bcsc_context, data, 16, 8)                                     \
+  FIELD(struct, bcsc_context, value, 24, 8)                                    \
+  FIELD(struct, bcsc_context, key, 32, 4)                                      \
   TYPE(struct, bcsc_event_private, 72, 8)                                      \
   FIELD(struct, bcsc_event_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_event_private, state, 56, 2)                              \
@@ -1811,17 +1839,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
-  TYPE(struct, bcsc_start_private, 224, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 184)                             \
-  FIELD(struct, bcsc_start_private, target, 184, 8)                            \
-  FIELD(struct, bcsc_start_private, child, 192, 8)                             \
-  FIELD(struct, bcsc_start_private, state, 200, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 204, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 208, 16)                         \
-  TYPE(struct, bcsc_start, 240, 8)                                             \
+  TYPE(struct, bcsc_start_private, 184, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 144)                             \
+  FIELD(struct, bcsc_start_private, target, 144, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 152, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 160, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 164, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 168, 16)                         \
+  TYPE(struct, bcsc_start, 200, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 8)                                        \
   FIELD(struct, bcsc_start, value, 8, 8)                                       \
-  FIELD(struct, bcsc_start, priv, 16, 224)                                     \
+  FIELD(struct, bcsc_start, priv, 16, 184)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -1835,20 +1863,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
-  TYPE(struct, bcsc_supervised_private, 232, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 184)                        \
-  FIELD(struct, bcsc_supervised_private, child, 184, 8)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 192, 8)                      \
-  FIELD(struct, bcsc_supervised_private, context, 200, 8)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 208, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 212, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 216, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 220, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 224, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 228, 4)                        \
-  TYPE(struct, bcsc_supervised, 296, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 192, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 144)                        \
+  FIELD(struct, bcsc_supervised_private, child, 144, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 152, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 160, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 168, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 172, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 176, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 180, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 184, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 188, 4)                        \
+  TYPE(struct, bcsc_supervised, 256, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
-  FIELD(struct, bcsc_supervised, priv, 64, 232)                                \
+  FIELD(struct, bcsc_supervised, priv, 64, 192)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \

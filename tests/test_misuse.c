@@ -250,36 +250,22 @@ Test(misuse, every_code_has_a_distinct_name_and_a_message) {
 
 /* The codes this file provokes, one test (or more) each. A code added to the
  * table without a test here fails this check. */
-static const int32_t codes_with_a_test[] = {BCSC_MISUSE_NULL_OBJECT,
-                                            BCSC_MISUSE_BAD_OBJECT,
-                                            BCSC_MISUSE_MOVED,
-                                            BCSC_MISUSE_DOUBLE_SPAWN,
-                                            BCSC_MISUSE_NODE_LINKED,
-                                            BCSC_MISUSE_REENTRANT_POLL,
-                                            BCSC_MISUSE_TASK_DONE,
-                                            BCSC_MISUSE_SCOPE_ORDER,
-                                            BCSC_MISUSE_FOREIGN_SCOPE,
-                                            BCSC_MISUSE_NOT_RUNNING,
-                                            BCSC_MISUSE_EXECUTOR_BUSY,
-                                            BCSC_MISUSE_WAITQ_BUSY,
-                                            BCSC_MISUSE_POOL_EXHAUSTED,
-                                            BCSC_MISUSE_POOL_FOREIGN,
-                                            BCSC_MISUSE_PENDING_NO_WAKE,
-                                            BCSC_MISUSE_SCOPE_CLOSED,
-                                            BCSC_MISUSE_FRAME_CLOBBERED,
-                                            BCSC_MISUSE_BAD_ARGUMENT,
-                                            BCSC_MISUSE_POOL_BUSY,
-                                            BCSC_MISUSE_SCOPE_REOPENED,
-                                            BCSC_MISUSE_SELECT_DECIDED,
-                                            BCSC_MISUSE_WRONG_THREAD,
-                                            BCSC_MISUSE_SCOPE_END_LIVE,
-                                            BCSC_MISUSE_SCOPE_END_LINKED,
-                                            BCSC_MISUSE_NODE_UNLINKED,
-                                            BCSC_MISUSE_REMOTE_SELF,
-                                            BCSC_MISUSE_CONTEXT_ATTACHED,
-                                            BCSC_MISUSE_ERROR_LIST_LATE,
-                                            BCSC_MISUSE_START_FOREIGN,
-                                            BCSC_MISUSE_START_TWICE};
+static const int32_t codes_with_a_test[] = {
+    BCSC_MISUSE_NULL_OBJECT,     BCSC_MISUSE_BAD_OBJECT,
+    BCSC_MISUSE_MOVED,           BCSC_MISUSE_DOUBLE_SPAWN,
+    BCSC_MISUSE_NODE_LINKED,     BCSC_MISUSE_REENTRANT_POLL,
+    BCSC_MISUSE_TASK_DONE,       BCSC_MISUSE_SCOPE_ORDER,
+    BCSC_MISUSE_FOREIGN_SCOPE,   BCSC_MISUSE_NOT_RUNNING,
+    BCSC_MISUSE_EXECUTOR_BUSY,   BCSC_MISUSE_WAITQ_BUSY,
+    BCSC_MISUSE_POOL_EXHAUSTED,  BCSC_MISUSE_POOL_FOREIGN,
+    BCSC_MISUSE_PENDING_NO_WAKE, BCSC_MISUSE_SCOPE_CLOSED,
+    BCSC_MISUSE_FRAME_CLOBBERED, BCSC_MISUSE_BAD_ARGUMENT,
+    BCSC_MISUSE_POOL_BUSY,       BCSC_MISUSE_SCOPE_REOPENED,
+    BCSC_MISUSE_SELECT_DECIDED,  BCSC_MISUSE_WRONG_THREAD,
+    BCSC_MISUSE_SCOPE_END_LIVE,  BCSC_MISUSE_SCOPE_END_LINKED,
+    BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF,
+    BCSC_MISUSE_ATTACHED,        BCSC_MISUSE_ERROR_LIST_LATE,
+    BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2303,13 +2289,13 @@ Test(misuse, ready_by_a_task_the_start_does_not_wait_for_fails_with_eperm) {
 Test(misuse, ready_twice_fails_with_estate_and_keeps_the_first_value) {
   start_misuse(body_ready_twice, 3);
 }
-/* ---- CONTEXT_ATTACHED, ERROR_LIST_LATE ------------------------------------
- */
+/* ---- ATTACHED, ERROR_LIST_LATE ------------------------------------------- */
 
 /* An entry attached to one scope is attached again, to another of the same
  * owner's scopes; then a failed child's scope is given an error list. */
 static bcsc_context_t ca_entry;
 static bcsc_child_error_t ca_list[1];
+static bcsc_error_list_t ca_node = BCSC_ERROR_LIST_INITIALIZER;
 
 static int body_context_twice_list_late(probe_t *p) {
   if (p->polls == 1) {
@@ -2321,7 +2307,7 @@ static int body_context_twice_list_late(probe_t *p) {
     p->rc[7] = bcsc_scope_spawn(&p->scope[1], &p->other->task);
     return bcsc_task_yield(&p->task); /* the child fails meanwhile */
   }
-  p->rc[0] = bcsc_scope_set_error_list(&p->scope[1], ca_list, 1);
+  p->rc[0] = bcsc_scope_set_error_list(&p->scope[1], &ca_node, ca_list, 1);
   keep_report(p, 4, &p->scope[1]);
   p->rc[1] = bcsc_scope_join(&p->scope[1]);
   p->rc[2] = bcsc_scope_join(&p->scope[0]);
@@ -2345,7 +2331,7 @@ Test(misuse, an_attached_context_entry_and_a_late_error_list_are_refused) {
   cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
   cr_assert_eq(p.rc[2], 0);
   cr_assert_eq(p.rc[3], BCSC_EBUSY);
-  EXPECT_KEPT_REPORT(&p, 4, CONTEXT_ATTACHED);
+  EXPECT_KEPT_REPORT(&p, 4, ATTACHED);
   cr_assert_eq(ca_entry.key, 1, "the refused call changed nothing");
   cr_assert_eq(ca_entry.value, 10);
   cr_assert_eq(p.rc[7], 0);

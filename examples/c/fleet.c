@@ -46,6 +46,7 @@ typedef struct fleet {
   bcsc_co_t co;
   bcsc_scope_t scope;
   bcsc_context_t trace;
+  bcsc_error_list_t failures;        /* holds `failed` for the scope */
   bcsc_child_error_t failed[ROBOTS]; /* written as robots fail */
   robot_t robots[ROBOTS];
 } fleet_t;
@@ -104,7 +105,8 @@ static int fleet_poll(bcsc_task_t *self) {
   if ((rc = bcsc_scope_init(&f->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0 ||
       (rc = bcsc_scope_set_context(&f->scope, &f->trace, KEY_TRACE,
                                    TRACE_ID)) != 0 ||
-      (rc = bcsc_scope_set_error_list(&f->scope, f->failed, ROBOTS)) != 0)
+      (rc = bcsc_scope_set_error_list(&f->scope, &f->failures, f->failed,
+                                      ROBOTS)) != 0)
     return rc;
   for (i = 0; i < ROBOTS; i++)
     if ((rc = bcsc_scope_spawn(&f->scope, &f->robots[i].task)) != 0)
@@ -122,6 +124,7 @@ static void fleet_init(fleet_t *f) {
   bcsc_task_init(&f->task, fleet_poll, NULL);
   f->co = (bcsc_co_t)BCSC_CO_INITIALIZER;
   bcsc_context_init(&f->trace);
+  bcsc_error_list_init(&f->failures);
   for (int i = 0; i < ROBOTS; i++) {
     robot_t *r = &f->robots[i];
     bcsc_task_init(&r->task, robot_poll, NULL);

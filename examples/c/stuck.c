@@ -47,6 +47,7 @@ typedef struct bus {
 typedef struct drive {
   bcsc_task_t task;
   bcsc_scope_t scope;
+  bcsc_drain_grace_t grace; /* next to its scope: lives until it closes */
   int opened;
   int result;
   uint64_t ended_ms;
@@ -135,7 +136,8 @@ static int drive_poll(bcsc_task_t *self) {
     if ((rc = bcsc_scope_init(&d->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0 ||
         (rc = bcsc_scope_set_deadline(&d->scope, 1000 * BCSC_MSEC,
                                       BCSC_DEADLINE_MOVE_ON)) != 0 ||
-        (rc = bcsc_scope_set_drain_grace(&d->scope, 200 * BCSC_MSEC,
+        (rc = bcsc_drain_grace_init(&d->grace)) != 0 ||
+        (rc = bcsc_scope_set_drain_grace(&d->scope, &d->grace, 200 * BCSC_MSEC,
                                          report_stuck, w)) != 0 ||
         (rc = bcsc_scope_spawn(&d->scope, &w->left.task)) != 0 ||
         (rc = bcsc_scope_spawn(&d->scope, &w->right.task)) != 0)

@@ -1,9 +1,22 @@
 /* SPDX-License-Identifier: MIT
  * context.c - context entries (bcsc/context.h): attaching one to a scope,
- * the lookup a task makes up its chain of scopes, and detaching them all
+ * the lookup a task makes up its chain of scopes; and the list of nodes a
+ * scope holds (entries, its drain grace, its error list, D64), detached
  * when their scope closes. Nothing is copied into a child: a lookup reads
  * the live scopes above it, which cannot close while it lives (D53). */
 #include "internal.h"
+
+/* A node found through a scope's list must still carry one of the kinds'
+ * magics and its tag (checked build; the release build trusts its links). */
+#if BCSC__CHECKED
+#define NODE_BAD(n)                                                            \
+  (((n)->magic != BCSC__MAGIC_CONTEXT &&                                       \
+    (n)->magic != BCSC__MAGIC_DRAIN_GRACE &&                                   \
+    (n)->magic != BCSC__MAGIC_ERROR_LIST) ||                                   \
+   (n)->self_tag != bcsc__self_tag(n))
+#else
+#define NODE_BAD(n) 0
+#endif
 
 int bcsc_context_init(bcsc_context_t *entry) {
   if (entry == NULL)
@@ -18,20 +31,12 @@ int bcsc_scope_set_context(bcsc_scope_t *scope, bcsc_context_t *entry,
   if (rc != 0 || (rc = bcsc__check_context(entry)) != 0 ||
       (rc = bcsc__check_scope_owner(scope)) != 0)
     return rc;
-  if (entry->priv.state != BCSC__CONTEXT_IDLE)
-    BCSC__FAIL(CONTEXT_ATTACHED, entry, BCSC_EBUSY);
-  /* The list is written when first needed, like the scope's other cold
-   * fields: opening a scope does not touch it. */
-  if (!(scope->priv.flags & BCSC__SCOPE_CONTEXT)) {
-    scope->priv.contexts = NULL;
-    scope->priv.flags |= BCSC__SCOPE_CONTEXT;
-  }
+  if (entry->priv.state != BCSC__ATTACH_IDLE)
+    BCSC__FAIL(ATTACHED, entry, BCSC_EBUSY);
   entry->key = key;
   entry->value = value;
-  entry->priv.next = scope->priv.contexts;
-  entry->priv.state = BCSC__CONTEXT_ATTACHED;
-  entry->priv.self_tag = bcsc__self_tag(entry);
-  scope->priv.contexts = entry; /* newest first: it shadows older ones */
+  /* newest first: it shadows older ones */
+  bcsc__attach(scope, &entry->priv, BCSC__SCOPE_CONTEXT);
   return 0;
 }
 
@@ -54,11 +59,13 @@ int bcsc_task_context(const bcsc_task_t *task, uint32_t key, uintptr_t *value) {
         BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
       if (!(s->priv.flags & BCSC__SCOPE_CONTEXT))
         continue;
-      for (const bcsc_context_t *e = s->priv.contexts; e != NULL;
-           e = e->priv.next) {
-        if (BCSC__CANARY_BAD(e, BCSC__MAGIC_CONTEXT))
-          BCSC__FAIL(FRAME_CLOBBERED, e, BCSC_EBADOBJ);
-        if (e->key == key) {
+      for (const struct bcsc_attach_private *n = s->priv.attachments; n != NULL;
+           n = n->next) {
+        /* The header is the entry's first member (D64). */
+        const bcsc_context_t *e = (const bcsc_context_t *)(const void *)n;
+        if (NODE_BAD(n))
+          BCSC__FAIL(FRAME_CLOBBERED, n, BCSC_EBADOBJ);
+        if (n->magic == BCSC__MAGIC_CONTEXT && e->key == key) {
           *value = e->value;
           return 1;
         }
@@ -71,22 +78,59 @@ int bcsc_task_context(const bcsc_task_t *task, uint32_t key, uintptr_t *value) {
   }
 }
 
-void bcsc__context_detach_all(bcsc_scope_t *s) {
-  bcsc_context_t *e = s->priv.contexts;
-  while (e != NULL) {
-    bcsc_context_t *next = e->priv.next;
-    /* Its link cannot be trusted: the entries after it stay as they are. */
-    if (BCSC__CANARY_BAD(e, BCSC__MAGIC_CONTEXT)) {
-      BCSC__REPORT(FRAME_CLOBBERED, e);
+/* ---- the attachment list (D64) -------------------------------------------
+ * Every node starts with a struct bcsc_attach_private; its magic says its
+ * kind. The list is written when first needed, like the scope's other cold
+ * fields: opening a scope does not touch it. */
+
+void bcsc__attach(bcsc_scope_t *s, struct bcsc_attach_private *n,
+                  uint16_t flag) {
+  if (!(s->priv.flags & BCSC__SCOPE_ATTACHED))
+    s->priv.attachments = NULL;
+  n->next = s->priv.attachments;
+  n->state = BCSC__ATTACH_ATTACHED;
+  n->self_tag = bcsc__self_tag(n);
+  s->priv.attachments = n;
+  s->priv.flags |= flag;
+}
+
+struct bcsc_attach_private **bcsc__attachment(bcsc_scope_t *s, uint16_t magic) {
+  struct bcsc_attach_private **link = &s->priv.attachments;
+  /* The flag of the kind is set: the walk finds a node of it, unless one on
+   * the way was overwritten while attached. */
+  for (; !NODE_BAD(*link); link = &(*link)->next)
+    if ((*link)->magic == magic)
+      return link;
+  bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, *link);
+  return NULL;
+}
+
+void bcsc__detach(bcsc_scope_t *s, struct bcsc_attach_private **link,
+                  uint16_t flag) {
+  struct bcsc_attach_private *n = *link;
+  *link = n->next;
+  n->next = NULL;
+  n->state = BCSC__ATTACH_IDLE;
+  n->self_tag = 0; /* not linked: free to move or reuse */
+  s->priv.flags &= (uint16_t)~flag;
+}
+
+void bcsc__detach_all(bcsc_scope_t *s) {
+  struct bcsc_attach_private *n = s->priv.attachments;
+  while (n != NULL) {
+    struct bcsc_attach_private *next = n->next;
+    /* Its link cannot be trusted: the nodes after it stay as they are. */
+    if (NODE_BAD(n)) {
+      BCSC__REPORT(FRAME_CLOBBERED, n);
       break;
     }
-    e->priv.next = NULL;
-    e->priv.state = BCSC__CONTEXT_IDLE;
-    e->priv.self_tag = 0; /* not linked: free to move or reuse */
-    e = next;
+    n->next = NULL;
+    n->state = BCSC__ATTACH_IDLE;
+    n->self_tag = 0; /* not linked: free to move or reuse */
+    n = next;
   }
-  s->priv.contexts = NULL;
-  s->priv.flags &= (uint16_t)~BCSC__SCOPE_CONTEXT;
+  s->priv.attachments = NULL;
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_ATTACHED;
 }
 
 size_t bcsc_context_sizeof(void) { return sizeof(bcsc_context_t); }

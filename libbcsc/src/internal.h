@@ -40,6 +40,10 @@
 #define BCSC__MAGIC_STREAM 0x5f4e
 #define BCSC__MAGIC_REMOTE 0x3e70
 #define BCSC__MAGIC_CONTEXT 0xc07e
+#define BCSC__MAGIC_DRAIN_GRACE                                                \
+  0x6ace                              /* also in BCSC_DRAIN_GRACE_INITIALIZER */
+#define BCSC__MAGIC_ERROR_LIST 0xe415 /* also in BCSC_ERROR_LIST_INITIALIZER   \
+                                       */
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {
@@ -109,18 +113,22 @@ enum {
   BCSC__SCOPE_FAILED = 0x80,        /* first_error and error_count are set */
   BCSC__SCOPE_DEADLINE_SET = 0x100, /* the deadline link is initialised */
   BCSC__SCOPE_REMOTE = 0x200,       /* remote_head is initialised */
-  /* A drain grace is set (D59): grace, grace_report, grace_context. */
+  /* A drain grace is attached (D59, D64). */
   BCSC__SCOPE_GRACE = 0x400,
   /* ...and its timer runs: the deadline link is in the wheel for it. */
   BCSC__SCOPE_GRACE_ARMED = 0x800,
   BCSC__SCOPE_START = 0x1000, /* a start's scope; its target counts it (D56) */
   /* D55: the top bits, so that flags added meanwhile elsewhere do not
    * collide with these two. */
-  BCSC__SCOPE_CONTEXT = 0x4000,   /* contexts is initialised */
-  BCSC__SCOPE_ERROR_LIST = 0x8000 /* errors and error_capacity are set */
+  BCSC__SCOPE_CONTEXT = 0x4000,   /* a context entry is attached */
+  BCSC__SCOPE_ERROR_LIST = 0x8000 /* an error list is attached */
 };
-/* Context entry states (bcsc/context.h). */
-enum { BCSC__CONTEXT_IDLE = 0, BCSC__CONTEXT_ATTACHED = 1 };
+/* The flags of the nodes a scope may hold (D64): `attachments` is valid
+ * while one of them is set. */
+#define BCSC__SCOPE_ATTACHED                                                   \
+  (BCSC__SCOPE_GRACE | BCSC__SCOPE_CONTEXT | BCSC__SCOPE_ERROR_LIST)
+/* Attachment node states (struct bcsc_attach_private). */
+enum { BCSC__ATTACH_IDLE = 0, BCSC__ATTACH_ATTACHED = 1 };
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
 
@@ -276,6 +284,23 @@ BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
 BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
 BCSC__DEFINE_OBJECT_CHECK(context, bcsc_context_t, BCSC__MAGIC_CONTEXT)
+BCSC__DEFINE_OBJECT_CHECK(error_list, bcsc_error_list_t, BCSC__MAGIC_ERROR_LIST)
+/* A drain grace's header is one level down (its private part has more). */
+static inline int bcsc__check_drain_grace(const bcsc_drain_grace_t *g) {
+  if (g == NULL)
+    BCSC__FAIL(NULL_OBJECT, g, BCSC_EINVAL);
+  if (g->priv.node.magic != BCSC__MAGIC_DRAIN_GRACE)
+    BCSC__FAIL(BAD_OBJECT, g, BCSC_EBADOBJ);
+  if (g->priv.node.self_tag != 0 && g->priv.node.self_tag != bcsc__self_tag(g))
+    BCSC__FAIL(MOVED, g, BCSC_EBADOBJ);
+  return 0;
+}
+/* Every node starts with its header (D64): the object and its header
+ * share an address. */
+_Static_assert(offsetof(bcsc_context_t, priv) == 0, "context header first");
+_Static_assert(offsetof(bcsc_error_list_t, priv) == 0, "list header first");
+_Static_assert(offsetof(bcsc_drain_grace_t, priv.node) == 0,
+               "grace header first");
 
 /* The hot entry points check an object in one compare: state, magic and
  * self_tag are adjacent 16-, 16- and 32-bit fields in every header (asserted
@@ -716,8 +741,21 @@ int bcsc__check_live(const bcsc_task_t *task);
  * after its argument checks: 0, BCSC_ESTATE (not open, SCOPE_CLOSED) or
  * BCSC_EPERM (its owner is not being polled, FOREIGN_SCOPE). */
 int bcsc__check_scope_owner(const bcsc_scope_t *scope);
-/* context.c: `s`, which has had context entries, closes: detach them. */
-BCSC__COLD void bcsc__context_detach_all(bcsc_scope_t *s);
+/* context.c: a scope's attachment list (D64). Attach `n`, an idle node of
+ * the kind `flag` says, to `s`, newest first, setting `flag`. */
+void bcsc__attach(bcsc_scope_t *s, struct bcsc_attach_private *n,
+                  uint16_t flag);
+/* The link to the newest node of kind `magic` attached to `s` (whose flag
+ * for that kind is set), or NULL if a node on the way was overwritten
+ * (reported, FRAME_CLOBBERED). */
+BCSC__COLD struct bcsc_attach_private **bcsc__attachment(bcsc_scope_t *s,
+                                                         uint16_t magic);
+/* Detach the node `link` leads to (found by bcsc__attachment()), clearing
+ * `flag`, its kind's. */
+BCSC__COLD void bcsc__detach(bcsc_scope_t *s, struct bcsc_attach_private **link,
+                             uint16_t flag);
+/* `s`, which holds nodes, closes: detach them all. */
+BCSC__COLD void bcsc__detach_all(bcsc_scope_t *s);
 /* scope.c: open an executor's root scope. */
 void bcsc__scope_open_root(bcsc_scope_t *root, bcsc_executor_t *ex);
 /* pool.c: a pooled frame's task completed. */

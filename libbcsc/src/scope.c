@@ -65,15 +65,25 @@ static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
 /* ---- drain grace (D59) ---------------------------------------------------
  * The grace timer borrows the scope's deadline link: once the scope is
  * cancelled its deadline has nothing left to do, so the link goes to the
- * grace period, and `grace` keeps the deadline the link held (what
- * bcsc_scope_deadline() and a later bcsc_scope_set_deadline() see). */
+ * grace period, and the grace node's `kept` keeps the deadline the link
+ * held (what bcsc_scope_deadline() and a later bcsc_scope_set_deadline()
+ * see). The node is on the scope's attachment list (D64). */
 
 /* What a cancellation does beyond the mark, for a scope that has one. */
 #define SCOPE_CANCEL_RARE (BCSC__SCOPE_REMOTE | BCSC__SCOPE_GRACE)
 
 /* Start `s`'s grace period now: its link leaves the wheel if its deadline
  * was still there, and goes in again for now + the period. */
-static void grace_arm(bcsc_scope_t *s) {
+/* `s`'s drain grace (BCSC__SCOPE_GRACE is set), or NULL if a node on the
+ * way to it was overwritten (reported). */
+static bcsc_drain_grace_t *scope_grace(bcsc_scope_t *s) {
+  struct bcsc_attach_private **link =
+      bcsc__attachment(s, BCSC__MAGIC_DRAIN_GRACE);
+  /* The header is the node's first member. */
+  return link != NULL ? (bcsc_drain_grace_t *)(void *)*link : NULL;
+}
+
+static void grace_arm(bcsc_scope_t *s, bcsc_drain_grace_t *g) {
   bcsc_executor_t *ex = s->priv.executor;
   bcsc_timer_link_t *link = &s->priv.deadline;
   uint64_t now = bcsc__executor_clock(ex);
@@ -90,30 +100,37 @@ static void grace_arm(bcsc_scope_t *s) {
     link->linked = 0;
   }
   /* Saturating, and short of "never": a period that long still runs. */
-  link->deadline = s->priv.grace < BCSC_NO_DEADLINE - now
-                       ? now + s->priv.grace
-                       : BCSC_NO_DEADLINE - 1;
-  s->priv.grace = kept;
+  link->deadline = g->period < BCSC_NO_DEADLINE - now ? now + g->period
+                                                      : BCSC_NO_DEADLINE - 1;
+  g->priv.kept = kept;
   s->priv.flags |= BCSC__SCOPE_GRACE_ARMED;
   bcsc__wheel_insert(ex, link);
 }
 
+/* `s`'s grace timer, out of the wheel, gives the link back: it holds the
+ * deadline `g` kept again (unless `g` was overwritten, reported). */
+static void grace_stopped(bcsc_scope_t *s, const bcsc_drain_grace_t *g) {
+  if (g != NULL)
+    s->priv.deadline.deadline = g->priv.kept;
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE_ARMED;
+}
+
 /* Stop `s`'s running grace period (its link is in the wheel while it
  * runs): the link holds the deadline again. */
-static void grace_disarm(bcsc_scope_t *s) {
+static void grace_disarm(bcsc_scope_t *s, const bcsc_drain_grace_t *g) {
   bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
-  s->priv.deadline.deadline = s->priv.grace;
-  s->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE_ARMED;
+  grace_stopped(s, g);
 }
 
 /* A scope was marked cancelled and has remote children or a grace (not
  * started yet: a scope the walk marks again keeps its period). */
 static BCSC__COLD void scope_cancelled_rare(bcsc_scope_t *s) {
+  bcsc_drain_grace_t *g;
   if (s->priv.flags & BCSC__SCOPE_REMOTE)
     bcsc__remote_cancel_scope(s);
   if (!(s->priv.flags & BCSC__SCOPE_GRACE_ARMED) &&
-      (s->priv.flags & BCSC__SCOPE_GRACE))
-    grace_arm(s);
+      (s->priv.flags & BCSC__SCOPE_GRACE) && (g = scope_grace(s)) != NULL)
+    grace_arm(s, g);
 }
 
 /* The next task after `t` in a depth-first walk of `top`'s subtree,
@@ -126,16 +143,26 @@ static bcsc_task_t *subtree_next(bcsc_task_t *t, const bcsc_scope_t *top) {
 }
 
 /* `s`'s grace period ran out (its link is out of the wheel): the deadline
- * goes back into the link, the grace is spent, and every task still live
+ * goes back into the link, the grace is spent (its node detached, so the
+ * callback may set it again elsewhere later), and every task still live
  * in the subtree is reported. No task runs and none completes meanwhile -
  * completion happens only in a turn of the run loop, which the callback
  * cannot enter - so the walk's links hold. */
 static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
-  bcsc_stuck_fn report = s->priv.grace_report;
-  void *context = s->priv.grace_context;
-  s->priv.deadline.deadline = s->priv.grace;
-  s->priv.flags &= (uint16_t) ~(BCSC__SCOPE_GRACE | BCSC__SCOPE_GRACE_ARMED);
-  for (bcsc_task_t *t = s->priv.head; t != NULL; t = subtree_next(t, s)) {
+  struct bcsc_attach_private **link =
+      bcsc__attachment(s, BCSC__MAGIC_DRAIN_GRACE);
+  bcsc_stuck_fn report = NULL;
+  void *context = NULL;
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE_ARMED;
+  if (link != NULL) { /* else overwritten (reported): nothing to call */
+    const bcsc_drain_grace_t *g = (const bcsc_drain_grace_t *)(void *)*link;
+    report = g->report;
+    context = g->context;
+    s->priv.deadline.deadline = g->priv.kept;
+    bcsc__detach(s, link, BCSC__SCOPE_GRACE);
+  }
+  for (bcsc_task_t *t = report != NULL ? s->priv.head : NULL; t != NULL;
+       t = subtree_next(t, s)) {
     /* The links are in the tasks' frames (as for the cancellation walk):
      * one overwritten while linked ends the report there. */
     if (BCSC__CHECKED && (void *)t == BCSC__POISONED) {
@@ -285,21 +312,25 @@ static void scope_start_ended(bcsc_scope_t *s) {
 /* The flags of what scope_close() has to undo besides the scope's links. */
 #define SCOPE_CLOSE_RARE                                                       \
   (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED | BCSC__SCOPE_START |    \
-   BCSC__SCOPE_CONTEXT)
+   BCSC__SCOPE_ATTACHED)
 
 /* scope_close() of a scope with SCOPE_CLOSE_RARE: a deadline or a grace
  * timer (D60) still in the wheel, a start's count on its target (D56), the
- * context entries (D53). It returns `rc` so that the join reaches it with a
+ * attached nodes (D64). It returns `rc` so that the join reaches it with a
  * tail call: a call whose result the join still needed would give the
  * join's common path a stack frame (3 instructions per join, D55). */
 static BCSC__COLD int scope_close_rare(bcsc_scope_t *s, int rc) {
   if ((s->priv.flags & (BCSC__SCOPE_DEADLINE_SET | BCSC__SCOPE_GRACE_ARMED)) &&
       s->priv.deadline.linked)
     bcsc__wheel_remove(s->priv.executor, &s->priv.deadline);
+  /* The grace timer gives the link back: a closed scope's deadline still
+   * reads as set (bcsc_scope_deadline()). */
+  if (s->priv.flags & BCSC__SCOPE_GRACE_ARMED)
+    grace_stopped(s, scope_grace(s));
   if (s->priv.flags & BCSC__SCOPE_START)
     scope_start_ended(s);
-  if (s->priv.flags & BCSC__SCOPE_CONTEXT)
-    bcsc__context_detach_all(s);
+  if (s->priv.flags & BCSC__SCOPE_ATTACHED)
+    bcsc__detach_all(s);
   scope_unlink(s);
   return rc;
 }
@@ -319,6 +350,23 @@ static inline int child_failed(int result, int was_cancelled) {
   return result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
 }
 
+/* Record the failure the count has just counted in `s`'s error list, while
+ * it has room (D54): set before the first failure, so the count is this
+ * failure's place in it. */
+static void error_list_add(bcsc_scope_t *s, bcsc_task_t *child, int result,
+                           int was_cancelled) {
+  struct bcsc_attach_private **link =
+      bcsc__attachment(s, BCSC__MAGIC_ERROR_LIST);
+  const bcsc_error_list_t *l =
+      link != NULL ? (const bcsc_error_list_t *)(void *)*link : NULL;
+  if (l != NULL && s->priv.error_count <= l->capacity) {
+    bcsc_child_error_t *e = &l->list[s->priv.error_count - 1];
+    e->task = child;
+    e->error = result;
+    e->cancelled = was_cancelled != 0;
+  }
+}
+
 /* A child completed with `result`, a failure or in a race: apply the scope's
  * policy. A success outside a race changes nothing, so that common case does
  * not come here. */
@@ -335,13 +383,8 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, bcsc_task_t *child,
     }
     /* The caller's list, while it has room (D54): set before the first
      * failure, so the count is this failure's place in it. */
-    if ((s->priv.flags & BCSC__SCOPE_ERROR_LIST) &&
-        s->priv.error_count <= s->priv.error_capacity) {
-      bcsc_child_error_t *e = &s->priv.errors[s->priv.error_count - 1];
-      e->task = child;
-      e->error = result;
-      e->cancelled = was_cancelled != 0;
-    }
+    if (s->priv.flags & BCSC__SCOPE_ERROR_LIST)
+      error_list_add(s, child, result, was_cancelled);
   }
   switch (s->priv.policy) {
   case BCSC_SCOPE_FAIL_FAST:
@@ -842,8 +885,10 @@ int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
   /* The grace timer has the link (D59): the scope is cancelled, so the
    * deadline is only kept, where the link's own would be. */
   if (BCSC__UNLIKELY(scope->priv.flags & BCSC__SCOPE_GRACE_ARMED)) {
+    bcsc_drain_grace_t *g = scope_grace(scope);
     scope->priv.flags |= BCSC__SCOPE_DEADLINE_SET;
-    scope->priv.grace = deadline;
+    if (g != NULL)
+      g->priv.kept = deadline;
     return 0;
   }
   if (!(scope->priv.flags & BCSC__SCOPE_DEADLINE_SET)) {
@@ -874,41 +919,57 @@ uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope) {
   /* Up the spawn chain: the scope, the scope its owner lives in, ... */
   for (const bcsc_scope_t *s = scope; s != NULL;
        s = s->priv.owner != NULL ? s->priv.owner->priv.scope : NULL) {
-    uint64_t own = (s->priv.flags & BCSC__SCOPE_GRACE_ARMED)
-                       ? s->priv.grace
-                       : s->priv.deadline.deadline;
+    /* A lookup only: scope_grace() writes nothing. */
+    const bcsc_drain_grace_t *g = (s->priv.flags & BCSC__SCOPE_GRACE_ARMED)
+                                      ? scope_grace((bcsc_scope_t *)s)
+                                      : NULL;
+    uint64_t own = g != NULL ? g->priv.kept : s->priv.deadline.deadline;
     if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && own < earliest)
       earliest = own;
   }
   return earliest;
 }
 
-int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, uint64_t grace_ns,
-                               bcsc_stuck_fn report, void *context) {
-  bcsc_executor_t *ex;
+int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, bcsc_drain_grace_t *grace,
+                               uint64_t grace_ns, bcsc_stuck_fn report,
+                               void *context) {
+  struct bcsc_attach_private **link = NULL;
   int rc = bcsc__check_scope(scope);
-  if (rc != 0)
+  if (rc != 0 || (rc = bcsc__check_drain_grace(grace)) != 0)
     return rc;
   if (report != NULL && grace_ns == 0)
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
   if ((rc = bcsc__check_scope_owner(scope)) != 0)
     return rc;
-  ex = scope->priv.executor;
-  if (ex->priv.reactor == NULL)
+  if (scope->priv.executor->priv.reactor == NULL)
     return BCSC_ENOTSUP;
+  /* The node the scope holds now, if any (D64). */
+  if ((scope->priv.flags & BCSC__SCOPE_GRACE) &&
+      (link = bcsc__attachment(scope, BCSC__MAGIC_DRAIN_GRACE)) == NULL)
+    return BCSC_EBADOBJ;
+  if (grace->priv.node.state != BCSC__ATTACH_IDLE &&
+      (link == NULL || *link != &grace->priv.node))
+    BCSC__FAIL(ATTACHED, grace, BCSC_EBUSY);
   if (scope->priv.flags & BCSC__SCOPE_GRACE_ARMED)
-    grace_disarm(scope);
-  if (report == NULL) {
-    scope->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE;
+    grace_disarm(scope, (const bcsc_drain_grace_t *)(void *)*link);
+  if (link != NULL)
+    bcsc__detach(scope, link, BCSC__SCOPE_GRACE);
+  if (report == NULL)
     return 0;
-  }
-  scope->priv.grace = grace_ns;
-  scope->priv.grace_report = report;
-  scope->priv.grace_context = context;
-  scope->priv.flags |= BCSC__SCOPE_GRACE;
+  grace->period = grace_ns;
+  grace->report = report;
+  grace->context = context;
+  bcsc__attach(scope, &grace->priv.node, BCSC__SCOPE_GRACE);
   /* Cancelled already: the period starts now. */
   if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
-    grace_arm(scope);
+    grace_arm(scope, grace);
+  return 0;
+}
+
+int bcsc_drain_grace_init(bcsc_drain_grace_t *grace) {
+  if (grace == NULL)
+    BCSC__FAIL(NULL_OBJECT, grace, BCSC_EINVAL);
+  *grace = (bcsc_drain_grace_t)BCSC_DRAIN_GRACE_INITIALIZER;
   return 0;
 }
 
@@ -936,10 +997,11 @@ uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope) {
              : 0;
 }
 
-int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_child_error_t *list,
-                              uint32_t capacity) {
+int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_error_list_t *node,
+                              bcsc_child_error_t *list, uint32_t capacity) {
+  struct bcsc_attach_private **link = NULL;
   int rc = bcsc__check_scope(scope);
-  if (rc != 0)
+  if (rc != 0 || (rc = bcsc__check_error_list(node)) != 0)
     return rc;
   if (list == NULL && capacity != 0)
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
@@ -949,9 +1011,27 @@ int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_child_error_t *list,
    * the list always holds the first min(count, capacity) (D54). */
   if (scope->priv.flags & BCSC__SCOPE_FAILED)
     BCSC__FAIL(ERROR_LIST_LATE, scope, BCSC_ESTATE);
-  scope->priv.errors = list;
-  scope->priv.error_capacity = capacity;
-  scope->priv.flags |= BCSC__SCOPE_ERROR_LIST;
+  /* The node the scope holds now, if any (D64). */
+  if ((scope->priv.flags & BCSC__SCOPE_ERROR_LIST) &&
+      (link = bcsc__attachment(scope, BCSC__MAGIC_ERROR_LIST)) == NULL)
+    return BCSC_EBADOBJ;
+  if (node->priv.state != BCSC__ATTACH_IDLE &&
+      (link == NULL || *link != &node->priv))
+    BCSC__FAIL(ATTACHED, node, BCSC_EBUSY);
+  if (link != NULL)
+    bcsc__detach(scope, link, BCSC__SCOPE_ERROR_LIST);
+  if (list == NULL)
+    return 0;
+  node->list = list;
+  node->capacity = capacity;
+  bcsc__attach(scope, &node->priv, BCSC__SCOPE_ERROR_LIST);
+  return 0;
+}
+
+int bcsc_error_list_init(bcsc_error_list_t *node) {
+  if (node == NULL)
+    BCSC__FAIL(NULL_OBJECT, node, BCSC_EINVAL);
+  *node = (bcsc_error_list_t)BCSC_ERROR_LIST_INITIALIZER;
   return 0;
 }
 
@@ -959,3 +1039,7 @@ size_t bcsc_child_error_sizeof(void) { return sizeof(bcsc_child_error_t); }
 size_t bcsc_child_error_alignof(void) { return _Alignof(bcsc_child_error_t); }
 size_t bcsc_scope_sizeof(void) { return sizeof(bcsc_scope_t); }
 size_t bcsc_scope_alignof(void) { return _Alignof(bcsc_scope_t); }
+size_t bcsc_drain_grace_sizeof(void) { return sizeof(bcsc_drain_grace_t); }
+size_t bcsc_drain_grace_alignof(void) { return _Alignof(bcsc_drain_grace_t); }
+size_t bcsc_error_list_sizeof(void) { return sizeof(bcsc_error_list_t); }
+size_t bcsc_error_list_alignof(void) { return _Alignof(bcsc_error_list_t); }

@@ -22,14 +22,6 @@
 extern "C" {
 #endif
 
-/** bcsc's part of a context entry. PRIVATE - DO NOT TOUCH. */
-struct bcsc_context_private {
-  bcsc_context_t *next; /* the scope's next older entry, while attached */
-  uint16_t state;       /* idle or attached */
-  uint16_t magic;
-  uint32_t self_tag; /* hash of the entry's address while attached */
-};
-
 /**
  * A context entry: one key and its value, attached to a scope.
  *
@@ -41,6 +33,8 @@ struct bcsc_context_private {
  * may be attached anew. No reserved words: the node does one job (D55).
  */
 struct bcsc_context {
+  /* private: first, as in every node a scope holds (D64) */
+  struct bcsc_attach_private priv;
   /* public */
   void *data; /**< The caller's; bcsc never reads it. */
   /** The value lookups find. Written by bcsc_scope_set_context(); the
@@ -49,15 +43,11 @@ struct bcsc_context {
   uintptr_t value;
   /* read-only */
   uint32_t key; /**< Written by bcsc_scope_set_context(). */
-  /* private */
-  struct bcsc_context_private priv;
 };
 
 /** Static initialiser; same effect as bcsc_context_init(). */
 #define BCSC_CONTEXT_INITIALIZER                                               \
-  {                                                                            \
-    0, 0, 0, { 0, 0, 0xc07e, 0 }                                               \
-  }
+  { {0, 0, 0xc07e, 0}, 0, 0, 0 }
 
 /**
  * Prepare a context entry: idle, key and value 0, data NULL.
@@ -91,7 +81,7 @@ BCSC_API int bcsc_context_init(bcsc_context_t *entry);
  * @retval BCSC_ESTATE   @p scope is not open
  * @retval BCSC_EPERM    the caller is not the scope's owner being polled
  * @retval BCSC_EBUSY    @p entry is attached already, to this scope or
- *                       another (misuse BCSC_MISUSE_CONTEXT_ATTACHED)
+ *                       another (misuse BCSC_MISUSE_ATTACHED)
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_scope_set_context(bcsc_scope_t *scope, bcsc_context_t *entry,

@@ -67,8 +67,9 @@ extern "C" {
   XX(NODE_UNLINKED, 32,                                                        \
      "a list link leads to or through a node that is not linked (unlinked "    \
      "twice, or followed after its unlink)")                                   \
-  XX(CONTEXT_ATTACHED, 33,                                                     \
-     "attaching a context entry that is already attached to a scope")          \
+  XX(ATTACHED, 33,                                                             \
+     "attaching a node (context entry, drain grace, error list) that is "      \
+     "already attached to another scope, or to this one as a context entry")   \
   XX(ERROR_LIST_LATE, 34,                                                      \
      "setting a scope's error list after a child has failed (the list would "  \
      "miss it)")                                                               \
@@ -86,7 +87,8 @@ extern "C" {
  *  ascend but need not be dense: 24-29 are kept for codes of work in
  *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 to
  *  32 are reported by the design-for-test checks (docs/testing.md); 33 and
- *  34 by context entries and error lists (bcsc/context.h); 35 and 36 by
+ *  34 by context entries, drain graces and error lists (bcsc/context.h,
+ *  bcsc/scope.h); 35 and 36 by
  *  bcsc_start_ready() (bcsc/start.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT

@@ -92,20 +92,11 @@ struct bcsc_scope_private {
   /* The checked build: registrations of its tasks still linked, audited
    * when the scope ends (D29); 0 in the release build. */
   uintptr_t linked;
-  /* The drain grace (bcsc_scope_set_drain_grace(), D59); valid while
-   * BCSC__SCOPE_GRACE is set. `grace` is the period in ns until the scope
-   * is cancelled; from then until the report the grace timer borrows the
-   * `deadline` link (a cancelled scope's deadline has nothing left to do)
-   * and `grace` keeps the deadline that link held. */
-  uint64_t grace;
-  bcsc_stuck_fn grace_report;
-  void *grace_context;
-  /* Context entries and the error list (bcsc/context.h, D53-D55), each
-   * valid once set (a flag says so): written only by those calls, by a
-   * child's failure and when the scope closes. */
-  bcsc_context_t *contexts;   /* attached entries, newest first */
-  bcsc_child_error_t *errors; /* the caller's list of failed children */
-  uint32_t error_capacity;    /* its length in entries */
+  /* The nodes attached to the scope, newest first (D64): context entries
+   * (bcsc/context.h, D53), its drain grace (D59) and its error list (D54).
+   * Valid while a flag says the scope has one of them; written only by
+   * those calls, when a grace is spent and when the scope closes. */
+  struct bcsc_attach_private *attachments;
 };
 
 /**
@@ -125,6 +116,62 @@ struct bcsc_child_error {
    *  than BCSC_ECANCELED, e.g. an error of its cleanup), else 0. */
   uint32_t cancelled;
 };
+
+/** bcsc's part of a drain grace. PRIVATE - DO NOT TOUCH. */
+struct bcsc_drain_grace_private {
+  struct bcsc_attach_private node; /* first: the scope's list holds it */
+  /* While the grace timer runs, it borrows the scope's deadline link (a
+   * cancelled scope's deadline has nothing left to do); this keeps the
+   * deadline the link held, which bcsc_scope_deadline() reports. */
+  uint64_t kept;
+};
+
+/**
+ * A scope's drain grace (bcsc_scope_set_drain_grace()): the period, the
+ * report and its context, attached to the scope.
+ *
+ * Caller-owned, normally in the scope owner's frame next to the scope;
+ * initialise once (bcsc_drain_grace_init() or BCSC_DRAIN_GRACE_INITIALIZER),
+ * then attach with bcsc_scope_set_drain_grace(). From then until it is
+ * detached - removed, replaced, spent (its report ran), or its scope
+ * closed - it must stay alive and must not move; after that it is idle
+ * again and may be attached anew (D64).
+ */
+struct bcsc_drain_grace {
+  /* private: first, as in every node a scope holds */
+  struct bcsc_drain_grace_private priv;
+  /* read-only: written by bcsc_scope_set_drain_grace() */
+  uint64_t period;      /**< The period, in ns from the cancellation. */
+  bcsc_stuck_fn report; /**< Called for each stuck task. */
+  void *context;        /**< Passed to @c report. */
+};
+
+/** Static initialiser; same effect as bcsc_drain_grace_init(). */
+#define BCSC_DRAIN_GRACE_INITIALIZER                                           \
+  { {{0, 0, 0x6ace, 0}, 0}, 0, 0, 0 }
+
+/**
+ * A scope's error list (bcsc_scope_set_error_list()): the caller's array
+ * of failed children and its length, attached to the scope.
+ *
+ * Caller-owned, normally in the scope owner's frame next to the scope;
+ * initialise once (bcsc_error_list_init() or BCSC_ERROR_LIST_INITIALIZER),
+ * then attach with bcsc_scope_set_error_list(). From then until it is
+ * detached - removed, replaced, or its scope closed - it and its array must
+ * stay alive and it must not move; after that it is idle again and may be
+ * attached anew, and the array stays readable (D64).
+ */
+struct bcsc_error_list {
+  /* private: first, as in every node a scope holds */
+  struct bcsc_attach_private priv;
+  /* read-only: written by bcsc_scope_set_error_list() */
+  bcsc_child_error_t *list; /**< The caller's array. */
+  uint32_t capacity;        /**< Its length in entries. */
+};
+
+/** Static initialiser; same effect as bcsc_error_list_init(). */
+#define BCSC_ERROR_LIST_INITIALIZER                                            \
+  { {0, 0, 0xe415, 0}, 0, 0 }
 
 /**
  * A scope.
@@ -265,10 +312,17 @@ BCSC_API int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
  * its deadline, its policy (a child's failure, a race won), its owner's
  * cancellation (bcsc_task_cancel(), or an outer scope's), and its owner
  * returning with it open. Set on a scope already cancelled, the period
- * starts now. Setting it again replaces the period and the callback and
- * restarts a period that is running; @p report NULL removes the grace
- * (and @p grace_ns is not looked at). A scope that closes before the period
- * ends - its children finished - leaves no timer behind.
+ * starts now. The period, the callback and the time the timer keeps live
+ * in @p grace, a node in the caller's memory that the scope holds until it
+ * is detached (bcsc_drain_grace_t, D64). A scope has at most one: setting
+ * it again - with the same node, or with another, which replaces the first
+ * (that one is detached and idle again) - replaces the period and the
+ * callback and restarts a period that is running; @p report NULL detaches
+ * the scope's grace, whichever node holds it (and @p grace_ns is not
+ * looked at; @p grace stays idle). Once the report has run the grace is
+ * spent and its node detached; it may be set again. A scope that closes
+ * before the period ends - its children finished - leaves no timer behind,
+ * and detaches the node.
  *
  * The report changes nothing: the scope goes on draining, and its join or
  * its owner's completion waits for the stuck tasks as before. Tasks are
@@ -286,20 +340,48 @@ BCSC_API int bcsc_scope_set_deadline(bcsc_scope_t *scope, uint64_t deadline,
  * run or poll the executor (refused: BCSC_EBUSY) and cannot call what needs
  * a running task (bcsc_scope_init(), _join(), this function: BCSC_EPERM).
  * @param scope     an open scope.
+ * @param grace     an initialised node, idle or attached to @p scope.
  * @param grace_ns  the period, in ns from the cancellation; at least 1.
  * @param report    called for each stuck task, or NULL to remove the grace.
  * @param context   passed to @p report.
  * @retval 0             set (or removed)
- * @retval BCSC_EINVAL   @p scope is NULL, or @p report is set and
- *                       @p grace_ns is 0
- * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved
+ * @retval BCSC_EINVAL   @p scope or @p grace is NULL, or @p report is
+ *                       set and @p grace_ns is 0
+ * @retval BCSC_EBADOBJ  @p scope or @p grace is not initialised, or was
+ *                       moved (@p grace while attached)
+ * @retval BCSC_EBUSY    @p grace is attached to another scope (misuse
+ *                       BCSC_MISUSE_ATTACHED)
  * @retval BCSC_ESTATE   @p scope is not open
  * @retval BCSC_EPERM    the caller is not the scope's owner being polled
  * @retval BCSC_ENOTSUP  the executor has no reactor (no clock)
  * @thread executor  @allocates never  @since 0.6
  */
-BCSC_API int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, uint64_t grace_ns,
-                                        bcsc_stuck_fn report, void *context);
+BCSC_API int bcsc_scope_set_drain_grace(bcsc_scope_t *scope,
+                                        bcsc_drain_grace_t *grace,
+                                        uint64_t grace_ns, bcsc_stuck_fn report,
+                                        void *context);
+
+/**
+ * Prepare a drain grace node: idle, its period 0 and its report NULL.
+ *
+ * Never call it on an attached node.
+ * @retval 0            ready
+ * @retval BCSC_EINVAL  @p grace is NULL
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_drain_grace_init(bcsc_drain_grace_t *grace);
+
+/**
+ * sizeof(bcsc_drain_grace_t) in the library as built.
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API size_t bcsc_drain_grace_sizeof(void);
+
+/**
+ * alignof(bcsc_drain_grace_t) in the library as built.
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API size_t bcsc_drain_grace_alignof(void);
 
 /**
  * The deadline that will cancel @p scope: the earliest of its own and those
@@ -355,26 +437,58 @@ BCSC_API uint32_t bcsc_scope_error_count(const bcsc_scope_t *scope);
  * bcsc_scope_error_count() keeps counting past @p capacity, so the list
  * holds the first min(count, capacity) failures and overflowed if count >
  * capacity. Call it before the first child fails (before or after
- * spawning): a list set later would miss failures, and is refused. Setting
- * a list again before that replaces the first, which bcsc no longer
- * writes; @p list NULL with @p capacity 0 removes it. The list must stay
- * alive until the scope has closed, and stays readable after.
+ * spawning): a list set later would miss failures, and is refused. The
+ * array and its length live in @p node, a node in the caller's memory
+ * that the scope holds until it closes (bcsc_error_list_t, D64). A scope
+ * has at most one: setting it again before a failure - with the same node,
+ * or with another, which replaces the first (that one is detached and idle
+ * again) - replaces the array, which bcsc no longer writes; @p list NULL
+ * with @p capacity 0 detaches the scope's list, whichever node holds it
+ * (@p node stays idle). The node and the array must stay alive until the
+ * scope has closed, and the array stays readable after.
  * @param scope     an open scope owned by the running task.
+ * @param node      an initialised node, idle or attached to @p scope.
  * @param list      the caller's array of @p capacity entries, or NULL
  *                  when @p capacity is 0.
  * @param capacity  how many entries @p list holds (0: count only).
  * @retval 0             set
- * @retval BCSC_EINVAL   @p scope is NULL, or @p list is NULL and
- *                       @p capacity is not 0
- * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved
+ * @retval BCSC_EINVAL   @p scope or @p node is NULL, or @p list is NULL
+ *                       and @p capacity is not 0
+ * @retval BCSC_EBADOBJ  @p scope or @p node is not initialised, or was
+ *                       moved (@p node while attached)
+ * @retval BCSC_EBUSY    @p node is attached to another scope (misuse
+ *                       BCSC_MISUSE_ATTACHED)
  * @retval BCSC_ESTATE   @p scope is not open; or a child has failed
  *                       already (misuse BCSC_MISUSE_ERROR_LIST_LATE)
  * @retval BCSC_EPERM    the caller is not the scope's owner being polled
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_scope_set_error_list(bcsc_scope_t *scope,
+                                       bcsc_error_list_t *node,
                                        bcsc_child_error_t *list,
                                        uint32_t capacity);
+
+/**
+ * Prepare an error list node: idle, no array, capacity 0.
+ *
+ * Never call it on an attached node.
+ * @retval 0            ready
+ * @retval BCSC_EINVAL  @p node is NULL
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_error_list_init(bcsc_error_list_t *node);
+
+/**
+ * sizeof(bcsc_error_list_t) in the library as built.
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API size_t bcsc_error_list_sizeof(void);
+
+/**
+ * alignof(bcsc_error_list_t) in the library as built.
+ * @thread any  @allocates never  @since 0.6
+ */
+BCSC_API size_t bcsc_error_list_alignof(void);
 
 /**
  * sizeof(bcsc_child_error_t) in the library as built: the stride of an

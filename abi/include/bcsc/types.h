@@ -21,6 +21,18 @@ typedef struct bcsc_reactor bcsc_reactor_t;         /* bcsc/reactor.h */
 typedef struct bcsc_remote_task bcsc_remote_task_t; /* bcsc/remote.h */
 typedef struct bcsc_context bcsc_context_t;         /* bcsc/context.h */
 typedef struct bcsc_child_error bcsc_child_error_t; /* bcsc/scope.h */
+typedef struct bcsc_drain_grace bcsc_drain_grace_t; /* bcsc/scope.h */
+typedef struct bcsc_error_list bcsc_error_list_t;   /* bcsc/scope.h */
+
+/** bcsc's header of a node a scope holds on its attachment list: the first
+ *  member of a context entry, a drain grace and an error list (D64).
+ *  PRIVATE - DO NOT TOUCH. */
+struct bcsc_attach_private {
+  struct bcsc_attach_private *next; /* the scope's next older node */
+  uint16_t state;                   /* idle or attached */
+  uint16_t magic;                   /* the node's kind: one magic per kind */
+  uint32_t self_tag; /* hash of the node's address while attached */
+};
 
 /*
  * The three kinds of result used throughout bcsc: 0 means finished
