@@ -1328,3 +1328,95 @@ Test(grace, a_cleanup_that_keeps_yielding_is_reported_with_no_wait) {
   cr_assert_eq(p.join_rc, BCSC_ECANCELED);
   teardown();
 }
+
+/* ---- the attachment list (D64) ------------------------------------------- */
+
+/* A scope holding a context entry, an error list and a drain grace (newest
+ * last): each found through the one list; a node another scope holds is
+ * refused; a node overwritten while attached is reported where the list is
+ * walked. */
+typedef struct attacher {
+  bcsc_task_t task;
+  bcsc_scope_t scope, other;
+  bcsc_context_t entry;
+  bcsc_drain_grace_t grace, spare_grace;
+  bcsc_error_list_t list, spare_list, other_list;
+  bcsc_child_error_t errors[1];
+  uintptr_t value;
+  int rc[10];
+} attacher_t;
+
+static int attacher_poll(bcsc_task_t *self) {
+  attacher_t *h = (attacher_t *)self;
+  cr_assert_eq(bcsc_scope_init(&h->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  cr_assert_eq(bcsc_scope_init(&h->other, self, BCSC_SCOPE_WAIT_ALL), 0);
+  cr_assert_eq(bcsc_context_init(&h->entry) | bcsc_drain_grace_init(&h->grace) |
+                   bcsc_drain_grace_init(&h->spare_grace) |
+                   bcsc_error_list_init(&h->list) |
+                   bcsc_error_list_init(&h->spare_list) |
+                   bcsc_error_list_init(&h->other_list),
+               0);
+  h->rc[0] = bcsc_scope_set_context(&h->scope, &h->entry, 7, 70);
+  h->rc[0] |= bcsc_scope_set_error_list(&h->scope, &h->list, h->errors, 1);
+  h->rc[0] |=
+      bcsc_scope_set_drain_grace(&h->scope, &h->grace, BCSC_SEC, record, NULL);
+  h->rc[0] |= bcsc_scope_set_error_list(&h->other, &h->other_list, NULL, 0);
+  /* The entry is the oldest node: the lookup walks past the other two. */
+  h->rc[1] = bcsc_task_context(self, 7, &h->value);
+  /* An error list another scope holds is refused ("list NULL" detached
+   * the other scope's: none was attached, so other_list stayed idle). */
+  h->rc[0] |=
+      bcsc_scope_set_error_list(&h->other, &h->other_list, h->errors, 1);
+  h->rc[2] = bcsc_scope_set_error_list(&h->scope, &h->other_list, h->errors, 1);
+  /* The grace node is overwritten (its tag no longer its address's). */
+  h->grace.priv.node.self_tag ^= 1;
+  h->rc[3] = bcsc_scope_set_drain_grace(&h->scope, &h->spare_grace, BCSC_SEC,
+                                        record, NULL);
+  h->rc[4] = bcsc_task_context(self, 7, &h->value);
+  h->grace.priv.node.self_tag ^= 1;
+  /* The newest node, the grace, is fine; the list behind it is not. */
+  h->list.priv.self_tag ^= 1;
+  h->rc[5] = bcsc_scope_set_error_list(&h->scope, &h->spare_list, h->errors, 1);
+  h->list.priv.self_tag ^= 1;
+  h->rc[6] = bcsc_scope_join(&h->other);
+  h->rc[7] = bcsc_scope_join(&h->scope);
+  return 0;
+}
+
+Test(grace, nodes_share_one_list_and_an_overwritten_one_is_reported) {
+  attacher_t h;
+  bcsc_test_misuse_t rec;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, attacher_poll, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &h.task), 0);
+  cr_assert_eq(bcsc_error_list_init(NULL), BCSC_EINVAL);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(h.rc[0], 0);
+  cr_assert_eq(h.rc[1], 1);
+  cr_assert_eq(h.rc[2], BCSC_EBUSY);
+  cr_assert_eq(h.rc[3], BCSC_EBADOBJ);
+  cr_assert_eq(h.rc[4], BCSC_EBADOBJ);
+  cr_assert_eq(h.rc[5], BCSC_EBADOBJ);
+  cr_assert_eq(h.rc[6], 0);
+  cr_assert_eq(h.rc[7], 0);
+  cr_assert_eq(h.value, 70);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_ATTACHED), 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               3);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT), 1);
+  cr_assert_eq(rec.count, 5);
+  /* The scopes closed: every node is idle again, the refused ones too. */
+  cr_assert_eq(h.entry.priv.state | h.grace.priv.node.state |
+                   h.spare_grace.priv.node.state | h.list.priv.state |
+                   h.spare_list.priv.state | h.other_list.priv.state,
+               0);
+  cr_assert_eq(h.grace.priv.node.self_tag | h.list.priv.self_tag |
+                   h.other_list.priv.self_tag | h.entry.priv.self_tag,
+               0u);
+  cr_assert_eq(bcsc_error_list_sizeof(), sizeof(bcsc_error_list_t));
+  cr_assert_eq(bcsc_error_list_alignof(), _Alignof(bcsc_error_list_t));
+  teardown();
+}
