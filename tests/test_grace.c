@@ -1342,12 +1342,22 @@ typedef struct attacher {
   bcsc_drain_grace_t grace, spare_grace;
   bcsc_error_list_t list, spare_list, other_list;
   bcsc_child_error_t errors[1];
+  bcsc_test_leaf_t failing;
   uintptr_t value;
-  int rc[10];
+  int phase;
+  int rc[12];
 } attacher_t;
 
 static int attacher_poll(bcsc_task_t *self) {
   attacher_t *h = (attacher_t *)self;
+  bcsc_drain_grace_t grace_copy;
+  bcsc_error_list_t list_copy;
+  if (h->phase == 1) {
+    h->list.priv.magic ^= 0xffff; /* the child's failure found it so */
+    h->rc[7] = bcsc_scope_join(&h->scope);
+    return 0;
+  }
+  h->phase = 1;
   cr_assert_eq(bcsc_scope_init(&h->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
   cr_assert_eq(bcsc_scope_init(&h->other, self, BCSC_SCOPE_WAIT_ALL), 0);
   cr_assert_eq(bcsc_context_init(&h->entry) | bcsc_drain_grace_init(&h->grace) |
@@ -1374,13 +1384,21 @@ static int attacher_poll(bcsc_task_t *self) {
                                         record, NULL);
   h->rc[4] = bcsc_task_context(self, 7, &h->value);
   h->grace.priv.node.self_tag ^= 1;
-  /* The newest node, the grace, is fine; the list behind it is not. */
-  h->list.priv.self_tag ^= 1;
+  /* Copies of attached nodes: moved. */
+  grace_copy = h->grace;
+  list_copy = h->list;
+  h->rc[8] = bcsc_scope_set_drain_grace(&h->scope, &grace_copy, BCSC_SEC,
+                                        record, NULL);
+  h->rc[9] = bcsc_scope_set_error_list(&h->scope, &list_copy, h->errors, 1);
+  /* The newest node, the grace, is fine; the list behind it is not (its
+   * magic no longer any node's), when set again and when a child fails. */
+  h->list.priv.magic ^= 0xffff;
   h->rc[5] = bcsc_scope_set_error_list(&h->scope, &h->spare_list, h->errors, 1);
-  h->list.priv.self_tag ^= 1;
   h->rc[6] = bcsc_scope_join(&h->other);
-  h->rc[7] = bcsc_scope_join(&h->scope);
-  return 0;
+  bcsc_test_leaf_init(&h->failing, 1);
+  h->failing.result = BCSC_TEST_E1;
+  cr_assert_eq(bcsc_scope_spawn(&h->scope, &h->failing.task), 0);
+  return bcsc_scope_join(&h->scope);
 }
 
 Test(grace, nodes_share_one_list_and_an_overwritten_one_is_reported) {
@@ -1401,13 +1419,19 @@ Test(grace, nodes_share_one_list_and_an_overwritten_one_is_reported) {
   cr_assert_eq(h.rc[4], BCSC_EBADOBJ);
   cr_assert_eq(h.rc[5], BCSC_EBADOBJ);
   cr_assert_eq(h.rc[6], 0);
-  cr_assert_eq(h.rc[7], 0);
+  cr_assert_eq(h.rc[7], BCSC_TEST_E1);
+  cr_assert_eq(h.rc[8], BCSC_EBADOBJ);
+  cr_assert_eq(h.rc[9], BCSC_EBADOBJ);
   cr_assert_eq(h.value, 70);
+  /* The failure was counted, not recorded: the list could not be found. */
+  cr_assert_eq(bcsc_scope_error_count(&h.scope), 1);
+  cr_assert_null(h.errors[0].task);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_ATTACHED), 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_MOVED), 2);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
-               3);
+               4);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT), 1);
-  cr_assert_eq(rec.count, 5);
+  cr_assert_eq(rec.count, 8);
   /* The scopes closed: every node is idle again, the refused ones too. */
   cr_assert_eq(h.entry.priv.state | h.grace.priv.node.state |
                    h.spare_grace.priv.node.state | h.list.priv.state |
@@ -1418,5 +1442,83 @@ Test(grace, nodes_share_one_list_and_an_overwritten_one_is_reported) {
                0u);
   cr_assert_eq(bcsc_error_list_sizeof(), sizeof(bcsc_error_list_t));
   cr_assert_eq(bcsc_error_list_alignof(), _Alignof(bcsc_error_list_t));
+  teardown();
+}
+
+static void flip_grace_tag(void *arg) {
+  bcsc_drain_grace_t *g = arg;
+  g->priv.node.self_tag ^= 1;
+}
+
+/* Overwritten while its timer runs: setting it again, moving the deadline,
+ * reading it and the timer's end each report it and use nothing of it. */
+Test(grace, an_overwritten_running_grace_is_reported_and_not_used) {
+  report_log_t log = {0};
+  resetter_t r;
+  acker_t ack;
+  timed_t clobber;
+  bcsc_test_misuse_t rec;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  memset(&r, 0, sizeof r);
+  cr_assert_eq(bcsc_task_init(&r.task, resetter_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&r.timer), 0);
+  r.log = &log;
+  r.step = BCSC_SEC / 2;
+  r.again = BCSC_SEC;
+  acker_start(&ack, T0 + 5 * BCSC_SEC);
+  timed_start(&clobber, T0 + BCSC_SEC / 4, flip_grace_tag, &r.node);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  bcsc_test_misuse_install(&rec);
+  run_all();
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(r.set_again_rc, BCSC_EBADOBJ);
+  cr_assert_eq(r.set_deadline_rc, 0);
+  cr_assert_eq(log.n, 0);
+  /* set again: the node itself moved; set_deadline, deadline, the timer's
+   * end and the close: found overwritten through the list */
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_MOVED), 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               4);
+  cr_assert_eq(rec.count, 5);
+  cr_assert_eq(bcsc_task_result(&r.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  teardown();
+}
+
+/* Overwritten before the cancellation (the timer does not start) and
+ * while the timer runs when the scope closes (the link is given back). */
+Test(grace, an_overwritten_grace_neither_starts_nor_stops_a_timer) {
+  report_log_t log = {0};
+  parent_t by_deadline, by_cancel;
+  bcsc_test_leaf_t stuck1, stuck2;
+  acker_t ack;
+  timed_t clobber1, clobber2;
+  bcsc_test_misuse_t rec;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build has no canaries");
+  parent_init(&by_deadline, &log, HOW_DEADLINE, BCSC_SEC);
+  by_deadline.deadline = T0 + BCSC_SEC;
+  parent_init(&by_cancel, &log, HOW_CANCEL, 2 * BCSC_SEC);
+  stuck_init(&stuck1, 1);
+  stuck_init(&stuck2, 2);
+  parent_add(&by_deadline, &stuck1.task);
+  parent_add(&by_cancel, &stuck2.task);
+  acker_start(&ack, T0 + 3 * BCSC_SEC / 2);
+  timed_start(&clobber1, T0 + BCSC_SEC / 2, flip_grace_tag, &by_deadline.node);
+  timed_start(&clobber2, T0 + BCSC_SEC / 2, flip_grace_tag, &by_cancel.node);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &by_deadline.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &by_cancel.task), 0);
+  bcsc_test_misuse_install(&rec);
+  run_all();
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(log.n, 0);
+  cr_assert_eq(by_deadline.joined_at, T0 + 3 * BCSC_SEC / 2);
+  cr_assert_eq(by_cancel.joined_at, T0 + 3 * BCSC_SEC / 2);
+  /* the cancellation's lookup and the close; the close's two lookups */
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               4);
+  cr_assert_eq(rec.count, 4);
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
   teardown();
 }

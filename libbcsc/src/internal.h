@@ -40,10 +40,10 @@
 #define BCSC__MAGIC_STREAM 0x5f4e
 #define BCSC__MAGIC_REMOTE 0x3e70
 #define BCSC__MAGIC_CONTEXT 0xc07e
-#define BCSC__MAGIC_DRAIN_GRACE                                                \
-  0x6ace                              /* also in BCSC_DRAIN_GRACE_INITIALIZER */
-#define BCSC__MAGIC_ERROR_LIST 0xe415 /* also in BCSC_ERROR_LIST_INITIALIZER   \
-                                       */
+/* These two are also in BCSC_DRAIN_GRACE_INITIALIZER and
+ * BCSC_ERROR_LIST_INITIALIZER. */
+#define BCSC__MAGIC_DRAIN_GRACE 0x6ace
+#define BCSC__MAGIC_ERROR_LIST 0xe415
 
 /* Task: the low bits are the lifecycle state, the rest flags. */
 enum {
