@@ -76,6 +76,15 @@ fn sizeof_and_alignof_functions_match_rust_layout() {
         assert_eq!(bcsc_pool_alignof(), align_of::<bcsc_pool_t>());
         assert_eq!(bcsc_start_sizeof(), size_of::<bcsc_start_t>());
         assert_eq!(bcsc_start_alignof(), align_of::<bcsc_start_t>());
+        assert_eq!(bcsc_context_sizeof(), size_of::<bcsc_context_t>());
+        assert_eq!(bcsc_context_alignof(), align_of::<bcsc_context_t>());
+        assert_eq!(bcsc_drain_grace_sizeof(), size_of::<bcsc_drain_grace_t>());
+        assert_eq!(
+            bcsc_drain_grace_alignof(),
+            align_of::<bcsc_drain_grace_t>()
+        );
+        assert_eq!(bcsc_error_list_sizeof(), size_of::<bcsc_error_list_t>());
+        assert_eq!(bcsc_error_list_alignof(), align_of::<bcsc_error_list_t>());
     }
 }
 
