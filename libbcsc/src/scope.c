@@ -72,8 +72,6 @@ static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
 /* What a cancellation does beyond the mark, for a scope that has one. */
 #define SCOPE_CANCEL_RARE (BCSC__SCOPE_REMOTE | BCSC__SCOPE_GRACE)
 
-/* Start `s`'s grace period now: its link leaves the wheel if its deadline
- * was still there, and goes in again for now + the period. */
 /* `s`'s drain grace (BCSC__SCOPE_GRACE is set), or NULL if a node on the
  * way to it was overwritten (reported). */
 static bcsc_drain_grace_t *scope_grace(bcsc_scope_t *s) {
@@ -83,6 +81,8 @@ static bcsc_drain_grace_t *scope_grace(bcsc_scope_t *s) {
   return link != NULL ? (bcsc_drain_grace_t *)(void *)*link : NULL;
 }
 
+/* Start `s`'s grace period `g` now: its link leaves the wheel if its
+ * deadline was still there, and goes in again for now + the period. */
 static void grace_arm(bcsc_scope_t *s, bcsc_drain_grace_t *g) {
   bcsc_executor_t *ex = s->priv.executor;
   bcsc_timer_link_t *link = &s->priv.deadline;
