@@ -22,7 +22,8 @@
 #define BCSC_LAYOUT_AARCH64(TYPE, FIELD)                                       \
   TYPE(struct, bcsc_attach_private, 16, 8)                                     \
   FIELD(struct, bcsc_attach_private, next, 0, 8)                               \
-  FIELD(struct, bcsc_attach_private, state, 8, 2)                              \
+  FIELD(struct, bcsc_attach_private, state, 8, 1)                              \
+  FIELD(struct, bcsc_attach_private, kind, 9, 1)                               \
   FIELD(struct, bcsc_attach_private, magic, 10, 2)                             \
   FIELD(struct, bcsc_attach_private, self_tag, 12, 4)                          \
   TYPE(struct, bcsc_reactor_vtable, 32, 8)                                     \
@@ -490,7 +491,8 @@
 #define BCSC_LAYOUT_ARMHF(TYPE, FIELD)                                         \
   TYPE(struct, bcsc_attach_private, 12, 4)                                     \
   FIELD(struct, bcsc_attach_private, next, 0, 4)                               \
-  FIELD(struct, bcsc_attach_private, state, 4, 2)                              \
+  FIELD(struct, bcsc_attach_private, state, 4, 1)                              \
+  FIELD(struct, bcsc_attach_private, kind, 5, 1)                               \
   FIELD(struct, bcsc_attach_private, magic, 6, 2)                              \
   FIELD(struct, bcsc_attach_private, self_tag, 8, 4)                           \
   TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
@@ -958,7 +960,8 @@
 #define BCSC_LAYOUT_I686(TYPE, FIELD)                                          \
   TYPE(struct, bcsc_attach_private, 12, 4)                                     \
   FIELD(struct, bcsc_attach_private, next, 0, 4)                               \
-  FIELD(struct, bcsc_attach_private, state, 4, 2)                              \
+  FIELD(struct, bcsc_attach_private, state, 4, 1)                              \
+  FIELD(struct, bcsc_attach_private, kind, 5, 1)                               \
   FIELD(struct, bcsc_attach_private, magic, 6, 2)                              \
   FIELD(struct, bcsc_attach_private, self_tag, 8, 4)                           \
   TYPE(struct, bcsc_reactor_vtable, 20, 4)                                     \
@@ -1426,7 +1429,8 @@
 #define BCSC_LAYOUT_X86_64(TYPE, FIELD)                                        \
   TYPE(struct, bcsc_attach_private, 16, 8)                                     \
   FIELD(struct, bcsc_attach_private, next, 0, 8)                               \
-  FIELD(struct, bcsc_attach_private, state, 8, 2)                              \
+  FIELD(struct, bcsc_attach_private, state, 8, 1)                              \
+  FIELD(struct, bcsc_attach_private, kind, 9, 1)                               \
   FIELD(struct, bcsc_attach_private, magic, 10, 2)                             \
   FIELD(struct, bcsc_attach_private, self_tag, 12, 4)                          \
   TYPE(struct, bcsc_reactor_vtable, 32, 8)                                     \

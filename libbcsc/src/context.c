@@ -36,7 +36,7 @@ int bcsc_scope_set_context(bcsc_scope_t *scope, bcsc_context_t *entry,
   entry->key = key;
   entry->value = value;
   /* newest first: it shadows older ones */
-  bcsc__attach(scope, &entry->priv, BCSC__SCOPE_CONTEXT);
+  bcsc__attach(scope, &entry->priv, BCSC__ATTACH_CONTEXT, BCSC__SCOPE_CONTEXT);
   return 0;
 }
 
@@ -65,7 +65,7 @@ int bcsc_task_context(const bcsc_task_t *task, uint32_t key, uintptr_t *value) {
         const bcsc_context_t *e = (const bcsc_context_t *)(const void *)n;
         if (NODE_BAD(n))
           BCSC__FAIL(FRAME_CLOBBERED, n, BCSC_EBADOBJ);
-        if (n->magic == BCSC__MAGIC_CONTEXT && e->key == key) {
+        if (n->kind == BCSC__ATTACH_CONTEXT && e->key == key) {
           *value = e->value;
           return 1;
         }
@@ -79,27 +79,29 @@ int bcsc_task_context(const bcsc_task_t *task, uint32_t key, uintptr_t *value) {
 }
 
 /* ---- the attachment list (D64) -------------------------------------------
- * Every node starts with a struct bcsc_attach_private; its magic says its
- * kind. The list is written when first needed, like the scope's other cold
- * fields: opening a scope does not touch it. */
+ * Every node starts with a struct bcsc_attach_private; its kind says what
+ * it is, its magic that it was initialised (checked where the list is
+ * walked, in the checked build). The list is written when first needed, like
+ * the scope's other cold fields: opening a scope does not touch it. */
 
-void bcsc__attach(bcsc_scope_t *s, struct bcsc_attach_private *n,
+void bcsc__attach(bcsc_scope_t *s, struct bcsc_attach_private *n, uint8_t kind,
                   uint16_t flag) {
   if (!(s->priv.flags & BCSC__SCOPE_ATTACHED))
     s->priv.attachments = NULL;
   n->next = s->priv.attachments;
   n->state = BCSC__ATTACH_ATTACHED;
+  n->kind = kind;
   n->self_tag = bcsc__self_tag(n);
   s->priv.attachments = n;
   s->priv.flags |= flag;
 }
 
-struct bcsc_attach_private **bcsc__attachment(bcsc_scope_t *s, uint16_t magic) {
+struct bcsc_attach_private **bcsc__attachment(bcsc_scope_t *s, uint8_t kind) {
   struct bcsc_attach_private **link = &s->priv.attachments;
   /* The flag of the kind is set: the walk finds a node of it, unless one on
    * the way was overwritten while attached. */
   for (; !NODE_BAD(*link); link = &(*link)->next)
-    if ((*link)->magic == magic)
+    if ((*link)->kind == kind)
       return link;
   bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, *link);
   return NULL;

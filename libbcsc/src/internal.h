@@ -127,8 +127,15 @@ enum {
  * while one of them is set. */
 #define BCSC__SCOPE_ATTACHED                                                   \
   (BCSC__SCOPE_GRACE | BCSC__SCOPE_CONTEXT | BCSC__SCOPE_ERROR_LIST)
-/* Attachment node states (struct bcsc_attach_private). */
+/* Attachment node states and kinds (struct bcsc_attach_private). The kind
+ * is written when a node is attached: the release build walks by it; the
+ * checked build also checks the node's magic. */
 enum { BCSC__ATTACH_IDLE = 0, BCSC__ATTACH_ATTACHED = 1 };
+enum {
+  BCSC__ATTACH_CONTEXT = 1,
+  BCSC__ATTACH_GRACE = 2,
+  BCSC__ATTACH_ERROR_LIST = 3
+};
 
 typedef struct bcsc_timer_link bcsc_timer_link_t;
 
@@ -742,14 +749,15 @@ int bcsc__check_live(const bcsc_task_t *task);
  * BCSC_EPERM (its owner is not being polled, FOREIGN_SCOPE). */
 int bcsc__check_scope_owner(const bcsc_scope_t *scope);
 /* context.c: a scope's attachment list (D64). Attach `n`, an idle node of
- * the kind `flag` says, to `s`, newest first, setting `flag`. */
-void bcsc__attach(bcsc_scope_t *s, struct bcsc_attach_private *n,
+ * kind `kind` (a BCSC__ATTACH_* kind), to `s`, newest first, setting
+ * `flag`, that kind's scope flag. */
+void bcsc__attach(bcsc_scope_t *s, struct bcsc_attach_private *n, uint8_t kind,
                   uint16_t flag);
-/* The link to the newest node of kind `magic` attached to `s` (whose flag
+/* The link to the newest node of kind `kind` attached to `s` (whose flag
  * for that kind is set), or NULL if a node on the way was overwritten
  * (reported, FRAME_CLOBBERED). */
 BCSC__COLD struct bcsc_attach_private **bcsc__attachment(bcsc_scope_t *s,
-                                                         uint16_t magic);
+                                                         uint8_t kind);
 /* Detach the node `link` leads to (found by bcsc__attachment()), clearing
  * `flag`, its kind's. */
 BCSC__COLD void bcsc__detach(bcsc_scope_t *s, struct bcsc_attach_private **link,

@@ -75,8 +75,7 @@ static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
 /* `s`'s drain grace (BCSC__SCOPE_GRACE is set), or NULL if a node on the
  * way to it was overwritten (reported). */
 static bcsc_drain_grace_t *scope_grace(bcsc_scope_t *s) {
-  struct bcsc_attach_private **link =
-      bcsc__attachment(s, BCSC__MAGIC_DRAIN_GRACE);
+  struct bcsc_attach_private **link = bcsc__attachment(s, BCSC__ATTACH_GRACE);
   /* The header is the node's first member. */
   return link != NULL ? (bcsc_drain_grace_t *)(void *)*link : NULL;
 }
@@ -149,8 +148,7 @@ static bcsc_task_t *subtree_next(bcsc_task_t *t, const bcsc_scope_t *top) {
  * completion happens only in a turn of the run loop, which the callback
  * cannot enter - so the walk's links hold. */
 static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
-  struct bcsc_attach_private **link =
-      bcsc__attachment(s, BCSC__MAGIC_DRAIN_GRACE);
+  struct bcsc_attach_private **link = bcsc__attachment(s, BCSC__ATTACH_GRACE);
   bcsc_stuck_fn report = NULL;
   void *context = NULL;
   s->priv.flags &= (uint16_t)~BCSC__SCOPE_GRACE_ARMED;
@@ -356,7 +354,7 @@ static inline int child_failed(int result, int was_cancelled) {
 static void error_list_add(bcsc_scope_t *s, bcsc_task_t *child, int result,
                            int was_cancelled) {
   struct bcsc_attach_private **link =
-      bcsc__attachment(s, BCSC__MAGIC_ERROR_LIST);
+      bcsc__attachment(s, BCSC__ATTACH_ERROR_LIST);
   const bcsc_error_list_t *l =
       link != NULL ? (const bcsc_error_list_t *)(void *)*link : NULL;
   if (l != NULL && s->priv.error_count <= l->capacity) {
@@ -945,7 +943,7 @@ int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, bcsc_drain_grace_t *grace,
     return BCSC_ENOTSUP;
   /* The node the scope holds now, if any (D64). */
   if ((scope->priv.flags & BCSC__SCOPE_GRACE) &&
-      (link = bcsc__attachment(scope, BCSC__MAGIC_DRAIN_GRACE)) == NULL)
+      (link = bcsc__attachment(scope, BCSC__ATTACH_GRACE)) == NULL)
     return BCSC_EBADOBJ;
   if (grace->priv.node.state != BCSC__ATTACH_IDLE &&
       (link == NULL || *link != &grace->priv.node))
@@ -959,7 +957,7 @@ int bcsc_scope_set_drain_grace(bcsc_scope_t *scope, bcsc_drain_grace_t *grace,
   grace->period = grace_ns;
   grace->report = report;
   grace->context = context;
-  bcsc__attach(scope, &grace->priv.node, BCSC__SCOPE_GRACE);
+  bcsc__attach(scope, &grace->priv.node, BCSC__ATTACH_GRACE, BCSC__SCOPE_GRACE);
   /* Cancelled already: the period starts now. */
   if (scope->priv.flags & BCSC__SCOPE_CANCELLED)
     grace_arm(scope, grace);
@@ -1013,7 +1011,7 @@ int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_error_list_t *node,
     BCSC__FAIL(ERROR_LIST_LATE, scope, BCSC_ESTATE);
   /* The node the scope holds now, if any (D64). */
   if ((scope->priv.flags & BCSC__SCOPE_ERROR_LIST) &&
-      (link = bcsc__attachment(scope, BCSC__MAGIC_ERROR_LIST)) == NULL)
+      (link = bcsc__attachment(scope, BCSC__ATTACH_ERROR_LIST)) == NULL)
     return BCSC_EBADOBJ;
   if (node->priv.state != BCSC__ATTACH_IDLE &&
       (link == NULL || *link != &node->priv))
@@ -1024,7 +1022,8 @@ int bcsc_scope_set_error_list(bcsc_scope_t *scope, bcsc_error_list_t *node,
     return 0;
   node->list = list;
   node->capacity = capacity;
-  bcsc__attach(scope, &node->priv, BCSC__SCOPE_ERROR_LIST);
+  bcsc__attach(scope, &node->priv, BCSC__ATTACH_ERROR_LIST,
+               BCSC__SCOPE_ERROR_LIST);
   return 0;
 }
 

@@ -29,8 +29,9 @@ typedef struct bcsc_error_list bcsc_error_list_t;   /* bcsc/scope.h */
  *  PRIVATE - DO NOT TOUCH. */
 struct bcsc_attach_private {
   struct bcsc_attach_private *next; /* the scope's next older node */
-  uint16_t state;                   /* idle or attached */
-  uint16_t magic;                   /* the node's kind: one magic per kind */
+  uint8_t state;                    /* idle or attached */
+  uint8_t kind;   /* context entry, drain grace or error list, once attached */
+  uint16_t magic; /* initialised; one magic per kind */
   uint32_t self_tag; /* hash of the node's address while attached */
 };
 
