@@ -1096,3 +1096,53 @@ Test(error_list, only_the_owner_being_polled_sets_it) {
   cr_assert_eq(bcsc_waitq_deinit(&gate), 0);
   teardown(&ex);
 }
+
+/* ---- detaching one node keeps the others --------------------------------
+ * An error list set after a context entry sits in front of it on the
+ * scope's list of attachments. Detaching the list (NULL, 0) must unlink
+ * that node only: the entry behind it is still found, and the list's node,
+ * idle again, attaches to a second scope without taking the entry along. */
+typedef struct detacher {
+  bcsc_task_t task;
+  bcsc_scope_t scope[2];
+  bcsc_context_t entry;
+  bcsc_error_list_t node;
+  bcsc_child_error_t errors[1];
+  int rc[6];
+  int found[2];
+  uintptr_t seen[2];
+} detacher_t;
+
+static int detacher_poll(bcsc_task_t *self) {
+  detacher_t *d = (detacher_t *)(void *)self;
+  d->rc[0] = bcsc_scope_init(&d->scope[0], self, BCSC_SCOPE_FAIL_FAST);
+  d->rc[1] = bcsc_scope_set_context(&d->scope[0], &d->entry, K1, 7);
+  d->rc[2] = bcsc_scope_set_error_list(&d->scope[0], &d->node, d->errors, 1);
+  d->rc[3] = bcsc_scope_set_error_list(&d->scope[0], &d->node, NULL, 0);
+  d->found[0] = bcsc_task_context(self, K1, &d->seen[0]);
+  d->rc[4] = bcsc_scope_init(&d->scope[1], self, BCSC_SCOPE_FAIL_FAST);
+  d->rc[5] = bcsc_scope_set_error_list(&d->scope[1], &d->node, d->errors, 1);
+  d->found[1] = bcsc_task_context(self, K1, &d->seen[1]);
+  /* Innermost first; both close with nothing in them. */
+  if (bcsc_scope_join(&d->scope[1]) != 0 || bcsc_scope_join(&d->scope[0]) != 0)
+    return BCSC_EINVAL;
+  return 0;
+}
+
+Test(context, detaching_one_node_keeps_the_nodes_behind_it) {
+  bcsc_executor_t ex;
+  detacher_t d;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  memset(&d, 0, sizeof d);
+  cr_assert_eq(bcsc_task_init(&d.task, detacher_poll, &d), 0);
+  cr_assert_eq(bcsc_context_init(&d.entry), 0);
+  cr_assert_eq(bcsc_error_list_init(&d.node), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &d.task), 0);
+  for (int i = 0; i < 6; i++)
+    cr_assert_eq(d.rc[i], 0, "call %d: %s", i, bcsc_err_name(d.rc[i]));
+  cr_assert_eq(d.found[0], 1, "the entry behind the detached node is found");
+  cr_assert_eq(d.seen[0], 7);
+  cr_assert_eq(d.found[1], 1, "and still after the node attached elsewhere");
+  cr_assert_eq(d.seen[1], 7);
+  teardown(&ex);
+}
