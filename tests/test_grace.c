@@ -419,6 +419,17 @@ static int canceller_poll(bcsc_task_t *self) {
   return 0;
 }
 
+/* Spawn `target` and a canceller that cancels it at `at`, and run. */
+static void run_cancelling(canceller_t *c, bcsc_task_t *target, uint64_t at) {
+  cr_assert_eq(bcsc_task_init(&c->task, canceller_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&c->timer), 0);
+  c->target = target;
+  c->at = at;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, target), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c->task), 0);
+  run_all();
+}
+
 /* The outer owner is cancelled while the inner scope is open: the
  * cancellation walk reaches the inner scope and starts its period too. */
 Test(grace, every_task_of_the_subtree_is_reported_depth_first) {
@@ -436,13 +447,7 @@ Test(grace, every_task_of_the_subtree_is_reported_depth_first) {
   parent_add(&outer, &inner.task);
   parent_add(&outer, &stuck.task);
   acker_start(&ack, T0 + 4 * BCSC_SEC);
-  cr_assert_eq(bcsc_task_init(&c.task, canceller_poll, NULL), 0);
-  cr_assert_eq(bcsc_timer_init(&c.timer), 0);
-  c.target = &outer.task;
-  c.at = T0 + BCSC_SEC / 2;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  run_all();
+  run_cancelling(&c, &outer.task, T0 + BCSC_SEC / 2);
   /* The inner scope reports its own child 1 s after the cancellation. */
   cr_assert_eq(inner_log.n, 1);
   assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep,
@@ -478,13 +483,7 @@ Test(grace, a_later_cancellation_does_not_restart_a_running_period) {
   parent_add(&inner, &deep.task);
   parent_add(&outer, &inner.task);
   acker_start(&ack, T0 + 3 * BCSC_SEC);
-  cr_assert_eq(bcsc_task_init(&c.task, canceller_poll, NULL), 0);
-  cr_assert_eq(bcsc_timer_init(&c.timer), 0);
-  c.target = &outer.task;
-  c.at = T0 + BCSC_SEC;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &outer.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  run_all();
+  run_cancelling(&c, &outer.task, T0 + BCSC_SEC);
   cr_assert_eq(inner_log.n, 1);
   assert_stuck_on_ack(&inner_log, 0, &inner.scope, &deep, T0 + 2 * BCSC_SEC);
   cr_assert_eq(outer_log.n, 0);
@@ -549,13 +548,7 @@ Test(grace, the_owner_cancelled_starts_the_period) {
   stuck_init(&stuck, 1);
   parent_add(&p, &stuck.task);
   acker_start(&ack, T0 + 3 * BCSC_SEC);
-  cr_assert_eq(bcsc_task_init(&c.task, canceller_poll, NULL), 0);
-  cr_assert_eq(bcsc_timer_init(&c.timer), 0);
-  c.target = &p.task;
-  c.at = T0 + BCSC_SEC / 4;
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
-  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
-  run_all();
+  run_cancelling(&c, &p.task, T0 + BCSC_SEC / 4);
   cr_assert_eq(log.n, 1);
   assert_stuck_on_ack(&log, 0, &p.scope, &stuck, T0 + 5 * BCSC_SEC / 4);
   teardown();
