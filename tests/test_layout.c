@@ -79,7 +79,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 136, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -93,13 +93,12 @@
   FIELD(struct, bcsc_scope_private, self_tag, 52, 4)                           \
   FIELD(struct, bcsc_scope_private, first_error, 56, 4)                        \
   FIELD(struct, bcsc_scope_private, error_count, 60, 4)                        \
-  FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
-  FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
+  FIELD(struct, bcsc_scope_private, kept_result, 64, 4)                        \
+  FIELD(struct, bcsc_scope_private, linked, 68, 4)                             \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
-  FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  FIELD(struct, bcsc_scope_private, attachments, 128, 8)                       \
+  FIELD(struct, bcsc_scope_private, attachments, 120, 8)                       \
   TYPE(struct, bcsc_child_error, 16, 8)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
   FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
@@ -116,9 +115,9 @@
   FIELD(struct, bcsc_error_list, priv, 0, 16)                                  \
   FIELD(struct, bcsc_error_list, list, 16, 8)                                  \
   FIELD(struct, bcsc_error_list, capacity, 24, 4)                              \
-  TYPE(struct, bcsc_scope, 144, 8)                                             \
+  TYPE(struct, bcsc_scope, 136, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 136)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -155,7 +154,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3552, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -183,28 +182,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 144)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 368, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3440, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3448, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3456, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3464, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3468, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3472, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3476, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3480, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3484, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3488, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3492, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3496, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3500, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3504, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3512, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3520, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3528, 24)                     \
-  TYPE(struct, bcsc_executor, 3560, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
+  TYPE(struct, bcsc_executor, 3552, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3552)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -436,17 +435,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
-  TYPE(struct, bcsc_start_private, 184, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 144)                             \
-  FIELD(struct, bcsc_start_private, target, 144, 8)                            \
-  FIELD(struct, bcsc_start_private, child, 152, 8)                             \
-  FIELD(struct, bcsc_start_private, state, 160, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 164, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 168, 16)                         \
-  TYPE(struct, bcsc_start, 200, 8)                                             \
+  TYPE(struct, bcsc_start_private, 176, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
+  FIELD(struct, bcsc_start_private, target, 136, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 144, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 152, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 156, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 160, 16)                         \
+  TYPE(struct, bcsc_start, 192, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 8)                                        \
   FIELD(struct, bcsc_start, value, 8, 8)                                       \
-  FIELD(struct, bcsc_start, priv, 16, 184)                                     \
+  FIELD(struct, bcsc_start, priv, 16, 176)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -460,20 +459,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
-  TYPE(struct, bcsc_supervised_private, 192, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 144)                        \
-  FIELD(struct, bcsc_supervised_private, child, 144, 8)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 152, 8)                      \
-  FIELD(struct, bcsc_supervised_private, context, 160, 8)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 168, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 172, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 176, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 180, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 184, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 188, 4)                        \
-  TYPE(struct, bcsc_supervised, 256, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 184, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
+  FIELD(struct, bcsc_supervised_private, child, 136, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 144, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 152, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 160, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 164, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 168, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 172, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 176, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 180, 4)                        \
+  TYPE(struct, bcsc_supervised, 248, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
-  FIELD(struct, bcsc_supervised, priv, 64, 192)                                \
+  FIELD(struct, bcsc_supervised, priv, 64, 184)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \
@@ -562,13 +561,12 @@
   FIELD(struct, bcsc_scope_private, self_tag, 32, 4)                           \
   FIELD(struct, bcsc_scope_private, first_error, 36, 4)                        \
   FIELD(struct, bcsc_scope_private, error_count, 40, 4)                        \
-  FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
-  FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
+  FIELD(struct, bcsc_scope_private, kept_result, 44, 4)                        \
+  FIELD(struct, bcsc_scope_private, linked, 48, 4)                             \
   FIELD(struct, bcsc_scope_private, deadline, 56, 24)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 80, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 84, 4)                        \
-  FIELD(struct, bcsc_scope_private, linked, 88, 4)                             \
-  FIELD(struct, bcsc_scope_private, attachments, 92, 4)                        \
+  FIELD(struct, bcsc_scope_private, attachments, 88, 4)                        \
   TYPE(struct, bcsc_child_error, 12, 4)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
   FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
@@ -1017,7 +1015,7 @@
   TYPE(struct, bcsc_timer, 92, 4)                                              \
   FIELD(struct, bcsc_timer, data, 0, 4)                                        \
   FIELD(struct, bcsc_timer, priv, 4, 88)                                       \
-  TYPE(struct, bcsc_scope_private, 92, 4)                                      \
+  TYPE(struct, bcsc_scope_private, 88, 4)                                      \
   FIELD(struct, bcsc_scope_private, executor, 0, 4)                            \
   FIELD(struct, bcsc_scope_private, owner, 4, 4)                               \
   FIELD(struct, bcsc_scope_private, outer, 8, 4)                               \
@@ -1031,13 +1029,12 @@
   FIELD(struct, bcsc_scope_private, self_tag, 32, 4)                           \
   FIELD(struct, bcsc_scope_private, first_error, 36, 4)                        \
   FIELD(struct, bcsc_scope_private, error_count, 40, 4)                        \
-  FIELD(struct, bcsc_scope_private, race_result, 44, 4)                        \
-  FIELD(struct, bcsc_scope_private, owner_result, 48, 4)                       \
+  FIELD(struct, bcsc_scope_private, kept_result, 44, 4)                        \
+  FIELD(struct, bcsc_scope_private, linked, 48, 4)                             \
   FIELD(struct, bcsc_scope_private, deadline, 52, 24)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 76, 4)                        \
   FIELD(struct, bcsc_scope_private, remote_head, 80, 4)                        \
-  FIELD(struct, bcsc_scope_private, linked, 84, 4)                             \
-  FIELD(struct, bcsc_scope_private, attachments, 88, 4)                        \
+  FIELD(struct, bcsc_scope_private, attachments, 84, 4)                        \
   TYPE(struct, bcsc_child_error, 12, 4)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 4)                                  \
   FIELD(struct, bcsc_child_error, error, 4, 4)                                 \
@@ -1054,9 +1051,9 @@
   FIELD(struct, bcsc_error_list, priv, 0, 12)                                  \
   FIELD(struct, bcsc_error_list, list, 12, 4)                                  \
   FIELD(struct, bcsc_error_list, capacity, 16, 4)                              \
-  TYPE(struct, bcsc_scope, 96, 4)                                              \
+  TYPE(struct, bcsc_scope, 92, 4)                                              \
   FIELD(struct, bcsc_scope, data, 0, 4)                                        \
-  FIELD(struct, bcsc_scope, priv, 4, 92)                                       \
+  FIELD(struct, bcsc_scope, priv, 4, 88)                                       \
   TYPE(struct, bcsc_waker, 12, 4)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
@@ -1093,7 +1090,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 1908, 4)                                 \
+  TYPE(struct, bcsc_executor_private, 1904, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1121,28 +1118,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 188, 4)                        \
   FIELD(struct, bcsc_executor_private, pender, 192, 4)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 196, 4)                 \
-  FIELD(struct, bcsc_executor_private, root, 200, 96)                          \
-  FIELD(struct, bcsc_executor_private, wheel, 296, 1536)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 1832, 4)                     \
-  FIELD(struct, bcsc_executor_private, batons, 1836, 4)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 1840, 4)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 1844, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 1848, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 1852, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 1856, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 1860, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 1864, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 1868, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 1872, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 1876, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 1880, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 1884, 4)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 1888, 4)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 1892, 4)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 1896, 12)                     \
-  TYPE(struct, bcsc_executor, 1912, 4)                                         \
+  FIELD(struct, bcsc_executor_private, root, 200, 92)                          \
+  FIELD(struct, bcsc_executor_private, wheel, 292, 1536)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 1828, 4)                     \
+  FIELD(struct, bcsc_executor_private, batons, 1832, 4)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 1836, 4)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 1840, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 1844, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 1848, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 1852, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 1856, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 1860, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 1864, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 1868, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 1872, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 1876, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 1880, 4)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 1884, 4)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 1888, 4)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 1892, 12)                     \
+  TYPE(struct, bcsc_executor, 1908, 4)                                         \
   FIELD(struct, bcsc_executor, data, 0, 4)                                     \
-  FIELD(struct, bcsc_executor, priv, 4, 1908)                                  \
+  FIELD(struct, bcsc_executor, priv, 4, 1904)                                  \
   TYPE(struct, bcsc_pool_private, 48, 4)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 4)                               \
   FIELD(struct, bcsc_pool_private, stride, 4, 4)                               \
@@ -1374,17 +1371,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 52, 4)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 4)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 4, 48)                            \
-  TYPE(struct, bcsc_start_private, 120, 4)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 96)                              \
-  FIELD(struct, bcsc_start_private, target, 96, 4)                             \
-  FIELD(struct, bcsc_start_private, child, 100, 4)                             \
-  FIELD(struct, bcsc_start_private, state, 104, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 108, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 112, 8)                          \
-  TYPE(struct, bcsc_start, 128, 4)                                             \
+  TYPE(struct, bcsc_start_private, 116, 4)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 92)                              \
+  FIELD(struct, bcsc_start_private, target, 92, 4)                             \
+  FIELD(struct, bcsc_start_private, child, 96, 4)                              \
+  FIELD(struct, bcsc_start_private, state, 100, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 104, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 108, 8)                          \
+  TYPE(struct, bcsc_start, 124, 4)                                             \
   FIELD(struct, bcsc_start, data, 0, 4)                                        \
   FIELD(struct, bcsc_start, value, 4, 4)                                       \
-  FIELD(struct, bcsc_start, priv, 8, 120)                                      \
+  FIELD(struct, bcsc_start, priv, 8, 116)                                      \
   TYPE(struct, bcsc_stream_private, 68, 4)                                     \
   FIELD(struct, bcsc_stream_private, wait, 0, 36)                              \
   FIELD(struct, bcsc_stream_private, source, 36, 4)                            \
@@ -1398,20 +1395,20 @@
   TYPE(struct, bcsc_stream, 72, 4)                                             \
   FIELD(struct, bcsc_stream, data, 0, 4)                                       \
   FIELD(struct, bcsc_stream, priv, 4, 68)                                      \
-  TYPE(struct, bcsc_supervised_private, 132, 4)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 96)                         \
-  FIELD(struct, bcsc_supervised_private, child, 96, 4)                         \
-  FIELD(struct, bcsc_supervised_private, restart, 100, 4)                      \
-  FIELD(struct, bcsc_supervised_private, context, 104, 4)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 108, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 112, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 116, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 120, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 124, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 128, 4)                        \
-  TYPE(struct, bcsc_supervised, 168, 4)                                        \
+  TYPE(struct, bcsc_supervised_private, 128, 4)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 92)                         \
+  FIELD(struct, bcsc_supervised_private, child, 92, 4)                         \
+  FIELD(struct, bcsc_supervised_private, restart, 96, 4)                       \
+  FIELD(struct, bcsc_supervised_private, context, 100, 4)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 104, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 108, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 112, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 116, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 120, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 124, 4)                        \
+  TYPE(struct, bcsc_supervised, 164, 4)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 36)                                  \
-  FIELD(struct, bcsc_supervised, priv, 36, 132)                                \
+  FIELD(struct, bcsc_supervised, priv, 36, 128)                                \
   TYPE(struct, bcsc_watch_private, 64, 4)                                      \
   FIELD(struct, bcsc_watch_private, waiters, 0, 32)                            \
   FIELD(struct, bcsc_watch_private, buffer, 32, 4)                             \
@@ -1486,7 +1483,7 @@
   TYPE(struct, bcsc_timer, 136, 8)                                             \
   FIELD(struct, bcsc_timer, data, 0, 8)                                        \
   FIELD(struct, bcsc_timer, priv, 8, 128)                                      \
-  TYPE(struct, bcsc_scope_private, 136, 8)                                     \
+  TYPE(struct, bcsc_scope_private, 128, 8)                                     \
   FIELD(struct, bcsc_scope_private, executor, 0, 8)                            \
   FIELD(struct, bcsc_scope_private, owner, 8, 8)                               \
   FIELD(struct, bcsc_scope_private, outer, 16, 8)                              \
@@ -1500,13 +1497,12 @@
   FIELD(struct, bcsc_scope_private, self_tag, 52, 4)                           \
   FIELD(struct, bcsc_scope_private, first_error, 56, 4)                        \
   FIELD(struct, bcsc_scope_private, error_count, 60, 4)                        \
-  FIELD(struct, bcsc_scope_private, race_result, 64, 4)                        \
-  FIELD(struct, bcsc_scope_private, owner_result, 68, 4)                       \
+  FIELD(struct, bcsc_scope_private, kept_result, 64, 4)                        \
+  FIELD(struct, bcsc_scope_private, linked, 68, 4)                             \
   FIELD(struct, bcsc_scope_private, deadline, 72, 32)                          \
   FIELD(struct, bcsc_scope_private, race_winner, 104, 8)                       \
   FIELD(struct, bcsc_scope_private, remote_head, 112, 8)                       \
-  FIELD(struct, bcsc_scope_private, linked, 120, 8)                            \
-  FIELD(struct, bcsc_scope_private, attachments, 128, 8)                       \
+  FIELD(struct, bcsc_scope_private, attachments, 120, 8)                       \
   TYPE(struct, bcsc_child_error, 16, 8)                                        \
   FIELD(struct, bcsc_child_error, task, 0, 8)                                  \
   FIELD(struct, bcsc_child_error, error, 8, 4)                                 \
@@ -1523,9 +1519,9 @@
   FIELD(struct, bcsc_error_list, priv, 0, 16)                                  \
   FIELD(struct, bcsc_error_list, list, 16, 8)                                  \
   FIELD(struct, bcsc_error_list, capacity, 24, 4)                              \
-  TYPE(struct, bcsc_scope, 144, 8)                                             \
+  TYPE(struct, bcsc_scope, 136, 8)                                             \
   FIELD(struct, bcsc_scope, data, 0, 8)                                        \
-  FIELD(struct, bcsc_scope, priv, 8, 136)                                      \
+  FIELD(struct, bcsc_scope, priv, 8, 128)                                      \
   TYPE(struct, bcsc_waker, 16, 8)                                              \
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
@@ -1562,7 +1558,7 @@
   FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
   FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
   FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
-  TYPE(struct, bcsc_executor_private, 3552, 8)                                 \
+  TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
   FIELD(struct, bcsc_executor_private, spawns, 16, 8)                          \
@@ -1590,28 +1586,28 @@
   FIELD(struct, bcsc_executor_private, reactor, 200, 8)                        \
   FIELD(struct, bcsc_executor_private, pender, 208, 8)                         \
   FIELD(struct, bcsc_executor_private, pender_context, 216, 8)                 \
-  FIELD(struct, bcsc_executor_private, root, 224, 144)                         \
-  FIELD(struct, bcsc_executor_private, wheel, 368, 3072)                       \
-  FIELD(struct, bcsc_executor_private, wheel_due, 3440, 8)                     \
-  FIELD(struct, bcsc_executor_private, batons, 3448, 8)                        \
-  FIELD(struct, bcsc_executor_private, waker_slots, 3456, 8)                   \
-  FIELD(struct, bcsc_executor_private, waker_slot_count, 3464, 4)              \
-  FIELD(struct, bcsc_executor_private, waker_free_head, 3468, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_free_tail, 3472, 4)               \
-  FIELD(struct, bcsc_executor_private, waker_held, 3476, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_head, 3480, 4)                    \
-  FIELD(struct, bcsc_executor_private, inbox_sleep, 3484, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_received, 3488, 4)                \
-  FIELD(struct, bcsc_executor_private, inbox_stale, 3492, 4)                   \
-  FIELD(struct, bcsc_executor_private, inbox_notifies, 3496, 4)                \
-  FIELD(struct, bcsc_executor_private, relay_pins, 3500, 4)                    \
-  FIELD(struct, bcsc_executor_private, held_mutexes, 3504, 8)                  \
-  FIELD(struct, bcsc_executor_private, owner_thread, 3512, 8)                  \
-  FIELD(struct, bcsc_executor_private, relay_head, 3520, 8)                    \
-  FIELD(struct, bcsc_executor_private, reserved, 3528, 24)                     \
-  TYPE(struct, bcsc_executor, 3560, 8)                                         \
+  FIELD(struct, bcsc_executor_private, root, 224, 136)                         \
+  FIELD(struct, bcsc_executor_private, wheel, 360, 3072)                       \
+  FIELD(struct, bcsc_executor_private, wheel_due, 3432, 8)                     \
+  FIELD(struct, bcsc_executor_private, batons, 3440, 8)                        \
+  FIELD(struct, bcsc_executor_private, waker_slots, 3448, 8)                   \
+  FIELD(struct, bcsc_executor_private, waker_slot_count, 3456, 4)              \
+  FIELD(struct, bcsc_executor_private, waker_free_head, 3460, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_free_tail, 3464, 4)               \
+  FIELD(struct, bcsc_executor_private, waker_held, 3468, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_head, 3472, 4)                    \
+  FIELD(struct, bcsc_executor_private, inbox_sleep, 3476, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_received, 3480, 4)                \
+  FIELD(struct, bcsc_executor_private, inbox_stale, 3484, 4)                   \
+  FIELD(struct, bcsc_executor_private, inbox_notifies, 3488, 4)                \
+  FIELD(struct, bcsc_executor_private, relay_pins, 3492, 4)                    \
+  FIELD(struct, bcsc_executor_private, held_mutexes, 3496, 8)                  \
+  FIELD(struct, bcsc_executor_private, owner_thread, 3504, 8)                  \
+  FIELD(struct, bcsc_executor_private, relay_head, 3512, 8)                    \
+  FIELD(struct, bcsc_executor_private, reserved, 3520, 24)                     \
+  TYPE(struct, bcsc_executor, 3552, 8)                                         \
   FIELD(struct, bcsc_executor, data, 0, 8)                                     \
-  FIELD(struct, bcsc_executor, priv, 8, 3552)                                  \
+  FIELD(struct, bcsc_executor, priv, 8, 3544)                                  \
   TYPE(struct, bcsc_pool_private, 72, 8)                                       \
   FIELD(struct, bcsc_pool_private, memory, 0, 8)                               \
   FIELD(struct, bcsc_pool_private, stride, 8, 8)                               \
@@ -1843,17 +1839,17 @@
   TYPE(struct, bcsc_semaphore_waiter, 88, 8)                                   \
   FIELD(struct, bcsc_semaphore_waiter, data, 0, 8)                             \
   FIELD(struct, bcsc_semaphore_waiter, priv, 8, 80)                            \
-  TYPE(struct, bcsc_start_private, 184, 8)                                     \
-  FIELD(struct, bcsc_start_private, scope, 0, 144)                             \
-  FIELD(struct, bcsc_start_private, target, 144, 8)                            \
-  FIELD(struct, bcsc_start_private, child, 152, 8)                             \
-  FIELD(struct, bcsc_start_private, state, 160, 4)                             \
-  FIELD(struct, bcsc_start_private, reserved32, 164, 4)                        \
-  FIELD(struct, bcsc_start_private, reserved, 168, 16)                         \
-  TYPE(struct, bcsc_start, 200, 8)                                             \
+  TYPE(struct, bcsc_start_private, 176, 8)                                     \
+  FIELD(struct, bcsc_start_private, scope, 0, 136)                             \
+  FIELD(struct, bcsc_start_private, target, 136, 8)                            \
+  FIELD(struct, bcsc_start_private, child, 144, 8)                             \
+  FIELD(struct, bcsc_start_private, state, 152, 4)                             \
+  FIELD(struct, bcsc_start_private, reserved32, 156, 4)                        \
+  FIELD(struct, bcsc_start_private, reserved, 160, 16)                         \
+  TYPE(struct, bcsc_start, 192, 8)                                             \
   FIELD(struct, bcsc_start, data, 0, 8)                                        \
   FIELD(struct, bcsc_start, value, 8, 8)                                       \
-  FIELD(struct, bcsc_start, priv, 16, 184)                                     \
+  FIELD(struct, bcsc_start, priv, 16, 176)                                     \
   TYPE(struct, bcsc_stream_private, 104, 8)                                    \
   FIELD(struct, bcsc_stream_private, wait, 0, 64)                              \
   FIELD(struct, bcsc_stream_private, source, 64, 8)                            \
@@ -1867,20 +1863,20 @@
   TYPE(struct, bcsc_stream, 112, 8)                                            \
   FIELD(struct, bcsc_stream, data, 0, 8)                                       \
   FIELD(struct, bcsc_stream, priv, 8, 104)                                     \
-  TYPE(struct, bcsc_supervised_private, 192, 8)                                \
-  FIELD(struct, bcsc_supervised_private, scope, 0, 144)                        \
-  FIELD(struct, bcsc_supervised_private, child, 144, 8)                        \
-  FIELD(struct, bcsc_supervised_private, restart, 152, 8)                      \
-  FIELD(struct, bcsc_supervised_private, context, 160, 8)                      \
-  FIELD(struct, bcsc_supervised_private, policy, 168, 4)                       \
-  FIELD(struct, bcsc_supervised_private, max_restarts, 172, 4)                 \
-  FIELD(struct, bcsc_supervised_private, restarts, 176, 4)                     \
-  FIELD(struct, bcsc_supervised_private, failures, 180, 4)                     \
-  FIELD(struct, bcsc_supervised_private, last_error, 184, 4)                   \
-  FIELD(struct, bcsc_supervised_private, state, 188, 4)                        \
-  TYPE(struct, bcsc_supervised, 256, 8)                                        \
+  TYPE(struct, bcsc_supervised_private, 184, 8)                                \
+  FIELD(struct, bcsc_supervised_private, scope, 0, 136)                        \
+  FIELD(struct, bcsc_supervised_private, child, 136, 8)                        \
+  FIELD(struct, bcsc_supervised_private, restart, 144, 8)                      \
+  FIELD(struct, bcsc_supervised_private, context, 152, 8)                      \
+  FIELD(struct, bcsc_supervised_private, policy, 160, 4)                       \
+  FIELD(struct, bcsc_supervised_private, max_restarts, 164, 4)                 \
+  FIELD(struct, bcsc_supervised_private, restarts, 168, 4)                     \
+  FIELD(struct, bcsc_supervised_private, failures, 172, 4)                     \
+  FIELD(struct, bcsc_supervised_private, last_error, 176, 4)                   \
+  FIELD(struct, bcsc_supervised_private, state, 180, 4)                        \
+  TYPE(struct, bcsc_supervised, 248, 8)                                        \
   FIELD(struct, bcsc_supervised, task, 0, 64)                                  \
-  FIELD(struct, bcsc_supervised, priv, 64, 192)                                \
+  FIELD(struct, bcsc_supervised, priv, 64, 184)                                \
   TYPE(struct, bcsc_watch_private, 104, 8)                                     \
   FIELD(struct, bcsc_watch_private, waiters, 0, 56)                            \
   FIELD(struct, bcsc_watch_private, buffer, 56, 8)                             \

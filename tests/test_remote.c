@@ -1221,3 +1221,45 @@ Test(remote_protocol, deinit_waits_for_a_pusher_holding_its_pin) {
       0u, "deinit returned with the pin still held");
   cr_assert_eq(pthread_join(thread, NULL), 0);
 }
+
+/* The owner of a race drives the host itself, so the remote child has won
+ * (its DONE on its way) when the owner returns with the scope open: the
+ * win arrives during the owner's drain, and must not replace the result
+ * the owner returned, which shares its word (D75). */
+typedef struct racing_owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_remote_task_t *child;
+  bcsc_executor_t *host;
+} racing_owner_t;
+
+static int racing_owner_poll(bcsc_task_t *self) {
+  racing_owner_t *o = (racing_owner_t *)(void *)self;
+  cr_assert_eq(bcsc_scope_init(&o->scope, self, BCSC_SCOPE_RACE), 0);
+  cr_assert_eq(bcsc_scope_spawn_on(&o->scope, o->child, o->host), 0);
+  cr_assert_eq(bcsc_executor_poll(o->host, 8), 1);
+  cr_assert_not(bcsc_remote_task_done(o->child), "its DONE is not taken yet");
+  return BCSC_TEST_E5;
+}
+
+Test(remote_protocol, a_race_won_during_the_owners_drain_keeps_its_result) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  racing_owner_t o;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  cr_assert_eq(bcsc_remote_task_init(&child, finish_at_once, NULL), 0);
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, racing_owner_poll, NULL), 0);
+  o.child = &child;
+  o.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 2); /* its poll, its drain */
+  cr_assert(bcsc_task_done(&o.task));
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_not(bcsc_task_cancelled(&child.task), "it won before the cancel");
+  cr_assert_eq(bcsc_task_result(&child.task), 0);
+  cr_assert_eq(bcsc_task_result(&o.task), BCSC_TEST_E5);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}

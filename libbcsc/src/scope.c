@@ -247,7 +247,7 @@ static int scope_result(const bcsc_scope_t *s) {
     return 0;
   if (s->priv.policy == BCSC_SCOPE_RACE) {
     if (s->priv.flags & BCSC__SCOPE_RACE_WON)
-      return s->priv.race_result;
+      return s->priv.kept_result;
   } else if (s->priv.flags & BCSC__SCOPE_FAILED) {
     return s->priv.first_error;
   }
@@ -393,8 +393,13 @@ static BCSC__COLD void scope_child_done(bcsc_scope_t *s, bcsc_task_t *child,
     s->priv.flags |= BCSC__SCOPE_RACE_RAN;
     if (!was_cancelled && !(s->priv.flags & BCSC__SCOPE_RACE_WON)) {
       s->priv.flags |= BCSC__SCOPE_RACE_WON;
-      s->priv.race_result = result;
       s->priv.race_winner = child;
+      /* An owner that returned with the scope open keeps its own result
+       * in the same word, and will not join: a remote child's success can
+       * still arrive after the cancel that the return sent (D75). */
+      if (s->priv.owner == NULL ||
+          !(s->priv.owner->priv.state & BCSC__TASK_DRAINING))
+        s->priv.kept_result = result;
       (void)cancel_scope(s);
     }
     break;
@@ -556,7 +561,7 @@ void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
 
 void bcsc__task_drain(bcsc_task_t *t) {
   bcsc_scope_t *innermost = t->priv.scopes;
-  int result = innermost->priv.owner_result;
+  int result = innermost->priv.kept_result;
 
   for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
     if (s->priv.live != 0) {
@@ -596,7 +601,7 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
    * pending is dropped first: the drain chooses what to wait for. */
   if (t->priv.state & BCSC__TASK_JOINING)
     bcsc__task_unjoin(t);
-  t->priv.scopes->priv.owner_result = result;
+  t->priv.scopes->priv.kept_result = result;
   bcsc__task_store_state(t, t->priv.state | BCSC__TASK_DRAINING);
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     (void)cancel_scope(s);

@@ -81,17 +81,19 @@ struct bcsc_scope_private {
   /* cold */
   int32_t first_error;  /* valid once a child failed */
   uint32_t error_count; /* likewise */
-  int32_t race_result;  /* the winner's result, once a race is won */
-  int32_t owner_result; /* the owner's own result while bcsc drains */
+  /* The race winner's result once a race is won, then the owner's own
+   * result once it returned with the scope open: such an owner never
+   * joins, so the winner's is not read again (D75). */
+  int32_t kept_result;
+  /* The checked build: registrations of its tasks still linked, audited
+   * when the scope ends (D29); 0 in the release build. */
+  uint32_t linked;
   struct bcsc_timer_link deadline; /* in the wheel while a deadline is set;
                                       valid once one was set */
   bcsc_task_t *race_winner;        /* valid once a race is won */
   /* Children running on other executors (bcsc/remote.h), through their
    * relays; valid once the first was spawned. */
   bcsc_remote_task_t *remote_head;
-  /* The checked build: registrations of its tasks still linked, audited
-   * when the scope ends (D29); 0 in the release build. */
-  uintptr_t linked;
   /* The nodes attached to the scope, newest first (D64): context entries
    * (bcsc/context.h, D53), its drain grace (D59) and its error list (D54).
    * Valid while a flag says the scope has one of them; written only by
