@@ -14,6 +14,7 @@
 #include <bcsc.h>
 
 #include "bcsc_test.h"
+#include "internal.h" /* the clobber test writes a private field */
 
 #define MAX_ASKED 64
 
@@ -912,4 +913,52 @@ Test(abort, frames_are_untouched_after_the_join) {
     free(returned);
     cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
   }
+}
+
+/* ---- odds and ends ----------------------------------------------------------
+ */
+
+Test(abort, wake_on_an_empty_source_and_the_list_of_a_fresh_node) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_DONE);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&src.q, 1), 0);
+  reader_init(&r, &src.q, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(bcsc_wait_queue(&r.w[0]), &src.q);
+  cr_assert_eq(bcsc_waitq_count(&src.q), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 1);
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(src.aborts, 0, "a fire asks nothing");
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* A registration overwritten while linked on a completion source's list:
+ * the checked build refuses to fire it (FRAME_CLOBBERED); the release
+ * build trusts its links. */
+Test(abort, clobbered_node_is_not_fired_in_the_checked_build) {
+  source_t src;
+  reader_t r;
+  bcsc_test_misuse_t rec;
+  source_init(&src, ANSWER_DONE);
+  reader_init(&r, &src.q, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  bcsc_test_misuse_install(&rec);
+  r.w[0].priv.magic = 0;
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), BCSC_EBADOBJ);
+    cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+                 1);
+    r.w[0].priv.magic = 0x3a17; /* mended */
+  }
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 1);
+  r.w[0].priv.magic = 0x3a17;
+  bcsc_test_misuse_uninstall();
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
 }
