@@ -995,3 +995,21 @@ Test(abort, returned_with_a_waker_gives_its_slot_back) {
   cr_assert_eq(bcsc_task_result(&r.task), BCSC_TEST_E1);
   cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
 }
+
+/* Without a reactor nothing else can fire a held node: run() says so
+ * (BCSC_EDEADLK) and leaves everything in place; the source's fire then
+ * lets the run finish. */
+Test(abort, run_without_a_reactor_reports_the_deadlock) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.ret_early = 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), BCSC_EDEADLK);
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 2), 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
