@@ -47,9 +47,10 @@ static void uring_open(bcsc_uring_reactor_t *r, uint32_t entries,
     if (no != NULL && strcmp(no, "1") == 0)
       cr_skip_test("not run: io_uring_setup() is refused here and "
                    "BCSC_TEST_NO_URING=1 is set");
-    cr_assert_fail("io_uring_setup() is refused on this machine (ENOSYS or EPERM: "
-             "an old kernel, a seccomp profile, kernel.io_uring_disabled); "
-             "set BCSC_TEST_NO_URING=1 to skip these tests");
+    cr_assert_fail(
+        "io_uring_setup() is refused on this machine (ENOSYS or EPERM: "
+        "an old kernel, a seccomp profile, kernel.io_uring_disabled); "
+        "set BCSC_TEST_NO_URING=1 to skip these tests");
   }
   cr_assert_eq(rc, 0, "bcsc_uring_reactor_init: %d", rc);
 }
@@ -587,7 +588,8 @@ Test(reactor_uring, a_scope_deadline_holds_the_frame_until_the_kernel_let_go) {
   cancel_a_read_then_reuse_its_frame(BY_DEADLINE);
 }
 
-Test(reactor_uring, a_task_that_returns_holds_its_frame_until_the_kernel_let_go) {
+Test(reactor_uring,
+     a_task_that_returns_holds_its_frame_until_the_kernel_let_go) {
   cancel_a_read_then_reuse_its_frame(BY_TIMER_RACE);
 }
 

@@ -38,12 +38,12 @@ typedef struct reader {
   char buf[16]; /* the kernel writes here, in the task's frame */
   bcsc_uring_reactor_t *r;
   int fd;
-  int seekable;  /* a file: read at offsets; a pipe: at the position */
-  uint64_t at;   /* the offset of the next read */
-  int reading;   /* a read is in flight */
+  int seekable; /* a file: read at offsets; a pipe: at the position */
+  uint64_t at;  /* the offset of the next read */
+  int reading;  /* a read is in flight */
   uint64_t bytes;
   uint32_t lines;
-  int32_t last;  /* the last read's result */
+  int32_t last; /* the last read's result */
 } reader_t;
 
 /* Reads until the end of the input (or an error, or cancellation). */
@@ -171,11 +171,11 @@ int main(void) {
   rc = bcsc_executor_run(&ex, &cat.task);
   printf("file: %llu bytes, %u lines, end of file (last read %d)\n",
          (unsigned long long)file.bytes, file.lines, (int)file.last);
-  printf("pipe: %llu bytes, %u lines, then stuck; the deadline cancelled "
-         "the read after %llu ms\n",
-         (unsigned long long)pipe_reader.bytes, pipe_reader.lines,
-         (unsigned long long)((cat.pipe_joined - cat.pipe_started) /
-                              BCSC_MSEC));
+  printf(
+      "pipe: %llu bytes, %u lines, then stuck; the deadline cancelled "
+      "the read after %llu ms\n",
+      (unsigned long long)pipe_reader.bytes, pipe_reader.lines,
+      (unsigned long long)((cat.pipe_joined - cat.pipe_started) / BCSC_MSEC));
   printf("the kernel answered the stuck read with %d (-ECANCELED) before "
          "the join returned; in flight now: %u\n",
          (int)pipe_reader.last, bcsc_uring_reactor_in_flight(&r));

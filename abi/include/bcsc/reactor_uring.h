@@ -153,8 +153,8 @@ struct bcsc_uring_op {
  * @thread any  @allocates never (kernel memory for the rings, two file
  *         descriptors)  @since 0.6
  */
-BCSC_API int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r,
-                                     uint32_t entries, uint32_t flags);
+BCSC_API int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
+                                     uint32_t flags);
 
 /**
  * Close the reactor's ring and eventfd. Its executor must be torn down

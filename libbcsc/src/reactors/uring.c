@@ -232,8 +232,7 @@ static int complete(bcsc_uring_reactor_t *r, uint64_t user_data, int32_t res,
                     uint32_t flags) {
   switch ((uint32_t)user_data & TAG_MASK) {
   case 0:
-    return op_complete(r, (bcsc_uring_op_t *)(uintptr_t)user_data, res,
-                       flags);
+    return op_complete(r, (bcsc_uring_op_t *)(uintptr_t)user_data, res, flags);
   case TAG_WAKE:
     r->priv.flags &= ~FLAG_WAKE_ARMED;
     if (consume_unpark(r))
@@ -489,9 +488,8 @@ int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
   p.cq_entries = 2 * entries + 4;
   fd = (int)syscall(__NR_io_uring_setup, entries, &p);
   if (fd < 0)
-    return errno == ENOMEM || errno == EMFILE || errno == ENFILE
-               ? BCSC_ENOSPC
-               : BCSC_ENOTSUP;
+    return errno == ENOMEM || errno == EMFILE || errno == ENFILE ? BCSC_ENOSPC
+                                                                 : BCSC_ENOTSUP;
   memset(&r->priv, 0, sizeof r->priv);
   if ((rc = map_rings(r, fd, &p)) != 0 ||
       (rc = bcsc__wake_fd_open(&wake_fd, &wake_fd_write)) != 0) {
@@ -593,8 +591,7 @@ static int op_begin(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
 }
 
 /* The SQE is filled: the op is in flight from here. */
-static int op_go(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
-                 uint8_t opcode) {
+static int op_go(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, uint8_t opcode) {
   push(r);
   op->priv.reactor = r;
   op->priv.owed_next = NULL;
@@ -655,8 +652,7 @@ static int op_check(const bcsc_uring_op_t *op) {
   return op->priv.magic == (uint16_t)OP_MAGIC ? 0 : BCSC_EBADOBJ;
 }
 
-int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op,
-                    bcsc_wait_t *wait) {
+int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op, bcsc_wait_t *wait) {
   int rc;
   if (self == NULL || wait == NULL)
     return BCSC_EINVAL;
