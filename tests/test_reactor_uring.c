@@ -652,3 +652,85 @@ Test(reactor_uring, a_busy_executor_still_sees_completions) {
   close(fds[0]);
   close(fds[1]);
 }
+
+Test(reactor_uring,
+     a_completion_for_an_op_that_is_gone_is_not_written_through) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t op;
+  char c;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  make_pipe(fds);
+  cr_assert_eq(write(fds[1], "q", 1), 1);
+  cr_assert_eq(bcsc_uring_op_init(&op), 0);
+  cr_assert_eq(bcsc_uring_read(&r, &op, fds[0], &c, 1, 0), 0);
+  /* The op's memory is reused before its completion is reaped: the
+   * misuse bcsc_uring_wait() exists to prevent. */
+  memset(&op, 0, sizeof op);
+  /* Submitted, the read completes at once, and its CQE is reaped. */
+  cr_assert_eq(vpark(&r, vnow(&r) + 10 * BCSC_MSEC), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY,
+               "the lost op still counts as in flight");
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* Registers for its read, then gives up on it in the same poll: the
+ * registration stays until the kernel has let go of the buffer. */
+typedef struct quitter {
+  bcsc_task_t task;
+  bcsc_uring_op_t op;
+  bcsc_wait_t wait;
+  bcsc_uring_reactor_t *r;
+  int fd;
+  char buf[8];
+  uint32_t polls;
+  int cancel_rc;
+  int rc;
+  int32_t result;
+} quitter_t;
+
+static int quitter_poll(bcsc_task_t *self) {
+  quitter_t *q = (quitter_t *)(void *)self;
+  int rc;
+  if (q->polls++ == 0) {
+    if ((rc = bcsc_uring_read(q->r, &q->op, q->fd, q->buf, sizeof q->buf,
+                              BCSC_URING_OFFSET_CURRENT)) != 0)
+      return rc;
+    if ((rc = bcsc_uring_wait(self, &q->op, &q->wait)) != BCSC_PENDING)
+      return rc;
+    q->cancel_rc = bcsc_wait_cancel(&q->wait);
+    return BCSC_PENDING;
+  }
+  if ((rc = bcsc_uring_wait(self, &q->op, &q->wait)) == BCSC_PENDING)
+    return rc;
+  q->rc = rc;
+  q->result = bcsc_uring_op_result(&q->op);
+  return 0;
+}
+
+Test(reactor_uring, a_wait_cancel_on_an_op_in_flight_is_pending_until_it_ends) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  quitter_t q;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  memset(&q, 0, sizeof q);
+  cr_assert_eq(bcsc_task_init(&q.task, quitter_poll, NULL), 0);
+  cr_assert_eq(bcsc_uring_op_init(&q.op), 0);
+  cr_assert_eq(bcsc_wait_init(&q.wait), 0);
+  q.r = &r;
+  q.fd = fds[0];
+  q.rc = 1;
+  cr_assert_eq(bcsc_executor_run(&ex, &q.task), 0);
+  cr_assert_eq(q.cancel_rc, BCSC_PENDING);
+  cr_assert_eq(q.polls, 2, "woken once, by the read's end");
+  cr_assert_eq(q.rc, 0);
+  cr_assert_eq(q.result, -ECANCELED);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
