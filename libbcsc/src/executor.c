@@ -219,6 +219,11 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
         /* Woken during its own poll (a yield, a wake or a cancel): whatever
          * it registered after that is dropped, and it runs again. */
         bcsc__task_unlink_waits(t);
+        /* Aborts it asked are pending (D67): queued when they have fired. */
+        if (BCSC__UNLIKELY(t->priv.link.waits != NULL)) {
+          bcsc__task_set_state(t, BCSC__TASK_WAITING);
+          return 0;
+        }
         ex->priv.ready++; /* queued as neither a spawn nor a wake (D37) */
         bcsc__runq_push(ex, t);
         return 0;
@@ -250,6 +255,12 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
     /* A place in a line it left is a wake for the next in line (D34). */
     if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_BATON))
       bcsc__task_batons(t, 1);
+    /* Registrations whose aborts are pending (D67): it completes once they
+     * have fired. */
+    if (BCSC__UNLIKELY(t->priv.link.waits != NULL)) {
+      bcsc__task_returned_held(t, rc);
+      return 0;
+    }
   }
   /* Its poll function will not run again: a value wake cannot reach it. */
   if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))

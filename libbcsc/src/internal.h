@@ -24,6 +24,10 @@
  * magic doubles as the node's kind, so the node needs no kind field. */
 #define BCSC__MAGIC_TIMER_WAIT 0x3a18
 #define BCSC__MAGIC_WAITQ 0x3b29
+/* A waiter list made a completion source's (bcsc_waitq_set_abort(), D67):
+ * the fast paths that compare the plain magic pass it to their checked
+ * paths, and the checks accept both. */
+#define BCSC__MAGIC_WAITQ_ABORT 0x3b2a
 #define BCSC__MAGIC_SCOPE 0x5c0e
 #define BCSC__MAGIC_EXECUTOR 0xe8ec
 #define BCSC__MAGIC_POOL 0x9001
@@ -68,7 +72,12 @@ enum {
   BCSC__TASK_VALUE_WOKEN = 0x200,
   /* A remote child hosted by this executor (bcsc/remote.h): its frame is a
    * bcsc_remote_task_t, and its completion tells the parent's executor. */
-  BCSC__TASK_REMOTE = 0x400
+  BCSC__TASK_REMOTE = 0x400,
+  /* Returned (done or an error) while a completion source's abort was
+   * pending (D67): WAITING, with BCSC__TASK_DRAINING, until the aborting
+   * registrations it still holds have fired; each holds the result it
+   * returned, encoded in its `value` (bcsc__abort_enc()). */
+  BCSC__TASK_ABORTED = 0x800
 };
 
 /* Registration states. */
@@ -84,7 +93,12 @@ enum {
   BCSC__WAIT_FIRED_HANDOFF_NEW = 4
 };
 /* Waiter-list state flags. */
-enum { BCSC__WAITQ_HANDOFF = 0x1 };
+enum {
+  BCSC__WAITQ_HANDOFF = 0x1,
+  /* A completion source's list (D67): its magic is BCSC__MAGIC_WAITQ_ABORT
+   * too, so that bcsc_wait_on()'s fast path does not take it. */
+  BCSC__WAITQ_ABORT = 0x2
+};
 
 /* Whether `w` holds a hand-off wake not yet taken (D22). */
 static inline int bcsc__wait_is_baton(const bcsc_wait_t *w) {
@@ -286,7 +300,18 @@ static inline int bcsc__check_task(const bcsc_task_t *object) {
 }
 BCSC__DEFINE_OBJECT_CHECK(wait, bcsc_wait_t, BCSC__MAGIC_WAIT)
 BCSC__DEFINE_OBJECT_CHECK(timer_wait, bcsc_wait_t, BCSC__MAGIC_TIMER_WAIT)
-BCSC__DEFINE_OBJECT_CHECK(waitq, bcsc_waitq_t, BCSC__MAGIC_WAITQ)
+/* A waiter list: a plain one, or a completion source's (D67). */
+static inline int bcsc__check_waitq(const bcsc_waitq_t *object) {
+  if (object == NULL)
+    BCSC__FAIL(NULL_OBJECT, object, BCSC_EINVAL);
+  if (object->priv.magic != BCSC__MAGIC_WAITQ &&
+      object->priv.magic != BCSC__MAGIC_WAITQ_ABORT)
+    BCSC__FAIL(BAD_OBJECT, object, BCSC_EBADOBJ);
+  if (object->priv.self_tag != 0 &&
+      object->priv.self_tag != bcsc__self_tag(object))
+    BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);
+  return 0;
+}
 BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)
 BCSC__DEFINE_OBJECT_CHECK(pool, bcsc_pool_t, BCSC__MAGIC_POOL)
@@ -677,8 +702,18 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
  * source - the next in line is fired with 0 to look again (D34). */
 void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q);
 /* wait.c: unlink a linked registration early (bcsc_wait_cancel() without
- * the checks). */
-void bcsc__wait_unlink(bcsc_wait_t *w);
+ * the checks). Returns 1, or 0 if it stays linked: it is on a completion
+ * source's list, whose abort is pending (D67). */
+int bcsc__wait_unlink(bcsc_wait_t *w);
+/* wait.c: `t` returned `result` while still holding aborting registrations
+ * (its link.waits): each keeps the result until the last one fires (D67). */
+void bcsc__abort_hold(bcsc_task_t *t, int result);
+/* wait.c: `t`, which returned while aborts were pending, was queued by the
+ * fire of its last aborting registration: the result it returned. */
+int bcsc__abort_result(bcsc_task_t *t);
+/* scope.c: a poll function returned `result` while aborts of registrations
+ * it still holds (its link.waits) are pending: hold it (D67). */
+void bcsc__task_returned_held(bcsc_task_t *t, int result);
 /* wait.c: fire a timer's linked registration, whose link the wheel has
  * taken out (it is on no list): mark it, wake its task. */
 void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);

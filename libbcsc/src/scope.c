@@ -554,10 +554,26 @@ void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
                      live);
 }
 
-void bcsc__task_drain(bcsc_task_t *t) {
-  bcsc_scope_t *innermost = t->priv.scopes;
-  int result = innermost->priv.owner_result;
+/* A task that returned while aborts were pending (D67) had the last of
+ * them fire: it returns again, with the result it returned then (its
+ * scopes, cancelled already, drain as usual). */
+static BCSC__COLD void task_unhold(bcsc_task_t *t) {
+  int result = bcsc__abort_result(t);
+  bcsc__task_store_state(t, t->priv.state &
+                                ~(BCSC__TASK_ABORTED | BCSC__TASK_DRAINING));
+  bcsc__task_returned(t, result);
+}
 
+void bcsc__task_drain(bcsc_task_t *t) {
+  bcsc_scope_t *innermost;
+  int result;
+
+  if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_ABORTED)) {
+    task_unhold(t);
+    return;
+  }
+  innermost = t->priv.scopes;
+  result = innermost->priv.owner_result;
   for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
     if (s->priv.live != 0) {
       s->priv.flags |= BCSC__SCOPE_JOINING;
@@ -601,6 +617,20 @@ void bcsc__task_returned(bcsc_task_t *t, int result) {
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     (void)cancel_scope(s);
   bcsc__task_drain(t);
+}
+
+void bcsc__task_returned_held(bcsc_task_t *t, int result) {
+  /* As for a drain: nothing can wake it but its held registrations (a
+   * cancellation leaves a DRAINING task alone), and its children are
+   * cancelled now rather than when they have fired. */
+  if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
+    bcsc__waker_release(t);
+  bcsc__abort_hold(t, result);
+  bcsc__task_store_state(t, (t->priv.state & ~BCSC__TASK_STATE_MASK) |
+                                BCSC__TASK_WAITING | BCSC__TASK_DRAINING |
+                                BCSC__TASK_ABORTED);
+  for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
+    (void)cancel_scope(s);
 }
 
 /* ---- a started child's move (start.c, D56) ----------------------------- */

@@ -25,14 +25,28 @@ static void waitq_clear(bcsc_waitq_t *q) {
  * its ring neighbours point back at it; once unlinked its links are
  * poisoned, so that a traversal that reaches it stops there. */
 
+/* The `value` of a linked registration on a completion source's list
+ * (D67): the list's address, with ABORT_CALLING while its abort function
+ * runs; ABORT_HELD once the abort is pending; and for a task that returned
+ * meanwhile (BCSC__TASK_ABORTED), the result it returned (abort_enc()). */
+#define ABORT_HELD ((uintptr_t)1)
+#define ABORT_CALLING ((uintptr_t)2)
+
 /* Whether a linked node's front was overwritten: `value` is neither 0 nor,
- * for a place in a strict line (D34), the address of a valid waiter list
- * (an aligned one is looked at: the list's own canary). */
+ * for a place in a strict line (D34) or a completion source's registration
+ * (D67), what those hold: the address of a valid waiter list (an aligned
+ * one is looked at: the list's own canary), or an abort's marks. */
 static int wait_front_bad(const bcsc_wait_t *w) {
-  if (!BCSC__CHECKED || w->value == 0)
+  const bcsc_waitq_t *q;
+  if (!BCSC__CHECKED || w->value == 0 || w->value == ABORT_HELD ||
+      (w->priv.task->priv.state & BCSC__TASK_ABORTED))
     return 0;
-  return w->value % _Alignof(bcsc_waitq_t) != 0 ||
-         BCSC__CANARY_BAD((const bcsc_waitq_t *)w->value, BCSC__MAGIC_WAITQ);
+  q = (const bcsc_waitq_t *)(w->value & ~ABORT_CALLING);
+  return (uintptr_t)q % _Alignof(bcsc_waitq_t) != 0 ||
+         ((w->value & ABORT_CALLING) &&
+          q->priv.magic != BCSC__MAGIC_WAITQ_ABORT) ||
+         (BCSC__CANARY_BAD(q, BCSC__MAGIC_WAITQ) &&
+          BCSC__CANARY_BAD(q, BCSC__MAGIC_WAITQ_ABORT));
 }
 
 /* Whether a node that says it is linked is not where its ring links say:
@@ -189,6 +203,8 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
 
 static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q);
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
+static int abort_place(const bcsc_wait_t *w);
+static int abort_leave(bcsc_wait_t *w);
 
 /* A place leaves its line in a walk over its task's registrations (the task
  * woken by another source, cancelled, or done). Firing the next in line
@@ -197,12 +213,19 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
  * from its list instead (D22's hand-off wake). The task takes it if it calls
  * the semaphore in its next poll (it looks again); otherwise the executor
  * passes it to the next in line when that poll returns, or at once when the
- * task is done - from the run loop, never from inside a wake. */
-static BCSC__COLD BCSC__NOINLINE void line_leave(bcsc_wait_t *w) {
-  bcsc_waitq_t *owed = line_remove(w);
+ * task is done - from the run loop, never from inside a wake.
+ *
+ * A completion source's registration (D67) comes here too: it leaves only
+ * if its source lets go. Returns 1 if `w` stays linked (its abort is
+ * pending), 0 if it left. */
+static BCSC__COLD BCSC__NOINLINE int line_leave(bcsc_wait_t *w) {
+  bcsc_waitq_t *owed;
+  if (abort_place(w))
+    return abort_leave(w);
+  owed = line_remove(w);
   if (owed == NULL) {
     BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-    return;
+    return 0;
   }
   BCSC__HEADER_SET(
       w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
@@ -211,6 +234,7 @@ static BCSC__COLD BCSC__NOINLINE void line_leave(bcsc_wait_t *w) {
    * that poll is waiting for this wake, so it goes on when the poll
    * returns. */
   w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
+  return 0;
 }
 
 void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
@@ -229,6 +253,120 @@ static void task_waits_remove(bcsc_wait_t *w) {
   w->priv.task_pprev = NULL;
   if (BCSC__CHECKED)
     wait_poison_task_links(w);
+}
+
+/* ---- completion sources' lists (D67) --------------------------------------
+ * A registration on a list made with bcsc_waitq_set_abort() stands for an
+ * operation that writes into its task's frame until the source fires it.
+ * Like a place in a line it keeps its list's address in `value` while
+ * linked, so the plain paths test nothing more (line_place()); the paths
+ * that take a place out ask abort_place() first. Once its source's abort
+ * is pending the node is "held": it stays linked, on its list and in its
+ * task's list of registrations, and every unlink path keeps it until the
+ * source fires it. A task holding one is not queued, and a task that
+ * returned is not completed, before it has fired. */
+
+/* The result `r` a task returned (0 or negative), as a held node's
+ * `value`: never 0, so the node still reads as a place. */
+static uintptr_t abort_enc(int r) { return (uintptr_t)((uint32_t)r - 1u); }
+static int abort_dec(uintptr_t v) {
+  uint32_t u = (uint32_t)v + 1u;
+  return u <= (uint32_t)INT32_MAX ? (int)u : -(int)~u - 1;
+}
+
+/* Whether linked `w`, which holds a place (line_place()), is held: its
+ * source's abort is pending. Every linked node of a task that returned is. */
+static int abort_held(const bcsc_wait_t *w) {
+  return w->value == ABORT_HELD ||
+         (w->priv.task->priv.state & BCSC__TASK_ABORTED) != 0;
+}
+
+/* Whether linked place `w` is a completion source's registration rather
+ * than a place in a strict line. */
+static int abort_place(const bcsc_wait_t *w) {
+  return abort_held(w) ||
+         (((const bcsc_waitq_t *)(w->value & ~ABORT_CALLING))->priv.state &
+          BCSC__WAITQ_ABORT) != 0;
+}
+
+/* Ask the source of linked `w` to let go, once per link. Returns 1 if `w`
+ * stays linked (held), 0 if it left its list: unlinked, its state for the
+ * caller to set, or fired by the abort function itself (fire_abortable()
+ * fires a node whose abort is being asked without waking its task). */
+static int abort_leave(bcsc_wait_t *w) {
+  bcsc_waitq_t *q;
+  bcsc_abort_fn fn;
+  int rc;
+  if (abort_held(w) || (w->value & ABORT_CALLING))
+    return 1;
+  q = (bcsc_waitq_t *)w->value;
+  fn = (bcsc_abort_fn)q->priv.reserved[0];
+  w->value |= ABORT_CALLING;
+  rc = fn((void *)q->priv.reserved[1], w);
+  if (w->priv.state != BCSC__WAIT_LINKED)
+    return 0;
+  if (rc == BCSC_PENDING) {
+    w->value = ABORT_HELD;
+    return 1;
+  }
+  if (rc != 0)
+    BCSC__REPORT(ABORT_RESULT, w);
+  w->value = 0;
+  waitq_remove(w);
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+  return 0;
+}
+
+/* bcsc__wait_unlink() for a completion source's registration. */
+static BCSC__COLD BCSC__NOINLINE int abort_unlink(bcsc_wait_t *w) {
+  if (abort_leave(w))
+    return 0;
+  if (BCSC__CHECKED)
+    BCSC__SCOPE_LINKED(w->priv.task->priv.scope)--;
+  w->priv.self_tag = 0;
+  task_waits_remove(w);
+  return 1;
+}
+
+/* A walk over `t`'s registrations keeps held `w`: back into its list. */
+static BCSC__COLD BCSC__NOINLINE void abort_keep(bcsc_task_t *t,
+                                                 bcsc_wait_t *w) {
+  bcsc_wait_t *head = t->priv.link.waits;
+  w->priv.task_next = head;
+  w->priv.task_pprev = &t->priv.link.waits;
+  if (head != NULL)
+    head->priv.task_pprev = &w->priv.task_next;
+  t->priv.link.waits = w;
+}
+
+void bcsc__abort_hold(bcsc_task_t *t, int result) {
+  for (bcsc_wait_t *w = t->priv.link.waits; w != NULL; w = w->priv.task_next)
+    w->value = abort_enc(result);
+}
+
+/* The executor's first two reserved words: a FIFO of the held tasks queued
+ * to complete, through the last node each had fire (whose links are free
+ * then): its task_next, and its queue.prev holds the result. Tasks leave
+ * the run queue in the order they joined it, and each joins this FIFO in
+ * the same call, so the head is always the task the run loop takes. */
+#define ABORT_DONE_HEAD(ex) ((ex)->priv.reserved[0])
+#define ABORT_DONE_TAIL(ex) ((ex)->priv.reserved[1])
+
+static void abort_done_push(bcsc_executor_t *ex, bcsc_wait_t *w, int result) {
+  w->priv.task_next = NULL;
+  w->priv.queue.prev = (struct bcsc_wait_link *)abort_enc(result);
+  if (ABORT_DONE_HEAD(ex) == 0)
+    ABORT_DONE_HEAD(ex) = (uintptr_t)w;
+  else
+    ((bcsc_wait_t *)ABORT_DONE_TAIL(ex))->priv.task_next = w;
+  ABORT_DONE_TAIL(ex) = (uintptr_t)w;
+}
+
+int bcsc__abort_result(bcsc_task_t *t) {
+  bcsc_executor_t *ex = bcsc__task_executor(t);
+  bcsc_wait_t *w = (bcsc_wait_t *)ABORT_DONE_HEAD(ex);
+  ABORT_DONE_HEAD(ex) = (uintptr_t)w->priv.task_next;
+  return abort_dec((uintptr_t)w->priv.queue.prev);
 }
 
 /* Stop `t` joining: the scope it waits for no longer wakes it. Rare: an
@@ -281,7 +419,12 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
       if (BCSC__CHECKED && wait_linked_check(w) != 0)
         return;
       if (BCSC__UNLIKELY(line_place(w))) {
-        line_leave(w); /* idle, or a baton on the executor's list */
+        /* Idle, or a baton on the executor's list, or held (D67). */
+        if (line_leave(w)) {
+          abort_keep(t, w);
+          w = next;
+          continue;
+        }
       } else {
         source_remove(w);
         BCSC__HEADER_SET(
@@ -313,6 +456,9 @@ static BCSC__NOINLINE void task_wake_general(bcsc_task_t *t) {
     /* A misuse handler called from the unlink may have queued it (only the
      * checked build calls one there). */
     if (BCSC__CHECKED && bcsc__task_state(t) != BCSC__TASK_WAITING)
+      return;
+    /* Held registrations (D67): queued when the last of them fires. */
+    if (t->priv.link.waits != NULL)
       return;
     ex = bcsc__task_executor(t);
     ex->priv.wakes++;
@@ -538,16 +684,10 @@ void bcsc__task_batons(bcsc_task_t *t, int final) {
     bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
 }
 
-/* Fire the oldest registration of `q`. */
-static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
-                                           int handoff) {
-  struct bcsc_wait_link *first = q->priv.waiters.next;
-  struct bcsc_wait_link *next;
-  bcsc_wait_t *w;
+/* The checked build's checks of a node about to fire, found through its
+ * list: 0, or the error (reported). Nothing in the release build. */
+static BCSC__ALWAYS_INLINE int fire_check(const bcsc_wait_t *w) {
   int rc;
-  if (first == NULL)
-    return 0;
-  w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
   if (BCSC__CANARY_BAD(w, BCSC__MAGIC_WAIT))
     BCSC__FAIL(FRAME_CLOBBERED, w, BCSC_EBADOBJ);
   if (BCSC__CHECKED && (rc = wait_linked_check(w)) != 0)
@@ -558,6 +698,21 @@ static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task, BCSC_EBADOBJ);
   if (BCSC__CANARY_BAD(w->priv.task->priv.scope, BCSC__MAGIC_SCOPE))
     BCSC__FAIL(FRAME_CLOBBERED, w->priv.task->priv.scope, BCSC_EBADOBJ);
+  return 0;
+}
+
+/* Fire the oldest registration of `q`. */
+static BCSC__ALWAYS_INLINE int fire_oldest(bcsc_waitq_t *q, uintptr_t value,
+                                           int handoff) {
+  struct bcsc_wait_link *first = q->priv.waiters.next;
+  struct bcsc_wait_link *next;
+  bcsc_wait_t *w;
+  int rc;
+  if (first == NULL)
+    return 0;
+  w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
+  if ((rc = fire_check(w)) != 0)
+    return rc;
   /* waitq_remove() for the oldest node. */
   next = first->next;
   if (BCSC__LIKELY(next != &q->priv.waiters)) {
@@ -644,12 +799,50 @@ int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value) {
   return 1;
 }
 
+/* A completion source's wake (D67). A node whose abort is being asked
+ * (its source completed it from the abort function) only fires: the walk
+ * or bcsc_wait_cancel() that asked is taking it from its task. The last
+ * held node of a task that returned queues the task to complete: the
+ * result it returned goes with it. */
+static BCSC__COLD BCSC__NOINLINE int fire_abortable(bcsc_waitq_t *q,
+                                                    uintptr_t value) {
+  struct bcsc_wait_link *first = q->priv.waiters.next;
+  bcsc_wait_t *w;
+  bcsc_task_t *t;
+  int rc;
+  if (first == NULL)
+    return 0;
+  w = BCSC__CONTAINER_OF(first, bcsc_wait_t, priv.queue);
+  if ((rc = fire_check(w)) != 0)
+    return rc;
+  t = w->priv.task;
+  if (t->priv.state & BCSC__TASK_ABORTED) {
+    int result = abort_dec(w->value);
+    rc = fire_oldest(q, value, 0);
+    if (bcsc__task_state(t) == BCSC__TASK_QUEUED)
+      abort_done_push(bcsc__task_executor(t), w, result);
+    return rc;
+  }
+  if (w->value & ABORT_CALLING) {
+    waitq_remove(w);
+    w->value = value;
+    BCSC__HEADER_SET(w,
+                     bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED, 0));
+    return 1;
+  }
+  return fire_oldest(q, value, 0);
+}
+
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
   /* A hand-off list's wake, out of the way of the plain one: keeping the
    * list and the node live across the inlined wake cost the common path a
    * dozen instructions. */
-  if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
+  if (BCSC__UNLIKELY(q->priv.state &
+                     (BCSC__WAITQ_HANDOFF | BCSC__WAITQ_ABORT))) {
+    if (q->priv.state & BCSC__WAITQ_ABORT)
+      return fire_abortable(q, value);
     return bcsc__waitq_fire_handoff(q, value);
+  }
   return fire_oldest(q, value, 0);
 }
 
@@ -675,6 +868,9 @@ static int wait_register_checked(bcsc_task_t *self, bcsc_wait_t *wait,
   if (bcsc__wait_is_baton(wait))
     baton_pass(wait);
   bcsc__wait_link(self, wait, queue);
+  /* A completion source's registration keeps its list (D67). */
+  if (BCSC__UNLIKELY(queue->priv.state & BCSC__WAITQ_ABORT))
+    wait->value = (uintptr_t)queue;
   return 0;
 }
 
@@ -712,8 +908,10 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
   return BCSC__NODE_IDLE;
 }
 
-void bcsc__wait_unlink(bcsc_wait_t *w) {
+int bcsc__wait_unlink(bcsc_wait_t *w) {
   bcsc_waitq_t *owed = NULL;
+  if (BCSC__UNLIKELY(line_place(w)) && abort_place(w))
+    return abort_unlink(w);
   if (BCSC__CHECKED)
     BCSC__SCOPE_LINKED(w->priv.task->priv.scope)--;
   if (BCSC__UNLIKELY(line_place(w)))
@@ -727,6 +925,7 @@ void bcsc__wait_unlink(bcsc_wait_t *w) {
    * next in line gets it now (no walk is under way here). */
   if (BCSC__UNLIKELY(owed != NULL))
     (void)waitq_fire_one(owed, 0);
+  return 1;
 }
 
 int bcsc_wait_cancel(bcsc_wait_t *wait) {
@@ -746,8 +945,7 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
     return rc;
   if (BCSC__CHECKED && wait_task_links_bad(wait))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
-  bcsc__wait_unlink(wait);
-  return 1;
+  return bcsc__wait_unlink(wait) ? 1 : BCSC_PENDING;
 }
 
 int bcsc_wait_fired(const bcsc_wait_t *wait) {
@@ -845,12 +1043,37 @@ int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on) {
   int rc = bcsc__check_waitq(queue);
   if (rc != 0)
     return rc;
+  if (on && (queue->priv.state & BCSC__WAITQ_ABORT))
+    BCSC__FAIL(BAD_ARGUMENT, queue, BCSC_EINVAL);
   if (queue->priv.waiters.next != NULL || queue->priv.batons != 0)
     BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
   if (on)
     queue->priv.state |= BCSC__WAITQ_HANDOFF;
   else
     queue->priv.state &= (uint16_t)~BCSC__WAITQ_HANDOFF;
+  return 0;
+}
+
+int bcsc_waitq_set_abort(bcsc_waitq_t *queue, bcsc_abort_fn abort,
+                         void *context) {
+  int rc = bcsc__check_waitq(queue);
+  if (rc != 0)
+    return rc;
+  if (queue->priv.state & BCSC__WAITQ_HANDOFF)
+    BCSC__FAIL(BAD_ARGUMENT, queue, BCSC_EINVAL);
+  if (queue->priv.waiters.next != NULL)
+    BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
+  if (abort == NULL) {
+    queue->priv.state &= (uint16_t)~BCSC__WAITQ_ABORT;
+    queue->priv.magic = BCSC__MAGIC_WAITQ;
+    queue->priv.reserved[0] = 0;
+    queue->priv.reserved[1] = 0;
+    return 0;
+  }
+  queue->priv.state |= BCSC__WAITQ_ABORT;
+  queue->priv.magic = BCSC__MAGIC_WAITQ_ABORT;
+  queue->priv.reserved[0] = (uintptr_t)abort;
+  queue->priv.reserved[1] = (uintptr_t)context;
   return 0;
 }
 
@@ -931,8 +1154,8 @@ bcsc_waitq_t *bcsc_wait_queue(const bcsc_wait_t *wait) {
   if (wait == NULL || wait->priv.magic != BCSC__MAGIC_WAIT ||
       wait->priv.state != BCSC__WAIT_LINKED)
     return NULL; /* a timer's registration is on no list */
-  if (line_place(wait))
-    return (bcsc_waitq_t *)wait->value;
+  if (line_place(wait) && !abort_held(wait))
+    return (bcsc_waitq_t *)(wait->value & ~ABORT_CALLING);
   /* Round the ring (a linked plain node is always on one) to the list's
    * own links: the one link whose list header is a tagged list's (a list
    * is tagged while it has waiters). Read through the header word, which
@@ -942,8 +1165,12 @@ bcsc_waitq_t *bcsc_wait_queue(const bcsc_wait_t *wait) {
    * the magic and that address's tag. */
   for (l = wait->priv.queue.next; l != &wait->priv.queue; l = l->next) {
     bcsc_waitq_t *q = waitq_of_links((struct bcsc_wait_link *)l);
-    if ((BCSC__HEADER(q) & bcsc__header_expect(0, 0xffff, 0xffffffff)) ==
-        bcsc__header_expect(0, BCSC__MAGIC_WAITQ, bcsc__self_tag(q)))
+    uint64_t word =
+        BCSC__HEADER(q) & bcsc__header_expect(0, 0xffff, 0xffffffff);
+    /* A held node's list is a completion source's (D67). */
+    if (word == bcsc__header_expect(0, BCSC__MAGIC_WAITQ, bcsc__self_tag(q)) ||
+        word ==
+            bcsc__header_expect(0, BCSC__MAGIC_WAITQ_ABORT, bcsc__self_tag(q)))
       return q;
   }
   return NULL;

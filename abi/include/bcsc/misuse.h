@@ -77,7 +77,10 @@ extern "C" {
      "bcsc_start_ready() called by a task that is not the start's pending "    \
      "child")                                                                  \
   XX(START_TWICE, 36,                                                          \
-     "bcsc_start_ready() called again by a child that has moved already")
+     "bcsc_start_ready() called again by a child that has moved already")      \
+  XX(ABORT_RESULT, 37,                                                         \
+     "a completion source's abort function returned neither 0 nor "            \
+     "BCSC_PENDING (taken as 0)")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -89,7 +92,8 @@ extern "C" {
  *  32 are reported by the design-for-test checks (docs/testing.md); 33 and
  *  34 by context entries, drain graces and error lists (bcsc/context.h,
  *  bcsc/scope.h); 35 and 36 by
- *  bcsc_start_ready() (bcsc/start.h). */
+ *  bcsc_start_ready() (bcsc/start.h); 37 by completion sources' lists
+ *  (bcsc_waitq_set_abort(), bcsc/wait.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };

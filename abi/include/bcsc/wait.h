@@ -133,8 +133,14 @@ BCSC_API int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
 /**
  * Unlink a registration early, in O(1). Does nothing if it is not linked.
  *
- * @retval 1             it was linked and is now unlinked
+ * On a completion source's list (bcsc_waitq_set_abort()) the source's
+ * abort function is asked first; if the operation is still in flight the
+ * node stays linked and the call returns BCSC_PENDING (again, without
+ * asking, while it stays so): the node's fire wakes the task as usual.
+ * @retval 1             it was linked and is now unlinked (or its abort
+ *                       function fired it: bcsc_wait_fired() says 1)
  * @retval 0             it was not linked
+ * @retval BCSC_PENDING  its source's abort is pending: still linked
  * @retval BCSC_EINVAL   @p wait is NULL
  * @retval BCSC_EBADOBJ  @p wait is not initialised; or (checked build) it
  *                       says it is linked but its lists do not hold it (a
@@ -232,12 +238,67 @@ BCSC_API int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value);
  * (bcsc_waitq_deinit() fails with BCSC_EBUSY), and the fired registration
  * must not be re-initialised until its task's next poll has returned.
  * @retval 0             done
- * @retval BCSC_EINVAL   @p queue is NULL
+ * @retval BCSC_EINVAL   @p queue is NULL, or @p on is 1 and @p queue is a
+ *                       completion source's (bcsc_waitq_set_abort())
  * @retval BCSC_EBADOBJ  @p queue is not initialised
  * @retval BCSC_EBUSY    the list has waiters or batons out (nothing changes)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on);
+
+/**
+ * What a completion source does when bcsc must take back one of its
+ * registrations before it fired (see bcsc_waitq_set_abort()).
+ *
+ * Called on the executor's thread with the list's @p context and the
+ * registration @p wait, at most once per link. Returns 0 (BCSC_DONE: the
+ * source has let go of the operation, bcsc unlinks the node now) or
+ * BCSC_PENDING (the operation is still in flight: the node stays linked,
+ * "aborting", until the source fires it with bcsc_waitq_wake_one() or
+ * _all() on its list, passing the operation's outcome as the value). Any
+ * other value is taken as 0 (reported in the checked build,
+ * BCSC_MISUSE_ABORT_RESULT). The function may fire @p wait itself (it
+ * completed after all): that counts as done, and the node is fired with
+ * that value. It must make no other bcsc call on @p wait's task.
+ */
+typedef int (*bcsc_abort_fn)(void *context, bcsc_wait_t *wait);
+
+/**
+ * Make @p queue a completion source's list (@p abort not NULL), or a plain
+ * one again (NULL).
+ *
+ * Every registration on such a list is abortable: it stands for an
+ * operation (an io_uring read, a DMA transfer) that writes into its task's
+ * frame until the source reports completion, so it is never simply
+ * unlinked. Whenever bcsc would unlink one that has not fired - its task
+ * is cancelled (task or scope cancel, deadline, race loss, drain), another
+ * registration of the task fired (select), the task returned while it was
+ * linked, or bcsc_wait_cancel() was called on it - it first calls
+ * @p abort(@p context, node). If that returns BCSC_PENDING the node stays
+ * linked until the source fires it, and the task's frame stays reserved
+ * meanwhile:
+ *  - a cancelled or woken task is not queued until every aborting
+ *    registration it holds has fired; it then runs once, sees
+ *    bcsc_cancelled() and every fired node (with the outcome the source
+ *    passed, say the bytes a read delivered anyway);
+ *  - a task that returned (done or an error) stays live in its scope -
+ *    the scope's join waits, a drain grace reports it stuck - until they
+ *    have fired; it then completes with the result it returned, without
+ *    another poll;
+ *  - bcsc_wait_cancel() returns BCSC_PENDING and the node stays an
+ *    ordinary registration of the task: its fire wakes the task.
+ * bcsc_task_wait_next() lists a task's aborting registrations. The list's
+ * reserved words hold @p abort and @p context (no layout change);
+ * registering on it takes the checked path of bcsc_wait_on().
+ * @retval 0             done
+ * @retval BCSC_EINVAL   @p queue is NULL, or is a hand-off list
+ *                       (bcsc_waitq_set_handoff()), whose wakes are batons
+ * @retval BCSC_EBADOBJ  @p queue is not initialised
+ * @retval BCSC_EBUSY    the list has waiters (nothing changes)
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_waitq_set_abort(bcsc_waitq_t *queue, bcsc_abort_fn abort,
+                                  void *context);
 
 /**
  * The number of registrations linked into @p queue (0 if NULL).
