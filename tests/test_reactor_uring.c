@@ -558,6 +558,8 @@ static void cancel_a_read_then_reuse_its_frame(int how) {
   cr_assert_eq(owner.busy_at_join, 0);
   cr_assert_eq(owner.result_at_join, -ECANCELED);
   cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  /* Polled to start, then once more: not while its read was aborting. */
+  cr_assert_eq(reader.polls, 2);
   if (how == BY_TIMER_RACE) {
     cr_assert_eq(reader.timed_out, 1);
     cr_assert_eq(reader.rc, 0);

@@ -192,7 +192,6 @@ static void retry_owed(bcsc_uring_reactor_t *r) {
  * takes a registration back. An op in flight may still be written by the
  * kernel: ask it to cancel and keep the registration until the op's own
  * completion fires it. */
-#if 0 /* wired when bcsc_waitq_set_abort() lands */
 static int op_abort(void *context, bcsc_wait_t *wait) {
   bcsc_uring_op_t *op = context;
   (void)wait;
@@ -201,7 +200,6 @@ static int op_abort(void *context, bcsc_wait_t *wait) {
   ask_cancel(op);
   return BCSC_PENDING;
 }
-#endif
 
 /* The CQE of an op: it is done, whatever its waiters do next. Returns how
  * many tasks it woke. */
@@ -568,7 +566,7 @@ int bcsc_uring_op_init(bcsc_uring_op_t *op) {
   if (op == NULL)
     return BCSC_EINVAL;
   *op = (bcsc_uring_op_t)BCSC_URING_OP_INITIALIZER;
-  return 0;
+  return bcsc_waitq_set_abort(&op->priv.queue, op_abort, op);
 }
 
 /* Checks shared by every start; on success the SQE to fill. */
@@ -583,7 +581,10 @@ static int op_begin(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
   if (op->priv.state == OP_IN_FLIGHT || !bcsc_waitq_empty(&op->priv.queue) ||
       r->priv.in_flight >= r->priv.sq_entries)
     return BCSC_EBUSY;
-  if ((*sqe = get_sqe(r)) == NULL)
+  /* The list is empty: make it the op's completion source's (again: a
+   * statically initialised op has no hook yet). */
+  if (bcsc_waitq_set_abort(&op->priv.queue, op_abort, op) != 0 ||
+      (*sqe = get_sqe(r)) == NULL)
     return BCSC_EBUSY;
   (*sqe)->fd = fd;
   (*sqe)->user_data = (uint64_t)(uintptr_t)op;
