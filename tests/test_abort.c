@@ -8,11 +8,13 @@
  * device's completion would. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bcsc.h>
 
 #include "bcsc_test.h"
+#include "internal.h" /* the clobber test writes a private field */
 
 #define MAX_ASKED 64
 
@@ -344,4 +346,619 @@ Test(abort, set_abort_errors) {
   run();
   cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
   bcsc_test_misuse_uninstall();
+}
+
+/* ---- more of the same task ----------------------------------------------- */
+
+Test(abort, two_held_nodes_both_fire_before_it_runs) {
+  source_t a, b;
+  reader_t r;
+  source_init(&a, ANSWER_PENDING);
+  source_init(&b, ANSWER_PENDING);
+  reader_init(&r, &a.q, &b.q);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(bcsc_task_cancel(&r.task), 0);
+  cr_assert_eq(a.aborts + b.aborts, 2);
+  cr_assert_eq(bcsc_waitq_wake_one(&b.q, 2), 1);
+  run();
+  cr_assert_eq(r.polls, 1, "one is still in flight");
+  cr_assert_eq(bcsc_task_wait_next(&r.task, NULL), &r.w[0]);
+  cr_assert_null(bcsc_task_wait_next(&r.task, &r.w[0]));
+  cr_assert_eq(bcsc_waitq_wake_one(&a.q, 1), 1);
+  run();
+  cr_assert_eq(r.polls, 2);
+  cr_assert(r.fired[0] && r.fired[1]);
+  cr_assert_eq(r.value[0], 1);
+  cr_assert_eq(r.value[1], 2);
+  cr_assert_eq(a.aborts + b.aborts, 2);
+  cr_assert_eq(bcsc_waitq_deinit(&a.q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&b.q), 0);
+}
+
+Test(abort, returned_with_two_held_nodes) {
+  source_t a, b;
+  reader_t r;
+  source_init(&a, ANSWER_PENDING);
+  source_init(&b, ANSWER_PENDING);
+  reader_init(&r, &a.q, &b.q);
+  r.ret_early = 1;
+  r.result = BCSC_TEST_E2;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(a.aborts + b.aborts, 2);
+  cr_assert_eq(bcsc_waitq_wake_one(&a.q, 10), 1);
+  run();
+  cr_assert_eq(bcsc_task_done(&r.task), 0);
+  cr_assert_eq(bcsc_waitq_wake_one(&b.q, 20), 1);
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_task_result(&r.task), BCSC_TEST_E2);
+  cr_assert_eq(r.polls, 1);
+  cr_assert_eq(r.w[0].value, 10);
+  cr_assert_eq(r.w[1].value, 20);
+  cr_assert_eq(bcsc_waitq_deinit(&a.q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&b.q), 0);
+}
+
+/* Several tasks that returned, queued to complete by fires before the run
+ * loop takes any: each completes with its own result. */
+Test(abort, returned_tasks_complete_with_their_own_results) {
+  enum { N = 5 };
+  source_t src[N];
+  reader_t r[N];
+  const int results[N] = {0, BCSC_TEST_E1, BCSC_TEST_E2, INT32_MIN, -1};
+  for (int i = 0; i < N; i++) {
+    source_init(&src[i], ANSWER_PENDING);
+    reader_init(&r[i], &src[i].q, NULL);
+    r[i].ret_early = 1;
+    r[i].result = results[i];
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &r[i].task), 0);
+  }
+  run();
+  for (int i = N - 1; i >= 0; i--)
+    cr_assert_eq(bcsc_waitq_wake_one(&src[i].q, (uintptr_t)i), 1);
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), N);
+  run();
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 0);
+  for (int i = 0; i < N; i++) {
+    cr_assert(bcsc_task_done(&r[i].task));
+    cr_assert_eq(bcsc_task_result(&r[i].task), results[i], "task %d", i);
+    cr_assert_eq(r[i].w[0].value, (uintptr_t)i);
+    cr_assert_eq(bcsc_waitq_deinit(&src[i].q), 0);
+  }
+}
+
+Test(abort, returned_with_abort_that_fires_completes_at_once) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_FIRE);
+  src.fire_value = 4;
+  reader_init(&r, &src.q, NULL);
+  r.ret_early = 1;
+  r.result = BCSC_TEST_E3;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(src.aborts, 1);
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_task_result(&r.task), BCSC_TEST_E3);
+  cr_assert(bcsc_wait_fired(&r.w[0]));
+  cr_assert_eq(r.w[0].value, 4);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+Test(abort, wait_cancel_with_abort_that_fires) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_FIRE);
+  src.fire_value = 6;
+  reader_init(&r, &src.q, NULL);
+  r.cancel_own = 1;
+  r.yield = 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(r.cancel_rc, 1);
+  cr_assert_eq(r.polls, 2);
+  cr_assert(r.fired[0], "the completion is not lost");
+  cr_assert_eq(r.value[0], 6);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* Woken during its own poll (a yield) while registered: the poll's end
+ * asks the abort, and the task waits for the fire instead of running. */
+Test(abort, woken_in_its_poll_waits_for_the_fire) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.yield = 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(src.aborts, 1);
+  cr_assert_eq(r.polls, 1);
+  cr_assert_eq(bcsc_task_wait_next(&r.task, NULL), &r.w[0]);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 12), 1);
+  run();
+  cr_assert_eq(r.polls, 2);
+  cr_assert(r.fired[0]);
+  cr_assert_eq(r.value[0], 12);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* bcsc_wait_cancel() made it held; a yield in the same poll keeps it. */
+Test(abort, held_by_wait_cancel_then_woken_in_its_poll) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.cancel_own = 1;
+  r.yield = 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(r.cancel_rc, BCSC_PENDING);
+  cr_assert_eq(src.aborts, 1);
+  cr_assert_eq(r.polls, 1);
+  cr_assert_eq(bcsc_waitq_wake_all(&src.q, 13), 1);
+  run();
+  cr_assert_eq(r.polls, 2);
+  cr_assert_eq(r.value[0], 13);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* Plain lists do not ask anything; a list made plain again neither. */
+Test(abort, plain_lists_are_unlinked_as_before) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_PENDING);
+  cr_assert_eq(bcsc_waitq_set_abort(&src.q, NULL, NULL), 0);
+  reader_init(&r, &src.q, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(bcsc_task_cancel(&r.task), 0);
+  cr_assert_eq(src.aborts, 0);
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* ---- scopes ----------------------------------------------------------------
+ */
+
+#define MAX_CHILDREN 64
+
+typedef struct owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_timer_t timer;
+  uint32_t policy;
+  bcsc_task_t *children[MAX_CHILDREN];
+  uint32_t n;
+  uint64_t deadline; /* 0: none */
+  uint32_t deadline_kind;
+  bcsc_drain_grace_t grace;
+  uint64_t grace_period; /* 0: none */
+  bcsc_stuck_fn report;
+  void *report_context;
+  /* returning with the scope open and a held registration of its own */
+  source_t *own_source;
+  bcsc_wait_t own_wait;
+  int own_result;
+  /* observations */
+  int phase;
+  int join_rc;
+  int joined;
+  uint64_t joined_at;
+} owner_t;
+
+static int owner_poll(bcsc_task_t *self) {
+  owner_t *o = (owner_t *)self;
+  int rc;
+  if (o->phase == 0) {
+    o->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&o->scope, self, o->policy), 0);
+    if (o->deadline != 0)
+      cr_assert_eq(
+          bcsc_scope_set_deadline(&o->scope, o->deadline, o->deadline_kind), 0);
+    if (o->grace_period != 0) {
+      cr_assert_eq(bcsc_drain_grace_init(&o->grace), 0);
+      cr_assert_eq(bcsc_scope_set_drain_grace(&o->scope, &o->grace,
+                                              o->grace_period, o->report,
+                                              o->report_context),
+                   0);
+    }
+    for (uint32_t i = 0; i < o->n; i++)
+      cr_assert_eq(bcsc_scope_spawn(&o->scope, o->children[i]), 0);
+    if (o->own_source != NULL)
+      return bcsc_task_yield(self); /* its children register first */
+  }
+  if (o->own_source != NULL) {
+    cr_assert_eq(bcsc_wait_on(self, &o->own_wait, &o->own_source->q),
+                 BCSC_PENDING);
+    return o->own_result; /* returns with the scope open */
+  }
+  rc = bcsc_scope_join(&o->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  o->join_rc = rc;
+  o->joined = 1;
+  o->joined_at = bcsc_executor_now(&g_ex);
+  return 0;
+}
+
+static void owner_init(owner_t *o, uint32_t policy) {
+  memset(o, 0, sizeof *o);
+  cr_assert_eq(bcsc_task_init(&o->task, owner_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&o->own_wait), 0);
+  o->policy = policy;
+}
+
+static void owner_add(owner_t *o, bcsc_task_t *child) {
+  cr_assert_lt(o->n, MAX_CHILDREN);
+  o->children[o->n++] = child;
+}
+
+Test(abort, scope_join_waits_for_a_returned_child) {
+  source_t src;
+  reader_t r;
+  owner_t o;
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.ret_early = 1;
+  r.result = BCSC_TEST_E4;
+  owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+  owner_add(&o, &r.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  run();
+  cr_assert_eq(src.aborts, 1);
+  cr_assert_not(o.joined);
+  cr_assert_eq(bcsc_scope_live(&o.scope), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 1);
+  run();
+  cr_assert(o.joined);
+  cr_assert_eq(o.join_rc, BCSC_TEST_E4, "its error reaches the scope");
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+Test(abort, scope_cancel_over_many_fired_in_reverse) {
+  enum { N = 48 };
+  static source_t src[N];
+  static reader_t r[N];
+  owner_t o;
+  owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+  for (int i = 0; i < N; i++) {
+    source_init(&src[i], ANSWER_PENDING);
+    reader_init(&r[i], &src[i].q, NULL);
+    r[i].result = BCSC_ECANCELED;
+    owner_add(&o, &r[i].task);
+  }
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  run();
+  cr_assert_eq(bcsc_scope_cancel(&o.scope), 0);
+  run();
+  for (int i = N - 1; i >= 0; i--) {
+    cr_assert_eq(src[i].aborts, 1);
+    cr_assert_eq(r[i].polls, 1);
+    cr_assert_not(o.joined, "joined with %d in flight", i + 1);
+    cr_assert_eq(bcsc_scope_live(&o.scope), (uint32_t)i + 1);
+    cr_assert_eq(bcsc_waitq_wake_one(&src[i].q, (uintptr_t)i), 1);
+    run();
+    cr_assert(bcsc_task_done(&r[i].task));
+    cr_assert_eq(r[i].polls, 2);
+    cr_assert(r[i].cancelled);
+    cr_assert_eq(r[i].value[0], (uintptr_t)i);
+  }
+  cr_assert(o.joined);
+  cr_assert_eq(o.join_rc, BCSC_ECANCELED);
+  for (int i = 0; i < N; i++)
+    cr_assert_eq(bcsc_waitq_deinit(&src[i].q), 0);
+}
+
+/* An owner that returns with its scope open and a held registration: its
+ * children are cancelled at once; it completes, with its result, once the
+ * fire came and they have ended. */
+Test(abort, owner_returns_with_open_scope_and_held_node) {
+  source_t own, work;
+  reader_t child;
+  owner_t o;
+  source_init(&own, ANSWER_PENDING);
+  source_init(&work, ANSWER_DONE);
+  reader_init(&child, &work.q, NULL);
+  child.result = BCSC_ECANCELED;
+  owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+  owner_add(&o, &child.task);
+  o.own_source = &own;
+  o.own_result = BCSC_TEST_E5;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  run();
+  cr_assert_eq(own.aborts, 1);
+  cr_assert(bcsc_task_done(&child.task), "its children were cancelled");
+  cr_assert(child.cancelled);
+  cr_assert_eq(bcsc_task_done(&o.task), 0);
+  cr_assert_eq(bcsc_waitq_wake_one(&own.q, 3), 1);
+  run();
+  cr_assert(bcsc_task_done(&o.task));
+  cr_assert_eq(bcsc_task_result(&o.task), BCSC_TEST_E5);
+  cr_assert_eq(bcsc_waitq_deinit(&own.q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&work.q), 0);
+}
+
+/* The same, with a child still running when the fire comes: the owner then
+ * drains as usual. */
+Test(abort, owner_held_then_drains_a_child_still_in_flight) {
+  source_t own, work;
+  reader_t child;
+  owner_t o;
+  source_init(&own, ANSWER_PENDING);
+  source_init(&work, ANSWER_PENDING);
+  reader_init(&child, &work.q, NULL);
+  child.result = BCSC_ECANCELED;
+  owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+  owner_add(&o, &child.task);
+  o.own_source = &own;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  run();
+  cr_assert_eq(work.aborts, 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&own.q, 3), 1);
+  run();
+  cr_assert_eq(bcsc_task_done(&o.task), 0, "its child is in flight");
+  cr_assert_eq(bcsc_waitq_wake_one(&work.q, 9), 1);
+  run();
+  cr_assert(bcsc_task_done(&child.task));
+  cr_assert_eq(child.value[0], 9);
+  cr_assert(bcsc_task_done(&o.task));
+  cr_assert_eq(bcsc_task_result(&o.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&own.q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&work.q), 0);
+}
+
+/* A race: the loser's read is in flight when the winner finishes. */
+Test(abort, race_loser_waits_for_its_completion) {
+  source_t src;
+  bcsc_waitq_t plain;
+  reader_t loser, winner;
+  owner_t o;
+  source_init(&src, ANSWER_PENDING);
+  cr_assert_eq(bcsc_waitq_init(&plain), 0);
+  reader_init(&loser, &src.q, NULL);
+  loser.result = BCSC_ECANCELED;
+  reader_init(&winner, &plain, NULL);
+  winner.result = 0;
+  owner_init(&o, BCSC_SCOPE_RACE);
+  owner_add(&o, &loser.task);
+  owner_add(&o, &winner.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  run();
+  cr_assert_eq(bcsc_waitq_wake_one(&plain, 1), 1);
+  run();
+  cr_assert(bcsc_task_done(&winner.task));
+  cr_assert_eq(src.aborts, 1);
+  cr_assert_not(o.joined);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 2), 1);
+  run();
+  cr_assert(o.joined);
+  cr_assert_eq(o.join_rc, 0);
+  cr_assert_eq(bcsc_scope_winner(&o.scope), &winner.task);
+  cr_assert(loser.cancelled);
+  cr_assert_eq(loser.value[0], 2);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&plain), 0);
+}
+
+/* ---- in virtual time: deadlines and drain graces ----------------------------
+ */
+
+#define T0 ((uint64_t)1000)
+
+static bcsc_sim_reactor_t g_sim;
+
+static void setup_sim(void) {
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &g_sim.base};
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, T0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &cfg), 0);
+}
+
+TestSuite(abort_time, .init = setup_sim, .fini = teardown);
+
+/* The device: completes every operation on `q` at `at` with `value`. */
+typedef struct device {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint64_t at;
+  bcsc_waitq_t *q;
+  uintptr_t value;
+} device_t;
+
+static int device_poll(bcsc_task_t *self) {
+  device_t *d = (device_t *)self;
+  int rc = bcsc_sleep_until(self, &d->timer, d->at);
+  if (rc != 0)
+    return rc;
+  (void)bcsc_waitq_wake_all(d->q, d->value);
+  return 0;
+}
+
+static void device_start(device_t *d, bcsc_waitq_t *q, uint64_t at,
+                         uintptr_t value) {
+  cr_assert_eq(bcsc_task_init(&d->task, device_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&d->timer), 0);
+  d->at = at;
+  d->q = q;
+  d->value = value;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &d->task), 0);
+}
+
+Test(abort_time, deadline_waits_for_the_completion) {
+  source_t src;
+  reader_t r;
+  owner_t o;
+  device_t dev;
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.result = BCSC_ECANCELED;
+  owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+  o.deadline = T0 + BCSC_SEC;
+  o.deadline_kind = BCSC_DEADLINE_FAIL;
+  owner_add(&o, &r.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  device_start(&dev, &src.q, T0 + 3 * BCSC_SEC, 77);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(src.aborts, 1);
+  cr_assert(o.joined);
+  cr_assert_eq(o.joined_at, T0 + 3 * BCSC_SEC, "joined at the completion");
+  cr_assert_eq(o.join_rc, BCSC_ETIMEDOUT);
+  cr_assert(r.cancelled);
+  cr_assert_eq(r.value[0], 77);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+typedef struct stuck_log {
+  uint32_t n;
+  bcsc_task_t *child[4];
+  uint64_t at[4];
+  uint32_t nwaits[4];
+  bcsc_wait_t *wait[4];
+  bcsc_waitq_t *queue[4];
+} stuck_log_t;
+
+static void stuck_record(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *child) {
+  stuck_log_t *log = context;
+  uint32_t i = log->n++;
+  (void)scope;
+  cr_assert_lt(i, 4);
+  log->child[i] = child;
+  log->at[i] = bcsc_sim_reactor_now(&g_sim);
+  for (bcsc_wait_t *w = bcsc_task_wait_next(child, NULL); w != NULL;
+       w = bcsc_task_wait_next(child, w)) {
+    log->wait[i] = w;
+    log->queue[i] = bcsc_wait_queue(w);
+    log->nwaits[i]++;
+  }
+}
+
+/* A drain grace reports both kinds of held task - cancelled while waiting,
+ * and returned - with the registration each waits for. */
+Test(abort_time, drain_grace_reports_held_tasks_and_their_nodes) {
+  source_t src;
+  reader_t waiting, returned;
+  owner_t o;
+  device_t dev;
+  stuck_log_t log = {0};
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&waiting, &src.q, NULL);
+  waiting.result = BCSC_ECANCELED;
+  reader_init(&returned, &src.q, NULL);
+  returned.ret_early = 1;
+  owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+  o.deadline = T0 + BCSC_SEC;
+  o.deadline_kind = BCSC_DEADLINE_MOVE_ON;
+  o.grace_period = BCSC_SEC;
+  o.report = stuck_record;
+  o.report_context = &log;
+  owner_add(&o, &waiting.task);
+  owner_add(&o, &returned.task);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+  device_start(&dev, &src.q, T0 + 5 * BCSC_SEC, 64);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(src.aborts, 2);
+  cr_assert_eq(log.n, 2);
+  cr_assert_eq(log.child[0], &waiting.task);
+  cr_assert_eq(log.child[1], &returned.task);
+  for (int i = 0; i < 2; i++) {
+    reader_t *r = i == 0 ? &waiting : &returned;
+    cr_assert_eq(log.at[i], T0 + 2 * BCSC_SEC);
+    cr_assert_eq(log.nwaits[i], 1);
+    cr_assert_eq(log.wait[i], &r->w[0]);
+    cr_assert_eq(log.queue[i], &src.q);
+  }
+  cr_assert_eq(o.joined_at, T0 + 5 * BCSC_SEC);
+  cr_assert_eq(o.join_rc, 0);
+  cr_assert_eq(waiting.value[0], 64);
+  cr_assert_eq(returned.w[0].value, 64);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* ---- the frame is the caller's again once the join returned ----------------
+ */
+
+/* Heap frames, freed as soon as the owner's join has returned: ASan (with
+ * detect_stack_use_after_return, as every ASan lane runs) reports any later
+ * touch of them by bcsc - the finished-task FIFO included, which another
+ * round then uses. */
+Test(abort, frames_are_untouched_after_the_join) {
+  for (int round = 0; round < 3; round++) {
+    source_t src;
+    reader_t *held = malloc(sizeof *held);
+    reader_t *returned = malloc(sizeof *returned);
+    owner_t o;
+    cr_assert_not_null(held);
+    cr_assert_not_null(returned);
+    source_init(&src, ANSWER_PENDING);
+    reader_init(held, &src.q, NULL);
+    held->result = BCSC_ECANCELED;
+    reader_init(returned, &src.q, NULL);
+    returned->ret_early = 1;
+    owner_init(&o, BCSC_SCOPE_WAIT_ALL);
+    owner_add(&o, &held->task);
+    owner_add(&o, &returned->task);
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &o.task), 0);
+    run();
+    cr_assert_eq(bcsc_scope_cancel(&o.scope), 0);
+    run();
+    cr_assert_eq(src.aborts, 2);
+    cr_assert_eq(bcsc_waitq_wake_all(&src.q, 5), 2);
+    run();
+    cr_assert(o.joined);
+    free(held);
+    free(returned);
+    cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+  }
+}
+
+/* ---- odds and ends ----------------------------------------------------------
+ */
+
+Test(abort, wake_on_an_empty_source_and_the_list_of_a_fresh_node) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_DONE);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&src.q, 1), 0);
+  reader_init(&r, &src.q, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(bcsc_wait_queue(&r.w[0]), &src.q);
+  cr_assert_eq(bcsc_waitq_count(&src.q), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 1);
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(src.aborts, 0, "a fire asks nothing");
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* A registration overwritten while linked on a completion source's list:
+ * the checked build refuses to fire it (FRAME_CLOBBERED); the release
+ * build trusts its links. */
+Test(abort, clobbered_node_is_not_fired_in_the_checked_build) {
+  source_t src;
+  reader_t r;
+  bcsc_test_misuse_t rec;
+  source_init(&src, ANSWER_DONE);
+  reader_init(&r, &src.q, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  bcsc_test_misuse_install(&rec);
+  r.w[0].priv.magic = 0;
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), BCSC_EBADOBJ);
+    cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+                 1);
+    r.w[0].priv.magic = 0x3a17; /* mended */
+  }
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 1);
+  r.w[0].priv.magic = 0x3a17;
+  bcsc_test_misuse_uninstall();
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
 }

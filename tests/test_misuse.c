@@ -265,7 +265,8 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_SCOPE_END_LIVE,  BCSC_MISUSE_SCOPE_END_LINKED,
     BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF,
     BCSC_MISUSE_ATTACHED,        BCSC_MISUSE_ERROR_LIST_LATE,
-    BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE};
+    BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE,
+    BCSC_MISUSE_ABORT_RESULT};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2341,4 +2342,32 @@ Test(misuse, an_attached_context_entry_and_a_late_error_list_are_refused) {
   cr_assert_eq(p.rc[1], BCSC_EUSER - 1);
   cr_assert_eq(p.rc[2], 0);
   executor_down(&ex);
+}
+
+/* ---- ABORT_RESULT ---------------------------------------------------------
+ * A completion source's abort function answers neither 0 nor BCSC_PENDING:
+ * taken as 0 (the node is unlinked), reported about the node. */
+static int abort_answers_7(void *context, bcsc_wait_t *wait) {
+  (void)context;
+  (void)wait;
+  return 7;
+}
+
+Test(misuse, abort_answering_neither_done_nor_pending_is_taken_as_done) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t p;
+  executor_up(&ex);
+  EXPECT_OK(bcsc_waitq_init(&q));
+  EXPECT_OK(bcsc_waitq_set_abort(&q, abort_answers_7, NULL));
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(p.rc[0], 0);
+  cr_assert_eq(bcsc_task_cancel(&p.task), 0);
+  EXPECT_MISUSE(ABORT_RESULT, &p.w[0]);
+  cr_assert(bcsc_waitq_empty(&q));
+  executor_down(&ex);
+  EXPECT_OK(bcsc_waitq_deinit(&q));
 }

@@ -165,6 +165,44 @@ static BCSC__ALWAYS_INLINE int run_over(const bcsc_executor_t *ex,
   return ex->priv.root.priv.live == 0 && !bcsc__relay_nonempty(ex);
 }
 
+/* A poll function returned `result`: its poll function will not run
+ * again, so a value wake cannot reach it either. */
+static BCSC__ALWAYS_INLINE void task_returned(bcsc_task_t *t, int result) {
+  if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
+    bcsc__waker_release(t);
+  bcsc__task_returned(t, result);
+}
+
+/* The same for a task that returned holding registrations: they are
+ * unlinked first. Out of line: most tasks hold none when they return. */
+static BCSC__COLD void returned_linked(bcsc_task_t *t, int result) {
+  bcsc__task_unlink_waits_walk(t);
+  /* A place in a line it left is a wake for the next in line (D34). */
+  if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_BATON))
+    bcsc__task_batons(t, 1);
+  /* Registrations whose aborts are pending (D67): it completes once they
+   * have fired. */
+  if (BCSC__UNLIKELY(t->priv.link.waits != NULL)) {
+    bcsc__task_returned_held(t, result);
+    return;
+  }
+  task_returned(t, result);
+}
+
+/* `t`, woken during its own poll, returned PENDING: whatever it
+ * registered after the wake is dropped, and it runs again - once the
+ * aborts it asked have fired, if some are pending (D67). Out of line, as
+ * the rest of the rare paths after a poll. */
+static BCSC__NOINLINE void requeue_woken(bcsc_executor_t *ex, bcsc_task_t *t) {
+  bcsc__task_unlink_waits(t);
+  if (BCSC__UNLIKELY(t->priv.link.waits != NULL)) {
+    bcsc__task_set_state(t, BCSC__TASK_WAITING);
+    return;
+  }
+  ex->priv.ready++; /* queued as neither a spawn nor a wake (D37) */
+  bcsc__runq_push(ex, t);
+}
+
 /* One turn: poll the oldest ready task (or advance its drain). Inline in
  * both loops: it is the body of every turn. `until`: 0 in poll(), which
  * never stops early; 1 in run() (with `root`, NULL or not). Returns 1 if
@@ -216,16 +254,8 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
     if (state & BCSC__TASK_WOKEN) {
       bcsc__task_store_state(t, state & ~BCSC__TASK_WOKEN);
       if (rc == BCSC_PENDING) {
-        /* Woken during its own poll (a yield, a wake or a cancel): whatever
-         * it registered after that is dropped, and it runs again. */
-        bcsc__task_unlink_waits(t);
-        /* Aborts it asked are pending (D67): queued when they have fired. */
-        if (BCSC__UNLIKELY(t->priv.link.waits != NULL)) {
-          bcsc__task_set_state(t, BCSC__TASK_WAITING);
-          return 0;
-        }
-        ex->priv.ready++; /* queued as neither a spawn nor a wake (D37) */
-        bcsc__runq_push(ex, t);
+        /* Woken during its own poll (a yield, a wake or a cancel). */
+        requeue_woken(ex, t);
         return 0;
       }
       /* It returned a result: the wake has nothing left to do. */
@@ -250,22 +280,10 @@ static BCSC__ALWAYS_INLINE int run_one(bcsc_executor_t *ex,
   }
   /* A join it left pending is undone by bcsc__task_returned(): a task that
    * joins has scopes, and one without goes straight to completion. */
-  if (t->priv.link.waits != NULL) {
-    bcsc__task_unlink_waits_walk(t);
-    /* A place in a line it left is a wake for the next in line (D34). */
-    if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_BATON))
-      bcsc__task_batons(t, 1);
-    /* Registrations whose aborts are pending (D67): it completes once they
-     * have fired. */
-    if (BCSC__UNLIKELY(t->priv.link.waits != NULL)) {
-      bcsc__task_returned_held(t, rc);
-      return 0;
-    }
-  }
-  /* Its poll function will not run again: a value wake cannot reach it. */
-  if (BCSC__UNLIKELY(bcsc__task_slot1(t) != 0))
-    bcsc__waker_release(t);
-  bcsc__task_returned(t, rc);
+  if (t->priv.link.waits != NULL)
+    returned_linked(t, rc);
+  else
+    task_returned(t, rc);
   return until && run_over(ex, root, t);
 }
 

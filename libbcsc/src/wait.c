@@ -837,12 +837,8 @@ static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value) {
   /* A hand-off list's wake, out of the way of the plain one: keeping the
    * list and the node live across the inlined wake cost the common path a
    * dozen instructions. */
-  if (BCSC__UNLIKELY(q->priv.state &
-                     (BCSC__WAITQ_HANDOFF | BCSC__WAITQ_ABORT))) {
-    if (q->priv.state & BCSC__WAITQ_ABORT)
-      return fire_abortable(q, value);
+  if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_HANDOFF))
     return bcsc__waitq_fire_handoff(q, value);
-  }
   return fire_oldest(q, value, 0);
 }
 
@@ -1090,11 +1086,23 @@ static BCSC__ALWAYS_INLINE int waitq_plainly_valid(const bcsc_waitq_t *q) {
                        : q->priv.self_tag == 0;
 }
 
-int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
-  int rc;
-  if (BCSC__UNLIKELY(!waitq_plainly_valid(queue)) &&
-      (rc = bcsc__check_waitq(queue)) != 0)
+/* bcsc_waitq_wake_one() for what its fast test does not pass: every list
+ * in the checked build; in release, one that fails its checks or is a
+ * completion source's (whose magic is not the plain one). Wakes from a
+ * completion source's list go through fire_abortable(): only these two
+ * calls fire such a list (primitives never own one). */
+static BCSC__COLD int wake_one_checked(bcsc_waitq_t *q, uintptr_t value) {
+  int rc = bcsc__check_waitq(q);
+  if (rc != 0)
     return rc;
+  if (BCSC__UNLIKELY(q->priv.state & BCSC__WAITQ_ABORT))
+    return fire_abortable(q, value);
+  return waitq_fire_one(q, value);
+}
+
+int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
+  if (BCSC__UNLIKELY(!waitq_plainly_valid(queue)))
+    return wake_one_checked(queue, value);
   return waitq_fire_one(queue, value);
 }
 
@@ -1105,8 +1113,13 @@ int bcsc_waitq_wake_all(bcsc_waitq_t *queue, uintptr_t value) {
     return rc;
   /* Every registration linked now is woken; one linked meanwhile (a task
    * woken here cannot register before it runs) is not, so this ends. */
-  while ((rc = waitq_fire_one(queue, value)) == 1)
-    woken++;
+  if (BCSC__UNLIKELY(queue->priv.state & BCSC__WAITQ_ABORT)) {
+    while ((rc = fire_abortable(queue, value)) == 1)
+      woken++;
+  } else {
+    while ((rc = waitq_fire_one(queue, value)) == 1)
+      woken++;
+  }
   return rc < 0 ? rc : woken;
 }
 

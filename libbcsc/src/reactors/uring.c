@@ -188,7 +188,7 @@ static void retry_owed(bcsc_uring_reactor_t *r) {
   }
 }
 
-/* The abort hook of every op's list (bcsc_waitq_set_abort(), D67-D69): bcsc
+/* The abort hook of every op's list (bcsc_waitq_set_abort(), D67): bcsc
  * takes a registration back. An op in flight may still be written by the
  * kernel: ask it to cancel and keep the registration until the op's own
  * completion fires it. */
