@@ -555,23 +555,27 @@ void bcsc__scope_child_ended(bcsc_scope_t *s, bcsc_task_t *child, int result,
 }
 
 /* A task that returned while aborts were pending (D67) had the last of
- * them fire: it returns again, with the result it returned then (its
- * scopes, cancelled already, drain as usual). */
-static BCSC__COLD void task_unhold(bcsc_task_t *t) {
+ * them fire: it goes on as it would have when it returned, with the result
+ * it returned then. Without scopes it completes (1); with them - cancelled
+ * already - it drains them (0). */
+static BCSC__COLD int task_unhold(bcsc_task_t *t) {
   int result = bcsc__abort_result(t);
-  bcsc__task_store_state(t, t->priv.state &
-                                ~(BCSC__TASK_ABORTED | BCSC__TASK_DRAINING));
-  bcsc__task_returned(t, result);
+  bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_ABORTED);
+  if (t->priv.scopes != NULL) {
+    t->priv.scopes->priv.owner_result = result;
+    return 0;
+  }
+  bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_DRAINING);
+  task_complete(t, result);
+  return 1;
 }
 
 void bcsc__task_drain(bcsc_task_t *t) {
   bcsc_scope_t *innermost;
   int result;
 
-  if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_ABORTED)) {
-    task_unhold(t);
+  if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_ABORTED) && task_unhold(t))
     return;
-  }
   innermost = t->priv.scopes;
   result = innermost->priv.owner_result;
   for (bcsc_scope_t *s = innermost; s != NULL; s = s->priv.outer) {
