@@ -736,3 +736,32 @@ Test(reactor_uring, a_wait_cancel_on_an_op_in_flight_is_pending_until_it_ends) {
   close(fds[0]);
   close(fds[1]);
 }
+
+Test(reactor_uring, a_read_that_beats_its_timer_stops_the_timer) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  uint64_t started;
+  int fds[2];
+  uring_open(&r, 4, BCSC_URING_TIMEOUT_SQE);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  reader.timeout = 10 * BCSC_SEC;
+  started = vnow(&r);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(vpark(&r, 0), 0); /* the read is in the kernel */
+  cr_assert_eq(write(fds[1], "r", 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.timed_out, 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, 1);
+  cr_assert_eq(reader.buf[0], 'r');
+  cr_assert_eq(bcsc_timer_linked(&reader.timer), 0);
+  cr_assert_lt(vnow(&r) - started, 5 * BCSC_SEC, "not kept until the timer");
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
