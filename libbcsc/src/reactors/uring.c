@@ -340,6 +340,12 @@ static int enter(bcsc_uring_reactor_t *r, int block, uint64_t until,
   int got;
   if (block) {
     arm_wake(r);
+    /* Without the eventfd poll an unpark could not end the sleep: look
+     * without sleeping this round (no SQE was free, a rare refusal). */
+    if ((r->priv.flags & FLAG_WAKE_ARMED) == 0)
+      block = 0;
+  }
+  if (block) {
     if (until != BCSC_NO_DEADLINE) {
       if ((r->priv.flags & FLAG_EXT_ARG) != 0) {
         uint64_t rel = until - now;
