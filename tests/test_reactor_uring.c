@@ -20,6 +20,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -764,4 +765,58 @@ Test(reactor_uring, a_read_that_beats_its_timer_stops_the_timer) {
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(fds[0]);
   close(fds[1]);
+}
+
+/* Runs one generic op to its end, with no task: start, then park until
+ * its completion is reaped. */
+static int32_t run_op(bcsc_uring_reactor_t *r, uint32_t opcode, int fd,
+                      uint64_t addr, uint32_t len, uint64_t off,
+                      uint32_t op_flags) {
+  bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER;
+  cr_assert_eq(bcsc_uring_start(r, &op, opcode, fd, addr, len, off, op_flags),
+               0);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 1);
+  settle(r);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0);
+  return bcsc_uring_op_result(&op);
+}
+
+Test(reactor_uring, a_generic_op_runs_single_shot_opcodes_only) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER;
+  char path[] = "/tmp/bcsc_uring_XXXXXX", buf[8] = {0};
+  int sv[2], fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  (void)unlink(path);
+  uring_open(&r, 4, 0);
+  cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  cr_assert_eq(run_op(&r, IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+  cr_assert_eq(run_op(&r, IORING_OP_FSYNC, fd, 0, 0, 0, 0), 0);
+  cr_assert_eq(run_op(&r, IORING_OP_FSYNC, 1000000, 0, 0, 0, 0), -EBADF,
+               "the kernel checks the descriptor");
+  cr_assert_eq(run_op(&r, IORING_OP_SEND, sv[0], (uint64_t)(uintptr_t) "abc", 3,
+                      0, MSG_NOSIGNAL),
+               3);
+  cr_assert_eq(run_op(&r, IORING_OP_RECV, sv[1], (uint64_t)(uintptr_t)buf,
+                      sizeof buf, 0, 0),
+               3);
+  cr_assert_eq(memcmp(buf, "abc", 3), 0);
+  /* Several CQEs for one SQE, or requests that reach other requests. */
+  cr_assert_eq(
+      bcsc_uring_start(&r, &op, IORING_OP_POLL_ADD, sv[0], 0, 0, 0, POLLIN),
+      BCSC_ENOTSUP);
+  cr_assert_eq(
+      bcsc_uring_start(&r, &op, IORING_OP_ASYNC_CANCEL, -1, 0, 0, 0, 0),
+      BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_uring_start(&r, &op, IORING_OP_SEND_ZC, sv[0], 0, 0, 0, 0),
+               BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_uring_start(&r, &op, 200, -1, 0, 0, 0, 0), BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_uring_start(NULL, &op, 200, -1, 0, 0, 0, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_start(&r, NULL, IORING_OP_NOP, -1, 0, 0, 0, 0),
+               BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(sv[0]);
+  close(sv[1]);
+  close(fd);
 }

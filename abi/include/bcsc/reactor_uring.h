@@ -269,6 +269,28 @@ BCSC_API int bcsc_uring_poll_add(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
                                  int fd, uint32_t events);
 
 /**
+ * Start an io_uring operation the caller describes: one SQE with
+ * @p opcode (an IORING_OP_* value of <linux/io_uring.h>), @p fd, @p addr,
+ * @p len, @p off (also addr2) and @p op_flags (the SQE's per-opcode flags
+ * word: rw_flags, fsync_flags, msg_flags, open_flags, ...), the other
+ * fields 0; as bcsc_uring_read() otherwise. For the operations whose one
+ * SQE gives exactly one CQE: NOP, READV, WRITEV, FSYNC, SYNC_FILE_RANGE,
+ * SENDMSG, RECVMSG, TIMEOUT, ACCEPT, CONNECT, FALLOCATE, OPENAT, CLOSE,
+ * STATX, READ, WRITE, FADVISE, MADVISE, SEND, RECV, OPENAT2, SPLICE, TEE,
+ * SHUTDOWN, RENAMEAT, UNLINKAT, MKDIRAT, SYMLINKAT, LINKAT, SOCKET. What
+ * @p addr points to (buffers, iovecs, a path, a sockaddr) must stay valid
+ * and unmoved until the op is no longer busy, as a read's buffer.
+ * @retval as bcsc_uring_read(); BCSC_ENOTSUP for any other opcode
+ *         (multishot or zero-copy requests give several CQEs, cancels and
+ *         removals could reach the reactor's own requests: use the calls
+ *         above)
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
+                              uint32_t opcode, int fd, uint64_t addr,
+                              uint32_t len, uint64_t off, uint32_t op_flags);
+
+/**
  * Wait for @p op to complete, from @p self's poll function, like
  * bcsc_wait_on(): 0 once it has (read bcsc_uring_op_result(); @p wait's
  * value holds the same result cast to uintptr_t when it fired), else

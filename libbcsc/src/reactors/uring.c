@@ -653,6 +653,65 @@ int bcsc_uring_poll_add(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
   return op_go(r, op, IORING_OP_POLL_ADD);
 }
 
+/* The opcodes whose one SQE gives exactly one CQE (bcsc_uring_start()). */
+static int single_shot(uint32_t opcode) {
+  switch (opcode) {
+  case IORING_OP_NOP:
+  case IORING_OP_READV:
+  case IORING_OP_WRITEV:
+  case IORING_OP_FSYNC:
+  case IORING_OP_SYNC_FILE_RANGE:
+  case IORING_OP_SENDMSG:
+  case IORING_OP_RECVMSG:
+  case IORING_OP_TIMEOUT:
+  case IORING_OP_ACCEPT:
+  case IORING_OP_CONNECT:
+  case IORING_OP_FALLOCATE:
+  case IORING_OP_OPENAT:
+  case IORING_OP_CLOSE:
+  case IORING_OP_STATX:
+  case IORING_OP_READ:
+  case IORING_OP_WRITE:
+  case IORING_OP_FADVISE:
+  case IORING_OP_MADVISE:
+  case IORING_OP_SEND:
+  case IORING_OP_RECV:
+  case IORING_OP_OPENAT2:
+  case IORING_OP_SPLICE:
+  case IORING_OP_TEE:
+  case IORING_OP_SHUTDOWN:
+  case IORING_OP_RENAMEAT:
+  case IORING_OP_UNLINKAT:
+  case IORING_OP_MKDIRAT:
+  case IORING_OP_SYMLINKAT:
+  case IORING_OP_LINKAT:
+  case IORING_OP_SOCKET:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
+                     uint32_t opcode, int fd, uint64_t addr, uint32_t len,
+                     uint64_t off, uint32_t op_flags) {
+  struct io_uring_sqe *sqe;
+  int rc;
+  if (!single_shot(opcode))
+    return r == NULL || op == NULL ? BCSC_EINVAL : BCSC_ENOTSUP;
+  /* A NOP or a TIMEOUT has no file, SOCKET and the *AT calls may take
+   * AT_FDCWD: the kernel checks the descriptor. */
+  if ((rc = op_begin(r, op, fd < 0 ? 0 : fd, &sqe)) != 0)
+    return rc;
+  sqe->opcode = (uint8_t)opcode;
+  sqe->fd = fd;
+  sqe->addr = addr;
+  sqe->len = len;
+  sqe->off = off;
+  sqe->rw_flags = op_flags;
+  return op_go(r, op, (uint8_t)opcode);
+}
+
 static int op_check(const bcsc_uring_op_t *op) {
   if (op == NULL)
     return BCSC_EINVAL;
