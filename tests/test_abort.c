@@ -65,6 +65,8 @@ typedef struct reader {
   int ret_early;  /* return `result` in the poll that registers */
   int cancel_own; /* bcsc_wait_cancel() its first node in that poll */
   int yield;      /* bcsc_task_yield() after registering */
+  int take_waker; /* take a value waker in the poll that registers */
+  bcsc_waker_t waker;
   int result;
   /* observations */
   uint32_t polls;
@@ -79,6 +81,8 @@ static int reader_poll(bcsc_task_t *self) {
   if (r->polls++ == 0) {
     for (uint32_t i = 0; i < r->nq; i++)
       cr_assert_eq(bcsc_wait_on(self, &r->w[i], r->q[i]), BCSC_PENDING);
+    if (r->take_waker)
+      cr_assert_eq(bcsc_task_waker(self, &r->waker), 0);
     if (r->cancel_own)
       r->cancel_rc = bcsc_wait_cancel(&r->w[0]);
     if (r->yield)
@@ -959,6 +963,53 @@ Test(abort, clobbered_node_is_not_fired_in_the_checked_build) {
   r.w[0].priv.magic = 0x3a17;
   bcsc_test_misuse_uninstall();
   run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* A task holding a value waker returns with a held registration: its slot
+ * is given back at once (its waker goes stale), as for any return. */
+Test(abort, returned_with_a_waker_gives_its_slot_back) {
+  static bcsc_waker_slot_t slots[4];
+  source_t src;
+  reader_t r;
+  bcsc_executor_stats_t st;
+  cr_assert_eq(bcsc_executor_set_waker_slots(&g_ex, slots, 4), 0);
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.ret_early = 1;
+  r.take_waker = 1;
+  r.result = BCSC_TEST_E1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  run();
+  cr_assert_eq(bcsc_task_done(&r.task), 0);
+  cr_assert_eq(bcsc_waker_wake(r.waker), 0);
+  run();
+  st.size = sizeof st;
+  cr_assert_eq(bcsc_executor_stats(&g_ex, &st), 0);
+  cr_assert_eq(st.wakes_stale, 1, "the slot went back when it returned");
+  cr_assert_eq(r.polls, 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 1), 1);
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(bcsc_task_result(&r.task), BCSC_TEST_E1);
+  cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
+}
+
+/* Without a reactor nothing else can fire a held node: run() says so
+ * (BCSC_EDEADLK) and leaves everything in place; the source's fire then
+ * lets the run finish. */
+Test(abort, run_without_a_reactor_reports_the_deadlock) {
+  source_t src;
+  reader_t r;
+  source_init(&src, ANSWER_PENDING);
+  reader_init(&r, &src.q, NULL);
+  r.ret_early = 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), BCSC_EDEADLK);
+  cr_assert_eq(bcsc_executor_live_roots(&g_ex), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&src.q, 2), 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
   cr_assert(bcsc_task_done(&r.task));
   cr_assert_eq(bcsc_waitq_deinit(&src.q), 0);
 }
