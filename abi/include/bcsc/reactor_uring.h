@@ -127,7 +127,8 @@ struct bcsc_uring_op {
   struct bcsc_uring_op_private priv;
 };
 
-/** Static initialiser; same effect as bcsc_uring_op_init(). */
+/** Static initialiser; same effect as bcsc_uring_op_init() (the op's list
+ *  gets its abort hook at the first start). */
 #define BCSC_URING_OP_INITIALIZER                                              \
   {                                                                            \
     0, {                                                                       \
@@ -217,8 +218,9 @@ BCSC_API size_t bcsc_uring_reactor_sizeof(void);
 BCSC_API size_t bcsc_uring_reactor_alignof(void);
 
 /**
- * Prepare an operation: idle, not started. Overwrites the whole op; never
- * call it on a busy one.
+ * Prepare an operation: idle, not started, its waiter list a completion
+ * source's (bcsc_waitq_set_abort()). Overwrites the whole op; never call
+ * it on a busy one.
  * @retval 0 or BCSC_EINVAL (@p op NULL)
  * @thread any  @allocates never  @since 0.6
  */
