@@ -820,3 +820,72 @@ Test(reactor_uring, a_generic_op_runs_single_shot_opcodes_only) {
   close(sv[1]);
   close(fd);
 }
+
+enum { FLEET = 8 };
+
+/* Owns a scope of FLEET readers, each blocked on its own empty pipe. */
+typedef struct fleet {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  io_task_t readers[FLEET];
+  int opened;
+  int join_rc;
+  uint32_t busy_at_join;
+} fleet_t;
+
+static int fleet_poll(bcsc_task_t *self) {
+  fleet_t *f = (fleet_t *)(void *)self;
+  int rc, i;
+  if (!f->opened) {
+    f->opened = 1;
+    if ((rc = bcsc_scope_init(&f->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0)
+      return rc;
+    for (i = 0; i < FLEET; i++)
+      if ((rc = bcsc_scope_spawn(&f->scope, &f->readers[i].task)) != 0)
+        return rc;
+  }
+  if ((rc = bcsc_scope_join(&f->scope)) == BCSC_PENDING)
+    return rc;
+  f->join_rc = rc;
+  for (i = 0; i < FLEET; i++)
+    f->busy_at_join += (uint32_t)bcsc_uring_op_busy(&f->readers[i].op);
+  return 0;
+}
+
+Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
+  static bcsc_uring_reactor_t r;
+  static bcsc_executor_t ex;
+  static fleet_t f;
+  int fds[FLEET][2], i;
+  uring_open(&r, FLEET, 0); /* as many ops as entries, and their cancels */
+  executor_with(&ex, &r.base);
+  memset(&f, 0, sizeof f);
+  cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
+  for (i = 0; i < FLEET; i++) {
+    make_pipe(fds[i]);
+    io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
+  }
+  cr_assert_eq(bcsc_executor_spawn(&ex, &f.task), 0);
+  while (bcsc_executor_poll(&ex, 16) > 0) {
+  }
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), FLEET);
+  /* The odd readers' reads complete in the kernel first: their bytes are
+   * delivered, the others end with -ECANCELED. */
+  for (i = 1; i < FLEET; i += 2)
+    cr_assert_eq(write(fds[i][1], "o", 1), 1);
+  cr_assert_eq(bcsc_scope_cancel(&f.scope), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &f.task), 0);
+  cr_assert_eq(f.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(f.busy_at_join, 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  for (i = 0; i < FLEET; i++) {
+    cr_assert_eq(f.readers[i].polls, 2, "reader %d", i);
+    cr_assert_eq(f.readers[i].saw_cancelled, 1);
+    cr_assert_eq(f.readers[i].result, i % 2 ? 1 : -ECANCELED, "reader %d", i);
+    close(fds[i][0]);
+    close(fds[i][1]);
+  }
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
