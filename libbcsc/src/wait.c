@@ -1073,19 +1073,6 @@ int bcsc_waitq_set_abort(bcsc_waitq_t *queue, bcsc_abort_fn abort,
   return 0;
 }
 
-/* Whether the release build may skip bcsc__check_waitq() for `q`: a valid
- * list recognised without computing its address tag (D32). An empty list
- * carries no tag, and the first waiter of a list that moved points back
- * at the old copy, so a moved list fails this as it fails the tag compare. */
-static BCSC__ALWAYS_INLINE int waitq_plainly_valid(const bcsc_waitq_t *q) {
-  const struct bcsc_wait_link *first;
-  if (BCSC__CHECKED || q == NULL || q->priv.magic != BCSC__MAGIC_WAITQ)
-    return 0;
-  first = q->priv.waiters.next;
-  return first != NULL ? first->prev == &q->priv.waiters
-                       : q->priv.self_tag == 0;
-}
-
 /* bcsc_waitq_wake_one() for what its fast test does not pass: every list
  * in the checked build; in release, one that fails its checks or is a
  * completion source's (whose magic is not the plain one). Wakes from a
@@ -1107,6 +1094,19 @@ int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
   return wake_one_checked(queue, value);
 }
 #else
+/* Whether the release build may skip bcsc__check_waitq() for `q`: a valid
+ * list recognised without computing its address tag (D32). An empty list
+ * carries no tag, and the first waiter of a list that moved points back
+ * at the old copy, so a moved list fails this as it fails the tag compare. */
+static BCSC__ALWAYS_INLINE int waitq_plainly_valid(const bcsc_waitq_t *q) {
+  const struct bcsc_wait_link *first;
+  if (q == NULL || q->priv.magic != BCSC__MAGIC_WAITQ)
+    return 0;
+  first = q->priv.waiters.next;
+  return first != NULL ? first->prev == &q->priv.waiters
+                       : q->priv.self_tag == 0;
+}
+
 int bcsc_waitq_wake_one(bcsc_waitq_t *queue, uintptr_t value) {
   if (BCSC__UNLIKELY(!waitq_plainly_valid(queue)))
     return wake_one_checked(queue, value);
