@@ -889,3 +889,28 @@ Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
+
+Test(reactor_uring, entries_round_up_to_a_power_of_two_of_ops_in_flight) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t ops[9];
+  char bufs[9];
+  int fds[2], i;
+  uring_open(&r, 5, 0); /* 8 */
+  make_pipe(fds);
+  for (i = 0; i < 9; i++)
+    cr_assert_eq(bcsc_uring_op_init(&ops[i]), 0);
+  for (i = 0; i < 8; i++)
+    cr_assert_eq(bcsc_uring_read(&r, &ops[i], fds[0], &bufs[i], 1, 0), 0);
+  cr_assert_eq(bcsc_uring_read(&r, &ops[8], fds[0], &bufs[8], 1, 0),
+               BCSC_EBUSY);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 8);
+  cr_assert_eq(vpark(&r, 0), 0);
+  for (i = 0; i < 8; i++)
+    cr_assert_eq(bcsc_uring_op_cancel(&ops[i]), 0);
+  settle(&r);
+  for (i = 0; i < 8; i++)
+    cr_assert_eq(bcsc_uring_op_result(&ops[i]), -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}

@@ -140,9 +140,9 @@ struct bcsc_uring_op {
  * Open an io_uring reactor: an io_uring instance (io_uring_setup(2), its
  * rings mapped) and an eventfd for unpark.
  * @param r        the reactor.
- * @param entries  submission queue entries (1..4096; the kernel rounds up
- *                 to a power of two); also the most operations in flight
- *                 at once.
+ * @param entries  submission queue entries (1..4096, rounded up to a
+ *                 power of two); also the most operations in flight at
+ *                 once.
  * @param flags    0, or BCSC_URING_TIMEOUT_SQE.
  * @retval 0              ready
  * @retval BCSC_EINVAL    @p r is NULL, @p entries is out of range, or

@@ -485,9 +485,13 @@ int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
       (flags & ~BCSC_URING_TIMEOUT_SQE) != 0)
     return BCSC_EINVAL;
   memset(&p, 0, sizeof p);
-  /* Room in the completion ring for every op in flight, its cancel, and
-   * the reactor's own requests: a completion never waits in the kernel's
-   * overflow list (which it would allocate). */
+  /* The kernel rounds the submission ring up to a power of two, and that
+   * is how many ops may be in flight: round first, so that the completion
+   * ring has room for every op in flight, its cancel, and the reactor's
+   * own requests - a completion never waits in the kernel's overflow
+   * list (which it would allocate). */
+  while ((entries & (entries - 1)) != 0)
+    entries += entries & -entries;
   p.flags = IORING_SETUP_CQSIZE;
   p.cq_entries = 2 * entries + 4;
   fd = (int)syscall(__NR_io_uring_setup, entries, &p);
