@@ -392,6 +392,56 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_uring_reactor_private, 272, 8)                             \
+  FIELD(struct, bcsc_uring_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_uring_reactor_private, enters, 16, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_uring_reactor_private, completions, 32, 8)                \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_at, 40, 8)                 \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_ts, 48, 16)                \
+  FIELD(struct, bcsc_uring_reactor_private, unparked, 64, 56)                  \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring, 120, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring, 128, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sqes, 136, 8)                      \
+  FIELD(struct, bcsc_uring_reactor_private, cqes, 144, 8)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_head, 152, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_tail, 160, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_array, 168, 8)                  \
+  FIELD(struct, bcsc_uring_reactor_private, cq_head, 176, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, cq_tail, 184, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, owed, 192, 8)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring_size, 200, 8)              \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring_size, 208, 8)              \
+  FIELD(struct, bcsc_uring_reactor_private, sq_mask, 216, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_entries, 220, 4)                \
+  FIELD(struct, bcsc_uring_reactor_private, cq_mask, 224, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, in_flight, 228, 4)                 \
+  FIELD(struct, bcsc_uring_reactor_private, features, 232, 4)                  \
+  FIELD(struct, bcsc_uring_reactor_private, flags, 236, 4)                     \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_gen, 240, 4)               \
+  FIELD(struct, bcsc_uring_reactor_private, ring_fd, 244, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, wake_fd, 248, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, pending, 252, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 256, 16)                 \
+  TYPE(struct, bcsc_uring_reactor, 288, 8)                                     \
+  FIELD(struct, bcsc_uring_reactor, base, 0, 16)                               \
+  FIELD(struct, bcsc_uring_reactor, priv, 16, 272)                             \
+  TYPE(struct, bcsc_uring_op_private, 112, 8)                                  \
+  FIELD(struct, bcsc_uring_op_private, reactor, 0, 8)                          \
+  FIELD(struct, bcsc_uring_op_private, owed_next, 8, 8)                        \
+  FIELD(struct, bcsc_uring_op_private, queue, 16, 56)                          \
+  FIELD(struct, bcsc_uring_op_private, self, 72, 8)                            \
+  FIELD(struct, bcsc_uring_op_private, result, 80, 4)                          \
+  FIELD(struct, bcsc_uring_op_private, cqe_flags, 84, 4)                       \
+  FIELD(struct, bcsc_uring_op_private, state, 88, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, magic, 90, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, opcode, 92, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, cancel, 94, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, reserved, 96, 16)                       \
+  TYPE(struct, bcsc_uring_op, 120, 8)                                          \
+  FIELD(struct, bcsc_uring_op, data, 0, 8)                                     \
+  FIELD(struct, bcsc_uring_op, priv, 8, 112)                                   \
   TYPE(struct, bcsc_remote_task_private, 56, 8)                                \
   FIELD(struct, bcsc_remote_task_private, parent, 0, 8)                        \
   FIELD(struct, bcsc_remote_task_private, parent_next, 8, 8)                   \
@@ -860,6 +910,56 @@
   TYPE(struct, bcsc_spin_reactor, 48, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 40)                                \
+  TYPE(struct, bcsc_uring_reactor_private, 192, 8)                             \
+  FIELD(struct, bcsc_uring_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_uring_reactor_private, enters, 16, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_uring_reactor_private, completions, 32, 8)                \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_at, 40, 8)                 \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_ts, 48, 16)                \
+  FIELD(struct, bcsc_uring_reactor_private, unparked, 64, 32)                  \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring, 96, 4)                    \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring, 100, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sqes, 104, 4)                      \
+  FIELD(struct, bcsc_uring_reactor_private, cqes, 108, 4)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_head, 112, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_tail, 116, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_array, 120, 4)                  \
+  FIELD(struct, bcsc_uring_reactor_private, cq_head, 124, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, cq_tail, 128, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, owed, 132, 4)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring_size, 136, 4)              \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring_size, 140, 4)              \
+  FIELD(struct, bcsc_uring_reactor_private, sq_mask, 144, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_entries, 148, 4)                \
+  FIELD(struct, bcsc_uring_reactor_private, cq_mask, 152, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, in_flight, 156, 4)                 \
+  FIELD(struct, bcsc_uring_reactor_private, features, 160, 4)                  \
+  FIELD(struct, bcsc_uring_reactor_private, flags, 164, 4)                     \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_gen, 168, 4)               \
+  FIELD(struct, bcsc_uring_reactor_private, ring_fd, 172, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, wake_fd, 176, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, pending, 180, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 184, 8)                  \
+  TYPE(struct, bcsc_uring_reactor, 200, 8)                                     \
+  FIELD(struct, bcsc_uring_reactor, base, 0, 8)                                \
+  FIELD(struct, bcsc_uring_reactor, priv, 8, 192)                              \
+  TYPE(struct, bcsc_uring_op_private, 68, 4)                                   \
+  FIELD(struct, bcsc_uring_op_private, reactor, 0, 4)                          \
+  FIELD(struct, bcsc_uring_op_private, owed_next, 4, 4)                        \
+  FIELD(struct, bcsc_uring_op_private, queue, 8, 32)                           \
+  FIELD(struct, bcsc_uring_op_private, self, 40, 4)                            \
+  FIELD(struct, bcsc_uring_op_private, result, 44, 4)                          \
+  FIELD(struct, bcsc_uring_op_private, cqe_flags, 48, 4)                       \
+  FIELD(struct, bcsc_uring_op_private, state, 52, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, magic, 54, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, opcode, 56, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, cancel, 58, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, reserved, 60, 8)                        \
+  TYPE(struct, bcsc_uring_op, 72, 4)                                           \
+  FIELD(struct, bcsc_uring_op, data, 0, 4)                                     \
+  FIELD(struct, bcsc_uring_op, priv, 4, 68)                                    \
   TYPE(struct, bcsc_remote_task_private, 32, 4)                                \
   FIELD(struct, bcsc_remote_task_private, parent, 0, 4)                        \
   FIELD(struct, bcsc_remote_task_private, parent_next, 4, 4)                   \
@@ -1328,6 +1428,56 @@
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
   FIELD(struct, bcsc_spin_reactor, priv, 8, 36)                                \
+  TYPE(struct, bcsc_uring_reactor_private, 192, 4)                             \
+  FIELD(struct, bcsc_uring_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_uring_reactor_private, enters, 16, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_uring_reactor_private, completions, 32, 8)                \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_at, 40, 8)                 \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_ts, 48, 16)                \
+  FIELD(struct, bcsc_uring_reactor_private, unparked, 64, 32)                  \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring, 96, 4)                    \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring, 100, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sqes, 104, 4)                      \
+  FIELD(struct, bcsc_uring_reactor_private, cqes, 108, 4)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_head, 112, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_tail, 116, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_array, 120, 4)                  \
+  FIELD(struct, bcsc_uring_reactor_private, cq_head, 124, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, cq_tail, 128, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, owed, 132, 4)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring_size, 136, 4)              \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring_size, 140, 4)              \
+  FIELD(struct, bcsc_uring_reactor_private, sq_mask, 144, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_entries, 148, 4)                \
+  FIELD(struct, bcsc_uring_reactor_private, cq_mask, 152, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, in_flight, 156, 4)                 \
+  FIELD(struct, bcsc_uring_reactor_private, features, 160, 4)                  \
+  FIELD(struct, bcsc_uring_reactor_private, flags, 164, 4)                     \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_gen, 168, 4)               \
+  FIELD(struct, bcsc_uring_reactor_private, ring_fd, 172, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, wake_fd, 176, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, pending, 180, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 184, 8)                  \
+  TYPE(struct, bcsc_uring_reactor, 200, 4)                                     \
+  FIELD(struct, bcsc_uring_reactor, base, 0, 8)                                \
+  FIELD(struct, bcsc_uring_reactor, priv, 8, 192)                              \
+  TYPE(struct, bcsc_uring_op_private, 68, 4)                                   \
+  FIELD(struct, bcsc_uring_op_private, reactor, 0, 4)                          \
+  FIELD(struct, bcsc_uring_op_private, owed_next, 4, 4)                        \
+  FIELD(struct, bcsc_uring_op_private, queue, 8, 32)                           \
+  FIELD(struct, bcsc_uring_op_private, self, 40, 4)                            \
+  FIELD(struct, bcsc_uring_op_private, result, 44, 4)                          \
+  FIELD(struct, bcsc_uring_op_private, cqe_flags, 48, 4)                       \
+  FIELD(struct, bcsc_uring_op_private, state, 52, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, magic, 54, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, opcode, 56, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, cancel, 58, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, reserved, 60, 8)                        \
+  TYPE(struct, bcsc_uring_op, 72, 4)                                           \
+  FIELD(struct, bcsc_uring_op, data, 0, 4)                                     \
+  FIELD(struct, bcsc_uring_op, priv, 4, 68)                                    \
   TYPE(struct, bcsc_remote_task_private, 32, 4)                                \
   FIELD(struct, bcsc_remote_task_private, parent, 0, 4)                        \
   FIELD(struct, bcsc_remote_task_private, parent_next, 4, 4)                   \
@@ -1796,6 +1946,56 @@
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
   FIELD(struct, bcsc_spin_reactor, priv, 16, 56)                               \
+  TYPE(struct, bcsc_uring_reactor_private, 272, 8)                             \
+  FIELD(struct, bcsc_uring_reactor_private, spin_ns, 0, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, parks, 8, 8)                       \
+  FIELD(struct, bcsc_uring_reactor_private, enters, 16, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, unparks_seen, 24, 8)               \
+  FIELD(struct, bcsc_uring_reactor_private, completions, 32, 8)                \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_at, 40, 8)                 \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_ts, 48, 16)                \
+  FIELD(struct, bcsc_uring_reactor_private, unparked, 64, 56)                  \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring, 120, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring, 128, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sqes, 136, 8)                      \
+  FIELD(struct, bcsc_uring_reactor_private, cqes, 144, 8)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_head, 152, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_tail, 160, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_array, 168, 8)                  \
+  FIELD(struct, bcsc_uring_reactor_private, cq_head, 176, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, cq_tail, 184, 8)                   \
+  FIELD(struct, bcsc_uring_reactor_private, owed, 192, 8)                      \
+  FIELD(struct, bcsc_uring_reactor_private, sq_ring_size, 200, 8)              \
+  FIELD(struct, bcsc_uring_reactor_private, cq_ring_size, 208, 8)              \
+  FIELD(struct, bcsc_uring_reactor_private, sq_mask, 216, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, sq_entries, 220, 4)                \
+  FIELD(struct, bcsc_uring_reactor_private, cq_mask, 224, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, in_flight, 228, 4)                 \
+  FIELD(struct, bcsc_uring_reactor_private, features, 232, 4)                  \
+  FIELD(struct, bcsc_uring_reactor_private, flags, 236, 4)                     \
+  FIELD(struct, bcsc_uring_reactor_private, timeout_gen, 240, 4)               \
+  FIELD(struct, bcsc_uring_reactor_private, ring_fd, 244, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, wake_fd, 248, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, pending, 252, 4)                   \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 256, 16)                 \
+  TYPE(struct, bcsc_uring_reactor, 288, 8)                                     \
+  FIELD(struct, bcsc_uring_reactor, base, 0, 16)                               \
+  FIELD(struct, bcsc_uring_reactor, priv, 16, 272)                             \
+  TYPE(struct, bcsc_uring_op_private, 112, 8)                                  \
+  FIELD(struct, bcsc_uring_op_private, reactor, 0, 8)                          \
+  FIELD(struct, bcsc_uring_op_private, owed_next, 8, 8)                        \
+  FIELD(struct, bcsc_uring_op_private, queue, 16, 56)                          \
+  FIELD(struct, bcsc_uring_op_private, self, 72, 8)                            \
+  FIELD(struct, bcsc_uring_op_private, result, 80, 4)                          \
+  FIELD(struct, bcsc_uring_op_private, cqe_flags, 84, 4)                       \
+  FIELD(struct, bcsc_uring_op_private, state, 88, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, magic, 90, 2)                           \
+  FIELD(struct, bcsc_uring_op_private, opcode, 92, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, cancel, 94, 2)                          \
+  FIELD(struct, bcsc_uring_op_private, reserved, 96, 16)                       \
+  TYPE(struct, bcsc_uring_op, 120, 8)                                          \
+  FIELD(struct, bcsc_uring_op, data, 0, 8)                                     \
+  FIELD(struct, bcsc_uring_op, priv, 8, 112)                                   \
   TYPE(struct, bcsc_remote_task_private, 56, 8)                                \
   FIELD(struct, bcsc_remote_task_private, parent, 0, 8)                        \
   FIELD(struct, bcsc_remote_task_private, parent_next, 8, 8)                   \

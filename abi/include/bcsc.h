@@ -6,7 +6,7 @@
  *
  * The shipped reactors' headers are included too; their functions exist in
  * the builds that have the OS they need: sim and spin everywhere (also
- * freestanding), posix on UNIX, epoll on Linux (docs/reactors.md). */
+ * freestanding), posix on UNIX, epoll and uring on Linux (docs/reactors.md). */
 #ifndef BCSC_H
 #define BCSC_H
 
@@ -30,6 +30,7 @@
 #include "bcsc/reactor_posix.h"
 #include "bcsc/reactor_sim.h"
 #include "bcsc/reactor_spin.h"
+#include "bcsc/reactor_uring.h"
 #include "bcsc/remote.h"
 #include "bcsc/scope.h"
 #include "bcsc/select.h"

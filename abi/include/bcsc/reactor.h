@@ -13,7 +13,8 @@
  * function pointers - trampolines work. Shipped implementations, each in its
  * own translation unit outside the freestanding core: bcsc/reactor_sim.h
  * (virtual time), bcsc/reactor_posix.h (monotonic clock + eventfd/poll),
- * bcsc/reactor_epoll.h (fd readiness), bcsc/reactor_spin.h (busy wait on a
+ * bcsc/reactor_epoll.h (fd readiness), bcsc/reactor_uring.h (io_uring
+ * completions into task frames), bcsc/reactor_spin.h (busy wait on a
  * user clock, no OS). */
 #ifndef BCSC_REACTOR_H
 #define BCSC_REACTOR_H

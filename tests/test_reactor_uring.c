@@ -1,0 +1,916 @@
+/* SPDX-License-Identifier: MIT
+ * test_reactor_uring.c - the io_uring reactor: the clock and unpark
+ * contract it shares with the POSIX reactor (both ways of waiting for a
+ * deadline), then operations under an executor - pipe and socketpair reads
+ * and writes, a write and a read at a file offset, poll readiness and
+ * hang-ups, the errors of a busy op and a busy reactor - and last what the
+ * reactor is for: a read into a task's frame whose task is cancelled, by
+ * its scope, its scope's deadline, or a registration that fires first,
+ * holds the frame until the kernel has reported the read's end, and a read
+ * that completed while its cancel was on its way delivers its data.
+ *
+ * If this machine has no io_uring (ENOSYS, or EPERM from a seccomp profile
+ * or kernel.io_uring_disabled) every test fails and says so, unless
+ * BCSC_TEST_NO_URING=1 is set: then each is skipped, saying it did not
+ * run (docs/testing.md). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pipe2() */
+#endif
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bcsc.h>
+#include <bcsc/reactor_uring.h>
+
+#include "bcsc_test.h"
+#include "bcsc_test_unpark.h"
+
+/* Open @p r, or end the test: failed, unless BCSC_TEST_NO_URING=1 says
+ * this environment has no io_uring on purpose. */
+static void uring_open(bcsc_uring_reactor_t *r, uint32_t entries,
+                       uint32_t flags) {
+  int rc = bcsc_uring_reactor_init(r, entries, flags);
+  if (rc == BCSC_ENOTSUP) {
+    const char *no = getenv("BCSC_TEST_NO_URING");
+    if (no != NULL && strcmp(no, "1") == 0)
+      cr_skip_test("not run: io_uring_setup() is refused here and "
+                   "BCSC_TEST_NO_URING=1 is set");
+    cr_assert_fail(
+        "io_uring_setup() is refused on this machine (ENOSYS or EPERM: "
+        "an old kernel, a seccomp profile, kernel.io_uring_disabled); "
+        "set BCSC_TEST_NO_URING=1 to skip these tests");
+  }
+  cr_assert_eq(rc, 0, "bcsc_uring_reactor_init: %d", rc);
+}
+
+static uint64_t vnow(bcsc_uring_reactor_t *r) {
+  return r->base.vtable->now(&r->base);
+}
+static int vpark(bcsc_uring_reactor_t *r, uint64_t deadline) {
+  return r->base.vtable->park(&r->base, deadline);
+}
+static void vunpark(bcsc_uring_reactor_t *r) {
+  r->base.vtable->unpark(&r->base);
+}
+
+static void make_pipe(int fds[2]) {
+  cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+}
+
+static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
+  bcsc_executor_config_t config;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = reactor;
+  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
+}
+
+/* ---- the reactor on its own --------------------------------------------- */
+
+Test(reactor_uring, init_deinit_and_null_arguments) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER;
+  char c;
+  cr_assert_eq(bcsc_uring_reactor_init(NULL, 8, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_reactor_init(&r, 0, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_reactor_init(&r, 4097, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_reactor_init(&r, 8, 0x80), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_reactor_deinit(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_reactor_set_spin(NULL, 1), BCSC_EINVAL);
+  cr_assert_null(bcsc_uring_reactor_unparked(NULL));
+  cr_assert_eq(bcsc_uring_reactor_parks(NULL), 0);
+  cr_assert_eq(bcsc_uring_reactor_enters(NULL), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(NULL), 0);
+  cr_assert_eq(bcsc_uring_reactor_sizeof(), sizeof(bcsc_uring_reactor_t));
+  cr_assert_eq(bcsc_uring_reactor_alignof(), _Alignof(bcsc_uring_reactor_t));
+  cr_assert_eq(bcsc_uring_op_sizeof(), sizeof(bcsc_uring_op_t));
+  cr_assert_eq(bcsc_uring_op_alignof(), _Alignof(bcsc_uring_op_t));
+  cr_assert_eq(bcsc_uring_op_init(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_op_busy(NULL), 0);
+  cr_assert_eq(bcsc_uring_op_result(NULL), 0);
+  cr_assert_null(bcsc_uring_op_queue(NULL));
+  cr_assert_eq(bcsc_uring_op_cancel(NULL), BCSC_EINVAL);
+
+  uring_open(&r, 8, 0);
+  cr_assert_eq(bcsc_reactor_check(&r.base), 0);
+  cr_assert_eq(bcsc_uring_read(NULL, &op, 0, &c, 1, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_read(&r, NULL, 0, &c, 1, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_read(&r, &op, -1, &c, 1, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_read(&r, &op, 0, NULL, 1, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_poll_add(&r, &op, 0, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0);
+  cr_assert_eq(bcsc_uring_op_cancel(&op), 0); /* not busy: nothing to do */
+  memset(&op, 0x5a, sizeof op);
+  cr_assert_eq(bcsc_uring_read(&r, &op, 0, &c, 1, 0), BCSC_EBADOBJ,
+               "an uninitialised op is refused");
+  cr_assert_eq(bcsc_uring_op_cancel(&op), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_uring_op_init(&op), 0);
+  cr_assert_eq(bcsc_uring_read(&r, &op, 0, &c, 1, 0), BCSC_ESTATE,
+               "a closed reactor starts nothing");
+}
+
+static void parks_end_at_their_deadlines(uint32_t flags) {
+  bcsc_uring_reactor_t r;
+  uint64_t deadline, prev;
+  int i;
+  uring_open(&r, 4, flags);
+  prev = vnow(&r);
+  cr_assert_geq(prev, bcsc_test_monotonic_ns() - BCSC_SEC);
+  for (i = 0; i < 5; i++) {
+    deadline = vnow(&r) + 1 * BCSC_MSEC + (uint64_t)i * 333 * BCSC_USEC;
+    cr_assert_eq(vpark(&r, deadline), 0);
+    cr_assert_geq(vnow(&r), deadline);
+    cr_assert_geq(vnow(&r), prev);
+    prev = vnow(&r);
+  }
+  /* The same deadline twice: the armed timeout is kept (or has expired). */
+  deadline = vnow(&r) + 2 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  /* A deadline that moves closer replaces the armed one. */
+  cr_assert_eq(vpark(&r, vnow(&r) + 1), 0);
+  /* Past deadlines return at once, after one look at the rings. */
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_parks(&r), 9);
+  /* The spin option ends at the deadline too. */
+  cr_assert_eq(bcsc_uring_reactor_set_spin(&r, 500 * BCSC_USEC), 0);
+  deadline = vnow(&r) + 2 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+Test(reactor_uring, a_timeout_only_park_ends_at_its_deadline) {
+  parks_end_at_their_deadlines(0);
+}
+
+Test(reactor_uring, a_timeout_request_park_ends_at_its_deadline) {
+  parks_end_at_their_deadlines(BCSC_URING_TIMEOUT_SQE);
+}
+
+Test(reactor_uring, unparks_before_during_and_from_a_signal_end_parks) {
+  bcsc_uring_reactor_t r;
+  bcsc_test_poke_t poke;
+  uint64_t deadline;
+  uring_open(&r, 4, 0);
+  /* Before. */
+  vunpark(&r);
+  vunpark(&r);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  /* From another thread, while asleep. */
+  bcsc_test_poke_start(&poke, &r.base, 0);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  bcsc_test_poke_join(&poke);
+  /* From a signal handler, while asleep. */
+  bcsc_test_unpark_on_sigusr1(&r.base);
+  bcsc_test_poke_start(&poke, &r.base, SIGUSR1);
+  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
+  bcsc_test_poke_join(&poke);
+  cr_assert_eq(bcsc_test_signals_seen(), 1);
+  bcsc_test_sigusr1_default();
+  /* Nothing is left pending to end the next park early. */
+  deadline = vnow(&r) + 1 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+/* ---- an I/O task -------------------------------------------------------- */
+
+enum { IO_READ, IO_WRITE, IO_POLL };
+
+/* Starts one op on its first poll and waits for it with
+ * bcsc_uring_wait(); the buffer the kernel reads into is in this frame.
+ * With `timeout`, a timer races the op: if it wins, the task returns at
+ * once and leaves the op to the reactor's abort. */
+typedef struct io_task {
+  bcsc_task_t task; /* first */
+  bcsc_uring_op_t op;
+  bcsc_wait_t wait;
+  bcsc_timer_t timer;
+  bcsc_uring_reactor_t *r;
+  int fd;
+  int kind;
+  uint32_t events;
+  uint32_t len;
+  uint64_t offset;
+  uint64_t timeout;
+  char buf[64];
+  /* observations */
+  uint32_t polls;
+  int rc;
+  int32_t result;
+  uintptr_t value;
+  int saw_cancelled;
+  int timed_out;
+} io_task_t;
+
+static int io_poll(bcsc_task_t *self) {
+  io_task_t *t = (io_task_t *)(void *)self;
+  int rc;
+  if (t->polls++ == 0) {
+    switch (t->kind) {
+    case IO_READ:
+      rc = bcsc_uring_read(t->r, &t->op, t->fd, t->buf, t->len, t->offset);
+      break;
+    case IO_WRITE:
+      rc = bcsc_uring_write(t->r, &t->op, t->fd, t->buf, t->len, t->offset);
+      break;
+    default:
+      rc = bcsc_uring_poll_add(t->r, &t->op, t->fd, t->events);
+      break;
+    }
+    if (rc != 0)
+      return t->rc = rc;
+  }
+  if (t->timeout != 0) {
+    rc = bcsc_sleep_for(self, &t->timer, t->timeout);
+    if (rc == 0) {
+      t->timed_out = 1;
+      return t->rc = 0; /* the op is still in flight */
+    }
+    if (rc != BCSC_PENDING && rc != BCSC_ECANCELED)
+      return t->rc = rc;
+  }
+  rc = bcsc_uring_wait(self, &t->op, &t->wait);
+  if (rc == BCSC_PENDING)
+    return rc;
+  (void)bcsc_timer_stop(&t->timer);
+  t->rc = rc;
+  t->result = bcsc_uring_op_result(&t->op);
+  t->value = t->wait.value;
+  t->saw_cancelled = bcsc_task_cancelled(self);
+  return rc < 0 ? rc : 0;
+}
+
+static void io_init(io_task_t *t, bcsc_uring_reactor_t *r, int kind, int fd) {
+  memset(t, 0, sizeof *t);
+  cr_assert_eq(bcsc_task_init(&t->task, io_poll, NULL), 0);
+  cr_assert_eq(bcsc_uring_op_init(&t->op), 0);
+  cr_assert_eq(bcsc_wait_init(&t->wait), 0);
+  cr_assert_eq(bcsc_timer_init(&t->timer), 0);
+  t->r = r;
+  t->kind = kind;
+  t->fd = fd;
+  t->len = sizeof t->buf;
+  t->offset = BCSC_URING_OFFSET_CURRENT;
+  t->rc = 1;
+}
+
+Test(reactor_uring, a_pipe_carries_a_write_to_a_read) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader, writer;
+  int fds[2];
+  uring_open(&r, 8, 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  io_init(&writer, &r, IO_WRITE, fds[1]);
+  memcpy(writer.buf, "hello", 5);
+  writer.len = 5;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &writer.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+
+  cr_assert_eq(writer.rc, 0);
+  cr_assert_eq(writer.result, 5);
+  cr_assert_eq(writer.value, 5);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, 5);
+  cr_assert_eq((intptr_t)reader.value, 5);
+  cr_assert_eq(reader.polls, 2); /* to start, and once completed */
+  cr_assert_eq(memcmp(reader.buf, "hello", 5), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+Test(reactor_uring, a_socketpair_carries_data_both_ways) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t a_read, b_read, a_write, b_write;
+  int sv[2];
+  uring_open(&r, 8, BCSC_URING_TIMEOUT_SQE);
+  executor_with(&ex, &r.base);
+  cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  io_init(&a_read, &r, IO_READ, sv[0]);
+  io_init(&b_read, &r, IO_READ, sv[1]);
+  io_init(&a_write, &r, IO_WRITE, sv[0]);
+  io_init(&b_write, &r, IO_WRITE, sv[1]);
+  memcpy(a_write.buf, "ping", 4);
+  a_write.len = 4;
+  memcpy(b_write.buf, "pong!", 5);
+  b_write.len = 5;
+  /* The readers first: they wait in the kernel until the writes land. */
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a_read.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &b_read.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 2);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a_write.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &b_write.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(b_read.result, 4);
+  cr_assert_eq(memcmp(b_read.buf, "ping", 4), 0);
+  cr_assert_eq(a_read.result, 5);
+  cr_assert_eq(memcmp(a_read.buf, "pong!", 5), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(sv[0]);
+  close(sv[1]);
+}
+
+Test(reactor_uring, a_file_is_written_and_read_at_an_offset) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader, writer;
+  char path[] = "/tmp/bcsc_uring_XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  (void)unlink(path);
+  uring_open(&r, 8, 0);
+  executor_with(&ex, &r.base);
+  io_init(&writer, &r, IO_WRITE, fd);
+  memcpy(writer.buf, "at 4096", 7);
+  writer.len = 7;
+  writer.offset = 4096;
+  cr_assert_eq(bcsc_executor_run(&ex, &writer.task), 0);
+  cr_assert_eq(writer.result, 7);
+  io_init(&reader, &r, IO_READ, fd);
+  reader.offset = 4093;
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.result, 10, "to the end of the file");
+  cr_assert_eq(memcmp(reader.buf, "\0\0\0at 4096", 10), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fd);
+}
+
+Test(reactor_uring, poll_reports_readiness_and_a_hang_up) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t poller, reader;
+  int fds[2];
+  uring_open(&r, 8, 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  /* Readable: the poll waits in the kernel until the byte lands. */
+  io_init(&poller, &r, IO_POLL, fds[0]);
+  poller.events = BCSC_URING_POLLIN;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &poller.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&poller.op), 1);
+  cr_assert_eq(write(fds[1], "x", 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &poller.task), 0);
+  cr_assert_eq(poller.rc, 0);
+  cr_assert_eq(poller.result, POLLIN);
+  /* The writer goes away: a poll for readability sees the hang-up too,
+   * and a read the byte, then the end of the pipe. */
+  close(fds[1]);
+  io_init(&poller, &r, IO_POLL, fds[0]);
+  poller.events = BCSC_URING_POLLIN;
+  cr_assert_eq(bcsc_executor_run(&ex, &poller.task), 0);
+  cr_assert_eq(poller.result & (BCSC_URING_POLLIN | BCSC_URING_POLLHUP),
+               BCSC_URING_POLLIN | BCSC_URING_POLLHUP);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.result, 1);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.result, 0, "end of file");
+  /* A write to a pipe with no reader fails with -EPIPE (SIGPIPE is
+   * ignored for it). */
+  make_pipe(fds);
+  close(fds[0]);
+  signal(SIGPIPE, SIG_IGN);
+  io_init(&reader, &r, IO_WRITE, fds[1]);
+  reader.len = 1;
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.result, -EPIPE);
+  signal(SIGPIPE, SIG_DFL);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+/* Runs the reactor until nothing is in flight. */
+static void settle(bcsc_uring_reactor_t *r) {
+  int i;
+  for (i = 0; i < 1000 && bcsc_uring_reactor_in_flight(r) != 0; i++)
+    cr_assert_eq(vpark(r, vnow(r) + BCSC_MSEC), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(r), 0);
+}
+
+Test(reactor_uring, a_busy_op_and_a_busy_reactor_are_refused) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t a, b;
+  bcsc_wait_t w = BCSC_WAIT_INITIALIZER;
+  char c, d;
+  int fds[2];
+  uring_open(&r, 1, 0); /* one op in flight at most */
+  make_pipe(fds);
+  cr_assert_eq(bcsc_uring_op_init(&a), 0);
+  cr_assert_eq(bcsc_uring_op_init(&b), 0);
+  cr_assert_eq(bcsc_uring_wait(NULL, &a, &w), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&a), 1);
+  cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), BCSC_EBUSY,
+               "an op in flight is not started again");
+  cr_assert_eq(bcsc_uring_read(&r, &b, fds[0], &d, 1, 0), BCSC_EBUSY,
+               "as many ops in flight as entries");
+  cr_assert_eq(bcsc_uring_op_busy(&b), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY,
+               "the kernel may still write into c");
+  /* Submitted, then cancelled without a task: the op ends with
+   * -ECANCELED and the reactor can close. */
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_cancel(&a), 0);
+  cr_assert_eq(bcsc_uring_op_cancel(&a), 0); /* asked once */
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_busy(&a), 0);
+  cr_assert_eq(bcsc_uring_op_result(&a), -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* ---- a frame the kernel writes into ------------------------------------- */
+
+/* Owns a scope with one reader in it; records, when its join returns,
+ * whether the reader's op was still in flight. */
+typedef struct owner {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  io_task_t *child;
+  uint64_t deadline; /* 0: none */
+  int opened;
+  int join_rc;
+  int busy_at_join;
+  int32_t result_at_join;
+} owner_t;
+
+static int owner_poll(bcsc_task_t *self) {
+  owner_t *o = (owner_t *)(void *)self;
+  int rc;
+  if (!o->opened) {
+    o->opened = 1;
+    if ((rc = bcsc_scope_init(&o->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0)
+      return rc;
+    if (o->deadline != 0 &&
+        (rc = bcsc_scope_set_deadline(&o->scope, o->deadline,
+                                      BCSC_DEADLINE_MOVE_ON)) != 0)
+      return rc;
+    if ((rc = bcsc_scope_spawn(&o->scope, &o->child->task)) != 0)
+      return rc;
+  }
+  rc = bcsc_scope_join(&o->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  o->join_rc = rc;
+  o->busy_at_join = bcsc_uring_op_busy(&o->child->op);
+  o->result_at_join = bcsc_uring_op_result(&o->child->op);
+  return 0;
+}
+
+static void owner_init(owner_t *o, io_task_t *child) {
+  memset(o, 0, sizeof *o);
+  cr_assert_eq(bcsc_task_init(&o->task, owner_poll, NULL), 0);
+  o->child = child;
+}
+
+/* How the reader stops waiting before its read is done. */
+enum { BY_SCOPE_CANCEL, BY_DEADLINE, BY_TIMER_RACE };
+
+/* Its own frame, so that the reader's frame - and the buffer the kernel
+ * was given - is gone when it returns. */
+static __attribute__((noinline)) void
+read_into_a_frame_then_leave(bcsc_uring_reactor_t *r, int fd, int how,
+                             int write_first, owner_t *seen,
+                             io_task_t *reader_seen) {
+  bcsc_executor_t ex;
+  owner_t owner;
+  io_task_t reader;
+  executor_with(&ex, &r->base);
+  io_init(&reader, r, IO_READ, fd);
+  owner_init(&owner, &reader);
+  if (how == BY_DEADLINE)
+    owner.deadline = vnow(r) + 5 * BCSC_MSEC;
+  if (how == BY_TIMER_RACE)
+    reader.timeout = 5 * BCSC_MSEC;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  /* The owner opens its scope, the reader starts its read; the park
+   * submits it and the kernel waits for data. */
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(reader.polls, 1);
+  cr_assert_eq(vpark(r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+  if (write_first)
+    /* The read completes in the kernel now; its CQE is not reaped. */
+    cr_assert_eq(write(write_first, "d", 1), 1);
+  if (how == BY_SCOPE_CANCEL)
+    cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &owner.task), 0);
+  *seen = owner;
+  *reader_seen = reader;
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+/* Overwrites the stack where read_into_a_frame_then_leave()'s frame was. */
+static __attribute__((noinline)) void reuse_the_stack(char fill) {
+  volatile char junk[16384];
+  size_t i;
+  for (i = 0; i < sizeof junk; i++)
+    junk[i] = fill;
+}
+
+static void cancel_a_read_then_reuse_its_frame(int how) {
+  bcsc_uring_reactor_t r;
+  owner_t owner;
+  io_task_t reader;
+  char c = 0;
+  int fds[2];
+  uring_open(&r, 8, 0);
+  make_pipe(fds);
+  read_into_a_frame_then_leave(&r, fds[0], how, 0, &owner, &reader);
+  /* The join returned only after the kernel's -ECANCELED completion. */
+  cr_assert_eq(owner.join_rc, how == BY_SCOPE_CANCEL ? BCSC_ECANCELED : 0);
+  cr_assert_eq(owner.busy_at_join, 0);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  /* Polled to start, then once more: not while its read was aborting. */
+  cr_assert_eq(reader.polls, 2);
+  if (how == BY_TIMER_RACE) {
+    cr_assert_eq(reader.timed_out, 1);
+    cr_assert_eq(reader.rc, 0);
+  } else {
+    cr_assert_eq(reader.saw_cancelled, 1);
+    cr_assert_eq(reader.rc, 0);
+    cr_assert_eq(reader.result, -ECANCELED);
+  }
+  /* The frame is someone else's now; a byte written to the pipe stays
+   * there: no read is left in the kernel to take it. */
+  reuse_the_stack(0x77);
+  cr_assert_eq(write(fds[1], "z", 1), 1);
+  cr_assert_eq(vpark(&r, 0), 0);
+  reuse_the_stack(0x66);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(c, 'z');
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+Test(reactor_uring, a_cancelled_read_holds_its_frame_until_the_kernel_let_go) {
+  cancel_a_read_then_reuse_its_frame(BY_SCOPE_CANCEL);
+}
+
+Test(reactor_uring, a_scope_deadline_holds_the_frame_until_the_kernel_let_go) {
+  cancel_a_read_then_reuse_its_frame(BY_DEADLINE);
+}
+
+Test(reactor_uring,
+     a_task_that_returns_holds_its_frame_until_the_kernel_let_go) {
+  cancel_a_read_then_reuse_its_frame(BY_TIMER_RACE);
+}
+
+Test(reactor_uring, a_read_done_while_its_cancel_is_on_its_way_delivers) {
+  bcsc_uring_reactor_t r;
+  owner_t owner;
+  io_task_t reader;
+  int fds[2];
+  uring_open(&r, 8, 0);
+  make_pipe(fds);
+  read_into_a_frame_then_leave(&r, fds[0], BY_SCOPE_CANCEL, fds[1], &owner,
+                               &reader);
+  cr_assert_eq(owner.busy_at_join, 0);
+  cr_assert_eq(owner.result_at_join, 1, "the byte read is not lost");
+  cr_assert_eq(reader.saw_cancelled, 1);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, 1);
+  cr_assert_eq(reader.buf[0], 'd');
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* Keeps the executor busy until its partner's read is done. */
+typedef struct spinner {
+  bcsc_task_t task;
+  io_task_t *partner;
+  uint32_t turns;
+} spinner_t;
+
+static int spinner_poll(bcsc_task_t *self) {
+  spinner_t *s = (spinner_t *)(void *)self;
+  if (s->partner->rc != 1 || ++s->turns > 1000000)
+    return 0;
+  return bcsc_task_yield(self);
+}
+
+Test(reactor_uring, a_busy_executor_still_sees_completions) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  spinner_t spinner;
+  int fds[2];
+  uring_open(&r, 8, 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(write(fds[1], "b", 1), 1);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  memset(&spinner, 0, sizeof spinner);
+  cr_assert_eq(bcsc_task_init(&spinner.task, spinner_poll, NULL), 0);
+  spinner.partner = &reader;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &spinner.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(reader.result, 1);
+  cr_assert_lt(spinner.turns, 1000000,
+               "the executor's looks outside reaped the completion");
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+Test(reactor_uring,
+     a_completion_for_an_op_that_is_gone_is_not_written_through) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t op;
+  char c;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  make_pipe(fds);
+  cr_assert_eq(write(fds[1], "q", 1), 1);
+  cr_assert_eq(bcsc_uring_op_init(&op), 0);
+  cr_assert_eq(bcsc_uring_read(&r, &op, fds[0], &c, 1, 0), 0);
+  /* The op's memory is reused before its completion is reaped: the
+   * misuse bcsc_uring_wait() exists to prevent. */
+  memset(&op, 0, sizeof op);
+  /* Submitted, the read completes at once, and its CQE is reaped. */
+  cr_assert_eq(vpark(&r, vnow(&r) + 10 * BCSC_MSEC), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY,
+               "the lost op still counts as in flight");
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* Registers for its read, then gives up on it in the same poll: the
+ * registration stays until the kernel has let go of the buffer. */
+typedef struct quitter {
+  bcsc_task_t task;
+  bcsc_uring_op_t op;
+  bcsc_wait_t wait;
+  bcsc_uring_reactor_t *r;
+  int fd;
+  char buf[8];
+  uint32_t polls;
+  int cancel_rc;
+  int rc;
+  int32_t result;
+} quitter_t;
+
+static int quitter_poll(bcsc_task_t *self) {
+  quitter_t *q = (quitter_t *)(void *)self;
+  int rc;
+  if (q->polls++ == 0) {
+    if ((rc = bcsc_uring_read(q->r, &q->op, q->fd, q->buf, sizeof q->buf,
+                              BCSC_URING_OFFSET_CURRENT)) != 0)
+      return rc;
+    if ((rc = bcsc_uring_wait(self, &q->op, &q->wait)) != BCSC_PENDING)
+      return rc;
+    q->cancel_rc = bcsc_wait_cancel(&q->wait);
+    return BCSC_PENDING;
+  }
+  if ((rc = bcsc_uring_wait(self, &q->op, &q->wait)) == BCSC_PENDING)
+    return rc;
+  q->rc = rc;
+  q->result = bcsc_uring_op_result(&q->op);
+  return 0;
+}
+
+Test(reactor_uring, a_wait_cancel_on_an_op_in_flight_is_pending_until_it_ends) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  quitter_t q;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  memset(&q, 0, sizeof q);
+  cr_assert_eq(bcsc_task_init(&q.task, quitter_poll, NULL), 0);
+  cr_assert_eq(bcsc_uring_op_init(&q.op), 0);
+  cr_assert_eq(bcsc_wait_init(&q.wait), 0);
+  q.r = &r;
+  q.fd = fds[0];
+  q.rc = 1;
+  cr_assert_eq(bcsc_executor_run(&ex, &q.task), 0);
+  cr_assert_eq(q.cancel_rc, BCSC_PENDING);
+  cr_assert_eq(q.polls, 2, "woken once, by the read's end");
+  cr_assert_eq(q.rc, 0);
+  cr_assert_eq(q.result, -ECANCELED);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+Test(reactor_uring, a_read_that_beats_its_timer_stops_the_timer) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  uint64_t started;
+  int fds[2];
+  uring_open(&r, 4, BCSC_URING_TIMEOUT_SQE);
+  executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  reader.timeout = 10 * BCSC_SEC;
+  started = vnow(&r);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(vpark(&r, 0), 0); /* the read is in the kernel */
+  cr_assert_eq(write(fds[1], "r", 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.timed_out, 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, 1);
+  cr_assert_eq(reader.buf[0], 'r');
+  cr_assert_eq(bcsc_timer_linked(&reader.timer), 0);
+  cr_assert_lt(vnow(&r) - started, 5 * BCSC_SEC, "not kept until the timer");
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* Runs one generic op to its end, with no task: start, then park until
+ * its completion is reaped. */
+static int32_t run_op(bcsc_uring_reactor_t *r, uint32_t opcode, int fd,
+                      uint64_t addr, uint32_t len, uint64_t off,
+                      uint32_t op_flags) {
+  bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER;
+  cr_assert_eq(bcsc_uring_start(r, &op, opcode, fd, addr, len, off, op_flags),
+               0);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 1);
+  settle(r);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0);
+  return bcsc_uring_op_result(&op);
+}
+
+Test(reactor_uring, a_generic_op_runs_single_shot_opcodes_only) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER;
+  char path[] = "/tmp/bcsc_uring_XXXXXX", buf[8] = {0};
+  int sv[2], fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  (void)unlink(path);
+  uring_open(&r, 4, 0);
+  cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  cr_assert_eq(run_op(&r, IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+  cr_assert_eq(run_op(&r, IORING_OP_FSYNC, fd, 0, 0, 0, 0), 0);
+  cr_assert_eq(run_op(&r, IORING_OP_FSYNC, 1000000, 0, 0, 0, 0), -EBADF,
+               "the kernel checks the descriptor");
+  cr_assert_eq(run_op(&r, IORING_OP_SEND, sv[0], (uint64_t)(uintptr_t) "abc", 3,
+                      0, MSG_NOSIGNAL),
+               3);
+  cr_assert_eq(run_op(&r, IORING_OP_RECV, sv[1], (uint64_t)(uintptr_t)buf,
+                      sizeof buf, 0, 0),
+               3);
+  cr_assert_eq(memcmp(buf, "abc", 3), 0);
+  /* Several CQEs for one SQE, or requests that reach other requests. */
+  cr_assert_eq(
+      bcsc_uring_start(&r, &op, IORING_OP_POLL_ADD, sv[0], 0, 0, 0, POLLIN),
+      BCSC_ENOTSUP);
+  cr_assert_eq(
+      bcsc_uring_start(&r, &op, IORING_OP_ASYNC_CANCEL, -1, 0, 0, 0, 0),
+      BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_uring_start(&r, &op, IORING_OP_SEND_ZC, sv[0], 0, 0, 0, 0),
+               BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_uring_start(&r, &op, 200, -1, 0, 0, 0, 0), BCSC_ENOTSUP);
+  cr_assert_eq(bcsc_uring_start(NULL, &op, 200, -1, 0, 0, 0, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_start(&r, NULL, IORING_OP_NOP, -1, 0, 0, 0, 0),
+               BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(sv[0]);
+  close(sv[1]);
+  close(fd);
+}
+
+enum { FLEET = 8 };
+
+/* Owns a scope of FLEET readers, each blocked on its own empty pipe. */
+typedef struct fleet {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  io_task_t readers[FLEET];
+  int opened;
+  int join_rc;
+  uint32_t busy_at_join;
+} fleet_t;
+
+static int fleet_poll(bcsc_task_t *self) {
+  fleet_t *f = (fleet_t *)(void *)self;
+  int rc, i;
+  if (!f->opened) {
+    f->opened = 1;
+    if ((rc = bcsc_scope_init(&f->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0)
+      return rc;
+    for (i = 0; i < FLEET; i++)
+      if ((rc = bcsc_scope_spawn(&f->scope, &f->readers[i].task)) != 0)
+        return rc;
+  }
+  if ((rc = bcsc_scope_join(&f->scope)) == BCSC_PENDING)
+    return rc;
+  f->join_rc = rc;
+  for (i = 0; i < FLEET; i++)
+    f->busy_at_join += (uint32_t)bcsc_uring_op_busy(&f->readers[i].op);
+  return 0;
+}
+
+Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
+  static bcsc_uring_reactor_t r;
+  static bcsc_executor_t ex;
+  static fleet_t f;
+  int fds[FLEET][2], i;
+  uring_open(&r, FLEET, 0); /* as many ops as entries, and their cancels */
+  executor_with(&ex, &r.base);
+  memset(&f, 0, sizeof f);
+  cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
+  for (i = 0; i < FLEET; i++) {
+    make_pipe(fds[i]);
+    io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
+  }
+  cr_assert_eq(bcsc_executor_spawn(&ex, &f.task), 0);
+  while (bcsc_executor_poll(&ex, 16) > 0) {
+  }
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), FLEET);
+  /* The odd readers' reads complete in the kernel first: their bytes are
+   * delivered, the others end with -ECANCELED. */
+  for (i = 1; i < FLEET; i += 2)
+    cr_assert_eq(write(fds[i][1], "o", 1), 1);
+  cr_assert_eq(bcsc_scope_cancel(&f.scope), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &f.task), 0);
+  cr_assert_eq(f.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(f.busy_at_join, 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  for (i = 0; i < FLEET; i++) {
+    cr_assert_eq(f.readers[i].polls, 2, "reader %d", i);
+    cr_assert_eq(f.readers[i].saw_cancelled, 1);
+    cr_assert_eq(f.readers[i].result, i % 2 ? 1 : -ECANCELED, "reader %d", i);
+    close(fds[i][0]);
+    close(fds[i][1]);
+  }
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+Test(reactor_uring, entries_round_up_to_a_power_of_two_of_ops_in_flight) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t ops[9];
+  char bufs[9];
+  int fds[2], i;
+  uring_open(&r, 5, 0); /* 8 */
+  make_pipe(fds);
+  for (i = 0; i < 9; i++)
+    cr_assert_eq(bcsc_uring_op_init(&ops[i]), 0);
+  for (i = 0; i < 8; i++)
+    cr_assert_eq(bcsc_uring_read(&r, &ops[i], fds[0], &bufs[i], 1, 0), 0);
+  cr_assert_eq(bcsc_uring_read(&r, &ops[8], fds[0], &bufs[8], 1, 0),
+               BCSC_EBUSY);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 8);
+  cr_assert_eq(vpark(&r, 0), 0);
+  for (i = 0; i < 8; i++)
+    cr_assert_eq(bcsc_uring_op_cancel(&ops[i]), 0);
+  settle(&r);
+  for (i = 0; i < 8; i++)
+    cr_assert_eq(bcsc_uring_op_result(&ops[i]), -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
