@@ -139,8 +139,13 @@ enum side {
   S_TRY_SEND,     /* bcsc_channel_try_send(1000 + task) */
   S_TRY_RECV,     /* bcsc_channel_try_recv() */
   S_CLOSE,        /* bcsc_channel_close() */
+  S_ERRLIST,      /* bcsc_scope_set_error_list() on its own scope arg % NS */
+  S_CONTEXT,      /* bcsc_scope_set_context() there, or a value changed */
   S_COUNT
 };
+#define ELIST_MAX 3 /* an error list's capacity, at most */
+#define NCTX 2      /* context entries one scope may hold */
+#define NKEY 3      /* context keys: 1..NKEY */
 
 /* What one poll function invocation saw and did. The real poll function
  * fills one in; the model predicts the same record. */
@@ -184,6 +189,12 @@ typedef struct frame {
   bcsc_timer_t timer;
   bcsc_scope_t scopes[NS];
   int nopen; /* scopes the task believes open (innermost = nopen - 1) */
+  uintptr_t side_val; /* S_CONTEXT: the value */
+  /* Each scope's error list and context entries (D53, D54). */
+  bcsc_error_list_t elist[NS];
+  bcsc_child_error_t errs[NS][ELIST_MAX];
+  bcsc_context_t ctx[NS][NCTX];
+  int nctx[NS]; /* entries the task believes attached to scopes[k] */
 } frame_t;
 
 static frame_t frames[NT];
@@ -286,7 +297,7 @@ static int frame_act(frame_t *f, pollrec_t *r) {
     rc = bcsc_scope_init(&f->scopes[f->nopen], self, (uint32_t)f->script.a);
     note_api(r, rc, 0);
     if (rc == 0)
-      f->nopen++;
+      f->nctx[f->nopen++] = 0;
     f->script = (script_t){A_WAIT, f->script.b, 0, 0};
     return bcsc_task_yield(self);
   case A_SLEEP:
@@ -398,6 +409,39 @@ static void frame_side(frame_t *f, pollrec_t *r) {
   case S_CLOSE:
     r->side_rc = bcsc_channel_close(&chan);
     break;
+  case S_ERRLIST: {
+    /* arg: the scope, then the capacity (0: detach, count only). */
+    int k = arg % NS, cap = arg / NS;
+    if (k >= f->nopen) {
+      r->side_rc = -3000; /* no such scope open now: nothing called */
+      break;
+    }
+    r->side_rc =
+        bcsc_scope_set_error_list(&f->scopes[k], &f->elist[k],
+                                  cap != 0 ? f->errs[k] : NULL, (uint32_t)cap);
+    break;
+  }
+  case S_CONTEXT: {
+    /* arg: the scope, the key, and whether to change the newest entry's
+     * value in place instead of attaching one. */
+    int k = arg % NS, key = 1 + arg / NS % NKEY, in_place = arg / NS / NKEY;
+    if (k >= f->nopen) {
+      r->side_rc = -3000;
+      break;
+    }
+    if (in_place && f->nctx[k] > 0) {
+      f->ctx[k][f->nctx[k] - 1].value = f->side_val;
+      r->side_rc = 1;
+      break;
+    }
+    /* With every entry attached, node 0 again: refused (ATTACHED). */
+    r->side_rc = bcsc_scope_set_context(
+        &f->scopes[k], &f->ctx[k][f->nctx[k] < NCTX ? f->nctx[k] : 0],
+        (uint32_t)key, f->side_val);
+    if (r->side_rc == 0)
+      f->nctx[k]++;
+    break;
+  }
   default:
     break;
   }
@@ -481,6 +525,15 @@ typedef struct mscope {
   int first_error, error_count, race_won, race_result, owner_result;
   int race_ran;    /* a child of this race scope has completed */
   int ever_opened; /* its memory holds an initialised scope */
+  /* Its error list (D54): capacity, and the failures recorded. */
+  int ecap;
+  struct {
+    int task, error, cancelled;
+  } rec[ELIST_MAX];
+  /* Its context entries (D53), oldest first. */
+  int nctx;
+  uint32_t ckey[NCTX];
+  uintptr_t cval[NCTX];
 } mscope_t;
 
 typedef struct mtask {
@@ -495,6 +548,7 @@ typedef struct mtask {
   script_t script;
   int cmode;
   int side, side_arg;
+  uintptr_t side_val;
 } mtask_t;
 
 /* Coverage counters: how often the interesting paths were taken, so that a
@@ -552,6 +606,15 @@ enum cov {
   COV_CH_SELECT_OTHER,  /* a select's list branch won over the channel */
   COV_CH_DEINIT_BUSY,   /* channel_deinit refused: waiters or wakes out */
   COV_CH_RENEW,         /* a closed, quiet channel torn down and made anew */
+  COV_ELIST_RECORDED,   /* an error list recorded a failure */
+  COV_ELIST_CANCELLED,  /* ... of a child that had been cancelled */
+  COV_ELIST_OVERFLOW,   /* a failure past the list's capacity */
+  COV_ELIST_LATE,       /* set_error_list refused after a failure */
+  COV_CTX_OWN,          /* a lookup found a key on the task's own scope */
+  COV_CTX_ANCESTOR,     /* ... on an ancestor's scope */
+  COV_CTX_SHADOWED,     /* ... while an outer scope also had the key */
+  COV_CTX_BUSY,         /* set_context refused: the entry is attached */
+  COV_CTX_IN_PLACE,     /* an attached entry's value changed in place */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -604,7 +667,16 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ch_closed_wake",
                                        "ch_select_other",
                                        "ch_deinit_busy",
-                                       "ch_renew"};
+                                       "ch_renew",
+                                       "elist_recorded",
+                                       "elist_cancelled",
+                                       "elist_overflow",
+                                       "elist_late",
+                                       "ctx_own",
+                                       "ctx_ancestor",
+                                       "ctx_shadowed",
+                                       "ctx_busy",
+                                       "ctx_in_place"};
 
 static struct model {
   mtask_t t[NT];
@@ -970,10 +1042,21 @@ static int m_scope_result(const mscope_t *s) {
   return s->cancelled ? BCSC_ECANCELED : 0;
 }
 
-static void m_child_done(int sid, int result, int was_cancelled) {
+static void m_child_done(int sid, int t, int result, int was_cancelled) {
   mscope_t *s = &M.s[sid];
   int failed = result < 0 && !(result == BCSC_ECANCELED && was_cancelled);
   if (failed) {
+    /* The error list holds the first min(count, capacity) (D54). */
+    if (s->error_count < s->ecap) {
+      s->rec[s->error_count].task = t;
+      s->rec[s->error_count].error = result;
+      s->rec[s->error_count].cancelled = was_cancelled;
+      M.cov[COV_ELIST_RECORDED]++;
+      if (was_cancelled)
+        M.cov[COV_ELIST_CANCELLED]++;
+    } else if (s->ecap > 0) {
+      M.cov[COV_ELIST_OVERFLOW]++;
+    }
     s->error_count++;
     if (s->first_error == 0)
       s->first_error = result;
@@ -1007,7 +1090,7 @@ static void m_complete(int t, int result) {
   mt->result = result;
   mt->draining = 0;
   M.completions++;
-  m_child_done(sid, result, mt->cancelled);
+  m_child_done(sid, t, result, mt->cancelled);
   if (s->n == 0)
     m_fire_all(join_queue(sid), 0);
 }
@@ -1440,6 +1523,41 @@ static void m_side(int t, pollrec_t *r) {
     m_close();
     r->side_rc = 0;
     break;
+  case S_ERRLIST: {
+    int k = arg % NS, cap = arg / NS;
+    mscope_t *s = &M.s[scope_id(t, k)];
+    if (k >= mt->nscopes) {
+      r->side_rc = -3000;
+    } else if (s->error_count > 0) {
+      expect_misuse(BCSC_MISUSE_ERROR_LIST_LATE);
+      M.cov[COV_ELIST_LATE]++;
+      r->side_rc = BCSC_ESTATE;
+    } else {
+      s->ecap = cap;
+      r->side_rc = 0;
+    }
+    break;
+  }
+  case S_CONTEXT: {
+    int k = arg % NS, key = 1 + arg / NS % NKEY, in_place = arg / NS / NKEY;
+    mscope_t *s = &M.s[scope_id(t, k)];
+    if (k >= mt->nscopes) {
+      r->side_rc = -3000;
+    } else if (in_place && s->nctx > 0) {
+      s->cval[s->nctx - 1] = mt->side_val;
+      M.cov[COV_CTX_IN_PLACE]++;
+      r->side_rc = 1;
+    } else if (s->nctx == NCTX) {
+      expect_misuse(BCSC_MISUSE_ATTACHED);
+      M.cov[COV_CTX_BUSY]++;
+      r->side_rc = BCSC_EBUSY;
+    } else {
+      s->ckey[s->nctx] = (uint32_t)key;
+      s->cval[s->nctx++] = mt->side_val;
+      r->side_rc = 0;
+    }
+    break;
+  }
   default:
     break;
   }
@@ -1630,6 +1748,39 @@ static void m_spawn(int sid, int t) {
   m_push(t);
 }
 
+/* Look for `key` in one scope's entries, newest first, passing over the
+ * first *skip matches; 1 if found. */
+static int m_scope_context(int sid, uint32_t key, uintptr_t *value, int *skip) {
+  const mscope_t *s = &M.s[sid];
+  for (int i = s->nctx - 1; i >= 0; i--)
+    if (s->ckey[i] == key && (*skip)-- == 0) {
+      *value = s->cval[i];
+      return 1;
+    }
+  return 0;
+}
+
+/* bcsc_task_context() (bcsc/context.h, D53), naively: the task's own open
+ * scopes innermost first, then the scope it was spawned into and its
+ * owner's scopes outer to that one, then the same one level up. `where`
+ * gets the depth of the owner whose scope had it (0: the task itself). */
+static int m_context(int t, uint32_t key, uintptr_t *value, int *where,
+                     int skip) {
+  int level = 0, top = M.t[t].nscopes - 1;
+  for (;;) {
+    for (int k = top; k >= 0; k--)
+      if (m_scope_context(scope_id(t, k), key, value, &skip)) {
+        *where = level;
+        return 1;
+      }
+    if (M.t[t].parent == ROOT_SCOPE)
+      return 0;
+    top = M.t[t].parent % NS;
+    t = scope_owner(M.t[t].parent);
+    level++;
+  }
+}
+
 /* ---- comparing the two ---------------------------------------------- */
 
 /* A wake's value: the model's, or for a token (a channel list's wake) the
@@ -1777,9 +1928,36 @@ static void compare_all(void) {
     MCHECK(bcsc_timer_deadline(&f->timer) == mt->tdeadline,
            "task %d: timer deadline %" PRIu64 ", expected %" PRIu64, t,
            bcsc_timer_deadline(&f->timer), mt->tdeadline);
+    for (uint32_t key = 1; m_live(t) && key <= NKEY; key++) {
+      uintptr_t got = 0xdead, want = 0xdead, other;
+      int where = -1, rc = bcsc_task_context(&f->task, key, &got);
+      int found = m_context(t, key, &want, &where, 0);
+      MCHECK(rc == found && got == want,
+             "task %d: context key %u: %d (value %" PRIuPTR "), expected %d "
+             "(%" PRIuPTR ")",
+             t, key, rc, got, found, want);
+      if (found) {
+        M.cov[where == 0 ? COV_CTX_OWN : COV_CTX_ANCESTOR]++;
+        /* Shadowed: the key is also on the way further out. */
+        if (m_context(t, key, &other, &where, 1) && other != want)
+          M.cov[COV_CTX_SHADOWED]++;
+      }
+    }
     for (int k = 0; k < NS; k++) {
       const mscope_t *s = &M.s[scope_id(t, k)];
       const bcsc_scope_t *rs = &f->scopes[k];
+      for (int i = 0; i < s->ecap && i < s->error_count; i++)
+        MCHECK(f->errs[k][i].task == &frames[s->rec[i].task].task &&
+                   f->errs[k][i].error == s->rec[i].error &&
+                   f->errs[k][i].cancelled == (uint32_t)s->rec[i].cancelled,
+               "scope %d.%d: error list entry %d: task %d %s cancelled %u, "
+               "expected task %d %s cancelled %d",
+               t, k, i,
+               f->errs[k][i].task != NULL
+                   ? ((const frame_t *)(const void *)f->errs[k][i].task)->id
+                   : -1,
+               rc_name(f->errs[k][i].error), f->errs[k][i].cancelled,
+               s->rec[i].task, rc_name(s->rec[i].error), s->rec[i].cancelled);
       MCHECK(bcsc_scope_live(rs) == (uint32_t)(s->open ? s->n : 0),
              "scope %d.%d: live %u, expected %d", t, k, bcsc_scope_live(rs),
              s->open ? s->n : 0);
@@ -1984,6 +2162,7 @@ static void set_script(int t, script_t sc) {
 }
 
 static void set_side(int t, int side, int arg) {
+  frames[t].side_val = M.t[t].side_val = (uintptr_t)(1 + rnd(1000));
   frames[t].side = side;
   frames[t].side_arg = arg;
   M.t[t].side = side;
@@ -2128,6 +2307,19 @@ static void op_script(void) {
     if (rnd(512) == 0)
       set_side(t, S_CLOSE, 0);
     break;
+  case 9: {
+    /* Mostly on the scope the script opens, before any child fails. */
+    int k = M.t[t].script.act == A_OPEN ? M.t[t].nscopes : rnd(NS);
+    set_side(t, S_ERRLIST,
+             k % NS + NS * (rnd(8) == 0 ? 0 : 1 + rnd(ELIST_MAX)));
+    break;
+  }
+  case 10:
+  case 11: {
+    int k = M.t[t].script.act == A_OPEN && rnd(2) ? M.t[t].nscopes : rnd(NS);
+    set_side(t, S_CONTEXT, k % NS + NS * rnd(NKEY) + NS * NKEY * (rnd(4) == 0));
+    break;
+  }
   case 4:
     set_side(t, S_CANCEL_W1, 0);
     break;
@@ -2567,6 +2759,11 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   for (int t = 0; t < NT; t++) {
     frames[t].id = t;
     M.t[t].tdeadline = BCSC_NO_DEADLINE;
+    for (int k = 0; k < NS; k++) {
+      MCHECK(bcsc_error_list_init(&frames[t].elist[k]) == 0, "init");
+      for (int j = 0; j < NCTX; j++)
+        MCHECK(bcsc_context_init(&frames[t].ctx[k][j]) == 0, "init");
+    }
     /* Never-spawned frames are compared too: initialise their nodes. */
     MCHECK(bcsc_timer_init(&frames[t].timer) == 0 &&
                bcsc_wait_init(&frames[t].w[0]) == 0 &&
