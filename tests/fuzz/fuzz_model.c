@@ -69,12 +69,16 @@
 #include "bcsc.h"
 #include "bcsc_fault_reactor.h"
 
-#define NT 16       /* task frames */
-#define NQ 4        /* waiter lists */
-#define NS 2        /* scopes one task may have open at once */
-#define MAX_DEPTH 3 /* tasks at this depth open no scopes */
-#define NSCOPE (NT * NS + 1)
-#define ROOT_SCOPE (NT * NS) /* the executor's root scope, in the model */
+#define NT 16                        /* task frames */
+#define NQ 4                         /* waiter lists */
+#define NS 2                         /* scopes one task may have open at once */
+#define MAX_DEPTH 3                  /* tasks at this depth open no scopes */
+#define NFSCOPE (NT * NS)            /* the scopes in the frames */
+#define START_SID(t) (NFSCOPE + (t)) /* the scope in task t's bcsc_start_t */
+#define ROOT_SCOPE                                                             \
+  (NFSCOPE + NT) /* the executor's root scope, in the model                    \
+                  */
+#define NSCOPE (ROOT_SCOPE + 1)
 /* Model lists: the NQ real ones, one join list per scope, then the
  * channel's two hand-off lists (senders waiting for a slot, receivers
  * waiting for a message). */
@@ -105,11 +109,13 @@ enum act {
   A_SEND,  /* bcsc_channel_send() a messages (blocking), then A_WAIT on b */
   A_RECV,  /* bcsc_channel_recv() a messages (blocking), then A_WAIT on b */
   A_RECV2, /* select: bcsc_channel_recv() or w[1] on list b; then A_WAIT b */
+  A_START, /* bcsc_scope_start(): child b into target scope a, until a
+            * result; then A_WAIT on list d */
   A_COUNT
 };
 static const char *const act_name[] = {"wait", "wait2", "await", "yield",
                                        "done", "open",  "join",  "sleep",
-                                       "send", "recv",  "recv2"};
+                                       "send", "recv",  "recv2", "start"};
 
 /* What a task does when it sees it has been cancelled. */
 enum cmode {
@@ -141,6 +147,7 @@ enum side {
   S_CLOSE,        /* bcsc_channel_close() */
   S_ERRLIST,      /* bcsc_scope_set_error_list() on its own scope arg % NS */
   S_CONTEXT,      /* bcsc_scope_set_context() there, or a value changed */
+  S_READY,        /* bcsc_start_ready() on task arg's start */
   S_COUNT
 };
 #define ELIST_MAX 3 /* an error list's capacity, at most */
@@ -166,6 +173,9 @@ typedef struct pollrec {
   int ch_n;            /* A_SEND / A_RECV*: messages sent or received */
   uint32_t ch_hash;    /* ... and a hash of them, in order */
   int ch_rc;           /* ... BCSC_ECLOSED if the channel said so */
+  int started;         /* A_START: bcsc_scope_start() returned a result */
+  int start_rc;
+  uintptr_t start_value; /* ... and bcsc_start_value() then */
   int api_rc; /* first unexpected return of a call made inside the poll */
 } pollrec_t;
 
@@ -194,7 +204,8 @@ typedef struct frame {
   bcsc_error_list_t elist[NS];
   bcsc_child_error_t errs[NS][ELIST_MAX];
   bcsc_context_t ctx[NS][NCTX];
-  int nctx[NS]; /* entries the task believes attached to scopes[k] */
+  int nctx[NS];       /* entries the task believes attached to scopes[k] */
+  bcsc_start_t start; /* A_START's (D56) */
 } frame_t;
 
 static frame_t frames[NT];
@@ -353,6 +364,18 @@ static int frame_act(frame_t *f, pollrec_t *r) {
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
     return BCSC_PENDING;
   }
+  case A_START:
+    rc = bcsc_scope_start(self, &f->start,
+                          &frames[f->script.a / NS].scopes[f->script.a % NS],
+                          &frames[f->script.b].task);
+    if (rc == BCSC_PENDING)
+      return BCSC_PENDING;
+    r->started = 1;
+    r->start_rc = rc;
+    r->start_value = bcsc_start_value(&f->start);
+    f->script = (script_t){A_WAIT, (int)f->script.d, 0, 0};
+    note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
+    return BCSC_PENDING;
   case A_JOIN:
     if (f->nopen == 0)
       return -2001;
@@ -442,6 +465,9 @@ static void frame_side(frame_t *f, pollrec_t *r) {
       f->nctx[k]++;
     break;
   }
+  case S_READY:
+    r->side_rc = bcsc_start_ready(&f->task, &frames[arg].start, f->side_val);
+    break;
   default:
     break;
   }
@@ -526,6 +552,7 @@ typedef struct mscope {
   int race_ran;    /* a child of this race scope has completed */
   int ever_opened; /* its memory holds an initialised scope */
   /* Its error list (D54): capacity, and the failures recorded. */
+  int reserved; /* pending starts counted as live children (D56) */
   int ecap;
   struct {
     int task, error, cancelled;
@@ -549,7 +576,13 @@ typedef struct mtask {
   int cmode;
   int side, side_arg;
   uintptr_t side_val;
+  /* Its bcsc_start_t: the start's scope is open (innermost, above the
+   * nscopes), its state, child, target, whether the target still counts
+   * it, and the value. Kept across respawns, as the frame's is. */
+  int start_open, start_state, start_child, start_target, start_reserving;
+  uintptr_t start_value;
 } mtask_t;
+enum { ST_NONE, ST_PENDING, ST_READY, ST_ENDED };
 
 /* Coverage counters: how often the interesting paths were taken, so that a
  * generator that stopped reaching them fails the test instead of passing
@@ -615,6 +648,23 @@ enum cov {
   COV_CTX_SHADOWED,     /* ... while an outer scope also had the key */
   COV_CTX_BUSY,         /* set_context refused: the entry is attached */
   COV_CTX_IN_PLACE,     /* an attached entry's value changed in place */
+  COV_START_READY,      /* a started child said ready and moved */
+  COV_START_OWN_TARGET, /* ... into a scope of its starter's */
+  COV_START_OTHER_TARGET,     /* ... into another task's scope */
+  COV_START_TARGET_CANCELLED, /* ... into a cancelled target: cancelled as it
+                                 moved */
+  COV_START_FAILED,           /* a start returned the child's error */
+  COV_START_ECLOSED,  /* ... ECLOSED: the child returned 0 without ready */
+  COV_START_CANCELED, /* ... ECANCELED: the caller was cancelled first */
+  COV_START_READY_CANCELED, /* bcsc_start_ready() refused: the caller was
+                               cancelled */
+  COV_START_READY_LATE,   /* a start returned 0 to a caller cancelled after the
+                             move */
+  COV_START_REFUSED,      /* bcsc_scope_start() refused a closed target */
+  COV_START_MISUSE,       /* bcsc_start_ready() by a foreign task or twice */
+  COV_START_TARGET_WAITS, /* a join or drain waited for a pending start alone */
+  COV_START_DRAIN_RELEASE,   /* a drain gave an empty start's count back */
+  COV_START_CALLER_RETURNED, /* a caller returned with its start pending */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -676,7 +726,21 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ctx_ancestor",
                                        "ctx_shadowed",
                                        "ctx_busy",
-                                       "ctx_in_place"};
+                                       "ctx_in_place",
+                                       "start_ready",
+                                       "start_own_target",
+                                       "start_other_target",
+                                       "start_target_cancelled",
+                                       "start_failed",
+                                       "start_eclosed",
+                                       "start_canceled",
+                                       "start_ready_canceled",
+                                       "start_ready_late",
+                                       "start_refused",
+                                       "start_misuse",
+                                       "start_target_waits",
+                                       "start_drain_release",
+                                       "start_caller_returned"};
 
 static struct model {
   mtask_t t[NT];
@@ -730,6 +794,10 @@ static void model_dump(void) {
            act_name[mt->script.act], mt->script.a, mt->script.b, mt->cmode,
            mt->node[0], mt->node[1], mt->node[2], mt->node[3],
            mt->node[NODE_CH], mt->node[NODE_TIMER], mt->tdeadline);
+    if (mt->start_state != ST_NONE)
+      printf("           start%s state=%d child=%d target=%d%s\n",
+             mt->start_open ? " open" : "", mt->start_state, mt->start_child,
+             mt->start_target, mt->start_reserving ? " counted" : "");
   }
   printf("  now=%" PRIu64 " channel %d/%d%s, %d senders (%d woken), %d "
          "receivers (%d woken) waiting\n",
@@ -778,8 +846,27 @@ static const char *rc_name(int rc) {
 }
 
 static int scope_id(int task, int k) { return task * NS + k; }
-static int scope_owner(int sid) { return sid == ROOT_SCOPE ? -1 : sid / NS; }
+static int scope_owner(int sid) {
+  return sid == ROOT_SCOPE ? -1 : sid >= NFSCOPE ? sid - NFSCOPE : sid / NS;
+}
+
+/* A task's open scopes, outermost first: its frame's, then the start's
+ * scope while a start is pending (it can open none meanwhile). */
+static int m_nstack(int t);
+static int m_stack_sid(int t, int k);
 static int join_queue(int sid) { return NQ + sid; }
+
+static int m_nstack(int t) { return M.t[t].nscopes + M.t[t].start_open; }
+static int m_stack_sid(int t, int k) {
+  return k == M.t[t].nscopes ? START_SID(t) : scope_id(t, k);
+}
+/* The position of an open scope among its owner's. */
+static int m_stack_pos(int sid) {
+  return sid >= NFSCOPE ? M.t[scope_owner(sid)].nscopes : sid % NS;
+}
+/* Children spawned and not completed, and pending starts: what
+ * bcsc_scope_live() counts and a join waits for. */
+static int m_scope_live(int sid) { return M.s[sid].n + M.s[sid].reserved; }
 
 static void m_push(int t) {
   M.t[t].state = MS_QUEUED;
@@ -1010,10 +1097,10 @@ static void m_cancel_subtree(int t) {
   if (mt->cancelled)
     return;
   m_cancel_one(t);
-  for (int k = mt->nscopes - 1; k >= 0; k--)
-    M.s[scope_id(t, k)].cancelled = 1;
-  for (int k = mt->nscopes - 1; k >= 0; k--) {
-    mscope_t *s = &M.s[scope_id(t, k)];
+  for (int k = m_nstack(t) - 1; k >= 0; k--)
+    M.s[m_stack_sid(t, k)].cancelled = 1;
+  for (int k = m_nstack(t) - 1; k >= 0; k--) {
+    mscope_t *s = &M.s[m_stack_sid(t, k)];
     int kids[NT], n = s->n;
     memcpy(kids, s->child, sizeof kids);
     for (int i = 0; i < n; i++)
@@ -1025,8 +1112,8 @@ static void m_cancel_task(int t) {
   if (M.t[t].cancelled)
     return;
   m_cancel_one(t);
-  for (int k = M.t[t].nscopes - 1; k >= 0; k--)
-    m_cancel_scope(scope_id(t, k));
+  for (int k = m_nstack(t) - 1; k >= 0; k--)
+    m_cancel_scope(m_stack_sid(t, k));
 }
 
 /* Join results (docs/decisions.md D9). */
@@ -1091,15 +1178,25 @@ static void m_complete(int t, int result) {
   mt->draining = 0;
   M.completions++;
   m_child_done(sid, t, result, mt->cancelled);
-  if (s->n == 0)
+  if (m_scope_live(sid) == 0)
     m_fire_all(join_queue(sid), 0);
+}
+
+/* A start ended without a move: its target no longer counts it. */
+static void m_start_release(int t) {
+  int target = M.t[t].start_target;
+  M.t[t].start_reserving = 0;
+  M.t[t].start_state = ST_ENDED;
+  M.s[target].reserved--;
+  if (m_scope_live(target) == 0)
+    m_fire_all(join_queue(target), 0);
 }
 
 static void m_close_scopes_and_complete(int t) {
   mtask_t *mt = &M.t[t];
-  int result = M.s[scope_id(t, mt->nscopes - 1)].owner_result;
-  for (int k = mt->nscopes - 1; k >= 0; k--) {
-    mscope_t *s = &M.s[scope_id(t, k)];
+  int result = M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result;
+  for (int k = m_nstack(t) - 1; k >= 0; k--) {
+    mscope_t *s = &M.s[m_stack_sid(t, k)];
     if (result == 0 && s->first_error != 0) {
       result = s->first_error;
       M.cov[COV_DRAIN_ERROR]++;
@@ -1107,6 +1204,7 @@ static void m_close_scopes_and_complete(int t) {
     s->open = 0;
   }
   mt->nscopes = 0;
+  mt->start_open = 0;
   M.cov[COV_DRAIN_DONE]++;
   m_complete(t, result);
 }
@@ -1115,13 +1213,21 @@ static void m_close_scopes_and_complete(int t) {
  * then completes (DESIGN section 3.3). */
 static void m_drain(int t) {
   mtask_t *mt = &M.t[t];
-  for (int k = mt->nscopes - 1; k >= 0; k--) {
-    int sid = scope_id(t, k);
-    if (M.s[sid].n != 0) {
+  for (int k = m_nstack(t) - 1; k >= 0; k--) {
+    int sid = m_stack_sid(t, k);
+    if (m_scope_live(sid) != 0) {
+      if (M.s[sid].n == 0)
+        M.cov[COV_START_TARGET_WAITS]++;
       m_link(t, 2 + k, join_queue(sid));
       mt->state = MS_WAITING;
       M.cov[COV_DRAIN_WAIT]++;
       return;
+    }
+    /* An empty start's scope gives its target's count back at once: the
+     * target may be one of this task's outer scopes (D56). */
+    if (sid == START_SID(t) && mt->start_reserving) {
+      M.cov[COV_START_DRAIN_RELEASE]++;
+      m_start_release(t);
     }
   }
   m_close_scopes_and_complete(t);
@@ -1129,14 +1235,16 @@ static void m_drain(int t) {
 
 static void m_returned(int t, int result) {
   mtask_t *mt = &M.t[t];
-  if (mt->nscopes == 0) {
+  if (mt->start_open)
+    M.cov[COV_START_CALLER_RETURNED]++;
+  if (m_nstack(t) == 0) {
     m_complete(t, result);
     return;
   }
-  M.s[scope_id(t, mt->nscopes - 1)].owner_result = result;
+  M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result = result;
   mt->draining = 1;
-  for (int k = mt->nscopes - 1; k >= 0; k--)
-    m_cancel_scope(scope_id(t, k));
+  for (int k = m_nstack(t) - 1; k >= 0; k--)
+    m_cancel_scope(m_stack_sid(t, k));
   m_drain(t);
 }
 
@@ -1151,6 +1259,8 @@ static pollrec_t *m_log_push(void) {
 
 static int m_ch_send(int t, uint32_t v);
 static int m_ch_recv(int t, uint32_t *v);
+static void expect_misuse(int32_t code);
+static void m_spawn(int sid, int t);
 
 /* What the task's poll function will do, as frame_poll() does it. */
 static int m_run_script(int t, pollrec_t *r) {
@@ -1267,14 +1377,73 @@ static int m_run_script(int t, pollrec_t *r) {
     m_link(t, 0, sc->a);
     return BCSC_PENDING;
   }
+  case A_START: {
+    /* bcsc_scope_start() (bcsc/start.h, D56, D57): the first call checks
+     * the target, opens the start's scope (FAIL_FAST), reserves a place in
+     * the target and spawns the child; every call joins the start's
+     * scope. */
+    int sid = START_SID(t), rc;
+    mscope_t *s = &M.s[sid];
+    if (!mt->start_open) {
+      if (!M.s[sc->a].open) {
+        expect_misuse(BCSC_MISUSE_SCOPE_CLOSED);
+        M.cov[COV_START_REFUSED]++;
+        rc = BCSC_ESTATE;
+        goto start_result;
+      }
+      memset(s, 0, sizeof *s);
+      s->open = 1;
+      s->ever_opened = 1;
+      s->policy = BCSC_SCOPE_FAIL_FAST;
+      s->cancelled = mt->cancelled;
+      mt->start_open = 1;
+      mt->start_state = ST_PENDING;
+      mt->start_child = sc->b;
+      mt->start_target = sc->a;
+      mt->start_reserving = 1;
+      mt->start_value = 0;
+      M.s[sc->a].reserved++;
+      m_spawn(sid, sc->b);
+    }
+    if (m_scope_live(sid) != 0) {
+      if (mt->node[2 + mt->nscopes] != N_LINKED)
+        m_link(t, 2 + mt->nscopes, join_queue(sid));
+      return BCSC_PENDING;
+    }
+    rc = m_scope_result(s);
+    s->open = 0;
+    mt->start_open = 0;
+    if (mt->start_reserving)
+      m_start_release(t);
+    if (mt->start_state == ST_READY) {
+      if (rc == BCSC_ECANCELED || mt->cancelled)
+        M.cov[COV_START_READY_LATE]++;
+      rc = 0;
+    } else if (rc == 0) {
+      rc = BCSC_ECLOSED;
+    }
+    if (rc == BCSC_ECLOSED)
+      M.cov[COV_START_ECLOSED]++;
+    else if (rc == BCSC_ECANCELED)
+      M.cov[COV_START_CANCELED]++;
+    else if (rc < 0)
+      M.cov[COV_START_FAILED]++;
+  start_result:
+    r->started = 1;
+    r->start_rc = rc;
+    r->start_value = mt->start_value;
+    *sc = (script_t){A_WAIT, (int)sc->d, 0, 0};
+    m_link(t, 0, sc->a);
+    return BCSC_PENDING;
+  }
   case A_JOIN: {
     int k = mt->nscopes - 1;
     int sid = scope_id(t, k);
     mscope_t *s = &M.s[sid];
-    if (s->n != 0) {
+    if (m_scope_live(sid) != 0) {
       if (mt->node[2 + k] != N_LINKED)
         m_link(t, 2 + k, join_queue(sid));
-      M.cov[COV_JOIN_PENDING]++;
+      M.cov[s->n == 0 ? COV_START_TARGET_WAITS : COV_JOIN_PENDING]++;
       return BCSC_PENDING;
     }
     r->joined = 1;
@@ -1483,6 +1652,57 @@ static int m_cancel_call(int t, int arg, int scope) {
   return BCSC_ESTATE;
 }
 
+/* A task and the tasks below it, after a move: depth from their scopes. */
+static void m_set_depth(int t, int depth) {
+  M.t[t].depth = depth;
+  for (int k = 0; k < m_nstack(t); k++) {
+    const mscope_t *s = &M.s[m_stack_sid(t, k)];
+    for (int i = 0; i < s->n; i++)
+      m_set_depth(s->child[i], depth + 1);
+  }
+}
+
+/* bcsc_start_ready() by task t on task `st`'s start (D56-D58). */
+static int m_ready(int t, int st, uintptr_t value) {
+  mtask_t *c = &M.t[t], *mst = &M.t[st];
+  int from = START_SID(st), to = mst->start_target;
+  if (c->parent != from) {
+    M.cov[COV_START_MISUSE]++;
+    if (mst->start_state == ST_READY && mst->start_child == t) {
+      expect_misuse(BCSC_MISUSE_START_TWICE);
+      return BCSC_ESTATE;
+    }
+    expect_misuse(BCSC_MISUSE_START_FOREIGN);
+    return BCSC_EPERM;
+  }
+  /* The caller was cancelled (or returned): nothing moves. */
+  if (M.s[from].cancelled) {
+    M.cov[COV_START_READY_CANCELED]++;
+    return BCSC_ECANCELED;
+  }
+  mst->start_value = value;
+  mst->start_state = ST_READY;
+  mst->start_reserving = 0;
+  /* The move: out of the start's scope, last among the target's
+   * children; the target's count of the start becomes the child's. */
+  M.s[from].n = 0;
+  M.s[to].reserved--;
+  M.s[to].child[M.s[to].n++] = t;
+  c->parent = to;
+  m_set_depth(t, M.t[scope_owner(to)].depth + 1);
+  M.cov[COV_START_READY]++;
+  M.cov[scope_owner(to) == st ? COV_START_OWN_TARGET
+                              : COV_START_OTHER_TARGET]++;
+  /* The caller joins the start's scope. */
+  m_fire_all(join_queue(from), 0);
+  /* A cancelled scope's children are all cancelled. */
+  if (M.s[to].cancelled && !c->cancelled) {
+    M.cov[COV_START_TARGET_CANCELLED]++;
+    m_cancel_task(t);
+  }
+  return 0;
+}
+
 /* The task's one-shot side effect, as frame_side() makes it. */
 static void m_side(int t, pollrec_t *r) {
   mtask_t *mt = &M.t[t];
@@ -1558,6 +1778,9 @@ static void m_side(int t, pollrec_t *r) {
     }
     break;
   }
+  case S_READY:
+    r->side_rc = m_ready(t, arg, mt->side_val);
+    break;
   default:
     break;
   }
@@ -1743,6 +1966,7 @@ static void m_spawn(int sid, int t) {
   if (mt->depth == 3)
     M.cov[COV_DEPTH3_SPAWN]++;
   mt->nscopes = 0;
+  mt->start_open = 0;
   s->child[s->n++] = t;
   M.spawns++;
   m_push(t);
@@ -1766,16 +1990,16 @@ static int m_scope_context(int sid, uint32_t key, uintptr_t *value, int *skip) {
  * gets the depth of the owner whose scope had it (0: the task itself). */
 static int m_context(int t, uint32_t key, uintptr_t *value, int *where,
                      int skip) {
-  int level = 0, top = M.t[t].nscopes - 1;
+  int level = 0, top = m_nstack(t) - 1;
   for (;;) {
     for (int k = top; k >= 0; k--)
-      if (m_scope_context(scope_id(t, k), key, value, &skip)) {
+      if (m_scope_context(m_stack_sid(t, k), key, value, &skip)) {
         *where = level;
         return 1;
       }
     if (M.t[t].parent == ROOT_SCOPE)
       return 0;
-    top = M.t[t].parent % NS;
+    top = m_stack_pos(M.t[t].parent);
     t = scope_owner(M.t[t].parent);
     level++;
   }
@@ -1852,6 +2076,12 @@ static void compare_records(const pollrec_t *want, const pollrec_t *got,
          got->side_value, want->side_value);
   MCHECK(got->slept == want->slept, "poll #%d task %d: slept %d, expected %d",
          i, got->id, got->slept, want->slept);
+  MCHECK(got->started == want->started && got->start_rc == want->start_rc &&
+             got->start_value == want->start_value,
+         "poll #%d task %d: start %d -> %s value %" PRIuPTR
+         ", expected %d -> %s %" PRIuPTR,
+         i, got->id, got->started, rc_name(got->start_rc), got->start_value,
+         want->started, rc_name(want->start_rc), want->start_value);
   MCHECK(got->ch_n == want->ch_n && got->ch_hash == want->ch_hash &&
              got->ch_rc == want->ch_rc,
          "poll #%d task %d: channel %d messages (hash %08x) %s, expected %d "
@@ -1958,9 +2188,11 @@ static void compare_all(void) {
                    : -1,
                rc_name(f->errs[k][i].error), f->errs[k][i].cancelled,
                s->rec[i].task, rc_name(s->rec[i].error), s->rec[i].cancelled);
-      MCHECK(bcsc_scope_live(rs) == (uint32_t)(s->open ? s->n : 0),
-             "scope %d.%d: live %u, expected %d", t, k, bcsc_scope_live(rs),
-             s->open ? s->n : 0);
+      MCHECK(bcsc_scope_live(rs) ==
+                 (uint32_t)(s->open ? m_scope_live(scope_id(t, k)) : 0),
+             "scope %d.%d: live %u, expected %d (%d pending starts)", t, k,
+             bcsc_scope_live(rs), s->open ? m_scope_live(scope_id(t, k)) : 0,
+             s->reserved);
       MCHECK(bcsc_scope_cancelled(rs) == s->cancelled,
              "scope %d.%d: cancelled %d, expected %d", t, k,
              bcsc_scope_cancelled(rs), s->cancelled);
@@ -1968,6 +2200,22 @@ static void compare_all(void) {
              "scope %d.%d: error count %u, expected %d", t, k,
              bcsc_scope_error_count(rs), s->error_count);
     }
+  }
+  for (int t = 0; t < NT; t++) {
+    /* The start's scope, where its child lives until it is ready. */
+    const mscope_t *s = &M.s[START_SID(t)];
+    const bcsc_start_t *sp = &frames[t].start;
+    if (M.t[t].start_state == ST_NONE)
+      continue;
+    MCHECK(bcsc_start_value(sp) == M.t[t].start_value,
+           "task %d: start value %" PRIuPTR ", expected %" PRIuPTR, t,
+           bcsc_start_value(sp), M.t[t].start_value);
+    MCHECK(bcsc_scope_live(&sp->priv.scope) == (uint32_t)(s->open ? s->n : 0) &&
+               bcsc_scope_cancelled(&sp->priv.scope) == s->cancelled,
+           "task %d: start's scope live %u cancelled %d, expected %d, %d", t,
+           bcsc_scope_live(&sp->priv.scope),
+           bcsc_scope_cancelled(&sp->priv.scope), s->open ? s->n : 0,
+           s->cancelled);
   }
   if (!ex_up)
     return;
@@ -2079,10 +2327,19 @@ static int pick_scope(int (*pred)(int)) {
   return -1;
 }
 
-static int is_free(int t) { return !m_live(t); }
+/* A frame a start's script names as its child: kept for it until the
+ * start's first call spawns it (or the script changes). */
+static int is_reserved(int c) {
+  for (int t = 0; t < NT; t++)
+    if (m_live(t) && M.t[t].script.act == A_START && !M.t[t].start_open &&
+        M.t[t].script.b == c)
+      return 1;
+  return 0;
+}
+static int is_free(int t) { return !m_live(t) && !is_reserved(t); }
 static int is_live(int t) { return m_live(t); }
 static int is_spawned(int t) { return M.t[t].state != MS_FREE; }
-static int is_open_scope(int sid) { return M.s[sid].open; }
+static int is_open_scope(int sid) { return sid < NFSCOPE && M.s[sid].open; }
 static int is_live_root(int t) {
   return m_live(t) && M.t[t].parent == ROOT_SCOPE;
 }
@@ -2091,7 +2348,7 @@ static int is_root(int t) {
 }
 static int was_opened_closed(int sid) {
   /* A slot that was opened and then closed: an initialised, closed scope. */
-  return sid != ROOT_SCOPE && M.s[sid].ever_opened && !M.s[sid].open;
+  return sid < NFSCOPE && M.s[sid].ever_opened && !M.s[sid].open;
 }
 
 static const int results[] = {
@@ -2099,7 +2356,8 @@ static const int results[] = {
 
 /* How often each script is drawn: finishing, opening and joining are
  * favoured so that trees grow deep and also turn over. */
-static const int act_weight[A_COUNT] = {10, 8, 9, 7, 20, 20, 16, 10, 9, 9, 5};
+static const int act_weight[A_COUNT] = {10, 8,  9, 7, 20, 20,
+                                        16, 10, 9, 9, 5,  0};
 
 /* A sleep's deadline: mostly soon (levels 0-2 of the wheel), sometimes
  * far (up to 2^34 ns, level 5). Its residue mod NT is the task's number,
@@ -2206,11 +2464,11 @@ static void expect_misuse(int32_t code) {
 
 static int can_open(int t) {
   return m_live(t) && !M.t[t].draining && M.t[t].depth < MAX_DEPTH &&
-         M.t[t].nscopes < NS;
+         M.t[t].nscopes < NS && !M.t[t].start_open;
 }
 
 static int is_open_task_scope(int sid) {
-  return sid != ROOT_SCOPE && M.s[sid].open;
+  return sid < NFSCOPE && M.s[sid].open;
 }
 
 static int is_uncancelled_task_scope(int sid) {
@@ -2289,12 +2547,61 @@ static void op_wake(int all) {
   MCHECK(rc == want, "%s(list %d) woke %d, expected %d", op_name, q, rc, want);
 }
 
+/* A task waiting in bcsc_scope_start() keeps calling it until a result. */
+static int is_scriptable(int t) { return m_live(t) && !M.t[t].start_open; }
+
+static int can_start(int t) {
+  return can_open(t) && M.t[t].script.act != A_START;
+}
+
+/* Have task t start a child with bcsc_scope_start() (bcsc/start.h): a free
+ * frame, into an open scope of its own (an outer one) or of any task. */
+static int plan_start(int t) {
+  int c, target = -1;
+  if (!can_start(t) || (c = pick(NT, is_free)) < 0)
+    return 0;
+  if (M.t[t].nscopes > 0 && rnd(3) == 0)
+    target = scope_id(t, rnd(M.t[t].nscopes));
+  if (target < 0 || !M.s[target].open)
+    target = pick_scope(is_open_task_scope);
+  if (target < 0)
+    return 0;
+  op_name = "set_script_start";
+  prepare_frame(c);
+  M.t[c].depth = M.t[t].depth + 1;
+  set_script(c, random_script(c));
+  set_cmode(c, rnd(C_COUNT));
+  set_script(t, (script_t){A_START, target, c, (uint64_t)rnd(NQ - 1)});
+  return 1;
+}
+
+/* The start (of any task's) whose child t is or was, or -1. */
+static int start_of(int t) {
+  for (int st = 0; st < NT; st++)
+    if (M.t[st].start_child == t &&
+        (M.t[st].start_state == ST_PENDING || M.t[st].start_state == ST_READY))
+      return st;
+  return -1;
+}
+
 static void op_script(void) {
-  int t = pick(NT, is_live);
+  int t = pick(NT, is_scriptable), st;
   op_name = "set_script";
   if (t < 0)
     return;
-  set_script(t, random_script(t));
+  if (rnd(6) != 0 || !plan_start(t))
+    set_script(t, random_script(t));
+  /* A started child says ready (once more: misuse), mostly while its
+   * start is pending. */
+  st = start_of(t);
+  if (st >= 0 && (M.t[t].parent == START_SID(st) ? rnd(2) : rnd(16)) == 0) {
+    set_side(t, S_READY, st);
+    return;
+  }
+  if (rnd(64) == 0) {
+    set_side(t, S_READY, rnd(NT));
+    return;
+  }
   /* Now and then, also something to do to others from inside the poll. */
   switch (rnd(13)) {
   case 6:
@@ -2475,9 +2782,7 @@ static void op_advance(void) {
   M.now += ns;
 }
 
-static int was_opened(int sid) {
-  return sid != ROOT_SCOPE && M.s[sid].ever_opened;
-}
+static int was_opened(int sid) { return sid < NFSCOPE && M.s[sid].ever_opened; }
 
 /* Plan a call for the reactor to make from inside a coming park. */
 static void op_plan_park(void) {
@@ -2693,7 +2998,8 @@ static void note_shape(void) {
     if (!m_live(t))
       continue;
     shape.live++;
-    shape.depth[M.t[t].depth]++;
+    /* A move (bcsc_start_ready()) may take a subtree deeper. */
+    shape.depth[M.t[t].depth < MAX_DEPTH ? M.t[t].depth : MAX_DEPTH]++;
     shape.cancelled += M.t[t].cancelled;
     shape.waiting += M.t[t].state == MS_WAITING;
   }
