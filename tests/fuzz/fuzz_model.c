@@ -148,6 +148,7 @@ enum side {
   S_ERRLIST,      /* bcsc_scope_set_error_list() on its own scope arg % NS */
   S_CONTEXT,      /* bcsc_scope_set_context() there, or a value changed */
   S_READY,        /* bcsc_start_ready() on task arg's start */
+  S_GRACE,        /* bcsc_scope_set_drain_grace() on its own scope arg % NS */
   S_COUNT
 };
 #define ELIST_MAX 3 /* an error list's capacity, at most */
@@ -206,6 +207,7 @@ typedef struct frame {
   bcsc_context_t ctx[NS][NCTX];
   int nctx[NS];       /* entries the task believes attached to scopes[k] */
   bcsc_start_t start; /* A_START's (D56) */
+  bcsc_drain_grace_t grace[NS]; /* each scope's drain grace (D59) */
 } frame_t;
 
 static frame_t frames[NT];
@@ -393,6 +395,67 @@ static int frame_act(frame_t *f, pollrec_t *r) {
   }
 }
 
+/* What a drain grace's report saw of one stuck task (D59, D61): the scope,
+ * the task, which of its nodes bcsc_task_wait_next() listed (bits: w[0],
+ * w[1], cw; 8: anything else) and the list bcsc_wait_queue() named for
+ * each (a model list number; -1 none). Both sides log; the comparison
+ * sorts by scope (stable), since two periods ending at one instant may be
+ * reported in either order. `any_regs`: the model cannot tell what a task
+ * timer firing at the same instant unlinked first; then only the tasks
+ * are compared. */
+#define GRACE_LOG_CAP 1024
+typedef struct gracerec {
+  int sid, task, regs, q[NSEEN], any_regs;
+} gracerec_t;
+static gracerec_t grace_real[GRACE_LOG_CAP], grace_model[GRACE_LOG_CAP];
+static int grace_real_n, grace_model_n;
+static const bcsc_waitq_t *chan_q[2]; /* the channel's two lists, learned */
+
+static int real_list_of(const bcsc_wait_t *w) {
+  const bcsc_waitq_t *q = bcsc_wait_queue(w);
+  if (q == NULL)
+    return -1;
+  for (int i = 0; i < NQ; i++)
+    if (q == &queues[i])
+      return i;
+  for (int i = 0; i < 2; i++) {
+    if (chan_q[i] == NULL && chan_q[!i] != q)
+      chan_q[i] = q; /* the first time: learn it */
+    if (chan_q[i] == q)
+      return i == 0 ? Q_SEND : Q_RECV;
+  }
+  return -2;
+}
+
+static void grace_report(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *child) {
+  gracerec_t *g;
+  const frame_t *f = (const frame_t *)(void *)child;
+  (void)context;
+  if (grace_real_n == GRACE_LOG_CAP)
+    return; /* overflow: reported by the comparison */
+  g = &grace_real[grace_real_n++];
+  memset(g, 0, sizeof *g);
+  g->sid = -1;
+  for (int t = 0; t < NT; t++)
+    for (int k = 0; k < NS; k++)
+      if (scope == &frames[t].scopes[k])
+        g->sid = t * NS + k;
+  g->task = f->id;
+  for (int i = 0; i < NSEEN; i++)
+    g->q[i] = -1;
+  for (const bcsc_wait_t *w = bcsc_task_wait_next(child, NULL); w != NULL;
+       w = bcsc_task_wait_next(child, w)) {
+    int i = w == &f->w[0] ? 0 : w == &f->w[1] ? 1 : w == &f->cw ? 2 : -1;
+    if (i < 0) {
+      g->regs |= 8;
+      continue;
+    }
+    g->regs |= 1 << i;
+    g->q[i] = real_list_of(w);
+  }
+}
+
 static void frame_side(frame_t *f, pollrec_t *r) {
   int arg = f->side_arg;
   r->side = f->side;
@@ -445,29 +508,48 @@ static void frame_side(frame_t *f, pollrec_t *r) {
     break;
   }
   case S_CONTEXT: {
-    /* arg: the scope, the key, and whether to change the newest entry's
-     * value in place instead of attaching one. */
-    int k = arg % NS, key = 1 + arg / NS % NKEY, in_place = arg / NS / NKEY;
+    /* arg: the scope, the key, and the mode: attach one entry; change the
+     * newest entry's value in place; or attach entries (the same key, one
+     * shadowing the other) until refused. */
+    int k = arg % NS, key = 1 + arg / NS % NKEY, mode = arg / NS / NKEY;
     if (k >= f->nopen) {
       r->side_rc = -3000;
       break;
     }
-    if (in_place && f->nctx[k] > 0) {
+    if (mode == 1 && f->nctx[k] > 0) {
       f->ctx[k][f->nctx[k] - 1].value = f->side_val;
       r->side_rc = 1;
       break;
     }
     /* With every entry attached, node 0 again: refused (ATTACHED). */
-    r->side_rc = bcsc_scope_set_context(
-        &f->scopes[k], &f->ctx[k][f->nctx[k] < NCTX ? f->nctx[k] : 0],
-        (uint32_t)key, f->side_val);
-    if (r->side_rc == 0)
-      f->nctx[k]++;
+    do {
+      r->side_rc = bcsc_scope_set_context(
+          &f->scopes[k], &f->ctx[k][f->nctx[k] < NCTX ? f->nctx[k] : 0],
+          (uint32_t)key, f->side_val + (uintptr_t)f->nctx[k]);
+      if (r->side_rc == 0)
+        f->nctx[k]++;
+    } while (mode == 2 && r->side_rc == 0);
     break;
   }
   case S_READY:
-    r->side_rc = bcsc_start_ready(&f->task, &frames[arg].start, f->side_val);
+    /* arg: the start's task, then 1 to cancel it once the child moved. */
+    r->side_rc =
+        bcsc_start_ready(&f->task, &frames[arg % NT].start, f->side_val);
+    if (r->side_rc == 0 && arg / NT)
+      note_api(r, bcsc_task_cancel(&frames[arg % NT].task), 0);
     break;
+  case S_GRACE: {
+    /* arg: the scope, then 1 to set (period side_val) or 0 to remove. */
+    int k = arg % NS;
+    if (k >= f->nopen) {
+      r->side_rc = -3000;
+      break;
+    }
+    r->side_rc =
+        bcsc_scope_set_drain_grace(&f->scopes[k], &f->grace[k], f->side_val,
+                                   arg / NS ? grace_report : NULL, f);
+    break;
+  }
   default:
     break;
   }
@@ -553,6 +635,10 @@ typedef struct mscope {
   int ever_opened; /* its memory holds an initialised scope */
   /* Its error list (D54): capacity, and the failures recorded. */
   int reserved; /* pending starts counted as live children (D56) */
+  /* Its drain grace (D59): attached, period; its timer running, when it
+   * ends, and whether a task timer ends at the same instant. */
+  int has_grace, armed, gtie;
+  uint64_t gperiod, gexpiry;
   int ecap;
   struct {
     int task, error, cancelled;
@@ -665,6 +751,16 @@ enum cov {
   COV_START_TARGET_WAITS, /* a join or drain waited for a pending start alone */
   COV_START_DRAIN_RELEASE,   /* a drain gave an empty start's count back */
   COV_START_CALLER_RETURNED, /* a caller returned with its start pending */
+  COV_GRACE_FIRED,       /* a drain grace ran out with tasks live: reported */
+  COV_GRACE_FIRED_EMPTY, /* ... with its children gone but the scope open */
+  COV_GRACE_REGS,        /* a reported task listed its registrations */
+  COV_GRACE_NO_REGS,     /* a reported task held none (queued, or joining) */
+  COV_GRACE_DEEP,        /* a reported task below a child of the scope */
+  COV_GRACE_CLOSED_IN_TIME, /* a scope closed while its grace ran */
+  COV_GRACE_RESET_RUNNING,  /* a grace set again (or removed) while it ran */
+  COV_GRACE_SET_CANCELLED,  /* a grace set on a cancelled scope: runs at once */
+  COV_GRACE_KEPT,           /* a scope marked again while its grace ran */
+  COV_GRACE_TWO_SCOPES,     /* a reported task with two scopes holding tasks */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -740,7 +836,17 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "start_misuse",
                                        "start_target_waits",
                                        "start_drain_release",
-                                       "start_caller_returned"};
+                                       "start_caller_returned",
+                                       "grace_fired",
+                                       "grace_fired_empty",
+                                       "grace_regs",
+                                       "grace_no_regs",
+                                       "grace_deep",
+                                       "grace_closed_in_time",
+                                       "grace_reset_running",
+                                       "grace_set_cancelled",
+                                       "grace_kept",
+                                       "grace_two_scopes"};
 
 static struct model {
   mtask_t t[NT];
@@ -1041,17 +1147,96 @@ static int m_fire_all(int q, uintptr_t value) {
   return n;
 }
 
+/* A drain grace's period starts: its timer runs from now. */
+static void m_grace_arm(mscope_t *s) {
+  s->armed = 1;
+  s->gtie = 0;
+  s->gexpiry = M.now + s->gperiod;
+}
+
+/* Mark a scope cancelled; a drain grace attached and not running starts
+ * its period (a scope marked again keeps its period). */
+static void m_scope_mark(int sid) {
+  mscope_t *s = &M.s[sid];
+  s->cancelled = 1;
+  if (s->has_grace && !s->armed)
+    m_grace_arm(s);
+  else if (s->armed)
+    M.cov[COV_GRACE_KEPT]++;
+}
+
+/* The report of one stuck task, and of the tasks below it: pre-order, a
+ * task's scopes innermost first, children in spawn (or move) order. */
+static void m_grace_walk(int sid, int from, int depth) {
+  const mscope_t *s = &M.s[from];
+  for (int i = 0; i < s->n; i++) {
+    int c = s->child[i];
+    if (grace_model_n < GRACE_LOG_CAP) {
+      gracerec_t *g = &grace_model[grace_model_n++];
+      memset(g, 0, sizeof *g);
+      g->sid = sid;
+      g->task = c;
+      g->any_regs = M.s[sid].gtie;
+      for (int j = 0; j < NSEEN; j++) {
+        g->q[j] = -1;
+        if (M.t[c].node[seen_node[j]] != N_LINKED)
+          continue;
+        g->regs |= 1 << j;
+        for (int q = 0; q < NWQ; q++)
+          for (int e = 0; e < M.q[q].n; e++)
+            if (M.q[q].e[e].task == c && M.q[q].e[e].node == seen_node[j])
+              g->q[j] = q;
+      }
+      M.cov[g->regs ? COV_GRACE_REGS : COV_GRACE_NO_REGS]++;
+      if (depth > 0)
+        M.cov[COV_GRACE_DEEP]++;
+    }
+    for (int k = m_nstack(c) - 1, busy = 0; k >= 0; k--) {
+      if (M.s[m_stack_sid(c, k)].n > 0 && busy++ == 1)
+        M.cov[COV_GRACE_TWO_SCOPES]++;
+      m_grace_walk(sid, m_stack_sid(c, k), depth + 1);
+    }
+  }
+}
+
+/* The period ran out: the grace is spent (detached) and the live subtree
+ * reported. */
+static void m_grace_fire(int sid) {
+  mscope_t *s = &M.s[sid];
+  s->armed = 0;
+  s->has_grace = 0;
+  for (int t = 0; t < NT; t++)
+    if (M.t[t].node[NODE_TIMER] == N_LINKED && M.t[t].tdeadline == s->gexpiry)
+      s->gtie = 1;
+  M.cov[s->n > 0 ? COV_GRACE_FIRED : COV_GRACE_FIRED_EMPTY]++;
+  m_grace_walk(sid, sid, 0);
+}
+
 /* The timing wheel, naively: every linked timer whose deadline has come
- * fires, earliest first, and wakes its task. */
+ * fires, earliest first, and wakes its task; a drain grace's timer (D60)
+ * reports instead. */
 static void m_fire_due(void) {
   for (;;) {
-    int best = -1;
+    int best = -1, grace = -1;
     for (int t = 0; t < NT; t++)
       if (M.t[t].node[NODE_TIMER] == N_LINKED && M.t[t].tdeadline <= M.now &&
           (best < 0 || M.t[t].tdeadline < M.t[best].tdeadline))
         best = t;
+    for (int sid = 0; sid < NFSCOPE; sid++)
+      if (M.s[sid].open && M.s[sid].armed && M.s[sid].gexpiry <= M.now &&
+          (grace < 0 || M.s[sid].gexpiry < M.s[grace].gexpiry))
+        grace = sid;
+    if (grace >= 0 && (best < 0 || M.s[grace].gexpiry < M.t[best].tdeadline)) {
+      M.timers_fired++;
+      m_grace_fire(grace);
+      continue;
+    }
     if (best < 0)
       return;
+    for (int sid = 0; sid < NFSCOPE; sid++)
+      if (M.s[sid].open && M.s[sid].armed &&
+          M.s[sid].gexpiry == M.t[best].tdeadline)
+        M.s[sid].gtie = 1;
     M.timers_fired++;
     M.cov[COV_TIMER_FIRED]++;
     if (m_registrations(best) > 1)
@@ -1086,7 +1271,7 @@ static void m_cancel_scope(int sid) {
   int kids[NT], n = s->n;
   if (s->cancelled)
     return;
-  s->cancelled = 1;
+  m_scope_mark(sid);
   memcpy(kids, s->child, sizeof kids);
   for (int i = 0; i < n; i++)
     m_cancel_subtree(kids[i]);
@@ -1098,7 +1283,7 @@ static void m_cancel_subtree(int t) {
     return;
   m_cancel_one(t);
   for (int k = m_nstack(t) - 1; k >= 0; k--)
-    M.s[m_stack_sid(t, k)].cancelled = 1;
+    m_scope_mark(m_stack_sid(t, k));
   for (int k = m_nstack(t) - 1; k >= 0; k--) {
     mscope_t *s = &M.s[m_stack_sid(t, k)];
     int kids[NT], n = s->n;
@@ -1192,6 +1377,16 @@ static void m_start_release(int t) {
     m_fire_all(join_queue(target), 0);
 }
 
+/* A scope closes: its grace timer, if running, leaves the wheel, and the
+ * node is detached. */
+static void m_scope_closed(mscope_t *s) {
+  if (s->armed)
+    M.cov[COV_GRACE_CLOSED_IN_TIME]++;
+  s->open = 0;
+  s->armed = 0;
+  s->has_grace = 0;
+}
+
 static void m_close_scopes_and_complete(int t) {
   mtask_t *mt = &M.t[t];
   int result = M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result;
@@ -1201,7 +1396,7 @@ static void m_close_scopes_and_complete(int t) {
       result = s->first_error;
       M.cov[COV_DRAIN_ERROR]++;
     }
-    s->open = 0;
+    m_scope_closed(s);
   }
   mt->nscopes = 0;
   mt->start_open = 0;
@@ -1451,7 +1646,7 @@ static int m_run_script(int t, pollrec_t *r) {
     M.cov[r->join_rc == 0                ? COV_JOIN_OK
           : r->join_rc == BCSC_ECANCELED ? COV_JOIN_CANCELED
                                          : COV_JOIN_ERR]++;
-    s->open = 0;
+    m_scope_closed(s);
     mt->nscopes--;
     *sc = (script_t){A_WAIT, sc->b, 0, 0};
     m_link(t, 0, sc->a);
@@ -1759,28 +1954,59 @@ static void m_side(int t, pollrec_t *r) {
     break;
   }
   case S_CONTEXT: {
-    int k = arg % NS, key = 1 + arg / NS % NKEY, in_place = arg / NS / NKEY;
+    int k = arg % NS, key = 1 + arg / NS % NKEY, mode = arg / NS / NKEY;
     mscope_t *s = &M.s[scope_id(t, k)];
     if (k >= mt->nscopes) {
       r->side_rc = -3000;
-    } else if (in_place && s->nctx > 0) {
+    } else if (mode == 1 && s->nctx > 0) {
       s->cval[s->nctx - 1] = mt->side_val;
       M.cov[COV_CTX_IN_PLACE]++;
       r->side_rc = 1;
-    } else if (s->nctx == NCTX) {
-      expect_misuse(BCSC_MISUSE_ATTACHED);
-      M.cov[COV_CTX_BUSY]++;
-      r->side_rc = BCSC_EBUSY;
     } else {
-      s->ckey[s->nctx] = (uint32_t)key;
-      s->cval[s->nctx++] = mt->side_val;
-      r->side_rc = 0;
+      do {
+        if (s->nctx == NCTX) {
+          expect_misuse(BCSC_MISUSE_ATTACHED);
+          M.cov[COV_CTX_BUSY]++;
+          r->side_rc = BCSC_EBUSY;
+          break;
+        }
+        s->ckey[s->nctx] = (uint32_t)key;
+        s->cval[s->nctx] = mt->side_val + (uintptr_t)s->nctx;
+        s->nctx++;
+        r->side_rc = 0;
+      } while (mode == 2);
     }
     break;
   }
   case S_READY:
-    r->side_rc = m_ready(t, arg, mt->side_val);
+    r->side_rc = m_ready(t, arg % NT, mt->side_val);
+    /* Ready, then the caller is cancelled before it runs again: its call
+     * still returns 0 and the value (D57). */
+    if (r->side_rc == 0 && arg / NT)
+      m_cancel_task(arg % NT);
     break;
+  case S_GRACE: {
+    int k = arg % NS;
+    mscope_t *s = &M.s[scope_id(t, k)];
+    if (k >= mt->nscopes) {
+      r->side_rc = -3000;
+    } else if (arg / NS && mt->side_val == 0) {
+      expect_misuse(BCSC_MISUSE_BAD_ARGUMENT);
+      r->side_rc = BCSC_EINVAL;
+    } else {
+      if (s->armed)
+        M.cov[COV_GRACE_RESET_RUNNING]++;
+      s->armed = 0;
+      s->has_grace = arg / NS;
+      s->gperiod = mt->side_val;
+      if (s->has_grace && s->cancelled) {
+        M.cov[COV_GRACE_SET_CANCELLED]++;
+        m_grace_arm(s);
+      }
+      r->side_rc = 0;
+    }
+    break;
+  }
   default:
     break;
   }
@@ -1919,6 +2145,9 @@ static uint64_t m_next_deadline(void) {
   for (int t = 0; t < NT; t++)
     if (M.t[t].node[NODE_TIMER] == N_LINKED && M.t[t].tdeadline < d)
       d = M.t[t].tdeadline;
+  for (int sid = 0; sid < NFSCOPE; sid++)
+    if (M.s[sid].open && M.s[sid].armed && M.s[sid].gexpiry < d)
+      d = M.s[sid].gexpiry;
   return d;
 }
 
@@ -2090,6 +2319,45 @@ static void compare_records(const pollrec_t *want, const pollrec_t *got,
          want->ch_hash, rc_name(want->ch_rc));
 }
 
+/* Stable insertion sort of a grace log by scope. */
+static void grace_sort(gracerec_t *g, int n) {
+  for (int i = 1; i < n; i++) {
+    gracerec_t x = g[i];
+    int j = i;
+    for (; j > 0 && g[j - 1].sid > x.sid; j--)
+      g[j] = g[j - 1];
+    g[j] = x;
+  }
+}
+
+/* The reports of the drain graces that ran out (D59, D61): each stuck
+ * task once, in the model's order within each scope's report. */
+static void compare_grace(void) {
+  MCHECK(grace_real_n < GRACE_LOG_CAP && grace_model_n < GRACE_LOG_CAP,
+         "grace report log overflow");
+  MCHECK(grace_real_n == grace_model_n,
+         "drain graces reported %d stuck tasks, the model expected %d",
+         grace_real_n, grace_model_n);
+  grace_sort(grace_real, grace_real_n);
+  grace_sort(grace_model, grace_model_n);
+  for (int i = 0; i < grace_real_n; i++) {
+    const gracerec_t *got = &grace_real[i], *want = &grace_model[i];
+    MCHECK(got->sid == want->sid && got->task == want->task,
+           "grace report #%d: scope %d task %d, expected scope %d task %d", i,
+           got->sid, got->task, want->sid, want->task);
+    if (want->any_regs)
+      continue;
+    MCHECK(got->regs == want->regs,
+           "grace report #%d (task %d): registrations %#x, expected %#x", i,
+           got->task, got->regs, want->regs);
+    for (int j = 0; j < NSEEN; j++)
+      MCHECK(got->q[j] == want->q[j],
+             "grace report #%d (task %d): w[%d] on list %d, expected %d", i,
+             got->task, j, got->q[j], want->q[j]);
+  }
+  grace_real_n = grace_model_n = 0;
+}
+
 /* Everything observable through the public API, after every operation. */
 static void compare_all(void) {
   bcsc_executor_stats_t st = {.size = sizeof st};
@@ -2111,6 +2379,7 @@ static void compare_all(void) {
            "call #%d from park returned %s, expected %s", i,
            rc_name(hook_real_rc[i]), rc_name(hook_model_rc[i]));
   hook_real_n = hook_model_n = 0;
+  compare_grace();
   if (plan_real == plan_n)
     plan_real = plan_model = plan_n = 0;
 
@@ -2508,10 +2777,23 @@ static void op_spawn(void) {
   m_spawn(sid, t);
 }
 
+/* A live task, not cancelled, one of whose scopes has a running grace:
+ * cancelling it marks that scope again, which must keep its period. */
+static int owns_running_grace(int t) {
+  if (!m_live(t) || M.t[t].cancelled)
+    return 0;
+  for (int k = 0; k < M.t[t].nscopes; k++)
+    if (M.s[scope_id(t, k)].armed)
+      return 1;
+  return 0;
+}
+
 static void op_cancel_task(void) {
-  int t = pick(NT, is_spawned);
+  int t = rnd(4) == 0 ? pick(NT, owns_running_grace) : -1;
   int rc;
   op_name = "cancel_task";
+  if (t < 0)
+    t = pick(NT, is_spawned);
   if (t < 0)
     return;
   rc = bcsc_task_cancel(&frames[t].task);
@@ -2595,7 +2877,13 @@ static void op_script(void) {
    * start is pending. */
   st = start_of(t);
   if (st >= 0 && (M.t[t].parent == START_SID(st) ? rnd(2) : rnd(16)) == 0) {
-    set_side(t, S_READY, st);
+    set_side(t, S_READY, st + NT * (rnd(6) == 0));
+    return;
+  }
+  /* A scope just opened gets an error list now and then. */
+  if (M.t[t].script.act == A_OPEN && rnd(3) == 0) {
+    int cap = rnd(8) == 0 ? 0 : rnd(2) ? 1 : 2 + rnd(ELIST_MAX - 1);
+    set_side(t, S_ERRLIST, M.t[t].nscopes % NS + NS * cap);
     return;
   }
   if (rnd(64) == 0) {
@@ -2603,7 +2891,7 @@ static void op_script(void) {
     return;
   }
   /* Now and then, also something to do to others from inside the poll. */
-  switch (rnd(13)) {
+  switch (rnd(15)) {
   case 6:
     set_side(t, S_TRY_SEND, 0);
     break;
@@ -2617,14 +2905,30 @@ static void op_script(void) {
   case 9: {
     /* Mostly on the scope the script opens, before any child fails. */
     int k = M.t[t].script.act == A_OPEN ? M.t[t].nscopes : rnd(NS);
-    set_side(t, S_ERRLIST,
-             k % NS + NS * (rnd(8) == 0 ? 0 : 1 + rnd(ELIST_MAX)));
+    int cap = rnd(8) == 0 ? 0 : rnd(2) ? 1 : 2 + rnd(ELIST_MAX - 1);
+    set_side(t, S_ERRLIST, k % NS + NS * cap);
+    break;
+  }
+  case 12:
+  case 13: {
+    /* A drain grace: mostly short, so that it runs out while a cancelled
+     * subtree still drains; now and then removed, or 0 (refused). */
+    int k = M.t[t].script.act == A_OPEN && rnd(2) ? M.t[t].nscopes : rnd(NS);
+    /* Often again on a scope whose period runs: it restarts. */
+    for (int j = 0; j < M.t[t].nscopes; j++)
+      if (M.s[scope_id(t, j)].armed && rnd(2) == 0)
+        k = j;
+    uint64_t period = rnd(4) ? 1 + (uint64_t)rnd(4096) : rnd64(3) % (1u << 22);
+    set_side(t, S_GRACE, k % NS + NS * (rnd(6) != 0));
+    frames[t].side_val = M.t[t].side_val = (uintptr_t)period;
     break;
   }
   case 10:
   case 11: {
-    int k = M.t[t].script.act == A_OPEN && rnd(2) ? M.t[t].nscopes : rnd(NS);
-    set_side(t, S_CONTEXT, k % NS + NS * rnd(NKEY) + NS * NKEY * (rnd(4) == 0));
+    int k = M.t[t].script.act == A_OPEN && rnd(2) ? M.t[t].nscopes
+            : M.t[t].nscopes > 0                  ? rnd(M.t[t].nscopes)
+                                                  : rnd(NS);
+    set_side(t, S_CONTEXT, k % NS + NS * rnd(NKEY) + NS * NKEY * rnd(3));
     break;
   }
   case 4:
@@ -3055,6 +3359,8 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   memset(&shape, 0, sizeof shape);
   memset(frames, 0, sizeof frames);
   memset(token_value, 0, sizeof token_value);
+  memset(chan_q, 0, sizeof chan_q);
+  grace_real_n = grace_model_n = 0;
   real_nlog = 0;
   misuse_count = 0;
   plan_n = plan_real = plan_model = 0;
@@ -3066,6 +3372,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
     frames[t].id = t;
     M.t[t].tdeadline = BCSC_NO_DEADLINE;
     for (int k = 0; k < NS; k++) {
+      MCHECK(bcsc_drain_grace_init(&frames[t].grace[k]) == 0, "init");
       MCHECK(bcsc_error_list_init(&frames[t].elist[k]) == 0, "init");
       for (int j = 0; j < NCTX; j++)
         MCHECK(bcsc_context_init(&frames[t].ctx[k][j]) == 0, "init");
