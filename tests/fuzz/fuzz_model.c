@@ -151,9 +151,10 @@ enum side {
   S_GRACE,        /* bcsc_scope_set_drain_grace() on its own scope arg % NS */
   S_COUNT
 };
-#define ELIST_MAX 3 /* an error list's capacity, at most */
-#define NCTX 2      /* context entries one scope may hold */
-#define NKEY 3      /* context keys: 1..NKEY */
+#define ELIST_MAX 3         /* an error list's capacity, at most */
+#define NCTX 2              /* context entries one scope may hold */
+#define ELIST_UNUSED 0x5a5a /* an error list entry bcsc has not written */
+#define NKEY 3              /* context keys: 1..NKEY */
 
 /* What one poll function invocation saw and did. The real poll function
  * fills one in; the model predicts the same record. */
@@ -505,6 +506,10 @@ static void frame_side(frame_t *f, pollrec_t *r) {
     r->side_rc =
         bcsc_scope_set_error_list(&f->scopes[k], &f->elist[k],
                                   cap != 0 ? f->errs[k] : NULL, (uint32_t)cap);
+    /* Nothing recorded yet (else refused): mark every entry, so that a
+     * write past the capacity shows. */
+    for (int i = 0; r->side_rc == 0 && i < ELIST_MAX; i++)
+      f->errs[k][i] = (bcsc_child_error_t){NULL, ELIST_UNUSED, 7};
     break;
   }
   case S_CONTEXT: {
@@ -541,10 +546,9 @@ static void frame_side(frame_t *f, pollrec_t *r) {
   case S_GRACE: {
     /* arg: the scope, then the mode: 0 remove, 1 set (period side_val);
      * 2 set, cancel the scope (the period starts), set again (it
-     * restarts); 3 set, cancel the scope, then the scope it was spawned
-     * into (arg / NS / 4): that walk marks the scope again, and the
-     * period goes on. */
-    int k = arg % NS, mode = arg / NS % 4, up = arg / NS / 4;
+     * restarts); 3 set and cancel the scope (the period starts now, and
+     * goes on if a cancellation from above marks the scope again). */
+    int k = arg % NS, mode = arg / NS;
     bcsc_scope_t *sc = &f->scopes[k];
     if (k >= f->nopen) {
       r->side_rc = -3000;
@@ -557,8 +561,7 @@ static void frame_side(frame_t *f, pollrec_t *r) {
     if (mode == 2)
       r->side_rc = bcsc_scope_set_drain_grace(
           sc, &f->grace[k], f->side_val / 2 + 1, grace_report, f);
-    if (mode == 3)
-      note_api(r, bcsc_scope_cancel(&frames[up / NS].scopes[up % NS]), 0);
+
     break;
   }
   default:
@@ -649,7 +652,7 @@ typedef struct mscope {
   /* Its drain grace (D59): attached, period; its timer running, when it
    * ends, and whether a task timer ends at the same instant. */
   int has_grace, armed, gtie;
-  uint64_t gperiod, gexpiry;
+  uint64_t gperiod, gexpiry, garmed_at;
   int ecap;
   struct {
     int task, error, cancelled;
@@ -770,7 +773,7 @@ enum cov {
   COV_GRACE_CLOSED_IN_TIME, /* a scope closed while its grace ran */
   COV_GRACE_RESET_RUNNING,  /* a grace set again (or removed) while it ran */
   COV_GRACE_SET_CANCELLED,  /* a grace set on a cancelled scope: runs at once */
-  COV_GRACE_KEPT,           /* a scope marked again while its grace ran */
+  COV_GRACE_KEPT, /* a scope marked again, later, while its grace ran */
   /* Informational, not required: about 6 per 10^6 operations (a report's
    * order across one task's scopes; D59). */
   COV_GRACE_TWO_SCOPES, /* a reported task with two scopes holding tasks */
@@ -1165,6 +1168,7 @@ static void m_grace_arm(mscope_t *s) {
   s->armed = 1;
   s->gtie = 0;
   s->gexpiry = M.now + s->gperiod;
+  s->garmed_at = M.now;
 }
 
 /* Mark a scope cancelled; a drain grace attached and not running starts
@@ -1174,7 +1178,7 @@ static void m_scope_mark(int sid) {
   s->cancelled = 1;
   if (s->has_grace && !s->armed)
     m_grace_arm(s);
-  else if (s->armed)
+  else if (s->armed && M.now > s->garmed_at)
     M.cov[COV_GRACE_KEPT]++;
 }
 
@@ -2020,7 +2024,7 @@ static void m_side(int t, pollrec_t *r) {
       m_cancel_task(arg % NT);
     break;
   case S_GRACE: {
-    int k = arg % NS, mode = arg / NS % 4, up = arg / NS / 4;
+    int k = arg % NS, mode = arg / NS;
     if (k >= mt->nscopes) {
       r->side_rc = -3000;
       break;
@@ -2030,8 +2034,7 @@ static void m_side(int t, pollrec_t *r) {
       m_cancel_call(t, scope_id(t, k), 1);
     if (mode == 2)
       r->side_rc = m_set_grace(scope_id(t, k), 1, mt->side_val / 2 + 1);
-    if (mode == 3)
-      m_cancel_call(t, up, 1);
+
     break;
   }
   default:
@@ -2472,6 +2475,12 @@ static void compare_all(void) {
     for (int k = 0; k < NS; k++) {
       const mscope_t *s = &M.s[scope_id(t, k)];
       const bcsc_scope_t *rs = &f->scopes[k];
+      for (int i = s->error_count < s->ecap ? s->error_count : s->ecap;
+           s->ecap > 0 && i < ELIST_MAX; i++)
+        MCHECK(f->errs[k][i].error == ELIST_UNUSED,
+               "scope %d.%d: error list entry %d written (count %d, "
+               "capacity %d)",
+               t, k, i, s->error_count, s->ecap);
       for (int i = 0; i < s->ecap && i < s->error_count; i++)
         MCHECK(f->errs[k][i].task == &frames[s->rec[i].task].task &&
                    f->errs[k][i].error == s->rec[i].error &&
@@ -2804,10 +2813,11 @@ static void op_spawn(void) {
   m_spawn(sid, t);
 }
 
-/* A live task, not cancelled, one of whose scopes has a running grace:
- * cancelling it marks that scope again, which must keep its period. */
+/* A live task, not cancelled, in a frame's scope, one of whose scopes has
+ * a running grace: cancelling the scope it is in marks that scope again
+ * (the walk), which must keep its period. */
 static int owns_running_grace(int t) {
-  if (!m_live(t) || M.t[t].cancelled)
+  if (!m_live(t) || M.t[t].cancelled || M.t[t].parent >= NFSCOPE)
     return 0;
   for (int k = 0; k < M.t[t].nscopes; k++)
     if (M.s[scope_id(t, k)].armed)
@@ -2816,11 +2826,9 @@ static int owns_running_grace(int t) {
 }
 
 static void op_cancel_task(void) {
-  int t = rnd(4) == 0 ? pick(NT, owns_running_grace) : -1;
+  int t = pick(NT, is_spawned);
   int rc;
   op_name = "cancel_task";
-  if (t < 0)
-    t = pick(NT, is_spawned);
   if (t < 0)
     return;
   rc = bcsc_task_cancel(&frames[t].task);
@@ -2835,9 +2843,12 @@ static void op_cancel_task(void) {
 }
 
 static void op_cancel_scope(void) {
-  int sid = pick(NSCOPE, is_open_scope);
+  int sid = pick(NSCOPE, is_open_scope),
+      t = rnd(2) ? -1 : pick(NT, owns_running_grace);
   int rc;
   op_name = "cancel_scope";
+  if (t >= 0)
+    sid = M.t[t].parent;
   if (sid < 0 || sid == ROOT_SCOPE)
     return;
   rc = bcsc_scope_cancel(&frames[scope_owner(sid)].scopes[sid % NS]);
@@ -2957,17 +2968,24 @@ static void op_script(void) {
         k = j;
     uint64_t period = rnd(4) ? 1 + (uint64_t)rnd(4096) : rnd64(3) % (1u << 22);
     int mode = rnd(6) == 0 ? 0 : rnd(4) ? 1 : 2 + rnd(2);
-    /* Mode 3 cancels the scope the task is in: one of a frame, which the
-     * task cannot leave (only a start's child moves). */
-    if (M.t[t].parent < NFSCOPE && !M.t[t].cancelled &&
-        !M.s[M.t[t].parent].cancelled && rnd(2) == 0)
+    /* Mode 3 starts a long period: a cancellation from above, later,
+     * should find it still running (so mostly where one can come: below
+     * a frame's scope, on a scope that is open). */
+    if (M.t[t].parent < NFSCOPE && !M.t[t].cancelled && M.t[t].nscopes > 0 &&
+        rnd(2) == 0) {
       mode = 3;
-    if (mode == 3 && M.t[t].parent >= NFSCOPE)
-      mode = 2;
+      k = rnd(M.t[t].nscopes);
+    }
+    if (mode == 3) {
+      period = 4096 + rnd64(3) % (1u << 22);
+      /* ... and have a coming park (after the clock moved) cancel the
+       * scope the task is in. */
+      if (M.t[t].parent < NFSCOPE && plan_n < PLAN_CAP)
+        plan[plan_n++] = (plan_t){H_CANCEL_SCOPE, M.t[t].parent};
+    }
     if (mode >= 2 && period == 0)
       period = 1;
-    set_side(t, S_GRACE,
-             k % NS + NS * mode + NS * 4 * (mode == 3 ? M.t[t].parent : 0));
+    set_side(t, S_GRACE, k % NS + NS * mode);
     frames[t].side_val = M.t[t].side_val = (uintptr_t)period;
     break;
   }
@@ -3139,6 +3157,7 @@ static int was_opened(int sid) { return sid < NFSCOPE && M.s[sid].ever_opened; }
 /* Plan a call for the reactor to make from inside a coming park. */
 static void op_plan_park(void) {
   plan_t p = {rnd(H_N), 0};
+  int t;
   op_name = "plan_park_call";
   if (plan_n == PLAN_CAP)
     return;
@@ -3154,6 +3173,10 @@ static void op_plan_park(void) {
   default:
     if ((p.arg = pick(NSCOPE, was_opened)) < 0)
       return;
+    /* Often the scope above a running grace: the park moves the clock
+     * first, so the mark comes later than the period's start. */
+    if (rnd(2) && (t = pick(NT, owns_running_grace)) >= 0)
+      p.arg = M.t[t].parent;
     break;
   }
   plan[plan_n++] = p;
