@@ -149,12 +149,15 @@ enum side {
   S_CONTEXT,      /* bcsc_scope_set_context() there, or a value changed */
   S_READY,        /* bcsc_start_ready() on task arg's start */
   S_GRACE,        /* bcsc_scope_set_drain_grace() on its own scope arg % NS */
+  S_DEADLINE,     /* bcsc_scope_set_deadline() on its own scope arg % NS */
   S_COUNT
 };
 #define ELIST_MAX 3         /* an error list's capacity, at most */
 #define NCTX 2              /* context entries one scope may hold */
 #define ELIST_UNUSED 0x5a5a /* an error list entry bcsc has not written */
-#define NKEY 3              /* context keys: 1..NKEY */
+/* S_DEADLINE's grace period, from its deadline's bits */
+#define DL_GRACE_PERIOD(d) (1 + ((uint64_t)(d) >> 6) % 4096)
+#define NKEY 3 /* context keys: 1..NKEY */
 
 /* What one poll function invocation saw and did. The real poll function
  * fills one in; the model predicts the same record. */
@@ -543,6 +546,25 @@ static void frame_side(frame_t *f, pollrec_t *r) {
     if (r->side_rc == 0 && arg / NT)
       note_api(r, bcsc_task_cancel(&frames[arg % NT].task), 0);
     break;
+  case S_DEADLINE: {
+    /* arg: the scope, the kind (2: unknown, refused), and whether to set
+     * a drain grace first (its period from the deadline's bits); side_val
+     * is the deadline. */
+    int k = arg % NS, kind = arg / NS % 3;
+    if (k >= f->nopen) {
+      r->side_rc = -3000;
+      break;
+    }
+    if (arg / NS / 3)
+      note_api(r,
+               bcsc_scope_set_drain_grace(&f->scopes[k], &f->grace[k],
+                                          DL_GRACE_PERIOD(f->side_val),
+                                          grace_report, f),
+               0);
+    r->side_rc = bcsc_scope_set_deadline(&f->scopes[k], (uint64_t)f->side_val,
+                                         (uint32_t)kind);
+    break;
+  }
   case S_GRACE: {
     /* arg: the scope, then the mode: 0 remove, 1 set (period side_val);
      * 2 set, cancel the scope (the period starts), set again (it
@@ -653,6 +675,11 @@ typedef struct mscope {
    * ends, and whether a task timer ends at the same instant. */
   int has_grace, armed, gtie;
   uint64_t gperiod, gexpiry, garmed_at;
+  /* Its own deadline (bcsc_scope_set_deadline()): set, the value (kept
+   * aside while a grace timer has the link, D60), its kind, whether its
+   * link is in the wheel, and whether it fired and cancelled the scope. */
+  int dl_set, dl_fail, dl_linked, timed_out;
+  uint64_t dl;
   int ecap;
   struct {
     int task, error, cancelled;
@@ -776,7 +803,13 @@ enum cov {
   COV_GRACE_KEPT, /* a scope marked again, later, while its grace ran */
   /* Informational, not required: about 6 per 10^6 operations (a report's
    * order across one task's scopes; D59). */
-  COV_GRACE_TWO_SCOPES, /* a reported task with two scopes holding tasks */
+  COV_GRACE_TWO_SCOPES,  /* a reported task with two scopes holding tasks */
+  COV_DL_FIRED,          /* a scope's deadline cancelled it */
+  COV_DL_GRACE,          /* ... and started its grace */
+  COV_DL_LATE,           /* a deadline fell due on a cancelled scope: nothing */
+  COV_DL_PASSED,         /* a deadline set in the past cancelled at once */
+  COV_DL_KEPT,           /* a deadline set while a grace timer had the link */
+  COV_DL_TIMED_OUT_JOIN, /* a join reported a timeout (ETIMEDOUT or 0) */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -862,7 +895,13 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "grace_reset_running",
                                        "grace_set_cancelled",
                                        "grace_kept",
-                                       "grace_two_scopes"};
+                                       "grace_two_scopes",
+                                       "dl_fired",
+                                       "dl_grace",
+                                       "dl_late",
+                                       "dl_passed",
+                                       "dl_kept",
+                                       "dl_timed_out_join"};
 
 static struct model {
   mtask_t t[NT];
@@ -1165,6 +1204,8 @@ static int m_fire_all(int q, uintptr_t value) {
 
 /* A drain grace's period starts: its timer runs from now. */
 static void m_grace_arm(mscope_t *s) {
+  /* The grace timer borrows the deadline's link (D60). */
+  s->dl_linked = 0;
   s->armed = 1;
   s->gtie = 0;
   s->gexpiry = M.now + s->gperiod;
@@ -1225,41 +1266,80 @@ static void m_grace_fire(int sid) {
   for (int t = 0; t < NT; t++)
     if (M.t[t].node[NODE_TIMER] == N_LINKED && M.t[t].tdeadline == s->gexpiry)
       s->gtie = 1;
+  for (int x = 0; x < NFSCOPE; x++)
+    if (M.s[x].open && M.s[x].dl_linked && M.s[x].dl == s->gexpiry)
+      s->gtie = 1;
   M.cov[s->n > 0 ? COV_GRACE_FIRED : COV_GRACE_FIRED_EMPTY]++;
   m_grace_walk(sid, sid, 0);
 }
 
+static void m_cancel_scope(int sid);
+
+/* A scope's own deadline falls due - from the wheel, or at once when set
+ * to a time that has passed: a scope not cancelled yet is, and its join
+ * reports the timeout; a cancelled one has nothing left to do. */
+static void m_deadline_fire(int sid) {
+  mscope_t *s = &M.s[sid];
+  if (s->cancelled) {
+    M.cov[COV_DL_LATE]++;
+    return;
+  }
+  s->timed_out = 1;
+  M.cov[s->has_grace ? COV_DL_GRACE : COV_DL_FIRED]++;
+  m_cancel_scope(sid);
+}
+
 /* The timing wheel, naively: every linked timer whose deadline has come
- * fires, earliest first, and wakes its task; a drain grace's timer (D60)
- * reports instead. */
+ * fires, earliest first: a task's timer wakes its task, a scope's deadline
+ * cancels it, a drain grace's timer (D60) reports. Task timers and scope
+ * deadlines never share an instant (sleep_deadline(), scope_deadline());
+ * a grace's end may, and then goes last, and its report's registrations
+ * are not compared (the model cannot tell the wheel's order). */
 static void m_fire_due(void) {
   for (;;) {
-    int best = -1, grace = -1;
+    uint64_t at = BCSC_NO_DEADLINE;
+    int kind = -1, who = -1;
     for (int t = 0; t < NT; t++)
       if (M.t[t].node[NODE_TIMER] == N_LINKED && M.t[t].tdeadline <= M.now &&
-          (best < 0 || M.t[t].tdeadline < M.t[best].tdeadline))
-        best = t;
+          M.t[t].tdeadline < at) {
+        at = M.t[t].tdeadline;
+        kind = 0;
+        who = t;
+      }
+    for (int sid = 0; sid < NFSCOPE; sid++)
+      if (M.s[sid].open && M.s[sid].dl_linked && M.s[sid].dl <= M.now &&
+          M.s[sid].dl < at) {
+        at = M.s[sid].dl;
+        kind = 1;
+        who = sid;
+      }
     for (int sid = 0; sid < NFSCOPE; sid++)
       if (M.s[sid].open && M.s[sid].armed && M.s[sid].gexpiry <= M.now &&
-          (grace < 0 || M.s[sid].gexpiry < M.s[grace].gexpiry))
-        grace = sid;
-    if (grace >= 0 && (best < 0 || M.s[grace].gexpiry < M.t[best].tdeadline)) {
-      M.timers_fired++;
-      m_grace_fire(grace);
+          M.s[sid].gexpiry < at) {
+        at = M.s[sid].gexpiry;
+        kind = 2;
+        who = sid;
+      }
+    if (kind < 0)
+      return;
+    M.timers_fired++;
+    if (kind == 2) {
+      m_grace_fire(who);
       continue;
     }
-    if (best < 0)
-      return;
     for (int sid = 0; sid < NFSCOPE; sid++)
-      if (M.s[sid].open && M.s[sid].armed &&
-          M.s[sid].gexpiry == M.t[best].tdeadline)
+      if (M.s[sid].open && M.s[sid].armed && M.s[sid].gexpiry == at)
         M.s[sid].gtie = 1;
-    M.timers_fired++;
+    if (kind == 1) {
+      M.s[who].dl_linked = 0;
+      m_deadline_fire(who);
+      continue;
+    }
     M.cov[COV_TIMER_FIRED]++;
-    if (m_registrations(best) > 1)
+    if (m_registrations(who) > 1)
       M.cov[COV_TIMER_SELECT]++;
-    M.t[best].node[NODE_TIMER] = N_FIRED;
-    m_wake(best);
+    M.t[who].node[NODE_TIMER] = N_FIRED;
+    m_wake(who);
   }
 }
 
@@ -1320,14 +1400,15 @@ static void m_cancel_task(int t) {
 
 /* Join results (docs/decisions.md D9). */
 static int m_scope_result(const mscope_t *s) {
-  if (s->policy == BCSC_SCOPE_RACE) {
-    if (s->race_won)
-      return s->race_result;
-    if (s->race_ran)
-      return BCSC_ECANCELED; /* children finished, none of them won */
-  } else if (s->first_error != 0) {
+  if (s->policy == BCSC_SCOPE_RACE && s->race_won)
+    return s->race_result;
+  if (s->policy != BCSC_SCOPE_RACE && s->first_error != 0)
     return s->first_error;
-  }
+  /* The scope's own deadline ended it (Trio's move_on_at / fail_at). */
+  if (s->timed_out)
+    return s->dl_fail ? BCSC_ETIMEDOUT : 0;
+  if (s->policy == BCSC_SCOPE_RACE && s->race_ran)
+    return BCSC_ECANCELED; /* children finished, none of them won */
   return s->cancelled ? BCSC_ECANCELED : 0;
 }
 
@@ -1399,6 +1480,7 @@ static void m_start_release(int t) {
 static void m_scope_closed(mscope_t *s) {
   if (s->armed)
     M.cov[COV_GRACE_CLOSED_IN_TIME]++;
+  s->dl_linked = 0;
   s->open = 0;
   s->armed = 0;
   s->has_grace = 0;
@@ -1660,6 +1742,8 @@ static int m_run_script(int t, pollrec_t *r) {
     }
     r->joined = 1;
     r->join_rc = m_scope_result(s);
+    if (s->timed_out)
+      M.cov[COV_DL_TIMED_OUT_JOIN]++;
     M.cov[r->join_rc == 0                ? COV_JOIN_OK
           : r->join_rc == BCSC_ECANCELED ? COV_JOIN_CANCELED
                                          : COV_JOIN_ERR]++;
@@ -1936,6 +2020,47 @@ static int m_set_grace(int sid, int set, uint64_t period) {
   return 0;
 }
 
+/* bcsc_scope_set_deadline() by the scope's owner. While a grace timer
+ * has the link the deadline is only kept (D60); a cancelled scope keeps
+ * it without a timer; one that has passed fires at once. */
+static int m_set_deadline(int sid, uint64_t d, int kind) {
+  mscope_t *s = &M.s[sid];
+  if (kind > BCSC_DEADLINE_FAIL) {
+    expect_misuse(BCSC_MISUSE_BAD_ARGUMENT);
+    return BCSC_EINVAL;
+  }
+  s->dl_fail = kind == BCSC_DEADLINE_FAIL;
+  s->dl_set = 1;
+  s->dl = d;
+  if (s->armed) {
+    M.cov[COV_DL_KEPT]++;
+    return 0;
+  }
+  s->dl_linked = 0;
+  if (d == BCSC_NO_DEADLINE || s->cancelled)
+    return 0;
+  if (d <= M.now) {
+    M.cov[COV_DL_PASSED]++;
+    m_deadline_fire(sid);
+  } else {
+    s->dl_linked = 1;
+  }
+  return 0;
+}
+
+/* bcsc_scope_deadline(): the earliest deadline set on the scope and on
+ * the scopes up its spawn chain (the scope its owner is in, ...). */
+static uint64_t m_scope_deadline(int sid) {
+  uint64_t d = BCSC_NO_DEADLINE;
+  for (;;) {
+    if (M.s[sid].dl_set && M.s[sid].dl < d)
+      d = M.s[sid].dl;
+    sid = M.t[scope_owner(sid)].parent;
+    if (sid == ROOT_SCOPE)
+      return d;
+  }
+}
+
 /* The task's one-shot side effect, as frame_side() makes it. */
 static void m_side(int t, pollrec_t *r) {
   mtask_t *mt = &M.t[t];
@@ -2022,6 +2147,16 @@ static void m_side(int t, pollrec_t *r) {
      * still returns 0 and the value (D57). */
     if (r->side_rc == 0 && arg / NT)
       m_cancel_task(arg % NT);
+    break;
+  case S_DEADLINE:
+    if (arg % NS >= mt->nscopes) {
+      r->side_rc = -3000;
+      break;
+    }
+    if (arg / NS / 3)
+      m_set_grace(scope_id(t, arg % NS), 1, DL_GRACE_PERIOD(mt->side_val));
+    r->side_rc = m_set_deadline(scope_id(t, arg % NS), (uint64_t)mt->side_val,
+                                arg / NS % 3);
     break;
   case S_GRACE: {
     int k = arg % NS, mode = arg / NS;
@@ -2175,9 +2310,12 @@ static uint64_t m_next_deadline(void) {
   for (int t = 0; t < NT; t++)
     if (M.t[t].node[NODE_TIMER] == N_LINKED && M.t[t].tdeadline < d)
       d = M.t[t].tdeadline;
-  for (int sid = 0; sid < NFSCOPE; sid++)
+  for (int sid = 0; sid < NFSCOPE; sid++) {
     if (M.s[sid].open && M.s[sid].armed && M.s[sid].gexpiry < d)
       d = M.s[sid].gexpiry;
+    if (M.s[sid].open && M.s[sid].dl_linked && M.s[sid].dl < d)
+      d = M.s[sid].dl;
+  }
   return d;
 }
 
@@ -2504,6 +2642,14 @@ static void compare_all(void) {
       MCHECK(bcsc_scope_error_count(rs) == (uint32_t)s->error_count,
              "scope %d.%d: error count %u, expected %d", t, k,
              bcsc_scope_error_count(rs), s->error_count);
+      MCHECK(!s->ever_opened || bcsc_scope_timed_out(rs) == s->timed_out,
+             "scope %d.%d: timed out %d, expected %d", t, k,
+             bcsc_scope_timed_out(rs), s->timed_out);
+      /* The chain is read through the owner's frame: open scopes only. */
+      MCHECK(!s->open ||
+                 bcsc_scope_deadline(rs) == m_scope_deadline(scope_id(t, k)),
+             "scope %d.%d: deadline %" PRIu64 ", expected %" PRIu64, t, k,
+             bcsc_scope_deadline(rs), m_scope_deadline(scope_id(t, k)));
     }
   }
   for (int t = 0; t < NT; t++) {
@@ -2665,15 +2811,27 @@ static const int act_weight[A_COUNT] = {10, 8,  9, 7, 20, 20,
                                         16, 10, 9, 9, 5,  0};
 
 /* A sleep's deadline: mostly soon (levels 0-2 of the wheel), sometimes
- * far (up to 2^34 ns, level 5). Its residue mod NT is the task's number,
- * so no two tasks' timers ever share a deadline and the order in which
- * due timers fire is fully defined. */
+ * far (up to 2^34 ns, level 5). Its residue mod 64 is the task's number
+ * (a scope's deadline's is 16 + the scope's: scope_deadline()), so no two
+ * timers ever share a deadline and the order in which due timers fire is
+ * fully defined. */
 static uint64_t sleep_deadline(int t) {
   uint64_t span = rnd(8) == 0 ? (uint64_t)1 << (10 + rnd(25)) : 4096;
   uint64_t at = M.now + (rnd(10) == 0 ? 0 : 1 + rnd64(4) % span);
   if (rnd(10) == 0 && M.now >= NT)
     at = M.now - (uint64_t)rnd(NT); /* already passed */
-  return (at & ~(uint64_t)(NT - 1)) + (uint64_t)t;
+  return (at & ~(uint64_t)63) + (uint64_t)t;
+}
+
+/* A deadline for scope sid: none, passed, soon or far; see above. */
+static uint64_t scope_deadline(int sid) {
+  uint64_t span = rnd(8) == 0 ? (uint64_t)1 << (10 + rnd(20)) : 8192;
+  uint64_t at = M.now + 1 + rnd64(4) % span;
+  if (rnd(8) == 0)
+    return BCSC_NO_DEADLINE;
+  if (rnd(8) == 0 && M.now >= 64)
+    at = M.now - (uint64_t)rnd(64); /* already passed */
+  return (at & ~(uint64_t)63) + 16 + (uint64_t)sid;
 }
 
 /* A random script the task may legally run next. */
@@ -2939,7 +3097,27 @@ static void op_script(void) {
     return;
   }
   /* Now and then, also something to do to others from inside the poll. */
-  switch (rnd(15)) {
+  switch (rnd(16)) {
+  case 14:
+  case 15: {
+    /* A scope deadline, now and then of an unknown kind (refused). */
+    int k = M.t[t].script.act == A_OPEN && rnd(2) ? M.t[t].nscopes
+            : M.t[t].nscopes > 0                  ? rnd(M.t[t].nscopes)
+                                                  : 0;
+    /* Often on a scope with a grace: the deadline starts it, or is kept
+     * aside while it runs (D60). */
+    for (int j = 0; j < M.t[t].nscopes; j++)
+      if (M.s[scope_id(t, j)].has_grace && rnd(2) == 0)
+        k = j;
+    /* Often joined at once: the join reports the timeout. */
+    if (k == M.t[t].nscopes - 1 && rnd(2) == 0)
+      set_script(t, (script_t){A_JOIN, rnd(NQ - 1), 0, 0});
+    set_side(t, S_DEADLINE,
+             k % NS + NS * (rnd(16) == 0 ? 2 : rnd(2)) + NS * 3 * rnd(2));
+    frames[t].side_val = M.t[t].side_val =
+        (uintptr_t)scope_deadline(scope_id(t, k % NS));
+    break;
+  }
   case 6:
     set_side(t, S_TRY_SEND, 0);
     break;
