@@ -29,7 +29,12 @@
  * message names its producer and its number, so that besides the model's
  * exact prediction the real side checks that nothing is lost, duplicated
  * or reordered per producer and that sent == received + buffered after
- * every operation. Scopes nest up to
+ * every operation. Owners also use 0.6.0's scope features from inside
+ * their polls (D53-D61): error lists of capacity 0-3, context entries,
+ * drain graces (whose reports, with each stuck task's registrations, are
+ * predicted), scope deadlines (whose wheel link a grace borrows), and
+ * starts - a child started with bcsc_scope_start() into an open scope of
+ * any task, saying ready (or not) with bcsc_start_ready(). Scopes nest up to
  * MAX_DEPTH levels below the roots, and a task keeps up to NS scopes open
  * at once (LIFO).
  *
@@ -44,7 +49,10 @@
  * timers one deadline). After EVERY operation everything observable is
  * compared: for every frame done / result / cancelled, its wait nodes'
  * linked / fired / value and its timer's linked / fired / deadline; for
- * every scope live / cancelled / error count; every list's count; the
+ * every scope live / cancelled / error count, its error list's entries,
+ * its deadline and timed-out flag; bcsc_task_context() of every live task
+ * for every key; each start's value; each grace report; every list's
+ * count; the
  * channel's buffered count and closed flag; the clock; the executor's ready
  * count, live roots and all stats counters (parks and timers fired
  * included); the return value of each call; and the exact trace of poll
