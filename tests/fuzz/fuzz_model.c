@@ -211,8 +211,8 @@ typedef struct frame {
   bcsc_wait_t cw; /* its blocking channel calls' registration */
   bcsc_timer_t timer;
   bcsc_scope_t scopes[NS];
-  int nopen; /* scopes the task believes open (innermost = nopen - 1) */
-  uintptr_t side_val; /* S_CONTEXT: the value */
+  int nopen;         /* scopes the task believes open (innermost = nopen - 1) */
+  uint64_t side_val; /* a value, period or deadline for the side effect */
   /* Each scope's error list and context entries (D53, D54). */
   bcsc_error_list_t elist[NS];
   bcsc_child_error_t errs[NS][ELIST_MAX];
@@ -533,7 +533,7 @@ static void frame_side(frame_t *f, pollrec_t *r) {
       break;
     }
     if (mode == 1 && f->nctx[k] > 0) {
-      f->ctx[k][f->nctx[k] - 1].value = f->side_val;
+      f->ctx[k][f->nctx[k] - 1].value = (uintptr_t)f->side_val;
       r->side_rc = 1;
       break;
     }
@@ -541,7 +541,7 @@ static void frame_side(frame_t *f, pollrec_t *r) {
     do {
       r->side_rc = bcsc_scope_set_context(
           &f->scopes[k], &f->ctx[k][f->nctx[k] < NCTX ? f->nctx[k] : 0],
-          (uint32_t)key, f->side_val + (uintptr_t)f->nctx[k]);
+          (uint32_t)key, (uintptr_t)f->side_val + (uintptr_t)f->nctx[k]);
       if (r->side_rc == 0)
         f->nctx[k]++;
     } while (mode == 2 && r->side_rc == 0);
@@ -549,8 +549,8 @@ static void frame_side(frame_t *f, pollrec_t *r) {
   }
   case S_READY:
     /* arg: the start's task, then 1 to cancel it once the child moved. */
-    r->side_rc =
-        bcsc_start_ready(&f->task, &frames[arg % NT].start, f->side_val);
+    r->side_rc = bcsc_start_ready(&f->task, &frames[arg % NT].start,
+                                  (uintptr_t)f->side_val);
     if (r->side_rc == 0 && arg / NT)
       note_api(r, bcsc_task_cancel(&frames[arg % NT].task), 0);
     break;
@@ -569,8 +569,8 @@ static void frame_side(frame_t *f, pollrec_t *r) {
                                           DL_GRACE_PERIOD(f->side_val),
                                           grace_report, f),
                0);
-    r->side_rc = bcsc_scope_set_deadline(&f->scopes[k], (uint64_t)f->side_val,
-                                         (uint32_t)kind);
+    r->side_rc =
+        bcsc_scope_set_deadline(&f->scopes[k], f->side_val, (uint32_t)kind);
     break;
   }
   case S_GRACE: {
@@ -710,7 +710,7 @@ typedef struct mtask {
   script_t script;
   int cmode;
   int side, side_arg;
-  uintptr_t side_val;
+  uint64_t side_val;
   /* Its bcsc_start_t: the start's scope is open (innermost, above the
    * nscopes), its state, child, target, whether the target still counts
    * it, and the value. Kept across respawns, as the frame's is. */
@@ -2130,7 +2130,7 @@ static void m_side(int t, pollrec_t *r) {
     if (k >= mt->nscopes) {
       r->side_rc = -3000;
     } else if (mode == 1 && s->nctx > 0) {
-      s->cval[s->nctx - 1] = mt->side_val;
+      s->cval[s->nctx - 1] = (uintptr_t)mt->side_val;
       M.cov[COV_CTX_IN_PLACE]++;
       r->side_rc = 1;
     } else {
@@ -2142,7 +2142,7 @@ static void m_side(int t, pollrec_t *r) {
           break;
         }
         s->ckey[s->nctx] = (uint32_t)key;
-        s->cval[s->nctx] = mt->side_val + (uintptr_t)s->nctx;
+        s->cval[s->nctx] = (uintptr_t)mt->side_val + (uintptr_t)s->nctx;
         s->nctx++;
         r->side_rc = 0;
       } while (mode == 2);
@@ -2150,7 +2150,7 @@ static void m_side(int t, pollrec_t *r) {
     break;
   }
   case S_READY:
-    r->side_rc = m_ready(t, arg % NT, mt->side_val);
+    r->side_rc = m_ready(t, arg % NT, (uintptr_t)mt->side_val);
     /* Ready, then the caller is cancelled before it runs again: its call
      * still returns 0 and the value (D57). */
     if (r->side_rc == 0 && arg / NT)
@@ -2163,8 +2163,8 @@ static void m_side(int t, pollrec_t *r) {
     }
     if (arg / NS / 3)
       m_set_grace(scope_id(t, arg % NS), 1, DL_GRACE_PERIOD(mt->side_val));
-    r->side_rc = m_set_deadline(scope_id(t, arg % NS), (uint64_t)mt->side_val,
-                                arg / NS % 3);
+    r->side_rc =
+        m_set_deadline(scope_id(t, arg % NS), mt->side_val, arg / NS % 3);
     break;
   case S_GRACE: {
     int k = arg % NS, mode = arg / NS;
@@ -2891,7 +2891,7 @@ static void set_script(int t, script_t sc) {
 }
 
 static void set_side(int t, int side, int arg) {
-  frames[t].side_val = M.t[t].side_val = (uintptr_t)(1 + rnd(1000));
+  frames[t].side_val = M.t[t].side_val = (uint64_t)(1 + rnd(1000));
   frames[t].side = side;
   frames[t].side_arg = arg;
   M.t[t].side = side;
@@ -3122,8 +3122,7 @@ static void op_script(void) {
       set_script(t, (script_t){A_JOIN, rnd(NQ - 1), 0, 0});
     set_side(t, S_DEADLINE,
              k % NS + NS * (rnd(16) == 0 ? 2 : rnd(2)) + NS * 3 * rnd(2));
-    frames[t].side_val = M.t[t].side_val =
-        (uintptr_t)scope_deadline(scope_id(t, k % NS));
+    frames[t].side_val = M.t[t].side_val = scope_deadline(scope_id(t, k % NS));
     break;
   }
   case 6:
@@ -3172,7 +3171,7 @@ static void op_script(void) {
     if (mode >= 2 && period == 0)
       period = 1;
     set_side(t, S_GRACE, k % NS + NS * mode);
-    frames[t].side_val = M.t[t].side_val = (uintptr_t)period;
+    frames[t].side_val = M.t[t].side_val = period;
     break;
   }
   case 10:
