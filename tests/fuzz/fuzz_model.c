@@ -77,15 +77,17 @@
 #include "bcsc.h"
 #include "bcsc_fault_reactor.h"
 
-#define NT 16                        /* task frames */
-#define NQ 4                         /* waiter lists */
-#define NS 2                         /* scopes one task may have open at once */
-#define MAX_DEPTH 3                  /* tasks at this depth open no scopes */
-#define NFSCOPE (NT * NS)            /* the scopes in the frames */
-#define START_SID(t) (NFSCOPE + (t)) /* the scope in task t's bcsc_start_t */
-#define ROOT_SCOPE                                                             \
-  (NFSCOPE + NT) /* the executor's root scope, in the model                    \
-                  */
+#define NT 16         /* task frames */
+#define NW 2          /* supervised wrappers (bcsc/supervise.h) */
+#define NTT (NT + NW) /* the model's tasks: the frames', then the wrappers' */
+#define NQ 4          /* waiter lists */
+#define NS 2          /* scopes one task may have open at once */
+#define MAX_DEPTH 3   /* tasks at this depth open no scopes */
+#define NFSCOPE (NT * NS) /* the scopes in the frames */
+/* The scope in task t's bcsc_start_t; for a wrapper, the scope in its
+ * bcsc_supervised_t (the model's task NT + w has sid START_SID(NT + w)). */
+#define START_SID(t) (NFSCOPE + (t))
+#define ROOT_SCOPE (NFSCOPE + NTT) /* the executor's root scope */
 #define NSCOPE (ROOT_SCOPE + 1)
 /* Model lists: the NQ real ones, one join list per scope, then the
  * channel's two hand-off lists (senders waiting for a slot, receivers
@@ -227,6 +229,20 @@ static bcsc_waitq_t queues[NQ];
 static bcsc_executor_t ex;
 static bcsc_fault_reactor_t reactor;
 static bcsc_channel_t chan;
+/* Supervised wrappers (bcsc/supervise.h, D63), the model's tasks NT + w,
+ * and what each one's restart function does: the error it returns (0: it
+ * re-initialises the child with the planned script and cancel mode). */
+static bcsc_supervised_t sup[NW];
+static struct sup_plan {
+  int rc;
+  script_t script;
+  int cmode;
+} sup_plan[NW];
+
+/* The real task of the model's task t. */
+static bcsc_task_t *real_task(int t);
+/* The model's number of a real task. */
+static int task_id(const bcsc_task_t *task);
 static uint32_t chan_ring[CH_MAX];
 
 /* Messages name their producer (a task, or NT: the host) and its own
@@ -444,6 +460,8 @@ static void grace_report(void *context, bcsc_scope_t *scope,
   gracerec_t *g;
   const frame_t *f = (const frame_t *)(void *)child;
   (void)context;
+  if (task_id(child) >= NT)
+    f = NULL; /* a wrapper: its registrations are none of a frame's */
   if (grace_real_n == GRACE_LOG_CAP)
     return; /* overflow: reported by the comparison */
   g = &grace_real[grace_real_n++];
@@ -453,12 +471,16 @@ static void grace_report(void *context, bcsc_scope_t *scope,
     for (int k = 0; k < NS; k++)
       if (scope == &frames[t].scopes[k])
         g->sid = t * NS + k;
-  g->task = f->id;
+  g->task = task_id(child);
   for (int i = 0; i < NSEEN; i++)
     g->q[i] = -1;
   for (const bcsc_wait_t *w = bcsc_task_wait_next(child, NULL); w != NULL;
        w = bcsc_task_wait_next(child, w)) {
-    int i = w == &f->w[0] ? 0 : w == &f->w[1] ? 1 : w == &f->cw ? 2 : -1;
+    int i = f == NULL       ? -1
+            : w == &f->w[0] ? 0
+            : w == &f->w[1] ? 1
+            : w == &f->cw   ? 2
+                            : -1;
     if (i < 0) {
       g->regs |= 8;
       continue;
@@ -665,14 +687,14 @@ typedef struct mentry {
 } mentry_t;
 
 typedef struct mwq {
-  mentry_t e[2 * NT];
+  mentry_t e[2 * NTT];
   int n;
   int handoff, batons; /* a hand-off list, and its batons out */
 } mwq_t;
 
 typedef struct mscope {
   int open, cancelled, policy;
-  int child[NT]; /* live children, spawn order */
+  int child[NTT]; /* live children, spawn order */
   int n;
   int first_error, error_count, race_won, race_result, owner_result;
   int race_ran;    /* a child of this race scope has completed */
@@ -716,6 +738,11 @@ typedef struct mtask {
    * it, and the value. Kept across respawns, as the frame's is. */
   int start_open, start_state, start_child, start_target, start_reserving;
   uintptr_t start_value;
+  /* A wrapper (task NT + w): its child, policy, budget, counters, its
+   * restart function's answer, and the child's script after a restart.
+   * Its scope is START_SID(t), open while start_open. */
+  int wchild, wpolicy, wmax, wrestarts, wfailures, wlast, wrc, wcmode;
+  script_t wscript;
 } mtask_t;
 enum { ST_NONE, ST_PENDING, ST_READY, ST_ENDED };
 
@@ -818,6 +845,13 @@ enum cov {
   COV_DL_PASSED,         /* a deadline set in the past cancelled at once */
   COV_DL_KEPT,           /* a deadline set while a grace timer had the link */
   COV_DL_TIMED_OUT_JOIN, /* a join reported a timeout (ETIMEDOUT or 0) */
+  COV_SUP_OK,        /* a supervised child's run ended well: the wrapper too */
+  COV_SUP_CANCELLED, /* a cancelled wrapper returned its join's result */
+  COV_SUP_IGNORED,   /* a failure ignored: the wrapper ends with 0 */
+  COV_SUP_RESTARTED, /* a failed child restarted */
+  COV_SUP_ESCALATED, /* a failure escalated (ESCALATE, or the budget spent) */
+  COV_SUP_RESTART_REFUSED, /* the restart function refused: its error, or EINVAL
+                            */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -909,13 +943,19 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "dl_late",
                                        "dl_passed",
                                        "dl_kept",
-                                       "dl_timed_out_join"};
+                                       "dl_timed_out_join",
+                                       "sup_ok",
+                                       "sup_cancelled",
+                                       "sup_ignored",
+                                       "sup_restarted",
+                                       "sup_escalated",
+                                       "sup_restart_refused"};
 
 static struct model {
-  mtask_t t[NT];
+  mtask_t t[NTT];
   mscope_t s[NSCOPE];
   mwq_t q[NWQ];
-  int runq[NT + 1];
+  int runq[NTT + 1];
   int rq_head, rq_n;
   uint64_t polls, wakes, spawns, completions, cancels, timers_fired, parks;
   /* The reactor as the model sees it (bcsc_fault_reactor.h). */
@@ -1039,13 +1079,13 @@ static int m_scope_live(int sid) { return M.s[sid].n + M.s[sid].reserved; }
 
 static void m_push(int t) {
   M.t[t].state = MS_QUEUED;
-  M.runq[(M.rq_head + M.rq_n) % (NT + 1)] = t;
+  M.runq[(M.rq_head + M.rq_n) % (NTT + 1)] = t;
   M.rq_n++;
 }
 
 static int m_pop(void) {
   int t = M.runq[M.rq_head];
-  M.rq_head = (M.rq_head + 1) % (NT + 1);
+  M.rq_head = (M.rq_head + 1) % (NTT + 1);
   M.rq_n--;
   return t;
 }
@@ -1109,7 +1149,7 @@ static void m_link(int t, int node, int q) {
   /* Waiting again on a node whose baton was not taken declines it. */
   if (m_is_baton(t, node))
     m_baton_pass(t, node);
-  MCHECK(w->n < 2 * NT, "model list %d overflow", q);
+  MCHECK(w->n < 2 * NTT, "model list %d overflow", q);
   M.t[t].node[node] = N_LINKED;
   M.t[t].value[node] = 0;
   w->e[w->n++] = (mentry_t){t, node};
@@ -1373,7 +1413,7 @@ static void m_cancel_subtree(int t);
  * scopes innermost first. */
 static void m_cancel_scope(int sid) {
   mscope_t *s = &M.s[sid];
-  int kids[NT], n = s->n;
+  int kids[NTT], n = s->n;
   if (s->cancelled)
     return;
   m_scope_mark(sid);
@@ -1391,7 +1431,7 @@ static void m_cancel_subtree(int t) {
     m_scope_mark(m_stack_sid(t, k));
   for (int k = m_nstack(t) - 1; k >= 0; k--) {
     mscope_t *s = &M.s[m_stack_sid(t, k)];
-    int kids[NT], n = s->n;
+    int kids[NTT], n = s->n;
     memcpy(kids, s->child, sizeof kids);
     for (int i = 0; i < n; i++)
       m_cancel_subtree(kids[i]);
@@ -1563,6 +1603,7 @@ static int m_ch_send(int t, uint32_t v);
 static int m_ch_recv(int t, uint32_t *v);
 static void expect_misuse(int32_t code);
 static void m_spawn(int sid, int t);
+static void prepare_model(int t);
 
 /* What the task's poll function will do, as frame_poll() does it. */
 static int m_run_script(int t, pollrec_t *r) {
@@ -2185,6 +2226,64 @@ static void m_side(int t, pollrec_t *r) {
   }
 }
 
+/* A supervised wrapper's poll (supervise.c, D63), naively: open its scope
+ * (FAIL_FAST) and spawn the child, join; a failed run of a wrapper not
+ * cancelled is counted and the policy applied - IGNORE ends with 0,
+ * ESCALATE or a spent budget with the error, RESTART calls the restart
+ * function (its error escalates; a positive answer is misuse) and runs the
+ * child again in the same poll. */
+static int m_wrapper_poll(int t) {
+  mtask_t *mt = &M.t[t];
+  int sid = START_SID(t), rc;
+  for (;;) {
+    if (!mt->start_open) {
+      mscope_t *s = &M.s[sid];
+      MCHECK(M.t[mt->wchild].state == MS_FREE, "model: wrapper's child");
+      memset(s, 0, sizeof *s);
+      s->open = 1;
+      s->ever_opened = 1;
+      s->policy = BCSC_SCOPE_FAIL_FAST;
+      s->cancelled = mt->cancelled;
+      mt->start_open = 1;
+      m_spawn(sid, mt->wchild);
+    }
+    if (m_scope_live(sid) != 0) {
+      if (mt->node[2] != N_LINKED)
+        m_link(t, 2, join_queue(sid));
+      return BCSC_PENDING;
+    }
+    rc = m_scope_result(&M.s[sid]);
+    m_scope_closed(&M.s[sid]);
+    mt->start_open = 0;
+    if (rc == 0 || mt->cancelled) {
+      M.cov[rc == 0 ? COV_SUP_OK : COV_SUP_CANCELLED]++;
+      return rc;
+    }
+    mt->wfailures++;
+    mt->wlast = rc;
+    if (mt->wpolicy == BCSC_SUPERVISE_IGNORE) {
+      M.cov[COV_SUP_IGNORED]++;
+      return 0;
+    }
+    if (mt->wpolicy == BCSC_SUPERVISE_ESCALATE || mt->wrestarts == mt->wmax) {
+      M.cov[COV_SUP_ESCALATED]++;
+      return rc;
+    }
+    if (mt->wrc != 0) {
+      M.cov[COV_SUP_RESTART_REFUSED]++;
+      if (mt->wrc < 0)
+        return mt->wrc;
+      expect_misuse(BCSC_MISUSE_BAD_ARGUMENT);
+      return BCSC_EINVAL;
+    }
+    M.cov[COV_SUP_RESTARTED]++;
+    mt->wrestarts++;
+    prepare_model(mt->wchild);
+    M.t[mt->wchild].script = mt->wscript;
+    M.t[mt->wchild].cmode = mt->wcmode;
+  }
+}
+
 /* One turn of the executor: the oldest ready task is polled - or, if it
  * returned earlier with scopes open, its drain advances without a poll. */
 static void m_turn(void) {
@@ -2199,6 +2298,17 @@ static void m_turn(void) {
   M.polls++;
   mt->state = MS_RUNNING;
   mt->woken = 0;
+  if (t >= NT) { /* a wrapper: the library's poll function, no record */
+    ret = m_wrapper_poll(t);
+    if (ret == BCSC_PENDING) {
+      MCHECK(!mt->woken && m_registrations(t) > 0, "model: wrapper %d", t);
+      mt->state = MS_WAITING;
+      return;
+    }
+    m_unlink_all(t);
+    m_returned(t, ret);
+    return;
+  }
   r = m_log_push();
   r->id = t;
   r->current = 1;
@@ -2663,15 +2773,13 @@ static void compare_all(void) {
                "capacity %d)",
                t, k, i, s->error_count, s->ecap);
       for (int i = 0; i < s->ecap && i < s->error_count; i++)
-        MCHECK(f->errs[k][i].task == &frames[s->rec[i].task].task &&
+        MCHECK(f->errs[k][i].task == real_task(s->rec[i].task) &&
                    f->errs[k][i].error == s->rec[i].error &&
                    f->errs[k][i].cancelled == (uint32_t)s->rec[i].cancelled,
                "scope %d.%d: error list entry %d: task %d %s cancelled %u, "
                "expected task %d %s cancelled %d",
                t, k, i,
-               f->errs[k][i].task != NULL
-                   ? ((const frame_t *)(const void *)f->errs[k][i].task)->id
-                   : -1,
+               f->errs[k][i].task != NULL ? task_id(f->errs[k][i].task) : -1,
                rc_name(f->errs[k][i].error), f->errs[k][i].cancelled,
                s->rec[i].task, rc_name(s->rec[i].error), s->rec[i].cancelled);
       MCHECK(bcsc_scope_live(rs) ==
@@ -2694,6 +2802,28 @@ static void compare_all(void) {
              "scope %d.%d: deadline %" PRIu64 ", expected %" PRIu64, t, k,
              bcsc_scope_deadline(rs), m_scope_deadline(scope_id(t, k)));
     }
+  }
+  for (int t = NT; t < NTT; t++) {
+    /* The wrappers: their tasks and counters. */
+    const mtask_t *mt = &M.t[t];
+    const bcsc_supervised_t *sv = &sup[t - NT];
+    int done = mt->state == MS_DONE;
+    if (mt->state == MS_FREE)
+      continue;
+    MCHECK(bcsc_task_done(&sv->task) == done &&
+               bcsc_task_cancelled(&sv->task) == mt->cancelled &&
+               bcsc_task_result(&sv->task) == (done ? mt->result : BCSC_ESTATE),
+           "wrapper %d: done %d cancelled %d result %s, expected %d %d %s", t,
+           bcsc_task_done(&sv->task), bcsc_task_cancelled(&sv->task),
+           rc_name(bcsc_task_result(&sv->task)), done, mt->cancelled,
+           rc_name(done ? mt->result : BCSC_ESTATE));
+    MCHECK(bcsc_supervised_restarts(sv) == (uint32_t)mt->wrestarts &&
+               bcsc_supervised_failures(sv) == (uint32_t)mt->wfailures &&
+               bcsc_supervised_last_error(sv) == mt->wlast,
+           "wrapper %d: restarts %u failures %u last %s, expected %d %d %s", t,
+           bcsc_supervised_restarts(sv), bcsc_supervised_failures(sv),
+           rc_name(bcsc_supervised_last_error(sv)), mt->wrestarts,
+           mt->wfailures, rc_name(mt->wlast));
   }
   for (int t = 0; t < NT; t++) {
     /* The start's scope, where its child lives until it is ready. */
@@ -2828,6 +2958,10 @@ static int is_reserved(int c) {
     if (m_live(t) && M.t[t].script.act == A_START && !M.t[t].start_open &&
         M.t[t].script.b == c)
       return 1;
+  /* A wrapper's child belongs to it while it lives (also between runs). */
+  for (int w = NT; w < NTT; w++)
+    if (m_live(w) && M.t[w].wchild == c)
+      return 1;
   return 0;
 }
 static int is_free(int t) { return !m_live(t) && !is_reserved(t); }
@@ -2939,24 +3073,61 @@ static void set_cmode(int t, int mode) {
 }
 
 /* Make frame t ready to spawn again: bcsc_task_init and fresh nodes. */
-static void prepare_frame(int t) {
+static void prepare_real(int t) {
   frame_t *f = &frames[t];
-  mtask_t *mt = &M.t[t];
   MCHECK(bcsc_task_init(&f->task, frame_poll, NULL) == 0, "task_init");
   MCHECK(bcsc_wait_init(&f->w[0]) == 0 && bcsc_wait_init(&f->w[1]) == 0 &&
              bcsc_wait_init(&f->cw) == 0 && bcsc_timer_init(&f->timer) == 0,
          "wait_init");
-  mt->tdeadline = BCSC_NO_DEADLINE;
   f->id = t;
   f->nopen = 0;
+  f->side = S_NONE;
+}
+
+/* ... and what that does in the model (apart, for a restart function: it
+ * runs inside the real poll, before the model's turn). */
+static void prepare_model(int t) {
+  mtask_t *mt = &M.t[t];
+  mt->tdeadline = BCSC_NO_DEADLINE;
   mt->state = MS_FREE;
   mt->cancelled = 0;
   mt->draining = 0;
   mt->nscopes = 0;
-  f->side = mt->side = S_NONE;
+  mt->side = S_NONE;
   for (int k = 0; k < NNODE; k++)
     mt->node[k] = N_IDLE;
   memset(mt->value, 0, sizeof mt->value);
+}
+
+static void prepare_frame(int t) {
+  prepare_real(t);
+  prepare_model(t);
+}
+
+static bcsc_task_t *real_task(int t) {
+  return t < NT ? &frames[t].task : &sup[t - NT].task;
+}
+
+static int task_id(const bcsc_task_t *task) {
+  for (int w = 0; w < NW; w++)
+    if (task == &sup[w].task)
+      return NT + w;
+  return ((const frame_t *)(const void *)task)->id;
+}
+
+/* A wrapper's restart function (bcsc_restart_fn), real side. */
+static int restart_child(void *context, bcsc_task_t *child, uint32_t n) {
+  const struct sup_plan *p = context;
+  int c = task_id(child), w = (int)(p - sup_plan);
+  MCHECK(n == bcsc_supervised_restarts(&sup[w]) + 1,
+         "restart function: restart %u, wrapper says %u so far", n,
+         bcsc_supervised_restarts(&sup[w]));
+  if (p->rc != 0)
+    return p->rc;
+  prepare_real(c);
+  frames[c].script = p->script;
+  frames[c].cmode = p->cmode;
+  return 0;
 }
 
 static void expect_misuse(int32_t code) {
@@ -3024,6 +3195,47 @@ static int owns_running_grace(int t) {
     if (M.s[scope_id(t, k)].armed)
       return 1;
   return 0;
+}
+
+/* Wrap a free frame in a supervised wrapper (bcsc/supervise.h, D63) and
+ * spawn the wrapper, as a root or into an open scope: a policy, a budget
+ * of 0-2 restarts, and what the restart function will do (mostly
+ * re-initialise the child with a script chosen now). */
+static int is_free_wrapper(int w) { return !m_live(NT + w); }
+
+static void op_supervise(void) {
+  int w = pick(NW, is_free_wrapper), c = pick(NT, is_free), t = NT + w, rc;
+  int sid = pick_scope(is_uncancelled_task_scope);
+  mtask_t *mt = &M.t[t];
+  op_name = "spawn_supervised";
+  if (w < 0 || c < 0)
+    return;
+  if (sid < 0 || rnd(4) == 0)
+    sid = ROOT_SCOPE;
+  prepare_frame(c);
+  M.t[c].depth = (sid == ROOT_SCOPE ? 0 : M.t[scope_owner(sid)].depth + 1) + 1;
+  set_script(c, random_script(c));
+  set_cmode(c, rnd(C_COUNT));
+  memset(mt, 0, sizeof *mt);
+  mt->tdeadline = BCSC_NO_DEADLINE;
+  mt->wchild = c;
+  mt->wpolicy = rnd(3);
+  mt->wmax = rnd(3);
+  mt->wrc = rnd(4) ? 0 : rnd(4) ? BCSC_EUSER - 3 : 1;
+  mt->wscript = random_script(c);
+  mt->wcmode = rnd(C_COUNT);
+  sup_plan[w] = (struct sup_plan){mt->wrc, mt->wscript, mt->wcmode};
+  rc = bcsc_supervised_init(
+      &sup[w], &frames[c].task, (uint32_t)mt->wpolicy, (uint32_t)mt->wmax,
+      mt->wpolicy == BCSC_SUPERVISE_RESTART || rnd(2) ? restart_child : NULL,
+      &sup_plan[w]);
+  MCHECK(rc == 0, "supervised_init: %s", rc_name(rc));
+  rc = sid == ROOT_SCOPE
+           ? bcsc_executor_spawn(&ex, &sup[w].task)
+           : bcsc_scope_spawn(&frames[scope_owner(sid)].scopes[sid % NS],
+                              &sup[w].task);
+  MCHECK(rc == 0, "spawn wrapper %d into scope %d: %s", w, sid, rc_name(rc));
+  m_spawn(sid, t);
 }
 
 static void op_cancel_task(void) {
@@ -3551,9 +3763,13 @@ static void epoch_end(void) {
   for (int t = 0; t < NT; t++)
     if (m_live(t))
       set_cmode(t, C_OK);
-  for (int t = 0; t < NT; t++)
+  /* A wrapper's child not spawned yet: a cancelled wrapper spawns it. */
+  for (int w = NT; w < NTT; w++)
+    if (m_live(w))
+      set_cmode(M.t[w].wchild, C_OK);
+  for (int t = 0; t < NTT; t++)
     if (is_live_root(t)) {
-      MCHECK(bcsc_task_cancel(&frames[t].task) == 0, "cancel root %d", t);
+      MCHECK(bcsc_task_cancel(real_task(t)) == 0, "cancel root %d", t);
       m_cancel_task(t);
     }
   compare_all();
@@ -3616,6 +3832,7 @@ static const op_entry_t op_table[] = {
     {op_run, 3},          {op_refused, 1},   {op_wait_cancel, 3},
     {op_advance, 5},      {op_plan_park, 2}, {op_park_anomaly, 1},
     {op_fault, 1},        {op_channel, 4},   {op_unpark_foreign, 0},
+    {op_supervise, 2},
 };
 #define OP_COUNT ((int)(sizeof op_table / sizeof op_table[0]))
 
