@@ -1008,6 +1008,14 @@ static void model_dump(void) {
              mt->start_open ? " open" : "", mt->start_state, mt->start_child,
              mt->start_target, mt->start_reserving ? " counted" : "");
   }
+  for (int t = NT; t < NTT; t++)
+    if (M.t[t].state != MS_FREE)
+      printf("  wrapper %2d: %-7s%s parent=%d child=%d%s policy=%d "
+             "restarts=%d/%d failures=%d last=%d\n",
+             t, state_name[M.t[t].state], M.t[t].cancelled ? " cancelled" : "",
+             M.t[t].parent, M.t[t].wchild, M.t[t].start_open ? " (open)" : "",
+             M.t[t].wpolicy, M.t[t].wrestarts, M.t[t].wmax, M.t[t].wfailures,
+             M.t[t].wlast);
   printf("  now=%" PRIu64 " channel %d/%d%s, %d senders (%d woken), %d "
          "receivers (%d woken) waiting\n",
          M.now, M.count, M.cap, M.closed ? " closed" : "", M.q[Q_SEND].n,
