@@ -32,9 +32,10 @@
  * every operation. Owners also use 0.6.0's scope features from inside
  * their polls (D53-D61): error lists of capacity 0-3, context entries,
  * drain graces (whose reports, with each stuck task's registrations, are
- * predicted), scope deadlines (whose wheel link a grace borrows), and
- * starts - a child started with bcsc_scope_start() into an open scope of
- * any task, saying ready (or not) with bcsc_start_ready(). Scopes nest up to
+ * predicted), scope deadlines (whose wheel link a grace borrows), starts
+ * - a child started with bcsc_scope_start() into an open scope of any
+ * task, saying ready (or not) with bcsc_start_ready() - and supervised
+ * wrappers (bcsc/supervise.h) around frames. Scopes nest up to
  * MAX_DEPTH levels below the roots, and a task keeps up to NS scopes open
  * at once (LIFO).
  *
