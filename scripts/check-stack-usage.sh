@@ -59,6 +59,14 @@ measured=$(cat "${su_files[@]}" | awk -F'\t' '{
   print fn "\t" $2 "\t" $3 "\t" where }' | sort)
 
 if [ "$update" -eq 1 ]; then
+  # The chain first, on its own: when the call graph is refused (a
+  # recursion), its message must be what is printed, not an arithmetic
+  # error over that message.
+  if ! chain=$(python3 tests/stack/callgraph.py --print-chain "${ci_files[@]}"); then
+    echo "$chain" >&2
+    echo "check-stack-usage: ceilings not written" >&2
+    exit 1
+  fi
   mkdir -p "$(dirname "$ceilings")"
   {
     echo "# Stack frame ceilings of the core's functions, in bytes: gcc -fstack-usage,"
@@ -67,7 +75,7 @@ if [ "$update" -eq 1 ]; then
     echo "# calls. Regenerate with scripts/check-stack-usage.sh --update (frame"
     echo "# rounded up to 16, plus 32; chain plus 64)."
     echo "*	$default_ceiling"
-    echo "<chain>	$(( $(python3 tests/stack/callgraph.py --print-chain "${ci_files[@]}") + 64 ))"
+    echo "<chain>	$(( chain + 64 ))"
     echo "$measured" | awk -F'\t' '{ c = int(($2 + 15) / 16) * 16 + 32; print $1 "\t" c }'
   } >"$ceilings"
   echo "check-stack-usage: wrote $ceilings ($(echo "$measured" | wc -l) functions)"
