@@ -302,6 +302,14 @@ lane_valgrind() {
   echo "valgrind: negative control caught (a planted uninitialised read)"
   for t in build/debug/tests/test_*; do
     [ -x "$t" ] && [[ "$t" != *.log ]] || continue
+    # memcheck does not model io_uring: the kernel reads the submissions
+    # and writes completions and buffers behind its back, and a blocking
+    # io_uring_enter() keeps valgrind's lock, so the unpark tests hang (D73).
+    # The suite runs natively in debug and release and under ASan+UBSan.
+    if [ "$(basename "$t")" = test_reactor_uring ]; then
+      echo "valgrind: test_reactor_uring not run under memcheck (D73); asan-clang runs it"
+      continue
+    fi
     log="$t.valgrind.log"
     if BCSC_MODEL_OPS=100000 valgrind -q --trace-children=yes --leak-check=no \
          --error-markers=VGERROR_BEGIN,VGERROR_END "$t" >"$log" 2>&1 &&
@@ -496,9 +504,12 @@ lane_qemu() {
     # ctest runs each program through $emulator (CMAKE_CROSSCOMPILING_EMULATOR).
     # Not the thread stress drivers: qemu-user emulates each atomic and
     # does not reorder like ARM hardware, so they time out and prove
-    # nothing there (reliability.md); the x86 lanes run them.
+    # nothing there (reliability.md); the x86 lanes run them. Nor the
+    # io_uring suite: qemu-user answers io_uring_setup() with ENOSYS (D73);
+    # the reactor is still compiled for both targets.
     (cd "$dir" && ctest -j"$jobs" --output-on-failure --timeout 300 -LE stress \
-       -E "^$(basename "$QEMU_FUZZ_PROGRAM")\$")
+       -E "^($(basename "$QEMU_FUZZ_PROGRAM")|test_reactor_uring)\$")
+    echo "qemu: $arch test_reactor_uring built, not run (no io_uring in qemu-user, D73)"
     echo "qemu: $arch model-based fuzzer: $QEMU_FUZZ_PROGRAM, $QEMU_FUZZ_CALLS operations"
     "$emulator" "$dir/$QEMU_FUZZ_PROGRAM" --quiet --ops "$QEMU_FUZZ_CALLS"
     echo "qemu: $arch done in $((SECONDS - start))s"
