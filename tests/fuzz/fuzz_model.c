@@ -941,17 +941,20 @@ enum cov {
   COV_SUP_RESTART_REFUSED, /* the restart function refused: its error, or EINVAL
                             */
   /* Completion sources (D67). */
-  COV_AB_DONE,        /* an abort function let go: the node unlinked */
-  COV_AB_PENDING,     /* ... answered pending: the node held */
-  COV_AB_FIRE_SELF,   /* ... fired the node asked (it completed anyway) */
-  COV_AB_FIRE_OTHER,  /* ... fired another task's older registration */
-  COV_AB_CANCELLED,   /* an abort asked for a cancelled task */
-  COV_AB_SELECT,      /* ... because another registration fired */
-  COV_AB_TIMER,       /* ... because the task's timer fired */
-  COV_AB_RETURNED,    /* ... because the task returned while it waited */
-  COV_AB_WAIT_CANCEL, /* ... by bcsc_wait_cancel() */
-  COV_AB_CANCEL_HELD, /* bcsc_wait_cancel() of a held node: PENDING */
-  COV_AB_HELD_WAKE,   /* a task holding one woken or cancelled: not queued */
+  COV_AB_DONE,           /* an abort function let go: the node unlinked */
+  COV_AB_PENDING,        /* ... answered pending: the node held */
+  COV_AB_FIRE_SELF,      /* ... fired the node asked (it completed anyway) */
+  COV_AB_FIRE_OTHER,     /* ... fired another task's older registration */
+  COV_AB_CANCELLED,      /* an abort asked for a cancelled task */
+  COV_AB_DEADLINE,       /* ... cancelled by a scope's deadline */
+  COV_AB_RACE_LOSS,      /* ... by a race scope's winner */
+  COV_AB_OWNER_RETURNED, /* ... by its owner returning with scopes open */
+  COV_AB_SELECT,         /* ... because another registration fired */
+  COV_AB_TIMER,          /* ... because the task's timer fired */
+  COV_AB_RETURNED,       /* ... because the task returned while it waited */
+  COV_AB_WAIT_CANCEL,    /* ... by bcsc_wait_cancel() */
+  COV_AB_CANCEL_HELD,    /* bcsc_wait_cancel() of a held node: PENDING */
+  COV_AB_HELD_WAKE,      /* a task holding one woken or cancelled: not queued */
   COV_AB_HELD_WOKEN_IN_POLL, /* woken in its poll, held: not queued */
   COV_AB_HELD_FIRED,         /* a held node fired: its task queued */
   COV_AB_RETURNED_HELD,      /* a task returned holding one: not complete */
@@ -960,6 +963,7 @@ enum cov {
   COV_AB_JOIN_WAITS,         /* a join or drain waited for a held child */
   COV_AB_GRACE,              /* a drain grace reported a task holding one */
   COV_AB_DEINIT_BUSY,        /* waitq_deinit refused a list with held nodes */
+  COV_AB_TOGGLED,            /* an empty source's list made plain, or back */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1063,6 +1067,9 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ab_fire_self",
                                        "ab_fire_other",
                                        "ab_cancelled",
+                                       "ab_deadline",
+                                       "ab_race_loss",
+                                       "ab_owner_returned",
                                        "ab_select",
                                        "ab_timer",
                                        "ab_returned",
@@ -1076,7 +1083,8 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ab_returned_drain",
                                        "ab_join_waits",
                                        "ab_grace",
-                                       "ab_deinit_busy"};
+                                       "ab_deinit_busy",
+                                       "ab_toggled"};
 
 static struct model {
   mtask_t t[NTT];
@@ -1333,8 +1341,9 @@ static void m_list_remove(int q, int t, int node) {
   MCHECK(0, "model: node %d.%d not on list %d", t, node, q);
 }
 
-/* What the path that asks an abort is (a COV_AB_* counter), for counting. */
-static int ab_why = -1;
+/* What the path that asks an abort is (a COV_AB_* counter), and what
+ * cancelled the task if a cancellation is under way: for counting. */
+static int ab_why = -1, ab_cause = -1;
 
 /* bcsc asks the source of linked, not held node `node` of task t, on
  * completion source's list q, to let go (once per link): its abort
@@ -1352,6 +1361,8 @@ static int m_abort(int t, int node, int q) {
     M.cov[ab_why]++;
   if (M.t[t].cancelled)
     M.cov[COV_AB_CANCELLED]++;
+  if (M.t[t].cancelled && ab_cause >= 0)
+    M.cov[ab_cause]++;
   MCHECK(abort_model_n < ABORT_LOG_CAP, "abort log overflow");
   a = &abort_model[abort_model_n++];
   memset(a, 0, sizeof *a);
@@ -1590,7 +1601,9 @@ static void m_deadline_fire(int sid) {
   }
   s->timed_out = 1;
   M.cov[s->has_grace ? COV_DL_GRACE : COV_DL_FIRED]++;
+  ab_cause = COV_AB_DEADLINE;
   m_cancel_scope(sid);
+  ab_cause = -1;
 }
 
 /* The timing wheel, naively: every linked timer whose deadline has come
@@ -1748,7 +1761,9 @@ static void m_child_done(int sid, int t, int result, int was_cancelled) {
       s->race_won = 1;
       s->race_result = result;
       M.cov[COV_RACE_WON]++;
+      ab_cause = COV_AB_RACE_LOSS;
       m_cancel_scope(sid);
+      ab_cause = -1;
     }
   }
 }
@@ -1846,8 +1861,10 @@ static void m_returned(int t, int result) {
   }
   M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result = result;
   mt->draining = 1;
+  ab_cause = COV_AB_OWNER_RETURNED;
   for (int k = m_nstack(t) - 1; k >= 0; k--)
     m_cancel_scope(m_stack_sid(t, k));
+  ab_cause = -1;
   m_drain(t);
 }
 
@@ -1861,8 +1878,10 @@ static void m_returned_held(int t, int result) {
   mt->held_result = result;
   mt->draining = 1;
   mt->state = MS_WAITING;
+  ab_cause = COV_AB_OWNER_RETURNED;
   for (int k = m_nstack(t) - 1; k >= 0; k--)
     m_cancel_scope(m_stack_sid(t, k));
+  ab_cause = -1;
 }
 
 static pollrec_t *m_log_push(void) {
@@ -3917,7 +3936,7 @@ static void op_wait_cancel(void) {
   }
   rc = bcsc_wait_cancel(&frames[t].w[k]);
   want = m_cancel_node(t, k);
-  if (want == 1)
+  if (want == 1 && M.t[t].node[k] != N_LINKED)
     M.cov[COV_WAIT_CANCEL]++;
   MCHECK(rc == want, "wait_cancel(task %d w[%d]) returned %d, expected %d", t,
          k, rc, want);
@@ -3946,10 +3965,12 @@ static void op_refused(void) {
     MCHECK(rc == BCSC_EBUSY, "set_abort of list %d with waiters: %s", q,
            rc_name(rc));
     rc = bcsc_waitq_set_handoff(&queues[q], 1);
-    MCHECK(rc == BCSC_EINVAL, "set_handoff of a source's list: %s",
+    MCHECK(rc == (M.q[q].abortable ? BCSC_EINVAL : BCSC_EBUSY),
+           "set_handoff of list %d (a source's: %d): %s", q, M.q[q].abortable,
            rc_name(rc));
     expect_misuse(BCSC_MISUSE_WAITQ_BUSY);
-    expect_misuse(BCSC_MISUSE_BAD_ARGUMENT);
+    expect_misuse(M.q[q].abortable ? BCSC_MISUSE_BAD_ARGUMENT
+                                   : BCSC_MISUSE_WAITQ_BUSY);
     break;
   }
   case 0: /* spawn a live frame again */
@@ -3989,6 +4010,20 @@ static void op_refused(void) {
  * functions, or change a list's default answer. */
 static void op_abort_plan(void) {
   op_name = "plan_abort";
+  if (rnd(8) == 0) {
+    /* An empty one made plain, or a source's again (D67: only when
+     * empty); waiting on it while plain unlinks as usual. */
+    int q = QA0 + rnd(NA), on = !M.q[q].abortable, rc;
+    op_name = "set_abort";
+    if (M.q[q].n > 0)
+      return;
+    rc = bcsc_waitq_set_abort(&queues[q], on ? source_abort : NULL,
+                              on ? &queues[q] : NULL);
+    MCHECK(rc == 0, "set_abort(list %d, %d): %s", q, on, rc_name(rc));
+    M.q[q].abortable = on;
+    M.cov[COV_AB_TOGGLED]++;
+    return;
+  }
   if (rnd(4) == 0) {
     int k = rnd(NA);
     abort_default_real[k] = M.adefault[k] = rnd(AB_N) + AB_N * rnd(8);
