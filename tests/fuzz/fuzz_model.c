@@ -964,6 +964,7 @@ enum cov {
   COV_AB_GRACE,              /* a drain grace reported a task holding one */
   COV_AB_DEINIT_BUSY,        /* waitq_deinit refused a list with held nodes */
   COV_AB_TOGGLED,            /* an empty source's list made plain, or back */
+  COV_AB_HELD_BATON,         /* ... woken by a hand-off wake: holds the baton */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1084,7 +1085,8 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ab_join_waits",
                                        "ab_grace",
                                        "ab_deinit_busy",
-                                       "ab_toggled"};
+                                       "ab_toggled",
+                                       "ab_held_baton"};
 
 static struct model {
   mtask_t t[NTT];
@@ -1502,6 +1504,8 @@ static int m_fire_one(int q, uintptr_t value) {
     mt->bq[e.node] = q;
     mt->bseq[e.node] = ++M.bseq;
     w->batons++;
+    if (m_has_held(e.task))
+      M.cov[COV_AB_HELD_BATON]++;
   }
   return 1;
 }
@@ -3353,10 +3357,10 @@ static const int act_weight[A_COUNT] = {10, 8, 9, 7, 20, 20, 16,
                                         10, 9, 9, 5, 0,  4,  4};
 
 /* A list for w[0]: mostly a plain one, now and then a completion
- * source's (w[1] waits only on plain lists and the hand-off one, so that a
- * task holds at most one node on those: a source that fires its oldest
- * node from its abort function never fires another node of the task it
- * was asked about, which D67 forbids). */
+ * source's. A task holds at most one node on those lists at a time (w[1]
+ * waits there only in A_RECV2, where w[0] does not wait), so that a
+ * source that fires its oldest node from its abort function never fires
+ * another node of the task it was asked about, which D67 forbids. */
 static int w0_list(void) { return rnd(4) == 0 ? QA0 + rnd(NA) : rnd(NPLAIN); }
 
 /* A sleep's deadline: mostly soon (levels 0-2 of the wheel), sometimes
@@ -3402,8 +3406,13 @@ static script_t random_script(int t) {
                         : (script_t){act, w0_list(), w0_list(), 0};
     switch (sc.act) {
     case A_WAIT2:
-    case A_RECV2:
       sc.b = rnd(NPLAIN); /* w[1]: a plain list */
+      return sc;
+    case A_RECV2:
+      /* w[1] against the channel's registration: also a completion
+       * source's (w[0] is not linked meanwhile), so that a channel's wake
+       * reserves a unit for a task whose abort is pending. */
+      sc.b = rnd(3) == 0 ? QA0 + rnd(NA) : rnd(NPLAIN);
       return sc;
     case A_WAITDONE:
       sc.a = rnd(4) ? QA0 + rnd(NA) : rnd(NPLAIN);
@@ -3735,6 +3744,13 @@ static void op_script(void) {
   }
   if (rnd(64) == 0) {
     set_side(t, S_READY, rnd(NT));
+    return;
+  }
+  /* A select of a completion source's node and the hand-off list: a
+   * baton that wakes a task whose abort is pending waits with it. */
+  if (M.t[t].script.act == A_WAIT2 && M.q[M.t[t].script.a].abortable &&
+      rnd(3) == 0) {
+    set_side(t, S_RELINK_W1, QH);
     return;
   }
   /* Now and then, also something to do to others from inside the poll. */
