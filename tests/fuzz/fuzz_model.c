@@ -594,7 +594,9 @@ static void frame_side(frame_t *f, pollrec_t *r, int rc) {
     break;
   case S_RELINK_W1:
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
-    note_api(r, bcsc_wait_register(&f->task, &f->w[1], &queues[arg]), 0);
+    /* Held (a completion source's, D67): it stays as it is. */
+    if (!bcsc_wait_linked(&f->w[1]))
+      note_api(r, bcsc_wait_register(&f->task, &f->w[1], &queues[arg]), 0);
     break;
   case S_TRY_SEND: {
     uint32_t v = ch_msg(f->id, real_seq[f->id]);
@@ -2447,8 +2449,10 @@ static void m_side(int t, pollrec_t *r, int ret) {
     break;
   case S_RELINK_W1:
     r->side_rc = m_cancel_node(t, 1);
-    m_link(t, 1, arg);
-    M.cov[COV_RELINK]++;
+    if (mt->node[1] != N_LINKED) {
+      m_link(t, 1, arg);
+      M.cov[COV_RELINK]++;
+    }
     break;
   case S_CANCEL_SCOPE:
     r->side_rc = m_cancel_call(t, arg, 1);
@@ -3751,6 +3755,14 @@ static void op_script(void) {
   if (M.t[t].script.act == A_WAIT2 && M.q[M.t[t].script.a].abortable &&
       rnd(3) == 0) {
     set_side(t, S_RELINK_W1, QH);
+    return;
+  }
+  /* A task that cancels itself right after registering there: woken in
+   * its own poll, its abort pending, it must not be queued again. */
+  if ((M.t[t].script.act == A_WAIT || M.t[t].script.act == A_AWAIT ||
+       M.t[t].script.act == A_SLEEP2) &&
+      M.q[M.t[t].script.a].abortable && rnd(4) == 0) {
+    set_side(t, S_CANCEL_TASK, t);
     return;
   }
   /* Now and then, also something to do to others from inside the poll. */
