@@ -967,6 +967,7 @@ enum cov {
   COV_AB_DEINIT_BUSY,        /* waitq_deinit refused a list with held nodes */
   COV_AB_TOGGLED,            /* an empty source's list made plain, or back */
   COV_AB_HELD_BATON,         /* ... woken by a hand-off wake: holds the baton */
+  COV_AB_EXECUTOR_BUSY,      /* executor_deinit refused while one is held */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1088,7 +1089,8 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ab_grace",
                                        "ab_deinit_busy",
                                        "ab_toggled",
-                                       "ab_held_baton"};
+                                       "ab_held_baton",
+                                       "ab_executor_busy"};
 
 static struct model {
   mtask_t t[NTT];
@@ -4029,6 +4031,11 @@ static void op_refused(void) {
     rc = bcsc_executor_deinit(&ex);
     MCHECK(rc == BCSC_EBUSY, "deinit with live roots: %s", rc_name(rc));
     expect_misuse(BCSC_MISUSE_EXECUTOR_BUSY);
+    for (t = 0; t < NT; t++)
+      if (m_live(t) && m_has_held(t)) {
+        M.cov[COV_AB_EXECUTOR_BUSY]++;
+        break;
+      }
     break;
   }
   M.cov[COV_MISUSE_REFUSED]++;
