@@ -812,7 +812,9 @@ typedef struct mtask {
    * or drains its scopes, with held_result once they have fired. */
   int held[NNODE];
   int aborted, held_result;
-  int parent; /* scope id */
+  long rseq[NNODE]; /* when each node was registered: a walk asks the
+                     * newest first (bcsc keeps them newest first) */
+  int parent;       /* scope id */
   int depth, nscopes;
   int node[NNODE];
   uintptr_t value[NNODE];
@@ -968,6 +970,7 @@ enum cov {
   COV_AB_TOGGLED,            /* an empty source's list made plain, or back */
   COV_AB_HELD_BATON,         /* ... woken by a hand-off wake: holds the baton */
   COV_AB_EXECUTOR_BUSY,      /* executor_deinit refused while one is held */
+  COV_AB_TWO_HELD,           /* a task holding two held nodes (two sources) */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1090,7 +1093,8 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ab_deinit_busy",
                                        "ab_toggled",
                                        "ab_held_baton",
-                                       "ab_executor_busy"};
+                                       "ab_executor_busy",
+                                       "ab_two_held"};
 
 static struct model {
   mtask_t t[NTT];
@@ -1114,6 +1118,7 @@ static struct model {
    * function call is under way (-1: none). */
   int adefault[NA];
   int abort_t, abort_node;
+  long rseq;
   pollrec_t log[LOG_CAP];
   int nlog;
   int misuse_expected; /* reports the current op should have made */
@@ -1305,6 +1310,7 @@ static void m_link(int t, int node, int q) {
   MCHECK(w->n < 2 * NTT, "model list %d overflow", q);
   M.t[t].node[node] = N_LINKED;
   M.t[t].held[node] = 0;
+  M.t[t].rseq[node] = ++M.rseq;
   M.t[t].value[node] = 0;
   w->e[w->n++] = (mentry_t){t, node};
 }
@@ -1384,19 +1390,29 @@ static int m_abort(int t, int node, int q) {
     return 0;
   case AB_PENDING:
     M.cov[COV_AB_PENDING]++;
+    if (m_has_held(t))
+      M.cov[COV_AB_TWO_HELD]++;
     M.t[t].held[node] = 1;
     return 1;
   default:
     M.cov[M.q[q].e[0].task == t && M.q[q].e[0].node == node
               ? COV_AB_FIRE_SELF
               : COV_AB_FIRE_OTHER]++;
-    M.abort_t = t;
-    M.abort_node = node;
-    a->fire_rc = m_fire_one(q, (uintptr_t)(300 + plan_v / AB_N));
-    M.abort_t = M.abort_node = -1;
+    {
+      /* A fire of another task's node may wake it, whose walk asks its own
+       * nodes (nested calls): the node asked here is restored after. */
+      int saved_t = M.abort_t, saved_node = M.abort_node;
+      M.abort_t = t;
+      M.abort_node = node;
+      a->fire_rc = m_fire_one(q, (uintptr_t)(300 + plan_v / AB_N));
+      M.abort_t = saved_t;
+      M.abort_node = saved_node;
+    }
     if (M.t[t].node[node] != N_LINKED)
       return 0; /* fired: it completed after all */
     M.cov[COV_AB_PENDING]++;
+    if (m_has_held(t))
+      M.cov[COV_AB_TWO_HELD]++;
     M.t[t].held[node] = 1;
     return 1;
   }
@@ -1405,13 +1421,23 @@ static int m_abort(int t, int node, int q) {
 /* A task's registrations last one wait: all are unlinked together - but a
  * completion source's stays linked, held, if its abort is pending. */
 static void m_unlink_all(int t) {
-  for (int k = 0; k < NNODE; k++) {
-    int q;
-    if (M.t[t].node[k] != N_LINKED || M.t[t].held[k] || k == NODE_TIMER)
-      continue;
-    q = m_node_list(t, k);
-    if (q >= 0 && M.q[q].abortable)
-      (void)m_abort(t, k, q);
+  /* Its completion sources' nodes not asked yet, newest first. */
+  for (;;) {
+    int best = -1, bq = -1;
+    for (int k = 0; k < NNODE; k++) {
+      int q;
+      if (M.t[t].node[k] != N_LINKED || M.t[t].held[k] || k == NODE_TIMER)
+        continue;
+      q = m_node_list(t, k);
+      if (q >= 0 && M.q[q].abortable &&
+          (best < 0 || M.t[t].rseq[k] > M.t[t].rseq[best])) {
+        best = k;
+        bq = q;
+      }
+    }
+    if (best < 0)
+      break;
+    (void)m_abort(t, best, bq);
   }
   for (int q = 0; q < NWQ; q++) {
     mwq_t *w = &M.q[q];
@@ -3363,10 +3389,15 @@ static const int act_weight[A_COUNT] = {10, 8, 9, 7, 20, 20, 16,
                                         10, 9, 9, 5, 0,  4,  4};
 
 /* A list for w[0]: mostly a plain one, now and then a completion
- * source's. A task holds at most one node on those lists at a time (w[1]
- * waits there only in A_RECV2, where w[0] does not wait), so that a
+ * source's. A task holds at most one node on each of those lists (w[1]
+ * waits on the other one in A_WAIT2, and alone in A_RECV2), so that a
  * source that fires its oldest node from its abort function never fires
- * another node of the task it was asked about, which D67 forbids. */
+ * another node of the task it was asked about, which D67 forbids. (Nor
+ * can a chain of such fires, each waking a task whose walk asks another
+ * source, come back to a task whose walk is under way: each task
+ * registers all its nodes in one poll, and each step of the chain fires
+ * a node registered before the one asked, so the chain goes back in
+ * time.) */
 static int w0_list(void) { return rnd(4) == 0 ? QA0 + rnd(NA) : rnd(NPLAIN); }
 
 /* A sleep's deadline: mostly soon (levels 0-2 of the wheel), sometimes
@@ -3412,7 +3443,12 @@ static script_t random_script(int t) {
                         : (script_t){act, w0_list(), w0_list(), 0};
     switch (sc.act) {
     case A_WAIT2:
-      sc.b = rnd(NPLAIN); /* w[1]: a plain list */
+      /* w[1]: a plain list, or the other completion source's when w[0]
+       * waits on one (a task holding two held nodes). */
+      if (rnd(3) == 0)
+        sc.a = QA0 + rnd(NA);
+      sc.b = M.q[sc.a].abortable && rnd(3) != 0 ? QA0 + (sc.a == QA0)
+                                                : rnd(NPLAIN);
       return sc;
     case A_RECV2:
       /* w[1] against the channel's registration: also a completion
@@ -3755,6 +3791,15 @@ static void op_script(void) {
   /* A select of a completion source's node and the hand-off list: a
    * baton that wakes a task whose abort is pending waits with it. */
   if (M.t[t].script.act == A_WAIT2 && M.q[M.t[t].script.a].abortable &&
+      M.q[M.t[t].script.b].abortable && rnd(4) != 0) {
+    /* Both nodes on completion sources: asked together. */
+    if (rnd(2))
+      set_side(t, S_CANCEL_TASK, t);
+    else
+      set_side(t, S_CANCEL_W0, 0);
+    return;
+  }
+  if (M.t[t].script.act == A_WAIT2 && M.q[M.t[t].script.a].abortable &&
       rnd(3) == 0) {
     set_side(t, S_RELINK_W1, QH);
     return;
@@ -3972,6 +4017,8 @@ static void op_wait_cancel(void) {
          k, rc, want);
 }
 
+static void op_channel_renew(void);
+
 /* Calls the library must refuse, changing nothing. */
 static void op_refused(void) {
   int t, rc;
@@ -3980,8 +4027,13 @@ static void op_refused(void) {
   case 3: /* tear down a completion source's list with nodes linked */
   case 4: {
     int q = QA0 + rnd(NA), held = 0;
-    if (M.q[q].n == 0)
+    if (M.q[q].n == 0) {
+      /* Nobody there: the channel's teardown, refused while busy. */
+      if (M.q[Q_SEND].n > 0 || M.q[Q_RECV].n > 0 || M.q[Q_SEND].batons > 0 ||
+          M.q[Q_RECV].batons > 0)
+        op_channel_renew();
       return;
+    }
     for (int i = 0; i < M.q[q].n; i++)
       held |= M.t[M.q[q].e[i].task].held[M.q[q].e[i].node];
     rc = bcsc_waitq_deinit(&queues[q]);
