@@ -128,8 +128,9 @@ enum act {
   A_RECV2,    /* select: bcsc_channel_recv() or w[1] on list b; then A_WAIT b */
   A_START,    /* bcsc_scope_start(): child b into target scope a, until a
                * result; then A_WAIT on list d */
-  A_WAITDONE, /* register w[0] on list a, then return b (0 or an error):
-               * a task that returns while it waits (D67's held return) */
+  A_WAITDONE, /* register w[0] on list a (and w[1] on list d - 1 if d),
+               * then return b (0 or an error): a task that returns while
+               * it waits (D67's held return) */
   A_SLEEP2,   /* A_SLEEP, and while it sleeps w[0] waits on list a: a select
                * of a timer and a list; on 0, A_WAIT on b */
   A_COUNT
@@ -374,6 +375,9 @@ static int frame_act(frame_t *f, pollrec_t *r) {
     return bcsc_task_yield(self);
   case A_WAITDONE:
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
+    if (f->script.d != 0)
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.d - 1]),
+               0);
     return f->script.b;
   case A_SLEEP:
   case A_SLEEP2:
@@ -1969,6 +1973,8 @@ static int m_run_script(int t, pollrec_t *r) {
     return sc->a;
   case A_WAITDONE:
     m_link(t, 0, sc->a);
+    if (sc->d != 0)
+      m_link(t, 1, (int)sc->d - 1);
     return sc->b;
   case A_SLEEP:
   case A_SLEEP2:
@@ -3459,6 +3465,12 @@ static script_t random_script(int t) {
     case A_WAITDONE:
       sc.a = rnd(4) ? QA0 + rnd(NA) : rnd(NPLAIN);
       sc.b = results[rnd((int)(sizeof results / sizeof results[0]))];
+      /* Now and then w[1] too: on a plain list, or on the other source's
+       * (a return holding two nodes: the last fire completes it). */
+      if (rnd(2) == 0)
+        sc.d = 1 + (uint64_t)(M.q[sc.a].abortable && rnd(3) != 0
+                                  ? QA0 + (sc.a == QA0)
+                                  : rnd(NPLAIN));
       return sc;
     case A_SLEEP2:
       sc.a = rnd(4) ? QA0 + rnd(NA) : rnd(NPLAIN);
