@@ -35,7 +35,11 @@
  * predicted), scope deadlines (whose wheel link a grace borrows), starts
  * - a child started with bcsc_scope_start() into an open scope of any
  * task, saying ready (or not) with bcsc_start_ready() - and supervised
- * wrappers (bcsc/supervise.h) around frames. Scopes nest up to
+ * wrappers (bcsc/supervise.h) around frames. Two of the lists are
+ * completion sources' (bcsc_waitq_set_abort(), D67): their abort
+ * functions answer done, pending or fire from a plan, and every call,
+ * held registration, held return and its later completion is predicted
+ * (docs/testing.md, "Completion sources"). Scopes nest up to
  * MAX_DEPTH levels below the roots, and a task keeps up to NS scopes open
  * at once (LIFO).
  *
