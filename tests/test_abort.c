@@ -146,7 +146,7 @@ Test(abort, cancel_waits_for_the_completion) {
   cr_assert_eq(bcsc_wait_queue(&r.w[0]), &src.q);
   /* Asked at most once per link. */
   cr_assert_eq(bcsc_task_cancel(&r.task), 0);
-  cr_assert_eq(bcsc_wait_cancel(&r.w[0]), BCSC_PENDING);
+  cr_assert_eq(bcsc_wait_cancel(&r.w[0]), BCSC_WAIT_HELD);
   cr_assert_eq(src.aborts, 1);
   {
     bcsc_test_misuse_t rec;
@@ -281,7 +281,7 @@ Test(abort, wait_cancel_pending_then_fired) {
   r.cancel_own = 1;
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
   run();
-  cr_assert_eq(r.cancel_rc, BCSC_PENDING);
+  cr_assert_eq(r.cancel_rc, BCSC_WAIT_HELD);
   cr_assert_eq(src.aborts, 1);
   cr_assert(bcsc_wait_linked(&r.w[0]));
   cr_assert_eq(r.polls, 1);
@@ -499,7 +499,7 @@ Test(abort, held_by_wait_cancel_then_woken_in_its_poll) {
   r.yield = 1;
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
   run();
-  cr_assert_eq(r.cancel_rc, BCSC_PENDING);
+  cr_assert_eq(r.cancel_rc, BCSC_WAIT_HELD);
   cr_assert_eq(src.aborts, 1);
   cr_assert_eq(r.polls, 1);
   cr_assert_eq(bcsc_waitq_wake_all(&src.q, 13), 1);

@@ -728,7 +728,7 @@ Test(reactor_uring, a_wait_cancel_on_an_op_in_flight_is_pending_until_it_ends) {
   q.fd = fds[0];
   q.rc = 1;
   cr_assert_eq(bcsc_executor_run(&ex, &q.task), 0);
-  cr_assert_eq(q.cancel_rc, BCSC_PENDING);
+  cr_assert_eq(q.cancel_rc, BCSC_WAIT_HELD);
   cr_assert_eq(q.polls, 2, "woken once, by the read's end");
   cr_assert_eq(q.rc, 0);
   cr_assert_eq(q.result, -ECANCELED);

@@ -941,7 +941,7 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
     return rc;
   if (BCSC__CHECKED && wait_task_links_bad(wait))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
-  return bcsc__wait_unlink(wait) ? 1 : BCSC_PENDING;
+  return bcsc__wait_unlink(wait) ? BCSC_WAIT_UNLINKED : BCSC_WAIT_HELD;
 }
 
 int bcsc_wait_fired(const bcsc_wait_t *wait) {

@@ -1464,7 +1464,7 @@ static void m_unlink_all(int t) {
 
 /* bcsc_wait_cancel(): unlink one node early; 1 if it was linked. A baton
  * is declined instead: it goes on, and the call returns 0. A completion
- * source's node is asked first: BCSC_PENDING while it is held. */
+ * source's node is asked first: BCSC_WAIT_HELD while it is held. */
 static int m_cancel_node(int t, int node) {
   int q;
   if (m_is_baton(t, node)) {
@@ -1477,10 +1477,10 @@ static int m_cancel_node(int t, int node) {
   if (M.q[q].abortable) {
     if (M.t[t].held[node]) {
       M.cov[COV_AB_CANCEL_HELD]++;
-      return BCSC_PENDING;
+      return BCSC_WAIT_HELD;
     }
     ab_why = COV_AB_WAIT_CANCEL;
-    return m_abort(t, node, q) ? BCSC_PENDING : 1;
+    return m_abort(t, node, q) ? BCSC_WAIT_HELD : 1;
   }
   m_list_remove(q, t, node);
   M.t[t].node[node] = N_IDLE;

@@ -130,17 +130,32 @@ BCSC_API int bcsc_wait_init(bcsc_wait_t *wait);
 BCSC_API int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
                                 bcsc_waitq_t *queue);
 
+/** What bcsc_wait_cancel() did: its non-negative results. */
+enum bcsc_wait_cancel_result {
+  /** The node was not linked: nothing to do. */
+  BCSC_WAIT_NOT_LINKED = 0,
+  /** The node was linked and is now unlinked (or its completion source's
+   *  abort function fired it: bcsc_wait_fired() says 1). */
+  BCSC_WAIT_UNLINKED = 1,
+  /** The node is on a completion source's list whose abort is pending
+   *  (bcsc_waitq_set_abort()): it stays linked until the source fires it.
+   *  Not BCSC_PENDING, which is 1 (BCSC_WAIT_UNLINKED). */
+  BCSC_WAIT_HELD = 2
+};
+
 /**
  * Unlink a registration early, in O(1). Does nothing if it is not linked.
  *
  * On a completion source's list (bcsc_waitq_set_abort()) the source's
  * abort function is asked first; if the operation is still in flight the
- * node stays linked and the call returns BCSC_PENDING (again, without
+ * node stays linked and the call returns BCSC_WAIT_HELD (again, without
  * asking, while it stays so): the node's fire wakes the task as usual.
- * @retval 1             it was linked and is now unlinked (or its abort
- *                       function fired it: bcsc_wait_fired() says 1)
- * @retval 0             it was not linked
- * @retval BCSC_PENDING  its source's abort is pending: still linked
+ * @retval BCSC_WAIT_UNLINKED    (1) it was linked and is now unlinked (or
+ *                               its abort function fired it:
+ *                               bcsc_wait_fired() says 1)
+ * @retval BCSC_WAIT_NOT_LINKED  (0) it was not linked
+ * @retval BCSC_WAIT_HELD        (2) its source's abort is pending: still
+ *                               linked
  * @retval BCSC_EINVAL   @p wait is NULL
  * @retval BCSC_EBADOBJ  @p wait is not initialised; or (checked build) it
  *                       says it is linked but its lists do not hold it (a
@@ -285,7 +300,7 @@ typedef int (*bcsc_abort_fn)(void *context, bcsc_wait_t *wait);
  *    the scope's join waits, a drain grace reports it stuck - until they
  *    have fired; it then completes with the result it returned, without
  *    another poll;
- *  - bcsc_wait_cancel() returns BCSC_PENDING and the node stays an
+ *  - bcsc_wait_cancel() returns BCSC_WAIT_HELD and the node stays an
  *    ordinary registration of the task: its fire wakes the task.
  * bcsc_task_wait_next() lists a task's aborting registrations. The list's
  * reserved words hold @p abort and @p context (no layout change);
