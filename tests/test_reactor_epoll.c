@@ -133,28 +133,8 @@ Test(reactor_epoll, park_returns_at_or_after_its_deadline) {
 
 Test(reactor_epoll, unparks_before_during_and_from_a_signal_end_parks) {
   bcsc_epoll_reactor_t r;
-  bcsc_test_poke_t poke;
-  uint64_t deadline;
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  /* Before. */
-  vunpark(&r);
-  vunpark(&r);
-  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  /* From another thread, while asleep. */
-  bcsc_test_poke_start(&poke, &r.base, 0);
-  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  bcsc_test_poke_join(&poke);
-  /* From a signal handler, while asleep. */
-  bcsc_test_unpark_on_sigusr1(&r.base);
-  bcsc_test_poke_start(&poke, &r.base, SIGUSR1);
-  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  bcsc_test_poke_join(&poke);
-  cr_assert_eq(bcsc_test_signals_seen(), 1);
-  bcsc_test_sigusr1_default();
-  /* Nothing is left pending to end the next park early. */
-  deadline = vnow(&r) + 1 * BCSC_MSEC;
-  cr_assert_eq(vpark(&r, deadline), 0);
-  cr_assert_geq(vnow(&r), deadline);
+  bcsc_test_unparks_end_parks(&r.base);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
@@ -228,14 +208,6 @@ static void io_init(io_task_t *t, bcsc_epoll_reactor_t *r) {
   t->rc = 1;
 }
 
-static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
-  bcsc_executor_config_t config;
-  memset(&config, 0, sizeof config);
-  config.size = sizeof config;
-  config.reactor = reactor;
-  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
-}
-
 /* Writes one byte to `fd` after sleeping `delay`. */
 typedef struct writer {
   bcsc_task_t task;
@@ -261,7 +233,7 @@ Test(reactor_epoll, a_task_wakes_when_its_pipe_becomes_readable) {
   char c;
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   io_init(&reader, &r);
   reader.own_fd = fds[0];
@@ -297,7 +269,7 @@ Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
   int fds[2];
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   memset(buf, 'y', sizeof buf);
   while (write(fds[1], buf, sizeof buf) > 0) {
@@ -332,7 +304,7 @@ Test(reactor_epoll, a_hang_up_reaches_the_reader_in_the_value) {
   int fds[2];
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   io_init(&reader, &r);
   reader.own_fd = fds[0];
@@ -358,7 +330,7 @@ Test(reactor_epoll, a_cancelled_waiter_leaves_no_interest_that_spins) {
   int fds[2];
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[0]), 0);
   io_init(&reader, &r);
@@ -392,7 +364,7 @@ Test(reactor_epoll, a_task_waits_on_a_pipe_and_a_timer_at_once) {
   uint64_t start;
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
 
   /* Nobody writes: the timer wins. */
@@ -434,7 +406,7 @@ Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
   int fds[2];
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[0]), 0);
   io_init(&reader, &r);
@@ -487,7 +459,7 @@ Test(reactor_epoll, sleep_for_wakes_at_or_after_the_deadline) {
   bcsc_executor_t ex;
   sleeper_t s;
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   memset(&s, 0, sizeof s);
   cr_assert_eq(bcsc_task_init(&s.task, sleeper_poll, NULL), 0);
   cr_assert_eq(bcsc_timer_init(&s.timer), 0);
@@ -571,7 +543,7 @@ Test(reactor_epoll, tcp_connect_completes_writable_and_the_listener_readable,
   int listener, client, server;
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   listener = tcp_listener(&addr);
   client = tcp_connect_start(&addr);
 
@@ -615,7 +587,7 @@ Test(reactor_epoll, tcp_data_from_the_peer_wakes_the_reader, .timeout = 30) {
   char buf[8];
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   tcp_pair(&client, &server);
   io_init(&reader, &r);
   reader.own_fd = client;
@@ -654,7 +626,7 @@ Test(reactor_epoll, tcp_the_peer_closing_reaches_the_reader_as_rdhup,
   char c;
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   tcp_pair(&client, &server);
   io_init(&reader, &r);
   reader.own_fd = client;
@@ -690,7 +662,7 @@ Test(reactor_epoll, tcp_a_reset_reaches_the_reader_as_err_and_hup,
   char c;
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   tcp_pair(&client, &server);
   io_init(&reader, &r);
   reader.own_fd = client;

@@ -239,14 +239,6 @@ static void sleeper_init(sleeper_t *s, bcsc_executor_t *ex, uint64_t duration) {
   s->duration = duration;
 }
 
-static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
-  bcsc_executor_config_t config;
-  memset(&config, 0, sizeof config);
-  config.size = sizeof config;
-  config.reactor = reactor;
-  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
-}
-
 Test(reactor_posix, sleep_for_wakes_at_or_after_the_deadline) {
   bcsc_posix_reactor_t r;
   bcsc_executor_t ex;
@@ -254,7 +246,7 @@ Test(reactor_posix, sleep_for_wakes_at_or_after_the_deadline) {
   bcsc_executor_stats_t st;
 
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   sleeper_init(&a, &ex, 3 * BCSC_MSEC);
   sleeper_init(&b, &ex, 1 * BCSC_MSEC);
   cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
@@ -289,7 +281,7 @@ Test(reactor_posix, a_signal_wakes_the_tasks_on_the_unpark_list) {
   bcsc_test_poke_t poke;
 
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   bcsc_test_unpark_on_sigusr1(&r.base);
   /* A shutdown watcher: waits on the unpark list, nothing else. */
   bcsc_test_leaf_init(&watcher, 1);
@@ -311,7 +303,7 @@ Test(reactor_posix, deinit_is_refused_while_a_task_waits_on_the_unpark_list) {
   bcsc_test_leaf_t watcher;
 
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   bcsc_test_leaf_init(&watcher, 1);
   watcher.queue = bcsc_posix_reactor_unparked(&r);
   cr_assert_eq(bcsc_executor_spawn(&ex, &watcher.task), 0);

@@ -14,6 +14,7 @@
 #include <bcsc/reactor_sim.h>
 
 #include "bcsc_test.h"
+#include "bcsc_test_unpark.h"
 
 static uint64_t vnow(bcsc_sim_reactor_t *r) {
   return r->base.vtable->now(&r->base);
@@ -144,14 +145,6 @@ static void sleeper_init(sleeper_t *s, bcsc_executor_t *ex,
   s->rc = 1;
 }
 
-static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
-  bcsc_executor_config_t config;
-  memset(&config, 0, sizeof config);
-  config.size = sizeof config;
-  config.reactor = reactor;
-  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
-}
-
 Test(reactor_sim, sleeps_wake_in_deadline_order_at_their_deadlines) {
   bcsc_sim_reactor_t r;
   bcsc_executor_t ex;
@@ -161,7 +154,7 @@ Test(reactor_sim, sleeps_wake_in_deadline_order_at_their_deadlines) {
   const uint64_t start = 1000 * BCSC_SEC;
 
   cr_assert_eq(bcsc_sim_reactor_init(&r, start), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   cr_assert_eq(bcsc_executor_reactor(&ex), &r.base);
   bcsc_test_log_init(&log);
   sleeper_init(&a, &ex, &log, 1, 3 * BCSC_SEC);
@@ -197,7 +190,7 @@ Test(reactor_sim, a_task_waiting_on_nothing_timed_is_a_deadlock) {
   bcsc_test_leaf_t leaf;
 
   cr_assert_eq(bcsc_sim_reactor_init(&r, 0), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   cr_assert_eq(bcsc_waitq_init(&q), 0);
   bcsc_test_leaf_init(&leaf, 1);
   leaf.queue = &q;
@@ -220,7 +213,7 @@ Test(reactor_sim, a_host_loop_drives_the_executor_with_next_deadline) {
   uint32_t rounds = 0;
 
   cr_assert_eq(bcsc_sim_reactor_init(&r, 0), 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   bcsc_test_log_init(&log);
   sleeper_init(&a, &ex, &log, 1, 5 * BCSC_MSEC);
   sleeper_init(&b, &ex, &log, 2, 7 * BCSC_MSEC);

@@ -62,20 +62,9 @@ static uint64_t vnow(bcsc_uring_reactor_t *r) {
 static int vpark(bcsc_uring_reactor_t *r, uint64_t deadline) {
   return r->base.vtable->park(&r->base, deadline);
 }
-static void vunpark(bcsc_uring_reactor_t *r) {
-  r->base.vtable->unpark(&r->base);
-}
 
 static void make_pipe(int fds[2]) {
   cr_assert_eq(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
-}
-
-static void executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
-  bcsc_executor_config_t config;
-  memset(&config, 0, sizeof config);
-  config.size = sizeof config;
-  config.reactor = reactor;
-  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
 }
 
 /* ---- the reactor on its own --------------------------------------------- */
@@ -166,28 +155,8 @@ Test(reactor_uring, a_timeout_request_park_ends_at_its_deadline) {
 
 Test(reactor_uring, unparks_before_during_and_from_a_signal_end_parks) {
   bcsc_uring_reactor_t r;
-  bcsc_test_poke_t poke;
-  uint64_t deadline;
   uring_open(&r, 4, 0);
-  /* Before. */
-  vunpark(&r);
-  vunpark(&r);
-  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  /* From another thread, while asleep. */
-  bcsc_test_poke_start(&poke, &r.base, 0);
-  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  bcsc_test_poke_join(&poke);
-  /* From a signal handler, while asleep. */
-  bcsc_test_unpark_on_sigusr1(&r.base);
-  bcsc_test_poke_start(&poke, &r.base, SIGUSR1);
-  cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-  bcsc_test_poke_join(&poke);
-  cr_assert_eq(bcsc_test_signals_seen(), 1);
-  bcsc_test_sigusr1_default();
-  /* Nothing is left pending to end the next park early. */
-  deadline = vnow(&r) + 1 * BCSC_MSEC;
-  cr_assert_eq(vpark(&r, deadline), 0);
-  cr_assert_geq(vnow(&r), deadline);
+  bcsc_test_unparks_end_parks(&r.base);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
 
@@ -279,7 +248,7 @@ Test(reactor_uring, a_pipe_carries_a_write_to_a_read) {
   io_task_t reader, writer;
   int fds[2];
   uring_open(&r, 8, 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   io_init(&reader, &r, IO_READ, fds[0]);
   io_init(&writer, &r, IO_WRITE, fds[1]);
@@ -311,7 +280,7 @@ Test(reactor_uring, a_socketpair_carries_data_both_ways) {
   io_task_t a_read, b_read, a_write, b_write;
   int sv[2];
   uring_open(&r, 8, BCSC_URING_TIMEOUT_SQE);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
   io_init(&a_read, &r, IO_READ, sv[0]);
   io_init(&b_read, &r, IO_READ, sv[1]);
@@ -349,7 +318,7 @@ Test(reactor_uring, a_file_is_written_and_read_at_an_offset) {
   cr_assert_geq(fd, 0);
   (void)unlink(path);
   uring_open(&r, 8, 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   io_init(&writer, &r, IO_WRITE, fd);
   memcpy(writer.buf, "at 4096", 7);
   writer.len = 7;
@@ -372,7 +341,7 @@ Test(reactor_uring, poll_reports_readiness_and_a_hang_up) {
   io_task_t poller, reader;
   int fds[2];
   uring_open(&r, 8, 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   /* Readable: the poll waits in the kernel until the byte lands. */
   io_init(&poller, &r, IO_POLL, fds[0]);
@@ -511,7 +480,7 @@ read_into_a_frame_then_leave(bcsc_uring_reactor_t *r, int fd, int how,
   bcsc_executor_t ex;
   owner_t owner;
   io_task_t reader;
-  executor_with(&ex, &r->base);
+  bcsc_test_executor_with(&ex, &r->base);
   io_init(&reader, r, IO_READ, fd);
   owner_init(&owner, &reader);
   if (how == BY_DEADLINE)
@@ -637,7 +606,7 @@ Test(reactor_uring, a_busy_executor_still_sees_completions) {
   spinner_t spinner;
   int fds[2];
   uring_open(&r, 8, 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   cr_assert_eq(write(fds[1], "b", 1), 1);
   io_init(&reader, &r, IO_READ, fds[0]);
@@ -718,7 +687,7 @@ Test(reactor_uring, a_wait_cancel_on_an_op_in_flight_is_pending_until_it_ends) {
   quitter_t q;
   int fds[2];
   uring_open(&r, 4, 0);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   memset(&q, 0, sizeof q);
   cr_assert_eq(bcsc_task_init(&q.task, quitter_poll, NULL), 0);
@@ -745,7 +714,7 @@ Test(reactor_uring, a_read_that_beats_its_timer_stops_the_timer) {
   uint64_t started;
   int fds[2];
   uring_open(&r, 4, BCSC_URING_TIMEOUT_SQE);
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
   io_init(&reader, &r, IO_READ, fds[0]);
   reader.timeout = 10 * BCSC_SEC;
@@ -858,7 +827,7 @@ Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
   static fleet_t f;
   int fds[FLEET][2], i;
   uring_open(&r, FLEET, 0); /* as many ops as entries, and their cancels */
-  executor_with(&ex, &r.base);
+  bcsc_test_executor_with(&ex, &r.base);
   memset(&f, 0, sizeof f);
   cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
   for (i = 0; i < FLEET; i++) {

@@ -93,3 +93,36 @@ void bcsc_test_unpark_on_sigusr1(bcsc_reactor_t *reactor) {
 void bcsc_test_sigusr1_default(void) { set_sigusr1(SIG_DFL); }
 
 int bcsc_test_signals_seen(void) { return (int)signals_seen; }
+
+void bcsc_test_executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor) {
+  bcsc_executor_config_t config;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = reactor;
+  cr_assert_eq(bcsc_executor_init(ex, &config), 0);
+}
+
+void bcsc_test_unparks_end_parks(bcsc_reactor_t *reactor) {
+  const bcsc_reactor_vtable_t *v = reactor->vtable;
+  bcsc_test_poke_t poke;
+  uint64_t deadline;
+  /* Before. */
+  v->unpark(reactor);
+  v->unpark(reactor);
+  cr_assert_eq(v->park(reactor, BCSC_NO_DEADLINE), 0);
+  /* From another thread, while asleep. */
+  bcsc_test_poke_start(&poke, reactor, 0);
+  cr_assert_eq(v->park(reactor, BCSC_NO_DEADLINE), 0);
+  bcsc_test_poke_join(&poke);
+  /* From a signal handler, while asleep. */
+  bcsc_test_unpark_on_sigusr1(reactor);
+  bcsc_test_poke_start(&poke, reactor, SIGUSR1);
+  cr_assert_eq(v->park(reactor, BCSC_NO_DEADLINE), 0);
+  bcsc_test_poke_join(&poke);
+  cr_assert_eq(bcsc_test_signals_seen(), 1);
+  bcsc_test_sigusr1_default();
+  /* Nothing is left pending to end the next park early. */
+  deadline = v->now(reactor) + 1 * BCSC_MSEC;
+  cr_assert_eq(v->park(reactor, deadline), 0);
+  cr_assert_geq(v->now(reactor), deadline);
+}

@@ -37,4 +37,13 @@ void bcsc_test_sigusr1_default(void);
 /* SIGUSR1s handled since bcsc_test_unpark_on_sigusr1(). */
 int bcsc_test_signals_seen(void);
 
+/* Initialise @p ex to park in @p reactor (asserts). */
+void bcsc_test_executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor);
+
+/* What every OS reactor promises of unpark, asserted: unparks made before a
+ * park (two of them) end one park; one from another thread and one from a
+ * SIGUSR1 handler each end a park they find asleep; and none is left over
+ * to end the next park early. */
+void bcsc_test_unparks_end_parks(bcsc_reactor_t *reactor);
+
 #endif /* BCSC_TEST_UNPARK_H */
