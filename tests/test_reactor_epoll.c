@@ -138,6 +138,13 @@ Test(reactor_epoll, unparks_before_during_and_from_a_signal_end_parks) {
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
+Test(reactor_epoll, unparks_from_many_threads_are_never_lost) {
+  bcsc_epoll_reactor_t r;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  bcsc_test_unparks_race_parks(&r.base);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
 /* ---- an I/O task -------------------------------------------------------- */
 
 /* Waits until its fd is readable (or writable), optionally racing a timer,

@@ -153,27 +153,10 @@ Test(reactor_posix, an_unpark_from_another_thread_ends_a_park_with_no_limit) {
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 
-static void *unpark_main(void *arg) {
-  vunpark(arg);
-  return NULL;
-}
-
 Test(reactor_posix, unparks_from_many_threads_are_never_lost) {
-  enum { THREADS = 4, ROUNDS = 200 };
   bcsc_posix_reactor_t r;
-  pthread_t t[THREADS];
-  int i, round;
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
-  /* Each round, THREADS unparks race the park; every park must end. */
-  for (round = 0; round < ROUNDS; round++) {
-    for (i = 0; i < THREADS; i++)
-      cr_assert_eq(pthread_create(&t[i], NULL, unpark_main, &r), 0);
-    cr_assert_eq(vpark(&r, BCSC_NO_DEADLINE), 0);
-    for (i = 0; i < THREADS; i++)
-      cr_assert_eq(pthread_join(t[i], NULL), 0);
-    /* Whatever is left pending ends at most one more park. */
-    (void)vpark(&r, 0);
-  }
+  bcsc_test_unparks_race_parks(&r.base);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 

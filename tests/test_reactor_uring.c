@@ -160,6 +160,13 @@ Test(reactor_uring, unparks_before_during_and_from_a_signal_end_parks) {
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
 
+Test(reactor_uring, unparks_from_many_threads_are_never_lost) {
+  bcsc_uring_reactor_t r;
+  uring_open(&r, 4, 0);
+  bcsc_test_unparks_race_parks(&r.base);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
 /* ---- an I/O task -------------------------------------------------------- */
 
 enum { IO_READ, IO_WRITE, IO_POLL };

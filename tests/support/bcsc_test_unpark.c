@@ -126,3 +126,24 @@ void bcsc_test_unparks_end_parks(bcsc_reactor_t *reactor) {
   cr_assert_eq(v->park(reactor, deadline), 0);
   cr_assert_geq(v->now(reactor), deadline);
 }
+
+static void *unpark_main(void *arg) {
+  bcsc_reactor_t *reactor = arg;
+  reactor->vtable->unpark(reactor);
+  return NULL;
+}
+
+void bcsc_test_unparks_race_parks(bcsc_reactor_t *reactor) {
+  enum { THREADS = 4, ROUNDS = 200 };
+  pthread_t t[THREADS];
+  int i, round;
+  for (round = 0; round < ROUNDS; round++) {
+    for (i = 0; i < THREADS; i++)
+      cr_assert_eq(pthread_create(&t[i], NULL, unpark_main, reactor), 0);
+    cr_assert_eq(reactor->vtable->park(reactor, BCSC_NO_DEADLINE), 0);
+    for (i = 0; i < THREADS; i++)
+      cr_assert_eq(pthread_join(t[i], NULL), 0);
+    /* Whatever is left pending ends at most one more park. */
+    (void)reactor->vtable->park(reactor, 0);
+  }
+}

@@ -46,4 +46,8 @@ void bcsc_test_executor_with(bcsc_executor_t *ex, bcsc_reactor_t *reactor);
  * to end the next park early. */
 void bcsc_test_unparks_end_parks(bcsc_reactor_t *reactor);
 
+/* 200 rounds of 4 threads' unparks racing one park with no deadline: every
+ * park must end (an unpark is never lost), asserted. */
+void bcsc_test_unparks_race_parks(bcsc_reactor_t *reactor);
+
 #endif /* BCSC_TEST_UNPARK_H */
