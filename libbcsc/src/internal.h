@@ -132,6 +132,9 @@ enum {
   /* ...and its timer runs: the deadline link is in the wheel for it. */
   BCSC__SCOPE_GRACE_ARMED = 0x800,
   BCSC__SCOPE_START = 0x1000, /* a start's scope; its target counts it (D56) */
+  /* Opened with BCSC_SCOPE_SHIELD: a cancellation from outside stops at it
+   * (D80). */
+  BCSC__SCOPE_SHIELDED = 0x2000,
   /* D55: the top bits, so that flags added meanwhile elsewhere do not
    * collide with these two. */
   BCSC__SCOPE_CONTEXT = 0x4000,   /* a context entry is attached */

@@ -46,8 +46,11 @@ static void cancel_one(bcsc_task_t *t) {
 
 /* The next task after `t` in a depth-first walk of `top`'s subtree, not
  * descending below `t`. Climbs through the scopes of each owner, innermost
- * to outermost, then to the owner's next sibling. */
-static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
+ * to outermost, then to the owner's next sibling. Scopes with a flag of
+ * `skip` are not entered: the cancellation walk skips shielded ones (D80),
+ * the grace's report enters every scope. */
+static BCSC__ALWAYS_INLINE bcsc_task_t *
+next_after(bcsc_task_t *t, const bcsc_scope_t *top, uint16_t skip) {
   for (;;) {
     bcsc_scope_t *s;
     if (t->priv.sibling_next != NULL)
@@ -56,7 +59,7 @@ static bcsc_task_t *next_after(bcsc_task_t *t, const bcsc_scope_t *top) {
     if (s == top)
       return NULL;
     for (bcsc_scope_t *o = s->priv.outer; o != NULL; o = o->priv.outer)
-      if (o->priv.head != NULL)
+      if (o->priv.head != NULL && !(o->priv.flags & skip))
         return o->priv.head;
     t = s->priv.owner;
   }
@@ -138,7 +141,7 @@ static bcsc_task_t *subtree_next(bcsc_task_t *t, const bcsc_scope_t *top) {
   for (const bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer)
     if (s->priv.head != NULL)
       return s->priv.head;
-  return next_after(t, top);
+  return next_after(t, top, 0);
 }
 
 /* `s`'s grace period ran out (its link is out of the wheel): the deadline
@@ -176,8 +179,10 @@ static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
 }
 
 /* Invariant kept here: a cancelled scope's children are all cancelled, and
- * a cancelled task's scopes are all cancelled (spawn and scope_init start
- * new ones cancelled). So a cancelled task or scope needs no walk. */
+ * a cancelled task's scopes are all cancelled but its shielded ones (spawn
+ * and scope_init start new ones cancelled). So a cancelled task or scope
+ * needs no walk. A shielded scope is where the walk stops: it is cancelled
+ * only as `top` (D80). */
 static int cancel_scope(bcsc_scope_t *top) {
   bcsc_task_t *t;
   if (top->priv.flags & BCSC__SCOPE_CANCELLED)
@@ -200,6 +205,8 @@ static int cancel_scope(bcsc_scope_t *top) {
             BCSC__FAIL(FRAME_CLOBBERED, s, BCSC_EBADOBJ);
       cancel_one(t);
       for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
+        if (BCSC__UNLIKELY(s->priv.flags & BCSC__SCOPE_SHIELDED))
+          continue;
         s->priv.flags |= BCSC__SCOPE_CANCELLED;
         /* Children on other executors hear of it through their relays; a
          * drain grace starts its period. */
@@ -209,7 +216,7 @@ static int cancel_scope(bcsc_scope_t *top) {
           down = s->priv.head;
       }
     }
-    t = down != NULL ? down : next_after(t, top);
+    t = down != NULL ? down : next_after(t, top, BCSC__SCOPE_SHIELDED);
   }
   /* Marked only once the walk is complete: a walk stopped by a clobbered
    * frame leaves the scope cancellable again. No task runs during the walk,
@@ -228,7 +235,10 @@ int bcsc__task_cancel(bcsc_task_t *t) {
     BCSC__FAIL(FRAME_CLOBBERED, t->priv.scope, BCSC_EBADOBJ);
   cancel_one(t);
   for (bcsc_scope_t *s = t->priv.scopes; s != NULL; s = s->priv.outer) {
-    int r = cancel_scope(s);
+    int r;
+    if (s->priv.flags & BCSC__SCOPE_SHIELDED)
+      continue; /* a cancellation from outside stops there (D80) */
+    r = cancel_scope(s);
     if (rc == 0)
       rc = r;
   }
@@ -697,7 +707,7 @@ static BCSC__COLD int scope_init_checked(const bcsc_scope_t *scope,
     BCSC__FAIL(NULL_OBJECT, scope, BCSC_EINVAL);
   if ((rc = bcsc__check_task(owner)) != 0)
     return rc;
-  if (policy > BCSC_SCOPE_RACE)
+  if ((policy & ~(uint32_t)BCSC_SCOPE_SHIELD) > BCSC_SCOPE_RACE)
     BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
   if (owner->priv.scope == NULL || !bcsc__task_is_running(owner))
     BCSC__FAIL(NOT_RUNNING, owner, BCSC_EPERM);
@@ -710,10 +720,14 @@ scope_init_go(bcsc_scope_t *scope, bcsc_task_t *owner, uint32_t policy) {
   for (const bcsc_scope_t *s = owner->priv.scopes; s != NULL; s = s->priv.outer)
     if (s == scope)
       BCSC__FAIL(SCOPE_REOPENED, scope, BCSC_EBUSY);
-  scope_open(scope, bcsc__task_executor(owner), owner, policy);
+  scope_open(scope, bcsc__task_executor(owner), owner,
+             policy & ~(uint32_t)BCSC_SCOPE_SHIELD);
   scope->priv.outer = owner->priv.scopes;
   owner->priv.scopes = scope;
-  if (owner->priv.state & BCSC__TASK_CANCELLED)
+  /* The fast path knows the option is not there: this folds away. */
+  if (policy & BCSC_SCOPE_SHIELD)
+    scope->priv.flags |= BCSC__SCOPE_SHIELDED;
+  else if (owner->priv.state & BCSC__TASK_CANCELLED)
     scope->priv.flags |= BCSC__SCOPE_CANCELLED;
   return 0;
 }

@@ -36,6 +36,20 @@ enum bcsc_scope_policy {
   BCSC_SCOPE_RACE = 2
 };
 
+/** Options OR-ed into bcsc_scope_init()'s policy argument. */
+enum bcsc_scope_option {
+  /** A shielded scope (Trio's shield): a cancellation from outside - its
+   *  owner's, or one of any scope or task above - stops at it, so its
+   *  children keep running and are not cancelled. Only the scope's own end
+   *  cancels it: bcsc_scope_cancel(), its deadline, its policy, its owner
+   *  returning with it open. This is how a cancelled task runs cleanup
+   *  that must wait (stop the motors, wait for the acknowledgement): it
+   *  opens a shielded scope, gives it a deadline, spawns the cleanup into
+   *  it and joins. Without a deadline a shielded scope can hold a
+   *  cancellation up forever (D80). */
+  BCSC_SCOPE_SHIELD = 0x100
+};
+
 /** What a scope's deadline does to its result (bcsc_scope_set_deadline()). */
 enum bcsc_deadline_kind {
   /** At the deadline the children are cancelled and join returns as if
@@ -193,12 +207,15 @@ struct bcsc_scope {
  * Open a scope owned by the running task.
  *
  * The scope becomes the owner's innermost open scope. If the owner has been
- * cancelled the scope starts cancelled. Never call it on an open scope.
+ * cancelled the scope starts cancelled, unless it is shielded
+ * (BCSC_SCOPE_SHIELD). Never call it on an open scope.
  * @param scope   the scope, normally in @p owner's frame.
  * @param owner   the task being polled.
- * @param policy  a bcsc_scope_policy value.
+ * @param policy  a bcsc_scope_policy value, optionally OR-ed with
+ *                BCSC_SCOPE_SHIELD.
  * @retval 0            open
- * @retval BCSC_EINVAL  an argument is NULL or @p policy is unknown
+ * @retval BCSC_EINVAL  an argument is NULL, or @p policy is unknown or has
+ *                      an unknown option bit
  * @retval BCSC_EBADOBJ @p owner is not an initialised frame
  * @retval BCSC_EPERM   @p owner is not the task being polled
  * @retval BCSC_EBUSY   @p scope is one of @p owner's open scopes already
@@ -262,8 +279,10 @@ BCSC_API int bcsc_scope_join(bcsc_scope_t *scope);
  * Request cancellation of every child of @p scope, recursively.
  *
  * Children are marked cancelled, their registrations unlinked and they are
- * queued to observe it; scopes they own are cancelled too. Children spawned
- * later start cancelled. The scope stays open: join it as usual.
+ * queued to observe it; scopes they own are cancelled too, but for shielded
+ * ones (BCSC_SCOPE_SHIELD: the cancellation stops there; cancelling a
+ * shielded scope itself reaches its children). Children spawned later
+ * start cancelled. The scope stays open: join it as usual.
  * @retval 0             requested (or already requested)
  * @retval BCSC_EINVAL   @p scope is NULL
  * @retval BCSC_EBADOBJ  @p scope is not initialised; or (checked build) the
@@ -277,8 +296,9 @@ BCSC_API int bcsc_scope_cancel(bcsc_scope_t *scope);
 
 /**
  * Whether @p scope has been cancelled: by bcsc_scope_cancel(), by its
- * owner's cancellation, by its policy (a failure or a race winner), or by
- * its owner returning with it open.
+ * owner's cancellation (unless it is shielded), by its deadline, by its
+ * policy (a failure or a race winner), or by its owner returning with it
+ * open.
  * @return 1 if cancelled, 0 if not (or if @p scope is NULL).
  * @thread executor  @allocates never  @since 0.1
  */
@@ -292,7 +312,9 @@ BCSC_API int bcsc_scope_cancelled(const bcsc_scope_t *scope);
  * Setting it again moves the deadline; BCSC_NO_DEADLINE removes it. A
  * deadline that has already passed cancels at once. Nested scopes need no
  * help: an outer deadline cancels the inner scopes with the rest of the
- * subtree, so the earliest deadline of a chain is the one that acts.
+ * subtree, so the earliest deadline of a chain is the one that acts -
+ * except below a shielded scope (BCSC_SCOPE_SHIELD), which only its own
+ * deadline reaches.
  * @retval 0             set
  * @retval BCSC_EINVAL   @p scope is NULL or @p kind is unknown
  * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved

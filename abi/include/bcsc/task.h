@@ -88,7 +88,8 @@ BCSC_API int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data);
  * draining, is only marked). Cleanup may be asynchronous: the task may keep
  * waiting after observing the request. Every scope it owns is cancelled too,
  * recursively, and scopes it opens or tasks spawned into them later start
- * cancelled. Cancelling an already cancelled task does nothing.
+ * cancelled - except shielded scopes (BCSC_SCOPE_SHIELD), where the
+ * cancellation stops. Cancelling an already cancelled task does nothing.
  * @retval 0              requested (or already requested)
  * @retval BCSC_EINVAL    @p task is NULL
  * @retval BCSC_EBADOBJ   @p task is not an initialised frame

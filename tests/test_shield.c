@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: MIT
+ * test_shield.c - shielded scopes (BCSC_SCOPE_SHIELD, D80) through the
+ * public API, in virtual time.
+ *
+ * The story is a cancelled task's cleanup that must wait: a worker is
+ * cancelled while it waits for work; to stop its motor it must sleep 50 ms
+ * and then send a command on a channel, neither of which a cancelled task
+ * may do. It opens a shielded scope, spawns the cleanup into it and joins.
+ * Each test also runs the same tree without the shield where that is what
+ * tells the two apart, so that a shield that did nothing fails. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <bcsc.h>
+
+#include "bcsc_test.h"
+
+#define T0 ((uint64_t)1000) /* the clock at start */
+#define STOP_CMD 42u
+
+static bcsc_executor_t g_ex;
+static bcsc_sim_reactor_t g_sim;
+static bcsc_waitq_t g_work; /* never fired: what workers wait for */
+static bcsc_channel_t g_ch; /* the motor's command line, one slot */
+static uint32_t g_ch_buf[1];
+
+static void setup(void) {
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &g_sim.base};
+  cr_assert_eq(bcsc_sim_reactor_init(&g_sim, T0), 0);
+  cr_assert_eq(bcsc_executor_init(&g_ex, &cfg), 0);
+  cr_assert_eq(bcsc_waitq_init(&g_work), 0);
+  cr_assert_eq(
+      bcsc_channel_init(&g_ch, g_ch_buf, sizeof g_ch_buf, sizeof g_ch_buf[0]),
+      0);
+}
+
+static void teardown(void) {
+  cr_assert_eq(bcsc_channel_deinit(&g_ch), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&g_work), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+static uint64_t now(void) { return bcsc_executor_now(&g_ex); }
+
+/* ---- a child that sleeps, then may send or fail ---------------------------
+ */
+
+typedef struct sleeper {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  bcsc_wait_t wait;
+  uint64_t ns;
+  int send; /* send STOP_CMD once the sleep is over */
+  int fail; /* return BCSC_TEST_E1 once the sleep is over */
+  int slept;
+  /* observations */
+  uint32_t polls;
+  int cancelled_first; /* cancelled at its first poll */
+  int cancelled_last;  /* cancelled when it returned */
+  int rc;
+  int done;
+  uint64_t ended_at;
+} sleeper_t;
+
+static int sleeper_end(sleeper_t *s, int rc) {
+  s->rc = rc;
+  s->done = 1;
+  s->ended_at = now();
+  s->cancelled_last = bcsc_task_cancelled(&s->task);
+  return rc;
+}
+
+static int sleeper_poll(bcsc_task_t *self) {
+  sleeper_t *s = (sleeper_t *)self;
+  int rc;
+  if (s->polls++ == 0)
+    s->cancelled_first = bcsc_task_cancelled(self);
+  if (!s->slept) {
+    rc = bcsc_sleep_for(self, &s->timer, s->ns);
+    if (rc == BCSC_PENDING)
+      return rc;
+    if (rc != 0)
+      return sleeper_end(s, rc);
+    s->slept = 1;
+  }
+  if (s->send) {
+    uint32_t cmd = STOP_CMD;
+    rc = bcsc_channel_send(self, &g_ch, &s->wait, &cmd, sizeof cmd);
+    if (rc == BCSC_PENDING)
+      return rc;
+    if (rc != 0)
+      return sleeper_end(s, rc);
+  }
+  return sleeper_end(s, s->fail ? BCSC_TEST_E1 : 0);
+}
+
+static void sleeper_init(sleeper_t *s, uint64_t ns) {
+  memset(s, 0, sizeof *s);
+  cr_assert_eq(bcsc_task_init(&s->task, sleeper_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s->timer), 0);
+  cr_assert_eq(bcsc_wait_init(&s->wait), 0);
+  s->ns = ns;
+}
+
+/* ---- a worker whose cleanup runs in a scope once it is cancelled ----------
+ */
+
+typedef struct worker {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_scope_t scope;
+  sleeper_t cleanup;
+  uint32_t options; /* OR-ed into the cleanup scope's policy */
+  uint64_t
+      deadline_in; /* the cleanup scope's deadline after opening; 0: none */
+  uint32_t deadline_kind;
+  int stage;
+  /* observations */
+  int scope_cancelled; /* bcsc_scope_cancelled() just after opening */
+  int join_rc;
+  int rc;
+  int done;
+} worker_t;
+
+static int worker_poll(bcsc_task_t *self) {
+  worker_t *w = (worker_t *)self;
+  int rc;
+  switch (w->stage) {
+  case 0:
+    rc = bcsc_wait_on(self, &w->wait, &g_work);
+    if (rc != BCSC_ECANCELED)
+      return rc == 0 ? BCSC_EINVAL : rc; /* g_work never fires */
+    /* Cancelled: the motor must be stopped before this task may end. */
+    cr_assert_eq(
+        bcsc_scope_init(&w->scope, self, BCSC_SCOPE_FAIL_FAST | w->options), 0);
+    w->scope_cancelled = bcsc_scope_cancelled(&w->scope);
+    if (w->deadline_in != 0)
+      cr_assert_eq(bcsc_scope_set_deadline(&w->scope, now() + w->deadline_in,
+                                           w->deadline_kind),
+                   0);
+    cr_assert_eq(bcsc_scope_spawn(&w->scope, &w->cleanup.task), 0);
+    w->stage = 1;
+    /* fall through */
+  default:
+    rc = bcsc_scope_join(&w->scope);
+    if (rc == BCSC_PENDING)
+      return rc;
+    w->join_rc = rc;
+    w->rc = BCSC_ECANCELED;
+    w->done = 1;
+    return w->rc;
+  }
+}
+
+static void worker_init(worker_t *w, uint32_t options, uint64_t cleanup_ns) {
+  memset(w, 0, sizeof *w);
+  cr_assert_eq(bcsc_task_init(&w->task, worker_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&w->wait), 0);
+  sleeper_init(&w->cleanup, cleanup_ns);
+  w->cleanup.send = 1;
+  w->options = options;
+}
+
+/* ---- a task that cancels a task or a scope at a given time ----------------
+ */
+
+typedef struct canceller {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint64_t at;
+  bcsc_task_t *target_task;
+  bcsc_scope_t *target_scope;
+  int rc;
+} canceller_t;
+
+static int canceller_poll(bcsc_task_t *self) {
+  canceller_t *c = (canceller_t *)self;
+  int rc = bcsc_sleep_until(self, &c->timer, c->at);
+  if (rc != 0)
+    return rc;
+  c->rc = c->target_task != NULL ? bcsc_task_cancel(c->target_task)
+                                 : bcsc_scope_cancel(c->target_scope);
+  return 0;
+}
+
+static void canceller_start(canceller_t *c, uint64_t at, bcsc_task_t *task,
+                            bcsc_scope_t *scope) {
+  memset(c, 0, sizeof *c);
+  cr_assert_eq(bcsc_task_init(&c->task, canceller_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&c->timer), 0);
+  c->at = at;
+  c->target_task = task;
+  c->target_scope = scope;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c->task), 0);
+}
+
+/* ---- a task with up to two scopes, joined innermost first -----------------
+ */
+
+#define HOLDER_KIDS 3
+
+typedef struct holder {
+  bcsc_task_t task;
+  bcsc_scope_t scope[2]; /* [0] opened first: the outer one */
+  uint32_t policy[2];    /* each scope's, options included */
+  bcsc_task_t *kids[2][HOLDER_KIDS];
+  uint32_t nscopes;
+  /* A drain grace for scope[0], when `grace_ns` is not 0. */
+  bcsc_drain_grace_t grace;
+  uint64_t grace_ns;
+  bcsc_stuck_fn report;
+  void *report_context;
+  uint64_t deadline_at[2]; /* each scope's deadline (MOVE_ON); 0: none */
+  int return_early;        /* return 0 at once, leaving the scopes open */
+  int stage;
+  /* observations */
+  int join_rc[2];
+  uint64_t joined_at[2];
+  int rc;
+  int done;
+} holder_t;
+
+static int holder_poll(bcsc_task_t *self) {
+  holder_t *h = (holder_t *)self;
+  int rc;
+  if (h->stage == 0) {
+    for (uint32_t i = 0; i < h->nscopes; i++) {
+      cr_assert_eq(bcsc_scope_init(&h->scope[i], self, h->policy[i]), 0);
+      for (uint32_t k = 0; k < HOLDER_KIDS && h->kids[i][k] != NULL; k++)
+        cr_assert_eq(bcsc_scope_spawn(&h->scope[i], h->kids[i][k]), 0);
+    }
+    for (uint32_t i = 0; i < h->nscopes; i++)
+      if (h->deadline_at[i] != 0)
+        cr_assert_eq(bcsc_scope_set_deadline(&h->scope[i], h->deadline_at[i],
+                                             BCSC_DEADLINE_MOVE_ON),
+                     0);
+    if (h->grace_ns != 0) {
+      cr_assert_eq(bcsc_drain_grace_init(&h->grace), 0);
+      cr_assert_eq(bcsc_scope_set_drain_grace(&h->scope[0], &h->grace,
+                                              h->grace_ns, h->report,
+                                              h->report_context),
+                   0);
+    }
+    h->stage = 1;
+    if (h->return_early) {
+      h->done = 1;
+      return 0; /* bcsc cancels and drains the scopes left open */
+    }
+  }
+  /* Innermost first (LIFO). */
+  while (h->stage <= (int)h->nscopes) {
+    uint32_t i = h->nscopes - (uint32_t)h->stage;
+    rc = bcsc_scope_join(&h->scope[i]);
+    if (rc == BCSC_PENDING)
+      return rc;
+    h->join_rc[i] = rc;
+    h->joined_at[i] = now();
+    h->stage++;
+  }
+  h->rc = bcsc_task_cancelled(self) ? BCSC_ECANCELED : 0;
+  h->done = 1;
+  return h->rc;
+}
+
+static void holder_init(holder_t *h, uint32_t nscopes) {
+  memset(h, 0, sizeof *h);
+  cr_assert_eq(bcsc_task_init(&h->task, holder_poll, NULL), 0);
+  h->nscopes = nscopes;
+  h->policy[0] = h->policy[1] = BCSC_SCOPE_WAIT_ALL;
+}
+
+/* Reports of a drain grace: which tasks were stuck, and when. */
+typedef struct stuck_log {
+  uint32_t n;
+  bcsc_task_t *tasks[8];
+  uint64_t at;
+} stuck_log_t;
+
+static void stuck_record(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *child) {
+  stuck_log_t *log = context;
+  (void)scope;
+  cr_assert_lt(log->n, 8);
+  log->tasks[log->n++] = child;
+  log->at = now();
+}
+
+static int stuck_has(const stuck_log_t *log, const bcsc_task_t *t) {
+  for (uint32_t i = 0; i < log->n; i++)
+    if (log->tasks[i] == t)
+      return 1;
+  return 0;
+}
+
+static void run_all(void) { cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0); }
+
+/* ---- a cancelled task's cleanup -------------------------------------------
+ */
+
+TestSuite(shield, .init = setup, .fini = teardown);
+
+Test(shield, a_cancelled_task_runs_cleanup_that_sleeps_and_sends) {
+  worker_t w;
+  canceller_t c;
+  uint32_t cmd = 0;
+  worker_init(&w, BCSC_SCOPE_SHIELD, 50 * BCSC_MSEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+  canceller_start(&c, T0 + 10 * BCSC_MSEC, &w.task, NULL);
+  run_all();
+
+  cr_assert_eq(c.rc, 0);
+  cr_assert(w.done);
+  cr_assert_eq(w.scope_cancelled, 0, "a shielded scope starts uncancelled");
+  cr_assert_eq(w.cleanup.cancelled_first, 0);
+  cr_assert_eq(w.cleanup.cancelled_last, 0);
+  cr_assert_eq(w.cleanup.rc, 0, "cleanup: %s", bcsc_err_name(w.cleanup.rc));
+  cr_assert_eq(w.cleanup.ended_at, T0 + 60 * BCSC_MSEC,
+               "the whole 50 ms sleep after the cancel at 10 ms");
+  cr_assert_eq(w.join_rc, 0);
+  cr_assert_eq(w.rc, BCSC_ECANCELED);
+  cr_assert(bcsc_task_cancelled(&w.task), "the owner itself stays cancelled");
+  cr_assert_eq(bcsc_channel_try_recv(&g_ch, &cmd, sizeof cmd), 0);
+  cr_assert_eq(cmd, STOP_CMD);
+}
+
+Test(shield, without_the_shield_the_cleanup_is_cancelled_at_once) {
+  worker_t w;
+  canceller_t c;
+  uint32_t cmd = 0;
+  worker_init(&w, 0, 50 * BCSC_MSEC);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+  canceller_start(&c, T0 + 10 * BCSC_MSEC, &w.task, NULL);
+  run_all();
+
+  cr_assert(w.done);
+  cr_assert_eq(w.scope_cancelled, 1);
+  cr_assert_eq(w.cleanup.cancelled_first, 1);
+  cr_assert_eq(w.cleanup.rc, BCSC_ECANCELED);
+  cr_assert_eq(w.cleanup.ended_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(w.join_rc, BCSC_ECANCELED);
+  cr_assert_neq(bcsc_channel_try_recv(&g_ch, &cmd, sizeof cmd), 0,
+                "nothing was sent");
+}
+
+Test(shield, its_own_deadline_bounds_the_cleanup) {
+  static const uint32_t kinds[] = {BCSC_DEADLINE_MOVE_ON, BCSC_DEADLINE_FAIL};
+  for (int i = 0; i < 2; i++) {
+    worker_t w;
+    canceller_t c;
+    uint32_t cmd = 0;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    worker_init(&w, BCSC_SCOPE_SHIELD, BCSC_SEC); /* a motor that never acks */
+    w.deadline_in = 50 * BCSC_MSEC;
+    w.deadline_kind = kinds[i];
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &w.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, &w.task, NULL);
+    run_all();
+
+    cr_assert(w.done);
+    cr_assert_eq(w.cleanup.cancelled_first, 0);
+    cr_assert_eq(w.cleanup.cancelled_last, 1, "the deadline cancelled it");
+    cr_assert_eq(w.cleanup.rc, BCSC_ECANCELED);
+    cr_assert_eq(w.cleanup.ended_at, T0 + 60 * BCSC_MSEC);
+    cr_assert_eq(w.join_rc, i == 0 ? 0 : BCSC_ETIMEDOUT, "%s",
+                 bcsc_err_name(w.join_rc));
+    cr_assert_neq(bcsc_channel_try_recv(&g_ch, &cmd, sizeof cmd), 0);
+  }
+}
+
+/* ---- where a cancellation stops -------------------------------------------
+ */
+
+/* R owns scope A with children X, Y and Z (in that order); Y owns an
+ * unshielded scope with child Y1 and a shielded one with child Y2, opened
+ * in the order `shield_outer` says. A is cancelled at 10 ms: the walk must
+ * cancel X, Y, Y1 and Z - climbing back out of Y's unshielded scope past
+ * its shielded one - and leave Y2 alone. */
+typedef struct tree {
+  holder_t r, y;
+  sleeper_t x, z, y1, y2;
+  canceller_t c;
+} tree_t;
+
+static void tree_build(tree_t *t, int shield_outer, uint32_t shield) {
+  uint32_t plain = shield_outer ? 1 : 0;
+  uint32_t shielded = shield_outer ? 0 : 1;
+  holder_init(&t->r, 1);
+  holder_init(&t->y, 2);
+  sleeper_init(&t->x, BCSC_SEC);
+  sleeper_init(&t->z, BCSC_SEC);
+  sleeper_init(&t->y1, BCSC_SEC);
+  sleeper_init(&t->y2, 100 * BCSC_MSEC);
+  t->r.kids[0][0] = &t->x.task;
+  t->r.kids[0][1] = &t->y.task;
+  t->r.kids[0][2] = &t->z.task;
+  t->y.kids[plain][0] = &t->y1.task;
+  t->y.kids[shielded][0] = &t->y2.task;
+  t->y.policy[shielded] = BCSC_SCOPE_WAIT_ALL | shield;
+}
+
+/* Spawn R, and a canceller of A at 10 ms unless `task` or neither. */
+static void tree_start(tree_t *t, bcsc_task_t *task, int cancel) {
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &t->r.task), 0);
+  if (cancel)
+    canceller_start(&t->c, T0 + 10 * BCSC_MSEC, task,
+                    task == NULL ? &t->r.scope[0] : NULL);
+}
+
+static void tree_check_cancelled_around(const tree_t *t) {
+  const sleeper_t *gone[] = {&t->x, &t->z, &t->y1};
+  for (int i = 0; i < 3; i++) {
+    cr_assert_eq(gone[i]->rc, BCSC_ECANCELED, "child %d: %s", i,
+                 bcsc_err_name(gone[i]->rc));
+    cr_assert_eq(gone[i]->ended_at, T0 + 10 * BCSC_MSEC, "child %d", i);
+  }
+  cr_assert(bcsc_task_cancelled(&t->y.task));
+}
+
+Test(shield, a_scope_cancel_stops_at_the_shield_and_reaches_everything_else) {
+  for (int shield_outer = 0; shield_outer < 2; shield_outer++) {
+    tree_t t;
+    uint32_t plain = shield_outer ? 1 : 0;
+    uint32_t shielded = shield_outer ? 0 : 1;
+    if (shield_outer) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, shield_outer, BCSC_SCOPE_SHIELD);
+    tree_start(&t, NULL, 1);
+    run_all();
+
+    cr_assert_eq(t.c.rc, 0);
+    tree_check_cancelled_around(&t);
+    cr_assert_eq(t.y2.cancelled_last, 0, "shield outer %d", shield_outer);
+    cr_assert_eq(t.y2.rc, 0);
+    cr_assert_eq(t.y2.ended_at, T0 + 100 * BCSC_MSEC);
+    cr_assert_eq(t.y.join_rc[shielded], 0);
+    cr_assert_eq(t.y.joined_at[shielded], T0 + 100 * BCSC_MSEC);
+    cr_assert_eq(t.y.join_rc[plain], BCSC_ECANCELED);
+    cr_assert_eq(t.y.rc, BCSC_ECANCELED);
+    cr_assert_eq(t.r.join_rc[0], BCSC_ECANCELED);
+    cr_assert_eq(t.r.joined_at[0], T0 + 100 * BCSC_MSEC,
+                 "A waits for the shielded child");
+  }
+}
+
+Test(shield, the_same_tree_unshielded_is_cancelled_whole) {
+  tree_t t;
+  tree_build(&t, 1, 0);
+  tree_start(&t, NULL, 1);
+  run_all();
+  tree_check_cancelled_around(&t);
+  cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.y2.ended_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.r.joined_at[0], T0 + 10 * BCSC_MSEC);
+}
+
+Test(shield, a_task_cancel_of_the_owner_stops_at_the_shield) {
+  /* Y is cancelled as a task (not through A): bcsc_task_cancel()'s own
+   * loop over Y's scopes. */
+  tree_t t;
+  tree_build(&t, 1, BCSC_SCOPE_SHIELD);
+  tree_start(&t, &t.y.task, 1);
+  run_all();
+  cr_assert_eq(t.c.rc, 0);
+  cr_assert_eq(t.x.rc, 0, "A was not cancelled: X slept its second");
+  cr_assert_eq(t.z.rc, 0);
+  cr_assert_eq(t.y1.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.y1.ended_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.y2.rc, 0);
+  cr_assert_eq(t.y2.cancelled_last, 0);
+  cr_assert_eq(t.y2.ended_at, T0 + 100 * BCSC_MSEC);
+  cr_assert_eq(t.r.join_rc[0], 0,
+               "Y's ECANCELED after its cancel is no "
+               "failure");
+}
+
+Test(shield, an_outer_deadline_stops_at_the_shield) {
+  /* A's deadline is a cancellation from outside Y's shielded scope. */
+  tree_t t;
+  tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+  t.r.deadline_at[0] = T0 + 10 * BCSC_MSEC;
+  tree_start(&t, NULL, 0);
+  run_all();
+  tree_check_cancelled_around(&t);
+  cr_assert_eq(t.y2.rc, 0);
+  cr_assert_eq(t.y2.cancelled_last, 0);
+  cr_assert_eq(t.y2.ended_at, T0 + 100 * BCSC_MSEC);
+  cr_assert_eq(t.r.join_rc[0], 0, "MOVE_ON: %s", bcsc_err_name(t.r.join_rc[0]));
+  cr_assert_eq(t.r.joined_at[0], T0 + 100 * BCSC_MSEC);
+}
+
+Test(shield, the_shielded_scopes_own_deadline_still_acts) {
+  /* Y's shielded scope (outer, index 0) ends at 30 ms, inside A's 10 ms
+   * cancellation that stopped at it. */
+  tree_t t;
+  tree_build(&t, 1, BCSC_SCOPE_SHIELD);
+  t.y.deadline_at[0] = T0 + 30 * BCSC_MSEC;
+  tree_start(&t, NULL, 1);
+  run_all();
+  tree_check_cancelled_around(&t);
+  cr_assert_eq(t.y2.cancelled_first, 0);
+  cr_assert_eq(t.y2.cancelled_last, 1);
+  cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.y2.ended_at, T0 + 30 * BCSC_MSEC);
+  cr_assert_eq(t.y.join_rc[0], 0, "MOVE_ON");
+}
+
+Test(shield, an_outer_drain_grace_reports_the_task_behind_the_shield) {
+  /* Stuck from A's point of view: Y (joining) and Y2 (sleeping until
+   * 100 ms) are live when A's 20 ms grace after its 10 ms cancel ends. */
+  tree_t t;
+  stuck_log_t log = {0};
+  tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+  t.r.grace_ns = 20 * BCSC_MSEC;
+  t.r.report = stuck_record;
+  t.r.report_context = &log;
+  tree_start(&t, NULL, 1);
+  run_all();
+  cr_assert_eq(log.n, 2);
+  cr_assert(stuck_has(&log, &t.y.task));
+  cr_assert(stuck_has(&log, &t.y2.task));
+  cr_assert_eq(log.at, T0 + 30 * BCSC_MSEC);
+  cr_assert_eq(t.y2.rc, 0);
+}
+
+Test(shield, an_explicit_cancel_of_the_shielded_scope_reaches_its_children) {
+  tree_t t;
+  tree_build(&t, 1, BCSC_SCOPE_SHIELD);
+  tree_start(&t, NULL, 0);
+  canceller_start(&t.c, T0 + 10 * BCSC_MSEC, NULL, &t.y.scope[0]);
+  run_all();
+  cr_assert_eq(t.c.rc, 0);
+  cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.y2.ended_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.y.join_rc[0], BCSC_ECANCELED);
+  cr_assert_eq(t.y1.rc, 0, "the other scope was not cancelled");
+  cr_assert_eq(t.x.rc, 0);
+}
+
+Test(shield, its_policy_still_cancels_the_siblings_of_a_failure) {
+  /* FAIL_FAST inside the shield: Y2 fails at 100 ms, its sibling Y3 (1 s)
+   * is cancelled then. */
+  tree_t t;
+  sleeper_t y3;
+  tree_build(&t, 1, BCSC_SCOPE_SHIELD);
+  sleeper_init(&y3, BCSC_SEC);
+  t.y2.fail = 1;
+  t.y.kids[0][1] = &y3.task;
+  t.y.policy[0] = BCSC_SCOPE_SHIELD | BCSC_SCOPE_FAIL_FAST;
+  tree_start(&t, NULL, 1);
+  run_all();
+  cr_assert_eq(t.y2.rc, BCSC_TEST_E1);
+  cr_assert_eq(y3.cancelled_first, 0);
+  cr_assert_eq(y3.rc, BCSC_ECANCELED);
+  cr_assert_eq(y3.ended_at, T0 + 100 * BCSC_MSEC);
+  cr_assert_eq(t.y.join_rc[0], BCSC_TEST_E1);
+}
+
+Test(shield, an_owner_returning_with_its_shielded_scope_open_cancels_it) {
+  /* The scope's own end: its owner returned. */
+  holder_t h;
+  sleeper_t k;
+  holder_init(&h, 1);
+  sleeper_init(&k, BCSC_SEC);
+  h.kids[0][0] = &k.task;
+  h.policy[0] = BCSC_SCOPE_SHIELD;
+  h.return_early = 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &h.task), 0);
+  run_all();
+  cr_assert_eq(k.cancelled_first, 1);
+  cr_assert_eq(k.rc, BCSC_ECANCELED);
+  cr_assert_eq(k.ended_at, T0);
+  cr_assert(bcsc_task_done(&h.task));
+}
+
+/* ---- bad options ------------------------------------------------------------
+ */
+
+typedef struct opener {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  uint32_t policy;
+  int rc;
+} opener_t;
+
+static int opener_poll(bcsc_task_t *self) {
+  opener_t *o = (opener_t *)self;
+  o->rc = bcsc_scope_init(&o->scope, self, o->policy);
+  if (o->rc == 0)
+    return bcsc_scope_join(&o->scope);
+  return 0;
+}
+
+Test(shield, unknown_option_bits_are_refused) {
+  static const uint32_t bad[] = {0x200, 0x80, BCSC_SCOPE_SHIELD | 3,
+                                 BCSC_SCOPE_SHIELD | 0x10000, 0x80000000u};
+  static const uint32_t good[] = {BCSC_SCOPE_SHIELD | BCSC_SCOPE_FAIL_FAST,
+                                  BCSC_SCOPE_SHIELD | BCSC_SCOPE_WAIT_ALL,
+                                  BCSC_SCOPE_SHIELD | BCSC_SCOPE_RACE};
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    opener_t o;
+    cr_assert_eq(bcsc_task_init(&o.task, opener_poll, NULL), 0);
+    o.policy = bad[i];
+    cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+    cr_assert_eq(o.rc, BCSC_EINVAL, "policy %#x: %s", bad[i],
+                 bcsc_err_name(o.rc));
+  }
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(5));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(5));
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+    opener_t o;
+    cr_assert_eq(bcsc_task_init(&o.task, opener_poll, NULL), 0);
+    o.policy = good[i];
+    cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+    cr_assert_eq(o.rc, 0, "policy %#x", good[i]);
+  }
+  bcsc_test_misuse_uninstall();
+}
