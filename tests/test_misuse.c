@@ -266,7 +266,7 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF,
     BCSC_MISUSE_ATTACHED,        BCSC_MISUSE_ERROR_LIST_LATE,
     BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE,
-    BCSC_MISUSE_ABORT_RESULT};
+    BCSC_MISUSE_ABORT_RESULT,    BCSC_MISUSE_FRAME_LEFT_LIVE};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2368,6 +2368,34 @@ Test(misuse, abort_answering_neither_done_nor_pending_is_taken_as_done) {
   cr_assert_eq(bcsc_task_cancel(&p.task), 0);
   EXPECT_MISUSE(ABORT_RESULT, &p.w[0]);
   cr_assert(bcsc_waitq_empty(&q));
+  executor_down(&ex);
+  EXPECT_OK(bcsc_waitq_deinit(&q));
+}
+
+/* ---- FRAME_LEFT_LIVE --------------------------------------------------------
+ * bcsc_task_cleanup() of a live task from a poll function, where the
+ * executor cannot run: the frame would stay linked while its memory goes
+ * (D82). Reported about that task, which is left as it was. */
+static int body_cleanup_other(probe_t *p) {
+  bcsc_task_cleanup(&p->other->task);
+  return BCSC_DONE;
+}
+
+Test(misuse, a_live_frame_whose_cleanup_cannot_end_it_is_reported) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t waiter, cleaner;
+  executor_up(&ex);
+  EXPECT_OK(bcsc_waitq_init(&q));
+  probe_init(&waiter, &ex, body_wait_q0);
+  waiter.q[0] = &q;
+  probe_init(&cleaner, &ex, body_cleanup_other);
+  cleaner.other = &waiter;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &waiter.task));
+  cr_assert_eq(bcsc_executor_run(&ex, &cleaner.task), 0);
+  EXPECT_MISUSE(FRAME_LEFT_LIVE, &waiter.task);
+  cr_assert_not(bcsc_task_cancelled(&waiter.task));
+  cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
   executor_down(&ex);
   EXPECT_OK(bcsc_waitq_deinit(&q));
 }

@@ -508,6 +508,30 @@ int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task) {
   return rc;
 }
 
+/* The end of a host's use of `ex` (D82): the root scope's cancellation
+ * reaches every root and what it owns, as any scope's does; the run is
+ * bcsc_executor_run()'s, so that cleanups that wait are waited for. */
+int bcsc_executor_shutdown(bcsc_executor_t *ex) {
+  int rc = check_not_polling(ex);
+  if (rc != 0)
+    return rc;
+  if ((rc = bcsc_scope_cancel(&ex->priv.root)) != 0 ||
+      (rc = bcsc_executor_run(ex, NULL)) != 0)
+    return rc;
+  return bcsc_executor_deinit(ex);
+}
+
+void bcsc_executor_cleanup(bcsc_executor_t *ex) {
+  /* Zero: never initialised (the declaration's `= {0}`), or torn down. */
+  if (ex == NULL || ex->priv.magic == 0)
+    return;
+  if (bcsc_executor_shutdown(ex) == 0)
+    return;
+  /* Still initialised, tasks still linked, and its memory about to go. */
+  if (ex->priv.magic == BCSC__MAGIC_EXECUTOR)
+    BCSC__REPORT(EXECUTOR_BUSY, ex);
+}
+
 /* ---- test hooks (checked build; internal-for-tests, D29) ---- */
 
 int bcsc__test_set_hook(bcsc_executor_t *ex, bcsc__test_hook_t *hook) {

@@ -36,6 +36,27 @@ int bcsc_task_cancel(bcsc_task_t *task) {
   return bcsc__task_cancel(task);
 }
 
+void bcsc_task_cleanup(bcsc_task_t *task) {
+  bcsc_executor_t *ex;
+  uint16_t state;
+  /* Zero: never initialised (the declaration's `= {0}`). */
+  if (task == NULL || task->priv.magic == 0 || bcsc__check_task(task) != 0)
+    return; /* a frame that is not one is reported by the check */
+  state = bcsc__task_state(task);
+  if (state == BCSC__TASK_IDLE || state == BCSC__TASK_DONE)
+    return;
+  /* Live: end it, unless a poll is under way - the executor cannot run
+   * from inside one, and the frame's memory goes away regardless. */
+  ex = bcsc__task_executor(task);
+  if (ex->priv.current == NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE)) {
+    (void)bcsc__task_cancel(task);
+    (void)bcsc_executor_run(ex, task);
+    if (bcsc__task_state(task) == BCSC__TASK_DONE)
+      return;
+  }
+  BCSC__REPORT(FRAME_LEFT_LIVE, task);
+}
+
 int bcsc_task_cancelled(const bcsc_task_t *task) {
   return task != NULL && (task->priv.state & BCSC__TASK_CANCELLED) != 0;
 }

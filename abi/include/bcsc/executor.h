@@ -274,6 +274,53 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
 BCSC_API int bcsc_executor_run(bcsc_executor_t *ex, bcsc_task_t *root);
 
 /**
+ * Cancel every root task, run until none is live, and tear the executor
+ * down: the end of a host's use of an executor (tokio's runtime shutdown,
+ * the end of Trio's run).
+ *
+ * Every root task is cancelled with its subtree (shielded scopes stop the
+ * cancellation as always, BCSC_SCOPE_SHIELD), remote children hosted here
+ * too; the executor then runs as bcsc_executor_run(@p ex, NULL) does -
+ * cleanups may wait, and the call returns only once they have ended - and
+ * is torn down as bcsc_executor_deinit() does. If the run fails (no
+ * reactor, and a cleanup waits for something nothing can fire), the call
+ * returns that error and leaves the executor initialised with its tasks in
+ * place and its roots cancelled: roots spawned later start cancelled.
+ * @retval 0              every task ended; @p ex is torn down
+ * @retval BCSC_EDEADLK   a cleanup cannot end (no reactor); nothing is torn
+ *                        down
+ * @retval (negative)     the errors of bcsc_executor_run() and
+ *                        bcsc_executor_deinit()
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_executor_shutdown(bcsc_executor_t *ex);
+
+/**
+ * bcsc_executor_shutdown() for a C scope that ends: the function
+ * BCSC_CLEANUP_EXECUTOR names, so that leaving the block that holds the
+ * executor - by any return - cannot skip the end of its tasks.
+ *
+ * Declare the executor zero-initialised (`= {0}`): a zero executor (never
+ * initialised, or already torn down by bcsc_executor_deinit() or a
+ * shutdown) is left alone. Otherwise it shuts @p ex down; if that fails,
+ * its tasks are still linked while their memory goes away, which the
+ * checked build reports (BCSC_MISUSE_EXECUTOR_BUSY; the default handler
+ * aborts) and the release build cannot. Not for use from a poll function.
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API void bcsc_executor_cleanup(bcsc_executor_t *ex);
+
+/**
+ * Declares an executor whose tasks cannot outlive its C scope (gcc and
+ * clang): `bcsc_executor_t ex BCSC_CLEANUP_EXECUTOR = {0};` calls
+ * bcsc_executor_cleanup(&ex) when the block ends. A convenience only: the
+ * function is the API, and other compilers call it by hand.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define BCSC_CLEANUP_EXECUTOR __attribute__((cleanup(bcsc_executor_cleanup)))
+#endif
+
+/**
  * Take up to @p budget turns on ready tasks (including tasks woken
  * meanwhile) and return how many were taken. For hosts that keep their own
  * loop. A turn polls one task, or advances one task whose poll function has

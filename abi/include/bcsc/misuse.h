@@ -80,7 +80,10 @@ extern "C" {
      "bcsc_start_ready() called again by a child that has moved already")      \
   XX(ABORT_RESULT, 37,                                                         \
      "a completion source's abort function returned neither 0 nor "            \
-     "BCSC_PENDING (taken as 0)")
+     "BCSC_PENDING (taken as 0)")                                              \
+  XX(FRAME_LEFT_LIVE, 39,                                                      \
+     "a task frame's C scope ended while the task was live and it could not "  \
+     "be ended (bcsc_task_cleanup())")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -93,7 +96,8 @@ extern "C" {
  *  34 by context entries, drain graces and error lists (bcsc/context.h,
  *  bcsc/scope.h); 35 and 36 by
  *  bcsc_start_ready() (bcsc/start.h); 37 by completion sources' lists
- *  (bcsc_waitq_set_abort(), bcsc/wait.h). */
+ *  (bcsc_waitq_set_abort(), bcsc/wait.h); 39 by bcsc_task_cleanup()
+ *  (bcsc/task.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };

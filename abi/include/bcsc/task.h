@@ -101,6 +101,25 @@ BCSC_API int bcsc_task_init(bcsc_task_t *task, bcsc_poll_fn poll, void *data);
 BCSC_API int bcsc_task_cancel(bcsc_task_t *task);
 
 /**
+ * End a live task before the memory of its frame goes away: for the
+ * cleanup of a C scope that holds a frame (`__attribute__((cleanup))` on
+ * gcc and clang, through a one-line wrapper taking the caller's frame
+ * type), so that no return can leave the frame linked.
+ *
+ * A zero frame (never initialised), an idle one (initialised, never
+ * spawned) and a completed one are left alone. A live one is cancelled
+ * (bcsc_task_cancel()) and its executor run until it has completed
+ * (bcsc_executor_run(executor, @p task)): its cleanup may wait, and the
+ * call returns once it has ended. If it cannot end - the run fails, or the
+ * call is made from a poll function, where the executor cannot run - the
+ * frame stays linked while its memory goes away: the checked build reports
+ * BCSC_MISUSE_FRAME_LEFT_LIVE (the default handler aborts); the release
+ * build cannot.
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API void bcsc_task_cleanup(bcsc_task_t *task);
+
+/**
  * Whether cancellation of @p task has been requested.
  *
  * @return 1 if cancelled, 0 if not (or if @p task is NULL).
