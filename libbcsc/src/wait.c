@@ -201,6 +201,10 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   t->priv.link.waits = w;
 }
 
+/* What abort_leave() did: bit 0, `w` stays linked (held) - else it left
+ * its list; bit 1, the abort function woke the task meanwhile (D76). */
+enum { ABORT_KEPT = 1, ABORT_WOKE = 2 };
+
 static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q);
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
 static int abort_place(const bcsc_wait_t *w);
@@ -216,16 +220,22 @@ static int abort_leave(bcsc_wait_t *w);
  * task is done - from the run loop, never from inside a wake.
  *
  * A completion source's registration (D67) comes here too: it leaves only
- * if its source lets go. Returns 1 if `w` stays linked (its abort is
- * pending), 0 if it left. */
+ * if its source lets go. Returns LEFT_PLACE if `w` left its line,
+ * LEFT_ABORT if it left its completion source, KEPT_ABORT if it stays
+ * linked (its abort is pending). After an abort function the walk reads
+ * its next node again: that function may have unlinked it (D76). */
+enum { LEFT_PLACE = 0, KEPT_ABORT = 1, LEFT_ABORT = 2 };
+
 static BCSC__COLD BCSC__NOINLINE int line_leave(bcsc_wait_t *w) {
   bcsc_waitq_t *owed;
+  /* A wake by the abort function is the walk's own: its caller queues
+   * the task when the walk is done. */
   if (abort_place(w))
-    return abort_leave(w);
+    return abort_leave(w) & ABORT_KEPT ? KEPT_ABORT : LEFT_ABORT;
   owed = line_remove(w);
   if (owed == NULL) {
     BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-    return 0;
+    return LEFT_PLACE;
   }
   BCSC__HEADER_SET(
       w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
@@ -234,7 +244,7 @@ static BCSC__COLD BCSC__NOINLINE int line_leave(bcsc_wait_t *w) {
    * that poll is waiting for this wake, so it goes on when the poll
    * returns. */
   w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
-  return 0;
+  return LEFT_PLACE;
 }
 
 void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
@@ -281,6 +291,12 @@ static int abort_held(const bcsc_wait_t *w) {
          (w->priv.task->priv.state & BCSC__TASK_ABORTED) != 0;
 }
 
+/* Whether linked `w` is a completion source's registration whose abort
+ * function is running now. */
+static int abort_asking(const bcsc_wait_t *w) {
+  return line_place(w) && !abort_held(w) && (w->value & ABORT_CALLING) != 0;
+}
+
 /* Whether linked place `w` is a completion source's registration rather
  * than a place in a strict line. */
 static int abort_place(const bcsc_wait_t *w) {
@@ -289,43 +305,74 @@ static int abort_place(const bcsc_wait_t *w) {
           BCSC__WAITQ_ABORT) != 0;
 }
 
-/* Ask the source of linked `w` to let go, once per link. Returns 1 if `w`
- * stays linked (held), 0 if it left its list: unlinked, its state for the
- * caller to set, or fired by the abort function itself (fire_abortable()
- * fires a node whose abort is being asked without waking its task). */
+/* Ask the source of linked `w` to let go, once per link. Returns
+ * ABORT_KEPT if `w` stays linked (held), without it if it left its list:
+ * unlinked, its state for the caller to set, or fired by the abort
+ * function itself (fire_abortable() fires a node whose abort is being
+ * asked without waking its task); with ABORT_WOKE if the task was woken
+ * during the call.
+ *
+ * The abort function may call bcsc on the same task (D76): cancel it or
+ * its scope, fire or unlink its other registrations. Unless the task is
+ * being polled (a bcsc_wait_cancel() of its own), such a wake is put off:
+ * meanwhile the task reads as RUNNING, so that a wake only marks it
+ * (BCSC__TASK_WOKEN) and unlinks what it holds, and never queues it in
+ * the middle of the walk or unlink that asked. Its state and flag come
+ * back after the call, and the caller acts on the wake: a walk is the
+ * task's wake already, bcsc_wait_cancel() wakes it when the node is
+ * settled. */
 static int abort_leave(bcsc_wait_t *w) {
+  bcsc_task_t *t = w->priv.task;
+  uint16_t state = t->priv.state;
+  int defer = !bcsc__task_is_running(t);
   bcsc_waitq_t *q;
   bcsc_abort_fn fn;
-  int rc;
+  int rc, woke = 0;
   if (abort_held(w) || (w->value & ABORT_CALLING))
-    return 1;
+    return ABORT_KEPT;
   q = (bcsc_waitq_t *)w->value;
   fn = (bcsc_abort_fn)q->priv.reserved[0];
   w->value |= ABORT_CALLING;
+  if (defer)
+    bcsc__task_store_state(t, (state & ~BCSC__TASK_STATE_MASK) |
+                                  BCSC__TASK_RUNNING);
   rc = fn((void *)q->priv.reserved[1], w);
+  if (defer) {
+    uint16_t now = t->priv.state;
+    woke = (now & BCSC__TASK_WOKEN) ? ABORT_WOKE : 0;
+    bcsc__task_store_state(t,
+                           (now & ~(BCSC__TASK_STATE_MASK | BCSC__TASK_WOKEN)) |
+                               (state & BCSC__TASK_STATE_MASK));
+  }
   if (w->priv.state != BCSC__WAIT_LINKED)
-    return 0;
+    return woke;
   if (rc == BCSC_PENDING) {
     w->value = ABORT_HELD;
-    return 1;
+    return ABORT_KEPT | woke;
   }
   if (rc != 0)
     BCSC__REPORT(ABORT_RESULT, w);
   w->value = 0;
   waitq_remove(w);
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-  return 0;
+  return woke;
 }
 
-/* bcsc__wait_unlink() for a completion source's registration. */
+/* bcsc__wait_unlink() for a completion source's registration. A wake of
+ * a waiting task by its abort function was put off (abort_leave()): it
+ * happens now, when `w` is settled. */
 static BCSC__COLD BCSC__NOINLINE int abort_unlink(bcsc_wait_t *w) {
-  if (abort_leave(w))
-    return 0;
-  if (BCSC__CHECKED)
-    BCSC__SCOPE_LINKED(w->priv.task->priv.scope)--;
-  w->priv.self_tag = 0;
-  task_waits_remove(w);
-  return 1;
+  bcsc_task_t *t = w->priv.task;
+  int left = abort_leave(w);
+  if (!(left & ABORT_KEPT)) {
+    if (BCSC__CHECKED)
+      BCSC__SCOPE_LINKED(t->priv.scope)--;
+    w->priv.self_tag = 0;
+    task_waits_remove(w);
+  }
+  if (left & ABORT_WOKE)
+    bcsc__task_wake(t);
+  return !(left & ABORT_KEPT);
 }
 
 /* A walk over `t`'s registrations keeps held `w`: back into its list. */
@@ -420,10 +467,14 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
         return;
       if (BCSC__UNLIKELY(line_place(w))) {
         /* Idle, or a baton on the executor's list, or held (D67). */
-        if (line_leave(w)) {
-          abort_keep(t, w);
-          w = next;
-          continue;
+        int left = line_leave(w);
+        if (left != LEFT_PLACE) {
+          next = w->priv.task_next;
+          if (left == KEPT_ABORT) {
+            abort_keep(t, w);
+            w = next;
+            continue;
+          }
         }
       } else {
         source_remove(w);
@@ -939,7 +990,10 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
    * it writes into lists it is not on (D29). */
   if (BCSC__CHECKED && (rc = wait_linked_check(wait)) != 0)
     return rc;
-  if (BCSC__CHECKED && wait_task_links_bad(wait))
+  /* A node whose abort is being asked, from its abort function (D76): a
+   * walk that asked may have taken it out of its task's list for now. It
+   * is held, as for any later ask. */
+  if (BCSC__CHECKED && wait_task_links_bad(wait) && !abort_asking(wait))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
   return bcsc__wait_unlink(wait) ? BCSC_WAIT_UNLINKED : BCSC_WAIT_HELD;
 }
