@@ -1125,6 +1125,7 @@ static void meddle(const meddling_t *p) {
   owner_t o;
   memset(&m, 0, sizeof m);
   source_init(&m.src, p->answer);
+  m.src.fire_value = 31;
   cr_assert_eq(bcsc_waitq_set_abort(&m.src.q, meddler_abort, &m), 0);
   source_init(&osrc, p->other_abortable == 2 ? ANSWER_PENDING : ANSWER_DONE);
   cr_assert_eq(bcsc_waitq_init(&plain), 0);
@@ -1180,6 +1181,8 @@ static void meddle(const meddling_t *p) {
                                   p->action == ACT_CANCEL_SCOPE);
     if (p->action == ACT_WAKE_OTHER && m.rc == 1)
       cr_assert(r.fired[1] && r.value[1] == 77);
+    if (p->answer == ANSWER_FIRE)
+      cr_assert(r.fired[0] && r.value[0] == 31, "its completion is kept");
   }
   cr_assert_geq(m.rc, 0);
   cr_assert(bcsc_waitq_empty(&m.src.q));
@@ -1193,18 +1196,20 @@ static void meddle(const meddling_t *p) {
 
 #define N_OUTER 7
 #define N_ACTION 5
-#define N_MEDDLING (N_OUTER * N_ACTION * 2 * 2 * 3)
+#define N_MEDDLING (N_OUTER * N_ACTION * 3 * 2 * 3)
 
 ParameterizedTestParameters(abort, meddling) {
   static meddling_t params[N_MEDDLING];
   int n = 0;
   for (int outer = 0; outer < N_OUTER; outer++)
     for (int action = 0; action < N_ACTION; action++)
-      for (int pending = 0; pending < 2; pending++)
+      for (int answer = 0; answer < 3; answer++)
         for (int reverse = 0; reverse < 2; reverse++)
           for (int oa = 0; oa < 3; oa++)
             params[n++] = (meddling_t){outer, action,
-                                       pending ? ANSWER_PENDING : ANSWER_DONE,
+                                       answer == 0   ? ANSWER_DONE
+                                       : answer == 1 ? ANSWER_PENDING
+                                                     : ANSWER_FIRE,
                                        reverse, oa};
   return cr_make_param_array(meddling_t, params, N_MEDDLING);
 }
@@ -1214,4 +1219,45 @@ ParameterizedTest(meddling_t *p, abort, meddling) {
   cr_log_info("outer %d action %d answer %d reverse %d other %d", p->outer,
               p->action, p->answer, p->reverse, p->other_abortable);
   meddle(p);
+}
+
+/* A hand-off wake the abort function gives the task (D76) is a baton for
+ * its next poll, as any wake of a waiting task: if that poll leaves it,
+ * it goes on to the next waiter then, not one poll later. */
+Test(abort, baton_from_an_abort_function_is_for_the_next_poll) {
+  static bcsc_waker_slot_t slots[4];
+  meddler_t m;
+  bcsc_waitq_t h;
+  reader_t r, r2;
+  cr_assert_eq(bcsc_executor_set_waker_slots(&g_ex, slots, 4), 0);
+  memset(&m, 0, sizeof m);
+  source_init(&m.src, ANSWER_DONE);
+  cr_assert_eq(bcsc_waitq_set_abort(&m.src.q, meddler_abort, &m), 0);
+  cr_assert_eq(bcsc_waitq_init(&h), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&h, 1), 0);
+  reader_init(&r, &m.src.q, &h);
+  r.reverse = 1;    /* the walk asks src while w[1] is still on h */
+  r.take_waker = 1; /* so that it may wait for nothing else after */
+  r.result = BCSC_PENDING;
+  reader_init(&r2, &h, NULL);
+  m.action = ACT_WAKE_OTHER;
+  m.other = &h;
+  m.task = &r.task;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r2.task), 0);
+  run();
+  cr_assert_eq(bcsc_task_cancel(&r.task), 0);
+  cr_assert_eq(m.rc, 1, "r's registration, the oldest, had it");
+  run();
+  cr_assert_eq(r.polls, 2);
+  cr_assert(r.fired[1]);
+  cr_assert_eq(r2.polls, 2, "left by r's poll, it went on at once");
+  cr_assert_eq(r2.value[0], 77);
+  r.result = 0;
+  cr_assert_eq(bcsc_waker_wake(r.waker), 0);
+  run();
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert(bcsc_task_done(&r2.task));
+  cr_assert_eq(bcsc_waitq_deinit(&h), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&m.src.q), 0);
 }

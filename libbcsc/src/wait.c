@@ -220,22 +220,18 @@ static int abort_leave(bcsc_wait_t *w);
  * task is done - from the run loop, never from inside a wake.
  *
  * A completion source's registration (D67) comes here too: it leaves only
- * if its source lets go. Returns LEFT_PLACE if `w` left its line,
- * LEFT_ABORT if it left its completion source, KEPT_ABORT if it stays
- * linked (its abort is pending). After an abort function the walk reads
- * its next node again: that function may have unlinked it (D76). */
-enum { LEFT_PLACE = 0, KEPT_ABORT = 1, LEFT_ABORT = 2 };
-
+ * if its source lets go. Returns 1 if `w` stays linked (its abort is
+ * pending), 0 if it left. */
 static BCSC__COLD BCSC__NOINLINE int line_leave(bcsc_wait_t *w) {
   bcsc_waitq_t *owed;
   /* A wake by the abort function is the walk's own: its caller queues
    * the task when the walk is done. */
   if (abort_place(w))
-    return abort_leave(w) & ABORT_KEPT ? KEPT_ABORT : LEFT_ABORT;
+    return abort_leave(w) & ABORT_KEPT;
   owed = line_remove(w);
   if (owed == NULL) {
     BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-    return LEFT_PLACE;
+    return 0;
   }
   BCSC__HEADER_SET(
       w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
@@ -244,7 +240,7 @@ static BCSC__COLD BCSC__NOINLINE int line_leave(bcsc_wait_t *w) {
    * that poll is waiting for this wake, so it goes on when the poll
    * returns. */
   w->priv.state = BCSC__WAIT_FIRED_HANDOFF;
-  return LEFT_PLACE;
+  return 0;
 }
 
 void bcsc__wait_link_in_line(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
@@ -375,17 +371,6 @@ static BCSC__COLD BCSC__NOINLINE int abort_unlink(bcsc_wait_t *w) {
   return !(left & ABORT_KEPT);
 }
 
-/* A walk over `t`'s registrations keeps held `w`: back into its list. */
-static BCSC__COLD BCSC__NOINLINE void abort_keep(bcsc_task_t *t,
-                                                 bcsc_wait_t *w) {
-  bcsc_wait_t *head = t->priv.link.waits;
-  w->priv.task_next = head;
-  w->priv.task_pprev = &t->priv.link.waits;
-  if (head != NULL)
-    head->priv.task_pprev = &w->priv.task_next;
-  t->priv.link.waits = w;
-}
-
 void bcsc__abort_hold(bcsc_task_t *t, int result) {
   for (bcsc_wait_t *w = t->priv.link.waits; w != NULL; w = w->priv.task_next)
     w->value = abort_enc(result);
@@ -432,10 +417,55 @@ void bcsc__task_unjoin(bcsc_task_t *t) {
   }
 }
 
+/* The walk below reached `w`, a place (line_place()), with `next` the
+ * rest of its chain and `*kept` the held registrations it has kept so far
+ * (D67). Takes `w` out, or adds it to `*kept` if it stays held, and
+ * returns the rest of the walk. While an abort function runs, the task's
+ * list is whole again - the kept ones, then the rest - so that it may
+ * fire, unlink or wake the task's other registrations (D76) and find them
+ * where every call looks; a wake it makes walks them itself. The walk then
+ * goes on over what the list holds after the call: a node kept before is
+ * looked at again, and kept again without asking. */
+static BCSC__COLD BCSC__NOINLINE bcsc_wait_t *walk_place(bcsc_task_t *t,
+                                                         bcsc_wait_t *w,
+                                                         bcsc_wait_t *next,
+                                                         bcsc_wait_t **kept) {
+  int asks = abort_place(w) && !abort_held(w) && !(w->value & ABORT_CALLING);
+  int left;
+  if (asks) {
+    bcsc_wait_t **end = kept;
+    while (*end != NULL)
+      end = &(*end)->priv.task_next;
+    *end = next;
+    if (next != NULL)
+      next->priv.task_pprev = end;
+    t->priv.link.waits = *kept;
+    if (*kept != NULL)
+      (*kept)->priv.task_pprev = &t->priv.link.waits;
+    *kept = NULL;
+  }
+  /* Idle, or a baton on the executor's list, or held (D67). */
+  left = line_leave(w);
+  if (asks) {
+    next = t->priv.link.waits;
+    t->priv.link.waits = NULL;
+  }
+  if (left) {
+    w->priv.task_next = *kept;
+    if (*kept != NULL)
+      (*kept)->priv.task_pprev = &w->priv.task_next;
+    *kept = w;
+  } else if (BCSC__CHECKED) {
+    wait_walk_unlinked(t, w);
+  }
+  return next;
+}
+
 /* bcsc__task_unlink_waits() for a task whose state field is `state`;
  * inline in the wake path. */
 static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
   bcsc_wait_t *w = t->priv.link.waits;
+  bcsc_wait_t *kept = NULL;
   if (BCSC__UNLIKELY(state & BCSC__TASK_JOINING))
     bcsc__task_unjoin(t);
   if (w == NULL)
@@ -449,11 +479,11 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
     if (BCSC__CHECKED && (void *)w == BCSC__POISONED) {
       /* The list led into a node unlinked before (D29). */
       bcsc__misuse(BCSC_MISUSE_NODE_UNLINKED, t);
-      return;
+      break;
     }
     if (BCSC__WAIT_MAGIC_BAD(w)) {
       bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
-      return;
+      break;
     }
     next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
@@ -461,32 +491,28 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
         /* The node's memory was reused while linked: its links are garbage
          * and following them would spread the damage. */
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
-        return;
+        break;
       }
       if (BCSC__CHECKED && wait_linked_check(w) != 0)
-        return;
+        break;
       if (BCSC__UNLIKELY(line_place(w))) {
-        /* Idle, or a baton on the executor's list, or held (D67). */
-        int left = line_leave(w);
-        if (left != LEFT_PLACE) {
-          next = w->priv.task_next;
-          if (left == KEPT_ABORT) {
-            abort_keep(t, w);
-            w = next;
-            continue;
-          }
-        }
-      } else {
-        source_remove(w);
-        BCSC__HEADER_SET(
-            w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+        w = walk_place(t, w, next, &kept);
+        continue;
       }
+      source_remove(w);
+      BCSC__HEADER_SET(w,
+                       bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
       if (BCSC__CHECKED)
         wait_walk_unlinked(t, w);
     } else if (BCSC__CHECKED) {
       wait_poison_task_links(w); /* out of the list the walk empties */
     }
     w = next;
+  }
+  /* Held registrations stay the task's (D67). */
+  if (BCSC__UNLIKELY(kept != NULL)) {
+    kept->priv.task_pprev = &t->priv.link.waits;
+    t->priv.link.waits = kept;
   }
 }
 
@@ -645,10 +671,11 @@ static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
   bcsc_task_t *t = w->priv.task;
   bcsc_executor_t *ex = bcsc__task_executor(t);
   /* Fired during the task's own poll: the poll that follows is the one
-   * that must take it, not the one running now. */
-  w->priv.state = bcsc__task_state(t) == BCSC__TASK_RUNNING
-                      ? BCSC__WAIT_FIRED_HANDOFF_NEW
-                      : BCSC__WAIT_FIRED_HANDOFF;
+   * that must take it, not the one running now. Asked by its executor,
+   * not by its state: a task whose abort function runs reads as RUNNING
+   * (D76), and so does one whose poll has just returned. */
+  w->priv.state = ex->priv.current == t ? BCSC__WAIT_FIRED_HANDOFF_NEW
+                                        : BCSC__WAIT_FIRED_HANDOFF;
   w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
   w->priv.task_next = ex->priv.batons;
   w->priv.task_pprev = &ex->priv.batons;
