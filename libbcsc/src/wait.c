@@ -321,6 +321,8 @@ static int abort_leave(bcsc_wait_t *w) {
   bcsc_task_t *t = w->priv.task;
   uint16_t state = t->priv.state;
   int defer = !bcsc__task_is_running(t);
+  bcsc_executor_t *ex;
+  uint16_t aborting;
   bcsc_waitq_t *q;
   bcsc_abort_fn fn;
   int rc, woke = 0;
@@ -332,7 +334,15 @@ static int abort_leave(bcsc_wait_t *w) {
   if (defer)
     bcsc__task_store_state(t, (state & ~BCSC__TASK_STATE_MASK) |
                                   BCSC__TASK_RUNNING);
+  /* It must not run the executor (BCSC_MISUSE_ABORT_REENTERED): it is
+   * called from inside walks and wakes, which whole polls of other tasks
+   * would interleave with. */
+  ex = bcsc__task_executor(t);
+  aborting = ex->priv.state & BCSC__EXECUTOR_ABORTING;
+  ex->priv.state |= BCSC__EXECUTOR_ABORTING;
   rc = fn((void *)q->priv.reserved[1], w);
+  ex->priv.state =
+      (uint16_t)((ex->priv.state & ~BCSC__EXECUTOR_ABORTING) | aborting);
   if (defer) {
     uint16_t now = t->priv.state;
     woke = (now & BCSC__TASK_WOKEN) ? ABORT_WOKE : 0;

@@ -80,7 +80,10 @@ extern "C" {
      "bcsc_start_ready() called again by a child that has moved already")      \
   XX(ABORT_RESULT, 37,                                                         \
      "a completion source's abort function returned neither 0 nor "            \
-     "BCSC_PENDING (taken as 0)")
+     "BCSC_PENDING (taken as 0)")                                              \
+  XX(ABORT_REENTERED, 38,                                                      \
+     "bcsc_executor_run(), _poll() or _run_once() called from a completion "   \
+     "source's abort function")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -92,8 +95,8 @@ extern "C" {
  *  32 are reported by the design-for-test checks (docs/testing.md); 33 and
  *  34 by context entries, drain graces and error lists (bcsc/context.h,
  *  bcsc/scope.h); 35 and 36 by
- *  bcsc_start_ready() (bcsc/start.h); 37 by completion sources' lists
- *  (bcsc_waitq_set_abort(), bcsc/wait.h). */
+ *  bcsc_start_ready() (bcsc/start.h); 37 and 38 by completion sources'
+ *  lists (bcsc_waitq_set_abort(), bcsc/wait.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };
