@@ -287,12 +287,6 @@ static int abort_held(const bcsc_wait_t *w) {
          (w->priv.task->priv.state & BCSC__TASK_ABORTED) != 0;
 }
 
-/* Whether linked `w` is a completion source's registration whose abort
- * function is running now. */
-static int abort_asking(const bcsc_wait_t *w) {
-  return line_place(w) && !abort_held(w) && (w->value & ABORT_CALLING) != 0;
-}
-
 /* Whether linked place `w` is a completion source's registration rather
  * than a place in a strict line. */
 static int abort_place(const bcsc_wait_t *w) {
@@ -320,14 +314,14 @@ static int abort_place(const bcsc_wait_t *w) {
 static int abort_leave(bcsc_wait_t *w) {
   bcsc_task_t *t = w->priv.task;
   uint16_t state = t->priv.state;
-  int defer = !bcsc__task_is_running(t);
   bcsc_executor_t *ex;
   uint16_t aborting;
   bcsc_waitq_t *q;
   bcsc_abort_fn fn;
-  int rc, woke = 0;
+  int rc, defer, woke = 0;
   if (abort_held(w) || (w->value & ABORT_CALLING))
     return ABORT_KEPT;
+  defer = !bcsc__task_is_running(t);
   q = (bcsc_waitq_t *)w->value;
   fn = (bcsc_abort_fn)q->priv.reserved[0];
   w->value |= ABORT_CALLING;
@@ -1029,8 +1023,11 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
     return rc;
   /* A node whose abort is being asked, from its abort function (D76): a
    * walk that asked may have taken it out of its task's list for now. It
-   * is held, as for any later ask. */
-  if (BCSC__CHECKED && wait_task_links_bad(wait) && !abort_asking(wait))
+   * is held, as for any later ask. (The mark may also be a bit of a held
+   * node's encoded result, abort_enc(): such a node is held too, and an
+   * unlink of it writes nothing.) */
+  if (BCSC__CHECKED && wait_task_links_bad(wait) &&
+      !(wait->value & ABORT_CALLING))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
   return bcsc__wait_unlink(wait) ? BCSC_WAIT_UNLINKED : BCSC_WAIT_HELD;
 }
