@@ -266,7 +266,8 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_NODE_UNLINKED,   BCSC_MISUSE_REMOTE_SELF,
     BCSC_MISUSE_ATTACHED,        BCSC_MISUSE_ERROR_LIST_LATE,
     BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE,
-    BCSC_MISUSE_ABORT_RESULT,    BCSC_MISUSE_FRAME_LEFT_LIVE};
+    BCSC_MISUSE_ABORT_RESULT,    BCSC_MISUSE_ABORT_REENTERED,
+    BCSC_MISUSE_FRAME_LEFT_LIVE};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2396,6 +2397,58 @@ Test(misuse, a_live_frame_whose_cleanup_cannot_end_it_is_reported) {
   EXPECT_MISUSE(FRAME_LEFT_LIVE, &waiter.task);
   cr_assert_not(bcsc_task_cancelled(&waiter.task));
   cr_assert_eq(bcsc_waitq_wake_all(&q, 0), 1);
+  executor_down(&ex);
+  EXPECT_OK(bcsc_waitq_deinit(&q));
+}
+
+/* ---- ABORT_REENTERED ------------------------------------------------------
+ * A completion source's abort function runs the executor: refused with
+ * BCSC_EBUSY, reported about the executor; the cancel goes on. */
+typedef struct reenter {
+  bcsc_executor_t *ex;
+  int rc[3];
+} reenter_t;
+
+static int abort_runs_the_executor(void *context, bcsc_wait_t *wait) {
+  reenter_t *r = context;
+  (void)wait;
+  r->rc[0] = bcsc_executor_poll(r->ex, 8);
+  r->rc[1] = bcsc_executor_run(r->ex, NULL);
+  r->rc[2] = bcsc_executor_run_once(r->ex, NULL);
+  return 0;
+}
+
+Test(misuse, abort_function_running_the_executor_is_refused) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  probe_t p;
+  reenter_t r = {0};
+  executor_up(&ex);
+  r.ex = &ex;
+  EXPECT_OK(bcsc_waitq_init(&q));
+  EXPECT_OK(bcsc_waitq_set_abort(&q, abort_runs_the_executor, &r));
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = &q;
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(bcsc_task_cancel(&p.task), 0); /* outside the run loop */
+  for (int i = 0; i < 3; i++)
+    cr_assert_eq(r.rc[i], BCSC_EBUSY, "call %d", i);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(g_log.count, 3);
+    for (int i = 0; i < 3; i++) {
+      cr_assert_eq(g_log.code[i], BCSC_MISUSE_ABORT_REENTERED, "report %d: %s",
+                   i, bcsc_misuse_name(g_log.code[i]));
+      cr_assert_eq(g_log.object[i], &ex);
+    }
+  } else {
+    cr_assert_eq(g_log.count, 0);
+  }
+  memset(&g_log, 0, sizeof g_log);
+  cr_assert(bcsc_waitq_empty(&q));
+  /* Not left set: the executor runs again. */
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert(bcsc_task_done(&p.task));
   executor_down(&ex);
   EXPECT_OK(bcsc_waitq_deinit(&q));
 }

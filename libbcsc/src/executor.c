@@ -306,9 +306,15 @@ static int check_not_polling(bcsc_executor_t *ex) {
       BCSC__FAIL(WRONG_THREAD, ex, BCSC_EPERM);
   }
   /* Inside a poll function, or inside run/poll at all: a reactor's park
-   * (or anything it calls back) must not run tasks under the outer loop. */
-  if (ex->priv.current != NULL || (ex->priv.state & BCSC__EXECUTOR_INSIDE))
+   * (or anything it calls back) must not run tasks under the outer loop.
+   * Nor may an abort function, called from inside bcsc's walks and wakes
+   * (D76). */
+  if (ex->priv.current != NULL ||
+      (ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING))) {
+    if (ex->priv.state & BCSC__EXECUTOR_ABORTING)
+      BCSC__FAIL(ABORT_REENTERED, ex, BCSC_EBUSY);
     BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
+  }
   return 0;
 }
 

@@ -111,7 +111,9 @@ enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
 
 /* Executor state flags. */
 enum {
-  BCSC__EXECUTOR_INSIDE = 0x1 /* in bcsc_executor_run() or _poll() */
+  BCSC__EXECUTOR_INSIDE = 0x1,  /* in bcsc_executor_run() or _poll() */
+  BCSC__EXECUTOR_ABORTING = 0x2 /* a completion source's abort function
+                                   runs (D76) */
 };
 
 /* Scope states and flags. */

@@ -201,6 +201,10 @@ void bcsc__wait_link(bcsc_task_t *t, bcsc_wait_t *w, bcsc_waitq_t *q) {
   t->priv.link.waits = w;
 }
 
+/* What abort_leave() did: bit 0, `w` stays linked (held) - else it left
+ * its list; bit 1, the abort function woke the task meanwhile (D76). */
+enum { ABORT_KEPT = 1, ABORT_WOKE = 2 };
+
 static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q);
 static int waitq_fire_one(bcsc_waitq_t *q, uintptr_t value);
 static int abort_place(const bcsc_wait_t *w);
@@ -220,8 +224,10 @@ static int abort_leave(bcsc_wait_t *w);
  * pending), 0 if it left. */
 static BCSC__COLD BCSC__NOINLINE int line_leave(bcsc_wait_t *w) {
   bcsc_waitq_t *owed;
+  /* A wake by the abort function is the walk's own: its caller queues
+   * the task when the walk is done. */
   if (abort_place(w))
-    return abort_leave(w);
+    return abort_leave(w) & ABORT_KEPT;
   owed = line_remove(w);
   if (owed == NULL) {
     BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
@@ -289,54 +295,84 @@ static int abort_place(const bcsc_wait_t *w) {
           BCSC__WAITQ_ABORT) != 0;
 }
 
-/* Ask the source of linked `w` to let go, once per link. Returns 1 if `w`
- * stays linked (held), 0 if it left its list: unlinked, its state for the
- * caller to set, or fired by the abort function itself (fire_abortable()
- * fires a node whose abort is being asked without waking its task). */
+/* Ask the source of linked `w` to let go, once per link. Returns
+ * ABORT_KEPT if `w` stays linked (held), without it if it left its list:
+ * unlinked, its state for the caller to set, or fired by the abort
+ * function itself (fire_abortable() fires a node whose abort is being
+ * asked without waking its task); with ABORT_WOKE if the task was woken
+ * during the call.
+ *
+ * The abort function may call bcsc on the same task (D76): cancel it or
+ * its scope, fire or unlink its other registrations. Unless the task is
+ * being polled (a bcsc_wait_cancel() of its own), such a wake is put off:
+ * meanwhile the task reads as RUNNING, so that a wake only marks it
+ * (BCSC__TASK_WOKEN) and unlinks what it holds, and never queues it in
+ * the middle of the walk or unlink that asked. Its state and flag come
+ * back after the call, and the caller acts on the wake: a walk is the
+ * task's wake already, bcsc_wait_cancel() wakes it when the node is
+ * settled. */
 static int abort_leave(bcsc_wait_t *w) {
+  bcsc_task_t *t = w->priv.task;
+  uint16_t state = t->priv.state;
+  bcsc_executor_t *ex;
+  uint16_t aborting;
   bcsc_waitq_t *q;
   bcsc_abort_fn fn;
-  int rc;
+  int rc, defer, woke = 0;
   if (abort_held(w) || (w->value & ABORT_CALLING))
-    return 1;
+    return ABORT_KEPT;
+  defer = !bcsc__task_is_running(t);
   q = (bcsc_waitq_t *)w->value;
   fn = (bcsc_abort_fn)q->priv.reserved[0];
   w->value |= ABORT_CALLING;
+  if (defer)
+    bcsc__task_store_state(t, (state & ~BCSC__TASK_STATE_MASK) |
+                                  BCSC__TASK_RUNNING);
+  /* It must not run the executor (BCSC_MISUSE_ABORT_REENTERED): it is
+   * called from inside walks and wakes, which whole polls of other tasks
+   * would interleave with. */
+  ex = bcsc__task_executor(t);
+  aborting = ex->priv.state & BCSC__EXECUTOR_ABORTING;
+  ex->priv.state |= BCSC__EXECUTOR_ABORTING;
   rc = fn((void *)q->priv.reserved[1], w);
+  ex->priv.state =
+      (uint16_t)((ex->priv.state & ~BCSC__EXECUTOR_ABORTING) | aborting);
+  if (defer) {
+    uint16_t now = t->priv.state;
+    woke = (now & BCSC__TASK_WOKEN) ? ABORT_WOKE : 0;
+    bcsc__task_store_state(t,
+                           (now & ~(BCSC__TASK_STATE_MASK | BCSC__TASK_WOKEN)) |
+                               (state & BCSC__TASK_STATE_MASK));
+  }
   if (w->priv.state != BCSC__WAIT_LINKED)
-    return 0;
+    return woke;
   if (rc == BCSC_PENDING) {
     w->value = ABORT_HELD;
-    return 1;
+    return ABORT_KEPT | woke;
   }
   if (rc != 0)
     BCSC__REPORT(ABORT_RESULT, w);
   w->value = 0;
   waitq_remove(w);
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-  return 0;
+  return woke;
 }
 
-/* bcsc__wait_unlink() for a completion source's registration. */
+/* bcsc__wait_unlink() for a completion source's registration. A wake of
+ * a waiting task by its abort function was put off (abort_leave()): it
+ * happens now, when `w` is settled. */
 static BCSC__COLD BCSC__NOINLINE int abort_unlink(bcsc_wait_t *w) {
-  if (abort_leave(w))
-    return 0;
-  if (BCSC__CHECKED)
-    BCSC__SCOPE_LINKED(w->priv.task->priv.scope)--;
-  w->priv.self_tag = 0;
-  task_waits_remove(w);
-  return 1;
-}
-
-/* A walk over `t`'s registrations keeps held `w`: back into its list. */
-static BCSC__COLD BCSC__NOINLINE void abort_keep(bcsc_task_t *t,
-                                                 bcsc_wait_t *w) {
-  bcsc_wait_t *head = t->priv.link.waits;
-  w->priv.task_next = head;
-  w->priv.task_pprev = &t->priv.link.waits;
-  if (head != NULL)
-    head->priv.task_pprev = &w->priv.task_next;
-  t->priv.link.waits = w;
+  bcsc_task_t *t = w->priv.task;
+  int left = abort_leave(w);
+  if (!(left & ABORT_KEPT)) {
+    if (BCSC__CHECKED)
+      BCSC__SCOPE_LINKED(t->priv.scope)--;
+    w->priv.self_tag = 0;
+    task_waits_remove(w);
+  }
+  if (left & ABORT_WOKE)
+    bcsc__task_wake(t);
+  return !(left & ABORT_KEPT);
 }
 
 void bcsc__abort_hold(bcsc_task_t *t, int result) {
@@ -385,10 +421,55 @@ void bcsc__task_unjoin(bcsc_task_t *t) {
   }
 }
 
+/* The walk below reached `w`, a place (line_place()), with `next` the
+ * rest of its chain and `*kept` the held registrations it has kept so far
+ * (D67). Takes `w` out, or adds it to `*kept` if it stays held, and
+ * returns the rest of the walk. While an abort function runs, the task's
+ * list is whole again - the kept ones, then the rest - so that it may
+ * fire, unlink or wake the task's other registrations (D76) and find them
+ * where every call looks; a wake it makes walks them itself. The walk then
+ * goes on over what the list holds after the call: a node kept before is
+ * looked at again, and kept again without asking. */
+static BCSC__COLD BCSC__NOINLINE bcsc_wait_t *walk_place(bcsc_task_t *t,
+                                                         bcsc_wait_t *w,
+                                                         bcsc_wait_t *next,
+                                                         bcsc_wait_t **kept) {
+  int asks = abort_place(w) && !abort_held(w) && !(w->value & ABORT_CALLING);
+  int left;
+  if (asks) {
+    bcsc_wait_t **end = kept;
+    while (*end != NULL)
+      end = &(*end)->priv.task_next;
+    *end = next;
+    if (next != NULL)
+      next->priv.task_pprev = end;
+    t->priv.link.waits = *kept;
+    if (*kept != NULL)
+      (*kept)->priv.task_pprev = &t->priv.link.waits;
+    *kept = NULL;
+  }
+  /* Idle, or a baton on the executor's list, or held (D67). */
+  left = line_leave(w);
+  if (asks) {
+    next = t->priv.link.waits;
+    t->priv.link.waits = NULL;
+  }
+  if (left) {
+    w->priv.task_next = *kept;
+    if (*kept != NULL)
+      (*kept)->priv.task_pprev = &w->priv.task_next;
+    *kept = w;
+  } else if (BCSC__CHECKED) {
+    wait_walk_unlinked(t, w);
+  }
+  return next;
+}
+
 /* bcsc__task_unlink_waits() for a task whose state field is `state`;
  * inline in the wake path. */
 static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
   bcsc_wait_t *w = t->priv.link.waits;
+  bcsc_wait_t *kept = NULL;
   if (BCSC__UNLIKELY(state & BCSC__TASK_JOINING))
     bcsc__task_unjoin(t);
   if (w == NULL)
@@ -402,11 +483,11 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
     if (BCSC__CHECKED && (void *)w == BCSC__POISONED) {
       /* The list led into a node unlinked before (D29). */
       bcsc__misuse(BCSC_MISUSE_NODE_UNLINKED, t);
-      return;
+      break;
     }
     if (BCSC__WAIT_MAGIC_BAD(w)) {
       bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
-      return;
+      break;
     }
     next = w->priv.task_next;
     if (w->priv.state == BCSC__WAIT_LINKED) {
@@ -414,28 +495,28 @@ static BCSC__ALWAYS_INLINE void unlink_waits(bcsc_task_t *t, uint16_t state) {
         /* The node's memory was reused while linked: its links are garbage
          * and following them would spread the damage. */
         bcsc__misuse(BCSC_MISUSE_FRAME_CLOBBERED, w);
-        return;
+        break;
       }
       if (BCSC__CHECKED && wait_linked_check(w) != 0)
-        return;
+        break;
       if (BCSC__UNLIKELY(line_place(w))) {
-        /* Idle, or a baton on the executor's list, or held (D67). */
-        if (line_leave(w)) {
-          abort_keep(t, w);
-          w = next;
-          continue;
-        }
-      } else {
-        source_remove(w);
-        BCSC__HEADER_SET(
-            w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+        w = walk_place(t, w, next, &kept);
+        continue;
       }
+      source_remove(w);
+      BCSC__HEADER_SET(w,
+                       bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
       if (BCSC__CHECKED)
         wait_walk_unlinked(t, w);
     } else if (BCSC__CHECKED) {
       wait_poison_task_links(w); /* out of the list the walk empties */
     }
     w = next;
+  }
+  /* Held registrations stay the task's (D67). */
+  if (BCSC__UNLIKELY(kept != NULL)) {
+    kept->priv.task_pprev = &t->priv.link.waits;
+    t->priv.link.waits = kept;
   }
 }
 
@@ -594,10 +675,11 @@ static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
   bcsc_task_t *t = w->priv.task;
   bcsc_executor_t *ex = bcsc__task_executor(t);
   /* Fired during the task's own poll: the poll that follows is the one
-   * that must take it, not the one running now. */
-  w->priv.state = bcsc__task_state(t) == BCSC__TASK_RUNNING
-                      ? BCSC__WAIT_FIRED_HANDOFF_NEW
-                      : BCSC__WAIT_FIRED_HANDOFF;
+   * that must take it, not the one running now. Asked by its executor,
+   * not by its state: a task whose abort function runs reads as RUNNING
+   * (D76), and so does one whose poll has just returned. */
+  w->priv.state = ex->priv.current == t ? BCSC__WAIT_FIRED_HANDOFF_NEW
+                                        : BCSC__WAIT_FIRED_HANDOFF;
   w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
   w->priv.task_next = ex->priv.batons;
   w->priv.task_pprev = &ex->priv.batons;
@@ -939,7 +1021,13 @@ int bcsc_wait_cancel(bcsc_wait_t *wait) {
    * it writes into lists it is not on (D29). */
   if (BCSC__CHECKED && (rc = wait_linked_check(wait)) != 0)
     return rc;
-  if (BCSC__CHECKED && wait_task_links_bad(wait))
+  /* A node whose abort is being asked, from its abort function (D76): a
+   * walk that asked may have taken it out of its task's list for now. It
+   * is held, as for any later ask. (The mark may also be a bit of a held
+   * node's encoded result, abort_enc(): such a node is held too, and an
+   * unlink of it writes nothing.) */
+  if (BCSC__CHECKED && wait_task_links_bad(wait) &&
+      !(wait->value & ABORT_CALLING))
     BCSC__FAIL(NODE_UNLINKED, wait, BCSC_EBADOBJ);
   return bcsc__wait_unlink(wait) ? BCSC_WAIT_UNLINKED : BCSC_WAIT_HELD;
 }

@@ -81,6 +81,9 @@ extern "C" {
   XX(ABORT_RESULT, 37,                                                         \
      "a completion source's abort function returned neither 0 nor "            \
      "BCSC_PENDING (taken as 0)")                                              \
+  XX(ABORT_REENTERED, 38,                                                      \
+     "bcsc_executor_run(), _poll() or _run_once() called from a completion "   \
+     "source's abort function")                                                \
   XX(FRAME_LEFT_LIVE, 39,                                                      \
      "a task frame's C scope ended while the task was live and it could not "  \
      "be ended (bcsc_task_cleanup())")
@@ -95,8 +98,8 @@ extern "C" {
  *  32 are reported by the design-for-test checks (docs/testing.md); 33 and
  *  34 by context entries, drain graces and error lists (bcsc/context.h,
  *  bcsc/scope.h); 35 and 36 by
- *  bcsc_start_ready() (bcsc/start.h); 37 by completion sources' lists
- *  (bcsc_waitq_set_abort(), bcsc/wait.h); 39 by bcsc_task_cleanup()
+ *  bcsc_start_ready() (bcsc/start.h); 37 and 38 by completion sources'
+ *  lists (bcsc_waitq_set_abort(), bcsc/wait.h); 39 by bcsc_task_cleanup()
  *  (bcsc/task.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT

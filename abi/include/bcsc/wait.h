@@ -274,7 +274,14 @@ BCSC_API int bcsc_waitq_set_handoff(bcsc_waitq_t *queue, int on);
  * other value is taken as 0 (reported in the checked build,
  * BCSC_MISUSE_ABORT_RESULT). The function may fire @p wait itself (it
  * completed after all): that counts as done, and the node is fired with
- * that value. It must make no other bcsc call on @p wait's task.
+ * that value. It may also cancel @p wait's task or a scope of it, fire or
+ * bcsc_wait_cancel() the task's other registrations (bcsc_wait_cancel()
+ * of @p wait itself returns BCSC_WAIT_HELD meanwhile), or wake anything
+ * else: a wake of the task is put off until the call that asked is done
+ * with the node, and the task then runs once, as for any wake (D76). It
+ * must not run the executor: bcsc_executor_run(), _poll() and _run_once()
+ * fail with BCSC_EBUSY (reported in the checked build,
+ * BCSC_MISUSE_ABORT_REENTERED).
  */
 typedef int (*bcsc_abort_fn)(void *context, bcsc_wait_t *wait);
 
