@@ -18,18 +18,21 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bcsc.h>
@@ -37,6 +40,57 @@
 
 #include "bcsc_test.h"
 #include "bcsc_test_unpark.h"
+
+/* ---- the submission seam -------------------------------------------------
+ *
+ * The reactor makes its system calls through libc's syscall(), and the
+ * tests link libbcsc.a: this definition of syscall() is the one the
+ * reactor calls in this program (and, being exported, in any shared
+ * library of it). It forwards every call to libc's, except io_uring_enter()
+ * while `refuse` is set: then that fails with `refuse` as its errno, the
+ * way the kernel refuses a submission it has no memory for (EAGAIN) or
+ * whose completions are backed up (EBUSY). No SQE is consumed, so the
+ * reactor's submission ring stays as full as the test made it; that is the
+ * only way to reach its owed cancels (D78), which a kernel with memory to
+ * spare never causes. Before failing, the seam makes one real system call
+ * (sched_yield()): the kernel runs the io_uring work it owes this thread on
+ * the way back, as it would in a refused io_uring_enter(), so completions
+ * of requests already submitted still arrive in the completion ring. */
+static struct {
+  int refuse;        /* 0, or the errno io_uring_enter() fails with */
+  uint64_t refused;  /* how many calls it refused */
+  long (*real)(long, ...);
+} seam;
+
+long syscall(long number, ...) {
+  long a[6];
+  va_list ap;
+  int i;
+  va_start(ap, number);
+  for (i = 0; i < 6; i++)
+    a[i] = va_arg(ap, long);
+  va_end(ap);
+  if (seam.real == NULL) {
+    void *sym = dlsym(RTLD_NEXT, "syscall");
+    if (sym == NULL)
+      abort();
+    memcpy(&seam.real, &sym, sizeof sym); /* ISO C: no void* -> fn cast */
+  }
+  if (number == __NR_io_uring_enter && seam.refuse != 0) {
+    seam.refused++;
+    (void)seam.real(__NR_sched_yield);
+    errno = seam.refuse;
+    return -1;
+  }
+  return seam.real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* Makes io_uring_enter() fail with @p err from now on (0: work again). */
+static void refuse_submission(int err) {
+  seam.refuse = err;
+  if (err != 0)
+    seam.refused = 0;
+}
 
 /* Open @p r, or end the test: failed, unless BCSC_TEST_NO_URING=1 says
  * this environment has no io_uring on purpose. */
@@ -440,7 +494,12 @@ typedef struct owner {
   bcsc_scope_t scope;
   io_task_t *child;
   uint64_t deadline; /* 0: none */
+  bcsc_drain_grace_t grace;
+  uint64_t grace_ns; /* 0: none */
+  bcsc_stuck_fn report;
+  void *report_context;
   int opened;
+  int joined;
   int join_rc;
   int busy_at_join;
   int32_t result_at_join;
@@ -457,12 +516,17 @@ static int owner_poll(bcsc_task_t *self) {
         (rc = bcsc_scope_set_deadline(&o->scope, o->deadline,
                                       BCSC_DEADLINE_MOVE_ON)) != 0)
       return rc;
+    if (o->grace_ns != 0 &&
+        (rc = bcsc_scope_set_drain_grace(&o->scope, &o->grace, o->grace_ns,
+                                         o->report, o->report_context)) != 0)
+      return rc;
     if ((rc = bcsc_scope_spawn(&o->scope, &o->child->task)) != 0)
       return rc;
   }
   rc = bcsc_scope_join(&o->scope);
   if (rc == BCSC_PENDING)
     return rc;
+  o->joined = 1;
   o->join_rc = rc;
   o->busy_at_join = bcsc_uring_op_busy(&o->child->op);
   o->result_at_join = bcsc_uring_op_result(&o->child->op);
@@ -472,6 +536,7 @@ static int owner_poll(bcsc_task_t *self) {
 static void owner_init(owner_t *o, io_task_t *child) {
   memset(o, 0, sizeof *o);
   cr_assert_eq(bcsc_task_init(&o->task, owner_poll, NULL), 0);
+  cr_assert_eq(bcsc_drain_grace_init(&o->grace), 0);
   o->child = child;
 }
 
@@ -804,7 +869,9 @@ typedef struct fleet {
   bcsc_task_t task;
   bcsc_scope_t scope;
   io_task_t readers[FLEET];
+  int n; /* readers spawned: FLEET, or fewer */
   int opened;
+  int joined;
   int join_rc;
   uint32_t busy_at_join;
 } fleet_t;
@@ -816,14 +883,15 @@ static int fleet_poll(bcsc_task_t *self) {
     f->opened = 1;
     if ((rc = bcsc_scope_init(&f->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0)
       return rc;
-    for (i = 0; i < FLEET; i++)
+    for (i = 0; i < f->n; i++)
       if ((rc = bcsc_scope_spawn(&f->scope, &f->readers[i].task)) != 0)
         return rc;
   }
   if ((rc = bcsc_scope_join(&f->scope)) == BCSC_PENDING)
     return rc;
+  f->joined = 1;
   f->join_rc = rc;
-  for (i = 0; i < FLEET; i++)
+  for (i = 0; i < f->n; i++)
     f->busy_at_join += (uint32_t)bcsc_uring_op_busy(&f->readers[i].op);
   return 0;
 }
@@ -837,6 +905,7 @@ Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
   bcsc_test_executor_with(&ex, &r.base);
   memset(&f, 0, sizeof f);
   cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
+  f.n = FLEET;
   for (i = 0; i < FLEET; i++) {
     make_pipe(fds[i]);
     io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
@@ -886,6 +955,317 @@ Test(reactor_uring, entries_round_up_to_a_power_of_two_of_ops_in_flight) {
   settle(&r);
   for (i = 0; i < 8; i++)
     cr_assert_eq(bcsc_uring_op_result(&ops[i]), -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* ---- cancels owed for want of a free SQE (D78) --------------------------- */
+
+/* While submission is refused, fills the submission ring: @p n NOPs, queued
+ * and not consumed, and a cancel for each - 2n SQEs. The NOPs count as ops
+ * in flight until submission works again; then they complete with 0 (the
+ * kernel runs each before its cancel, which finds nothing). */
+static void fill_the_ring(bcsc_uring_reactor_t *r, bcsc_uring_op_t *nops,
+                          int n) {
+  int i;
+  cr_assert_neq(seam.refuse, 0, "a ring the kernel may consume is not full");
+  for (i = 0; i < n; i++) {
+    cr_assert_eq(bcsc_uring_op_init(&nops[i]), 0);
+    cr_assert_eq(
+        bcsc_uring_start(r, &nops[i], IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+  }
+  for (i = 0; i < n; i++)
+    cr_assert_eq(bcsc_uring_op_cancel(&nops[i]), 0);
+}
+
+/* @p rounds turns of the executor, each until no task is ready and then a
+ * park of a millisecond. */
+static void turn(bcsc_executor_t *ex, bcsc_uring_reactor_t *r, int rounds) {
+  int i;
+  for (i = 0; i < rounds; i++) {
+    while (bcsc_executor_poll(ex, 16) > 0) {
+    }
+    cr_assert_eq(vpark(r, vnow(r) + BCSC_MSEC), 0);
+  }
+}
+
+/* Turns the executor until *done is set: a second at most, so that a cancel
+ * that never goes out fails the test rather than hangs it. */
+static void run_until(bcsc_executor_t *ex, bcsc_uring_reactor_t *r,
+                      const int *done) {
+  int i;
+  for (i = 0; i < 1000 && !*done; i++)
+    turn(ex, r, 1);
+  cr_assert(*done, "not done after %d turns", i);
+}
+
+/* Its own frame, as read_into_a_frame_then_leave()'s: the owner's scope is
+ * cancelled while no SQE is free and io_uring_enter() fails with @p err,
+ * so the reader's cancel is owed; the join must wait until it went out and
+ * the kernel has reported the read's end. */
+static __attribute__((noinline)) void
+read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
+                          owner_t *seen, io_task_t *reader_seen) {
+  bcsc_executor_t ex;
+  owner_t owner;
+  io_task_t reader;
+  bcsc_uring_op_t nop;
+  bcsc_test_executor_with(&ex, &r->base);
+  io_init(&reader, r, IO_READ, fd);
+  owner_init(&owner, &reader);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(vpark(r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1, "the read is in the kernel");
+  refuse_submission(err);
+  fill_the_ring(r, &nop, 1); /* two entries: both taken */
+  cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+  turn(&ex, r, 20);
+  cr_assert_gt(seam.refused, 0);
+  cr_assert_eq(owner.joined, 0, "the join waits for the kernel");
+  cr_assert_eq(reader.polls, 1, "not polled while its read is aborting");
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(r), 2);
+  cr_assert_eq(bcsc_uring_reactor_deinit(r), BCSC_EBUSY,
+               "the kernel may still write into the reader's frame");
+  /* Submission works again: the next park sends the owed cancel. */
+  refuse_submission(0);
+  run_until(&ex, r, &owner.joined);
+  cr_assert_eq(bcsc_uring_op_busy(&nop), 0);
+  cr_assert_eq(bcsc_uring_op_result(&nop), 0);
+  *seen = owner;
+  *reader_seen = reader;
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+static void owe_a_cancel_then_reuse_the_frame(int err) {
+  bcsc_uring_reactor_t r;
+  owner_t owner;
+  io_task_t reader;
+  char c = 0;
+  int fds[2];
+  uring_open(&r, 2, 0);
+  make_pipe(fds);
+  read_with_its_cancel_owed(&r, fds[0], err, &owner, &reader);
+  cr_assert_eq(owner.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(owner.busy_at_join, 0);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(reader.polls, 2);
+  cr_assert_eq(reader.saw_cancelled, 1);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  /* As in cancel_a_read_then_reuse_its_frame(): no read is left in the
+   * kernel to write into the frame, now someone else's. */
+  reuse_the_stack(0x55);
+  cr_assert_eq(write(fds[1], "y", 1), 1);
+  cr_assert_eq(vpark(&r, 0), 0);
+  reuse_the_stack(0x44);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(c, 'y');
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+Test(reactor_uring, a_cancel_owed_while_enter_is_busy_holds_the_frame) {
+  owe_a_cancel_then_reuse_the_frame(EBUSY);
+}
+
+Test(reactor_uring, a_cancel_owed_while_enter_has_no_memory_holds_the_frame) {
+  owe_a_cancel_then_reuse_the_frame(EAGAIN);
+}
+
+enum { CREW = 4 };
+
+/* Four readers' cancels owed at once. Readers 1 and 2 - inside the owed
+ * list, whichever order it keeps - get their bytes while their cancels are
+ * owed: their completions must take them off the list, or the cancel sent
+ * later would reach the read their op is started for next. */
+Test(reactor_uring, owed_cancels_leave_the_list_when_their_ops_complete) {
+  static bcsc_uring_reactor_t r;
+  static bcsc_executor_t ex;
+  static fleet_t f;
+  bcsc_uring_op_t nops[CREW];
+  int fds[CREW][2], i;
+  uring_open(&r, 2 * CREW, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  memset(&f, 0, sizeof f);
+  cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
+  f.n = CREW;
+  for (i = 0; i < CREW; i++) {
+    make_pipe(fds[i]);
+    io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
+  }
+  cr_assert_eq(bcsc_executor_spawn(&ex, &f.task), 0);
+  while (bcsc_executor_poll(&ex, 16) > 0) {
+  }
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), CREW);
+  refuse_submission(EBUSY);
+  fill_the_ring(&r, nops, CREW); /* 2 * CREW SQEs: the ring is full */
+  cr_assert_eq(bcsc_scope_cancel(&f.scope), 0);
+  turn(&ex, &r, 5);
+  for (i = 0; i < CREW; i++) {
+    cr_assert_eq(bcsc_uring_op_busy(&f.readers[i].op), 1, "reader %d", i);
+    cr_assert_eq(f.readers[i].polls, 1);
+  }
+  cr_assert_eq(f.joined, 0);
+  cr_assert_eq(write(fds[1][1], "1", 1), 1);
+  cr_assert_eq(write(fds[2][1], "2", 1), 1);
+  turn(&ex, &r, 5);
+  for (i = 1; i <= 2; i++) {
+    cr_assert_eq(bcsc_uring_op_busy(&f.readers[i].op), 0, "reader %d", i);
+    cr_assert_eq(f.readers[i].polls, 2);
+    cr_assert_eq(f.readers[i].saw_cancelled, 1);
+    cr_assert_eq(f.readers[i].rc, 0);
+    cr_assert_eq(f.readers[i].result, 1, "the byte read is not lost");
+    cr_assert_eq(f.readers[i].buf[0], '0' + i);
+  }
+  cr_assert_eq(bcsc_uring_op_busy(&f.readers[0].op), 1);
+  cr_assert_eq(bcsc_uring_op_busy(&f.readers[3].op), 1);
+  cr_assert_eq(f.joined, 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 2 + CREW);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY);
+  /* Submission works again. Readers 1 and 2's ops start new reads, at the
+   * same addresses, before any park could send what is owed. */
+  refuse_submission(0);
+  for (i = 1; i <= 2; i++)
+    cr_assert_eq(bcsc_uring_read(&r, &f.readers[i].op, fds[i][0],
+                                 f.readers[i].buf, 1,
+                                 BCSC_URING_OFFSET_CURRENT),
+                 0);
+  run_until(&ex, &r, &f.joined);
+  cr_assert_eq(f.join_rc, BCSC_ECANCELED);
+  for (i = 0; i < CREW; i += 3) {
+    cr_assert_eq(f.readers[i].polls, 2, "reader %d", i);
+    cr_assert_eq(f.readers[i].saw_cancelled, 1);
+    cr_assert_eq(f.readers[i].result, -ECANCELED);
+  }
+  for (i = 0; i < CREW; i++)
+    cr_assert_eq(bcsc_uring_op_busy(&nops[i]), 0);
+  /* The new reads were left alone: still in the kernel, they take the next
+   * bytes. */
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 2);
+  for (i = 1; i <= 2; i++) {
+    cr_assert_eq(bcsc_uring_op_busy(&f.readers[i].op), 1, "reader %d", i);
+    cr_assert_eq(write(fds[i][1], "n", 1), 1);
+  }
+  settle(&r);
+  for (i = 1; i <= 2; i++) {
+    cr_assert_eq(bcsc_uring_op_result(&f.readers[i].op), 1, "reader %d", i);
+    cr_assert_eq(f.readers[i].buf[0], 'n');
+  }
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  for (i = 0; i < CREW; i++) {
+    close(fds[i][0]);
+    close(fds[i][1]);
+  }
+}
+
+/* ---- a drain grace over a cancel the kernel has not had ------------------ */
+
+/* What the grace's report saw, and when. It lets submission work again:
+ * the owed cancel can go out after the report. */
+typedef struct stuck_seen {
+  bcsc_uring_reactor_t *r;
+  int n;
+  bcsc_task_t *child;
+  bcsc_wait_t *wait;
+  bcsc_wait_t *next;
+  bcsc_waitq_t *queue;
+  uint64_t at;
+  uint64_t refused;
+  uint32_t in_flight;
+} stuck_seen_t;
+
+static void stuck_report(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *child) {
+  stuck_seen_t *s = context;
+  (void)scope;
+  s->n++;
+  s->child = child;
+  s->wait = bcsc_task_wait_next(child, NULL);
+  s->next = s->wait != NULL ? bcsc_task_wait_next(child, s->wait) : NULL;
+  s->queue = bcsc_wait_queue(s->wait);
+  s->at = vnow(s->r);
+  s->refused = seam.refused;
+  s->in_flight = bcsc_uring_reactor_in_flight(s->r);
+  refuse_submission(0);
+}
+
+enum { GRACE_DEADLINE = 5 * BCSC_MSEC, GRACE_PERIOD = 20 * BCSC_MSEC };
+
+static __attribute__((noinline)) void
+grace_over_an_owed_cancel(bcsc_uring_reactor_t *r, int fd, stuck_seen_t *s,
+                          owner_t *seen, io_task_t *reader_seen) {
+  bcsc_executor_t ex;
+  owner_t owner;
+  io_task_t reader;
+  bcsc_uring_op_t nop;
+  bcsc_test_executor_with(&ex, &r->base);
+  io_init(&reader, r, IO_READ, fd);
+  owner_init(&owner, &reader);
+  owner.deadline = vnow(r) + GRACE_DEADLINE;
+  owner.grace_ns = GRACE_PERIOD;
+  owner.report = stuck_report;
+  owner.report_context = s;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(vpark(r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+  refuse_submission(EAGAIN);
+  fill_the_ring(r, &nop, 1);
+  /* The deadline cancels the reader, whose cancel is owed; the grace runs
+   * out with the read still in the kernel, and its report lets the cancel
+   * go out. */
+  run_until(&ex, r, &owner.joined);
+  cr_assert_eq(s->n, 1, "reported once");
+  cr_assert_eq(s->child, &reader.task);
+  cr_assert_eq(s->wait, &reader.wait, "its one registration");
+  cr_assert_null(s->next);
+  cr_assert_eq(s->queue, bcsc_uring_op_queue(&reader.op),
+               "held by the op's list");
+  *seen = owner;
+  *reader_seen = reader;
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+Test(reactor_uring, a_drain_grace_reports_a_reader_whose_cancel_is_owed) {
+  bcsc_uring_reactor_t r;
+  stuck_seen_t s;
+  owner_t owner;
+  io_task_t reader;
+  char c = 0;
+  int fds[2];
+  uring_open(&r, 2, 0);
+  make_pipe(fds);
+  memset(&s, 0, sizeof s);
+  s.r = &r;
+  grace_over_an_owed_cancel(&r, fds[0], &s, &owner, &reader);
+  cr_assert_gt(s.refused, 0);
+  cr_assert_eq(s.in_flight, 2, "the read and the NOP");
+  cr_assert_geq(s.at, owner.deadline + GRACE_PERIOD);
+  cr_assert_eq(owner.joined, 1);
+  cr_assert_eq(owner.join_rc, 0, "a deadline that moves on");
+  cr_assert_eq(owner.busy_at_join, 0);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(reader.polls, 2);
+  cr_assert_eq(reader.result, -ECANCELED);
+  /* The frame the report pointed into is gone; the kernel holds none of
+   * it. */
+  reuse_the_stack(0x33);
+  cr_assert_eq(write(fds[1], "g", 1), 1);
+  cr_assert_eq(vpark(&r, 0), 0);
+  reuse_the_stack(0x22);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(c, 'g');
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(fds[0]);
   close(fds[1]);
