@@ -57,8 +57,9 @@
  * the way back, as it would in a refused io_uring_enter(), so completions
  * of requests already submitted still arrive in the completion ring. */
 static struct {
-  int refuse;        /* 0, or the errno io_uring_enter() fails with */
-  uint64_t refused;  /* how many calls it refused */
+  int refuse;       /* 0, or the errno io_uring_enter() fails with */
+  int left;         /* refusals left before it works again; -1: no end */
+  uint64_t refused; /* how many calls it refused */
   long (*real)(long, ...);
 } seam;
 
@@ -77,20 +78,27 @@ long syscall(long number, ...) {
     memcpy(&seam.real, &sym, sizeof sym); /* ISO C: no void* -> fn cast */
   }
   if (number == __NR_io_uring_enter && seam.refuse != 0) {
+    int err = seam.refuse;
     seam.refused++;
+    if (seam.left > 0 && --seam.left == 0)
+      seam.refuse = 0; /* the next call works */
     (void)seam.real(__NR_sched_yield);
-    errno = seam.refuse;
+    errno = err;
     return -1;
   }
   return seam.real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-/* Makes io_uring_enter() fail with @p err from now on (0: work again). */
-static void refuse_submission(int err) {
+/* Makes the next @p times calls of io_uring_enter() fail with @p err (-1:
+ * every call from now on); 0 for @p err: they work again. */
+static void refuse_submission_times(int err, int times) {
   seam.refuse = err;
+  seam.left = times;
   if (err != 0)
     seam.refused = 0;
 }
+
+static void refuse_submission(int err) { refuse_submission_times(err, -1); }
 
 /* Open @p r, or end the test: failed, unless BCSC_TEST_NO_URING=1 says
  * this environment has no io_uring on purpose. */
@@ -1165,6 +1173,65 @@ Test(reactor_uring, owed_cancels_leave_the_list_when_their_ops_complete) {
     close(fds[i][0]);
     close(fds[i][1]);
   }
+}
+
+/* A refusal that ends between a park's retry of an owed cancel and its
+ * sleep: the sleep's io_uring_enter() would submit the ring's other
+ * requests - none of which completes - and sleep with the cancel still
+ * owed, holding the reader's frame until something else ends the sleep.
+ * The park must look again, and send the cancel, before it sleeps. */
+Test(reactor_uring, a_park_sends_an_owed_cancel_before_it_sleeps) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  owner_t owner;
+  io_task_t reader;
+  bcsc_uring_op_t filler;
+  uint64_t started;
+  char d;
+  int fds[2], other[2];
+  uring_open(&r, 2, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  make_pipe(other);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  owner_init(&owner, &reader);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+  /* A read that never completes, and the wake-up poll a park that would
+   * sleep queues: the ring's two entries, neither consumed. */
+  refuse_submission(EBUSY);
+  cr_assert_eq(bcsc_uring_op_init(&filler), 0);
+  cr_assert_eq(bcsc_uring_read(&r, &filler, other[0], &d, 1,
+                               BCSC_URING_OFFSET_CURRENT),
+               0);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(owner.joined, 0);
+  /* The park's retry is refused once; its sleep would not be. */
+  refuse_submission_times(EBUSY, 1);
+  started = vnow(&r);
+  cr_assert_eq(vpark(&r, started + 2 * BCSC_SEC), 0);
+  cr_assert_lt(vnow(&r) - started, BCSC_SEC,
+               "woken by the read's end, not by the deadline");
+  cr_assert_eq(seam.refused, 1);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 0);
+  run_until(&ex, &r, &owner.joined);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(bcsc_uring_op_busy(&filler), 1);
+  cr_assert_eq(bcsc_uring_op_cancel(&filler), 0);
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_result(&filler), -ECANCELED);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+  close(other[0]);
+  close(other[1]);
 }
 
 /* ---- a drain grace over a cancel the kernel has not had ------------------ */

@@ -340,9 +340,13 @@ static int enter(bcsc_uring_reactor_t *r, int block, uint64_t until,
   int got;
   if (block) {
     arm_wake(r);
-    /* Without the eventfd poll an unpark could not end the sleep: look
-     * without sleeping this round (no SQE was free, a rare refusal). */
-    if ((r->priv.flags & FLAG_WAKE_ARMED) == 0)
+    /* Without the eventfd poll an unpark could not end the sleep; with a
+     * cancel still owed the sleep would keep its task's frame waiting for
+     * whatever else ends it, though this very call may free SQEs for the
+     * cancel (a refusal that has just ended). Either way: look without
+     * sleeping this round, and retry (no SQE was free, a rare refusal;
+     * D78). */
+    if ((r->priv.flags & FLAG_WAKE_ARMED) == 0 || r->priv.owed != NULL)
       block = 0;
   }
   if (block) {
