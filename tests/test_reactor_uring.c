@@ -7,7 +7,11 @@
  * reactor is for: a read into a task's frame whose task is cancelled, by
  * its scope, its scope's deadline, or a registration that fires first,
  * holds the frame until the kernel has reported the read's end, and a read
- * that completed while its cancel was on its way delivers its data.
+ * that completed while its cancel was on its way delivers its data. Then
+ * the same with the kernel refusing submissions (a seam below): cancels
+ * owed for want of a free SQE, one and several, a park that must send an
+ * owed cancel before it sleeps, and a drain grace that reports a reader
+ * whose cancel the kernel has not had.
  *
  * If this machine has no io_uring (ENOSYS, or EPERM from a seccomp profile
  * or kernel.io_uring_disabled) every test fails and says so, unless
@@ -980,8 +984,8 @@ static void fill_the_ring(bcsc_uring_reactor_t *r, bcsc_uring_op_t *nops,
   cr_assert_neq(seam.refuse, 0, "a ring the kernel may consume is not full");
   for (i = 0; i < n; i++) {
     cr_assert_eq(bcsc_uring_op_init(&nops[i]), 0);
-    cr_assert_eq(
-        bcsc_uring_start(r, &nops[i], IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+    cr_assert_eq(bcsc_uring_start(r, &nops[i], IORING_OP_NOP, -1, 0, 0, 0, 0),
+                 0);
   }
   for (i = 0; i < n; i++)
     cr_assert_eq(bcsc_uring_op_cancel(&nops[i]), 0);
@@ -1204,9 +1208,9 @@ Test(reactor_uring, a_park_sends_an_owed_cancel_before_it_sleeps) {
    * sleep queues: the ring's two entries, neither consumed. */
   refuse_submission(EBUSY);
   cr_assert_eq(bcsc_uring_op_init(&filler), 0);
-  cr_assert_eq(bcsc_uring_read(&r, &filler, other[0], &d, 1,
-                               BCSC_URING_OFFSET_CURRENT),
-               0);
+  cr_assert_eq(
+      bcsc_uring_read(&r, &filler, other[0], &d, 1, BCSC_URING_OFFSET_CURRENT),
+      0);
   cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
   cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
   while (bcsc_executor_poll(&ex, 8) > 0) {
