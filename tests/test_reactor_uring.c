@@ -598,11 +598,27 @@ static __attribute__((noinline)) void reuse_the_stack(char fill) {
     junk[i] = fill;
 }
 
+/* After the frame the kernel was given is gone: overwrites its stack and
+ * shows that no read is left in the kernel to write into it - a byte
+ * written to the pipe stays there - then closes @p r and the pipe. */
+static void the_kernel_holds_no_frame(bcsc_uring_reactor_t *r, int fds[2]) {
+  char c = 0;
+  reuse_the_stack(0x77);
+  cr_assert_eq(write(fds[1], "z", 1), 1);
+  cr_assert_eq(vpark(r, 0), 0);
+  reuse_the_stack(0x66);
+  cr_assert_eq(vpark(r, vnow(r) + BCSC_MSEC), 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(c, 'z');
+  cr_assert_eq(bcsc_uring_reactor_deinit(r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 static void cancel_a_read_then_reuse_its_frame(int how) {
   bcsc_uring_reactor_t r;
   owner_t owner;
   io_task_t reader;
-  char c = 0;
   int fds[2];
   uring_open(&r, 8, 0);
   make_pipe(fds);
@@ -622,18 +638,7 @@ static void cancel_a_read_then_reuse_its_frame(int how) {
     cr_assert_eq(reader.rc, 0);
     cr_assert_eq(reader.result, -ECANCELED);
   }
-  /* The frame is someone else's now; a byte written to the pipe stays
-   * there: no read is left in the kernel to take it. */
-  reuse_the_stack(0x77);
-  cr_assert_eq(write(fds[1], "z", 1), 1);
-  cr_assert_eq(vpark(&r, 0), 0);
-  reuse_the_stack(0x66);
-  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
-  cr_assert_eq(read(fds[0], &c, 1), 1);
-  cr_assert_eq(c, 'z');
-  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
-  close(fds[0]);
-  close(fds[1]);
+  the_kernel_holds_no_frame(&r, fds);
 }
 
 Test(reactor_uring, a_cancelled_read_holds_its_frame_until_the_kernel_let_go) {
@@ -908,6 +913,25 @@ static int fleet_poll(bcsc_task_t *self) {
   return 0;
 }
 
+/* Spawns @p f with @p n readers, each on its own new pipe (@p fds), and
+ * runs until their reads are in the kernel. */
+static void fleet_start(fleet_t *f, int n, int fds[][2], bcsc_executor_t *ex,
+                        bcsc_uring_reactor_t *r) {
+  int i;
+  memset(f, 0, sizeof *f);
+  cr_assert_eq(bcsc_task_init(&f->task, fleet_poll, NULL), 0);
+  f->n = n;
+  for (i = 0; i < n; i++) {
+    make_pipe(fds[i]);
+    io_init(&f->readers[i], r, IO_READ, fds[i][0]);
+  }
+  cr_assert_eq(bcsc_executor_spawn(ex, &f->task), 0);
+  while (bcsc_executor_poll(ex, 16) > 0) {
+  }
+  cr_assert_eq(vpark(r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(r), (uint32_t)n);
+}
+
 Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
   static bcsc_uring_reactor_t r;
   static bcsc_executor_t ex;
@@ -915,18 +939,7 @@ Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
   int fds[FLEET][2], i;
   uring_open(&r, FLEET, 0); /* as many ops as entries, and their cancels */
   bcsc_test_executor_with(&ex, &r.base);
-  memset(&f, 0, sizeof f);
-  cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
-  f.n = FLEET;
-  for (i = 0; i < FLEET; i++) {
-    make_pipe(fds[i]);
-    io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
-  }
-  cr_assert_eq(bcsc_executor_spawn(&ex, &f.task), 0);
-  while (bcsc_executor_poll(&ex, 16) > 0) {
-  }
-  cr_assert_eq(vpark(&r, 0), 0);
-  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), FLEET);
+  fleet_start(&f, FLEET, fds, &ex, &r);
   /* The odd readers' reads complete in the kernel first: their bytes are
    * delivered, the others end with -ECANCELED. */
   for (i = 1; i < FLEET; i += 2)
@@ -1012,13 +1025,48 @@ static void run_until(bcsc_executor_t *ex, bcsc_uring_reactor_t *r,
   cr_assert(*done, "not done after %d turns", i);
 }
 
-/* Its own frame, as read_into_a_frame_then_leave()'s: the owner's scope is
- * cancelled while no SQE is free and io_uring_enter() fails with @p err,
- * so the reader's cancel is owed; the join must wait until it went out and
- * the kernel has reported the read's end. */
+/* What the grace's report saw, and when. It lets submission work again:
+ * the owed cancel can go out after the report. */
+typedef struct stuck_seen {
+  bcsc_uring_reactor_t *r;
+  int n;
+  bcsc_task_t *child;
+  bcsc_wait_t *wait;
+  bcsc_wait_t *next;
+  bcsc_waitq_t *queue;
+  uint64_t at;
+  uint64_t refused;
+  uint32_t in_flight;
+} stuck_seen_t;
+
+static void stuck_report(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *child) {
+  stuck_seen_t *s = context;
+  (void)scope;
+  s->n++;
+  s->child = child;
+  s->wait = bcsc_task_wait_next(child, NULL);
+  s->next = s->wait != NULL ? bcsc_task_wait_next(child, s->wait) : NULL;
+  s->queue = bcsc_wait_queue(s->wait);
+  s->at = vnow(s->r);
+  s->refused = seam.refused;
+  s->in_flight = bcsc_uring_reactor_in_flight(s->r);
+  refuse_submission(0);
+}
+
+enum { GRACE_DEADLINE = 5 * BCSC_MSEC, GRACE_PERIOD = 20 * BCSC_MSEC };
+
+/* Its own frame, as read_into_a_frame_then_leave()'s: a reader's cancel is
+ * owed - no SQE is free and io_uring_enter() fails with @p err - and the
+ * owner's join must wait until it went out and the kernel has reported the
+ * read's end. With @p s NULL the test cancels the owner's scope, checks
+ * the frame is held, and lets submission work again; else a deadline
+ * cancels it and the drain grace's report (stuck_report()) sees the held
+ * reader and lets submission work. */
 static __attribute__((noinline)) void
 read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
-                          owner_t *seen, io_task_t *reader_seen) {
+                          stuck_seen_t *s, owner_t *seen,
+                          io_task_t *reader_seen) {
   bcsc_executor_t ex;
   owner_t owner;
   io_task_t reader;
@@ -1026,6 +1074,12 @@ read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
   bcsc_test_executor_with(&ex, &r->base);
   io_init(&reader, r, IO_READ, fd);
   owner_init(&owner, &reader);
+  if (s != NULL) {
+    owner.deadline = vnow(r) + GRACE_DEADLINE;
+    owner.grace_ns = GRACE_PERIOD;
+    owner.report = stuck_report;
+    owner.report_context = s;
+  }
   cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
   while (bcsc_executor_poll(&ex, 8) > 0) {
   }
@@ -1033,18 +1087,31 @@ read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
   cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1, "the read is in the kernel");
   refuse_submission(err);
   fill_the_ring(r, &nop, 1); /* two entries: both taken */
-  cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
-  turn(&ex, r, 20);
-  cr_assert_gt(seam.refused, 0);
-  cr_assert_eq(owner.joined, 0, "the join waits for the kernel");
-  cr_assert_eq(reader.polls, 1, "not polled while its read is aborting");
-  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
-  cr_assert_eq(bcsc_uring_reactor_in_flight(r), 2);
-  cr_assert_eq(bcsc_uring_reactor_deinit(r), BCSC_EBUSY,
-               "the kernel may still write into the reader's frame");
-  /* Submission works again: the next park sends the owed cancel. */
-  refuse_submission(0);
+  if (s == NULL) {
+    cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+    turn(&ex, r, 20);
+    cr_assert_gt(seam.refused, 0);
+    cr_assert_eq(owner.joined, 0, "the join waits for the kernel");
+    cr_assert_eq(reader.polls, 1, "not polled while its read is aborting");
+    cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+    cr_assert_eq(bcsc_uring_reactor_in_flight(r), 2);
+    cr_assert_eq(bcsc_uring_reactor_deinit(r), BCSC_EBUSY,
+                 "the kernel may still write into the reader's frame");
+    /* Submission works again: the next park sends the owed cancel. */
+    refuse_submission(0);
+  }
+  /* With a grace: the deadline cancels the reader, whose cancel is owed;
+   * the grace runs out with the read still in the kernel, and its report
+   * lets the cancel go out. */
   run_until(&ex, r, &owner.joined);
+  if (s != NULL) {
+    cr_assert_eq(s->n, 1, "reported once");
+    cr_assert_eq(s->child, &reader.task);
+    cr_assert_eq(s->wait, &reader.wait, "its one registration");
+    cr_assert_null(s->next);
+    cr_assert_eq(s->queue, bcsc_uring_op_queue(&reader.op),
+                 "held by the op's list");
+  }
   cr_assert_eq(bcsc_uring_op_busy(&nop), 0);
   cr_assert_eq(bcsc_uring_op_result(&nop), 0);
   *seen = owner;
@@ -1056,11 +1123,10 @@ static void owe_a_cancel_then_reuse_the_frame(int err) {
   bcsc_uring_reactor_t r;
   owner_t owner;
   io_task_t reader;
-  char c = 0;
   int fds[2];
   uring_open(&r, 2, 0);
   make_pipe(fds);
-  read_with_its_cancel_owed(&r, fds[0], err, &owner, &reader);
+  read_with_its_cancel_owed(&r, fds[0], err, NULL, &owner, &reader);
   cr_assert_eq(owner.join_rc, BCSC_ECANCELED);
   cr_assert_eq(owner.busy_at_join, 0);
   cr_assert_eq(owner.result_at_join, -ECANCELED);
@@ -1069,18 +1135,7 @@ static void owe_a_cancel_then_reuse_the_frame(int err) {
   cr_assert_eq(reader.rc, 0);
   cr_assert_eq(reader.result, -ECANCELED);
   cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
-  /* As in cancel_a_read_then_reuse_its_frame(): no read is left in the
-   * kernel to write into the frame, now someone else's. */
-  reuse_the_stack(0x55);
-  cr_assert_eq(write(fds[1], "y", 1), 1);
-  cr_assert_eq(vpark(&r, 0), 0);
-  reuse_the_stack(0x44);
-  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
-  cr_assert_eq(read(fds[0], &c, 1), 1);
-  cr_assert_eq(c, 'y');
-  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
-  close(fds[0]);
-  close(fds[1]);
+  the_kernel_holds_no_frame(&r, fds);
 }
 
 Test(reactor_uring, a_cancel_owed_while_enter_is_busy_holds_the_frame) {
@@ -1105,18 +1160,7 @@ Test(reactor_uring, owed_cancels_leave_the_list_when_their_ops_complete) {
   int fds[CREW][2], i;
   uring_open(&r, 2 * CREW, 0);
   bcsc_test_executor_with(&ex, &r.base);
-  memset(&f, 0, sizeof f);
-  cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
-  f.n = CREW;
-  for (i = 0; i < CREW; i++) {
-    make_pipe(fds[i]);
-    io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
-  }
-  cr_assert_eq(bcsc_executor_spawn(&ex, &f.task), 0);
-  while (bcsc_executor_poll(&ex, 16) > 0) {
-  }
-  cr_assert_eq(vpark(&r, 0), 0);
-  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), CREW);
+  fleet_start(&f, CREW, fds, &ex, &r);
   refuse_submission(EBUSY);
   fill_the_ring(&r, nops, CREW); /* 2 * CREW SQEs: the ring is full */
   cr_assert_eq(bcsc_scope_cancel(&f.scope), 0);
@@ -1240,85 +1284,17 @@ Test(reactor_uring, a_park_sends_an_owed_cancel_before_it_sleeps) {
 
 /* ---- a drain grace over a cancel the kernel has not had ------------------ */
 
-/* What the grace's report saw, and when. It lets submission work again:
- * the owed cancel can go out after the report. */
-typedef struct stuck_seen {
-  bcsc_uring_reactor_t *r;
-  int n;
-  bcsc_task_t *child;
-  bcsc_wait_t *wait;
-  bcsc_wait_t *next;
-  bcsc_waitq_t *queue;
-  uint64_t at;
-  uint64_t refused;
-  uint32_t in_flight;
-} stuck_seen_t;
-
-static void stuck_report(void *context, bcsc_scope_t *scope,
-                         bcsc_task_t *child) {
-  stuck_seen_t *s = context;
-  (void)scope;
-  s->n++;
-  s->child = child;
-  s->wait = bcsc_task_wait_next(child, NULL);
-  s->next = s->wait != NULL ? bcsc_task_wait_next(child, s->wait) : NULL;
-  s->queue = bcsc_wait_queue(s->wait);
-  s->at = vnow(s->r);
-  s->refused = seam.refused;
-  s->in_flight = bcsc_uring_reactor_in_flight(s->r);
-  refuse_submission(0);
-}
-
-enum { GRACE_DEADLINE = 5 * BCSC_MSEC, GRACE_PERIOD = 20 * BCSC_MSEC };
-
-static __attribute__((noinline)) void
-grace_over_an_owed_cancel(bcsc_uring_reactor_t *r, int fd, stuck_seen_t *s,
-                          owner_t *seen, io_task_t *reader_seen) {
-  bcsc_executor_t ex;
-  owner_t owner;
-  io_task_t reader;
-  bcsc_uring_op_t nop;
-  bcsc_test_executor_with(&ex, &r->base);
-  io_init(&reader, r, IO_READ, fd);
-  owner_init(&owner, &reader);
-  owner.deadline = vnow(r) + GRACE_DEADLINE;
-  owner.grace_ns = GRACE_PERIOD;
-  owner.report = stuck_report;
-  owner.report_context = s;
-  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
-  while (bcsc_executor_poll(&ex, 8) > 0) {
-  }
-  cr_assert_eq(vpark(r, 0), 0);
-  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
-  refuse_submission(EAGAIN);
-  fill_the_ring(r, &nop, 1);
-  /* The deadline cancels the reader, whose cancel is owed; the grace runs
-   * out with the read still in the kernel, and its report lets the cancel
-   * go out. */
-  run_until(&ex, r, &owner.joined);
-  cr_assert_eq(s->n, 1, "reported once");
-  cr_assert_eq(s->child, &reader.task);
-  cr_assert_eq(s->wait, &reader.wait, "its one registration");
-  cr_assert_null(s->next);
-  cr_assert_eq(s->queue, bcsc_uring_op_queue(&reader.op),
-               "held by the op's list");
-  *seen = owner;
-  *reader_seen = reader;
-  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
-}
-
 Test(reactor_uring, a_drain_grace_reports_a_reader_whose_cancel_is_owed) {
   bcsc_uring_reactor_t r;
   stuck_seen_t s;
   owner_t owner;
   io_task_t reader;
-  char c = 0;
   int fds[2];
   uring_open(&r, 2, 0);
   make_pipe(fds);
   memset(&s, 0, sizeof s);
   s.r = &r;
-  grace_over_an_owed_cancel(&r, fds[0], &s, &owner, &reader);
+  read_with_its_cancel_owed(&r, fds[0], EAGAIN, &s, &owner, &reader);
   cr_assert_gt(s.refused, 0);
   cr_assert_eq(s.in_flight, 2, "the read and the NOP");
   cr_assert_geq(s.at, owner.deadline + GRACE_PERIOD);
@@ -1328,16 +1304,5 @@ Test(reactor_uring, a_drain_grace_reports_a_reader_whose_cancel_is_owed) {
   cr_assert_eq(owner.result_at_join, -ECANCELED);
   cr_assert_eq(reader.polls, 2);
   cr_assert_eq(reader.result, -ECANCELED);
-  /* The frame the report pointed into is gone; the kernel holds none of
-   * it. */
-  reuse_the_stack(0x33);
-  cr_assert_eq(write(fds[1], "g", 1), 1);
-  cr_assert_eq(vpark(&r, 0), 0);
-  reuse_the_stack(0x22);
-  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
-  cr_assert_eq(read(fds[0], &c, 1), 1);
-  cr_assert_eq(c, 'g');
-  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
-  close(fds[0]);
-  close(fds[1]);
+  the_kernel_holds_no_frame(&r, fds); /* the one the report pointed into */
 }
