@@ -1282,6 +1282,49 @@ Test(reactor_uring, a_park_sends_an_owed_cancel_before_it_sleeps) {
   close(other[1]);
 }
 
+/* The timeout request's refusals (BCSC_URING_TIMEOUT_SQE): a park whose
+ * deadline moved while one SQE is free - room for the old timeout's
+ * removal, none for the new timeout - looks without sleeping until its
+ * deadline, and the next park, the kernel willing, arms it. */
+Test(reactor_uring, a_park_with_no_room_for_its_timeout_ends_at_its_deadline) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  bcsc_uring_op_t nop;
+  uint64_t started, deadline;
+  int fds[2];
+  uring_open(&r, 2, BCSC_URING_TIMEOUT_SQE);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(write(fds[1], "t", 1), 1);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  /* A sleep the read's completion ends: its timeout, far off, stays. */
+  started = vnow(&r);
+  cr_assert_eq(vpark(&r, started + 10 * BCSC_SEC), 0);
+  cr_assert_lt(vnow(&r) - started, 5 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.result, 1);
+  refuse_submission(EBUSY);
+  cr_assert_eq(bcsc_uring_op_init(&nop), 0);
+  cr_assert_eq(bcsc_uring_start(&r, &nop, IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+  deadline = vnow(&r) + 5 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_gt(seam.refused, 0);
+  refuse_submission(0);
+  deadline = vnow(&r) + 2 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_uring_op_busy(&nop), 0);
+  cr_assert_eq(bcsc_uring_op_result(&nop), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 /* ---- a drain grace over a cancel the kernel has not had ------------------ */
 
 Test(reactor_uring, a_drain_grace_reports_a_reader_whose_cancel_is_owed) {
