@@ -1282,17 +1282,38 @@ Test(reactor_uring, a_park_sends_an_owed_cancel_before_it_sleeps) {
   close(other[1]);
 }
 
+/* Unparks a reactor after two seconds unless stopped first: a park that
+ * sleeps with nothing to end it fails a test instead of hanging it. */
+typedef struct watchdog {
+  bcsc_uring_reactor_t *r;
+  volatile int stop;
+  pthread_t thread;
+} watchdog_t;
+
+static void *watchdog_main(void *arg) {
+  watchdog_t *w = arg;
+  int i;
+  for (i = 0; i < 200 && !w->stop; i++)
+    usleep(10000);
+  if (!w->stop)
+    w->r->base.vtable->unpark(&w->r->base);
+  return NULL;
+}
+
 /* The timeout request's refusals (BCSC_URING_TIMEOUT_SQE): a park whose
  * deadline moved while one SQE is free - room for the old timeout's
  * removal, none for the new timeout - looks without sleeping until its
- * deadline, and the next park, the kernel willing, arms it. */
+ * deadline, and the next park, the kernel willing, arms it; a park with no
+ * room for its timeout does not sleep without one. */
 Test(reactor_uring, a_park_with_no_room_for_its_timeout_ends_at_its_deadline) {
   bcsc_uring_reactor_t r;
   bcsc_executor_t ex;
   io_task_t reader;
-  bcsc_uring_op_t nop;
+  bcsc_uring_op_t nop, stuck[2];
+  watchdog_t dog;
   uint64_t started, deadline;
-  int fds[2];
+  char bytes[2];
+  int fds[2], i;
   uring_open(&r, 2, BCSC_URING_TIMEOUT_SQE);
   bcsc_test_executor_with(&ex, &r.base);
   make_pipe(fds);
@@ -1319,6 +1340,32 @@ Test(reactor_uring, a_park_with_no_room_for_its_timeout_ends_at_its_deadline) {
   cr_assert_geq(vnow(&r), deadline);
   cr_assert_eq(bcsc_uring_op_busy(&nop), 0);
   cr_assert_eq(bcsc_uring_op_result(&nop), 0);
+  /* That timeout has expired. Two reads that never complete fill the
+   * ring; the timeout's SQE finds no room once (the refusal), and the
+   * same park's io_uring_enter() - taking the reads, none of which
+   * completes - must not sleep without a timeout. */
+  refuse_submission(EBUSY);
+  for (i = 0; i < 2; i++) {
+    cr_assert_eq(bcsc_uring_op_init(&stuck[i]), 0);
+    cr_assert_eq(bcsc_uring_read(&r, &stuck[i], fds[0], &bytes[i], 1,
+                                 BCSC_URING_OFFSET_CURRENT),
+                 0);
+  }
+  refuse_submission_times(EBUSY, 1);
+  memset(&dog, 0, sizeof dog);
+  dog.r = &r;
+  cr_assert_eq(pthread_create(&dog.thread, NULL, watchdog_main, &dog), 0);
+  started = vnow(&r);
+  deadline = started + 5 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  dog.stop = 1;
+  cr_assert_eq(pthread_join(dog.thread, NULL), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_lt(vnow(&r) - started, BCSC_SEC, "not ended by the watchdog");
+  cr_assert_eq(seam.refused, 1);
+  for (i = 0; i < 2; i++)
+    cr_assert_eq(bcsc_uring_op_cancel(&stuck[i]), 0);
+  settle(&r);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(fds[0]);
