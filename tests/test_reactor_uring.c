@@ -10,8 +10,9 @@
  * that completed while its cancel was on its way delivers its data. Then
  * the same with the kernel refusing submissions (a seam below): cancels
  * owed for want of a free SQE, one and several, a park that must send an
- * owed cancel before it sleeps, and a drain grace that reports a reader
- * whose cancel the kernel has not had.
+ * owed cancel before it sleeps, a drain grace that reports a reader whose
+ * cancel the kernel has not had, and parks with no room for their timeout
+ * request.
  *
  * If this machine has no io_uring (ENOSYS, or EPERM from a seccomp profile
  * or kernel.io_uring_disabled) every test fails and says so, unless
@@ -59,7 +60,9 @@
  * spare never causes. Before failing, the seam makes one real system call
  * (sched_yield()): the kernel runs the io_uring work it owes this thread on
  * the way back, as it would in a refused io_uring_enter(), so completions
- * of requests already submitted still arrive in the completion ring. */
+ * of requests already submitted still arrive in the completion ring. Like
+ * libc's own syscall(), it passes on six argument words whatever the call
+ * takes (the Linux ABIs it runs on read them from registers). */
 static struct {
   int refuse;       /* 0, or the errno io_uring_enter() fails with */
   int left;         /* refusals left before it works again; -1: no end */
