@@ -7,7 +7,12 @@
  * reactor is for: a read into a task's frame whose task is cancelled, by
  * its scope, its scope's deadline, or a registration that fires first,
  * holds the frame until the kernel has reported the read's end, and a read
- * that completed while its cancel was on its way delivers its data.
+ * that completed while its cancel was on its way delivers its data. Then
+ * the same with the kernel refusing submissions (a seam below): cancels
+ * owed for want of a free SQE, one and several, a park that must send an
+ * owed cancel before it sleeps, a drain grace that reports a reader whose
+ * cancel the kernel has not had, and parks with no room for their timeout
+ * request.
  *
  * If this machine has no io_uring (ENOSYS, or EPERM from a seccomp profile
  * or kernel.io_uring_disabled) every test fails and says so, unless
@@ -18,18 +23,21 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bcsc.h>
@@ -37,6 +45,67 @@
 
 #include "bcsc_test.h"
 #include "bcsc_test_unpark.h"
+
+/* ---- the submission seam -------------------------------------------------
+ *
+ * The reactor makes its system calls through libc's syscall(), and the
+ * tests link libbcsc.a: this definition of syscall() is the one the
+ * reactor calls in this program (and, being exported, in any shared
+ * library of it). It forwards every call to libc's, except io_uring_enter()
+ * while `refuse` is set: then that fails with `refuse` as its errno, the
+ * way the kernel refuses a submission it has no memory for (EAGAIN) or
+ * whose completions are backed up (EBUSY). No SQE is consumed, so the
+ * reactor's submission ring stays as full as the test made it; that is the
+ * only way to reach its owed cancels (D78), which a kernel with memory to
+ * spare never causes. Before failing, the seam makes one real system call
+ * (sched_yield()): the kernel runs the io_uring work it owes this thread on
+ * the way back, as it would in a refused io_uring_enter(), so completions
+ * of requests already submitted still arrive in the completion ring. Like
+ * libc's own syscall(), it passes on six argument words whatever the call
+ * takes (the Linux ABIs it runs on read them from registers). */
+static struct {
+  int refuse;       /* 0, or the errno io_uring_enter() fails with */
+  int left;         /* refusals left before it works again; -1: no end */
+  uint64_t refused; /* how many calls it refused */
+  long (*real)(long, ...);
+} seam;
+
+long syscall(long number, ...) {
+  long a[6];
+  va_list ap;
+  int i;
+  va_start(ap, number);
+  for (i = 0; i < 6; i++)
+    a[i] = va_arg(ap, long);
+  va_end(ap);
+  if (seam.real == NULL) {
+    void *sym = dlsym(RTLD_NEXT, "syscall");
+    if (sym == NULL)
+      abort();
+    memcpy(&seam.real, &sym, sizeof sym); /* ISO C: no void* -> fn cast */
+  }
+  if (number == __NR_io_uring_enter && seam.refuse != 0) {
+    int err = seam.refuse;
+    seam.refused++;
+    if (seam.left > 0 && --seam.left == 0)
+      seam.refuse = 0; /* the next call works */
+    (void)seam.real(__NR_sched_yield);
+    errno = err;
+    return -1;
+  }
+  return seam.real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* Makes the next @p times calls of io_uring_enter() fail with @p err (-1:
+ * every call from now on); 0 for @p err: they work again. */
+static void refuse_submission_times(int err, int times) {
+  seam.refuse = err;
+  seam.left = times;
+  if (err != 0)
+    seam.refused = 0;
+}
+
+static void refuse_submission(int err) { refuse_submission_times(err, -1); }
 
 /* Open @p r, or end the test: failed, unless BCSC_TEST_NO_URING=1 says
  * this environment has no io_uring on purpose. */
@@ -440,7 +509,12 @@ typedef struct owner {
   bcsc_scope_t scope;
   io_task_t *child;
   uint64_t deadline; /* 0: none */
+  bcsc_drain_grace_t grace;
+  uint64_t grace_ns; /* 0: none */
+  bcsc_stuck_fn report;
+  void *report_context;
   int opened;
+  int joined;
   int join_rc;
   int busy_at_join;
   int32_t result_at_join;
@@ -457,12 +531,17 @@ static int owner_poll(bcsc_task_t *self) {
         (rc = bcsc_scope_set_deadline(&o->scope, o->deadline,
                                       BCSC_DEADLINE_MOVE_ON)) != 0)
       return rc;
+    if (o->grace_ns != 0 &&
+        (rc = bcsc_scope_set_drain_grace(&o->scope, &o->grace, o->grace_ns,
+                                         o->report, o->report_context)) != 0)
+      return rc;
     if ((rc = bcsc_scope_spawn(&o->scope, &o->child->task)) != 0)
       return rc;
   }
   rc = bcsc_scope_join(&o->scope);
   if (rc == BCSC_PENDING)
     return rc;
+  o->joined = 1;
   o->join_rc = rc;
   o->busy_at_join = bcsc_uring_op_busy(&o->child->op);
   o->result_at_join = bcsc_uring_op_result(&o->child->op);
@@ -472,6 +551,7 @@ static int owner_poll(bcsc_task_t *self) {
 static void owner_init(owner_t *o, io_task_t *child) {
   memset(o, 0, sizeof *o);
   cr_assert_eq(bcsc_task_init(&o->task, owner_poll, NULL), 0);
+  cr_assert_eq(bcsc_drain_grace_init(&o->grace), 0);
   o->child = child;
 }
 
@@ -521,11 +601,27 @@ static __attribute__((noinline)) void reuse_the_stack(char fill) {
     junk[i] = fill;
 }
 
+/* After the frame the kernel was given is gone: overwrites its stack and
+ * shows that no read is left in the kernel to write into it - a byte
+ * written to the pipe stays there - then closes @p r and the pipe. */
+static void the_kernel_holds_no_frame(bcsc_uring_reactor_t *r, int fds[2]) {
+  char c = 0;
+  reuse_the_stack(0x77);
+  cr_assert_eq(write(fds[1], "z", 1), 1);
+  cr_assert_eq(vpark(r, 0), 0);
+  reuse_the_stack(0x66);
+  cr_assert_eq(vpark(r, vnow(r) + BCSC_MSEC), 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(c, 'z');
+  cr_assert_eq(bcsc_uring_reactor_deinit(r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 static void cancel_a_read_then_reuse_its_frame(int how) {
   bcsc_uring_reactor_t r;
   owner_t owner;
   io_task_t reader;
-  char c = 0;
   int fds[2];
   uring_open(&r, 8, 0);
   make_pipe(fds);
@@ -545,18 +641,7 @@ static void cancel_a_read_then_reuse_its_frame(int how) {
     cr_assert_eq(reader.rc, 0);
     cr_assert_eq(reader.result, -ECANCELED);
   }
-  /* The frame is someone else's now; a byte written to the pipe stays
-   * there: no read is left in the kernel to take it. */
-  reuse_the_stack(0x77);
-  cr_assert_eq(write(fds[1], "z", 1), 1);
-  cr_assert_eq(vpark(&r, 0), 0);
-  reuse_the_stack(0x66);
-  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
-  cr_assert_eq(read(fds[0], &c, 1), 1);
-  cr_assert_eq(c, 'z');
-  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
-  close(fds[0]);
-  close(fds[1]);
+  the_kernel_holds_no_frame(&r, fds);
 }
 
 Test(reactor_uring, a_cancelled_read_holds_its_frame_until_the_kernel_let_go) {
@@ -804,7 +889,9 @@ typedef struct fleet {
   bcsc_task_t task;
   bcsc_scope_t scope;
   io_task_t readers[FLEET];
+  int n; /* readers spawned: FLEET, or fewer */
   int opened;
+  int joined;
   int join_rc;
   uint32_t busy_at_join;
 } fleet_t;
@@ -816,16 +903,36 @@ static int fleet_poll(bcsc_task_t *self) {
     f->opened = 1;
     if ((rc = bcsc_scope_init(&f->scope, self, BCSC_SCOPE_WAIT_ALL)) != 0)
       return rc;
-    for (i = 0; i < FLEET; i++)
+    for (i = 0; i < f->n; i++)
       if ((rc = bcsc_scope_spawn(&f->scope, &f->readers[i].task)) != 0)
         return rc;
   }
   if ((rc = bcsc_scope_join(&f->scope)) == BCSC_PENDING)
     return rc;
+  f->joined = 1;
   f->join_rc = rc;
-  for (i = 0; i < FLEET; i++)
+  for (i = 0; i < f->n; i++)
     f->busy_at_join += (uint32_t)bcsc_uring_op_busy(&f->readers[i].op);
   return 0;
+}
+
+/* Spawns @p f with @p n readers, each on its own new pipe (@p fds), and
+ * runs until their reads are in the kernel. */
+static void fleet_start(fleet_t *f, int n, int fds[][2], bcsc_executor_t *ex,
+                        bcsc_uring_reactor_t *r) {
+  int i;
+  memset(f, 0, sizeof *f);
+  cr_assert_eq(bcsc_task_init(&f->task, fleet_poll, NULL), 0);
+  f->n = n;
+  for (i = 0; i < n; i++) {
+    make_pipe(fds[i]);
+    io_init(&f->readers[i], r, IO_READ, fds[i][0]);
+  }
+  cr_assert_eq(bcsc_executor_spawn(ex, &f->task), 0);
+  while (bcsc_executor_poll(ex, 16) > 0) {
+  }
+  cr_assert_eq(vpark(r, 0), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(r), (uint32_t)n);
 }
 
 Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
@@ -835,17 +942,7 @@ Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
   int fds[FLEET][2], i;
   uring_open(&r, FLEET, 0); /* as many ops as entries, and their cancels */
   bcsc_test_executor_with(&ex, &r.base);
-  memset(&f, 0, sizeof f);
-  cr_assert_eq(bcsc_task_init(&f.task, fleet_poll, NULL), 0);
-  for (i = 0; i < FLEET; i++) {
-    make_pipe(fds[i]);
-    io_init(&f.readers[i], &r, IO_READ, fds[i][0]);
-  }
-  cr_assert_eq(bcsc_executor_spawn(&ex, &f.task), 0);
-  while (bcsc_executor_poll(&ex, 16) > 0) {
-  }
-  cr_assert_eq(vpark(&r, 0), 0);
-  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), FLEET);
+  fleet_start(&f, FLEET, fds, &ex, &r);
   /* The odd readers' reads complete in the kernel first: their bytes are
    * delivered, the others end with -ECANCELED. */
   for (i = 1; i < FLEET; i += 2)
@@ -889,4 +986,416 @@ Test(reactor_uring, entries_round_up_to_a_power_of_two_of_ops_in_flight) {
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(fds[0]);
   close(fds[1]);
+}
+
+/* ---- cancels owed for want of a free SQE (D78) --------------------------- */
+
+/* While submission is refused, fills the submission ring: @p n NOPs, queued
+ * and not consumed, and a cancel for each - 2n SQEs. The NOPs count as ops
+ * in flight until submission works again; then they complete with 0 (the
+ * kernel runs each before its cancel, which finds nothing). */
+static void fill_the_ring(bcsc_uring_reactor_t *r, bcsc_uring_op_t *nops,
+                          int n) {
+  int i;
+  cr_assert_neq(seam.refuse, 0, "a ring the kernel may consume is not full");
+  for (i = 0; i < n; i++) {
+    cr_assert_eq(bcsc_uring_op_init(&nops[i]), 0);
+    cr_assert_eq(bcsc_uring_start(r, &nops[i], IORING_OP_NOP, -1, 0, 0, 0, 0),
+                 0);
+  }
+  for (i = 0; i < n; i++)
+    cr_assert_eq(bcsc_uring_op_cancel(&nops[i]), 0);
+}
+
+/* @p rounds turns of the executor, each until no task is ready and then a
+ * park of a millisecond. */
+static void turn(bcsc_executor_t *ex, bcsc_uring_reactor_t *r, int rounds) {
+  int i;
+  for (i = 0; i < rounds; i++) {
+    while (bcsc_executor_poll(ex, 16) > 0) {
+    }
+    cr_assert_eq(vpark(r, vnow(r) + BCSC_MSEC), 0);
+  }
+}
+
+/* Turns the executor until *done is set: a second at most, so that a cancel
+ * that never goes out fails the test rather than hangs it. */
+static void run_until(bcsc_executor_t *ex, bcsc_uring_reactor_t *r,
+                      const int *done) {
+  int i;
+  for (i = 0; i < 1000 && !*done; i++)
+    turn(ex, r, 1);
+  cr_assert(*done, "not done after %d turns", i);
+}
+
+/* What the grace's report saw, and when. It lets submission work again:
+ * the owed cancel can go out after the report. */
+typedef struct stuck_seen {
+  bcsc_uring_reactor_t *r;
+  int n;
+  bcsc_task_t *child;
+  bcsc_wait_t *wait;
+  bcsc_wait_t *next;
+  bcsc_waitq_t *queue;
+  uint64_t at;
+  uint64_t refused;
+  uint32_t in_flight;
+} stuck_seen_t;
+
+static void stuck_report(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *child) {
+  stuck_seen_t *s = context;
+  (void)scope;
+  s->n++;
+  s->child = child;
+  s->wait = bcsc_task_wait_next(child, NULL);
+  s->next = s->wait != NULL ? bcsc_task_wait_next(child, s->wait) : NULL;
+  s->queue = bcsc_wait_queue(s->wait);
+  s->at = vnow(s->r);
+  s->refused = seam.refused;
+  s->in_flight = bcsc_uring_reactor_in_flight(s->r);
+  refuse_submission(0);
+}
+
+enum { GRACE_DEADLINE = 5 * BCSC_MSEC, GRACE_PERIOD = 20 * BCSC_MSEC };
+
+/* Its own frame, as read_into_a_frame_then_leave()'s: a reader's cancel is
+ * owed - no SQE is free and io_uring_enter() fails with @p err - and the
+ * owner's join must wait until it went out and the kernel has reported the
+ * read's end. With @p s NULL the test cancels the owner's scope, checks
+ * the frame is held, and lets submission work again; else a deadline
+ * cancels it and the drain grace's report (stuck_report()) sees the held
+ * reader and lets submission work. */
+static __attribute__((noinline)) void
+read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
+                          stuck_seen_t *s, owner_t *seen,
+                          io_task_t *reader_seen) {
+  bcsc_executor_t ex;
+  owner_t owner;
+  io_task_t reader;
+  bcsc_uring_op_t nop;
+  bcsc_test_executor_with(&ex, &r->base);
+  io_init(&reader, r, IO_READ, fd);
+  owner_init(&owner, &reader);
+  if (s != NULL) {
+    owner.deadline = vnow(r) + GRACE_DEADLINE;
+    owner.grace_ns = GRACE_PERIOD;
+    owner.report = stuck_report;
+    owner.report_context = s;
+  }
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(vpark(r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1, "the read is in the kernel");
+  refuse_submission(err);
+  fill_the_ring(r, &nop, 1); /* two entries: both taken */
+  if (s == NULL) {
+    cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+    turn(&ex, r, 20);
+    cr_assert_gt(seam.refused, 0);
+    cr_assert_eq(owner.joined, 0, "the join waits for the kernel");
+    cr_assert_eq(reader.polls, 1, "not polled while its read is aborting");
+    cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+    cr_assert_eq(bcsc_uring_reactor_in_flight(r), 2);
+    cr_assert_eq(bcsc_uring_reactor_deinit(r), BCSC_EBUSY,
+                 "the kernel may still write into the reader's frame");
+    /* Submission works again: the next park sends the owed cancel. */
+    refuse_submission(0);
+  }
+  /* With a grace: the deadline cancels the reader, whose cancel is owed;
+   * the grace runs out with the read still in the kernel, and its report
+   * lets the cancel go out. */
+  run_until(&ex, r, &owner.joined);
+  if (s != NULL) {
+    cr_assert_eq(s->n, 1, "reported once");
+    cr_assert_eq(s->child, &reader.task);
+    cr_assert_eq(s->wait, &reader.wait, "its one registration");
+    cr_assert_null(s->next);
+    cr_assert_eq(s->queue, bcsc_uring_op_queue(&reader.op),
+                 "held by the op's list");
+  }
+  cr_assert_eq(bcsc_uring_op_busy(&nop), 0);
+  cr_assert_eq(bcsc_uring_op_result(&nop), 0);
+  *seen = owner;
+  *reader_seen = reader;
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+static void owe_a_cancel_then_reuse_the_frame(int err) {
+  bcsc_uring_reactor_t r;
+  owner_t owner;
+  io_task_t reader;
+  int fds[2];
+  uring_open(&r, 2, 0);
+  make_pipe(fds);
+  read_with_its_cancel_owed(&r, fds[0], err, NULL, &owner, &reader);
+  cr_assert_eq(owner.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(owner.busy_at_join, 0);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(reader.polls, 2);
+  cr_assert_eq(reader.saw_cancelled, 1);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, -ECANCELED);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  the_kernel_holds_no_frame(&r, fds);
+}
+
+Test(reactor_uring, a_cancel_owed_while_enter_is_busy_holds_the_frame) {
+  owe_a_cancel_then_reuse_the_frame(EBUSY);
+}
+
+Test(reactor_uring, a_cancel_owed_while_enter_has_no_memory_holds_the_frame) {
+  owe_a_cancel_then_reuse_the_frame(EAGAIN);
+}
+
+enum { CREW = 4 };
+
+/* Four readers' cancels owed at once. Readers 1 and 2 - inside the owed
+ * list, whichever order it keeps - get their bytes while their cancels are
+ * owed: their completions must take them off the list, or the cancel sent
+ * later would reach the read their op is started for next. */
+Test(reactor_uring, owed_cancels_leave_the_list_when_their_ops_complete) {
+  static bcsc_uring_reactor_t r;
+  static bcsc_executor_t ex;
+  static fleet_t f;
+  bcsc_uring_op_t nops[CREW];
+  int fds[CREW][2], i;
+  uring_open(&r, 2 * CREW, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  fleet_start(&f, CREW, fds, &ex, &r);
+  refuse_submission(EBUSY);
+  fill_the_ring(&r, nops, CREW); /* 2 * CREW SQEs: the ring is full */
+  cr_assert_eq(bcsc_scope_cancel(&f.scope), 0);
+  turn(&ex, &r, 5);
+  for (i = 0; i < CREW; i++) {
+    cr_assert_eq(bcsc_uring_op_busy(&f.readers[i].op), 1, "reader %d", i);
+    cr_assert_eq(f.readers[i].polls, 1);
+  }
+  cr_assert_eq(f.joined, 0);
+  cr_assert_eq(write(fds[1][1], "1", 1), 1);
+  cr_assert_eq(write(fds[2][1], "2", 1), 1);
+  turn(&ex, &r, 5);
+  for (i = 1; i <= 2; i++) {
+    cr_assert_eq(bcsc_uring_op_busy(&f.readers[i].op), 0, "reader %d", i);
+    cr_assert_eq(f.readers[i].polls, 2);
+    cr_assert_eq(f.readers[i].saw_cancelled, 1);
+    cr_assert_eq(f.readers[i].rc, 0);
+    cr_assert_eq(f.readers[i].result, 1, "the byte read is not lost");
+    cr_assert_eq(f.readers[i].buf[0], '0' + i);
+  }
+  cr_assert_eq(bcsc_uring_op_busy(&f.readers[0].op), 1);
+  cr_assert_eq(bcsc_uring_op_busy(&f.readers[3].op), 1);
+  cr_assert_eq(f.joined, 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 2 + CREW);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY);
+  /* Submission works again. Readers 1 and 2's ops start new reads, at the
+   * same addresses, before any park could send what is owed. */
+  refuse_submission(0);
+  for (i = 1; i <= 2; i++)
+    cr_assert_eq(bcsc_uring_read(&r, &f.readers[i].op, fds[i][0],
+                                 f.readers[i].buf, 1,
+                                 BCSC_URING_OFFSET_CURRENT),
+                 0);
+  run_until(&ex, &r, &f.joined);
+  cr_assert_eq(f.join_rc, BCSC_ECANCELED);
+  for (i = 0; i < CREW; i += 3) {
+    cr_assert_eq(f.readers[i].polls, 2, "reader %d", i);
+    cr_assert_eq(f.readers[i].saw_cancelled, 1);
+    cr_assert_eq(f.readers[i].result, -ECANCELED);
+  }
+  for (i = 0; i < CREW; i++)
+    cr_assert_eq(bcsc_uring_op_busy(&nops[i]), 0);
+  /* The new reads were left alone: still in the kernel, they take the next
+   * bytes. */
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 2);
+  for (i = 1; i <= 2; i++) {
+    cr_assert_eq(bcsc_uring_op_busy(&f.readers[i].op), 1, "reader %d", i);
+    cr_assert_eq(write(fds[i][1], "n", 1), 1);
+  }
+  settle(&r);
+  for (i = 1; i <= 2; i++) {
+    cr_assert_eq(bcsc_uring_op_result(&f.readers[i].op), 1, "reader %d", i);
+    cr_assert_eq(f.readers[i].buf[0], 'n');
+  }
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  for (i = 0; i < CREW; i++) {
+    close(fds[i][0]);
+    close(fds[i][1]);
+  }
+}
+
+/* A refusal that ends between a park's retry of an owed cancel and its
+ * sleep: the sleep's io_uring_enter() would submit the ring's other
+ * requests - none of which completes - and sleep with the cancel still
+ * owed, holding the reader's frame until something else ends the sleep.
+ * The park must look again, and send the cancel, before it sleeps. */
+Test(reactor_uring, a_park_sends_an_owed_cancel_before_it_sleeps) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  owner_t owner;
+  io_task_t reader;
+  bcsc_uring_op_t filler;
+  uint64_t started;
+  char d;
+  int fds[2], other[2];
+  uring_open(&r, 2, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  make_pipe(other);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  owner_init(&owner, &reader);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &owner.task), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+  /* A read that never completes, and the wake-up poll a park that would
+   * sleep queues: the ring's two entries, neither consumed. */
+  refuse_submission(EBUSY);
+  cr_assert_eq(bcsc_uring_op_init(&filler), 0);
+  cr_assert_eq(
+      bcsc_uring_read(&r, &filler, other[0], &d, 1, BCSC_URING_OFFSET_CURRENT),
+      0);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(bcsc_scope_cancel(&owner.scope), 0);
+  while (bcsc_executor_poll(&ex, 8) > 0) {
+  }
+  cr_assert_eq(owner.joined, 0);
+  /* The park's retry is refused once; its sleep would not be. */
+  refuse_submission_times(EBUSY, 1);
+  started = vnow(&r);
+  cr_assert_eq(vpark(&r, started + 2 * BCSC_SEC), 0);
+  cr_assert_lt(vnow(&r) - started, BCSC_SEC,
+               "woken by the read's end, not by the deadline");
+  cr_assert_eq(seam.refused, 1);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 0);
+  run_until(&ex, &r, &owner.joined);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(bcsc_uring_op_busy(&filler), 1);
+  cr_assert_eq(bcsc_uring_op_cancel(&filler), 0);
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_result(&filler), -ECANCELED);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+  close(other[0]);
+  close(other[1]);
+}
+
+/* Unparks a reactor after two seconds unless stopped first: a park that
+ * sleeps with nothing to end it fails a test instead of hanging it. */
+typedef struct watchdog {
+  bcsc_uring_reactor_t *r;
+  volatile int stop;
+  pthread_t thread;
+} watchdog_t;
+
+static void *watchdog_main(void *arg) {
+  watchdog_t *w = arg;
+  int i;
+  for (i = 0; i < 200 && !w->stop; i++)
+    usleep(10000);
+  if (!w->stop)
+    w->r->base.vtable->unpark(&w->r->base);
+  return NULL;
+}
+
+/* The timeout request's refusals (BCSC_URING_TIMEOUT_SQE): a park whose
+ * deadline moved while one SQE is free - room for the old timeout's
+ * removal, none for the new timeout - looks without sleeping until its
+ * deadline, and the next park, the kernel willing, arms it; a park with no
+ * room for its timeout does not sleep without one. */
+Test(reactor_uring, a_park_with_no_room_for_its_timeout_ends_at_its_deadline) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  bcsc_uring_op_t nop, stuck[2];
+  watchdog_t dog;
+  uint64_t started, deadline;
+  char bytes[2];
+  int fds[2], i;
+  uring_open(&r, 2, BCSC_URING_TIMEOUT_SQE);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(write(fds[1], "t", 1), 1);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  /* A sleep the read's completion ends: its timeout, far off, stays. */
+  started = vnow(&r);
+  cr_assert_eq(vpark(&r, started + 10 * BCSC_SEC), 0);
+  cr_assert_lt(vnow(&r) - started, 5 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.result, 1);
+  refuse_submission(EBUSY);
+  cr_assert_eq(bcsc_uring_op_init(&nop), 0);
+  cr_assert_eq(bcsc_uring_start(&r, &nop, IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+  deadline = vnow(&r) + 5 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_gt(seam.refused, 0);
+  refuse_submission(0);
+  deadline = vnow(&r) + 2 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_eq(bcsc_uring_op_busy(&nop), 0);
+  cr_assert_eq(bcsc_uring_op_result(&nop), 0);
+  /* That timeout has expired. Two reads that never complete fill the
+   * ring; the timeout's SQE finds no room once (the refusal), and the
+   * same park's io_uring_enter() - taking the reads, none of which
+   * completes - must not sleep without a timeout. */
+  refuse_submission(EBUSY);
+  for (i = 0; i < 2; i++) {
+    cr_assert_eq(bcsc_uring_op_init(&stuck[i]), 0);
+    cr_assert_eq(bcsc_uring_read(&r, &stuck[i], fds[0], &bytes[i], 1,
+                                 BCSC_URING_OFFSET_CURRENT),
+                 0);
+  }
+  refuse_submission_times(EBUSY, 1);
+  memset(&dog, 0, sizeof dog);
+  dog.r = &r;
+  cr_assert_eq(pthread_create(&dog.thread, NULL, watchdog_main, &dog), 0);
+  started = vnow(&r);
+  deadline = started + 5 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  dog.stop = 1;
+  cr_assert_eq(pthread_join(dog.thread, NULL), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_lt(vnow(&r) - started, BCSC_SEC, "not ended by the watchdog");
+  cr_assert_eq(seam.refused, 1);
+  for (i = 0; i < 2; i++)
+    cr_assert_eq(bcsc_uring_op_cancel(&stuck[i]), 0);
+  settle(&r);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* ---- a drain grace over a cancel the kernel has not had ------------------ */
+
+Test(reactor_uring, a_drain_grace_reports_a_reader_whose_cancel_is_owed) {
+  bcsc_uring_reactor_t r;
+  stuck_seen_t s;
+  owner_t owner;
+  io_task_t reader;
+  int fds[2];
+  uring_open(&r, 2, 0);
+  make_pipe(fds);
+  memset(&s, 0, sizeof s);
+  s.r = &r;
+  read_with_its_cancel_owed(&r, fds[0], EAGAIN, &s, &owner, &reader);
+  cr_assert_gt(s.refused, 0);
+  cr_assert_eq(s.in_flight, 2, "the read and the NOP");
+  cr_assert_geq(s.at, owner.deadline + GRACE_PERIOD);
+  cr_assert_eq(owner.joined, 1);
+  cr_assert_eq(owner.join_rc, 0, "a deadline that moves on");
+  cr_assert_eq(owner.busy_at_join, 0);
+  cr_assert_eq(owner.result_at_join, -ECANCELED);
+  cr_assert_eq(reader.polls, 2);
+  cr_assert_eq(reader.result, -ECANCELED);
+  the_kernel_holds_no_frame(&r, fds); /* the one the report pointed into */
 }

@@ -317,8 +317,8 @@ BCSC_API int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op,
                              bcsc_wait_t *wait);
 
 /**
- * Ask the kernel to cancel @p op (IORING_OP_ASYNC_CANCEL, submitted at the
- * next park). The op stays busy until its own completion is reaped:
+ * Ask the kernel to cancel @p op (IORING_OP_ASYNC_CANCEL, sent by the next
+ * park that finds a free SQE). The op stays busy until its own completion:
  * -ECANCELED, or its result if it completed first. Asking twice asks once.
  * @retval 0              asked (or not busy: nothing to do)
  * @retval BCSC_EINVAL    @p op is NULL

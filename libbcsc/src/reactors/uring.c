@@ -20,8 +20,11 @@
  * ops queue: a start or a cancel writes an SQE and moves the tail, and the
  * next park (the executor's sleep, or its periodic look outside with a
  * past deadline) submits them in one io_uring_enter(). A park returns only
- * after submitting what is queued, so a cancel queued for an op always
+ * after submitting what is queued, or after the kernel refused to take it:
+ * either way the ring keeps its order, so a cancel queued for an op always
  * reaches the kernel before anything that could start the op again (D71).
+ * A cancel with no free SQE is owed: park retries it, and does not sleep
+ * while one is owed (D78).
  *
  * Unpark is wake_fd.c's protocol on an eventfd; park sleeps on it through a
  * one-shot IORING_OP_POLL_ADD re-armed before each sleep. Deadlines use
@@ -155,7 +158,10 @@ static void owed_remove(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op) {
 }
 
 /* Queue an IORING_OP_ASYNC_CANCEL for @p op (in flight). With no free SQE
- * the cancel is owed: park retries it before it next sleeps. */
+ * the cancel is owed: it goes on the owed list (newest first), which park
+ * retries before anything else and does not sleep on; an op that completes
+ * meanwhile leaves the list (op_complete()), so no cancel is left to reach
+ * the op's next start. */
 static void ask_cancel(bcsc_uring_op_t *op) {
   bcsc_uring_reactor_t *r = op->priv.reactor;
   struct io_uring_sqe *sqe;
@@ -340,9 +346,13 @@ static int enter(bcsc_uring_reactor_t *r, int block, uint64_t until,
   int got;
   if (block) {
     arm_wake(r);
-    /* Without the eventfd poll an unpark could not end the sleep: look
-     * without sleeping this round (no SQE was free, a rare refusal). */
-    if ((r->priv.flags & FLAG_WAKE_ARMED) == 0)
+    /* Without the eventfd poll an unpark could not end the sleep; with a
+     * cancel still owed the sleep would keep its task's frame waiting for
+     * whatever else ends it, though this very call may free SQEs for the
+     * cancel (a refusal that has just ended). Either way: look without
+     * sleeping this round, and retry (no SQE was free, a rare refusal;
+     * D78). */
+    if ((r->priv.flags & FLAG_WAKE_ARMED) == 0 || r->priv.owed != NULL)
       block = 0;
   }
   if (block) {
