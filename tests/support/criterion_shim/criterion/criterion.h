@@ -7,8 +7,7 @@
  * Each test runs in a forked child, as in Criterion, so a failed assertion,
  * a crash or an expected signal ends only that test: Test(suite, name,
  * .init, .fini, .signal, .exit_code, .timeout, .disabled), TestSuite(name,
- * .init, .fini), cr_assert*, cr_assert_fail, cr_skip_test, cr_log_info;
- * parameterized tests in criterion/parameterized.h.
+ * .init, .fini), cr_assert*, cr_assert_fail, cr_skip_test, cr_log_info.
  * Tests run one after another; `--filter GLOB` (suite/name) selects.
  * The runner is criterion_shim.c (it provides main). */
 #ifndef BCSC_CRITERION_SHIM_H
