@@ -39,7 +39,10 @@
  * completion sources' (bcsc_waitq_set_abort(), D67): their abort
  * functions answer done, pending or fire from a plan, and every call,
  * held registration, held return and its later completion is predicted
- * (docs/testing.md, "Completion sources"). Scopes nest up to
+ * (docs/testing.md, "Completion sources"). Scopes open shielded now and
+ * then (BCSC_SCOPE_SHIELD, D80): every cancellation from outside stops at
+ * them, their own cancel, deadline, policy and their owner's return still
+ * end them (docs/testing.md, "Shielded scopes"). Scopes nest up to
  * MAX_DEPTH levels below the roots, and a task keeps up to NS scopes open
  * at once (LIFO).
  *
