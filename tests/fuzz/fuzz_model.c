@@ -988,8 +988,8 @@ enum cov {
   COV_SHIELD_TASK_CANCEL,   /* a task cancel stopped at its shield (children) */
   COV_SHIELD_WALK_STOP,     /* a scope-cancel walk stopped at one (children) */
   COV_SHIELD_WALK_CLIMB,    /* ... and climbed out of an inner scope past it */
-  COV_SHIELD_DEADLINE_STOP, /* an outer deadline stopped at one */
-  COV_SHIELD_POLICY_STOP,   /* an outer fail-fast or race stopped at one */
+  COV_SHIELD_DEADLINE_STOP, /* an outer deadline stopped at one (empty too) */
+  COV_SHIELD_POLICY_STOP,   /* ... an outer fail-fast or race */
   COV_SHIELD_OPEN_CANCELLED,  /* one opened by a cancelled owner: uncancelled */
   COV_SHIELD_SPAWN_BEHIND,    /* a task spawned into one of a cancelled owner */
   COV_SHIELD_OWN_CANCEL,      /* bcsc_scope_cancel() of one (children) */
@@ -3179,7 +3179,6 @@ static void compare_grace(void) {
   grace_real_n = grace_model_n = 0;
 }
 
-/* Everything observable through the public API, after every operation. */
 /* The model's own invariants, which the library's walk relies on (D80):
  * a cancelled scope's children are all cancelled, and a cancelled task's
  * open scopes are all cancelled but its shielded ones. */
@@ -3196,6 +3195,7 @@ static void model_invariants(void) {
              m_stack_sid(t, k));
 }
 
+/* Everything observable through the public API, after every operation. */
 static void compare_all(void) {
   bcsc_executor_stats_t st = {.size = sizeof st};
   int cfound[NKEY], cwhere[NKEY];
