@@ -999,7 +999,7 @@ enum cov {
   COV_SHIELD_GRACE,           /* a grace above reported a task behind one */
   COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
                                  earlier deadline above it */
-  /* Informational, not required: 1-8 per 200,000 operations. */
+  /* Informational, not required: 0 to about 10 per 200,000 operations. */
   COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
                              owner: not cancelled */
   COV_N
