@@ -494,6 +494,35 @@ Test(shield, an_outer_deadline_stops_at_the_shield) {
   cr_assert_eq(t.r.joined_at[0], T0 + 100 * BCSC_MSEC);
 }
 
+Test(shield, a_shielded_scopes_deadline_is_its_own_not_an_outer_one) {
+  /* bcsc_scope_deadline() is "the deadline that will cancel the scope":
+   * A's deadline (10 ms) reaches Y's plain scope, not its shielded one,
+   * whose own (30 ms) is the one that acts. Found while modelling shields
+   * in the fuzzer: the lookup walked up the chain past the shield. */
+  for (int shield = 0; shield < 2; shield++) {
+    tree_t t;
+    if (shield) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, shield ? BCSC_SCOPE_SHIELD : 0);
+    t.r.deadline_at[0] = T0 + 10 * BCSC_MSEC;
+    t.y.deadline_at[1] = T0 + 30 * BCSC_MSEC;
+    tree_start(&t, NULL, 0);
+    /* R opens A and spawns X, Y, Z; Y opens its two scopes. */
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 3), 3);
+    cr_assert_eq(t.y.stage, 1);
+    cr_assert_eq(bcsc_scope_deadline(&t.r.scope[0]), T0 + 10 * BCSC_MSEC);
+    cr_assert_eq(bcsc_scope_deadline(&t.y.scope[0]), T0 + 10 * BCSC_MSEC);
+    cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]),
+                 T0 + (shield ? 30 : 10) * BCSC_MSEC, "shield %d", shield);
+    run_all();
+    cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+    cr_assert_eq(t.y2.ended_at, T0 + (shield ? 30 : 10) * BCSC_MSEC,
+                 "the deadline it reported is the one that acted");
+  }
+}
+
 Test(shield, the_shielded_scopes_own_deadline_still_acts) {
   /* Y's shielded scope (outer, index 0) ends at 30 ms, inside A's 10 ms
    * cancellation that stopped at it. */

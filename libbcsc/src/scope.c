@@ -977,6 +977,9 @@ uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope) {
     uint64_t own = g != NULL ? g->priv.kept : s->priv.deadline.deadline;
     if ((s->priv.flags & BCSC__SCOPE_DEADLINE_SET) && own < earliest)
       earliest = own;
+    /* No deadline above a shielded scope reaches it (D80). */
+    if (s->priv.flags & BCSC__SCOPE_SHIELDED)
+      break;
   }
   return earliest;
 }

@@ -39,7 +39,10 @@
  * completion sources' (bcsc_waitq_set_abort(), D67): their abort
  * functions answer done, pending or fire from a plan, and every call,
  * held registration, held return and its later completion is predicted
- * (docs/testing.md, "Completion sources"). Scopes nest up to
+ * (docs/testing.md, "Completion sources"). Scopes open shielded now and
+ * then (BCSC_SCOPE_SHIELD, D80): every cancellation from outside stops at
+ * them, their own cancel, deadline, policy and their owner's return still
+ * end them (docs/testing.md, "Shielded scopes"). Scopes nest up to
  * MAX_DEPTH levels below the roots, and a task keeps up to NS scopes open
  * at once (LIFO).
  *
@@ -482,7 +485,6 @@ typedef struct gracerec {
 } gracerec_t;
 static gracerec_t grace_real[GRACE_LOG_CAP], grace_model[GRACE_LOG_CAP];
 static int grace_real_n, grace_model_n;
-static const bcsc_waitq_t *chan_q[2]; /* the channel's two lists, learned */
 
 static int real_list_of(const bcsc_wait_t *w) {
   const bcsc_waitq_t *q = bcsc_wait_queue(w);
@@ -491,12 +493,14 @@ static int real_list_of(const bcsc_wait_t *w) {
   for (int i = 0; i < NQ; i++)
     if (q == &queues[i])
       return i;
-  for (int i = 0; i < 2; i++) {
-    if (chan_q[i] == NULL && chan_q[!i] != q)
-      chan_q[i] = q; /* the first time: learn it */
-    if (chan_q[i] == q)
-      return i == 0 ? Q_SEND : Q_RECV;
-  }
+  /* The channel's own lists (private fields, read only here): learning
+   * them from the first report named the receivers' list Q_SEND when a
+   * receiver was reported first, which only a task behind a shield - not
+   * cancelled, so still blocked in the channel - can be (D80). */
+  if (q == &chan.priv.senders)
+    return Q_SEND;
+  if (q == &chan.priv.receivers)
+    return Q_RECV;
   return -2;
 }
 
@@ -787,6 +791,7 @@ typedef struct mwq {
 
 typedef struct mscope {
   int open, cancelled, policy;
+  int shield;     /* opened with BCSC_SCOPE_SHIELD (D80) */
   int child[NTT]; /* live children, spawn order */
   int n;
   int first_error, error_count, race_won, race_result, owner_result;
@@ -979,6 +984,24 @@ enum cov {
   COV_AB_HELD_BATON,         /* ... woken by a hand-off wake: holds the baton */
   COV_AB_EXECUTOR_BUSY,      /* executor_deinit refused while one is held */
   COV_AB_TWO_HELD,           /* a task holding two held nodes (two sources) */
+  /* Shielded scopes (D80). */
+  COV_SHIELD_TASK_CANCEL,   /* a task cancel stopped at its shield (children) */
+  COV_SHIELD_WALK_STOP,     /* a scope-cancel walk stopped at one (children) */
+  COV_SHIELD_WALK_CLIMB,    /* ... and climbed out of an inner scope past it */
+  COV_SHIELD_DEADLINE_STOP, /* an outer deadline stopped at one (empty too) */
+  COV_SHIELD_POLICY_STOP,   /* ... an outer fail-fast or race */
+  COV_SHIELD_OPEN_CANCELLED,  /* one opened by a cancelled owner: uncancelled */
+  COV_SHIELD_SPAWN_BEHIND,    /* a task spawned into one of a cancelled owner */
+  COV_SHIELD_OWN_CANCEL,      /* bcsc_scope_cancel() of one (children) */
+  COV_SHIELD_OWN_DEADLINE,    /* its own deadline cancelled it */
+  COV_SHIELD_OWN_POLICY,      /* its own fail-fast or race cancelled it */
+  COV_SHIELD_OWNER_RETURNED,  /* its owner returned with it open: cancelled */
+  COV_SHIELD_GRACE,           /* a grace above reported a task behind one */
+  COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
+                                 earlier deadline above it */
+  /* Informational, not required: 0 to about 10 per 200,000 operations. */
+  COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
+                             owner: not cancelled */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1102,7 +1125,21 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "ab_toggled",
                                        "ab_held_baton",
                                        "ab_executor_busy",
-                                       "ab_two_held"};
+                                       "ab_two_held",
+                                       "shield_task_cancel",
+                                       "shield_walk_stop",
+                                       "shield_walk_climb",
+                                       "shield_deadline_stop",
+                                       "shield_policy_stop",
+                                       "shield_open_cancelled",
+                                       "shield_spawn_behind",
+                                       "shield_own_cancel",
+                                       "shield_own_deadline",
+                                       "shield_own_policy",
+                                       "shield_owner_returned",
+                                       "shield_grace",
+                                       "shield_deadline_hidden",
+                                       "shield_start_moved"};
 
 static struct model {
   mtask_t t[NTT];
@@ -1580,7 +1617,7 @@ static void m_scope_mark(int sid) {
 
 /* The report of one stuck task, and of the tasks below it: pre-order, a
  * task's scopes innermost first, children in spawn (or move) order. */
-static void m_grace_walk(int sid, int from, int depth) {
+static void m_grace_walk(int sid, int from, int depth, int behind) {
   const mscope_t *s = &M.s[from];
   for (int i = 0; i < s->n; i++) {
     int c = s->child[i];
@@ -1600,16 +1637,26 @@ static void m_grace_walk(int sid, int from, int depth) {
             if (M.q[q].e[e].task == c && M.q[q].e[e].node == seen_node[j])
               g->q[j] = q;
       }
+      /* A task's timer is listed too (as "anything else"): only a task
+       * behind a shield can be reported sleeping - a cancelled one's
+       * sleep has ended (D80). */
+      if (M.t[c].node[NODE_TIMER] == N_LINKED)
+        g->regs |= 8;
       M.cov[g->regs ? COV_GRACE_REGS : COV_GRACE_NO_REGS]++;
       if (m_has_held(c))
         M.cov[COV_AB_GRACE]++;
       if (depth > 0)
         M.cov[COV_GRACE_DEEP]++;
+      if (behind)
+        M.cov[COV_SHIELD_GRACE]++;
     }
     for (int k = m_nstack(c) - 1, busy = 0; k >= 0; k--) {
       if (M.s[m_stack_sid(c, k)].n > 0 && busy++ == 1)
         M.cov[COV_GRACE_TWO_SCOPES]++;
-      m_grace_walk(sid, m_stack_sid(c, k), depth + 1);
+      /* Every scope is entered, shielded ones too: what is behind a
+       * shield holds the scope up all the same (D80). */
+      m_grace_walk(sid, m_stack_sid(c, k), depth + 1,
+                   behind || M.s[m_stack_sid(c, k)].shield);
     }
   }
 }
@@ -1627,10 +1674,14 @@ static void m_grace_fire(int sid) {
     if (M.s[x].open && M.s[x].dl_linked && M.s[x].dl == s->gexpiry)
       s->gtie = 1;
   M.cov[s->n > 0 ? COV_GRACE_FIRED : COV_GRACE_FIRED_EMPTY]++;
-  m_grace_walk(sid, sid, 0);
+  m_grace_walk(sid, sid, 0, 0);
 }
 
 static void m_cancel_scope(int sid);
+
+/* What the cancellation under way is, for the shields it stops at:
+ * COV_SHIELD_DEADLINE_STOP or COV_SHIELD_POLICY_STOP; -1 otherwise. */
+static int shield_cause = -1;
 
 /* A scope's own deadline falls due - from the wheel, or at once when set
  * to a time that has passed: a scope not cancelled yet is, and its join
@@ -1643,8 +1694,12 @@ static void m_deadline_fire(int sid) {
   }
   s->timed_out = 1;
   M.cov[s->has_grace ? COV_DL_GRACE : COV_DL_FIRED]++;
+  if (s->shield)
+    M.cov[COV_SHIELD_OWN_DEADLINE]++;
   ab_cause = COV_AB_DEADLINE;
+  shield_cause = COV_SHIELD_DEADLINE_STOP;
   m_cancel_scope(sid);
+  shield_cause = -1;
   ab_cause = -1;
 }
 
@@ -1736,16 +1791,36 @@ static void m_cancel_scope(int sid) {
     m_cancel_subtree(kids[i]);
 }
 
+/* A cancellation from outside passes over a shielded scope (D80): it is
+ * not marked, its children are not cancelled. Counts the stop when the
+ * shield holds children, as `cov`. */
+static void m_shield_stop(int sid, int cov) {
+  if (shield_cause >= 0)
+    M.cov[shield_cause]++;
+  if (M.s[sid].n > 0)
+    M.cov[cov]++;
+}
+
 static void m_cancel_subtree(int t) {
   mtask_t *mt = &M.t[t];
+  int busy = 0; /* the walk went down an inner scope of t's */
   if (mt->cancelled)
     return;
   m_cancel_one(t);
   for (int k = m_nstack(t) - 1; k >= 0; k--)
-    m_scope_mark(m_stack_sid(t, k));
+    if (!M.s[m_stack_sid(t, k)].shield)
+      m_scope_mark(m_stack_sid(t, k));
   for (int k = m_nstack(t) - 1; k >= 0; k--) {
     mscope_t *s = &M.s[m_stack_sid(t, k)];
     int kids[NTT], n = s->n;
+    if (s->shield) {
+      /* Climbing back out of an inner scope, the walk passes it too. */
+      if (busy && s->n > 0)
+        M.cov[COV_SHIELD_WALK_CLIMB]++;
+      m_shield_stop(m_stack_sid(t, k), COV_SHIELD_WALK_STOP);
+      continue;
+    }
+    busy |= n > 0;
     memcpy(kids, s->child, sizeof kids);
     for (int i = 0; i < n; i++)
       m_cancel_subtree(kids[i]);
@@ -1756,8 +1831,21 @@ static void m_cancel_task(int t) {
   if (M.t[t].cancelled)
     return;
   m_cancel_one(t);
-  for (int k = m_nstack(t) - 1; k >= 0; k--)
+  for (int k = m_nstack(t) - 1; k >= 0; k--) {
+    if (M.s[m_stack_sid(t, k)].shield) {
+      m_shield_stop(m_stack_sid(t, k), COV_SHIELD_TASK_CANCEL);
+      continue;
+    }
     m_cancel_scope(m_stack_sid(t, k));
+  }
+}
+
+/* bcsc_scope_cancel() of an open scope: a shielded one too (its own
+ * end, D80). */
+static void m_cancel_scope_call(int sid) {
+  if (M.s[sid].shield && !M.s[sid].cancelled && M.s[sid].n > 0)
+    M.cov[COV_SHIELD_OWN_CANCEL]++;
+  m_cancel_scope(sid);
 }
 
 /* Join results (docs/decisions.md D9). */
@@ -1796,15 +1884,23 @@ static void m_child_done(int sid, int t, int result, int was_cancelled) {
   if (s->policy == BCSC_SCOPE_FAIL_FAST && failed) {
     if (!s->cancelled && s->n > 0)
       M.cov[COV_FAIL_FAST]++;
+    if (s->shield && !s->cancelled)
+      M.cov[COV_SHIELD_OWN_POLICY]++;
+    shield_cause = COV_SHIELD_POLICY_STOP;
     m_cancel_scope(sid);
+    shield_cause = -1;
   } else if (s->policy == BCSC_SCOPE_RACE) {
     s->race_ran = 1;
     if (!was_cancelled && !s->race_won) {
       s->race_won = 1;
       s->race_result = result;
       M.cov[COV_RACE_WON]++;
+      if (s->shield && !s->cancelled)
+        M.cov[COV_SHIELD_OWN_POLICY]++;
       ab_cause = COV_AB_RACE_LOSS;
+      shield_cause = COV_SHIELD_POLICY_STOP;
       m_cancel_scope(sid);
+      shield_cause = -1;
       ab_cause = -1;
     }
   }
@@ -1893,6 +1989,14 @@ static void m_drain(int t) {
   m_close_scopes_and_complete(t);
 }
 
+/* A scope whose owner returned with it open is cancelled, shielded or
+ * not (D80). */
+static void m_owner_gone(int sid) {
+  if (M.s[sid].shield && !M.s[sid].cancelled)
+    M.cov[COV_SHIELD_OWNER_RETURNED]++;
+  m_cancel_scope(sid);
+}
+
 static void m_returned(int t, int result) {
   mtask_t *mt = &M.t[t];
   if (mt->start_open)
@@ -1904,8 +2008,9 @@ static void m_returned(int t, int result) {
   M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result = result;
   mt->draining = 1;
   ab_cause = COV_AB_OWNER_RETURNED;
+  /* Every one, shielded ones too (D80: nothing is left to shield for). */
   for (int k = m_nstack(t) - 1; k >= 0; k--)
-    m_cancel_scope(m_stack_sid(t, k));
+    m_owner_gone(m_stack_sid(t, k));
   ab_cause = -1;
   m_drain(t);
 }
@@ -1922,7 +2027,7 @@ static void m_returned_held(int t, int result) {
   mt->state = MS_WAITING;
   ab_cause = COV_AB_OWNER_RETURNED;
   for (int k = m_nstack(t) - 1; k >= 0; k--)
-    m_cancel_scope(m_stack_sid(t, k));
+    m_owner_gone(m_stack_sid(t, k));
   ab_cause = -1;
 }
 
@@ -2015,8 +2120,13 @@ static int m_run_script(int t, pollrec_t *r) {
     memset(s, 0, sizeof *s);
     s->open = 1;
     s->ever_opened = 1;
-    s->policy = sc->a;
-    s->cancelled = mt->cancelled;
+    s->policy = sc->a & ~BCSC_SCOPE_SHIELD;
+    /* A cancelled owner's scope starts cancelled, a shielded one does not
+     * (D80). */
+    s->shield = (sc->a & BCSC_SCOPE_SHIELD) != 0;
+    s->cancelled = mt->cancelled && !s->shield;
+    if (mt->cancelled && s->shield)
+      M.cov[COV_SHIELD_OPEN_CANCELLED]++;
     mt->nscopes++;
     *sc = (script_t){A_WAIT, sc->b, 0, 0};
     m_wake(t);
@@ -2329,7 +2439,7 @@ static int m_ch_recv(int t, uint32_t *v) {
 static int m_cancel_call(int t, int arg, int scope) {
   if (scope ? M.s[arg].open : m_live(arg)) {
     if (scope)
-      m_cancel_scope(arg);
+      m_cancel_scope_call(arg);
     else
       m_cancel_task(arg);
     if (t >= 0 && M.t[t].cancelled)
@@ -2386,6 +2496,8 @@ static int m_ready(int t, int st, uintptr_t value) {
                               : COV_START_OTHER_TARGET]++;
   /* The caller joins the start's scope. */
   m_fire_all(join_queue(from), 0);
+  if (M.s[to].shield && M.t[scope_owner(to)].cancelled && !M.s[to].cancelled)
+    M.cov[COV_SHIELD_START_MOVED]++;
   /* A cancelled scope's children are all cancelled. */
   if (M.s[to].cancelled && !c->cancelled) {
     M.cov[COV_START_TARGET_CANCELLED]++;
@@ -2444,16 +2556,23 @@ static int m_set_deadline(int sid, uint64_t d, int kind) {
 }
 
 /* bcsc_scope_deadline(): the earliest deadline set on the scope and on
- * the scopes up its spawn chain (the scope its owner is in, ...). */
+ * the scopes up its spawn chain (the scope its owner is in, ...), up to the
+ * first shielded one: no deadline above it reaches the scope (D80). */
 static uint64_t m_scope_deadline(int sid) {
-  uint64_t d = BCSC_NO_DEADLINE;
+  uint64_t d = BCSC_NO_DEADLINE, hidden = BCSC_NO_DEADLINE;
+  int shielded = 0;
   for (;;) {
-    if (M.s[sid].dl_set && M.s[sid].dl < d)
-      d = M.s[sid].dl;
+    uint64_t *into = shielded ? &hidden : &d;
+    if (M.s[sid].dl_set && M.s[sid].dl < *into)
+      *into = M.s[sid].dl;
+    shielded |= M.s[sid].shield;
     sid = M.t[scope_owner(sid)].parent;
     if (sid == ROOT_SCOPE)
-      return d;
+      break;
   }
+  if (hidden < d)
+    M.cov[COV_SHIELD_DEADLINE_HIDDEN]++;
+  return d;
 }
 
 /* The task's one-shot side effect, as frame_side() makes it. */
@@ -2855,6 +2974,8 @@ static void m_spawn(int sid, int t) {
   mt->cancelled = s->cancelled;
   if (mt->cancelled)
     M.cov[COV_SPAWN_CANCELLED]++;
+  else if (s->shield && owner >= 0 && M.t[owner].cancelled)
+    M.cov[COV_SHIELD_SPAWN_BEHIND]++;
   mt->draining = 0;
   mt->result = 0;
   mt->parent = sid;
@@ -3058,11 +3179,29 @@ static void compare_grace(void) {
   grace_real_n = grace_model_n = 0;
 }
 
+/* The model's own invariants, which the library's walk relies on (D80):
+ * a cancelled scope's children are all cancelled, and a cancelled task's
+ * open scopes are all cancelled but its shielded ones. */
+static void model_invariants(void) {
+  for (int sid = 0; sid < NSCOPE; sid++)
+    for (int i = 0; M.s[sid].open && M.s[sid].cancelled && i < M.s[sid].n; i++)
+      MCHECK(M.t[M.s[sid].child[i]].cancelled,
+             "model: scope %d cancelled, its child %d not", sid,
+             M.s[sid].child[i]);
+  for (int t = 0; t < NTT; t++)
+    for (int k = 0; m_live(t) && M.t[t].cancelled && k < m_nstack(t); k++)
+      MCHECK(M.s[m_stack_sid(t, k)].cancelled || M.s[m_stack_sid(t, k)].shield,
+             "model: task %d cancelled, its scope %d not (nor shielded)", t,
+             m_stack_sid(t, k));
+}
+
 /* Everything observable through the public API, after every operation. */
 static void compare_all(void) {
   bcsc_executor_stats_t st = {.size = sizeof st};
   int cfound[NKEY], cwhere[NKEY];
   uintptr_t cvalue[NKEY];
+
+  model_invariants();
 
   MCHECK(real_nlog < LOG_CAP && M.nlog < LOG_CAP, "poll log overflow");
   MCHECK(real_nlog == M.nlog, "%d polls happened, the model expected %d",
@@ -3434,6 +3573,20 @@ static uint64_t scope_deadline(int sid) {
   return (at & ~(uint64_t)63) + 16 + (uint64_t)sid;
 }
 
+/* Now and then a scope opens shielded (D80); more often for an owner
+ * already cancelled, whose cleanup is what a shield is for, or one below a
+ * deadline, or its outer scope (an inner one's walk climbs past it). */
+static int shield_option(int t) {
+  int n = M.t[t].cancelled ? 2 : M.t[t].nscopes == 0 ? 3 : 5;
+  /* (A frame being prepared has no parent yet.) */
+  for (int sid = M.t[t].parent, up = 0;
+       m_live(t) && sid != ROOT_SCOPE && n > 2 && up <= MAX_DEPTH + 1;
+       sid = M.t[scope_owner(sid)].parent, up++)
+    if (M.s[sid].dl_linked)
+      n = 2;
+  return rnd(n) == 0 ? BCSC_SCOPE_SHIELD : 0;
+}
+
 /* A random script the task may legally run next. */
 static script_t random_script(int t) {
   const mtask_t *mt = &M.t[t];
@@ -3486,7 +3639,7 @@ static script_t random_script(int t) {
     case A_OPEN:
       if (mt->depth >= MAX_DEPTH || mt->nscopes >= NS)
         continue;
-      sc.a = rnd(3);
+      sc.a = rnd(3) | shield_option(t);
       return sc;
     case A_JOIN:
       if (mt->nscopes == 0)
@@ -3619,7 +3772,8 @@ static void op_spawn(void) {
     int owner = pick(NT, can_open);
     if (owner >= 0) { /* no scope to spawn into: have one opened */
       op_name = "set_script_open";
-      set_script(owner, (script_t){A_OPEN, rnd(3), w0_list(), 0});
+      set_script(owner, (script_t){A_OPEN, rnd(3) | shield_option(owner),
+                                   w0_list(), 0});
       return;
     }
   }
@@ -3691,6 +3845,41 @@ static void op_supervise(void) {
   m_spawn(sid, t);
 }
 
+static int is_shield_behind(int sid) {
+  return is_open_task_scope(sid) && M.s[sid].shield && !M.s[sid].cancelled &&
+         M.t[scope_owner(sid)].cancelled;
+}
+
+/* Whether a cancellation of scope sid would stop at a shield somewhere
+ * below (D80): 2 if one holding children where the walk would climb out
+ * of an inner scope of the shield's owner past it, else 1 (an empty one
+ * too if `empty`); 0 if not. */
+static int m_shield_below(int sid, int empty) {
+  int found = 0;
+  for (int i = 0; i < M.s[sid].n && found < 2; i++) {
+    int c = M.s[sid].child[i], busy = 0;
+    for (int k = m_nstack(c) - 1; !M.t[c].cancelled && k >= 0; k--) {
+      int x = m_stack_sid(c, k), f;
+      if (M.s[x].shield) {
+        if (M.s[x].n > 0 && found < 1 + busy)
+          found = 1 + busy;
+        else if (empty && found == 0)
+          found = 1;
+        continue;
+      }
+      busy |= M.s[x].n > 0;
+      if ((f = m_shield_below(x, empty)) > found)
+        found = f;
+    }
+  }
+  return found;
+}
+
+static int has_shield_climb_below(int sid) {
+  return is_open_task_scope(sid) && !M.s[sid].cancelled &&
+         m_shield_below(sid, 0) == 2;
+}
+
 static void op_cancel_task(void) {
   int t = pick(NT, is_spawned);
   int rc;
@@ -3717,9 +3906,12 @@ static void op_cancel_scope(void) {
     sid = M.t[t].parent;
   if (sid < 0 || sid == ROOT_SCOPE)
     return;
+  /* Now and then where the walk must climb out past a shield (D80). */
+  if (rnd(2) == 0 && (t = pick_scope(has_shield_climb_below)) >= 0)
+    sid = t;
   rc = bcsc_scope_cancel(&frames[scope_owner(sid)].scopes[sid % NS]);
   MCHECK(rc == 0, "cancel scope %d: %s", sid, rc_name(rc));
-  m_cancel_scope(sid);
+  m_cancel_scope_call(sid);
 }
 
 static void op_wake(int all) {
@@ -3744,10 +3936,15 @@ static int can_start(int t) {
  * frame, into an open scope of its own (an outer one) or of any task. */
 static int plan_start(int t) {
   int c, target = -1;
-  if (!can_start(t) || (c = pick(NT, is_free)) < 0)
+  if (!can_start(t) || pick(NT, is_free) < 0)
     return 0;
   if (M.t[t].nscopes > 0 && rnd(3) == 0)
     target = scope_id(t, rnd(M.t[t].nscopes));
+  /* Now and then a shield of a cancelled owner: the child moves in
+   * uncancelled (D80). */
+  if (rnd(2) == 0 && (c = pick_scope(is_shield_behind)) >= 0)
+    target = c;
+  c = pick(NT, is_free);
   if (target < 0 || !M.s[target].open)
     target = pick_scope(is_open_task_scope);
   if (target < 0)
@@ -3794,7 +3991,7 @@ static void op_script(void) {
     script_t sc = M.t[t].script;
     /* Mostly WAIT_ALL: every failure is recorded, more than fit. */
     if (rnd(2) == 0) {
-      sc.a = BCSC_SCOPE_WAIT_ALL;
+      sc.a = (sc.a & BCSC_SCOPE_SHIELD) | BCSC_SCOPE_WAIT_ALL;
       set_script(t, sc);
     }
     set_side(t, S_ERRLIST, M.t[t].nscopes % NS + NS * cap);
@@ -3847,12 +4044,23 @@ static void op_script(void) {
     for (int j = 0; j < M.t[t].nscopes; j++)
       if (M.s[scope_id(t, j)].has_grace && rnd(2) == 0)
         k = j;
+    /* Often above a shield, and passed: the deadline stops there at
+     * once (D80). */
+    int above = 0;
+    for (int j = 0; j < M.t[t].nscopes; j++)
+      if (!M.s[scope_id(t, j)].cancelled && m_shield_below(scope_id(t, j), 1) &&
+          rnd(2) == 0) {
+        k = j;
+        above = 1;
+      }
     /* Often joined at once: the join reports the timeout. */
     if (k == M.t[t].nscopes - 1 && rnd(2) == 0)
       set_script(t, (script_t){A_JOIN, rnd(NPLAIN), 0, 0});
     set_side(t, S_DEADLINE,
              k % NS + NS * (rnd(16) == 0 ? 2 : rnd(2)) + NS * 3 * rnd(2));
     frames[t].side_val = M.t[t].side_val = scope_deadline(scope_id(t, k % NS));
+    if (above && rnd(2) && M.now >= 64)
+      frames[t].side_val = M.t[t].side_val = M.now - 1;
     break;
   }
   case 6:
@@ -4359,6 +4567,15 @@ static void epoch_end(void) {
   compare_all();
   for (int round = 0; M.s[ROOT_SCOPE].n > 0; round++) {
     MCHECK(round < 100, "teardown does not converge");
+    /* The roots' cancellation stops at shields (D80): their own ends
+     * them. */
+    for (int sid = 0; sid < NFSCOPE; sid++)
+      if (M.s[sid].open && M.s[sid].shield && !M.s[sid].cancelled) {
+        MCHECK(bcsc_scope_cancel(&frames[scope_owner(sid)].scopes[sid % NS]) ==
+                   0,
+               "cancel shielded scope %d", sid);
+        m_cancel_scope_call(sid);
+      }
     op_run_idle();
     compare_all();
     for (int q = 0; q < NQ; q++) {
@@ -4451,7 +4668,6 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   memset(&shape, 0, sizeof shape);
   memset(frames, 0, sizeof frames);
   memset(token_value, 0, sizeof token_value);
-  memset(chan_q, 0, sizeof chan_q);
   grace_real_n = grace_model_n = 0;
   real_nlog = 0;
   misuse_count = 0;
@@ -4517,7 +4733,8 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   }
   if (o->require_paths)
     for (int c = 0; c < COV_N; c++)
-      MCHECK(M.cov[c] > 0 || c == COV_GRACE_TWO_SCOPES,
+      MCHECK(M.cov[c] > 0 || c == COV_GRACE_TWO_SCOPES ||
+                 c == COV_SHIELD_START_MOVED,
              "path %s never taken: the generator is too weak", cov_name[c]);
   return step;
 }

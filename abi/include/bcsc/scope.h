@@ -410,9 +410,10 @@ BCSC_API size_t bcsc_drain_grace_alignof(void);
 /**
  * The deadline that will cancel @p scope: the earliest of its own and those
  * of the scopes it descends from (the scope its owner was spawned into, that
- * scope's owner's, and so on to the root). Another open scope of the same
- * owner does not count: cancelling it does not reach this one's children.
- * BCSC_NO_DEADLINE if none (or for NULL).
+ * scope's owner's, and so on to the root), up to the first shielded one
+ * (BCSC_SCOPE_SHIELD): its deadline counts, none above it does (D80).
+ * Another open scope of the same owner does not count: cancelling it does
+ * not reach this one's children. BCSC_NO_DEADLINE if none (or for NULL).
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_scope_deadline(const bcsc_scope_t *scope);
