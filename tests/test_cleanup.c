@@ -382,3 +382,77 @@ Test(cleanup, a_cleanup_from_a_poll_function_cannot_run_the_executor) {
   cr_assert_eq(bcsc_executor_shutdown(&g_ex), 0);
   cr_assert(victim.saw_cancel);
 }
+
+Test(cleanup,
+     an_executor_cleanup_leaves_null_alone_and_reports_a_non_executor) {
+  bcsc_executor_t junk;
+  bcsc_test_misuse_t rec;
+  memset(&junk, 0x5a, sizeof junk);
+  bcsc_test_misuse_install(&rec);
+  bcsc_executor_cleanup(NULL);
+  cr_assert_eq(rec.count, 0);
+  bcsc_executor_cleanup(&junk);
+  bcsc_test_misuse_uninstall();
+  /* Reported once, as what it is - not also as an executor left busy. */
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+}
+
+/* An owner that cancels its own scope at once; the scope's drain grace
+ * report tries to end the stuck child with bcsc_task_cleanup(). */
+typedef struct graced {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_drain_grace_t grace;
+  bcsc_test_leaf_t *child;
+  int opened;
+  int reports;
+} graced_t;
+
+static void report_cleans_up(void *context, bcsc_scope_t *scope,
+                             bcsc_task_t *child) {
+  graced_t *g = context;
+  (void)scope;
+  g->reports++;
+  bcsc_task_cleanup(child); /* from the timer processing: cannot run */
+}
+
+static int graced_poll(bcsc_task_t *self) {
+  graced_t *g = (graced_t *)self;
+  if (!g->opened) {
+    g->opened = 1;
+    cr_assert_eq(bcsc_scope_init(&g->scope, self, BCSC_SCOPE_FAIL_FAST), 0);
+    cr_assert_eq(bcsc_drain_grace_init(&g->grace), 0);
+    cr_assert_eq(bcsc_scope_set_drain_grace(
+                     &g->scope, &g->grace, 10 * BCSC_MSEC, report_cleans_up, g),
+                 0);
+    cr_assert_eq(bcsc_scope_spawn(&g->scope, &g->child->task), 0);
+    cr_assert_eq(bcsc_scope_cancel(&g->scope), 0);
+  }
+  return bcsc_scope_join(&g->scope);
+}
+
+Test(cleanup, a_task_cleanup_from_a_grace_report_cannot_run_the_executor) {
+  static bcsc_test_leaf_t stuck;
+  graced_t g = {0};
+  bcsc_test_misuse_t rec;
+  executor_init(&g_ex, 1);
+  stuck_leaf_init(&stuck, 1);
+  g.child = &stuck;
+  cr_assert_eq(bcsc_task_init(&g.task, graced_poll, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  /* Nothing fires g_ack: the run ends once only that could end it. */
+  cr_assert_eq(bcsc_executor_run(&g_ex, &g.task), BCSC_EDEADLK);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(g.reports, 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_LEFT_LIVE),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  cr_assert(stuck.cleanup_waiting, "left as it was");
+  cr_assert_eq(bcsc_waitq_wake_all(&g_ack, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &g.task), BCSC_ECANCELED,
+               "the join of a cancelled scope");
+  cr_assert(stuck.cleaned);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
