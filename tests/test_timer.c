@@ -3,8 +3,8 @@
  * and the host-driven executor, through the public API.
  *
  * The suite brings its own reactor, a manual clock whose park jumps to the
- * deadline it is given: every wake then happens exactly at a deadline (or at
- * a wheel slot boundary), so the tests can assert exact times. The shipped
+ * deadline it is given: every wake then happens exactly at a deadline, so
+ * the tests can assert exact times and count parks. The shipped
  * reactors have their own suites. */
 #include <criterion/criterion.h>
 #include <stdint.h>
@@ -197,6 +197,38 @@ Test(timer, every_sleeper_wakes_exactly_at_its_deadline_in_deadline_order) {
                  (unsigned long long)many[i].deadline,
                  (unsigned long long)many[i].woke_at);
   cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* Deadlines beyond the wheel's top level (2^36 ns, 68.7 s) wait there and
+ * move down turn by turn; the executor parks until the deadline itself, not
+ * until each turn's slot comes round (which woke it every 68.7 s before):
+ * one park per distinct deadline, each exactly at it. */
+Test(timer, far_sleepers_park_once_each_exactly_until_their_deadlines) {
+  enum { N = 5 };
+  static const uint64_t after[N] = {
+      (uint64_t)100 * BCSC_SEC, (uint64_t)3600 * BCSC_SEC,
+      (uint64_t)86400 * 365 * BCSC_SEC, (uint64_t)70 * BCSC_SEC,
+      (uint64_t)3600 * BCSC_SEC + 1};
+  sleeper_t kids[N];
+  parent_t p;
+  uint64_t start = 987654321; /* mid-slot at every level */
+  executor_with_clock(start);
+  for (uint32_t i = 0; i < N; i++)
+    sleeper_init(&kids[i], (int)i, 0, start + after[i]);
+  parent_init(&p, kids, N);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &p.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 100), 1 + N,
+               "the parent and its sleepers");
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), start + after[3],
+               "the earliest deadline, exactly");
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  cr_assert_eq(p.join_rc, 0);
+  for (uint32_t i = 0; i < N; i++)
+    cr_assert_eq(kids[i].woke_at, start + after[i], "sleeper %u woke at %llu",
+                 i, (unsigned long long)kids[i].woke_at);
+  cr_assert_eq(g_clock.parks, N, "one park per deadline, not one per turn");
+  cr_assert_eq(g_clock.last_park_deadline, start + after[2]);
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
 
@@ -771,6 +803,32 @@ Test(timer, a_timer_clobbered_in_the_wheel_is_reported_not_followed) {
   cr_assert_geq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
                 1);
   cr_assert_eq(rec.objects[0], &s.timer);
+  bcsc_test_misuse_uninstall();
+}
+
+/* The same canary where the wheel looks for a far deadline: every link in
+ * the top level, the earliest slot holding only a later turn's (a), so the
+ * answer is the least of the whole level - and another slot's link (b) was
+ * overwritten. It is reported and not followed; the answer is a's. */
+Test(timer, a_timer_clobbered_in_the_top_level_is_reported_not_followed) {
+  sleeper_t a, b;
+  bcsc_test_misuse_t rec;
+  const uint64_t slot = (uint64_t)1 << 30, turn = (uint64_t)1 << 36;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("canaries are checked in the checked build only");
+  executor_with_clock(0);
+  sleeper_init(&a, 1, 0, turn + 5 * slot); /* top-level slot 5, next turn */
+  sleeper_init(&b, 2, 0, 6 * slot);        /* top-level slot 6, this turn */
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 2);
+  cr_assert_eq(bcsc_timer_linked(&b.timer), 1);
+  bcsc_test_misuse_install(&rec);
+  memset(&b.timer, 0xa5, sizeof b.timer); /* the stack slot is reused */
+  cr_assert_eq(bcsc_executor_next_deadline(&g_ex), turn + 5 * slot);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_CLOBBERED),
+               1);
+  cr_assert_eq(rec.objects[0], &b.timer);
   bcsc_test_misuse_uninstall();
 }
 

@@ -8,8 +8,8 @@
  * random point, often exactly to bcsc_executor_next_deadline()) and poll.
  * The model is an array of deadlines. After every poll, a sleeper has
  * completed if and only if it was cancelled or its deadline is <= now, and
- * bcsc_executor_next_deadline() is never later than the earliest pending
- * deadline and never in the past. Runs from a start near 0 and from one
+ * bcsc_executor_next_deadline() is exactly the earliest pending deadline
+ * (never in the past). Runs from a start near 0 and from one
  * near 2^64 (saturating arithmetic).
  *
  * BCSC_SEED reproduces a run (printed with any failure); BCSC_MODEL_OPS
@@ -72,6 +72,7 @@ static unsigned long long seed;
 static long op;
 static long fired_total;
 static long armed_total;
+static long saturated_total; /* armed at the last deadline there is */
 
 static uint64_t rng(void) {
   rng_state ^= rng_state << 13;
@@ -117,6 +118,7 @@ static void arm(unsigned i) {
   model[i].live = 1;
   model[i].cancelled = 0;
   armed_total++;
+  saturated_total += d == UINT64_MAX - 1;
   model[i].deadline = d;
 }
 
@@ -149,23 +151,28 @@ static void poll_and_check(void) {
     }
   }
   next = bcsc_executor_next_deadline(&ex);
-  WCHECK(next <= earliest, "next deadline %llu after the earliest %llu",
+  /* Exact, whatever the distance: a deadline beyond the top level's turn
+   * included (the executor parks until it, not until its slot comes
+   * round). */
+  WCHECK(next == earliest, "next deadline %llu, the earliest is %llu",
          (unsigned long long)next, (unsigned long long)earliest);
   WCHECK(earliest == BCSC_NO_DEADLINE || next > clock_.now,
          "next deadline %llu not after now %llu", (unsigned long long)next,
          (unsigned long long)clock_.now);
 }
 
-static void run_model(uint64_t start, long ops) {
+static long cancels_total, moves_total;
+
+/* One executor from `start`, for `ops` operations or until the clock
+ * passes `stop_at`; then everything left is cancelled and the wheel must
+ * be empty. Returns the operations run. The totals add up over rounds. */
+static long run_round(uint64_t start, long ops, uint64_t stop_at) {
   bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &clock_.base};
-  long cancels = 0, moves = 0;
   memset(model, 0, sizeof model);
-  fired_total = 0;
-  armed_total = 0;
   clock_.base.vtable = &manual_vtable;
   clock_.now = start;
   cr_assert_eq(bcsc_executor_init(&ex, &cfg), 0);
-  for (op = 0; op < ops; op++) {
+  for (op = 0; op < ops && clock_.now < stop_at; op++) {
     unsigned i = (unsigned)(rng() % SLOTS);
     unsigned what = (unsigned)(rng() % 8);
     if (what < 4) {
@@ -178,7 +185,7 @@ static void run_model(uint64_t start, long ops) {
           !bcsc_task_done(&sleepers[i].task)) {
         WCHECK(bcsc_task_cancel(&sleepers[i].task) == 0, "cancel");
         model[i].cancelled = 1;
-        cancels++;
+        cancels_total++;
       }
     }
     if (what >= 5) {
@@ -191,7 +198,7 @@ static void run_model(uint64_t start, long ops) {
         clock_.now = saturating_add(clock_.now, random_distance() / 64);
       if (clock_.now < start)
         clock_.now = start;
-      moves++;
+      moves_total++;
     }
     poll_and_check();
   }
@@ -204,13 +211,31 @@ static void run_model(uint64_t start, long ops) {
   poll_and_check();
   cr_assert_eq(bcsc_executor_next_deadline(&ex), BCSC_NO_DEADLINE);
   cr_assert_eq(bcsc_executor_live_roots(&ex), 0);
-  printf("wheel model: %ld timers armed, %ld fired, %ld cancels, %ld clock "
-         "moves\n",
-         armed_total, fired_total, cancels, moves);
-  cr_assert_gt(fired_total, ops / 100);
-  cr_assert_gt(cancels, ops / 100);
-  cr_assert_gt(moves, ops / 10);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  return op;
+}
+
+/* Rounds from `start` (each ends once the clock passes `stop_at`) until
+ * `ops` operations have run; then the run must have done something of
+ * each kind. */
+static void run_model(uint64_t start, long ops, uint64_t stop_at) {
+  long done = 0, rounds = 0;
+  fired_total = 0;
+  armed_total = 0;
+  saturated_total = 0;
+  cancels_total = 0;
+  moves_total = 0;
+  while (done < ops) {
+    done += run_round(start, ops - done, stop_at);
+    rounds++;
+  }
+  printf("wheel model: %ld timers armed (%ld at the end of time), %ld fired, "
+         "%ld cancels, %ld clock moves, %ld rounds\n",
+         armed_total, saturated_total, fired_total, cancels_total, moves_total,
+         rounds);
+  cr_assert_gt(fired_total, ops / 100);
+  cr_assert_gt(cancels_total, ops / 100);
+  cr_assert_gt(moves_total, ops / 10);
 }
 
 static long model_ops(void) {
@@ -222,7 +247,7 @@ static long model_ops(void) {
 Test(wheel, random_timers_against_a_model) {
   long ops = model_ops();
   printf("wheel model: BCSC_SEED=%llu, %ld operations\n", seed, ops);
-  run_model(1000, ops);
+  run_model(1000, ops, UINT64_MAX);
   /* The default run covers at least a million timers. */
   if (ops >= 3000000)
     cr_assert_geq(armed_total, 1000000);
@@ -231,6 +256,12 @@ Test(wheel, random_timers_against_a_model) {
 Test(wheel, near_the_end_of_time) {
   long ops = model_ops() / 10;
   /* Close enough to 2^64 that the top level's last turns and saturated
-   * deadlines are reached. */
-  run_model(UINT64_MAX - ((uint64_t)1 << 46), ops);
+   * deadlines are reached. The clock follows the exact next deadline, up
+   * to 2^42 ns a move, so it gets there within a few thousand operations
+   * and then has nowhere to go: a round ends once the clock is within a
+   * top-level turn (2^36 ns) of the end, and the next starts from here
+   * again. */
+  run_model(UINT64_MAX - ((uint64_t)1 << 43), ops,
+            UINT64_MAX - ((uint64_t)1 << 36));
+  cr_assert_gt(saturated_total, 0, "no deadline reached the end of time");
 }

@@ -169,9 +169,13 @@ static int earliest_slot(const bcsc_executor_t *ex, unsigned *level_out,
 /* earliest_slot(), remembered until an insert or a removal may change the
  * answer: the wheel is asked once by the advance that ends short of a slot
  * and again by the park that follows. The start is recomputed, as the
- * wheel's time may have moved meanwhile (never past it). */
-static int earliest_slot_cached(bcsc_executor_t *ex, unsigned *level_out,
-                                unsigned *index_out, uint64_t *start_out) {
+ * wheel's time may have moved meanwhile (never past it). Inlined into both
+ * callers: gcc outlined it once skip_turns() called the next deadline too,
+ * which cost bench_timers 64 instructions per timer. */
+static BCSC__ALWAYS_INLINE int earliest_slot_cached(bcsc_executor_t *ex,
+                                                    unsigned *level_out,
+                                                    unsigned *index_out,
+                                                    uint64_t *start_out) {
   if (ex->priv.wheel_exact & WHEEL_SLOT_CACHED) {
     unsigned index = ex->priv.next_slot;
     unsigned level = index / BCSC_WHEEL_SLOTS;
@@ -228,6 +232,32 @@ static void drop_slot(bcsc_executor_t *ex, unsigned level, unsigned index) {
   ex->priv.occupied[level] &= ~((uint64_t)1 << (index % BCSC_WHEEL_SLOTS));
 }
 
+/* The earliest deadline when every link is in the top level and the
+ * earliest slot holds only later turns: the least of the level's links.
+ * Parking until that slot's start instead would wake the executor once per
+ * turn (68.7 s) to move the links on, for as long as the deadline is
+ * away. Rare and bounded by the level's links; cached like the rest. */
+static uint64_t top_level_earliest(bcsc_executor_t *ex) {
+  const unsigned level = BCSC_WHEEL_LEVELS - 1;
+  uint64_t occupied = ex->priv.occupied[level], earliest = BCSC_NO_DEADLINE;
+  while (occupied != 0) {
+    unsigned index =
+        level * BCSC_WHEEL_SLOTS + (unsigned)__builtin_ctzll(occupied);
+    const bcsc_timer_link_t *head = ex->priv.wheel[index], *link = head;
+    occupied &= occupied - 1;
+    if (!slot_intact(head)) {
+      drop_slot(ex, level, index); /* reported; its links are garbage */
+      continue;
+    }
+    do {
+      if (link->deadline < earliest)
+        earliest = link->deadline;
+      link = link->next;
+    } while (link != head);
+  }
+  return earliest;
+}
+
 uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
   unsigned level, index;
   uint64_t start, earliest;
@@ -247,8 +277,9 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
    * a higher level holds the next deadlines (lower levels being empty), so
    * its earliest link is the answer - counting only links of this turn:
    * a top-level slot may also hold deadlines of later turns. With none of
-   * this turn, the slot's start is the answer: the executor looks again
-   * then, and the slot's links move on. */
+   * this turn, every link is of a later turn: the least of them all is the
+   * answer, and the advance that reaches it moves the links on turn by
+   * turn without the executor waking in between. */
   earliest = start;
   if (level > 0) {
     uint64_t slot_range = (uint64_t)1 << (WHEEL_BITS * level);
@@ -262,12 +293,40 @@ uint64_t bcsc__wheel_next_deadline(bcsc_executor_t *ex) {
         earliest = link->deadline;
       link = link->next;
     } while (link != head);
+    /* (Never BCSC_NO_DEADLINE: this slot is intact and holds links.) */
     if (earliest == BCSC_NO_DEADLINE)
-      earliest = start;
+      earliest = top_level_earliest(ex);
   }
   ex->priv.next_deadline = earliest;
   ex->priv.wheel_exact |= WHEEL_EXACT;
   return earliest;
+}
+
+/* Time reaches a top-level slot (at `start`) while every link is in the top
+ * level. If the earliest deadline lies a slot or more past it and time has
+ * got there (the executor parked until it: D16), moving the links on turn by
+ * turn would take one pass per 68.7 s of the way - 459,000 for a deadline a
+ * year away. Nothing lies in between, so time moves at once to just before
+ * the earliest deadline's slot, which comes round next (any link in the
+ * slot time lands in is of a later turn: the top level's current slot may
+ * hold only those). Returns 1 if it moved. */
+static BCSC__NOINLINE int skip_turns(bcsc_executor_t *ex, uint64_t start,
+                                     uint64_t now) {
+  const uint64_t slot_range = (uint64_t)1
+                              << (WHEEL_BITS * (BCSC_WHEEL_LEVELS - 1));
+  uint64_t earliest, before;
+  /* Time must be a whole slot past this one for a later slot to have
+   * come: the usual case, answered without looking at the links. */
+  if (now - start < slot_range)
+    return 0;
+  earliest = bcsc__wheel_next_deadline(ex);
+  before = (earliest & ~(slot_range - 1)) - 1;
+  if (earliest == BCSC_NO_DEADLINE || earliest < slot_range ||
+      before <= start || before > now)
+    return 0;
+  ex->priv.wheel_time = before;
+  ex->priv.wheel_exact &= ~(uint32_t)WHEEL_SLOT_CACHED;
+  return 1;
 }
 
 /* bcsc__wheel_advance() once a slot is due. Out of line: most advances
@@ -279,6 +338,8 @@ static BCSC__NOINLINE void wheel_advance_slots(bcsc_executor_t *ex,
   bcsc_timer_link_t *link, *first, *next, *due;
   while (ex->priv.timers != 0 &&
          earliest_slot_cached(ex, &level, &index, &start) && start <= now) {
+    if (level == BCSC_WHEEL_LEVELS - 1 && skip_turns(ex, start, now))
+      continue;
     ex->priv.wheel_time = start;
     ex->priv.wheel_exact = 0;
     link = ex->priv.wheel[index];
