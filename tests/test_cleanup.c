@@ -456,3 +456,48 @@ Test(cleanup, a_task_cleanup_from_a_grace_report_cannot_run_the_executor) {
   cr_assert(stuck.cleaned);
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
+
+/* A completion source's abort function that, asked to let go of a task's
+ * operation, tries to end the task with bcsc_task_cleanup() (its frame is
+ * about to go). The executor cannot run from there (D76): one report,
+ * FRAME_LEFT_LIVE - not also ABORT_REENTERED from a run it tried. */
+typedef struct holder {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  int aborts;
+} holder_t;
+
+static int abort_cleans_up(void *context, bcsc_wait_t *wait) {
+  holder_t *h = context;
+  (void)wait;
+  h->aborts++;
+  bcsc_task_cleanup(&h->task);
+  return 0; /* let go */
+}
+
+static int holder_poll(bcsc_task_t *self) {
+  holder_t *h = (holder_t *)self;
+  return bcsc_wait_on(self, &h->wait, &g_work);
+}
+
+Test(cleanup, a_task_cleanup_from_an_abort_function_is_reported_once) {
+  holder_t h = {0};
+  bcsc_test_misuse_t rec;
+  executor_init(&g_ex, 0);
+  cr_assert_eq(bcsc_waitq_set_abort(&g_work, abort_cleans_up, &h), 0);
+  cr_assert_eq(bcsc_task_init(&h.task, holder_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&h.wait), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 10), 1);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_task_cancel(&h.task), 0); /* from the host: not inside */
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(h.aborts, 1);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_FRAME_LEFT_LIVE),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_executor_run(&g_ex, &h.task), BCSC_ECANCELED,
+               "its wait answers the cancellation");
+  cr_assert_eq(bcsc_waitq_set_abort(&g_work, NULL, NULL), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}

@@ -52,10 +52,12 @@ void bcsc_task_cleanup(bcsc_task_t *task) {
   state = bcsc__task_state(task);
   if (state == BCSC__TASK_IDLE || state == BCSC__TASK_DONE)
     return;
-  /* Live: end it, unless a poll is under way - the executor cannot run
-   * from inside one, and the frame's memory goes away regardless. */
+  /* Live: end it, unless a poll is under way or an abort function is
+   * being asked (D76) - the executor cannot run from inside either, and the
+   * frame's memory goes away regardless: one report, FRAME_LEFT_LIVE. */
   ex = bcsc__task_executor(task);
-  if (ex->priv.current == NULL && !(ex->priv.state & BCSC__EXECUTOR_INSIDE)) {
+  if (ex->priv.current == NULL &&
+      !(ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING))) {
     (void)bcsc__task_cancel(task);
     (void)bcsc_executor_run(ex, task);
     if (bcsc__task_state(task) == BCSC__TASK_DONE)
