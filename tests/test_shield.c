@@ -653,3 +653,373 @@ Test(shield, unknown_option_bits_are_refused) {
   }
   bcsc_test_misuse_uninstall();
 }
+
+/* ---- starts into a shield (D83) ---------------------------------------------
+ *
+ * bcsc_scope_start() runs the child in a scope of the caller's until it
+ * says ready (D56), as Trio's nursery.start() runs it in the caller's
+ * context. A caller that starts into its own shielded scope does so from
+ * inside the shield: the child is behind it before it is ready too. A
+ * caller outside the shield is not: its cancellation reaches the child
+ * until it has moved, and not after. */
+
+/* The started child: sleeps `ready_ns`, says ready with `value`, sleeps
+ * `after_ns` and returns 0. */
+typedef struct readier {
+  bcsc_task_t task;
+  bcsc_timer_t timer[2];
+  bcsc_start_t *start;
+  uint64_t ready_ns, after_ns;
+  uintptr_t value;
+  int stage;
+  /* observations */
+  int cancelled_first;
+  int cancelled_last;
+  int ready_rc;
+  uint64_t ready_at;
+  int rc;
+  int done;
+  uint64_t ended_at;
+} readier_t;
+
+static int readier_end(readier_t *r, int rc) {
+  r->rc = rc;
+  r->done = 1;
+  r->ended_at = now();
+  r->cancelled_last = bcsc_task_cancelled(&r->task);
+  return rc;
+}
+
+static int readier_poll(bcsc_task_t *self) {
+  readier_t *r = (readier_t *)self;
+  int rc;
+  if (r->stage == 0) {
+    r->cancelled_first = bcsc_task_cancelled(self);
+    r->stage = 1;
+  }
+  if (r->stage == 1) {
+    rc = bcsc_sleep_for(self, &r->timer[0], r->ready_ns);
+    if (rc == BCSC_PENDING)
+      return rc;
+    if (rc != 0)
+      return readier_end(r, rc);
+    r->ready_rc = bcsc_start_ready(self, r->start, r->value);
+    r->ready_at = now();
+    if (r->ready_rc != 0)
+      return readier_end(r, r->ready_rc);
+    r->stage = 2;
+  }
+  rc = bcsc_sleep_for(self, &r->timer[1], r->after_ns);
+  if (rc == BCSC_PENDING)
+    return rc;
+  return readier_end(r, rc);
+}
+
+static void readier_init(readier_t *r, bcsc_start_t *start, uint64_t ready_ns,
+                         uint64_t after_ns) {
+  memset(r, 0, sizeof *r);
+  cr_assert_eq(bcsc_task_init(&r->task, readier_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&r->timer[0]), 0);
+  cr_assert_eq(bcsc_timer_init(&r->timer[1]), 0);
+  r->start = start;
+  r->ready_ns = ready_ns;
+  r->after_ns = after_ns;
+  r->value = 7;
+}
+
+/* The caller: waits for work until cancelled first if `wait_first`; starts
+ * `child` into `target`, or into a scope of its own opened with `options`
+ * when `target` is NULL; then, if `wait_after`, waits for work until
+ * cancelled; then joins its own scope, if any. */
+typedef struct starter {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_start_t start;
+  bcsc_scope_t scope;
+  bcsc_scope_t *target;
+  uint32_t options;
+  int wait_first, wait_after;
+  uint64_t deadline_in; /* its own scope's deadline after opening; 0: none */
+  int cancel_first;     /* cancel its own scope before the start */
+  readier_t child;
+  int stage;
+  int own;
+  /* observations */
+  int scope_cancelled; /* its own scope's, right after opening */
+  int start_rc;
+  uint64_t started_at;
+  uintptr_t value;
+  int join_rc;
+  int rc;
+  int done;
+} starter_t;
+
+static int starter_poll(bcsc_task_t *self) {
+  starter_t *s = (starter_t *)self;
+  int rc;
+  switch (s->stage) {
+  case 0:
+    if (s->wait_first) {
+      rc = bcsc_wait_on(self, &s->wait, &g_work);
+      if (rc != BCSC_ECANCELED)
+        return rc == 0 ? BCSC_EINVAL : rc; /* g_work never fires */
+    }
+    if (s->target == NULL) {
+      cr_assert_eq(
+          bcsc_scope_init(&s->scope, self, BCSC_SCOPE_WAIT_ALL | s->options),
+          0);
+      s->own = 1;
+      s->target = &s->scope;
+      s->scope_cancelled = bcsc_scope_cancelled(&s->scope);
+      if (s->deadline_in != 0)
+        cr_assert_eq(bcsc_scope_set_deadline(&s->scope, now() + s->deadline_in,
+                                             BCSC_DEADLINE_MOVE_ON),
+                     0);
+      if (s->cancel_first)
+        cr_assert_eq(bcsc_scope_cancel(&s->scope), 0);
+    }
+    s->stage = 1;
+    /* fall through */
+  case 1:
+    rc = bcsc_scope_start(self, &s->start, s->target, &s->child.task);
+    if (rc == BCSC_PENDING)
+      return rc;
+    s->start_rc = rc;
+    s->started_at = now();
+    s->value = bcsc_start_value(&s->start);
+    s->stage = 2;
+    /* fall through */
+  case 2:
+    if (s->wait_after) {
+      rc = bcsc_wait_on(self, &s->wait, &g_work);
+      if (rc == BCSC_PENDING)
+        return rc;
+    }
+    s->stage = 3;
+    /* fall through */
+  default:
+    if (s->own) {
+      rc = bcsc_scope_join(&s->scope);
+      if (rc == BCSC_PENDING)
+        return rc;
+      s->join_rc = rc;
+    }
+    s->rc = bcsc_task_cancelled(self) ? BCSC_ECANCELED : 0;
+    s->done = 1;
+    return s->rc;
+  }
+}
+
+static void starter_init(starter_t *s, bcsc_scope_t *target, uint32_t options,
+                         uint64_t ready_ns, uint64_t after_ns) {
+  memset(s, 0, sizeof *s);
+  cr_assert_eq(bcsc_task_init(&s->task, starter_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&s->wait), 0);
+  s->target = target;
+  s->options = options;
+  readier_init(&s->child, &s->start, ready_ns, after_ns);
+}
+
+Test(shield, a_cancelled_task_starts_a_child_into_its_own_shielded_scope) {
+  /* Cleanup that needs a readiness handshake: cancelled at 10 ms, the
+   * caller opens a scope and starts the child into it; ready at 30 ms, the
+   * child runs on to 50 ms. Unshielded, the child is cancelled at once. */
+  for (int shield = 0; shield < 2; shield++) {
+    starter_t s;
+    canceller_t c;
+    if (shield) {
+      teardown();
+      setup();
+    }
+    starter_init(&s, NULL, shield ? BCSC_SCOPE_SHIELD : 0, 20 * BCSC_MSEC,
+                 20 * BCSC_MSEC);
+    s.wait_first = 1;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, &s.task, NULL);
+    run_all();
+
+    cr_assert(s.done);
+    cr_assert(s.child.done);
+    cr_assert_eq(s.scope_cancelled, !shield);
+    cr_assert_eq(s.child.cancelled_first, !shield, "shield %d", shield);
+    if (shield) {
+      cr_assert_eq(s.start_rc, 0, "%s", bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.value, 7);
+      cr_assert_eq(s.started_at, T0 + 30 * BCSC_MSEC);
+      cr_assert_eq(s.child.ready_rc, 0);
+      cr_assert_eq(s.child.rc, 0);
+      cr_assert_eq(s.child.cancelled_last, 0);
+      cr_assert_eq(s.child.ended_at, T0 + 50 * BCSC_MSEC);
+      cr_assert_eq(s.join_rc, 0);
+    } else {
+      cr_assert_eq(s.start_rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.ended_at, T0 + 10 * BCSC_MSEC);
+      cr_assert_eq(s.join_rc, BCSC_ECANCELED);
+    }
+    cr_assert_eq(s.rc, BCSC_ECANCELED, "the caller stays cancelled");
+  }
+}
+
+Test(shield, the_owners_cancellation_stops_at_the_shield_before_ready) {
+  /* The caller owns the shielded target and is not cancelled when it
+   * starts; it is cancelled at 10 ms while the child is still waiting to
+   * be ready (20 ms): from outside the shield, as its task (i = 0) or
+   * through the scope it lives in (i = 1). */
+  for (int i = 0; i < 4; i++) {
+    int shield = i & 1, through_scope = i >> 1;
+    holder_t r;
+    starter_t s;
+    canceller_t c;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    holder_init(&r, 1);
+    starter_init(&s, NULL, shield ? BCSC_SCOPE_SHIELD : 0, 20 * BCSC_MSEC,
+                 20 * BCSC_MSEC);
+    r.kids[0][0] = &s.task;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, through_scope ? NULL : &s.task,
+                    through_scope ? &r.scope[0] : NULL);
+    run_all();
+
+    cr_assert_eq(c.rc, 0);
+    cr_assert(s.done);
+    cr_assert_eq(s.scope_cancelled, 0);
+    cr_assert_eq(s.child.cancelled_first, 0);
+    if (shield) {
+      cr_assert_eq(s.start_rc, 0, "i %d: %s", i, bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.started_at, T0 + 20 * BCSC_MSEC);
+      cr_assert_eq(s.child.cancelled_last, 0, "i %d", i);
+      cr_assert_eq(s.child.rc, 0);
+      cr_assert_eq(s.child.ended_at, T0 + 40 * BCSC_MSEC);
+      cr_assert_eq(s.join_rc, 0);
+    } else {
+      cr_assert_eq(s.start_rc, BCSC_ECANCELED, "i %d", i);
+      cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.ended_at, T0 + 10 * BCSC_MSEC);
+    }
+    cr_assert(bcsc_task_cancelled(&s.task));
+  }
+}
+
+/* R owns scope A with children H and C. H owns a scope S (shielded or
+ * not) whose child K sleeps 100 ms; C, outside S, starts its child into
+ * S: ready at 20 ms, done at 70 ms. */
+typedef struct start_tree {
+  holder_t r, h;
+  sleeper_t k;
+  starter_t c;
+  canceller_t x;
+} start_tree_t;
+
+static void start_tree_build(start_tree_t *t, uint32_t shield) {
+  holder_init(&t->r, 1);
+  holder_init(&t->h, 1);
+  sleeper_init(&t->k, 100 * BCSC_MSEC);
+  starter_init(&t->c, &t->h.scope[0], 0, 20 * BCSC_MSEC, 50 * BCSC_MSEC);
+  t->h.policy[0] = BCSC_SCOPE_WAIT_ALL | shield;
+  t->h.kids[0][0] = &t->k.task;
+  t->r.kids[0][0] = &t->h.task;
+  t->r.kids[0][1] = &t->c.task;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &t->r.task), 0);
+}
+
+Test(shield, a_caller_outside_the_shield_cancels_its_child_before_ready) {
+  /* C is cancelled at 10 ms: the child still lives in C's start, outside
+   * the shield, and is cancelled with C; S does not wait for it. */
+  start_tree_t t;
+  start_tree_build(&t, BCSC_SCOPE_SHIELD);
+  canceller_start(&t.x, T0 + 10 * BCSC_MSEC, &t.c.task, NULL);
+  run_all();
+  cr_assert_eq(t.c.start_rc, BCSC_ECANCELED, "%s", bcsc_err_name(t.c.start_rc));
+  cr_assert_eq(t.c.started_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.c.child.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.c.child.ended_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.k.rc, 0);
+  cr_assert_eq(t.h.join_rc[0], 0);
+  cr_assert_eq(t.h.joined_at[0], T0 + 100 * BCSC_MSEC);
+}
+
+Test(shield, after_the_move_the_caller_and_outer_scopes_cancels_stop_there) {
+  /* The child moved into S at 20 ms; at 30 ms A is cancelled (i = 0) or
+   * C alone (i = 1): C and H are cancelled, the child behind the shield
+   * runs on to 70 ms. Without the shield A's cancel reaches it. */
+  for (int i = 0; i < 3; i++) {
+    int shield = i < 2, whole = i != 1;
+    start_tree_t t;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    start_tree_build(&t, shield ? BCSC_SCOPE_SHIELD : 0);
+    t.c.wait_after = 1;
+    canceller_start(&t.x, T0 + 30 * BCSC_MSEC, whole ? NULL : &t.c.task,
+                    whole ? &t.r.scope[0] : NULL);
+    run_all();
+    cr_assert_eq(t.x.rc, 0);
+    cr_assert_eq(t.c.start_rc, 0, "i %d: %s", i, bcsc_err_name(t.c.start_rc));
+    cr_assert_eq(t.c.started_at, T0 + 20 * BCSC_MSEC);
+    cr_assert_eq(t.c.rc, BCSC_ECANCELED, "the caller was cancelled");
+    cr_assert(bcsc_task_cancelled(&t.c.task));
+    cr_assert_eq(bcsc_task_cancelled(&t.h.task), whole);
+    if (shield) {
+      cr_assert_eq(t.c.child.cancelled_last, 0, "i %d", i);
+      cr_assert_eq(t.c.child.rc, 0);
+      cr_assert_eq(t.c.child.ended_at, T0 + 70 * BCSC_MSEC);
+      cr_assert_eq(t.k.rc, 0);
+      cr_assert_eq(t.h.join_rc[0], 0);
+      cr_assert_eq(t.h.joined_at[0], T0 + 100 * BCSC_MSEC);
+    } else {
+      cr_assert_eq(t.c.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(t.c.child.ended_at, T0 + 30 * BCSC_MSEC);
+      cr_assert_eq(t.k.rc, BCSC_ECANCELED);
+    }
+  }
+}
+
+Test(shield, the_shields_own_deadline_reaches_a_child_started_into_it) {
+  /* The target's own end still reaches the child once it moved: S's
+   * deadline at 40 ms cancels it (its 70 ms are not run). */
+  start_tree_t t;
+  start_tree_build(&t, BCSC_SCOPE_SHIELD);
+  t.h.deadline_at[0] = T0 + 40 * BCSC_MSEC;
+  canceller_start(&t.x, T0 + 30 * BCSC_MSEC, NULL, &t.r.scope[0]);
+  run_all();
+  cr_assert_eq(t.c.start_rc, 0);
+  cr_assert_eq(t.c.child.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.c.child.ended_at, T0 + 40 * BCSC_MSEC);
+  cr_assert_eq(t.k.ended_at, T0 + 40 * BCSC_MSEC);
+}
+
+Test(shield, the_shields_own_end_reaches_a_child_still_getting_ready) {
+  /* Behind its owner's shield the child is out of reach of the owner's
+   * cancellation (10 ms); the shield's own deadline (at 50 ms) still ends
+   * it before it is ready (1 s): the cleanup is bounded, as D80 promises.
+   * A shield that ended already (cancelled before the start, i = 1) has
+   * the child start cancelled. */
+  for (int i = 0; i < 2; i++) {
+    starter_t s;
+    canceller_t c;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    starter_init(&s, NULL, BCSC_SCOPE_SHIELD, BCSC_SEC, 0);
+    s.wait_first = 1;
+    s.deadline_in = i == 0 ? 40 * BCSC_MSEC : 0;
+    s.cancel_first = i;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, &s.task, NULL);
+    run_all();
+    cr_assert(s.done);
+    cr_assert_eq(s.child.cancelled_first, i, "i %d", i);
+    cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+    cr_assert_eq(s.child.ended_at, T0 + (i == 0 ? 50 : 10) * BCSC_MSEC);
+    cr_assert_eq(s.start_rc, BCSC_ECANCELED, "%s", bcsc_err_name(s.start_rc));
+    cr_assert_eq(s.started_at, s.child.ended_at);
+    cr_assert_eq(s.join_rc, i == 0 ? 0 : BCSC_ECANCELED, "%s",
+                 bcsc_err_name(s.join_rc));
+  }
+}

@@ -183,7 +183,7 @@ static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
  * and scope_init start new ones cancelled). So a cancelled task or scope
  * needs no walk. A shielded scope is where the walk stops: it is cancelled
  * only as `top` (D80). */
-static int cancel_scope(bcsc_scope_t *top) {
+static int cancel_walk(bcsc_scope_t *top) {
   bcsc_task_t *t;
   if (top->priv.flags & BCSC__SCOPE_CANCELLED)
     return 0;
@@ -225,6 +225,37 @@ static int cancel_scope(bcsc_scope_t *top) {
   if (BCSC__UNLIKELY(top->priv.flags & SCOPE_CANCEL_RARE))
     scope_cancelled_rare(top);
   return 0;
+}
+
+/* Whether `s` is the scope of a start pending into `target` from inside
+ * its shield (D83): shielded as the target is, by the same owner. */
+static int start_behind(bcsc_scope_t *s, const bcsc_scope_t *target) {
+  return (s->priv.flags & (BCSC__SCOPE_START | BCSC__SCOPE_SHIELDED)) ==
+             (BCSC__SCOPE_START | BCSC__SCOPE_SHIELDED) &&
+         bcsc__start_target(s) == target;
+}
+
+/* A shielded scope's own end also reaches the children its owner is
+ * starting into it (D83): they wait to be ready in the starts' scopes,
+ * inner scopes of the same owner behind the same shield, which a walk
+ * from `top` does not enter. */
+static BCSC__COLD int cancel_starts_behind(bcsc_scope_t *top) {
+  int rc = 0;
+  for (bcsc_scope_t *s = top->priv.owner->priv.scopes; s != top;
+       s = s->priv.outer)
+    if (start_behind(s, top)) {
+      int r = cancel_walk(s);
+      if (rc == 0)
+        rc = r;
+    }
+  return rc;
+}
+
+static int cancel_scope(bcsc_scope_t *top) {
+  int rc = cancel_walk(top);
+  if (BCSC__UNLIKELY(top->priv.flags & BCSC__SCOPE_SHIELDED) && rc == 0)
+    return cancel_starts_behind(top);
+  return rc;
 }
 
 int bcsc__task_cancel(bcsc_task_t *t) {

@@ -1000,8 +1000,12 @@ enum cov {
   COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
                                  earlier deadline above it */
   /* Informational, not required: 0 to about 10 per 200,000 operations. */
-  COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
-                             owner: not cancelled */
+  COV_SHIELD_START_MOVED,  /* a started child moved into one of a cancelled
+                              owner: not cancelled */
+  COV_SHIELD_START_BEHIND, /* a cancelled caller started into its own
+                              shield: the child starts uncancelled (D83) */
+  COV_SHIELD_START_ENDED,  /* the shield's own end cancelled a start pending
+                              into it from inside (D83) */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1139,7 +1143,9 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "shield_owner_returned",
                                        "shield_grace",
                                        "shield_deadline_hidden",
-                                       "shield_start_moved"};
+                                       "shield_start_moved",
+                                       "shield_start_behind",
+                                       "shield_start_ended"};
 
 static struct model {
   mtask_t t[NTT];
@@ -1789,6 +1795,16 @@ static void m_cancel_scope(int sid) {
   memcpy(kids, s->child, sizeof kids);
   for (int i = 0; i < n; i++)
     m_cancel_subtree(kids[i]);
+  /* A shield's own end reaches a start pending into it from inside: its
+   * owner's, whose scope is shielded too (D83). */
+  if (sid < NFSCOPE && s->shield) {
+    int o = scope_owner(sid);
+    if (M.t[o].start_open && M.t[o].start_reserving &&
+        M.t[o].start_target == sid && M.s[START_SID(o)].shield) {
+      M.cov[COV_SHIELD_START_ENDED]++;
+      m_cancel_scope(START_SID(o));
+    }
+  }
 }
 
 /* A cancellation from outside passes over a shielded scope (D80): it is
@@ -2192,7 +2208,12 @@ static int m_run_script(int t, pollrec_t *r) {
       s->open = 1;
       s->ever_opened = 1;
       s->policy = BCSC_SCOPE_FAIL_FAST;
-      s->cancelled = mt->cancelled;
+      /* Into a shielded scope of its own: the start's scope is shielded
+       * too, the caller being inside the shield (D83). */
+      s->shield = M.s[sc->a].shield && scope_owner(sc->a) == t;
+      s->cancelled = s->shield ? M.s[sc->a].cancelled : mt->cancelled;
+      if (mt->cancelled && s->shield)
+        M.cov[COV_SHIELD_START_BEHIND]++;
       mt->start_open = 1;
       mt->start_state = ST_PENDING;
       mt->start_child = sc->b;
@@ -3944,6 +3965,10 @@ static int plan_start(int t) {
    * uncancelled (D80). */
   if (rnd(2) == 0 && (c = pick_scope(is_shield_behind)) >= 0)
     target = c;
+  /* ... and one of its own, which it starts into from inside (D83). */
+  for (int k = 0; k < M.t[t].nscopes && rnd(2) == 0; k++)
+    if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].open)
+      target = scope_id(t, k);
   c = pick(NT, is_free);
   if (target < 0 || !M.s[target].open)
     target = pick_scope(is_open_task_scope);
