@@ -1528,3 +1528,18 @@ Test(remote_shield, a_grace_above_reports_the_owner_a_remote_child_holds_up) {
   cr_assert_eq(e.r.log.n, 1, "reported once");
   shield_env_deinit(&e);
 }
+
+Test(remote_shield, a_shield_taken_away_lets_the_stopped_cancel_reach_it) {
+  /* bcsc_scope_set_shield() (D83): A's cancel stopped at S; the shield
+   * taken away sends it on to the host. */
+  shield_env_t e;
+  shield_env_init(&e, 1);
+  shield_env_start(&e);
+  cr_assert_eq(bcsc_scope_cancel(&e.r.scope), 0);
+  (void)bcsc_executor_poll(&e.parent, 8);
+  cr_assert_eq(bcsc_executor_poll(&e.host, 8), 0);
+  cr_assert_eq(bcsc_scope_set_shield(&e.y.scope, 0), 0);
+  cr_assert(bcsc_scope_cancelled(&e.y.scope));
+  shield_env_check_reached(&e);
+  shield_env_deinit(&e);
+}

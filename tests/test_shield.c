@@ -9,6 +9,7 @@
  * Each test also runs the same tree without the shield where that is what
  * tells the two apart, so that a shield that did nothing fails. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -171,6 +172,9 @@ typedef struct canceller {
   uint64_t at;
   bcsc_task_t *target_task;
   bcsc_scope_t *target_scope;
+  int shield;    /* set target_scope's shield instead (shielder_start()) */
+  int shield_on; /* ... to this */
+  int scope_was_cancelled; /* target_scope's state when it acted */
   int rc;
 } canceller_t;
 
@@ -179,8 +183,12 @@ static int canceller_poll(bcsc_task_t *self) {
   int rc = bcsc_sleep_until(self, &c->timer, c->at);
   if (rc != 0)
     return rc;
-  c->rc = c->target_task != NULL ? bcsc_task_cancel(c->target_task)
-                                 : bcsc_scope_cancel(c->target_scope);
+  c->scope_was_cancelled = bcsc_scope_cancelled(c->target_scope);
+  if (c->shield)
+    c->rc = bcsc_scope_set_shield(c->target_scope, c->shield_on);
+  else
+    c->rc = c->target_task != NULL ? bcsc_task_cancel(c->target_task)
+                                   : bcsc_scope_cancel(c->target_scope);
   return 0;
 }
 
@@ -193,6 +201,15 @@ static void canceller_start(canceller_t *c, uint64_t at, bcsc_task_t *task,
   c->target_task = task;
   c->target_scope = scope;
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &c->task), 0);
+}
+
+/* A task that sets `scope`'s shield to `on` at `at` (bcsc_scope_set_shield(),
+ * D83). */
+static void shielder_start(canceller_t *c, uint64_t at, bcsc_scope_t *scope,
+                           int on) {
+  canceller_start(c, at, NULL, scope);
+  c->shield = 1;
+  c->shield_on = on;
 }
 
 /* ---- a task with up to two scopes, joined innermost first -----------------
@@ -1022,4 +1039,221 @@ Test(shield, the_shields_own_end_reaches_a_child_still_getting_ready) {
     cr_assert_eq(s.join_rc, i == 0 ? 0 : BCSC_ECANCELED, "%s",
                  bcsc_err_name(s.join_rc));
   }
+}
+
+/* ---- a shield that changes: bcsc_scope_set_shield() (D83) -----------------
+ */
+
+Test(shield, turned_on_it_stops_later_cancellations_not_earlier_ones) {
+  /* Y's second scope opens plain; its shield is turned on at 5 ms (before
+   * A's cancel at 10 ms: Y2 runs its 100 ms) or just after the cancel, in
+   * the same turn at 10 ms (too late: Y2 was cancelled, and stays so; its
+   * scope is still open). */
+  static const uint64_t at[] = {5, 10};
+  for (int i = 0; i < 2; i++) {
+    tree_t t;
+    canceller_t sh;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, 0);
+    tree_start(&t, NULL, 1);
+    shielder_start(&sh, T0 + at[i] * BCSC_MSEC, &t.y.scope[1], 1);
+    run_all();
+    cr_assert_eq(sh.rc, 0);
+    /* At 10 ms the canceller goes first: its timer was set first. */
+    cr_assert_eq(sh.scope_was_cancelled, i);
+    tree_check_cancelled_around(&t);
+    if (i == 0) {
+      cr_assert_eq(t.y2.cancelled_last, 0);
+      cr_assert_eq(t.y2.rc, 0);
+      cr_assert_eq(t.y2.ended_at, T0 + 100 * BCSC_MSEC);
+      cr_assert_eq(t.y.join_rc[1], 0);
+    } else {
+      cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+      cr_assert_eq(t.y2.ended_at, T0 + 10 * BCSC_MSEC);
+      cr_assert_eq(t.y.join_rc[1], BCSC_ECANCELED);
+    }
+  }
+}
+
+Test(shield, taken_away_it_lets_in_the_cancellation_it_stopped) {
+  /* The cancellation from outside at 10 ms - A's cancel, Y's own task
+   * cancel, A's deadline - stops at the shield; taken away at 30 ms, it
+   * reaches Y2 then. */
+  for (int cause = 0; cause < 3; cause++) {
+    tree_t t;
+    canceller_t sh;
+    if (cause > 0) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+    if (cause == 2)
+      t.r.deadline_at[0] = T0 + 10 * BCSC_MSEC;
+    tree_start(&t, cause == 1 ? &t.y.task : NULL, cause < 2);
+    shielder_start(&sh, T0 + 30 * BCSC_MSEC, &t.y.scope[1], 0);
+    run_all();
+    cr_assert_eq(sh.rc, 0);
+    cr_assert_eq(t.y1.rc, BCSC_ECANCELED);
+    cr_assert_eq(t.y1.ended_at, T0 + 10 * BCSC_MSEC);
+    cr_assert_eq(t.y2.cancelled_first, 0);
+    cr_assert_eq(t.y2.cancelled_last, 1, "cause %d", cause);
+    cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+    cr_assert_eq(t.y2.ended_at, T0 + 30 * BCSC_MSEC, "cause %d", cause);
+    cr_assert_eq(t.y.join_rc[1], BCSC_ECANCELED);
+    cr_assert_eq(t.y.joined_at[1], T0 + 30 * BCSC_MSEC);
+  }
+}
+
+Test(shield, taken_away_with_nothing_pending_it_changes_nothing_until_later) {
+  /* Nothing cancelled Y when the shield goes at 10 ms: Y2 sleeps on. A's
+   * cancel at 20 ms (i = 1) reaches it then, as any plain scope's. */
+  for (int i = 0; i < 2; i++) {
+    tree_t t;
+    canceller_t sh;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+    tree_start(&t, NULL, 0);
+    shielder_start(&sh, T0 + 10 * BCSC_MSEC, &t.y.scope[1], 0);
+    if (i == 1)
+      canceller_start(&t.c, T0 + 20 * BCSC_MSEC, NULL, &t.r.scope[0]);
+    run_all();
+    cr_assert_eq(sh.rc, 0);
+    cr_assert_eq(t.y2.rc, i == 0 ? 0 : BCSC_ECANCELED);
+    cr_assert_eq(t.y2.ended_at, T0 + (i == 0 ? 100 : 20) * BCSC_MSEC);
+    cr_assert_eq(t.y.join_rc[1], i == 0 ? 0 : BCSC_ECANCELED);
+  }
+}
+
+Test(shield, the_deadline_lookup_follows_the_shield_as_it_is) {
+  tree_t t;
+  tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+  t.r.deadline_at[0] = T0 + 10 * BCSC_MSEC;
+  t.y.deadline_at[1] = T0 + 30 * BCSC_MSEC;
+  tree_start(&t, NULL, 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 3), 3);
+  cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]), T0 + 30 * BCSC_MSEC);
+  /* From the executor's thread outside a poll, as any caller may. */
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 0), 0);
+  cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]), T0 + 10 * BCSC_MSEC);
+  cr_assert_not(bcsc_scope_cancelled(&t.y.scope[1]), "nothing was pending");
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 0), 0, "again: no-op");
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 1), 0);
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 2), 0, "any non-zero");
+  cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]), T0 + 30 * BCSC_MSEC);
+  run_all();
+  cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.y2.ended_at, T0 + 30 * BCSC_MSEC);
+}
+
+Test(shield, a_start_pending_into_the_scope_follows_its_shield) {
+  /* S is the caller's own scope; the child is ready at 20 ms.
+   * i = 0: S plain, shielded at 5 ms; the caller cancelled at 10 ms does
+   *        not reach the child, which moves in at 20 ms.
+   * i = 1: S shielded; the caller's cancel at 10 ms stops there; the
+   *        shield taken away at 15 ms lets it reach the child.
+   * i = 2: S plain, cancelled at 5 ms (its cancel does not reach the
+   *        pending child, D56), shielded at 10 ms: the shield's end came
+   *        already, and reaches the child behind it. */
+  for (int i = 0; i < 3; i++) {
+    holder_t r;
+    starter_t s;
+    canceller_t c, sh;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    holder_init(&r, 1);
+    starter_init(&s, NULL, i == 1 ? BCSC_SCOPE_SHIELD : 0, 20 * BCSC_MSEC,
+                 20 * BCSC_MSEC);
+    r.kids[0][0] = &s.task;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+    if (i < 2)
+      canceller_start(&c, T0 + 10 * BCSC_MSEC, &s.task, NULL);
+    else
+      canceller_start(&c, T0 + 5 * BCSC_MSEC, NULL, &s.scope);
+    shielder_start(&sh,
+                   T0 + (i == 0   ? 5
+                         : i == 1 ? 15
+                                  : 10) *
+                            BCSC_MSEC,
+                   &s.scope, i != 1);
+    run_all();
+    cr_assert_eq(c.rc, 0);
+    cr_assert_eq(sh.rc, 0);
+    cr_assert_eq(s.child.cancelled_first, 0);
+    if (i == 0) {
+      cr_assert_eq(s.start_rc, 0, "%s", bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.child.rc, 0);
+      cr_assert_eq(s.child.ended_at, T0 + 40 * BCSC_MSEC);
+    } else {
+      uint64_t at = (i == 1 ? 15 : 10) * BCSC_MSEC;
+      cr_assert_eq(s.start_rc, BCSC_ECANCELED, "i %d: %s", i,
+                   bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.ended_at, T0 + at, "i %d", i);
+    }
+  }
+}
+
+typedef struct foreign_call {
+  bcsc_scope_t *scope;
+  int rc;
+} foreign_call_t;
+
+static void *set_shield_elsewhere(void *arg) {
+  foreign_call_t *f = arg;
+  f->rc = bcsc_scope_set_shield(f->scope, 0);
+  return NULL;
+}
+
+Test(shield, set_shield_refuses_what_it_cannot_shield) {
+  opener_t o;
+  bcsc_scope_t zero;
+  tree_t t;
+  pthread_t thread;
+  foreign_call_t f;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_scope_set_shield(NULL, 1), BCSC_EINVAL);
+  memset(&zero, 0, sizeof zero);
+  cr_assert_eq(bcsc_scope_set_shield(&zero, 1), BCSC_EBADOBJ);
+  /* A scope that was opened and has closed. */
+  cr_assert_eq(bcsc_task_init(&o.task, opener_poll, NULL), 0);
+  o.policy = BCSC_SCOPE_SHIELD;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+  cr_assert_eq(bcsc_scope_set_shield(&o.scope, 0), BCSC_ESTATE);
+  /* The executor's root scope: nothing above it (reachable only so). */
+  cr_assert_eq(bcsc_scope_set_shield(&g_ex.priv.root, 1), BCSC_EINVAL);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_SCOPE_CLOSED),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(1));
+  /* Another thread (the join orders its call before what follows; the
+   * release build does not check and takes the shield away). */
+  tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+  tree_start(&t, NULL, 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 3), 3);
+  f.scope = &t.y.scope[1];
+  f.rc = 1;
+  cr_assert_eq(pthread_create(&thread, NULL, set_shield_elsewhere, &f), 0);
+  cr_assert_eq(pthread_join(thread, NULL), 0);
+  cr_assert_eq(f.rc, bcsc_is_checked_build() ? BCSC_EPERM : 0, "%s",
+               bcsc_err_name(f.rc));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_WRONG_THREAD),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_task_cancel(&t.r.task), 0);
+  run_all();
+  cr_assert(t.r.done);
 }

@@ -938,6 +938,49 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
   return cancel_scope(scope);
 }
 
+/* Shield `s` or not (D83). A shield taken away where a cancellation from
+ * outside would have reached the scope - its owner is cancelled: by its
+ * own cancel, or by a scope above - lets it in now, as Trio delivers it
+ * at the next checkpoint. One turned on stops what comes later; what was
+ * cancelled stays so. */
+static int shield_set(bcsc_scope_t *s, int on) {
+  if (on) {
+    s->priv.flags |= BCSC__SCOPE_SHIELDED;
+    return 0;
+  }
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_SHIELDED;
+  if (s->priv.owner->priv.state & BCSC__TASK_CANCELLED)
+    return cancel_walk(s);
+  return 0;
+}
+
+int bcsc_scope_set_shield(bcsc_scope_t *scope, int on) {
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  /* An executor's root scope has nothing above it to shield from. */
+  if (scope->priv.owner == NULL)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if (BCSC__CHECKED && bcsc__wrong_thread(scope->priv.executor))
+    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
+  rc = shield_set(scope, on);
+  /* The starts its owner has pending into it are made from inside: their
+   * scopes follow (D83). Behind a shield that has ended already, a child
+   * still getting ready is reached by that end, as one started then. */
+  for (bcsc_scope_t *s = scope->priv.owner->priv.scopes; s != scope;
+       s = s->priv.outer)
+    if ((s->priv.flags & BCSC__SCOPE_START) && bcsc__start_target(s) == scope) {
+      int r = shield_set(s, on);
+      if (r == 0 && on && (scope->priv.flags & BCSC__SCOPE_CANCELLED))
+        r = cancel_walk(s);
+      if (rc == 0)
+        rc = r;
+    }
+  return rc;
+}
+
 int bcsc__check_scope_owner(const bcsc_scope_t *scope) {
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
