@@ -183,7 +183,7 @@ static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
  * and scope_init start new ones cancelled). So a cancelled task or scope
  * needs no walk. A shielded scope is where the walk stops: it is cancelled
  * only as `top` (D80). */
-static int cancel_walk(bcsc_scope_t *top) {
+static BCSC__ALWAYS_INLINE int cancel_walk(bcsc_scope_t *top) {
   bcsc_task_t *t;
   if (top->priv.flags & BCSC__SCOPE_CANCELLED)
     return 0;
@@ -235,27 +235,32 @@ static int start_behind(bcsc_scope_t *s, const bcsc_scope_t *target) {
          bcsc__start_target(s) == target;
 }
 
-/* A shielded scope's own end also reaches the children its owner is
- * starting into it (D83): they wait to be ready in the starts' scopes,
- * inner scopes of the same owner behind the same shield, which a walk
+/* The next scope after `s` that a cancellation of `top` walks too, or
+ * NULL: a shielded scope's own end also reaches the children its owner is
+ * starting into it (D83). They wait to be ready in the starts' scopes,
+ * inner scopes of the same owner behind the same shield, which the walk
  * from `top` does not enter. */
-static BCSC__COLD int cancel_starts_behind(bcsc_scope_t *top) {
-  int rc = 0;
-  for (bcsc_scope_t *s = top->priv.owner->priv.scopes; s != top;
+static BCSC__COLD bcsc_scope_t *start_behind_next(bcsc_scope_t *s,
+                                                  const bcsc_scope_t *top) {
+  for (s = s == top ? top->priv.owner->priv.scopes : s->priv.outer; s != top;
        s = s->priv.outer)
-    if (start_behind(s, top)) {
-      int r = cancel_walk(s);
-      if (rc == 0)
-        rc = r;
-    }
-  return rc;
+    if (start_behind(s, top))
+      return s;
+  return NULL;
 }
 
+/* Cancel `top` (see cancel_walk()); a shielded one's pending starts too.
+ * One loop, so that the walk is a level of no call chain but this one. */
 static int cancel_scope(bcsc_scope_t *top) {
-  int rc = cancel_walk(top);
-  if (BCSC__UNLIKELY(top->priv.flags & BCSC__SCOPE_SHIELDED) && rc == 0)
-    return cancel_starts_behind(top);
-  return rc;
+  bcsc_scope_t *s = top;
+  for (;;) {
+    int rc = cancel_walk(s);
+    if (rc != 0)
+      return rc;
+    if (BCSC__LIKELY(!(top->priv.flags & BCSC__SCOPE_SHIELDED)) ||
+        (s = start_behind_next(s, top)) == NULL)
+      return 0;
+  }
 }
 
 int bcsc__task_cancel(bcsc_task_t *t) {
@@ -950,7 +955,7 @@ static int shield_set(bcsc_scope_t *s, int on) {
   }
   s->priv.flags &= (uint16_t)~BCSC__SCOPE_SHIELDED;
   if (s->priv.owner->priv.state & BCSC__TASK_CANCELLED)
-    return cancel_walk(s);
+    return cancel_scope(s);
   return 0;
 }
 
@@ -974,7 +979,7 @@ int bcsc_scope_set_shield(bcsc_scope_t *scope, int on) {
     if ((s->priv.flags & BCSC__SCOPE_START) && bcsc__start_target(s) == scope) {
       int r = shield_set(s, on);
       if (r == 0 && on && (scope->priv.flags & BCSC__SCOPE_CANCELLED))
-        r = cancel_walk(s);
+        r = cancel_scope(s);
       if (rc == 0)
         rc = r;
     }
