@@ -4024,6 +4024,13 @@ static int plan_start(int t) {
   for (int k = 0; k < M.t[t].nscopes && rnd(2) == 0; k++)
     if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].open)
       target = scope_id(t, k);
+  /* ... or, with a shield of its own holding children, elsewhere: the
+   * start's scope, unshielded then, is an inner scope a cancel walk
+   * climbs out of past that shield (shield_walk_climb). */
+  for (int k = 0; k < M.t[t].nscopes; k++)
+    if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].n > 0 &&
+        (c = pick_scope(is_open_task_scope)) >= 0 && scope_owner(c) != t)
+      target = c;
   c = pick(NT, is_free);
   if (target < 0 || !M.s[target].open)
     target = pick_scope(is_open_task_scope);
@@ -4116,6 +4123,7 @@ static void op_script(void) {
     if (rnd(2) == 0 && pick_scope(is_shield_behind) >= 0)
       sid = pick_scope(is_shield_behind);
     if (sid >= 0) {
+      /* Mostly a change: on for a plain scope, off for a shielded one. */
       on = M.s[sid].shield ? rnd(4) == 0 : rnd(4) != 0;
       set_side(t, S_SHIELD, sid + NFSCOPE * on);
       return;
