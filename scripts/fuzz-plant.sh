@@ -46,6 +46,12 @@ plants=(
   "shield-deadline-chain|libbcsc/src/scope.c|    if (s->priv.flags & BCSC__SCOPE_SHIELDED)
       break;
 ||bcsc_scope_deadline() reads deadlines above a shield"
+  "start-shield|libbcsc/src/start.c|  shield = start_shield(target, self);|  shield = 0 && start_shield(target, self);|a start into the caller's own shielded scope waits unshielded (D83)"
+  "start-shield-end|libbcsc/src/scope.c|BCSC__LIKELY(!(top->priv.flags & BCSC__SCOPE_SHIELDED))|1|a shield's own end does not reach a start pending into it (D83)"
+  "set-shield-off|libbcsc/src/scope.c|  if (s->priv.owner->priv.state & BCSC__TASK_CANCELLED)
+    return cancel_scope(s);
+||bcsc_scope_set_shield(0) does not let in the cancellation it stopped (D83)"
+  "set-shield-start|libbcsc/src/scope.c|bcsc__start_target(s) == scope|bcsc__start_target(s) == NULL|a start pending into a scope does not follow its shield (D83)"
 )
 
 if [ "$list" -eq 1 ]; then

@@ -700,6 +700,7 @@ typedef struct hand {
   bcsc_remote_task_t *child;
   bcsc_executor_t *host;
   int cancel_first; /* cancel the scope before the spawn */
+  uint32_t options; /* OR-ed into its scope's policy (BCSC_SCOPE_SHIELD) */
   int phase;
   int join_rc;
 } hand_t;
@@ -709,7 +710,8 @@ static int hand_poll(bcsc_task_t *self) {
   int rc;
   if (h->phase == 0) {
     h->phase = 1;
-    cr_assert_eq(bcsc_scope_init(&h->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(
+        bcsc_scope_init(&h->scope, self, BCSC_SCOPE_WAIT_ALL | h->options), 0);
     if (h->cancel_first)
       cr_assert_eq(bcsc_scope_cancel(&h->scope), 0);
     cr_assert_eq(bcsc_scope_spawn_on(&h->scope, h->child, h->host), 0);
@@ -1262,4 +1264,282 @@ Test(remote_protocol, a_race_won_during_the_owners_drain_keeps_its_result) {
   cr_assert_eq(bcsc_task_result(&o.task), BCSC_TEST_E5);
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* ---- remote children behind a shield (D80) -------------------------------
+ *
+ * Y owns a shielded scope S with a remote child K on the host; Y lives in
+ * scope A of the root R. Both executors run on this thread, polled by
+ * hand, the parent's on a simulated clock: a cancellation that must not
+ * reach K shows as a host poll with nothing to do. K waits on the host's
+ * list until woken (it returns 0) or cancelled (BCSC_ECANCELED). */
+
+typedef struct shield_kid {
+  bcsc_remote_task_t remote; /* first */
+  bcsc_wait_t wait;
+  bcsc_waitq_t *q;
+  int registered;
+  int saw_cancel;
+  int finished;
+} shield_kid_t;
+
+static int shield_kid_poll(bcsc_task_t *self) {
+  shield_kid_t *k = (shield_kid_t *)(void *)self;
+  if (bcsc_task_cancelled(self)) {
+    k->saw_cancel = 1;
+    return BCSC_ECANCELED;
+  }
+  if (!k->registered) {
+    k->registered = 1;
+    cr_assert_eq(bcsc_wait_register(self, &k->wait, k->q), 0);
+    return BCSC_PENDING;
+  }
+  k->finished = 1;
+  return 0;
+}
+
+/* What a drain grace reported. */
+typedef struct shield_log {
+  uint32_t n;
+  bcsc_task_t *tasks[4];
+} shield_log_t;
+
+static void shield_report(void *context, bcsc_scope_t *scope,
+                          bcsc_task_t *task) {
+  shield_log_t *log = context;
+  (void)scope;
+  cr_assert_lt(log->n, 4);
+  log->tasks[log->n++] = task;
+}
+
+/* R: opens A, gives it a deadline and a drain grace if asked, spawns the
+ * hand Y into it and joins. */
+typedef struct shield_root {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_drain_grace_t grace;
+  bcsc_executor_t *ex;
+  hand_t *y;
+  uint64_t deadline_in;
+  uint64_t grace_ns;
+  shield_log_t log;
+  int phase;
+  int join_rc;
+} shield_root_t;
+
+static int shield_root_poll(bcsc_task_t *self) {
+  shield_root_t *r = (shield_root_t *)(void *)self;
+  int rc;
+  if (r->phase == 0) {
+    r->phase = 1;
+    cr_assert_eq(bcsc_scope_init(&r->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+    if (r->deadline_in != 0)
+      cr_assert_eq(bcsc_scope_set_deadline(
+                       &r->scope, bcsc_executor_now(r->ex) + r->deadline_in,
+                       BCSC_DEADLINE_MOVE_ON),
+                   0);
+    if (r->grace_ns != 0) {
+      cr_assert_eq(bcsc_drain_grace_init(&r->grace), 0);
+      cr_assert_eq(bcsc_scope_set_drain_grace(&r->scope, &r->grace, r->grace_ns,
+                                              shield_report, &r->log),
+                   0);
+    }
+    cr_assert_eq(bcsc_scope_spawn(&r->scope, &r->y->task), 0);
+  }
+  rc = bcsc_scope_join(&r->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  r->join_rc = rc;
+  return 0;
+}
+
+typedef struct shield_env {
+  bcsc_executor_t parent, host;
+  bcsc_sim_reactor_t sim;
+  bcsc_waitq_t q; /* the host's */
+  shield_kid_t k;
+  hand_t y;
+  shield_root_t r;
+} shield_env_t;
+
+/* Set up; Y's scope shielded if `shield`. */
+static void shield_env_init(shield_env_t *e, int shield) {
+  bcsc_executor_config_t config;
+  memset(e, 0, sizeof *e);
+  cr_assert_eq(bcsc_sim_reactor_init(&e->sim, 1000), 0);
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = &e->sim.base;
+  cr_assert_eq(bcsc_executor_init(&e->parent, &config), 0);
+  cr_assert_eq(bcsc_executor_init(&e->host, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&e->q), 0);
+  cr_assert_eq(bcsc_remote_task_init(&e->k.remote, shield_kid_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&e->k.wait), 0);
+  e->k.q = &e->q;
+  cr_assert_eq(bcsc_task_init(&e->y.task, hand_poll, NULL), 0);
+  e->y.child = &e->k.remote;
+  e->y.host = &e->host;
+  e->y.options = shield ? BCSC_SCOPE_SHIELD : 0;
+  cr_assert_eq(bcsc_task_init(&e->r.task, shield_root_poll, NULL), 0);
+  e->r.ex = &e->parent;
+  e->r.y = &e->y;
+}
+
+/* R and Y open their scopes and join; K is sent, polled, and waits. */
+static void shield_env_start(shield_env_t *e) {
+  cr_assert_eq(bcsc_executor_spawn(&e->parent, &e->r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&e->parent, 8), 2);
+  cr_assert_eq(bcsc_executor_poll(&e->host, 8), 1);
+  cr_assert(e->k.registered);
+  cr_assert_eq(bcsc_waitq_count(&e->q), 1);
+}
+
+/* Let time pass on the parent's clock and have it look. */
+static void shield_env_advance(shield_env_t *e, uint64_t ns) {
+  cr_assert_eq(bcsc_sim_reactor_advance(&e->sim, ns), 0);
+  (void)bcsc_executor_poll(&e->parent, 8);
+}
+
+/* After a cancellation from outside: it stopped at the shield, and K,
+ * untouched on the host, finishes when woken. */
+static void shield_env_check_stopped(shield_env_t *e) {
+  cr_assert(bcsc_scope_cancelled(&e->r.scope));
+  cr_assert(bcsc_task_cancelled(&e->y.task));
+  cr_assert_not(bcsc_scope_cancelled(&e->y.scope));
+  (void)bcsc_executor_poll(&e->parent, 8);
+  cr_assert_eq(bcsc_executor_poll(&e->host, 8), 0, "no cancel was sent");
+  cr_assert_not(bcsc_task_cancelled(&e->k.remote.task));
+  cr_assert_eq(bcsc_waitq_count(&e->q), 1);
+  cr_assert_eq(bcsc_test_stats(&e->host).cancels, 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&e->q, 0), 1);
+  cr_assert_eq(bcsc_executor_poll(&e->host, 8), 1);
+  cr_assert(e->k.finished);
+  cr_assert_eq(bcsc_executor_run(&e->parent, &e->r.task), 0);
+  cr_assert(bcsc_remote_task_done(&e->k.remote));
+  cr_assert_eq(bcsc_task_result(&e->k.remote.task), 0);
+  cr_assert_eq(e->y.join_rc, 0);
+}
+
+/* Without the shield the same cancellation reaches K. */
+static void shield_env_check_reached(shield_env_t *e) {
+  (void)bcsc_executor_poll(&e->parent, 8);
+  cr_assert_eq(bcsc_executor_poll(&e->host, 8), 1);
+  cr_assert(e->k.saw_cancel);
+  cr_assert_eq(bcsc_executor_run(&e->parent, &e->r.task), 0);
+  cr_assert_eq(bcsc_task_result(&e->k.remote.task), BCSC_ECANCELED);
+  cr_assert_eq(e->y.join_rc, BCSC_ECANCELED);
+}
+
+static void shield_env_deinit(shield_env_t *e) {
+  cr_assert(bcsc_task_done(&e->r.task));
+  cr_assert_eq(bcsc_waitq_deinit(&e->q), 0);
+  cr_assert_eq(bcsc_executor_deinit(&e->host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&e->parent), 0);
+}
+
+Test(remote_shield, an_outer_scope_cancel_does_not_reach_a_remote_child) {
+  for (int shield = 1; shield >= 0; shield--) {
+    shield_env_t e;
+    shield_env_init(&e, shield);
+    shield_env_start(&e);
+    cr_assert_eq(bcsc_scope_cancel(&e.r.scope), 0);
+    if (shield)
+      shield_env_check_stopped(&e);
+    else
+      shield_env_check_reached(&e);
+    cr_assert_eq(e.r.join_rc, BCSC_ECANCELED);
+    shield_env_deinit(&e);
+  }
+}
+
+Test(remote_shield, the_owners_task_cancel_does_not_reach_a_remote_child) {
+  shield_env_t e;
+  shield_env_init(&e, 1);
+  shield_env_start(&e);
+  cr_assert_eq(bcsc_task_cancel(&e.y.task), 0);
+  cr_assert_not(bcsc_scope_cancelled(&e.r.scope));
+  cr_assert(bcsc_task_cancelled(&e.y.task));
+  cr_assert_not(bcsc_scope_cancelled(&e.y.scope));
+  (void)bcsc_executor_poll(&e.parent, 8);
+  cr_assert_eq(bcsc_executor_poll(&e.host, 8), 0, "no cancel was sent");
+  cr_assert_eq(bcsc_waitq_wake_all(&e.q, 0), 1);
+  cr_assert_eq(bcsc_executor_poll(&e.host, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&e.parent, &e.r.task), 0);
+  cr_assert_eq(bcsc_task_result(&e.k.remote.task), 0);
+  cr_assert_eq(e.y.join_rc, 0);
+  cr_assert_eq(e.r.join_rc, 0);
+  shield_env_deinit(&e);
+}
+
+Test(remote_shield, an_outer_deadline_does_not_reach_a_remote_child) {
+  for (int shield = 1; shield >= 0; shield--) {
+    shield_env_t e;
+    shield_env_init(&e, shield);
+    e.r.deadline_in = 10 * BCSC_MSEC;
+    shield_env_start(&e);
+    shield_env_advance(&e, 5 * BCSC_MSEC);
+    cr_assert_not(bcsc_scope_cancelled(&e.r.scope));
+    shield_env_advance(&e, 5 * BCSC_MSEC);
+    cr_assert(bcsc_scope_timed_out(&e.r.scope));
+    if (shield)
+      shield_env_check_stopped(&e);
+    else
+      shield_env_check_reached(&e);
+    cr_assert_eq(e.r.join_rc, 0, "MOVE_ON");
+    shield_env_deinit(&e);
+  }
+}
+
+Test(remote_shield, the_shields_own_cancel_reaches_a_remote_child) {
+  shield_env_t e;
+  shield_env_init(&e, 1);
+  shield_env_start(&e);
+  cr_assert_eq(bcsc_scope_cancel(&e.r.scope), 0);
+  (void)bcsc_executor_poll(&e.parent, 8);
+  cr_assert_eq(bcsc_executor_poll(&e.host, 8), 0);
+  /* Its own end, some time later. */
+  cr_assert_eq(bcsc_scope_cancel(&e.y.scope), 0);
+  cr_assert_eq(bcsc_executor_poll(&e.host, 8), 1, "the cancel arrived");
+  cr_assert(e.k.saw_cancel);
+  cr_assert_not(e.k.finished);
+  cr_assert_eq(bcsc_executor_run(&e.parent, &e.r.task), 0);
+  cr_assert_eq(bcsc_task_result(&e.k.remote.task), BCSC_ECANCELED);
+  cr_assert_eq(e.y.join_rc, BCSC_ECANCELED);
+  cr_assert_eq(bcsc_test_stats(&e.host).cancels, 1);
+  shield_env_deinit(&e);
+}
+
+Test(remote_shield, a_grace_above_reports_the_owner_a_remote_child_holds_up) {
+  /* A is cancelled at once and its 20 ms grace runs out with K still
+   * waiting behind the shield: Y, joining S for it, is reported. K is not
+   * (a remote child's frame is its host's, D59), and is not cancelled by
+   * the report either. */
+  shield_env_t e;
+  shield_env_init(&e, 1);
+  e.r.grace_ns = 20 * BCSC_MSEC;
+  shield_env_start(&e);
+  cr_assert_eq(bcsc_scope_cancel(&e.r.scope), 0);
+  shield_env_advance(&e, 19 * BCSC_MSEC);
+  cr_assert_eq(e.r.log.n, 0);
+  shield_env_advance(&e, 1 * BCSC_MSEC);
+  cr_assert_eq(e.r.log.n, 1);
+  cr_assert_eq(e.r.log.tasks[0], &e.y.task);
+  shield_env_check_stopped(&e);
+  cr_assert_eq(e.r.log.n, 1, "reported once");
+  shield_env_deinit(&e);
+}
+
+Test(remote_shield, a_shield_taken_away_lets_the_stopped_cancel_reach_it) {
+  /* bcsc_scope_set_shield() (D83): A's cancel stopped at S; the shield
+   * taken away sends it on to the host. */
+  shield_env_t e;
+  shield_env_init(&e, 1);
+  shield_env_start(&e);
+  cr_assert_eq(bcsc_scope_cancel(&e.r.scope), 0);
+  (void)bcsc_executor_poll(&e.parent, 8);
+  cr_assert_eq(bcsc_executor_poll(&e.host, 8), 0);
+  cr_assert_eq(bcsc_scope_set_shield(&e.y.scope, 0), 0);
+  cr_assert(bcsc_scope_cancelled(&e.y.scope));
+  shield_env_check_reached(&e);
+  shield_env_deinit(&e);
 }

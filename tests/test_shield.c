@@ -9,6 +9,7 @@
  * Each test also runs the same tree without the shield where that is what
  * tells the two apart, so that a shield that did nothing fails. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -171,6 +172,9 @@ typedef struct canceller {
   uint64_t at;
   bcsc_task_t *target_task;
   bcsc_scope_t *target_scope;
+  int shield;    /* set target_scope's shield instead (shielder_start()) */
+  int shield_on; /* ... to this */
+  int scope_was_cancelled; /* target_scope's state when it acted */
   int rc;
 } canceller_t;
 
@@ -179,8 +183,12 @@ static int canceller_poll(bcsc_task_t *self) {
   int rc = bcsc_sleep_until(self, &c->timer, c->at);
   if (rc != 0)
     return rc;
-  c->rc = c->target_task != NULL ? bcsc_task_cancel(c->target_task)
-                                 : bcsc_scope_cancel(c->target_scope);
+  c->scope_was_cancelled = bcsc_scope_cancelled(c->target_scope);
+  if (c->shield)
+    c->rc = bcsc_scope_set_shield(c->target_scope, c->shield_on);
+  else
+    c->rc = c->target_task != NULL ? bcsc_task_cancel(c->target_task)
+                                   : bcsc_scope_cancel(c->target_scope);
   return 0;
 }
 
@@ -193,6 +201,15 @@ static void canceller_start(canceller_t *c, uint64_t at, bcsc_task_t *task,
   c->target_task = task;
   c->target_scope = scope;
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &c->task), 0);
+}
+
+/* A task that sets `scope`'s shield to `on` at `at` (bcsc_scope_set_shield(),
+ * D83). */
+static void shielder_start(canceller_t *c, uint64_t at, bcsc_scope_t *scope,
+                           int on) {
+  canceller_start(c, at, NULL, scope);
+  c->shield = 1;
+  c->shield_on = on;
 }
 
 /* ---- a task with up to two scopes, joined innermost first -----------------
@@ -652,4 +669,591 @@ Test(shield, unknown_option_bits_are_refused) {
     cr_assert_eq(o.rc, 0, "policy %#x", good[i]);
   }
   bcsc_test_misuse_uninstall();
+}
+
+/* ---- starts into a shield (D83) ---------------------------------------------
+ *
+ * bcsc_scope_start() runs the child in a scope of the caller's until it
+ * says ready (D56), as Trio's nursery.start() runs it in the caller's
+ * context. A caller that starts into its own shielded scope does so from
+ * inside the shield: the child is behind it before it is ready too. A
+ * caller outside the shield is not: its cancellation reaches the child
+ * until it has moved, and not after. */
+
+/* The started child: sleeps `ready_ns`, says ready with `value`, sleeps
+ * `after_ns` and returns 0. */
+typedef struct readier {
+  bcsc_task_t task;
+  bcsc_timer_t timer[2];
+  bcsc_start_t *start;
+  uint64_t ready_ns, after_ns;
+  uintptr_t value;
+  int stage;
+  /* observations */
+  int cancelled_first;
+  int cancelled_last;
+  int ready_rc;
+  uint64_t ready_at;
+  int rc;
+  int done;
+  uint64_t ended_at;
+} readier_t;
+
+static int readier_end(readier_t *r, int rc) {
+  r->rc = rc;
+  r->done = 1;
+  r->ended_at = now();
+  r->cancelled_last = bcsc_task_cancelled(&r->task);
+  return rc;
+}
+
+static int readier_poll(bcsc_task_t *self) {
+  readier_t *r = (readier_t *)self;
+  int rc;
+  if (r->stage == 0) {
+    r->cancelled_first = bcsc_task_cancelled(self);
+    r->stage = 1;
+  }
+  if (r->stage == 1) {
+    rc = bcsc_sleep_for(self, &r->timer[0], r->ready_ns);
+    if (rc == BCSC_PENDING)
+      return rc;
+    if (rc != 0)
+      return readier_end(r, rc);
+    r->ready_rc = bcsc_start_ready(self, r->start, r->value);
+    r->ready_at = now();
+    if (r->ready_rc != 0)
+      return readier_end(r, r->ready_rc);
+    r->stage = 2;
+  }
+  rc = bcsc_sleep_for(self, &r->timer[1], r->after_ns);
+  if (rc == BCSC_PENDING)
+    return rc;
+  return readier_end(r, rc);
+}
+
+static void readier_init(readier_t *r, bcsc_start_t *start, uint64_t ready_ns,
+                         uint64_t after_ns) {
+  memset(r, 0, sizeof *r);
+  cr_assert_eq(bcsc_task_init(&r->task, readier_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&r->timer[0]), 0);
+  cr_assert_eq(bcsc_timer_init(&r->timer[1]), 0);
+  r->start = start;
+  r->ready_ns = ready_ns;
+  r->after_ns = after_ns;
+  r->value = 7;
+}
+
+/* The caller: waits for work until cancelled first if `wait_first`; starts
+ * `child` into `target`, or into a scope of its own opened with `options`
+ * when `target` is NULL; then, if `wait_after`, waits for work until
+ * cancelled; then joins its own scope, if any. */
+typedef struct starter {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_start_t start;
+  bcsc_scope_t scope;
+  bcsc_scope_t *target;
+  uint32_t options;
+  int wait_first, wait_after;
+  uint64_t deadline_in; /* its own scope's deadline after opening; 0: none */
+  int cancel_first;     /* cancel its own scope before the start */
+  readier_t child;
+  int stage;
+  int own;
+  /* observations */
+  int scope_cancelled; /* its own scope's, right after opening */
+  int start_rc;
+  uint64_t started_at;
+  uintptr_t value;
+  int join_rc;
+  int rc;
+  int done;
+} starter_t;
+
+static int starter_poll(bcsc_task_t *self) {
+  starter_t *s = (starter_t *)self;
+  int rc;
+  switch (s->stage) {
+  case 0:
+    if (s->wait_first) {
+      rc = bcsc_wait_on(self, &s->wait, &g_work);
+      if (rc != BCSC_ECANCELED)
+        return rc == 0 ? BCSC_EINVAL : rc; /* g_work never fires */
+    }
+    if (s->target == NULL) {
+      cr_assert_eq(
+          bcsc_scope_init(&s->scope, self, BCSC_SCOPE_WAIT_ALL | s->options),
+          0);
+      s->own = 1;
+      s->target = &s->scope;
+      s->scope_cancelled = bcsc_scope_cancelled(&s->scope);
+      if (s->deadline_in != 0)
+        cr_assert_eq(bcsc_scope_set_deadline(&s->scope, now() + s->deadline_in,
+                                             BCSC_DEADLINE_MOVE_ON),
+                     0);
+      if (s->cancel_first)
+        cr_assert_eq(bcsc_scope_cancel(&s->scope), 0);
+    }
+    s->stage = 1;
+    /* fall through */
+  case 1:
+    rc = bcsc_scope_start(self, &s->start, s->target, &s->child.task);
+    if (rc == BCSC_PENDING)
+      return rc;
+    s->start_rc = rc;
+    s->started_at = now();
+    s->value = bcsc_start_value(&s->start);
+    s->stage = 2;
+    /* fall through */
+  case 2:
+    if (s->wait_after) {
+      rc = bcsc_wait_on(self, &s->wait, &g_work);
+      if (rc == BCSC_PENDING)
+        return rc;
+    }
+    s->stage = 3;
+    /* fall through */
+  default:
+    if (s->own) {
+      rc = bcsc_scope_join(&s->scope);
+      if (rc == BCSC_PENDING)
+        return rc;
+      s->join_rc = rc;
+    }
+    s->rc = bcsc_task_cancelled(self) ? BCSC_ECANCELED : 0;
+    s->done = 1;
+    return s->rc;
+  }
+}
+
+static void starter_init(starter_t *s, bcsc_scope_t *target, uint32_t options,
+                         uint64_t ready_ns, uint64_t after_ns) {
+  memset(s, 0, sizeof *s);
+  cr_assert_eq(bcsc_task_init(&s->task, starter_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&s->wait), 0);
+  s->target = target;
+  s->options = options;
+  readier_init(&s->child, &s->start, ready_ns, after_ns);
+}
+
+Test(shield, a_cancelled_task_starts_a_child_into_its_own_shielded_scope) {
+  /* Cleanup that needs a readiness handshake: cancelled at 10 ms, the
+   * caller opens a scope and starts the child into it; ready at 30 ms, the
+   * child runs on to 50 ms. Unshielded, the child is cancelled at once. */
+  for (int shield = 0; shield < 2; shield++) {
+    starter_t s;
+    canceller_t c;
+    if (shield) {
+      teardown();
+      setup();
+    }
+    starter_init(&s, NULL, shield ? BCSC_SCOPE_SHIELD : 0, 20 * BCSC_MSEC,
+                 20 * BCSC_MSEC);
+    s.wait_first = 1;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, &s.task, NULL);
+    run_all();
+
+    cr_assert(s.done);
+    cr_assert(s.child.done);
+    cr_assert_eq(s.scope_cancelled, !shield);
+    cr_assert_eq(s.child.cancelled_first, !shield, "shield %d", shield);
+    if (shield) {
+      cr_assert_eq(s.start_rc, 0, "%s", bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.value, 7);
+      cr_assert_eq(s.started_at, T0 + 30 * BCSC_MSEC);
+      cr_assert_eq(s.child.ready_rc, 0);
+      cr_assert_eq(s.child.rc, 0);
+      cr_assert_eq(s.child.cancelled_last, 0);
+      cr_assert_eq(s.child.ended_at, T0 + 50 * BCSC_MSEC);
+      cr_assert_eq(s.join_rc, 0);
+    } else {
+      cr_assert_eq(s.start_rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.ended_at, T0 + 10 * BCSC_MSEC);
+      cr_assert_eq(s.join_rc, BCSC_ECANCELED);
+    }
+    cr_assert_eq(s.rc, BCSC_ECANCELED, "the caller stays cancelled");
+  }
+}
+
+Test(shield, the_owners_cancellation_stops_at_the_shield_before_ready) {
+  /* The caller owns the shielded target and is not cancelled when it
+   * starts; it is cancelled at 10 ms while the child is still waiting to
+   * be ready (20 ms): from outside the shield, as its task (i = 0) or
+   * through the scope it lives in (i = 1). */
+  for (int i = 0; i < 4; i++) {
+    int shield = i & 1, through_scope = i >> 1;
+    holder_t r;
+    starter_t s;
+    canceller_t c;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    holder_init(&r, 1);
+    starter_init(&s, NULL, shield ? BCSC_SCOPE_SHIELD : 0, 20 * BCSC_MSEC,
+                 20 * BCSC_MSEC);
+    r.kids[0][0] = &s.task;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, through_scope ? NULL : &s.task,
+                    through_scope ? &r.scope[0] : NULL);
+    run_all();
+
+    cr_assert_eq(c.rc, 0);
+    cr_assert(s.done);
+    cr_assert_eq(s.scope_cancelled, 0);
+    cr_assert_eq(s.child.cancelled_first, 0);
+    if (shield) {
+      cr_assert_eq(s.start_rc, 0, "i %d: %s", i, bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.started_at, T0 + 20 * BCSC_MSEC);
+      cr_assert_eq(s.child.cancelled_last, 0, "i %d", i);
+      cr_assert_eq(s.child.rc, 0);
+      cr_assert_eq(s.child.ended_at, T0 + 40 * BCSC_MSEC);
+      cr_assert_eq(s.join_rc, 0);
+    } else {
+      cr_assert_eq(s.start_rc, BCSC_ECANCELED, "i %d", i);
+      cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.ended_at, T0 + 10 * BCSC_MSEC);
+    }
+    cr_assert(bcsc_task_cancelled(&s.task));
+  }
+}
+
+/* R owns scope A with children H and C. H owns a scope S (shielded or
+ * not) whose child K sleeps 100 ms; C, outside S, starts its child into
+ * S: ready at 20 ms, done at 70 ms. */
+typedef struct start_tree {
+  holder_t r, h;
+  sleeper_t k;
+  starter_t c;
+  canceller_t x;
+} start_tree_t;
+
+static void start_tree_build(start_tree_t *t, uint32_t shield) {
+  holder_init(&t->r, 1);
+  holder_init(&t->h, 1);
+  sleeper_init(&t->k, 100 * BCSC_MSEC);
+  starter_init(&t->c, &t->h.scope[0], 0, 20 * BCSC_MSEC, 50 * BCSC_MSEC);
+  t->h.policy[0] = BCSC_SCOPE_WAIT_ALL | shield;
+  t->h.kids[0][0] = &t->k.task;
+  t->r.kids[0][0] = &t->h.task;
+  t->r.kids[0][1] = &t->c.task;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &t->r.task), 0);
+}
+
+Test(shield, a_caller_outside_the_shield_cancels_its_child_before_ready) {
+  /* C is cancelled at 10 ms: the child still lives in C's start, outside
+   * the shield, and is cancelled with C; S does not wait for it. */
+  start_tree_t t;
+  start_tree_build(&t, BCSC_SCOPE_SHIELD);
+  canceller_start(&t.x, T0 + 10 * BCSC_MSEC, &t.c.task, NULL);
+  run_all();
+  cr_assert_eq(t.c.start_rc, BCSC_ECANCELED, "%s", bcsc_err_name(t.c.start_rc));
+  cr_assert_eq(t.c.started_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.c.child.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.c.child.ended_at, T0 + 10 * BCSC_MSEC);
+  cr_assert_eq(t.k.rc, 0);
+  cr_assert_eq(t.h.join_rc[0], 0);
+  cr_assert_eq(t.h.joined_at[0], T0 + 100 * BCSC_MSEC);
+}
+
+Test(shield, after_the_move_the_caller_and_outer_scopes_cancels_stop_there) {
+  /* The child moved into S at 20 ms; at 30 ms A is cancelled (i = 0) or
+   * C alone (i = 1): C and H are cancelled, the child behind the shield
+   * runs on to 70 ms. Without the shield A's cancel reaches it. */
+  for (int i = 0; i < 3; i++) {
+    int shield = i < 2, whole = i != 1;
+    start_tree_t t;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    start_tree_build(&t, shield ? BCSC_SCOPE_SHIELD : 0);
+    t.c.wait_after = 1;
+    canceller_start(&t.x, T0 + 30 * BCSC_MSEC, whole ? NULL : &t.c.task,
+                    whole ? &t.r.scope[0] : NULL);
+    run_all();
+    cr_assert_eq(t.x.rc, 0);
+    cr_assert_eq(t.c.start_rc, 0, "i %d: %s", i, bcsc_err_name(t.c.start_rc));
+    cr_assert_eq(t.c.started_at, T0 + 20 * BCSC_MSEC);
+    cr_assert_eq(t.c.rc, BCSC_ECANCELED, "the caller was cancelled");
+    cr_assert(bcsc_task_cancelled(&t.c.task));
+    cr_assert_eq(bcsc_task_cancelled(&t.h.task), whole);
+    if (shield) {
+      cr_assert_eq(t.c.child.cancelled_last, 0, "i %d", i);
+      cr_assert_eq(t.c.child.rc, 0);
+      cr_assert_eq(t.c.child.ended_at, T0 + 70 * BCSC_MSEC);
+      cr_assert_eq(t.k.rc, 0);
+      cr_assert_eq(t.h.join_rc[0], 0);
+      cr_assert_eq(t.h.joined_at[0], T0 + 100 * BCSC_MSEC);
+    } else {
+      cr_assert_eq(t.c.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(t.c.child.ended_at, T0 + 30 * BCSC_MSEC);
+      cr_assert_eq(t.k.rc, BCSC_ECANCELED);
+    }
+  }
+}
+
+Test(shield, the_shields_own_deadline_reaches_a_child_started_into_it) {
+  /* The target's own end still reaches the child once it moved: S's
+   * deadline at 40 ms cancels it (its 70 ms are not run). */
+  start_tree_t t;
+  start_tree_build(&t, BCSC_SCOPE_SHIELD);
+  t.h.deadline_at[0] = T0 + 40 * BCSC_MSEC;
+  canceller_start(&t.x, T0 + 30 * BCSC_MSEC, NULL, &t.r.scope[0]);
+  run_all();
+  cr_assert_eq(t.c.start_rc, 0);
+  cr_assert_eq(t.c.child.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.c.child.ended_at, T0 + 40 * BCSC_MSEC);
+  cr_assert_eq(t.k.ended_at, T0 + 40 * BCSC_MSEC);
+}
+
+Test(shield, the_shields_own_end_reaches_a_child_still_getting_ready) {
+  /* Behind its owner's shield the child is out of reach of the owner's
+   * cancellation (10 ms); the shield's own deadline (at 50 ms) still ends
+   * it before it is ready (1 s): the cleanup is bounded, as D80 promises.
+   * A shield that ended already (cancelled before the start, i = 1) has
+   * the child start cancelled. */
+  for (int i = 0; i < 2; i++) {
+    starter_t s;
+    canceller_t c;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    starter_init(&s, NULL, BCSC_SCOPE_SHIELD, BCSC_SEC, 0);
+    s.wait_first = 1;
+    s.deadline_in = i == 0 ? 40 * BCSC_MSEC : 0;
+    s.cancel_first = i;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+    canceller_start(&c, T0 + 10 * BCSC_MSEC, &s.task, NULL);
+    run_all();
+    cr_assert(s.done);
+    cr_assert_eq(s.child.cancelled_first, i, "i %d", i);
+    cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+    cr_assert_eq(s.child.ended_at, T0 + (i == 0 ? 50 : 10) * BCSC_MSEC);
+    cr_assert_eq(s.start_rc, BCSC_ECANCELED, "%s", bcsc_err_name(s.start_rc));
+    cr_assert_eq(s.started_at, s.child.ended_at);
+    cr_assert_eq(s.join_rc, i == 0 ? 0 : BCSC_ECANCELED, "%s",
+                 bcsc_err_name(s.join_rc));
+  }
+}
+
+/* ---- a shield that changes: bcsc_scope_set_shield() (D83) -----------------
+ */
+
+Test(shield, turned_on_it_stops_later_cancellations_not_earlier_ones) {
+  /* Y's second scope opens plain; its shield is turned on at 5 ms (before
+   * A's cancel at 10 ms: Y2 runs its 100 ms) or just after the cancel, in
+   * the same turn at 10 ms (too late: Y2 was cancelled, and stays so; its
+   * scope is still open). */
+  static const uint64_t at[] = {5, 10};
+  for (int i = 0; i < 2; i++) {
+    tree_t t;
+    canceller_t sh;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, 0);
+    tree_start(&t, NULL, 1);
+    shielder_start(&sh, T0 + at[i] * BCSC_MSEC, &t.y.scope[1], 1);
+    run_all();
+    cr_assert_eq(sh.rc, 0);
+    /* At 10 ms the canceller goes first: its timer was set first. */
+    cr_assert_eq(sh.scope_was_cancelled, i);
+    tree_check_cancelled_around(&t);
+    if (i == 0) {
+      cr_assert_eq(t.y2.cancelled_last, 0);
+      cr_assert_eq(t.y2.rc, 0);
+      cr_assert_eq(t.y2.ended_at, T0 + 100 * BCSC_MSEC);
+      cr_assert_eq(t.y.join_rc[1], 0);
+    } else {
+      cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+      cr_assert_eq(t.y2.ended_at, T0 + 10 * BCSC_MSEC);
+      cr_assert_eq(t.y.join_rc[1], BCSC_ECANCELED);
+    }
+  }
+}
+
+Test(shield, taken_away_it_lets_in_the_cancellation_it_stopped) {
+  /* The cancellation from outside at 10 ms - A's cancel, Y's own task
+   * cancel, A's deadline - stops at the shield; taken away at 30 ms, it
+   * reaches Y2 then. */
+  for (int cause = 0; cause < 3; cause++) {
+    tree_t t;
+    canceller_t sh;
+    if (cause > 0) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+    if (cause == 2)
+      t.r.deadline_at[0] = T0 + 10 * BCSC_MSEC;
+    tree_start(&t, cause == 1 ? &t.y.task : NULL, cause < 2);
+    shielder_start(&sh, T0 + 30 * BCSC_MSEC, &t.y.scope[1], 0);
+    run_all();
+    cr_assert_eq(sh.rc, 0);
+    cr_assert_eq(t.y1.rc, BCSC_ECANCELED);
+    cr_assert_eq(t.y1.ended_at, T0 + 10 * BCSC_MSEC);
+    cr_assert_eq(t.y2.cancelled_first, 0);
+    cr_assert_eq(t.y2.cancelled_last, 1, "cause %d", cause);
+    cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+    cr_assert_eq(t.y2.ended_at, T0 + 30 * BCSC_MSEC, "cause %d", cause);
+    cr_assert_eq(t.y.join_rc[1], BCSC_ECANCELED);
+    cr_assert_eq(t.y.joined_at[1], T0 + 30 * BCSC_MSEC);
+  }
+}
+
+Test(shield, taken_away_with_nothing_pending_it_changes_nothing_until_later) {
+  /* Nothing cancelled Y when the shield goes at 10 ms: Y2 sleeps on. A's
+   * cancel at 20 ms (i = 1) reaches it then, as any plain scope's. */
+  for (int i = 0; i < 2; i++) {
+    tree_t t;
+    canceller_t sh;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+    tree_start(&t, NULL, 0);
+    shielder_start(&sh, T0 + 10 * BCSC_MSEC, &t.y.scope[1], 0);
+    if (i == 1)
+      canceller_start(&t.c, T0 + 20 * BCSC_MSEC, NULL, &t.r.scope[0]);
+    run_all();
+    cr_assert_eq(sh.rc, 0);
+    cr_assert_eq(t.y2.rc, i == 0 ? 0 : BCSC_ECANCELED);
+    cr_assert_eq(t.y2.ended_at, T0 + (i == 0 ? 100 : 20) * BCSC_MSEC);
+    cr_assert_eq(t.y.join_rc[1], i == 0 ? 0 : BCSC_ECANCELED);
+  }
+}
+
+Test(shield, the_deadline_lookup_follows_the_shield_as_it_is) {
+  tree_t t;
+  tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+  t.r.deadline_at[0] = T0 + 10 * BCSC_MSEC;
+  t.y.deadline_at[1] = T0 + 30 * BCSC_MSEC;
+  tree_start(&t, NULL, 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 3), 3);
+  cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]), T0 + 30 * BCSC_MSEC);
+  /* From the executor's thread outside a poll, as any caller may. */
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 0), 0);
+  cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]), T0 + 10 * BCSC_MSEC);
+  cr_assert_not(bcsc_scope_cancelled(&t.y.scope[1]), "nothing was pending");
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 0), 0, "again: no-op");
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 1), 0);
+  cr_assert_eq(bcsc_scope_set_shield(&t.y.scope[1], 2), 0, "any non-zero");
+  cr_assert_eq(bcsc_scope_deadline(&t.y.scope[1]), T0 + 30 * BCSC_MSEC);
+  run_all();
+  cr_assert_eq(t.y2.rc, BCSC_ECANCELED);
+  cr_assert_eq(t.y2.ended_at, T0 + 30 * BCSC_MSEC);
+}
+
+Test(shield, a_start_pending_into_the_scope_follows_its_shield) {
+  /* S is the caller's own scope; the child is ready at 20 ms.
+   * i = 0: S plain, shielded at 5 ms; the caller cancelled at 10 ms does
+   *        not reach the child, which moves in at 20 ms.
+   * i = 1: S shielded; the caller's cancel at 10 ms stops there; the
+   *        shield taken away at 15 ms lets it reach the child.
+   * i = 2: S plain, cancelled at 5 ms (its cancel does not reach the
+   *        pending child, D56), shielded at 10 ms: the shield's end came
+   *        already, and reaches the child behind it. */
+  for (int i = 0; i < 3; i++) {
+    holder_t r;
+    starter_t s;
+    canceller_t c, sh;
+    if (i > 0) {
+      teardown();
+      setup();
+    }
+    holder_init(&r, 1);
+    starter_init(&s, NULL, i == 1 ? BCSC_SCOPE_SHIELD : 0, 20 * BCSC_MSEC,
+                 20 * BCSC_MSEC);
+    r.kids[0][0] = &s.task;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+    if (i < 2)
+      canceller_start(&c, T0 + 10 * BCSC_MSEC, &s.task, NULL);
+    else
+      canceller_start(&c, T0 + 5 * BCSC_MSEC, NULL, &s.scope);
+    shielder_start(&sh,
+                   T0 + (i == 0   ? 5
+                         : i == 1 ? 15
+                                  : 10) *
+                            BCSC_MSEC,
+                   &s.scope, i != 1);
+    run_all();
+    cr_assert_eq(c.rc, 0);
+    cr_assert_eq(sh.rc, 0);
+    cr_assert_eq(s.child.cancelled_first, 0);
+    if (i == 0) {
+      cr_assert_eq(s.start_rc, 0, "%s", bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.child.rc, 0);
+      cr_assert_eq(s.child.ended_at, T0 + 40 * BCSC_MSEC);
+    } else {
+      uint64_t at = (i == 1 ? 15 : 10) * BCSC_MSEC;
+      cr_assert_eq(s.start_rc, BCSC_ECANCELED, "i %d: %s", i,
+                   bcsc_err_name(s.start_rc));
+      cr_assert_eq(s.child.rc, BCSC_ECANCELED);
+      cr_assert_eq(s.child.ended_at, T0 + at, "i %d", i);
+    }
+  }
+}
+
+typedef struct foreign_call {
+  bcsc_scope_t *scope;
+  int rc;
+} foreign_call_t;
+
+static void *set_shield_elsewhere(void *arg) {
+  foreign_call_t *f = arg;
+  f->rc = bcsc_scope_set_shield(f->scope, 0);
+  return NULL;
+}
+
+Test(shield, set_shield_refuses_what_it_cannot_shield) {
+  opener_t o;
+  bcsc_scope_t zero;
+  tree_t t;
+  pthread_t thread;
+  foreign_call_t f;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_scope_set_shield(NULL, 1), BCSC_EINVAL);
+  memset(&zero, 0, sizeof zero);
+  cr_assert_eq(bcsc_scope_set_shield(&zero, 1), BCSC_EBADOBJ);
+  /* A scope that was opened and has closed. */
+  cr_assert_eq(bcsc_task_init(&o.task, opener_poll, NULL), 0);
+  o.policy = BCSC_SCOPE_SHIELD;
+  cr_assert_eq(bcsc_executor_run(&g_ex, &o.task), 0);
+  cr_assert_eq(bcsc_scope_set_shield(&o.scope, 0), BCSC_ESTATE);
+  /* The executor's root scope: nothing above it (reachable only so). */
+  cr_assert_eq(bcsc_scope_set_shield(&g_ex.priv.root, 1), BCSC_EINVAL);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_SCOPE_CLOSED),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(1));
+  /* Another thread (the join orders its call before what follows; the
+   * release build does not check and takes the shield away). */
+  tree_build(&t, 0, BCSC_SCOPE_SHIELD);
+  tree_start(&t, NULL, 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 3), 3);
+  f.scope = &t.y.scope[1];
+  f.rc = 1;
+  cr_assert_eq(pthread_create(&thread, NULL, set_shield_elsewhere, &f), 0);
+  cr_assert_eq(pthread_join(thread, NULL), 0);
+  cr_assert_eq(f.rc, bcsc_is_checked_build() ? BCSC_EPERM : 0, "%s",
+               bcsc_err_name(f.rc));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_WRONG_THREAD),
+               bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_task_cancel(&t.r.task), 0);
+  run_all();
+  cr_assert(t.r.done);
 }

@@ -780,6 +780,9 @@ void bcsc__scope_release(bcsc_scope_t *s);
 int bcsc__scope_move(bcsc_task_t *t, bcsc_scope_t *to);
 /* start.c: a start's scope `s` closes with its target still counting it. */
 BCSC__COLD void bcsc__start_abandoned(bcsc_scope_t *s);
+/* start.c: the target of the start whose scope is `s` (its
+ * BCSC__SCOPE_START is set). */
+bcsc_scope_t *bcsc__start_target(bcsc_scope_t *s);
 /* task.c: whether `task` is live (spawned, not completed): 0, or
  * BCSC_ESTATE (reported as BAD_ARGUMENT if idle, TASK_DONE if done), or
  * the error of its header check. */

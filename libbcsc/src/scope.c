@@ -183,7 +183,7 @@ static BCSC__COLD void grace_fire(bcsc_scope_t *s) {
  * and scope_init start new ones cancelled). So a cancelled task or scope
  * needs no walk. A shielded scope is where the walk stops: it is cancelled
  * only as `top` (D80). */
-static int cancel_scope(bcsc_scope_t *top) {
+static BCSC__ALWAYS_INLINE int cancel_walk(bcsc_scope_t *top) {
   bcsc_task_t *t;
   if (top->priv.flags & BCSC__SCOPE_CANCELLED)
     return 0;
@@ -225,6 +225,42 @@ static int cancel_scope(bcsc_scope_t *top) {
   if (BCSC__UNLIKELY(top->priv.flags & SCOPE_CANCEL_RARE))
     scope_cancelled_rare(top);
   return 0;
+}
+
+/* Whether `s` is the scope of a start pending into `target` from inside
+ * its shield (D83): shielded as the target is, by the same owner. */
+static int start_behind(bcsc_scope_t *s, const bcsc_scope_t *target) {
+  return (s->priv.flags & (BCSC__SCOPE_START | BCSC__SCOPE_SHIELDED)) ==
+             (BCSC__SCOPE_START | BCSC__SCOPE_SHIELDED) &&
+         bcsc__start_target(s) == target;
+}
+
+/* The next scope after `s` that a cancellation of `top` walks too, or
+ * NULL: a shielded scope's own end also reaches the children its owner is
+ * starting into it (D83). They wait to be ready in the starts' scopes,
+ * inner scopes of the same owner behind the same shield, which the walk
+ * from `top` does not enter. */
+static BCSC__COLD bcsc_scope_t *start_behind_next(bcsc_scope_t *s,
+                                                  const bcsc_scope_t *top) {
+  for (s = s == top ? top->priv.owner->priv.scopes : s->priv.outer; s != top;
+       s = s->priv.outer)
+    if (start_behind(s, top))
+      return s;
+  return NULL;
+}
+
+/* Cancel `top` (see cancel_walk()); a shielded one's pending starts too.
+ * One loop, so that the walk is a level of no call chain but this one. */
+static int cancel_scope(bcsc_scope_t *top) {
+  bcsc_scope_t *s = top;
+  for (;;) {
+    int rc = cancel_walk(s);
+    if (rc != 0)
+      return rc;
+    if (BCSC__LIKELY(!(top->priv.flags & BCSC__SCOPE_SHIELDED)) ||
+        (s = start_behind_next(s, top)) == NULL)
+      return 0;
+  }
 }
 
 int bcsc__task_cancel(bcsc_task_t *t) {
@@ -905,6 +941,49 @@ int bcsc_scope_cancel(bcsc_scope_t *scope) {
   if (scope->priv.state != BCSC__SCOPE_OPEN)
     BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
   return cancel_scope(scope);
+}
+
+/* Shield `s` or not (D83). A shield taken away where a cancellation from
+ * outside would have reached the scope - its owner is cancelled: by its
+ * own cancel, or by a scope above - lets it in now, as Trio delivers it
+ * at the next checkpoint. One turned on stops what comes later; what was
+ * cancelled stays so. */
+static int shield_set(bcsc_scope_t *s, int on) {
+  if (on) {
+    s->priv.flags |= BCSC__SCOPE_SHIELDED;
+    return 0;
+  }
+  s->priv.flags &= (uint16_t)~BCSC__SCOPE_SHIELDED;
+  if (s->priv.owner->priv.state & BCSC__TASK_CANCELLED)
+    return cancel_scope(s);
+  return 0;
+}
+
+int bcsc_scope_set_shield(bcsc_scope_t *scope, int on) {
+  int rc = bcsc__check_scope(scope);
+  if (rc != 0)
+    return rc;
+  if (scope->priv.state != BCSC__SCOPE_OPEN)
+    BCSC__FAIL(SCOPE_CLOSED, scope, BCSC_ESTATE);
+  /* An executor's root scope has nothing above it to shield from. */
+  if (scope->priv.owner == NULL)
+    BCSC__FAIL(BAD_ARGUMENT, scope, BCSC_EINVAL);
+  if (BCSC__CHECKED && bcsc__wrong_thread(scope->priv.executor))
+    BCSC__FAIL(WRONG_THREAD, scope, BCSC_EPERM);
+  rc = shield_set(scope, on);
+  /* The starts its owner has pending into it are made from inside: their
+   * scopes follow (D83). Behind a shield that has ended already, a child
+   * still getting ready is reached by that end, as one started then. */
+  for (bcsc_scope_t *s = scope->priv.owner->priv.scopes; s != scope;
+       s = s->priv.outer)
+    if ((s->priv.flags & BCSC__SCOPE_START) && bcsc__start_target(s) == scope) {
+      int r = shield_set(s, on);
+      if (r == 0 && on && (scope->priv.flags & BCSC__SCOPE_CANCELLED))
+        r = cancel_scope(s);
+      if (rc == 0)
+        rc = r;
+    }
+  return rc;
 }
 
 int bcsc__check_scope_owner(const bcsc_scope_t *scope) {

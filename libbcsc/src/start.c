@@ -26,8 +26,21 @@ static int start_join(bcsc_start_t *start) {
   return rc == 0 ? BCSC_ECLOSED : rc;
 }
 
+/* The shield a start's scope takes (D83): the target's, when the caller
+ * owns it - as Trio's nursery.start() runs the child in the caller's
+ * context until it is ready, and a caller starting into its own shielded
+ * scope is inside that shield. */
+static uint32_t start_shield(const bcsc_scope_t *target,
+                             const bcsc_task_t *caller) {
+  return (target->priv.flags & BCSC__SCOPE_SHIELDED) &&
+                 target->priv.owner == caller
+             ? (uint32_t)BCSC_SCOPE_SHIELD
+             : 0;
+}
+
 int bcsc_scope_start(bcsc_task_t *self, bcsc_start_t *start,
                      bcsc_scope_t *target, bcsc_task_t *child) {
+  uint32_t shield;
   int rc = bcsc__check_self(self);
   if (rc != 0)
     return rc;
@@ -46,8 +59,15 @@ int bcsc_scope_start(bcsc_task_t *self, bcsc_start_t *start,
   if ((rc = bcsc__check_spawnable(child)) != 0)
     return rc;
   /* Its checks are those above (self running, the scope not one of its
-   * open scopes), so it cannot fail; nor can the spawn into it. */
-  (void)bcsc_scope_init(&start->priv.scope, self, BCSC_SCOPE_FAIL_FAST);
+   * open scopes), so it cannot fail; nor can the spawn into it. A start
+   * into the caller's own shielded scope is made from inside the shield:
+   * the child waits for its readiness behind it too (D83). */
+  shield = start_shield(target, self);
+  (void)bcsc_scope_init(&start->priv.scope, self,
+                        BCSC_SCOPE_FAIL_FAST | shield);
+  /* The shield ended already: its own end reaches the child behind it. */
+  if (shield != 0 && (target->priv.flags & BCSC__SCOPE_CANCELLED))
+    (void)bcsc_scope_cancel(&start->priv.scope);
   start->value = 0;
   start->priv.target = target;
   start->priv.child = child;
@@ -89,6 +109,10 @@ int bcsc_start_ready(bcsc_task_t *self, bcsc_start_t *start, uintptr_t value) {
   start->value = value;
   start->priv.state = START_READY;
   return bcsc__scope_move(self, target);
+}
+
+bcsc_scope_t *bcsc__start_target(bcsc_scope_t *s) {
+  return BCSC__CONTAINER_OF(s, bcsc_start_t, priv.scope)->priv.target;
 }
 
 uintptr_t bcsc_start_value(const bcsc_start_t *start) {

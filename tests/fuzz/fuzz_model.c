@@ -180,6 +180,7 @@ enum side {
   S_GRACE,        /* bcsc_scope_set_drain_grace() on its own scope arg % NS */
   S_DEADLINE,     /* bcsc_scope_set_deadline() on its own scope arg % NS */
   S_CANCEL_W0,    /* bcsc_wait_cancel(w[0]): maybe a completion source's */
+  S_SHIELD, /* bcsc_scope_set_shield(scope arg % NFSCOPE, arg / NFSCOPE) */
   S_COUNT
 };
 #define ELIST_MAX 3         /* an error list's capacity, at most */
@@ -598,6 +599,12 @@ static void frame_side(frame_t *f, pollrec_t *r, int rc) {
   case S_CANCEL_SCOPE:
     r->side_rc = bcsc_scope_cancel(&frames[arg / NS].scopes[arg % NS]);
     break;
+  case S_SHIELD: {
+    int sid = arg % NFSCOPE;
+    r->side_rc = bcsc_scope_set_shield(&frames[sid / NS].scopes[sid % NS],
+                                       arg / NFSCOPE);
+    break;
+  }
   case S_CANCEL_W1:
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
     break;
@@ -1000,8 +1007,18 @@ enum cov {
   COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
                                  earlier deadline above it */
   /* Informational, not required: 0 to about 10 per 200,000 operations. */
-  COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
-                             owner: not cancelled */
+  COV_SHIELD_START_MOVED,     /* a started child moved into one of a cancelled
+                                 owner: not cancelled */
+  COV_SHIELD_START_BEHIND,    /* a cancelled caller started into its own
+                                 shield: the child starts uncancelled (D83) */
+  COV_SHIELD_START_ENDED,     /* the shield's own end cancelled a start pending
+                                 into it from inside (D83) */
+  COV_SHIELD_SET_ON,          /* bcsc_scope_set_shield(1) on an uncancelled
+                                 scope */
+  COV_SHIELD_SET_ON_LATE,     /* ... on a cancelled one: it stays so */
+  COV_SHIELD_SET_OFF_CANCELS, /* set_shield(0) with the owner cancelled:
+                                 the scope is cancelled then */
+  COV_SHIELD_SET_START,       /* a pending start followed its target */
   COV_N
 };
 static const char *const cov_name[] = {"spawn_cancelled",
@@ -1139,7 +1156,13 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "shield_owner_returned",
                                        "shield_grace",
                                        "shield_deadline_hidden",
-                                       "shield_start_moved"};
+                                       "shield_start_moved",
+                                       "shield_start_behind",
+                                       "shield_start_ended",
+                                       "shield_set_on",
+                                       "shield_set_on_late",
+                                       "shield_set_off_cancels",
+                                       "shield_set_start"};
 
 static struct model {
   mtask_t t[NTT];
@@ -1789,6 +1812,16 @@ static void m_cancel_scope(int sid) {
   memcpy(kids, s->child, sizeof kids);
   for (int i = 0; i < n; i++)
     m_cancel_subtree(kids[i]);
+  /* A shield's own end reaches a start pending into it from inside: its
+   * owner's, whose scope is shielded too (D83). */
+  if (sid < NFSCOPE && s->shield) {
+    int o = scope_owner(sid);
+    if (M.t[o].start_open && M.t[o].start_reserving &&
+        M.t[o].start_target == sid && M.s[START_SID(o)].shield) {
+      M.cov[COV_SHIELD_START_ENDED]++;
+      m_cancel_scope(START_SID(o));
+    }
+  }
 }
 
 /* A cancellation from outside passes over a shielded scope (D80): it is
@@ -2192,7 +2225,12 @@ static int m_run_script(int t, pollrec_t *r) {
       s->open = 1;
       s->ever_opened = 1;
       s->policy = BCSC_SCOPE_FAIL_FAST;
-      s->cancelled = mt->cancelled;
+      /* Into a shielded scope of its own: the start's scope is shielded
+       * too, the caller being inside the shield (D83). */
+      s->shield = M.s[sc->a].shield && scope_owner(sc->a) == t;
+      s->cancelled = s->shield ? M.s[sc->a].cancelled : mt->cancelled;
+      if (mt->cancelled && s->shield)
+        M.cov[COV_SHIELD_START_BEHIND]++;
       mt->start_open = 1;
       mt->start_state = ST_PENDING;
       mt->start_child = sc->b;
@@ -2453,6 +2491,41 @@ static int m_cancel_call(int t, int arg, int scope) {
   return BCSC_ESTATE;
 }
 
+/* A scope's shield set or taken away (D83): taken away while its owner is
+ * cancelled - a cancellation from outside was stopped there - it lets the
+ * cancellation in. */
+static void m_shield_set(int sid, int on, int owner) {
+  mscope_t *s = &M.s[sid];
+  s->shield = on;
+  if (!on && M.t[owner].cancelled && !s->cancelled) {
+    M.cov[COV_SHIELD_SET_OFF_CANCELS]++;
+    m_cancel_scope(sid);
+  }
+}
+
+/* bcsc_scope_set_shield(): the scope, then the start its owner has
+ * pending into it, which follows; behind a shield that ended already the
+ * pending child is cancelled. */
+static int m_set_shield(int sid, int on) {
+  int o = scope_owner(sid);
+  if (!M.s[sid].open) {
+    expect_misuse(BCSC_MISUSE_SCOPE_CLOSED);
+    M.cov[COV_SIDE_REFUSED]++;
+    return BCSC_ESTATE;
+  }
+  if (on && !M.s[sid].shield)
+    M.cov[M.s[sid].cancelled ? COV_SHIELD_SET_ON_LATE : COV_SHIELD_SET_ON]++;
+  m_shield_set(sid, on, o);
+  if (M.t[o].start_open && M.t[o].start_reserving &&
+      M.t[o].start_target == sid) {
+    M.cov[COV_SHIELD_SET_START]++;
+    m_shield_set(START_SID(o), on, o);
+    if (on && M.s[sid].cancelled)
+      m_cancel_scope(START_SID(o));
+  }
+  return 0;
+}
+
 /* A task and the tasks below it, after a move: depth from their scopes. */
 static void m_set_depth(int t, int depth) {
   M.t[t].depth = depth;
@@ -2613,6 +2686,9 @@ static void m_side(int t, pollrec_t *r, int ret) {
     break;
   case S_CANCEL_SCOPE:
     r->side_rc = m_cancel_call(t, arg, 1);
+    break;
+  case S_SHIELD:
+    r->side_rc = m_set_shield(arg % NFSCOPE, arg / NFSCOPE);
     break;
   case S_TRY_SEND:
     r->side_rc = m_try_send(ch_msg(t, M.seq[t]));
@@ -3944,6 +4020,17 @@ static int plan_start(int t) {
    * uncancelled (D80). */
   if (rnd(2) == 0 && (c = pick_scope(is_shield_behind)) >= 0)
     target = c;
+  /* ... and one of its own, which it starts into from inside (D83). */
+  for (int k = 0; k < M.t[t].nscopes && rnd(2) == 0; k++)
+    if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].open)
+      target = scope_id(t, k);
+  /* ... or, with a shield of its own holding children, elsewhere: the
+   * start's scope, unshielded then, is an inner scope a cancel walk
+   * climbs out of past that shield (shield_walk_climb). */
+  for (int k = 0; k < M.t[t].nscopes; k++)
+    if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].n > 0 &&
+        (c = pick_scope(is_open_task_scope)) >= 0 && scope_owner(c) != t)
+      target = c;
   c = pick(NT, is_free);
   if (target < 0 || !M.s[target].open)
     target = pick_scope(is_open_task_scope);
@@ -4024,6 +4111,23 @@ static void op_script(void) {
       M.q[M.t[t].script.a].abortable && rnd(4) == 0) {
     set_side(t, S_CANCEL_TASK, t);
     return;
+  }
+  /* A shield set or taken away (D83): most often where that matters - a
+   * shield whose owner is cancelled, or a scope a start is pending into. */
+  if (rnd(24) == 0) {
+    int sid = pick_scope(is_open_task_scope), on;
+    for (int o = 0; o < NT && rnd(2) == 0; o++)
+      if (M.t[o].start_open && M.t[o].start_reserving &&
+          M.t[o].start_target < NFSCOPE && M.s[M.t[o].start_target].open)
+        sid = M.t[o].start_target;
+    if (rnd(2) == 0 && pick_scope(is_shield_behind) >= 0)
+      sid = pick_scope(is_shield_behind);
+    if (sid >= 0) {
+      /* Mostly a change: on for a plain scope, off for a shielded one. */
+      on = M.s[sid].shield ? rnd(4) == 0 : rnd(4) != 0;
+      set_side(t, S_SHIELD, sid + NFSCOPE * on);
+      return;
+    }
   }
   /* Now and then, also something to do to others from inside the poll. */
   switch (rnd(18)) {

@@ -295,6 +295,34 @@ BCSC_API int bcsc_scope_join(bcsc_scope_t *scope);
 BCSC_API int bcsc_scope_cancel(bcsc_scope_t *scope);
 
 /**
+ * Shield @p scope (@p on non-zero) or take its shield away (@p on 0), as
+ * Trio's `cancel_scope.shield = True / False`; BCSC_SCOPE_SHIELD at
+ * bcsc_scope_init() is the same shield from the start.
+ *
+ * Turned on, it stops the cancellations from outside that come later
+ * (its owner's, an outer scope's cancel, deadline or policy); what was
+ * cancelled before stays cancelled. Taken away while such a cancellation
+ * would have reached the scope - its owner is cancelled - the scope is
+ * cancelled now (its children, recursively, as bcsc_scope_cancel()). A
+ * start its owner has pending into it (bcsc/start.h) follows it (D83).
+ * bcsc_scope_deadline() follows the shield as it is. Any code on the
+ * executor's thread may call it; setting what is set changes nothing.
+ * @param scope  an open scope, not an executor's root scope.
+ * @param on     non-zero: shielded; 0: not.
+ * @retval 0             done
+ * @retval BCSC_EINVAL   @p scope is NULL, or an executor's root scope
+ *                       (BCSC_MISUSE_BAD_ARGUMENT)
+ * @retval BCSC_EBADOBJ  @p scope is not initialised, or was moved; or
+ *                       (checked build) the cancellation's walk met a frame
+ *                       overwritten while linked
+ * @retval BCSC_ESTATE   @p scope is not open
+ * @retval BCSC_EPERM    checked build: called from a thread that is not
+ *                       the executor's (bcsc_executor_bind_thread())
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_scope_set_shield(bcsc_scope_t *scope, int on);
+
+/**
  * Whether @p scope has been cancelled: by bcsc_scope_cancel(), by its
  * owner's cancellation (unless it is shielded), by its deadline, by its
  * policy (a failure or a race winner), or by its owner returning with it

@@ -77,8 +77,12 @@ struct bcsc_start {
  * - then @p start's scope is opened for @p self, @p target counts the start
  * as a live child (it cannot close meanwhile), and @p child is spawned into
  * @p start's scope, where it runs in @p self's subtree: @p self's
- * cancellation cancels it. Every call then joins that scope; later calls
- * do not look at @p target or @p child.
+ * cancellation cancels it - unless @p target is a shielded scope of
+ * @p self's own (BCSC_SCOPE_SHIELD): @p self starts from inside the
+ * shield, so @p start's scope is shielded too and a cancellation from
+ * outside, earlier or later, stops there; the shield's own end (its
+ * cancel, deadline, policy) reaches the child (D83). Every call then joins that
+ * scope; later calls do not look at @p target or @p child.
  *
  * When the child calls bcsc_start_ready() it moves into @p target (see
  * there) and this call returns 0; the child keeps running and @p target's
