@@ -182,6 +182,20 @@ inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT
 inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SETTLED
 inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
 EOF
+    # Deeper (on demand): two producers racing for the same slots (the
+    # model's locations grow to 11, so its loops unwind to 12), and the
+    # full-count window over two slots, each with a control. 2-8 minutes
+    # each on a loaded 2-core machine (docs/testing.md).
+    if [ "$deep" -eq 1 ]; then
+      cat <<EOF
+inbox-wmm-tso-nprod2|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12
+inbox-wmm-ra-nprod2|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNPROD=2 --unwindset wmm_loc.0:12,wmm_publish.0:12,wmm_acquire.0:12
+inbox-wmm-tso-full-2slot|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
+inbox-wmm-tso-nprod2-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12 -DBROKEN_SB
+inbox-wmm-ra-nprod2-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNPROD=2 --unwindset wmm_loc.0:12,wmm_publish.0:12,wmm_acquire.0:12 -DBROKEN_MP
+inbox-wmm-tso-full-2slot-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SB
+EOF
+    fi
   fi
 }
 
