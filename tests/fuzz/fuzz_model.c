@@ -234,6 +234,8 @@ typedef struct frame {
   bcsc_timer_t timer;
   bcsc_scope_t scopes[NS];
   int nopen;         /* scopes the task believes open (innermost = nopen - 1) */
+  int in_poll;       /* its poll function is making its calls */
+  int returned;      /* its poll returned a result since its spawn */
   uint64_t side_val; /* a value, period or deadline for the side effect */
   /* Each scope's error list and context entries (D53, D54). */
   bcsc_error_list_t elist[NS];
@@ -310,7 +312,28 @@ enum { AB_DONE, AB_PENDING, AB_FIRE, AB_N };
 #define ABORT_LOG_CAP 8192
 typedef struct abortrec {
   int task, node, q, answer, fire_rc;
+  int meddle, meddle_rc; /* what it did to its own task (D76), and got */
 } abortrec_t;
+/* A planned entry's meddling: what the abort function does to the task
+ * asked about before it answers (D76), as the meddling matrix of
+ * test_abort.c does - only at the outermost abort call, and only for a
+ * task outside its poll that has not returned (a wake of it is put off
+ * until the call ends). The entry is answer + AB_N * (k + 8 * meddle). */
+enum {
+  MD_NONE,
+  MD_CANCEL_TASK,  /* bcsc_task_cancel() of its task */
+  MD_CANCEL_SCOPE, /* bcsc_scope_cancel() of the frame scope it is in */
+  MD_WAKE_OTHER,   /* bcsc_waitq_wake_one() of the list of its other node */
+  MD_UNLINK_OTHER, /* bcsc_wait_cancel() of its other node */
+  MD_UNLINK_SELF,  /* bcsc_wait_cancel() of the node asked: BCSC_WAIT_HELD */
+  MD_N
+};
+#define MD_NOCALL (-1000) /* nothing to call it on */
+static int real_abort_depth;
+/* The host's bcsc_wait_cancel() is asking: the abort function does not
+ * unlink the task's other node, which would leave it waiting for nothing
+ * (a task lost by its caller, not by bcsc). */
+static int real_wait_cancelling;
 static int abort_plan[ABORT_PLAN_CAP];
 static int abort_plan_n, abort_plan_real, abort_plan_model;
 static int abort_default_real[NA];
@@ -539,6 +562,35 @@ static void grace_report(void *context, bcsc_scope_t *scope,
   }
 }
 
+/* What an abort function does to its own task t, whose node `node` it was
+ * asked about (D76). */
+static int real_meddle(int m, int t, int node) {
+  frame_t *f = &frames[t];
+  switch (m) {
+  case MD_CANCEL_TASK:
+    return bcsc_task_cancel(&f->task);
+  case MD_CANCEL_SCOPE:
+    for (int u = 0; u < NT; u++)
+      for (int k = 0; k < NS; k++)
+        if (f->task.priv.scope == &frames[u].scopes[k])
+          return bcsc_scope_cancel(&frames[u].scopes[k]);
+    return MD_NOCALL;
+  case MD_WAKE_OTHER:
+    for (int i = 0; i < 2; i++) {
+      int q;
+      if (i == node || !bcsc_wait_linked(&f->w[i]))
+        continue;
+      if ((q = real_list_of(&f->w[i])) >= 0 && q < NQ)
+        return bcsc_waitq_wake_one(&queues[q], 500);
+    }
+    return MD_NOCALL;
+  case MD_UNLINK_OTHER:
+    return bcsc_wait_cancel(&f->w[node == 0 ? 1 : 0]);
+  default:
+    return bcsc_wait_cancel(&f->w[node]);
+  }
+}
+
 /* The abort function of completion source `context` (one of queues[]). */
 static int source_abort(void *context, bcsc_wait_t *wait) {
   bcsc_waitq_t *q = context;
@@ -562,11 +614,19 @@ static int source_abort(void *context, bcsc_wait_t *wait) {
   /* The list is known during the call. */
   a->q = real_list_of(wait) == qi ? qi : -1 - real_list_of(wait);
   a->answer = answer;
-  if (answer == AB_FIRE) {
-    a->fire_rc = bcsc_waitq_wake_one(q, (uintptr_t)(300 + plan_v / AB_N));
-    return BCSC_PENDING;
-  }
-  return answer == AB_PENDING ? BCSC_PENDING : 0;
+  a->meddle = plan_v / (AB_N * 8);
+  if (a->task < 0 || frames[a->task].in_poll || frames[a->task].returned ||
+      real_abort_depth > 0 ||
+      (a->meddle == MD_UNLINK_OTHER && real_wait_cancelling))
+    a->meddle = MD_NONE;
+  real_abort_depth++;
+  if (a->meddle != MD_NONE)
+    a->meddle_rc = real_meddle(a->meddle, a->task, a->node);
+  if (answer == AB_FIRE)
+    a->fire_rc =
+        bcsc_waitq_wake_one(q, (uintptr_t)(300 + (plan_v / AB_N) % 8));
+  real_abort_depth--;
+  return answer == AB_DONE ? 0 : BCSC_PENDING;
 }
 
 /* Whether S_CANCEL_W0 is skipped: the poll returns PENDING and w[0] may be
@@ -759,12 +819,16 @@ static int frame_poll(bcsc_task_t *self) {
     r->fired[i] = bcsc_wait_fired(w);
     r->value[i] = w->value;
   }
+  f->returned = r->cancelled && f->cmode != C_IGNORE;
   if (r->cancelled && f->cmode == C_ERR)
     return BCSC_ECANCELED;
   if (r->cancelled && f->cmode == C_OK)
     return 0;
+  f->in_poll = 1;
   rc = frame_act(f, r);
   frame_side(f, r, rc);
+  f->in_poll = 0;
+  f->returned = rc != BCSC_PENDING;
   return rc;
 }
 
@@ -825,6 +889,9 @@ typedef struct mtask {
    * or drains its scopes, with held_result once they have fired. */
   int held[NNODE];
   int aborted, held_result;
+  int calling[NNODE]; /* its abort function call is under way (D76) */
+  int returned;       /* its poll returned a result since its spawn */
+  int faked;          /* reads as RUNNING for an abort function (D76) */
   long rseq[NNODE]; /* when each node was registered: a walk asks the
                      * newest first (bcsc keeps them newest first) */
   int parent;       /* scope id */
@@ -999,6 +1066,14 @@ enum cov {
   COV_SHIELD_GRACE,           /* a grace above reported a task behind one */
   COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
                                  earlier deadline above it */
+  /* Abort functions calling back into bcsc on their own task (D76). */
+  COV_MD_CANCEL_TASK,   /* bcsc_task_cancel() of it */
+  COV_MD_CANCEL_SCOPE,  /* bcsc_scope_cancel() of its scope */
+  COV_MD_WAKE_OTHER,    /* a wake of its other node's list that fired it */
+  COV_MD_UNLINK_OTHER,  /* bcsc_wait_cancel() of its other node: unlinked */
+  COV_MD_UNLINK_SELF,   /* bcsc_wait_cancel() of the node asked: held */
+  COV_MD_WOKE,          /* its task woken during the call: the wake put off */
+  COV_MD_WOKE_SETTLED,  /* ... under bcsc_wait_cancel(): woken once settled */
   /* Informational, not required: 0 to about 10 per 200,000 operations. */
   COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
                              owner: not cancelled */
@@ -1139,6 +1214,13 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "shield_owner_returned",
                                        "shield_grace",
                                        "shield_deadline_hidden",
+                                       "md_cancel_task",
+                                       "md_cancel_scope",
+                                       "md_wake_other",
+                                       "md_unlink_other",
+                                       "md_unlink_self",
+                                       "md_woke",
+                                       "md_woke_settled",
                                        "shield_start_moved"};
 
 static struct model {
@@ -1401,6 +1483,9 @@ static void m_list_remove(int q, int t, int node) {
 /* What the path that asks an abort is (a COV_AB_* counter), and what
  * cancelled the task if a cancellation is under way: for counting. */
 static int ab_why = -1, ab_cause = -1;
+/* The task being polled (-1: none); abort function calls under way, and
+ * whether the last one to end had its task woken meanwhile (D76). */
+static int m_current = -1, m_abort_depth, m_abort_woke, m_wait_cancelling;
 
 /* bcsc asks the source of linked, not held node `node` of task t, on
  * completion source's list q, to let go (once per link): its abort
@@ -1410,15 +1495,20 @@ static int ab_why = -1, ab_cause = -1;
  * call fires the list's oldest node: the one asked, or another task's
  * (a task holds at most one node on these lists), whose task is woken as
  * by any fire. */
+static int m_meddle(int m, int t, int node);
 static int m_abort(int t, int node, int q) {
   int plan_v = abort_plan_model < abort_plan_n ? abort_plan[abort_plan_model++]
                                                : M.adefault[q - QA0];
+  mtask_t *mt = &M.t[t];
+  /* Not being polled: while the call runs the task reads as RUNNING, and a
+   * wake of it only unlinks and marks it (D76); the caller acts on it. */
+  int defer = t != m_current, state = mt->state;
   abortrec_t *a;
   if (ab_why >= 0)
     M.cov[ab_why]++;
-  if (M.t[t].cancelled)
+  if (mt->cancelled)
     M.cov[COV_AB_CANCELLED]++;
-  if (M.t[t].cancelled && ab_cause >= 0)
+  if (mt->cancelled && ab_cause >= 0)
     M.cov[ab_cause]++;
   MCHECK(abort_model_n < ABORT_LOG_CAP, "abort log overflow");
   a = &abort_model[abort_model_n++];
@@ -1427,81 +1517,83 @@ static int m_abort(int t, int node, int q) {
   a->node = node == NODE_CH ? 2 : node;
   a->q = q;
   a->answer = plan_v % AB_N;
-  switch (a->answer) {
-  case AB_DONE:
-    M.cov[COV_AB_DONE]++;
-    m_list_remove(q, t, node);
-    M.t[t].node[node] = N_IDLE;
-    return 0;
-  case AB_PENDING:
-    M.cov[COV_AB_PENDING]++;
-    if (m_has_held(t))
-      M.cov[COV_AB_TWO_HELD]++;
-    M.t[t].held[node] = 1;
-    return 1;
-  default:
-    M.cov[M.q[q].e[0].task == t && M.q[q].e[0].node == node
+  a->meddle = plan_v / (AB_N * 8);
+  if (t >= NT || !defer || mt->returned || m_abort_depth > 0 ||
+      (a->meddle == MD_UNLINK_OTHER && m_wait_cancelling))
+    a->meddle = MD_NONE;
+  mt->calling[node] = 1;
+  m_abort_depth++;
+  if (defer) {
+    mt->state = MS_RUNNING;
+    mt->faked += state != MS_RUNNING;
+  }
+  if (a->meddle != MD_NONE)
+    a->meddle_rc = m_meddle(a->meddle, t, node);
+  if (a->answer == AB_FIRE) {
+    /* A fire of another task's node may wake it, whose walk asks its own
+     * nodes (nested calls). */
+    M.cov[M.q[q].n > 0 && M.q[q].e[0].task == t && M.q[q].e[0].node == node
               ? COV_AB_FIRE_SELF
               : COV_AB_FIRE_OTHER]++;
-    {
-      /* A fire of another task's node may wake it, whose walk asks its own
-       * nodes (nested calls): the node asked here is restored after. */
-      int saved_t = M.abort_t, saved_node = M.abort_node;
-      M.abort_t = t;
-      M.abort_node = node;
-      a->fire_rc = m_fire_one(q, (uintptr_t)(300 + plan_v / AB_N));
-      M.abort_t = saved_t;
-      M.abort_node = saved_node;
-    }
-    if (M.t[t].node[node] != N_LINKED)
-      return 0; /* fired: it completed after all */
-    M.cov[COV_AB_PENDING]++;
-    if (m_has_held(t))
-      M.cov[COV_AB_TWO_HELD]++;
-    M.t[t].held[node] = 1;
-    return 1;
+    a->fire_rc = m_fire_one(q, (uintptr_t)(300 + (plan_v / AB_N) % 8));
   }
+  m_abort_depth--;
+  mt->calling[node] = 0;
+  m_abort_woke = 0;
+  if (defer) {
+    m_abort_woke = mt->woken;
+    mt->woken = 0;
+    mt->state = state;
+    mt->faked -= state != MS_RUNNING;
+    if (m_abort_woke && a->meddle != MD_NONE)
+      M.cov[COV_MD_WOKE]++;
+  }
+  if (mt->node[node] != N_LINKED)
+    return 0; /* fired: it completed after all */
+  if (a->answer == AB_DONE) {
+    M.cov[COV_AB_DONE]++;
+    m_list_remove(q, t, node);
+    mt->node[node] = N_IDLE;
+    return 0;
+  }
+  M.cov[COV_AB_PENDING]++;
+  if (m_has_held(t))
+    M.cov[COV_AB_TWO_HELD]++;
+  mt->held[node] = 1;
+  return 1;
 }
 
-/* A task's registrations last one wait: all are unlinked together - but a
- * completion source's stays linked, held, if its abort is pending. */
+/* A task's registrations last one wait: all are unlinked together, newest
+ * first, as bcsc keeps them - but a completion source's stays linked,
+ * held, if its abort is pending, and one whose abort is being asked is
+ * left to that call (D76: the abort function may wake the task again). */
 static void m_unlink_all(int t) {
-  /* Its completion sources' nodes not asked yet, newest first. */
+  mtask_t *mt = &M.t[t];
   for (;;) {
-    int best = -1, bq = -1;
-    for (int k = 0; k < NNODE; k++) {
-      int q;
-      if (M.t[t].node[k] != N_LINKED || M.t[t].held[k] || k == NODE_TIMER)
-        continue;
-      q = m_node_list(t, k);
-      if (q >= 0 && M.q[q].abortable &&
-          (best < 0 || M.t[t].rseq[k] > M.t[t].rseq[best])) {
+    int best = -1, q;
+    for (int k = 0; k < NNODE; k++)
+      if (mt->node[k] == N_LINKED && !mt->held[k] && !mt->calling[k] &&
+          k != NODE_TIMER && (best < 0 || mt->rseq[k] > mt->rseq[best]))
         best = k;
-        bq = q;
-      }
-    }
     if (best < 0)
       break;
-    (void)m_abort(t, best, bq);
-  }
-  for (int q = 0; q < NWQ; q++) {
-    mwq_t *w = &M.q[q];
-    int j = 0;
-    for (int i = 0; i < w->n; i++) {
-      if (w->e[i].task == t && !M.t[t].held[w->e[i].node])
-        M.t[t].node[w->e[i].node] = N_IDLE;
-      else
-        w->e[j++] = w->e[i];
+    q = m_node_list(t, best);
+    MCHECK(q >= 0, "model: node %d.%d linked on no list", t, best);
+    if (M.q[q].abortable) {
+      (void)m_abort(t, best, q);
+      continue;
     }
-    w->n = j;
+    m_list_remove(q, t, best);
+    mt->node[best] = N_IDLE;
   }
-  if (M.t[t].node[NODE_TIMER] == N_LINKED)
-    M.t[t].node[NODE_TIMER] = N_IDLE; /* out of the wheel */
+  if (mt->node[NODE_TIMER] == N_LINKED)
+    mt->node[NODE_TIMER] = N_IDLE; /* out of the wheel */
 }
 
 /* bcsc_wait_cancel(): unlink one node early; 1 if it was linked. A baton
  * is declined instead: it goes on, and the call returns 0. A completion
  * source's node is asked first: BCSC_WAIT_HELD while it is held. */
+static void m_wake(int t);
 static int m_cancel_node(int t, int node) {
   int q;
   if (m_is_baton(t, node)) {
@@ -1512,12 +1604,24 @@ static int m_cancel_node(int t, int node) {
     return 0;
   MCHECK(M.t[t].node[node] == N_LINKED, "model: node %d.%d", t, node);
   if (M.q[q].abortable) {
+    int kept;
+    if (M.t[t].calling[node])
+      return BCSC_WAIT_HELD; /* from its own abort function (D76) */
     if (M.t[t].held[node]) {
       M.cov[COV_AB_CANCEL_HELD]++;
       return BCSC_WAIT_HELD;
     }
     ab_why = COV_AB_WAIT_CANCEL;
-    return m_abort(t, node, q) ? BCSC_WAIT_HELD : 1;
+    m_wait_cancelling = 1;
+    kept = m_abort(t, node, q);
+    m_wait_cancelling = 0;
+    /* A wake from the abort function was put off: it happens now that
+     * the node is settled. */
+    if (m_abort_woke) {
+      M.cov[COV_MD_WOKE_SETTLED]++;
+      m_wake(t);
+    }
+    return kept ? BCSC_WAIT_HELD : 1;
   }
   m_list_remove(q, t, node);
   M.t[t].node[node] = N_IDLE;
@@ -1564,8 +1668,8 @@ static int m_fire_one(int q, uintptr_t value) {
   w->n--;
   M.t[e.task].node[e.node] = N_FIRED;
   M.t[e.task].value[e.node] = value;
-  /* The node whose abort is being asked only fires (D67). */
-  if (e.task == M.abort_t && e.node == M.abort_node)
+  /* A node whose abort is being asked only fires (D67). */
+  if (M.t[e.task].calling[e.node])
     return 1;
   if (M.t[e.task].held[e.node]) {
     M.t[e.task].held[e.node] = 0;
@@ -1575,7 +1679,12 @@ static int m_fire_one(int q, uintptr_t value) {
   m_wake(e.task);
   if (w->handoff) {
     mtask_t *mt = &M.t[e.task];
-    mt->node[e.node] = mt->state == MS_RUNNING ? N_BATON_NEW : N_BATON;
+    /* Asked of the executor, not the state (D76: a task whose abort
+     * function runs reads as RUNNING). */
+    /* Not for a task that only reads as RUNNING while its abort function
+     * runs (D76): bcsc asks its executor, not its state. */
+    mt->node[e.node] =
+        mt->state == MS_RUNNING && !mt->faked ? N_BATON_NEW : N_BATON;
     mt->bq[e.node] = q;
     mt->bseq[e.node] = ++M.bseq;
     w->batons++;
@@ -1785,10 +1894,12 @@ static void m_cancel_scope(int sid) {
   int kids[NTT], n = s->n;
   if (s->cancelled)
     return;
-  m_scope_mark(sid);
   memcpy(kids, s->child, sizeof kids);
   for (int i = 0; i < n; i++)
     m_cancel_subtree(kids[i]);
+  /* Marked once the walk is done, as bcsc does: a cancel of it from an
+   * abort function on the way walks the rest first (D76). */
+  m_scope_mark(sid);
 }
 
 /* A cancellation from outside passes over a shielded scope (D80): it is
@@ -1846,6 +1957,45 @@ static void m_cancel_scope_call(int sid) {
   if (M.s[sid].shield && !M.s[sid].cancelled && M.s[sid].n > 0)
     M.cov[COV_SHIELD_OWN_CANCEL]++;
   m_cancel_scope(sid);
+}
+
+/* real_meddle() in the model: the abort function of t's node `node`
+ * calls back into bcsc on t, which reads as RUNNING meanwhile (D76). */
+static int m_meddle(int m, int t, int node) {
+  mtask_t *mt = &M.t[t];
+  switch (m) {
+  case MD_CANCEL_TASK:
+    M.cov[COV_MD_CANCEL_TASK]++;
+    m_cancel_task(t);
+    return 0;
+  case MD_CANCEL_SCOPE:
+    if (mt->parent >= NFSCOPE)
+      return MD_NOCALL;
+    M.cov[COV_MD_CANCEL_SCOPE]++;
+    m_cancel_scope_call(mt->parent);
+    return 0;
+  case MD_WAKE_OTHER:
+    for (int i = 0; i < 2; i++) {
+      int q;
+      if (i == node || mt->node[i] != N_LINKED)
+        continue;
+      if ((q = m_node_list(t, i)) >= 0 && q < NQ) {
+        if (M.q[q].e[0].task == t)
+          M.cov[COV_MD_WAKE_OTHER]++;
+        return m_fire_one(q, 500);
+      }
+    }
+    return MD_NOCALL;
+  case MD_UNLINK_OTHER: {
+    int rc = m_cancel_node(t, node == 0 ? 1 : 0);
+    if (rc == 1)
+      M.cov[COV_MD_UNLINK_OTHER]++;
+    return rc;
+  }
+  default:
+    M.cov[COV_MD_UNLINK_SELF]++;
+    return m_cancel_node(t, node);
+  }
 }
 
 /* Join results (docs/decisions.md D9). */
@@ -2787,7 +2937,9 @@ static void m_turn(void) {
   mt->state = MS_RUNNING;
   mt->woken = 0;
   if (t >= NT) { /* a wrapper: the library's poll function, no record */
+    m_current = t;
     ret = m_wrapper_poll(t);
+    m_current = -1;
     if (ret == BCSC_PENDING) {
       MCHECK(!mt->woken && m_registrations(t) > 0, "model: wrapper %d", t);
       mt->state = MS_WAITING;
@@ -2810,9 +2962,12 @@ static void m_turn(void) {
   else if (mt->cancelled && mt->cmode == C_OK)
     ret = 0;
   else {
+    m_current = t;
     ret = m_run_script(t, r);
     m_side(t, r, ret);
+    m_current = -1;
   }
+  mt->returned = ret != BCSC_PENDING;
   if (ret != BCSC_PENDING) {
     ab_why = COV_AB_RETURNED;
     m_unlink_all(t);
@@ -3228,6 +3383,11 @@ static void compare_all(void) {
          abort_model_n);
   for (int i = 0; i < abort_real_n; i++) {
     const abortrec_t *got = &abort_real[i], *want = &abort_model[i];
+    MCHECK(got->meddle == want->meddle && got->meddle_rc == want->meddle_rc,
+           "abort call #%d: task %d w[%d] meddled %d (returned %d), expected "
+           "%d (returned %d)",
+           i, got->task, got->node, got->meddle, got->meddle_rc, want->meddle,
+           want->meddle_rc);
     MCHECK(got->task == want->task && got->node == want->node &&
                got->q == want->q && got->answer == want->answer &&
                got->fire_rc == want->fire_rc,
@@ -3686,6 +3846,7 @@ static void prepare_real(int t) {
   f->id = t;
   f->nopen = 0;
   f->side = S_NONE;
+  f->in_poll = f->returned = 0;
 }
 
 /* ... and what that does in the model (apart, for a restart function: it
@@ -3703,6 +3864,7 @@ static void prepare_model(int t) {
   memset(mt->value, 0, sizeof mt->value);
   memset(mt->held, 0, sizeof mt->held);
   mt->aborted = 0;
+  mt->returned = 0;
 }
 
 static void prepare_frame(int t) {
@@ -4233,7 +4395,9 @@ static void op_wait_cancel(void) {
     if ((t = pick(NT, is_spawned)) < 0 || M.t[t].node[k] == N_LINKED)
       return;
   }
+  real_wait_cancelling = 1;
   rc = bcsc_wait_cancel(&frames[t].w[k]);
+  real_wait_cancelling = 0;
   want = m_cancel_node(t, k);
   if (want == 1 && M.t[t].node[k] != N_LINKED)
     M.cov[COV_WAIT_CANCEL]++;
@@ -4341,7 +4505,8 @@ static void op_abort_plan(void) {
     return;
   }
   for (int n = 1 + rnd(4); n > 0 && abort_plan_n < ABORT_PLAN_CAP; n--)
-    abort_plan[abort_plan_n++] = rnd(AB_N) + AB_N * rnd(8);
+    abort_plan[abort_plan_n++] =
+        rnd(AB_N) + AB_N * (rnd(8) + 8 * (rnd(2) ? 1 + rnd(MD_N - 1) : 0));
 }
 
 /* A completion source reports: its oldest operation, or all of them,
