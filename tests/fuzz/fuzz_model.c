@@ -180,6 +180,7 @@ enum side {
   S_GRACE,        /* bcsc_scope_set_drain_grace() on its own scope arg % NS */
   S_DEADLINE,     /* bcsc_scope_set_deadline() on its own scope arg % NS */
   S_CANCEL_W0,    /* bcsc_wait_cancel(w[0]): maybe a completion source's */
+  S_CLEANUP,      /* bcsc_task_cleanup(task arg): a live one is reported */
   S_COUNT
 };
 #define ELIST_MAX 3         /* an error list's capacity, at most */
@@ -378,8 +379,13 @@ static int frame_act(frame_t *f, pollrec_t *r) {
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
     return BCSC_PENDING;
   case A_WAIT2:
+    /* d: w[1] first (a walk meets w[0] first: its abort function finds
+     * w[1] still linked, D76). */
+    if (f->script.d)
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
-    note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
+    if (!f->script.d)
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
     return BCSC_PENDING;
   case A_AWAIT:
     for (;;) {
@@ -663,6 +669,9 @@ static void frame_side(frame_t *f, pollrec_t *r, int rc) {
     break;
   case S_CANCEL_W0:
     r->side_rc = bcsc_wait_cancel(&f->w[0]);
+    break;
+  case S_CLEANUP:
+    bcsc_task_cleanup(real_task(arg));
     break;
   case S_RELINK_W1:
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
@@ -1070,10 +1079,33 @@ enum cov {
   COV_MD_CANCEL_TASK,   /* bcsc_task_cancel() of it */
   COV_MD_CANCEL_SCOPE,  /* bcsc_scope_cancel() of its scope */
   COV_MD_WAKE_OTHER,    /* a wake of its other node's list that fired it */
-  COV_MD_UNLINK_OTHER,  /* bcsc_wait_cancel() of its other node: unlinked */
+  COV_MD_UNLINK_OTHER,  /* bcsc_wait_cancel() of its other node, linked */
   COV_MD_UNLINK_SELF,   /* bcsc_wait_cancel() of the node asked: held */
   COV_MD_WOKE,          /* its task woken during the call: the wake put off */
   COV_MD_WOKE_SETTLED,  /* ... under bcsc_wait_cancel(): woken once settled */
+  /* bcsc_task_cleanup() (D82) of a frame: */
+  COV_TC_ZERO,      /* zero (never initialised): left alone */
+  COV_TC_IDLE,      /* initialised, never spawned: left alone */
+  COV_TC_DONE,      /* completed: left alone */
+  COV_TC_QUEUED,    /* live and ready */
+  COV_TC_WAITING,   /* live, waiting on a list */
+  COV_TC_HELD,      /* ... with a completion source's node (D67) */
+  COV_TC_TIMER,     /* ... on its timer */
+  COV_TC_CHANNEL,   /* ... in a blocking channel call */
+  COV_TC_DRAINING,  /* live, returned and draining its scopes */
+  COV_TC_SHIELD,    /* with a shielded scope holding children (D80) */
+  COV_TC_WRAPPER,   /* a supervised wrapper */
+  COV_TC_ENDED,     /* a live one cancelled and run until it completed */
+  COV_TC_LEFT_LIVE, /* ... that could not end: FRAME_LEFT_LIVE */
+  COV_TC_IN_POLL,   /* a live one from a poll function: FRAME_LEFT_LIVE */
+  /* bcsc_executor_shutdown() ending an executor (D82): */
+  COV_SD_ENDED,        /* every root cancelled and run to its end */
+  COV_SD_SHIELD,       /* ... with a shield's children running cleanups */
+  COV_SD_HELD,         /* ... asking completion sources to let go (D67);
+                          informational: 0 to 5 per 200,000 operations */
+  COV_SD_DEADLK,       /* a cleanup that cannot end: BCSC_EDEADLK */
+  COV_SD_SPAWN_AFTER,  /* then a root spawned: it starts cancelled */
+  COV_SD_CLEANUP,      /* bcsc_executor_cleanup() ends it at last */
   /* Informational, not required: 0 to about 10 per 200,000 operations. */
   COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
                              owner: not cancelled */
@@ -1221,6 +1253,26 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "md_unlink_self",
                                        "md_woke",
                                        "md_woke_settled",
+                                       "tc_zero",
+                                       "tc_idle",
+                                       "tc_done",
+                                       "tc_queued",
+                                       "tc_waiting",
+                                       "tc_held",
+                                       "tc_timer",
+                                       "tc_channel",
+                                       "tc_draining",
+                                       "tc_shield",
+                                       "tc_wrapper",
+                                       "tc_ended",
+                                       "tc_left_live",
+                                       "tc_in_poll",
+                                       "sd_ended",
+                                       "sd_shield",
+                                       "sd_held",
+                                       "sd_deadlk",
+                                       "sd_spawn_after",
+                                       "sd_cleanup",
                                        "shield_start_moved"};
 
 static struct model {
@@ -1259,6 +1311,7 @@ static size_t in_size, in_pos;
 static int in_exhausted;
 static long step;
 static int ex_up; /* the executor and lists are initialised */
+static long epochs; /* executors begun in this walk */
 
 /* The shape of the tree, summed over steps: how many tasks were live, at
  * which depth, cancelled, waiting. Printed at the end. */
@@ -1988,7 +2041,7 @@ static int m_meddle(int m, int t, int node) {
     return MD_NOCALL;
   case MD_UNLINK_OTHER: {
     int rc = m_cancel_node(t, node == 0 ? 1 : 0);
-    if (rc == 1)
+    if (rc == 1 || rc == BCSC_WAIT_HELD)
       M.cov[COV_MD_UNLINK_OTHER]++;
     return rc;
   }
@@ -2205,8 +2258,11 @@ static int m_run_script(int t, pollrec_t *r) {
     m_link(t, 0, sc->a);
     return BCSC_PENDING;
   case A_WAIT2:
+    if (sc->d)
+      m_link(t, 1, sc->b);
     m_link(t, 0, sc->a);
-    m_link(t, 1, sc->b);
+    if (!sc->d)
+      m_link(t, 1, sc->b);
     return BCSC_PENDING;
   case A_AWAIT:
     if (m_fired(t, 0)) {
@@ -2754,6 +2810,14 @@ static void m_side(int t, pollrec_t *r, int ret) {
   case S_CANCEL_W0:
     r->side_rc = m_cancel_node(t, 0);
     break;
+  case S_CLEANUP:
+    /* The executor cannot run from a poll function: a live frame (its
+     * own too) is left as it is, reported (D82). */
+    if (m_live(arg)) {
+      M.cov[COV_TC_IN_POLL]++;
+      expect_misuse(BCSC_MISUSE_FRAME_LEFT_LIVE);
+    }
+    break;
   case S_RELINK_W1:
     r->side_rc = m_cancel_node(t, 1);
     if (mt->node[1] != N_LINKED) {
@@ -3129,6 +3193,8 @@ static void m_spawn(int sid, int t) {
   mt->cancelled = s->cancelled;
   if (mt->cancelled)
     M.cov[COV_SPAWN_CANCELLED]++;
+  if (mt->cancelled && sid == ROOT_SCOPE)
+    M.cov[COV_SD_SPAWN_AFTER]++; /* after a shutdown that failed (D82) */
   else if (s->shield && owner >= 0 && M.t[owner].cancelled)
     M.cov[COV_SHIELD_SPAWN_BEHIND]++;
   mt->draining = 0;
@@ -3772,6 +3838,7 @@ static script_t random_script(int t) {
         sc.a = QA0 + rnd(NA);
       sc.b = M.q[sc.a].abortable && rnd(3) != 0 ? QA0 + (sc.a == QA0)
                                                 : rnd(NPLAIN);
+      sc.d = (uint64_t)rnd(2);
       return sc;
     case A_RECV2:
       /* w[1] against the channel's registration: also a completion
@@ -4234,6 +4301,8 @@ static void op_script(void) {
   case 8:
     if (rnd(512) == 0)
       set_side(t, S_CLOSE, 0);
+    else if (rnd(4) == 0)
+      set_side(t, S_CLEANUP, rnd(4) ? pick(NTT, is_live) : rnd(NTT));
     break;
   case 9: {
     /* Mostly on the scope the script opens, before any child fails. */
@@ -4365,6 +4434,79 @@ static void op_run(void) {
     M.cov[COV_DEADLK]++;
   MCHECK(rc == want, "%s returned %s, expected %s", op_name, rc_name(rc),
          rc_name(want));
+}
+
+/* Whether a live task's cleanup waits for a shield's children (D80). */
+static int m_shield_busy(int t) {
+  for (int k = 0; k < M.t[t].nscopes && t < NT; k++)
+    if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].n > 0)
+      return 1;
+  return 0;
+}
+
+/* bcsc_task_cleanup() (D82), as a frame's cleanup function calls it when
+ * the block holding the frame ends: a zero frame, an idle one and a
+ * completed one are left alone; a live task - in any state: ready,
+ * waiting on a list, a completion source, its timer or the channel,
+ * draining, a wrapper - is cancelled (bcsc_task_cancel()'s walk: shields
+ * stop it) and the executor runs, as bcsc_executor_run(ex, task) does,
+ * until it completes; one that cannot (the run fails) is left as it is
+ * and reported, FRAME_LEFT_LIVE. */
+static void op_task_cleanup(void) {
+  int t, kind = rnd(6);
+  mtask_t *mt;
+  op_name = "task_cleanup";
+  if (kind == 0) {
+    bcsc_task_t zero;
+    memset(&zero, 0, sizeof zero);
+    bcsc_task_cleanup(&zero);
+    bcsc_task_cleanup(NULL);
+    M.cov[COV_TC_ZERO]++;
+    return;
+  }
+  if (kind == 1) {
+    if ((t = pick(NT, is_free)) < 0)
+      return;
+    if (frames[t].task.priv.magic == 0) {
+      M.cov[COV_TC_ZERO]++; /* never spawned in this walk */
+    } else if (M.t[t].state == MS_DONE && rnd(2)) {
+      M.cov[COV_TC_DONE]++;
+    } else {
+      prepare_frame(t);
+      M.cov[COV_TC_IDLE]++;
+    }
+    bcsc_task_cleanup(&frames[t].task);
+    return;
+  }
+  if ((t = pick(NTT, is_live)) < 0)
+    return;
+  mt = &M.t[t];
+  if (mt->state == MS_QUEUED)
+    M.cov[COV_TC_QUEUED]++;
+  if (mt->draining)
+    M.cov[COV_TC_DRAINING]++;
+  if (m_has_held(t) ||
+      (mt->node[0] == N_LINKED && M.q[m_node_list(t, 0)].abortable))
+    M.cov[COV_TC_HELD]++;
+  else if (mt->node[0] == N_LINKED || mt->node[1] == N_LINKED)
+    M.cov[COV_TC_WAITING]++;
+  if (mt->node[NODE_TIMER] == N_LINKED)
+    M.cov[COV_TC_TIMER]++;
+  if (mt->node[NODE_CH] == N_LINKED)
+    M.cov[COV_TC_CHANNEL]++;
+  if (m_shield_busy(t))
+    M.cov[COV_TC_SHIELD]++;
+  if (t >= NT)
+    M.cov[COV_TC_WRAPPER]++;
+  bcsc_task_cleanup(real_task(t));
+  m_cancel_task(t);
+  (void)m_run(t);
+  if (mt->state == MS_DONE) {
+    M.cov[COV_TC_ENDED]++;
+  } else {
+    M.cov[COV_TC_LEFT_LIVE]++;
+    expect_misuse(BCSC_MISUSE_FRAME_LEFT_LIVE);
+  }
 }
 
 static int has_two_links(int t) {
@@ -4713,10 +4855,86 @@ static void epoch_begin(void) {
   compare_all();
 }
 
+static void one_op(void);
+
+/* bcsc_executor_shutdown() (D82) in the model: the root scope's
+ * cancellation (shields stop it), then bcsc_executor_run(ex, NULL). */
+static int m_shutdown(void) {
+  m_cancel_scope(ROOT_SCOPE);
+  return m_run(-1);
+}
+
+/* Two executors in three end with bcsc_executor_shutdown() (D82): the tasks
+ * as they are, or made to obey cancellation, or that and the sources'
+ * events arriving while the shutdown's run parks (the park's planned calls:
+ * wakes of every list - held completion sources fire -, cancels of the
+ * shields, whose children would run on) with the sources answering done:
+ * shields, graces, held nodes and asynchronous cleanups in play. It
+ * ends every root and tears the executor down (1), or fails with
+ * BCSC_EDEADLK - a cleanup waits for what nothing fires - and leaves
+ * everything in place, the roots cancelled (0): then the walk goes on a
+ * little, the roots spawned meanwhile starting cancelled, and the teardown
+ * below ends it with bcsc_executor_cleanup(). */
+static int epoch_shutdown(void) {
+  int rc, want, shield = 0, held = 0, mode = rnd(4);
+  op_name = "shutdown";
+  if (mode >= 2) {
+    for (int k = 0; k < NA; k++)
+      abort_default_real[k] = M.adefault[k] = AB_DONE + AB_N * rnd(8);
+    for (int round = 0; round < 3; round++) {
+      for (int sid = 0; sid < NFSCOPE && plan_n < PLAN_CAP; sid++)
+        if (M.s[sid].open && M.s[sid].shield && !M.s[sid].cancelled)
+          plan[plan_n++] = (plan_t){H_CANCEL_SCOPE, sid};
+      for (int q = 0; q < NQ && plan_n < PLAN_CAP; q++)
+        plan[plan_n++] = (plan_t){H_WAKE_ALL, q};
+    }
+  }
+  if (mode > 0) {
+    for (int t = 0; t < NT; t++)
+      if (m_live(t))
+        set_cmode(t, C_OK);
+    for (int w = NT; w < NTT; w++)
+      if (m_live(w))
+        set_cmode(M.t[w].wchild, C_OK);
+  }
+  for (int t = 0; t < NT; t++) {
+    shield |= m_live(t) && m_shield_busy(t);
+    held |= m_live(t) && m_has_held(t);
+  }
+  rc = bcsc_executor_shutdown(&ex);
+  want = m_shutdown();
+  MCHECK(rc == want, "shutdown returned %s, expected %s", rc_name(rc),
+         rc_name(want));
+  if (rc == 0) {
+    ex_up = 0;
+    M.cov[COV_SD_ENDED]++;
+    if (shield)
+      M.cov[COV_SD_SHIELD]++;
+    if (held || abort_model_n > 0)
+      M.cov[COV_SD_HELD]++;
+    compare_all();
+    return 1;
+  }
+  M.cov[COV_SD_DEADLK]++;
+  compare_all();
+  for (int n = 1 + rnd(30); n > 0; n--) {
+    if (rnd(4) == 0)
+      op_spawn();
+    else
+      one_op();
+    compare_all();
+  }
+  return 0;
+}
+
 /* Cancel every root, make every task obey cancellation, and wake and poll
  * until nothing is live; then every object tears down cleanly. */
-static void epoch_end(void) {
+static void epoch_end(int shutdown) {
   op_name = "teardown";
+  if (shutdown && epoch_shutdown()) {
+    op_name = "teardown";
+    goto torn_down;
+  }
   for (int t = 0; t < NT; t++)
     if (m_live(t))
       set_cmode(t, C_OK);
@@ -4749,6 +4967,7 @@ static void epoch_end(void) {
     }
     compare_all();
   }
+torn_down:
   MCHECK(M.rq_n == 0, "tasks still ready after teardown");
   for (int t = 0; t < NT; t++)
     MCHECK(!m_live(t), "task %d still live after teardown", t);
@@ -4765,8 +4984,19 @@ static void epoch_end(void) {
                !bcsc_wait_linked(&frames[t].cw),
            "task %d: a node still linked after teardown", t);
   MCHECK(bcsc_channel_deinit(&chan) == 0, "channel_deinit");
-  MCHECK(bcsc_executor_deinit(&ex) == 0, "executor_deinit");
+  if (shutdown && ex_up) {
+    /* A shutdown that failed: nothing is live now, and the cleanup
+     * function (what BCSC_CLEANUP_EXECUTOR calls) ends it quietly. */
+    M.cov[COV_SD_CLEANUP]++;
+    bcsc_executor_cleanup(&ex);
+    MCHECK(m_shutdown() == 0, "model: shutdown");
+  } else if (!shutdown) {
+    MCHECK(bcsc_executor_deinit(&ex) == 0, "executor_deinit");
+  }
   ex_up = 0;
+  /* Torn down: a zero executor, which its cleanup function leaves alone
+   * (another return path of the block that holds it). */
+  bcsc_executor_cleanup(&ex);
   compare_all();
 }
 
@@ -4799,6 +5029,7 @@ static const op_entry_t op_table[] = {
     {op_advance, 5},      {op_plan_park, 2},  {op_park_anomaly, 1},
     {op_fault, 1},        {op_channel, 4},    {op_unpark_foreign, 0},
     {op_supervise, 2},    {op_abort_plan, 2}, {op_fire_source, 4},
+    {op_task_cleanup, 2},
 };
 #define OP_COUNT ((int)(sizeof op_table / sizeof op_table[0]))
 
@@ -4841,6 +5072,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   abort_plan_n = abort_plan_real = abort_plan_model = 0;
   abort_real_n = abort_model_n = 0;
   ex_up = 0;
+  epochs = 0;
   op_name = "setup";
   bcsc_set_misuse_handler(record_misuse, NULL);
   for (int t = 0; t < NT; t++) {
@@ -4878,7 +5110,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
     M.fail_at = 0;
     M.fail_mode = BCSC_FAULT_OFF;
     M.wake_count = 0;
-    epoch_end();
+    epoch_end(++epochs % 3 != 0);
   }
   bcsc_set_misuse_handler(NULL, NULL);
 
@@ -4899,7 +5131,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   if (o->require_paths)
     for (int c = 0; c < COV_N; c++)
       MCHECK(M.cov[c] > 0 || c == COV_GRACE_TWO_SCOPES ||
-                 c == COV_SHIELD_START_MOVED,
+                 c == COV_SHIELD_START_MOVED || c == COV_SD_HELD,
              "path %s never taken: the generator is too weak", cov_name[c]);
   return step;
 }
