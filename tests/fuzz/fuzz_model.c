@@ -629,8 +629,7 @@ static int source_abort(void *context, bcsc_wait_t *wait) {
   if (a->meddle != MD_NONE)
     a->meddle_rc = real_meddle(a->meddle, a->task, a->node);
   if (answer == AB_FIRE)
-    a->fire_rc =
-        bcsc_waitq_wake_one(q, (uintptr_t)(300 + (plan_v / AB_N) % 8));
+    a->fire_rc = bcsc_waitq_wake_one(q, (uintptr_t)(300 + (plan_v / AB_N) % 8));
   real_abort_depth--;
   return answer == AB_DONE ? 0 : BCSC_PENDING;
 }
@@ -901,9 +900,9 @@ typedef struct mtask {
   int calling[NNODE]; /* its abort function call is under way (D76) */
   int returned;       /* its poll returned a result since its spawn */
   int faked;          /* reads as RUNNING for an abort function (D76) */
-  long rseq[NNODE]; /* when each node was registered: a walk asks the
-                     * newest first (bcsc keeps them newest first) */
-  int parent;       /* scope id */
+  long rseq[NNODE];   /* when each node was registered: a walk asks the
+                       * newest first (bcsc keeps them newest first) */
+  int parent;         /* scope id */
   int depth, nscopes;
   int node[NNODE];
   uintptr_t value[NNODE];
@@ -1076,13 +1075,13 @@ enum cov {
   COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
                                  earlier deadline above it */
   /* Abort functions calling back into bcsc on their own task (D76). */
-  COV_MD_CANCEL_TASK,   /* bcsc_task_cancel() of it */
-  COV_MD_CANCEL_SCOPE,  /* bcsc_scope_cancel() of its scope */
-  COV_MD_WAKE_OTHER,    /* a wake of its other node's list that fired it */
-  COV_MD_UNLINK_OTHER,  /* bcsc_wait_cancel() of its other node, linked */
-  COV_MD_UNLINK_SELF,   /* bcsc_wait_cancel() of the node asked: held */
-  COV_MD_WOKE,          /* its task woken during the call: the wake put off */
-  COV_MD_WOKE_SETTLED,  /* ... under bcsc_wait_cancel(): woken once settled */
+  COV_MD_CANCEL_TASK,  /* bcsc_task_cancel() of it */
+  COV_MD_CANCEL_SCOPE, /* bcsc_scope_cancel() of its scope */
+  COV_MD_WAKE_OTHER,   /* a wake of its other node's list that fired it */
+  COV_MD_UNLINK_OTHER, /* bcsc_wait_cancel() of its other node, linked */
+  COV_MD_UNLINK_SELF,  /* bcsc_wait_cancel() of the node asked: held */
+  COV_MD_WOKE,         /* its task woken during the call: the wake put off */
+  COV_MD_WOKE_SETTLED, /* ... under bcsc_wait_cancel(): woken once settled */
   /* bcsc_task_cleanup() (D82) of a frame: */
   COV_TC_ZERO,      /* zero (never initialised): left alone */
   COV_TC_IDLE,      /* initialised, never spawned: left alone */
@@ -1099,13 +1098,13 @@ enum cov {
   COV_TC_LEFT_LIVE, /* ... that could not end: FRAME_LEFT_LIVE */
   COV_TC_IN_POLL,   /* a live one from a poll function: FRAME_LEFT_LIVE */
   /* bcsc_executor_shutdown() ending an executor (D82): */
-  COV_SD_ENDED,        /* every root cancelled and run to its end */
-  COV_SD_SHIELD,       /* ... with a shield's children running cleanups */
-  COV_SD_HELD,         /* ... asking completion sources to let go (D67);
-                          informational: 0 to 5 per 200,000 operations */
-  COV_SD_DEADLK,       /* a cleanup that cannot end: BCSC_EDEADLK */
-  COV_SD_SPAWN_AFTER,  /* then a root spawned: it starts cancelled */
-  COV_SD_CLEANUP,      /* bcsc_executor_cleanup() ends it at last */
+  COV_SD_ENDED,       /* every root cancelled and run to its end */
+  COV_SD_SHIELD,      /* ... with a shield's children running cleanups */
+  COV_SD_HELD,        /* ... asking completion sources to let go (D67);
+                         informational: 0 to 5 per 200,000 operations */
+  COV_SD_DEADLK,      /* a cleanup that cannot end: BCSC_EDEADLK */
+  COV_SD_SPAWN_AFTER, /* then a root spawned: it starts cancelled */
+  COV_SD_CLEANUP,     /* bcsc_executor_cleanup() ends it at last */
   /* Informational, not required: 0 to about 10 per 200,000 operations. */
   COV_SHIELD_START_MOVED, /* a started child moved into one of a cancelled
                              owner: not cancelled */
@@ -1310,7 +1309,7 @@ static const uint8_t *in_data; /* libFuzzer's input; NULL: a seeded walk */
 static size_t in_size, in_pos;
 static int in_exhausted;
 static long step;
-static int ex_up; /* the executor and lists are initialised */
+static int ex_up;   /* the executor and lists are initialised */
 static long epochs; /* executors begun in this walk */
 
 /* The shape of the tree, summed over steps: how many tasks were live, at
