@@ -1292,10 +1292,9 @@ static struct model {
   int cap, head, count, closed;
   uint32_t seq[PRODUCERS]; /* each producer's next message number */
   long bseq;
-  /* The completion sources' default answers, and the node whose abort
-   * function call is under way (-1: none). */
+  /* The completion sources' default answers (a node whose abort function
+   * call is under way is marked in its task: calling[]). */
   int adefault[NA];
-  int abort_t, abort_node;
   long rseq;
   pollrec_t log[LOG_CAP];
   int nlog;
@@ -4843,7 +4842,6 @@ static void epoch_begin(void) {
     abort_default_real[k] = M.adefault[k] =
         (rnd(3) ? AB_PENDING : rnd(AB_N)) + AB_N * k;
   }
-  M.abort_t = M.abort_node = -1;
   M.q[Q_SEND].handoff = M.q[Q_RECV].handoff = 1;
   memset(&M.s[ROOT_SCOPE], 0, sizeof M.s[ROOT_SCOPE]);
   M.s[ROOT_SCOPE].open = 1;
