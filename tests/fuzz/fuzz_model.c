@@ -318,7 +318,7 @@ typedef struct abortrec {
 /* A planned entry's meddling: what the abort function does to the task
  * asked about before it answers (D76), as the meddling matrix of
  * test_abort.c does - only at the outermost abort call, and only for a
- * task outside its poll that has not returned (a wake of it is put off
+ * task that has not returned (outside its poll a wake of it is put off
  * until the call ends). The entry is answer + AB_N * (k + 8 * meddle). */
 enum {
   MD_NONE,
@@ -621,8 +621,7 @@ static int source_abort(void *context, bcsc_wait_t *wait) {
   a->q = real_list_of(wait) == qi ? qi : -1 - real_list_of(wait);
   a->answer = answer;
   a->meddle = plan_v / (AB_N * 8);
-  if (a->task < 0 || frames[a->task].in_poll || frames[a->task].returned ||
-      real_abort_depth > 0 ||
+  if (a->task < 0 || frames[a->task].returned || real_abort_depth > 0 ||
       (a->meddle == MD_UNLINK_OTHER && real_wait_cancelling))
     a->meddle = MD_NONE;
   real_abort_depth++;
@@ -664,16 +663,22 @@ static void frame_side(frame_t *f, pollrec_t *r, int rc) {
     r->side_rc = bcsc_scope_cancel(&frames[arg / NS].scopes[arg % NS]);
     break;
   case S_CANCEL_W1:
+    real_wait_cancelling = 1;
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
+    real_wait_cancelling = 0;
     break;
   case S_CANCEL_W0:
+    real_wait_cancelling = 1;
     r->side_rc = bcsc_wait_cancel(&f->w[0]);
+    real_wait_cancelling = 0;
     break;
   case S_CLEANUP:
     bcsc_task_cleanup(real_task(arg));
     break;
   case S_RELINK_W1:
+    real_wait_cancelling = 1;
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
+    real_wait_cancelling = 0;
     /* Held (a completion source's, D67): it stays as it is. */
     if (!bcsc_wait_linked(&f->w[1]))
       note_api(r, bcsc_wait_register(&f->task, &f->w[1], &queues[arg]), 0);
@@ -1082,6 +1087,7 @@ enum cov {
   COV_MD_UNLINK_SELF,  /* bcsc_wait_cancel() of the node asked: held */
   COV_MD_WOKE,         /* its task woken during the call: the wake put off */
   COV_MD_WOKE_SETTLED, /* ... under bcsc_wait_cancel(): woken once settled */
+  COV_MD_IN_POLL,      /* a call from its own poll asked: nothing put off */
   /* bcsc_task_cleanup() (D82) of a frame: */
   COV_TC_ZERO,      /* zero (never initialised): left alone */
   COV_TC_IDLE,      /* initialised, never spawned: left alone */
@@ -1252,6 +1258,7 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "md_unlink_self",
                                        "md_woke",
                                        "md_woke_settled",
+                                       "md_in_poll",
                                        "tc_zero",
                                        "tc_idle",
                                        "tc_done",
@@ -1569,7 +1576,7 @@ static int m_abort(int t, int node, int q) {
   a->q = q;
   a->answer = plan_v % AB_N;
   a->meddle = plan_v / (AB_N * 8);
-  if (t >= NT || !defer || mt->returned || m_abort_depth > 0 ||
+  if (t >= NT || mt->returned || m_abort_depth > 0 ||
       (a->meddle == MD_UNLINK_OTHER && m_wait_cancelling))
     a->meddle = MD_NONE;
   mt->calling[node] = 1;
@@ -1578,6 +1585,8 @@ static int m_abort(int t, int node, int q) {
     mt->state = MS_RUNNING;
     mt->faked += state != MS_RUNNING;
   }
+  if (a->meddle != MD_NONE && !defer)
+    M.cov[COV_MD_IN_POLL]++;
   if (a->meddle != MD_NONE)
     a->meddle_rc = m_meddle(a->meddle, t, node);
   if (a->answer == AB_FIRE) {
