@@ -1105,7 +1105,7 @@ enum cov {
   COV_TC_IN_POLL,   /* a live one from a poll function: FRAME_LEFT_LIVE */
   /* bcsc_executor_shutdown() ending an executor (D82): */
   COV_SD_ENDED,       /* every root cancelled and run to its end */
-  COV_SD_SHIELD,      /* ... with a shield's children running cleanups */
+  COV_SD_SHIELD,      /* one stopped at a shield holding children (D80) */
   COV_SD_HELD,        /* ... asking completion sources to let go (D67);
                          informational: 0 to 5 per 200,000 operations */
   COV_SD_DEADLK,      /* a cleanup that cannot end: BCSC_EDEADLK */
@@ -4882,7 +4882,7 @@ static int m_shutdown(void) {
  * little, the roots spawned meanwhile starting cancelled, and the teardown
  * below ends it with bcsc_executor_cleanup(). */
 static int epoch_shutdown(void) {
-  int rc, want, shield = 0, held = 0, mode = rnd(4);
+  int rc, want, root, shield = 0, held = 0, mode = rnd(4);
   op_name = "shutdown";
   if (mode >= 2) {
     for (int k = 0; k < NA; k++)
@@ -4911,11 +4911,11 @@ static int epoch_shutdown(void) {
   want = m_shutdown();
   MCHECK(rc == want, "shutdown returned %s, expected %s", rc_name(rc),
          rc_name(want));
+  if (shield)
+    M.cov[COV_SD_SHIELD]++;
   if (rc == 0) {
     ex_up = 0;
     M.cov[COV_SD_ENDED]++;
-    if (shield)
-      M.cov[COV_SD_SHIELD]++;
     if (held || abort_model_n > 0)
       M.cov[COV_SD_HELD]++;
     compare_all();
@@ -4923,6 +4923,17 @@ static int epoch_shutdown(void) {
   }
   M.cov[COV_SD_DEADLK]++;
   compare_all();
+  /* A root spawned now starts cancelled: the root scope is. */
+  if ((root = pick(NT, is_free)) >= 0) {
+    prepare_frame(root);
+    M.t[root].depth = 0;
+    set_script(root, random_script(root));
+    set_cmode(root, rnd(C_COUNT));
+    MCHECK(bcsc_executor_spawn(&ex, &frames[root].task) == 0, "spawn root %d",
+           root);
+    m_spawn(ROOT_SCOPE, root);
+    compare_all();
+  }
   for (int n = 1 + rnd(30); n > 0; n--) {
     if (rnd(4) == 0)
       op_spawn();
