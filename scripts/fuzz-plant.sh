@@ -6,7 +6,7 @@
 # alone and the ones that caught it are printed with the step. A plant whose text
 # is no longer in the source fails the run too (the list went stale), and
 # so does one that does not build. See docs/testing.md ("Shielded scopes"
-# in the fuzzer's section).
+# and "Ends and meddling abort functions" in the fuzzer's section).
 #
 #   scripts/fuzz-plant.sh [--ops N] [--only NAME[,NAME]] [--list]
 #
@@ -52,6 +52,16 @@ plants=(
     return cancel_scope(s);
 ||bcsc_scope_set_shield(0) does not let in the cancellation it stopped (D83)"
   "set-shield-start|libbcsc/src/scope.c|bcsc__start_target(s) == scope|bcsc__start_target(s) == NULL|a start pending into a scope does not follow its shield (D83)"
+  "shutdown-later-roots|libbcsc/src/executor.c|  if ((rc = bcsc_scope_cancel(&ex->priv.root)) != 0|  for (bcsc_task_t *r = ex->priv.root.priv.head; r != NULL;
+       r = r->priv.sibling_next)
+    (void)bcsc__task_cancel(r);
+  if ((rc = 0) != 0|bcsc_executor_shutdown() cancels the roots there are, not the root scope: roots spawned after it failed start uncancelled"
+  "task-cleanup-no-run|libbcsc/src/task.c|    (void)bcsc_executor_run(ex, task);
+||bcsc_task_cleanup() cancels a live task but does not run it: the frame is left linked (and reported)"
+  "abort-woke-lost|libbcsc/src/wait.c|  if (left & ABORT_WOKE)
+    bcsc__task_wake(t);
+||bcsc_wait_cancel() drops the wake an abort function made while it ran (D76): the task is never queued"
+  "abort-no-defer|libbcsc/src/wait.c|  defer = !bcsc__task_is_running(t);|  defer = 0;|a wake from an abort function is not put off (D76): it queues the task in the middle of the walk that asked"
 )
 
 if [ "$list" -eq 1 ]; then

@@ -1278,3 +1278,71 @@ Test(abort, baton_from_an_abort_function_is_for_the_next_poll) {
   cr_assert_eq(bcsc_waitq_deinit(&h), 0);
   cr_assert_eq(bcsc_waitq_deinit(&m.src.q), 0);
 }
+
+/* An abort function that first completes the node it is asked about (it
+ * fires it: the oldest on its list), then cancels the node's task (D76).
+ * The cancel's wake walks the task's registrations while the call runs,
+ * and the node, fired by then, is no longer one of them. */
+typedef struct fire_then_cancel {
+  source_t src;
+  bcsc_task_t *task;
+  int fire_rc, cancel_rc;
+} fire_then_cancel_t;
+
+static int fire_then_cancel_abort(void *context, bcsc_wait_t *wait) {
+  fire_then_cancel_t *f = context;
+  (void)wait;
+  f->src.aborts++;
+  f->fire_rc = bcsc_waitq_wake_one(&f->src.q, 31);
+  f->cancel_rc = bcsc_task_cancel(f->task);
+  return BCSC_PENDING;
+}
+
+/* Found by the model-based fuzzer (a sibling's abort function fired the
+ * node while this one cancelled the scope): bcsc_wait_cancel() took the
+ * fired node out of its task's list a second time, after the wake's walk
+ * had dropped it - through links the checked build poisons (a crash) and
+ * the release build leaves stale (the list rewritten). Asked from outside
+ * the task's poll and from inside it. */
+static void fire_then_cancel_case(int from_poll) {
+  fire_then_cancel_t f;
+  bcsc_waitq_t plain;
+  reader_t r;
+  memset(&f, 0, sizeof f);
+  source_init(&f.src, ANSWER_PENDING);
+  cr_assert_eq(bcsc_waitq_set_abort(&f.src.q, fire_then_cancel_abort, &f), 0);
+  cr_assert_eq(bcsc_waitq_init(&plain), 0);
+  reader_init(&r, &f.src.q, &plain);
+  r.cancel_own = from_poll;
+  f.task = &r.task;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  if (from_poll) {
+    run();
+    cr_assert_eq(r.cancel_rc, BCSC_WAIT_UNLINKED, "it completed: gone");
+  } else {
+    cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+    cr_assert(bcsc_wait_linked(&r.w[0]) && bcsc_wait_linked(&r.w[1]));
+    cr_assert_eq(bcsc_wait_cancel(&r.w[0]), BCSC_WAIT_UNLINKED);
+    cr_assert_eq(bcsc_executor_ready(&g_ex), 1, "the put-off wake queued it");
+    run();
+  }
+  cr_assert_eq(f.src.aborts, 1);
+  cr_assert_eq(f.fire_rc, 1);
+  cr_assert_eq(f.cancel_rc, 0);
+  cr_assert(bcsc_task_done(&r.task));
+  cr_assert_eq(r.polls, 2);
+  cr_assert(r.cancelled);
+  cr_assert(r.fired[0] && r.value[0] == 31, "its completion is kept");
+  cr_assert(!r.fired[1] && !bcsc_wait_linked(&r.w[1]));
+  cr_assert(bcsc_waitq_empty(&f.src.q));
+  cr_assert(bcsc_waitq_empty(&plain));
+  cr_assert_eq(bcsc_waitq_deinit(&f.src.q), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&plain), 0);
+}
+
+Test(abort, wait_cancel_of_a_node_its_abort_function_fired_then_woke) {
+  fire_then_cancel_case(1);
+  teardown();
+  setup();
+  fire_then_cancel_case(0);
+}

@@ -358,9 +358,22 @@ static int abort_leave(bcsc_wait_t *w) {
   return woke;
 }
 
+/* Whether `w` is still in its task's list of registrations. */
+static int task_waits_hold(const bcsc_task_t *t, const bcsc_wait_t *w) {
+  for (const bcsc_wait_t *p = t->priv.link.waits;
+       p != NULL && (const void *)p != BCSC__POISONED; p = p->priv.task_next)
+    if (p == w)
+      return 1;
+  return 0;
+}
+
 /* bcsc__wait_unlink() for a completion source's registration. A wake of
  * a waiting task by its abort function was put off (abort_leave()): it
- * happens now, when `w` is settled. */
+ * happens now, when `w` is settled. A wake of the task during the call
+ * walked its registrations, and dropped `w` from them if `w` had fired
+ * by then (its source completed it from the call, or from another task's
+ * abort function): then it is out of the list already (found by the
+ * model-based fuzzer; the list is short and this path cold). */
 static BCSC__COLD BCSC__NOINLINE int abort_unlink(bcsc_wait_t *w) {
   bcsc_task_t *t = w->priv.task;
   int left = abort_leave(w);
@@ -368,7 +381,8 @@ static BCSC__COLD BCSC__NOINLINE int abort_unlink(bcsc_wait_t *w) {
     if (BCSC__CHECKED)
       BCSC__SCOPE_LINKED(t->priv.scope)--;
     w->priv.self_tag = 0;
-    task_waits_remove(w);
+    if (task_waits_hold(t, w))
+      task_waits_remove(w);
   }
   if (left & ABORT_WOKE)
     bcsc__task_wake(t);

@@ -180,7 +180,8 @@ enum side {
   S_GRACE,        /* bcsc_scope_set_drain_grace() on its own scope arg % NS */
   S_DEADLINE,     /* bcsc_scope_set_deadline() on its own scope arg % NS */
   S_CANCEL_W0,    /* bcsc_wait_cancel(w[0]): maybe a completion source's */
-  S_SHIELD, /* bcsc_scope_set_shield(scope arg % NFSCOPE, arg / NFSCOPE) */
+  S_SHIELD,  /* bcsc_scope_set_shield(scope arg % NFSCOPE, arg / NFSCOPE) */
+  S_CLEANUP, /* bcsc_task_cleanup(task arg): a live one is reported */
   S_COUNT
 };
 #define ELIST_MAX 3         /* an error list's capacity, at most */
@@ -235,6 +236,8 @@ typedef struct frame {
   bcsc_timer_t timer;
   bcsc_scope_t scopes[NS];
   int nopen;         /* scopes the task believes open (innermost = nopen - 1) */
+  int in_poll;       /* its poll function is making its calls */
+  int returned;      /* its poll returned a result since its spawn */
   uint64_t side_val; /* a value, period or deadline for the side effect */
   /* Each scope's error list and context entries (D53, D54). */
   bcsc_error_list_t elist[NS];
@@ -311,7 +314,28 @@ enum { AB_DONE, AB_PENDING, AB_FIRE, AB_N };
 #define ABORT_LOG_CAP 8192
 typedef struct abortrec {
   int task, node, q, answer, fire_rc;
+  int meddle, meddle_rc; /* what it did to its own task (D76), and got */
 } abortrec_t;
+/* A planned entry's meddling: what the abort function does to the task
+ * asked about before it answers (D76), as the meddling matrix of
+ * test_abort.c does - only at the outermost abort call, and only for a
+ * task that has not returned (outside its poll a wake of it is put off
+ * until the call ends). The entry is answer + AB_N * (k + 8 * meddle). */
+enum {
+  MD_NONE,
+  MD_CANCEL_TASK,  /* bcsc_task_cancel() of its task */
+  MD_CANCEL_SCOPE, /* bcsc_scope_cancel() of the frame scope it is in */
+  MD_WAKE_OTHER,   /* bcsc_waitq_wake_one() of the list of its other node */
+  MD_UNLINK_OTHER, /* bcsc_wait_cancel() of its other node */
+  MD_UNLINK_SELF,  /* bcsc_wait_cancel() of the node asked: BCSC_WAIT_HELD */
+  MD_N
+};
+#define MD_NOCALL (-1000) /* nothing to call it on */
+static int real_abort_depth;
+/* The host's bcsc_wait_cancel() is asking: the abort function does not
+ * unlink the task's other node, which would leave it waiting for nothing
+ * (a task lost by its caller, not by bcsc). */
+static int real_wait_cancelling;
 static int abort_plan[ABORT_PLAN_CAP];
 static int abort_plan_n, abort_plan_real, abort_plan_model;
 static int abort_default_real[NA];
@@ -356,8 +380,13 @@ static int frame_act(frame_t *f, pollrec_t *r) {
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
     return BCSC_PENDING;
   case A_WAIT2:
+    /* d: w[1] first (a walk meets w[0] first: its abort function finds
+     * w[1] still linked, D76). */
+    if (f->script.d)
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
-    note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
+    if (!f->script.d)
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.b]), 0);
     return BCSC_PENDING;
   case A_AWAIT:
     for (;;) {
@@ -540,6 +569,35 @@ static void grace_report(void *context, bcsc_scope_t *scope,
   }
 }
 
+/* What an abort function does to its own task t, whose node `node` it was
+ * asked about (D76). */
+static int real_meddle(int m, int t, int node) {
+  frame_t *f = &frames[t];
+  switch (m) {
+  case MD_CANCEL_TASK:
+    return bcsc_task_cancel(&f->task);
+  case MD_CANCEL_SCOPE:
+    for (int u = 0; u < NT; u++)
+      for (int k = 0; k < NS; k++)
+        if (f->task.priv.scope == &frames[u].scopes[k])
+          return bcsc_scope_cancel(&frames[u].scopes[k]);
+    return MD_NOCALL;
+  case MD_WAKE_OTHER:
+    for (int i = 0; i < 2; i++) {
+      int q;
+      if (i == node || !bcsc_wait_linked(&f->w[i]))
+        continue;
+      if ((q = real_list_of(&f->w[i])) >= 0 && q < NQ)
+        return bcsc_waitq_wake_one(&queues[q], 500);
+    }
+    return MD_NOCALL;
+  case MD_UNLINK_OTHER:
+    return bcsc_wait_cancel(&f->w[node == 0 ? 1 : 0]);
+  default:
+    return bcsc_wait_cancel(&f->w[node]);
+  }
+}
+
 /* The abort function of completion source `context` (one of queues[]). */
 static int source_abort(void *context, bcsc_wait_t *wait) {
   bcsc_waitq_t *q = context;
@@ -563,11 +621,17 @@ static int source_abort(void *context, bcsc_wait_t *wait) {
   /* The list is known during the call. */
   a->q = real_list_of(wait) == qi ? qi : -1 - real_list_of(wait);
   a->answer = answer;
-  if (answer == AB_FIRE) {
-    a->fire_rc = bcsc_waitq_wake_one(q, (uintptr_t)(300 + plan_v / AB_N));
-    return BCSC_PENDING;
-  }
-  return answer == AB_PENDING ? BCSC_PENDING : 0;
+  a->meddle = plan_v / (AB_N * 8);
+  if (a->task < 0 || frames[a->task].returned || real_abort_depth > 0 ||
+      (a->meddle == MD_UNLINK_OTHER && real_wait_cancelling))
+    a->meddle = MD_NONE;
+  real_abort_depth++;
+  if (a->meddle != MD_NONE)
+    a->meddle_rc = real_meddle(a->meddle, a->task, a->node);
+  if (answer == AB_FIRE)
+    a->fire_rc = bcsc_waitq_wake_one(q, (uintptr_t)(300 + (plan_v / AB_N) % 8));
+  real_abort_depth--;
+  return answer == AB_DONE ? 0 : BCSC_PENDING;
 }
 
 /* Whether S_CANCEL_W0 is skipped: the poll returns PENDING and w[0] may be
@@ -606,13 +670,22 @@ static void frame_side(frame_t *f, pollrec_t *r, int rc) {
     break;
   }
   case S_CANCEL_W1:
+    real_wait_cancelling = 1;
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
+    real_wait_cancelling = 0;
     break;
   case S_CANCEL_W0:
+    real_wait_cancelling = 1;
     r->side_rc = bcsc_wait_cancel(&f->w[0]);
+    real_wait_cancelling = 0;
+    break;
+  case S_CLEANUP:
+    bcsc_task_cleanup(real_task(arg));
     break;
   case S_RELINK_W1:
+    real_wait_cancelling = 1;
     r->side_rc = bcsc_wait_cancel(&f->w[1]);
+    real_wait_cancelling = 0;
     /* Held (a completion source's, D67): it stays as it is. */
     if (!bcsc_wait_linked(&f->w[1]))
       note_api(r, bcsc_wait_register(&f->task, &f->w[1], &queues[arg]), 0);
@@ -766,12 +839,16 @@ static int frame_poll(bcsc_task_t *self) {
     r->fired[i] = bcsc_wait_fired(w);
     r->value[i] = w->value;
   }
+  f->returned = r->cancelled && f->cmode != C_IGNORE;
   if (r->cancelled && f->cmode == C_ERR)
     return BCSC_ECANCELED;
   if (r->cancelled && f->cmode == C_OK)
     return 0;
+  f->in_poll = 1;
   rc = frame_act(f, r);
   frame_side(f, r, rc);
+  f->in_poll = 0;
+  f->returned = rc != BCSC_PENDING;
   return rc;
 }
 
@@ -832,9 +909,12 @@ typedef struct mtask {
    * or drains its scopes, with held_result once they have fired. */
   int held[NNODE];
   int aborted, held_result;
-  long rseq[NNODE]; /* when each node was registered: a walk asks the
-                     * newest first (bcsc keeps them newest first) */
-  int parent;       /* scope id */
+  int calling[NNODE]; /* its abort function call is under way (D76) */
+  int returned;       /* its poll returned a result since its spawn */
+  int faked;          /* reads as RUNNING for an abort function (D76) */
+  long rseq[NNODE];   /* when each node was registered: a walk asks the
+                       * newest first (bcsc keeps them newest first) */
+  int parent;         /* scope id */
   int depth, nscopes;
   int node[NNODE];
   uintptr_t value[NNODE];
@@ -1006,6 +1086,38 @@ enum cov {
   COV_SHIELD_GRACE,           /* a grace above reported a task behind one */
   COV_SHIELD_DEADLINE_HIDDEN, /* bcsc_scope_deadline() below one hid an
                                  earlier deadline above it */
+  /* Abort functions calling back into bcsc on their own task (D76). */
+  COV_MD_CANCEL_TASK,  /* bcsc_task_cancel() of it */
+  COV_MD_CANCEL_SCOPE, /* bcsc_scope_cancel() of its scope */
+  COV_MD_WAKE_OTHER,   /* a wake of its other node's list that fired it */
+  COV_MD_UNLINK_OTHER, /* bcsc_wait_cancel() of its other node, linked */
+  COV_MD_UNLINK_SELF,  /* bcsc_wait_cancel() of the node asked: held */
+  COV_MD_WOKE,         /* its task woken during the call: the wake put off */
+  COV_MD_WOKE_SETTLED, /* ... under bcsc_wait_cancel(): woken once settled */
+  COV_MD_IN_POLL,      /* a call from its own poll asked: nothing put off */
+  /* bcsc_task_cleanup() (D82) of a frame: */
+  COV_TC_ZERO,      /* zero (never initialised): left alone */
+  COV_TC_IDLE,      /* initialised, never spawned: left alone */
+  COV_TC_DONE,      /* completed: left alone */
+  COV_TC_QUEUED,    /* live and ready */
+  COV_TC_WAITING,   /* live, waiting on a list */
+  COV_TC_HELD,      /* ... with a completion source's node (D67) */
+  COV_TC_TIMER,     /* ... on its timer */
+  COV_TC_CHANNEL,   /* ... in a blocking channel call */
+  COV_TC_DRAINING,  /* live, returned and draining its scopes */
+  COV_TC_SHIELD,    /* with a shielded scope holding children (D80) */
+  COV_TC_WRAPPER,   /* a supervised wrapper */
+  COV_TC_ENDED,     /* a live one cancelled and run until it completed */
+  COV_TC_LEFT_LIVE, /* ... that could not end: FRAME_LEFT_LIVE */
+  COV_TC_IN_POLL,   /* a live one from a poll function: FRAME_LEFT_LIVE */
+  /* bcsc_executor_shutdown() ending an executor (D82): */
+  COV_SD_ENDED,       /* every root cancelled and run to its end */
+  COV_SD_SHIELD,      /* one stopped at a shield holding children (D80) */
+  COV_SD_HELD,        /* ... asking completion sources to let go (D67);
+                         informational: 0 to 5 per 200,000 operations */
+  COV_SD_DEADLK,      /* a cleanup that cannot end: BCSC_EDEADLK */
+  COV_SD_SPAWN_AFTER, /* then a root spawned: it starts cancelled */
+  COV_SD_CLEANUP,     /* bcsc_executor_cleanup() ends it at last */
   /* Informational, not required: 0 to about 10 per 200,000 operations. */
   COV_SHIELD_START_MOVED,     /* a started child moved into one of a cancelled
                                  owner: not cancelled */
@@ -1156,6 +1268,34 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "shield_owner_returned",
                                        "shield_grace",
                                        "shield_deadline_hidden",
+                                       "md_cancel_task",
+                                       "md_cancel_scope",
+                                       "md_wake_other",
+                                       "md_unlink_other",
+                                       "md_unlink_self",
+                                       "md_woke",
+                                       "md_woke_settled",
+                                       "md_in_poll",
+                                       "tc_zero",
+                                       "tc_idle",
+                                       "tc_done",
+                                       "tc_queued",
+                                       "tc_waiting",
+                                       "tc_held",
+                                       "tc_timer",
+                                       "tc_channel",
+                                       "tc_draining",
+                                       "tc_shield",
+                                       "tc_wrapper",
+                                       "tc_ended",
+                                       "tc_left_live",
+                                       "tc_in_poll",
+                                       "sd_ended",
+                                       "sd_shield",
+                                       "sd_held",
+                                       "sd_deadlk",
+                                       "sd_spawn_after",
+                                       "sd_cleanup",
                                        "shield_start_moved",
                                        "shield_start_behind",
                                        "shield_start_ended",
@@ -1182,10 +1322,9 @@ static struct model {
   int cap, head, count, closed;
   uint32_t seq[PRODUCERS]; /* each producer's next message number */
   long bseq;
-  /* The completion sources' default answers, and the node whose abort
-   * function call is under way (-1: none). */
+  /* The completion sources' default answers (a node whose abort function
+   * call is under way is marked in its task: calling[]). */
   int adefault[NA];
-  int abort_t, abort_node;
   long rseq;
   pollrec_t log[LOG_CAP];
   int nlog;
@@ -1199,7 +1338,8 @@ static const uint8_t *in_data; /* libFuzzer's input; NULL: a seeded walk */
 static size_t in_size, in_pos;
 static int in_exhausted;
 static long step;
-static int ex_up; /* the executor and lists are initialised */
+static int ex_up;   /* the executor and lists are initialised */
+static long epochs; /* executors begun in this walk */
 
 /* The shape of the tree, summed over steps: how many tasks were live, at
  * which depth, cancelled, waiting. Printed at the end. */
@@ -1424,6 +1564,9 @@ static void m_list_remove(int q, int t, int node) {
 /* What the path that asks an abort is (a COV_AB_* counter), and what
  * cancelled the task if a cancellation is under way: for counting. */
 static int ab_why = -1, ab_cause = -1;
+/* The task being polled (-1: none); abort function calls under way, and
+ * whether the last one to end had its task woken meanwhile (D76). */
+static int m_current = -1, m_abort_depth, m_abort_woke, m_wait_cancelling;
 
 /* bcsc asks the source of linked, not held node `node` of task t, on
  * completion source's list q, to let go (once per link): its abort
@@ -1433,15 +1576,20 @@ static int ab_why = -1, ab_cause = -1;
  * call fires the list's oldest node: the one asked, or another task's
  * (a task holds at most one node on these lists), whose task is woken as
  * by any fire. */
+static int m_meddle(int m, int t, int node);
 static int m_abort(int t, int node, int q) {
   int plan_v = abort_plan_model < abort_plan_n ? abort_plan[abort_plan_model++]
                                                : M.adefault[q - QA0];
+  mtask_t *mt = &M.t[t];
+  /* Not being polled: while the call runs the task reads as RUNNING, and a
+   * wake of it only unlinks and marks it (D76); the caller acts on it. */
+  int defer = t != m_current, state = mt->state;
   abortrec_t *a;
   if (ab_why >= 0)
     M.cov[ab_why]++;
-  if (M.t[t].cancelled)
+  if (mt->cancelled)
     M.cov[COV_AB_CANCELLED]++;
-  if (M.t[t].cancelled && ab_cause >= 0)
+  if (mt->cancelled && ab_cause >= 0)
     M.cov[ab_cause]++;
   MCHECK(abort_model_n < ABORT_LOG_CAP, "abort log overflow");
   a = &abort_model[abort_model_n++];
@@ -1450,81 +1598,85 @@ static int m_abort(int t, int node, int q) {
   a->node = node == NODE_CH ? 2 : node;
   a->q = q;
   a->answer = plan_v % AB_N;
-  switch (a->answer) {
-  case AB_DONE:
-    M.cov[COV_AB_DONE]++;
-    m_list_remove(q, t, node);
-    M.t[t].node[node] = N_IDLE;
-    return 0;
-  case AB_PENDING:
-    M.cov[COV_AB_PENDING]++;
-    if (m_has_held(t))
-      M.cov[COV_AB_TWO_HELD]++;
-    M.t[t].held[node] = 1;
-    return 1;
-  default:
-    M.cov[M.q[q].e[0].task == t && M.q[q].e[0].node == node
+  a->meddle = plan_v / (AB_N * 8);
+  if (t >= NT || mt->returned || m_abort_depth > 0 ||
+      (a->meddle == MD_UNLINK_OTHER && m_wait_cancelling))
+    a->meddle = MD_NONE;
+  mt->calling[node] = 1;
+  m_abort_depth++;
+  if (defer) {
+    mt->state = MS_RUNNING;
+    mt->faked += state != MS_RUNNING;
+  }
+  if (a->meddle != MD_NONE && !defer)
+    M.cov[COV_MD_IN_POLL]++;
+  if (a->meddle != MD_NONE)
+    a->meddle_rc = m_meddle(a->meddle, t, node);
+  if (a->answer == AB_FIRE) {
+    /* A fire of another task's node may wake it, whose walk asks its own
+     * nodes (nested calls). */
+    M.cov[M.q[q].n > 0 && M.q[q].e[0].task == t && M.q[q].e[0].node == node
               ? COV_AB_FIRE_SELF
               : COV_AB_FIRE_OTHER]++;
-    {
-      /* A fire of another task's node may wake it, whose walk asks its own
-       * nodes (nested calls): the node asked here is restored after. */
-      int saved_t = M.abort_t, saved_node = M.abort_node;
-      M.abort_t = t;
-      M.abort_node = node;
-      a->fire_rc = m_fire_one(q, (uintptr_t)(300 + plan_v / AB_N));
-      M.abort_t = saved_t;
-      M.abort_node = saved_node;
-    }
-    if (M.t[t].node[node] != N_LINKED)
-      return 0; /* fired: it completed after all */
-    M.cov[COV_AB_PENDING]++;
-    if (m_has_held(t))
-      M.cov[COV_AB_TWO_HELD]++;
-    M.t[t].held[node] = 1;
-    return 1;
+    a->fire_rc = m_fire_one(q, (uintptr_t)(300 + (plan_v / AB_N) % 8));
   }
+  m_abort_depth--;
+  mt->calling[node] = 0;
+  m_abort_woke = 0;
+  if (defer) {
+    m_abort_woke = mt->woken;
+    mt->woken = 0;
+    mt->state = state;
+    mt->faked -= state != MS_RUNNING;
+    if (m_abort_woke && a->meddle != MD_NONE)
+      M.cov[COV_MD_WOKE]++;
+  }
+  if (mt->node[node] != N_LINKED)
+    return 0; /* fired: it completed after all */
+  if (a->answer == AB_DONE) {
+    M.cov[COV_AB_DONE]++;
+    m_list_remove(q, t, node);
+    mt->node[node] = N_IDLE;
+    return 0;
+  }
+  M.cov[COV_AB_PENDING]++;
+  if (m_has_held(t))
+    M.cov[COV_AB_TWO_HELD]++;
+  mt->held[node] = 1;
+  return 1;
 }
 
-/* A task's registrations last one wait: all are unlinked together - but a
- * completion source's stays linked, held, if its abort is pending. */
+/* A task's registrations last one wait: all are unlinked together, newest
+ * first, as bcsc keeps them - but a completion source's stays linked,
+ * held, if its abort is pending, and one whose abort is being asked is
+ * left to that call (D76: the abort function may wake the task again). */
 static void m_unlink_all(int t) {
-  /* Its completion sources' nodes not asked yet, newest first. */
+  mtask_t *mt = &M.t[t];
   for (;;) {
-    int best = -1, bq = -1;
-    for (int k = 0; k < NNODE; k++) {
-      int q;
-      if (M.t[t].node[k] != N_LINKED || M.t[t].held[k] || k == NODE_TIMER)
-        continue;
-      q = m_node_list(t, k);
-      if (q >= 0 && M.q[q].abortable &&
-          (best < 0 || M.t[t].rseq[k] > M.t[t].rseq[best])) {
+    int best = -1, q;
+    for (int k = 0; k < NNODE; k++)
+      if (mt->node[k] == N_LINKED && !mt->held[k] && !mt->calling[k] &&
+          k != NODE_TIMER && (best < 0 || mt->rseq[k] > mt->rseq[best]))
         best = k;
-        bq = q;
-      }
-    }
     if (best < 0)
       break;
-    (void)m_abort(t, best, bq);
-  }
-  for (int q = 0; q < NWQ; q++) {
-    mwq_t *w = &M.q[q];
-    int j = 0;
-    for (int i = 0; i < w->n; i++) {
-      if (w->e[i].task == t && !M.t[t].held[w->e[i].node])
-        M.t[t].node[w->e[i].node] = N_IDLE;
-      else
-        w->e[j++] = w->e[i];
+    q = m_node_list(t, best);
+    MCHECK(q >= 0, "model: node %d.%d linked on no list", t, best);
+    if (M.q[q].abortable) {
+      (void)m_abort(t, best, q);
+      continue;
     }
-    w->n = j;
+    m_list_remove(q, t, best);
+    mt->node[best] = N_IDLE;
   }
-  if (M.t[t].node[NODE_TIMER] == N_LINKED)
-    M.t[t].node[NODE_TIMER] = N_IDLE; /* out of the wheel */
+  if (mt->node[NODE_TIMER] == N_LINKED)
+    mt->node[NODE_TIMER] = N_IDLE; /* out of the wheel */
 }
 
 /* bcsc_wait_cancel(): unlink one node early; 1 if it was linked. A baton
  * is declined instead: it goes on, and the call returns 0. A completion
  * source's node is asked first: BCSC_WAIT_HELD while it is held. */
+static void m_wake(int t);
 static int m_cancel_node(int t, int node) {
   int q;
   if (m_is_baton(t, node)) {
@@ -1535,12 +1687,24 @@ static int m_cancel_node(int t, int node) {
     return 0;
   MCHECK(M.t[t].node[node] == N_LINKED, "model: node %d.%d", t, node);
   if (M.q[q].abortable) {
+    int kept;
+    if (M.t[t].calling[node])
+      return BCSC_WAIT_HELD; /* from its own abort function (D76) */
     if (M.t[t].held[node]) {
       M.cov[COV_AB_CANCEL_HELD]++;
       return BCSC_WAIT_HELD;
     }
     ab_why = COV_AB_WAIT_CANCEL;
-    return m_abort(t, node, q) ? BCSC_WAIT_HELD : 1;
+    m_wait_cancelling = 1;
+    kept = m_abort(t, node, q);
+    m_wait_cancelling = 0;
+    /* A wake from the abort function was put off: it happens now that
+     * the node is settled. */
+    if (m_abort_woke) {
+      M.cov[COV_MD_WOKE_SETTLED]++;
+      m_wake(t);
+    }
+    return kept ? BCSC_WAIT_HELD : 1;
   }
   m_list_remove(q, t, node);
   M.t[t].node[node] = N_IDLE;
@@ -1587,8 +1751,8 @@ static int m_fire_one(int q, uintptr_t value) {
   w->n--;
   M.t[e.task].node[e.node] = N_FIRED;
   M.t[e.task].value[e.node] = value;
-  /* The node whose abort is being asked only fires (D67). */
-  if (e.task == M.abort_t && e.node == M.abort_node)
+  /* A node whose abort is being asked only fires (D67). */
+  if (M.t[e.task].calling[e.node])
     return 1;
   if (M.t[e.task].held[e.node]) {
     M.t[e.task].held[e.node] = 0;
@@ -1598,7 +1762,12 @@ static int m_fire_one(int q, uintptr_t value) {
   m_wake(e.task);
   if (w->handoff) {
     mtask_t *mt = &M.t[e.task];
-    mt->node[e.node] = mt->state == MS_RUNNING ? N_BATON_NEW : N_BATON;
+    /* Asked of the executor, not the state (D76: a task whose abort
+     * function runs reads as RUNNING). */
+    /* Not for a task that only reads as RUNNING while its abort function
+     * runs (D76): bcsc asks its executor, not its state. */
+    mt->node[e.node] =
+        mt->state == MS_RUNNING && !mt->faked ? N_BATON_NEW : N_BATON;
     mt->bq[e.node] = q;
     mt->bseq[e.node] = ++M.bseq;
     w->batons++;
@@ -1808,10 +1977,12 @@ static void m_cancel_scope(int sid) {
   int kids[NTT], n = s->n;
   if (s->cancelled)
     return;
-  m_scope_mark(sid);
   memcpy(kids, s->child, sizeof kids);
   for (int i = 0; i < n; i++)
     m_cancel_subtree(kids[i]);
+  /* Marked once the walk is done, as bcsc does: a cancel of it from an
+   * abort function on the way walks the rest first (D76). */
+  m_scope_mark(sid);
   /* A shield's own end reaches a start pending into it from inside: its
    * owner's, whose scope is shielded too (D83). */
   if (sid < NFSCOPE && s->shield) {
@@ -1879,6 +2050,45 @@ static void m_cancel_scope_call(int sid) {
   if (M.s[sid].shield && !M.s[sid].cancelled && M.s[sid].n > 0)
     M.cov[COV_SHIELD_OWN_CANCEL]++;
   m_cancel_scope(sid);
+}
+
+/* real_meddle() in the model: the abort function of t's node `node`
+ * calls back into bcsc on t, which reads as RUNNING meanwhile (D76). */
+static int m_meddle(int m, int t, int node) {
+  mtask_t *mt = &M.t[t];
+  switch (m) {
+  case MD_CANCEL_TASK:
+    M.cov[COV_MD_CANCEL_TASK]++;
+    m_cancel_task(t);
+    return 0;
+  case MD_CANCEL_SCOPE:
+    if (mt->parent >= NFSCOPE)
+      return MD_NOCALL;
+    M.cov[COV_MD_CANCEL_SCOPE]++;
+    m_cancel_scope_call(mt->parent);
+    return 0;
+  case MD_WAKE_OTHER:
+    for (int i = 0; i < 2; i++) {
+      int q;
+      if (i == node || mt->node[i] != N_LINKED)
+        continue;
+      if ((q = m_node_list(t, i)) >= 0 && q < NQ) {
+        if (M.q[q].e[0].task == t)
+          M.cov[COV_MD_WAKE_OTHER]++;
+        return m_fire_one(q, 500);
+      }
+    }
+    return MD_NOCALL;
+  case MD_UNLINK_OTHER: {
+    int rc = m_cancel_node(t, node == 0 ? 1 : 0);
+    if (rc == 1 || rc == BCSC_WAIT_HELD)
+      M.cov[COV_MD_UNLINK_OTHER]++;
+    return rc;
+  }
+  default:
+    M.cov[COV_MD_UNLINK_SELF]++;
+    return m_cancel_node(t, node);
+  }
 }
 
 /* Join results (docs/decisions.md D9). */
@@ -2088,8 +2298,11 @@ static int m_run_script(int t, pollrec_t *r) {
     m_link(t, 0, sc->a);
     return BCSC_PENDING;
   case A_WAIT2:
+    if (sc->d)
+      m_link(t, 1, sc->b);
     m_link(t, 0, sc->a);
-    m_link(t, 1, sc->b);
+    if (!sc->d)
+      m_link(t, 1, sc->b);
     return BCSC_PENDING;
   case A_AWAIT:
     if (m_fired(t, 0)) {
@@ -2677,6 +2890,14 @@ static void m_side(int t, pollrec_t *r, int ret) {
   case S_CANCEL_W0:
     r->side_rc = m_cancel_node(t, 0);
     break;
+  case S_CLEANUP:
+    /* The executor cannot run from a poll function: a live frame (its
+     * own too) is left as it is, reported (D82). */
+    if (m_live(arg)) {
+      M.cov[COV_TC_IN_POLL]++;
+      expect_misuse(BCSC_MISUSE_FRAME_LEFT_LIVE);
+    }
+    break;
   case S_RELINK_W1:
     r->side_rc = m_cancel_node(t, 1);
     if (mt->node[1] != N_LINKED) {
@@ -2863,7 +3084,9 @@ static void m_turn(void) {
   mt->state = MS_RUNNING;
   mt->woken = 0;
   if (t >= NT) { /* a wrapper: the library's poll function, no record */
+    m_current = t;
     ret = m_wrapper_poll(t);
+    m_current = -1;
     if (ret == BCSC_PENDING) {
       MCHECK(!mt->woken && m_registrations(t) > 0, "model: wrapper %d", t);
       mt->state = MS_WAITING;
@@ -2886,9 +3109,12 @@ static void m_turn(void) {
   else if (mt->cancelled && mt->cmode == C_OK)
     ret = 0;
   else {
+    m_current = t;
     ret = m_run_script(t, r);
     m_side(t, r, ret);
+    m_current = -1;
   }
+  mt->returned = ret != BCSC_PENDING;
   if (ret != BCSC_PENDING) {
     ab_why = COV_AB_RETURNED;
     m_unlink_all(t);
@@ -3050,6 +3276,8 @@ static void m_spawn(int sid, int t) {
   mt->cancelled = s->cancelled;
   if (mt->cancelled)
     M.cov[COV_SPAWN_CANCELLED]++;
+  if (mt->cancelled && sid == ROOT_SCOPE)
+    M.cov[COV_SD_SPAWN_AFTER]++; /* after a shutdown that failed (D82) */
   else if (s->shield && owner >= 0 && M.t[owner].cancelled)
     M.cov[COV_SHIELD_SPAWN_BEHIND]++;
   mt->draining = 0;
@@ -3304,6 +3532,11 @@ static void compare_all(void) {
          abort_model_n);
   for (int i = 0; i < abort_real_n; i++) {
     const abortrec_t *got = &abort_real[i], *want = &abort_model[i];
+    MCHECK(got->meddle == want->meddle && got->meddle_rc == want->meddle_rc,
+           "abort call #%d: task %d w[%d] meddled %d (returned %d), expected "
+           "%d (returned %d)",
+           i, got->task, got->node, got->meddle, got->meddle_rc, want->meddle,
+           want->meddle_rc);
     MCHECK(got->task == want->task && got->node == want->node &&
                got->q == want->q && got->answer == want->answer &&
                got->fire_rc == want->fire_rc,
@@ -3688,6 +3921,7 @@ static script_t random_script(int t) {
         sc.a = QA0 + rnd(NA);
       sc.b = M.q[sc.a].abortable && rnd(3) != 0 ? QA0 + (sc.a == QA0)
                                                 : rnd(NPLAIN);
+      sc.d = (uint64_t)rnd(2);
       return sc;
     case A_RECV2:
       /* w[1] against the channel's registration: also a completion
@@ -3762,6 +3996,7 @@ static void prepare_real(int t) {
   f->id = t;
   f->nopen = 0;
   f->side = S_NONE;
+  f->in_poll = f->returned = 0;
 }
 
 /* ... and what that does in the model (apart, for a restart function: it
@@ -3779,6 +4014,7 @@ static void prepare_model(int t) {
   memset(mt->value, 0, sizeof mt->value);
   memset(mt->held, 0, sizeof mt->held);
   mt->aborted = 0;
+  mt->returned = 0;
 }
 
 static void prepare_frame(int t) {
@@ -4176,6 +4412,8 @@ static void op_script(void) {
   case 8:
     if (rnd(512) == 0)
       set_side(t, S_CLOSE, 0);
+    else if (rnd(4) == 0)
+      set_side(t, S_CLEANUP, rnd(4) ? pick(NTT, is_live) : rnd(NTT));
     break;
   case 9: {
     /* Mostly on the scope the script opens, before any child fails. */
@@ -4309,6 +4547,79 @@ static void op_run(void) {
          rc_name(want));
 }
 
+/* Whether a live task's cleanup waits for a shield's children (D80). */
+static int m_shield_busy(int t) {
+  for (int k = 0; k < M.t[t].nscopes && t < NT; k++)
+    if (M.s[scope_id(t, k)].shield && M.s[scope_id(t, k)].n > 0)
+      return 1;
+  return 0;
+}
+
+/* bcsc_task_cleanup() (D82), as a frame's cleanup function calls it when
+ * the block holding the frame ends: a zero frame, an idle one and a
+ * completed one are left alone; a live task - in any state: ready,
+ * waiting on a list, a completion source, its timer or the channel,
+ * draining, a wrapper - is cancelled (bcsc_task_cancel()'s walk: shields
+ * stop it) and the executor runs, as bcsc_executor_run(ex, task) does,
+ * until it completes; one that cannot (the run fails) is left as it is
+ * and reported, FRAME_LEFT_LIVE. */
+static void op_task_cleanup(void) {
+  int t, kind = rnd(6);
+  mtask_t *mt;
+  op_name = "task_cleanup";
+  if (kind == 0) {
+    bcsc_task_t zero;
+    memset(&zero, 0, sizeof zero);
+    bcsc_task_cleanup(&zero);
+    bcsc_task_cleanup(NULL);
+    M.cov[COV_TC_ZERO]++;
+    return;
+  }
+  if (kind == 1) {
+    if ((t = pick(NT, is_free)) < 0)
+      return;
+    if (frames[t].task.priv.magic == 0) {
+      M.cov[COV_TC_ZERO]++; /* never spawned in this walk */
+    } else if (M.t[t].state == MS_DONE && rnd(2)) {
+      M.cov[COV_TC_DONE]++;
+    } else {
+      prepare_frame(t);
+      M.cov[COV_TC_IDLE]++;
+    }
+    bcsc_task_cleanup(&frames[t].task);
+    return;
+  }
+  if ((t = pick(NTT, is_live)) < 0)
+    return;
+  mt = &M.t[t];
+  if (mt->state == MS_QUEUED)
+    M.cov[COV_TC_QUEUED]++;
+  if (mt->draining)
+    M.cov[COV_TC_DRAINING]++;
+  if (m_has_held(t) ||
+      (mt->node[0] == N_LINKED && M.q[m_node_list(t, 0)].abortable))
+    M.cov[COV_TC_HELD]++;
+  else if (mt->node[0] == N_LINKED || mt->node[1] == N_LINKED)
+    M.cov[COV_TC_WAITING]++;
+  if (mt->node[NODE_TIMER] == N_LINKED)
+    M.cov[COV_TC_TIMER]++;
+  if (mt->node[NODE_CH] == N_LINKED)
+    M.cov[COV_TC_CHANNEL]++;
+  if (m_shield_busy(t))
+    M.cov[COV_TC_SHIELD]++;
+  if (t >= NT)
+    M.cov[COV_TC_WRAPPER]++;
+  bcsc_task_cleanup(real_task(t));
+  m_cancel_task(t);
+  (void)m_run(t);
+  if (mt->state == MS_DONE) {
+    M.cov[COV_TC_ENDED]++;
+  } else {
+    M.cov[COV_TC_LEFT_LIVE]++;
+    expect_misuse(BCSC_MISUSE_FRAME_LEFT_LIVE);
+  }
+}
+
 static int has_two_links(int t) {
   return M.t[t].state == MS_WAITING && M.t[t].node[0] == N_LINKED &&
          M.t[t].node[1] == N_LINKED;
@@ -4337,7 +4648,9 @@ static void op_wait_cancel(void) {
     if ((t = pick(NT, is_spawned)) < 0 || M.t[t].node[k] == N_LINKED)
       return;
   }
+  real_wait_cancelling = 1;
   rc = bcsc_wait_cancel(&frames[t].w[k]);
+  real_wait_cancelling = 0;
   want = m_cancel_node(t, k);
   if (want == 1 && M.t[t].node[k] != N_LINKED)
     M.cov[COV_WAIT_CANCEL]++;
@@ -4445,7 +4758,8 @@ static void op_abort_plan(void) {
     return;
   }
   for (int n = 1 + rnd(4); n > 0 && abort_plan_n < ABORT_PLAN_CAP; n--)
-    abort_plan[abort_plan_n++] = rnd(AB_N) + AB_N * rnd(8);
+    abort_plan[abort_plan_n++] =
+        rnd(AB_N) + AB_N * (rnd(8) + 8 * (rnd(2) ? 1 + rnd(MD_N - 1) : 0));
 }
 
 /* A completion source reports: its oldest operation, or all of them,
@@ -4641,7 +4955,6 @@ static void epoch_begin(void) {
     abort_default_real[k] = M.adefault[k] =
         (rnd(3) ? AB_PENDING : rnd(AB_N)) + AB_N * k;
   }
-  M.abort_t = M.abort_node = -1;
   M.q[Q_SEND].handoff = M.q[Q_RECV].handoff = 1;
   memset(&M.s[ROOT_SCOPE], 0, sizeof M.s[ROOT_SCOPE]);
   M.s[ROOT_SCOPE].open = 1;
@@ -4652,10 +4965,97 @@ static void epoch_begin(void) {
   compare_all();
 }
 
+static void one_op(void);
+
+/* bcsc_executor_shutdown() (D82) in the model: the root scope's
+ * cancellation (shields stop it), then bcsc_executor_run(ex, NULL). */
+static int m_shutdown(void) {
+  m_cancel_scope(ROOT_SCOPE);
+  return m_run(-1);
+}
+
+/* Two executors in three end with bcsc_executor_shutdown() (D82): the tasks
+ * as they are, or made to obey cancellation, or that and the sources'
+ * events arriving while the shutdown's run parks (the park's planned calls:
+ * wakes of every list - held completion sources fire -, cancels of the
+ * shields, whose children would run on) with the sources answering done:
+ * shields, graces, held nodes and asynchronous cleanups in play. It
+ * ends every root and tears the executor down (1), or fails with
+ * BCSC_EDEADLK - a cleanup waits for what nothing fires - and leaves
+ * everything in place, the roots cancelled (0): then the walk goes on a
+ * little, the roots spawned meanwhile starting cancelled, and the teardown
+ * below ends it with bcsc_executor_cleanup(). */
+static int epoch_shutdown(void) {
+  int rc, want, root, shield = 0, held = 0, mode = rnd(4);
+  op_name = "shutdown";
+  if (mode >= 2) {
+    for (int k = 0; k < NA; k++)
+      abort_default_real[k] = M.adefault[k] = AB_DONE + AB_N * rnd(8);
+    for (int round = 0; round < 3; round++) {
+      for (int sid = 0; sid < NFSCOPE && plan_n < PLAN_CAP; sid++)
+        if (M.s[sid].open && M.s[sid].shield && !M.s[sid].cancelled)
+          plan[plan_n++] = (plan_t){H_CANCEL_SCOPE, sid};
+      for (int q = 0; q < NQ && plan_n < PLAN_CAP; q++)
+        plan[plan_n++] = (plan_t){H_WAKE_ALL, q};
+    }
+  }
+  if (mode > 0) {
+    for (int t = 0; t < NT; t++)
+      if (m_live(t))
+        set_cmode(t, C_OK);
+    for (int w = NT; w < NTT; w++)
+      if (m_live(w))
+        set_cmode(M.t[w].wchild, C_OK);
+  }
+  for (int t = 0; t < NT; t++) {
+    shield |= m_live(t) && m_shield_busy(t);
+    held |= m_live(t) && m_has_held(t);
+  }
+  rc = bcsc_executor_shutdown(&ex);
+  want = m_shutdown();
+  MCHECK(rc == want, "shutdown returned %s, expected %s", rc_name(rc),
+         rc_name(want));
+  if (shield)
+    M.cov[COV_SD_SHIELD]++;
+  if (rc == 0) {
+    ex_up = 0;
+    M.cov[COV_SD_ENDED]++;
+    if (held || abort_model_n > 0)
+      M.cov[COV_SD_HELD]++;
+    compare_all();
+    return 1;
+  }
+  M.cov[COV_SD_DEADLK]++;
+  compare_all();
+  /* A root spawned now starts cancelled: the root scope is. */
+  if ((root = pick(NT, is_free)) >= 0) {
+    prepare_frame(root);
+    M.t[root].depth = 0;
+    set_script(root, random_script(root));
+    set_cmode(root, rnd(C_COUNT));
+    MCHECK(bcsc_executor_spawn(&ex, &frames[root].task) == 0, "spawn root %d",
+           root);
+    m_spawn(ROOT_SCOPE, root);
+    compare_all();
+  }
+  for (int n = 1 + rnd(30); n > 0; n--) {
+    if (rnd(4) == 0)
+      op_spawn();
+    else
+      one_op();
+    compare_all();
+  }
+  return 0;
+}
+
 /* Cancel every root, make every task obey cancellation, and wake and poll
  * until nothing is live; then every object tears down cleanly. */
-static void epoch_end(void) {
+static void epoch_end(int shutdown) {
   op_name = "teardown";
+  if (shutdown && epoch_shutdown()) {
+    op_name = "teardown";
+    goto torn_down;
+  }
   for (int t = 0; t < NT; t++)
     if (m_live(t))
       set_cmode(t, C_OK);
@@ -4688,6 +5088,7 @@ static void epoch_end(void) {
     }
     compare_all();
   }
+torn_down:
   MCHECK(M.rq_n == 0, "tasks still ready after teardown");
   for (int t = 0; t < NT; t++)
     MCHECK(!m_live(t), "task %d still live after teardown", t);
@@ -4704,8 +5105,19 @@ static void epoch_end(void) {
                !bcsc_wait_linked(&frames[t].cw),
            "task %d: a node still linked after teardown", t);
   MCHECK(bcsc_channel_deinit(&chan) == 0, "channel_deinit");
-  MCHECK(bcsc_executor_deinit(&ex) == 0, "executor_deinit");
+  if (shutdown && ex_up) {
+    /* A shutdown that failed: nothing is live now, and the cleanup
+     * function (what BCSC_CLEANUP_EXECUTOR calls) ends it quietly. */
+    M.cov[COV_SD_CLEANUP]++;
+    bcsc_executor_cleanup(&ex);
+    MCHECK(m_shutdown() == 0, "model: shutdown");
+  } else if (!shutdown) {
+    MCHECK(bcsc_executor_deinit(&ex) == 0, "executor_deinit");
+  }
   ex_up = 0;
+  /* Torn down: a zero executor, which its cleanup function leaves alone
+   * (another return path of the block that holds it). */
+  bcsc_executor_cleanup(&ex);
   compare_all();
 }
 
@@ -4738,6 +5150,7 @@ static const op_entry_t op_table[] = {
     {op_advance, 5},      {op_plan_park, 2},  {op_park_anomaly, 1},
     {op_fault, 1},        {op_channel, 4},    {op_unpark_foreign, 0},
     {op_supervise, 2},    {op_abort_plan, 2}, {op_fire_source, 4},
+    {op_task_cleanup, 2},
 };
 #define OP_COUNT ((int)(sizeof op_table / sizeof op_table[0]))
 
@@ -4780,6 +5193,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   abort_plan_n = abort_plan_real = abort_plan_model = 0;
   abort_real_n = abort_model_n = 0;
   ex_up = 0;
+  epochs = 0;
   op_name = "setup";
   bcsc_set_misuse_handler(record_misuse, NULL);
   for (int t = 0; t < NT; t++) {
@@ -4817,7 +5231,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
     M.fail_at = 0;
     M.fail_mode = BCSC_FAULT_OFF;
     M.wake_count = 0;
-    epoch_end();
+    epoch_end(++epochs % 3 != 0);
   }
   bcsc_set_misuse_handler(NULL, NULL);
 
@@ -4838,7 +5252,7 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   if (o->require_paths)
     for (int c = 0; c < COV_N; c++)
       MCHECK(M.cov[c] > 0 || c == COV_GRACE_TWO_SCOPES ||
-                 c == COV_SHIELD_START_MOVED,
+                 c == COV_SHIELD_START_MOVED || c == COV_SD_HELD,
              "path %s never taken: the generator is too weak", cov_name[c]);
   return step;
 }
