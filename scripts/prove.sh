@@ -185,7 +185,7 @@ EOF
     # Deeper (on demand): two producers racing for the same slots (the
     # model's locations grow to 11, so its loops unwind to 12), and the
     # full-count window over two slots, each with a control. 2-8 minutes
-    # each on a loaded 2-core machine (docs/testing.md).
+    # each on a 2-core machine (docs/testing.md).
     if [ "$deep" -eq 1 ]; then
       cat <<EOF
 inbox-wmm-tso-nprod2|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12
@@ -194,6 +194,8 @@ inbox-wmm-tso-full-2slot|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SL
 inbox-wmm-tso-nprod2-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12 -DBROKEN_SB
 inbox-wmm-ra-nprod2-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNPROD=2 --unwindset wmm_loc.0:12,wmm_publish.0:12,wmm_acquire.0:12 -DBROKEN_MP
 inbox-wmm-tso-full-2slot-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SB
+inbox-wmm-ra-full-2slot|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
+inbox-wmm-ra-full-2slot-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
 EOF
     fi
   fi
