@@ -531,11 +531,21 @@ void bcsc_executor_cleanup(bcsc_executor_t *ex) {
   /* Zero: never initialised (the declaration's `= {0}`), or torn down. */
   if (ex == NULL || ex->priv.magic == 0)
     return;
+  /* From inside a poll or an abort function the shutdown would only be
+   * refused, with a report of its own: the one report is that the tasks
+   * stay linked, as bcsc_task_cleanup() says of a frame. (Another thread
+   * is not asked what the owner is doing: the shutdown reports it.) */
+  if (ex->priv.magic == BCSC__MAGIC_EXECUTOR && !bcsc__wrong_thread(ex) &&
+      (ex->priv.current != NULL ||
+       (ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING)))) {
+    BCSC__REPORT_ALWAYS(EXECUTOR_LEFT_LIVE, ex);
+    return;
+  }
   if (bcsc_executor_shutdown(ex) == 0)
     return;
   /* Still initialised, tasks still linked, and its memory about to go. */
   if (ex->priv.magic == BCSC__MAGIC_EXECUTOR)
-    BCSC__REPORT(EXECUTOR_BUSY, ex);
+    BCSC__REPORT_ALWAYS(EXECUTOR_LEFT_LIVE, ex);
 }
 
 /* ---- test hooks (checked build; internal-for-tests, D29) ---- */

@@ -208,6 +208,12 @@ uintptr_t bcsc__thread_self(void);
 #define BCSC__REPORT(code, object) ((void)0)
 #endif
 
+/* Report `code` in every build: only for the ends of C scopes (D84), where
+ * the caller's memory goes away whatever bcsc answers, so that a release
+ * build going on without a word would leave linked memory to be reused. */
+#define BCSC__REPORT_ALWAYS(code, object)                                      \
+  bcsc__misuse(BCSC_MISUSE_##code, (const void *)(object))
+
 /* Report misuse `code` and return `err` from the calling function. */
 #define BCSC__FAIL(code, object, err)                                          \
   do {                                                                         \

@@ -63,7 +63,7 @@ void bcsc_task_cleanup(bcsc_task_t *task) {
     if (bcsc__task_state(task) == BCSC__TASK_DONE)
       return;
   }
-  BCSC__REPORT(FRAME_LEFT_LIVE, task);
+  BCSC__REPORT_ALWAYS(FRAME_LEFT_LIVE, task);
 }
 
 int bcsc_task_cancelled(const bcsc_task_t *task) {

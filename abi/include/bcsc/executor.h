@@ -302,10 +302,12 @@ BCSC_API int bcsc_executor_shutdown(bcsc_executor_t *ex);
  *
  * Declare the executor zero-initialised (`= {0}`): a zero executor (never
  * initialised, or already torn down by bcsc_executor_deinit() or a
- * shutdown) is left alone. Otherwise it shuts @p ex down; if that fails,
- * its tasks are still linked while their memory goes away, which the
- * checked build reports (BCSC_MISUSE_EXECUTOR_BUSY; the default handler
- * aborts) and the release build cannot. Not for use from a poll function.
+ * shutdown) is left alone. Otherwise it shuts @p ex down. If that fails,
+ * or the call is made from a poll or an abort function (where the executor
+ * cannot run; no shutdown is tried), its tasks are still linked while their
+ * memory goes away: every build, release too, reports
+ * BCSC_MISUSE_EXECUTOR_LEFT_LIVE through the misuse handler, once (the
+ * default handler aborts; D84).
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API void bcsc_executor_cleanup(bcsc_executor_t *ex);

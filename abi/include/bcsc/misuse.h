@@ -5,7 +5,10 @@
  * (BCSC_CHECKED, the default for Debug builds) reports each one through the
  * misuse handler before the call fails; the release build keeps the same
  * layout, skips the report and still returns the documented error code
- * wherever the check is cheap. */
+ * wherever the check is cheap - except for the two ends of C scopes that
+ * cannot end what they hold, FRAME_LEFT_LIVE (39) and EXECUTOR_LEFT_LIVE
+ * (40), which every build reports: the caller's memory goes away whatever
+ * the call answers, and those cleanup functions return nothing (D84). */
 #ifndef BCSC_MISUSE_H
 #define BCSC_MISUSE_H
 
@@ -86,7 +89,10 @@ extern "C" {
      "source's abort function")                                                \
   XX(FRAME_LEFT_LIVE, 39,                                                      \
      "a task frame's C scope ended while the task was live and it could not "  \
-     "be ended (bcsc_task_cleanup())")
+     "be ended (bcsc_task_cleanup())")                                         \
+  XX(EXECUTOR_LEFT_LIVE, 40,                                                   \
+     "an executor's C scope ended while it had live tasks that could not be "  \
+     "ended (bcsc_executor_cleanup())")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -100,7 +106,8 @@ extern "C" {
  *  bcsc/scope.h); 35 and 36 by
  *  bcsc_start_ready() (bcsc/start.h); 37 and 38 by completion sources'
  *  lists (bcsc_waitq_set_abort(), bcsc/wait.h); 39 by bcsc_task_cleanup()
- *  (bcsc/task.h). */
+ *  (bcsc/task.h) and 40 by bcsc_executor_cleanup() (bcsc/executor.h) - in
+ *  every build, these two. */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };
@@ -132,7 +139,11 @@ typedef void (*bcsc_misuse_fn)(void *ctx, int32_t code, const char *message,
  * other threads use bcsc. The default handler (restored by passing NULL)
  * writes one line naming the misuse and the object's address to stderr and
  * calls abort(); in a freestanding build it executes a trap instruction.
- * Handlers are called only by the checked build.
+ * Handlers are called only by the checked build, except for
+ * BCSC_MISUSE_FRAME_LEFT_LIVE and BCSC_MISUSE_EXECUTOR_LEFT_LIVE, which
+ * every build reports (a release build's handler for those may log, reset
+ * the device or abort; if it returns, the memory of the live frames goes
+ * away while they are linked).
  * @param fn   the handler, or NULL for the default.
  * @param ctx  passed to @p fn unchanged.
  * @thread any (but see above)  @allocates never  @since 0.1

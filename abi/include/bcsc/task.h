@@ -112,9 +112,9 @@ BCSC_API int bcsc_task_cancel(bcsc_task_t *task);
  * (bcsc_executor_run(executor, @p task)): its cleanup may wait, and the
  * call returns once it has ended. If it cannot end - the run fails, or the
  * call is made from a poll or an abort function, where the executor cannot
- * run - the frame stays linked while its memory goes away: the checked
- * build reports BCSC_MISUSE_FRAME_LEFT_LIVE (the default handler aborts);
- * the release build cannot.
+ * run - the frame stays linked while its memory goes away: every build,
+ * release too, reports BCSC_MISUSE_FRAME_LEFT_LIVE through the misuse
+ * handler (the default handler aborts; D84).
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API void bcsc_task_cleanup(bcsc_task_t *task);
