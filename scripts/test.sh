@@ -26,7 +26,8 @@
 #                 reported, its locked twin must be clean), then the plain C
 #                 stress drivers (tests/stress/stress_waker.c: value wakes
 #                 from four threads; stress_remote.c: remote children
-#                 between two executors, spawn/cancel/done racing) over a
+#                 between two executors, spawn/cancel/done racing, and
+#                 behind shields that cancels and set_shield race) over a
 #                 core built with -fsanitize=thread
 #                 (the signal driver runs in the ctest lanes: TSan defers
 #                 signals that land in ppoll())
