@@ -62,6 +62,10 @@ plants=(
     bcsc__task_wake(t);
 ||bcsc_wait_cancel() drops the wake an abort function made while it ran (D76): the task is never queued"
   "abort-no-defer|libbcsc/src/wait.c|  defer = !bcsc__task_is_running(t);|  defer = 0;|a wake from an abort function is not put off (D76): it queues the task in the middle of the walk that asked"
+  "abort-defer-by-state|libbcsc/src/wait.c|  defer = !bcsc__task_is_running(t);|  defer = bcsc__task_state(t) != BCSC__TASK_RUNNING;|an abort function called by the run loop after its task's poll returned (the task reads RUNNING, no longer polled) is taken for one called from the poll: its wake of the task is not put off, and WOKEN is left behind (one poll too many)"
+  "returned-baton-kept|libbcsc/src/executor.c|  if (BCSC__UNLIKELY(t->priv.state & BCSC__TASK_BATON))
+    bcsc__task_batons(t, 1);
+  /* Registrations whose aborts are pending|  /* Registrations whose aborts are pending|a baton given to a returned task while the run loop unlinks its registrations (its abort function fired the task's place on a hand-off list) is never passed on"
 )
 
 if [ "$list" -eq 1 ]; then

@@ -39,7 +39,9 @@
  * completion sources' (bcsc_waitq_set_abort(), D67): their abort
  * functions answer done, pending or fire from a plan, and every call,
  * held registration, held return and its later completion is predicted
- * (docs/testing.md, "Completion sources"). Scopes open shielded now and
+ * (docs/testing.md, "Completion sources"); they call back into bcsc on
+ * their task (D76) from its poll, from outside, and from the run loop
+ * after the poll returned. Scopes open shielded now and
  * then (BCSC_SCOPE_SHIELD, D80): every cancellation from outside stops at
  * them, their own cancel, deadline, policy and their owner's return still
  * end them (docs/testing.md, "Shielded scopes"). Scopes nest up to
@@ -135,13 +137,18 @@ enum act {
   A_RECV2,    /* select: bcsc_channel_recv() or w[1] on list b; then A_WAIT b */
   A_START,    /* bcsc_scope_start(): child b into target scope a, until a
                * result; then A_WAIT on list d */
-  A_WAITDONE, /* register w[0] on list a (and w[1] on list d - 1 if d),
-               * then return b (0 or an error): a task that returns while
-               * it waits (D67's held return) */
+  A_WAITDONE, /* register w[0] on list a (and w[1] on list (d & 0xff) - 1
+               * if d; with WD_W1_FIRST in d, w[1] first), then return b
+               * (0 or an error): a task that returns while it waits (D67's
+               * held return) */
   A_SLEEP2,   /* A_SLEEP, and while it sleeps w[0] waits on list a: a select
                * of a timer and a list; on 0, A_WAIT on b */
   A_COUNT
 };
+/* A_WAITDONE's d: w[1] registers before w[0], so the run loop's walk
+ * after the return meets w[0] first, and w[0]'s abort function finds
+ * w[1] still linked (D76). */
+#define WD_W1_FIRST 0x100
 static const char *const act_name[] = {
     "wait",  "wait2", "await", "yield", "done",  "open",     "join",
     "sleep", "send",  "recv",  "recv2", "start", "waitdone", "sleep2"};
@@ -318,9 +325,10 @@ typedef struct abortrec {
 } abortrec_t;
 /* A planned entry's meddling: what the abort function does to the task
  * asked about before it answers (D76), as the meddling matrix of
- * test_abort.c does - only at the outermost abort call, and only for a
- * task that has not returned (outside its poll a wake of it is put off
- * until the call ends). The entry is answer + AB_N * (k + 8 * meddle). */
+ * test_abort.c does - only at the outermost abort call (outside its
+ * task's poll a wake of it is put off until the call ends), also when the
+ * run loop asks after the task's poll returned a result (COV_PP_*). The
+ * entry is answer + AB_N * (k + 8 * meddle). */
 enum {
   MD_NONE,
   MD_CANCEL_TASK,  /* bcsc_task_cancel() of its task */
@@ -410,12 +418,15 @@ static int frame_act(frame_t *f, pollrec_t *r) {
       f->nctx[f->nopen++] = 0;
     f->script = (script_t){A_WAIT, f->script.b, 0, 0};
     return bcsc_task_yield(self);
-  case A_WAITDONE:
+  case A_WAITDONE: {
+    int w1 = (int)(f->script.d & 0xff) - 1;
+    if (w1 >= 0 && (f->script.d & WD_W1_FIRST))
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[w1]), 0);
     note_api(r, bcsc_wait_register(self, &f->w[0], &queues[f->script.a]), 0);
-    if (f->script.d != 0)
-      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[f->script.d - 1]),
-               0);
+    if (w1 >= 0 && !(f->script.d & WD_W1_FIRST))
+      note_api(r, bcsc_wait_register(self, &f->w[1], &queues[w1]), 0);
     return f->script.b;
+  }
   case A_SLEEP:
   case A_SLEEP2:
     rc = bcsc_sleep_until(self, &f->timer, f->script.d);
@@ -622,7 +633,7 @@ static int source_abort(void *context, bcsc_wait_t *wait) {
   a->q = real_list_of(wait) == qi ? qi : -1 - real_list_of(wait);
   a->answer = answer;
   a->meddle = plan_v / (AB_N * 8);
-  if (a->task < 0 || frames[a->task].returned || real_abort_depth > 0 ||
+  if (a->task < 0 || real_abort_depth > 0 ||
       (a->meddle == MD_UNLINK_OTHER && real_wait_cancelling))
     a->meddle = MD_NONE;
   real_abort_depth++;
@@ -1095,6 +1106,22 @@ enum cov {
   COV_MD_WOKE,         /* its task woken during the call: the wake put off */
   COV_MD_WOKE_SETTLED, /* ... under bcsc_wait_cancel(): woken once settled */
   COV_MD_IN_POLL,      /* a call from its own poll asked: nothing put off */
+  /* ... called by the run loop after a poll returned (docs/testing.md): */
+  COV_PP_CANCEL_TASK,  /* its task returned holding it: cancels the task */
+  COV_PP_CANCEL_SCOPE, /* ... cancels the task's scope */
+  COV_PP_WAKE_OTHER,   /* ... fires the task's other node */
+  COV_PP_UNLINK_OTHER, /* ... unlinks the task's other node */
+  COV_PP_UNLINK_SELF,  /* ... bcsc_wait_cancel() of the node asked: held */
+  COV_PP_HELD,         /* ... meddles and answers pending: a held return */
+  COV_PP_BATON,        /* ... returned holding a baton too */
+  COV_PP_REQUEUE,      /* its task, woken in its poll, returned PENDING */
+  COV_PP_BATON_PASS,   /* a baton the polled task left went on to it;
+                          informational: 0 to 6 per 250,000 operations */
+  COV_PP_OWNER,        /* its task's owner returned with the scope open */
+  COV_PP_COMPLETED,    /* a sibling completed: a fail-fast or race cancel */
+  COV_PP_DRAIN_TURN,   /* ... in a drain turn (no poll): a drain's end or a
+                          held return's completion; informational: 0 to 8
+                          per 250,000 operations */
   /* bcsc_task_cleanup() (D82) of a frame: */
   COV_TC_ZERO,      /* zero (never initialised): left alone */
   COV_TC_IDLE,      /* initialised, never spawned: left alone */
@@ -1276,6 +1303,18 @@ static const char *const cov_name[] = {"spawn_cancelled",
                                        "md_woke",
                                        "md_woke_settled",
                                        "md_in_poll",
+                                       "pp_cancel_task",
+                                       "pp_cancel_scope",
+                                       "pp_wake_other",
+                                       "pp_unlink_other",
+                                       "pp_unlink_self",
+                                       "pp_held",
+                                       "pp_baton",
+                                       "pp_requeue",
+                                       "pp_baton_pass",
+                                       "pp_owner",
+                                       "pp_completed",
+                                       "pp_drain_turn",
                                        "tc_zero",
                                        "tc_idle",
                                        "tc_done",
@@ -1567,6 +1606,48 @@ static int ab_why = -1, ab_cause = -1;
 /* The task being polled (-1: none); abort function calls under way, and
  * whether the last one to end had its task woken meanwhile (D76). */
 static int m_current = -1, m_abort_depth, m_abort_woke, m_wait_cancelling;
+/* Where m_turn() is once a poll has returned - or in a drain turn, which
+ * polls nothing - and the task of the turn: the abort calls the run loop
+ * makes outside any poll, counted as COV_PP_*. */
+enum { PP_NONE, PP_RETURNED, PP_REQUEUE, PP_BATONS, PP_AFTER, PP_DRAIN };
+static int m_pp = PP_NONE, m_pp_task = -1;
+
+/* Count a meddling call `m` that the abort function of t's node made
+ * outside t's poll, with the run loop where m_pp says; `took`: the call
+ * did what its COV_MD_* counter counts. */
+static void m_pp_count(int t, int m, int answer, int took) {
+  switch (m_pp) {
+  case PP_RETURNED:
+    if (t != m_pp_task)
+      break;
+    if (took)
+      M.cov[COV_PP_CANCEL_TASK + m - MD_CANCEL_TASK]++;
+    if (answer == AB_PENDING)
+      M.cov[COV_PP_HELD]++;
+    for (int j = 0; j < NSEEN; j++)
+      if (m_is_baton(t, seen_node[j]))
+        M.cov[COV_PP_BATON]++;
+    break;
+  case PP_REQUEUE:
+    if (t == m_pp_task)
+      M.cov[COV_PP_REQUEUE]++;
+    break;
+  case PP_BATONS:
+    if (t != m_pp_task)
+      M.cov[COV_PP_BATON_PASS]++;
+    break;
+  case PP_AFTER:
+    if (t != m_pp_task)
+      M.cov[ab_cause == COV_AB_OWNER_RETURNED ? COV_PP_OWNER
+                                              : COV_PP_COMPLETED]++;
+    break;
+  case PP_DRAIN:
+    M.cov[COV_PP_DRAIN_TURN]++;
+    break;
+  default:
+    break;
+  }
+}
 
 /* bcsc asks the source of linked, not held node `node` of task t, on
  * completion source's list q, to let go (once per link): its abort
@@ -1599,7 +1680,7 @@ static int m_abort(int t, int node, int q) {
   a->q = q;
   a->answer = plan_v % AB_N;
   a->meddle = plan_v / (AB_N * 8);
-  if (t >= NT || mt->returned || m_abort_depth > 0 ||
+  if (t >= NT || m_abort_depth > 0 ||
       (a->meddle == MD_UNLINK_OTHER && m_wait_cancelling))
     a->meddle = MD_NONE;
   mt->calling[node] = 1;
@@ -1610,8 +1691,13 @@ static int m_abort(int t, int node, int q) {
   }
   if (a->meddle != MD_NONE && !defer)
     M.cov[COV_MD_IN_POLL]++;
-  if (a->meddle != MD_NONE)
+  if (a->meddle != MD_NONE) {
+    long took = M.cov[COV_MD_CANCEL_TASK + a->meddle - MD_CANCEL_TASK];
     a->meddle_rc = m_meddle(a->meddle, t, node);
+    took = M.cov[COV_MD_CANCEL_TASK + a->meddle - MD_CANCEL_TASK] - took;
+    if (defer)
+      m_pp_count(t, a->meddle, a->answer, took != 0);
+  }
   if (a->answer == AB_FIRE) {
     /* A fire of another task's node may wake it, whose walk asks its own
      * nodes (nested calls). */
@@ -2326,11 +2412,15 @@ static int m_run_script(int t, pollrec_t *r) {
     return BCSC_PENDING;
   case A_DONE:
     return sc->a;
-  case A_WAITDONE:
+  case A_WAITDONE: {
+    int w1 = (int)(sc->d & 0xff) - 1;
+    if (w1 >= 0 && (sc->d & WD_W1_FIRST))
+      m_link(t, 1, w1);
     m_link(t, 0, sc->a);
-    if (sc->d != 0)
-      m_link(t, 1, (int)sc->d - 1);
+    if (w1 >= 0 && !(sc->d & WD_W1_FIRST))
+      m_link(t, 1, w1);
     return sc->b;
+  }
   case A_SLEEP:
   case A_SLEEP2:
     /* bcsc_sleep_until(): a different deadline is a new sleep
@@ -3057,6 +3147,9 @@ static int m_wrapper_poll(int t) {
   }
 }
 
+static void m_drain_turn(int t);
+static void m_after_poll(int t, int ret);
+
 /* One turn of the executor: the oldest ready task is polled - or, if it
  * returned earlier with scopes open, its drain advances without a poll. */
 static void m_turn(void) {
@@ -3064,20 +3157,11 @@ static void m_turn(void) {
   mtask_t *mt = &M.t[t];
   pollrec_t *r;
   int ret;
+  m_pp_task = t;
   if (mt->draining) {
-    if (mt->aborted) {
-      /* Its held registrations have fired: it goes on as it would have
-       * when it returned, without a poll. */
-      mt->aborted = 0;
-      if (m_nstack(t) == 0) {
-        M.cov[COV_AB_RETURNED_DONE]++;
-        m_complete(t, mt->held_result);
-        return;
-      }
-      M.cov[COV_AB_RETURNED_DRAIN]++;
-      M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result = mt->held_result;
-    }
-    m_drain(t);
+    m_pp = PP_DRAIN;
+    m_drain_turn(t);
+    m_pp = PP_NONE;
     return;
   }
   M.polls++;
@@ -3093,7 +3177,9 @@ static void m_turn(void) {
       return;
     }
     m_unlink_all(t);
+    m_pp = PP_AFTER;
     m_returned(t, ret);
+    m_pp = PP_NONE;
     return;
   }
   r = m_log_push();
@@ -3114,16 +3200,47 @@ static void m_turn(void) {
     m_side(t, r, ret);
     m_current = -1;
   }
+  m_after_poll(t, ret);
+  m_pp = PP_NONE;
+}
+
+/* A drain turn of task t: its held registrations have fired, or the
+ * scopes it left open emptied. */
+static void m_drain_turn(int t) {
+  mtask_t *mt = &M.t[t];
+  if (mt->aborted) {
+    /* Its held registrations have fired: it goes on as it would have
+     * when it returned, without a poll. */
+    mt->aborted = 0;
+    if (m_nstack(t) == 0) {
+      M.cov[COV_AB_RETURNED_DONE]++;
+      m_complete(t, mt->held_result);
+      return;
+    }
+    M.cov[COV_AB_RETURNED_DRAIN]++;
+    M.s[m_stack_sid(t, m_nstack(t) - 1)].owner_result = mt->held_result;
+  }
+  m_drain(t);
+}
+
+/* Task t's poll returned `ret`: the run loop unlinks what it still
+ * holds - asking completion sources, whose abort functions run outside
+ * any poll (D76) - and requeues, holds or completes it. */
+static void m_after_poll(int t, int ret) {
+  mtask_t *mt = &M.t[t];
   mt->returned = ret != BCSC_PENDING;
   if (ret != BCSC_PENDING) {
     ab_why = COV_AB_RETURNED;
+    m_pp = PP_RETURNED;
     m_unlink_all(t);
   }
+  m_pp = PP_BATONS;
   m_task_batons(t, ret != BCSC_PENDING);
   if (ret == BCSC_PENDING) {
     if (mt->woken) {
       mt->woken = 0;
       ab_why = -1;
+      m_pp = PP_REQUEUE;
       m_unlink_all(t);
       if (m_has_held(t)) {
         M.cov[COV_AB_HELD_WOKEN_IN_POLL]++;
@@ -3137,7 +3254,9 @@ static void m_turn(void) {
     }
     return;
   }
+  m_pp = PP_RETURNED;
   m_unlink_all(t);
+  m_pp = PP_AFTER;
   if (m_has_held(t)) {
     m_returned_held(t, ret);
     return;
@@ -3938,6 +4057,8 @@ static script_t random_script(int t) {
         sc.d = 1 + (uint64_t)(M.q[sc.a].abortable && rnd(3) != 0
                                   ? QA0 + (sc.a == QA0)
                                   : rnd(NPLAIN));
+      if (sc.d != 0 && rnd(2) == 0)
+        sc.d |= WD_W1_FIRST;
       return sc;
     case A_SLEEP2:
       sc.a = rnd(4) ? QA0 + rnd(NA) : rnd(NPLAIN);
@@ -4292,6 +4413,50 @@ static int start_of(int t) {
   return -1;
 }
 
+/* The next abort call meddles (D76) - with `m`, or any call if MD_NONE -
+ * if no planned answer is waiting for an earlier one: set up with a
+ * script whose abort call comes from the run loop after the poll. */
+static void plan_meddle(int m) {
+  if (m == MD_NONE)
+    m = 1 + rnd(MD_N - 1);
+  if (abort_plan_n == 0)
+    abort_plan[abort_plan_n++] = rnd(AB_N) + AB_N * (rnd(8) + 8 * m);
+}
+
+/* Scripts whose completion source's registration the run loop takes back
+ * after the poll returned, outside any poll (D76), each with a meddling
+ * abort function now and then: a return holding it - w[1] registered
+ * first, so that the walk asks w[0] with w[1] still linked; or a baton
+ * still held, which the run loop unlinks for before it passes the baton
+ * on (executor.c) - and a yield before registering w[1] there, dropped
+ * when the poll returns PENDING. Returns 1 if it set a side effect. */
+static int plan_post_poll(int t) {
+  mtask_t *mt = &M.t[t];
+  int a = QA0 + rnd(NA), result, b;
+  if (!M.q[a].abortable || rnd(4) != 0)
+    return 0;
+  result = results[rnd((int)(sizeof results / sizeof results[0]))];
+  if (m_is_baton(t, 1) || m_is_baton(t, NODE_CH)) {
+    set_script(t, (script_t){A_WAITDONE, a, result, 0});
+    plan_meddle(MD_NONE);
+  } else if (mt->script.act == A_YIELD) {
+    set_side(t, S_RELINK_W1, a);
+    plan_meddle(MD_NONE);
+    return 1;
+  } else if (rnd(3) == 0) {
+    /* Mostly a call on w[1], which the walk has not reached: on the other
+     * source's list, a plain one, or the hand-off list (a fire there is a
+     * baton for a task that has returned: the run loop passes it on). */
+    b = rnd(2) ? QA0 + (a == QA0) : rnd(NPLAIN + 1);
+    set_script(
+        t, (script_t){A_WAITDONE, a, result, WD_W1_FIRST | (uint64_t)(1 + b)});
+    plan_meddle(rnd(3) == 0 ? MD_NONE
+                : rnd(2)    ? MD_WAKE_OTHER
+                            : MD_UNLINK_OTHER);
+  }
+  return 0;
+}
+
 static void op_script(void) {
   int t = pick(NT, is_scriptable), st;
   op_name = "set_script";
@@ -4303,6 +4468,8 @@ static void op_script(void) {
           0 ||
       !plan_start(t))
     set_script(t, random_script(t));
+  if (plan_post_poll(t))
+    return;
   /* A started child says ready (once more: misuse), mostly while its
    * start is pending. */
   st = start_of(t);
@@ -5254,7 +5421,8 @@ long bcsc_fuzz_model_run(const bcsc_fuzz_options_t *o) {
   if (o->require_paths)
     for (int c = 0; c < COV_N; c++)
       MCHECK(M.cov[c] > 0 || c == COV_GRACE_TWO_SCOPES ||
-                 c == COV_SHIELD_START_MOVED || c == COV_SD_HELD,
+                 c == COV_SHIELD_START_MOVED || c == COV_SD_HELD ||
+                 c == COV_PP_DRAIN_TURN || c == COV_PP_BATON_PASS,
              "path %s never taken: the generator is too weak", cov_name[c]);
   return step;
 }
