@@ -5,12 +5,13 @@
  *
  * Seeds are decimal or 0x hex. Without any: BCSC_SEED if set, else the
  * fixed seeds below. Operations per seed: --ops, else BCSC_MODEL_OPS, else
- * 100,000. Each seed is printed before its walk with the command that
- * repeats it; a divergence aborts with the seed, the step and a dump of the
- * model. Ends with "N passed, 0 failed". BCSC_FUZZ_KNOWN_BUGS=1 makes the
- * model follow the documents where the code is known to differ (the open
- * findings), so that a walk reproduces them. A plain C driver, not Criterion,
- * so that it also runs under TSan, valgrind and qemu. */
+ * 100,000. A walk of 200,000 operations or more of a fixed seed must also
+ * take every required path. Each seed is printed before its walk with the
+ * command that repeats it; a divergence aborts with the seed, the step and a
+ * dump of the model. Ends with "N passed, 0 failed". BCSC_FUZZ_KNOWN_BUGS=1
+ * makes the model follow the documents where the code is known to differ (the
+ * open findings), so that a walk reproduces them. A plain C driver, not
+ * Criterion, so that it also runs under TSan, valgrind and qemu. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +22,25 @@
 static const unsigned long long fixed_seeds[] = {0x5eed2024ull, 1ull,
                                                  0xbc5cull};
 
+static int is_fixed_seed(unsigned long long seed) {
+  for (size_t i = 0; i < sizeof fixed_seeds / sizeof fixed_seeds[0]; i++)
+    if (fixed_seeds[i] == seed)
+      return 1;
+  return 0;
+}
+
 static int run_seed(unsigned long long seed, long ops, int quiet) {
   bcsc_fuzz_options_t o = {0};
   long done;
   o.seed = seed;
   o.ops = ops;
   o.verbose = !quiet;
-  /* A long walk must reach every interesting path. */
-  o.require_paths = ops >= 200000;
+  /* A long walk of a fixed seed must reach every interesting path: that
+   * tests the generator, and whether it holds depends on the code alone.
+   * Any other seed (the CI's seed from the commit, a user's) may miss a
+   * rare path by chance - two in 120 seeds missed grace_kept - which would
+   * fail one commit in so many for no fault of its own. */
+  o.require_paths = ops >= 200000 && is_fixed_seed(seed);
   printf("fuzz_walk seed=%llu ops=%ld (reproduce: BCSC_SEED=%llu "
          "BCSC_MODEL_OPS=%ld fuzz_walk)\n",
          seed, ops, seed, ops);
