@@ -292,7 +292,7 @@ lane_valgrind() {
   # Criterion runs each test in a child and ignores the child's exit status
   # (valgrind's --error-exitcode does not reach us), so errors are found by
   # the markers valgrind writes around each report.
-  local t failed=0 log neg=build/debug/negative_valgrind_uninit
+  local t t0 failed=0 log neg=build/debug/negative_valgrind_uninit
   cc -std=c11 -g -O0 tests/negative/valgrind_uninit.c -lcriterion -o "$neg"
   valgrind -q --trace-children=yes --error-markers=VGERROR_BEGIN,VGERROR_END \
     "$neg" >"$neg.log" 2>&1 || true
@@ -312,10 +312,12 @@ lane_valgrind() {
       continue
     fi
     log="$t.valgrind.log"
+    t0=$SECONDS
     if BCSC_MODEL_OPS=100000 valgrind -q --trace-children=yes --leak-check=no \
          --error-markers=VGERROR_BEGIN,VGERROR_END "$t" >"$log" 2>&1 &&
        ! grep -q VGERROR_BEGIN "$log"; then
-      echo "valgrind: $(basename "$t") clean"
+      # The seconds: this lane is the longest of group 1 (CI's time).
+      echo "valgrind: $(basename "$t") clean ($((SECONDS - t0)) s)"
     else
       echo "valgrind: $(basename "$t") FAILED:"; grep -A25 -m3 VGERROR_BEGIN "$log" || tail -30 "$log"
       failed=1
