@@ -309,8 +309,7 @@ static int check_not_polling(bcsc_executor_t *ex) {
    * (or anything it calls back) must not run tasks under the outer loop.
    * Nor may an abort function, called from inside bcsc's walks and wakes
    * (D76). */
-  if (ex->priv.current != NULL ||
-      (ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING))) {
+  if (bcsc__executor_inside(ex)) {
     if (ex->priv.state & BCSC__EXECUTOR_ABORTING)
       BCSC__FAIL(ABORT_REENTERED, ex, BCSC_EBUSY);
     BCSC__FAIL(REENTRANT_POLL, ex, BCSC_EBUSY);
@@ -536,8 +535,7 @@ void bcsc_executor_cleanup(bcsc_executor_t *ex) {
    * stay linked, as bcsc_task_cleanup() says of a frame. (Another thread
    * is not asked what the owner is doing: the shutdown reports it.) */
   if (ex->priv.magic == BCSC__MAGIC_EXECUTOR && !bcsc__wrong_thread(ex) &&
-      (ex->priv.current != NULL ||
-       (ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING)))) {
+      bcsc__executor_inside(ex)) {
     BCSC__REPORT_ALWAYS(EXECUTOR_LEFT_LIVE, ex);
     return;
   }

@@ -630,6 +630,14 @@ static BCSC__ALWAYS_INLINE int bcsc__task_polled(const bcsc_task_t *self,
 /* The checked build's wrong-thread check: 1 if `ex` has a thread and the
  * caller is another one. An executor without one yet (never run or polled,
  * never bound) and a platform without threads pass. */
+/* Whether @p ex cannot run now: a poll function is under way, run/poll is
+ * (a reactor's park, or what it calls back), or an abort function is being
+ * asked (D76). Its run, poll, shutdown and the cleanups refuse then. */
+static inline int bcsc__executor_inside(const bcsc_executor_t *ex) {
+  return ex->priv.current != NULL ||
+         (ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING));
+}
+
 static inline int bcsc__wrong_thread(const bcsc_executor_t *ex) {
   uintptr_t self;
   if (!BCSC__CHECKED || ex->priv.owner_thread == 0)

@@ -56,8 +56,7 @@ void bcsc_task_cleanup(bcsc_task_t *task) {
    * being asked (D76) - the executor cannot run from inside either, and the
    * frame's memory goes away regardless: one report, FRAME_LEFT_LIVE. */
   ex = bcsc__task_executor(task);
-  if (ex->priv.current == NULL &&
-      !(ex->priv.state & (BCSC__EXECUTOR_INSIDE | BCSC__EXECUTOR_ABORTING))) {
+  if (!bcsc__executor_inside(ex)) {
     (void)bcsc__task_cancel(task);
     (void)bcsc_executor_run(ex, task);
     if (bcsc__task_state(task) == BCSC__TASK_DONE)
