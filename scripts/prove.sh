@@ -3,10 +3,16 @@
 # variant that must FAIL (docs/testing.md, "Proofs"). The `proofs` lane of
 # scripts/test.sh runs it; scripts/prove-deep.sh runs it with --deep.
 #
-#   scripts/prove.sh [--deep] [--jobs N] [--only REGEX] [--list]
+#   scripts/prove.sh [--deep] [--jobs N] [--join-after FILE] [--only REGEX]
+#                    [--list]
 #
 #   --deep      larger bounds (minutes, not seconds): on demand, not CI
 #   --jobs N    proofs run N at a time (default 2: the CI machines' cores)
+#   --join-after FILE
+#               only the first job starts at once; the others join when
+#               FILE exists (scripts/test.sh: when the other lane group has
+#               ended and its core is free). The jobs take checks from one
+#               queue, so whoever is free takes the next.
 #   --only RE   run only the checks whose name matches RE (grep -E)
 #   --list      print the checks and exit
 #
@@ -27,12 +33,14 @@ root=$PWD
 
 deep=0
 jobs=2
+join_after=
 only=
 list=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --deep) deep=1 ;;
     --jobs) jobs="$2"; shift ;;
+    --join-after) join_after="$2"; shift ;;
     --only) only="$2"; shift ;;
     --list) list=1 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -313,6 +321,10 @@ run_check() {
   local line=$1 name expect kind tree args t0 rc verdict got
   IFS='|' read -r name expect kind tree args <<<"$line"
   local log="$logs/$name.log"
+  # A broken variant needs one counterexample: cbmc stops at the first
+  # rather than solving again for every other property it might break.
+  local stop=()
+  [ "$expect" = fail ] && stop=(--stop-on-fail)
   t0=$(date +%s.%N)
   set +e
   case "$kind" in
@@ -321,7 +333,7 @@ run_check() {
       set -- $args
       local harness=$1; shift
       (cd / && "${as_root[@]}" chroot "$cbmc_root" cbmc "$work_in_root/$harness" \
-        -I "$work_in_root/$tree" -I "$work_in_root/include" "$@") >"$log" 2>&1
+        -I "$work_in_root/$tree" -I "$work_in_root/include" "${stop[@]}" "$@") >"$log" 2>&1
       rc=$? ;;
     wmm)
       # shellcheck disable=SC2086
@@ -331,7 +343,7 @@ run_check() {
       { "${as_root[@]}" chroot "$cbmc_root" goto-cc "$work_in_root/$harness" "$@" -o "$gb" &&
         "${as_root[@]}" chroot "$cbmc_root" goto-instrument --mm "$mm" "$gb" "$gb.$mm" &&
         "${as_root[@]}" chroot "$cbmc_root" cbmc "$gb.$mm" --bounds-check --pointer-check \
-          --unwind 4 --unwinding-assertions; } >"$log" 2>&1
+          --unwind 4 --unwinding-assertions "${stop[@]}"; } >"$log" 2>&1
       rc=$? ;;
     spin)
       # shellcheck disable=SC2086
@@ -357,31 +369,66 @@ run_check() {
   esac
   if [ "$got" = "$expect" ]; then verdict=PASS; else verdict=FAIL; fi
   local what
-  what=$(grep -m1 -E '^\*\* [0-9]+ of [0-9]+ failed|errors: [0-9]+' "$log" || true)
+  # What was found: cbmc's count of failed properties, spin's errors, or
+  # (after --stop-on-fail) the property a counterexample broke.
+  what=$(grep -m1 -E '^\*\* [0-9]+ of [0-9]+ failed|errors: [0-9]+' "$log" ||
+    awk '/^Violated property:/ { getline; getline; sub(/^ +/, ""); print "broke: " $0; exit }' "$log")
   printf '%s %s %.1f expected %s, got %s: %s\n' "$name" "$verdict" \
     "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { print a - b }')" "$expect" "$got" "$what" >"$logs/$name.result"
   cat "$logs/$name.result"
 }
-export -f run_check
-export logs cbmc_root work_in_root root spin_work
-export AS_ROOT="${as_root[*]}"
+# ---- the queue -----------------------------------------------------------------
+# The jobs take the next check from one list under a lock, so a job that
+# joins late (--join-after) or ends early takes whatever is left. The list
+# runs backwards: the heavy checks (relay, inbox) are listed last, and a
+# queue that starts with them ends on short ones, so the jobs end nearly
+# together.
+queue="$logs/queue"
+checks | awk -F'|' -v re="$only" 're == "" || $1 ~ re' | tac >"$queue"
+echo 0 >"$queue.next"
+queue_length=$(wc -l <"$queue")
 
-# as_root is an array: hand it to the workers through AS_ROOT.
-worker() {
-  local as_root=()
-  [ -n "$AS_ROOT" ] && as_root=("$AS_ROOT")
-  run_check "$1"
+# take_check: prints the next check, or fails when none is left.
+take_check() {
+  local n line=
+  {
+    flock 8
+    n=$(cat "$queue.next")
+    if [ "$n" -lt "$queue_length" ]; then
+      line=$(sed -n "$((n + 1))p" "$queue")
+      echo $((n + 1)) >"$queue.next"
+    fi
+  } 8>"$queue.lock"
+  [ -n "$line" ] && printf '%s\n' "$line"
 }
-export -f worker
 
-checks | awk -F'|' -v re="$only" 're == "" || $1 ~ re' |
-  xargs -d '\n' -P "$jobs" -I{} bash -c 'worker "$1"' _ {}
+job() { # [join-after file]
+  local line
+  if [ -n "${1:-}" ]; then
+    until [ -e "$1" ]; do
+      [ "$(cat "$queue.next")" -lt "$queue_length" ] || return 0
+      sleep 2
+    done
+  fi
+  while line=$(take_check); do run_check "$line"; done
+}
+
+job_pids=()
+for ((j = 0; j < jobs; j++)); do
+  if [ "$j" -eq 0 ]; then job & else job "$join_after" & fi
+  job_pids+=($!)
+done
+wait "${job_pids[@]}" || true
 
 total=$(cat "$logs"/*.result | wc -l)
 # (grep -c exits 1 when it counts nothing: not an error here)
 failed=$(cat "$logs"/*.result | grep -c ' FAIL ' || true)
 broken=$(cat "$logs"/*.result | grep -c -- '-broken PASS' || true)
 echo "proofs: $((total - failed)) of $total checks as expected ($broken broken variants rejected), $failed not, in $((SECONDS - start)) s"
+if [ "$total" -ne "$queue_length" ]; then
+  echo "proofs: $queue_length checks queued, $total results: a job ended early"
+  exit 1
+fi
 if [ "$failed" -ne 0 ]; then
   grep -h ' FAIL ' "$logs"/*.result | sed 's/^/proofs: NOT AS EXPECTED: /'
   exit 1

@@ -73,14 +73,10 @@
 #   group 1: format debug release install abi-parsers abi-baseline rust
 #            valgrind tsan coverage qemu asan-clang fuzz
 #   group 2: freestanding stack-usage proofs
-# (proofs moved to group 2 when the suites grew: valgrind alone is about
-# 5-9 minutes now, and the groups should end together; qemu moved to
-# group 1 when the weak-memory proofs made proofs about 8.5 minutes: a
-# fresh-clone CI had group 1 at 544 s and group 2 at 822 s; asan-clang and
-# fuzz followed when D47/D48's checks took proofs to 64 checks, 446 s on a
-# quiet machine with both cores - 820 s beside group 1 - and then release
-# to rust: a fresh-clone CI had group 1 at 713 s and group 2 at 928 s.
-# proofs runs two cbmc at a time, so it starts as early as it can)
+# Group 2 is mostly the proofs (about 25 minutes of cbmc on one core of
+# the CI machines): they run one cbmc at a time beside group 1 and two
+# once group 1 has ended (prove.sh --join-after), from one queue, so the
+# groups end together whatever each lane's time (D86).
 # (install needs release's build, abi-parsers and rust
 # install's stage, fuzz asan-clang's build). Each lane's output goes to
 # build/lane-logs/<lane>.log; a lane's result is printed as it ends, and
@@ -135,6 +131,10 @@ lane_name=
 logs=$root/build/lane-logs
 mkdir -p "$logs"
 rm -f "$logs"/*.log "$logs"/*.result
+# Made when group 1 has run its last lane: the proofs lane then takes its
+# core too (lane_proofs).
+group_1_done=$logs/group-1.done
+rm -f "$group_1_done"
 
 # run_lane NAME FUNCTION... : runs the lane in a subshell with errexit on and
 # records its result in build/lane-logs/NAME.result.
@@ -549,7 +549,13 @@ lane_format() {
 
 lane_proofs() {
   [ -x scripts/prove.sh ] || skip "no scripts/prove.sh"
-  scripts/prove.sh --jobs "$jobs"
+  if [ "$serial" -eq 1 ]; then
+    scripts/prove.sh --jobs 2
+  else
+    # One cbmc while group 1 runs on the other core, two once it has
+    # ended: the proofs are most of group 2, and CI ends when both do.
+    scripts/prove.sh --jobs 2 --join-after "$group_1_done"
+  fi
 }
 
 lane_rust() {
@@ -592,6 +598,7 @@ group_1() {
   run_lane qemu         lane_qemu
   run_lane asan-clang   lane_asan_clang
   run_lane fuzz         lane_fuzz
+  touch "$group_1_done"
 }
 
 group_2() {
