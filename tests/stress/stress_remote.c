@@ -51,6 +51,17 @@
  * a period at a time until the holder has ended, so the grace runs out
  * with the remote children in flight or not.
  *
+ * The end: side B, its rounds over, tells A so with a remote child (a push
+ * that A's teardown waits for, D26, where a value wake would not be). A
+ * then plays one more shield round, whose one action is its executor's
+ * shutdown (bcsc_executor_shutdown(), D82, made from its thread outside
+ * the run, as a cleanup is) with the children behind the shield on B:
+ * every root of A is cancelled - the driver, so its scope and the owner,
+ * stopped at the shield - and the run goes on until none is live; the
+ * round is checked as any other. It has no nesting children: their
+ * grandchildren would be roots of A, which a shutdown cancels past any
+ * shield of their parents on B (D82: "remote children hosted here too").
+ *
  * Checked:
  *  - every round's join returns: no message and no wake-up lost (a
  *    watchdog fails the run if no round ends for WATCHDOG seconds);
@@ -78,6 +89,8 @@
  *    holder, with the scope cancelled - and never elsewhere: a remote
  *    child is never reported (D59); the holder ended cancelled, let go;
  *  - cleanups: bcsc_task_cleanup() returns only once the owner has ended;
+ *    the shutdown returns 0 with every root ended, and A's stats just
+ *    before it count its tasks exactly, the three then live aside;
  *  - each executor completed exactly the tasks it was sent plus its own
  *    (stats), and cancels reached only live tasks.
  *
@@ -116,11 +129,12 @@ enum {
   ACT_DEADLINE,
   ACT_OUTER_DEADLINE,
   ACT_CLEANUP,
+  ACT_SHUTDOWN, /* side A's last round only: see driver_poll() */
   ACTS
 };
 static const char *const act_names[ACTS] = {
-    "outer cancels",   "off",     "on", "own cancels", "own deadlines",
-    "outer deadlines", "cleanups"};
+    "outer cancels",   "off",      "on",       "own cancels", "own deadlines",
+    "outer deadlines", "cleanups", "shutdowns"};
 #define E_KID (BCSC_EUSER - 7)
 
 static int passed, failed;
@@ -279,15 +293,27 @@ struct side {
   bcsc_waitq_t holder_q;
   int kicked;       /* the report let it go */
   uint32_t reports; /* calls of the report this round */
-  /* bcsc_task_cleanup() of the owner: the driver asks (1), the side's
-   * thread leaves the run (the pacer, a root, completes), cancels and runs
-   * (2) */
-  int cleanup_state;
-  int cleanup_found_live; /* the owner was live when the cleanup began */
+  /* bcsc_task_cleanup() of the owner, or the executor's shutdown
+   * (waiting_act says which): the driver asks (1), the side's thread
+   * leaves the run (the pacer, a root, completes), cancels and runs (2) */
+  int exit_state;
+  int found_live; /* the owner was live when the cleanup began */
   int driver_finished;
   bcsc_task_t pacer;
   bcsc_wait_t pacer_wait;
   bcsc_waitq_t pacer_q;
+  /* The end (driver_poll()): side A's last round ends in its executor's
+   * shutdown, once side B's rounds are over - which B tells A with a
+   * remote child, the notice. */
+  int shutdown_left, notice_left;
+  int other_over; /* A: B's notice ran */
+  bcsc_wait_t final_wait;
+  bcsc_waitq_t final_q;
+  bcsc_remote_task_t notice; /* B's */
+  int final_round, counted_done;
+  int torn_down, shutdown_rc;
+  int shutdown_stopped; /* it stopped at the shield, children in flight */
+  bcsc_executor_stats_t at_shutdown; /* A's stats just before it */
   int run_rc;
   /* counts */
   atomic_uint hosted_sent; /* remote tasks sent to this side */
@@ -548,6 +574,7 @@ static void model_act(shield_model_t *m, int act) {
   case ACT_OUTER: /* stops at the shield; the owner stays cancelled */
   case ACT_OUTER_DEADLINE:
   case ACT_CLEANUP:
+  case ACT_SHUTDOWN:
     m->owner_cancelled = 1;
     m->cancelled |= !m->shielded;
     break;
@@ -665,8 +692,19 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
   s->outer_kind = next_random(&s->rng) % 2;
   s->own_deadline = s->outer_deadline = BCSC_NO_DEADLINE;
   s->action_count = 1 + (int)(next_random(&s->rng) % ACTIONS);
+  if (s->final_round) {
+    /* The shutdown alone, into a shield, while the children are in flight
+     * (most likely): a wait-all scope's end is then the children's, and
+     * the owner's cancel the shutdown's. */
+    s->shield_policy = BCSC_SCOPE_WAIT_ALL;
+    s->model.shielded = 1;
+    s->owner_leaves = 0;
+    s->action_count = 1;
+  }
   for (int i = 0; i < s->action_count; i++) {
     int act = script[next_random(&s->rng) % (sizeof script / sizeof *script)];
+    if (s->final_round)
+      act = ACT_SHUTDOWN;
     /* One deadline a scope, one cleanup a round: the cleanup returns
      * once the owner has ended, everything behind the shield with it. */
     if ((act == ACT_DEADLINE && s->own_deadline != BCSC_NO_DEADLINE) ||
@@ -691,12 +729,17 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
   forever = planned.cancelled;
   /* A grace a third of the time; with a holder only where the scope ends
    * for certain (the holder would wait for ever otherwise). */
-  s->grace_on = next_random(&s->rng) % 3 == 0;
+  s->grace_on = next_random(&s->rng) % 3 == 0 && !s->final_round;
   s->holder_on = s->grace_on && forever;
   for (int i = 0; i < KIDS; i++) {
     kid_t *k = &s->kids[i];
     int kind = (int)(next_random(&s->rng) % KINDS);
     if (kind == KIND_FOREVER && !forever)
+      kind = KIND_FINISH;
+    /* A nesting child's grandchild would be a root of A's executor, and
+     * A's shutdown cancels every root, remote children hosted there too
+     * (D82), past any shield of their parents on B. */
+    if (kind == KIND_NEST && s->final_round)
       kind = KIND_FINISH;
     kid_init(k, s, s->other, kind, &s->rng);
     k->grand = &s->grands[i];
@@ -771,10 +814,11 @@ static int shield_act(side_t *s, bcsc_task_t *self, int act) {
       problem("driver: a deadline's time had passed already");
     return BCSC_PENDING;
   }
-  if (act == ACT_CLEANUP) {
+  if (act == ACT_CLEANUP || act == ACT_SHUTDOWN) {
     /* The side's thread leaves the run (the pacer completes) and cleans
-     * the owner up from outside it (shield_settle() reads what it found). */
-    s->cleanup_state = 1;
+     * the owner up, or shuts the executor down, from outside it
+     * (shield_settle() reads what it found). */
+    s->exit_state = 1;
     s->waiting_act = act;
     s->acts[act]++;
     (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
@@ -811,14 +855,27 @@ static int shield_act(side_t *s, bcsc_task_t *self, int act) {
 static int shield_settle(side_t *s, bcsc_task_t *self) {
   int act = s->waiting_act;
   int fired, rc;
-  if (act == ACT_CLEANUP) {
-    if (s->cleanup_state == 1)
+  if (act == ACT_SHUTDOWN) {
+    if (s->exit_state == 1)
+      return bcsc_task_yield(self); /* behind the pacer */
+    /* The shutdown cancelled every root (D82): this driver, its scope and
+     * so the owner, if it was live - stopped at the shield - and runs the
+     * executor until none is live, this poll among its turns. */
+    s->exit_state = 0;
+    if (s->found_live) {
+      s->shutdown_stopped = stops_in_flight(s);
+      outer_reached(s, act);
+    }
+    if (!bcsc_task_cancelled(self))
+      problem("the shutdown did not cancel the driver, a root");
+  } else if (act == ACT_CLEANUP) {
+    if (s->exit_state == 1)
       return bcsc_task_yield(self); /* behind the pacer */
     /* The cleanup cancelled the owner, if it was live (an outside
      * cancellation: D82 cancels as bcsc_task_cancel() does), and runs the
      * executor - this poll among its turns - until the owner has ended. */
-    s->cleanup_state = 0;
-    if (s->cleanup_found_live) {
+    s->exit_state = 0;
+    if (s->found_live) {
       s->seen[SEEN_CLEANUPS_LIVE]++;
       s->seen[SEEN_CLEANUP_STOPPED] += (uint64_t)stops_in_flight(s);
       outer_reached(s, act);
@@ -930,24 +987,81 @@ static void verify_shield_round(side_t *s, int rc) {
     problem("the driver's join is not what the owner's end says");
 }
 
+/* The last driver to end ends both servers. */
+static void driver_counts_itself_done(side_t *s) {
+  s->counted_done = 1;
+  if (atomic_fetch_add(&drivers_done, 1) + 1 == 2)
+    for (int i = 0; i < 2; i++) {
+      /* Published by each server's first poll, long before. */
+      while (!atomic_load_explicit(&sides[i].published, memory_order_acquire)) {
+      }
+      (void)bcsc_waker_wake(sides[i].server_waker);
+    }
+}
+
+/* B's notice, on A's thread: B's rounds are over. */
+static int notice_poll(bcsc_task_t *self) {
+  side_t *a = self->data;
+  a->other_over = 1;
+  (void)bcsc_waitq_wake_all(&a->final_q, 0);
+  return 0;
+}
+
 static int driver_poll(bcsc_task_t *self) {
   side_t *s = self->data;
   int rc;
   for (;;) {
     if (s->phase == 0) {
       if (s->plain_left + s->shield_left == 0) {
-        s->driver_finished = 1; /* the pacer ends too */
-        (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
-        if (atomic_fetch_add(&drivers_done, 1) + 1 == 2)
-          for (int i = 0; i < 2; i++) {
-            /* Published by each server's first poll, long before. */
-            while (!atomic_load_explicit(&sides[i].published,
-                                         memory_order_acquire)) {
-            }
-            (void)bcsc_waker_wake(sides[i].server_waker);
+        if (s->notice_left) {
+          /* B: its rounds are over. It counts itself done now - A, which
+           * waits for this, ends last and ends the servers, so B never
+           * wakes A's server, which A's shutdown may have torn down - and
+           * tells A with a remote child: a push to A's executor, which
+           * A's teardown waits for (D26), where a value wake would not. */
+          s->notice_left = 0;
+          driver_counts_itself_done(s);
+          if (bcsc_scope_init(&s->scope, self, BCSC_SCOPE_WAIT_ALL) != 0)
+            problem("driver: scope_init");
+          bcsc_remote_task_init(&s->notice, notice_poll, s->other);
+          atomic_fetch_add(&s->other->hosted_sent, 1);
+          if (bcsc_scope_spawn_on(&s->scope, &s->notice, &s->other->ex) != 0)
+            problem("driver: spawn the notice");
+          s->phase = 5;
+        } else if (s->shutdown_left) {
+          /* A: one more shield round, whose script shuts A's executor
+           * down while its children are behind the shield on B: once B
+           * sends A nothing more (the shutdown would cancel B's children
+           * here, which B's shields cannot stop: they are A's roots). */
+          if (!s->other_over) {
+            if (bcsc_wait_register(self, &s->final_wait, &s->final_q) != 0)
+              problem("driver: wait for the notice");
+            return BCSC_PENDING;
           }
-        return BCSC_DONE;
+          s->shutdown_left = 0;
+          s->final_round = 1;
+          s->shield_round = 1;
+          start_shield_round(s, self);
+          s->phase = 3;
+          return bcsc_task_yield(self);
+        } else {
+          s->driver_finished = 1; /* the pacer ends too */
+          (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
+          if (!s->counted_done)
+            driver_counts_itself_done(s);
+          return BCSC_DONE;
+        }
       }
+    }
+    if (s->phase == 5) {
+      if ((rc = bcsc_scope_join(&s->scope)) == BCSC_PENDING)
+        return rc;
+      if (rc != 0 || bcsc_task_result(&s->notice.task) != 0)
+        problem("the notice did not end with 0");
+      s->phase = 0;
+      continue;
+    }
+    if (s->phase == 0) {
       s->shield_round = s->shield_left != 0 &&
                         (s->plain_left == 0 || next_random(&s->rng) % 2 != 0);
       if (s->shield_round) {
@@ -1019,6 +1133,8 @@ static int server_poll(bcsc_task_t *self) {
     atomic_store_explicit(&s->published, 1, memory_order_release);
   }
   (void)bcsc_task_waker_woken(self);
+  if (bcsc_task_cancelled(self))
+    return BCSC_DONE; /* A's shutdown */
   /* Ends when both drivers have: the other side's children may come to
    * this one until then. */
   return atomic_load(&drivers_done) == 2 ? BCSC_DONE : BCSC_PENDING;
@@ -1030,7 +1146,7 @@ static int server_poll(bcsc_task_t *self) {
  * D84). */
 static int pacer_poll(bcsc_task_t *self) {
   side_t *s = self->data;
-  if (s->cleanup_state == 1 || s->driver_finished)
+  if (s->exit_state == 1 || s->driver_finished)
     return 0;
   if (bcsc_wait_register(self, &s->pacer_wait, &s->pacer_q) != 0)
     problem("pacer: register");
@@ -1045,13 +1161,22 @@ static void *side_main(void *arg) {
     bcsc_wait_init(&s->pacer_wait);
     s->pacers++;
     s->run_rc = bcsc_executor_run(&s->ex, &s->pacer);
-    if (s->run_rc != 0 || s->cleanup_state != 1)
+    if (s->run_rc != 0 || s->exit_state != 1)
       break;
     /* The cleanup cancels the owner and runs the executor until it has
      * ended (D82): its shielded scope's children, in flight on the other
      * side, and the driver's script go on meanwhile. */
-    s->cleanup_found_live = !bcsc_task_done(&s->owner);
-    s->cleanup_state = 2;
+    s->found_live = !bcsc_task_done(&s->owner);
+    s->exit_state = 2;
+    if (s->waiting_act == ACT_SHUTDOWN) {
+      /* Its stats, while the executor is there to ask. */
+      s->at_shutdown.size = sizeof s->at_shutdown;
+      if (bcsc_executor_stats(&s->ex, &s->at_shutdown) != 0)
+        problem("stats before the shutdown");
+      s->shutdown_rc = bcsc_executor_shutdown(&s->ex);
+      s->torn_down = 1;
+      return NULL;
+    }
     bcsc_task_cleanup(&s->owner);
     if (!bcsc_task_done(&s->owner))
       problem("bcsc_task_cleanup() returned before the owner had ended");
@@ -1123,6 +1248,11 @@ int main(int argc, char **argv) {
     bcsc_waitq_init(&s->q);
     bcsc_waitq_init(&s->holder_q);
     bcsc_waitq_init(&s->pacer_q);
+    bcsc_waitq_init(&s->final_q);
+    bcsc_wait_init(&s->final_wait);
+    /* The end: A's shutdown round, B's notice (driver_poll()). */
+    s->shutdown_left = i == 0 && shield_rounds != 0;
+    s->notice_left = i == 1 && shield_rounds != 0;
     bcsc_timer_init(&s->tick);
     bcsc_task_init(&s->server, server_poll, s);
     bcsc_task_init(&s->driver, driver_poll, s);
@@ -1142,29 +1272,44 @@ int main(int argc, char **argv) {
 
   for (int i = 0; i < 2; i++) {
     side_t *s = &sides[i];
+    /* Live when A's stats were taken before its shutdown: its server, its
+     * driver and the last round's owner. */
+    uint64_t live = s->torn_down ? 3 : 0;
     /* The joins order both threads' work before this one's. */
     check(s->run_rc == 0, "each side's run ends with 0");
-    check(bcsc_executor_bind_thread(&s->ex) == 0, "bind");
-    memset(&st[i], 0, sizeof st[i]);
-    st[i].size = sizeof st[i];
-    check(bcsc_executor_stats(&s->ex, &st[i]) == 0, "stats");
-    check(s->round == rounds + shield_rounds,
+    check(s->torn_down == (i == 0 && shield_rounds != 0),
+          "A's last round shut its executor down");
+    if (s->torn_down) {
+      check(s->shutdown_rc == 0,
+            "the shutdown ended every task and tore the executor down");
+      check(bcsc_task_done(&s->server) && bcsc_task_done(&s->driver) &&
+                bcsc_task_done(&s->owner),
+            "every root had ended when the shutdown returned");
+      st[i] = s->at_shutdown;
+    } else {
+      check(bcsc_executor_bind_thread(&s->ex) == 0, "bind");
+      memset(&st[i], 0, sizeof st[i]);
+      st[i].size = sizeof st[i];
+      check(bcsc_executor_stats(&s->ex, &st[i]) == 0, "stats");
+    }
+    check(s->round == rounds + shield_rounds + (uint32_t)s->torn_down,
           "every round of both drivers ended");
     /* Its own two root tasks, the pacers, shield rounds' owners and
      * holders, and every remote task sent to it. */
-    check(st[i].completions == 2 + s->pacers + s->owners + s->holders +
-                                   atomic_load(&s->hosted_sent),
+    check(st[i].completions + live == 2 + s->pacers + s->owners + s->holders +
+                                          atomic_load(&s->hosted_sent),
           "completions == own tasks + remote tasks sent to it, exactly");
-    check(st[i].spawns == st[i].completions, "spawns == completions");
+    check(st[i].spawns == st[i].completions + live, "spawns == completions");
     check(st[i].cancels <=
               s->owners + s->holders + atomic_load(&s->hosted_sent),
           "cancels reached only the owners, the holders and the remote "
           "tasks it hosted");
     check(bcsc_waitq_empty(&s->q), "no registration left on a host's list");
     check(bcsc_waitq_deinit(&s->q) == 0, "waitq deinit");
-    check(bcsc_executor_deinit(&s->ex) == 0, "executor deinit");
+    check(s->torn_down || bcsc_executor_deinit(&s->ex) == 0, "executor deinit");
     check(bcsc_waitq_deinit(&s->holder_q) == 0 &&
-              bcsc_waitq_deinit(&s->pacer_q) == 0,
+              bcsc_waitq_deinit(&s->pacer_q) == 0 &&
+              bcsc_waitq_deinit(&s->final_q) == 0,
           "the holder's and the pacer's lists are empty");
     bcsc_posix_reactor_deinit(&s->clock.posix);
     for (int j = 0; j < 4; j++)
@@ -1221,6 +1366,10 @@ int main(int argc, char **argv) {
   for (int j = 0; j < SEENS; j++)
     printf(" %s %llu%s", seen_names[j], (unsigned long long)seen[j],
            j + 1 < SEENS ? "," : "\n");
+  if (sides[0].torn_down)
+    printf("stress_remote: A's shutdown in its last shield round: owner "
+           "live %d, stopped at the shield with children in flight %d\n",
+           sides[0].found_live, sides[0].shutdown_stopped);
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
