@@ -220,6 +220,9 @@ typedef struct kid {
   struct kid *grand;
   int kind;
   int grand_kind;
+  /* The grandchild's draws: its own, where the host's would be made in
+   * the order the threads happen to run in. */
+  uint32_t grand_rng;
   int nest;       /* NEST_*: how its own scope is shielded */
   int unshielded; /* NEST_UNSHIELDS: turned its shield off */
   uint32_t yields;
@@ -384,6 +387,7 @@ static void kid_init(kid_t *k, side_t *home, side_t *host, int kind,
   k->returned = 0;
   k->saw_cancel = 0;
   k->grand_kind = next_random(rng) % 2 ? KIND_FINISH : KIND_FOREVER;
+  k->grand_rng = next_random(rng) | 1; /* xorshift: never 0 */
   k->nest = NEST_PLAIN;
   k->unshielded = 0;
 }
@@ -415,7 +419,7 @@ static int kid_poll(bcsc_task_t *self) {
               BCSC_SCOPE_WAIT_ALL |
                   (k->nest != NEST_PLAIN ? BCSC_SCOPE_SHIELD : 0)) != 0)
         problem("nest: scope_init");
-      kid_init(k->grand, k->host, k->home, k->grand_kind, &k->host->rng);
+      kid_init(k->grand, k->host, k->home, k->grand_kind, &k->grand_rng);
       atomic_fetch_add(&k->home->hosted_sent, 1);
       if (bcsc_scope_spawn_on(&k->scope, &k->grand->remote, &k->home->ex) != 0)
         problem("nest: spawn_on back home");
@@ -800,7 +804,7 @@ static void outer_reached(side_t *s, int act) {
  * else 0. */
 static int shield_act(side_t *s, bcsc_task_t *self, int act) {
   int owner_live = !bcsc_task_done(&s->owner);
-  int rc;
+  int by_task, rc;
   if (act == ACT_DEADLINE || act == ACT_OUTER_DEADLINE) {
     /* Whether the scope was still open and uncancelled says whether the
      * deadline may fire; the fire is read once it has come. */
@@ -826,9 +830,10 @@ static int shield_act(side_t *s, bcsc_task_t *self, int act) {
   }
   if (act == ACT_OUTER) {
     s->cancels_sent++;
-    rc = owner_live && next_random(&s->rng) % 2 != 0
-             ? bcsc_task_cancel(&s->owner)
-             : bcsc_scope_cancel(&s->scope);
+    /* Drawn whether used or not: the draws follow the seed alone. */
+    by_task = next_random(&s->rng) % 2 != 0;
+    rc = owner_live && by_task ? bcsc_task_cancel(&s->owner)
+                               : bcsc_scope_cancel(&s->scope);
     if (rc != 0)
       problem("shield round: outer cancel");
     if (owner_live) { /* else it reached nobody */
