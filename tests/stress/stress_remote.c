@@ -24,13 +24,43 @@
  * open after a few yields: its own end). Meanwhile the driver plays a
  * random script of up to ACTIONS actions, one every few yields: a
  * cancellation from outside (its own scope's cancel, or the owner's task
- * cancel), the shield turned on or off (bcsc_scope_set_shield()), and the
- * shielded scope's own cancel. A nesting child opens its own scope
- * shielded for good, shielded until it sees its own cancel (then it turns
- * the shield off on its host's thread), or plain. The driver keeps what
- * D80 and D83 say of each action - the model: shielded or not, owner
- * cancelled, scope cancelled - and lets a child wait for ever only when
- * the script ends the scope for certain.
+ * cancel), the shield turned on or off (bcsc_scope_set_shield()), the
+ * shielded scope's own cancel; the shielded scope's own deadline passing
+ * (which the shield does not stop), the driver's scope's deadline passing
+ * (a cancellation from outside, which it does), and bcsc_task_cleanup() of
+ * the owner (D82: a cancellation from outside, then a run until the owner
+ * has ended), which the side's thread makes outside its run: a root task
+ * of that run, the pacer, completes when the driver asks for it. A
+ * nesting child opens its own scope shielded for good, shielded until it
+ * sees its own cancel (then it turns the shield off on its host's
+ * thread), or plain. The driver keeps what D80 and D83 say of each action
+ * - the model: shielded or not, owner cancelled, scope cancelled - and
+ * lets a child wait for ever only when the script ends the scope for
+ * certain.
+ *
+ * Time: each side's reactor is the POSIX one's park and unpark under a
+ * clock only its driver moves (clock_reactor_t). A deadline action moves
+ * the clock to the deadline and waits on a timer of the driver's own at
+ * that time, which fires in the same advance of the wheel: the deadline
+ * has fired (or found its scope cancelled or closed) before the next
+ * action, at a step of the script, while the children run on the other
+ * side as fast as they do. A third of the shield rounds give the shielded
+ * scope a drain grace (D59); where the script ends the scope for certain,
+ * a local holder child joins the remote ones, and ends only when the
+ * grace's report lets it go; after the script the driver moves the clock
+ * a period at a time until the holder has ended, so the grace runs out
+ * with the remote children in flight or not.
+ *
+ * The end: side B, its rounds over, tells A so with a remote child (a push
+ * that A's teardown waits for, D26, where a value wake would not be). A
+ * then plays one more shield round, whose one action is its executor's
+ * shutdown (bcsc_executor_shutdown(), D82, made from its thread outside
+ * the run, as a cleanup is) with the children behind the shield on B:
+ * every root of A is cancelled - the driver, so its scope and the owner,
+ * stopped at the shield - and the run goes on until none is live; the
+ * round is checked as any other. It has no nesting children: their
+ * grandchildren would be roots of A, which a shutdown cancels past any
+ * shield of their parents on B (D82: "remote children hosted here too").
  *
  * Checked:
  *  - every round's join returns: no message and no wake-up lost (a
@@ -46,7 +76,21 @@
  *    never saw a cancel (the cancellation from outside stopped at the
  *    shield) and returned what it planned; a grandchild saw one only if
  *    its parent was cancelled and its shield was not there for good; the
- *    owner is cancelled exactly when the script cancelled it;
+ *    owner is cancelled exactly when the script cancelled it (by an
+ *    outer cancel, the outer deadline, or the cleanup, if the owner was
+ *    still live then);
+ *  - deadlines: the shielded scope's own deadline cancels it unless it was
+ *    cancelled or closed before (or its policy cancelled it while the
+ *    clock moved), and it timed out only then; the driver's deadline fires
+ *    exactly when its scope was not cancelled before, and stops at the
+ *    shield; each join gives what its deadline's kind (move on, fail) says
+ *    when nothing failed and no race was won;
+ *  - graces: the report runs exactly once where the holder is - for the
+ *    holder, with the scope cancelled - and never elsewhere: a remote
+ *    child is never reported (D59); the holder ended cancelled, let go;
+ *  - cleanups: bcsc_task_cleanup() returns only once the owner has ended;
+ *    the shutdown returns 0 with every root ended, and A's stats just
+ *    before it count its tasks exactly, the three then live aside;
  *  - each executor completed exactly the tasks it was sent plus its own
  *    (stats), and cancels reached only live tasks.
  *
@@ -65,14 +109,32 @@
 #include <bcsc.h>
 
 enum { KIDS = 6, WATCHDOG = 30, ACTIONS = 4, SHIELD_ROUNDS = 20000 };
+/* The sides' clocks (ns): the drain grace's period, and how far apart the
+ * deadlines of one script lie (one step holds a period). */
+enum { GRACE_NS = 1000, DEADLINE_STEP = 4 * GRACE_NS };
 enum { KIND_FINISH, KIND_FAIL, KIND_FOREVER, KIND_NEST, KINDS };
 /* A nesting child's own scope: plain, shielded for good, or shielded until
  * the child sees its own cancel. */
 enum { NEST_PLAIN, NEST_SHIELDED, NEST_UNSHIELDS };
 /* A shield round's script: a cancellation from outside (the driver's
  * scope, or the owner's task), the shield on or off, the shielded scope's
- * own cancel. */
-enum { ACT_OUTER, ACT_OFF, ACT_ON, ACT_OWN, ACTS };
+ * own cancel; the shielded scope's own deadline passing, the driver's
+ * scope's deadline passing (from outside), and bcsc_task_cleanup() of the
+ * owner from the side's thread (from outside too). */
+enum {
+  ACT_OUTER,
+  ACT_OFF,
+  ACT_ON,
+  ACT_OWN,
+  ACT_DEADLINE,
+  ACT_OUTER_DEADLINE,
+  ACT_CLEANUP,
+  ACT_SHUTDOWN, /* side A's last round only: see driver_poll() */
+  ACTS
+};
+static const char *const act_names[ACTS] = {
+    "outer cancels",   "off",      "on",       "own cancels", "own deadlines",
+    "outer deadlines", "cleanups", "shutdowns"};
 #define E_KID (BCSC_EUSER - 7)
 
 static int passed, failed;
@@ -97,6 +159,50 @@ static void problem(const char *what) {
 
 typedef struct side side_t;
 
+/* What the shield rounds met, counted: the run must meet each. */
+enum {
+  SEEN_LEAVES,            /* owners that returned with the scope open */
+  SEEN_STOPPED,           /* hit_in_flight, and the scope never cancelled */
+  SEEN_UNSHIELD_CUT,      /* off with the owner cancelled: cancelled then */
+  SEEN_NEST_STOPPED,      /* a nesting child cancelled, its shield held */
+  SEEN_UNSHIELDS,         /* a nesting child turned its shield off */
+  SEEN_REACHED,           /* children that saw their scope's cancel */
+  SEEN_OWN_TIMEOUTS,      /* its own deadline cancelled the shielded scope */
+  SEEN_OUTER_STOPPED,     /* an outer deadline stopped at the shield, children
+                             in flight */
+  SEEN_CLEANUPS_LIVE,     /* cleanups that found the owner live */
+  SEEN_CLEANUP_STOPPED,   /* ... and stopped at the shield, children in
+                             flight */
+  SEEN_REPORTS,           /* grace reports */
+  SEEN_REPORTS_IN_FLIGHT, /* ... with remote children in flight */
+  SEENS
+};
+static const char *const seen_names[SEENS] = {
+    "owners left",
+    "stopped at the shield with children in flight",
+    "let in by off",
+    "stopped at a nested shield",
+    "nested offs",
+    "children that saw their scope's cancel",
+    "own deadlines fired",
+    "outer deadlines stopped at the shield with children in flight",
+    "cleanups of a live owner",
+    "cleanups stopped at the shield with children in flight",
+    "grace reports",
+    "grace reports with remote children in flight"};
+
+/* A side's reactor: the POSIX reactor's park and unpark (the other side's
+ * messages end a park), under a clock that only the side's driver moves.
+ * A deadline or a grace period then runs out at a step of the driver's
+ * script, not at a moment of the machine's load, and the model can say
+ * what it did - tests/test_remote.c's simulated parent clock, with a park
+ * that really blocks because two threads wake each other here. */
+typedef struct clock_reactor {
+  bcsc_reactor_t base; /* first: the vtable's functions cast back */
+  bcsc_posix_reactor_t posix;
+  uint64_t now; /* the driver writes it, the executor reads it: one thread */
+} clock_reactor_t;
+
 /* A shield round's scope as D80 and D83 say it is, kept from what the
  * driver and the owner did (the scope's policy aside). */
 typedef struct shield_model {
@@ -114,6 +220,9 @@ typedef struct kid {
   struct kid *grand;
   int kind;
   int grand_kind;
+  /* The grandchild's draws: its own, where the host's would be made in
+   * the order the threads happen to run in. */
+  uint32_t grand_rng;
   int nest;       /* NEST_*: how its own scope is shielded */
   int unshielded; /* NEST_UNSHIELDS: turned its shield off */
   uint32_t yields;
@@ -130,7 +239,7 @@ typedef struct kid {
 struct side {
   const char *name;
   bcsc_executor_t ex;
-  bcsc_posix_reactor_t reactor;
+  clock_reactor_t clock;
   bcsc_waker_slot_t slots[2];
   pthread_t thread;
   pthread_t tid;
@@ -166,6 +275,48 @@ struct side {
   uint32_t action_at[ACTIONS]; /* driver yields before it, increasing */
   int action_count, next_action;
   shield_model_t model;
+  /* deadlines (set only when the script lets them pass) and the drain
+   * grace of the shielded scope */
+  uint64_t own_deadline, outer_deadline;
+  uint32_t own_kind, outer_kind; /* bcsc_deadline_kind */
+  int own_fired;                 /* its deadline's action saw it fire */
+  int waiting_act;   /* ACTS, or the action whose end the driver waits for */
+  uint64_t act_time; /* ACT_*DEADLINE: the clock it moves to */
+  int act_cancelled; /* the scope it acts on was cancelled before it */
+  bcsc_timer_t tick; /* the driver's, at the time it moves the clock to */
+  bcsc_drain_grace_t grace;
+  int grace_on;
+  /* A local child of the shielded scope that ends only when the grace
+   * reports it: with it the grace runs out for certain, with the remote
+   * children still in flight or not. Only where the script ends the scope
+   * for certain. */
+  int holder_on;
+  bcsc_task_t holder;
+  bcsc_wait_t holder_wait;
+  bcsc_waitq_t holder_q;
+  int kicked;       /* the report let it go */
+  uint32_t reports; /* calls of the report this round */
+  /* bcsc_task_cleanup() of the owner, or the executor's shutdown
+   * (waiting_act says which): the driver asks (1), the side's thread
+   * leaves the run (the pacer, a root, completes), cancels and runs (2) */
+  int exit_state;
+  int found_live; /* the owner was live when the cleanup began */
+  int driver_finished;
+  bcsc_task_t pacer;
+  bcsc_wait_t pacer_wait;
+  bcsc_waitq_t pacer_q;
+  /* The end (driver_poll()): side A's last round ends in its executor's
+   * shutdown, once side B's rounds are over - which B tells A with a
+   * remote child, the notice. */
+  int shutdown_left, notice_left;
+  int other_over; /* A: B's notice ran */
+  bcsc_wait_t final_wait;
+  bcsc_waitq_t final_q;
+  bcsc_remote_task_t notice; /* B's */
+  int final_round, counted_done;
+  int torn_down, shutdown_rc;
+  int shutdown_stopped; /* it stopped at the shield, children in flight */
+  bcsc_executor_stats_t at_shutdown; /* A's stats just before it */
   int run_rc;
   /* counts */
   atomic_uint hosted_sent; /* remote tasks sent to this side */
@@ -173,14 +324,10 @@ struct side {
   uint64_t kids_by_kind[KINDS];
   uint64_t cancels_sent;
   uint64_t races_won;
-  uint64_t owners;     /* local tasks: one a shield round */
-  uint64_t acts[ACTS]; /* shield actions done */
-  uint64_t leaves;
-  uint64_t stopped;      /* hit_in_flight, and the scope never cancelled */
-  uint64_t unshield_cut; /* off with the owner cancelled: cancelled then */
-  uint64_t nest_stopped; /* a nesting child cancelled, its shield held */
-  uint64_t unshields;    /* a nesting child turned its shield off */
-  uint64_t reached;      /* children that saw their scope's cancel */
+  uint64_t owners;          /* local tasks: one a shield round */
+  uint64_t acts[ACTS];      /* shield actions done */
+  uint64_t holders, pacers; /* local tasks */
+  uint64_t seen[SEENS];     /* what shield rounds met */
 };
 
 static side_t sides[2];
@@ -196,6 +343,29 @@ static uint32_t next_random(uint32_t *state) {
   *state ^= *state << 5;
   return *state;
 }
+
+static clock_reactor_t *clock_of(bcsc_reactor_t *r) {
+  return (clock_reactor_t *)(void *)r;
+}
+
+static uint64_t clock_now(bcsc_reactor_t *r) { return clock_of(r)->now; }
+
+static int clock_park(bcsc_reactor_t *r, uint64_t deadline) {
+  bcsc_reactor_t *posix = &clock_of(r)->posix.base;
+  /* A deadline still ahead comes only when the driver moves the clock, in
+   * a poll: until then only a message or an unpark can end the park. */
+  return posix->vtable->park(
+      posix, deadline <= clock_of(r)->now ? 0 : BCSC_NO_DEADLINE);
+}
+
+static void clock_unpark(bcsc_reactor_t *r) {
+  bcsc_reactor_t *posix = &clock_of(r)->posix.base;
+  posix->vtable->unpark(posix);
+}
+
+static const bcsc_reactor_vtable_t clock_vtable = {
+    sizeof(bcsc_reactor_vtable_t), BCSC_REACTOR_VTABLE_VERSION, clock_now,
+    clock_park, clock_unpark};
 
 /* ---- the children (on their host's thread) ------------------------------- */
 
@@ -217,6 +387,7 @@ static void kid_init(kid_t *k, side_t *home, side_t *host, int kind,
   k->returned = 0;
   k->saw_cancel = 0;
   k->grand_kind = next_random(rng) % 2 ? KIND_FINISH : KIND_FOREVER;
+  k->grand_rng = next_random(rng) | 1; /* xorshift: never 0 */
   k->nest = NEST_PLAIN;
   k->unshielded = 0;
 }
@@ -248,7 +419,7 @@ static int kid_poll(bcsc_task_t *self) {
               BCSC_SCOPE_WAIT_ALL |
                   (k->nest != NEST_PLAIN ? BCSC_SCOPE_SHIELD : 0)) != 0)
         problem("nest: scope_init");
-      kid_init(k->grand, k->host, k->home, k->grand_kind, &k->host->rng);
+      kid_init(k->grand, k->host, k->home, k->grand_kind, &k->grand_rng);
       atomic_fetch_add(&k->home->hosted_sent, 1);
       if (bcsc_scope_spawn_on(&k->scope, &k->grand->remote, &k->home->ex) != 0)
         problem("nest: spawn_on back home");
@@ -302,11 +473,21 @@ static int kid_failed(const kid_t *k) {
   return failed_result(k->returned, bcsc_task_cancelled(&k->remote.task));
 }
 
+/* What `scope`'s join gives when no child failed and no race was won: if
+ * its own deadline (of `kind`) ended it, what that kind says; else whether
+ * it was cancelled (scope.c: scope_result). */
+static int quiet_end(const bcsc_scope_t *scope, uint32_t kind) {
+  if (bcsc_scope_timed_out(scope))
+    return kind == BCSC_DEADLINE_FAIL ? BCSC_ETIMEDOUT : 0;
+  return bcsc_scope_cancelled(scope) ? BCSC_ECANCELED : 0;
+}
+
 /* The children's ends, and `rc` - what `scope`, which held them, gave its
  * owner: its join's result if `joined`, else the owner's result after the
- * drain (its first error, or 0). Returns how many children failed. */
+ * drain (its first error, or 0). `kind`: its deadline's, if it had one.
+ * Returns how many children failed. */
 static uint32_t check_ends(side_t *s, const bcsc_scope_t *scope,
-                           uint32_t policy, int rc, int joined) {
+                           uint32_t policy, uint32_t kind, int rc, int joined) {
   uint32_t failures = 0;
   int failure_match = 0;
   bcsc_task_t *winner = bcsc_scope_winner(scope);
@@ -337,21 +518,22 @@ static uint32_t check_ends(side_t *s, const bcsc_scope_t *scope,
       s->races_won++;
       if (rc != w->returned || bcsc_task_cancelled(winner))
         problem("race: join is not the uncancelled winner's result");
-    } else if (rc != BCSC_ECANCELED) {
-      problem("race: no winner, and join is not ECANCELED");
+    } else if (rc != (bcsc_scope_timed_out(scope) ? quiet_end(scope, kind)
+                                                  : BCSC_ECANCELED)) {
+      problem("race: no winner, and join is not ECANCELED (or its "
+              "deadline's kind)");
     }
   } else {
     if (failures != 0 && !failure_match)
       problem("join is not one of the children's errors");
-    if (failures == 0 &&
-        rc != (bcsc_scope_cancelled(scope) ? BCSC_ECANCELED : 0))
-      problem("join without failures is not 0 / ECANCELED");
+    if (failures == 0 && rc != quiet_end(scope, kind))
+      problem("join without failures is not 0 / ECANCELED / its deadline's");
   }
   return failures;
 }
 
 static void verify_round(side_t *s, int rc) {
-  (void)check_ends(s, &s->scope, s->policy, rc, 1);
+  (void)check_ends(s, &s->scope, s->policy, BCSC_DEADLINE_MOVE_ON, rc, 1);
   s->joins_by_rc[rc == 0                ? 0
                  : rc == BCSC_ECANCELED ? 1
                  : rc <= E_KID          ? 2
@@ -394,6 +576,9 @@ static void start_round(side_t *s, bcsc_task_t *self) {
 static void model_act(shield_model_t *m, int act) {
   switch (act) {
   case ACT_OUTER: /* stops at the shield; the owner stays cancelled */
+  case ACT_OUTER_DEADLINE:
+  case ACT_CLEANUP:
+  case ACT_SHUTDOWN:
     m->owner_cancelled = 1;
     m->cancelled |= !m->shielded;
     break;
@@ -404,10 +589,38 @@ static void model_act(shield_model_t *m, int act) {
   case ACT_ON: /* what was cancelled stays so */
     m->shielded = 1;
     break;
-  default: /* ACT_OWN: its own end */
+  default: /* ACT_OWN, ACT_DEADLINE: its own end */
     m->cancelled = 1;
     break;
   }
+}
+
+/* A grace's report (from the timer processing of the owner's side): the
+ * holder, and no remote child - their frames are their host's (D59). It
+ * lets the holder go. */
+static void stuck_report(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *task) {
+  side_t *s = context;
+  s->reports++;
+  if (scope != &s->shield || task != &s->holder)
+    problem("a grace reported a task other than the local one it held up");
+  if (!bcsc_scope_cancelled(scope))
+    problem("a grace ran out on a scope that was not cancelled");
+  s->seen[SEEN_REPORTS_IN_FLIGHT] += bcsc_scope_live(scope) > 1;
+  s->kicked = 1;
+  (void)bcsc_waitq_wake_one(&s->holder_q, 0);
+}
+
+/* The holder: a cleanup that does not end when cancelled, only when the
+ * grace reports it (a wait on nothing else: bcsc_wait_register() does not
+ * refuse a cancelled task). */
+static int holder_poll(bcsc_task_t *self) {
+  side_t *s = self->data;
+  if (s->kicked)
+    return BCSC_ECANCELED;
+  if (bcsc_wait_register(self, &s->holder_wait, &s->holder_q) != 0)
+    problem("holder: register");
+  return BCSC_PENDING;
 }
 
 /* The owner: opens its scope, sends the children from it, then joins it -
@@ -424,12 +637,22 @@ static int owner_poll(bcsc_task_t *self) {
     s->shield_open = 1;
     /* An unshielded scope of a cancelled owner opens cancelled. */
     s->model.cancelled |= s->model.owner_cancelled && !s->model.shielded;
+    if (s->own_deadline != BCSC_NO_DEADLINE &&
+        bcsc_scope_set_deadline(&s->shield, s->own_deadline, s->own_kind) != 0)
+      problem("owner: set_deadline");
+    if (s->grace_on &&
+        (bcsc_drain_grace_init(&s->grace) != 0 ||
+         bcsc_scope_set_drain_grace(&s->shield, &s->grace, GRACE_NS,
+                                    stuck_report, s) != 0))
+      problem("owner: set_drain_grace");
     for (int i = 0; i < KIDS; i++) {
       atomic_fetch_add(&s->other->hosted_sent, 1);
       if (bcsc_scope_spawn_on(&s->shield, &s->kids[i].remote, &s->other->ex) !=
           0)
         problem("owner: spawn_on");
     }
+    if (s->holder_on && bcsc_scope_spawn(&s->shield, &s->holder) != 0)
+      problem("owner: spawn the holder");
   }
   if (s->owner_leaves) {
     if (s->owner_yielded < s->leave_after) {
@@ -439,7 +662,7 @@ static int owner_poll(bcsc_task_t *self) {
     /* Its own end (D80): the owner is done, nothing is left to shield. */
     s->shield_open = 0;
     s->model.cancelled = 1;
-    s->leaves++;
+    s->seen[SEEN_LEAVES]++;
     return 0;
   }
   rc = bcsc_scope_join(&s->shield);
@@ -453,8 +676,15 @@ static int owner_poll(bcsc_task_t *self) {
 static void start_shield_round(side_t *s, bcsc_task_t *self) {
   static const uint32_t policies[] = {BCSC_SCOPE_WAIT_ALL, BCSC_SCOPE_WAIT_ALL,
                                       BCSC_SCOPE_FAIL_FAST, BCSC_SCOPE_RACE};
+  /* A cancellation from outside half the time (the case shields are for);
+   * the shield off, on, and its own end a sixth each. */
+  static const int script[] = {
+      ACT_OUTER,   ACT_OUTER,   ACT_OUTER, ACT_OUTER, ACT_OUTER_DEADLINE,
+      ACT_CLEANUP, ACT_OFF,     ACT_OFF,   ACT_ON,    ACT_ON,
+      ACT_OWN,     ACT_DEADLINE};
   shield_model_t planned;
-  int forever;
+  uint64_t when = s->clock.now;
+  int forever, cleanup = 0;
   if (bcsc_scope_init(&s->scope, self, BCSC_SCOPE_WAIT_ALL) != 0)
     problem("driver: scope_init");
   s->shield_policy = policies[next_random(&s->rng) % 4];
@@ -462,13 +692,34 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
   s->model.shielded = next_random(&s->rng) % 4 != 0;
   s->owner_leaves = next_random(&s->rng) % 8 == 0;
   s->leave_after = next_random(&s->rng) % 6;
+  s->own_kind = next_random(&s->rng) % 2;
+  s->outer_kind = next_random(&s->rng) % 2;
+  s->own_deadline = s->outer_deadline = BCSC_NO_DEADLINE;
   s->action_count = 1 + (int)(next_random(&s->rng) % ACTIONS);
+  if (s->final_round) {
+    /* The shutdown alone, into a shield, while the children are in flight
+     * (most likely): a wait-all scope's end is then the children's, and
+     * the owner's cancel the shutdown's. */
+    s->shield_policy = BCSC_SCOPE_WAIT_ALL;
+    s->model.shielded = 1;
+    s->owner_leaves = 0;
+    s->action_count = 1;
+  }
   for (int i = 0; i < s->action_count; i++) {
-    /* A cancellation from outside half the time: the case shields are
-     * for. */
-    s->actions[i] = (int)(next_random(&s->rng) % (2 * ACTS - 2));
-    if (s->actions[i] >= ACTS)
-      s->actions[i] = ACT_OUTER;
+    int act = script[next_random(&s->rng) % (sizeof script / sizeof *script)];
+    if (s->final_round)
+      act = ACT_SHUTDOWN;
+    /* One deadline a scope, one cleanup a round: the cleanup returns
+     * once the owner has ended, everything behind the shield with it. */
+    if ((act == ACT_DEADLINE && s->own_deadline != BCSC_NO_DEADLINE) ||
+        (act == ACT_OUTER_DEADLINE && s->outer_deadline != BCSC_NO_DEADLINE) ||
+        (act == ACT_CLEANUP && cleanup++ != 0))
+      act = ACT_OUTER;
+    if (act == ACT_DEADLINE || act == ACT_OUTER_DEADLINE) {
+      when += DEADLINE_STEP;
+      *(act == ACT_DEADLINE ? &s->own_deadline : &s->outer_deadline) = when;
+    }
+    s->actions[i] = act;
     s->action_at[i] =
         (i == 0 ? 0 : s->action_at[i - 1]) + 1 + next_random(&s->rng) % 4;
   }
@@ -480,10 +731,19 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
   for (int i = 0; i < s->action_count; i++)
     model_act(&planned, s->actions[i]);
   forever = planned.cancelled;
+  /* A grace a third of the time; with a holder only where the scope ends
+   * for certain (the holder would wait for ever otherwise). */
+  s->grace_on = next_random(&s->rng) % 3 == 0 && !s->final_round;
+  s->holder_on = s->grace_on && forever;
   for (int i = 0; i < KIDS; i++) {
     kid_t *k = &s->kids[i];
     int kind = (int)(next_random(&s->rng) % KINDS);
     if (kind == KIND_FOREVER && !forever)
+      kind = KIND_FINISH;
+    /* A nesting child's grandchild would be a root of A's executor, and
+     * A's shutdown cancels every root, remote children hosted there too
+     * (D82), past any shield of their parents on B. */
+    if (kind == KIND_NEST && s->final_round)
       kind = KIND_FINISH;
     kid_init(k, s, s->other, kind, &s->rng);
     k->grand = &s->grands[i];
@@ -493,7 +753,17 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
       k->grand_kind = KIND_FINISH;
     s->kids_by_kind[k->kind]++;
   }
+  if (s->outer_deadline != BCSC_NO_DEADLINE &&
+      bcsc_scope_set_deadline(&s->scope, s->outer_deadline, s->outer_kind) != 0)
+    problem("driver: set_deadline");
   bcsc_task_init(&s->owner, owner_poll, s);
+  bcsc_task_init(&s->holder, holder_poll, s);
+  bcsc_wait_init(&s->holder_wait);
+  s->kicked = 0;
+  s->reports = 0;
+  s->holders += (uint64_t)s->holder_on;
+  s->own_fired = 0;
+  s->waiting_act = ACTS;
   s->owner_phase = 0;
   s->owner_yielded = 0;
   s->shield_open = 0;
@@ -505,34 +775,153 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
     problem("driver: spawn the owner");
 }
 
-/* One action of the script, where it can still act; the model follows. */
-static void shield_act(side_t *s, int act) {
+/* Let the side's clock reach `until`, and wait until the executor has
+ * fired what fell due: the driver's own timer at `until` fires in the same
+ * advance of the wheel as a deadline or grace at it or before. PENDING
+ * until then, 0 after. */
+static int pass_time(side_t *s, bcsc_task_t *self, uint64_t until) {
+  int rc = bcsc_sleep_until(self, &s->tick, until);
+  if (rc == BCSC_PENDING && s->clock.now < until)
+    s->clock.now = until;
+  return rc;
+}
+
+/* Whether a cancellation from outside that reaches the owner now stops at
+ * the shield with children in flight. */
+static int stops_in_flight(const side_t *s) {
+  return s->shield_open && s->model.shielded && !s->model.cancelled &&
+         bcsc_scope_live(&s->shield) != 0;
+}
+
+/* A cancellation from outside (`act`) reached the (live) owner. */
+static void outer_reached(side_t *s, int act) {
+  s->hit_in_flight |= stops_in_flight(s);
+  model_act(&s->model, act);
+}
+
+/* One action of the script, where it can still act; the model follows.
+ * BCSC_PENDING for one whose end the driver waits for (shield_settle()),
+ * else 0. */
+static int shield_act(side_t *s, bcsc_task_t *self, int act) {
   int owner_live = !bcsc_task_done(&s->owner);
-  int rc;
+  int by_task, rc;
+  if (act == ACT_DEADLINE || act == ACT_OUTER_DEADLINE) {
+    /* Whether the scope was still open and uncancelled says whether the
+     * deadline may fire; the fire is read once it has come. */
+    s->act_cancelled = act == ACT_DEADLINE
+                           ? !s->shield_open || bcsc_scope_cancelled(&s->shield)
+                           : bcsc_scope_cancelled(&s->scope);
+    s->act_time = act == ACT_DEADLINE ? s->own_deadline : s->outer_deadline;
+    s->waiting_act = act;
+    s->acts[act]++;
+    if (pass_time(s, self, s->act_time) != BCSC_PENDING)
+      problem("driver: a deadline's time had passed already");
+    return BCSC_PENDING;
+  }
+  if (act == ACT_CLEANUP || act == ACT_SHUTDOWN) {
+    /* The side's thread leaves the run (the pacer completes) and cleans
+     * the owner up, or shuts the executor down, from outside it
+     * (shield_settle() reads what it found). */
+    s->exit_state = 1;
+    s->waiting_act = act;
+    s->acts[act]++;
+    (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
+    return bcsc_task_yield(self);
+  }
   if (act == ACT_OUTER) {
     s->cancels_sent++;
-    rc = owner_live && next_random(&s->rng) % 2 != 0
-             ? bcsc_task_cancel(&s->owner)
-             : bcsc_scope_cancel(&s->scope);
-    if (!owner_live) {
-      if (rc != 0)
-        problem("shield round: outer cancel");
-      return; /* it reached nobody */
+    /* Drawn whether used or not: the draws follow the seed alone. */
+    by_task = next_random(&s->rng) % 2 != 0;
+    rc = owner_live && by_task ? bcsc_task_cancel(&s->owner)
+                               : bcsc_scope_cancel(&s->scope);
+    if (rc != 0)
+      problem("shield round: outer cancel");
+    if (owner_live) { /* else it reached nobody */
+      s->acts[act]++;
+      outer_reached(s, act);
     }
-    s->hit_in_flight |= s->shield_open && s->model.shielded &&
-                        !s->model.cancelled && bcsc_scope_live(&s->shield) != 0;
-  } else {
-    if (!s->shield_open)
-      return;
-    if (act == ACT_OFF && s->model.owner_cancelled && !s->model.cancelled)
-      s->unshield_cut++;
-    rc = act == ACT_OWN ? bcsc_scope_cancel(&s->shield)
-                        : bcsc_scope_set_shield(&s->shield, act == ACT_ON);
+    return 0;
   }
+  if (!s->shield_open)
+    return 0;
+  if (act == ACT_OFF && s->model.owner_cancelled && !s->model.cancelled)
+    s->seen[SEEN_UNSHIELD_CUT]++;
+  rc = act == ACT_OWN ? bcsc_scope_cancel(&s->shield)
+                      : bcsc_scope_set_shield(&s->shield, act == ACT_ON);
   if (rc != 0)
     problem("shield round: an action failed");
   s->acts[act]++;
   model_act(&s->model, act);
+  return 0;
+}
+
+/* The end of the action the driver waited for. BCSC_PENDING while it has
+ * not come, else 0. */
+static int shield_settle(side_t *s, bcsc_task_t *self) {
+  int act = s->waiting_act;
+  int fired, rc;
+  if (act == ACT_SHUTDOWN) {
+    if (s->exit_state == 1)
+      return bcsc_task_yield(self); /* behind the pacer */
+    /* The shutdown cancelled every root (D82): this driver, its scope and
+     * so the owner, if it was live - stopped at the shield - and runs the
+     * executor until none is live, this poll among its turns. */
+    s->exit_state = 0;
+    if (s->found_live) {
+      s->shutdown_stopped = stops_in_flight(s);
+      outer_reached(s, act);
+    }
+    if (!bcsc_task_cancelled(self))
+      problem("the shutdown did not cancel the driver, a root");
+  } else if (act == ACT_CLEANUP) {
+    if (s->exit_state == 1)
+      return bcsc_task_yield(self); /* behind the pacer */
+    /* The cleanup cancelled the owner, if it was live (an outside
+     * cancellation: D82 cancels as bcsc_task_cancel() does), and runs the
+     * executor - this poll among its turns - until the owner has ended. */
+    s->exit_state = 0;
+    if (s->found_live) {
+      s->seen[SEEN_CLEANUPS_LIVE]++;
+      s->seen[SEEN_CLEANUP_STOPPED] += (uint64_t)stops_in_flight(s);
+      outer_reached(s, act);
+    }
+  } else {
+    if ((rc = pass_time(s, self, s->act_time)) == BCSC_PENDING)
+      return rc;
+    if (rc != 0)
+      problem("driver: its timer");
+    if (act == ACT_DEADLINE) {
+      /* Its own end: the shield does not stop it (D80). It fires unless
+       * the scope was cancelled (or closed) before, or its policy
+       * cancelled it while the clock moved. */
+      fired = bcsc_scope_timed_out(&s->shield);
+      if (fired && s->act_cancelled)
+        problem("a deadline fired on a scope cancelled or closed before");
+      if (!fired && !s->act_cancelled && s->shield_open &&
+          (s->shield_policy == BCSC_SCOPE_WAIT_ALL ||
+           !bcsc_scope_cancelled(&s->shield)))
+        problem("the shielded scope's own deadline did not cancel it");
+      s->own_fired = fired;
+      s->seen[SEEN_OWN_TIMEOUTS] += (uint64_t)fired;
+      if (fired)
+        model_act(&s->model, act);
+    } else {
+      /* The driver's scope holds the owner only (wait-all): it fires
+       * exactly when nothing cancelled that scope before, and reaches the
+       * owner if the owner had not ended - and stops at the shield. */
+      fired = bcsc_scope_timed_out(&s->scope);
+      if (fired == s->act_cancelled)
+        problem("the driver's deadline fired other than on its uncancelled "
+                "scope");
+      if (fired &&
+          (!bcsc_task_done(&s->owner) || bcsc_task_cancelled(&s->owner))) {
+        s->seen[SEEN_OUTER_STOPPED] += (uint64_t)stops_in_flight(s);
+        outer_reached(s, act);
+      }
+    }
+  }
+  s->waiting_act = ACTS;
+  return 0;
 }
 
 static int cancel_seen(const kid_t *k) {
@@ -543,7 +932,7 @@ static void verify_shield_round(side_t *s, int rc) {
   int joined = !s->owner_leaves;
   int owner_rc = bcsc_task_result(&s->owner);
   int owner_cancelled = bcsc_task_cancelled(&s->owner);
-  uint32_t failures = check_ends(s, &s->shield, s->shield_policy,
+  uint32_t failures = check_ends(s, &s->shield, s->shield_policy, s->own_kind,
                                  joined ? s->shield_rc : owner_rc, joined);
   /* The scope's policy is its own end too (D80). */
   int cancelled = s->model.cancelled ||
@@ -559,7 +948,20 @@ static void verify_shield_round(side_t *s, int rc) {
     problem("the shielded scope's cancel is not what D80/D83 say");
   if (joined && owner_rc != s->shield_rc)
     problem("the owner's result is not its join's");
-  s->stopped += s->hit_in_flight && !cancelled;
+  if (bcsc_scope_timed_out(&s->shield) != s->own_fired)
+    problem("the shielded scope timed out other than at its deadline's step");
+  if (bcsc_scope_timed_out(&s->scope) && s->outer_deadline == BCSC_NO_DEADLINE)
+    problem("the driver's scope timed out without a deadline");
+  /* A grace reports the local task it holds up, once, and never a remote
+   * child (D59): once with the holder, never without. */
+  if (s->reports != (uint32_t)s->holder_on)
+    problem("a grace's reports are not the holder's one");
+  if (s->holder_on &&
+      (!bcsc_task_done(&s->holder) || !bcsc_task_cancelled(&s->holder) ||
+       bcsc_task_result(&s->holder) != BCSC_ECANCELED || !s->kicked))
+    problem("the holder did not end cancelled, let go by its report");
+  s->seen[SEEN_REPORTS] += s->reports;
+  s->seen[SEEN_STOPPED] += s->hit_in_flight && !cancelled;
   for (int i = 0; i < KIDS; i++) {
     const kid_t *k = &s->kids[i];
     if (!cancelled && (cancel_seen(k) || k->returned != k->result))
@@ -568,7 +970,7 @@ static void verify_shield_round(side_t *s, int rc) {
       problem("a child saw a cancel its task does not hold");
     if (k->kind == KIND_FOREVER && !k->saw_cancel)
       problem("a child waiting for ever ended without a cancel");
-    s->reached += (uint64_t)k->saw_cancel;
+    s->seen[SEEN_REACHED] += (uint64_t)k->saw_cancel;
     if (k->kind == KIND_NEST) {
       const kid_t *g = k->grand;
       int parent_cancelled = bcsc_task_cancelled(&k->remote.task);
@@ -578,17 +980,36 @@ static void verify_shield_round(side_t *s, int rc) {
         problem("a grandchild waiting for ever ended without a cancel");
       if (k->unshielded != (k->nest == NEST_UNSHIELDS && k->saw_cancel))
         problem("a nesting child did not turn its shield off when cancelled");
-      s->nest_stopped += parent_cancelled && k->nest == NEST_SHIELDED;
-      s->unshields += (uint64_t)k->unshielded;
+      s->seen[SEEN_NEST_STOPPED] +=
+          parent_cancelled && k->nest == NEST_SHIELDED;
+      s->seen[SEEN_UNSHIELDS] += (uint64_t)k->unshielded;
     }
   }
   /* The driver's scope holds the owner only. */
   if (bcsc_scope_error_count(&s->scope) != (uint32_t)owner_failed)
     problem("the driver's error count is not the owner's failure");
-  if (rc != (owner_failed                      ? owner_rc
-             : bcsc_scope_cancelled(&s->scope) ? BCSC_ECANCELED
-                                               : 0))
+  if (rc != (owner_failed ? owner_rc : quiet_end(&s->scope, s->outer_kind)))
     problem("the driver's join is not what the owner's end says");
+}
+
+/* The last driver to end ends both servers. */
+static void driver_counts_itself_done(side_t *s) {
+  s->counted_done = 1;
+  if (atomic_fetch_add(&drivers_done, 1) + 1 == 2)
+    for (int i = 0; i < 2; i++) {
+      /* Published by each server's first poll, long before. */
+      while (!atomic_load_explicit(&sides[i].published, memory_order_acquire)) {
+      }
+      (void)bcsc_waker_wake(sides[i].server_waker);
+    }
+}
+
+/* B's notice, on A's thread: B's rounds are over. */
+static int notice_poll(bcsc_task_t *self) {
+  side_t *a = self->data;
+  a->other_over = 1;
+  (void)bcsc_waitq_wake_all(&a->final_q, 0);
+  return 0;
 }
 
 static int driver_poll(bcsc_task_t *self) {
@@ -597,16 +1018,55 @@ static int driver_poll(bcsc_task_t *self) {
   for (;;) {
     if (s->phase == 0) {
       if (s->plain_left + s->shield_left == 0) {
-        if (atomic_fetch_add(&drivers_done, 1) + 1 == 2)
-          for (int i = 0; i < 2; i++) {
-            /* Published by each server's first poll, long before. */
-            while (!atomic_load_explicit(&sides[i].published,
-                                         memory_order_acquire)) {
-            }
-            (void)bcsc_waker_wake(sides[i].server_waker);
+        if (s->notice_left) {
+          /* B: its rounds are over. It counts itself done now - A, which
+           * waits for this, ends last and ends the servers, so B never
+           * wakes A's server, which A's shutdown may have torn down - and
+           * tells A with a remote child: a push to A's executor, which
+           * A's teardown waits for (D26), where a value wake would not. */
+          s->notice_left = 0;
+          driver_counts_itself_done(s);
+          if (bcsc_scope_init(&s->scope, self, BCSC_SCOPE_WAIT_ALL) != 0)
+            problem("driver: scope_init");
+          bcsc_remote_task_init(&s->notice, notice_poll, s->other);
+          atomic_fetch_add(&s->other->hosted_sent, 1);
+          if (bcsc_scope_spawn_on(&s->scope, &s->notice, &s->other->ex) != 0)
+            problem("driver: spawn the notice");
+          s->phase = 5;
+        } else if (s->shutdown_left) {
+          /* A: one more shield round, whose script shuts A's executor
+           * down while its children are behind the shield on B: once B
+           * sends A nothing more (the shutdown would cancel B's children
+           * here, which B's shields cannot stop: they are A's roots). */
+          if (!s->other_over) {
+            if (bcsc_wait_register(self, &s->final_wait, &s->final_q) != 0)
+              problem("driver: wait for the notice");
+            return BCSC_PENDING;
           }
-        return BCSC_DONE;
+          s->shutdown_left = 0;
+          s->final_round = 1;
+          s->shield_round = 1;
+          start_shield_round(s, self);
+          s->phase = 3;
+          return bcsc_task_yield(self);
+        } else {
+          s->driver_finished = 1; /* the pacer ends too */
+          (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
+          if (!s->counted_done)
+            driver_counts_itself_done(s);
+          return BCSC_DONE;
+        }
       }
+    }
+    if (s->phase == 5) {
+      if ((rc = bcsc_scope_join(&s->scope)) == BCSC_PENDING)
+        return rc;
+      if (rc != 0 || bcsc_task_result(&s->notice.task) != 0)
+        problem("the notice did not end with 0");
+      s->phase = 0;
+      continue;
+    }
+    if (s->phase == 0) {
       s->shield_round = s->shield_left != 0 &&
                         (s->plain_left == 0 || next_random(&s->rng) % 2 != 0);
       if (s->shield_round) {
@@ -631,11 +1091,28 @@ static int driver_poll(bcsc_task_t *self) {
       s->phase = 2;
     }
     if (s->phase == 3) {
-      s->yielded++;
-      if (s->action_at[s->next_action] == s->yielded)
-        shield_act(s, s->actions[s->next_action++]);
+      if (s->waiting_act != ACTS) {
+        if ((rc = shield_settle(s, self)) == BCSC_PENDING)
+          return rc;
+      } else if (s->action_at[s->next_action] == ++s->yielded &&
+                 (rc = shield_act(s, self, s->actions[s->next_action++])) ==
+                     BCSC_PENDING) {
+        return rc;
+      }
       if (s->next_action < s->action_count)
         return bcsc_task_yield(self);
+      s->act_time = s->clock.now;
+      s->phase = 4;
+    }
+    if (s->phase == 4) {
+      /* The holder ends only when the grace reports it: time passes, a
+       * period at a time, until it has ended (then the join waits for the
+       * rest without keeping the executor busy). */
+      while (s->holder_on && !bcsc_task_done(&s->holder)) {
+        if ((rc = pass_time(s, self, s->act_time)) == BCSC_PENDING)
+          return rc;
+        s->act_time = s->clock.now + GRACE_NS;
+      }
       s->phase = 2;
     }
     rc = bcsc_scope_join(&s->scope);
@@ -661,15 +1138,56 @@ static int server_poll(bcsc_task_t *self) {
     atomic_store_explicit(&s->published, 1, memory_order_release);
   }
   (void)bcsc_task_waker_woken(self);
+  if (bcsc_task_cancelled(self))
+    return BCSC_DONE; /* A's shutdown */
   /* Ends when both drivers have: the other side's children may come to
    * this one until then. */
   return atomic_load(&drivers_done) == 2 ? BCSC_DONE : BCSC_PENDING;
 }
 
+/* A root of its side's run that ends when the driver asks for a cleanup
+ * (or has ended): bcsc_task_cleanup() must be called outside the run, as
+ * it runs the executor itself (from a poll it cannot: FRAME_LEFT_LIVE,
+ * D84). */
+static int pacer_poll(bcsc_task_t *self) {
+  side_t *s = self->data;
+  if (s->exit_state == 1 || s->driver_finished)
+    return 0;
+  if (bcsc_wait_register(self, &s->pacer_wait, &s->pacer_q) != 0)
+    problem("pacer: register");
+  return BCSC_PENDING;
+}
+
 static void *side_main(void *arg) {
   side_t *s = arg;
   s->tid = pthread_self();
-  s->run_rc = bcsc_executor_run(&s->ex, &s->server);
+  for (;;) {
+    bcsc_task_init(&s->pacer, pacer_poll, s);
+    bcsc_wait_init(&s->pacer_wait);
+    s->pacers++;
+    s->run_rc = bcsc_executor_run(&s->ex, &s->pacer);
+    if (s->run_rc != 0 || s->exit_state != 1)
+      break;
+    /* The cleanup cancels the owner and runs the executor until it has
+     * ended (D82): its shielded scope's children, in flight on the other
+     * side, and the driver's script go on meanwhile. */
+    s->found_live = !bcsc_task_done(&s->owner);
+    s->exit_state = 2;
+    if (s->waiting_act == ACT_SHUTDOWN) {
+      /* Its stats, while the executor is there to ask. */
+      s->at_shutdown.size = sizeof s->at_shutdown;
+      if (bcsc_executor_stats(&s->ex, &s->at_shutdown) != 0)
+        problem("stats before the shutdown");
+      s->shutdown_rc = bcsc_executor_shutdown(&s->ex);
+      s->torn_down = 1;
+      return NULL;
+    }
+    bcsc_task_cleanup(&s->owner);
+    if (!bcsc_task_done(&s->owner))
+      problem("bcsc_task_cleanup() returned before the owner had ended");
+  }
+  if (s->run_rc == 0)
+    s->run_rc = bcsc_executor_run(&s->ex, &s->server);
   if (s->run_rc == 0)
     s->run_rc = bcsc_executor_run(&s->ex, NULL);
   return NULL;
@@ -707,9 +1225,9 @@ int main(int argc, char **argv) {
   bcsc_executor_stats_t st[2];
   uint64_t joins[4] = {0, 0, 0, 0}, kinds[KINDS] = {0, 0, 0, 0};
   uint64_t cancels = 0, races = 0;
-  /* shield rounds: actions by kind, leaves, stopped, cut by off, nested
-   * stops, nested offs, children that saw their scope's cancel */
-  uint64_t acts[ACTS] = {0, 0, 0, 0}, shield[6] = {0, 0, 0, 0, 0, 0};
+  /* shield rounds: actions by kind, and what they met */
+  uint64_t acts[ACTS] = {0}, seen[SEENS] = {0};
+  int met_all = 1;
   setvbuf(stdout, NULL, _IOLBF, 0);
   rounds = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 20000;
   shield_rounds =
@@ -722,14 +1240,25 @@ int main(int argc, char **argv) {
     s->rng = 0x9e3779b9u * (uint32_t)(i + 1);
     s->plain_left = rounds;
     s->shield_left = shield_rounds;
-    check(bcsc_posix_reactor_init(&s->reactor) == 0, "posix reactor");
+    check(bcsc_posix_reactor_init(&s->clock.posix) == 0, "posix reactor");
+    s->clock.base.vtable = &clock_vtable;
+    s->clock.base.data = NULL;
+    s->clock.now = 0;
     memset(&config, 0, sizeof config);
     config.size = sizeof config;
-    config.reactor = &s->reactor.base;
+    config.reactor = &s->clock.base;
     config.waker_slots = s->slots;
     config.waker_slot_count = 2;
     check(bcsc_executor_init(&s->ex, &config) == 0, "executor init");
     bcsc_waitq_init(&s->q);
+    bcsc_waitq_init(&s->holder_q);
+    bcsc_waitq_init(&s->pacer_q);
+    bcsc_waitq_init(&s->final_q);
+    bcsc_wait_init(&s->final_wait);
+    /* The end: A's shutdown round, B's notice (driver_poll()). */
+    s->shutdown_left = i == 0 && shield_rounds != 0;
+    s->notice_left = i == 1 && shield_rounds != 0;
+    bcsc_timer_init(&s->tick);
     bcsc_task_init(&s->server, server_poll, s);
     bcsc_task_init(&s->driver, driver_poll, s);
     /* Set up here; each side's thread runs it from then on. */
@@ -748,25 +1277,46 @@ int main(int argc, char **argv) {
 
   for (int i = 0; i < 2; i++) {
     side_t *s = &sides[i];
+    /* Live when A's stats were taken before its shutdown: its server, its
+     * driver and the last round's owner. */
+    uint64_t live = s->torn_down ? 3 : 0;
     /* The joins order both threads' work before this one's. */
     check(s->run_rc == 0, "each side's run ends with 0");
-    check(bcsc_executor_bind_thread(&s->ex) == 0, "bind");
-    memset(&st[i], 0, sizeof st[i]);
-    st[i].size = sizeof st[i];
-    check(bcsc_executor_stats(&s->ex, &st[i]) == 0, "stats");
-    check(s->round == rounds + shield_rounds,
+    check(s->torn_down == (i == 0 && shield_rounds != 0),
+          "A's last round shut its executor down");
+    if (s->torn_down) {
+      check(s->shutdown_rc == 0,
+            "the shutdown ended every task and tore the executor down");
+      check(bcsc_task_done(&s->server) && bcsc_task_done(&s->driver) &&
+                bcsc_task_done(&s->owner),
+            "every root had ended when the shutdown returned");
+      st[i] = s->at_shutdown;
+    } else {
+      check(bcsc_executor_bind_thread(&s->ex) == 0, "bind");
+      memset(&st[i], 0, sizeof st[i]);
+      st[i].size = sizeof st[i];
+      check(bcsc_executor_stats(&s->ex, &st[i]) == 0, "stats");
+    }
+    check(s->round == rounds + shield_rounds + (uint32_t)s->torn_down,
           "every round of both drivers ended");
-    /* Its own two root tasks and shield rounds' owners, and every remote
-     * task sent to it. */
-    check(st[i].completions == 2 + s->owners + atomic_load(&s->hosted_sent),
+    /* Its own two root tasks, the pacers, shield rounds' owners and
+     * holders, and every remote task sent to it. */
+    check(st[i].completions + live == 2 + s->pacers + s->owners + s->holders +
+                                          atomic_load(&s->hosted_sent),
           "completions == own tasks + remote tasks sent to it, exactly");
-    check(st[i].spawns == st[i].completions, "spawns == completions");
-    check(st[i].cancels <= s->owners + atomic_load(&s->hosted_sent),
-          "cancels reached only the owners and the remote tasks it hosted");
+    check(st[i].spawns == st[i].completions + live, "spawns == completions");
+    check(st[i].cancels <=
+              s->owners + s->holders + atomic_load(&s->hosted_sent),
+          "cancels reached only the owners, the holders and the remote "
+          "tasks it hosted");
     check(bcsc_waitq_empty(&s->q), "no registration left on a host's list");
     check(bcsc_waitq_deinit(&s->q) == 0, "waitq deinit");
-    check(bcsc_executor_deinit(&s->ex) == 0, "executor deinit");
-    bcsc_posix_reactor_deinit(&s->reactor);
+    check(s->torn_down || bcsc_executor_deinit(&s->ex) == 0, "executor deinit");
+    check(bcsc_waitq_deinit(&s->holder_q) == 0 &&
+              bcsc_waitq_deinit(&s->pacer_q) == 0 &&
+              bcsc_waitq_deinit(&s->final_q) == 0,
+          "the holder's and the pacer's lists are empty");
+    bcsc_posix_reactor_deinit(&s->clock.posix);
     for (int j = 0; j < 4; j++)
       joins[j] += s->joins_by_rc[j];
     for (int j = 0; j < KINDS; j++)
@@ -775,12 +1325,8 @@ int main(int argc, char **argv) {
     races += s->races_won;
     for (int j = 0; j < ACTS; j++)
       acts[j] += s->acts[j];
-    shield[0] += s->leaves;
-    shield[1] += s->stopped;
-    shield[2] += s->unshield_cut;
-    shield[3] += s->nest_stopped;
-    shield[4] += s->unshields;
-    shield[5] += s->reached;
+    for (int j = 0; j < SEENS; j++)
+      seen[j] += s->seen[j];
   }
   check(atomic_load(&problems) == 0, "no problem seen on the executors");
   if (atomic_load(&problems) != 0)
@@ -792,13 +1338,16 @@ int main(int argc, char **argv) {
   check(rounds == 0 || (joins[0] > 0 && joins[1] > 0 && joins[2] > 0),
         "joins returned 0, ECANCELED and a child's error");
   check(cancels > 0 && races > 0, "cancels were sent and races won");
-  check(shield_rounds == 0 || (acts[ACT_OFF] > 0 && acts[ACT_ON] > 0 &&
-                               acts[ACT_OWN] > 0 && shield[0] > 0),
-        "shield rounds: every action, and owners that left");
-  check(shield_rounds == 0 || (shield[1] > 0 && shield[2] > 0 &&
-                               shield[3] > 0 && shield[4] > 0 && shield[5] > 0),
-        "shield rounds: cancels stopped at shields (nested too), let in by "
-        "off, and children that saw their scope's cancel");
+  for (int j = 0; j < ACTS; j++)
+    met_all &= acts[j] > 0;
+  for (int j = 0; j < SEENS; j++)
+    met_all &= seen[j] > 0;
+  check(shield_rounds == 0 || met_all,
+        "shield rounds: every action, and every case they count (owners "
+        "that left; cancels stopped at shields, nested too, let in by off; "
+        "own deadlines that fired; outer deadlines and cleanups stopped at "
+        "the shield with children in flight; graces that ran out with "
+        "remote children in flight ...)");
 
   printf("stress_remote: 2 x (%u plain + %u shield) rounds, %.2f s: remote "
          "tasks A->B %u, "
@@ -816,16 +1365,16 @@ int main(int argc, char **argv) {
          (unsigned long long)cancels, (unsigned long long)st[0].cancels,
          (unsigned long long)st[1].cancels, (unsigned long long)races,
          (unsigned long long)st[0].parks, (unsigned long long)st[1].parks);
-  printf("stress_remote: shield rounds: outer cancels %llu, off "
-         "%llu, on %llu, own cancels %llu, owners left %llu; stopped at the "
-         "shield with children in flight %llu, let in by off %llu, stopped "
-         "at a nested shield %llu; nested offs %llu; children that saw "
-         "their scope's cancel %llu\n",
-         (unsigned long long)acts[ACT_OUTER], (unsigned long long)acts[ACT_OFF],
-         (unsigned long long)acts[ACT_ON], (unsigned long long)acts[ACT_OWN],
-         (unsigned long long)shield[0], (unsigned long long)shield[1],
-         (unsigned long long)shield[2], (unsigned long long)shield[3],
-         (unsigned long long)shield[4], (unsigned long long)shield[5]);
+  printf("stress_remote: shield rounds:");
+  for (int j = 0; j < ACTS; j++)
+    printf(" %s %llu,", act_names[j], (unsigned long long)acts[j]);
+  for (int j = 0; j < SEENS; j++)
+    printf(" %s %llu%s", seen_names[j], (unsigned long long)seen[j],
+           j + 1 < SEENS ? "," : "\n");
+  if (sides[0].torn_down)
+    printf("stress_remote: A's shutdown in its last shield round: owner "
+           "live %d, stopped at the shield with children in flight %d\n",
+           sides[0].found_live, sides[0].shutdown_stopped);
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
