@@ -131,13 +131,14 @@ typedef struct parent {
   uint32_t deadline_kind;
   int cancel_index; /* -1: none; else cancel kids[cancel_index] mid-way */
   int first_kind;   /* >= 0: set the deadline with this kind first */
+  uint32_t policy;  /* the scope's; WAIT_ALL unless a test says */
 } parent_t;
 
 static int parent_poll(bcsc_task_t *self) {
   parent_t *p = (parent_t *)self;
   int rc;
   BCSC_CO_BEGIN(&p->co);
-  cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  cr_assert_eq(bcsc_scope_init(&p->scope, self, p->policy), 0);
   if (p->first_kind >= 0)
     cr_assert_eq(bcsc_scope_set_deadline(&p->scope, p->scope_deadline,
                                          (uint32_t)p->first_kind),
@@ -161,6 +162,7 @@ static void parent_init(parent_t *p, sleeper_t *kids, uint32_t n) {
   p->n = n;
   p->cancel_index = -1;
   p->first_kind = -1;
+  p->policy = BCSC_SCOPE_WAIT_ALL;
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
@@ -546,6 +548,33 @@ Test(deadline, fail_makes_join_return_etimedout) {
   cr_assert_eq(p.join_rc, BCSC_ETIMEDOUT);
   cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* A race its own deadline ends before anyone wins: its children all end
+ * cancelled (none wins), and join gives the deadline's kind, not the
+ * ECANCELED of a race cancelled from elsewhere. */
+Test(deadline, a_race_its_deadline_ends_gives_the_deadlines_kind) {
+  static const uint32_t kinds[] = {BCSC_DEADLINE_MOVE_ON, BCSC_DEADLINE_FAIL};
+  for (size_t k = 0; k < 2; k++) {
+    sleeper_t kids[2];
+    parent_t p;
+    executor_with_clock(0);
+    sleeper_init(&kids[0], 0, 0, 5000);
+    sleeper_init(&kids[1], 1, 0, 9000);
+    parent_init(&p, kids, 2);
+    p.policy = BCSC_SCOPE_RACE;
+    p.scope_deadline = 1000;
+    p.deadline_kind = kinds[k];
+    cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+    cr_assert_eq(p.join_rc,
+                 kinds[k] == BCSC_DEADLINE_FAIL ? BCSC_ETIMEDOUT : 0);
+    cr_assert_eq(bcsc_scope_timed_out(&p.scope), 1);
+    cr_assert_null(bcsc_scope_winner(&p.scope));
+    cr_assert_eq(kids[0].rc, BCSC_ECANCELED);
+    cr_assert_eq(kids[1].rc, BCSC_ECANCELED);
+    cr_assert_eq(g_clock.now, 1000);
+    cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+  }
 }
 
 Test(deadline, a_scope_done_before_its_deadline_leaves_nothing_in_the_wheel) {

@@ -257,8 +257,10 @@ BCSC_API int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child);
  *    cancelled; else 0. A child that returns BCSC_ECANCELED after being
  *    cancelled has not failed.
  *  - RACE: the first finisher's result (a child that was cancelled never
- *    wins); else BCSC_ECANCELED if the scope was cancelled or every child
- *    that finished had been cancelled; else 0 (no child ever finished).
+ *    wins); else, if the scope's own deadline cancelled it, BCSC_ETIMEDOUT
+ *    (BCSC_DEADLINE_FAIL) or 0 (BCSC_DEADLINE_MOVE_ON); else BCSC_ECANCELED
+ *    if the scope was cancelled or every child that finished had been
+ *    cancelled; else 0 (no child ever finished).
  * @retval BCSC_PENDING    children are live; return BCSC_PENDING
  * @retval 0 or negative   the scope's result, as above; the scope is closed
  * @retval BCSC_EINVAL     @p scope is NULL
