@@ -282,6 +282,14 @@ lane_stack_usage() {
   bash scripts/check-stack-usage.sh
 }
 
+# A build of the suites alone (static, no benchmarks, examples, header
+# checks or install) on tests/support/criterion_shim's fork-per-test
+# runner: the qemu lane's (no Criterion for armhf) and the valgrind lane's
+# (no exec per test, D85).
+shim_suites_only=(-DBCSC_BUILD_SHARED=OFF -DBCSC_BUILD_BENCH=OFF
+  -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF -DBCSC_INSTALL=OFF
+  -DBCSC_TEST_CRITERION_SHIM=ON)
+
 lane_valgrind() {
   # memcheck catches reads of uninitialised memory, which ASan does not: the
   # claim that _init never reads what it initialises (docs/decisions.md D4)
@@ -296,8 +304,7 @@ lane_valgrind() {
   command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed"; exit 1; }
   local dir=build/valgrind shim=tests/support/criterion_shim
   cmake -S . -B "$dir" -G Ninja "${fresh[@]}" -DCMAKE_BUILD_TYPE=Debug \
-    -DBCSC_BUILD_SHARED=OFF -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF \
-    -DBCSC_HEADER_CHECK=OFF -DBCSC_INSTALL=OFF -DBCSC_TEST_CRITERION_SHIM=ON >/dev/null
+    "${shim_suites_only[@]}" >/dev/null
   cmake --build "$dir" -j"$jobs"
   # A valgrind error makes the test's process exit with 99, which the shim
   # reports as that test's failure; a test that must die by a signal
@@ -513,9 +520,7 @@ lane_qemu() {
     local start=$SECONDS
     cmake -S . -B "$dir" -G Ninja "${fresh[@]}" \
       --toolchain "$root/cmake/toolchains/$arch-linux-gnu.cmake" \
-      -DCMAKE_BUILD_TYPE=Release -DBCSC_CHECKED=ON -DBCSC_BUILD_SHARED=OFF \
-      -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
-      -DBCSC_INSTALL=OFF -DBCSC_TEST_CRITERION_SHIM=ON >/dev/null
+      -DCMAKE_BUILD_TYPE=Release -DBCSC_CHECKED=ON "${shim_suites_only[@]}" >/dev/null
     cmake --build "$dir" -j"$jobs"
     # ctest runs each program through $emulator (CMAKE_CROSSCOMPILING_EMULATOR).
     # Not the thread stress drivers: qemu-user emulates each atomic and
@@ -549,13 +554,11 @@ lane_format() {
 
 lane_proofs() {
   [ -x scripts/prove.sh ] || skip "no scripts/prove.sh"
-  if [ "$serial" -eq 1 ]; then
-    scripts/prove.sh --jobs 2
-  else
-    # One cbmc while group 1 runs on the other core, two once it has
-    # ended: the proofs are most of group 2, and CI ends when both do.
-    scripts/prove.sh --jobs 2 --join-after "$group_1_done"
-  fi
+  # Side by side: one cbmc while group 1 runs on the other core, two once
+  # it has ended (the proofs are most of group 2; CI ends when both do).
+  local join=()
+  [ "$serial" -eq 1 ] || join=(--join-after "$group_1_done")
+  scripts/prove.sh --jobs 2 "${join[@]}"
 }
 
 lane_rust() {
