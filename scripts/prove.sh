@@ -25,7 +25,11 @@
 # "errors: 0") or `fail` (VERIFICATION FAILED, or spin errors > 0). A broken
 # variant that passes, a proof that fails, or a tool that errors (exit codes
 # other than cbmc's 0/10) fails the run: a proof that cannot fail proves
-# nothing. Logs: build/proofs/<check>.log.
+# nothing. `pass+A,B` is a proof that runs with its controls A and B in one
+# cbmc run (tests/proofs/cbmc/controls.h, D87): every property but the
+# controls' must hold, and for each control one "control A" property must
+# fail; each control gets a result of its own, <check>-<a>-broken.
+# Logs: build/proofs/<check>.log.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -164,11 +168,8 @@ EOF
 relay-protocol|pass|cbmc|src|$RELAY
 relay-returned-broken|fail|cbmc|mut-returned-as-done|$RELAY
 relay-cancel-done-broken|fail|cbmc|mut-cancel-after-done|$RELAY
-relay-wmm-tso|pass|cbmc|src|$RELAY_WMM -DWMM_TSO
-relay-wmm-ra|pass|cbmc|src|$RELAY_WMM -DWMM_RA
-relay-wmm-tso-sb-broken|fail|cbmc|src|$RELAY_WMM -DWMM_TSO -DBROKEN_SB
-relay-wmm-ra-sb-broken|fail|cbmc|src|$RELAY_WMM -DWMM_RA -DBROKEN_SB
-relay-wmm-ra-mp-broken|fail|cbmc|src|$RELAY_WMM -DWMM_RA -DBROKEN_MP
+relay-wmm-tso|pass+SB|cbmc|src|$RELAY_WMM -DWMM_TSO
+relay-wmm-ra|pass+SB,MP|cbmc|src|$RELAY_WMM -DWMM_RA
 EOF
   fi
   # The real wake inbox (issue 5), once libbcsc/src/inbox.c is there.
@@ -176,12 +177,8 @@ EOF
     cat <<EOF
 inbox-real|pass|cbmc|src|$INBOX_REAL
 inbox-real-broken|fail|cbmc|mut-requeue|$INBOX_REAL
-inbox-wmm-tso|pass|cbmc|src|$INBOX_WMM -DWMM_TSO
-inbox-wmm-ra|pass|cbmc|src|$INBOX_WMM -DWMM_RA
-inbox-wmm-tso-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DBROKEN_SB
-inbox-wmm-ra-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_SB
-inbox-wmm-ra-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_MP
-inbox-wmm-ra-coalesce-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DBROKEN_COALESCE
+inbox-wmm-tso|pass+SB|cbmc|src|$INBOX_WMM -DWMM_TSO
+inbox-wmm-ra|pass+SB,MP,COALESCE|cbmc|src|$INBOX_WMM -DWMM_RA
 inbox-real-fold-broken|fail|cbmc|mut-fold-dropped|$INBOX_REAL
 inbox-real-full-broken|fail|cbmc|mut-full-uncounted|$INBOX_REAL
 inbox-real-window|pass|cbmc|src|$INBOX_WINDOW
@@ -189,8 +186,8 @@ inbox-real-remark-broken|fail|cbmc|mut-remark-counted|$INBOX_WINDOW
 inbox-real-recheck-broken|fail|cbmc|mut-recheck-dropped|$INBOX_WINDOW
 inbox-wmm-tso-full|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
 inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
-inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SETTLED
-inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
+inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DCONTROL=C_SETTLED
+inbox-wmm-ra-full-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DCONTROL=C_RECHECK
 EOF
     # Deeper (on demand): two producers racing for the same slots (the
     # model's locations grow to 11, so its loops unwind to 12), and the
@@ -201,11 +198,11 @@ EOF
 inbox-wmm-tso-nprod2|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12
 inbox-wmm-ra-nprod2|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNPROD=2 --unwindset wmm_loc.0:12,wmm_publish.0:12,wmm_acquire.0:12
 inbox-wmm-tso-full-2slot|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
-inbox-wmm-tso-nprod2-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12 -DBROKEN_SB
-inbox-wmm-ra-nprod2-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNPROD=2 --unwindset wmm_loc.0:12,wmm_publish.0:12,wmm_acquire.0:12 -DBROKEN_MP
-inbox-wmm-tso-full-2slot-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_SB
+inbox-wmm-tso-nprod2-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNPROD=2 --unwindset wmm_loc.0:12 -DCONTROL=C_SB
+inbox-wmm-ra-nprod2-mp-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNPROD=2 --unwindset wmm_loc.0:12,wmm_publish.0:12,wmm_acquire.0:12 -DCONTROL=C_MP
+inbox-wmm-tso-full-2slot-sb-broken|fail|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DCONTROL=C_SB
 inbox-wmm-ra-full-2slot|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
-inbox-wmm-ra-full-2slot-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DBROKEN_RECHECK
+inbox-wmm-ra-full-2slot-recheck-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=2 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DCONTROL=C_RECHECK
 EOF
     fi
   fi
@@ -320,13 +317,19 @@ fi
 # ---- one check ----------------------------------------------------------------
 # Prints "<name> <PASS|FAIL> <seconds> <what>" into $logs/<name>.result.
 run_check() {
-  local line=$1 name expect kind tree args t0 rc verdict got
+  local line=$1 name expect kind tree args t0 rc verdict got controls=
   IFS='|' read -r name expect kind tree args <<<"$line"
   local log="$logs/$name.log"
   # A broken variant needs one counterexample: cbmc stops at the first
   # rather than solving again for every other property it might break.
   local stop=()
   [ "$expect" = fail ] && stop=(--stop-on-fail)
+  # A proof with its controls: the harness picks among them (controls.h).
+  case "$expect" in
+    pass+*)
+      controls=${expect#pass+}
+      args="$args -DCONTROLS=C_${controls//,/,C_}" ;;
+  esac
   t0=$(date +%s.%N)
   set +e
   case "$kind" in
@@ -369,15 +372,52 @@ run_check() {
     10) got=fail ;;
     *) got="error (exit $rc)" ;;
   esac
-  if [ "$got" = "$expect" ]; then verdict=PASS; else verdict=FAIL; fi
-  local what
+  local what seconds
+  seconds=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { print a - b }')
   # What was found: cbmc's count of failed properties, spin's errors, or
   # (after --stop-on-fail) the property a counterexample broke.
   what=$(grep -m1 -E '^\*\* [0-9]+ of [0-9]+ failed|errors: [0-9]+' "$log" ||
     awk '/^Violated property:/ { getline; getline; sub(/^ +/, ""); print "broke: " $0; exit }' "$log")
+  if [ -n "$controls" ]; then
+    check_controls "$name" "$controls" "$rc" "$log" "$seconds" "$what"
+    return
+  fi
+  if [ "$got" = "$expect" ]; then verdict=PASS; else verdict=FAIL; fi
   printf '%s %s %.1f expected %s, got %s: %s\n' "$name" "$verdict" \
-    "$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN { print a - b }')" "$expect" "$got" "$what" >"$logs/$name.result"
+    "$seconds" "$expect" "$got" "$what" >"$logs/$name.result"
   cat "$logs/$name.result"
+}
+
+# The verdicts of a proof run with its controls: the proof's result, then
+# one <name>-<control>-broken result per control, from cbmc's list of
+# properties ("[id] line N <text>: FAILURE"; a control's text is
+# "control NAME"). The proof holds when no other property failed; cbmc's
+# exit is 10 when a control failed, and anything but 0/10 is an error.
+check_controls() { # name controls rc log seconds what
+  local name=$1 controls=$2 rc=$3 log=$4 seconds=$5 what=$6 c verdict got
+  local failures others
+  failures=$(grep -E ': FAILURE$' "$log" || true)
+  others=$(grep -vE ' control [A-Z_]+: FAILURE$' <<<"$failures" | grep -c . || true)
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 10 ]; then got="error (exit $rc)"
+  elif [ "$others" -ne 0 ]; then
+    got=fail
+    what="broke: $(grep -vE ' control [A-Z_]+: FAILURE$' <<<"$failures" | head -1)"
+  else got=pass; fi
+  if [ "$got" = pass ]; then verdict=PASS; else verdict=FAIL; fi
+  printf '%s %s %.1f expected pass with controls %s, got %s: %s\n' "$name" \
+    "$verdict" "$seconds" "$controls" "$got" "$what" >"$logs/$name.result"
+  cat "$logs/$name.result"
+  for c in ${controls//,/ }; do
+    local broke
+    broke=$(grep -m1 -E " control $c: FAILURE\$" <<<"$failures" | sed 's/: FAILURE$//' || true)
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 10 ]; then verdict=FAIL got="error (exit $rc)"
+    elif [ -n "$broke" ]; then verdict=PASS got=fail
+    else verdict=FAIL got=pass broke="no property of control $c failed"; fi
+    printf '%s %s %.1f expected fail, got %s (in the run of %s): %s\n' \
+      "$name-${c,,}-broken" "$verdict" 0 "$got" "$name" "$broke" \
+      >"$logs/$name-${c,,}-broken.result"
+    cat "$logs/$name-${c,,}-broken.result"
+  done
 }
 # ---- the queue -----------------------------------------------------------------
 # The jobs take the next check from one list under a lock, so a job that
@@ -427,8 +467,10 @@ total=$(cat "$logs"/*.result | wc -l)
 failed=$(cat "$logs"/*.result | grep -c ' FAIL ' || true)
 broken=$(cat "$logs"/*.result | grep -c -- '-broken PASS' || true)
 echo "proofs: $((total - failed)) of $total checks as expected ($broken broken variants rejected), $failed not, in $((SECONDS - start)) s"
-if [ "$total" -ne "$queue_length" ]; then
-  echo "proofs: $queue_length checks queued, $total results: a job ended early"
+# A proof with controls gives a result per control too.
+expected_results=$((queue_length + $(awk -F'|' '$2 ~ /^pass\+/ { n += split(substr($2, 6), c, ",") } END { print n + 0 }' "$queue")))
+if [ "$total" -ne "$expected_results" ]; then
+  echo "proofs: $expected_results results expected, $total given: a job ended early"
   exit 1
 fi
 if [ "$failed" -ne 0 ]; then

@@ -32,13 +32,7 @@
  *  - message passing: the drain that delivers a slot reads the payload of
  *    the wake that queued it (or a later one), never an older one.
  *
- * Broken variants (the same file): -DBROKEN_SB makes the executor's
- * seq_cst store of inbox_sleep in bcsc__inbox_sleep() a release store
- * (store buffering: a lost wake-up, under both models); -DBROKEN_MP makes
- * the push's CAS of inbox_head relaxed (message passing: the drain reads a
- * stale inbox_next and loses a wake; under RA - on x86 every RMW is a full
- * barrier). */
-#include <assert.h>
+ * Controls: below, with controls.h. */
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -68,31 +62,36 @@ enum {
 #define WMM_NTHR (1 + NPROD)
 #define EXEC 0
 
-#ifdef BROKEN_SB
-#define WMM_ORDER_STORE(x, mo)                                                 \
-  ((x) == L_SLEEP && (mo) == memory_order_seq_cst ? memory_order_release : (mo))
-#endif
-#ifdef BROKEN_MP
-#define WMM_ORDER_CAS(x, mo) ((x) == L_HEAD ? memory_order_relaxed : (mo))
-#endif
-#ifdef BROKEN_COALESCE
-/* The coalescing CAS of a slot's state (the only release CAS of it; the
- * queuing one is acq_rel) made relaxed: a coalesced wake publishes nothing. */
-#define WMM_ORDER_CAS(x, mo)                                                   \
-  ((x) >= L_STATE && (mo) == memory_order_release ? memory_order_relaxed : (mo))
-#endif
+/* The controls (controls.h): each weakens one order the source asks for.
+ * SB: the executor's seq_cst store of inbox_sleep in bcsc__inbox_sleep()
+ * made release (store buffering: a lost wake-up, under both models). MP:
+ * the push's CAS of inbox_head made relaxed (message passing: the drain
+ * reads a stale inbox_next and loses a wake; under RA - on x86 every RMW
+ * is a full barrier). COALESCE: the coalescing CAS of a slot's state (the
+ * only release CAS of it; the queuing one is acq_rel) made relaxed: a
+ * coalesced wake publishes nothing. SETTLED: the drain's read of
+ * inbox_received after its settles made relaxed: a wake counted there
+ * (past a full count) publishes nothing (D48). RECHECK: the second look at
+ * the slot of a wake past a full count made relaxed: it may miss the
+ * settle that came between, and not mark the slot again. */
+#define HARNESS_CONTROLS(X)                                                    \
+  X(SB, 1) X(MP, 2) X(COALESCE, 3) X(SETTLED, 4) X(RECHECK, 5)
+#include "controls.h"
 
-#ifdef BROKEN_SETTLED
-/* The drain's read of inbox_received after its settles made relaxed: a
- * wake counted there (past a full count) publishes nothing (D48). */
-#define WMM_ORDER_LOAD(x, mo) ((x) == L_RECV ? memory_order_relaxed : (mo))
-#endif
-#ifdef BROKEN_RECHECK
-/* The second look at the slot of a wake past a full count made relaxed:
- * it may miss the settle that came between, and not mark the slot again. */
+#define WMM_ORDER_STORE(x, mo)                                                 \
+  (BROKEN(SB) && (x) == L_SLEEP && (mo) == memory_order_seq_cst                \
+       ? memory_order_release                                                  \
+       : (mo))
+#define WMM_ORDER_CAS(x, mo)                                                   \
+  ((BROKEN(MP) && (x) == L_HEAD) || (BROKEN(COALESCE) && (x) >= L_STATE &&     \
+                                     (mo) == memory_order_release)             \
+       ? memory_order_relaxed                                                  \
+       : (mo))
 #define WMM_ORDER_LOAD(x, mo)                                                  \
-  ((x) >= L_STATE && (mo) == memory_order_seq_cst ? memory_order_relaxed : (mo))
-#endif
+  ((BROKEN(SETTLED) && (x) == L_RECV) ||                                       \
+           (BROKEN(RECHECK) && (x) >= L_STATE && (mo) == memory_order_seq_cst) \
+       ? memory_order_relaxed                                                  \
+       : (mo))
 
 #include "wmm.h"
 
@@ -152,7 +151,7 @@ static wmm_snap_t request;
 static wmm_snap_t unpark;
 
 void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
-  assert(executor == &ex && how == BCSC__INBOX_PARKED);
+  CHECK(executor == &ex && how == BCSC__INBOX_PARKED);
   notified++;
   /* The unpark: the executor's thread returns from its park after it. */
   wmm_publish(wmm_thread, &unpark);
@@ -177,7 +176,7 @@ static void wake(int p, unsigned i) {
     atomic_store_explicit(&payload[p - 1][i], sent, memory_order_relaxed);
   empty = wmm_latest(L_HEAD) == 0;
   rc = bcsc__inbox_push(&ex, i, g);
-  assert(rc == live);
+  CHECK(rc == live);
   /* (Its slot may have been drained inside the push: then it is woken
    * anew - D48.) */
   if (live && !woken[i]) {
@@ -193,7 +192,7 @@ static void wake(int p, unsigned i) {
   }
   /* No lost wake-up: a sleeping executor hears of a first wake. */
   if (asleep && empty && live)
-    assert(notified == before + 1);
+    CHECK(notified == before + 1);
   if (notified != before)
     asleep = 0;
 }
@@ -207,8 +206,8 @@ static void drain(void) {
   while (n != 0) {
     uint32_t slot = n;
     int deliver;
-    assert(n <= NSLOT);
-    assert(++k <= NSLOT);
+    CHECK(n <= NSLOT);
+    CHECK(++k <= NSLOT);
     n = bcsc__inbox_settle(&ex, slot, &deliver);
     if (deliver)
       delivered[slot - 1]++;
@@ -221,15 +220,16 @@ static void drain(void) {
     if (delivered[j]) {
       uint32_t seen = (uint32_t)atomic_load_explicit(
           &payload[expect_from[j]][j], memory_order_relaxed);
-      assert(seen >= expect[j]);
+      CHECK(seen >= expect[j]);
     }
-    assert(delivered[j] == woken[j]);
+    CHECK(delivered[j] == woken[j]);
     woken[j] = 0;
   }
 }
 
 int main(void) {
   unsigned i, p, step;
+  controls_choose();
   ex.priv.waker_slots = slots;
   ex.priv.waker_slot_count = NSLOT;
   ex.priv.inbox_head = 0;
@@ -300,7 +300,7 @@ int main(void) {
     }
     if (op < 7 && op % 4 != 0) /* the executor's, not a sleep */
       wmm_publish(EXEC, &request);
-    assert(ex.priv.wakes_received + counted() + ex.priv.inbox_stale == sent);
+    CHECK(ex.priv.wakes_received + counted() + ex.priv.inbox_stale == sent);
   }
   return 0;
 }

@@ -16,11 +16,7 @@
  *    to sleep notifies it;
  *  - message passing: the drain takes the relay once, and reads the link,
  *    the flags and the data written before the push.
- * Broken variants: -DBROKEN_SB (the park's seq_cst store of inbox_sleep
- * made release: a lost wake-up under both models), -DBROKEN_MP (the
- * push's CAS of relay_head made relaxed: under RA the host reads the
- * flags or the data from before the push). */
-#include <assert.h>
+ * Controls: below, with controls.h. */
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -36,13 +32,19 @@ enum { L_NEXT, L_FLAGS, L_DATA, L_RHEAD, L_SLEEP, L_COUNT };
 #define HOST 0
 #define PARENT 1
 
-#ifdef BROKEN_SB
+/* The controls (controls.h). SB: the park's seq_cst store of inbox_sleep
+ * made release (a lost wake-up under both models). MP: the push's CAS of
+ * relay_head made relaxed (under RA the host reads the flags or the data
+ * from before the push). */
+#define HARNESS_CONTROLS(X) X(SB, 1) X(MP, 2)
+#include "controls.h"
+
 #define WMM_ORDER_STORE(x, mo)                                                 \
-  ((x) == L_SLEEP && (mo) == memory_order_seq_cst ? memory_order_release : (mo))
-#endif
-#ifdef BROKEN_MP
-#define WMM_ORDER_CAS(x, mo) ((x) == L_RHEAD ? memory_order_relaxed : (mo))
-#endif
+  (BROKEN(SB) && (x) == L_SLEEP && (mo) == memory_order_seq_cst                \
+       ? memory_order_release                                                  \
+       : (mo))
+#define WMM_ORDER_CAS(x, mo)                                                   \
+  (BROKEN(MP) && (x) == L_RHEAD ? memory_order_relaxed : (mo))
 
 #include "wmm.h"
 
@@ -57,7 +59,7 @@ static int sent, taken, asleep;
 static wmm_snap_t unpark;
 
 void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
-  assert(executor == &host && how == BCSC__INBOX_PARKED);
+  CHECK(executor == &host && how == BCSC__INBOX_PARKED);
   notified++;
   wmm_publish(wmm_thread, &unpark);
   wmm_acquire(HOST, &unpark);
@@ -76,10 +78,10 @@ static void send(void) {
   empty = wmm_latest(L_RHEAD) == 0;
   bcsc__relay_push(&host, &r);
   sent = 1;
-  assert(host.priv.relay_pins == 0);
+  CHECK(host.priv.relay_pins == 0);
   /* No lost wake-up (the value inbox is empty throughout). */
   if (asleep && empty)
-    assert(notified == before + 1);
+    CHECK(notified == before + 1);
   if (notified != before)
     asleep = 0;
 }
@@ -90,15 +92,16 @@ static void drain(void) {
   n = bcsc__relay_take(&host);
   if (n == NULL)
     return;
-  assert(n == &r && sent && !taken);
+  CHECK(n == &r && sent && !taken);
   taken = 1;
-  assert(bcsc__relay_next(n) == NULL);
-  assert(bcsc__relay_flags(n) == (BCSC__RELAY_SPAWN | BCSC__RELAY_QUEUED));
-  assert(atomic_load_explicit(&data, memory_order_relaxed) == 1);
+  CHECK(bcsc__relay_next(n) == NULL);
+  CHECK(bcsc__relay_flags(n) == (BCSC__RELAY_SPAWN | BCSC__RELAY_QUEUED));
+  CHECK(atomic_load_explicit(&data, memory_order_relaxed) == 1);
 }
 
 int main(void) {
   unsigned step;
+  controls_choose();
   host.priv.inbox_head = 0; /* no value wakes here: plain */
   host.priv.inbox_sleep = BCSC__INBOX_AWAKE;
   host.priv.relay_head = 0;

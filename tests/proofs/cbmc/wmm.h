@@ -57,9 +57,10 @@
 #ifndef BCSC_PROOF_WMM_H
 #define BCSC_PROOF_WMM_H
 
-#include <assert.h>
 #include <stdatomic.h>
 #include <stdint.h>
+
+#include "controls.h"
 
 #if defined(WMM_TSO) == defined(WMM_RA)
 #error "wmm.h: define exactly one of WMM_TSO and WMM_RA"
@@ -81,9 +82,11 @@
 #ifndef WMM_HMAX
 #define WMM_HMAX 6
 #endif
-/* The harness may weaken one call's order for a broken variant: by the
- * location (an index of wmm_init_loc) and the order the source asked for
- * (loads: under RA only - under TSO every load is a plain load anyway). */
+/* The harness may weaken one call's order for a control (controls.h): by
+ * the location (an index of wmm_init_loc) and the order the source asked
+ * for (loads: under RA only - under TSO every load is a plain load
+ * anyway). The model's own bounds are the proof's (CHECK_PROOF()): a
+ * control may overrun one, and must still be caught by the harness. */
 #ifndef WMM_ORDER_STORE
 #define WMM_ORDER_STORE(x, mo) (mo)
 #endif
@@ -218,7 +221,7 @@ static void wmm_store(volatile void *p, unsigned size, wmm_value_t v,
     wmm_mem[x] = v;
     return;
   }
-  assert(wmm_bn[t] < WMM_BMAX && "wmm: store buffer bound");
+  CHECK_PROOF(wmm_bn[t] < WMM_BMAX && "wmm: store buffer bound");
   if (wmm_bn[t] == WMM_BMAX)
     wmm_flush_one(t); /* (past a failed bound: stay in the array) */
   wmm_bloc[t][wmm_bn[t]] = (unsigned char)x;
@@ -345,7 +348,7 @@ static unsigned wmm_pick(int t, int x, memory_order mo) {
 static void wmm_append(int t, int x, wmm_value_t v, memory_order mo, int from) {
   unsigned k = wmm_len[x];
   int y;
-  assert(k < WMM_HMAX && "wmm: history bound");
+  CHECK_PROOF(k < WMM_HMAX && "wmm: history bound");
   __CPROVER_assume(k < WMM_HMAX); /* (past a failed bound) */
   wmm_len[x] = (unsigned char)(k + 1);
   wmm_val[x][k] = v;
