@@ -58,8 +58,9 @@ done
 #   kind cbmc: cbmc <harness> <flags>, in the chroot
 #   kind wmm:  goto-cc <harness> <flags>; goto-instrument --mm <model>; cbmc
 #   kind spin: spin -a <flags> <model>; pan (on the host)
-#   source tree: src (libbcsc/src as committed) or mut-<mutant> (a copy with
-#   one of the MUTANTS below applied)
+#   source tree: src (libbcsc/src as committed) or schema (a copy with the
+#   MUTANTS below as switches, each off unless a check's control turns it
+#   on: -DCONTROL=C_<NAME> apart, pass+<NAME> beside the proof)
 MEMORY="--bounds-check --pointer-check --pointer-overflow-check --signed-overflow-check"
 LIST="cbmc/list_macros.c $MEMORY --unsigned-overflow-check --unwind 6 --unwinding-assertions"
 RING="cbmc/wait_ring.c -DBCSC_CHECKED=1 $MEMORY --unwinding-assertions"
@@ -111,9 +112,9 @@ checks() {
 list-append|pass|cbmc|src|$LIST -DOP=1
 list-remove|pass|cbmc|src|$LIST -DOP=2
 list-unlink|pass|cbmc|src|$LIST -DOP=3
-list-append-broken|fail|cbmc|mut-append-keeps-next|$LIST -DOP=1
-list-remove-broken|fail|cbmc|mut-remove-keeps-tail|$LIST -DOP=2
-list-unlink-broken|fail|cbmc|mut-unlink-keeps-tail|$LIST -DOP=3
+list-append-broken|fail|cbmc|schema|$LIST -DOP=1 -DCONTROL=C_APPEND_KEEPS_NEXT
+list-remove-broken|fail|cbmc|schema|$LIST -DOP=2 -DCONTROL=C_REMOVE_KEEPS_TAIL
+list-unlink-broken|fail|cbmc|schema|$LIST -DOP=3 -DCONTROL=C_UNLINK_KEEPS_TAIL
 ring-register|pass|cbmc|src|$RING $RING_BOUNDS -DOP=1
 ring-cancel|pass|cbmc|src|$RING $RING_BOUNDS -DOP=2
 ring-cancel-release|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=2
@@ -122,20 +123,20 @@ ring-wake-all|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=4
 ring-task-wake|pass|cbmc|src|$RING $RING_BOUNDS -DOP=5
 ring-task-wake-release|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=5
 ring-handoff|pass|cbmc|src|$RING_RELEASE $RING_BOUNDS -DOP=6
-ring-register-broken|fail|cbmc|mut-link-keeps-newest|$RING $RING_MUT -DOP=1
-ring-cancel-broken|fail|cbmc|mut-remove-keeps-prev|$RING $RING_MUT -DOP=2
-ring-cancel-release-broken|fail|cbmc|mut-remove-keeps-prev|$RING_RELEASE $RING_MUT -DOP=2
-ring-wake-one-release-broken|fail|cbmc|mut-fire-keeps-prev|$RING_RELEASE $RING_MUT -DOP=3
-ring-task-wake-broken|fail|cbmc|mut-wake-keeps-others|$RING $RING_MUT -DOP=5
-ring-handoff-broken|fail|cbmc|mut-baton-dropped|$RING_RELEASE $RING_MUT -DOP=6
+ring-register-broken|fail|cbmc|schema|$RING $RING_MUT -DOP=1 -DCONTROL=C_LINK_KEEPS_NEWEST
+ring-cancel-broken|fail|cbmc|schema|$RING $RING_MUT -DOP=2 -DCONTROL=C_REMOVE_KEEPS_PREV
+ring-cancel-release-broken|fail|cbmc|schema|$RING_RELEASE $RING_MUT -DOP=2 -DCONTROL=C_REMOVE_KEEPS_PREV
+ring-wake-one-release-broken|fail|cbmc|schema|$RING_RELEASE $RING_MUT -DOP=3 -DCONTROL=C_FIRE_KEEPS_PREV
+ring-task-wake-broken|fail|cbmc|schema|$RING $RING_MUT -DOP=5 -DCONTROL=C_WAKE_KEEPS_OTHERS
+ring-handoff-broken|fail|cbmc|schema|$RING_RELEASE $RING_MUT -DOP=6 -DCONTROL=C_BATON_DROPPED
 time-add|pass|cbmc|src|$TIME -DPROP=1
 time-slot|pass|cbmc|src|$TIME -DPROP=4
 time-earliest|pass|cbmc|src|$TIME -DPROP=5
 time-place|pass|cbmc|src|$TIME -DPROP=6
-time-add-broken|fail|cbmc|mut-add-wraps|$TIME -DPROP=1
-time-slot-broken|fail|cbmc|mut-level-one-up|$TIME -DPROP=4
-time-earliest-broken|fail|cbmc|mut-current-first|$TIME -DPROP=5
-time-place-broken|fail|cbmc|mut-place-unsigned|$TIME -DPROP=6
+time-add-broken|fail|cbmc|schema|$TIME -DPROP=1 -DCONTROL=C_ADD_WRAPS
+time-slot-broken|fail|cbmc|schema|$TIME -DPROP=4 -DCONTROL=C_LEVEL_ONE_UP
+time-earliest-broken|fail|cbmc|schema|$TIME -DPROP=5 -DCONTROL=C_CURRENT_FIRST
+time-place-broken|fail|cbmc|schema|$TIME -DPROP=6 -DCONTROL=C_PLACE_UNSIGNED
 inbox-sb-tso|pass|wmm|src|tso $INBOX -DHARNESS_SB
 inbox-sb-rmo|pass|wmm|src|rmo $INBOX -DHARNESS_SB
 inbox-mp-tso|pass|wmm|src|tso $INBOX -DHARNESS_MP
@@ -157,17 +158,15 @@ EOF
     cat <<EOF
 list-sequence|pass|cbmc|src|$LIST $SEQ
 ring-wake-one|pass|cbmc|src|$RING $RING_BOUNDS -DOP=3
-ring-wake-one-broken|fail|cbmc|mut-fire-keeps-prev|$RING $RING_MUT -DOP=3
+ring-wake-one-broken|fail|cbmc|schema|$RING $RING_MUT -DOP=3 -DCONTROL=C_FIRE_KEEPS_PREV
 time-tick|pass|cbmc|src|$TIME -DPROP=3
-time-tick-broken|fail|cbmc|mut-skip-one-short|$TIME -DPROP=3
+time-tick-broken|fail|cbmc|schema|$TIME -DPROP=3 -DCONTROL=C_SKIP_ONE_SHORT
 EOF
   fi
   # The remote children's messages (issue 5), once relay.c is there.
   if [ -f "$root/libbcsc/src/relay.c" ]; then
     cat <<EOF
-relay-protocol|pass|cbmc|src|$RELAY
-relay-returned-broken|fail|cbmc|mut-returned-as-done|$RELAY
-relay-cancel-done-broken|fail|cbmc|mut-cancel-after-done|$RELAY
+relay-protocol|pass+RETURNED_AS_DONE,CANCEL_AFTER_DONE|cbmc|schema|$RELAY
 relay-wmm-tso|pass+SB|cbmc|src|$RELAY_WMM -DWMM_TSO
 relay-wmm-ra|pass+SB,MP|cbmc|src|$RELAY_WMM -DWMM_RA
 EOF
@@ -175,15 +174,10 @@ EOF
   # The real wake inbox (issue 5), once libbcsc/src/inbox.c is there.
   if [ -f "$root/libbcsc/src/inbox.c" ]; then
     cat <<EOF
-inbox-real|pass|cbmc|src|$INBOX_REAL
-inbox-real-broken|fail|cbmc|mut-requeue|$INBOX_REAL
+inbox-real|pass+REQUEUE,FOLD_DROPPED,FULL_UNCOUNTED|cbmc|schema|$INBOX_REAL
 inbox-wmm-tso|pass+SB|cbmc|src|$INBOX_WMM -DWMM_TSO
 inbox-wmm-ra|pass+SB,MP,COALESCE|cbmc|src|$INBOX_WMM -DWMM_RA
-inbox-real-fold-broken|fail|cbmc|mut-fold-dropped|$INBOX_REAL
-inbox-real-full-broken|fail|cbmc|mut-full-uncounted|$INBOX_REAL
-inbox-real-window|pass|cbmc|src|$INBOX_WINDOW
-inbox-real-remark-broken|fail|cbmc|mut-remark-counted|$INBOX_WINDOW
-inbox-real-recheck-broken|fail|cbmc|mut-recheck-dropped|$INBOX_WINDOW
+inbox-real-window|pass+REMARK_COUNTED,RECHECK_DROPPED|cbmc|schema|$INBOX_WINDOW
 inbox-wmm-tso-full|pass|cbmc|src|$INBOX_WMM -DWMM_TSO -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
 inbox-wmm-ra-full|pass|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW
 inbox-wmm-ra-full-settled-broken|fail|cbmc|src|$INBOX_WMM -DWMM_RA -DNSLOT=1 -DBCSC__SLOT_COUNT_BITS=1 -DWINDOW -DCONTROL=C_SETTLED
@@ -208,30 +202,39 @@ EOF
   fi
 }
 
-# MUTANTS: name | file | sed expression. Each must change its file (checked),
-# so a mutant that no longer applies is noticed rather than silently equal
-# to the real code.
+# MUTANTS: name | file | sed expression. All of them apply to one copy of
+# the core, the `schema` tree, each guarded by its own switch: where the
+# expression ran, the code does what the mutant does when MUTANT_<NAME>
+# (the name in capitals, - as _) is true and what the core does
+# otherwise, and every switch defaults to 0 at the top of its file. A
+# harness maps the switches it tests to its controls (controls.h:
+# `#define MUTANT_REQUEUE BROKEN(REQUEUE)`), so a check runs a mutant
+# apart with -DCONTROL=C_<NAME> or beside its proof (`pass+<NAME>,...`).
+# Statements go through `(void)(MUTANT_X || (statement, 0))`, which needs
+# no braces inside the list macros. Each expression must change its file
+# (checked), so a mutant that no longer applies is noticed rather than
+# silently equal to the real code.
 MUTANTS='
-append-keeps-next|list.h|0,/(node)->priv.next = NULL;/s//(void)0;/
-remove-keeps-tail|list.h|s/      (tail) = (node)->priv.prev;/      (void)0;/
-unlink-keeps-tail|list.h|s/      (tail) = list_prev_;/      (void)0;/
-link-keeps-newest|wait.c|s/    q->priv.waiters.prev = &w->priv.queue;/    (void)0;/
-remove-keeps-prev|wait.c|0,/    next->prev = prev;/s//    (void)0;/
-fire-keeps-prev|wait.c|s/    next->prev = &q->priv.waiters;/    (void)0;/
-wake-keeps-others|wait.c|s/      source_remove(w);/      (void)0;/
-baton-dropped|wait.c|s/  (void)waitq_fire_one(q, value);/  (void)value;/
-add-wraps|timer.c|s/return a > BCSC_NO_DEADLINE - b ? BCSC_NO_DEADLINE : a + b;/return a + b;/
-skip-one-short|timer.c|s/mul_saturating(late + 1, period)/mul_saturating(late, period)/
-level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEEL_BITS;/level = (unsigned)(64 - __builtin_clzll(differs)) \/ WHEEL_BITS;/
-current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = slot_for(now, level) % BCSC_WHEEL_SLOTS;/
-place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return a < b;/
-requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (0)/
-fold-dropped|inbox.c|0,/  ex->priv.wakes_received += bcsc__slot_count(old);/s//  (void)0;/
-full-uncounted|inbox.c|s/(BCSC__A32(&ex->priv.inbox_received), 1,/(BCSC__A32(\&ex->priv.inbox_received), 0,/
-remark-counted|inbox.c|s/(old + add) |/(old + BCSC__SLOT_COUNT_ONE) |/
-recheck-dropped|inbox.c|s/        old = atomic_load_explicit(state, memory_order_seq_cst);/        (void)0;/
-returned-as-done|relay.c|s/(old & BCSC__RELAY_QUEUED) ? BCSC__RELAY_RETURNED/0 ? BCSC__RELAY_RETURNED/
-cancel-after-done|relay.c|s/if (old & (BCSC__RELAY_CANCEL . BCSC__RELAY_DONE))/if (old \& BCSC__RELAY_CANCEL)/
+append-keeps-next|list.h|0,/\((node)->priv.next = NULL\);/s//(void)(MUTANT_APPEND_KEEPS_NEXT || (\1, 0));/
+remove-keeps-tail|list.h|s/      \((tail) = (node)->priv.prev\);/      (void)(MUTANT_REMOVE_KEEPS_TAIL || (\1, 0));/
+unlink-keeps-tail|list.h|s/      \((tail) = list_prev_\);/      (void)(MUTANT_UNLINK_KEEPS_TAIL || (\1, 0));/
+link-keeps-newest|wait.c|s/    \(q->priv.waiters.prev = &w->priv.queue\);/    (void)(MUTANT_LINK_KEEPS_NEWEST || (\1, 0));/
+remove-keeps-prev|wait.c|0,/    \(next->prev = prev\);/s//    (void)(MUTANT_REMOVE_KEEPS_PREV || (\1, 0));/
+fire-keeps-prev|wait.c|s/    \(next->prev = &q->priv.waiters\);/    (void)(MUTANT_FIRE_KEEPS_PREV || (\1, 0));/
+wake-keeps-others|wait.c|s/      \(source_remove(w)\);/      (void)(MUTANT_WAKE_KEEPS_OTHERS || (\1, 0));/
+baton-dropped|wait.c|s/  (void)waitq_fire_one(q, value);/  MUTANT_BATON_DROPPED ? (void)value : (void)waitq_fire_one(q, value);/
+add-wraps|timer.c|s/return \(a > BCSC_NO_DEADLINE - b ? BCSC_NO_DEADLINE : a + b\);/return MUTANT_ADD_WRAPS ? a + b : (\1);/
+skip-one-short|timer.c|s/mul_saturating(late + 1, period)/mul_saturating(late + !MUTANT_SKIP_ONE_SHORT, period)/
+level-one-up|wheel.c|s/level = (unsigned)(63 - __builtin_clzll(differs)) \/ WHEEL_BITS;/level = (unsigned)(63 + MUTANT_LEVEL_ONE_UP - __builtin_clzll(differs)) \/ WHEEL_BITS;/
+current-first|wheel.c|s/current = (slot_for(now, level) + 1) % BCSC_WHEEL_SLOTS;/current = (slot_for(now, level) + !MUTANT_CURRENT_FIRST) % BCSC_WHEEL_SLOTS;/
+place-unsigned|semaphore.c|s/return (int32_t)(a - b) < 0;/return MUTANT_PLACE_UNSIGNED ? a < b : (int32_t)(a - b) < 0;/
+requeue|inbox.c|s/  if (old & BCSC__SLOT_QUEUED)/  if (!MUTANT_REQUEUE \&\& (old \& BCSC__SLOT_QUEUED))/
+fold-dropped|inbox.c|0,/  \(ex->priv.wakes_received += bcsc__slot_count(old)\);/s//  (void)(MUTANT_FOLD_DROPPED || (\1, 0));/
+full-uncounted|inbox.c|s/(BCSC__A32(&ex->priv.inbox_received), 1,/(BCSC__A32(\&ex->priv.inbox_received), !MUTANT_FULL_UNCOUNTED,/
+remark-counted|inbox.c|s/(old + add) |/(old + (MUTANT_REMARK_COUNTED ? BCSC__SLOT_COUNT_ONE : add)) |/
+recheck-dropped|inbox.c|s/        \(old = atomic_load_explicit(state, memory_order_seq_cst)\);/        (void)(MUTANT_RECHECK_DROPPED || (\1, 0));/
+returned-as-done|relay.c|s/(old & BCSC__RELAY_QUEUED) ? BCSC__RELAY_RETURNED/(!MUTANT_RETURNED_AS_DONE \&\& (old \& BCSC__RELAY_QUEUED)) ? BCSC__RELAY_RETURNED/
+cancel-after-done|relay.c|s/if (old & (BCSC__RELAY_CANCEL . BCSC__RELAY_DONE))/if (old \& (BCSC__RELAY_CANCEL | (MUTANT_CANCEL_AFTER_DONE ? 0 : BCSC__RELAY_DONE)))/
 '
 
 if [ "$list" -eq 1 ]; then
@@ -301,16 +304,21 @@ if [ "$needs_cbmc" -gt 0 ]; then
   "${as_root[@]}" cp -r libbcsc/src "$work/src"
   "${as_root[@]}" cp -r abi/include "$work/include"
   "${as_root[@]}" cp -r tests/proofs/cbmc "$work/cbmc"
-  # The mutants: a copy of the core per mutant, one change each.
+  # The mutants, as switches in one copy of the core (MUTANTS above).
+  "${as_root[@]}" cp -r "$work/src" "$work/schema"
   while IFS='|' read -r name file expr; do
     [ -n "$name" ] || continue
     [ -f "$work/src/$file" ] || continue # inbox.c before issue 5 lands
-    "${as_root[@]}" cp -r "$work/src" "$work/mut-$name"
-    "${as_root[@]}" sed -i "$expr" "$work/mut-$name/$file"
-    if cmp -s "$work/src/$file" "$work/mut-$name/$file"; then
+    switch_name=MUTANT_$(tr 'a-z-' 'A-Z_' <<<"$name")
+    "${as_root[@]}" cp "$work/schema/$file" "$work/schema/$file.before"
+    "${as_root[@]}" sed -i "$expr" "$work/schema/$file"
+    if cmp -s "$work/schema/$file.before" "$work/schema/$file" ||
+       ! grep -q "$switch_name" "$work/schema/$file"; then
       echo "proofs: mutant $name no longer applies to $file: update MUTANTS" >&2
       exit 1
     fi
+    "${as_root[@]}" rm "$work/schema/$file.before"
+    "${as_root[@]}" sed -i "1i #ifndef $switch_name\\n#define $switch_name 0\\n#endif" "$work/schema/$file"
   done <<<"$MUTANTS"
 fi
 
@@ -393,6 +401,9 @@ run_check() {
 # properties ("[id] line N <text>: FAILURE"; a control's text is
 # "control NAME"). The proof holds when no other property failed; cbmc's
 # exit is 10 when a control failed, and anything but 0/10 is an error.
+# A control's name in a check's name: FOLD_DROPPED -> fold-dropped.
+control_slug() { tr 'A-Z_' 'a-z-' <<<"$1"; }
+
 check_controls() { # name controls rc log seconds what
   local name=$1 controls=$2 rc=$3 log=$4 seconds=$5 what=$6 c verdict got
   local failures others
@@ -414,9 +425,9 @@ check_controls() { # name controls rc log seconds what
     elif [ -n "$broke" ]; then verdict=PASS got=fail
     else verdict=FAIL got=pass broke="no property of control $c failed"; fi
     printf '%s %s %.1f expected fail, got %s (in the run of %s): %s\n' \
-      "$name-${c,,}-broken" "$verdict" 0 "$got" "$name" "$broke" \
-      >"$logs/$name-${c,,}-broken.result"
-    cat "$logs/$name-${c,,}-broken.result"
+      "$name-$(control_slug "$c")-broken" "$verdict" 0 "$got" "$name" "$broke" \
+      >"$logs/$name-$(control_slug "$c")-broken.result"
+    cat "$logs/$name-$(control_slug "$c")-broken.result"
   done
 }
 # ---- the queue -----------------------------------------------------------------

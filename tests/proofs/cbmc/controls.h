@@ -17,6 +17,9 @@
  *
  * The harness, before it includes this file:
  *   #define HARNESS_CONTROLS(X) X(SB, 1) X(MP, 2) ...   (names, numbers > 0)
+ * and after it, for each mutant of scripts/prove.sh's MUTANTS that it
+ * catches (a switch of the `schema` tree, 0 unless defined):
+ *   #define MUTANT_REQUEUE BROKEN(REQUEUE)
  * The run enables controls by their names: -DCONTROLS=C_SB,C_MP (prove.sh
  * writes it from the check's line). -DCONTROL=C_SB runs one control apart,
  * the way every control ran before: a run that must fail, with cbmc
@@ -77,8 +80,11 @@ static void controls_choose(void) {
 
 /* p, a property of the proof; shared, once for the proof and once per
  * enabled control, each a property of its own (p is evaluated once: it
- * may have side effects, ++k <= NSLOT). Apart or alone, p itself: one
- * plain assertion, which any failure of a control's run breaks. */
+ * may have side effects, ++k <= NSLOT). A control's execution ends where
+ * it is caught: past that point a mutant may run loops longer than the
+ * proof's bounds, and a failed unwinding assertion would count against
+ * the proof. Apart or alone, p itself: one plain assertion, which any
+ * failure of a control's run breaks. */
 #if CONTROLS_SHARED
 #define CONTROLS_ASSERT(name, k)                                               \
   if (CONTROLS_HAS(k, CONTROLS))                                               \
@@ -88,6 +94,7 @@ static void controls_choose(void) {
     int check_ok_ = (p) ? 1 : 0;                                               \
     __CPROVER_assert(control != C_PROOF || check_ok_, #p);                     \
     HARNESS_CONTROLS(CONTROLS_ASSERT)                                          \
+    __CPROVER_assume(control == C_PROOF || check_ok_);                         \
   } while (0)
 #else
 #define CHECK(p) __CPROVER_assert((p), #p)

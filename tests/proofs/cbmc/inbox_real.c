@@ -25,7 +25,18 @@
  * The weak-memory half is inbox_wmm.c: this file's scenario with every
  * atomic call of inbox.c going through the explicit memory model of wmm.h
  * (D43); the litmus tests of inbox_handshake.c check the protocol. */
-#include <assert.h>
+/* The controls (controls.h): the mutants of scripts/prove.sh this harness
+ * catches, each a switch of the schema tree. */
+#define HARNESS_CONTROLS(X)                                                    \
+  X(REQUEUE, 1)                                                                \
+  X(FOLD_DROPPED, 2)                                                           \
+  X(FULL_UNCOUNTED, 3) X(REMARK_COUNTED, 4) X(RECHECK_DROPPED, 5)
+#include "controls.h"
+#define MUTANT_REQUEUE BROKEN(REQUEUE)
+#define MUTANT_FOLD_DROPPED BROKEN(FOLD_DROPPED)
+#define MUTANT_FULL_UNCOUNTED BROKEN(FULL_UNCOUNTED)
+#define MUTANT_REMARK_COUNTED BROKEN(REMARK_COUNTED)
+#define MUTANT_RECHECK_DROPPED BROKEN(RECHECK_DROPPED)
 
 #ifndef BCSC__SLOT_COUNT_BITS
 #define BCSC__SLOT_COUNT_BITS 2
@@ -53,7 +64,7 @@ static bcsc_waker_slot_t slots[NSLOT];
 static unsigned notified;
 
 void bcsc__inbox_notify(bcsc_executor_t *executor, uint32_t how) {
-  assert(executor == &ex && how == BCSC__INBOX_PARKED);
+  CHECK(executor == &ex && how == BCSC__INBOX_PARKED);
   notified++;
 }
 
@@ -71,15 +82,15 @@ static void drain(void) {
   while (n != 0) {
     uint32_t slot = n;
     int deliver;
-    assert(n <= NSLOT);
-    assert(++k <= NSLOT);
+    CHECK(n <= NSLOT);
+    CHECK(++k <= NSLOT);
     n = bcsc__inbox_settle(&ex, slot, &deliver);
     if (deliver)
       delivered[slot - 1]++;
   }
   (void)bcsc__inbox_settled(&ex);
   for (unsigned j = 0; j < NSLOT; j++) {
-    assert(delivered[j] == woken[j]);
+    CHECK(delivered[j] == woken[j]);
     woken[j] = 0;
   }
 }
@@ -115,6 +126,7 @@ void bcsc__inbox_hook(bcsc_executor_t *executor, int point, void *object) {
 }
 
 int main(void) {
+  controls_choose();
   ex.priv.waker_slots = slots;
   ex.priv.waker_slot_count = NSLOT;
   ex.priv.inbox_head = 0;
@@ -138,13 +150,13 @@ int main(void) {
       int live = held[i] && g == gen[i];
       int rc = bcsc__inbox_push(&ex, i, g);
       sent++;
-      assert(rc == live);
+      CHECK(rc == live);
       /* (Unless its task ended inside the push: its wake went with it.) */
       if (live && held[i] && gen[i] == g)
         woken[i] = 1;
       /* No lost wake-up: a sleeping executor hears of a first wake. */
       if (asleep && empty && live)
-        assert(notified == before + 1);
+        CHECK(notified == before + 1);
       if (notified != before)
         asleep = 0;
     } else if (op == 1) {
@@ -160,12 +172,12 @@ int main(void) {
       else
         bcsc__inbox_awake(&ex);
     }
-    assert(ex.priv.wakes_received + ex.priv.inbox_received +
-               bcsc__inbox_counted(&ex) + ex.priv.inbox_stale ==
-           sent);
+    CHECK(ex.priv.wakes_received + ex.priv.inbox_received +
+              bcsc__inbox_counted(&ex) + ex.priv.inbox_stale ==
+          sent);
     for (unsigned j = 0; j < NSLOT; j++)
-      assert(bcsc__slot_count(slots[j].priv.state) == 0 ||
-             (slots[j].priv.state & BCSC__SLOT_PENDING));
+      CHECK(bcsc__slot_count(slots[j].priv.state) == 0 ||
+            (slots[j].priv.state & BCSC__SLOT_PENDING));
   }
   return 0;
 }

@@ -15,7 +15,14 @@
  * other, NULL at both ends) holding exactly the expected nodes in the
  * expected order, and REMOVE clears the node's links. Memory safety comes
  * from CBMC's --pointer-check: a stale link that is followed is reported. */
-#include <assert.h>
+/* The controls (controls.h): the mutants of scripts/prove.sh this harness
+ * catches, each a switch of the schema tree. */
+#define HARNESS_CONTROLS(X)                                                    \
+  X(APPEND_KEEPS_NEXT, 1) X(REMOVE_KEEPS_TAIL, 2) X(UNLINK_KEEPS_TAIL, 3)
+#include "controls.h"
+#define MUTANT_APPEND_KEEPS_NEXT BROKEN(APPEND_KEEPS_NEXT)
+#define MUTANT_REMOVE_KEEPS_TAIL BROKEN(REMOVE_KEEPS_TAIL)
+#define MUTANT_UNLINK_KEEPS_TAIL BROKEN(UNLINK_KEEPS_TAIL)
 #include <stddef.h>
 
 #include "bcsc.h"
@@ -56,15 +63,15 @@ static int in_model(unsigned i) {
 static void check_list(void) {
   bcsc_task_t *t = scope.priv.head;
   bcsc_task_t *prev = NULL;
-  assert((scope.priv.head == NULL) == (scope.priv.tail == NULL));
+  CHECK((scope.priv.head == NULL) == (scope.priv.tail == NULL));
   for (unsigned k = 0; k < len; k++) {
-    assert(t == &nodes[order[k]]);
-    assert(t->priv.sibling_prev == prev);
+    CHECK(t == &nodes[order[k]]);
+    CHECK(t->priv.sibling_prev == prev);
     prev = t;
     t = t->priv.sibling_next;
   }
-  assert(t == NULL);
-  assert(scope.priv.tail == prev);
+  CHECK(t == NULL);
+  CHECK(scope.priv.tail == prev);
 }
 
 /* Any well-formed list: a nondet length and a nondet order of distinct
@@ -119,8 +126,8 @@ static void do_remove(int clear) {
   if (clear) {
     BCSC__LIST_REMOVE(scope.priv.head, scope.priv.tail, &nodes[i], sibling_next,
                       sibling_prev);
-    assert(nodes[i].priv.sibling_next == NULL);
-    assert(nodes[i].priv.sibling_prev == NULL);
+    CHECK(nodes[i].priv.sibling_next == NULL);
+    CHECK(nodes[i].priv.sibling_prev == NULL);
   } else {
     BCSC__LIST_UNLINK(bcsc_task_t, scope.priv.head, scope.priv.tail, &nodes[i],
                       sibling_next, sibling_prev);
@@ -128,6 +135,7 @@ static void do_remove(int clear) {
 }
 
 int main(void) {
+  controls_choose();
 #if OP == OP_SEQ
   scope.priv.head = nondet_task_pointer();
   scope.priv.tail = nondet_task_pointer();

@@ -26,7 +26,12 @@
  * The weak-memory half (the handshake of a push with a park, and what the
  * take reads after it) is relay_wmm.c, under the explicit memory model of
  * wmm.h (D43). */
-#include <assert.h>
+/* The controls (controls.h): the mutants of scripts/prove.sh this harness
+ * catches, each a switch of the schema tree. */
+#define HARNESS_CONTROLS(X) X(RETURNED_AS_DONE, 1) X(CANCEL_AFTER_DONE, 2)
+#include "controls.h"
+#define MUTANT_RETURNED_AS_DONE BROKEN(RETURNED_AS_DONE)
+#define MUTANT_CANCEL_AFTER_DONE BROKEN(CANCEL_AFTER_DONE)
 
 #include "relay.c"
 
@@ -42,7 +47,7 @@ static bcsc_remote_task_t r;
 static unsigned notified;
 
 void bcsc__inbox_notify_if_sleeping(bcsc_executor_t *ex) {
-  assert(ex == &parent_ex || ex == &host_ex);
+  CHECK(ex == &parent_ex || ex == &host_ex);
   notified++;
 }
 
@@ -54,9 +59,9 @@ static int spawned, completed, host_cancelled;
 static int done_push_pending, ended;
 
 static void push(bcsc_executor_t *to, int where) {
-  assert(on_list == ON_NONE);
+  CHECK(on_list == ON_NONE);
   bcsc__relay_push(to, &r);
-  assert(to->priv.relay_pins == 0);
+  CHECK(to->priv.relay_pins == 0);
   on_list = where;
 }
 
@@ -80,23 +85,23 @@ static void host_drain(void) {
   uint32_t old;
   if (n == NULL)
     return;
-  assert(n == &r && on_list == ON_HOST);
-  assert(bcsc__relay_next(n) == NULL);
+  CHECK(n == &r && on_list == ON_HOST);
+  CHECK(bcsc__relay_next(n) == NULL);
   on_list = ON_NONE;
-  assert(!(bcsc__relay_flags(n) & BCSC__RELAY_DONE));
+  CHECK(!(bcsc__relay_flags(n) & BCSC__RELAY_DONE));
   old = bcsc__relay_settle(n);
-  assert(old & BCSC__RELAY_QUEUED);
+  CHECK(old & BCSC__RELAY_QUEUED);
   if (old & BCSC__RELAY_RETURNED) {
-    assert(completed);
-    assert(bcsc__relay_flags(n) & BCSC__RELAY_DONE);
+    CHECK(completed);
+    CHECK(bcsc__relay_flags(n) & BCSC__RELAY_DONE);
     done_push_pending = 1;
   } else if (old & BCSC__RELAY_SPAWN) {
-    assert(!spawned);
+    CHECK(!spawned);
     spawned = 1;
     host_cancelled = (old & BCSC__RELAY_CANCEL) != 0;
   } else {
-    assert(old & BCSC__RELAY_CANCEL);
-    assert(spawned && !completed); /* a live task to cancel */
+    CHECK(old & BCSC__RELAY_CANCEL);
+    CHECK(spawned && !completed); /* a live task to cancel */
     host_cancelled = 1;
   }
 }
@@ -112,7 +117,7 @@ static void host_complete(void) {
 static void host_done_push(void) {
   if (!done_push_pending)
     return;
-  assert(bcsc__relay_flags(&r) & BCSC__RELAY_DONE);
+  CHECK(bcsc__relay_flags(&r) & BCSC__RELAY_DONE);
   done_push_pending = 0;
   push(&parent_ex, ON_PARENT);
 }
@@ -121,13 +126,13 @@ static void parent_drain(void) {
   bcsc_remote_task_t *n = bcsc__relay_take(&parent_ex);
   if (n == NULL)
     return;
-  assert(n == &r && on_list == ON_PARENT);
-  assert(bcsc__relay_next(n) == NULL);
+  CHECK(n == &r && on_list == ON_PARENT);
+  CHECK(bcsc__relay_next(n) == NULL);
   on_list = ON_NONE;
-  assert(bcsc__relay_flags(n) & BCSC__RELAY_DONE);
-  assert(!ended && completed);
+  CHECK(bcsc__relay_flags(n) & BCSC__RELAY_DONE);
+  CHECK(!ended && completed);
   /* Nobody will touch the relay again: no push is pending anywhere. */
-  assert(!cancel_push_pending && !done_push_pending);
+  CHECK(!cancel_push_pending && !done_push_pending);
   ended = 1;
 }
 
@@ -156,6 +161,7 @@ static void step(unsigned op) {
 
 int main(void) {
   uint32_t flags = BCSC__RELAY_SPAWN | BCSC__RELAY_QUEUED;
+  controls_choose();
   /* bcsc_scope_spawn_on(): a cancelled scope sends SPAWN|CANCEL. */
   if (nondet_int()) {
     flags |= BCSC__RELAY_CANCEL;
@@ -172,9 +178,9 @@ int main(void) {
   for (unsigned round = 0; round < 3; round++)
     for (unsigned op = 1; op < 6; op++)
       step(op);
-  assert(ended);
-  assert(on_list == ON_NONE && parent_ex.priv.relay_head == 0 &&
-         host_ex.priv.relay_head == 0);
+  CHECK(ended);
+  CHECK(on_list == ON_NONE && parent_ex.priv.relay_head == 0 &&
+        host_ex.priv.relay_head == 0);
   (void)host_cancelled;
   (void)notified;
   return 0;

@@ -29,7 +29,18 @@
  *                  uint32_t counters that wrap; for every a and every b up
  *                  to 2^31 - 1 places after it (across the wrap too), a
  *                  comes before b and not the reverse. */
-#include <assert.h>
+/* The controls (controls.h): the mutants of scripts/prove.sh this harness
+ * catches, each a switch of the schema tree. */
+#define HARNESS_CONTROLS(X)                                                    \
+  X(ADD_WRAPS, 1)                                                              \
+  X(SKIP_ONE_SHORT, 2)                                                         \
+  X(LEVEL_ONE_UP, 3) X(CURRENT_FIRST, 4) X(PLACE_UNSIGNED, 5)
+#include "controls.h"
+#define MUTANT_ADD_WRAPS BROKEN(ADD_WRAPS)
+#define MUTANT_SKIP_ONE_SHORT BROKEN(SKIP_ONE_SHORT)
+#define MUTANT_LEVEL_ONE_UP BROKEN(LEVEL_ONE_UP)
+#define MUTANT_CURRENT_FIRST BROKEN(CURRENT_FIRST)
+#define MUTANT_PLACE_UNSIGNED BROKEN(PLACE_UNSIGNED)
 
 #include "semaphore.c"
 #include "timer.c"
@@ -52,19 +63,20 @@ unsigned nondet_unsigned(void);
 void bcsc__misuse(int32_t code, const void *object) {
   (void)code;
   (void)object;
-  assert(!"misuse reported");
+  CHECK(!"misuse reported");
 }
 
 int main(void) {
   uint64_t a = nondet_uint64(), b = nondet_uint64();
+  controls_choose();
 #if PROP == PROP_ADD
   uint64_t sum;
   int over = __builtin_add_overflow(a, b, &sum);
-  assert(add_saturating(a, b) == (over ? BCSC_NO_DEADLINE : sum));
+  CHECK(add_saturating(a, b) == (over ? BCSC_NO_DEADLINE : sum));
 #elif PROP == PROP_MUL
   uint64_t product;
   int over = __builtin_mul_overflow(a, b, &product);
-  assert(mul_saturating(a, b) == (over ? BCSC_NO_DEADLINE : product));
+  CHECK(mul_saturating(a, b) == (over ? BCSC_NO_DEADLINE : product));
 #elif PROP == PROP_TICK
   static bcsc_timer_t timer = BCSC_TIMER_INITIALIZER;
   uint64_t deadline = a, now = b, period = nondet_uint64();
@@ -80,29 +92,29 @@ int main(void) {
   timer.priv.wait.priv.state = BCSC__WAIT_FIRED;
   take_tick(&timer, now);
   next = timer.priv.link.deadline;
-  assert(timer.priv.wait.priv.state == BCSC__WAIT_IDLE);
+  CHECK(timer.priv.wait.priv.state == BCSC__WAIT_IDLE);
   if (period == 0) {
-    assert(next == BCSC_NO_DEADLINE && timer.priv.missed == 0);
+    CHECK(next == BCSC_NO_DEADLINE && timer.priv.missed == 0);
     return 0;
   }
   late = (now - deadline) / period;
-  assert(timer.priv.missed == (late > UINT32_MAX ? UINT32_MAX : late));
+  CHECK(timer.priv.missed == (late > UINT32_MAX ? UINT32_MAX : late));
   /* Never back in time: no wrap to the past. */
-  assert(next >= deadline);
-  assert(next > deadline || deadline == BCSC_NO_DEADLINE);
+  CHECK(next >= deadline);
+  CHECK(next > deadline || deadline == BCSC_NO_DEADLINE);
   if (policy == BCSC_TICK_BURST) {
-    assert(next == add_saturating(deadline, period));
+    CHECK(next == add_saturating(deadline, period));
   } else if (policy == BCSC_TICK_SKIP) {
     /* The first point of the grid deadline + k * period after now. */
-    assert(next > now || next == BCSC_NO_DEADLINE);
+    CHECK(next > now || next == BCSC_NO_DEADLINE);
     if (next != BCSC_NO_DEADLINE) {
-      assert((next - deadline) % period == 0);
-      assert(next - period <= now);
+      CHECK((next - deadline) % period == 0);
+      CHECK(next - period <= now);
     }
   } else {
-    assert(next > now || next == BCSC_NO_DEADLINE);
+    CHECK(next > now || next == BCSC_NO_DEADLINE);
     if (next != BCSC_NO_DEADLINE)
-      assert(next == (late ? now : deadline) + period);
+      CHECK(next == (late ? now : deadline) + period);
   }
 #elif PROP == PROP_SLOT
   uint64_t now = a, deadline = b;
@@ -110,17 +122,17 @@ int main(void) {
   uint64_t start, slot_range;
   __CPROVER_assume(now < deadline);
   level = level_for(now, deadline);
-  assert(level < BCSC_WHEEL_LEVELS);
+  CHECK(level < BCSC_WHEEL_LEVELS);
   slot = slot_for(deadline, level);
-  assert(slot < BCSC_WHEEL_SLOTS);
+  CHECK(slot < BCSC_WHEEL_SLOTS);
   start = slot_start(now, level, slot);
-  assert(now < start);
-  assert(start <= deadline);
+  CHECK(now < start);
+  CHECK(start <= deadline);
   slot_range = (uint64_t)1 << (WHEEL_BITS * level);
   if (level < BCSC_WHEEL_LEVELS - 1)
-    assert(deadline - start < slot_range);
+    CHECK(deadline - start < slot_range);
   if (level == 0)
-    assert(start == deadline);
+    CHECK(start == deadline);
 #elif PROP == PROP_EARLIEST
   static bcsc_executor_t ex;
   unsigned level, index, lowest = BCSC_WHEEL_LEVELS, other;
@@ -132,25 +144,25 @@ int main(void) {
       lowest = l;
   }
   if (!earliest_slot(&ex, &level, &index, &start)) {
-    assert(lowest == BCSC_WHEEL_LEVELS);
+    CHECK(lowest == BCSC_WHEEL_LEVELS);
     return 0;
   }
-  assert(level == lowest);
-  assert(index / BCSC_WHEEL_SLOTS == level);
-  assert(ex.priv.occupied[level] >> (index % BCSC_WHEEL_SLOTS) & 1);
-  assert(start == slot_start(a, level, index % BCSC_WHEEL_SLOTS));
+  CHECK(level == lowest);
+  CHECK(index / BCSC_WHEEL_SLOTS == level);
+  CHECK(ex.priv.occupied[level] >> (index % BCSC_WHEEL_SLOTS) & 1);
+  CHECK(start == slot_start(a, level, index % BCSC_WHEEL_SLOTS));
   /* No other occupied slot of that level starts earlier. */
   other = nondet_unsigned();
   __CPROVER_assume(other < BCSC_WHEEL_SLOTS &&
                    (ex.priv.occupied[level] >> other & 1));
-  assert(start <= slot_start(a, level, other));
+  CHECK(start <= slot_start(a, level, other));
 #elif PROP == PROP_PLACE
   uint32_t first = (uint32_t)a, distance = (uint32_t)b;
   uint32_t later = first + distance; /* wraps on purpose */
-  assert(!semaphore_before(first, first));
+  CHECK(!semaphore_before(first, first));
   __CPROVER_assume(distance >= 1 && distance <= (uint32_t)INT32_MAX);
-  assert(semaphore_before(first, later));
-  assert(!semaphore_before(later, first));
+  CHECK(semaphore_before(first, later));
+  CHECK(!semaphore_before(later, first));
 #endif
   return 0;
 }

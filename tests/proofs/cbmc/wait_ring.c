@@ -31,7 +31,18 @@
  *    next waiter with its value;
  *  - no misuse is reported (the checked build's canaries all hold).
  * CBMC adds memory safety: every pointer followed is valid. */
-#include <assert.h>
+/* The controls (controls.h): the mutants of scripts/prove.sh this harness
+ * catches, each a switch of the schema tree. */
+#define HARNESS_CONTROLS(X)                                                    \
+  X(LINK_KEEPS_NEWEST, 1)                                                      \
+  X(REMOVE_KEEPS_PREV, 2)                                                      \
+  X(FIRE_KEEPS_PREV, 3) X(WAKE_KEEPS_OTHERS, 4) X(BATON_DROPPED, 5)
+#include "controls.h"
+#define MUTANT_LINK_KEEPS_NEWEST BROKEN(LINK_KEEPS_NEWEST)
+#define MUTANT_REMOVE_KEEPS_PREV BROKEN(REMOVE_KEEPS_PREV)
+#define MUTANT_FIRE_KEEPS_PREV BROKEN(FIRE_KEEPS_PREV)
+#define MUTANT_WAKE_KEEPS_OTHERS BROKEN(WAKE_KEEPS_OTHERS)
+#define MUTANT_BATON_DROPPED BROKEN(BATON_DROPPED)
 
 /* No semaphore links a place in a strict line here (D34), and check_all()
  * asserts every linked node's value is 0: see line_place() in wait.c. */
@@ -68,11 +79,11 @@ uintptr_t nondet_uintptr(void);
 void bcsc__misuse(int32_t code, const void *object) {
   (void)code;
   (void)object;
-  assert(!"misuse reported");
+  CHECK(!"misuse reported");
 }
 void bcsc__timer_wait_unlink(bcsc_wait_t *w) {
   (void)w;
-  assert(!"no timer registration here");
+  CHECK(!"no timer registration here");
 }
 
 static bcsc_executor_t ex;
@@ -182,66 +193,66 @@ static void check_list(unsigned j) {
   struct bcsc_wait_link *l = q->priv.waiters.next;
   struct bcsc_wait_link *prev = &q->priv.waiters;
   unsigned batons = 0;
-  assert(bcsc__check_waitq(q) == 0);
-  assert(bcsc_waitq_count(q) == m_len[j]);
+  CHECK(bcsc__check_waitq(q) == 0);
+  CHECK(bcsc_waitq_count(q) == m_len[j]);
   if (m_len[j] == 0) {
-    assert(q->priv.waiters.next == NULL && q->priv.waiters.prev == NULL);
-    assert(q->priv.self_tag == 0);
+    CHECK(q->priv.waiters.next == NULL && q->priv.waiters.prev == NULL);
+    CHECK(q->priv.self_tag == 0);
   } else {
-    assert(q->priv.self_tag == bcsc__self_tag(q));
+    CHECK(q->priv.self_tag == bcsc__self_tag(q));
     for (unsigned k = 0; k < m_len[j]; k++) {
-      assert(l == &wait_at[m_list[j][k]]->priv.queue);
-      assert(l->prev == prev);
+      CHECK(l == &wait_at[m_list[j][k]]->priv.queue);
+      CHECK(l->prev == prev);
       prev = l;
       l = l->next;
     }
-    assert(l == &q->priv.waiters);
-    assert(q->priv.waiters.prev == prev);
+    CHECK(l == &q->priv.waiters);
+    CHECK(q->priv.waiters.prev == prev);
   }
   for (unsigned i = 0; i < NW; i++)
     batons += model_is_baton(i) && m_baton_from[i] == j;
-  assert(q->priv.batons == batons);
+  CHECK(q->priv.batons == batons);
 }
 
 static void check_node(unsigned i) {
   bcsc_wait_t *w = wait_at[i];
-  assert(w->priv.magic == BCSC__MAGIC_WAIT);
-  assert(w->priv.state == m_state[i]);
-  assert(w->priv.self_tag ==
-         (m_state[i] == BCSC__WAIT_LINKED ? bcsc__self_tag(w) : 0));
+  CHECK(w->priv.magic == BCSC__MAGIC_WAIT);
+  CHECK(w->priv.state == m_state[i]);
+  CHECK(w->priv.self_tag ==
+        (m_state[i] == BCSC__WAIT_LINKED ? bcsc__self_tag(w) : 0));
   if (m_state[i] == BCSC__WAIT_LINKED)
-    assert(w->priv.task == task_at[m_owner[i]]);
+    CHECK(w->priv.task == task_at[m_owner[i]]);
   if (m_state[i] != BCSC__WAIT_IDLE && m_state[i] != BCSC__WAIT_LINKED)
-    assert(w->value == m_value[i]);
+    CHECK(w->value == m_value[i]);
   if (model_is_baton(i))
-    assert(baton_source(w) == list_at[m_baton_from[i]]);
-  assert(bcsc_wait_linked(w) == (m_state[i] == BCSC__WAIT_LINKED));
-  assert(bcsc_wait_fired(w) ==
-         (m_state[i] != BCSC__WAIT_IDLE && m_state[i] != BCSC__WAIT_LINKED));
+    CHECK(baton_source(w) == list_at[m_baton_from[i]]);
+  CHECK(bcsc_wait_linked(w) == (m_state[i] == BCSC__WAIT_LINKED));
+  CHECK(bcsc_wait_fired(w) ==
+        (m_state[i] != BCSC__WAIT_IDLE && m_state[i] != BCSC__WAIT_LINKED));
 }
 
 static void check_task(unsigned t) {
   bcsc_task_t *task = task_at[t];
-  assert(bcsc__task_state(task) == m_task[t]);
-  assert(((task->priv.state & BCSC__TASK_WOKEN) != 0) == m_woken[t]);
-  assert(((task->priv.state & BCSC__TASK_BATON) != 0) == m_baton_flag[t]);
+  CHECK(bcsc__task_state(task) == m_task[t]);
+  CHECK(((task->priv.state & BCSC__TASK_WOKEN) != 0) == m_woken[t]);
+  CHECK(((task->priv.state & BCSC__TASK_BATON) != 0) == m_baton_flag[t]);
   if (m_task[t] != BCSC__TASK_QUEUED) {
     bcsc_wait_t **pprev = &task->priv.link.waits;
     bcsc_wait_t *w = task->priv.link.waits;
     unsigned seen = 0, linked = 0;
     while (w != NULL) {
       unsigned i = wait_index(w);
-      assert(i < NW);
-      assert(w->priv.task_pprev == pprev);
-      assert(m_state[i] == BCSC__WAIT_LINKED && m_owner[i] == t);
+      CHECK(i < NW);
+      CHECK(w->priv.task_pprev == pprev);
+      CHECK(m_state[i] == BCSC__WAIT_LINKED && m_owner[i] == t);
       seen++;
-      assert(seen <= NW);
+      CHECK(seen <= NW);
       pprev = &w->priv.task_next;
       w = w->priv.task_next;
     }
     for (unsigned i = 0; i < NW; i++)
       linked += m_owner[i] == t && m_state[i] == BCSC__WAIT_LINKED;
-    assert(seen == linked);
+    CHECK(seen == linked);
   }
 }
 
@@ -252,24 +263,24 @@ static void check_executor(void) {
   bcsc_wait_t *w = ex.priv.batons;
   unsigned batons = 0, seen = 0;
   for (unsigned k = 0; k < m_ready; k++) {
-    assert(t == task_at[m_runq[k]]);
+    CHECK(t == task_at[m_runq[k]]);
     last = t;
     t = t->priv.link.run_next;
   }
-  assert(t == NULL && ex.priv.run_tail == last &&
-         bcsc__runq_ready(&ex) == m_ready);
+  CHECK(t == NULL && ex.priv.run_tail == last &&
+        bcsc__runq_ready(&ex) == m_ready);
   while (w != NULL) {
     unsigned i = wait_index(w);
-    assert(i < NW && model_is_baton(i));
-    assert(w->priv.task_pprev == pprev);
+    CHECK(i < NW && model_is_baton(i));
+    CHECK(w->priv.task_pprev == pprev);
     seen++;
-    assert(seen <= NW);
+    CHECK(seen <= NW);
     pprev = &w->priv.task_next;
     w = w->priv.task_next;
   }
   for (unsigned i = 0; i < NW; i++)
     batons += model_is_baton(i);
-  assert(seen == batons);
+  CHECK(seen == batons);
 }
 
 static void check_all(void) {
@@ -313,7 +324,7 @@ static void setup(unsigned n, unsigned lists, unsigned running, int handoff) {
     m_len[j] = 0;
     m_handoff[j] = handoff;
     if (handoff)
-      assert(bcsc_waitq_set_handoff(list_at[j], 1) == 0);
+      CHECK(bcsc_waitq_set_handoff(list_at[j], 1) == 0);
   }
   for (unsigned t = 0; t < NT; t++) {
     unsigned s = t == NT - 1    ? BCSC__TASK_QUEUED
@@ -393,7 +404,7 @@ static void run_op(unsigned target, uintptr_t value) {
     return;
   if (model_is_baton(i))
     model_baton_pass(i);
-  assert(bcsc_wait_register(task_at[m_current], wait_at[i], list_at[j]) == 0);
+  CHECK(bcsc_wait_register(task_at[m_current], wait_at[i], list_at[j]) == 0);
   m_state[i] = BCSC__WAIT_LINKED;
   m_on[i] = j;
   m_list[j][m_len[j]++] = i;
@@ -404,16 +415,16 @@ static void run_op(unsigned target, uintptr_t value) {
     model_unlink(i);
   else if (model_is_baton(i))
     model_baton_pass(i);
-  assert(bcsc_wait_cancel(wait_at[i]) == expect);
+  CHECK(bcsc_wait_cancel(wait_at[i]) == expect);
 #elif OP == OP_WAKE_ONE
   unsigned j = target;
-  assert(bcsc_waitq_wake_one(list_at[j], value) == model_fire_one(j, value));
+  CHECK(bcsc_waitq_wake_one(list_at[j], value) == model_fire_one(j, value));
 #elif OP == OP_WAKE_ALL
   unsigned j = target;
   int n = 0;
   while (model_fire_one(j, value))
     n++;
-  assert(bcsc_waitq_wake_all(list_at[j], value) == n);
+  CHECK(bcsc_waitq_wake_all(list_at[j], value) == n);
 #elif OP == OP_TASK_WAKE
   unsigned t = target;
   bcsc__task_wake(task_at[t]);
@@ -423,13 +434,13 @@ static void run_op(unsigned target, uintptr_t value) {
   if (!m_handoff[j] || m_len[j] == 0)
     return;
   w0 = m_list[j][0];
-  assert(bcsc_waitq_wake_one(list_at[j], value) == 1);
+  CHECK(bcsc_waitq_wake_one(list_at[j], value) == 1);
   (void)model_fire_one(j, value);
   check_all();
   t = m_owner[w0];
   if (action == 1) {
     /* It declines: cancels the fired registration. */
-    assert(bcsc_wait_cancel(wait_at[w0]) == 0);
+    CHECK(bcsc_wait_cancel(wait_at[w0]) == 0);
     model_baton_pass(w0);
   } else {
     /* Its next poll (or the one running, if the wake came during it)
@@ -441,7 +452,7 @@ static void run_op(unsigned target, uintptr_t value) {
       return;
     }
     if (action == 0) {
-      assert(bcsc__wait_take(task_at[t], wait_at[w0]) == BCSC__NODE_FIRED);
+      CHECK(bcsc__wait_take(task_at[t], wait_at[w0]) == BCSC__NODE_FIRED);
       m_state[w0] = BCSC__WAIT_IDLE;
     }
     bcsc__task_batons(task_at[t], 0); /* the poll returned PENDING */
@@ -467,6 +478,7 @@ static void run_op(unsigned target, uintptr_t value) {
 #endif
 
 int main(void) {
+  controls_choose();
   /* Every state of up to NLINK registrations (the value a wake carries
    * stays symbolic: all values at once). */
   uintptr_t value = nondet_uintptr();
