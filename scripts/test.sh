@@ -73,7 +73,7 @@
 #   group 1: format debug release install abi-parsers abi-baseline rust
 #            valgrind tsan coverage qemu asan-clang fuzz
 #   group 2: freestanding stack-usage proofs
-# Group 2 is mostly the proofs (about 25 minutes of cbmc on one core of
+# Group 2 is mostly the proofs (about 16 minutes of cbmc on one core of
 # the CI machines): they run one cbmc at a time beside group 1 and two
 # once group 1 has ended (prove.sh --join-after), from one queue, so the
 # groups end together whatever each lane's time (D86).
