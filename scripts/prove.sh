@@ -13,7 +13,9 @@
 #               FILE exists (scripts/test.sh: when the other lane group has
 #               ended and its core is free). The jobs take checks from one
 #               queue, so whoever is free takes the next.
-#   --only RE   run only the checks whose name matches RE (grep -E)
+#   --only RE   run only the checks whose name matches RE (grep -E); a
+#               control that shares its proof's run (pass+A,B below) runs
+#               when its proof does
 #   --list      print the checks and exit
 #
 # CBMC 6 is not in Debian 12: it runs in a Debian 13 root made with
