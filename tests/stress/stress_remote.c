@@ -51,16 +51,24 @@
  * a period at a time until the holder has ended, so the grace runs out
  * with the remote children in flight or not.
  *
- * The end: side B, its rounds over, tells A so with a remote child (a push
- * that A's teardown waits for, D26, where a value wake would not be). A
- * then plays one more shield round, whose one action is its executor's
- * shutdown (bcsc_executor_shutdown(), D82, made from its thread outside
- * the run, as a cleanup is) with the children behind the shield on B:
- * every root of A is cancelled - the driver, so its scope and the owner,
- * stopped at the shield - and the run goes on until none is live; the
- * round is checked as any other. It has no nesting children: their
- * grandchildren would be roots of A, which a shutdown cancels past any
- * shield of their parents on B (D82: "remote children hosted here too").
+ * The end: each side, its rounds over, plays one more shield round whose
+ * one action is its executor's end, made from its thread outside the run
+ * (as a cleanup is) with the children behind the shield on the other
+ * side: bcsc_executor_shutdown() (D82) on one side and
+ * bcsc_executor_cleanup() (D82, D84: the `void` end a C scope's
+ * __attribute__((cleanup)) calls) on the other, which side the seed
+ * draws. Every root of the executor is cancelled - the driver, so its
+ * scope and the owner, stopped at the shield - and so are the other
+ * side's last children hosted here, past their own side's shield (D82:
+ * "remote children hosted here too"); the run goes on until none is live.
+ * An end waits until every child of the other side's last round has been
+ * polled here: so no regular round's child is here any more, and nothing
+ * is sent here after the teardown. The first child of each last round
+ * waits until its host's end cancels it: each end meets the other side's
+ * children in flight, and the two ends run at once on their two threads,
+ * each waiting for its children on the other. The last rounds have no
+ * nesting children: their grandchildren would be roots of the side that
+ * ends, cancelled past any shield of their parents.
  *
  * Checked:
  *  - every round's join returns: no message and no wake-up lost (a
@@ -89,13 +97,20 @@
  *    holder, with the scope cancelled - and never elsewhere: a remote
  *    child is never reported (D59); the holder ended cancelled, let go;
  *  - cleanups: bcsc_task_cleanup() returns only once the owner has ended;
- *    the shutdown returns 0 with every root ended, and A's stats just
- *    before it count its tasks exactly, the three then live aside;
+ *  - the ends: the shutdown returns 0 and the executor cleanup returns,
+ *    each with every root ended and the other side's children hosted
+ *    there ended and unlinked; each side's stats just before its end count
+ *    its tasks exactly, those then live aside; a last round's child sees
+ *    a cancel exactly when its host's end cancelled it, and each end
+ *    cancelled at least one; no misuse is reported in a run (a counting
+ *    handler: EXECUTOR_LEFT_LIVE, a cleanup that could not end its
+ *    executor, above all);
  *  - each executor completed exactly the tasks it was sent plus its own
  *    (stats), and cancels reached only live tasks.
  *
  *   stress_remote [plain rounds per side, default 20000]
- *                 [shield rounds per side, default SHIELD_ROUNDS] */
+ *                 [shield rounds per side, default SHIELD_ROUNDS]
+ *                 [seed, default 0x9e3779b9; printed first] */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdatomic.h>
@@ -129,12 +144,13 @@ enum {
   ACT_DEADLINE,
   ACT_OUTER_DEADLINE,
   ACT_CLEANUP,
-  ACT_SHUTDOWN, /* side A's last round only: see driver_poll() */
+  ACT_SHUTDOWN, /* each side's last round only: see driver_poll() */
   ACTS
 };
 static const char *const act_names[ACTS] = {
-    "outer cancels",   "off",      "on",       "own cancels", "own deadlines",
-    "outer deadlines", "cleanups", "shutdowns"};
+    "outer cancels", "off",           "on",
+    "own cancels",   "own deadlines", "outer deadlines",
+    "cleanups",      "executor ends"};
 #define E_KID (BCSC_EUSER - 7)
 
 static int passed, failed;
@@ -175,6 +191,8 @@ enum {
                              flight */
   SEEN_REPORTS,           /* grace reports */
   SEEN_REPORTS_IN_FLIGHT, /* ... with remote children in flight */
+  SEEN_HOST_ENDS,         /* last rounds' children cancelled by their
+                             host's end */
   SEENS
 };
 static const char *const seen_names[SEENS] = {
@@ -189,7 +207,8 @@ static const char *const seen_names[SEENS] = {
     "cleanups of a live owner",
     "cleanups stopped at the shield with children in flight",
     "grace reports",
-    "grace reports with remote children in flight"};
+    "grace reports with remote children in flight",
+    "children cancelled by their host's end"};
 
 /* A side's reactor: the POSIX reactor's park and unpark (the other side's
  * messages end a park), under a clock that only the side's driver moves.
@@ -233,7 +252,10 @@ typedef struct kid {
   /* observations, written on the host */
   int ended;
   int returned;
-  int saw_cancel; /* a poll saw bcsc_task_cancelled() */
+  int saw_cancel;  /* a poll saw bcsc_task_cancelled() */
+  int last;        /* sent by a last round: a guest of its host's end */
+  int arrived;     /* polled once on its host */
+  int host_ending; /* saw its cancel once its host's end had begun */
 } kid_t;
 
 struct side {
@@ -305,18 +327,23 @@ struct side {
   bcsc_task_t pacer;
   bcsc_wait_t pacer_wait;
   bcsc_waitq_t pacer_q;
-  /* The end (driver_poll()): side A's last round ends in its executor's
-   * shutdown, once side B's rounds are over - which B tells A with a
-   * remote child, the notice. */
-  int shutdown_left, notice_left;
-  int other_over; /* A: B's notice ran */
+  /* The end (driver_poll()): each side's last round ends in its
+   * executor's end - bcsc_executor_shutdown(), or on the side main()
+   * draws, bcsc_executor_cleanup() - once the other side's last children
+   * are here (guests: polled once each), so that each end cancels the
+   * other's children in flight here, and neither side sends to an
+   * executor already torn down. */
+  int end_left;
+  int by_cleanup; /* its end is bcsc_executor_cleanup() */
+  int ending;     /* its end has begun: guests read it on this thread */
+  uint32_t guests;
   bcsc_wait_t final_wait;
   bcsc_waitq_t final_q;
-  bcsc_remote_task_t notice; /* B's */
-  int final_round, counted_done;
+  int final_round;
   int torn_down, shutdown_rc;
   int shutdown_stopped; /* it stopped at the shield, children in flight */
-  bcsc_executor_stats_t at_shutdown; /* A's stats just before it */
+  bcsc_executor_stats_t at_shutdown; /* its stats just before its end */
+  uint64_t live_at_end;              /* its roots and its guests live then */
   int run_rc;
   /* counts */
   atomic_uint hosted_sent; /* remote tasks sent to this side */
@@ -331,6 +358,21 @@ struct side {
 };
 
 static side_t sides[2];
+static int cleanup_side; /* whose end is bcsc_executor_cleanup() */
+/* Reports through the misuse handler, from either thread: a run has none,
+ * EXECUTOR_LEFT_LIVE (a cleanup that could not end its executor) above
+ * all. */
+static atomic_int misuses, executors_left_live;
+
+static void count_misuse(void *ctx, int32_t code, const char *message,
+                         const void *object) {
+  (void)ctx;
+  (void)object;
+  atomic_fetch_add(&misuses, 1);
+  if (code == BCSC_MISUSE_EXECUTOR_LEFT_LIVE)
+    atomic_fetch_add(&executors_left_live, 1);
+  problem(message);
+}
 static atomic_uint rounds_done;
 static atomic_int drivers_done;
 static atomic_int stop;
@@ -390,6 +432,9 @@ static void kid_init(kid_t *k, side_t *home, side_t *host, int kind,
   k->grand_rng = next_random(rng) | 1; /* xorshift: never 0 */
   k->nest = NEST_PLAIN;
   k->unshielded = 0;
+  k->last = 0;
+  k->arrived = 0;
+  k->host_ending = 0;
 }
 
 static int kid_end(kid_t *k, int rc) {
@@ -407,8 +452,15 @@ static int kid_poll(bcsc_task_t *self) {
   }
   if (!pthread_equal(pthread_self(), k->host->tid))
     atomic_fetch_add(&off_thread, 1);
-  if (bcsc_task_cancelled(self))
+  if (k->last && !k->arrived) {
+    k->arrived = 1;
+    k->host->guests++;
+    (void)bcsc_waitq_wake_all(&k->host->final_q, 0);
+  }
+  if (bcsc_task_cancelled(self) && !k->saw_cancel) {
     k->saw_cancel = 1;
+    k->host_ending = k->host->ending;
+  }
   if (k->kind == KIND_NEST) {
     /* Its cancellation reaches the grandchild through its scope, unless
      * the scope is shielded. */
@@ -740,12 +792,17 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
     int kind = (int)(next_random(&s->rng) % KINDS);
     if (kind == KIND_FOREVER && !forever)
       kind = KIND_FINISH;
-    /* A nesting child's grandchild would be a root of A's executor, and
-     * A's shutdown cancels every root, remote children hosted there too
-     * (D82), past any shield of their parents on B. */
-    if (kind == KIND_NEST && s->final_round)
-      kind = KIND_FINISH;
+    /* A nesting child's grandchild would be a root of this side's
+     * executor, and its end cancels every root, remote children hosted
+     * there too (D82), past any shield of their parents on the other
+     * side. The first child waits until its host's end cancels it (the
+     * same rule, from the other side): that end finds it in flight, and
+     * this side's end, which waits for it, cannot tear this executor down
+     * before the other side has sent its own last children here. */
+    if (s->final_round)
+      kind = i == 0 ? KIND_FOREVER : kind == KIND_NEST ? KIND_FINISH : kind;
     kid_init(k, s, s->other, kind, &s->rng);
+    k->last = s->final_round;
     k->grand = &s->grands[i];
     k->nest = (int)(next_random(&s->rng) % 3);
     /* Its cancellation reaches the grandchild only past no shield. */
@@ -818,10 +875,16 @@ static int shield_act(side_t *s, bcsc_task_t *self, int act) {
       problem("driver: a deadline's time had passed already");
     return BCSC_PENDING;
   }
-  if (act == ACT_CLEANUP || act == ACT_SHUTDOWN) {
+  if (act == ACT_SHUTDOWN) {
+    /* Once the other side's last children are here (shield_settle()). */
+    s->waiting_act = act;
+    s->acts[act]++;
+    return bcsc_task_yield(self);
+  }
+  if (act == ACT_CLEANUP) {
     /* The side's thread leaves the run (the pacer completes) and cleans
-     * the owner up, or shuts the executor down, from outside it
-     * (shield_settle() reads what it found). */
+     * the owner up from outside it (shield_settle() reads what it
+     * found). */
     s->exit_state = 1;
     s->waiting_act = act;
     s->acts[act]++;
@@ -861,11 +924,26 @@ static int shield_settle(side_t *s, bcsc_task_t *self) {
   int act = s->waiting_act;
   int fired, rc;
   if (act == ACT_SHUTDOWN) {
-    if (s->exit_state == 1)
+    if (!s->ending) {
+      /* Every child of the other side's last round has been polled here:
+       * none comes after the end, and the end meets them. */
+      if (s->guests < KIDS) {
+        if (bcsc_wait_register(self, &s->final_wait, &s->final_q) != 0)
+          problem("driver: wait for the guests");
+        return BCSC_PENDING;
+      }
+      if (s->exit_state == 0) {
+        /* The side's thread leaves the run (the pacer completes) and ends
+         * the executor from outside it. */
+        s->exit_state = 1;
+        (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
+      }
       return bcsc_task_yield(self); /* behind the pacer */
-    /* The shutdown cancelled every root (D82): this driver, its scope and
-     * so the owner, if it was live - stopped at the shield - and runs the
-     * executor until none is live, this poll among its turns. */
+    }
+    /* The end cancelled every root (D82): this driver, its scope and so
+     * the owner, if it was live - stopped at the shield - and the other
+     * side's children hosted here; it runs the executor until none is
+     * live, this poll among its turns. */
     s->exit_state = 0;
     if (s->found_live) {
       s->shutdown_stopped = stops_in_flight(s);
@@ -964,8 +1042,15 @@ static void verify_shield_round(side_t *s, int rc) {
   s->seen[SEEN_STOPPED] += s->hit_in_flight && !cancelled;
   for (int i = 0; i < KIDS; i++) {
     const kid_t *k = &s->kids[i];
-    if (!cancelled && (cancel_seen(k) || k->returned != k->result))
+    /* Its host's end cancels it as a root there, past every shield here
+     * (D82); nothing else reaches a last round's child. */
+    int by_host_end = k->last && k->host_ending;
+    if (k->last && k->saw_cancel != k->host_ending)
+      problem("a last round's child saw a cancel other than its host's end");
+    if (!cancelled && !by_host_end &&
+        (cancel_seen(k) || k->returned != k->result))
       problem("a cancel crossed the shield: a child behind it saw it");
+    s->seen[SEEN_HOST_ENDS] += (uint64_t)by_host_end;
     if (k->saw_cancel && !bcsc_task_cancelled(&k->remote.task))
       problem("a child saw a cancel its task does not hold");
     if (k->kind == KIND_FOREVER && !k->saw_cancel)
@@ -992,10 +1077,10 @@ static void verify_shield_round(side_t *s, int rc) {
     problem("the driver's join is not what the owner's end says");
 }
 
-/* The last driver to end ends both servers. */
-static void driver_counts_itself_done(side_t *s) {
-  s->counted_done = 1;
-  if (atomic_fetch_add(&drivers_done, 1) + 1 == 2)
+/* The last driver to end ends both servers - where no executor's end
+ * cancels them: a server's waker may name an executor torn down then. */
+static void driver_counts_itself_done(void) {
+  if (atomic_fetch_add(&drivers_done, 1) + 1 == 2 && shield_rounds == 0)
     for (int i = 0; i < 2; i++) {
       /* Published by each server's first poll, long before. */
       while (!atomic_load_explicit(&sides[i].published, memory_order_acquire)) {
@@ -1004,69 +1089,24 @@ static void driver_counts_itself_done(side_t *s) {
     }
 }
 
-/* B's notice, on A's thread: B's rounds are over. */
-static int notice_poll(bcsc_task_t *self) {
-  side_t *a = self->data;
-  a->other_over = 1;
-  (void)bcsc_waitq_wake_all(&a->final_q, 0);
-  return 0;
-}
-
 static int driver_poll(bcsc_task_t *self) {
   side_t *s = self->data;
   int rc;
   for (;;) {
     if (s->phase == 0) {
       if (s->plain_left + s->shield_left == 0) {
-        if (s->notice_left) {
-          /* B: its rounds are over. It counts itself done now - A, which
-           * waits for this, ends last and ends the servers, so B never
-           * wakes A's server, which A's shutdown may have torn down - and
-           * tells A with a remote child: a push to A's executor, which
-           * A's teardown waits for (D26), where a value wake would not. */
-          s->notice_left = 0;
-          driver_counts_itself_done(s);
-          if (bcsc_scope_init(&s->scope, self, BCSC_SCOPE_WAIT_ALL) != 0)
-            problem("driver: scope_init");
-          bcsc_remote_task_init(&s->notice, notice_poll, s->other);
-          atomic_fetch_add(&s->other->hosted_sent, 1);
-          if (bcsc_scope_spawn_on(&s->scope, &s->notice, &s->other->ex) != 0)
-            problem("driver: spawn the notice");
-          s->phase = 5;
-        } else if (s->shutdown_left) {
-          /* A: one more shield round, whose script shuts A's executor
-           * down while its children are behind the shield on B: once B
-           * sends A nothing more (the shutdown would cancel B's children
-           * here, which B's shields cannot stop: they are A's roots). */
-          if (!s->other_over) {
-            if (bcsc_wait_register(self, &s->final_wait, &s->final_q) != 0)
-              problem("driver: wait for the notice");
-            return BCSC_PENDING;
-          }
-          s->shutdown_left = 0;
-          s->final_round = 1;
-          s->shield_round = 1;
-          start_shield_round(s, self);
-          s->phase = 3;
-          return bcsc_task_yield(self);
-        } else {
+        if (!s->end_left) {
           s->driver_finished = 1; /* the pacer ends too */
           (void)bcsc_waitq_wake_one(&s->pacer_q, 0);
-          if (!s->counted_done)
-            driver_counts_itself_done(s);
+          driver_counts_itself_done();
           return BCSC_DONE;
         }
+        /* One more shield round, whose script ends the executor while its
+         * children are behind the shield on the other side. */
+        s->end_left = 0;
+        s->final_round = 1;
+        s->shield_left = 1;
       }
-    }
-    if (s->phase == 5) {
-      if ((rc = bcsc_scope_join(&s->scope)) == BCSC_PENDING)
-        return rc;
-      if (rc != 0 || bcsc_task_result(&s->notice.task) != 0)
-        problem("the notice did not end with 0");
-      s->phase = 0;
-      continue;
-    }
-    if (s->phase == 0) {
       s->shield_round = s->shield_left != 0 &&
                         (s->plain_left == 0 || next_random(&s->rng) % 2 != 0);
       if (s->shield_round) {
@@ -1139,7 +1179,7 @@ static int server_poll(bcsc_task_t *self) {
   }
   (void)bcsc_task_waker_woken(self);
   if (bcsc_task_cancelled(self))
-    return BCSC_DONE; /* A's shutdown */
+    return BCSC_DONE; /* its executor's end */
   /* Ends when both drivers have: the other side's children may come to
    * this one until then. */
   return atomic_load(&drivers_done) == 2 ? BCSC_DONE : BCSC_PENDING;
@@ -1158,6 +1198,35 @@ static int pacer_poll(bcsc_task_t *self) {
   return BCSC_PENDING;
 }
 
+/* The end of the side's executor, from its thread outside the run: its
+ * shutdown, or on the side main() drew, its cleanup (D82, D84), which
+ * returns nothing and must leave nothing linked and report nothing. */
+static void end_executor(side_t *s) {
+  uint64_t guests_live = 0;
+  int guests_ended = 1;
+  for (int i = 0; i < KIDS; i++)
+    guests_live += (uint64_t)!s->other->kids[i].ended;
+  /* Its stats, while the executor is there to ask. */
+  s->at_shutdown.size = sizeof s->at_shutdown;
+  if (bcsc_executor_stats(&s->ex, &s->at_shutdown) != 0)
+    problem("stats before the executor's end");
+  /* Its server, its driver and the last round's owner (the other side's
+   * end may have ended it), and the other side's children still here. */
+  s->found_live = !bcsc_task_done(&s->owner);
+  s->live_at_end = 2 + (uint64_t)s->found_live + guests_live;
+  s->ending = 1;
+  if (s->by_cleanup)
+    bcsc_executor_cleanup(&s->ex);
+  else
+    s->shutdown_rc = bcsc_executor_shutdown(&s->ex);
+  s->torn_down = 1;
+  for (int i = 0; i < KIDS; i++)
+    guests_ended &= s->other->kids[i].ended;
+  if (!guests_ended || !bcsc_waitq_empty(&s->q))
+    problem("the executor's end returned with the other side's children "
+            "live or linked here");
+}
+
 static void *side_main(void *arg) {
   side_t *s = arg;
   s->tid = pthread_self();
@@ -1174,12 +1243,7 @@ static void *side_main(void *arg) {
     s->found_live = !bcsc_task_done(&s->owner);
     s->exit_state = 2;
     if (s->waiting_act == ACT_SHUTDOWN) {
-      /* Its stats, while the executor is there to ask. */
-      s->at_shutdown.size = sizeof s->at_shutdown;
-      if (bcsc_executor_stats(&s->ex, &s->at_shutdown) != 0)
-        problem("stats before the shutdown");
-      s->shutdown_rc = bcsc_executor_shutdown(&s->ex);
-      s->torn_down = 1;
+      end_executor(s);
       return NULL;
     }
     bcsc_task_cleanup(&s->owner);
@@ -1228,16 +1292,23 @@ int main(int argc, char **argv) {
   /* shield rounds: actions by kind, and what they met */
   uint64_t acts[ACTS] = {0}, seen[SEENS] = {0};
   int met_all = 1;
+  uint32_t seed;
   setvbuf(stdout, NULL, _IOLBF, 0);
   rounds = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 20000;
   shield_rounds =
       argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 10) : SHIELD_ROUNDS;
+  seed = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 0) : 0x9e3779b9u;
+  /* Fibonacci hashing: neighbouring seeds pick either side. */
+  cleanup_side = (int)((seed * 0x9e3779b9u) >> 31);
+  printf("stress_remote: seed 0x%08x\n", (unsigned)seed);
+  bcsc_set_misuse_handler(count_misuse, NULL);
   for (int i = 0; i < 2; i++) {
     side_t *s = &sides[i];
     bcsc_executor_config_t config;
     s->name = i == 0 ? "A" : "B";
     s->other = &sides[1 - i];
-    s->rng = 0x9e3779b9u * (uint32_t)(i + 1);
+    s->rng = seed * (uint32_t)(i + 1);
+    s->rng += s->rng == 0; /* xorshift: never 0 */
     s->plain_left = rounds;
     s->shield_left = shield_rounds;
     check(bcsc_posix_reactor_init(&s->clock.posix) == 0, "posix reactor");
@@ -1255,9 +1326,10 @@ int main(int argc, char **argv) {
     bcsc_waitq_init(&s->pacer_q);
     bcsc_waitq_init(&s->final_q);
     bcsc_wait_init(&s->final_wait);
-    /* The end: A's shutdown round, B's notice (driver_poll()). */
-    s->shutdown_left = i == 0 && shield_rounds != 0;
-    s->notice_left = i == 1 && shield_rounds != 0;
+    /* The end: each side's last round ends its executor (driver_poll()),
+     * one by its cleanup. */
+    s->end_left = shield_rounds != 0;
+    s->by_cleanup = i == cleanup_side;
     bcsc_timer_init(&s->tick);
     bcsc_task_init(&s->server, server_poll, s);
     bcsc_task_init(&s->driver, driver_poll, s);
@@ -1277,19 +1349,21 @@ int main(int argc, char **argv) {
 
   for (int i = 0; i < 2; i++) {
     side_t *s = &sides[i];
-    /* Live when A's stats were taken before its shutdown: its server, its
-     * driver and the last round's owner. */
-    uint64_t live = s->torn_down ? 3 : 0;
+    /* Live when its stats were taken before its end. */
+    uint64_t live = s->torn_down ? s->live_at_end : 0;
     /* The joins order both threads' work before this one's. */
     check(s->run_rc == 0, "each side's run ends with 0");
-    check(s->torn_down == (i == 0 && shield_rounds != 0),
-          "A's last round shut its executor down");
+    check(s->torn_down == (shield_rounds != 0),
+          "each side's last round ended its executor");
     if (s->torn_down) {
       check(s->shutdown_rc == 0,
             "the shutdown ended every task and tore the executor down");
       check(bcsc_task_done(&s->server) && bcsc_task_done(&s->driver) &&
                 bcsc_task_done(&s->owner),
-            "every root had ended when the shutdown returned");
+            "every root had ended when the shutdown or cleanup returned");
+      /* The other side's last children, hosted here (D82). */
+      check(s->other->seen[SEEN_HOST_ENDS] != 0,
+            "the executor's end cancelled children of the other side");
       st[i] = s->at_shutdown;
     } else {
       check(bcsc_executor_bind_thread(&s->ex) == 0, "bind");
@@ -1328,6 +1402,8 @@ int main(int argc, char **argv) {
     for (int j = 0; j < SEENS; j++)
       seen[j] += s->seen[j];
   }
+  check(atomic_load(&misuses) == 0 && atomic_load(&executors_left_live) == 0,
+        "no misuse reported (EXECUTOR_LEFT_LIVE above all)");
   check(atomic_load(&problems) == 0, "no problem seen on the executors");
   if (atomic_load(&problems) != 0)
     printf("  %d problem(s); the first: %s\n", atomic_load(&problems),
@@ -1371,10 +1447,18 @@ int main(int argc, char **argv) {
   for (int j = 0; j < SEENS; j++)
     printf(" %s %llu%s", seen_names[j], (unsigned long long)seen[j],
            j + 1 < SEENS ? "," : "\n");
-  if (sides[0].torn_down)
-    printf("stress_remote: A's shutdown in its last shield round: owner "
-           "live %d, stopped at the shield with children in flight %d\n",
-           sides[0].found_live, sides[0].shutdown_stopped);
+  for (int i = 0; i < 2; i++)
+    if (sides[i].torn_down)
+      printf("stress_remote: %s's %s in its last shield round: owner live "
+             "%d, stopped at the shield with children in flight %d; the "
+             "other side's children live here %llu, cancelled %llu\n",
+             sides[i].name,
+             sides[i].by_cleanup ? "bcsc_executor_cleanup()"
+                                 : "bcsc_executor_shutdown()",
+             sides[i].found_live, sides[i].shutdown_stopped,
+             (unsigned long long)(sides[i].live_at_end - 2 -
+                                  (uint64_t)sides[i].found_live),
+             (unsigned long long)sides[i].other->seen[SEEN_HOST_ENDS]);
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
