@@ -398,14 +398,14 @@ run_check() {
   cat "$logs/$name.result"
 }
 
+# A control's name in a check's name: FOLD_DROPPED -> fold-dropped.
+control_slug() { tr 'A-Z_' 'a-z-' <<<"$1"; }
+
 # The verdicts of a proof run with its controls: the proof's result, then
 # one <name>-<control>-broken result per control, from cbmc's list of
 # properties ("[id] line N <text>: FAILURE"; a control's text is
 # "control NAME"). The proof holds when no other property failed; cbmc's
 # exit is 10 when a control failed, and anything but 0/10 is an error.
-# A control's name in a check's name: FOLD_DROPPED -> fold-dropped.
-control_slug() { tr 'A-Z_' 'a-z-' <<<"$1"; }
-
 check_controls() { # name controls rc log seconds what
   local name=$1 controls=$2 rc=$3 log=$4 seconds=$5 what=$6 c verdict got
   local failures others
