@@ -259,9 +259,16 @@ lane_tsan() {
     # clang's) until the call returns, and the handler rate collapses to
     # 10-40 a second on some runs. It runs with exact accounting in every
     # ctest lane (debug, release, asan-clang) instead.
+    # stress_remote under gcc follows the commit's seed (printed first;
+    # repeat with its third argument): which side's executor ends by
+    # bcsc_executor_cleanup() and every script then vary from commit to
+    # commit, where clang's run keeps the default seed as a fixed baseline.
+    local args
     for d in stress_waker stress_remote; do
+      args=()
+      [ "$d" = stress_remote ] && [ "$cc" = gcc ] && args=(20000 20000 "$(commit_seed)")
       "$cc" "${flags[@]}" "tests/stress/$d.c" "$out/libbcsc_tsan.a" -o "$out/$d"
-      TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1" "$out/$d"
+      TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1" "$out/$d" "${args[@]}"
     done
   done
 }
