@@ -6,7 +6,9 @@
 # root. Installs:
 #   apt : build-essential cmake ninja-build pkg-config clang libclang-dev
 #         libcriterion-dev valgrind binutils python3 python3-dev python3-pip
-#         libffi-dev; libtsan2 (gcc's ThreadSanitizer runtime; clang's is in
+#         libffi-dev; git (the format lane and the mutation scripts list the
+#         tracked files with it, and a minimal Debian 12 has none);
+#         libtsan2 (gcc's ThreadSanitizer runtime; clang's is in
 #         libclang-rt-14-dev); cross compilers (C and C++) for i686, aarch64
 #         and armhf with their libcs, and qemu-user (layout tables, the qemu
 #         lane); abigail-tools (the abi-baseline lane). Not gcc-multilib: it
@@ -23,7 +25,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config binutils
+  build-essential cmake ninja-build pkg-config binutils git
   clang libclang-dev
   libcriterion-dev valgrind clang-format libclang-rt-14-dev libtsan2
   gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross
