@@ -12,6 +12,8 @@
 #
 # Lanes, in order:
 #   format        clang-format --dry-run --Werror on every tracked C/C++ file
+#   doc-snippets  scripts/check-doc-snippets.sh: every ```c block of docs/*.md
+#                 and README.md compiles against abi/include (gcc, clang)
 #   debug         preset `debug`: gcc (default compiler), Debug, BCSC_CHECKED=1;
 #                 build + ctest (Criterion suites, bcsc_nm_check); then
 #                 scripts/mutate.sh --smoke: 3 mutants of the core, each
@@ -70,8 +72,8 @@
 #
 # By default the lanes run as two groups side by side, one per core of the
 # CI machines, each group in the order above and each build with -j1:
-#   group 1: format debug release install abi-parsers abi-baseline rust
-#            valgrind tsan coverage qemu asan-clang fuzz
+#   group 1: format doc-snippets debug release install abi-parsers
+#            abi-baseline rust valgrind tsan coverage qemu asan-clang fuzz
 #   group 2: freestanding stack-usage proofs
 # Group 2 is mostly the proofs (about 16 minutes of cbmc on one core of
 # the CI machines): they run one cbmc at a time beside group 1 and two
@@ -559,6 +561,10 @@ lane_format() {
   echo "format: $(git ls-files -- '*.c' '*.h' '*.cpp' '*.hpp' | wc -l) files clang-format clean"
 }
 
+lane_doc_snippets() {
+  bash scripts/check-doc-snippets.sh
+}
+
 lane_proofs() {
   [ -x scripts/prove.sh ] || skip "no scripts/prove.sh"
   # Side by side: one cbmc while group 1 runs on the other core, two once
@@ -596,6 +602,7 @@ peers_build() { # target [cargo args...]
 
 group_1() {
   run_lane format       lane_format
+  run_lane doc-snippets lane_doc_snippets
   run_lane debug        lane_debug
   run_lane release      lane_release
   run_lane install      lane_install
@@ -617,9 +624,9 @@ group_2() {
   run_lane proofs       lane_proofs
 }
 
-all_lanes=(format debug release asan-clang tsan freestanding stack-usage
-           valgrind fuzz coverage install qemu abi-parsers abi-baseline rust
-           proofs)
+all_lanes=(format doc-snippets debug release asan-clang tsan freestanding
+           stack-usage valgrind fuzz coverage install qemu abi-parsers
+           abi-baseline rust proofs)
 start_all=$SECONDS
 if [ "$serial" -eq 1 ]; then
   group_1
