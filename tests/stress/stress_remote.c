@@ -49,7 +49,16 @@
  * a local holder child joins the remote ones, and ends only when the
  * grace's report lets it go; after the script the driver moves the clock
  * a period at a time until the holder has ended, so the grace runs out
- * with the remote children in flight or not.
+ * with the remote children in flight or not. A third of the shield rounds
+ * (drawn from a stream of their own, so that every other draw follows the
+ * seed as before) give the driver's scope - the outer one, which holds the
+ * owner - a drain grace too. Its period starts where the script cancels
+ * that scope (an outer cancel of the scope, or its deadline), may run out
+ * at a later deadline's step, and otherwise runs out before the driver's
+ * join: at once, the owner most likely live behind the shield with remote
+ * children in flight, or, one round in two, once the owner has ended (the
+ * join wakes the driver when its scope is empty, and the driver moves the
+ * clock before it joins again).
  *
  * The end: each side, its rounds over, plays one more shield round whose
  * one action is its executor's end, made from its thread outside the run
@@ -96,6 +105,14 @@
  *  - graces: the report runs exactly once where the holder is - for the
  *    holder, with the scope cancelled - and never elsewhere: a remote
  *    child is never reported (D59); the holder ended cancelled, let go;
+ *  - the driver's grace: it reports only once its period has run out,
+ *    on the side's thread, for its own cancelled scope, and names exactly
+ *    the local tasks of its subtree live then, each once, depth first - the
+ *    owner, and the holder behind the shield (its walk enters shielded
+ *    scopes: D59, D80) - and never a remote child; a run out with no report
+ *    leaves no local task live; the report ends nothing (the holder is
+ *    never cancelled before its scope is, and every check of the round
+ *    holds as without it);
  *  - cleanups: bcsc_task_cleanup() returns only once the owner has ended;
  *  - the ends: the shutdown returns 0 and the executor cleanup returns,
  *    each with every root ended and the other side's children hosted
@@ -193,6 +210,11 @@ enum {
   SEEN_REPORTS_IN_FLIGHT, /* ... with remote children in flight */
   SEEN_HOST_ENDS,         /* last rounds' children cancelled by their
                              host's end */
+  SEEN_OUTER_IN_FLIGHT,   /* the driver's grace reported the owner, remote
+                             children in flight behind it */
+  SEEN_OUTER_HOLDER,      /* ... the holder, behind the shield, its scope
+                             not cancelled */
+  SEEN_OUTER_EMPTY,       /* ran out once its subtree had ended: no report */
   SEENS
 };
 static const char *const seen_names[SEENS] = {
@@ -208,7 +230,10 @@ static const char *const seen_names[SEENS] = {
     "cleanups stopped at the shield with children in flight",
     "grace reports",
     "grace reports with remote children in flight",
-    "children cancelled by their host's end"};
+    "children cancelled by their host's end",
+    "driver's grace reports of the owner with remote children in flight",
+    "driver's grace reports of the holder behind an uncancelled shield",
+    "driver's graces that ran out after the owner had ended"};
 
 /* A side's reactor: the POSIX reactor's park and unpark (the other side's
  * messages end a park), under a clock that only the side's driver moves.
@@ -318,6 +343,21 @@ struct side {
   bcsc_waitq_t holder_q;
   int kicked;       /* the report let it go */
   uint32_t reports; /* calls of the report this round */
+  /* A drain grace on the driver's scope too, in some rounds: when it runs
+   * out it names the local tasks of its subtree still live - the owner,
+   * and the holder behind the shield - and no remote child (D59, D80).
+   * Its draws come from grace_rng, so that the other draws follow the
+   * seed as they did without it. */
+  uint32_t grace_rng;
+  bcsc_drain_grace_t outer_grace;
+  int outer_grace_on;
+  int outer_late; /* its period runs out only once the owner has ended */
+  /* the driver's scope's cancellation + the period (BCSC_NO_DEADLINE
+   * while it is not cancelled), and whether the clock has passed it */
+  uint64_t outer_expiry;
+  int outer_ran_out;
+  uint32_t outer_reports;              /* calls of its report this round */
+  unsigned outer_reported, outer_live; /* REPORTED_*: named; live then */
   /* bcsc_task_cleanup() of the owner, or the executor's shutdown
    * (waiting_act says which): the driver asks (1), the side's thread
    * leaves the run (the pacer, a root, completes), cancels and runs (2) */
@@ -663,11 +703,109 @@ static void stuck_report(void *context, bcsc_scope_t *scope,
   (void)bcsc_waitq_wake_one(&s->holder_q, 0);
 }
 
+/* The local tasks of the driver's scope's subtree, as bits. */
+enum { REPORTED_OWNER = 1, REPORTED_HOLDER = 2 };
+
+/* Which of the local tasks of the driver's scope's subtree are live. */
+static unsigned local_live(const side_t *s) {
+  unsigned live = 0;
+  if (!bcsc_task_done(&s->owner))
+    live |= REPORTED_OWNER;
+  if (s->holder_on && !bcsc_task_done(&s->holder))
+    live |= REPORTED_HOLDER;
+  return live;
+}
+
+static int is_remote_child(const bcsc_task_t *task) {
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < KIDS; j++)
+      if (task == &sides[i].kids[j].remote.task ||
+          task == &sides[i].grands[j].remote.task)
+        return 1;
+  return 0;
+}
+
+/* The driver's scope's grace report: the owner, in that scope, and the
+ * holder, in the owner's scope - shielded or not: the grace's walk enters
+ * every scope (D80) - each once, the owner first (depth first, D59), and
+ * only the live ones; a remote child never. From the timer processing of
+ * the driver's side: on its thread, once the driver has moved the clock
+ * past the period. No task completes during the walk, so what is live at
+ * the first call was live when the period ran out. */
+static void outer_report(void *context, bcsc_scope_t *scope,
+                         bcsc_task_t *task) {
+  side_t *s = context;
+  unsigned bit = 0;
+  if (task == &s->owner)
+    bit = REPORTED_OWNER;
+  else if (s->holder_on && task == &s->holder)
+    bit = REPORTED_HOLDER;
+  if (s->outer_reports++ == 0)
+    s->outer_live = local_live(s);
+  if (!pthread_equal(pthread_self(), s->tid))
+    problem("the driver's grace reported off its executor's thread");
+  if (scope != &s->scope || !bcsc_scope_cancelled(scope))
+    problem("the driver's grace reported for another scope, or one not "
+            "cancelled");
+  if (s->outer_ran_out || s->clock.now < s->outer_expiry)
+    problem("the driver's grace reported other than once, when its period "
+            "ran out");
+  if (is_remote_child(task))
+    problem("the driver's grace reported a remote child");
+  else if (bit == 0 || bcsc_task_done(task))
+    problem("the driver's grace reported a task not live in its subtree");
+  else if (s->outer_reported & bit)
+    problem("the driver's grace reported a task twice");
+  else if (bit == REPORTED_HOLDER && !(s->outer_reported & REPORTED_OWNER))
+    problem("the driver's grace reported the holder before its owner");
+  s->outer_reported |= bit;
+  if (bit == REPORTED_OWNER)
+    s->seen[SEEN_OUTER_IN_FLIGHT] +=
+        bcsc_scope_live(&s->shield) >
+        (s->outer_live & REPORTED_HOLDER ? 1u : 0u);
+  if (bit == REPORTED_HOLDER)
+    s->seen[SEEN_OUTER_HOLDER] +=
+        s->model.shielded && !bcsc_scope_cancelled(&s->shield);
+}
+
+/* The driver's scope was cancelled at this step of the script (an outer
+ * cancel, or its deadline at the clock's time): its grace's period starts
+ * now (D59). */
+static void outer_cancel_seen(side_t *s) {
+  if (s->outer_grace_on && s->outer_expiry == BCSC_NO_DEADLINE &&
+      bcsc_scope_cancelled(&s->scope))
+    s->outer_expiry = s->clock.now + GRACE_NS;
+}
+
+/* After the clock moved (pass_time() gave 0: what fell due has fired):
+ * once the driver's grace has run out, its report named exactly the local
+ * tasks live then. With no report, none was: a task live now was live
+ * then. */
+static void outer_grace_check(side_t *s) {
+  if (s->outer_ran_out || s->clock.now < s->outer_expiry)
+    return;
+  s->outer_ran_out = 1;
+  if (s->outer_reports == 0) {
+    if (local_live(s) != 0)
+      problem("the driver's grace ran out with a local task live in its "
+              "subtree, and reported nothing");
+    s->seen[SEEN_OUTER_EMPTY]++;
+  } else if (s->outer_reported != s->outer_live) {
+    problem("the driver's grace did not report exactly the local tasks "
+            "live in its subtree");
+  }
+}
+
 /* The holder: a cleanup that does not end when cancelled, only when the
  * grace reports it (a wait on nothing else: bcsc_wait_register() does not
  * refuse a cancelled task). */
 static int holder_poll(bcsc_task_t *self) {
   side_t *s = self->data;
+  /* Only its scope's cancellation reaches it (the walk marks the scope
+   * once it has marked the children, before the holder runs): a report
+   * of the driver's grace, behind the shield, ends nothing. */
+  if (bcsc_task_cancelled(self) && !bcsc_scope_cancelled(&s->shield))
+    problem("the holder was cancelled and its scope was not");
   if (s->kicked)
     return BCSC_ECANCELED;
   if (bcsc_wait_register(self, &s->holder_wait, &s->holder_q) != 0)
@@ -813,6 +951,20 @@ static void start_shield_round(side_t *s, bcsc_task_t *self) {
   if (s->outer_deadline != BCSC_NO_DEADLINE &&
       bcsc_scope_set_deadline(&s->scope, s->outer_deadline, s->outer_kind) != 0)
     problem("driver: set_deadline");
+  /* The driver's scope's grace a third of the time (not in the last
+   * round: the executor's end cancels the driver, whose sleep then fails).
+   * Both draws every round, from a stream of their own. */
+  s->outer_grace_on = next_random(&s->grace_rng) % 3 == 0 && !s->final_round;
+  s->outer_late = next_random(&s->grace_rng) % 2 != 0;
+  s->outer_expiry = BCSC_NO_DEADLINE;
+  s->outer_ran_out = 0;
+  s->outer_reports = 0;
+  s->outer_reported = s->outer_live = 0;
+  if (s->outer_grace_on &&
+      (bcsc_drain_grace_init(&s->outer_grace) != 0 ||
+       bcsc_scope_set_drain_grace(&s->scope, &s->outer_grace, GRACE_NS,
+                                  outer_report, s) != 0))
+    problem("driver: set_drain_grace");
   bcsc_task_init(&s->owner, owner_poll, s);
   bcsc_task_init(&s->holder, holder_poll, s);
   bcsc_wait_init(&s->holder_wait);
@@ -1139,6 +1291,8 @@ static int driver_poll(bcsc_task_t *self) {
                      BCSC_PENDING) {
         return rc;
       }
+      outer_cancel_seen(s);
+      outer_grace_check(s);
       if (s->next_action < s->action_count)
         return bcsc_task_yield(self);
       s->act_time = s->clock.now;
@@ -1151,7 +1305,21 @@ static int driver_poll(bcsc_task_t *self) {
       while (s->holder_on && !bcsc_task_done(&s->holder)) {
         if ((rc = pass_time(s, self, s->act_time)) == BCSC_PENDING)
           return rc;
+        outer_grace_check(s);
         s->act_time = s->clock.now + GRACE_NS;
+      }
+      /* The driver's grace, if its scope was cancelled, runs out before
+       * the join: at once - the owner most likely live, waiting behind the
+       * shield for the children in flight - or, one round in two, once
+       * the owner has ended (then nothing is left to report). The join
+       * waits for that: it wakes the driver once its scope is empty, and
+       * closes the scope only when called again, after the clock moved. */
+      if (s->outer_expiry != BCSC_NO_DEADLINE && !s->outer_ran_out) {
+        if (s->outer_late && bcsc_scope_live(&s->scope) != 0)
+          return bcsc_scope_join(&s->scope);
+        if ((rc = pass_time(s, self, s->outer_expiry)) == BCSC_PENDING)
+          return rc;
+        outer_grace_check(s);
       }
       s->phase = 2;
     }
@@ -1309,6 +1477,8 @@ int main(int argc, char **argv) {
     s->other = &sides[1 - i];
     s->rng = seed * (uint32_t)(i + 1);
     s->rng += s->rng == 0; /* xorshift: never 0 */
+    s->grace_rng = s->rng ^ 0x5bd1e995u;
+    s->grace_rng += s->grace_rng == 0;
     s->plain_left = rounds;
     s->shield_left = shield_rounds;
     check(bcsc_posix_reactor_init(&s->clock.posix) == 0, "posix reactor");
@@ -1423,7 +1593,8 @@ int main(int argc, char **argv) {
         "that left; cancels stopped at shields, nested too, let in by off; "
         "own deadlines that fired; outer deadlines and cleanups stopped at "
         "the shield with children in flight; graces that ran out with "
-        "remote children in flight ...)");
+        "remote children in flight, the driver's too, and one behind an "
+        "uncancelled shield, and one after the owner had ended ...)");
 
   printf("stress_remote: 2 x (%u plain + %u shield) rounds, %.2f s: remote "
          "tasks A->B %u, "
