@@ -9,8 +9,8 @@
  *    how many it missed);
  *  - two arms wait at a barrier for each other before each of three moves,
  *    then read the newest pose;
- *  - a logger subscribes to the broadcast with a small ring and reads
- *    slowly, so it reports how many entries it lagged.
+ *  - a logger subscribes to the broadcast with a small ring and reads it
+ *    slowly, as a stream, so it reports how many entries it lagged.
  * The mission asks the localiser for its calibration through a oneshot
  * (one request, one reply) and ends everything with an event ("stop"),
  * which wakes every task waiting on it.
@@ -113,11 +113,13 @@ static int arm_poll(bcsc_task_t *self) {
 
 /* ---- a slow logger on the broadcast ------------------------------------- */
 
+/* It reads its receiver as a stream (bcsc/stream.h): the same loop would
+ * take a channel's messages or an interval's ticks. */
 typedef struct logger {
   bcsc_task_t task;
   bcsc_co_t co;
-  bcsc_wait_t wait;
   bcsc_broadcast_receiver_t rx;
+  bcsc_stream_t entries_in;
   topics_t *t;
   uint32_t entries;
   uint64_t lagged_total;
@@ -127,17 +129,17 @@ typedef struct logger {
 static int logger_poll(bcsc_task_t *self) {
   logger_t *g = (logger_t *)self;
   uint32_t entry;
-  uint64_t lagged = 0;
+  uint64_t lagged;
   int rc;
   BCSC_CO_BEGIN(&g->co);
   for (;;) {
     BCSC_AWAIT(&g->co, rc,
-               bcsc_broadcast_recv(self, &g->rx, &g->wait, &entry, sizeof entry,
-                                   &lagged));
+               bcsc_stream_next(self, &g->entries_in, &entry, sizeof entry));
     if (rc == BCSC_ECLOSED)
       break;
     if (rc != 0)
       return rc;
+    lagged = bcsc_stream_lagged(&g->entries_in);
     g->entries++;
     g->lagged_total += lagged;
     if (lagged != 0)
@@ -173,6 +175,7 @@ static int mission_poll(bcsc_task_t *self) {
   BCSC_CO_BEGIN(&m->co);
   bcsc_scope_init(&m->scope, self, BCSC_SCOPE_FAIL_FAST);
   bcsc_broadcast_subscribe(&m->t->log, &m->logger.rx);
+  bcsc_stream_broadcast(&m->logger.entries_in, &m->logger.rx);
   bcsc_scope_spawn(&m->scope, &m->localiser.task);
   bcsc_scope_spawn(&m->scope, &m->left.task);
   bcsc_scope_spawn(&m->scope, &m->right.task);
@@ -223,7 +226,6 @@ int main(void) {
   bcsc_wait_init(&m.wait);
   bcsc_wait_init(&m.left.wait);
   bcsc_wait_init(&m.right.wait);
-  bcsc_wait_init(&m.logger.wait);
 
   bcsc_executor_init(&ex, NULL);
   printf("topics: mission starts\n");
@@ -232,7 +234,8 @@ int main(void) {
   if (rc != 0 || m.result != 0 || m.left.move != MOVES ||
       m.right.move != MOVES || m.left.led + m.right.led != MOVES ||
       m.calibration != 42 ||
-      m.logger.entries + m.logger.lagged_total != m.localiser.step) {
+      m.logger.entries + m.logger.lagged_total != m.localiser.step ||
+      bcsc_stream_count(&m.logger.entries_in) != m.logger.entries) {
     fprintf(stderr, "topics: unexpected outcome\n");
     return 1;
   }
