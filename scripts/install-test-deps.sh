@@ -20,8 +20,10 @@
 #   pip : cffi pycparser, only if `python3` cannot import them already;
 #         gcovr 8.8 (the coverage lane's floor was measured with it), only
 #         if `python3 -m gcovr` is missing
-# and checks that cargo exists (the Rust bindings need it; rustup is not
-# installed from here).
+# and Rust: a cargo already on PATH (or in ~/.cargo/bin, rustup's) is used
+# as it is; with none, Debian 12's cargo-web (Rust 1.85 or later, from the
+# archive: Debian's `cargo` is 1.65, older than bcsc-sys's rust-version
+# 1.85). Either way the cargo found must be 1.85 or later.
 set -euo pipefail
 
 packages=(
@@ -36,6 +38,13 @@ packages=(
   spin debootstrap
   libuv1-dev
 )
+
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  packages+=(cargo-web)
+fi
 
 if [ "$(id -u)" -eq 0 ]; then
   as_root=()
@@ -85,13 +94,12 @@ else
   fi
 fi
 
-if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
-  export PATH="$HOME/.cargo/bin:$PATH"
+# The rust lane builds bcsc-sys (rust-version 1.85) and the peer crates.
+cargo_version=$(cargo --version | awk '{ print $2 }')
+if [ "$(printf '%s\n' 1.85.0 "$cargo_version" | sort -V | head -n1)" != 1.85.0 ]; then
+  echo "install-test-deps: $(command -v cargo) is cargo $cargo_version; the rust" \
+       "lane needs 1.85 or later (rustup, or Debian 12's cargo-web in place of" \
+       "its cargo package)" >&2
+  exit 1
 fi
-if command -v cargo >/dev/null 2>&1; then
-  echo "install-test-deps: $(cargo --version)"
-else
-  echo "install-test-deps: WARNING: cargo not found; the Rust binding lane of" \
-       "scripts/test.sh will be skipped. Install Rust (https://rustup.rs) and" \
-       "make sure cargo is on PATH." >&2
-fi
+echo "install-test-deps: $(cargo --version)"

@@ -8,9 +8,7 @@
  * 100,000. A walk of 200,000 operations or more of a fixed seed must also
  * take every required path. Each seed is printed before its walk with the
  * command that repeats it; a divergence aborts with the seed, the step and a
- * dump of the model. Ends with "N passed, 0 failed". BCSC_FUZZ_KNOWN_BUGS=1
- * makes the model follow the documents where the code is known to differ (the
- * open findings), so that a walk reproduces them. A plain C driver, not
+ * dump of the model. Ends with "N passed, 0 failed". A plain C driver, not
  * Criterion, so that it also runs under TSan, valgrind and qemu. */
 #include <inttypes.h>
 #include <stdio.h>

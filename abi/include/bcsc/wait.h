@@ -301,7 +301,7 @@ typedef int (*bcsc_abort_fn)(void *context, bcsc_wait_t *wait);
  * meanwhile:
  *  - a cancelled or woken task is not queued until every aborting
  *    registration it holds has fired; it then runs once, sees
- *    bcsc_cancelled() and every fired node (with the outcome the source
+ *    bcsc_task_cancelled() and every fired node (with the outcome the source
  *    passed, say the bytes a read delivered anyway);
  *  - a task that returned (done or an error) stays live in its scope -
  *    the scope's join waits, a drain grace reports it stuck - until they
