@@ -27,7 +27,10 @@
  *                   sends them into a channel of 64 there, the consumers
  *                   receive (a channel belongs to one executor: this is how
  *                   2 x 2 across executors is built today). Lower: the
- *                   pipeline_wake bound (the ring between two threads).
+ *                   same two threads, 2 producers taking turns on one and
+ *                   2 consumers on the other, one ring between them with
+ *                   the flag + eventfd hand-off. Timed and heap-counted
+ *                   like the one-thread programs (bench_run_sides).
  *  pipeline_wake    a stream through a single-producer single-consumer ring
  *                   of RING items: stage A (a task on executor 1) fills it
  *                   and wakes stage B (a task on executor 2) with a value
@@ -35,7 +38,8 @@
  *                   Lower: the same ring between two threads with the
  *                   flag + eventfd hand-off in both directions.
  *
- * Figures are ns per item (median of 3 runs per side, sides alternating).
+ * pipeline_remote and pipeline_wake: ns per item, median of 3 runs per
+ * side, sides alternating, heap calls not counted (allocs=-1).
  * Wall-clock figures on a shared 2-core machine drift; compare the ratios
  * within one run (docs/benchmarks.md). --callgrind runs remote_local only. */
 #include <errno.h>
