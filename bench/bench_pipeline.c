@@ -27,7 +27,10 @@
  *                   sends them into a channel of 64 there, the consumers
  *                   receive (a channel belongs to one executor: this is how
  *                   2 x 2 across executors is built today). Lower: the
- *                   pipeline_wake bound (the ring between two threads).
+ *                   same two threads, 2 producers taking turns on one and
+ *                   2 consumers on the other, one ring between them with
+ *                   the flag + eventfd hand-off. Timed and heap-counted
+ *                   like the one-thread programs (bench_run_sides).
  *  pipeline_wake    a stream through a single-producer single-consumer ring
  *                   of RING items: stage A (a task on executor 1) fills it
  *                   and wakes stage B (a task on executor 2) with a value
@@ -35,7 +38,8 @@
  *                   Lower: the same ring between two threads with the
  *                   flag + eventfd hand-off in both directions.
  *
- * Figures are ns per item (median of 3 runs per side, sides alternating).
+ * pipeline_remote and pipeline_wake: ns per item, median of 3 runs per
+ * side, sides alternating, heap calls not counted (allocs=-1).
  * Wall-clock figures on a shared 2-core machine drift; compare the ratios
  * within one run (docs/benchmarks.md). --callgrind runs remote_local only. */
 #include <errno.h>
@@ -572,18 +576,28 @@ typedef struct lower_stream {
   uint64_t posts;
 } lower_stream_t;
 
+/* A lower bound's consumer: waits until the ring has items, returns its
+ * tail and sets *head. */
+static uint32_t lower_ring_wait_items(ring_t *r, signal_t *items,
+                                      uint32_t *head) {
+  for (;;) {
+    uint32_t seen = atomic_load_explicit(&items->seq, memory_order_acquire);
+    uint32_t tail;
+    *head = atomic_load_explicit(&r->head, memory_order_relaxed);
+    tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    if (*head != tail)
+      return tail;
+    (void)signal_wait(items, seen);
+  }
+}
+
 static void *lower_consumer(void *arg) {
   lower_stream_t *l = (lower_stream_t *)arg;
   ring_t *r = &l->ring;
   uint64_t count = 0;
   while (count < l->n) {
-    uint32_t seen = atomic_load_explicit(&l->to_b.seq, memory_order_acquire);
-    uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    uint32_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
-    if (head == tail) {
-      (void)signal_wait(&l->to_b, seen);
-      continue;
-    }
+    uint32_t head;
+    uint32_t tail = lower_ring_wait_items(r, &l->to_b, &head);
     count += tail - head;
     for (; head != tail; head++)
       l->sum += r->items[head % RING];
@@ -662,11 +676,47 @@ static int m_producer_poll(bcsc_task_t *self) {
   return BCSC_DONE;
 }
 
+/* What one consumer received. Producer 0 sends 1 .. n/2 and producer 1
+ * n/2 + 1 .. n, so a value names its producer, and a consumer that gets a
+ * producer's values out of the order it sent them counts a reordering. */
+typedef struct m_tally {
+  uint64_t half; /* n/2: the last value of producer 0 */
+  uint64_t count, sum;
+  uint64_t last[2]; /* per producer */
+  uint64_t reordered;
+} m_tally_t;
+
+static void m_tally_add(m_tally_t *t, uint64_t value) {
+  uint64_t *last = &t->last[value > t->half];
+  t->reordered += value <= *last;
+  *last = value;
+  t->count++;
+  t->sum += value;
+}
+
+/* Both consumers' tallies must add up to every value once, in order. */
+static int m_tally_check(const char *side, const m_tally_t tally[2],
+                         uint64_t n) {
+  uint64_t count = tally[0].count + tally[1].count;
+  uint64_t sum = tally[0].sum + tally[1].sum;
+  uint64_t reordered = tally[0].reordered + tally[1].reordered;
+  if (count == n && sum == n * (n + 1) / 2 && reordered == 0)
+    return 0;
+  fprintf(stderr,
+          "mpmc_2x2/%s: received %llu values summing to %llu (want %llu, "
+          "%llu), %llu out of their producer's order\n",
+          side, (unsigned long long)count, (unsigned long long)sum,
+          (unsigned long long)n, (unsigned long long)(n * (n + 1) / 2),
+          (unsigned long long)reordered);
+  return 1;
+}
+
 typedef struct m_consumer {
   bcsc_task_t task;
   bcsc_wait_t wait;
   bcsc_channel_t *ch;
-  uint64_t value, sum, count;
+  uint64_t value;
+  m_tally_t *tally;
 } m_consumer_t;
 
 static int m_consumer_poll(bcsc_task_t *self) {
@@ -678,8 +728,7 @@ static int m_consumer_poll(bcsc_task_t *self) {
       return BCSC_DONE;
     if (rc != 0)
       return rc;
-    c->sum += c->value;
-    c->count++;
+    m_tally_add(c->tally, c->value);
   }
 }
 
@@ -780,78 +829,199 @@ static int bridge_in_poll(bcsc_task_t *self) {
   }
 }
 
-static int run_bcsc_mpmc(uint32_t n, double *ns_per_item,
-                         bcsc_executor_stats_t *st2) {
-  static stage_ex_t a, b;
-  static ring_t ring;
-  static m_producer_t prod[2];
-  static m_consumer_t cons[2];
-  static m_bridge_t out, in;
-  static bcsc_channel_t ch1, ch2;
-  static uint64_t slots1[64], slots2[64];
-  static atomic_int closed;
-  static uint32_t left;
-  uint64_t t0, t1, sum = 0, count = 0;
+/* The whole pipeline is set up and executor 2's thread started before the
+ * measured region - what is measured is the stream, not thread creation,
+ * and glibc's first pthread_create in a process calls the allocator once
+ * (later ones reuse the cached stack) - so the region is: executor 1 runs
+ * until its tasks end, then executor 2's thread is joined. */
+typedef struct mpmc_bcsc {
+  stage_ex_t a, b;
+  ring_t ring;
+  m_producer_t prod[2];
+  m_consumer_t cons[2];
+  m_tally_t tally[2];
+  m_bridge_t out, in;
+  bcsc_channel_t ch1, ch2;
+  uint64_t slots1[64], slots2[64];
+  atomic_int closed;
+  uint32_t left;
+  uint32_t n;
+  int rc;
+  bcsc_executor_stats_t st2; /* executor 2's, of the last run */
+} mpmc_bcsc_t;
+
+static void mpmc_bcsc_setup(void *ctx) {
+  mpmc_bcsc_t *c = (mpmc_bcsc_t *)ctx;
+  uint32_t n = c->n;
+  memset(c, 0, sizeof *c);
+  c->n = n;
+  atomic_store(&c->closed, 0);
+  c->left = 2;
+  c->rc = stage_ex_init(&c->a) || stage_ex_init(&c->b) ||
+          bcsc_channel_init(&c->ch1, c->slots1, sizeof c->slots1,
+                            sizeof c->slots1[0]) ||
+          bcsc_channel_init(&c->ch2, c->slots2, sizeof c->slots2,
+                            sizeof c->slots2[0]);
+  if (c->rc != 0)
+    return;
+  for (uint32_t i = 0; i < 2; i++) {
+    m_producer_t *p = &c->prod[i];
+    m_consumer_t *k = &c->cons[i];
+    bcsc_task_init(&p->task, m_producer_poll, NULL);
+    bcsc_wait_init(&p->wait);
+    p->ch = &c->ch1;
+    p->next = (uint64_t)i * (n / 2) + 1;
+    p->end = (uint64_t)(i + 1) * (n / 2) + 1;
+    p->left = &c->left;
+    bcsc_task_init(&k->task, m_consumer_poll, NULL);
+    bcsc_wait_init(&k->wait);
+    k->ch = &c->ch2;
+    k->tally = &c->tally[i];
+    c->tally[i].half = n / 2;
+  }
+  bcsc_task_init(&c->out.stage.task, bridge_out_poll, NULL);
+  bcsc_task_init(&c->in.stage.task, bridge_in_poll, NULL);
+  bcsc_wait_init(&c->out.wait);
+  bcsc_wait_init(&c->in.wait);
+  c->out.stage.ring = c->in.stage.ring = &c->ring;
+  c->out.stage.peer = &c->in.stage;
+  c->in.stage.peer = &c->out.stage;
+  c->out.ch = &c->ch1;
+  c->in.ch = &c->ch2;
+  c->out.closed = c->in.closed = &c->closed;
+  for (uint32_t i = 0; i < 2; i++) {
+    bcsc_executor_spawn(&c->a.ex, &c->prod[i].task);
+    bcsc_executor_spawn(&c->b.ex, &c->cons[i].task);
+  }
+  bcsc_executor_spawn(&c->a.ex, &c->out.stage.task);
+  bcsc_executor_spawn(&c->b.ex, &c->in.stage.task);
+  c->b.root = NULL;
+  c->rc = pthread_create(&c->b.thread, NULL, stage_main, &c->b) != 0;
+}
+
+BENCH_REGION static void bench_region_bcsc_mpmc_2x2(void *ctx) {
+  mpmc_bcsc_t *c = (mpmc_bcsc_t *)ctx;
+  if (c->rc != 0)
+    return;
+  c->a.rc = bcsc_executor_run(&c->a.ex, NULL);
+  pthread_join(c->b.thread, NULL);
+}
+
+static int mpmc_bcsc_finish(void *ctx) {
+  mpmc_bcsc_t *c = (mpmc_bcsc_t *)ctx;
   int bad;
-  memset(&ring, 0, sizeof ring);
-  memset(&out, 0, sizeof out);
-  memset(&in, 0, sizeof in);
-  atomic_store(&closed, 0);
-  left = 2;
-  if (stage_ex_init(&a) || stage_ex_init(&b) ||
-      bcsc_channel_init(&ch1, slots1, sizeof slots1, sizeof slots1[0]) ||
-      bcsc_channel_init(&ch2, slots2, sizeof slots2, sizeof slots2[0]))
+  if (c->rc != 0) {
+    fprintf(stderr, "mpmc_2x2/bcsc: set-up failed\n");
     return 1;
-  for (uint32_t i = 0; i < 2; i++) {
-    memset(&prod[i], 0, sizeof prod[i]);
-    bcsc_task_init(&prod[i].task, m_producer_poll, NULL);
-    bcsc_wait_init(&prod[i].wait);
-    prod[i].ch = &ch1;
-    prod[i].next = (uint64_t)i * (n / 2) + 1;
-    prod[i].end = (uint64_t)(i + 1) * (n / 2) + 1;
-    prod[i].left = &left;
-    memset(&cons[i], 0, sizeof cons[i]);
-    bcsc_task_init(&cons[i].task, m_consumer_poll, NULL);
-    bcsc_wait_init(&cons[i].wait);
-    cons[i].ch = &ch2;
   }
-  bcsc_task_init(&out.stage.task, bridge_out_poll, NULL);
-  bcsc_task_init(&in.stage.task, bridge_in_poll, NULL);
-  bcsc_wait_init(&out.wait);
-  bcsc_wait_init(&in.wait);
-  out.stage.ring = in.stage.ring = &ring;
-  out.stage.peer = &in.stage;
-  in.stage.peer = &out.stage;
-  out.ch = &ch1;
-  in.ch = &ch2;
-  out.closed = in.closed = &closed;
-  for (uint32_t i = 0; i < 2; i++) {
-    bcsc_executor_spawn(&a.ex, &prod[i].task);
-    bcsc_executor_spawn(&b.ex, &cons[i].task);
+  memset(&c->st2, 0, sizeof c->st2);
+  c->st2.size = sizeof c->st2;
+  bcsc_executor_stats(&c->b.ex, &c->st2);
+  bad = m_tally_check("bcsc", c->tally, c->n);
+  if (c->a.rc != 0 || c->b.rc != 0) {
+    fprintf(stderr, "mpmc_2x2/bcsc: executor runs returned %d, %d\n", c->a.rc,
+            c->b.rc);
+    bad = 1;
   }
-  bcsc_executor_spawn(&a.ex, &out.stage.task);
-  bcsc_executor_spawn(&b.ex, &in.stage.task);
-  b.root = NULL;
-  pthread_create(&b.thread, NULL, stage_main, &b);
-  t0 = bench_now_ns();
-  a.rc = bcsc_executor_run(&a.ex, NULL);
-  pthread_join(b.thread, NULL);
-  t1 = bench_now_ns();
-  *ns_per_item = (double)(t1 - t0) / n;
-  memset(st2, 0, sizeof *st2);
-  st2->size = sizeof *st2;
-  bcsc_executor_stats(&b.ex, st2);
-  for (uint32_t i = 0; i < 2; i++) {
-    sum += cons[i].sum;
-    count += cons[i].count;
-  }
-  bad =
-      a.rc != 0 || b.rc != 0 || count != n || sum != (uint64_t)n * (n + 1) / 2;
-  bcsc_channel_deinit(&ch1);
-  bcsc_channel_deinit(&ch2);
-  stage_ex_deinit(&b);
-  stage_ex_deinit(&a);
+  bcsc_channel_deinit(&c->ch1);
+  bcsc_channel_deinit(&c->ch2);
+  stage_ex_deinit(&c->b);
+  stage_ex_deinit(&c->a);
   return bad;
+}
+
+/* The lower bound on the same two threads: this one runs the 2 producers,
+ * the other the 2 consumers, so the only structure between them is one
+ * single-producer single-consumer ring of RING with the flag + eventfd
+ * hand-off of pipeline_wake's bound. Without a runtime two producers on
+ * one thread just take turns; so do the consumers. */
+typedef struct mpmc_lower {
+  ring_t ring;
+  signal_t to_b, to_a; /* items there / room there */
+  uint64_t next[2], end[2];
+  m_tally_t tally[2];
+  uint32_t n;
+  int rc;
+  pthread_t thread;
+  uint64_t posts_to_b, posts_to_a; /* each written by one thread */
+} mpmc_lower_t;
+
+static void *mpmc_lower_consumers(void *arg) {
+  mpmc_lower_t *l = (mpmc_lower_t *)arg;
+  ring_t *r = &l->ring;
+  uint64_t count = 0;
+  uint32_t turn = 0;
+  while (count < l->n) {
+    uint32_t head;
+    uint32_t tail = lower_ring_wait_items(r, &l->to_b, &head);
+    /* A consumer takes everything there is, as a consumer task receives
+     * until the channel is empty; then the other has its turn. */
+    count += tail - head;
+    for (; head != tail; head++)
+      m_tally_add(&l->tally[turn], r->items[head % RING]);
+    turn ^= 1;
+    atomic_store_explicit(&r->head, head, memory_order_release);
+    if (count < l->n) {
+      signal_post(&l->to_a);
+      l->posts_to_a++;
+    }
+  }
+  return NULL;
+}
+
+static void mpmc_lower_setup(void *ctx) {
+  mpmc_lower_t *l = (mpmc_lower_t *)ctx;
+  uint32_t n = l->n;
+  memset(l, 0, sizeof *l);
+  l->n = n;
+  for (uint32_t i = 0; i < 2; i++) {
+    l->next[i] = (uint64_t)i * (n / 2) + 1;
+    l->end[i] = (uint64_t)(i + 1) * (n / 2) + 1;
+    l->tally[i].half = n / 2;
+  }
+  l->rc = signal_init(&l->to_b) || signal_init(&l->to_a) ||
+          pthread_create(&l->thread, NULL, mpmc_lower_consumers, l) != 0;
+}
+
+BENCH_REGION static void bench_region_lower_mpmc_2x2(void *ctx) {
+  mpmc_lower_t *l = (mpmc_lower_t *)ctx;
+  ring_t *r = &l->ring;
+  uint32_t turn = 0;
+  if (l->rc != 0)
+    return;
+  while (l->next[0] != l->end[0] || l->next[1] != l->end[1]) {
+    uint32_t seen = atomic_load_explicit(&l->to_a.seq, memory_order_acquire);
+    uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+    uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+    if (tail - head == RING) {
+      (void)signal_wait(&l->to_a, seen);
+      continue;
+    }
+    /* A producer fills the room there is (or sends what it has left);
+     * then the other has its turn. */
+    if (l->next[turn] == l->end[turn])
+      turn ^= 1;
+    while (l->next[turn] != l->end[turn] && tail - head < RING) {
+      r->items[tail % RING] = l->next[turn]++;
+      tail++;
+    }
+    turn ^= 1;
+    atomic_store_explicit(&r->tail, tail, memory_order_release);
+    signal_post(&l->to_b);
+    l->posts_to_b++;
+  }
+  pthread_join(l->thread, NULL);
+}
+
+static int mpmc_lower_finish(void *ctx) {
+  mpmc_lower_t *l = (mpmc_lower_t *)ctx;
+  if (l->rc != 0) {
+    fprintf(stderr, "mpmc_2x2/lower: set-up failed\n");
+    return 1;
+  }
+  close(l->to_b.efd);
+  close(l->to_a.efd);
+  return m_tally_check("lower", l->tally, l->n);
 }
 
 /* ---- figures ------------------------------------------------------------ */
@@ -890,6 +1060,20 @@ int main(int argc, char **argv) {
       {"lower", "request flag + direct call + done flag", lower_local_setup,
        bench_region_lower_remote_local, lower_local_finish, &llctx,
        "bench_region_lower_remote_local"},
+  };
+  static mpmc_bcsc_t mpmc_bctx;
+  static mpmc_lower_t mpmc_lctx;
+  bench_side_t mpmc_sides[2] = {
+      {"bcsc",
+       "2 producer tasks -> channel of 64 -> bridge task -> ring of 256 "
+       "-> bridge task -> channel of 64 -> 2 consumer tasks",
+       mpmc_bcsc_setup, bench_region_bcsc_mpmc_2x2, mpmc_bcsc_finish,
+       &mpmc_bctx, "bench_region_bcsc_mpmc_2x2"},
+      {"lower",
+       "2 producers taking turns on one thread, 2 consumers on the other, "
+       "a ring of 256, flag + eventfd",
+       mpmc_lower_setup, bench_region_lower_mpmc_2x2, mpmc_lower_finish,
+       &mpmc_lctx, "bench_region_lower_mpmc_2x2"},
   };
   bench_result_t results[2];
   bcsc_executor_stats_t host;
@@ -936,18 +1120,21 @@ int main(int argc, char **argv) {
   report("pipeline_wake", "a stream through a 256-item ring, value wakes",
          median3(sb), median3(sl), note, lnote);
 
-  for (int i = 0; i < 3; i++) {
-    failed |= run_bcsc_mpmc(MPMC_ITEMS, &sb[i], &host);
-    failed |= run_lower_stream(MPMC_ITEMS, &sl[i], &posts);
-  }
-  snprintf(note, sizeof note,
-           "(last run, executor 2: %llu polls, %llu parks, %llu wakes)",
-           (unsigned long long)host.polls, (unsigned long long)host.parks,
-           (unsigned long long)host.wakes);
-  report("mpmc_2x2",
-         "2 producers (executor 1) x 2 consumers (executor 2), a channel of "
-         "64 on each, bridged by the ring",
-         median3(sb), median3(sl), note, "(the pipeline_wake bound)");
+  mpmc_bctx.n = mpmc_lctx.n = MPMC_ITEMS;
+  bench_run_sides(mpmc_sides, results, 2, MPMC_ITEMS);
+  allocated |= bench_report(
+      "mpmc_2x2",
+      "2 producers (executor 1) x 2 consumers (executor 2), a channel of 64 "
+      "on each, bridged by the ring",
+      &mpmc_sides[0], &results[0], &mpmc_sides[1], &results[1], MPMC_ITEMS,
+      "msg");
+  if (!bench_opts.quiet)
+    printf("  last run: bcsc executor 2 %llu polls, %llu parks, %llu wakes; "
+           "lower %llu posts\n",
+           (unsigned long long)mpmc_bctx.st2.polls,
+           (unsigned long long)mpmc_bctx.st2.parks,
+           (unsigned long long)mpmc_bctx.st2.wakes,
+           (unsigned long long)(mpmc_lctx.posts_to_b + mpmc_lctx.posts_to_a));
   if (failed)
     fprintf(stderr, "bench_pipeline: a two-thread run went wrong\n");
   return allocated || failed ? 1 : 0;

@@ -15,8 +15,13 @@
  *  - AddressSanitizer build: ASan owns malloc, and replacing it would hide
  *    allocations from ASan. Its malloc/free hooks count instead.
  *
- * The counters are plain integers: the benchmarks are single-threaded. */
+ * The counters are relaxed atomics because a two-thread scenario
+ * (bench_pipeline's mpmc_2x2) counts the calls of both its threads. The
+ * other thread's calls inside the window are seen: it only works there
+ * after taking what this thread published (an acquire load) after
+ * bench_alloc_start(), and bench_alloc_stop() reads after joining it. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,31 +36,31 @@
 #define BENCH_ASAN 1
 #endif
 
-static int counting;
-static uint64_t count_allocs;
-static uint64_t count_frees;
+static atomic_int counting;
+static atomic_uint_least64_t count_allocs;
+static atomic_uint_least64_t count_frees;
 
 static void note_alloc(void) {
-  if (counting)
-    count_allocs++;
+  if (atomic_load_explicit(&counting, memory_order_relaxed))
+    atomic_fetch_add_explicit(&count_allocs, 1, memory_order_relaxed);
 }
 
 static void note_free(void) {
-  if (counting)
-    count_frees++;
+  if (atomic_load_explicit(&counting, memory_order_relaxed))
+    atomic_fetch_add_explicit(&count_frees, 1, memory_order_relaxed);
 }
 
 void bench_alloc_start(void) {
-  count_allocs = 0;
-  count_frees = 0;
-  counting = 1;
+  atomic_store_explicit(&count_allocs, 0, memory_order_relaxed);
+  atomic_store_explicit(&count_frees, 0, memory_order_relaxed);
+  atomic_store_explicit(&counting, 1, memory_order_relaxed);
 }
 
 bench_alloc_counts_t bench_alloc_stop(void) {
   bench_alloc_counts_t c;
-  counting = 0;
-  c.allocs = count_allocs;
-  c.frees = count_frees;
+  atomic_store_explicit(&counting, 0, memory_order_relaxed);
+  c.allocs = atomic_load_explicit(&count_allocs, memory_order_relaxed);
+  c.frees = atomic_load_explicit(&count_frees, memory_order_relaxed);
   return c;
 }
 

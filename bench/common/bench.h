@@ -55,8 +55,8 @@ uint64_t bench_now_ns(void);
 /* ---- heap-allocation counter (alloc_count.c) ----------------------------
  * malloc, calloc, realloc, free, posix_memalign, aligned_alloc, memalign
  * and valloc are interposed in the benchmark executable; calls made while
- * counting is on are counted. Under AddressSanitizer (which owns malloc) the
- * sanitizer's malloc/free hooks count instead. */
+ * counting is on, by any thread, are counted. Under AddressSanitizer (which
+ * owns malloc) the sanitizer's malloc/free hooks count instead. */
 typedef struct bench_alloc_counts {
   uint64_t allocs; /* calls that may allocate: malloc, calloc, realloc, ... */
   uint64_t frees;  /* free calls */
