@@ -14,6 +14,13 @@
  * done, the last filter out closes `filtered`, and the logger checks that
  * every sample arrived exactly once.
  *
+ * The IMU also reports its temperature with each sample, on a `health`
+ * channel (room for 4) that must never slow it down: it uses
+ * bcsc_channel_try_send() and drops a report when the channel is full,
+ * counting the drops. The host reads `health` between polls, now and
+ * then, with bcsc_channel_try_recv(), which never waits either; every
+ * report is either received or counted as dropped.
+ *
  * main drives the executor one poll at a time (a host loop), so it can
  * cancel A at that exact moment. Exits 0 only if everything went as
  * described, so it doubles as a smoke test. */
@@ -24,7 +31,8 @@
 #include <bcsc/channel.h>
 
 #define SAMPLES 24
-#define CANCEL_AFTER 8 /* samples A must have filtered before the shutdown */
+#define CANCEL_AFTER 8  /* samples A must have filtered before the shutdown */
+#define HEALTH_EVERY 20 /* host polls between two reads of `health` */
 
 typedef struct sample {
   uint32_t seq;
@@ -32,8 +40,8 @@ typedef struct sample {
 } sample_t;
 
 typedef struct pipeline {
-  bcsc_channel_t raw, filtered;
-  sample_t raw_ring[2], filtered_ring[2];
+  bcsc_channel_t raw, filtered, health;
+  sample_t raw_ring[2], filtered_ring[2], health_ring[4];
   int filters_live; /* the last filter out closes `filtered` */
 } pipeline_t;
 
@@ -42,7 +50,8 @@ typedef struct imu {
   bcsc_co_t co;
   bcsc_wait_t wait;
   pipeline_t *pipe;
-  sample_t out;
+  sample_t out, temperature;
+  uint32_t reports_dropped; /* `health` was full */
 } imu_t;
 
 typedef struct filter {
@@ -80,11 +89,21 @@ static int imu_poll(bcsc_task_t *self) {
                                  sizeof f->out));
     if (rc != 0)
       return rc;
+    /* Diagnostics must not hold the samples up: drop a report rather than
+     * wait for room. */
+    f->temperature.seq = f->out.seq;
+    f->temperature.value = 40 + (int32_t)(f->out.seq % 4);
+    if (bcsc_channel_try_send(&f->pipe->health, &f->temperature,
+                              sizeof f->temperature) == BCSC_EAGAIN)
+      f->reports_dropped++;
     /* One sample per turn, like a sensor with a sample rate. */
     BCSC_YIELD(&f->co, self);
   }
-  printf("imu: sent %d samples, closing raw\n", SAMPLES);
+  printf("imu: sent %d samples (%u health reports dropped), closing raw and "
+         "health\n",
+         SAMPLES, (unsigned)f->reports_dropped);
   bcsc_channel_close(&f->pipe->raw);
+  bcsc_channel_close(&f->pipe->health);
   BCSC_CO_END(&f->co);
 }
 
@@ -146,6 +165,25 @@ static int logger_poll(bcsc_task_t *self) {
   BCSC_CO_END(&f->co);
 }
 
+/* The host's diagnostics panel: takes what `health` holds without
+ * waiting. Returns BCSC_EAGAIN once it is empty, BCSC_ECLOSED once it is
+ * closed and empty. */
+static int health_read(pipeline_t *pipe, uint32_t *received,
+                       uint32_t *out_of_order, uint32_t *next_seq) {
+  sample_t report;
+  int rc;
+  while ((rc = bcsc_channel_try_recv(&pipe->health, &report, sizeof report)) ==
+         0) {
+    /* Reports come out in the order sent, with gaps where one was
+     * dropped. */
+    if (report.seq < *next_seq)
+      (*out_of_order)++;
+    *next_seq = report.seq + 1;
+    (*received)++;
+  }
+  return rc;
+}
+
 static void filter_init(filter_t *f, pipeline_t *pipe, const char *name) {
   bcsc_task_init(&f->task, filter_poll, NULL);
   f->co = (bcsc_co_t)BCSC_CO_INITIALIZER;
@@ -164,13 +202,16 @@ int main(void) {
   imu_t imu;
   filter_t a, b;
   logger_t log;
-  int cancelled = 0, ok = 1;
+  int cancelled = 0, ok = 1, health_end;
+  uint32_t polls = 0, reports = 0, out_of_order = 0, next_report = 0;
 
   if (bcsc_executor_init(&ex, NULL) != 0 ||
       bcsc_channel_init(&pipe.raw, pipe.raw_ring, sizeof pipe.raw_ring,
                         sizeof(sample_t)) != 0 ||
       bcsc_channel_init(&pipe.filtered, pipe.filtered_ring,
-                        sizeof pipe.filtered_ring, sizeof(sample_t)) != 0)
+                        sizeof pipe.filtered_ring, sizeof(sample_t)) != 0 ||
+      bcsc_channel_init(&pipe.health, pipe.health_ring, sizeof pipe.health_ring,
+                        sizeof(sample_t)) != 0)
     return 1;
   pipe.filters_live = 2;
 
@@ -178,6 +219,7 @@ int main(void) {
   imu.co = (bcsc_co_t)BCSC_CO_INITIALIZER;
   bcsc_wait_init(&imu.wait);
   imu.pipe = &pipe;
+  imu.reports_dropped = 0;
   filter_init(&a, &pipe, "filter A");
   filter_init(&b, &pipe, "filter B");
   bcsc_task_init(&log.task, logger_poll, NULL);
@@ -212,7 +254,13 @@ int main(void) {
       bcsc_task_cancel(&a.task);
       cancelled = 1;
     }
+    if (++polls % HEALTH_EVERY == 0)
+      (void)health_read(&pipe, &reports, &out_of_order, &next_report);
   }
+  health_end = health_read(&pipe, &reports, &out_of_order, &next_report);
+  printf("main: %u health reports read, %u dropped by the imu, then %s\n",
+         (unsigned)reports, (unsigned)imu.reports_dropped,
+         bcsc_err_name(health_end));
 
   if (!cancelled) {
     fprintf(stderr, "main: filter A was never caught holding a wake\n");
@@ -229,6 +277,14 @@ int main(void) {
             SAMPLES);
     ok = 0;
   }
+  /* Conservation: every report was received or dropped, none twice. */
+  if (reports + imu.reports_dropped != SAMPLES || reports == 0 ||
+      imu.reports_dropped == 0 || out_of_order != 0 ||
+      health_end != BCSC_ECLOSED) {
+    fprintf(stderr, "main: health: %u read + %u dropped of %d\n",
+            (unsigned)reports, (unsigned)imu.reports_dropped, SAMPLES);
+    ok = 0;
+  }
   for (int i = 0; i < SAMPLES; i++)
     if (log.seen[i] != 1) {
       fprintf(stderr, "main: sample %d arrived %u times\n", i,
@@ -237,6 +293,7 @@ int main(void) {
     }
   if (bcsc_channel_deinit(&pipe.raw) != 0 ||
       bcsc_channel_deinit(&pipe.filtered) != 0 ||
+      bcsc_channel_deinit(&pipe.health) != 0 ||
       bcsc_executor_deinit(&ex) != 0) {
     fprintf(stderr, "main: teardown failed\n");
     ok = 0;

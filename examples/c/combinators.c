@@ -4,18 +4,25 @@
  *
  * A range sensor publishes readings on a channel. The `monitor` task reads
  * them as a stream and, in the same select, watches a 50 Hz heartbeat
- * interval (a second stream) and a stop event: whichever comes first wins,
- * and a reading is never consumed by a branch that lost. When the operator
- * asks for a calibration, the monitor races two calibration strategies
- * (the first to finish wins, the other is cancelled and drained), and runs
- * the whole race under a 30 ms timeout. The first calibration wins the
- * race; the second one is made too slow on purpose and times out.
+ * interval (a second stream), a stop event, the one-shot timer of its next
+ * status report, and the scope of the map backup it runs in the background:
+ * whichever comes first wins, and a reading is never consumed by a branch
+ * that lost. When the operator asks for a calibration, the monitor races
+ * two calibration strategies (the first to finish wins, the other is
+ * cancelled and drained), and runs the whole race under a 30 ms timeout.
+ * The first calibration wins the race; the second one is made too slow on
+ * purpose and times out. A report falls due while the monitor calibrates:
+ * the select takes it first when the monitor comes back, and the readings
+ * queued meanwhile wait in the channel for the selects after it. When a
+ * backup's scope has no child left, its join wins and the monitor starts
+ * the next backup; the stop cancels the one in progress.
  *
  * main drives everything through bcsc_executor_run() on a simulated clock;
  * the program checks its own outcome and exits non-zero if anything went
  * differently, so it doubles as a smoke test. */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <bcsc.h>
 
@@ -55,6 +62,26 @@ static int strategy_poll(bcsc_task_t *self) {
   BCSC_CO_END(&s->co);
 }
 
+/* A map backup: takes 35 ms, in a scope of the monitor's own. */
+typedef struct backup {
+  bcsc_task_t task;
+  bcsc_co_t co;
+  bcsc_timer_t timer;
+  int cleaned_up;
+} backup_t;
+
+static int backup_poll(bcsc_task_t *self) {
+  backup_t *b = (backup_t *)self;
+  int rc;
+  BCSC_CO_BEGIN(&b->co);
+  BCSC_AWAIT(&b->co, rc, bcsc_sleep_for(self, &b->timer, 35 * BCSC_MSEC));
+  if (rc == BCSC_ECANCELED) {
+    b->cleaned_up = 1; /* stopped mid-write: drop the partial file */
+    return BCSC_ECANCELED;
+  }
+  BCSC_CO_END(&b->co);
+}
+
 /* The calibration: a race of two strategies under a timeout. */
 typedef struct calibration {
   bcsc_task_t task;
@@ -82,16 +109,39 @@ typedef struct monitor {
   bcsc_stream_t ranges, heartbeat;
   bcsc_timer_t heartbeat_timer;
   bcsc_wait_t stop_wait, calibrate_wait;
+  bcsc_timer_t report_timer; /* one-shot, re-armed after each report */
+  bcsc_scope_t backup_scope;
+  backup_t backup;
   bcsc_scope_t timeout_scope;
   calibration_t calibration;
   uint32_t range;
   uint64_t beat;
   int which;
   /* what happened */
-  uint32_t readings, sum, beats, calibrations;
+  uint32_t readings, sum, beats, calibrations, backups, reports;
   int calibration_rc[2];
   size_t calibration_winner[2];
+  uint32_t queued_at_first_report; /* readings left in the channel */
+  uint64_t first_report_ms;
+  int backup_end_rc;
+  char trace[16]; /* the branches that won, except readings and beats */
+  uint32_t traced;
 } monitor_t;
+
+static void trace(monitor_t *m, char what) {
+  if (m->traced < sizeof m->trace - 1)
+    m->trace[m->traced++] = what;
+}
+
+static void backup_start(monitor_t *m, bcsc_task_t *self) {
+  backup_t *b = &m->backup;
+  bcsc_task_init(&b->task, backup_poll, NULL);
+  b->co = (bcsc_co_t)BCSC_CO_INITIALIZER;
+  bcsc_timer_init(&b->timer);
+  b->cleaned_up = 0;
+  bcsc_scope_init(&m->backup_scope, self, BCSC_SCOPE_FAIL_FAST);
+  bcsc_scope_spawn(&m->backup_scope, &b->task);
+}
 
 static void calibration_prepare(monitor_t *m) {
   calibration_t *c = &m->calibration;
@@ -115,25 +165,46 @@ static int monitor_poll(bcsc_task_t *self) {
   bcsc_select_t sel;
   int rc;
   BCSC_CO_BEGIN(&m->co);
+  backup_start(m, self);
   for (;;) {
+    /* Earlier branches win when several are ready: the report and the
+     * backup's end come before the readings, which wait in the channel. */
     BCSC_SELECT_BEGIN(&m->co, &sel, self);
     BCSC_SELECT_BRANCH(&sel, bcsc_event_wait(self, &w->stop, &m->stop_wait));
     BCSC_SELECT_BRANCH(
         &sel, bcsc_event_wait(self, &w->calibrate, &m->calibrate_wait));
+    BCSC_SELECT_BRANCH(&sel, bcsc_timer_wait(self, &m->report_timer));
+    BCSC_SELECT_BRANCH(&sel, bcsc_scope_join(&m->backup_scope));
     BCSC_SELECT_BRANCH(
         &sel, bcsc_stream_next(self, &m->ranges, &m->range, sizeof m->range));
     BCSC_SELECT_BRANCH(
         &sel, bcsc_stream_next(self, &m->heartbeat, &m->beat, sizeof m->beat));
     BCSC_SELECT_END(&sel, m->which);
     rc = bcsc_select_result(&sel);
-    if (m->which == 0 || rc != 0)
-      break; /* stop, cancellation, or a stream ended */
-    if (m->which == 2) {
+    if (m->which == 0 || rc != 0) {
+      trace(m, m->which == 0 ? 's' : '!');
+      break; /* stop, cancellation, a failed backup, or a stream ended */
+    }
+    if (m->which == 4) {
       m->readings++;
       m->sum += m->range;
-    } else if (m->which == 3) {
+    } else if (m->which == 5) {
       m->beats++;
+    } else if (m->which == 2) {
+      trace(m, 'r');
+      if (m->reports++ == 0) {
+        m->first_report_ms = bcsc_executor_now(&w->ex) / BCSC_MSEC;
+        m->queued_at_first_report = bcsc_channel_buffered(&w->ranges);
+      }
+      /* The next report is due 28 ms from this one, however late it was. */
+      bcsc_timer_set(&m->report_timer,
+                     bcsc_executor_now(&w->ex) + 28 * BCSC_MSEC);
+    } else if (m->which == 3) {
+      trace(m, 'b'); /* the join closed the scope: open the next one */
+      m->backups++;
+      backup_start(m, self);
     } else {
+      trace(m, 'c');
       bcsc_event_reset(&w->calibrate); /* the request is taken */
       calibration_prepare(m);
       BCSC_AWAIT(&m->co, rc,
@@ -151,6 +222,12 @@ static int monitor_poll(bcsc_task_t *self) {
     }
   }
   bcsc_timer_stop(&m->heartbeat_timer);
+  bcsc_timer_stop(&m->report_timer);
+  if (m->which != 3) { /* the backup in progress is not needed any more */
+    bcsc_scope_cancel(&m->backup_scope);
+    BCSC_AWAIT(&m->co, rc, bcsc_scope_join(&m->backup_scope));
+    m->backup_end_rc = rc;
+  }
   BCSC_CO_END(&m->co);
 }
 
@@ -191,7 +268,7 @@ static int sensor_poll(bcsc_task_t *self) {
     }
   }
   /* Let the monitor drain, then stop it. */
-  BCSC_AWAIT(&s->co, rc, bcsc_sleep_for(self, &s->timer, 100 * BCSC_MSEC));
+  BCSC_AWAIT(&s->co, rc, bcsc_sleep_for(self, &s->timer, 40 * BCSC_MSEC));
   bcsc_event_set(&w->stop);
   BCSC_CO_END(&s->co);
 }
@@ -234,6 +311,8 @@ int main(void) {
   bcsc_wait_init(&m->stop_wait);
   bcsc_wait_init(&m->calibrate_wait);
   bcsc_stream_channel(&m->ranges, &w.ranges);
+  bcsc_timer_init(&m->report_timer);
+  bcsc_timer_set(&m->report_timer, 28 * BCSC_MSEC);
   bcsc_timer_init(&m->heartbeat_timer);
   bcsc_timer_set_periodic(&m->heartbeat_timer, 20 * BCSC_MSEC, 20 * BCSC_MSEC,
                           BCSC_TICK_SKIP);
@@ -250,6 +329,10 @@ int main(void) {
          "t = %llu ms\n",
          bcsc_err_name(rc), m->readings, m->sum, m->beats, m->calibrations,
          (unsigned long long)(bcsc_executor_now(&w.ex) / BCSC_MSEC));
+  printf("first report at %llu ms with %u readings queued; %u reports, "
+         "%u backups, the last one %s; branches won: %s\n",
+         (unsigned long long)m->first_report_ms, m->queued_at_first_report,
+         m->reports, m->backups, bcsc_err_name(m->backup_end_rc), m->trace);
 
   ok = rc == 0 && m->readings == READINGS &&
        m->sum == READINGS * 100 + READINGS * (READINGS - 1) / 2 &&
@@ -258,7 +341,15 @@ int main(void) {
        m->calibration_rc[1] == BCSC_ETIMEDOUT &&
        m->calibration_winner[1] == BCSC_NO_WINNER &&
        m->calibration.strategies[0].cleaned_up &&
-       m->calibration.strategies[1].cleaned_up;
+       m->calibration.strategies[1].cleaned_up &&
+       /* Calibrate at 20 ms; the report due at 28 ms, at 32 when the
+        * calibration ends, with the readings of 20, 25 and 30 ms queued;
+        * a backup done at 35; calibrate at 50; the report due at 60 and the
+        * backup done at 70, both at 80 when the timeout ends; stop at 100
+        * with the third backup half-written. */
+       strcmp(m->trace, "crbcrbs") == 0 && m->first_report_ms == 32 &&
+       m->queued_at_first_report == 3 && m->reports == 2 && m->backups == 2 &&
+       m->backup_end_rc == BCSC_ECANCELED && m->backup.cleaned_up;
   bcsc_channel_deinit(&w.ranges);
   bcsc_event_deinit(&w.stop);
   bcsc_event_deinit(&w.calibrate);

@@ -8,12 +8,16 @@
  *    each fix on a broadcast (every subscriber sees every entry, or learns
  *    how many it missed);
  *  - two arms wait at a barrier for each other before each of three moves,
- *    then read the newest pose;
+ *    then for the next tick of the motion clock, then read the newest pose;
  *  - a logger subscribes to the broadcast with a small ring and reads it
  *    slowly, as a stream, so it reports how many entries it lagged.
  * The mission asks the localiser for its calibration through a oneshot
  * (one request, one reply) and ends everything with an event ("stop"),
  * which wakes every task waiting on it.
+ *
+ * The motion clock is an event too: set while the clock runs, pulsed on
+ * each tick. A level-triggered wait on it would return at once while it is
+ * set; the arms wait edge-triggered, so each move starts on the next tick.
  *
  * Exits 0 only if every task saw what it should have. */
 #include <inttypes.h>
@@ -38,6 +42,7 @@ typedef struct topics {
   bcsc_oneshot_t calibration;
   int32_t calibration_slot;
   bcsc_event_t stop;
+  bcsc_event_t motion_clock; /* set while running; pulsed on each tick */
 } topics_t;
 
 /* ---- the localiser: publishes a pose and a log entry per step ---------- */
@@ -97,6 +102,11 @@ static int arm_poll(bcsc_task_t *self) {
     if (rc != 0)
       return rc;
     a->led += a->leader;
+    /* The clock is set, so only an edge-triggered wait waits for a tick. */
+    BCSC_AWAIT(&a->co, rc,
+               bcsc_event_wait_edge(self, &a->t->motion_clock, &a->wait));
+    if (rc != 0)
+      return rc;
     /* A newer pose than the last one this arm used, whatever came between. */
     BCSC_AWAIT(&a->co, rc,
                bcsc_watch_changed(self, &a->t->pose, &a->wait, a->seen));
@@ -167,6 +177,7 @@ typedef struct mission {
   logger_t logger;
   int32_t calibration;
   int result;
+  uint32_t ticks, arm_wakes; /* pulses; the arms' waits the clock woke */
 } mission_t;
 
 static int mission_poll(bcsc_task_t *self) {
@@ -184,10 +195,19 @@ static int mission_poll(bcsc_task_t *self) {
              bcsc_oneshot_recv(self, &m->t->calibration, &m->wait,
                                &m->calibration, sizeof m->calibration));
   printf("  mission: calibration offset %" PRId32 "\n", m->calibration);
-  /* The arms finish their moves; then everyone is told to stop. */
-  while (!bcsc_task_done(&m->left.task) || !bcsc_task_done(&m->right.task))
+  /* The motion clock ticks once a turn until the arms have finished their
+   * moves; then everyone is told to stop. */
+  /* Starting the clock is an edge too: it wakes an arm already waiting. */
+  m->arm_wakes = (uint32_t)bcsc_event_set(&m->t->motion_clock);
+  while (!bcsc_task_done(&m->left.task) || !bcsc_task_done(&m->right.task)) {
+    m->ticks++;
+    m->arm_wakes += (uint32_t)bcsc_event_pulse(&m->t->motion_clock);
     BCSC_YIELD(&m->co, self);
-  printf("  mission: arms done, stop\n");
+  }
+  bcsc_event_reset(&m->t->motion_clock);
+  printf("  mission: arms done after %" PRIu32 " ticks; the clock woke "
+         "the arms %" PRIu32 " times; stop\n",
+         m->ticks, m->arm_wakes);
   bcsc_event_set(&m->t->stop);
   BCSC_AWAIT(&m->co, rc, bcsc_scope_join(&m->scope));
   m->result = rc;
@@ -209,7 +229,7 @@ int main(void) {
       bcsc_barrier_init(&t.arms_ready, 2) != 0 ||
       bcsc_oneshot_init(&t.calibration, &t.calibration_slot,
                         sizeof t.calibration_slot) != 0 ||
-      bcsc_event_init(&t.stop) != 0)
+      bcsc_event_init(&t.stop) != 0 || bcsc_event_init(&t.motion_clock) != 0)
     return 1;
   bcsc_task_init(&m.task, mission_poll, NULL);
   m.t = &t;
@@ -233,7 +253,7 @@ int main(void) {
   printf("topics: mission ended: %s\n", rc == 0 ? "ok" : bcsc_err_name(rc));
   if (rc != 0 || m.result != 0 || m.left.move != MOVES ||
       m.right.move != MOVES || m.left.led + m.right.led != MOVES ||
-      m.calibration != 42 ||
+      m.calibration != 42 || m.arm_wakes != 2 * MOVES ||
       m.logger.entries + m.logger.lagged_total != m.localiser.step ||
       bcsc_stream_count(&m.logger.entries_in) != m.logger.entries) {
     fprintf(stderr, "topics: unexpected outcome\n");
@@ -242,7 +262,9 @@ int main(void) {
   if (bcsc_watch_deinit(&t.pose) != 0 || bcsc_broadcast_deinit(&t.log) != 0 ||
       bcsc_barrier_deinit(&t.arms_ready) != 0 ||
       bcsc_oneshot_deinit(&t.calibration) != 0 ||
-      bcsc_event_deinit(&t.stop) != 0 || bcsc_executor_deinit(&ex) != 0) {
+      bcsc_event_deinit(&t.stop) != 0 ||
+      bcsc_event_deinit(&t.motion_clock) != 0 ||
+      bcsc_executor_deinit(&ex) != 0) {
     fprintf(stderr, "topics: teardown failed\n");
     return 1;
   }
