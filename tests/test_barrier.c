@@ -318,6 +318,10 @@ Test(barrier, deinit_with_waiters_is_busy_and_bad_arguments_fail) {
   bad += 6;
   bcsc_test_misuse_uninstall();
   cr_assert_eq(rec.count, bcsc_test_misuse_expected(bad));
+  if (rec.count == bad) { /* no party at all: the 4th report, of init */
+    cr_assert_eq(rec.codes[3], BCSC_MISUSE_BAD_ARGUMENT);
+    cr_assert_eq(rec.objects[3], &junk);
+  }
   cr_assert_eq(leader, 7, "nothing written on failure");
 
   /* Nothing changed: the waiter is still there and the barrier works. */
@@ -329,6 +333,32 @@ Test(barrier, deinit_with_waiters_is_busy_and_bad_arguments_fail) {
   cr_assert_eq(bcsc_barrier_deinit(&b), 0);
   cr_assert_eq(bcsc_barrier_sizeof(), sizeof(bcsc_barrier_t));
   cr_assert_eq(bcsc_barrier_alignof(), _Alignof(bcsc_barrier_t));
+  teardown(&ex);
+}
+
+/* A party waiting at a torn-down barrier is refused in every build; the
+ * checked build names the barrier. */
+Test(barrier, a_wait_after_deinit_is_refused) {
+  bcsc_executor_t ex;
+  bcsc_barrier_t gone;
+  bcsc_test_misuse_t rec;
+  party_t p;
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_barrier_init(&gone, 2), 0);
+  cr_assert_eq(bcsc_barrier_deinit(&gone), 0);
+  party_init(&p, &gone, 1);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &p.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(p.end_rc, BCSC_EBADOBJ);
+  cr_assert_eq(p.passed, 0);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  if (rec.count == 1) {
+    cr_assert_eq(rec.codes[0], BCSC_MISUSE_BAD_OBJECT);
+    cr_assert_eq(rec.objects[0], &gone);
+  }
   teardown(&ex);
 }
 

@@ -432,6 +432,40 @@ Test(mutex, misuse_is_refused) {
   teardown();
 }
 
+/* Lock, try_lock and unlock on the torn-down mutex, from a running task. */
+static int torn_down_poll(bcsc_task_t *self) {
+  misuser_t *m = (misuser_t *)self;
+  m->lock_rc = bcsc_mutex_lock(self, &mutex, &m->wait);
+  m->try_rc = bcsc_mutex_try_lock(self, &mutex);
+  m->unlock_rc = bcsc_mutex_unlock(self, &mutex);
+  return 0;
+}
+
+/* Every build refuses each call on a torn-down mutex; the checked build
+ * names it. */
+Test(mutex, every_call_after_deinit_is_refused) {
+  bcsc_test_misuse_t rec;
+  misuser_t m;
+  setup();
+  cr_assert_eq(bcsc_mutex_deinit(&mutex), 0);
+  cr_assert_eq(bcsc_task_init(&m.task, torn_down_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&m.wait), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &m.task), 0);
+  drain();
+  cr_assert_eq(m.lock_rc, BCSC_EBADOBJ);
+  cr_assert_eq(m.try_rc, BCSC_EBADOBJ);
+  cr_assert_eq(m.unlock_rc, BCSC_EBADOBJ);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], BCSC_MISUSE_BAD_OBJECT, "report %u", i);
+    cr_assert_eq(rec.objects[i], &mutex, "report %u", i);
+  }
+  cr_assert_eq(bcsc_mutex_init(&mutex), 0); /* for teardown() */
+  teardown();
+}
+
 /* ---- randomized storm ------------------------------------------------- */
 
 #define STORM_TASKS 32

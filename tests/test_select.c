@@ -756,6 +756,11 @@ Test(select, a_select_used_outside_its_poll_or_uninitialised_is_refused) {
   bcsc_select_t zero;
   bcsc_task_t garbage;
   bcsc_test_misuse_t rec;
+  /* What the checked build reports, call by call. */
+  const int32_t codes[] = {BCSC_MISUSE_NULL_OBJECT, BCSC_MISUSE_BAD_OBJECT,
+                           BCSC_MISUSE_BAD_OBJECT, BCSC_MISUSE_BAD_OBJECT,
+                           BCSC_MISUSE_NOT_RUNNING};
+  const void *objects[] = {NULL, &zero, &zero, &garbage, &l.task};
   bcsc_test_misuse_install(&rec);
   memset(&zero, 0, sizeof zero);
   memset(&garbage, 0xa5, sizeof garbage);
@@ -773,5 +778,11 @@ Test(select, a_select_used_outside_its_poll_or_uninitialised_is_refused) {
   cr_assert_eq(bcsc_select_end(&l.sel), BCSC_EPERM,
                "its task is not being polled");
   bcsc_test_misuse_uninstall();
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(5));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], codes[i], "report %u: %s", i,
+                 bcsc_misuse_name(rec.codes[i]));
+    cr_assert_eq(rec.objects[i], objects[i], "report %u", i);
+  }
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }

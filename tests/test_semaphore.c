@@ -605,6 +605,12 @@ Test(semaphore, bad_arguments_are_refused) {
   bcsc_test_misuse_t rec;
   bcsc_semaphore_t other, junk;
   acquirer_t a, b;
+  /* What the checked build reports, call by call. */
+  const int32_t codes[] = {BCSC_MISUSE_NULL_OBJECT,  BCSC_MISUSE_NULL_OBJECT,
+                           BCSC_MISUSE_NULL_OBJECT,  BCSC_MISUSE_BAD_OBJECT,
+                           BCSC_MISUSE_BAD_ARGUMENT, BCSC_MISUSE_BAD_OBJECT,
+                           BCSC_MISUSE_NULL_OBJECT,  BCSC_MISUSE_BAD_ARGUMENT};
+  const void *objects[] = {NULL, NULL, NULL, &junk, &sem, &junk, NULL, &sem};
   setup(0);
   cr_assert_eq(bcsc_semaphore_init(&other, 0), 0);
   memset(&junk, 0, sizeof junk);
@@ -621,6 +627,11 @@ Test(semaphore, bad_arguments_are_refused) {
                "the count would overflow");
   cr_assert_eq(bcsc_semaphore_available(&sem), 5, "nothing changed");
   cr_assert_eq(rec.count, bcsc_test_misuse_expected(8));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], codes[i], "report %u: %s", i,
+                 bcsc_misuse_name(rec.codes[i]));
+    cr_assert_eq(rec.objects[i], objects[i], "report %u", i);
+  }
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_semaphore_try_acquire(&sem, 5), 0);
   cr_assert_eq(bcsc_semaphore_available(NULL), 0);
@@ -645,10 +656,41 @@ Test(semaphore, bad_arguments_are_refused) {
   cr_assert_eq(b.rc, 2, "b declined the wake");
   cr_assert_eq(a.rc, BCSC_EINVAL);
   cr_assert_eq(rec.count, bcsc_test_misuse_expected(2));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(2));
+  if (rec.count == 2) {
+    cr_assert_eq(rec.objects[0], &sem, "n == 0 names the semaphore");
+    cr_assert_eq(rec.objects[1], &a.waiter, "a foreign wake names the waiter");
+  }
   bcsc_test_misuse_uninstall();
   drain();
   cr_assert_eq(bcsc_semaphore_available(&other), 1, "b declined");
   cr_assert_eq(bcsc_semaphore_deinit(&other), 0);
+  teardown();
+}
+
+/* A torn-down semaphore is refused by every call, in every build; the
+ * checked build names it. */
+Test(semaphore, every_call_after_deinit_is_refused) {
+  bcsc_test_misuse_t rec;
+  bcsc_semaphore_t gone;
+  acquirer_t a;
+  setup(0);
+  cr_assert_eq(bcsc_semaphore_init(&gone, 2), 0);
+  cr_assert_eq(bcsc_semaphore_deinit(&gone), 0);
+  acquirer_init(&a, &gone, 1, 1, AWAIT);
+  bcsc_test_misuse_install(&rec);
+  spawn(&a);
+  drain();
+  cr_assert_eq(a.rc, BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_semaphore_try_acquire(&gone, 1), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_semaphore_release(&gone, 1), BCSC_EBADOBJ);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], BCSC_MISUSE_BAD_OBJECT, "report %u", i);
+    cr_assert_eq(rec.objects[i], &gone, "report %u", i);
+  }
   teardown();
 }
 

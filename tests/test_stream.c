@@ -289,6 +289,12 @@ Test(stream, bad_arguments_are_rejected) {
   bcsc_channel_t ch;
   uint64_t ring[1], item;
   bcsc_test_misuse_t rec;
+  /* What the checked build reports, call by call. */
+  const int32_t codes[] = {BCSC_MISUSE_NULL_OBJECT,  BCSC_MISUSE_BAD_ARGUMENT,
+                           BCSC_MISUSE_BAD_ARGUMENT, BCSC_MISUSE_BAD_ARGUMENT,
+                           BCSC_MISUSE_BAD_OBJECT,   BCSC_MISUSE_NULL_OBJECT,
+                           BCSC_MISUSE_NULL_OBJECT};
+  const void *objects[] = {NULL, &in, &in, &in, &in, NULL, NULL};
   bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_stream_channel(NULL, &ch), BCSC_EINVAL);
   cr_assert_eq(bcsc_stream_channel(&in, NULL), BCSC_EINVAL);
@@ -302,11 +308,18 @@ Test(stream, bad_arguments_are_rejected) {
   cr_assert_eq(bcsc_stream_count(NULL), 0);
   cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
   cr_assert_eq(bcsc_stream_channel(&in, &ch), 0);
-  cr_assert_lt(bcsc_stream_next(NULL, &in, &item, sizeof item), 0);
+  /* The source's own call finds the missing task. */
+  cr_assert_eq(bcsc_stream_next(NULL, &in, &item, sizeof item), BCSC_EINVAL);
   cr_assert_eq(bcsc_stream_sizeof(), sizeof(bcsc_stream_t));
   cr_assert_eq(bcsc_stream_alignof(), _Alignof(bcsc_stream_t));
   cr_assert_eq(bcsc_channel_deinit(&ch), 0);
   bcsc_test_misuse_uninstall();
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(7));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], codes[i], "report %u: %s", i,
+                 bcsc_misuse_name(rec.codes[i]));
+    cr_assert_eq(rec.objects[i], objects[i], "report %u", i);
+  }
 }
 
 Test(stream, an_interval_item_must_be_a_uint64_and_a_clobbered_kind_is_caught) {
@@ -314,6 +327,8 @@ Test(stream, an_interval_item_must_be_a_uint64_and_a_clobbered_kind_is_caught) {
   bcsc_stream_t in;
   uint32_t small;
   bcsc_test_misuse_t rec;
+  const int32_t codes[] = {BCSC_MISUSE_BAD_ARGUMENT, BCSC_MISUSE_BAD_ARGUMENT,
+                           BCSC_MISUSE_BAD_OBJECT};
   bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_timer_init(&timer), 0);
   cr_assert_eq(bcsc_stream_interval(&in, &timer), 0);
@@ -323,4 +338,10 @@ Test(stream, an_interval_item_must_be_a_uint64_and_a_clobbered_kind_is_caught) {
   in.priv.kind = 99;
   cr_assert_eq(bcsc_stream_next(NULL, &in, &small, sizeof small), BCSC_EBADOBJ);
   bcsc_test_misuse_uninstall();
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(3));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], codes[i], "report %u: %s", i,
+                 bcsc_misuse_name(rec.codes[i]));
+    cr_assert_eq(rec.objects[i], &in, "report %u", i);
+  }
 }

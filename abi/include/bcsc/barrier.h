@@ -75,7 +75,8 @@ BCSC_API int bcsc_barrier_init(bcsc_barrier_t *barrier, uint32_t parties);
  * Tear down a barrier. No task may be waiting on it.
  * @retval 0             done
  * @retval BCSC_EINVAL   @p barrier is NULL
- * @retval BCSC_EBADOBJ  @p barrier is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  @p barrier is not initialised or is torn down,
+ *                       or was moved
  * @retval BCSC_EBUSY    tasks are waiting (nothing changed)
  * @thread executor  @allocates never  @since 0.1
  */
@@ -110,7 +111,8 @@ BCSC_API int bcsc_barrier_deinit(bcsc_barrier_t *barrier);
  * @retval BCSC_PENDING    arrived; return BCSC_PENDING from the poll
  * @retval BCSC_ECANCELED  @p self is cancelled (it has not arrived)
  * @retval BCSC_EINVAL     an argument is NULL
- * @retval BCSC_EBADOBJ    an argument is not initialised, or was moved
+ * @retval BCSC_EBADOBJ    an argument is not initialised or is torn down,
+ *                         or was moved
  * @retval BCSC_EPERM      @p self is not the task being polled
  * @retval BCSC_EBUSY      @p wait is linked for another task
  * @thread executor  @allocates never  @since 0.1

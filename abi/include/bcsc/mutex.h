@@ -79,7 +79,8 @@ BCSC_API int bcsc_mutex_init(bcsc_mutex_t *mutex);
  * its way to a task.
  * @retval 0             done
  * @retval BCSC_EINVAL   @p mutex is NULL
- * @retval BCSC_EBADOBJ  @p mutex is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  @p mutex is not initialised or is torn down,
+ *                       or was moved
  * @retval BCSC_EBUSY    it is held, tasks wait, or a woken waiter has not
  *                       run yet (nothing changed)
  * @thread executor  @allocates never  @since 0.1
@@ -110,7 +111,8 @@ BCSC_API int bcsc_mutex_deinit(bcsc_mutex_t *mutex);
  *                         for itself forever; reported as BAD_ARGUMENT)
  * @retval BCSC_EINVAL     a pointer is NULL, or @p wait was woken by
  *                         another mutex
- * @retval BCSC_EBADOBJ    an object is not initialised, or was moved
+ * @retval BCSC_EBADOBJ    an object is not initialised or is torn down,
+ *                         or was moved
  * @retval BCSC_EPERM      @p self is not the task being polled
  * @retval BCSC_EBUSY      @p wait is linked for another task
  * @thread executor  @allocates never  @since 0.1
@@ -126,7 +128,8 @@ BCSC_API int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex,
  * @retval BCSC_EAGAIN   not without waiting (nothing changed)
  * @retval BCSC_EDEADLK  @p self already holds it (misuse, as for lock)
  * @retval BCSC_EINVAL   a pointer is NULL
- * @retval BCSC_EBADOBJ  an object is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  an object is not initialised or is torn down,
+ *                       or was moved
  * @retval BCSC_EPERM    @p self is not the task being polled
  * @thread executor  @allocates never  @since 0.1
  */
@@ -142,7 +145,8 @@ BCSC_API int bcsc_mutex_try_lock(bcsc_task_t *self, bcsc_mutex_t *mutex);
  * @retval BCSC_EPERM    @p self does not hold the lock (misuse, reported
  *                       as BAD_ARGUMENT; nothing changed)
  * @retval BCSC_EINVAL   a pointer is NULL
- * @retval BCSC_EBADOBJ  an object is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  an object is not initialised or is torn down,
+ *                       or was moved
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_mutex_unlock(bcsc_task_t *self, bcsc_mutex_t *mutex);

@@ -118,7 +118,7 @@ BCSC_API int bcsc_semaphore_init(bcsc_semaphore_t *sem, uint32_t permits);
  * semaphore down simply forgets them.
  * @retval 0             done
  * @retval BCSC_EINVAL   @p sem is NULL
- * @retval BCSC_EBADOBJ  @p sem is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  @p sem is not initialised or is torn down, or was moved
  * @retval BCSC_EBUSY    tasks wait, or a woken waiter has not run yet
  *                       (nothing changed)
  * @thread executor  @allocates never  @since 0.1
@@ -165,7 +165,8 @@ BCSC_API int bcsc_semaphore_waiter_init(bcsc_semaphore_waiter_t *waiter);
  * @retval BCSC_ECANCELED  @p self is cancelled (it holds nothing more)
  * @retval BCSC_EINVAL     a pointer is NULL, @p n is 0, or @p waiter was
  *                         woken by another semaphore
- * @retval BCSC_EBADOBJ    an object is not initialised, or was moved
+ * @retval BCSC_EBADOBJ    an object is not initialised or is torn down,
+ *                         or was moved
  * @retval BCSC_EPERM      @p self is not the task being polled
  * @retval BCSC_EBUSY      @p waiter is linked for another task
  * @thread executor  @allocates never  @since 0.1
@@ -182,7 +183,7 @@ BCSC_API int bcsc_semaphore_acquire(bcsc_task_t *self, bcsc_semaphore_t *sem,
  * @retval 0             the caller holds @p n more permits
  * @retval BCSC_EAGAIN   not without waiting (nothing changed)
  * @retval BCSC_EINVAL   @p sem is NULL or @p n is 0
- * @retval BCSC_EBADOBJ  @p sem is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  @p sem is not initialised or is torn down, or was moved
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_semaphore_try_acquire(bcsc_semaphore_t *sem, uint32_t n);
@@ -198,7 +199,7 @@ BCSC_API int bcsc_semaphore_try_acquire(bcsc_semaphore_t *sem, uint32_t n);
  * @retval 0             released
  * @retval BCSC_EINVAL   @p sem is NULL, or the count would pass UINT32_MAX
  *                       (nothing changed)
- * @retval BCSC_EBADOBJ  @p sem is not initialised, or was moved
+ * @retval BCSC_EBADOBJ  @p sem is not initialised or is torn down, or was moved
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_semaphore_release(bcsc_semaphore_t *sem, uint32_t n);
