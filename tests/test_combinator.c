@@ -146,6 +146,11 @@ Test(combinator, race_returns_the_first_to_finish_and_its_index) {
   run_all();
   cr_assert(e.c.done);
   cr_assert_eq(e.c.rc, BCSC_TEST_E3);
+  /* Precise wakeups: the winner once more for its wake, each loser once
+   * more for its cancel, and the caller once, when the last has ended. */
+  for (int k = 0; k < KIDS; k++)
+    cr_assert_eq(e.c.kids[k].polls, 2u, "kid %d", k);
+  cr_assert_eq(e.c.polls, 2u);
   cr_assert_eq(e.c.winner, 2);
   cr_assert_eq(bcsc_scope_winner(&e.c.scope), &e.c.kids[2].task);
   cr_assert(e.c.kids[0].saw_cancel && e.c.kids[1].saw_cancel);
@@ -177,6 +182,8 @@ Test(combinator, timeout_returns_the_tasks_result_before_the_deadline) {
   run_all();
   cr_assert(e.c.done);
   cr_assert_eq(e.c.rc, BCSC_TEST_E1);
+  cr_assert_eq(e.c.kids[0].polls, 2u, "once to wait, once for its wake");
+  cr_assert_eq(e.c.polls, 2u, "once to start, once when the task ended");
   cr_assert_not(bcsc_scope_timed_out(&e.c.scope));
   cr_assert_eq(bcsc_executor_next_deadline(&g_ex), BCSC_NO_DEADLINE,
                "the deadline left the wheel with the scope");
@@ -192,10 +199,14 @@ Test(combinator, timeout_cancels_the_task_at_the_deadline) {
   cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 999), 0);
   run_all();
   cr_assert_not(e.c.done, "not before the deadline");
+  cr_assert_eq(e.c.kids[0].polls, 1u, "time passing polls nobody");
+  cr_assert_eq(e.c.polls, 1u);
   cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1), 0);
   run_all();
   cr_assert(e.c.done);
   cr_assert_eq(e.c.rc, BCSC_ETIMEDOUT);
+  cr_assert_eq(e.c.kids[0].polls, 2u, "once more, for its cancel");
+  cr_assert_eq(e.c.polls, 2u, "once more, when the task had ended");
   cr_assert(bcsc_scope_timed_out(&e.c.scope));
   cr_assert(e.c.kids[0].saw_cancel);
   env_teardown(&e);
