@@ -1640,52 +1640,192 @@ static void expect_nothing_printed(void) {
             "something was printed on stderr (%zd bytes)", n);
 }
 
-Test(misuse_default_handler, double_spawn_prints_one_line_and_aborts,
-     .signal = DEFAULT_HANDLER_SIGNAL) {
+/* One death test per bad input the issue names, each a case of one shape
+ * (DEFAULT_HANDLER_TEST): `prepare` sets the misuse up and names the object
+ * the line must name, `misuse` makes it and returns what the call returned,
+ * and `finish` cleans up in release, where the call returns. The misuse's
+ * name in the line is spelled by the test, not taken from the library. */
+typedef struct death_env {
   bcsc_executor_t ex;
-  probe_t p;
+  probe_t p[3];
+  bcsc_waitq_t q;
+  bcsc_task_t bad_task;
+  bcsc_scope_t bad_scope;
+  bcsc_pool_t pool;
+  _Alignas(
+      BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(sizeof(probe_t), 1)];
+  void *frame;
+  const void *object; /* what the line must name */
+} death_env_t;
+
+typedef struct death_case {
+  int32_t code;
+  const char *name;
+  int err;
+  void (*prepare)(death_env_t *e);
+  int (*misuse)(death_env_t *e);
+  void (*finish)(death_env_t *e);
+} death_case_t;
+
+static death_env_t g_death;
+
+static void expect_default_handler(const death_case_t *c) {
+  death_env_t *e = &g_death;
   int rc;
   cr_assert_eq(bcsc_is_checked_build(), TEST_BUILT_CHECKED,
                "test and library disagree on BCSC_CHECKED");
   bcsc_set_misuse_handler(NULL, NULL);
-  executor_up(&ex);
-  probe_init(&p, &ex, body_done);
-  cr_assert_eq(bcsc_executor_spawn(&ex, &p.task), 0);
+  memset(e, 0, sizeof *e);
+  executor_up(&e->ex);
+  c->prepare(e);
   snprintf(g_expected_line, sizeof g_expected_line,
-           "bcsc: misuse BCSC_MISUSE_DOUBLE_SPAWN: %s (object %p)\n",
-           bcsc_misuse_message(BCSC_MISUSE_DOUBLE_SPAWN), (void *)&p.task);
+           "bcsc: misuse %s: %s (object %p)\n", c->name,
+           bcsc_misuse_message(c->code), e->object);
   capture_stderr();
   if (bcsc_is_checked_build())
     expect_abort_with_line();
-  rc = bcsc_executor_spawn(&ex, &p.task);
+  rc = c->misuse(e);
   /* Only the release build gets here. */
   cr_assert_not(bcsc_is_checked_build(), "the default handler returned");
-  cr_assert_eq(rc, BCSC_EBUSY);
+  cr_assert_eq(rc, c->err, "the call returned %s, expected %s",
+               bcsc_err_name(rc), bcsc_err_name(c->err));
   expect_nothing_printed();
-  executor_down(&ex);
+  c->finish(e);
+  executor_down(&e->ex);
 }
+
+#define DEFAULT_HANDLER_TEST(test_name, code_, err_, prepare_, misuse_,        \
+                             finish_)                                          \
+  Test(misuse_default_handler, test_name, .signal = DEFAULT_HANDLER_SIGNAL) {  \
+    static const death_case_t c = {BCSC_MISUSE_##code_,                        \
+                                   "BCSC_MISUSE_" #code_,                      \
+                                   (err_),                                     \
+                                   (prepare_),                                 \
+                                   (misuse_),                                  \
+                                   (finish_)};                                 \
+    expect_default_handler(&c);                                                \
+  }
+
+static void finish_nothing(death_env_t *e) { (void)e; }
+
+/* Double spawn: a frame spawned while it is still live. */
+static void prepare_double_spawn(death_env_t *e) {
+  probe_init(&e->p[0], &e->ex, body_done);
+  cr_assert_eq(bcsc_executor_spawn(&e->ex, &e->p[0].task), 0);
+  e->object = &e->p[0].task;
+}
+static int spawn_p0_again(death_env_t *e) {
+  return bcsc_executor_spawn(&e->ex, &e->p[0].task);
+}
+DEFAULT_HANDLER_TEST(double_spawn_prints_one_line_and_aborts, DOUBLE_SPAWN,
+                     BCSC_EBUSY, prepare_double_spawn, spawn_p0_again,
+                     finish_nothing)
 
 /* NULL objects go through the same default handler before any executor is
  * in reach: the misuse most often made first. */
-Test(misuse_default_handler, null_spawn_prints_one_line_and_aborts,
-     .signal = DEFAULT_HANDLER_SIGNAL) {
-  bcsc_executor_t ex;
-  int rc;
-  cr_assert_eq(bcsc_is_checked_build(), TEST_BUILT_CHECKED,
-               "test and library disagree on BCSC_CHECKED");
+static void prepare_null(death_env_t *e) { e->object = NULL; }
+static int spawn_null(death_env_t *e) {
+  return bcsc_executor_spawn(&e->ex, NULL);
+}
+DEFAULT_HANDLER_TEST(null_spawn_prints_one_line_and_aborts, NULL_OBJECT,
+                     BCSC_EINVAL, prepare_null, spawn_null, finish_nothing)
+
+/* Uninitialised objects: a task frame of garbage bytes, and a scope of
+ * zeros (static storage, a fresh page), as uninitialised_objects_fail_
+ * with_ebadobj makes them. */
+static void prepare_garbage_task(death_env_t *e) {
+  fill(&e->bad_task, sizeof e->bad_task, 0xA5);
+  e->object = &e->bad_task;
+}
+static int spawn_garbage_task(death_env_t *e) {
+  return bcsc_executor_spawn(&e->ex, &e->bad_task);
+}
+DEFAULT_HANDLER_TEST(uninitialised_task_prints_one_line_and_aborts, BAD_OBJECT,
+                     BCSC_EBADOBJ, prepare_garbage_task, spawn_garbage_task,
+                     finish_nothing)
+
+static void prepare_zeroed_scope(death_env_t *e) {
+  fill(&e->bad_scope, sizeof e->bad_scope, 0x00);
+  probe_init(&e->p[0], &e->ex, body_done);
+  e->object = &e->bad_scope;
+}
+static int spawn_into_zeroed_scope(death_env_t *e) {
+  return bcsc_scope_spawn(&e->bad_scope, &e->p[0].task);
+}
+DEFAULT_HANDLER_TEST(uninitialised_scope_prints_one_line_and_aborts, BAD_OBJECT,
+                     BCSC_EBADOBJ, prepare_zeroed_scope,
+                     spawn_into_zeroed_scope, finish_nothing)
+
+/* A join of a foreign scope: p[2] joins the scope p[0] opened (with p[1]
+ * waiting in it), from p[2]'s own poll - as joining_a_scope_one_does_not_
+ * own_fails_with_eperm's intruder does. */
+static void prepare_foreign_join(death_env_t *e) {
+  cr_assert_eq(bcsc_waitq_init(&e->q), 0);
+  probe_init(&e->p[0], &e->ex, body_owner);
+  probe_init(&e->p[1], &e->ex, body_wait_q0);
+  probe_init(&e->p[2], &e->ex, body_intruder);
+  e->p[0].other = &e->p[1];
+  e->p[1].q[0] = &e->q;
+  e->p[2].other = &e->p[0];
+  cr_assert_eq(bcsc_executor_spawn(&e->ex, &e->p[0].task), 0);
+  cr_assert_eq(bcsc_executor_poll(&e->ex, 2), 2); /* owner, then child */
+  cr_assert_eq(bcsc_scope_live(&e->p[0].scope[0]), 1);
+  cr_assert_eq(bcsc_executor_spawn(&e->ex, &e->p[2].task), 0);
+  e->object = &e->p[0].scope[0];
+}
+static int run_intruder(death_env_t *e) {
+  cr_assert_eq(bcsc_executor_poll(&e->ex, 1), 1);
+  return e->p[2].rc[0];
+}
+static void finish_foreign_join(death_env_t *e) {
+  cr_assert_eq(bcsc_scope_live(&e->p[0].scope[0]), 1, "the join closed it");
+  cr_assert_eq(bcsc_waitq_wake_one(&e->q, 0), 1);
+  cr_assert_eq(bcsc_executor_run(&e->ex, &e->p[0].task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&e->q), 0);
+}
+DEFAULT_HANDLER_TEST(joining_a_foreign_scope_prints_one_line_and_aborts,
+                     FOREIGN_SCOPE, BCSC_EPERM, prepare_foreign_join,
+                     run_intruder, finish_foreign_join)
+
+/* Pool exhaustion (D7): a strict pool was sized never to run out, so its
+ * exhaustion is reported; a plain pool's is back-pressure (below). */
+static void prepare_empty_pool(death_env_t *e, uint32_t flags) {
+  cr_assert_eq(
+      bcsc_pool_init(&e->pool, e->mem, sizeof e->mem, sizeof(probe_t), flags),
+      0);
+  cr_assert_eq(bcsc_pool_acquire(&e->pool, probe_poll, NULL, &e->frame), 0);
+  e->object = &e->pool;
+}
+static void prepare_empty_strict_pool(death_env_t *e) {
+  prepare_empty_pool(e, BCSC_POOL_STRICT);
+}
+static int acquire_one_more(death_env_t *e) {
+  void *frame = NULL;
+  int rc = bcsc_pool_acquire(&e->pool, probe_poll, NULL, &frame);
+  cr_assert_null(frame, "a failed acquire wrote its out-parameter");
+  return rc;
+}
+static void finish_pool(death_env_t *e) {
+  cr_assert_eq(bcsc_pool_release(&e->pool, e->frame), 0);
+  cr_assert_eq(bcsc_pool_deinit(&e->pool), 0);
+}
+DEFAULT_HANDLER_TEST(exhausting_a_strict_pool_prints_one_line_and_aborts,
+                     POOL_EXHAUSTED, BCSC_ENOSPC, prepare_empty_strict_pool,
+                     acquire_one_more, finish_pool)
+
+/* A plain pool running out is not misuse: with the default handler in
+ * place, every build returns ENOSPC, prints nothing and goes on. */
+Test(misuse_default_handler, exhausting_a_plain_pool_prints_nothing) {
+  death_env_t *e = &g_death;
   bcsc_set_misuse_handler(NULL, NULL);
-  executor_up(&ex);
-  snprintf(g_expected_line, sizeof g_expected_line,
-           "bcsc: misuse BCSC_MISUSE_NULL_OBJECT: %s (object %p)\n",
-           bcsc_misuse_message(BCSC_MISUSE_NULL_OBJECT), (void *)NULL);
+  memset(e, 0, sizeof *e);
+  executor_up(&e->ex);
+  prepare_empty_pool(e, 0);
   capture_stderr();
-  if (bcsc_is_checked_build())
-    expect_abort_with_line();
-  rc = bcsc_executor_spawn(&ex, NULL);
-  cr_assert_not(bcsc_is_checked_build(), "the default handler returned");
-  cr_assert_eq(rc, BCSC_EINVAL);
+  cr_assert_eq(acquire_one_more(e), BCSC_ENOSPC);
   expect_nothing_printed();
-  executor_down(&ex);
+  finish_pool(e);
+  executor_down(&e->ex);
 }
 
 /* Setting a handler and then NULL again restores the default. */
