@@ -182,6 +182,8 @@ Test(combinator, timeout_returns_the_tasks_result_before_the_deadline) {
   run_all();
   cr_assert(e.c.done);
   cr_assert_eq(e.c.rc, BCSC_TEST_E1);
+  /* Precise wakeups: arming the deadline that woke the owner would poll
+   * the caller a third time here (shown by a mutation of scope.c). */
   cr_assert_eq(e.c.kids[0].polls, 2u, "once to wait, once for its wake");
   cr_assert_eq(e.c.polls, 2u, "once to start, once when the task ended");
   cr_assert_not(bcsc_scope_timed_out(&e.c.scope));
@@ -205,10 +207,41 @@ Test(combinator, timeout_cancels_the_task_at_the_deadline) {
   run_all();
   cr_assert(e.c.done);
   cr_assert_eq(e.c.rc, BCSC_ETIMEDOUT);
+  /* A deadline's timer wake that also woke the owner, before the cancel
+   * reached the task, would poll the caller while the task is live, and
+   * again when it has ended: 3 (shown by a mutation of timer.c). */
   cr_assert_eq(e.c.kids[0].polls, 2u, "once more, for its cancel");
   cr_assert_eq(e.c.polls, 2u, "once more, when the task had ended");
   cr_assert(bcsc_scope_timed_out(&e.c.scope));
   cr_assert(e.c.kids[0].saw_cancel);
+  env_teardown(&e);
+}
+
+/* A task whose cleanup takes a wake of its own: while it cleans up, the
+ * caller is not polled - its deadline cancels the task, and only the
+ * task's end wakes the caller. */
+Test(combinator, timeout_polls_the_caller_once_after_an_asynchronous_cleanup) {
+  env_t e;
+  env_setup(&e, TIMEOUT);
+  e.c.deadline = 1000;
+  e.c.kids[0].cleanup_queue = &e.gates[1];
+  env_start(&e);
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 1000), 0);
+  run_all();
+  cr_assert(e.c.kids[0].saw_cancel);
+  cr_assert_eq(e.c.kids[0].polls, 2u, "once more, for its cancel");
+  cr_assert_not(e.c.done, "not before the task's cleanup ended");
+  /* A deadline that woke the caller too, even after cancelling the task,
+   * would poll it here, with the task still cleaning up (shown by a
+   * mutation of scope.c's bcsc__scope_deadline_fire()). */
+  cr_assert_eq(e.c.polls, 1u, "the caller is not polled while it cleans up");
+  cr_assert_eq(bcsc_waitq_wake_all(&e.gates[1], 0), 1);
+  run_all();
+  cr_assert(e.c.kids[0].cleaned);
+  cr_assert_eq(e.c.kids[0].polls, 3u, "once more, for its cleanup's wake");
+  cr_assert(e.c.done);
+  cr_assert_eq(e.c.rc, BCSC_ETIMEDOUT);
+  cr_assert_eq(e.c.polls, 2u, "once more, when the task had ended");
   env_teardown(&e);
 }
 
