@@ -29,8 +29,7 @@
  *                   2 x 2 across executors is built today). Lower: the
  *                   same two threads, 2 producers taking turns on one and
  *                   2 consumers on the other, one ring between them with
- *                   the flag + eventfd hand-off. Timed and heap-counted
- *                   like the one-thread programs (bench_run_sides).
+ *                   the flag + eventfd hand-off.
  *  pipeline_wake    a stream through a single-producer single-consumer ring
  *                   of RING items: stage A (a task on executor 1) fills it
  *                   and wakes stage B (a task on executor 2) with a value
@@ -38,10 +37,16 @@
  *                   Lower: the same ring between two threads with the
  *                   flag + eventfd hand-off in both directions.
  *
- * pipeline_remote and pipeline_wake: ns per item, median of 3 runs per
- * side, sides alternating, heap calls not counted (allocs=-1).
- * Wall-clock figures on a shared 2-core machine drift; compare the ratios
- * within one run (docs/benchmarks.md). --callgrind runs remote_local only. */
+ * Every scenario runs through bench_run_sides (a warm-up, then alternating
+ * repetitions, best and median) with heap calls counted on every thread.
+ * The two-thread scenarios start their second thread in the untimed
+ * set-up - glibc's first pthread_create in a process calls the allocator
+ * once - so a region is the work and the wait for its end. Wall-clock
+ * figures on a shared 2-core machine drift; compare the ratios within one
+ * run (docs/benchmarks.md). --callgrind runs remote_local only: in the
+ * two-thread scenarios stage B's instructions run on a thread that never
+ * enters the region function, and how often each side spins, parks and
+ * posts depends on how the two threads are scheduled. */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -246,6 +251,45 @@ static uint32_t signal_wait(signal_t *s, uint32_t seen) {
   }
 }
 
+/* A lower bound's two threads: the hand-off signals both ways and the
+ * second thread - the first member of the bound's state, which set-up
+ * zeroes before every run but n. */
+typedef struct lower_pair {
+  signal_t to_b, to_a; /* to the second thread / back to this one */
+  pthread_t thread;
+  uint32_t n; /* items per run */
+  int rc;     /* set-up failed */
+} lower_pair_t;
+
+/* Zeroes `size` bytes of a run's state, which begin with its lower_pair_t,
+ * keeping n, and opens both signals; returns the pair's rc. */
+static int lower_pair_reset(void *state, size_t size) {
+  lower_pair_t *p = (lower_pair_t *)state;
+  uint32_t n = p->n;
+  memset(state, 0, size);
+  p->n = n;
+  p->rc = signal_init(&p->to_b) || signal_init(&p->to_a);
+  return p->rc;
+}
+
+/* Starts the second thread, second(state), once the pair is reset. */
+static void lower_pair_start(lower_pair_t *p, void *(*second)(void *),
+                             void *state) {
+  p->rc = pthread_create(&p->thread, NULL, second, state) != 0;
+}
+
+/* The end of a run, the second thread joined: closes both signals; 1 if
+ * the set-up had failed. */
+static int lower_pair_end(const char *what, lower_pair_t *p) {
+  if (p->rc != 0) {
+    fprintf(stderr, "%s: set-up failed\n", what);
+    return 1;
+  }
+  close(p->to_b.efd);
+  close(p->to_a.efd);
+  return 0;
+}
+
 /* ---- two executors on two threads -----------------------------------------
  */
 
@@ -276,10 +320,64 @@ static void stage_ex_deinit(stage_ex_t *s) {
   bcsc_posix_reactor_deinit(&s->reactor);
 }
 
+static void stage_ex_stats(stage_ex_t *s, bcsc_executor_stats_t *st) {
+  memset(st, 0, sizeof *st);
+  st->size = sizeof *st;
+  bcsc_executor_stats(&s->ex, st);
+}
+
+/* Stage B of pipeline_remote and pipeline_wake adds up the items 1 .. n. */
+static int check_sum(const char *what, uint64_t sum, uint64_t n) {
+  if (sum == n * (n + 1) / 2)
+    return 0;
+  fprintf(stderr, "%s: items sum to %llu (want %llu)\n", what,
+          (unsigned long long)sum, (unsigned long long)(n * (n + 1) / 2));
+  return 1;
+}
+
 static void *stage_main(void *arg) {
   stage_ex_t *s = (stage_ex_t *)arg;
   s->rc = bcsc_executor_run(&s->ex, s->root);
   return NULL;
+}
+
+/* The two executors of a two-thread scenario's bcsc side: the first
+ * member of its state, which set-up zeroes before every run but n. */
+typedef struct stage_pair {
+  stage_ex_t a, b;
+  uint32_t n; /* items per run */
+  int rc;     /* set-up failed */
+} stage_pair_t;
+
+/* Zeroes `size` bytes of a run's state, which begin with its stage_pair_t,
+ * keeping n, and initialises both executors; returns the pair's rc. */
+static int stage_pair_reset(void *state, size_t size) {
+  stage_pair_t *p = (stage_pair_t *)state;
+  uint32_t n = p->n;
+  memset(state, 0, size);
+  p->n = n;
+  p->rc = stage_ex_init(&p->a) || stage_ex_init(&p->b);
+  return p->rc;
+}
+
+/* Starts executor 2's thread, running until `root` ends (NULL: until its
+ * tasks have all ended); returns the pair's rc. */
+static int stage_pair_start_b(stage_pair_t *p, bcsc_task_t *root) {
+  p->b.root = root;
+  p->rc = pthread_create(&p->b.thread, NULL, stage_main, &p->b) != 0;
+  return p->rc;
+}
+
+/* The end of a run, executor 2's thread joined: both executors' runs must
+ * have returned 0. Tears them down. */
+static int stage_pair_end(const char *what, stage_pair_t *p) {
+  int bad = p->a.rc != 0 || p->b.rc != 0;
+  if (bad)
+    fprintf(stderr, "%s: executor runs returned %d, %d\n", what, p->a.rc,
+            p->b.rc);
+  stage_ex_deinit(&p->b);
+  stage_ex_deinit(&p->a);
+  return bad;
 }
 
 /* Executor 2's root while it hosts: waits for a value wake that says the
@@ -349,57 +447,60 @@ static int batch_owner_poll(bcsc_task_t *self) {
   }
 }
 
-static uint64_t parent_parks;
+/* Executor 2's thread is started, and its keeper polled once, in the
+ * untimed set-up. The region is stage A's executor running until the last
+ * batch is joined - every item's work is done then; stopping the keeper
+ * and joining the thread come after it. */
+typedef struct remote_bcsc {
+  stage_pair_t pair; /* first */
+  batch_owner_t owner;
+  keeper_t keeper;
+  bcsc_executor_stats_t st1, st2; /* of the last run */
+} remote_bcsc_t;
 
-static int run_bcsc_remote(uint32_t items, double *ns_per_item,
-                           bcsc_executor_stats_t *host_stats) {
-  static stage_ex_t a, b;
-  static batch_owner_t owner;
-  static keeper_t keeper;
-  uint64_t t0, t1;
-  int bad;
-  memset(&owner, 0, sizeof owner);
-  memset(&keeper, 0, sizeof keeper);
-  if (stage_ex_init(&a) || stage_ex_init(&b))
-    return 1;
-  bcsc_task_init(&owner.task, batch_owner_poll, NULL);
-  bcsc_task_init(&keeper.task, keeper_poll, NULL);
-  owner.host = &b.ex;
-  owner.items = items;
-  a.root = NULL;
-  b.root = &keeper.task;
-  bcsc_executor_spawn(&b.ex, &keeper.task);
-  pthread_create(&b.thread, NULL, stage_main, &b);
-  while (!atomic_load_explicit(&keeper.published, memory_order_acquire))
+static void remote_bcsc_setup(void *ctx) {
+  remote_bcsc_t *c = (remote_bcsc_t *)ctx;
+  if (stage_pair_reset(c, sizeof *c) != 0)
+    return;
+  bcsc_task_init(&c->owner.task, batch_owner_poll, NULL);
+  bcsc_task_init(&c->keeper.task, keeper_poll, NULL);
+  c->owner.host = &c->pair.b.ex;
+  c->owner.items = c->pair.n;
+  bcsc_executor_spawn(&c->pair.b.ex, &c->keeper.task);
+  if (stage_pair_start_b(&c->pair, &c->keeper.task) != 0)
+    return;
+  while (!atomic_load_explicit(&c->keeper.published, memory_order_acquire))
     ;
-  t0 = bench_now_ns();
-  a.rc = bcsc_executor_run(&a.ex, &owner.task); /* stage A: this thread */
-  t1 = bench_now_ns();
-  keeper_stop(&keeper);
-  pthread_join(b.thread, NULL);
-  *ns_per_item = (double)(t1 - t0) / items;
-  memset(host_stats, 0, sizeof *host_stats);
-  host_stats->size = sizeof *host_stats;
-  bcsc_executor_stats(&b.ex, host_stats);
-  {
-    bcsc_executor_stats_t st;
-    memset(&st, 0, sizeof st);
-    st.size = sizeof st;
-    bcsc_executor_stats(&a.ex, &st);
-    parent_parks = st.parks;
-  }
-  bad =
-      a.rc != 0 || b.rc != 0 || owner.sum != (uint64_t)items * (items + 1) / 2;
-  stage_ex_deinit(&b);
-  stage_ex_deinit(&a);
-  return bad;
 }
 
+BENCH_REGION static void bench_region_bcsc_pipeline_remote(void *ctx) {
+  remote_bcsc_t *c = (remote_bcsc_t *)ctx;
+  if (c->pair.rc != 0)
+    return;
+  c->pair.a.rc = bcsc_executor_run(&c->pair.a.ex, &c->owner.task); /* stage A */
+}
+
+static int remote_bcsc_finish(void *ctx) {
+  remote_bcsc_t *c = (remote_bcsc_t *)ctx;
+  int bad;
+  if (c->pair.rc != 0) {
+    fprintf(stderr, "pipeline_remote/bcsc: set-up failed\n");
+    return 1;
+  }
+  keeper_stop(&c->keeper);
+  pthread_join(c->pair.b.thread, NULL);
+  stage_ex_stats(&c->pair.a, &c->st1);
+  stage_ex_stats(&c->pair.b, &c->st2);
+  bad = check_sum("pipeline_remote/bcsc", c->owner.sum, c->pair.n);
+  return stage_pair_end("pipeline_remote/bcsc", &c->pair) | bad;
+}
+
+/* The bound's stage B thread is started in the set-up too; the region is
+ * stage A sending every batch and waiting for each item's end. */
 typedef struct lower_batch {
-  signal_t to_b, to_a;
+  lower_pair_t pair; /* first */
   uint64_t items[BATCH];
   uint32_t count;
-  uint64_t total;
   uint64_t sum;
 } lower_batch_t;
 
@@ -407,44 +508,48 @@ static void *lower_batch_b(void *arg) {
   lower_batch_t *l = (lower_batch_t *)arg;
   uint32_t seen = 0;
   uint64_t done = 0;
-  while (done < l->total) {
-    seen = signal_wait(&l->to_b, seen);
+  while (done < l->pair.n) {
+    seen = signal_wait(&l->pair.to_b, seen);
     /* Each item says it is done, as each remote child does. */
     for (uint32_t i = 0; i < l->count; i++) {
       l->sum += l->items[i];
-      signal_post(&l->to_a);
+      signal_post(&l->pair.to_a);
     }
     done += l->count;
   }
   return NULL;
 }
 
-static int run_lower_remote(uint32_t items, double *ns_per_item) {
-  static lower_batch_t l;
-  pthread_t thread;
-  uint64_t sent = 0, t0, t1;
+static void lower_batch_setup(void *ctx) {
+  lower_batch_t *l = (lower_batch_t *)ctx;
+  if (lower_pair_reset(l, sizeof *l) == 0)
+    lower_pair_start(&l->pair, lower_batch_b, l);
+}
+
+BENCH_REGION static void bench_region_lower_pipeline_remote(void *ctx) {
+  lower_batch_t *l = (lower_batch_t *)ctx;
+  uint64_t sent = 0;
   uint32_t acked = 0;
-  memset(&l, 0, sizeof l);
-  if (signal_init(&l.to_b) || signal_init(&l.to_a))
-    return 1;
-  l.total = items;
-  pthread_create(&thread, NULL, lower_batch_b, &l);
-  t0 = bench_now_ns();
-  while (sent < items) {
+  if (l->pair.rc != 0)
+    return;
+  while (sent < l->pair.n) {
     uint32_t n = 0;
-    for (; n < BATCH && sent < items; n++)
-      l.items[n] = ++sent;
-    l.count = n;
-    signal_post(&l.to_b);
+    for (; n < BATCH && sent < l->pair.n; n++)
+      l->items[n] = ++sent;
+    l->count = n;
+    signal_post(&l->pair.to_b);
     for (uint32_t target = acked + n; acked != target;)
-      acked = signal_wait(&l.to_a, acked);
+      acked = signal_wait(&l->pair.to_a, acked);
   }
-  t1 = bench_now_ns();
-  pthread_join(thread, NULL);
-  close(l.to_b.efd);
-  close(l.to_a.efd);
-  *ns_per_item = (double)(t1 - t0) / items;
-  return l.sum != (uint64_t)items * (items + 1) / 2;
+}
+
+static int lower_batch_finish(void *ctx) {
+  lower_batch_t *l = (lower_batch_t *)ctx;
+  if (l->pair.rc == 0)
+    pthread_join(l->pair.thread, NULL);
+  if (lower_pair_end("pipeline_remote/lower", &l->pair) != 0)
+    return 1;
+  return check_sum("pipeline_remote/lower", l->sum, l->pair.n);
 }
 
 /* ---- pipeline_wake --------------------------------------------------------
@@ -534,46 +639,59 @@ static int consumer_poll(bcsc_task_t *self) {
   return BCSC_PENDING;
 }
 
-static int run_bcsc_stream(uint32_t n, double *ns_per_item,
-                           uint64_t *wakes_sent) {
-  static stage_ex_t a, b;
-  static stream_stage_t prod, cons;
-  static ring_t ring;
-  uint64_t t0, t1;
-  int bad;
-  memset(&prod, 0, sizeof prod);
-  memset(&cons, 0, sizeof cons);
-  memset(&ring, 0, sizeof ring);
-  if (stage_ex_init(&a) || stage_ex_init(&b))
-    return 1;
-  bcsc_task_init(&prod.task, producer_poll, NULL);
-  bcsc_task_init(&cons.task, consumer_poll, NULL);
-  prod.ring = cons.ring = &ring;
-  prod.peer = &cons;
-  cons.peer = &prod;
-  prod.n = cons.n = n;
-  bcsc_executor_spawn(&b.ex, &cons.task);
-  b.root = NULL;
-  pthread_create(&b.thread, NULL, stage_main, &b);
-  t0 = bench_now_ns();
-  a.rc = bcsc_executor_run(&a.ex, &prod.task);
-  /* The consumer ends when it has taken the last item. */
-  pthread_join(b.thread, NULL);
-  t1 = bench_now_ns();
-  *ns_per_item = (double)(t1 - t0) / n;
-  *wakes_sent = prod.wakes_sent + cons.wakes_sent;
-  bad = a.rc != 0 || b.rc != 0 || cons.sum != (uint64_t)n * (n + 1) / 2;
-  stage_ex_deinit(&b);
-  stage_ex_deinit(&a);
-  return bad;
+/* Executor 2's thread is started in the untimed set-up, as in
+ * pipeline_remote; the region is the stream: executor 1 runs until the
+ * producer has put in the last item, then executor 2's thread is joined -
+ * its run returns when the consumer has taken the last one. */
+typedef struct stream_bcsc {
+  stage_pair_t pair; /* first */
+  stream_stage_t prod, cons;
+  ring_t ring;
+  uint64_t wakes; /* value wakes sent in the last run */
+} stream_bcsc_t;
+
+static void stream_bcsc_setup(void *ctx) {
+  stream_bcsc_t *c = (stream_bcsc_t *)ctx;
+  if (stage_pair_reset(c, sizeof *c) != 0)
+    return;
+  bcsc_task_init(&c->prod.task, producer_poll, NULL);
+  bcsc_task_init(&c->cons.task, consumer_poll, NULL);
+  c->prod.ring = c->cons.ring = &c->ring;
+  c->prod.peer = &c->cons;
+  c->cons.peer = &c->prod;
+  c->prod.n = c->cons.n = c->pair.n;
+  bcsc_executor_spawn(&c->pair.b.ex, &c->cons.task);
+  (void)stage_pair_start_b(&c->pair, NULL);
 }
 
+BENCH_REGION static void bench_region_bcsc_pipeline_wake(void *ctx) {
+  stream_bcsc_t *c = (stream_bcsc_t *)ctx;
+  if (c->pair.rc != 0)
+    return;
+  c->pair.a.rc = bcsc_executor_run(&c->pair.a.ex, &c->prod.task);
+  pthread_join(c->pair.b.thread, NULL);
+}
+
+static int stream_bcsc_finish(void *ctx) {
+  stream_bcsc_t *c = (stream_bcsc_t *)ctx;
+  int bad;
+  if (c->pair.rc != 0) {
+    fprintf(stderr, "pipeline_wake/bcsc: set-up failed\n");
+    return 1;
+  }
+  c->wakes = c->prod.wakes_sent + c->cons.wakes_sent;
+  bad = check_sum("pipeline_wake/bcsc", c->cons.sum, c->pair.n);
+  return stage_pair_end("pipeline_wake/bcsc", &c->pair) | bad;
+}
+
+/* The bound's consumer thread is started in the set-up; the region is the
+ * producer's loop and the join of the consumer, which ends when it has
+ * taken the last item. */
 typedef struct lower_stream {
+  lower_pair_t pair; /* first; to_b: items there, to_a: room there */
   ring_t ring;
-  signal_t to_b, to_a; /* items there / room there */
-  uint64_t n;
   uint64_t sum;
-  uint64_t posts;
+  uint64_t posts_to_b, posts_to_a; /* each written by one thread */
 } lower_stream_t;
 
 /* A lower bound's consumer: waits until the ring has items, returns its
@@ -595,57 +713,60 @@ static void *lower_consumer(void *arg) {
   lower_stream_t *l = (lower_stream_t *)arg;
   ring_t *r = &l->ring;
   uint64_t count = 0;
-  while (count < l->n) {
+  while (count < l->pair.n) {
     uint32_t head;
-    uint32_t tail = lower_ring_wait_items(r, &l->to_b, &head);
+    uint32_t tail = lower_ring_wait_items(r, &l->pair.to_b, &head);
     count += tail - head;
     for (; head != tail; head++)
       l->sum += r->items[head % RING];
     atomic_store_explicit(&r->head, head, memory_order_release);
-    if (count < l->n) {
-      signal_post(&l->to_a);
-      l->posts++;
+    if (count < l->pair.n) {
+      signal_post(&l->pair.to_a);
+      l->posts_to_a++;
     }
   }
   return NULL;
 }
 
-static int run_lower_stream(uint32_t n, double *ns_per_item, uint64_t *posts) {
-  static lower_stream_t l;
-  ring_t *r = &l.ring;
-  pthread_t thread;
-  uint64_t count = 0, t0, t1, sent = 0;
-  memset(&l, 0, sizeof l);
-  if (signal_init(&l.to_b) || signal_init(&l.to_a))
-    return 1;
-  l.n = n;
-  pthread_create(&thread, NULL, lower_consumer, &l);
-  t0 = bench_now_ns();
-  while (count < n) {
-    uint32_t seen = atomic_load_explicit(&l.to_a.seq, memory_order_acquire);
+static void lower_stream_setup(void *ctx) {
+  lower_stream_t *l = (lower_stream_t *)ctx;
+  if (lower_pair_reset(l, sizeof *l) == 0)
+    lower_pair_start(&l->pair, lower_consumer, l);
+}
+
+BENCH_REGION static void bench_region_lower_pipeline_wake(void *ctx) {
+  lower_stream_t *l = (lower_stream_t *)ctx;
+  ring_t *r = &l->ring;
+  uint64_t count = 0;
+  if (l->pair.rc != 0)
+    return;
+  while (count < l->pair.n) {
+    uint32_t seen =
+        atomic_load_explicit(&l->pair.to_a.seq, memory_order_acquire);
     uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
     uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
     int pushed = 0;
-    while (count < n && tail - head < RING) {
+    while (count < l->pair.n && tail - head < RING) {
       r->items[tail % RING] = ++count;
       tail++;
       pushed = 1;
     }
     if (pushed) {
       atomic_store_explicit(&r->tail, tail, memory_order_release);
-      signal_post(&l.to_b);
-      sent++;
+      signal_post(&l->pair.to_b);
+      l->posts_to_b++;
     } else {
-      (void)signal_wait(&l.to_a, seen);
+      (void)signal_wait(&l->pair.to_a, seen);
     }
   }
-  pthread_join(thread, NULL);
-  t1 = bench_now_ns();
-  close(l.to_b.efd);
-  close(l.to_a.efd);
-  *ns_per_item = (double)(t1 - t0) / n;
-  *posts = sent + l.posts;
-  return l.sum != (uint64_t)n * (n + 1) / 2;
+  pthread_join(l->pair.thread, NULL);
+}
+
+static int lower_stream_finish(void *ctx) {
+  lower_stream_t *l = (lower_stream_t *)ctx;
+  if (lower_pair_end("pipeline_wake/lower", &l->pair) != 0)
+    return 1;
+  return check_sum("pipeline_wake/lower", l->sum, l->pair.n);
 }
 
 /* ---- mpmc_2x2 ------------------------------------------------------------
@@ -835,7 +956,7 @@ static int bridge_in_poll(bcsc_task_t *self) {
  * (later ones reuse the cached stack) - so the region is: executor 1 runs
  * until its tasks end, then executor 2's thread is joined. */
 typedef struct mpmc_bcsc {
-  stage_ex_t a, b;
+  stage_pair_t pair; /* first */
   ring_t ring;
   m_producer_t prod[2];
   m_consumer_t cons[2];
@@ -845,24 +966,22 @@ typedef struct mpmc_bcsc {
   uint64_t slots1[64], slots2[64];
   atomic_int closed;
   uint32_t left;
-  uint32_t n;
-  int rc;
   bcsc_executor_stats_t st2; /* executor 2's, of the last run */
 } mpmc_bcsc_t;
 
 static void mpmc_bcsc_setup(void *ctx) {
   mpmc_bcsc_t *c = (mpmc_bcsc_t *)ctx;
-  uint32_t n = c->n;
-  memset(c, 0, sizeof *c);
-  c->n = n;
+  uint32_t n;
+  if (stage_pair_reset(c, sizeof *c) != 0)
+    return;
+  n = c->pair.n;
   atomic_store(&c->closed, 0);
   c->left = 2;
-  c->rc = stage_ex_init(&c->a) || stage_ex_init(&c->b) ||
-          bcsc_channel_init(&c->ch1, c->slots1, sizeof c->slots1,
-                            sizeof c->slots1[0]) ||
-          bcsc_channel_init(&c->ch2, c->slots2, sizeof c->slots2,
-                            sizeof c->slots2[0]);
-  if (c->rc != 0)
+  c->pair.rc = bcsc_channel_init(&c->ch1, c->slots1, sizeof c->slots1,
+                                 sizeof c->slots1[0]) ||
+               bcsc_channel_init(&c->ch2, c->slots2, sizeof c->slots2,
+                                 sizeof c->slots2[0]);
+  if (c->pair.rc != 0)
     return;
   for (uint32_t i = 0; i < 2; i++) {
     m_producer_t *p = &c->prod[i];
@@ -890,44 +1009,34 @@ static void mpmc_bcsc_setup(void *ctx) {
   c->in.ch = &c->ch2;
   c->out.closed = c->in.closed = &c->closed;
   for (uint32_t i = 0; i < 2; i++) {
-    bcsc_executor_spawn(&c->a.ex, &c->prod[i].task);
-    bcsc_executor_spawn(&c->b.ex, &c->cons[i].task);
+    bcsc_executor_spawn(&c->pair.a.ex, &c->prod[i].task);
+    bcsc_executor_spawn(&c->pair.b.ex, &c->cons[i].task);
   }
-  bcsc_executor_spawn(&c->a.ex, &c->out.stage.task);
-  bcsc_executor_spawn(&c->b.ex, &c->in.stage.task);
-  c->b.root = NULL;
-  c->rc = pthread_create(&c->b.thread, NULL, stage_main, &c->b) != 0;
+  bcsc_executor_spawn(&c->pair.a.ex, &c->out.stage.task);
+  bcsc_executor_spawn(&c->pair.b.ex, &c->in.stage.task);
+  (void)stage_pair_start_b(&c->pair, NULL);
 }
 
 BENCH_REGION static void bench_region_bcsc_mpmc_2x2(void *ctx) {
   mpmc_bcsc_t *c = (mpmc_bcsc_t *)ctx;
-  if (c->rc != 0)
+  if (c->pair.rc != 0)
     return;
-  c->a.rc = bcsc_executor_run(&c->a.ex, NULL);
-  pthread_join(c->b.thread, NULL);
+  c->pair.a.rc = bcsc_executor_run(&c->pair.a.ex, NULL);
+  pthread_join(c->pair.b.thread, NULL);
 }
 
 static int mpmc_bcsc_finish(void *ctx) {
   mpmc_bcsc_t *c = (mpmc_bcsc_t *)ctx;
   int bad;
-  if (c->rc != 0) {
+  if (c->pair.rc != 0) {
     fprintf(stderr, "mpmc_2x2/bcsc: set-up failed\n");
     return 1;
   }
-  memset(&c->st2, 0, sizeof c->st2);
-  c->st2.size = sizeof c->st2;
-  bcsc_executor_stats(&c->b.ex, &c->st2);
-  bad = m_tally_check("bcsc", c->tally, c->n);
-  if (c->a.rc != 0 || c->b.rc != 0) {
-    fprintf(stderr, "mpmc_2x2/bcsc: executor runs returned %d, %d\n", c->a.rc,
-            c->b.rc);
-    bad = 1;
-  }
+  stage_ex_stats(&c->pair.b, &c->st2);
+  bad = m_tally_check("bcsc", c->tally, c->pair.n);
   bcsc_channel_deinit(&c->ch1);
   bcsc_channel_deinit(&c->ch2);
-  stage_ex_deinit(&c->b);
-  stage_ex_deinit(&c->a);
-  return bad;
+  return stage_pair_end("mpmc_2x2/bcsc", &c->pair) | bad;
 }
 
 /* The lower bound on the same two threads: this one runs the 2 producers,
@@ -936,13 +1045,10 @@ static int mpmc_bcsc_finish(void *ctx) {
  * hand-off of pipeline_wake's bound. Without a runtime two producers on
  * one thread just take turns; so do the consumers. */
 typedef struct mpmc_lower {
+  lower_pair_t pair; /* first; to_b: items there, to_a: room there */
   ring_t ring;
-  signal_t to_b, to_a; /* items there / room there */
   uint64_t next[2], end[2];
   m_tally_t tally[2];
-  uint32_t n;
-  int rc;
-  pthread_t thread;
   uint64_t posts_to_b, posts_to_a; /* each written by one thread */
 } mpmc_lower_t;
 
@@ -951,9 +1057,9 @@ static void *mpmc_lower_consumers(void *arg) {
   ring_t *r = &l->ring;
   uint64_t count = 0;
   uint32_t turn = 0;
-  while (count < l->n) {
+  while (count < l->pair.n) {
     uint32_t head;
-    uint32_t tail = lower_ring_wait_items(r, &l->to_b, &head);
+    uint32_t tail = lower_ring_wait_items(r, &l->pair.to_b, &head);
     /* A consumer takes everything there is, as a consumer task receives
      * until the channel is empty; then the other has its turn. */
     count += tail - head;
@@ -961,8 +1067,8 @@ static void *mpmc_lower_consumers(void *arg) {
       m_tally_add(&l->tally[turn], r->items[head % RING]);
     turn ^= 1;
     atomic_store_explicit(&r->head, head, memory_order_release);
-    if (count < l->n) {
-      signal_post(&l->to_a);
+    if (count < l->pair.n) {
+      signal_post(&l->pair.to_a);
       l->posts_to_a++;
     }
   }
@@ -971,30 +1077,30 @@ static void *mpmc_lower_consumers(void *arg) {
 
 static void mpmc_lower_setup(void *ctx) {
   mpmc_lower_t *l = (mpmc_lower_t *)ctx;
-  uint32_t n = l->n;
-  memset(l, 0, sizeof *l);
-  l->n = n;
+  uint32_t n = l->pair.n;
+  if (lower_pair_reset(l, sizeof *l) != 0)
+    return;
   for (uint32_t i = 0; i < 2; i++) {
     l->next[i] = (uint64_t)i * (n / 2) + 1;
     l->end[i] = (uint64_t)(i + 1) * (n / 2) + 1;
     l->tally[i].half = n / 2;
   }
-  l->rc = signal_init(&l->to_b) || signal_init(&l->to_a) ||
-          pthread_create(&l->thread, NULL, mpmc_lower_consumers, l) != 0;
+  lower_pair_start(&l->pair, mpmc_lower_consumers, l);
 }
 
 BENCH_REGION static void bench_region_lower_mpmc_2x2(void *ctx) {
   mpmc_lower_t *l = (mpmc_lower_t *)ctx;
   ring_t *r = &l->ring;
   uint32_t turn = 0;
-  if (l->rc != 0)
+  if (l->pair.rc != 0)
     return;
   while (l->next[0] != l->end[0] || l->next[1] != l->end[1]) {
-    uint32_t seen = atomic_load_explicit(&l->to_a.seq, memory_order_acquire);
+    uint32_t seen =
+        atomic_load_explicit(&l->pair.to_a.seq, memory_order_acquire);
     uint32_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
     uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
     if (tail - head == RING) {
-      (void)signal_wait(&l->to_a, seen);
+      (void)signal_wait(&l->pair.to_a, seen);
       continue;
     }
     /* A producer fills the room there is (or sends what it has left);
@@ -1007,47 +1113,20 @@ BENCH_REGION static void bench_region_lower_mpmc_2x2(void *ctx) {
     }
     turn ^= 1;
     atomic_store_explicit(&r->tail, tail, memory_order_release);
-    signal_post(&l->to_b);
+    signal_post(&l->pair.to_b);
     l->posts_to_b++;
   }
-  pthread_join(l->thread, NULL);
+  pthread_join(l->pair.thread, NULL);
 }
 
 static int mpmc_lower_finish(void *ctx) {
   mpmc_lower_t *l = (mpmc_lower_t *)ctx;
-  if (l->rc != 0) {
-    fprintf(stderr, "mpmc_2x2/lower: set-up failed\n");
+  if (lower_pair_end("mpmc_2x2/lower", &l->pair) != 0)
     return 1;
-  }
-  close(l->to_b.efd);
-  close(l->to_a.efd);
-  return m_tally_check("lower", l->tally, l->n);
+  return m_tally_check("lower", l->tally, l->pair.n);
 }
 
 /* ---- figures ------------------------------------------------------------ */
-
-static double median3(const double v[3]) {
-  double a = v[0], b = v[1], c = v[2], t;
-  if (a > b) {
-    t = a;
-    a = b;
-    b = t;
-  }
-  return c < a ? a : c > b ? b : c;
-}
-
-static void report(const char *scenario, const char *what, double b, double l,
-                   const char *bcsc_note, const char *lower_note) {
-  if (!bench_opts.quiet) {
-    printf("\nscenario %s: %s (median of 3 runs per side)\n", scenario, what);
-    printf("  bcsc   %8.1f ns/item  %s\n", b, bcsc_note);
-    printf("  lower  %8.1f ns/item  %s\n", l, lower_note);
-    printf("  ratio  bcsc/lower = %.2fx\n", l > 0 ? b / l : 0.0);
-  }
-  printf("RESULT scenario=%s bcsc_ns=%.1f lower_ns=%.1f ratio=%.2f "
-         "allocs=-1\n",
-         scenario, b, l, l > 0 ? b / l : 0.0);
-}
 
 int main(int argc, char **argv) {
   static local_ctx_t lctx;
@@ -1060,6 +1139,32 @@ int main(int argc, char **argv) {
       {"lower", "request flag + direct call + done flag", lower_local_setup,
        bench_region_lower_remote_local, lower_local_finish, &llctx,
        "bench_region_lower_remote_local"},
+  };
+  static remote_bcsc_t remote_bctx;
+  static lower_batch_t remote_lctx;
+  bench_side_t remote_sides[2] = {
+      {"bcsc",
+       "a task on executor 1 spawns 16 remote children on executor 2 per "
+       "scope and joins them, both parked in POSIX reactors when idle",
+       remote_bcsc_setup, bench_region_bcsc_pipeline_remote, remote_bcsc_finish,
+       &remote_bctx, "bench_region_bcsc_pipeline_remote"},
+      {"lower",
+       "16 items per batch published to the other thread, an end posted per "
+       "item, flag + eventfd",
+       lower_batch_setup, bench_region_lower_pipeline_remote,
+       lower_batch_finish, &remote_lctx, "bench_region_lower_pipeline_remote"},
+  };
+  static stream_bcsc_t stream_bctx;
+  static lower_stream_t stream_lctx;
+  bench_side_t stream_sides[2] = {
+      {"bcsc",
+       "producer task (executor 1) -> ring of 256 -> consumer task "
+       "(executor 2), value wakes both ways",
+       stream_bcsc_setup, bench_region_bcsc_pipeline_wake, stream_bcsc_finish,
+       &stream_bctx, "bench_region_bcsc_pipeline_wake"},
+      {"lower", "the same ring between two threads, flag + eventfd both ways",
+       lower_stream_setup, bench_region_lower_pipeline_wake,
+       lower_stream_finish, &stream_lctx, "bench_region_lower_pipeline_wake"},
   };
   static mpmc_bcsc_t mpmc_bctx;
   static mpmc_lower_t mpmc_lctx;
@@ -1076,11 +1181,7 @@ int main(int argc, char **argv) {
        &mpmc_lctx, "bench_region_lower_mpmc_2x2"},
   };
   bench_result_t results[2];
-  bcsc_executor_stats_t host;
-  double rb[3], rl[3], sb[3], sl[3];
-  uint64_t wakes = 0, posts = 0;
-  char note[160], lnote[160];
-  int allocated, failed = 0;
+  int allocated;
 
   bench_init(argc, argv, "bench_pipeline",
              "two executors on two threads: stage A feeds stage B through "
@@ -1095,32 +1196,36 @@ int main(int argc, char **argv) {
   if (bench_opts.callgrind)
     return allocated ? 1 : 0;
 
-  for (int i = 0; i < 3; i++) {
-    failed |= run_bcsc_remote(REMOTE_ITEMS, &rb[i], &host);
-    failed |= run_lower_remote(REMOTE_ITEMS, &rl[i]);
-  }
-  snprintf(note, sizeof note,
-           "(last run: executor 1 %llu parks; executor 2 %llu polls, %llu "
-           "parks)",
-           (unsigned long long)parent_parks, (unsigned long long)host.polls,
-           (unsigned long long)host.parks);
-  report("pipeline_remote",
-         "each item a remote child, "
-         "16 per scope, joined per batch",
-         median3(rb), median3(rl), note, "");
+  remote_bctx.pair.n = REMOTE_ITEMS;
+  remote_lctx.pair.n = REMOTE_ITEMS;
+  bench_run_sides(remote_sides, results, 2, REMOTE_ITEMS);
+  allocated |=
+      bench_report("pipeline_remote",
+                   "each item a remote child, 16 per scope, joined per "
+                   "batch",
+                   &remote_sides[0], &results[0], &remote_sides[1], &results[1],
+                   REMOTE_ITEMS, "item");
+  if (!bench_opts.quiet)
+    printf("  last run: bcsc executor 1 %llu parks; executor 2 %llu polls, "
+           "%llu parks\n",
+           (unsigned long long)remote_bctx.st1.parks,
+           (unsigned long long)remote_bctx.st2.polls,
+           (unsigned long long)remote_bctx.st2.parks);
 
-  for (int i = 0; i < 3; i++) {
-    failed |= run_bcsc_stream(STREAM_ITEMS, &sb[i], &wakes);
-    failed |= run_lower_stream(STREAM_ITEMS, &sl[i], &posts);
-  }
-  snprintf(note, sizeof note, "(last run: %llu value wakes)",
-           (unsigned long long)wakes);
-  snprintf(lnote, sizeof lnote, "(last run: %llu posts)",
-           (unsigned long long)posts);
-  report("pipeline_wake", "a stream through a 256-item ring, value wakes",
-         median3(sb), median3(sl), note, lnote);
+  stream_bctx.pair.n = STREAM_ITEMS;
+  stream_lctx.pair.n = STREAM_ITEMS;
+  bench_run_sides(stream_sides, results, 2, STREAM_ITEMS);
+  allocated |= bench_report("pipeline_wake",
+                            "a stream through a 256-item ring, value wakes",
+                            &stream_sides[0], &results[0], &stream_sides[1],
+                            &results[1], STREAM_ITEMS, "item");
+  if (!bench_opts.quiet)
+    printf(
+        "  last run: bcsc %llu value wakes; lower %llu posts\n",
+        (unsigned long long)stream_bctx.wakes,
+        (unsigned long long)(stream_lctx.posts_to_b + stream_lctx.posts_to_a));
 
-  mpmc_bctx.n = mpmc_lctx.n = MPMC_ITEMS;
+  mpmc_bctx.pair.n = mpmc_lctx.pair.n = MPMC_ITEMS;
   bench_run_sides(mpmc_sides, results, 2, MPMC_ITEMS);
   allocated |= bench_report(
       "mpmc_2x2",
@@ -1135,7 +1240,5 @@ int main(int argc, char **argv) {
            (unsigned long long)mpmc_bctx.st2.parks,
            (unsigned long long)mpmc_bctx.st2.wakes,
            (unsigned long long)(mpmc_lctx.posts_to_b + mpmc_lctx.posts_to_a));
-  if (failed)
-    fprintf(stderr, "bench_pipeline: a two-thread run went wrong\n");
-  return allocated || failed ? 1 : 0;
+  return allocated ? 1 : 0;
 }
