@@ -146,26 +146,6 @@ pub fn measure<S>(
     Stats::from(times, allocs, frees)
 }
 
-/// `measure` for the two-thread scenarios, which bench_pipeline.c and
-/// bench_wake.c report as the median of 3 runs: 3 timed repetitions (1
-/// under --smoke or --callgrind), and best_ns is their median.
-pub fn measure_median3<S>(
-    opts: &Options,
-    state: &mut S,
-    ops: usize,
-    setup: impl FnMut(&mut S),
-    region: impl FnMut(&mut S),
-    check: impl FnMut(&mut S) -> Result<(), String>,
-) -> Stats {
-    let three = Options {
-        reps: if opts.smoke || opts.callgrind { 1 } else { 3 },
-        ..opts.clone()
-    };
-    let mut s = measure(&three, state, ops, setup, region, check);
-    s.best_ns = s.median_ns;
-    s
-}
-
 /// Nearest-rank percentile of sorted samples, as bench_wake.c and
 /// bench_jitter.c compute it.
 pub fn percentile(sorted: &[i64], q: f64) -> i64 {

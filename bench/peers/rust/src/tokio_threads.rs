@@ -28,7 +28,7 @@
 //! without drivers like the one-thread peers of tokio_peer.rs.
 
 use crate::harness::{
-    alloc_start, alloc_stop, measure, measure_median3, report, report_percentiles, Options, Stats,
+    alloc_start, alloc_stop, measure, report, report_percentiles, Options, Stats,
 };
 use crate::tokio_peer::{check_mpmc, mpmc, runtime};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};
@@ -171,7 +171,7 @@ fn pipeline_remote(opts: &Options, pair: Pair) -> Pair {
         items,
         sum: 0,
     };
-    let s = measure_median3(
+    let s = measure(
         opts,
         &mut st,
         items as usize,
@@ -181,7 +181,7 @@ fn pipeline_remote(opts: &Options, pair: Pair) -> Pair {
     );
     let peer = st.pair.peer();
     report(opts, "pipeline_remote", peer,
-        "stage A (a task on A) spawns each item as a task on B's runtime (Handle::spawn), 16 at a time, and awaits the 16 JoinHandles before the next batch; median of 3 runs",
+        "stage A (a task on A) spawns each item as a task on B's runtime (Handle::spawn), 16 at a time, and awaits the 16 JoinHandles before the next batch",
         items as usize, "item", &s);
     st.pair
 }
@@ -302,7 +302,7 @@ fn pipeline_wake(opts: &Options, pair: Pair) -> Pair {
         n,
         sum: 0,
     };
-    let s = measure_median3(
+    let s = measure(
         opts,
         &mut st,
         n as usize,
@@ -315,7 +315,7 @@ fn pipeline_wake(opts: &Options, pair: Pair) -> Pair {
         println!("(pipeline_wake on {peer}, last run: {wakes} notify_one)");
     }
     report(opts, "pipeline_wake", peer,
-        "a stream through bench_pipeline's 256-item ring from a task on A to a task on B, a tokio::sync::Notify per direction as the value waker; median of 3 runs",
+        "a stream through bench_pipeline's 256-item ring from a task on A to a task on B, a tokio::sync::Notify per direction as the value waker",
         n as usize, "item", &s);
     st.pair
 }
@@ -344,7 +344,7 @@ fn mpmc_2x2(opts: &Options, pair: Pair) -> Pair {
         count: 0,
         sum: 0,
     };
-    let s = measure_median3(
+    let s = measure(
         opts,
         &mut st,
         n as usize,
@@ -354,7 +354,7 @@ fn mpmc_2x2(opts: &Options, pair: Pair) -> Pair {
     );
     let peer = format!("{}+async-channel", st.pair.peer());
     report(opts, "mpmc_2x2", &peer,
-        "2 producer tasks on A x 2 consumer tasks on B over one async_channel::bounded(64) (a channel any thread may use: no bridge); median of 3 runs",
+        "2 producer tasks on A x 2 consumer tasks on B over one async_channel::bounded(64) (a channel any thread may use: no bridge)",
         n as usize, "message", &s);
     st.pair
 }
