@@ -80,6 +80,12 @@ def integer_macros(compiler=None):
     return sorted(lines)
 
 
+def cdef_text(text, macros):
+    """What cffi.FFI().cdef() takes for the whole API: the preprocessed header
+    @text and its integer @macros (integer_macros()), as they come."""
+    return text + "\n" + "\n".join(macros) + "\n"
+
+
 def parse(text):
     """pycparser's AST of the preprocessed header (raises on a parse error)."""
     return c_parser.CParser().parse(text, "bcsc.h")
@@ -285,3 +291,18 @@ def build_shared_library(directory, compiler=None):
     run([compiler or cc(), "-std=c11", "-O1", "-shared", "-fPIC", "-fvisibility=hidden",
          "-DBCSC_BUILDING_SHARED", "-I" + INCLUDE_DIR, "-I" + SRC_DIR] + sources + ["-o", lib])
     return lib
+
+
+def doc_comments():
+    """The /** */ block above each BCSC_API function of abi/include/bcsc/*.h,
+    by function name, without its comment markers, and the header's name
+    ("bcsc/task.h"): what the header says a function answers (the header is
+    the reference)."""
+    docs = {}
+    decl = re.compile(r"/\*\*((?:(?!/\*\*).)*?)\*/\s*BCSC_API\b[^;{]*?\b(bcsc_\w+)\s*\(", re.S)
+    for h in object_headers():
+        with open(h) as fh:
+            for m in decl.finditer(fh.read()):
+                lines = [re.sub(r"^\s*\* ?", "", line) for line in m.group(1).splitlines()]
+                docs[m.group(2)] = ("bcsc/" + os.path.basename(h), " ".join(" ".join(lines).split()))
+    return docs

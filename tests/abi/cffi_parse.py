@@ -172,7 +172,7 @@ def main():
     macros = abi.integer_macros(compiler)
     ffi = cffi.FFI()
     try:
-        ffi.cdef(text + "\n" + "\n".join(macros) + "\n")
+        ffi.cdef(abi.cdef_text(text, macros))
         cdef_ok = True
     except Exception as e:  # cffi.CDefError and friends
         cdef_ok = False
