@@ -26,6 +26,23 @@ Test(co, resume_point_starts_at_zero_and_follows_suspend_at) {
   cr_assert_eq(bcsc_co_resume_point(&co), 0);
 }
 
+/* D89: without a frame there is nowhere to keep the resume point. The
+ * query answers "start"; the store does nothing and, in the checked build,
+ * says so (a coroutine that cannot suspend starts over at every poll). */
+Test(co, a_null_frame_starts_at_zero_and_its_suspend_is_reported) {
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_co_resume_point(NULL), 0);
+  cr_assert_eq(rec.count, 0, "a query's NULL answer is not misuse");
+  bcsc_co_suspend_at(NULL, 42);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  if (rec.count == 1) {
+    cr_assert_eq(rec.codes[0], BCSC_MISUSE_NULL_OBJECT);
+    cr_assert_null(rec.objects[0]);
+  }
+  bcsc_test_misuse_uninstall();
+}
+
 /* Awaits `q` three times, summing the values, and yields after each. Every
  * local that lives across an await is in the frame. */
 typedef struct ticker {

@@ -324,8 +324,32 @@ Test(coverage_args, sleep_until_takes_a_fired_periodic_tick) {
   cr_assert_eq(c.rc[1], 0, "the fired tick was taken");
   cr_assert_eq(c.rc[2], 0);
   cr_assert_eq(c.polls, 3);
-  cr_assert_eq(bcsc_executor_now(&ct_ex), 2500u);
+  /* The clock's time: the torn-down executor is no executor to ask. */
+  cr_assert_eq(bcsc_sim_reactor_now(&ct_sim), 2500u);
   cr_assert_eq(ct_misuse.count, 0);
+}
+
+/* D89: a query answers a zero object as it answers NULL: a timer declared
+ * `= {0}` and never initialised has no deadline (its 0 would be one long
+ * passed). */
+Test(coverage_args, a_zero_timer_has_no_deadline) {
+  bcsc_timer_t t;
+  memset(&t, 0, sizeof t);
+  cr_assert_eq(bcsc_timer_deadline(&t), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_timer_init(&t), 0);
+  cr_assert_eq(bcsc_timer_deadline(&t), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_timer_set(&t, 1234), 0);
+  cr_assert_eq(bcsc_timer_deadline(&t), 1234u);
+}
+
+/* Memory that is not an executor has no clock: the reactor pointer in it
+ * is not one either and must not be called through (it crashed, D89). */
+Test(coverage_args, the_time_of_a_non_executor_is_zero) {
+  bcsc_executor_t ex;
+  memset(&ex, 0xa5, sizeof ex);
+  cr_assert_eq(bcsc_executor_now(&ex), 0);
+  memset(&ex, 0, sizeof ex);
+  cr_assert_eq(bcsc_executor_now(&ex), 0);
 }
 
 /* A period of 1 ns and a clock that jumps 2^33 ns: more missed ticks than

@@ -567,7 +567,10 @@ void bcsc__test_hook_call(bcsc_executor_t *ex, int point, void *object) {
 }
 
 uint64_t bcsc_executor_now(const bcsc_executor_t *ex) {
-  if (ex == NULL || ex->priv.reactor == NULL)
+  /* The magic first: the reactor pointer of memory that is not an executor
+   * is not one either, and calling through it would crash. */
+  if (ex == NULL || ex->priv.magic != BCSC__MAGIC_EXECUTOR ||
+      ex->priv.reactor == NULL)
     return 0;
   return ex->priv.reactor->vtable->now(ex->priv.reactor);
 }

@@ -227,7 +227,10 @@ int bcsc_timer_stop(bcsc_timer_t *timer) {
 }
 
 uint64_t bcsc_timer_deadline(const bcsc_timer_t *timer) {
-  return timer != NULL ? timer->priv.link.deadline : BCSC_NO_DEADLINE;
+  /* A zero timer (never initialised) has no deadline: its 0 is not one. */
+  return timer != NULL && timer->priv.link.kind == BCSC__LINK_TIMER
+             ? timer->priv.link.deadline
+             : BCSC_NO_DEADLINE;
 }
 
 int bcsc_timer_fired(const bcsc_timer_t *timer) {

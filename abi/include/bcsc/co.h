@@ -43,14 +43,15 @@ typedef struct bcsc_co {
   { 0, 0 }
 
 /**
- * Where the coroutine resumes: 0 at the start, else a value given to
- * bcsc_co_suspend_at().
+ * Where the coroutine resumes: 0 at the start (and for NULL), else a value
+ * given to bcsc_co_suspend_at().
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint32_t bcsc_co_resume_point(const bcsc_co_t *co);
 
 /**
- * Record where the coroutine resumes next time.
+ * Record where the coroutine resumes next time. With @p co NULL it does
+ * nothing, and the checked build reports BCSC_MISUSE_NULL_OBJECT.
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API void bcsc_co_suspend_at(bcsc_co_t *co, uint32_t point);

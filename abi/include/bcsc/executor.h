@@ -366,7 +366,8 @@ BCSC_API int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task);
 
 /**
  * The current time of @p ex's reactor clock, in nanoseconds.
- * @return the reactor's now(), or 0 if @p ex is NULL or has no reactor.
+ * @return the reactor's now(), or 0 if @p ex is NULL, not an initialised
+ *         executor, or has no reactor.
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_executor_now(const bcsc_executor_t *ex);

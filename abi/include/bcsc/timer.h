@@ -191,7 +191,8 @@ BCSC_API int bcsc_sleep_for(bcsc_task_t *self, bcsc_timer_t *timer,
 BCSC_API int bcsc_timer_stop(bcsc_timer_t *timer);
 
 /**
- * @p timer's next deadline, or BCSC_NO_DEADLINE if it has none (or is NULL).
+ * @p timer's next deadline, or BCSC_NO_DEADLINE if it has none (or is NULL,
+ * or not an initialised timer).
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_timer_deadline(const bcsc_timer_t *timer);
