@@ -17,6 +17,8 @@
 #         root that scripts/prove.sh makes and caches in
 #         /var/cache/bcsc/cbmc-root). libuv1-dev (the libuv peer benchmark,
 #         bench/peers/libuv/, built only when pkg-config finds libuv).
+#         python3-pytest (the python lane), unless the `python3` on PATH
+#         imports pytest already.
 #   pip : cffi pycparser, only if `python3` cannot import them already;
 #         gcovr 8.8 (the coverage lane's floor was measured with it), only
 #         if `python3 -m gcovr` is missing
@@ -44,6 +46,10 @@ if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
 fi
 if ! command -v cargo >/dev/null 2>&1; then
   packages+=(cargo-web)
+fi
+# (Before python3 is installed, nothing imports pytest: both come.)
+if ! python3 -c 'import pytest' 2>/dev/null; then
+  packages+=(python3-pytest)
 fi
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -83,6 +89,14 @@ else
     # Debian 12 marks the system Python as externally managed (PEP 668).
     python3 -m pip install --quiet --break-system-packages cffi pycparser
   fi
+fi
+
+if python3 -c 'import pytest' 2>/dev/null; then
+  echo "install-test-deps: python pytest $(python3 -m pytest --version 2>&1 | awk '{ print $2 }') present"
+else
+  echo "install-test-deps: python3 cannot import pytest after installing python3-pytest" \
+       "(is \`python3\` on PATH Debian's?)" >&2
+  exit 1
 fi
 
 if python3 -m gcovr --version >/dev/null 2>&1; then

@@ -61,6 +61,11 @@
 #                 tests/support/criterion_shim): ctest under qemu-user, then
 #                 the model-based fuzzer (fuzz_walk, 100,000 operations)
 #   abi-parsers   scripts/check-abi-parsers.sh, if present
+#   python        the pytest suites of tests/python against the shared
+#                 library of build/release and of build/debug (each built
+#                 here if missing or stale: the library target only): every
+#                 public function called with NULL, zeroed and garbage
+#                 pointers, one forked child a call (test_bad_pointers.py)
 #   abi-baseline  scripts/update-abi-baseline.sh --check: abidiff of a fresh
 #                 libbcsc.so against abi/baseline/; a change fails unless
 #                 version.h moved past the baseline's version
@@ -73,7 +78,8 @@
 # By default the lanes run as two groups side by side, one per core of the
 # CI machines, each group in the order above and each build with -j1:
 #   group 1: format doc-snippets debug release install abi-parsers
-#            abi-baseline rust valgrind tsan coverage qemu asan-clang fuzz
+#            python abi-baseline rust valgrind tsan coverage qemu
+#            asan-clang fuzz
 #   group 2: freestanding stack-usage proofs
 # Group 2 is mostly the proofs (about 16 minutes of cbmc on one core of
 # the CI machines): they run one cbmc at a time beside group 1 and two
@@ -513,6 +519,22 @@ lane_abi_parsers() {
   bash scripts/check-abi-parsers.sh --no-cargo
 }
 
+lane_python() {
+  python3 -c 'import pytest, cffi, pycparser' 2>/dev/null || {
+    echo "python: needs python3 with pytest, cffi and pycparser (scripts/install-test-deps.sh)"
+    exit 1
+  }
+  local preset
+  for preset in release debug; do
+    # The library alone: run by itself (--lanes python) the lane must not
+    # test a stale one, and in a full run the debug and release lanes have
+    # built it already (a no-op here).
+    [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" "${fresh[@]}" >/dev/null
+    cmake --build --preset "$preset" -j"$jobs" --target bcsc_shared
+    BCSC_LIB="build/$preset/libbcsc.so" python3 -m pytest -p no:cacheprovider tests/python
+  done
+}
+
 # The model-based fuzzer's plain-C driver, for QEMU_FUZZ_CALLS operations
 # on its default seeds (printed; `fuzz_walk --ops N SEED` reruns one).
 QEMU_FUZZ_PROGRAM=tests/fuzz_walk
@@ -607,6 +629,7 @@ group_1() {
   run_lane release      lane_release
   run_lane install      lane_install
   run_lane abi-parsers  lane_abi_parsers
+  run_lane python       lane_python
   run_lane abi-baseline lane_abi_baseline
   run_lane rust         lane_rust
   run_lane valgrind     lane_valgrind
@@ -626,7 +649,7 @@ group_2() {
 
 all_lanes=(format doc-snippets debug release asan-clang tsan freestanding
            stack-usage valgrind fuzz coverage install qemu abi-parsers
-           abi-baseline rust proofs)
+           python abi-baseline rust proofs)
 start_all=$SECONDS
 if [ "$serial" -eq 1 ]; then
   group_1

@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: MIT
+"""Say which libbcsc.so the Python tests loaded, and whether it is the
+checked build, at the top of every run (the answers differ between the
+two), and again at its end with the number of calls made."""
+
+import bcsc_ffi
+import sweep
+
+
+def pytest_report_header(config):
+    return bcsc_ffi.describe()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if sweep.calls:
+        terminalreporter.write_line("%s: %d calls, each in a child of its own"
+                                    % (bcsc_ffi.describe(), sweep.calls))
