@@ -340,7 +340,7 @@
   FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 104, 4)                  \
   FIELD(struct, bcsc_epoll_reactor_private, pending, 108, 4)                   \
   FIELD(struct, bcsc_epoll_reactor_private, watches, 112, 4)                   \
-  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 116, 4)                \
+  FIELD(struct, bcsc_epoll_reactor_private, magic, 116, 4)                     \
   FIELD(struct, bcsc_epoll_reactor_private, reserved, 120, 16)                 \
   TYPE(struct, bcsc_epoll_reactor, 152, 8)                                     \
   FIELD(struct, bcsc_epoll_reactor, base, 0, 16)                               \
@@ -367,7 +367,7 @@
   FIELD(struct, bcsc_posix_reactor_private, wake_fd, 80, 4)                    \
   FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 84, 4)              \
   FIELD(struct, bcsc_posix_reactor_private, pending, 88, 4)                    \
-  FIELD(struct, bcsc_posix_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, magic, 92, 4)                      \
   FIELD(struct, bcsc_posix_reactor_private, reserved, 96, 16)                  \
   TYPE(struct, bcsc_posix_reactor, 128, 8)                                     \
   FIELD(struct, bcsc_posix_reactor, base, 0, 16)                               \
@@ -376,7 +376,7 @@
   FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
   FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
   FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
-  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, magic, 20, 4)                        \
   FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 16)                    \
   TYPE(struct, bcsc_sim_reactor, 56, 8)                                        \
   FIELD(struct, bcsc_sim_reactor, base, 0, 16)                                 \
@@ -387,7 +387,7 @@
   FIELD(struct, bcsc_spin_reactor_private, context, 16, 8)                     \
   FIELD(struct, bcsc_spin_reactor_private, parks, 24, 8)                       \
   FIELD(struct, bcsc_spin_reactor_private, unparked, 32, 4)                    \
-  FIELD(struct, bcsc_spin_reactor_private, reserved32, 36, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, magic, 36, 4)                       \
   FIELD(struct, bcsc_spin_reactor_private, reserved, 40, 16)                   \
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
@@ -423,7 +423,8 @@
   FIELD(struct, bcsc_uring_reactor_private, ring_fd, 244, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, wake_fd, 248, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, pending, 252, 4)                   \
-  FIELD(struct, bcsc_uring_reactor_private, reserved, 256, 16)                 \
+  FIELD(struct, bcsc_uring_reactor_private, magic, 256, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 264, 8)                  \
   TYPE(struct, bcsc_uring_reactor, 288, 8)                                     \
   FIELD(struct, bcsc_uring_reactor, base, 0, 16)                               \
   FIELD(struct, bcsc_uring_reactor, priv, 16, 272)                             \
@@ -858,7 +859,7 @@
   FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 80, 4)                   \
   FIELD(struct, bcsc_epoll_reactor_private, pending, 84, 4)                    \
   FIELD(struct, bcsc_epoll_reactor_private, watches, 88, 4)                    \
-  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_epoll_reactor_private, magic, 92, 4)                      \
   FIELD(struct, bcsc_epoll_reactor_private, reserved, 96, 8)                   \
   TYPE(struct, bcsc_epoll_reactor, 112, 8)                                     \
   FIELD(struct, bcsc_epoll_reactor, base, 0, 8)                                \
@@ -885,7 +886,7 @@
   FIELD(struct, bcsc_posix_reactor_private, wake_fd, 56, 4)                    \
   FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 60, 4)              \
   FIELD(struct, bcsc_posix_reactor_private, pending, 64, 4)                    \
-  FIELD(struct, bcsc_posix_reactor_private, reserved32, 68, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, magic, 68, 4)                      \
   FIELD(struct, bcsc_posix_reactor_private, reserved, 72, 8)                   \
   TYPE(struct, bcsc_posix_reactor, 88, 8)                                      \
   FIELD(struct, bcsc_posix_reactor, base, 0, 8)                                \
@@ -894,7 +895,7 @@
   FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
   FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
   FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
-  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, magic, 20, 4)                        \
   FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 8)                     \
   TYPE(struct, bcsc_sim_reactor, 40, 8)                                        \
   FIELD(struct, bcsc_sim_reactor, base, 0, 8)                                  \
@@ -905,7 +906,7 @@
   FIELD(struct, bcsc_spin_reactor_private, context, 8, 4)                      \
   FIELD(struct, bcsc_spin_reactor_private, parks, 16, 8)                       \
   FIELD(struct, bcsc_spin_reactor_private, unparked, 24, 4)                    \
-  FIELD(struct, bcsc_spin_reactor_private, reserved32, 28, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, magic, 28, 4)                       \
   FIELD(struct, bcsc_spin_reactor_private, reserved, 32, 8)                    \
   TYPE(struct, bcsc_spin_reactor, 48, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
@@ -941,7 +942,8 @@
   FIELD(struct, bcsc_uring_reactor_private, ring_fd, 172, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, wake_fd, 176, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, pending, 180, 4)                   \
-  FIELD(struct, bcsc_uring_reactor_private, reserved, 184, 8)                  \
+  FIELD(struct, bcsc_uring_reactor_private, magic, 184, 4)                     \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 188, 4)                  \
   TYPE(struct, bcsc_uring_reactor, 200, 8)                                     \
   FIELD(struct, bcsc_uring_reactor, base, 0, 8)                                \
   FIELD(struct, bcsc_uring_reactor, priv, 8, 192)                              \
@@ -1376,7 +1378,7 @@
   FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 80, 4)                   \
   FIELD(struct, bcsc_epoll_reactor_private, pending, 84, 4)                    \
   FIELD(struct, bcsc_epoll_reactor_private, watches, 88, 4)                    \
-  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_epoll_reactor_private, magic, 92, 4)                      \
   FIELD(struct, bcsc_epoll_reactor_private, reserved, 96, 8)                   \
   TYPE(struct, bcsc_epoll_reactor, 112, 4)                                     \
   FIELD(struct, bcsc_epoll_reactor, base, 0, 8)                                \
@@ -1403,7 +1405,7 @@
   FIELD(struct, bcsc_posix_reactor_private, wake_fd, 56, 4)                    \
   FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 60, 4)              \
   FIELD(struct, bcsc_posix_reactor_private, pending, 64, 4)                    \
-  FIELD(struct, bcsc_posix_reactor_private, reserved32, 68, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, magic, 68, 4)                      \
   FIELD(struct, bcsc_posix_reactor_private, reserved, 72, 8)                   \
   TYPE(struct, bcsc_posix_reactor, 88, 4)                                      \
   FIELD(struct, bcsc_posix_reactor, base, 0, 8)                                \
@@ -1412,7 +1414,7 @@
   FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
   FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
   FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
-  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, magic, 20, 4)                        \
   FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 8)                     \
   TYPE(struct, bcsc_sim_reactor, 40, 4)                                        \
   FIELD(struct, bcsc_sim_reactor, base, 0, 8)                                  \
@@ -1423,7 +1425,7 @@
   FIELD(struct, bcsc_spin_reactor_private, context, 8, 4)                      \
   FIELD(struct, bcsc_spin_reactor_private, parks, 12, 8)                       \
   FIELD(struct, bcsc_spin_reactor_private, unparked, 20, 4)                    \
-  FIELD(struct, bcsc_spin_reactor_private, reserved32, 24, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, magic, 24, 4)                       \
   FIELD(struct, bcsc_spin_reactor_private, reserved, 28, 8)                    \
   TYPE(struct, bcsc_spin_reactor, 44, 4)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 8)                                 \
@@ -1459,7 +1461,8 @@
   FIELD(struct, bcsc_uring_reactor_private, ring_fd, 172, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, wake_fd, 176, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, pending, 180, 4)                   \
-  FIELD(struct, bcsc_uring_reactor_private, reserved, 184, 8)                  \
+  FIELD(struct, bcsc_uring_reactor_private, magic, 184, 4)                     \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 188, 4)                  \
   TYPE(struct, bcsc_uring_reactor, 200, 4)                                     \
   FIELD(struct, bcsc_uring_reactor, base, 0, 8)                                \
   FIELD(struct, bcsc_uring_reactor, priv, 8, 192)                              \
@@ -1894,7 +1897,7 @@
   FIELD(struct, bcsc_epoll_reactor_private, timer_fd, 104, 4)                  \
   FIELD(struct, bcsc_epoll_reactor_private, pending, 108, 4)                   \
   FIELD(struct, bcsc_epoll_reactor_private, watches, 112, 4)                   \
-  FIELD(struct, bcsc_epoll_reactor_private, reserved32, 116, 4)                \
+  FIELD(struct, bcsc_epoll_reactor_private, magic, 116, 4)                     \
   FIELD(struct, bcsc_epoll_reactor_private, reserved, 120, 16)                 \
   TYPE(struct, bcsc_epoll_reactor, 152, 8)                                     \
   FIELD(struct, bcsc_epoll_reactor, base, 0, 16)                               \
@@ -1921,7 +1924,7 @@
   FIELD(struct, bcsc_posix_reactor_private, wake_fd, 80, 4)                    \
   FIELD(struct, bcsc_posix_reactor_private, wake_fd_write, 84, 4)              \
   FIELD(struct, bcsc_posix_reactor_private, pending, 88, 4)                    \
-  FIELD(struct, bcsc_posix_reactor_private, reserved32, 92, 4)                 \
+  FIELD(struct, bcsc_posix_reactor_private, magic, 92, 4)                      \
   FIELD(struct, bcsc_posix_reactor_private, reserved, 96, 16)                  \
   TYPE(struct, bcsc_posix_reactor, 128, 8)                                     \
   FIELD(struct, bcsc_posix_reactor, base, 0, 16)                               \
@@ -1930,7 +1933,7 @@
   FIELD(struct, bcsc_sim_reactor_private, now, 0, 8)                           \
   FIELD(struct, bcsc_sim_reactor_private, parks, 8, 8)                         \
   FIELD(struct, bcsc_sim_reactor_private, unparked, 16, 4)                     \
-  FIELD(struct, bcsc_sim_reactor_private, reserved32, 20, 4)                   \
+  FIELD(struct, bcsc_sim_reactor_private, magic, 20, 4)                        \
   FIELD(struct, bcsc_sim_reactor_private, reserved, 24, 16)                    \
   TYPE(struct, bcsc_sim_reactor, 56, 8)                                        \
   FIELD(struct, bcsc_sim_reactor, base, 0, 16)                                 \
@@ -1941,7 +1944,7 @@
   FIELD(struct, bcsc_spin_reactor_private, context, 16, 8)                     \
   FIELD(struct, bcsc_spin_reactor_private, parks, 24, 8)                       \
   FIELD(struct, bcsc_spin_reactor_private, unparked, 32, 4)                    \
-  FIELD(struct, bcsc_spin_reactor_private, reserved32, 36, 4)                  \
+  FIELD(struct, bcsc_spin_reactor_private, magic, 36, 4)                       \
   FIELD(struct, bcsc_spin_reactor_private, reserved, 40, 16)                   \
   TYPE(struct, bcsc_spin_reactor, 72, 8)                                       \
   FIELD(struct, bcsc_spin_reactor, base, 0, 16)                                \
@@ -1977,7 +1980,8 @@
   FIELD(struct, bcsc_uring_reactor_private, ring_fd, 244, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, wake_fd, 248, 4)                   \
   FIELD(struct, bcsc_uring_reactor_private, pending, 252, 4)                   \
-  FIELD(struct, bcsc_uring_reactor_private, reserved, 256, 16)                 \
+  FIELD(struct, bcsc_uring_reactor_private, magic, 256, 8)                     \
+  FIELD(struct, bcsc_uring_reactor_private, reserved, 264, 8)                  \
   TYPE(struct, bcsc_uring_reactor, 288, 8)                                     \
   FIELD(struct, bcsc_uring_reactor, base, 0, 16)                               \
   FIELD(struct, bcsc_uring_reactor, priv, 16, 272)                             \

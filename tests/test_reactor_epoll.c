@@ -56,9 +56,14 @@ static void make_pipe(int fds[2]) {
 Test(reactor_epoll, init_deinit_and_null_arguments) {
   bcsc_epoll_reactor_t r;
   bcsc_epoll_watch_t w = BCSC_EPOLL_WATCH_INITIALIZER;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_reactor_init(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_epoll_reactor_deinit(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_epoll_reactor_set_spin(NULL, 1), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_null(bcsc_epoll_reactor_unparked(NULL));
   cr_assert_eq(bcsc_epoll_reactor_parks(NULL), 0);
   cr_assert_eq(bcsc_epoll_reactor_polls(NULL), 0);
@@ -69,10 +74,59 @@ Test(reactor_epoll, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   cr_assert_eq(bcsc_epoll_watch_add(NULL, &w, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_epoll_watch_add(&r, NULL, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_epoll_watch_add(&r, &w, -1), BCSC_EINVAL);
   cr_assert_eq(bcsc_epoll_watch_remove(&r, NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* D90: a deinitialised reactor, and memory never initialised as one, are
+ * refused - nothing closed, nothing written - and (checked build) reported
+ * once each, naming them; so is a watch that is not one, on every call
+ * that takes it. */
+Test(reactor_epoll, a_deinitialised_or_zero_reactor_is_refused_and_reported) {
+  bcsc_epoll_reactor_t r, zero;
+  bcsc_epoll_watch_t w, bad;
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_test_misuse_t rec;
+  memset(&zero, 0, sizeof zero);
+  memset(&bad, 0, sizeof bad);
+  cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_epoll_reactor_set_spin(&r, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&zero), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_epoll_reactor_set_spin(&zero, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_epoll_watch_add(&zero, &w, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(zero.priv.spin_ns, 0, "not written");
+  cr_assert_neq(fcntl(0, F_GETFD), -1, "stdin is still open");
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &bad, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &bad), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  cr_assert_eq(bcsc_epoll_wait_readable(&task, &bad, &wait), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  cr_assert_eq(bcsc_epoll_wait_writable(&task, &bad, &wait), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
@@ -80,12 +134,17 @@ Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
   bcsc_epoll_reactor_t r;
   bcsc_epoll_watch_t a, b;
   int fds[2], file;
+  bcsc_test_misuse_t rec;
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   make_pipe(fds);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_watch_init(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   memset(&a, 0x5a, sizeof a);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), BCSC_EBADOBJ,
                "an uninitialised watch is refused");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &a));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_watch_init(&a), 0);
   cr_assert_eq(bcsc_epoll_watch_init(&b), 0);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), 0);

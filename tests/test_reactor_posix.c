@@ -14,6 +14,7 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -45,9 +46,15 @@ static void vunpark(bcsc_posix_reactor_t *r) {
 
 Test(reactor_posix, init_deinit_and_null_arguments) {
   bcsc_posix_reactor_t r;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_posix_reactor_init(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_posix_reactor_deinit(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_posix_reactor_set_spin(NULL, 1), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
   cr_assert_null(bcsc_posix_reactor_unparked(NULL));
   cr_assert_eq(bcsc_posix_reactor_parks(NULL), 0);
   cr_assert_eq(bcsc_posix_reactor_sizeof(), sizeof(bcsc_posix_reactor_t));
@@ -60,8 +67,30 @@ Test(reactor_posix, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_waitq_count(bcsc_posix_reactor_unparked(&r)), 0);
   cr_assert_eq(bcsc_posix_reactor_parks(&r), 0);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
-  /* A second deinit finds nothing to close. */
+}
+
+/* D90: a deinitialised reactor, and memory never initialised as one, are
+ * refused - nothing closed, nothing written - and (checked build) reported
+ * once each, naming them. A zero reactor's wake fd reads 0: taken for an
+ * open one, its deinit would close stdin. */
+Test(reactor_posix, a_deinitialised_or_zero_reactor_is_refused_and_reported) {
+  bcsc_posix_reactor_t r, zero;
+  bcsc_test_misuse_t rec;
+  memset(&zero, 0, sizeof zero);
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_posix_reactor_set_spin(&r, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_posix_reactor_deinit(&zero), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_posix_reactor_set_spin(&zero, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(zero.priv.spin_ns, 0, "not written");
+  cr_assert_neq(fcntl(0, F_GETFD), -1, "stdin is still open");
 }
 
 Test(reactor_posix, now_is_the_monotonic_clock_and_never_goes_back) {

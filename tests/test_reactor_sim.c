@@ -26,7 +26,11 @@ static void vunpark(bcsc_sim_reactor_t *r) { r->base.vtable->unpark(&r->base); }
 
 Test(reactor_sim, init_checks_and_reads_the_start_time) {
   bcsc_sim_reactor_t r;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_sim_reactor_init(NULL, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_sim_reactor_init(&r, 5 * BCSC_SEC), 0);
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   cr_assert_eq(r.base.vtable->size, sizeof(bcsc_reactor_vtable_t));
@@ -41,8 +45,12 @@ Test(reactor_sim, init_checks_and_reads_the_start_time) {
 
 Test(reactor_sim, advance_moves_forward_and_saturates) {
   bcsc_sim_reactor_t r;
+  bcsc_test_misuse_t rec;
   cr_assert_eq(bcsc_sim_reactor_init(&r, 10), 0);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_sim_reactor_advance(NULL, 1), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_sim_reactor_advance(&r, 0), 0);
   cr_assert_eq(vnow(&r), 10);
   cr_assert_eq(bcsc_sim_reactor_advance(&r, 32), 0);
@@ -50,6 +58,23 @@ Test(reactor_sim, advance_moves_forward_and_saturates) {
   cr_assert_eq(bcsc_sim_reactor_advance(&r, UINT64_MAX - 10), 0);
   cr_assert_eq(vnow(&r), UINT64_MAX);
   cr_assert_eq(bcsc_sim_reactor_parks(&r), 0);
+}
+
+/* D90: memory that is not a sim reactor - never initialised - is refused,
+ * not advanced, and (checked build) reported once, naming it. A sim
+ * reactor has no deinit. */
+Test(reactor_sim, a_zero_reactor_is_refused_and_reported) {
+  bcsc_sim_reactor_t zero, garbage;
+  bcsc_test_misuse_t rec;
+  memset(&zero, 0, sizeof zero);
+  memset(&garbage, 0xa5, sizeof garbage);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_sim_reactor_advance(&zero, 5), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_sim_reactor_now(&zero), 0, "not written");
+  cr_assert_eq(bcsc_sim_reactor_advance(&garbage, 5), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &garbage));
+  bcsc_test_misuse_uninstall();
 }
 
 Test(reactor_sim, park_jumps_to_the_deadline_and_never_goes_back) {

@@ -66,9 +66,23 @@ static int vpark(bcsc_spin_reactor_t *r, uint64_t deadline) {
 }
 
 Test(reactor_spin, init_checks_its_arguments) {
-  bcsc_spin_reactor_t r;
+  bcsc_spin_reactor_t r, zero;
+  bcsc_executor_t ex;
+  bcsc_executor_config_t config = {0};
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_spin_reactor_init(NULL, fake_now, NULL, NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_spin_reactor_init(&r, NULL, NULL, NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &r));
+  /* D90: no function but init takes a spin reactor; a zero one given to
+   * an executor is refused there (it has no vtable). */
+  memset(&zero, 0, sizeof zero);
+  config.size = sizeof config;
+  config.reactor = &zero.base;
+  cr_assert_eq(bcsc_executor_init(&ex, &config), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &zero));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_spin_reactor_init(&r, monotonic_ns, NULL, NULL), 0);
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   cr_assert_eq(bcsc_spin_reactor_parks(&r), 0);

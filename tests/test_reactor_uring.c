@@ -141,13 +141,21 @@ static void make_pipe(int fds[2]) {
 Test(reactor_uring, init_deinit_and_null_arguments) {
   bcsc_uring_reactor_t r;
   bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER;
+  bcsc_test_misuse_t rec;
   char c;
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_uring_reactor_init(NULL, 8, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_uring_reactor_init(&r, 0, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &r));
   cr_assert_eq(bcsc_uring_reactor_init(&r, 4097, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &r));
   cr_assert_eq(bcsc_uring_reactor_init(&r, 8, 0x80), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &r));
   cr_assert_eq(bcsc_uring_reactor_deinit(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_uring_reactor_set_spin(NULL, 1), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_null(bcsc_uring_reactor_unparked(NULL));
   cr_assert_eq(bcsc_uring_reactor_parks(NULL), 0);
   cr_assert_eq(bcsc_uring_reactor_enters(NULL), 0);
@@ -157,29 +165,77 @@ Test(reactor_uring, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_uring_op_sizeof(), sizeof(bcsc_uring_op_t));
   cr_assert_eq(bcsc_uring_op_alignof(), _Alignof(bcsc_uring_op_t));
   cr_assert_eq(bcsc_uring_op_init(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_uring_op_busy(NULL), 0);
   cr_assert_eq(bcsc_uring_op_result(NULL), 0);
   cr_assert_null(bcsc_uring_op_queue(NULL));
   cr_assert_eq(bcsc_uring_op_cancel(NULL), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
 
   uring_open(&r, 8, 0);
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_uring_read(NULL, &op, 0, &c, 1, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_uring_read(&r, NULL, 0, &c, 1, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_uring_read(&r, &op, -1, &c, 1, 0), BCSC_EINVAL);
   cr_assert_eq(bcsc_uring_read(&r, &op, 0, NULL, 1, 0), BCSC_EINVAL);
   cr_assert_eq(bcsc_uring_poll_add(&r, &op, 0, 0), BCSC_EINVAL);
+  cr_assert_eq(bcsc_uring_start(&r, &op, 0xff, 0, 0, 0, 0, 0), BCSC_ENOTSUP);
   cr_assert_eq(bcsc_uring_op_busy(&op), 0);
   cr_assert_eq(bcsc_uring_op_cancel(&op), 0); /* not busy: nothing to do */
-  memset(&op, 0x5a, sizeof op);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+/* D90: a deinitialised reactor, and memory never initialised as one, are
+ * refused - nothing closed, nothing started - and (checked build) reported
+ * once each, naming them; so is an op that is not one, on every call that
+ * takes it. */
+Test(reactor_uring, a_deinitialised_or_zero_reactor_is_refused_and_reported) {
+  bcsc_uring_reactor_t r, zero;
+  bcsc_uring_op_t op = BCSC_URING_OP_INITIALIZER, bad;
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_test_misuse_t rec;
+  char c;
+  memset(&zero, 0, sizeof zero);
+  memset(&bad, 0x5a, sizeof bad);
+  uring_open(&r, 8, 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_uring_reactor_set_spin(&r, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
   cr_assert_eq(bcsc_uring_read(&r, &op, 0, &c, 1, 0), BCSC_EBADOBJ,
-               "an uninitialised op is refused");
-  cr_assert_eq(bcsc_uring_op_cancel(&op), BCSC_EBADOBJ);
-  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
-  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
-  cr_assert_eq(bcsc_uring_op_init(&op), 0);
-  cr_assert_eq(bcsc_uring_read(&r, &op, 0, &c, 1, 0), BCSC_ESTATE,
                "a closed reactor starts nothing");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_uring_start(&r, &op, 0xff, 0, 0, 0, 0, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &r));
+  cr_assert_eq(bcsc_uring_reactor_deinit(&zero), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_uring_reactor_set_spin(&zero, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_uring_poll_add(&zero, &op, 0, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(zero.priv.spin_ns, 0, "not written");
+  cr_assert_neq(fcntl(0, F_GETFD), -1, "stdin is still open");
+  bcsc_test_misuse_uninstall();
+
+  uring_open(&r, 8, 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_read(&r, &bad, 0, &c, 1, 0), BCSC_EBADOBJ,
+               "an uninitialised op is refused");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  cr_assert_eq(bcsc_uring_op_cancel(&bad), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  cr_assert_eq(bcsc_uring_wait(&task, &bad, &wait), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &bad));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
 
 static void parks_end_at_their_deadlines(uint32_t flags) {
@@ -477,7 +533,13 @@ Test(reactor_uring, a_busy_op_and_a_busy_reactor_are_refused) {
   make_pipe(fds);
   cr_assert_eq(bcsc_uring_op_init(&a), 0);
   cr_assert_eq(bcsc_uring_op_init(&b), 0);
-  cr_assert_eq(bcsc_uring_wait(NULL, &a, &w), BCSC_EINVAL);
+  {
+    bcsc_test_misuse_t rec;
+    bcsc_test_misuse_install(&rec);
+    cr_assert_eq(bcsc_uring_wait(NULL, &a, &w), BCSC_EINVAL);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+    bcsc_test_misuse_uninstall();
+  }
   cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), 0);
   cr_assert_eq(bcsc_uring_op_busy(&a), 1);
   cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), BCSC_EBUSY,
@@ -872,9 +934,16 @@ Test(reactor_uring, a_generic_op_runs_single_shot_opcodes_only) {
   cr_assert_eq(bcsc_uring_start(&r, &op, IORING_OP_SEND_ZC, sv[0], 0, 0, 0, 0),
                BCSC_ENOTSUP);
   cr_assert_eq(bcsc_uring_start(&r, &op, 200, -1, 0, 0, 0, 0), BCSC_ENOTSUP);
-  cr_assert_eq(bcsc_uring_start(NULL, &op, 200, -1, 0, 0, 0, 0), BCSC_EINVAL);
-  cr_assert_eq(bcsc_uring_start(&r, NULL, IORING_OP_NOP, -1, 0, 0, 0, 0),
-               BCSC_EINVAL);
+  {
+    bcsc_test_misuse_t rec;
+    bcsc_test_misuse_install(&rec);
+    cr_assert_eq(bcsc_uring_start(NULL, &op, 200, -1, 0, 0, 0, 0), BCSC_EINVAL);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+    cr_assert_eq(bcsc_uring_start(&r, NULL, IORING_OP_NOP, -1, 0, 0, 0, 0),
+                 BCSC_EINVAL);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+    bcsc_test_misuse_uninstall();
+  }
   cr_assert_eq(bcsc_uring_op_busy(&op), 0);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(sv[0]);

@@ -27,6 +27,15 @@ void bcsc_test_misuse_install(bcsc_test_misuse_t *rec) {
 
 void bcsc_test_misuse_uninstall(void) { bcsc_set_misuse_handler(NULL, NULL); }
 
+int bcsc_test_misuse_one(bcsc_test_misuse_t *rec, int32_t code,
+                         const void *object) {
+  int ok =
+      rec->count == bcsc_test_misuse_expected(1) &&
+      (rec->count == 0 || (rec->codes[0] == code && rec->objects[0] == object));
+  rec->count = 0;
+  return ok;
+}
+
 uint32_t bcsc_test_misuse_expected(uint32_t n) {
   return bcsc_is_checked_build() ? n : 0;
 }

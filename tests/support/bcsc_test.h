@@ -60,6 +60,11 @@ uint32_t bcsc_test_misuse_expected(uint32_t n);
 /* How many recorded reports carry @p code. */
 uint32_t bcsc_test_misuse_count_code(const bcsc_test_misuse_t *rec,
                                      int32_t code);
+/* Whether the reports since the last call are exactly one of @p code
+ * naming @p object (checked build) or none (release); then forgets them.
+ * Call it after each misusing call to pin the report to that call. */
+int bcsc_test_misuse_one(bcsc_test_misuse_t *rec, int32_t code,
+                         const void *object);
 
 /* ---- order log -----------------------------------------------------------
  * Tasks append an id each time they run, so a test can assert the exact

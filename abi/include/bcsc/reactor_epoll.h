@@ -50,12 +50,17 @@ struct bcsc_epoll_reactor_private {
   int32_t timer_fd; /* timerfd, CLOCK_MONOTONIC, absolute */
   uint32_t pending; /* an unpark is pending (accessed atomically) */
   uint32_t watches; /* watches added */
-  uint32_t reserved32;
+  uint32_t magic;   /* set by _init, cleared by _deinit (D90) */
   uintptr_t reserved[2];
 };
 
 /** An epoll reactor. Caller-owned; outlives its executor and its watches;
- *  must not move after bcsc_epoll_reactor_init(). */
+ *  must not move after bcsc_epoll_reactor_init(). Its operations, and a
+ *  watch's, refuse memory that is not an open reactor (never initialised,
+ *  or deinitialised) or not an initialised watch with BCSC_EBADOBJ (NULL:
+ *  BCSC_EINVAL), and the checked build reports it first
+ *  (BCSC_MISUSE_BAD_OBJECT, BCSC_MISUSE_NULL_OBJECT), as for bcsc's own
+ *  objects. */
 struct bcsc_epoll_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_epoll_reactor_private priv;
@@ -114,8 +119,10 @@ BCSC_API int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r);
 /**
  * Close the reactor's file descriptors. Its executor must be torn down
  * first.
- * @retval 0             closed (again: nothing to do)
+ * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
+ * @retval BCSC_EBADOBJ  @p r is not an open epoll reactor (a second deinit
+ *                       included)
  * @retval BCSC_EBUSY    a task waits on the unpark list, or a watch is still
  *                       added (nothing is closed)
  * @thread executor  @allocates never  @since 0.1
@@ -126,7 +133,8 @@ BCSC_API int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r);
  * Busy-wait the last @p ns nanoseconds before each deadline (polling the
  * fds without blocking) instead of sleeping, as
  * bcsc_posix_reactor_set_spin(). 0 (the default) never spins.
- * @retval 0 or BCSC_EINVAL (@p r NULL)
+ * @retval 0 or BCSC_EINVAL (@p r NULL) or BCSC_EBADOBJ (@p r not an open
+ *         epoll reactor)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_epoll_reactor_set_spin(bcsc_epoll_reactor_t *r, uint64_t ns);
@@ -172,7 +180,8 @@ BCSC_API int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch);
  * @retval 0              added
  * @retval BCSC_EINVAL    an argument is NULL, or @p fd is negative or not
  *                        an open file descriptor
- * @retval BCSC_EBADOBJ   @p watch is not initialised
+ * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
+ *                        not initialised
  * @retval BCSC_ESTATE    @p watch is added already
  * @retval BCSC_EBUSY     @p fd is already watched by @p r (by another watch)
  * @retval BCSC_ENOTSUP   @p fd does not support epoll (a regular file)
@@ -187,6 +196,8 @@ BCSC_API int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r,
  * Remove @p watch from @p r; the watch may then move, be reused or end.
  * @retval 0              removed
  * @retval BCSC_EINVAL    an argument is NULL
+ * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
+ *                        not initialised
  * @retval BCSC_ESTATE    @p watch is not added to @p r
  * @retval BCSC_EBUSY     a task still waits on it (nothing is changed)
  * @thread executor  @allocates never  @since 0.1
@@ -204,6 +215,8 @@ BCSC_API int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
  * @retval 0               fired: read wait->value
  * @retval BCSC_PENDING    registered; return BCSC_PENDING
  * @retval BCSC_ECANCELED  @p self is cancelled (nothing registered)
+ * @retval BCSC_EINVAL     an argument is NULL
+ * @retval BCSC_EBADOBJ    @p watch is not initialised
  * @retval BCSC_ESTATE     @p watch is not added to a reactor
  * @retval BCSC_ECLOSED    the fd was closed while watched
  * @retval BCSC_ENOSPC     the kernel refused to arm the interest

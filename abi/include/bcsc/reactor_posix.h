@@ -31,11 +31,15 @@ struct bcsc_posix_reactor_private {
   int32_t wake_fd;       /* eventfd, or the read end of a pipe */
   int32_t wake_fd_write; /* same as wake_fd for an eventfd */
   uint32_t pending;      /* an unpark is pending (accessed atomically) */
-  uint32_t reserved32;
+  uint32_t magic;        /* set by _init, cleared by _deinit (D90) */
   uintptr_t reserved[2];
 };
 
-/** A POSIX reactor. Caller-owned; outlives its executor. */
+/** A POSIX reactor. Caller-owned; outlives its executor. Its operations
+ *  refuse memory that is not an open one - never initialised, or
+ *  deinitialised - with BCSC_EBADOBJ (NULL: BCSC_EINVAL), and the checked
+ *  build reports it first (BCSC_MISUSE_BAD_OBJECT, BCSC_MISUSE_NULL_OBJECT),
+ *  as for bcsc's own objects. */
 typedef struct bcsc_posix_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_posix_reactor_private priv;
@@ -55,6 +59,8 @@ BCSC_API int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r);
  * first, and nothing may wait on its unpark list.
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
+ * @retval BCSC_EBADOBJ  @p r is not an open POSIX reactor (a second deinit
+ *                       included)
  * @retval BCSC_EBUSY    a task still waits on the unpark list
  * @thread executor  @allocates never  @since 0.1
  */
@@ -64,7 +70,8 @@ BCSC_API int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r);
  * Busy-wait the last @p ns nanoseconds before each deadline instead of
  * sleeping, for loops whose jitter must stay below the OS's timer slack
  * (tens of microseconds on Linux). 0 (the default) never spins.
- * @retval 0 or BCSC_EINVAL (@p r NULL)
+ * @retval 0 or BCSC_EINVAL (@p r NULL) or BCSC_EBADOBJ (@p r not an open
+ *         POSIX reactor)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_posix_reactor_set_spin(bcsc_posix_reactor_t *r, uint64_t ns);

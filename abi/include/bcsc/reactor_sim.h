@@ -26,11 +26,15 @@ struct bcsc_sim_reactor_private {
   uint64_t now;
   uint64_t parks;
   uint32_t unparked; /* an unpark is pending (accessed atomically) */
-  uint32_t reserved32;
+  uint32_t magic;    /* set by _init, cleared by _deinit (D90) */
   uintptr_t reserved[2];
 };
 
-/** A simulated-time reactor. Caller-owned; outlives its executor. */
+/** A simulated-time reactor. Caller-owned; outlives its executor.
+ *  Its operations refuse memory that is not one (BCSC_EBADOBJ; NULL:
+ *  BCSC_EINVAL), and the checked build reports it first
+ *  (BCSC_MISUSE_BAD_OBJECT, BCSC_MISUSE_NULL_OBJECT), as for bcsc's own
+ *  objects. */
 typedef struct bcsc_sim_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_sim_reactor_private priv;
@@ -49,6 +53,7 @@ BCSC_API int bcsc_sim_reactor_init(bcsc_sim_reactor_t *r, uint64_t start);
  * time the executor looks (at the latest when it runs out of ready tasks).
  * @retval 0            done
  * @retval BCSC_EINVAL  @p r is NULL
+ * @retval BCSC_EBADOBJ @p r is not an initialised sim reactor
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_sim_reactor_advance(bcsc_sim_reactor_t *r, uint64_t ns);

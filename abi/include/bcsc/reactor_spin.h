@@ -46,12 +46,14 @@ struct bcsc_spin_reactor_private {
   void *context;
   uint64_t parks;
   uint32_t unparked; /* an unpark is pending (accessed atomically) */
-  uint32_t reserved32;
+  uint32_t magic;    /* set by _init, cleared by _deinit (D90) */
   uintptr_t reserved[2];
 };
 
 /** A busy-waiting reactor. Caller-owned; outlives its executor; must not
- *  move after bcsc_spin_reactor_init(). */
+ *  move after bcsc_spin_reactor_init(), which marks it as one (misuse is
+ *  reported as for bcsc's own objects: BCSC_MISUSE_NULL_OBJECT,
+ *  BCSC_MISUSE_BAD_ARGUMENT, in the checked build). */
 typedef struct bcsc_spin_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_spin_reactor_private priv;

@@ -83,12 +83,19 @@ struct bcsc_uring_reactor_private {
   int32_t ring_fd;
   int32_t wake_fd;  /* eventfd */
   uint32_t pending; /* an unpark is pending (accessed atomically) */
-  uintptr_t reserved[2];
+  /* set by _init, cleared by _deinit (D90): a reserved word, as the
+   * struct had no spare 32-bit one */
+  uintptr_t magic;
+  uintptr_t reserved[1];
 };
 
 /** An io_uring reactor. Caller-owned; outlives its executor and every
  *  operation started on it; must not move after
- *  bcsc_uring_reactor_init(). */
+ *  bcsc_uring_reactor_init(). Its operations, and an op's, refuse memory
+ *  that is not an open reactor (never initialised, or deinitialised) or
+ *  not an initialised op with BCSC_EBADOBJ (NULL: BCSC_EINVAL), and the
+ *  checked build reports it first (BCSC_MISUSE_BAD_OBJECT,
+ *  BCSC_MISUSE_NULL_OBJECT), as for bcsc's own objects. */
 struct bcsc_uring_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_uring_reactor_private priv;
@@ -160,8 +167,10 @@ BCSC_API int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
 /**
  * Close the reactor's ring and eventfd. Its executor must be torn down
  * first.
- * @retval 0             closed (again: nothing to do)
+ * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
+ * @retval BCSC_EBADOBJ  @p r is not an open io_uring reactor (a second
+ *                       deinit included)
  * @retval BCSC_EBUSY    an operation is in flight (its completion not
  *                       reaped), or a task waits on the unpark list
  *                       (nothing is closed)
@@ -173,7 +182,8 @@ BCSC_API int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r);
  * Busy-wait the last @p ns nanoseconds before each deadline (reaping
  * completions without blocking) instead of sleeping, as
  * bcsc_posix_reactor_set_spin(). 0 (the default) never spins.
- * @retval 0 or BCSC_EINVAL (@p r NULL)
+ * @retval 0 or BCSC_EINVAL (@p r NULL) or BCSC_EBADOBJ (@p r not an open
+ *         io_uring reactor)
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_uring_reactor_set_spin(bcsc_uring_reactor_t *r, uint64_t ns);
@@ -236,13 +246,14 @@ BCSC_API int bcsc_uring_op_init(bcsc_uring_op_t *op);
  * @retval 0              started; wait with bcsc_uring_wait()
  * @retval BCSC_EINVAL    @p r or @p op is NULL, @p buf is NULL with
  *                        @p len > 0, or @p fd is negative
- * @retval BCSC_EBADOBJ   @p op is not initialised
+ * @retval BCSC_EBADOBJ   @p r is not an open io_uring reactor (never
+ *                        initialised, or deinitialised), or @p op is not
+ *                        initialised
  * @retval BCSC_EBUSY     @p op is busy already (in flight), or a task
  *                        still waits on it; or the reactor has as many
  *                        operations in flight as its entries, or no
  *                        submission entry is free even after submitting
  *                        (nothing is started)
- * @retval BCSC_ESTATE    @p r is not open
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_uring_read(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,

@@ -26,9 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bcsc/error.h"
 #include "bcsc/reactor_epoll.h"
-#include "bcsc/timer.h"
+#include "internal.h"
 #include "wake_fd.h"
 
 _Static_assert(BCSC_EPOLL_IN == EPOLLIN && BCSC_EPOLL_PRI == EPOLLPRI &&
@@ -38,6 +37,13 @@ _Static_assert(BCSC_EPOLL_IN == EPOLLIN && BCSC_EPOLL_PRI == EPOLLPRI &&
 
 enum { WATCH_MAGIC = 0xe901, WATCH_ADDED = 1 };
 enum { EVENTS_PER_WAIT = 32 };
+
+/* The operations refuse memory that is not an open epoll reactor, or not
+ * an initialised watch (D90); the vtable's entries do not check: the
+ * executor took the reactor at its init, and they are on its hot path. */
+BCSC__DEFINE_MAGIC_CHECK(epoll_reactor, bcsc_epoll_reactor_t,
+                         BCSC__MAGIC_EPOLL_REACTOR)
+BCSC__DEFINE_MAGIC_CHECK(epoll_watch, bcsc_epoll_watch_t, WATCH_MAGIC)
 
 /* What wakes which list: errors and hang-ups wake both, so a writer learns
  * that its reader went away and a reader that its writer did. */
@@ -225,7 +231,7 @@ int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r) {
   int epoll_fd, timer_fd = -1;
   int32_t wake_fd = -1, wake_fd_write;
   if (r == NULL)
-    return BCSC_EINVAL;
+    BCSC__FAIL(NULL_OBJECT, r, BCSC_EINVAL);
   if ((epoll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
     return BCSC_ENOSPC;
   /* Linux only: an eventfd, so wake_fd_write == wake_fd. */
@@ -254,7 +260,7 @@ int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r) {
   r->priv.timer_fd = timer_fd;
   r->priv.pending = 0;
   r->priv.watches = 0;
-  r->priv.reserved32 = 0;
+  r->priv.magic = BCSC__MAGIC_EPOLL_REACTOR;
   r->priv.reserved[0] = 0;
   r->priv.reserved[1] = 0;
   return 0;
@@ -262,12 +268,11 @@ int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r) {
 
 int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r) {
   int rc;
-  if (r == NULL)
-    return BCSC_EINVAL;
-  if (r->priv.epoll_fd < 0)
-    return 0; /* already closed */
-  /* Checked here rather than left to bcsc_waitq_deinit(): a reactor
-   * reports misuse with its return value, not the misuse handler. */
+  if ((rc = bcsc__check_epoll_reactor(r)) != 0)
+    return rc;
+  /* Checked here rather than left to bcsc_waitq_deinit(), which would
+   * report: a busy reactor is answered with its return value alone
+   * (D90). */
   if (!bcsc_waitq_empty(&r->priv.unparked) || r->priv.watches != 0)
     return BCSC_EBUSY;
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
@@ -278,12 +283,14 @@ int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r) {
   r->priv.timer_fd = -1;
   r->priv.wake_fd = -1;
   r->priv.epoll_fd = -1;
+  r->priv.magic = 0;
   return 0;
 }
 
 int bcsc_epoll_reactor_set_spin(bcsc_epoll_reactor_t *r, uint64_t ns) {
-  if (r == NULL)
-    return BCSC_EINVAL;
+  int rc;
+  if ((rc = bcsc__check_epoll_reactor(r)) != 0)
+    return rc;
   r->priv.spin_ns = ns;
   return 0;
 }
@@ -310,7 +317,7 @@ static int watch_added(const bcsc_epoll_watch_t *w) {
 
 int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch) {
   if (watch == NULL)
-    return BCSC_EINVAL;
+    BCSC__FAIL(NULL_OBJECT, watch, BCSC_EINVAL);
   *watch = (bcsc_epoll_watch_t)BCSC_EPOLL_WATCH_INITIALIZER;
   return 0;
 }
@@ -318,10 +325,12 @@ int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch) {
 int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r, bcsc_epoll_watch_t *watch,
                          int fd) {
   struct epoll_event ev;
-  if (r == NULL || watch == NULL || fd < 0 || r->priv.epoll_fd < 0)
+  int rc;
+  if ((rc = bcsc__check_epoll_reactor(r)) != 0 ||
+      (rc = bcsc__check_epoll_watch(watch)) != 0)
+    return rc;
+  if (fd < 0)
     return BCSC_EINVAL;
-  if (watch->priv.magic != (uint16_t)WATCH_MAGIC)
-    return BCSC_EBADOBJ;
   if (watch->priv.state == WATCH_ADDED)
     return BCSC_ESTATE;
   /* Added with no interest but one-shot: the kernel always reports errors
@@ -360,8 +369,10 @@ int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r, bcsc_epoll_watch_t *watch,
 
 int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
                             bcsc_epoll_watch_t *watch) {
-  if (r == NULL || watch == NULL)
-    return BCSC_EINVAL;
+  int rc;
+  if ((rc = bcsc__check_epoll_reactor(r)) != 0 ||
+      (rc = bcsc__check_epoll_watch(watch)) != 0)
+    return rc;
   if (!watch_added(watch) || watch->priv.reactor != r)
     return BCSC_ESTATE;
   if (!bcsc_waitq_empty(&watch->priv.readable) ||
@@ -383,8 +394,10 @@ int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
 static int wait_ready(bcsc_task_t *self, bcsc_epoll_watch_t *watch,
                       bcsc_wait_t *wait, int writable) {
   int rc;
-  if (self == NULL || watch == NULL || wait == NULL)
-    return BCSC_EINVAL;
+  if ((rc = bcsc__check_epoll_watch(watch)) != 0)
+    return rc;
+  if (self == NULL || wait == NULL)
+    BCSC__FAIL(NULL_OBJECT, NULL, BCSC_EINVAL);
   if (!watch_added(watch))
     return BCSC_ESTATE;
   rc = bcsc_wait_on(self, wait,

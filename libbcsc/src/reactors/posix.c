@@ -16,9 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bcsc/error.h"
 #include "bcsc/reactor_posix.h"
-#include "bcsc/timer.h"
+#include "internal.h"
 #include "wake_fd.h"
 
 #if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
@@ -27,6 +26,12 @@
 #else
 #define USE_PPOLL 0
 #endif
+
+/* The operations refuse memory that is not an open POSIX reactor (D90);
+ * the vtable's entries do not check: the executor took the reactor at its
+ * init, and they are on its hot path. */
+BCSC__DEFINE_MAGIC_CHECK(posix_reactor, bcsc_posix_reactor_t,
+                         BCSC__MAGIC_POSIX_REACTOR)
 
 static bcsc_posix_reactor_t *posix_of(bcsc_reactor_t *base) {
   return (bcsc_posix_reactor_t *)(void *)base;
@@ -132,7 +137,7 @@ int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r) {
   int32_t read_fd, write_fd;
   int rc;
   if (r == NULL)
-    return BCSC_EINVAL;
+    BCSC__FAIL(NULL_OBJECT, r, BCSC_EINVAL);
   if ((rc = bcsc__wake_fd_open(&read_fd, &write_fd)) != 0)
     return rc;
   r->base.vtable = &posix_vtable;
@@ -144,7 +149,7 @@ int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r) {
   r->priv.wake_fd = read_fd;
   r->priv.wake_fd_write = write_fd;
   r->priv.pending = 0;
-  r->priv.reserved32 = 0;
+  r->priv.magic = BCSC__MAGIC_POSIX_REACTOR;
   r->priv.reserved[0] = 0;
   r->priv.reserved[1] = 0;
   return 0;
@@ -152,12 +157,10 @@ int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r) {
 
 int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r) {
   int rc;
-  if (r == NULL)
-    return BCSC_EINVAL;
-  if (r->priv.wake_fd < 0)
-    return 0; /* already closed */
-  /* Checked here, not left to bcsc_waitq_deinit(): a reactor reports
-   * misuse with its return value, not through the misuse handler. */
+  if ((rc = bcsc__check_posix_reactor(r)) != 0)
+    return rc;
+  /* Checked here, not left to bcsc_waitq_deinit(), which would report:
+   * a busy reactor is answered with its return value alone (D90). */
   if (!bcsc_waitq_empty(&r->priv.unparked))
     return BCSC_EBUSY;
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
@@ -167,12 +170,14 @@ int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r) {
     (void)close(r->priv.wake_fd_write);
   r->priv.wake_fd = -1;
   r->priv.wake_fd_write = -1;
+  r->priv.magic = 0;
   return 0;
 }
 
 int bcsc_posix_reactor_set_spin(bcsc_posix_reactor_t *r, uint64_t ns) {
-  if (r == NULL)
-    return BCSC_EINVAL;
+  int rc;
+  if ((rc = bcsc__check_posix_reactor(r)) != 0)
+    return rc;
   r->priv.spin_ns = ns;
   return 0;
 }

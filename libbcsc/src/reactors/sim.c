@@ -4,9 +4,14 @@
  *
  * Outside the core (it is not part of the executor's contract) but as
  * freestanding as the core: no libc, only compiler atomics. */
-#include "bcsc/error.h"
 #include "bcsc/reactor_sim.h"
-#include "bcsc/timer.h"
+#include "internal.h"
+
+/* The operations refuse memory that is not a sim reactor (D90); the
+ * vtable's entries do not check: the executor took the reactor at its
+ * init, and they are on its hot path. */
+BCSC__DEFINE_MAGIC_CHECK(sim_reactor, bcsc_sim_reactor_t,
+                         BCSC__MAGIC_SIM_REACTOR)
 
 /* The reactor is the first member of bcsc_sim_reactor_t. */
 static bcsc_sim_reactor_t *sim_of(bcsc_reactor_t *base) {
@@ -51,21 +56,22 @@ static const bcsc_reactor_vtable_t sim_vtable = {sizeof(bcsc_reactor_vtable_t),
 
 int bcsc_sim_reactor_init(bcsc_sim_reactor_t *r, uint64_t start) {
   if (r == NULL)
-    return BCSC_EINVAL;
+    BCSC__FAIL(NULL_OBJECT, r, BCSC_EINVAL);
   r->base.vtable = &sim_vtable;
   r->base.data = NULL;
   r->priv.now = start;
   r->priv.parks = 0;
   r->priv.unparked = 0;
-  r->priv.reserved32 = 0;
+  r->priv.magic = BCSC__MAGIC_SIM_REACTOR;
   r->priv.reserved[0] = 0;
   r->priv.reserved[1] = 0;
   return 0;
 }
 
 int bcsc_sim_reactor_advance(bcsc_sim_reactor_t *r, uint64_t ns) {
-  if (r == NULL)
-    return BCSC_EINVAL;
+  int rc;
+  if ((rc = bcsc__check_sim_reactor(r)) != 0)
+    return rc;
   /* Saturate: "the end of time" is a valid place for a simulation to go,
    * wrapping to the start of it is not. */
   r->priv.now = ns > UINT64_MAX - r->priv.now ? UINT64_MAX : r->priv.now + ns;

@@ -2,9 +2,8 @@
  * reactors/spin.c - park busy-waits on the program's clock: the reactor
  * for a bare-metal loop with no OS to sleep in. No libc, only compiler
  * atomics. */
-#include "bcsc/error.h"
 #include "bcsc/reactor_spin.h"
-#include "bcsc/timer.h"
+#include "internal.h"
 
 static bcsc_spin_reactor_t *spin_of(bcsc_reactor_t *base) {
   return (bcsc_spin_reactor_t *)(void *)base;
@@ -52,8 +51,10 @@ static const bcsc_reactor_vtable_t spin_vtable = {
 
 int bcsc_spin_reactor_init(bcsc_spin_reactor_t *r, bcsc_spin_clock_fn clock,
                            bcsc_spin_relax_fn relax, void *context) {
-  if (r == NULL || clock == NULL)
-    return BCSC_EINVAL;
+  if (r == NULL)
+    BCSC__FAIL(NULL_OBJECT, r, BCSC_EINVAL);
+  if (clock == NULL)
+    BCSC__FAIL(BAD_ARGUMENT, r, BCSC_EINVAL);
   r->base.vtable = &spin_vtable;
   r->base.data = NULL;
   r->priv.clock = clock;
@@ -61,7 +62,10 @@ int bcsc_spin_reactor_init(bcsc_spin_reactor_t *r, bcsc_spin_clock_fn clock,
   r->priv.context = context;
   r->priv.parks = 0;
   r->priv.unparked = 0;
-  r->priv.reserved32 = 0;
+  /* Nothing public takes a spin reactor after its init (the executor
+   * checks its vtable), but a debugger or a later operation can tell one
+   * from other memory (D90). */
+  r->priv.magic = BCSC__MAGIC_SPIN_REACTOR;
   r->priv.reserved[0] = 0;
   r->priv.reserved[1] = 0;
   return 0;

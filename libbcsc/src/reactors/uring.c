@@ -44,10 +44,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bcsc/error.h"
 #include "bcsc/reactor_uring.h"
-#include "bcsc/task.h"
-#include "bcsc/timer.h"
+#include "internal.h"
 #include "wake_fd.h"
 
 _Static_assert(BCSC_URING_POLLIN == POLLIN && BCSC_URING_POLLPRI == POLLPRI &&
@@ -71,6 +69,13 @@ enum { MAX_ENTRIES = 4096 };
 #define TAG_WAKE 1u    /* the poll on the eventfd */
 #define TAG_TIMEOUT 2u /* a deadline; the generation above the tag */
 #define TAG_IGNORE 3u  /* a cancel or timeout removal: result unused */
+
+/* The operations refuse memory that is not an open io_uring reactor, or
+ * not an initialised op (D90); the vtable's entries do not check: the
+ * executor took the reactor at its init, and they are on its hot path. */
+BCSC__DEFINE_MAGIC_CHECK(uring_reactor, bcsc_uring_reactor_t,
+                         BCSC__MAGIC_URING_REACTOR)
+BCSC__DEFINE_MAGIC_CHECK(uring_op, bcsc_uring_op_t, OP_MAGIC)
 
 static bcsc_uring_reactor_t *uring_of(bcsc_reactor_t *base) {
   return (bcsc_uring_reactor_t *)(void *)base;
@@ -491,9 +496,11 @@ int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
   struct io_uring_params p;
   int32_t wake_fd = -1, wake_fd_write;
   int fd, rc;
-  if (r == NULL || entries == 0 || entries > MAX_ENTRIES ||
+  if (r == NULL)
+    BCSC__FAIL(NULL_OBJECT, r, BCSC_EINVAL);
+  if (entries == 0 || entries > MAX_ENTRIES ||
       (flags & ~BCSC_URING_TIMEOUT_SQE) != 0)
-    return BCSC_EINVAL;
+    BCSC__FAIL(BAD_ARGUMENT, r, BCSC_EINVAL);
   memset(&p, 0, sizeof p);
   /* The kernel rounds the submission ring up to a power of two, and that
    * is how many ops may be in flight: round first, so that the completion
@@ -526,15 +533,14 @@ int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
     r->priv.flags |= FLAG_EXT_ARG;
   r->priv.ring_fd = fd;
   r->priv.wake_fd = wake_fd; /* an eventfd: read and written alike */
+  r->priv.magic = BCSC__MAGIC_URING_REACTOR;
   return 0;
 }
 
 int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r) {
   int rc;
-  if (r == NULL)
-    return BCSC_EINVAL;
-  if (r->priv.ring_fd < 0)
-    return 0; /* already closed */
+  if ((rc = bcsc__check_uring_reactor(r)) != 0)
+    return rc;
   /* The kernel may still write into the frames of ops in flight; closing
    * the ring would not wait for it. */
   if (!bcsc_waitq_empty(&r->priv.unparked) || r->priv.in_flight != 0)
@@ -548,12 +554,14 @@ int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r) {
   (void)close(r->priv.wake_fd);
   r->priv.ring_fd = -1;
   r->priv.wake_fd = -1;
+  r->priv.magic = 0;
   return 0;
 }
 
 int bcsc_uring_reactor_set_spin(bcsc_uring_reactor_t *r, uint64_t ns) {
-  if (r == NULL)
-    return BCSC_EINVAL;
+  int rc;
+  if ((rc = bcsc__check_uring_reactor(r)) != 0)
+    return rc;
   r->priv.spin_ns = ns;
   return 0;
 }
@@ -584,20 +592,21 @@ size_t bcsc_uring_reactor_alignof(void) {
 
 int bcsc_uring_op_init(bcsc_uring_op_t *op) {
   if (op == NULL)
-    return BCSC_EINVAL;
+    BCSC__FAIL(NULL_OBJECT, op, BCSC_EINVAL);
   *op = (bcsc_uring_op_t)BCSC_URING_OP_INITIALIZER;
   return bcsc_waitq_set_abort(&op->priv.queue, op_abort, op);
 }
 
-/* Checks shared by every start; on success the SQE to fill. */
+/* Checks shared by every start (@p bad_args: the caller's arguments are
+ * invalid, told after the objects' checks); on success the SQE to fill. */
 static int op_begin(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
-                    struct io_uring_sqe **sqe) {
-  if (r == NULL || op == NULL || fd < 0)
+                    int bad_args, struct io_uring_sqe **sqe) {
+  int rc;
+  if ((rc = bcsc__check_uring_reactor(r)) != 0 ||
+      (rc = bcsc__check_uring_op(op)) != 0)
+    return rc;
+  if (fd < 0 || bad_args)
     return BCSC_EINVAL;
-  if (op->priv.magic != (uint16_t)OP_MAGIC)
-    return BCSC_EBADOBJ;
-  if (r->priv.ring_fd < 0 || r->base.vtable != &uring_vtable)
-    return BCSC_ESTATE;
   if (op->priv.state == OP_IN_FLIGHT || !bcsc_waitq_empty(&op->priv.queue) ||
       r->priv.in_flight >= r->priv.sq_entries)
     return BCSC_EBUSY;
@@ -630,9 +639,7 @@ static int op_rw(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, uint8_t opcode,
                  int fd, const void *buf, uint32_t len, uint64_t offset) {
   struct io_uring_sqe *sqe;
   int rc;
-  if (buf == NULL && len > 0)
-    return BCSC_EINVAL;
-  if ((rc = op_begin(r, op, fd, &sqe)) != 0)
+  if ((rc = op_begin(r, op, fd, buf == NULL && len > 0, &sqe)) != 0)
     return rc;
   sqe->opcode = opcode;
   sqe->addr = (uint64_t)(uintptr_t)buf;
@@ -655,9 +662,7 @@ int bcsc_uring_poll_add(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
                         uint32_t events) {
   struct io_uring_sqe *sqe;
   int rc;
-  if (events == 0)
-    return BCSC_EINVAL;
-  if ((rc = op_begin(r, op, fd, &sqe)) != 0)
+  if ((rc = op_begin(r, op, fd, events == 0, &sqe)) != 0)
     return rc;
   sqe->opcode = IORING_OP_POLL_ADD;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -711,11 +716,15 @@ int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
                      uint64_t off, uint32_t op_flags) {
   struct io_uring_sqe *sqe;
   int rc;
-  if (!single_shot(opcode))
-    return r == NULL || op == NULL ? BCSC_EINVAL : BCSC_ENOTSUP;
+  if (!single_shot(opcode)) {
+    if ((rc = bcsc__check_uring_reactor(r)) != 0 ||
+        (rc = bcsc__check_uring_op(op)) != 0)
+      return rc;
+    return BCSC_ENOTSUP;
+  }
   /* A NOP or a TIMEOUT has no file, SOCKET and the *AT calls may take
    * AT_FDCWD: the kernel checks the descriptor. */
-  if ((rc = op_begin(r, op, fd < 0 ? 0 : fd, &sqe)) != 0)
+  if ((rc = op_begin(r, op, fd < 0 ? 0 : fd, 0, &sqe)) != 0)
     return rc;
   sqe->opcode = (uint8_t)opcode;
   sqe->fd = fd;
@@ -726,18 +735,12 @@ int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
   return op_go(r, op, (uint8_t)opcode);
 }
 
-static int op_check(const bcsc_uring_op_t *op) {
-  if (op == NULL)
-    return BCSC_EINVAL;
-  return op->priv.magic == (uint16_t)OP_MAGIC ? 0 : BCSC_EBADOBJ;
-}
-
 int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op, bcsc_wait_t *wait) {
   int rc;
-  if (self == NULL || wait == NULL)
-    return BCSC_EINVAL;
-  if ((rc = op_check(op)) != 0)
+  if ((rc = bcsc__check_uring_op(op)) != 0)
     return rc;
+  if (self == NULL || wait == NULL)
+    BCSC__FAIL(NULL_OBJECT, NULL, BCSC_EINVAL);
   if (bcsc_wait_fired(wait))
     return bcsc_wait_on(self, wait, &op->priv.queue); /* consumes: 0 */
   if (op->priv.state == OP_DONE)
@@ -757,7 +760,7 @@ int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op, bcsc_wait_t *wait) {
 }
 
 int bcsc_uring_op_cancel(bcsc_uring_op_t *op) {
-  int rc = op_check(op);
+  int rc = bcsc__check_uring_op(op);
   if (rc != 0)
     return rc;
   if (op->priv.state == OP_IN_FLIGHT && op->priv.reactor != NULL)
