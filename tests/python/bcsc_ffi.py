@@ -22,10 +22,8 @@ LIB_PATH = os.path.join(abi.ROOT, os.environ.get("BCSC_LIB") or os.path.join("bu
 TEXT = abi.preprocess()
 AST = abi.parse(TEXT)
 FUNCTIONS = abi.public_functions(AST)
-_DOCS = abi.doc_comments()
-# Each function's header comment, and the header that declares it.
-DOCS = {name: text for name, (_, text) in _DOCS.items()}
-HEADER_OF = {name: header for name, (header, _) in _DOCS.items()}
+# Each function's header comment.
+DOCS = {name: text for name, (_, text) in abi.doc_comments().items()}
 
 
 def header_says(header, words):

@@ -38,14 +38,14 @@ others NULL/0. The oracle, per call:
     report garbage once (BAD_OBJECT) - in the checked build only.
 
 Exceptions, each with the words of the header that make it one: the tables
-below. The reactors (outside the core) are held to all of this but the
-misuse reports and the magic of their reactor objects (REACTOR_HEADERS).
+below. The shipped reactors (bcsc/reactor_*.h, outside the core) are held to
+all of it (D90).
 """
 
 import pytest
 
 import sweep
-from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, HEADER_OF, ffi, header_says, lib
+from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, ffi, header_says, lib
 
 # Out parameters that a failure still writes, as documented:
 # name -> (argument number, header, words).
@@ -63,16 +63,6 @@ PLAIN_DATA = {
     "reactor": ("bcsc/reactor.h", "A reactor. Implementations embed it as their first member."),
     "waker": ("bcsc/waker.h", "A value waker. Plain data: copy it, store it, send it to another thread."),
 }
-
-# The shipped reactors (outside the core) answer misuse with their return
-# value and never through the misuse handler (libbcsc/src/reactors/epoll.c,
-# posix.c: "a reactor reports misuse with its return value, not the misuse
-# handler"); and their reactor objects carry no magic, so a zeroed or
-# garbage one is taken for an initialised one. Both are design questions
-# (docs/testing.md); the sweep holds them to everything else.
-REACTOR_HEADERS = ("bcsc/reactor_epoll.h", "bcsc/reactor_posix.h", "bcsc/reactor_sim.h",
-                   "bcsc/reactor_spin.h", "bcsc/reactor_uring.h")
-REACTOR_OBJECTS = ("epoll_reactor", "posix_reactor", "sim_reactor", "spin_reactor", "uring_reactor")
 
 # Macros cdef() cannot take (their values are UINT64_MAX and UINT32_MAX in
 # bcsc/timer.h and bcsc/select.h).
@@ -130,7 +120,6 @@ def judge(case, outcome):
     failed = ctype.result.cname == "int" and ret < 0
     fill = next(iter(case.fills.values()), None)
     filled = next(iter(case.fills), None)
-    reactor = HEADER_OF[name] in REACTOR_HEADERS
 
     for i, m in outcome["memory"].items():
         what = "the %s (arg %d)" % (case.args[i].label, i + 1)
@@ -159,8 +148,7 @@ def judge(case, outcome):
             problems.append("answered %r where its neutral answer is %r" % (ret, want))
     elif not failed:
         init_target = name.endswith("_init") and filled == 0
-        no_magic = reactor and filled is not None and case.args[filled].object in REACTOR_OBJECTS
-        if not (init_target or no_magic):
+        if not init_target:
             problems.append("answered %r where an error was due" % (ret,))
 
     # The misuse reports.
@@ -184,9 +172,6 @@ def judge(case, outcome):
         # Nothing to answer with: a NULL object is told to the handler.
         want = (1,) if any(case.args[i].object for i in case.null_pointers) else (0,)
         why = "a void function reports the NULL object it cannot use"
-    elif reactor:
-        want = (0, 1)
-        why = "a reactor answers with its return value"
     elif is_query(name):
         want = (0,) if not case.fills else (0, 1)
         why = "a query answers NULL with its neutral answer"
