@@ -296,15 +296,12 @@ static int check_not_polling(bcsc_executor_t *ex) {
   int rc = bcsc__check_executor(ex);
   if (rc != 0)
     return rc;
-  /* The checked build: the first thread to run or poll it owns it, unless
+  /* The checked build: the first thread to run or poll it owns it (enter()
+   * claims it, so that a call refused later leaves it unclaimed), unless
    * one was bound; any other thread is misuse. Before the reentrancy test,
    * which another thread would trip over while the owner is inside. */
-  if (BCSC__CHECKED) {
-    if (ex->priv.owner_thread == 0)
-      ex->priv.owner_thread = bcsc__thread_self();
-    else if (bcsc__wrong_thread(ex))
-      BCSC__FAIL(WRONG_THREAD, ex, BCSC_EPERM);
-  }
+  if (BCSC__CHECKED && bcsc__wrong_thread(ex))
+    BCSC__FAIL(WRONG_THREAD, ex, BCSC_EPERM);
   /* Inside a poll function, or inside run/poll at all: a reactor's park
    * (or anything it calls back) must not run tasks under the outer loop.
    * Nor may an abort function, called from inside bcsc's walks and wakes
@@ -355,6 +352,8 @@ static void leave(bcsc_executor_t *ex) {
 }
 
 static void enter(bcsc_executor_t *ex) {
+  if (BCSC__CHECKED && ex->priv.owner_thread == 0)
+    ex->priv.owner_thread = bcsc__thread_self();
   ex->priv.state |= BCSC__EXECUTOR_INSIDE;
   bcsc__inbox_awake(ex);
 }

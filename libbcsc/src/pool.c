@@ -125,7 +125,9 @@ int bcsc_pool_release(bcsc_pool_t *pool, void *frame) {
   int rc = bcsc__check_pool(pool);
   if (rc != 0)
     return rc;
-  if (frame == NULL || !frame_is_out(pool, frame))
+  if (frame == NULL)
+    BCSC__FAIL(NULL_OBJECT, NULL, BCSC_EINVAL);
+  if (!frame_is_out(pool, frame))
     BCSC__FAIL(POOL_FOREIGN, frame, BCSC_EINVAL);
   if (task->priv.magic == BCSC__MAGIC_TASK &&
       bcsc__task_state(task) != BCSC__TASK_IDLE &&

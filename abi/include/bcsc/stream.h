@@ -86,7 +86,8 @@ BCSC_API int bcsc_stream_channel(bcsc_stream_t *stream, bcsc_channel_t *ch);
 /**
  * Prepare @p stream to read through @p rx, a subscribed broadcast
  * receiver: each item is a message, of the broadcast's element size, and
- * bcsc_stream_lagged() says how many were overwritten before it.
+ * bcsc_stream_lagged() says how many were overwritten before it. Writes
+ * the whole stream; never reads it.
  * @retval 0            ready
  * @retval BCSC_EINVAL  an argument is NULL
  * @thread executor  @allocates never  @since 0.1
@@ -100,7 +101,8 @@ BCSC_API int bcsc_stream_broadcast(bcsc_stream_t *stream,
  * uint64_t: the deadline of the tick taken (reactor time, ns). With the
  * SKIP and DELAY policies bcsc_stream_lagged() is the number of ticks
  * dropped before it; BURST drops none. The stream ends (BCSC_ECLOSED) once
- * the timer is disarmed, e.g. by bcsc_timer_stop().
+ * the timer is disarmed, e.g. by bcsc_timer_stop(). Writes the whole
+ * stream; never reads it.
  * @retval 0            ready
  * @retval BCSC_EINVAL  an argument is NULL
  * @thread executor  @allocates never  @since 0.1
