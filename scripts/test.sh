@@ -65,7 +65,9 @@
 #                 library of build/release and of build/debug (each built
 #                 here if missing or stale: the library target only): every
 #                 public function called with NULL, zeroed and garbage
-#                 pointers, one forked child a call (test_bad_pointers.py)
+#                 pointers, one forked child a call (test_bad_pointers.py),
+#                 and again one bad pointer at a time with every other
+#                 argument valid (test_bad_neighbours.py)
 #   abi-baseline  scripts/update-abi-baseline.sh --check: abidiff of a fresh
 #                 libbcsc.so against abi/baseline/; a change fails unless
 #                 version.h moved past the baseline's version

@@ -3,6 +3,8 @@
 checked build, at the top of every run (the answers differ between the
 two), and again at its end with the number of calls made."""
 
+import sys
+
 import bcsc_ffi
 import sweep
 
@@ -15,3 +17,9 @@ def pytest_terminal_summary(terminalreporter):
     if sweep.calls:
         terminalreporter.write_line("%s: %d calls, each in a child of its own"
                                     % (bcsc_ffi.describe(), sweep.calls))
+    neighbours = sys.modules.get("test_bad_neighbours")
+    if neighbours and neighbours.not_made:
+        terminalreporter.write_line("test_bad_neighbours: %d cases not made (an argument that must be valid "
+                                    "was not made):" % len(neighbours.not_made))
+        for case, why in neighbours.not_made:
+            terminalreporter.write_line("  %s: %s" % (case, why))

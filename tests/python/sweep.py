@@ -82,6 +82,18 @@ def _const_pointees():
 CONST = _const_pointees()
 
 
+def _param_names():
+    """Each function's parameter names, as the header spells them."""
+    names = {}
+    for ext in AST.ext:
+        if isinstance(ext, c_ast.Decl) and isinstance(ext.type, c_ast.FuncDecl) and ext.type.args:
+            names[ext.name] = [p.name for p in ext.type.args.params if getattr(p, "name", None)]
+    return names
+
+
+PARAM_NAMES = _param_names()
+
+
 def signature(name):
     ctype = ffi.typeof(getattr(lib, name))
     return ctype, [Arg(a, c) for a, c in zip(ctype.args, CONST[name])]
@@ -138,12 +150,7 @@ def _call(case):
         elif a.kind == "value":
             args.append(ffi.new(a.pointer_type)[0])
         elif i in case.fills:
-            raw = ffi.new(BYTES, a.size + a.align + GUARD)
-            keep.append(raw)
-            mem = raw + (-int(ffi.cast(ADDRESS, raw)) % a.align)
-            byte = 0 if case.fills[i] == "zeroed" else GARBAGE
-            before = bytes([byte]) * a.size + bytes([GUARD_BYTE]) * GUARD
-            ffi.memmove(mem, before, len(before))
+            mem, before = bad_memory(a, case.fills[i], keep)
             memory[i] = (mem, before, a.size)
             args.append(ffi.cast(a.ctype, mem))
         else:
@@ -151,6 +158,25 @@ def _call(case):
     lib.bcsc_set_misuse_handler(_record_misuse, ffi.NULL)
     ctype = ffi.typeof(getattr(lib, case.name))
     ret = getattr(lib, case.name)(*args)
+    return outcome(ctype, ret, memory)
+
+
+def bad_memory(arg, fill, keep):
+    """Memory for @arg of its object's size, "zeroed" or "garbage", followed
+    by the guard: the pointer and the bytes written (kept alive by @keep)."""
+    raw = ffi.new(BYTES, arg.size + arg.align + GUARD)
+    keep.append(raw)
+    mem = raw + (-int(ffi.cast(ADDRESS, raw)) % arg.align)
+    byte = 0 if fill == "zeroed" else GARBAGE
+    before = bytes([byte]) * arg.size + bytes([GUARD_BYTE]) * GUARD
+    ffi.memmove(mem, before, len(before))
+    return mem, before
+
+
+def outcome(ctype, ret, memory):
+    """What a call of type @ctype answering @ret did: its answer as JSON
+    takes it, the reports so far, and for each argument index of @memory
+    ((pointer, bytes before, object size)) whether it was written."""
     if ctype.result.kind == "primitive":
         ret = int(ret)
     elif ctype.result.kind == "pointer" and ctype.result.item.cname == "char":
@@ -175,7 +201,25 @@ calls = 0
 def run(case):
     """The case's outcome: the child's record, or {"died": "SIGSEGV"} /
     {"died": "hung (killed after 5 s)"} / {"died": "exit 3"}."""
-    global calls
+    return in_child(lambda: _call(case))
+
+
+def reply(out):
+    """In the child: send @out (a JSON-able dict) to the parent and end.
+    For a child that must not return from where it is (a poll function)."""
+    data = json.dumps(out).encode()
+    while data:
+        data = data[os.write(_reply_fd, data):]
+    os._exit(0)
+
+
+_reply_fd = None
+
+
+def in_child(work):
+    """Run @work() in a forked child and return the dict it returns (or
+    sends with reply()), or how the child died, as run() says."""
+    global calls, _reply_fd
     calls += 1
     rfd, wfd = os.pipe()
     pid = os.fork()
@@ -184,11 +228,12 @@ def run(case):
             # The crash is the parent's to report, in one line.
             faulthandler.disable()
             os.close(rfd)
+            _reply_fd = wfd
             try:
-                data = json.dumps(_call(case))
+                out = work()
             except Exception:
-                data = json.dumps({"died": "Python error in the child:\n" + traceback.format_exc()})
-            os.write(wfd, data.encode())
+                out = {"died": "Python error in the child:\n" + traceback.format_exc()}
+            reply(out)
         finally:
             os._exit(0)
     os.close(wfd)

@@ -1,0 +1,220 @@
+# SPDX-License-Identifier: MIT
+"""Every public function, called with one bad pointer and every other
+argument valid (D91).
+
+test_bad_pointers.py leaves every other pointer NULL and every integer 0,
+so a NULL check on a later argument is hidden when an earlier argument's
+check answers first, and a check that needs a valid object beside the bad
+one is out of reach. Here, for each pointer parameter P of each function,
+P is NULL, then (a bcsc object) zeroed and garbage memory of its size,
+and every other argument is valid (neighbours.py makes them through the
+public API; a call that takes the running task makes it from inside the
+poll function of a task running on an executor). The oracle is D89's, for
+P:
+
+  - no crash, no hang, nothing written past P's memory, nothing into P
+    (or into a valid neighbour) by a call that fails, nothing through a
+    pointer to const; a negative answer is a code of the error table;
+  - an operation fails on a bad P - except an _init given the memory it
+    initialises (D4) - and in the checked build reports it exactly once,
+    naming P: NULL_OBJECT for NULL, the bad memory (or a part of it)
+    otherwise; the release build reports nothing;
+  - a query answers a NULL or zeroed P with its neutral answer, reporting
+    nothing for NULL;
+  - a void function reports its NULL object once (checked build), the
+    C-scope cleanups as D82 says;
+  - a parameter its header documents as optional ("or NULL", "may be
+    NULL", "NULL, or", "if @p x is not NULL", "With @p x NULL,", "(@p x
+    not NULL)" - found in the function's comment, per parameter:
+    OPTIONAL_WORDS) is not bad when NULL: the call must not report it;
+  - zeroed or garbage memory is not bad where the call initialises it
+    without reading it (neighbours.INITIALISES) or where a later call
+    checks it (CHECKED_LATER), each entry quoting its header.
+
+The shipped reactors (bcsc/reactor_*.h) are held to all of it (D90).
+Besides, the call with every argument valid must report nothing: otherwise the
+factory did not make valid neighbours, and what the bad cases report says
+nothing about P.
+"""
+
+import re
+
+import pytest
+
+import neighbours
+import sweep
+from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, lib
+from test_bad_pointers import (CLEANUPS, NULL_ANSWERS, PLAIN_DATA, WRITES_ON_FAILURE, inside, is_query,
+                               signal_safe)
+
+# The phrases by which a header makes a pointer parameter optional; %s is
+# its name.
+OPTIONAL_WORDS = (r"@param %s [^@]*?\bmay be NULL\b", r"@param %s [^@]*?\bor NULL\b(?! when)",
+                  r"@param %s NULL, or\b", r"\bif @p %s is not NULL\b", r"\b[Ww]ith @p %s NULL,",
+                  r"\(@p %s not NULL\)")
+# Functions whose comment sends the reader to another's for a parameter:
+# name -> (the other function, the words that send).
+SAME_AS = {"bcsc_broadcast_try_recv": ("bcsc_broadcast_recv", "Lag as in bcsc_broadcast_recv()")}
+
+# Sources a stream takes without looking at them; its next item checks
+# them: name -> (parameter, the words of bcsc_stream_next()'s comment).
+CHECKED_LATER = {
+    "bcsc_stream_channel": ("ch", "the source is not initialised"),
+    "bcsc_stream_broadcast": ("rx", "the source is not initialised"),
+    "bcsc_stream_interval": ("timer", "the source is not initialised"),
+}
+
+
+def optional(name, pname):
+    """The words of @name's comment that make @pname optional, or None."""
+    for words in OPTIONAL_WORDS:
+        m = re.search(words % re.escape(pname), DOCS[name])
+        if m:
+            return m.group(0)
+    if name in SAME_AS and SAME_AS[name][1] in DOCS[name]:
+        return optional(SAME_AS[name][0], pname)
+    return None
+
+
+def judge(case, out):
+    """What is wrong with @out, the outcome of @case: a list of sentences."""
+    name, i, fill = case.name, case.bad, case.fill
+    if "died" in out:
+        return [out["died"]]
+    problems = []
+    reports = out["reports"]
+    codes = [sweep.MISUSES.get(c, str(c)) for c, _ in reports]
+    if out["setup_reports"]:
+        problems.append("making the valid arguments reported %s (the factory's fault)"
+                        % [sweep.MISUSES.get(c, c) for c, _ in out["setup_reports"]])
+    if i is None:
+        if reports:
+            problems.append("every argument valid, yet it reported %s: the neighbours are not valid"
+                            % ", ".join(codes))
+        return problems
+
+    ret = out["ret"]
+    arg = case.args[i]
+    failed = case.ctype.result.cname == "int" and ret < 0
+    optional_null = fill == "null" and optional(name, case.params[i])
+    query = is_query(name)
+
+    for j, m in out["memory"].items():
+        if m["overrun"]:
+            problems.append("wrote past the end of the %s (%d bytes)" % (arg.label, m["size"]))
+        if m["written"] and arg.const:
+            problems.append("wrote into the %s, a pointer to const" % arg.label)
+        if m["written"] and failed and WRITES_ON_FAILURE.get(name, (0,))[0] != j + 1:
+            problems.append("failed (%s) but wrote into the %s" % (sweep.ERRORS.get(ret, ret), arg.label))
+    if failed and out["neighbours_written"]:
+        problems.append("failed (%s) but wrote into %s" % (
+            sweep.ERRORS.get(ret, ret), ", ".join(case.params[j] for j in out["neighbours_written"])))
+    if failed and ret not in sweep.ERRORS and not (query and fill == "garbage"):
+        problems.append("answered %d, not a code of the error table" % ret)
+
+    # The answer.
+    if case.ctype.result.kind == "void" or optional_null:
+        pass
+    elif query:
+        want = NULL_ANSWERS.get(name, (0,))[0]
+        member = (case.ctype.result.kind == "pointer" and fill == "zeroed" and inside(ret, out))
+        if fill != "garbage" and not (ret == want or failed or member):
+            problems.append("answered %r where its neutral answer is %r" % (ret, want))
+    elif not failed:
+        init_target = neighbours.initialises(name, i) and fill != "null"
+        later = CHECKED_LATER.get(name, (None,))[0] == case.params[i] and fill != "null"
+        if not (init_target or later):
+            problems.append("answered %r where an error was due" % (ret,))
+
+    # The reports name P: the bad memory, or NULL. A NULL argument may be
+    # told as BAD_ARGUMENT, on NULL or on the object it came with.
+    for code, obj in reports:
+        named = inside(obj, out) if fill != "null" else (
+            obj == 0 or any(a <= obj < a + n for a, n in out["made"]))
+        if not named:
+            problems.append("reported %s on %#x, not on the bad %s" % (sweep.MISUSES.get(code, code),
+                                                                       obj, case.params[i]))
+        elif fill == "null" and code not in (lib.BCSC_MISUSE_NULL_OBJECT, lib.BCSC_MISUSE_BAD_ARGUMENT):
+            problems.append("reported %s for the NULL %s" % (sweep.MISUSES.get(code, code), case.params[i]))
+    if not CHECKED or signal_safe(name):
+        want, why = (0,), "release build" if not CHECKED else "signal-safe: never reports"
+    elif optional_null:
+        want, why = (0,), "its header says %r" % optional_null
+    elif name in CLEANUPS:
+        want, why = ((1,) if fill == "garbage" else (0,)), "D82: a zero object is left alone"
+    elif case.ctype.result.kind == "void":
+        want, why = ((1,) if fill == "null" and arg.object else (0,)), "a void function reports a NULL object"
+    elif query:
+        want, why = ((0,) if fill == "null" else (0, 1)), "a query answers NULL with its neutral answer"
+    elif failed:
+        want, why = (1,), "a failure on a bad argument reaches the misuse handler once"
+    else:
+        want, why = (0,), "success is silent"
+    if len(reports) not in want:
+        problems.append("%d misuse reports (%s), expected %s (%s)"
+                        % (len(reports), ", ".join(codes) or "none", " or ".join(map(str, want)), why))
+    return problems
+
+
+def made(case):
+    """Whether the case is made (test_bad_pointers.PLAIN_DATA: no garbage
+    of plain data)."""
+    return not (case.fill == "garbage" and case.args[case.bad].object in PLAIN_DATA)
+
+
+# The functions with a pointer to make bad (the rest have no case).
+SWEPT = [f for f in FUNCTIONS if len(neighbours.cases(f)) > 1]
+
+
+# Cases not made, for the summary: (case, why).
+not_made = []
+
+
+@pytest.mark.parametrize("name", SWEPT)
+def test_bad_neighbours(name):
+    failures, made_any = [], False
+    for case in filter(made, neighbours.cases(name)):
+        why = neighbours.unmade(case)
+        if why:
+            not_made.append((case, why))
+            continue
+        out = neighbours.run(case)
+        if "unavailable" in out:
+            not_made.append((case, out["unavailable"]))
+            continue
+        made_any = True
+        if "unmade" in out:
+            failures.append("%s: could not make a valid argument: %s" % (case, out["unmade"]))
+            continue
+        for problem in judge(case, out):
+            failures.append("%s: %s" % (case, problem))
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)
+    if not made_any:
+        pytest.skip("no case made: " + "; ".join("%s: %s" % c for c in not_made if c[0].name == name))
+
+
+def test_exceptions_are_in_the_header():
+    """Each exception cites its header comment; a comment that changes makes
+    the exception be looked at again."""
+    stale = ["%s: no longer says %r" % (name, words) for name, (_, words) in neighbours.INITIALISES.items()
+             if words not in DOCS[name]]
+    stale += ["%s: no longer says %r" % (name, words) for name, (_, words) in SAME_AS.items()
+              if words not in DOCS[name]]
+    stale += ["bcsc_stream_next: no longer says %r" % words for _, words in CHECKED_LATER.values()
+              if words not in DOCS["bcsc_stream_next"]]
+    assert not stale, "\n".join(stale)
+
+
+def test_optional_parameters_are_quoted():
+    """Every parameter taken as optional is so by its header's words; the
+    list is printed (pytest -s) to be read."""
+    found = []
+    for name in SWEPT:
+        for pname in sweep.PARAM_NAMES[name]:
+            words = optional(name, pname)
+            if words:
+                assert words in DOCS[name] or words in DOCS[SAME_AS[name][0]]
+                found.append("%s(%s): %r" % (name, pname, words))
+    print("\n".join(["optional pointer parameters:"] + found))
+    assert found
