@@ -78,6 +78,7 @@ Test(reactor_epoll, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_epoll_watch_add(&r, NULL, 0), BCSC_EINVAL);
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_epoll_watch_add(&r, &w, -1), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &w));
   cr_assert_eq(bcsc_epoll_watch_remove(&r, NULL), BCSC_EINVAL);
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   bcsc_test_misuse_uninstall();

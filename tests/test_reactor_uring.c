@@ -180,10 +180,14 @@ Test(reactor_uring, init_deinit_and_null_arguments) {
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_uring_read(&r, NULL, 0, &c, 1, 0), BCSC_EINVAL);
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
-  bcsc_test_misuse_uninstall();
+  /* Bad arguments are told as the core tells them: BAD_ARGUMENT on the op. */
   cr_assert_eq(bcsc_uring_read(&r, &op, -1, &c, 1, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &op));
   cr_assert_eq(bcsc_uring_read(&r, &op, 0, NULL, 1, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &op));
   cr_assert_eq(bcsc_uring_poll_add(&r, &op, 0, 0), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &op));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_uring_start(&r, &op, 0xff, 0, 0, 0, 0, 0), BCSC_ENOTSUP);
   cr_assert_eq(bcsc_uring_op_busy(&op), 0);
   cr_assert_eq(bcsc_uring_op_cancel(&op), 0); /* not busy: nothing to do */

@@ -330,7 +330,7 @@ int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r, bcsc_epoll_watch_t *watch,
       (rc = bcsc__check_epoll_watch(watch)) != 0)
     return rc;
   if (fd < 0)
-    return BCSC_EINVAL;
+    BCSC__FAIL(BAD_ARGUMENT, watch, BCSC_EINVAL);
   if (watch->priv.state == WATCH_ADDED)
     return BCSC_ESTATE;
   /* Added with no interest but one-shot: the kernel always reports errors
@@ -394,10 +394,11 @@ int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
 static int wait_ready(bcsc_task_t *self, bcsc_epoll_watch_t *watch,
                       bcsc_wait_t *wait, int writable) {
   int rc;
-  if ((rc = bcsc__check_epoll_watch(watch)) != 0)
+  /* Every object before the state of the source: a task or node that is
+   * not one is told as such whatever the watch's state would answer. */
+  if ((rc = bcsc__check_epoll_watch(watch)) != 0 ||
+      (rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
     return rc;
-  if (self == NULL || wait == NULL)
-    BCSC__FAIL(NULL_OBJECT, NULL, BCSC_EINVAL);
   if (!watch_added(watch))
     return BCSC_ESTATE;
   rc = bcsc_wait_on(self, wait,

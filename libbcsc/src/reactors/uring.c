@@ -605,8 +605,10 @@ static int op_begin(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
   if ((rc = bcsc__check_uring_reactor(r)) != 0 ||
       (rc = bcsc__check_uring_op(op)) != 0)
     return rc;
+  /* A bad argument is told as the core tells one (a NULL buffer of a
+   * channel names the channel): BAD_ARGUMENT on the op. */
   if (fd < 0 || bad_args)
-    return BCSC_EINVAL;
+    BCSC__FAIL(BAD_ARGUMENT, op, BCSC_EINVAL);
   if (op->priv.state == OP_IN_FLIGHT || !bcsc_waitq_empty(&op->priv.queue) ||
       r->priv.in_flight >= r->priv.sq_entries)
     return BCSC_EBUSY;
@@ -737,10 +739,11 @@ int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
 
 int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op, bcsc_wait_t *wait) {
   int rc;
-  if ((rc = bcsc__check_uring_op(op)) != 0)
+  /* Every object before the state of the source: a task or node that is
+   * not one is told as such whatever the op's state would answer. */
+  if ((rc = bcsc__check_uring_op(op)) != 0 ||
+      (rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
     return rc;
-  if (self == NULL || wait == NULL)
-    BCSC__FAIL(NULL_OBJECT, NULL, BCSC_EINVAL);
   if (bcsc_wait_fired(wait))
     return bcsc_wait_on(self, wait, &op->priv.queue); /* consumes: 0 */
   if (op->priv.state == OP_DONE)
