@@ -18,8 +18,9 @@
 # machine behind a proxy that re-signs TLS needs them for pip and cargo,
 # and a fresh machine there would have them too. No Rust, no git, no
 # compiler: the commands must install what they need (D88). The root's
-# apt sources are debootstrap's (bookworm main); the CBMC root of the
-# proofs lane is made inside it, from scratch.
+# apt sources are a standard Debian 12's (bookworm, bookworm-updates,
+# bookworm-security); the CBMC root of the proofs lane is made inside it,
+# from scratch.
 #
 # Needs root (debootstrap, mount, chroot) and debootstrap
 # (scripts/install-test-deps.sh installs it).
@@ -43,6 +44,15 @@ echo "fresh-debian-check: debootstrap bookworm (minbase) into $root_dir"
 debootstrap --variant=minbase bookworm "$root_dir" http://deb.debian.org/debian \
   >"$root_dir.debootstrap.log" 2>&1 ||
   { tail -20 "$root_dir.debootstrap.log"; exit 1; }
+
+# The apt sources every Debian 12 install lists (the installer, cloud and
+# container images): debootstrap writes bookworm main alone, which lacks
+# the security archive's updates (cargo-web 1.96 among them, D88).
+cat >"$root_dir/etc/apt/sources.list" <<'SOURCES'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian bookworm-updates main
+deb http://deb.debian.org/debian-security bookworm-security main
+SOURCES
 
 git clone -q "$PWD" "$root_dir/root/bcsc"
 [ -d ../shared ] && cp -r ../shared "$root_dir/root/shared"

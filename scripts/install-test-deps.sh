@@ -23,9 +23,10 @@
 #         gcovr 8.8 (the coverage lane's floor was measured with it), only
 #         if `python3 -m gcovr` is missing
 # and Rust: a cargo already on PATH (or in ~/.cargo/bin, rustup's) is used
-# as it is; with none, Debian 12's cargo-web (Rust 1.85 or later, from the
-# archive: Debian's `cargo` is 1.65, older than bcsc-sys's rust-version
-# 1.85). Either way the cargo found must be 1.85 or later.
+# as it is; with none, Debian 12's cargo-web (1.96 from bookworm-security,
+# which every Debian 12 install lists; Debian's `cargo` is 1.65). Either way
+# the cargo found must be 1.88 or later: bcsc-sys needs 1.85, the peer
+# benchmarks' embassy crates (heapless 0.9) 1.88 (D88).
 set -euo pipefail
 
 packages=(
@@ -108,12 +109,15 @@ else
   fi
 fi
 
-# The rust lane builds bcsc-sys (rust-version 1.85) and the peer crates.
+# The rust lane builds bcsc-sys (rust-version 1.85) and the peer crates
+# (embassy-executor 0.10 -> heapless 0.9: 1.88; 0.9.0 and 0.9.1 do not
+# build with 1.85 either).
 cargo_version=$(cargo --version | awk '{ print $2 }')
-if [ "$(printf '%s\n' 1.85.0 "$cargo_version" | sort -V | head -n1)" != 1.85.0 ]; then
+if [ "$(printf '%s\n' 1.88.0 "$cargo_version" | sort -V | head -n1)" != 1.88.0 ]; then
   echo "install-test-deps: $(command -v cargo) is cargo $cargo_version; the rust" \
-       "lane needs 1.85 or later (rustup, or Debian 12's cargo-web in place of" \
-       "its cargo package)" >&2
+       "lane needs 1.88 or later (rustup, or Debian 12's cargo-web from" \
+       "bookworm-security, 1.96: is bookworm-security in the apt sources?" \
+       "bookworm main's 1.85 is too old for the peer benchmarks)" >&2
   exit 1
 fi
 echo "install-test-deps: $(cargo --version)"
