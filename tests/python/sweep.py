@@ -21,7 +21,7 @@ import traceback
 
 from pycparser import c_ast, c_generator
 
-from bcsc_ffi import AST, FUNCTIONS, ffi, lib
+from bcsc_ffi import AST, ffi, lib
 
 # A call that takes longer has hung: nothing in these calls can wait.
 CALL_SECONDS = 5.0
@@ -262,7 +262,3 @@ def in_child(work):
     if "memory" in out:
         out["memory"] = {int(k): v for k, v in out["memory"].items()}
     return out
-
-
-def all_cases():
-    return [c for name in FUNCTIONS for c in cases(name)]
