@@ -685,6 +685,21 @@ static bcsc_waitq_t *baton_source(const bcsc_wait_t *w) {
   return (bcsc_waitq_t *)(void *)w->priv.queue.prev;
 }
 
+/* Put fired `w` on the executor's list of batons, naming the list `q` it
+ * came from. Its state and its task's flag are the caller's: the two
+ * callers write them differently (one through the header word, which the
+ * call that takes the baton loads whole). */
+static BCSC__ALWAYS_INLINE void baton_push(bcsc_executor_t *ex, bcsc_wait_t *w,
+                                           bcsc_waitq_t *q) {
+  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
+  w->priv.task_next = ex->priv.batons;
+  w->priv.task_pprev = &ex->priv.batons;
+  if (ex->priv.batons != NULL)
+    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
+  ex->priv.batons = w;
+  q->priv.batons++;
+}
+
 static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
   bcsc_task_t *t = w->priv.task;
   bcsc_executor_t *ex = bcsc__task_executor(t);
@@ -694,13 +709,7 @@ static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
    * (D76), and so does one whose poll has just returned. */
   w->priv.state = ex->priv.current == t ? BCSC__WAIT_FIRED_HANDOFF_NEW
                                         : BCSC__WAIT_FIRED_HANDOFF;
-  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
-  w->priv.task_next = ex->priv.batons;
-  w->priv.task_pprev = &ex->priv.batons;
-  if (ex->priv.batons != NULL)
-    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
-  ex->priv.batons = w;
-  q->priv.batons++;
+  baton_push(ex, w, q);
   bcsc__task_store_state(t, t->priv.state | BCSC__TASK_BATON);
 }
 
@@ -873,13 +882,7 @@ int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value) {
   w->value = value;
   BCSC__HEADER_SET(
       w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_FIRED_HANDOFF, 0));
-  w->priv.queue.prev = (struct bcsc_wait_link *)(void *)q;
-  w->priv.task_next = ex->priv.batons;
-  w->priv.task_pprev = &ex->priv.batons;
-  if (ex->priv.batons != NULL)
-    ex->priv.batons->priv.task_pprev = &w->priv.task_next;
-  ex->priv.batons = w;
-  q->priv.batons++;
+  baton_push(ex, w, q);
   /* Queued holding it (as bcsc__runq_append() queues, with no pender to
    * tell). */
   BCSC__HEADER_SET(t, bcsc__header_with_state(
