@@ -12,11 +12,12 @@ callbacks and integers sensible values (INTS, keyed by the parameter's
 name). A call that takes an executor (and no scope) is made outside any
 poll, on an executor of its own that no one runs (run and poll refuse to
 run inside a poll); every other call is made inside the poll function of
-a task running on an executor, with the running task for `self`. Each
-call runs in a forked child, as sweep.run() runs its calls.
-
-An argument the factory does not make is named in UNMADE, and the cases
-that need it valid are not made (pytest's summary lists them).
+a task running on an executor, with the running task for `self`. A call
+that takes a start (bcsc_start_ready(), bcsc_start_value()) is made where
+a program has a live one: that task starts a child with
+bcsc_scope_start() and the call is made in the child's poll, with the
+child for `self` (started()). Each call runs in a forked child, as
+sweep.run() runs its calls.
 """
 
 import os
@@ -78,14 +79,6 @@ CHILD_TASK_OF = {("bcsc_timeout", "task"), ("bcsc_task_cleanup", "task")}
 # User data, handed back unchanged and never read: not a pointer to judge.
 OPAQUE = ("data", "context", "ctx", "pender_context")
 
-# Arguments not made, by type or by (function, parameter), with why: the
-# cases that need one valid are not made.
-UNMADE = {
-    "start": "only a start bcsc_scope_start() has used is valid, and bcsc_start_ready() takes only the "
-             "started child's, in that child's poll",
-}
-
-
 def _noop(*_):
     return 0
 
@@ -101,6 +94,8 @@ class World:
 
     def __init__(self, self_task):
         self.self_task = self_task
+        # The start self_task was started by, if it was (started()).
+        self.start = None
         self.keep = []
         # (address, size) of every object made: the arguments and what
         # they hang on (a receiver's channel, a stream's source).
@@ -202,6 +197,8 @@ class World:
                              CALLBACKS[TYPES["bcsc_spin_relax_fn"].cname], ffi.NULL)
         if obj == "co":
             return self.memory(obj)
+        if obj == "start" and self.start is not None:
+            return self.start
         if obj == "waker":
             w = self.memory(obj)
             check(lib.bcsc_task_waker(self.self_task, w), obj)
@@ -356,23 +353,20 @@ def cases(name):
     return out
 
 
-def unmade(case):
-    """Why @case is not made (an argument it needs valid is in UNMADE), or
-    None."""
-    for i, a in enumerate(case.args):
-        why = UNMADE.get((case.name, case.params[i])) or UNMADE.get(a.object)
-        if i != case.bad and why and not initialises(case.name, i):
-            return "%s: %s" % (case.params[i], why)
-    return None
+def started(name):
+    """Whether @name is called from the poll of a started child: it takes a
+    start it does not initialise (only such a child holds a live one)."""
+    args = sweep.signature(name)[1]
+    return any(a.object == "start" and not initialises(name, i) for i, a in enumerate(args))
 
 
 _case = None
 
 
-def _make_call(self_task):
-    """In the child: build the arguments, make the call, reply."""
+def _make_call(world):
+    """In the child: build the arguments in @world, make the call, return
+    what it did."""
     case = _case
-    world = World(self_task)
     args, memory, neighbours = [], {}, []
     for i, a in enumerate(case.args):
         pname = case.params[i]
@@ -409,10 +403,10 @@ def _make_call(self_task):
     return out
 
 
-@ffi.callback("bcsc_poll_fn")
-def _host_poll(self_task):
+def _call_and_reply(world):
+    """In a poll function of the child: make the call and end the child."""
     try:
-        out = _make_call(self_task)
+        out = _make_call(world)
     except Unavailable as e:
         out = {"unavailable": str(e)}
     except Unmade as e:
@@ -421,6 +415,41 @@ def _host_poll(self_task):
         import traceback
         out = {"died": "Python error in the poll function:\n" + traceback.format_exc()}
     sweep.reply(out)
+
+
+# The world the host task made a start in, for the started child's poll.
+_started_world = None
+
+
+@ffi.callback("bcsc_poll_fn")
+def _host_poll(self_task):
+    global _started_world
+    if _started_world is not None:
+        sweep.reply({"died": "the started child was not polled (the host was polled again)"})
+    world = World(self_task)
+    if not started(_case.name):
+        _call_and_reply(world)
+    # A start as a program makes one: into a scope of the host's, awaited.
+    try:
+        target = world.make("", "target", "scope")
+        world.start = world.memory("start")
+        child = world.memory("task")
+        check(lib.bcsc_task_init(child, _started_poll, ffi.NULL), "started child")
+        rc = lib.bcsc_scope_start(self_task, world.start, target, child)
+        if rc != lib.BCSC_PENDING:
+            raise Unmade("bcsc_scope_start() answered %d, not BCSC_PENDING" % rc)
+    except Unmade as e:
+        sweep.reply({"unmade": str(e)})
+    _started_world = world
+    return lib.BCSC_PENDING
+
+
+@ffi.callback("bcsc_poll_fn")
+def _started_poll(self_task):
+    """The started child: the call is made here, with it for `self`."""
+    world = _started_world
+    world.self_task = self_task
+    _call_and_reply(world)
     return 0
 
 
@@ -428,7 +457,7 @@ def _work():
     lib.bcsc_set_misuse_handler(sweep._record_misuse, ffi.NULL)
     try:
         if outside(_case.name):
-            return _make_call(None)
+            return _make_call(World(None))
         world = World(None)
         ex = world.executor(slots=True)
         host = world.memory("task")
@@ -438,7 +467,7 @@ def _work():
         return {"unavailable": str(e)}
     except Unmade as e:
         return {"unmade": str(e)}
-    return {"died": "the host task was not polled (run answered %d)" % rc}
+    return {"died": "the call was not made: no poll function ran it (run answered %d)" % rc}
 
 
 def run(case):
