@@ -274,7 +274,8 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_ATTACHED,        BCSC_MISUSE_ERROR_LIST_LATE,
     BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE,
     BCSC_MISUSE_ABORT_RESULT,    BCSC_MISUSE_ABORT_REENTERED,
-    BCSC_MISUSE_FRAME_LEFT_LIVE, BCSC_MISUSE_EXECUTOR_LEFT_LIVE};
+    BCSC_MISUSE_FRAME_LEFT_LIVE, BCSC_MISUSE_EXECUTOR_LEFT_LIVE,
+    BCSC_MISUSE_REACTOR_BUSY};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2629,4 +2630,27 @@ Test(misuse, abort_function_running_the_executor_is_refused) {
   cr_assert(bcsc_task_done(&p.task));
   executor_down(&ex);
   EXPECT_OK(bcsc_waitq_deinit(&q));
+}
+
+/* ---- REACTOR_BUSY ---------------------------------------------------------
+ * A shipped reactor torn down while a task waits on its unpark list (D92);
+ * tests/test_reactor_{posix,epoll,uring}.c give each reactor's, the epoll
+ * watch's and the io_uring op's. The reactor is left open: the waiter is
+ * cancelled, and the deinit then succeeds. */
+Test(misuse, tearing_down_a_reactor_with_a_waiter_fails_with_ebusy) {
+  bcsc_executor_t ex;
+  bcsc_posix_reactor_t r;
+  probe_t p;
+  executor_up(&ex);
+  EXPECT_OK(bcsc_posix_reactor_init(&r));
+  probe_init(&p, &ex, body_wait_q0);
+  p.q[0] = bcsc_posix_reactor_unparked(&r);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &p.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  EXPECT_FAILS(bcsc_posix_reactor_deinit(&r), BCSC_EBUSY, REACTOR_BUSY, &r);
+  cr_assert_eq(bcsc_waitq_count(bcsc_posix_reactor_unparked(&r)), 1);
+  EXPECT_OK(bcsc_task_cancel(&p.task));
+  executor_down(&ex);
+  cr_assert(bcsc_task_done(&p.task));
+  EXPECT_OK(bcsc_posix_reactor_deinit(&r));
 }

@@ -151,14 +151,22 @@ Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), 0);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[1]), BCSC_ESTATE,
                "a watch is added once");
+  /* The kernel's EEXIST is no misuse the caller could see coming (D92):
+   * no report. */
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &b, fds[0]), BCSC_EBUSY);
+  cr_assert_eq(rec.count, 0);
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &b), BCSC_ESTATE);
   /* A regular file is always ready: epoll refuses it. */
   cr_assert_geq(file = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), 0);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &b, file), BCSC_ENOTSUP);
   close(file);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &b, 1000000), BCSC_EINVAL);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBUSY); /* a is added */
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), 0);
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), BCSC_ESTATE);
   close(fds[0]);
@@ -464,6 +472,9 @@ Test(reactor_epoll, a_task_waits_on_a_pipe_and_a_timer_at_once) {
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
+/* Each refusal is misuse (D92): REACTOR_BUSY naming the watch or the
+ * reactor in the checked build, BCSC_EBUSY alone in release; and each
+ * leaves its object working. */
 Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
   bcsc_epoll_reactor_t r;
   bcsc_executor_t ex;
@@ -471,6 +482,7 @@ Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
   bcsc_test_leaf_t watcher;
   io_task_t reader;
   int fds[2];
+  bcsc_test_misuse_t rec;
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   bcsc_test_executor_with(&ex, &r.base);
@@ -483,8 +495,12 @@ Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
   cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
   cr_assert_eq(bcsc_executor_spawn(&ex, &watcher.task), 0);
   cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &watch));
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   /* Both still work: an unpark wakes the watcher, data the reader. */
   vunpark(&r);
   cr_assert_eq(write(fds[1], "q", 1), 1);
@@ -492,7 +508,10 @@ Test(reactor_epoll, teardown_is_refused_while_tasks_wait) {
   cr_assert(watcher.waited);
   cr_assert_eq(watcher.value, 1);
   cr_assert_eq(reader.rc, 0);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), BCSC_EBUSY); /* still added */
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
   close(fds[0]);
   close(fds[1]);

@@ -309,10 +309,13 @@ Test(reactor_posix, a_signal_wakes_the_tasks_on_the_unpark_list) {
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 
+/* A refused deinit is misuse (D92): reported as REACTOR_BUSY on the reactor
+ * in the checked build, BCSC_EBUSY alone in release. */
 Test(reactor_posix, deinit_is_refused_while_a_task_waits_on_the_unpark_list) {
   bcsc_posix_reactor_t r;
   bcsc_executor_t ex;
   bcsc_test_leaf_t watcher;
+  bcsc_test_misuse_t rec;
 
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
   bcsc_test_executor_with(&ex, &r.base);
@@ -321,7 +324,10 @@ Test(reactor_posix, deinit_is_refused_while_a_task_waits_on_the_unpark_list) {
   cr_assert_eq(bcsc_executor_spawn(&ex, &watcher.task), 0);
   cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
   cr_assert_eq(bcsc_waitq_count(bcsc_posix_reactor_unparked(&r)), 1);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   /* Nothing was closed: an unpark still reaches the watcher. */
   vunpark(&r);
   cr_assert_eq(bcsc_executor_run(&ex, &watcher.task), 0);

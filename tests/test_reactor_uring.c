@@ -527,32 +527,36 @@ static void settle(bcsc_uring_reactor_t *r) {
   cr_assert_eq(bcsc_uring_reactor_in_flight(r), 0);
 }
 
+/* A restart of an op in flight and a deinit with one in flight are misuse
+ * (D92): REACTOR_BUSY naming the op or the reactor in the checked build;
+ * a full reactor is back-pressure: BCSC_EBUSY without a report. */
 Test(reactor_uring, a_busy_op_and_a_busy_reactor_are_refused) {
   bcsc_uring_reactor_t r;
   bcsc_uring_op_t a, b;
   bcsc_wait_t w = BCSC_WAIT_INITIALIZER;
+  bcsc_test_misuse_t rec;
   char c, d;
   int fds[2];
   uring_open(&r, 1, 0); /* one op in flight at most */
   make_pipe(fds);
   cr_assert_eq(bcsc_uring_op_init(&a), 0);
   cr_assert_eq(bcsc_uring_op_init(&b), 0);
-  {
-    bcsc_test_misuse_t rec;
-    bcsc_test_misuse_install(&rec);
-    cr_assert_eq(bcsc_uring_wait(NULL, &a, &w), BCSC_EINVAL);
-    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
-    bcsc_test_misuse_uninstall();
-  }
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_wait(NULL, &a, &w), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), 0);
   cr_assert_eq(bcsc_uring_op_busy(&a), 1);
   cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), BCSC_EBUSY,
                "an op in flight is not started again");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &a));
   cr_assert_eq(bcsc_uring_read(&r, &b, fds[0], &d, 1, 0), BCSC_EBUSY,
                "as many ops in flight as entries");
+  cr_assert_eq(rec.count, 0, "a full reactor is not misuse");
   cr_assert_eq(bcsc_uring_op_busy(&b), 0);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY,
                "the kernel may still write into c");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   /* Submitted, then cancelled without a task: the op ends with
    * -ECANCELED and the reactor can close. */
   cr_assert_eq(vpark(&r, 0), 0);
@@ -560,6 +564,94 @@ Test(reactor_uring, a_busy_op_and_a_busy_reactor_are_refused) {
   cr_assert_eq(bcsc_uring_op_cancel(&a), 0); /* asked once */
   settle(&r);
   cr_assert_eq(bcsc_uring_op_busy(&a), 0);
+  cr_assert_eq(bcsc_uring_op_result(&a), -ECANCELED);
+  /* The refused restart left the op as it was: it starts again now. */
+  cr_assert_eq(write(fds[1], "k", 1), 1);
+  cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), 0);
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_result(&a), 1);
+  cr_assert_eq(c, 'k');
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* A task waits on an op's list (bcsc_uring_op_queue()) before the op is
+ * started: starting it is starting an op still in use (D92), refused and
+ * reported on the op; once the waiter is cancelled, the op starts. The
+ * unpark list's waiter holds the reactor as an op in flight does. */
+Test(reactor_uring, an_op_with_a_waiter_or_a_reactor_with_one_is_refused) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_uring_op_t op;
+  bcsc_test_leaf_t early, watcher;
+  bcsc_test_misuse_t rec;
+  char c;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  make_pipe(fds);
+  bcsc_test_executor_with(&ex, &r.base);
+  cr_assert_eq(bcsc_uring_op_init(&op), 0);
+  bcsc_test_leaf_init(&early, 1);
+  early.queue = bcsc_uring_op_queue(&op);
+  bcsc_test_leaf_init(&watcher, 2);
+  watcher.queue = bcsc_uring_reactor_unparked(&r);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &early.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &watcher.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  cr_assert_eq(bcsc_waitq_count(bcsc_uring_op_queue(&op)), 1);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_read(&r, &op, fds[0], &c, 1, 0), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &op));
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0, "nothing was started");
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
+  /* Both still work: the early waiter is cancelled (the op is idle: its
+   * abort lets go at once), an unpark wakes the watcher. */
+  cr_assert_eq(bcsc_task_cancel(&early.task), 0);
+  r.base.vtable->unpark(&r.base);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert(early.saw_cancel);
+  cr_assert(watcher.waited);
+  cr_assert_eq(bcsc_waitq_count(bcsc_uring_op_queue(&op)), 0);
+  cr_assert_eq(write(fds[1], "u", 1), 1);
+  cr_assert_eq(bcsc_uring_read(&r, &op, fds[0], &c, 1, 0), 0);
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_result(&op), 1);
+  cr_assert_eq(c, 'u');
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* No free submission entry (the kernel refused to take the queued ones)
+ * with fewer ops in flight than entries: back-pressure the caller cannot
+ * see coming, BCSC_EBUSY without a report (D92). */
+Test(reactor_uring, a_full_submission_ring_is_refused_without_a_report) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t a, b;
+  bcsc_test_misuse_t rec;
+  char c, d;
+  int fds[2];
+  uring_open(&r, 2, 0);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_uring_op_init(&a), 0);
+  cr_assert_eq(bcsc_uring_op_init(&b), 0);
+  refuse_submission(EBUSY);
+  cr_assert_eq(bcsc_uring_read(&r, &a, fds[0], &c, 1, 0), 0);
+  cr_assert_eq(bcsc_uring_op_cancel(&a), 0); /* the second entry */
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_read(&r, &b, fds[0], &d, 1, 0), BCSC_EBUSY);
+  cr_assert_gt(seam.refused, 0, "the ring was full: it tried to submit");
+  cr_assert_eq(rec.count, 0, "a full ring is not misuse");
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_uring_op_busy(&b), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 1);
+  refuse_submission(0);
+  settle(&r);
   cr_assert_eq(bcsc_uring_op_result(&a), -ECANCELED);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(fds[0]);
@@ -787,6 +879,7 @@ Test(reactor_uring,
      a_completion_for_an_op_that_is_gone_is_not_written_through) {
   bcsc_uring_reactor_t r;
   bcsc_uring_op_t op;
+  bcsc_test_misuse_t rec;
   char c;
   int fds[2];
   uring_open(&r, 4, 0);
@@ -799,8 +892,11 @@ Test(reactor_uring,
   memset(&op, 0, sizeof op);
   /* Submitted, the read completes at once, and its CQE is reaped. */
   cr_assert_eq(vpark(&r, vnow(&r) + 10 * BCSC_MSEC), BCSC_EBADOBJ);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY,
                "the lost op still counts as in flight");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   close(fds[0]);
   close(fds[1]);
 }
@@ -1039,6 +1135,7 @@ Test(reactor_uring, a_scope_of_readers_is_cancelled_as_a_whole) {
 Test(reactor_uring, entries_round_up_to_a_power_of_two_of_ops_in_flight) {
   bcsc_uring_reactor_t r;
   bcsc_uring_op_t ops[9];
+  bcsc_test_misuse_t rec;
   char bufs[9];
   int fds[2], i;
   uring_open(&r, 5, 0); /* 8 */
@@ -1047,8 +1144,11 @@ Test(reactor_uring, entries_round_up_to_a_power_of_two_of_ops_in_flight) {
     cr_assert_eq(bcsc_uring_op_init(&ops[i]), 0);
   for (i = 0; i < 8; i++)
     cr_assert_eq(bcsc_uring_read(&r, &ops[i], fds[0], &bufs[i], 1, 0), 0);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_uring_read(&r, &ops[8], fds[0], &bufs[8], 1, 0),
                BCSC_EBUSY);
+  cr_assert_eq(rec.count, 0, "a full reactor is back-pressure (D92)");
+  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 8);
   cr_assert_eq(vpark(&r, 0), 0);
   for (i = 0; i < 8; i++)
@@ -1147,6 +1247,7 @@ read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
   owner_t owner;
   io_task_t reader;
   bcsc_uring_op_t nop;
+  bcsc_test_misuse_t rec;
   bcsc_test_executor_with(&ex, &r->base);
   io_init(&reader, r, IO_READ, fd);
   owner_init(&owner, &reader);
@@ -1171,8 +1272,11 @@ read_with_its_cancel_owed(bcsc_uring_reactor_t *r, int fd, int err,
     cr_assert_eq(reader.polls, 1, "not polled while its read is aborting");
     cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
     cr_assert_eq(bcsc_uring_reactor_in_flight(r), 2);
+    bcsc_test_misuse_install(&rec);
     cr_assert_eq(bcsc_uring_reactor_deinit(r), BCSC_EBUSY,
                  "the kernel may still write into the reader's frame");
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, r));
+    bcsc_test_misuse_uninstall();
     /* Submission works again: the next park sends the owed cancel. */
     refuse_submission(0);
   }
@@ -1233,6 +1337,7 @@ Test(reactor_uring, owed_cancels_leave_the_list_when_their_ops_complete) {
   static bcsc_executor_t ex;
   static fleet_t f;
   bcsc_uring_op_t nops[CREW];
+  bcsc_test_misuse_t rec;
   int fds[CREW][2], i;
   uring_open(&r, 2 * CREW, 0);
   bcsc_test_executor_with(&ex, &r.base);
@@ -1261,7 +1366,10 @@ Test(reactor_uring, owed_cancels_leave_the_list_when_their_ops_complete) {
   cr_assert_eq(bcsc_uring_op_busy(&f.readers[3].op), 1);
   cr_assert_eq(f.joined, 0);
   cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 2 + CREW);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
+  bcsc_test_misuse_uninstall();
   /* Submission works again. Readers 1 and 2's ops start new reads, at the
    * same addresses, before any park could send what is owed. */
   refuse_submission(0);

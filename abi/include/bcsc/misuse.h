@@ -92,7 +92,9 @@ extern "C" {
      "be ended (bcsc_task_cleanup())")                                         \
   XX(EXECUTOR_LEFT_LIVE, 40,                                                   \
      "an executor's C scope ended while it had live tasks that could not be "  \
-     "ended (bcsc_executor_cleanup())")
+     "ended (bcsc_executor_cleanup())")                                        \
+  XX(REACTOR_BUSY, 41,                                                         \
+     "reactor, watch or I/O op torn down or restarted while in use")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -107,7 +109,8 @@ extern "C" {
  *  bcsc_start_ready() (bcsc/start.h); 37 and 38 by completion sources'
  *  lists (bcsc_waitq_set_abort(), bcsc/wait.h); 39 by bcsc_task_cleanup()
  *  (bcsc/task.h) and 40 by bcsc_executor_cleanup() (bcsc/executor.h) - in
- *  every build, these two. */
+ *  every build, these two; 41 by the shipped reactors (bcsc/reactor_posix.h,
+ *  bcsc/reactor_epoll.h, bcsc/reactor_uring.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };

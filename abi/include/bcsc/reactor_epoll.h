@@ -124,7 +124,8 @@ BCSC_API int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r);
  * @retval BCSC_EBADOBJ  @p r is not an open epoll reactor (a second deinit
  *                       included)
  * @retval BCSC_EBUSY    a task waits on the unpark list, or a watch is still
- *                       added (nothing is closed)
+ *                       added (nothing is closed; the checked build reports
+ *                       BCSC_MISUSE_REACTOR_BUSY naming @p r first)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r);
@@ -183,7 +184,8 @@ BCSC_API int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch);
  * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
  *                        not initialised
  * @retval BCSC_ESTATE    @p watch is added already
- * @retval BCSC_EBUSY     @p fd is already watched by @p r (by another watch)
+ * @retval BCSC_EBUSY     @p fd is already watched by @p r (by another
+ *                        watch: the kernel's answer, not reported)
  * @retval BCSC_ENOTSUP   @p fd does not support epoll (a regular file)
  * @retval BCSC_ENOSPC    the kernel is out of memory or watches
  * @thread executor  @allocates never (kernel memory for the watch)
@@ -199,7 +201,9 @@ BCSC_API int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r,
  * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
  *                        not initialised
  * @retval BCSC_ESTATE    @p watch is not added to @p r
- * @retval BCSC_EBUSY     a task still waits on it (nothing is changed)
+ * @retval BCSC_EBUSY     a task still waits on it (nothing is changed; the
+ *                        checked build reports BCSC_MISUSE_REACTOR_BUSY
+ *                        naming @p watch first)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,

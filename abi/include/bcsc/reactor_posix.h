@@ -61,7 +61,9 @@ BCSC_API int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r);
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open POSIX reactor (a second deinit
  *                       included)
- * @retval BCSC_EBUSY    a task still waits on the unpark list
+ * @retval BCSC_EBUSY    a task still waits on the unpark list (nothing is
+ *                       closed; the checked build reports
+ *                       BCSC_MISUSE_REACTOR_BUSY naming @p r first)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r);

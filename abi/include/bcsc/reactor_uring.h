@@ -173,7 +173,8 @@ BCSC_API int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
  *                       deinit included)
  * @retval BCSC_EBUSY    an operation is in flight (its completion not
  *                       reaped), or a task waits on the unpark list
- *                       (nothing is closed)
+ *                       (nothing is closed; the checked build reports
+ *                       BCSC_MISUSE_REACTOR_BUSY naming @p r first)
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r);
@@ -250,10 +251,12 @@ BCSC_API int bcsc_uring_op_init(bcsc_uring_op_t *op);
  *                        initialised, or deinitialised), or @p op is not
  *                        initialised
  * @retval BCSC_EBUSY     @p op is busy already (in flight), or a task
- *                        still waits on it; or the reactor has as many
- *                        operations in flight as its entries, or no
- *                        submission entry is free even after submitting
- *                        (nothing is started)
+ *                        still waits on it (the checked build reports
+ *                        BCSC_MISUSE_REACTOR_BUSY naming @p op first); or
+ *                        the reactor has as many operations in flight as
+ *                        its entries, or no submission entry is free even
+ *                        after submitting (back-pressure: not reported).
+ *                        Nothing is started.
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_uring_read(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,

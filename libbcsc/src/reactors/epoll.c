@@ -270,11 +270,11 @@ int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r) {
   int rc;
   if ((rc = bcsc__check_epoll_reactor(r)) != 0)
     return rc;
-  /* Checked here rather than left to bcsc_waitq_deinit(), which would
-   * report: a busy reactor is answered with its return value alone
-   * (D90). */
+  /* Checked here, not left to bcsc_waitq_deinit(): its WAITQ_BUSY would
+   * name a list the caller never made; the reactor is what was torn down
+   * in use (D92). */
   if (!bcsc_waitq_empty(&r->priv.unparked) || r->priv.watches != 0)
-    return BCSC_EBUSY;
+    BCSC__FAIL(REACTOR_BUSY, r, BCSC_EBUSY);
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
     return rc;
   (void)close(r->priv.timer_fd);
@@ -377,7 +377,7 @@ int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
     return BCSC_ESTATE;
   if (!bcsc_waitq_empty(&watch->priv.readable) ||
       !bcsc_waitq_empty(&watch->priv.writable))
-    return BCSC_EBUSY;
+    BCSC__FAIL(REACTOR_BUSY, watch, BCSC_EBUSY);
   /* ENOENT/EBADF: the fd was closed first and the kernel dropped it
    * already; the watch is removed all the same. */
   (void)epoll_ctl(r->priv.epoll_fd, EPOLL_CTL_DEL, watch->priv.fd, NULL);

@@ -159,10 +159,11 @@ int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r) {
   int rc;
   if ((rc = bcsc__check_posix_reactor(r)) != 0)
     return rc;
-  /* Checked here, not left to bcsc_waitq_deinit(), which would report:
-   * a busy reactor is answered with its return value alone (D90). */
+  /* Checked here, not left to bcsc_waitq_deinit(): its WAITQ_BUSY would
+   * name a list the caller never made; the reactor is what was torn down
+   * in use (D92). */
   if (!bcsc_waitq_empty(&r->priv.unparked))
-    return BCSC_EBUSY;
+    BCSC__FAIL(REACTOR_BUSY, r, BCSC_EBUSY);
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
     return rc;
   (void)close(r->priv.wake_fd);

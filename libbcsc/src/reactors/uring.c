@@ -542,9 +542,10 @@ int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r) {
   if ((rc = bcsc__check_uring_reactor(r)) != 0)
     return rc;
   /* The kernel may still write into the frames of ops in flight; closing
-   * the ring would not wait for it. */
+   * the ring would not wait for it (D92: misuse, as a waiter list torn
+   * down with waiters is). */
   if (!bcsc_waitq_empty(&r->priv.unparked) || r->priv.in_flight != 0)
-    return BCSC_EBUSY;
+    BCSC__FAIL(REACTOR_BUSY, r, BCSC_EBUSY);
   if ((rc = bcsc_waitq_deinit(&r->priv.unparked)) != 0)
     return rc;
   /* The reactor's own requests (the eventfd poll, a timeout) die with the
@@ -609,8 +610,12 @@ static int op_begin(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op, int fd,
    * channel names the channel): BAD_ARGUMENT on the op. */
   if (fd < 0 || bad_args)
     BCSC__FAIL(BAD_ARGUMENT, op, BCSC_EINVAL);
-  if (op->priv.state == OP_IN_FLIGHT || !bcsc_waitq_empty(&op->priv.queue) ||
-      r->priv.in_flight >= r->priv.sq_entries)
+  /* D92: restarting an op in use breaks its documented rule and is
+   * reported; a full ring is back-pressure, as an empty pool is (D7),
+   * answered with the same code alone. */
+  if (op->priv.state == OP_IN_FLIGHT || !bcsc_waitq_empty(&op->priv.queue))
+    BCSC__FAIL(REACTOR_BUSY, op, BCSC_EBUSY);
+  if (r->priv.in_flight >= r->priv.sq_entries)
     return BCSC_EBUSY;
   /* The list is empty: make it the op's completion source's (again: a
    * statically initialised op has no hook yet). */
