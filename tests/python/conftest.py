@@ -18,6 +18,16 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("%s: %d calls, each in a child of its own"
                                     % (bcsc_ffi.describe(), sweep.calls))
     neighbours = sys.modules.get("test_bad_neighbours")
+    if neighbours and neighbours.valid_calls:
+        # What the calls with every argument valid answered, by what
+        # success is for them (test_bad_neighbours.success()).
+        answers = {}
+        for name, ret in neighbours.valid_calls.items():
+            key = neighbours.success(name, ret)
+            answers[key] = answers.get(key, 0) + 1
+        terminalreporter.write_line("test_bad_neighbours: %d calls with every argument valid succeeded (%s); "
+                                    "no exception" % (len(neighbours.valid_calls), ", ".join(
+                                        "%s: %d" % kv for kv in sorted(answers.items()))))
     if neighbours and neighbours.not_made:
         terminalreporter.write_line("test_bad_neighbours: %d cases not made (an argument that must be valid "
                                     "was not made):" % len(neighbours.not_made))

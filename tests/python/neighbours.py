@@ -16,7 +16,11 @@ a task running on an executor, with the running task for `self`. A call
 that takes a start (bcsc_start_ready(), bcsc_start_value()) is made where
 a program has a live one: that task starts a child with
 bcsc_scope_start() and the call is made in the child's poll, with the
-child for `self` (started()). Each call runs in a forked child, as
+child for `self` (started()). Where a call needs its source in a state
+(DEPENDENT), the neighbour is brought there as a program brings it: a
+oneshot holding a value, an armed timer, an epoll watch added on a pipe,
+an io_uring read of a pipe in flight, a task run to completion (its result
+read outside any poll, OUTSIDE). Each call runs in a forked child, as
 sweep.run() runs its calls.
 """
 
@@ -28,6 +32,8 @@ from bcsc_ffi import ffi, lib
 # Elements of 8 bytes, rings of 4.
 ELEM, CAPACITY = 8, 4
 NO_DEADLINE = 2**64 - 1
+# BCSC_URING_OFFSET_CURRENT, which cdef() cannot take (UINT64_MAX).
+URING_OFFSET_CURRENT = 2**64 - 1
 
 # Arrays the caller hands over uninitialised (a waker slot table, a scope's
 # error list): plain memory, bad only when NULL.
@@ -114,6 +120,10 @@ class World:
         """Zeroed memory of sweep.PLAIN_SIZE, aligned to sweep.PLAIN_ALIGN."""
         mem, _ = sweep.bad_memory(PLAIN_ARG, "zeroed", self.keep)
         return mem
+
+    def has_made(self, obj):
+        """Whether @obj is one this world made (not the case's bad one)."""
+        return obj is not None and any(a == int(ffi.cast(sweep.ADDRESS, obj)) for a, _ in self.made)
 
     def executor(self, slots=False):
         sim = self.memory("sim_reactor")
@@ -258,9 +268,9 @@ def check(rc, what):
 def _frame_of_pool(world, pool, *_):
     """A frame of @pool, or of a pool of its own where @pool is the bad one."""
     frame = ffi.new(TYPES["void * *"])
-    if lib.bcsc_pool_acquire(pool, POLL_DONE, ffi.NULL, frame) != 0:
-        del sweep.REPORTS[:]
-        check(lib.bcsc_pool_acquire(world.make("", "pool", "pool"), POLL_DONE, ffi.NULL, frame), "pool frame")
+    if not world.has_made(pool):
+        pool = world.make("", "pool", "pool")
+    check(lib.bcsc_pool_acquire(pool, POLL_DONE, ffi.NULL, frame), "pool frame")
     return frame[0]
 
 
@@ -276,14 +286,67 @@ def _offered(world, *_):
     return sel
 
 
-# Arguments that must fit an earlier one (or be made one step further):
+def _holding_a_value(world, *_):
+    """A oneshot its sender has sent the value into."""
+    oneshot = world.make("", "os", "oneshot")
+    check(lib.bcsc_oneshot_send(oneshot, world.buffer(), ELEM), "oneshot send")
+    return oneshot
+
+
+def _armed(world, *_):
+    """A timer with a deadline ahead of the simulated clock (at 0): waiting
+    on it links it."""
+    timer = world.make("", "timer", "timer")
+    check(lib.bcsc_timer_set(timer, 1000), "timer set")
+    return timer
+
+
+def _watch_added(world, r, end):
+    """A watch added to @r (or to a reactor of its own where @r is the bad
+    one) on one end of a pipe (0: the read end, 1: the write end)."""
+    if not world.has_made(r):
+        r = world.make("", "r", "epoll_reactor")
+    watch = world.make("", "watch", "epoll_watch")
+    check(lib.bcsc_epoll_watch_add(r, watch, os.pipe()[end]), "epoll watch add")
+    return watch
+
+
+def _reading(world, *_):
+    """An op in flight: a read of a pipe that nothing writes."""
+    r = world.make("", "r", "uring_reactor")
+    op = world.make("", "op", "uring_op")
+    check(lib.bcsc_uring_read(r, op, os.pipe()[0], world.buffer(), ELEM, URING_OFFSET_CURRENT), "uring read")
+    return op
+
+
+def _completed(world, *_):
+    """A task that ran to completion as the root of an executor of its own,
+    read after bcsc_executor_run() returned (outside any poll)."""
+    task = world.task()
+    check(lib.bcsc_executor_run(world.executor(), task), "run to completion")
+    return task
+
+
+# Arguments that must fit an earlier one, or be in the state a program has
+# them in when it makes the call (or be made one step further):
 # (function, parameter) -> maker(world, *earlier arguments).
 DEPENDENT = {
     ("bcsc_pool_release", "frame"): _frame_of_pool,
     ("bcsc_mutex_unlock", "mutex"): _locked,
     ("bcsc_task_wait_next", "prev"): lambda world, *_: ffi.NULL,  # the first registration
     ("bcsc_select_end", "sel"): _offered,
+    ("bcsc_oneshot_try_recv", "os"): _holding_a_value,
+    ("bcsc_timer_wait", "timer"): _armed,
+    ("bcsc_epoll_watch_remove", "watch"): lambda world, r: _watch_added(world, r, 0),
+    ("bcsc_epoll_wait_readable", "watch"): lambda world, *_: _watch_added(world, None, 0),
+    ("bcsc_epoll_wait_writable", "watch"): lambda world, *_: _watch_added(world, None, 1),
+    ("bcsc_uring_wait", "op"): _reading,
+    ("bcsc_task_result", "task"): _completed,
 }
+# Calls made outside any poll though they take no executor, where a
+# program makes them: it reads its root's result after bcsc_executor_run()
+# returns.
+OUTSIDE = ("bcsc_task_result",)
 
 
 # cffi parses a type's name on its first use and caches it: parsed here,
@@ -315,9 +378,9 @@ CALLBACKS = {TYPES[t].cname: POLL_DONE if t == "bcsc_poll_fn" else _callback(TYP
 
 def outside(name):
     """Whether @name is called outside any poll: it takes an executor (run
-    and poll refuse to run inside one) and no scope."""
+    and poll refuse to run inside one) and no scope, or is one of OUTSIDE."""
     objs = [a.object for a in sweep.signature(name)[1]]
-    return "executor" in objs and "scope" not in objs
+    return ("executor" in objs and "scope" not in objs) or name in OUTSIDE
 
 
 class Case:

@@ -32,10 +32,13 @@ P:
     checks it (CHECKED_LATER), each entry quoting its header.
 
 The shipped reactors (bcsc/reactor_*.h) are held to all of it (D90).
-Besides, the call with every argument valid must report nothing: otherwise the
-factory did not make valid neighbours, and what the bad cases report says
-nothing about P. Made in a started child's poll (a call that takes a
-start), it must also answer 0: otherwise the child is not the started one.
+Besides, the call with every argument valid must report nothing and
+succeed (success(): an operation 0, or BCSC_PENDING where its header
+says it may wait, or a number its header gives; a query that returns int
+anything not negative): otherwise the factory did not make valid
+neighbours, or made them in a state that refuses the call (an empty
+oneshot, a timer not armed, a child that is not the started one), and a
+bad case may fail for them, not for P.
 """
 
 import re
@@ -77,6 +80,37 @@ def optional(name, pname):
     return None
 
 
+def successes(name):
+    """What an operation @name answers a call with every argument valid,
+    {answer: its words}: 0, BCSC_PENDING where its header says it may wait
+    ("@retval BCSC_PENDING", also through "@retval as f()"), and any number
+    its "@retval N" or "@return N" gives."""
+    doc, answers = DOCS[name], {0: "0"}
+    m = re.search(r"@retval as (bcsc_\w+)\(\)", doc)
+    if m:
+        doc += " " + DOCS[m.group(1)]
+    if re.search(r"@retval BCSC_PENDING\b", doc):
+        answers[lib.BCSC_PENDING] = "BCSC_PENDING"
+    for n in re.findall(r"@(?:retval|return) (\d+)\b", doc):
+        answers.setdefault(int(n), n)
+    return answers
+
+
+def success(name, ret):
+    """How @ret counts as a success of @name's call with every argument
+    valid (words for the summary), or None if it is none: an operation
+    answers one of successes(); a query that returns int anything not
+    negative (the factory's objects are fresh or done: those that hand
+    back another call's result - bcsc_task_result(), bcsc_select_result()
+    - have 0 or BCSC_PENDING to give); any other query and a void function
+    cannot fail by their signature."""
+    if not is_query(name):
+        return successes(name).get(ret)
+    if sweep.signature(name)[0].result.cname != "int":
+        return "not int (cannot fail)"
+    return "int query, not negative" if ret >= 0 else None
+
+
 def judge(case, out):
     """What is wrong with @out, the outcome of @case: a list of sentences."""
     name, i, fill = case.name, case.bad, case.fill
@@ -92,12 +126,13 @@ def judge(case, out):
         if reports:
             problems.append("every argument valid, yet it reported %s: the neighbours are not valid"
                             % ", ".join(codes))
-        # Made in a started child's poll, the valid call must work: else
-        # the child is not what a program's started child is. (Elsewhere a
-        # valid call may fail on state: an empty oneshot, a timer not armed.)
-        if neighbours.started(name) and case.ctype.result.cname == "int" and out["ret"] != 0:
-            problems.append("every argument valid in the started child's poll, yet it answered %s"
-                            % sweep.ERRORS.get(out["ret"], out["ret"]))
+        # The valid call must work: else a bad case may fail for a
+        # neighbour in the wrong state (an empty oneshot, a timer not
+        # armed, a child that is not the started one), not for its bad P.
+        if success(name, out["ret"]) is None:
+            problems.append("every argument valid, yet it answered %s (success: %s)" % (
+                sweep.ERRORS.get(out["ret"], out["ret"]),
+                "not negative" if is_query(name) else " or ".join(successes(name).values())))
         return problems
 
     ret = out["ret"]
@@ -175,6 +210,9 @@ SWEPT = [f for f in FUNCTIONS if len(neighbours.cases(f)) > 1]
 
 # Cases not made, for the summary: (case, why).
 not_made = []
+# The calls with every argument valid that passed, for the summary:
+# name -> what it answered.
+valid_calls = {}
 
 
 @pytest.mark.parametrize("name", SWEPT)
@@ -189,8 +227,10 @@ def test_bad_neighbours(name):
         if "unmade" in out:
             failures.append("%s: could not make a valid argument: %s" % (case, out["unmade"]))
             continue
-        for problem in judge(case, out):
-            failures.append("%s: %s" % (case, problem))
+        problems = judge(case, out)
+        failures += ["%s: %s" % (case, problem) for problem in problems]
+        if case.bad is None and not problems:
+            valid_calls[name] = out["ret"]
     if failures:
         pytest.fail("\n".join(failures), pytrace=False)
     if not made_any:
