@@ -275,7 +275,7 @@ static const int32_t codes_with_a_test[] = {
     BCSC_MISUSE_START_FOREIGN,   BCSC_MISUSE_START_TWICE,
     BCSC_MISUSE_ABORT_RESULT,    BCSC_MISUSE_ABORT_REENTERED,
     BCSC_MISUSE_FRAME_LEFT_LIVE, BCSC_MISUSE_EXECUTOR_LEFT_LIVE,
-    BCSC_MISUSE_REACTOR_BUSY};
+    BCSC_MISUSE_REACTOR_BUSY,    BCSC_MISUSE_REACTOR_STATE};
 
 Test(misuse, every_code_in_the_table_is_provoked_by_a_test_here) {
   for (size_t i = 0; i < MISUSE_COUNT; i++) {
@@ -2653,4 +2653,23 @@ Test(misuse, tearing_down_a_reactor_with_a_waiter_fails_with_ebusy) {
   executor_down(&ex);
   cr_assert(bcsc_task_done(&p.task));
   EXPECT_OK(bcsc_posix_reactor_deinit(&r));
+}
+
+/* ---- REACTOR_STATE --------------------------------------------------------
+ * An epoll watch removed while it is not added (D92, amended);
+ * tests/test_reactor_{epoll,uring}.c give the other cases. The watch is
+ * left as it was: it is added and removed afterwards. */
+Test(misuse, removing_a_watch_that_is_not_added_fails_with_estate) {
+  bcsc_epoll_reactor_t r;
+  bcsc_epoll_watch_t w;
+  int fds[2];
+  EXPECT_OK(bcsc_epoll_reactor_init(&r));
+  EXPECT_OK(bcsc_epoll_watch_init(&w));
+  cr_assert_eq(pipe(fds), 0);
+  EXPECT_FAILS(bcsc_epoll_watch_remove(&r, &w), BCSC_ESTATE, REACTOR_STATE, &w);
+  EXPECT_OK(bcsc_epoll_watch_add(&r, &w, fds[0]));
+  EXPECT_OK(bcsc_epoll_watch_remove(&r, &w));
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_OK(bcsc_epoll_reactor_deinit(&r));
 }

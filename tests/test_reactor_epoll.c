@@ -149,15 +149,19 @@ Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
   cr_assert_eq(bcsc_epoll_watch_init(&a), 0);
   cr_assert_eq(bcsc_epoll_watch_init(&b), 0);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), 0);
+  /* Adding twice and removing what is not added break the watch's rules
+   * (D92, amended): REACTOR_STATE naming the watch, checked build only. */
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[1]), BCSC_ESTATE,
                "a watch is added once");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_STATE, &a));
   /* The kernel's EEXIST is no misuse the caller could see coming (D92):
    * no report. */
-  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &b, fds[0]), BCSC_EBUSY);
   cr_assert_eq(rec.count, 0);
-  bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &b), BCSC_ESTATE);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_STATE, &b));
+  bcsc_test_misuse_uninstall();
   /* A regular file is always ready: epoll refuses it. */
   cr_assert_geq(file = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), 0);
   cr_assert_eq(bcsc_epoll_watch_add(&r, &b, file), BCSC_ENOTSUP);
@@ -168,10 +172,42 @@ Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), 0);
+  bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), BCSC_ESTATE);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_STATE, &a));
+  bcsc_test_misuse_uninstall();
+  /* The refusals changed nothing: both watches add and remove. */
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &a, fds[0]), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &b, fds[1]), 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &a), 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &b), 0);
   close(fds[0]);
   close(fds[1]);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* A watch removed through a reactor it is not added to (D92, amended):
+ * refused and reported on the watch, which stays added to its own reactor;
+ * the other reactor's count of watches is untouched (its deinit is 0). */
+Test(reactor_epoll, a_watch_removed_from_another_reactor_is_refused) {
+  bcsc_epoll_reactor_t mine, other;
+  bcsc_epoll_watch_t w;
+  bcsc_test_misuse_t rec;
+  int fds[2];
+  cr_assert_eq(bcsc_epoll_reactor_init(&mine), 0);
+  cr_assert_eq(bcsc_epoll_reactor_init(&other), 0);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&mine, &w, fds[0]), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_epoll_watch_remove(&other, &w), BCSC_ESTATE);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_STATE, &w));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&other), 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&mine, &w), 0);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&mine), 0);
 }
 
 Test(reactor_epoll, park_returns_at_or_after_its_deadline) {
@@ -466,6 +502,45 @@ Test(reactor_epoll, a_task_waits_on_a_pipe_and_a_timer_at_once) {
   cr_assert_eq(bcsc_timer_linked(&early.timer), 0);
   cr_assert_eq(bcsc_executor_next_deadline(&ex), BCSC_NO_DEADLINE);
   cr_assert_eq(early.removed_rc, 0);
+  close(fds[0]);
+  close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* A task waits on a watch that is not added (D92, amended): the wait
+ * answers BCSC_ESTATE, reported on the watch, for readable and writable
+ * alike; once added, the same watch and task wait and wake. */
+Test(reactor_epoll, a_wait_on_a_watch_not_added_is_refused) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_epoll_watch_t watch = BCSC_EPOLL_WATCH_INITIALIZER;
+  io_task_t waiter;
+  bcsc_test_misuse_t rec;
+  int fds[2], writable;
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  for (writable = 0; writable <= 1; writable++) {
+    io_init(&waiter, &r);
+    waiter.watch = &watch;
+    waiter.writable = writable;
+    bcsc_test_misuse_install(&rec);
+    cr_assert_eq(bcsc_executor_run(&ex, &waiter.task), BCSC_ESTATE);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_STATE, &watch),
+              "writable %d", writable);
+    bcsc_test_misuse_uninstall();
+    cr_assert_eq(waiter.rc, BCSC_ESTATE);
+    cr_assert_eq(waiter.polls, 1);
+  }
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[1]), 0);
+  io_init(&waiter, &r);
+  waiter.watch = &watch;
+  waiter.writable = 1; /* an empty pipe is writable at once */
+  cr_assert_eq(bcsc_executor_run(&ex, &waiter.task), 0);
+  cr_assert_neq(waiter.value & EPOLLOUT, 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
   close(fds[0]);
   close(fds[1]);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);

@@ -519,6 +519,41 @@ Test(reactor_uring, poll_reports_readiness_and_a_hang_up) {
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
 
+/* A task waits on an op never started (D92, amended): nothing could wake
+ * it, so the wait answers BCSC_ESTATE, reported on the op. The same op
+ * and task then start, wait and complete. */
+Test(reactor_uring, a_wait_on_an_op_never_started_is_refused) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  bcsc_test_misuse_t rec;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  reader.polls = 1; /* past the start: the first poll only waits */
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), BCSC_ESTATE);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_STATE, &reader.op));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(reader.rc, BCSC_ESTATE);
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  cr_assert_eq(bcsc_task_init(&reader.task, io_poll, NULL), 0);
+  reader.polls = 0;
+  reader.rc = 1;
+  cr_assert_eq(write(fds[1], "s", 1), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &reader.task), 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, 1);
+  cr_assert_eq(reader.buf[0], 's');
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 /* Runs the reactor until nothing is in flight. */
 static void settle(bcsc_uring_reactor_t *r) {
   int i;

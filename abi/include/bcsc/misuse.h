@@ -94,7 +94,11 @@ extern "C" {
      "an executor's C scope ended while it had live tasks that could not be "  \
      "ended (bcsc_executor_cleanup())")                                        \
   XX(REACTOR_BUSY, 41,                                                         \
-     "reactor, watch or I/O op torn down or restarted while in use")
+     "reactor, watch or I/O op torn down or restarted while in use")           \
+  XX(REACTOR_STATE, 42,                                                        \
+     "watch or I/O op used in the wrong state (added twice, removed or "       \
+     "waited on while not added, removed from another reactor, waited on "     \
+     "before its start)")
 
 #define BCSC_MISUSE_ENUM_ITEM_(name, value, message)                           \
   BCSC_MISUSE_##name = (value),
@@ -110,7 +114,8 @@ extern "C" {
  *  lists (bcsc_waitq_set_abort(), bcsc/wait.h); 39 by bcsc_task_cleanup()
  *  (bcsc/task.h) and 40 by bcsc_executor_cleanup() (bcsc/executor.h) - in
  *  every build, these two; 41 by the shipped reactors (bcsc/reactor_posix.h,
- *  bcsc/reactor_epoll.h, bcsc/reactor_uring.h). */
+ *  bcsc/reactor_epoll.h, bcsc/reactor_uring.h) and 42 by their epoll
+ *  watches and io_uring ops (bcsc/reactor_epoll.h, bcsc/reactor_uring.h). */
 enum bcsc_misuse {
   BCSC_MISUSE_TABLE(BCSC_MISUSE_ENUM_ITEM_) BCSC_MISUSE_LIMIT
 };

@@ -183,7 +183,9 @@ BCSC_API int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch);
  *                        an open file descriptor
  * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
  *                        not initialised
- * @retval BCSC_ESTATE    @p watch is added already
+ * @retval BCSC_ESTATE    @p watch is added already (to any reactor; the
+ *                        checked build reports BCSC_MISUSE_REACTOR_STATE
+ *                        naming @p watch first)
  * @retval BCSC_EBUSY     @p fd is already watched by @p r (by another
  *                        watch: the kernel's answer, not reported)
  * @retval BCSC_ENOTSUP   @p fd does not support epoll (a regular file)
@@ -200,7 +202,10 @@ BCSC_API int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r,
  * @retval BCSC_EINVAL    an argument is NULL
  * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
  *                        not initialised
- * @retval BCSC_ESTATE    @p watch is not added to @p r
+ * @retval BCSC_ESTATE    @p watch is not added, or is added to another
+ *                        reactor (nothing is changed; the checked build
+ *                        reports BCSC_MISUSE_REACTOR_STATE naming @p watch
+ *                        first)
  * @retval BCSC_EBUSY     a task still waits on it (nothing is changed; the
  *                        checked build reports BCSC_MISUSE_REACTOR_BUSY
  *                        naming @p watch first)
@@ -221,7 +226,9 @@ BCSC_API int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
  * @retval BCSC_ECANCELED  @p self is cancelled (nothing registered)
  * @retval BCSC_EINVAL     an argument is NULL
  * @retval BCSC_EBADOBJ    @p watch is not initialised
- * @retval BCSC_ESTATE     @p watch is not added to a reactor
+ * @retval BCSC_ESTATE     @p watch is not added to a reactor (the checked
+ *                         build reports BCSC_MISUSE_REACTOR_STATE naming
+ *                         @p watch first)
  * @retval BCSC_ECLOSED    the fd was closed while watched
  * @retval BCSC_ENOSPC     the kernel refused to arm the interest
  * @retval (negative)      the errors of bcsc_wait_register()

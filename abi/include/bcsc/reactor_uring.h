@@ -321,7 +321,9 @@ BCSC_API int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
  * @retval 0               done: read bcsc_uring_op_result()
  * @retval BCSC_PENDING    registered; return BCSC_PENDING
  * @retval BCSC_ECANCELED  @p self is cancelled and @p op is not in flight
- * @retval BCSC_ESTATE     @p op was never started
+ * @retval BCSC_ESTATE     @p op was never started (the checked build
+ *                         reports BCSC_MISUSE_REACTOR_STATE naming @p op
+ *                         first)
  * @retval BCSC_EINVAL     an argument is NULL
  * @retval BCSC_EBADOBJ    @p op is not initialised
  * @retval (negative)      the errors of bcsc_wait_register()

@@ -331,8 +331,11 @@ int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r, bcsc_epoll_watch_t *watch,
     return rc;
   if (fd < 0)
     BCSC__FAIL(BAD_ARGUMENT, watch, BCSC_EINVAL);
+  /* D92 (amended): adding twice breaks the watch's documented rule, which
+   * the caller can know; the kernel's EEXIST below is not bcsc's to
+   * judge. */
   if (watch->priv.state == WATCH_ADDED)
-    return BCSC_ESTATE;
+    BCSC__FAIL(REACTOR_STATE, watch, BCSC_ESTATE);
   /* Added with no interest but one-shot: the kernel always reports errors
    * and hang-ups, and one-shot makes that one report, not one per
    * epoll_wait() while nobody waits. */
@@ -374,7 +377,7 @@ int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
       (rc = bcsc__check_epoll_watch(watch)) != 0)
     return rc;
   if (!watch_added(watch) || watch->priv.reactor != r)
-    return BCSC_ESTATE;
+    BCSC__FAIL(REACTOR_STATE, watch, BCSC_ESTATE);
   if (!bcsc_waitq_empty(&watch->priv.readable) ||
       !bcsc_waitq_empty(&watch->priv.writable))
     BCSC__FAIL(REACTOR_BUSY, watch, BCSC_EBUSY);
@@ -400,7 +403,7 @@ static int wait_ready(bcsc_task_t *self, bcsc_epoll_watch_t *watch,
       (rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
     return rc;
   if (!watch_added(watch))
-    return BCSC_ESTATE;
+    BCSC__FAIL(REACTOR_STATE, watch, BCSC_ESTATE);
   rc = bcsc_wait_on(self, wait,
                     writable ? &watch->priv.writable : &watch->priv.readable);
   if (rc != BCSC_PENDING)

@@ -753,8 +753,11 @@ int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op, bcsc_wait_t *wait) {
     return bcsc_wait_on(self, wait, &op->priv.queue); /* consumes: 0 */
   if (op->priv.state == OP_DONE)
     return 0;
+  /* D92 (amended): an op never started has nothing that could wake the
+   * task; a done op answered above, so no race with a completion ends
+   * here. */
   if (op->priv.state != OP_IN_FLIGHT)
-    return BCSC_ESTATE;
+    BCSC__FAIL(REACTOR_STATE, op, BCSC_ESTATE);
   if (bcsc_task_cancelled(self) == 1) {
     /* Not BCSC_ECANCELED: the frame must outlive the kernel's hold on it.
      * The cancel's outcome, the op's completion, wakes the task. */
