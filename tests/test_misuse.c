@@ -2659,6 +2659,7 @@ Test(misuse, tearing_down_a_reactor_with_a_waiter_fails_with_ebusy) {
  * An epoll watch removed while it is not added (D92, amended);
  * tests/test_reactor_{epoll,uring}.c give the other cases. The watch is
  * left as it was: it is added and removed afterwards. */
+#ifdef __linux__ /* the epoll reactor is built on Linux only */
 Test(misuse, removing_a_watch_that_is_not_added_fails_with_estate) {
   bcsc_epoll_reactor_t r;
   bcsc_epoll_watch_t w;
@@ -2673,3 +2674,4 @@ Test(misuse, removing_a_watch_that_is_not_added_fails_with_estate) {
   close(fds[1]);
   EXPECT_OK(bcsc_epoll_reactor_deinit(&r));
 }
+#endif

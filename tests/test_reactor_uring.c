@@ -562,6 +562,37 @@ static void settle(bcsc_uring_reactor_t *r) {
   cr_assert_eq(bcsc_uring_reactor_in_flight(r), 0);
 }
 
+/* A cancelled task whose op is done gets 0 and the op's result at once, as
+ * any task does: bcsc_uring_wait() never answers BCSC_ECANCELED. The read
+ * completes while its task waits; the task is cancelled before it runs
+ * again. */
+Test(reactor_uring, a_cancelled_task_whose_op_is_done_gets_its_result) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  io_task_t reader;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&reader, &r, IO_READ, fds[0]);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* started, waiting */
+  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+  cr_assert_eq(write(fds[1], "c", 1), 1);
+  settle(&r); /* the completion lands and wakes the task */
+  cr_assert_eq(bcsc_task_cancel(&reader.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert(bcsc_task_done(&reader.task));
+  cr_assert_eq(reader.saw_cancelled, 1);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_eq(reader.result, 1);
+  cr_assert_eq(reader.buf[0], 'c');
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 /* A restart of an op in flight and a deinit with one in flight are misuse
  * (D92): REACTOR_BUSY naming the op or the reactor in the checked build;
  * a full reactor is back-pressure: BCSC_EBUSY without a report. */

@@ -317,10 +317,11 @@ BCSC_API int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
  * call asks the kernel to cancel the op, registers, and returns
  * BCSC_PENDING; the op's completion wakes the task, and the call returns 0
  * with the result (-ECANCELED, or what the op did if it completed first).
- * Only a cancelled task whose op is not in flight gets BCSC_ECANCELED.
+ * A cancelled task whose op is done gets 0 and the result at once, as any
+ * task does: this call never answers BCSC_ECANCELED (an op that was never
+ * started is BCSC_ESTATE, cancelled or not).
  * @retval 0               done: read bcsc_uring_op_result()
  * @retval BCSC_PENDING    registered; return BCSC_PENDING
- * @retval BCSC_ECANCELED  @p self is cancelled and @p op is not in flight
  * @retval BCSC_ESTATE     @p op was never started (the checked build
  *                         reports BCSC_MISUSE_REACTOR_STATE naming @p op
  *                         first)
