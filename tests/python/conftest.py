@@ -6,6 +6,7 @@ two), and again at its end with the number of calls made."""
 import sys
 
 import bcsc_ffi
+import retvals
 import sweep
 
 
@@ -17,6 +18,11 @@ def pytest_terminal_summary(terminalreporter):
     if sweep.calls:
         terminalreporter.write_line("%s: %d calls, each in a child of its own"
                                     % (bcsc_ffi.describe(), sweep.calls))
+    if retvals.judged:
+        terminalreporter.write_line("failing calls' codes: %s (retvals.py)" % ", ".join(
+            "%d %s" % (n, {"header": "documented by the header", "general rule": "by api-conventions.md's "
+                           "rule for every function", "open": "by a header that allows any code"}[k])
+            for k, n in sorted(retvals.judged.items(), key=lambda kv: -kv[1])))
     neighbours = sys.modules.get("test_bad_neighbours")
     if neighbours and neighbours.valid_calls:
         # What the calls with every argument valid answered, by what

@@ -14,7 +14,9 @@ P:
 
   - no crash, no hang, nothing written past P's memory, nothing into P
     (or into a valid neighbour) by a call that fails, nothing through a
-    pointer to const; a negative answer is a code of the error table;
+    pointer to const; a negative answer is a code of the error table
+    that the header documents, or that docs/api-conventions.md gives
+    every function for P (retvals.allowed());
   - an operation fails on a bad P - except an _init given the memory it
     initialises (D4) - and in the checked build reports it exactly once,
     naming P: NULL_OBJECT for NULL, the bad memory (or a part of it)
@@ -46,6 +48,7 @@ import re
 import pytest
 
 import neighbours
+import retvals
 import sweep
 from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, lib
 from test_bad_pointers import (CLEANUPS, NULL_ANSWERS, PLAIN_DATA, WRITES_ON_FAILURE, inside, is_query,
@@ -80,32 +83,16 @@ def optional(name, pname):
     return None
 
 
-def successes(name):
-    """What an operation @name answers a call with every argument valid,
-    {answer: its words}: 0, BCSC_PENDING where its header says it may wait
-    ("@retval BCSC_PENDING", also through "@retval as f()"), and any number
-    its "@retval N" or "@return N" gives."""
-    doc, answers = DOCS[name], {0: "0"}
-    m = re.search(r"@retval as (bcsc_\w+)\(\)", doc)
-    if m:
-        doc += " " + DOCS[m.group(1)]
-    if re.search(r"@retval BCSC_PENDING\b", doc):
-        answers[lib.BCSC_PENDING] = "BCSC_PENDING"
-    for n in re.findall(r"@(?:retval|return) (\d+)\b", doc):
-        answers.setdefault(int(n), n)
-    return answers
-
-
 def success(name, ret):
     """How @ret counts as a success of @name's call with every argument
     valid (words for the summary), or None if it is none: an operation
-    answers one of successes(); a query that returns int anything not
+    answers one of retvals.answers(); a query that returns int anything not
     negative (the factory's objects are fresh or done: those that hand
     back another call's result - bcsc_task_result(), bcsc_select_result()
     - have 0 or BCSC_PENDING to give); any other query and a void function
     cannot fail by their signature."""
     if not is_query(name):
-        return successes(name).get(ret)
+        return retvals.answers(name).get(ret)
     if sweep.signature(name)[0].result.cname != "int":
         return "not int (cannot fail)"
     return "int query, not negative" if ret >= 0 else None
@@ -132,7 +119,7 @@ def judge(case, out):
         if success(name, out["ret"]) is None:
             problems.append("every argument valid, yet it answered %s (success: %s)" % (
                 sweep.ERRORS.get(out["ret"], out["ret"]),
-                "not negative" if is_query(name) else " or ".join(successes(name).values())))
+                "not negative" if is_query(name) else " or ".join(retvals.answers(name).values())))
         return problems
 
     ret = out["ret"]
@@ -153,6 +140,10 @@ def judge(case, out):
             sweep.ERRORS.get(ret, ret), ", ".join(case.params[j] for j in out["neighbours_written"])))
     if failed and ret not in sweep.ERRORS and not (query and fill == "garbage"):
         problems.append("answered %d, not a code of the error table" % ret)
+    elif failed and not (query and fill == "garbage"):
+        why = retvals.allowed(name, ret, [(fill, arg.object)])
+        if why:
+            problems.append(why)
 
     # The answer.
     if case.ctype.result.kind == "void" or optional_null:

@@ -15,7 +15,11 @@ others NULL/0. The oracle, per call:
     that fails leaves its arguments untouched"; WRITES_ON_FAILURE lists the
     out parameters documented otherwise), and nothing writes through a
     pointer to const;
-  - an int answer below 0 is a code of the error table;
+  - an int answer below 0 is a code of the error table, and one the
+    function's header documents (retvals.py: its @retval and @return
+    lines, through their references), or one docs/api-conventions.md
+    gives every function: BCSC_EINVAL for a NULL pointer, BCSC_EBADOBJ for
+    an object that is not one (a query's answer to garbage aside);
   - an operation (an int function taking a non-const pointer) fails on a
     NULL or not-initialised object - except an _init on the memory it
     initialises (D4: _init never reads it, zeroed or garbage);
@@ -44,6 +48,7 @@ all of it (D90).
 
 import pytest
 
+import retvals
 import sweep
 from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, ffi, header_says, lib
 
@@ -133,6 +138,11 @@ def judge(case, outcome):
     # read anything from garbage.)
     if failed and ret not in sweep.ERRORS and not (is_query(name) and fill == "garbage"):
         problems.append("answered %d, not a code of the error table" % ret)
+    elif failed and not (is_query(name) and fill == "garbage"):
+        why = retvals.allowed(name, ret, [(case.fills.get(i, "null"), case.args[i].object)
+                                          for i in case.null_pointers + list(case.fills)])
+        if why:
+            problems.append(why)
 
     # The answer.
     if case.label == "no pointer":
@@ -220,3 +230,17 @@ def test_the_sweep_sees_every_declared_function():
     missing = [f for f in FUNCTIONS if not hasattr(lib, f)]
     assert not missing
     assert ffi.typeof(getattr(lib, FUNCTIONS[0])).kind == "function"
+
+
+def test_documented_codes_rule_is_in_the_conventions():
+    """The codes retvals.allowed() grants every function are the ones
+    docs/api-conventions.md grants; and each function whose header allows
+    any code says so in words, printed (pytest -s) to be read."""
+    with open(retvals.CONVENTIONS) as fh:
+        assert " ".join(retvals.GENERAL_RULE.split()) in " ".join(fh.read().split())
+    found = []
+    for name in FUNCTIONS:
+        codes, open_words = retvals.documented(name)
+        found += ["%s allows any code: %s" % (name, words) for words in open_words]
+    print("\n".join(["headers that pass on another's answer:"] + found))
+    assert found
