@@ -34,6 +34,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("test_bad_neighbours: %d calls with every argument valid succeeded (%s); "
                                     "no exception" % (len(neighbours.valid_calls), ", ".join(
                                         "%s: %d" % kv for kv in sorted(answers.items()))))
+    if neighbours and neighbours.refused_again:
+        codes = {}
+        for ret in neighbours.refused_again.values():
+            codes[sweep.ERRORS[ret]] = codes.get(sweep.ERRORS[ret], 0) + 1
+        terminalreporter.write_line("test_bad_neighbours: %d valid calls made again were refused with a "
+                                    "documented code (%s)" % (len(neighbours.refused_again), ", ".join(
+                                        "%s: %d" % kv for kv in sorted(codes.items()))))
     if neighbours and neighbours.not_made:
         terminalreporter.write_line("test_bad_neighbours: %d cases not made (an argument that must be valid "
                                     "was not made):" % len(neighbours.not_made))

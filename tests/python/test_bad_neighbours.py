@@ -40,7 +40,10 @@ says it may wait, or a number its header gives; a query that returns int
 anything not negative): otherwise the factory did not make valid
 neighbours, or made them in a state that refuses the call (an empty
 oneshot, a timer not armed, a child that is not the started one), and a
-bad case may fail for them, not for P.
+bad case may fail for them, not for P. Made again with the same
+arguments, the call meets what the first left (a deinitialised object,
+an unlocked mutex, a linked node, a child moved already): refused for
+that state, it must answer a code its header documents too.
 """
 
 import re
@@ -116,6 +119,12 @@ def judge(case, out):
         # The valid call must work: else a bad case may fail for a
         # neighbour in the wrong state (an empty oneshot, a timer not
         # armed, a child that is not the started one), not for its bad P.
+        if out.get("again", 0) < 0 and not is_query(name):
+            why = retvals.allowed(name, out["again"], [])
+            if why:
+                problems.append("called again with the same arguments, it " + why)
+            else:
+                refused_again[name] = out["again"]
         if success(name, out["ret"]) is None:
             problems.append("every argument valid, yet it answered %s (success: %s)" % (
                 sweep.ERRORS.get(out["ret"], out["ret"]),
@@ -204,6 +213,8 @@ not_made = []
 # The calls with every argument valid that passed, for the summary:
 # name -> what it answered.
 valid_calls = {}
+# Those refused when made again, with a documented code: name -> the code.
+refused_again = {}
 
 
 @pytest.mark.parametrize("name", SWEPT)
