@@ -37,7 +37,8 @@ def pytest_terminal_summary(terminalreporter):
     if neighbours and neighbours.refused_again:
         codes = {}
         for ret in neighbours.refused_again.values():
-            codes[sweep.ERRORS[ret]] = codes.get(sweep.ERRORS[ret], 0) + 1
+            code = sweep.ERRORS.get(ret, str(ret))
+            codes[code] = codes.get(code, 0) + 1
         terminalreporter.write_line("test_bad_neighbours: %d valid calls made again were refused with a "
                                     "documented code (%s)" % (len(neighbours.refused_again), ", ".join(
                                         "%s: %d" % kv for kv in sorted(codes.items()))))

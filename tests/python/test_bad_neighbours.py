@@ -119,16 +119,18 @@ def judge(case, out):
         # The valid call must work: else a bad case may fail for a
         # neighbour in the wrong state (an empty oneshot, a timer not
         # armed, a child that is not the started one), not for its bad P.
+        if success(name, out["ret"]) is None:
+            problems.append("every argument valid, yet it answered %s (success: %s)" % (
+                sweep.ERRORS.get(out["ret"], out["ret"]),
+                "not negative" if is_query(name) else " or ".join(retvals.answers(name).values())))
+        # Made again, the call meets what the first left: refused for
+        # that state, it answers a documented code.
         if out.get("again", 0) < 0 and not is_query(name):
             why = retvals.allowed(name, out["again"], [])
             if why:
                 problems.append("called again with the same arguments, it " + why)
             else:
                 refused_again[name] = out["again"]
-        if success(name, out["ret"]) is None:
-            problems.append("every argument valid, yet it answered %s (success: %s)" % (
-                sweep.ERRORS.get(out["ret"], out["ret"]),
-                "not negative" if is_query(name) else " or ".join(retvals.answers(name).values())))
         return problems
 
     ret = out["ret"]
