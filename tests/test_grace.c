@@ -1438,6 +1438,132 @@ Test(grace, nodes_share_one_list_and_an_overwritten_one_is_reported) {
   teardown();
 }
 
+/* A grace and an error list held by one scope are refused to another of
+ * the same owner's scopes, whether that one holds none of its own yet or
+ * holds its own (which it keeps): each scope still records its own child's
+ * failure in its own list. */
+typedef struct holder_pair {
+  bcsc_task_t task;
+  bcsc_scope_t scope[2];
+  bcsc_drain_grace_t grace[2];
+  bcsc_error_list_t list[2];
+  bcsc_child_error_t errors[2][1];
+  bcsc_test_leaf_t failing[2];
+  int rc[4];
+  int joined[2];
+  int phase;
+} holder_pair_t;
+
+static int holder_pair_poll(bcsc_task_t *self) {
+  holder_pair_t *h = (holder_pair_t *)self;
+  /* The inner scope (opened last) is joined first. */
+  for (int i = 1; h->phase > 0 && i >= 0; i--) {
+    if (h->phase == 2 - i) {
+      if ((h->joined[i] = bcsc_scope_join(&h->scope[i])) == BCSC_PENDING)
+        return BCSC_PENDING;
+      h->phase++;
+    }
+  }
+  if (h->phase == 3)
+    return 0;
+  h->phase = 1;
+  for (int i = 0; i < 2; i++) {
+    cr_assert_eq(bcsc_scope_init(&h->scope[i], self, BCSC_SCOPE_WAIT_ALL), 0);
+    cr_assert_eq(bcsc_drain_grace_init(&h->grace[i]), 0);
+    cr_assert_eq(bcsc_error_list_init(&h->list[i]), 0);
+  }
+  cr_assert_eq(bcsc_scope_set_drain_grace(&h->scope[1], &h->grace[1], BCSC_SEC,
+                                          record, NULL),
+               0);
+  cr_assert_eq(
+      bcsc_scope_set_error_list(&h->scope[1], &h->list[1], h->errors[1], 1), 0);
+  h->rc[0] = bcsc_scope_set_drain_grace(&h->scope[0], &h->grace[1], BCSC_SEC,
+                                        record, NULL);
+  h->rc[1] =
+      bcsc_scope_set_error_list(&h->scope[0], &h->list[1], h->errors[0], 1);
+  cr_assert_eq(bcsc_scope_set_drain_grace(&h->scope[0], &h->grace[0], BCSC_SEC,
+                                          record, NULL),
+               0);
+  cr_assert_eq(
+      bcsc_scope_set_error_list(&h->scope[0], &h->list[0], h->errors[0], 1), 0);
+  h->rc[2] = bcsc_scope_set_drain_grace(&h->scope[0], &h->grace[1], BCSC_SEC,
+                                        record, NULL);
+  h->rc[3] =
+      bcsc_scope_set_error_list(&h->scope[0], &h->list[1], h->errors[0], 1);
+  for (int i = 0; i < 2; i++) {
+    bcsc_test_leaf_init(&h->failing[i], i + 1);
+    h->failing[i].result = i == 0 ? BCSC_TEST_E1 : BCSC_TEST_E2;
+    cr_assert_eq(bcsc_scope_spawn(&h->scope[i], &h->failing[i].task), 0);
+  }
+  return bcsc_task_yield(self);
+}
+
+Test(grace, a_node_another_scope_holds_is_refused_with_or_without_one) {
+  holder_pair_t h;
+  bcsc_test_misuse_t rec;
+  memset(&h, 0, sizeof h);
+  cr_assert_eq(bcsc_task_init(&h.task, holder_pair_poll, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &h.task), 0);
+  bcsc_test_misuse_uninstall();
+  for (int i = 0; i < 4; i++)
+    cr_assert_eq(h.rc[i], BCSC_EBUSY, "call %d", i);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_ATTACHED),
+               bcsc_test_misuse_expected(4));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
+  cr_assert_eq(h.joined[0], BCSC_TEST_E1);
+  cr_assert_eq(h.joined[1], BCSC_TEST_E2);
+  /* Each scope kept its own list: neither failure went to the other's. */
+  cr_assert_eq(h.errors[0][0].task, &h.failing[0].task);
+  cr_assert_eq(h.errors[0][0].error, BCSC_TEST_E1);
+  cr_assert_eq(h.errors[1][0].task, &h.failing[1].task);
+  cr_assert_eq(h.errors[1][0].error, BCSC_TEST_E2);
+  teardown();
+}
+
+/* An error list that is NULL or not one is refused before anything is
+ * looked at; the scope then takes a real one as usual. */
+typedef struct list_prober {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_error_list_t junk, list;
+  bcsc_child_error_t errors[1];
+  int rc[3];
+} list_prober_t;
+
+static int list_prober_poll(bcsc_task_t *self) {
+  list_prober_t *p = (list_prober_t *)self;
+  cr_assert_eq(bcsc_scope_init(&p->scope, self, BCSC_SCOPE_WAIT_ALL), 0);
+  memset(&p->junk, 0x5a, sizeof p->junk);
+  cr_assert_eq(bcsc_error_list_init(&p->list), 0);
+  p->rc[0] = bcsc_scope_set_error_list(&p->scope, NULL, p->errors, 1);
+  p->rc[1] = bcsc_scope_set_error_list(&p->scope, &p->junk, p->errors, 1);
+  p->rc[2] = bcsc_scope_set_error_list(&p->scope, &p->list, p->errors, 1);
+  return bcsc_scope_join(&p->scope);
+}
+
+Test(grace, an_error_list_null_or_not_one_is_refused) {
+  list_prober_t p;
+  bcsc_test_misuse_t rec;
+  memset(&p, 0, sizeof p);
+  cr_assert_eq(bcsc_task_init(&p.task, list_prober_poll, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &p.task), 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(p.rc[0], BCSC_EINVAL);
+  cr_assert_eq(p.rc[1], BCSC_EBADOBJ);
+  cr_assert_eq(p.rc[2], 0);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(2));
+  /* The refused junk was not attached: its bytes are as they were. */
+  cr_assert_eq(p.junk.priv.state, 0x5a);
+  cr_assert_eq(p.junk.priv.self_tag, 0x5a5a5a5au);
+  teardown();
+}
+
 static void flip_grace_tag(void *arg) {
   bcsc_drain_grace_t *g = arg;
   g->priv.node.self_tag ^= 1;

@@ -160,6 +160,32 @@ Test(mutex, lock_and_unlock_hand_over_in_fifo_order) {
   teardown();
 }
 
+/* bcsc_mutex_locked() is true from the lock to its last unlock: held, and
+ * handed over to a waiter that has not taken it yet. */
+Test(mutex, locked_while_held_and_while_handed_over) {
+  locker_t a, b;
+  setup();
+  locker_init(&a, 1, AWAIT);
+  locker_init(&b, 2, AWAIT);
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 0);
+  spawn(&a);
+  spawn(&b);
+  drain();
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &a.task);
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 1, "held");
+  let_go(&a);
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* a unlocks: b is woken */
+  cr_assert_eq(bcsc_mutex_owner(&mutex), NULL);
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 1, "handed over");
+  drain();
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &b.task);
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 1, "held by the next");
+  let_go(&b);
+  drain();
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 0);
+  teardown();
+}
+
 Test(mutex, static_initialiser_matches_init) {
   bcsc_mutex_t m1 = BCSC_MUTEX_INITIALIZER, m2;
   memset(&m2, 0x5a, sizeof m2);

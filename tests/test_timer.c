@@ -1193,3 +1193,45 @@ Test(timer, delay_keeps_the_grid_unless_a_whole_period_passed) {
   cr_assert_eq(t.missed[2], 1, "4000 passed too");
   cr_assert_eq(bcsc_timer_missed_total(&t.timer), 1);
 }
+
+/* A sleeper polled again before its deadline (here it yielded; any other
+ * wake does the same) asks for the same sleep again: the timer keeps the
+ * deadline of the first ask - the sleep is not pushed back by each poll. */
+typedef struct repolled {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  int polls;
+  int rc;
+  uint64_t woke_at;
+} repolled_t;
+
+static int repolled_poll(bcsc_task_t *self) {
+  repolled_t *s = (repolled_t *)self;
+  int rc = bcsc_sleep_for(self, &s->timer, 100);
+  s->polls++;
+  if (rc == BCSC_PENDING)
+    return s->polls == 1 ? bcsc_task_yield(self) : BCSC_PENDING;
+  s->rc = rc;
+  s->woke_at = bcsc_executor_now(&g_ex);
+  return 0;
+}
+
+Test(timer, a_sleep_asked_again_keeps_its_first_deadline) {
+  repolled_t s;
+  memset(&s, 0, sizeof s);
+  executor_with_clock(1000);
+  cr_assert_eq(bcsc_task_init(&s.task, repolled_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&s.timer), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(bcsc_timer_deadline(&s.timer), 1100);
+  g_clock.now = 1050;
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 1), 1);
+  cr_assert_eq(s.polls, 2);
+  cr_assert_eq(bcsc_timer_deadline(&s.timer), 1100, "pushed back");
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.rc, 0);
+  cr_assert_eq(s.woke_at, 1100);
+  cr_assert_eq(s.polls, 3);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}

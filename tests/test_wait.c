@@ -687,3 +687,37 @@ Test(wait, static_initialisers_make_working_objects) {
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   teardown(&ex);
 }
+
+/* A waiting call names a task that is not being polled: one never spawned
+ * (it has no scope, so no executor to look at), and one spawned but
+ * waiting on the run queue. Both are refused (wait.c's bcsc__wait_take())
+ * and leave the registration idle; the spawned one then runs as usual. */
+static int returns_at_once(bcsc_task_t *self) {
+  (void)self;
+  return 0;
+}
+
+Test(wait, only_the_task_being_polled_can_wait) {
+  bcsc_test_misuse_t rec;
+  bcsc_executor_t ex;
+  bcsc_task_t idle, queued;
+  bcsc_event_t ev;
+  bcsc_wait_t w;
+
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  bcsc_task_init(&idle, returns_at_once, NULL);
+  bcsc_task_init(&queued, returns_at_once, NULL);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &queued), 0);
+  cr_assert_eq(bcsc_event_init(&ev), 0);
+  cr_assert_eq(bcsc_wait_init(&w), 0);
+  cr_assert_eq(bcsc_event_wait(&idle, &ev, &w), BCSC_EPERM);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NOT_RUNNING, &idle));
+  cr_assert_eq(bcsc_event_wait(&queued, &ev, &w), BCSC_EPERM);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NOT_RUNNING, &queued));
+  cr_assert_eq(bcsc_wait_linked(&w), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &queued), 0);
+  cr_assert_eq(bcsc_event_deinit(&ev), 0);
+  teardown(&ex);
+  bcsc_test_misuse_uninstall();
+}
