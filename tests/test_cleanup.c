@@ -7,6 +7,7 @@
  * scope (a motor that must stop), so "returns once the cleanups have
  * ended" is a time the test can check. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -249,6 +250,44 @@ Test(cleanup, an_executor_cleanup_that_cannot_drain_is_reported) {
   /* Recover, so the suite ends clean. */
   cr_assert_eq(bcsc_waitq_wake_all(&g_ack, 0), 1);
   cr_assert_eq(bcsc_executor_shutdown(&ex), 0);
+}
+
+/* bcsc_executor_cleanup() on a thread that is not the executor's (checked
+ * build), while the owner is inside a poll: that thread is not asked what
+ * the owner is doing (it would race with it) - the shutdown refuses the
+ * thread (WRONG_THREAD), the cleanup reports the tasks left linked, and
+ * nothing is done to them. */
+static void *cleanup_main(void *ex) {
+  bcsc_executor_cleanup(ex);
+  return NULL;
+}
+
+static int foreign_cleanup_poll(bcsc_task_t *self) {
+  inside_t *in = (inside_t *)self;
+  pthread_t thread;
+  cr_assert_eq(pthread_create(&thread, NULL, cleanup_main, in->ex), 0);
+  cr_assert_eq(pthread_join(thread, NULL), 0);
+  in->rc = bcsc_task_cancelled(self);
+  return 0;
+}
+
+Test(cleanup, an_executor_cleanup_from_another_thread_leaves_it_to_its_owner) {
+  bcsc_executor_t ex;
+  inside_t in = {.ex = &ex, .rc = -1};
+  bcsc_test_misuse_t rec;
+  if (!bcsc_is_checked_build())
+    cr_skip_test("the release build does not know the executor's thread");
+  executor_init(&ex, 0);
+  cr_assert_eq(bcsc_task_init(&in.task, foreign_cleanup_poll, NULL), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&ex, &in.task), 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(in.rc, 0, "not cancelled: nothing was done");
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_WRONG_THREAD), 1u);
+  cr_assert_eq(
+      bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_EXECUTOR_LEFT_LIVE), 1u);
+  cr_assert_eq(rec.count, 2u);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
 
 /* bcsc_executor_cleanup() where the executor cannot run: one report that
