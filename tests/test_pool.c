@@ -217,6 +217,33 @@ Test(pool, release_returns_an_unspawned_frame_and_refuses_others) {
   teardown(&ex);
 }
 
+/* Memory handed to a second pool (the first one abandoned, not
+ * deinitialised) is that pool's: a frame it hands out lies where the first
+ * pool's frames lay and reads as out, yet the first pool refuses it - it
+ * would otherwise take the frame into its own free list while the second
+ * still counts it as out. */
+Test(pool, a_frame_of_a_pool_on_the_same_memory_is_refused) {
+  _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(FRAME, 2)];
+  bcsc_pool_t first, second;
+  void *frame = NULL;
+  bcsc_test_misuse_t misuse;
+
+  bcsc_test_misuse_install(&misuse);
+  cr_assert_eq(bcsc_pool_init(&first, mem, sizeof mem, FRAME, 0), 0);
+  cr_assert_eq(bcsc_pool_init(&second, mem, sizeof mem, FRAME, 0), 0);
+  cr_assert_eq(bcsc_pool_acquire(&second, bcsc_test_leaf_poll, NULL, &frame),
+               0);
+  cr_assert_eq(bcsc_pool_release(&first, frame), BCSC_EINVAL);
+  cr_assert_eq(bcsc_test_misuse_count_code(&misuse, BCSC_MISUSE_POOL_FOREIGN),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_pool_available(&first), 2);
+  cr_assert_eq(bcsc_pool_available(&second), 1);
+  cr_assert_eq(bcsc_pool_release(&second, frame), 0);
+  cr_assert_eq(bcsc_pool_deinit(&second), 0);
+  cr_assert_eq(misuse.count, bcsc_test_misuse_expected(1));
+  bcsc_test_misuse_uninstall();
+}
+
 Test(pool, deinit_with_frames_out_is_ebusy) {
   _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(FRAME, 2)];
   bcsc_pool_t pool;
