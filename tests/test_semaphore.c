@@ -601,6 +601,44 @@ Test(semaphore, acquire_twice_in_one_poll_stays_pending) {
   teardown();
 }
 
+/* A waiter that releases permits itself, in the poll that queued it, is
+ * handed them by that release (a wake fired during its own poll, which
+ * would otherwise arm for its next poll) and takes them in the same poll. */
+typedef struct self_feeder {
+  bcsc_task_t task;
+  bcsc_semaphore_waiter_t waiter;
+  int polls;
+  int rc[3];
+  uint32_t available_after;
+} self_feeder_t;
+
+static int self_feeder_poll(bcsc_task_t *self) {
+  self_feeder_t *f = (self_feeder_t *)self;
+  f->polls++;
+  f->rc[0] = bcsc_semaphore_acquire(self, &sem, &f->waiter, 2);
+  f->rc[1] = bcsc_semaphore_release(&sem, 2);
+  f->rc[2] = bcsc_semaphore_acquire(self, &sem, &f->waiter, 2);
+  f->available_after = bcsc_semaphore_available(&sem);
+  return bcsc_semaphore_release(&sem, 2);
+}
+
+Test(semaphore, a_waiter_that_releases_takes_its_own_wake_in_that_poll) {
+  self_feeder_t f;
+  setup(0);
+  memset(&f, 0, sizeof f);
+  cr_assert_eq(bcsc_task_init(&f.task, self_feeder_poll, NULL), 0);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&f.waiter), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, &f.task), 0);
+  cr_assert_eq(f.polls, 1);
+  cr_assert_eq(f.rc[0], BCSC_PENDING);
+  cr_assert_eq(f.rc[1], 0);
+  cr_assert_eq(f.rc[2], 0, "took the permits it handed itself");
+  cr_assert_eq(f.available_after, 0);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 2);
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 0);
+  teardown();
+}
+
 Test(semaphore, bad_arguments_are_refused) {
   bcsc_test_misuse_t rec;
   bcsc_semaphore_t other, junk;
