@@ -1257,3 +1257,68 @@ Test(shield, set_shield_refuses_what_it_cannot_shield) {
   run_all();
   cr_assert(t.r.done);
 }
+
+/* ---- a shield's end reaches only the starts pending into it --------------
+ * The owner starts a child into its outer shield A from inside an inner
+ * shield B (D83: the start's scope is shielded, behind B). B's cancel is
+ * B's own end: it must not reach the child getting ready for A; A's
+ * cancel must. */
+typedef struct two_shields {
+  bcsc_task_t task;
+  bcsc_scope_t a, b;
+  bcsc_start_t start;
+  bcsc_task_t child;
+  bcsc_wait_t child_wait;
+  int polls;
+  int child_cancelled_after_b, child_cancelled_after_a;
+  int rc[6];
+} two_shields_t;
+
+static int waits_until_cancelled(bcsc_task_t *self) {
+  two_shields_t *s = self->data;
+  if (bcsc_task_cancelled(self))
+    return BCSC_ECANCELED;
+  cr_assert_eq(bcsc_wait_register(self, &s->child_wait, &g_work), 0);
+  return BCSC_PENDING;
+}
+
+static int two_shields_poll(bcsc_task_t *self) {
+  two_shields_t *s = (two_shields_t *)self;
+  if (++s->polls == 1) {
+    cr_assert_eq(
+        bcsc_scope_init(&s->a, self, BCSC_SCOPE_WAIT_ALL | BCSC_SCOPE_SHIELD),
+        0);
+    cr_assert_eq(
+        bcsc_scope_init(&s->b, self, BCSC_SCOPE_WAIT_ALL | BCSC_SCOPE_SHIELD),
+        0);
+    s->rc[0] = bcsc_scope_start(self, &s->start, &s->a, &s->child);
+    s->rc[1] = bcsc_scope_cancel(&s->b);
+    s->child_cancelled_after_b = bcsc_task_cancelled(&s->child);
+    s->rc[2] = bcsc_scope_cancel(&s->a);
+    s->child_cancelled_after_a = bcsc_task_cancelled(&s->child);
+  }
+  if ((s->rc[3] = bcsc_scope_start(self, &s->start, &s->a, &s->child)) ==
+      BCSC_PENDING)
+    return BCSC_PENDING;
+  s->rc[5] = bcsc_scope_join(&s->b);
+  s->rc[4] = bcsc_scope_join(&s->a);
+  return 0;
+}
+
+Test(shield, an_inner_shields_cancel_misses_a_start_into_the_outer_one) {
+  two_shields_t s;
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, two_shields_poll, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&s.child, waits_until_cancelled, &s), 0);
+  cr_assert_eq(bcsc_wait_init(&s.child_wait), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, &s.task), 0);
+  cr_assert_eq(s.rc[0], BCSC_PENDING);
+  cr_assert_eq(s.rc[1], 0);
+  cr_assert_eq(s.rc[2], 0);
+  cr_assert_eq(s.child_cancelled_after_b, 0, "B's end reached A's start");
+  cr_assert_eq(s.child_cancelled_after_a, 1, "A's end missed its start");
+  cr_assert_eq(s.rc[3], BCSC_ECANCELED, "%s", bcsc_err_name(s.rc[3]));
+  cr_assert_eq(s.rc[4], BCSC_ECANCELED, "%s", bcsc_err_name(s.rc[4]));
+  cr_assert_eq(s.rc[5], BCSC_ECANCELED, "%s", bcsc_err_name(s.rc[5]));
+  cr_assert(bcsc_task_done(&s.child));
+}
