@@ -1160,6 +1160,67 @@ Test(channel, a_task_woken_in_its_own_poll_still_sends_and_receives) {
   teardown(&ex);
 }
 
+/* A sender queued on a full channel frees the slot itself in the poll
+ * that queued it: that receive hands its registration the slot (a wake
+ * fired during its own poll, which the fast path leaves to the general
+ * one). A send through a second registration then queues behind it - the
+ * slot is reserved - and the send through the first takes the slot in the
+ * same poll although the second still waits. (A task is polled again only
+ * once woken, which unlinks its registrations: only the poll that queued a
+ * node can see it fired under it.) */
+typedef struct self_freeing_sender {
+  bcsc_task_t task;
+  bcsc_wait_t send_wait[2], recv_wait;
+  bcsc_channel_t *ch;
+  int rc[4];
+  int got;
+  uint32_t polls;
+} self_freeing_sender_t;
+
+static int self_freeing_sender_poll(bcsc_task_t *self) {
+  self_freeing_sender_t *t = (self_freeing_sender_t *)self;
+  int v[2] = {2, 3};
+  t->polls++;
+  t->rc[0] =
+      bcsc_channel_send(self, t->ch, &t->send_wait[0], &v[0], sizeof v[0]);
+  t->rc[1] =
+      bcsc_channel_recv(self, t->ch, &t->recv_wait, &t->got, sizeof t->got);
+  t->rc[2] =
+      bcsc_channel_send(self, t->ch, &t->send_wait[1], &v[1], sizeof v[1]);
+  t->rc[3] =
+      bcsc_channel_send(self, t->ch, &t->send_wait[0], &v[0], sizeof v[0]);
+  return BCSC_DONE;
+}
+
+Test(channel, a_sender_that_frees_the_slot_takes_its_own_wake_in_that_poll) {
+  bcsc_executor_t ex;
+  bcsc_channel_t ch;
+  int ring[1], v = -1;
+  self_freeing_sender_t t;
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof v), 0);
+  try_send_int(&ch, 1);
+  memset(&t, 0, sizeof t);
+  cr_assert_eq(bcsc_task_init(&t.task, self_freeing_sender_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&t.send_wait[0]), 0);
+  cr_assert_eq(bcsc_wait_init(&t.send_wait[1]), 0);
+  cr_assert_eq(bcsc_wait_init(&t.recv_wait), 0);
+  t.ch = &ch;
+  cr_assert_eq(bcsc_executor_run(&ex, &t.task), 0);
+  cr_assert_eq(t.polls, 1);
+  cr_assert_eq(t.rc[0], BCSC_PENDING, "the channel was full");
+  cr_assert_eq(t.rc[1], 0);
+  cr_assert_eq(t.got, 1);
+  cr_assert_eq(t.rc[2], BCSC_PENDING, "the slot was reserved");
+  cr_assert_eq(t.rc[3], 0, "took the slot it handed itself");
+  cr_assert_eq(try_recv_int(&ch, &v), 0);
+  cr_assert_eq(v, 2);
+  cr_assert_eq(try_recv_int(&ch, &v), BCSC_EAGAIN, "sent once");
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0, "no wake left out");
+  teardown(&ex);
+}
+
 Test(channel, sizeof_and_alignof_match_the_header) {
   cr_assert_eq(bcsc_channel_sizeof(), sizeof(bcsc_channel_t));
   cr_assert_eq(bcsc_channel_alignof(), _Alignof(bcsc_channel_t));

@@ -860,6 +860,46 @@ Test(remote_protocol,
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }
 
+/* A host's last local task lets the parent spawn a remote child onto it
+ * (it polls the parent's executor, on this same thread) and returns: the
+ * turn that empties the host's root finds the spawn message still in the
+ * relay, so a run without a root goes on to host the child rather than
+ * end with the message untaken. */
+static int child_runs;
+static int count_and_return(bcsc_task_t *self) {
+  (void)self;
+  child_runs++;
+  return 0;
+}
+
+static int poll_parent_and_return(bcsc_task_t *self) {
+  cr_assert_eq(bcsc_executor_poll((bcsc_executor_t *)self->data, 8), 1,
+               "the hand ran and spawned its child");
+  return 0;
+}
+
+Test(remote_protocol,
+     a_run_without_a_root_hosts_a_child_sent_as_its_last_task_ends) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  bcsc_task_t last;
+  hand_t h;
+  hand_setup(&parent, &host, &child, count_and_return, &h);
+  child_runs = 0;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_task_init(&last, poll_parent_and_return, &parent), 0);
+  cr_assert_eq(bcsc_executor_spawn(&host, &last), 0);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(child_runs, 1, "the run ended with the spawn message untaken");
+  cr_assert_eq(bcsc_executor_live_roots(&host), 0);
+  cr_assert_eq(bcsc_test_stats(&host).completions, 2);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, 0);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
 /* An owner around hand_t: opens a scope, spawns the hand into it, joins. */
 typedef struct outer {
   bcsc_task_t task;
@@ -1262,6 +1302,64 @@ Test(remote_protocol, a_race_won_during_the_owners_drain_keeps_its_result) {
   cr_assert_not(bcsc_task_cancelled(&child.task), "it won before the cancel");
   cr_assert_eq(bcsc_task_result(&child.task), 0);
   cr_assert_eq(bcsc_task_result(&o.task), BCSC_TEST_E5);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* Two remote children of a race both succeed on the host before the
+ * parent drains either DONE: the first drained wins and its win's cancel
+ * finds the second ended already, so the second's success arrives after
+ * the win, uncancelled - it neither wins again nor counts as a failure. */
+typedef struct pair_racer {
+  bcsc_task_t task;
+  bcsc_scope_t scope;
+  bcsc_remote_task_t *child[2];
+  bcsc_executor_t *host;
+  int phase;
+  int join_rc;
+  bcsc_task_t *winner;
+} pair_racer_t;
+
+static int pair_racer_poll(bcsc_task_t *self) {
+  pair_racer_t *o = (pair_racer_t *)(void *)self;
+  int rc;
+  if (o->phase++ == 0) {
+    cr_assert_eq(bcsc_scope_init(&o->scope, self, BCSC_SCOPE_RACE), 0);
+    for (int i = 0; i < 2; i++)
+      cr_assert_eq(bcsc_scope_spawn_on(&o->scope, o->child[i], o->host), 0);
+  }
+  rc = bcsc_scope_join(&o->scope);
+  if (rc == BCSC_PENDING)
+    return rc;
+  o->join_rc = rc;
+  o->winner = bcsc_scope_winner(&o->scope);
+  return 0;
+}
+
+Test(remote_protocol, a_success_drained_after_the_race_was_won_loses) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child[2];
+  pair_racer_t o;
+  cr_assert_eq(bcsc_executor_init(&parent, NULL), 0);
+  cr_assert_eq(bcsc_executor_init(&host, NULL), 0);
+  memset(&o, 0, sizeof o);
+  cr_assert_eq(bcsc_task_init(&o.task, pair_racer_poll, NULL), 0);
+  for (int i = 0; i < 2; i++) {
+    cr_assert_eq(bcsc_remote_task_init(&child[i], finish_at_once, NULL), 0);
+    o.child[i] = &child[i];
+  }
+  o.host = &host;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &o.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(bcsc_test_stats(&host).completions, 2, "both ran to the end");
+  cr_assert_eq(bcsc_executor_run(&parent, &o.task), 0);
+  cr_assert_eq(o.join_rc, 0);
+  cr_assert_eq(o.winner, &child[0].task, "the first DONE drained won");
+  for (int i = 0; i < 2; i++) {
+    cr_assert(bcsc_remote_task_done(&child[i]));
+    cr_assert_not(bcsc_task_cancelled(&child[i].task));
+  }
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }
