@@ -186,6 +186,94 @@ Test(mutex, locked_while_held_and_while_handed_over) {
   teardown();
 }
 
+/* A task may unlock for the holder (bcsc_mutex_unlock() names the holder,
+ * and need not be called from its poll): a waiter that does so in the poll
+ * that queued it is handed the lock during its own poll, and its next lock
+ * call through that registration takes it. A wake handed over so from
+ * another mutex's list is refused by a lock on this one, as any other
+ * list's wake is, and stays for the lock it belongs to. */
+typedef struct holders_unlocker {
+  bcsc_task_t task;
+  bcsc_wait_t wait[2];
+  bcsc_task_t *holder[2]; /* of `mutex`, of `other` */
+  bcsc_mutex_t *other, *free_one;
+  int rc[9];
+  bcsc_task_t *owner[2]; /* of `mutex`, of `other`, once taken */
+} holders_unlocker_t;
+
+static int holders_unlocker_poll(bcsc_task_t *self) {
+  holders_unlocker_t *u = (holders_unlocker_t *)self;
+  u->rc[0] = bcsc_mutex_lock(self, &mutex, &u->wait[0]);
+  u->rc[1] = bcsc_mutex_unlock(u->holder[0], &mutex);
+  u->rc[2] = bcsc_mutex_lock(self, &mutex, &u->wait[0]);
+  u->rc[3] = bcsc_mutex_lock(self, u->other, &u->wait[1]);
+  u->rc[4] = bcsc_mutex_unlock(u->holder[1], u->other);
+  u->rc[5] = bcsc_mutex_lock(self, u->free_one, &u->wait[1]);
+  u->rc[6] = bcsc_mutex_lock(self, u->other, &u->wait[1]);
+  u->owner[0] = bcsc_mutex_owner(&mutex);
+  u->owner[1] = bcsc_mutex_owner(u->other);
+  u->rc[7] = bcsc_mutex_unlock(self, &mutex);
+  u->rc[8] = bcsc_mutex_unlock(self, u->other);
+  return 0;
+}
+
+Test(mutex, a_waiter_that_unlocks_for_the_holder_takes_the_lock_in_that_poll) {
+  bcsc_test_misuse_t rec;
+  bcsc_mutex_t other, free_one;
+  locker_t a, b;
+  holders_unlocker_t u;
+  setup();
+  cr_assert_eq(bcsc_mutex_init(&other), 0);
+  cr_assert_eq(bcsc_mutex_init(&free_one), 0);
+  /* FORGET: once told to let go, the holders return without an unlock
+   * (the lock is no longer theirs). */
+  locker_init(&a, 1, FORGET);
+  locker_init(&b, 2, FORGET);
+  b.mutex = &other;
+  spawn(&a);
+  drain();
+  holders = 0; /* the lockers count the holders of one mutex */
+  spawn(&b);
+  drain();
+  cr_assert_eq(bcsc_mutex_owner(&mutex), &a.task);
+  cr_assert_eq(bcsc_mutex_owner(&other), &b.task);
+  memset(&u, 0, sizeof u);
+  cr_assert_eq(bcsc_task_init(&u.task, holders_unlocker_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&u.wait[0]), 0);
+  cr_assert_eq(bcsc_wait_init(&u.wait[1]), 0);
+  u.holder[0] = &a.task;
+  u.holder[1] = &b.task;
+  u.other = &other;
+  u.free_one = &free_one;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &u.task), 0);
+  drain();
+  cr_assert(bcsc_task_done(&u.task));
+  cr_assert_eq(u.rc[0], BCSC_PENDING);
+  cr_assert_eq(u.rc[1], 0);
+  cr_assert_eq(u.rc[2], 0, "took the lock handed to it in this poll");
+  cr_assert_eq(u.rc[3], BCSC_PENDING);
+  cr_assert_eq(u.rc[4], 0);
+  cr_assert_eq(u.rc[5], BCSC_EINVAL, "another mutex's wake was taken");
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_ARGUMENT),
+               bcsc_test_misuse_expected(1));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  cr_assert_eq(bcsc_mutex_locked(&free_one), 0);
+  cr_assert_eq(u.rc[6], 0, "the refused call left the wake to its lock");
+  cr_assert_eq(u.owner[0], &u.task);
+  cr_assert_eq(u.owner[1], &u.task);
+  cr_assert_eq(u.rc[7], 0);
+  cr_assert_eq(u.rc[8], 0);
+  bcsc_test_misuse_uninstall();
+  let_go(&a);
+  let_go(&b);
+  drain();
+  cr_assert_eq(bcsc_mutex_locked(&other), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&other), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&free_one), 0);
+  teardown();
+}
+
 Test(mutex, static_initialiser_matches_init) {
   bcsc_mutex_t m1 = BCSC_MUTEX_INITIALIZER, m2;
   memset(&m2, 0x5a, sizeof m2);
