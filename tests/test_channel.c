@@ -1193,15 +1193,14 @@ static int self_freeing_sender_poll(bcsc_task_t *self) {
 }
 
 Test(channel, a_sender_that_frees_the_slot_takes_its_own_wake_in_that_poll) {
-  bcsc_executor_t ex;
-  bcsc_channel_t ch;
-  int ring[1], v = -1;
   self_freeing_sender_t t;
-
-  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  bcsc_channel_t ch;
+  bcsc_executor_t ex;
+  int v = -1, ring[1]; /* full with one message */
+  memset(&t, 0, sizeof t);
   cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof v), 0);
   try_send_int(&ch, 1);
-  memset(&t, 0, sizeof t);
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
   cr_assert_eq(bcsc_task_init(&t.task, self_freeing_sender_poll, NULL), 0);
   cr_assert_eq(bcsc_wait_init(&t.send_wait[0]), 0);
   cr_assert_eq(bcsc_wait_init(&t.send_wait[1]), 0);
