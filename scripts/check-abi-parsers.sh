@@ -34,6 +34,10 @@
 #   3. cargo test in bindings/rust/bcsc-sys: bindgen reads the header with no
 #      blocklist, opaque type or type replacement; its layout assertions are
 #      compile-time; the integration test runs Rust tasks on a bcsc executor.
+#   4. tests/abi/doc_comments.py: every function the header declares has
+#      its doc comment - prose first, then one @thread (any or executor), one
+#      @allocates never and one @since no later than the version - and every
+#      @p in it names one of its parameters (docs/api-conventions.md).
 #
 # Needs: python3 with cffi and pycparser, cc (and clang), cargo with
 # libclang for bindgen (scripts/install-test-deps.sh installs them).
@@ -88,6 +92,7 @@ step "layout tables" python3 tests/abi/layout_table.py
 if [ "$cargo_step" -eq 1 ]; then
   step "bindgen (cargo test)" cargo test --manifest-path bindings/rust/bcsc-sys/Cargo.toml
 fi
+step "doc comments" python3 tests/abi/doc_comments.py
 
 if [ ${#failed[@]} -ne 0 ]; then
   echo "check-abi-parsers: FAILED: ${failed[*]}"
