@@ -374,10 +374,10 @@ BCSC_API uint64_t bcsc_executor_now(const bcsc_executor_t *ex);
 
 /**
  * When a host that drives @p ex with bcsc_executor_poll() must call it
- * again, at the latest: 0 if a task is ready now or value wakes wait in the
- * inbox, else the earliest timer
- * or scope deadline, else BCSC_NO_DEADLINE (only a wake can make a task
- * ready: the pender will say so). Also BCSC_NO_DEADLINE for NULL.
+ * again, at the latest: 0 if a task is ready now, or value wakes or remote
+ * children's messages (bcsc/remote.h) wait to be drained, else the earliest
+ * timer or scope deadline, else BCSC_NO_DEADLINE (only a wake can make a
+ * task ready: the pender will say so). Also BCSC_NO_DEADLINE for NULL.
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_executor_next_deadline(bcsc_executor_t *ex);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * bcsc/reactor_uring.h - Linux io_uring: the POSIX reactor's clock and
- * unpark, plus operations (read, write, poll) that the kernel completes
+ * unpark, plus operations (read, write, poll, and any other request whose
+ * one SQE gives one CQE: bcsc_uring_start()) that the kernel completes
  * into memory the task owns.
  *
  * An operation is caller-owned, normally in the frame of the task that

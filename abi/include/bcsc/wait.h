@@ -15,7 +15,9 @@
  *    waiting on several lists (select) is therefore woken by exactly one of
  *    them, and a wake_one never goes to a task that will not consume it.
  *  - When a task completes or is cancelled, every registration it holds is
- *    unlinked, in O(1) each. A source can only ever reach live waiters.
+ *    unlinked, in O(1) each - on a completion source's list
+ *    (bcsc_waitq_set_abort()) once the source says its operation is over,
+ *    the task held until then. A source can only ever reach live waiters.
  *  - A waiter list that still has waiters cannot be torn down. */
 #ifndef BCSC_WAIT_H
 #define BCSC_WAIT_H
