@@ -105,8 +105,10 @@ extern "C" {
 
 /** Misuse codes passed to the handler. Stable within an ABI version;
  *  BCSC_MISUSE_LIMIT is one past the highest code (for tables). Codes
- *  ascend but need not be dense: 24-29 are kept for codes of work in
- *  progress (bcsc_misuse_name() says "BCSC_MISUSE_?" for them). Codes 30 to
+ *  ascend but need not be dense: 24-29 were never assigned (set aside
+ *  for work that landed under other numbers; bcsc_misuse_name() says
+ *  "BCSC_MISUSE_?" for them), and new codes take the next number after
+ *  the highest. Codes 30 to
  *  32 are reported by the design-for-test checks (docs/testing.md); 33 and
  *  34 by context entries, drain graces and error lists (bcsc/context.h,
  *  bcsc/scope.h); 35 and 36 by
