@@ -116,7 +116,9 @@ BCSC_API int bcsc_wait_init(bcsc_wait_t *wait);
 /**
  * Link @p wait into @p queue on behalf of the running task.
  *
- * Clears the node's "fired" mark. The task is woken when a wake reaches the
+ * Clears the node's "fired" mark; a hand-off wake the node held
+ * and had not taken is declined (passed to the next waiter of its list,
+ * bcsc_waitq_set_handoff()). The task is woken when a wake reaches the
  * node; registrations made during a poll in which the task has already been
  * woken are dropped when that poll returns (the task runs again anyway).
  * @param self   the task being polled.
@@ -146,7 +148,10 @@ enum bcsc_wait_cancel_result {
 };
 
 /**
- * Unlink a registration early, in O(1). Does nothing if it is not linked.
+ * Unlink a registration early, in O(1). Does nothing if it is not linked,
+ * but for a hand-off wake it holds and has not taken: that one is declined
+ * and goes to the next waiter of its list (bcsc_waitq_set_handoff()), and
+ * the node is no longer fired.
  *
  * On a completion source's list (bcsc_waitq_set_abort()) the source's
  * abort function is asked first; if the operation is still in flight the
@@ -169,7 +174,10 @@ enum bcsc_wait_cancel_result {
 BCSC_API int bcsc_wait_cancel(bcsc_wait_t *wait);
 
 /**
- * Whether @p wait has fired since it was last registered.
+ * Whether @p wait has fired since it was last registered and the wake has
+ * not been consumed: bcsc_wait_on() (or a primitive's waiting call) that
+ * takes the wake clears the mark, as does bcsc_wait_cancel() of a hand-off
+ * wake.
  *
  * @return 1 if fired, 0 if not (or if @p wait is NULL).
  * @thread executor  @allocates never  @since 0.1
