@@ -112,7 +112,7 @@ BCSC_API int bcsc_timer_init(bcsc_timer_t *timer);
  *
  * Replaces any previous deadline or period. A wait already pending on the
  * timer is unlinked first, and its task is not woken: call this from the
- * waiting task itself, then wait again.
+ * waiting task itself, then wait again. A fire not yet taken is dropped.
  * @retval 0             set
  * @retval BCSC_EINVAL   @p timer is NULL
  * @retval BCSC_EBADOBJ  @p timer is not initialised
@@ -139,13 +139,15 @@ BCSC_API int bcsc_timer_set_periodic(bcsc_timer_t *timer, uint64_t first,
 /**
  * Wait until @p timer's deadline, from @p self's poll function.
  *
- * If the deadline has passed it takes the tick and returns 0: a one-shot
- * timer is disarmed, a periodic one moves to its next deadline (applying its
- * policy if later deadlines have passed too; see bcsc_timer_missed()).
- * Otherwise it links the timer as one of @p self's registrations and returns
- * BCSC_PENDING; call it again when woken. Like bcsc_wait_on() it may be
- * combined with other registrations (select): whichever fires first wins and
- * the timer keeps its deadline for the next wait.
+ * If the timer fired while a wait was pending, or its deadline has passed,
+ * it takes the tick and returns 0: a one-shot timer is disarmed, a periodic
+ * one moves to its next deadline (applying its policy if later deadlines
+ * have passed too; see bcsc_timer_missed()). A cancelled @p self gets
+ * BCSC_ECANCELED instead, unless the timer had fired already: that tick it
+ * still takes. Otherwise it links the timer as one of @p self's registrations
+ * and returns BCSC_PENDING; call it again when woken. Like bcsc_wait_on() it
+ * may be combined with other registrations (select): whichever fires first wins
+ * and the timer keeps its deadline for the next wait.
  * @retval 0               the deadline has passed; the tick is taken
  * @retval BCSC_PENDING    linked; return BCSC_PENDING
  * @retval BCSC_ECANCELED  @p self has been cancelled (nothing is linked)
@@ -170,10 +172,13 @@ BCSC_API int bcsc_sleep_until(bcsc_task_t *self, bcsc_timer_t *timer,
                               uint64_t deadline);
 
 /**
- * Sleep for @p duration nanoseconds. The first call sets the deadline to now
- * plus @p duration; calls made while that deadline is pending keep it (so a
- * task woken early does not restart its sleep). Returns 0 once, when the
- * deadline has passed, and leaves the timer disarmed for the next sleep.
+ * Sleep for @p duration nanoseconds. A call on a disarmed timer (no
+ * deadline, no fire to take) sets the deadline to now plus @p duration;
+ * every call while the timer has a deadline keeps it (so a task woken early
+ * does not restart its sleep) - also one given before by bcsc_timer_set()
+ * or bcsc_timer_set_periodic(), which the sleep then waits for instead.
+ * Returns 0 once, when the deadline has passed, and leaves a one-shot timer
+ * disarmed for the next sleep.
  * @retval as bcsc_timer_wait()
  * @thread executor  @allocates never  @since 0.1
  */
