@@ -303,8 +303,10 @@ BCSC_API int bcsc_executor_shutdown(bcsc_executor_t *ex);
  * Declare the executor zero-initialised (`= {0}`): a zero executor (never
  * initialised, or already torn down by bcsc_executor_deinit() or a
  * shutdown) is left alone. Otherwise it shuts @p ex down. If that fails,
- * or the call is made from a poll or an abort function (where the executor
- * cannot run; no shutdown is tried), its tasks are still linked while their
+ * or the call is made where the executor cannot run (from a poll or an
+ * abort function, or anything else inside bcsc_executor_run() or _poll():
+ * a drain grace's report, the reactor's park; no shutdown is tried), its
+ * tasks are still linked while their
  * memory goes away: every build, release too, reports
  * BCSC_MISUSE_EXECUTOR_LEFT_LIVE through the misuse handler, once (the
  * default handler aborts; D84).

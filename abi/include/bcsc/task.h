@@ -111,8 +111,10 @@ BCSC_API int bcsc_task_cancel(bcsc_task_t *task);
  * (bcsc_task_cancel()) and its executor run until it has completed
  * (bcsc_executor_run(executor, @p task)): its cleanup may wait, and the
  * call returns once it has ended. If it cannot end - the run fails, or the
- * call is made from a poll or an abort function, where the executor cannot
- * run - the frame stays linked while its memory goes away: every build,
+ * call is made where the executor cannot run: from a poll or an abort
+ * function, or from anything else inside bcsc_executor_run() or _poll() (a
+ * drain grace's report, the reactor's park) - the frame stays linked while
+ * its memory goes away: every build,
  * release too, reports BCSC_MISUSE_FRAME_LEFT_LIVE through the misuse
  * handler (the default handler aborts; D84).
  * @thread executor  @allocates never  @since 0.6
