@@ -148,7 +148,9 @@ BCSC_API int bcsc_epoll_reactor_set_spin(bcsc_epoll_reactor_t *r, uint64_t ns);
 BCSC_API bcsc_waitq_t *bcsc_epoll_reactor_unparked(bcsc_epoll_reactor_t *r);
 
 /**
- * How many times the executor has parked (0 for NULL).
+ * How many times the executor has called park, its looks outside included
+ * (a park with a deadline already past, every 64 turns while tasks keep
+ * being ready, bcsc/reactor.h) (0 for NULL).
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_epoll_reactor_parks(const bcsc_epoll_reactor_t *r);

@@ -26,7 +26,7 @@ struct bcsc_sim_reactor_private {
   uint64_t now;
   uint64_t parks;
   uint32_t unparked; /* an unpark is pending (accessed atomically) */
-  uint32_t magic;    /* set by _init, cleared by _deinit (D90) */
+  uint32_t magic;    /* set by _init (D90); there is no _deinit */
   uintptr_t reserved[2];
 };
 
@@ -65,7 +65,11 @@ BCSC_API int bcsc_sim_reactor_advance(bcsc_sim_reactor_t *r, uint64_t ns);
 BCSC_API uint64_t bcsc_sim_reactor_now(const bcsc_sim_reactor_t *r);
 
 /**
- * How many times the executor has parked (0 for NULL).
+ * How many of the executor's calls of park did not end on a pending
+ * unpark: one per deadline reached, plus the run loop's looks outside (a
+ * park with a deadline already past, every 64 turns while tasks keep being
+ * ready, bcsc/reactor.h), which leave the clock where it is. A park with no
+ * deadline (BCSC_EDEADLK) is not counted either. 0 for NULL.
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_sim_reactor_parks(const bcsc_sim_reactor_t *r);

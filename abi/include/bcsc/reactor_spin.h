@@ -46,7 +46,7 @@ struct bcsc_spin_reactor_private {
   void *context;
   uint64_t parks;
   uint32_t unparked; /* an unpark is pending (accessed atomically) */
-  uint32_t magic;    /* set by _init, cleared by _deinit (D90) */
+  uint32_t magic;    /* set by _init (D90); there is no _deinit */
   uintptr_t reserved[2];
 };
 
@@ -74,7 +74,9 @@ BCSC_API int bcsc_spin_reactor_init(bcsc_spin_reactor_t *r,
                                     bcsc_spin_relax_fn relax, void *context);
 
 /**
- * How many times the executor has parked (0 for NULL).
+ * How many times the executor has called park, its looks outside included
+ * (a park with a deadline already past, every 64 turns while tasks keep
+ * being ready, bcsc/reactor.h) (0 for NULL).
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_spin_reactor_parks(const bcsc_spin_reactor_t *r);

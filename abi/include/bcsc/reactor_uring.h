@@ -290,7 +290,9 @@ BCSC_API int bcsc_uring_poll_add(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
  * @p opcode (an IORING_OP_* value of <linux/io_uring.h>), @p fd, @p addr,
  * @p len, @p off (also addr2) and @p op_flags (the SQE's per-opcode flags
  * word: rw_flags, fsync_flags, msg_flags, open_flags, ...), the other
- * fields 0; as bcsc_uring_read() otherwise. For the operations whose one
+ * fields 0; as bcsc_uring_read() otherwise, but that @p fd may be
+ * negative (AT_FDCWD for the *AT calls; NOP and TIMEOUT take none): the
+ * kernel checks it, not bcsc. For the operations whose one
  * SQE gives exactly one CQE: NOP, READV, WRITEV, FSYNC, SYNC_FILE_RANGE,
  * SENDMSG, RECVMSG, TIMEOUT, ACCEPT, CONNECT, FALLOCATE, OPENAT, CLOSE,
  * STATX, READ, WRITE, FADVISE, MADVISE, SEND, RECV, OPENAT2, SPLICE, TEE,
