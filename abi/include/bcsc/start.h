@@ -128,9 +128,14 @@ BCSC_API int bcsc_scope_start(bcsc_task_t *self, bcsc_start_t *start,
  * belongs to the target: the target's cancellation reaches it and its
  * result counts in the target's join. If the target has been cancelled the
  * child is cancelled as it moves (its registrations are unlinked and it is
- * polled again). If the task waiting in bcsc_scope_start() has been
- * cancelled, the child does not move: the call returns BCSC_ECANCELED and
- * the child, cancelled already, should clean up and return.
+ * polled again). If the cancellation of the task waiting in
+ * bcsc_scope_start() has reached the start's scope, the child does not
+ * move: the call returns BCSC_ECANCELED and the child, cancelled already,
+ * should clean up and return. A start into the caller's own shielded scope
+ * waits behind that shield (D83): there it is the shield's own end (its
+ * cancel, deadline, policy) that answers BCSC_ECANCELED, whether or not
+ * the caller is cancelled, and a cancellation of the caller from outside
+ * does not stop the move.
  * @param self   the started child, being polled.
  * @param start  the start it was started by.
  * @param value  handed to the waiting task (bcsc_start_value()).

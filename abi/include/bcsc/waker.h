@@ -131,10 +131,11 @@ BCSC_API int bcsc_task_waker_woken(bcsc_task_t *self);
  * Lock-free and wait-free apart from retried compare-and-swaps that only
  * another wake can cause; async-signal-safe; never dereferences a task
  * frame. Marks the slot, puts it on the executor's inbox if it is not
- * there yet, and if the executor is parked (or outside
- * bcsc_executor_poll()) ends the park through the reactor's unpark or
- * calls the host's pender - only the wake that finds the inbox empty does,
- * so a busy executor costs no system call per wake.
+ * there yet, and if the executor is parked ends the park through the
+ * reactor's unpark, or if nobody is inside bcsc_executor_run() or _poll()
+ * calls the host's pender (the reactor's unpark where there is none) - only the
+ * wake that finds the inbox empty does, so a busy executor costs no system call
+ * per wake.
  *
  * Memory order: everything the calling thread wrote before a wake that
  * counts as received is visible to the task's poll that the wake leads to
