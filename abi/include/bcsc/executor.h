@@ -78,7 +78,8 @@ typedef struct bcsc_executor_stats {
   uint64_t completions;  /**< tasks completed */
   uint64_t cancels;      /**< live tasks a cancellation request reached (a
                             task spawned already cancelled is not counted) */
-  uint64_t timers_fired; /**< timer and scope deadlines that fired */
+  uint64_t timers_fired; /**< timer and scope deadlines, and drain grace
+                            periods, that ran out */
   uint64_t parks;        /**< calls to the reactor's park */
   /** Value wakes (bcsc_waker_wake() returning 0) that found their slot
    *  still held by the task the waker was issued to. Wakes that coalesce
@@ -378,8 +379,9 @@ BCSC_API uint64_t bcsc_executor_now(const bcsc_executor_t *ex);
  * When a host that drives @p ex with bcsc_executor_poll() must call it
  * again, at the latest: 0 if a task is ready now, or value wakes or remote
  * children's messages (bcsc/remote.h) wait to be drained, else the earliest
- * timer or scope deadline, else BCSC_NO_DEADLINE (only a wake can make a
- * task ready: the pender will say so). Also BCSC_NO_DEADLINE for NULL.
+ * timer or scope deadline (or end of a drain grace period), else
+ * BCSC_NO_DEADLINE (only a wake can make a task ready: the pender will say
+ * so). Also BCSC_NO_DEADLINE for NULL.
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API uint64_t bcsc_executor_next_deadline(bcsc_executor_t *ex);
