@@ -33,9 +33,12 @@ extern "C" {
 #endif
 
 /**
- * A host's pender: called when a task becomes ready while nobody is inside
- * bcsc_executor_run() or bcsc_executor_poll() for @p ex - the host's cue to
- * call bcsc_executor_poll() again. It must not call into bcsc; it should
+ * A host's pender: called while nobody is inside bcsc_executor_run() or
+ * bcsc_executor_poll() for @p ex when the run queue goes from empty to
+ * non-empty (D19), or when a value wake or a remote child's message
+ * (bcsc/remote.h) is the first to arrive since the last run or poll - the
+ * host's cue to call bcsc_executor_poll() again. A task made ready behind
+ * one already ready does not call it. It must not call into bcsc; it should
  * only note the fact (set a flag, post to the host's loop, pend an
  * interrupt). Called on the thread that made the task ready - for a value
  * wake (bcsc_waker_wake()) that is the waking thread, possibly inside a
