@@ -106,7 +106,9 @@ struct bcsc_waitq {
 /**
  * Prepare a registration node.
  *
- * Never call it on a linked node.
+ * Never call it on a linked node, nor on one holding a hand-off wake its
+ * task has not taken yet (until that task's next poll has returned,
+ * bcsc_waitq_set_handoff()): the executor still lists that node.
  * @retval 0            ready
  * @retval BCSC_EINVAL  @p wait is NULL
  * @thread any  @allocates never  @since 0.1
