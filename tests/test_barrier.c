@@ -460,3 +460,73 @@ Test(barrier, randomized_arrivals_cancellations_and_selects) {
   cr_assert_gt(total, 1000, "only %llu rounds completed",
                (unsigned long long)total);
 }
+
+/* A node fired by another list with a value that is no round this
+ * barrier has reached, passed to bcsc_barrier_wait() unconsumed, is not
+ * the trip: the call arrives. A barrier's wakes carry the round they
+ * reached, 1 or more. */
+typedef struct stray {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_barrier_t *barrier;
+  bcsc_waitq_t *other;
+  int step;
+  int first_rc; /* the barrier call that found the stray mark */
+  int leader;
+} stray_t;
+
+static int stray_poll(bcsc_task_t *self) {
+  stray_t *s = (stray_t *)self;
+  int rc;
+  if (s->other != NULL && s->step == 0) {
+    s->step = 1;
+    cr_assert_eq(bcsc_wait_register(self, &s->wait, s->other), 0);
+    return BCSC_PENDING;
+  }
+  rc = bcsc_barrier_wait(self, s->barrier, &s->wait, &s->leader);
+  if (s->step == 1)
+    s->first_rc = rc;
+  s->step = 2;
+  return rc;
+}
+
+/* Values 0 (no round) and 5 (a round not reached yet). */
+static void stray_case(uintptr_t value) {
+  bcsc_executor_t ex;
+  bcsc_barrier_t b;
+  bcsc_waitq_t other;
+  stray_t s = {0}, t = {0};
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
+  cr_assert_eq(bcsc_waitq_init(&other), 0);
+  s.barrier = t.barrier = &b;
+  s.other = &other;
+  cr_assert_eq(bcsc_wait_init(&s.wait), 0);
+  cr_assert_eq(bcsc_wait_init(&t.wait), 0);
+  cr_assert_eq(bcsc_task_init(&s.task, stray_poll, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&t.task, stray_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&other, value), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(s.first_rc, BCSC_PENDING,
+               "a stray mark (%ju) passed the barrier", (uintmax_t)value);
+  cr_assert_eq(bcsc_barrier_arrived(&b), 1);
+  cr_assert_eq(bcsc_barrier_generation(&b), 0);
+  /* The second party trips it; the first is woken with round 1. */
+  cr_assert_eq(bcsc_executor_spawn(&ex, &t.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 2);
+  cr_assert(bcsc_task_done(&s.task) && bcsc_task_done(&t.task));
+  cr_assert_eq(t.leader, 1);
+  cr_assert_eq(s.leader, 0);
+  cr_assert_eq(s.wait.value, 1);
+  cr_assert_eq(bcsc_barrier_generation(&b), 1);
+  cr_assert_eq(bcsc_barrier_deinit(&b), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&other), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+Test(barrier, a_wake_from_another_list_is_not_the_trip) {
+  stray_case(0);
+  stray_case(5);
+}

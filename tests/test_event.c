@@ -403,3 +403,58 @@ Test(event, randomized_edges_are_counted_exactly) {
   }
   cr_assert_gt(total_edges, 0);
 }
+
+/* A node fired by another list (a value that is neither
+ * BCSC_EVENT_WOKEN_SET nor _PULSE) and passed to an edge-triggered wait
+ * unconsumed does not say the event happened: the call waits. */
+typedef struct stray {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_event_t *event;
+  bcsc_waitq_t *other;
+  int step;
+  int first_rc; /* the event call that found the stray mark */
+} stray_t;
+
+static int stray_poll(bcsc_task_t *self) {
+  stray_t *s = (stray_t *)self;
+  int rc;
+  if (s->step == 0) {
+    s->step = 1;
+    cr_assert_eq(bcsc_wait_register(self, &s->wait, s->other), 0);
+    return BCSC_PENDING;
+  }
+  rc = bcsc_event_wait_edge(self, s->event, &s->wait);
+  if (s->step == 1)
+    s->first_rc = rc;
+  s->step = 2;
+  return rc;
+}
+
+Test(event, a_wake_from_another_list_is_not_an_edge) {
+  bcsc_executor_t ex;
+  bcsc_event_t ev;
+  bcsc_waitq_t other;
+  stray_t s = {0};
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_event_init(&ev), 0);
+  cr_assert_eq(bcsc_waitq_init(&other), 0);
+  s.event = &ev;
+  s.other = &other;
+  cr_assert_eq(bcsc_wait_init(&s.wait), 0);
+  cr_assert_eq(bcsc_task_init(&s.task, stray_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&other, 7), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(s.first_rc, BCSC_PENDING, "a stray mark was taken as an edge");
+  cr_assert_not(bcsc_task_done(&s.task));
+  cr_assert_eq(bcsc_event_pulse(&ev), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert(bcsc_task_done(&s.task));
+  cr_assert_eq(bcsc_task_result(&s.task), 0);
+  cr_assert_eq(s.wait.value, BCSC_EVENT_WOKEN_PULSE);
+  cr_assert_eq(bcsc_event_deinit(&ev), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&other), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}

@@ -659,3 +659,166 @@ Test(mutex, storm_of_locks_and_cancellations_keeps_exclusion_and_order) {
   cr_assert_gt(cancels, 200, "only %u cancels", cancels);
   teardown();
 }
+
+/* ---- a registration that carries another source's wake ------------------
+ *
+ * The mutex hands its lock over with hand-off wakes. A node the caller
+ * passes in may hold a wake from elsewhere: a plain mark of another list
+ * (the node was used there and not consumed) carries no lock, and this
+ * mutex's own hand-off wake passed to another primitive is not spent
+ * there - it goes on to the mutex's next waiter. */
+
+typedef struct stranger {
+  bcsc_task_t task;
+  bcsc_wait_t wait;
+  bcsc_mutex_t *mutex;
+  bcsc_waitq_t *other; /* the plain list the node waits on first */
+  bcsc_oneshot_t *oneshot;
+  int step;
+  int lock_rc; /* the answer of the lock call that follows the stray wake */
+  int locked;  /* took the lock at some point */
+} stranger_t;
+
+/* Holds the lock until its `other` list is woken, then unlocks. */
+static int holder_poll(bcsc_task_t *self) {
+  stranger_t *s = (stranger_t *)self;
+  if (s->step == 0) {
+    cr_assert_eq(bcsc_mutex_lock(self, s->mutex, &s->wait), 0);
+    s->locked = 1;
+    s->step = 1;
+    cr_assert_eq(bcsc_wait_register(self, &s->wait, s->other), 0);
+    return BCSC_PENDING;
+  }
+  cr_assert_eq(bcsc_mutex_unlock(self, s->mutex), 0);
+  return 0;
+}
+
+/* Waits on its `other` list first; once woken there, locks with the same
+ * node, its mark unconsumed. */
+static int plain_then_lock_poll(bcsc_task_t *self) {
+  stranger_t *s = (stranger_t *)self;
+  int rc;
+  if (s->step == 0) {
+    s->step = 1;
+    cr_assert_eq(bcsc_wait_register(self, &s->wait, s->other), 0);
+    return BCSC_PENDING;
+  }
+  cr_assert(bcsc_wait_fired(&s->wait));
+  rc = bcsc_mutex_lock(self, s->mutex, &s->wait);
+  if (s->step == 1)
+    s->lock_rc = rc;
+  s->step = 2;
+  if (rc != 0)
+    return rc;
+  s->locked = 1;
+  cr_assert_eq(bcsc_mutex_owner(s->mutex), self);
+  cr_assert_eq(bcsc_mutex_unlock(self, s->mutex), 0);
+  return 0;
+}
+
+Test(mutex, a_plain_wake_from_another_list_does_not_carry_the_lock) {
+  bcsc_mutex_t m;
+  bcsc_waitq_t release, other;
+  stranger_t a = {0}, b = {0};
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  cr_assert_eq(bcsc_waitq_init(&release), 0);
+  cr_assert_eq(bcsc_waitq_init(&other), 0);
+  a.mutex = b.mutex = &m;
+  a.other = &release;
+  b.other = &other;
+  cr_assert_eq(bcsc_wait_init(&a.wait), 0);
+  cr_assert_eq(bcsc_wait_init(&b.wait), 0);
+  cr_assert_eq(bcsc_task_init(&a.task, holder_poll, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&b.task, plain_then_lock_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 2);
+  cr_assert_eq(bcsc_mutex_owner(&m), &a.task);
+  /* b's node fires on `other`; b then locks with it while a holds. */
+  cr_assert_eq(bcsc_waitq_wake_one(&other, 0), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert_eq(b.lock_rc, BCSC_PENDING, "the stray mark was taken as the lock");
+  cr_assert_eq(bcsc_mutex_owner(&m), &a.task, "the lock has two holders");
+  cr_assert_eq(bcsc_mutex_waiting(&m), 1);
+  /* a unlocks: the lock goes to b through its own hand-over. */
+  cr_assert_eq(bcsc_waitq_wake_one(&release, 0), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 2);
+  cr_assert(bcsc_task_done(&a.task) && bcsc_task_done(&b.task));
+  cr_assert(b.locked);
+  cr_assert_not(bcsc_mutex_locked(&m));
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&release), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&other), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+/* Waits for the lock; once handed it, receives on a oneshot with the same
+ * node instead (its hand-off wake not taken), then returns on the value. */
+static int lock_then_oneshot_poll(bcsc_task_t *self) {
+  stranger_t *s = (stranger_t *)self;
+  int value, rc;
+  if (s->step == 0) {
+    s->step = 1;
+    cr_assert_eq(bcsc_mutex_lock(self, s->mutex, &s->wait), BCSC_PENDING);
+    return BCSC_PENDING;
+  }
+  rc = bcsc_oneshot_recv(self, s->oneshot, &s->wait, &value, sizeof value);
+  if (s->step == 1)
+    s->lock_rc = rc;
+  s->step = 2;
+  return rc;
+}
+
+/* Waits for the lock, takes it, unlocks. */
+static int lock_poll(bcsc_task_t *self) {
+  stranger_t *s = (stranger_t *)self;
+  int rc = bcsc_mutex_lock(self, s->mutex, &s->wait);
+  if (rc != 0)
+    return rc;
+  s->locked = 1;
+  cr_assert_eq(bcsc_mutex_unlock(self, s->mutex), 0);
+  return 0;
+}
+
+Test(mutex, a_hand_over_passed_to_another_primitive_goes_on_to_the_next) {
+  bcsc_mutex_t m;
+  bcsc_oneshot_t os;
+  int slot, value = 7;
+  bcsc_waitq_t release;
+  stranger_t a = {0}, b = {0}, c = {0};
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
+  cr_assert_eq(bcsc_waitq_init(&release), 0);
+  a.mutex = b.mutex = c.mutex = &m;
+  a.other = &release;
+  b.oneshot = &os;
+  cr_assert_eq(bcsc_wait_init(&a.wait), 0);
+  cr_assert_eq(bcsc_wait_init(&b.wait), 0);
+  cr_assert_eq(bcsc_wait_init(&c.wait), 0);
+  cr_assert_eq(bcsc_task_init(&a.task, holder_poll, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&b.task, lock_then_oneshot_poll, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&c.task, lock_poll, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 3);
+  cr_assert_eq(bcsc_mutex_waiting(&m), 2);
+  /* a unlocks: b is handed the lock, and takes a oneshot wait instead;
+   * the hand-over goes on to c, which locks and unlocks. */
+  cr_assert_eq(bcsc_waitq_wake_one(&release, 0), 1);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 3);
+  cr_assert_eq(b.lock_rc, BCSC_PENDING, "b waits on the oneshot");
+  cr_assert(c.locked, "the hand-over was spent by the oneshot");
+  cr_assert(bcsc_task_done(&c.task));
+  cr_assert_not(bcsc_mutex_locked(&m));
+  cr_assert_eq(bcsc_oneshot_send(&os, &value, sizeof value), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 8), 1);
+  cr_assert(bcsc_task_done(&b.task));
+  cr_assert_eq(bcsc_task_result(&b.task), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+  cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&release), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}

@@ -809,10 +809,11 @@ static int observe_cancel(bcsc_task_t *self) {
   return returning_cancelled ? BCSC_ECANCELED : 0;
 }
 
-/* bcsc_executor_run_once() drains value wakes only: a spawn message that
- * waits for the host leaves it with nothing ready, and the look as it
- * leaves (the relay list is not empty) announces it to the pender again. */
-Test(remote_protocol, run_once_with_only_a_message_waiting_calls_the_pender) {
+/* bcsc_executor_run_once() is bcsc_executor_poll(ex, 1) plus the task:
+ * a spawn message that waits for the host is taken, and the child it
+ * carries takes the turn. (It used to drain value wakes only, answer 0 and
+ * leave the message to the pender's next call.) */
+Test(remote_protocol, run_once_takes_a_waiting_spawn_message_as_poll_does) {
   bcsc_executor_t parent, host;
   bcsc_executor_config_t config;
   bcsc_remote_task_t child;
@@ -822,18 +823,93 @@ Test(remote_protocol, run_once_with_only_a_message_waiting_calls_the_pender) {
   config.size = sizeof config;
   config.pender = count_pender;
   pender_calls = 0;
+  returning_cancelled = -1;
   hand_setup(&parent, &host, &child, observe_cancel, &h);
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_init(&host, &config), 0);
   cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
   cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
   cr_assert_eq(pender_calls, 1, "the spawn message");
-  cr_assert_eq(bcsc_executor_run_once(&host, &turn), 0);
+  cr_assert_eq(bcsc_executor_run_once(&host, &turn), 1);
+  cr_assert_eq(turn, &child.task, "the child took the turn");
+  cr_assert_eq(returning_cancelled, 0, "polled once, not cancelled");
+  cr_assert_eq(bcsc_executor_run_once(&host, &turn), 0, "nothing left");
   cr_assert_null(turn);
-  cr_assert_eq(pender_calls, 2, "announced again as run_once left");
-  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert_eq(pender_calls, 1, "nothing more to announce");
   cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
   cr_assert_eq(h.join_rc, 0);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
+/* A message for the host pushed between the run loop's last drain and
+ * its park announcement: the park must not block (the look after the
+ * announcement reads the relay list too, inbox.c). The host's own clock
+ * pushes it - it cancels the hand's scope, whose remote child the host
+ * runs, when the run loop reads the time before parking. */
+static bcsc_scope_t *clock_cancels;
+static bcsc_executor_t *clock_host;
+static int clock_cancelled;
+
+static uint64_t clock_that_cancels(bcsc_reactor_t *r) {
+  (void)r;
+  /* Not from the child's own poll (its sleep reads the clock too): the
+   * loop drains what a poll sends as soon as it returns. */
+  if (clock_cancels != NULL && !clock_cancelled &&
+      bcsc_executor_current(clock_host) == NULL) {
+    clock_cancelled = 1;
+    cr_assert_eq(bcsc_scope_cancel(clock_cancels), 0);
+  }
+  return 1000;
+}
+
+static int park_never(bcsc_reactor_t *r, uint64_t deadline) {
+  (void)r;
+  (void)deadline;
+  cr_assert_fail("parked with a message in the relay list");
+  return BCSC_EDEADLK;
+}
+
+/* Sleeps long, so that the host's run loop reads the clock before it
+ * parks; returns what the sleep answers (BCSC_ECANCELED once cancelled). */
+static int sleep_long(bcsc_task_t *self) {
+  bcsc_timer_t *timer = self->data;
+  return bcsc_sleep_until(self, timer, 1000000000);
+}
+
+Test(remote_protocol, a_message_pushed_before_the_park_announcement_skips_it) {
+  bcsc_executor_t parent, host;
+  bcsc_reactor_vtable_t vt = {.size = (uint32_t)sizeof vt,
+                              .version = BCSC_REACTOR_VTABLE_VERSION,
+                              .now = clock_that_cancels,
+                              .park = park_never};
+  bcsc_reactor_t reactor = {.vtable = &vt, .data = NULL};
+  bcsc_executor_config_t config;
+  bcsc_remote_task_t child;
+  bcsc_timer_t timer;
+  hand_t h;
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = &reactor;
+  clock_cancels = NULL;
+  clock_host = &host;
+  clock_cancelled = 0;
+  hand_setup(&parent, &host, &child, sleep_long, &h);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_init(&host, &config), 0);
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  child.task.data = &timer;
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  /* The host takes the child, which sleeps; then the clock cancels. */
+  clock_cancels = &h.scope;
+  cr_assert_eq(bcsc_executor_run(&host, NULL), 0);
+  cr_assert(clock_cancelled);
+  cr_assert_eq(bcsc_task_result(&child.task), BCSC_ECANCELED);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, BCSC_ECANCELED);
+  cr_assert(bcsc_remote_task_done(&child));
   cr_assert_eq(bcsc_executor_deinit(&host), 0);
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }

@@ -37,18 +37,34 @@ int bcsc_barrier_deinit(bcsc_barrier_t *barrier) {
   return 0;
 }
 
+/* Whether `value` is a wake of a trip of `barrier`: a trip wakes its
+ * arrivals with the generation it reached, 1 or more, which cannot be
+ * ahead of the generation now. Where uintptr_t is narrower than the count
+ * (32-bit targets) the value is the count truncated, and once the count has
+ * passed what uintptr_t holds (2^32 rounds, 50 days at 1 kHz) the value
+ * can no longer tell: every mark is taken, as before D94. */
+static int barrier_reached(const bcsc_barrier_t *barrier, uintptr_t value) {
+#if UINTPTR_MAX < UINT64_MAX
+  if (barrier->priv.generation > UINTPTR_MAX)
+    return 1;
+#endif
+  return value != 0 && value <= (uintptr_t)barrier->priv.generation;
+}
+
 int bcsc_barrier_wait(bcsc_task_t *self, bcsc_barrier_t *barrier,
                       bcsc_wait_t *wait, int *leader) {
   int rc, node;
   if ((rc = barrier_check(barrier)) != 0)
     return rc;
-  if ((node = bcsc__wait_take(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait, NULL)) < 0)
     return node;
   if (node == BCSC__NODE_LINKED)
     return BCSC_PENDING; /* asked twice in one poll */
   /* Fired: the trip counted this arrival and the others have gone on, so
-   * the round is complete for this task too, cancelled or not. */
-  if (node == BCSC__NODE_FIRED) {
+   * the round is complete for this task too, cancelled or not. A mark is
+   * the trip's only if its value is a round this barrier has reached; any
+   * other came from another source, and the node is taken as idle. */
+  if (node == BCSC__NODE_FIRED && barrier_reached(barrier, wait->value)) {
     if (leader != NULL)
       *leader = 0;
     return 0;

@@ -191,7 +191,7 @@ int bcsc_broadcast_recv(bcsc_task_t *self, bcsc_broadcast_receiver_t *rx,
     return rc;
   /* A wake only says "look again": the message stays in the ring until
    * this receiver's cursor passes it, so a fired mark is just dropped. */
-  if ((rc = bcsc__wait_take(self, wait)) < 0)
+  if ((rc = bcsc__wait_take(self, wait, NULL)) < 0)
     return rc;
   if (rc == BCSC__NODE_LINKED) {
     /* Asked again in the poll that registered it. */

@@ -19,17 +19,25 @@ static int event_check(const bcsc_event_t *ev) {
   return bcsc__check_waitq(&ev->priv.waiters);
 }
 
+/* Whether `wait`'s fired mark is a set's or a pulse's: another source's
+ * wake (another value) does not say the event happened. */
+static int event_woke(const bcsc_wait_t *wait) {
+  return wait->value == BCSC_EVENT_WOKEN_SET ||
+         wait->value == BCSC_EVENT_WOKEN_PULSE;
+}
+
 /* Both waits once the arguments have passed their checks: `level` says
  * whether being set already counts. */
 static int event_wait_checked(bcsc_task_t *self, bcsc_event_t *ev,
                               bcsc_wait_t *wait, int level) {
-  int node = bcsc__wait_take(self, wait);
+  int node = bcsc__wait_take(self, wait, NULL);
   int rc;
   if (node < 0)
     return node;
   if (self->priv.state & BCSC__TASK_CANCELLED)
     rc = BCSC_ECANCELED;
-  else if (node == BCSC__NODE_FIRED || (level && ev->priv.state == EVENT_SET))
+  else if ((node == BCSC__NODE_FIRED && event_woke(wait)) ||
+           (level && ev->priv.state == EVENT_SET))
     rc = 0;
   else
     rc = BCSC_PENDING;

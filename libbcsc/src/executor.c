@@ -483,7 +483,7 @@ int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget) {
 }
 
 /* One turn of bcsc_executor_poll(), whose task is the head of the run
- * queue once due timers have fired and the inbox is drained: do those
+ * queue once due timers have fired and the mail is drained: do those
  * first (poll then finds nothing more to do there), note the head, and let
  * poll take the turn. Wakes that land in between are appended, behind the
  * head; with none ready at the look, it returns 0 and leaves them to the
@@ -500,8 +500,7 @@ int bcsc_executor_run_once(bcsc_executor_t *ex, bcsc_task_t **task) {
   enter(ex);
   if (ex->priv.timers != 0)
     fire_due_timers(ex);
-  if (bcsc__inbox_nonempty(ex))
-    bcsc__waker_drain(ex);
+  drain_mail(ex);
   head = ex->priv.run_head;
   leave(ex); /* a wake since the drain tells the host, as poll would */
   if (head == NULL)

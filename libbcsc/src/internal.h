@@ -765,10 +765,25 @@ void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value);
 /* wait.c: what a primitive's waiting call finds in its caller's
  * registration, after checking that `self` is the running task and `wait`
  * a valid node not linked for another task (misuse otherwise). A fired node
- * is consumed (made idle). Returns a BCSC__NODE_* value or an error. */
-enum { BCSC__NODE_IDLE = 0, BCSC__NODE_FIRED = 1, BCSC__NODE_LINKED = 2 };
-int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait);
-/* The same for a caller that has made those checks itself. */
+ * is consumed (made idle): BCSC__NODE_FIRED for a plain mark, which may
+ * have come from any source - a primitive that trusts it must tell its own
+ * wake by its value - and BCSC__NODE_BATON for a hand-off wake of `own`,
+ * the primitive's own hand-off list. A hand-off wake of any other list
+ * (`own` NULL: the primitive's list never hands off) is declined - it goes
+ * on to that list's next waiter, as bcsc_wait_register() declines one -
+ * and the node is idle: taking it would spend another primitive's
+ * reservation (a lock, permits, a message). D94. Returns a BCSC__NODE_*
+ * value or an error. */
+enum {
+  BCSC__NODE_IDLE = 0,
+  BCSC__NODE_FIRED = 1,
+  BCSC__NODE_LINKED = 2,
+  BCSC__NODE_BATON = 3
+};
+int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait,
+                    const bcsc_waitq_t *own);
+/* The checks' part for a caller that has made them itself, and has
+ * declined any baton that is not its own. */
 int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
 /* wait.c: the running task takes the baton its registration `w` holds;
  * `ex` is the task's executor. */

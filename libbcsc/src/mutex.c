@@ -117,11 +117,14 @@ int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex, bcsc_wait_t *wait) {
       wait->priv.queue.prev !=
           (struct bcsc_wait_link *)(void *)&mutex->priv.waiters)
     BCSC__FAIL(BAD_ARGUMENT, wait, BCSC_EINVAL);
-  if ((node = bcsc__wait_take(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait, &mutex->priv.waiters)) < 0)
     return node;
   if (node == BCSC__NODE_LINKED)
     return BCSC_PENDING; /* asked twice in one poll */
-  if (node == BCSC__NODE_FIRED) {
+  /* Its wakes hand over (batons): a plain fired mark came from another
+   * source and carries no lock - the node is idle (channel_enter()'s
+   * rule). */
+  if (node == BCSC__NODE_BATON) {
     /* The lock came with the wake: it is this task's, or the next one's. */
     mutex->priv.state &= (uint16_t)~MUTEX_HANDING;
     if (self->priv.state & BCSC__TASK_CANCELLED) {

@@ -110,7 +110,7 @@ int bcsc_oneshot_recv(bcsc_task_t *self, bcsc_oneshot_t *os, bcsc_wait_t *wait,
   int node, rc = oneshot_check(os);
   if (rc != 0 || (rc = oneshot_check_element(os, dst, size)) != 0)
     return rc;
-  if ((node = bcsc__wait_take(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait, NULL)) < 0)
     return node;
   /* Cancellation first: a cancelled task would drop a value it took. */
   if (self->priv.state & BCSC__TASK_CANCELLED) {

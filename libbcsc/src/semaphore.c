@@ -187,11 +187,11 @@ int bcsc_semaphore_acquire(bcsc_task_t *self, bcsc_semaphore_t *sem,
       wait->priv.queue.prev !=
           (struct bcsc_wait_link *)(void *)&sem->priv.waiters)
     BCSC__FAIL(BAD_ARGUMENT, waiter, BCSC_EINVAL);
-  if ((node = bcsc__wait_take(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait, &sem->priv.waiters)) < 0)
     return node;
   if (node == BCSC__NODE_LINKED)
     return BCSC_PENDING; /* asked twice in one poll */
-  if (node == BCSC__NODE_FIRED)
+  if (node == BCSC__NODE_BATON)
     return semaphore_take(self, sem, waiter, (uint32_t)wait->value);
   semaphore_reconcile(sem);
   /* Free permits a head left behind (a waiter that leaves the head hands

@@ -977,12 +977,17 @@ int bcsc_wait_register(bcsc_task_t *self, bcsc_wait_t *wait,
   return wait_register_checked(self, wait, queue);
 }
 
-int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait) {
+int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait,
+                    const bcsc_waitq_t *own) {
   int rc;
   if ((rc = bcsc__check_task(self)) != 0 || (rc = bcsc__check_wait(wait)) != 0)
     return rc;
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
+  if (bcsc__wait_is_baton(wait) && baton_source(wait) != own) {
+    baton_pass(wait);
+    return BCSC__NODE_IDLE;
+  }
   return bcsc__wait_take_checked(self, wait);
 }
 
@@ -998,7 +1003,7 @@ int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait) {
   }
   if (bcsc__wait_is_baton(wait)) {
     baton_take(wait);
-    return BCSC__NODE_FIRED;
+    return BCSC__NODE_BATON;
   }
   return BCSC__NODE_IDLE;
 }

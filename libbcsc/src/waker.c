@@ -190,8 +190,8 @@ void bcsc__inbox_notify(bcsc_executor_t *ex, uint32_t how) {
   if (reactor == NULL)
     return;
   vt = reactor->vtable;
-  if (vt->size >= offsetof(bcsc_reactor_vtable_t, unpark) + sizeof vt->unpark &&
-      vt->unpark != NULL)
+  /* A version-1 entry: inside the size (bcsc_reactor_check()). */
+  if (vt->unpark != NULL)
     vt->unpark(reactor);
 }
 

@@ -84,7 +84,7 @@ int bcsc_watch_changed(bcsc_task_t *self, bcsc_watch_t *w, bcsc_wait_t *wait,
   int node, rc = watch_check(w);
   if (rc != 0)
     return rc;
-  if ((node = bcsc__wait_take(self, wait)) < 0)
+  if ((node = bcsc__wait_take(self, wait, NULL)) < 0)
     return node;
   if (self->priv.state & BCSC__TASK_CANCELLED)
     rc = BCSC_ECANCELED;

@@ -104,8 +104,9 @@ BCSC_API int bcsc_barrier_deinit(bcsc_barrier_t *barrier);
  * @param self    the task being polled.
  * @param barrier the barrier.
  * @param wait    an initialised registration (not a timer's), normally in
- *                @p self's frame: the arrival; used for this barrier only
- *                (a fired mark on it is taken as the trip).
+ *                @p self's frame: the arrival; meant for this barrier (a
+ *                mark another list left on it is dropped unless its value
+ *                is a round this barrier has reached, D94).
  * @param leader  NULL, or set to 1 for the arrival that tripped the
  *                barrier and 0 for the others, when it returns 0.
  * @retval 0               the round is complete

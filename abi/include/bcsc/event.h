@@ -120,7 +120,9 @@ BCSC_API int bcsc_event_is_set(const bcsc_event_t *ev);
  * Call it again when woken: it returns 0 if @p wait was fired by a set or a
  * pulse (even if the event was reset meanwhile), consuming the mark. It may
  * be one branch of a select (see bcsc_wait_on()).
- * @param wait  a registration in @p self's frame, used for this event only.
+ * @param wait  a registration in @p self's frame, meant for this event (a
+ *              mark another list left on it, with a value that is neither
+ *              BCSC_EVENT_WOKEN_SET nor _PULSE, does not count, D94).
  * @retval 0               the event is set, or was set or pulsed while waiting
  * @retval BCSC_PENDING    registered; return BCSC_PENDING
  * @retval BCSC_ECANCELED  @p self is cancelled (nothing is linked)
@@ -141,7 +143,9 @@ BCSC_API int bcsc_event_wait(bcsc_task_t *self, bcsc_event_t *ev,
  * call after @p wait has fired returns 0 and consumes the mark. If the task
  * was woken by something else (a select), the next call registers again: a
  * new wait for the next edge.
- * @param wait  a registration in @p self's frame, used for this event only.
+ * @param wait  a registration in @p self's frame, meant for this event (a
+ *              mark another list left on it, with a value that is neither
+ *              BCSC_EVENT_WOKEN_SET nor _PULSE, does not count, D94).
  * @retval 0               a set or pulse came since the wait began
  * @retval BCSC_PENDING    registered; return BCSC_PENDING
  * @retval (other)         the errors of bcsc_event_wait()

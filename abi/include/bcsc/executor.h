@@ -354,10 +354,10 @@ BCSC_API int bcsc_executor_poll(bcsc_executor_t *ex, uint32_t budget);
  * actions with the executor's, one poll at a time.
  *
  * Does what bcsc_executor_poll(ex, 1) does - fires due timers, drains value
- * wakes, then polls the oldest ready task (or advances one whose poll
- * function returned while bcsc drains the scopes it left open), never
- * parks - and also stores that task in @p *task. The task may have
- * completed in that turn (bcsc_task_done()); if it came from a pool, its
+ * wakes and remote children's messages, then polls the oldest ready task (or
+ * advances one whose poll function returned while bcsc drains the scopes it
+ * left open), never parks - and also stores that task in @p *task. The task may
+ * have completed in that turn (bcsc_task_done()); if it came from a pool, its
  * frame may already be free again, so use the pointer only to compare it
  * or, for a frame the caller owns, to ask about it.
  * @param ex    the executor.

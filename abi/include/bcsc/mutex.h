@@ -103,8 +103,9 @@ BCSC_API int bcsc_mutex_deinit(bcsc_mutex_t *mutex);
  * with @p wait still linked, it returns BCSC_PENDING.
  * @param self   the task being polled.
  * @param mutex  the mutex.
- * @param wait   an initialised registration in @p self's frame, used for
- *               this mutex only: a fired mark on it is taken as the lock.
+ * @param wait   an initialised registration in @p self's frame, meant for
+ *               this mutex: only this mutex's hand-over carries the lock;
+ *               a mark another list left on it is dropped (D94).
  * @retval 0               @p self holds the lock; unlock it when done
  * @retval BCSC_PENDING    waiting; return BCSC_PENDING from the poll
  * @retval BCSC_ECANCELED  @p self is cancelled (it does not hold the lock)

@@ -35,7 +35,9 @@ extern "C" {
 /**
  * A reactor's operations. The first field is the size of the struct the
  * reactor was written against; bcsc reads only the entries inside it, so
- * entries added later are optional for reactors written earlier.
+ * entries added later are optional for reactors written earlier. Every
+ * vtable holds version 1's entries, now, park and unpark (park and unpark
+ * may be NULL): bcsc_reactor_check() refuses a size that ends before them.
  */
 typedef struct bcsc_reactor_vtable {
   uint32_t size;    /**< sizeof(bcsc_reactor_vtable_t) */
@@ -79,11 +81,11 @@ struct bcsc_reactor {
 };
 
 /**
- * Check @p reactor's vtable: non-NULL, a size that covers version and now,
- * a known version.
+ * Check @p reactor's vtable: non-NULL, a size that covers version 1's
+ * entries (now, park, unpark), now set, a known version.
  * @retval 0             usable
  * @retval BCSC_EINVAL   @p reactor, its vtable or its now is NULL, or the
- *                       size is too small
+ *                       size ends before unpark
  * @retval BCSC_ENOTSUP  the vtable version is newer than this library knows
  * @thread any  @allocates never  @since 0.1
  */
