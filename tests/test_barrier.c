@@ -12,6 +12,7 @@
 #include <bcsc.h>
 #include <bcsc/barrier.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 #define MAX_ROUNDS 4096
@@ -365,6 +366,21 @@ Test(barrier, a_wait_after_deinit_is_refused) {
     cr_assert_eq(rec.objects[0], &gone);
   }
   teardown(&ex);
+}
+
+static int barrier_wait_of(bcsc_task_t *self, void *b, bcsc_wait_t *wait) {
+  return bcsc_barrier_wait(self, b, wait, NULL);
+}
+
+Test(barrier, a_registration_linked_for_another_task_is_refused) {
+  bcsc_barrier_t b;
+  cr_assert_eq(bcsc_barrier_init(&b, 2), 0);
+  ct_up(NULL);
+  /* The refused call is no arrival: the owner alone arrived, and its
+   * cancellation leaves none. */
+  ct_foreign_registration(barrier_wait_of, &b);
+  cr_assert_eq(bcsc_barrier_deinit(&b), 0);
+  ct_down();
 }
 
 /* ---- randomized ------------------------------------------------------------

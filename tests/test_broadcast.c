@@ -12,6 +12,7 @@
 #include <bcsc.h>
 #include <bcsc/broadcast.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 #define MAX_GOT 2048
@@ -617,6 +618,7 @@ Test(broadcast, bad_arguments_are_errors_and_reported) {
   BAD(bcsc_broadcast_try_recv(&rx, &v, sizeof v, NULL), BCSC_EBADOBJ);
   BAD(bcsc_broadcast_send(&bc, &v, sizeof v), BCSC_EBADOBJ);
   BAD(bcsc_broadcast_deinit(&bc), BCSC_EBADOBJ);
+  BAD(bcsc_broadcast_subscribe(&bc, &rx), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 0);
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bad_rec.count, bcsc_test_misuse_expected(bad_calls));
@@ -627,6 +629,27 @@ Test(broadcast, bad_arguments_are_errors_and_reported) {
                sizeof(bcsc_broadcast_receiver_t));
   cr_assert_eq(bcsc_broadcast_receiver_alignof(),
                _Alignof(bcsc_broadcast_receiver_t));
+}
+
+static int broadcast_recv_of(bcsc_task_t *self, void *rx, bcsc_wait_t *wait) {
+  int v;
+  return bcsc_broadcast_recv(self, rx, wait, &v, sizeof v, NULL);
+}
+
+Test(broadcast, a_registration_linked_for_another_task_is_refused) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  int ring[4], v = 0;
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof v), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  ct_up(NULL);
+  ct_foreign_registration(broadcast_recv_of, &rx);
+  /* The receiver lost nothing: the next message is its. */
+  send_int(&bc, 5);
+  cr_assert_eq(bcsc_broadcast_try_recv(&rx, &v, sizeof v, NULL), 0);
+  cr_assert_eq(v, 5);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  ct_down();
 }
 
 /* ---- randomized ------------------------------------------------------------

@@ -1055,10 +1055,11 @@ Test(channel, use_after_deinit_is_reported) {
   cr_assert_eq(bcsc_channel_close(&ch), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_channel_deinit(&ch), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_channel_close(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_channel_deinit(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
                bcsc_test_misuse_expected(4));
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
-               bcsc_test_misuse_expected(1));
+               bcsc_test_misuse_expected(2));
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_channel_closed(&ch), 0);
   cr_assert_eq(bcsc_channel_buffered(&ch), 0);

@@ -159,16 +159,32 @@ Test(combinator, race_returns_the_first_to_finish_and_its_index) {
   env_teardown(&e);
 }
 
+/* The caller cancelled while its kids wait: it answers BCSC_ECANCELED. */
+static void start_and_cancel(env_t *e, int kind) {
+  env_setup(e, kind);
+  env_start(e);
+  cr_assert_eq(bcsc_task_cancel(&e->c.task), 0);
+  run_all();
+  cr_assert(e->c.done);
+  cr_assert_eq(e->c.rc, BCSC_ECANCELED);
+}
+
 Test(combinator, a_cancelled_race_has_no_winner) {
   env_t e;
-  env_setup(&e, RACE);
-  env_start(&e);
-  cr_assert_eq(bcsc_task_cancel(&e.c.task), 0);
-  run_all();
-  cr_assert(e.c.done);
-  cr_assert_eq(e.c.rc, BCSC_ECANCELED);
+  start_and_cancel(&e, RACE);
   cr_assert_eq(e.c.winner, BCSC_NO_WINNER);
   cr_assert_null(bcsc_scope_winner(&e.c.scope));
+  env_teardown(&e);
+}
+
+Test(combinator, a_cancelled_join_all_answers_ecanceled) {
+  env_t e;
+  start_and_cancel(&e, JOIN_ALL);
+  for (int k = 0; k < KIDS; k++) {
+    cr_assert(e.c.kids[k].saw_cancel, "kid %d", k);
+    cr_assert(bcsc_task_done(&e.c.kids[k].task), "kid %d", k);
+  }
+  cr_assert_eq(bcsc_scope_error_count(&e.c.scope), 0);
   env_teardown(&e);
 }
 

@@ -13,6 +13,7 @@
 #include <bcsc.h>
 #include <bcsc/event.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 /* A waiter: waits `rounds` times (level or edge), optionally in a select
@@ -297,6 +298,14 @@ Test(event, bad_arguments_and_use_after_deinit) {
   cr_assert_eq(bcsc_event_wait(NULL, &ev, &wait), BCSC_EINVAL);
   cr_assert_eq(bcsc_event_wait(&idle, NULL, &wait), BCSC_EINVAL);
   cr_assert_eq(rec.count, bcsc_test_misuse_expected(6));
+  rec.count = 0;
+  cr_assert_eq(bcsc_event_set(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_event_reset(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_event_pulse(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_event_deinit(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(4));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
 
   cr_assert_eq(bcsc_event_deinit(&ev), 0);
   rec.count = 0;
@@ -311,6 +320,19 @@ Test(event, bad_arguments_and_use_after_deinit) {
   cr_assert_eq(bcsc_event_is_set(NULL), 0);
   cr_assert_eq(bcsc_event_sizeof(), sizeof(bcsc_event_t));
   cr_assert_eq(bcsc_event_alignof(), _Alignof(bcsc_event_t));
+}
+
+static int event_wait_of(bcsc_task_t *self, void *ev, bcsc_wait_t *wait) {
+  return bcsc_event_wait(self, ev, wait);
+}
+
+Test(event, a_registration_linked_for_another_task_is_refused) {
+  bcsc_event_t ev = BCSC_EVENT_INITIALIZER;
+  ct_up(NULL);
+  ct_foreign_registration(event_wait_of, &ev);
+  cr_assert_eq(bcsc_event_is_set(&ev), 0);
+  cr_assert_eq(bcsc_event_deinit(&ev), 0, "no waiter is left on it");
+  ct_down();
 }
 
 /* ---- randomized ------------------------------------------------------------

@@ -345,9 +345,12 @@ Test(executor, deinit_with_live_tasks_is_ebusy) {
   cr_assert_eq(a.value, 1);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   teardown(&ex);
-  /* Torn down: no longer an executor. */
+  /* Torn down: no longer an executor, nor one a thread can take. */
   cr_assert_eq(bcsc_executor_deinit(&ex), BCSC_EBADOBJ);
-  cr_assert_eq(misuse.count, bcsc_test_misuse_expected(3));
+  cr_assert_eq(bcsc_executor_bind_thread(&ex), BCSC_EBADOBJ);
+  cr_assert_eq(misuse.count, bcsc_test_misuse_expected(4));
+  cr_assert_eq(bcsc_test_misuse_count_code(&misuse, BCSC_MISUSE_BAD_OBJECT),
+               bcsc_test_misuse_expected(2));
 }
 
 Test(executor, init_reads_a_sized_config) {

@@ -13,6 +13,7 @@
 #include <bcsc.h>
 #include <bcsc/mutex.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 /* AWAIT, BAIL, DECLINE as in test_semaphore.c; FORGET: a holder that
@@ -523,6 +524,7 @@ Test(mutex, misuse_is_refused) {
   bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_mutex_init(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_mutex_deinit(&junk), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_mutex_deinit(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_mutex_try_lock(&m.task, &mutex), BCSC_EPERM,
                "not the running task");
   cr_assert_eq(bcsc_executor_spawn(&ex, &m.task), 0);
@@ -530,14 +532,14 @@ Test(mutex, misuse_is_refused) {
   cr_assert_eq(m.unlock_rc, BCSC_EPERM);
   cr_assert_eq(m.lock_rc, BCSC_EDEADLK);
   cr_assert_eq(m.try_rc, BCSC_EDEADLK);
-  cr_assert_eq(rec.count, bcsc_test_misuse_expected(6));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(7));
   /* deinit while held, and while a task waits */
   locker_init(&a, 1, AWAIT);
   spawn(&a);
   drain();
   cr_assert_eq(bcsc_mutex_deinit(&mutex), BCSC_EBUSY);
   cr_assert_eq(bcsc_mutex_unlock(&m.task, &mutex), BCSC_EPERM);
-  cr_assert_eq(rec.count, bcsc_test_misuse_expected(8));
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(9));
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_mutex_owner(NULL), NULL);
   cr_assert_eq(bcsc_mutex_locked(NULL), 0);
@@ -578,6 +580,43 @@ Test(mutex, every_call_after_deinit_is_refused) {
   }
   cr_assert_eq(bcsc_mutex_init(&mutex), 0); /* for teardown() */
   teardown();
+}
+
+static int mutex_lock_of(bcsc_task_t *self, void *m, bcsc_wait_t *wait) {
+  return bcsc_mutex_lock(self, m, wait);
+}
+
+/* Takes the lock, holds it until its list is woken, then unlocks. */
+static int holder_step(ct_t *c) {
+  if (c->polls == 1) {
+    c->rc[0] = bcsc_mutex_try_lock(&c->task, c->obj);
+    cr_assert_eq(bcsc_wait_register(&c->task, &c->w, c->q), 0);
+    return BCSC_PENDING;
+  }
+  c->rc[1] = bcsc_mutex_unlock(&c->task, c->obj);
+  return 0;
+}
+
+Test(mutex, a_registration_linked_for_another_task_is_refused) {
+  bcsc_mutex_t m = BCSC_MUTEX_INITIALIZER;
+  bcsc_waitq_t let_go = BCSC_WAITQ_INITIALIZER;
+  ct_t holder;
+  ct_up(NULL);
+  ct_init(&holder, holder_step);
+  holder.obj = &m;
+  holder.q = &let_go;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &holder.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ct_ex, 10), 1);
+  cr_assert_eq(holder.rc[0], 0);
+  ct_foreign_registration(mutex_lock_of, &m);
+  cr_assert_eq(bcsc_mutex_owner(&m), &holder.task, "the holder lost it");
+  cr_assert_eq(bcsc_mutex_waiting(&m), 0);
+  cr_assert_eq(bcsc_waitq_wake_all(&let_go, 0), 1);
+  ct_run_down();
+  cr_assert_eq(holder.rc[1], 0);
+  cr_assert_eq(bcsc_mutex_locked(&m), 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&let_go), 0);
 }
 
 /* ---- randomized storm ------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <bcsc.h>
 #include <bcsc/oneshot.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 /* What a receiver did. */
@@ -426,12 +427,79 @@ Test(oneshot, bad_arguments_and_use_after_deinit) {
   cr_assert_eq(bcsc_oneshot_close(&os), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_oneshot_try_recv(&os, &v, sizeof v), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_oneshot_deinit(&os), BCSC_EBADOBJ);
+  {
+    bcsc_task_t idle;
+    bcsc_wait_t w;
+    cr_assert_eq(bcsc_task_init(&idle, receiver_poll, NULL), 0);
+    cr_assert_eq(bcsc_wait_init(&w), 0);
+    cr_assert_eq(bcsc_oneshot_recv(&idle, &os, &w, &v, sizeof v), BCSC_EBADOBJ);
+  }
   cr_assert_eq(bcsc_oneshot_close(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_oneshot_deinit(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
-               bcsc_test_misuse_expected(4));
+               bcsc_test_misuse_expected(5));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(2));
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_oneshot_sizeof(), sizeof(bcsc_oneshot_t));
   cr_assert_eq(bcsc_oneshot_alignof(), _Alignof(bcsc_oneshot_t));
+}
+
+static int oneshot_recv_of(bcsc_task_t *self, void *os, bcsc_wait_t *wait) {
+  uint64_t v;
+  return bcsc_oneshot_recv(self, os, wait, &v, sizeof v);
+}
+
+Test(oneshot, a_registration_linked_for_another_task_is_refused) {
+  bcsc_oneshot_t os;
+  uint64_t slot, v = 9;
+  cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
+  ct_up(NULL);
+  ct_foreign_registration(oneshot_recv_of, &os);
+  /* The value is still there for the next receiver. */
+  cr_assert_eq(bcsc_oneshot_send(&os, &v, sizeof v), 0);
+  v = 0;
+  cr_assert_eq(bcsc_oneshot_try_recv(&os, &v, sizeof v), 0);
+  cr_assert_eq(v, 9);
+  cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
+  ct_down();
+}
+
+/* Receives with recv, then asks again: the value was taken. */
+static int recv_again_step(ct_t *c) {
+  uint64_t v = 0;
+  int rc = bcsc_oneshot_recv(&c->task, c->obj, &c->w, &v, sizeof v);
+  if (rc == BCSC_PENDING)
+    return BCSC_PENDING;
+  c->rc[0] = rc;
+  c->msg = (uint32_t)v;
+  v = 0;
+  c->rc[1] = bcsc_oneshot_recv(&c->task, c->obj, &c->w, &v, sizeof v);
+  c->rc[2] = bcsc_oneshot_try_recv(c->obj, &v, sizeof v);
+  c->lagged = v;
+  return 0;
+}
+
+Test(oneshot, a_value_is_received_once) {
+  bcsc_oneshot_t os;
+  uint64_t slot, v = 7;
+  ct_t c;
+  cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
+  ct_up(NULL);
+  ct_init(&c, recv_again_step);
+  c.obj = &os;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &c.task), 0);
+  cr_assert_eq(bcsc_oneshot_send(&os, &v, sizeof v), 0);
+  ct_run_down();
+  cr_assert_eq(c.rc[0], 0);
+  cr_assert_eq(c.msg, 7);
+  cr_assert_eq(c.rc[1], BCSC_ESTATE, "answered %s", bcsc_err_name(c.rc[1]));
+  cr_assert_eq(c.rc[2], BCSC_ESTATE, "answered %s", bcsc_err_name(c.rc[2]));
+  cr_assert_eq(c.lagged, 0, "a refused receive wrote into dst");
+  cr_assert_eq(ct_misuse.count, 0, "taking a value twice is not misuse");
+  cr_assert_eq(bcsc_oneshot_send(&os, &v, sizeof v), BCSC_ESTATE,
+               "one value per oneshot");
+  cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
 }
 
 /* ---- randomized ------------------------------------------------------------

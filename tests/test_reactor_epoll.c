@@ -81,7 +81,39 @@ Test(reactor_epoll, init_deinit_and_null_arguments) {
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_ARGUMENT, &w));
   cr_assert_eq(bcsc_epoll_watch_remove(&r, NULL), BCSC_EINVAL);
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  {
+    bcsc_task_t task;
+    bcsc_wait_t wait;
+    cr_assert_eq(bcsc_task_init(&task, bcsc_test_leaf_poll, NULL), 0);
+    cr_assert_eq(bcsc_wait_init(&wait), 0);
+    cr_assert_eq(bcsc_epoll_wait_readable(&task, NULL, &wait), BCSC_EINVAL);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+    cr_assert_eq(bcsc_epoll_wait_readable(&task, &w, NULL), BCSC_EINVAL);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+    cr_assert_eq(bcsc_epoll_wait_writable(NULL, &w, &wait), BCSC_EINVAL);
+    cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  }
   bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* The OS refusing the epoll set, the wake or the timer descriptor is
+ * BCSC_ENOSPC, not misuse, and leaves nothing open: once descriptors are
+ * free again the same call succeeds. */
+Test(reactor_epoll, init_without_a_free_descriptor_is_enospc) {
+  bcsc_epoll_reactor_t r;
+  bcsc_test_misuse_t rec;
+  int probe;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_test_fds_exhaust(), 0);
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), BCSC_ENOSPC);
+  cr_assert_eq(bcsc_test_fds_restore(), 0);
+  cr_assert_eq(rec.count, 0);
+  bcsc_test_misuse_uninstall();
+  /* Nothing was left open: the lowest free descriptor is where it was. */
+  cr_assert_geq(probe = dup(0), 0);
+  cr_assert_eq(close(probe), 0);
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
@@ -543,6 +575,36 @@ Test(reactor_epoll, a_wait_on_a_watch_not_added_is_refused) {
   cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
   close(fds[0]);
   close(fds[1]);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* The fd closed while watched: the wait cannot arm the kernel for it, and
+ * says so (BCSC_ECLOSED, not misuse: the fd is the program's). */
+Test(reactor_epoll, a_wait_on_a_watched_fd_closed_since_is_eclosed) {
+  bcsc_epoll_reactor_t r;
+  bcsc_executor_t ex;
+  bcsc_epoll_watch_t watch = BCSC_EPOLL_WATCH_INITIALIZER;
+  io_task_t waiter;
+  bcsc_test_misuse_t rec;
+  int fds[2];
+
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[0]), 0);
+  cr_assert_eq(close(fds[0]), 0);
+  io_init(&waiter, &r);
+  waiter.watch = &watch;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&ex, &waiter.task), BCSC_ECLOSED);
+  cr_assert_eq(rec.count, 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(waiter.rc, BCSC_ECLOSED);
+  cr_assert_eq(waiter.polls, 1);
+  cr_assert_not(bcsc_wait_linked(&waiter.wait), "a refused wait stayed linked");
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &watch), 0);
+  cr_assert_eq(close(fds[1]), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }

@@ -69,6 +69,21 @@ Test(reactor_posix, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
 }
 
+/* The OS refusing the wake descriptor is BCSC_ENOSPC, not misuse; once
+ * descriptors are free again the same call succeeds. */
+Test(reactor_posix, init_without_a_free_descriptor_is_enospc) {
+  bcsc_posix_reactor_t r;
+  bcsc_test_misuse_t rec;
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_test_fds_exhaust(), 0);
+  cr_assert_eq(bcsc_posix_reactor_init(&r), BCSC_ENOSPC);
+  cr_assert_eq(bcsc_test_fds_restore(), 0);
+  cr_assert_eq(rec.count, 0);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
 /* D90: a deinitialised reactor, and memory never initialised as one, are
  * refused - nothing closed, nothing written - and (checked build) reported
  * once each, naming them. A zero reactor's wake fd reads 0: taken for an

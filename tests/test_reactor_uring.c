@@ -57,16 +57,19 @@
  * whose completions are backed up (EBUSY). No SQE is consumed, so the
  * reactor's submission ring stays as full as the test made it; that is the
  * only way to reach its owed cancels (D78), which a kernel with memory to
- * spare never causes. Before failing, the seam makes one real system call
- * (sched_yield()): the kernel runs the io_uring work it owes this thread on
- * the way back, as it would in a refused io_uring_enter(), so completions
- * of requests already submitted still arrive in the completion ring. Like
- * libc's own syscall(), it passes on six argument words whatever the call
- * takes (the Linux ABIs it runs on read them from registers). */
+ * spare never causes. With `refuse_setup` set, io_uring_setup() fails
+ * with it as its errno, as a kernel without io_uring (ENOSYS) or one
+ * that forbids it (EPERM) does. Before failing, the seam makes one real system
+ * call (sched_yield()): the kernel runs the io_uring work it owes this thread
+ * on the way back, as it would in a refused io_uring_enter(), so completions of
+ * requests already submitted still arrive in the completion ring. Like libc's
+ * own syscall(), it passes on six argument words whatever the call takes (the
+ * Linux ABIs it runs on read them from registers). */
 static struct {
   int refuse;       /* 0, or the errno io_uring_enter() fails with */
   int left;         /* refusals left before it works again; -1: no end */
   uint64_t refused; /* how many calls it refused */
+  int refuse_setup; /* 0, or the errno io_uring_setup() fails with */
   long (*real)(long, ...);
 } seam;
 
@@ -83,6 +86,10 @@ long syscall(long number, ...) {
     if (sym == NULL)
       abort();
     memcpy(&seam.real, &sym, sizeof sym); /* ISO C: no void* -> fn cast */
+  }
+  if (number == __NR_io_uring_setup && seam.refuse_setup != 0) {
+    errno = seam.refuse_setup;
+    return -1;
   }
   if (number == __NR_io_uring_enter && seam.refuse != 0) {
     int err = seam.refuse;
@@ -191,6 +198,48 @@ Test(reactor_uring, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_uring_start(&r, &op, 0xff, 0, 0, 0, 0, 0), BCSC_ENOTSUP);
   cr_assert_eq(bcsc_uring_op_busy(&op), 0);
   cr_assert_eq(bcsc_uring_op_cancel(&op), 0); /* not busy: nothing to do */
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+/* The OS refusing the ring's descriptor (EMFILE) is BCSC_ENOSPC - a
+ * resource, where a kernel without io_uring is BCSC_ENOTSUP - and not
+ * misuse; once descriptors are free again the same call succeeds. */
+Test(reactor_uring, init_without_a_free_descriptor_is_enospc) {
+  bcsc_uring_reactor_t r;
+  bcsc_test_misuse_t rec;
+  uring_open(&r, 8, 0); /* io_uring is there: the refusal is the limit's */
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_test_fds_exhaust(), 0);
+  cr_assert_eq(bcsc_uring_reactor_init(&r, 8, 0), BCSC_ENOSPC);
+  cr_assert_eq(bcsc_test_fds_restore(), 0);
+  cr_assert_eq(rec.count, 0);
+  bcsc_test_misuse_uninstall();
+  uring_open(&r, 8, 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+/* A kernel without io_uring (ENOSYS) or one that forbids it (EPERM: a
+ * seccomp profile, kernel.io_uring_disabled) is BCSC_ENOTSUP, through the
+ * seam; not misuse, and the reactor is left closed, so a program can fall
+ * back to another. */
+Test(reactor_uring, a_kernel_that_refuses_io_uring_is_enotsup) {
+  static const int refusals[] = {ENOSYS, EPERM};
+  bcsc_uring_reactor_t r;
+  bcsc_test_misuse_t rec;
+  for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+    memset(&r, 0, sizeof r);
+    bcsc_test_misuse_install(&rec);
+    seam.refuse_setup = refusals[i];
+    cr_assert_eq(bcsc_uring_reactor_init(&r, 8, 0), BCSC_ENOTSUP, "errno %d",
+                 refusals[i]);
+    seam.refuse_setup = 0;
+    cr_assert_eq(rec.count, 0);
+    cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBADOBJ,
+                 "a refused init left a reactor");
+    bcsc_test_misuse_uninstall();
+  }
+  uring_open(&r, 8, 0);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
 

@@ -9,6 +9,7 @@
 
 #include <bcsc.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 /* Every test ends the same way: the executor has no live task left. */
@@ -983,4 +984,52 @@ Test(scope, cancelling_an_outer_scope_leaves_the_inner_one_alone) {
   cr_assert_eq(t.r.outer_rc, BCSC_ECANCELED);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   teardown(&ex);
+}
+
+Test(scope, a_scope_of_no_frame_or_no_scope_is_refused) {
+  bcsc_scope_t scope, zero;
+  bcsc_task_t owner;
+  bcsc_test_misuse_t rec;
+  memset(&owner, 0, sizeof owner);
+  memset(&zero, 0, sizeof zero);
+  memset(&scope, 0x5a, sizeof scope);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_scope_init(&scope, &owner, BCSC_SCOPE_FAIL_FAST),
+               BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &owner));
+  for (size_t i = 0; i < sizeof scope; i++)
+    cr_assert_eq(((unsigned char *)&scope)[i], 0x5a, "a refused init wrote");
+  cr_assert_eq(bcsc_scope_set_deadline(&zero, 100, BCSC_DEADLINE_FAIL),
+               BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_scope_deadline(&zero), BCSC_NO_DEADLINE);
+}
+
+/* Spawns its child into its scope twice, then joins. */
+static int spawn_twice_step(ct_t *c) {
+  if (c->polls == 1) {
+    cr_assert_eq(bcsc_scope_init(&c->scope, &c->task, BCSC_SCOPE_FAIL_FAST), 0);
+    c->rc[0] = bcsc_scope_spawn(&c->scope, &c->child->task);
+    c->rc[1] = bcsc_scope_spawn(&c->scope, &c->child->task);
+    c->n = (int)bcsc_scope_live(&c->scope);
+  }
+  return bcsc_scope_join(&c->scope);
+}
+
+Test(scope, a_live_child_spawned_again_is_refused) {
+  ct_t owner, child;
+  ct_up(NULL);
+  ct_init(&owner, spawn_twice_step);
+  ct_init(&child, ct_finish);
+  owner.child = &child;
+  cr_assert_eq(bcsc_executor_run(&ct_ex, &owner.task), 0);
+  cr_assert_eq(owner.rc[0], 0);
+  cr_assert_eq(owner.rc[1], BCSC_EBUSY, "answered %s",
+               bcsc_err_name(owner.rc[1]));
+  cr_assert(
+      bcsc_test_misuse_one(&ct_misuse, BCSC_MISUSE_DOUBLE_SPAWN, &child.task));
+  cr_assert_eq(owner.n, 1, "the second spawn counted the child again");
+  cr_assert_eq(child.polls, 1, "the child ran other than once");
+  ct_down();
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 /* ---- a manual clock reactor ---------------------------------------------- */
@@ -442,8 +443,11 @@ Test(timer, bad_arguments_fail_with_their_codes) {
   cr_assert_eq(bcsc_timer_set_periodic(&t, 0, 10, 7), BCSC_EINVAL);
   memset(&t, 0x5a, sizeof t);
   cr_assert_eq(bcsc_timer_set(&t, 10), BCSC_EBADOBJ);
+  cr_assert_eq(bcsc_timer_set_periodic(&t, 0, 10, BCSC_TICK_SKIP),
+               BCSC_EBADOBJ);
   cr_assert_eq(bcsc_timer_stop(NULL), BCSC_EINVAL);
-  cr_assert_eq(rec.count, bcsc_test_misuse_expected(5));
+  cr_assert_eq(bcsc_timer_set(NULL, 10), BCSC_EINVAL);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(7));
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_timer_deadline(NULL), BCSC_NO_DEADLINE);
   cr_assert_eq(bcsc_timer_sizeof(), sizeof(bcsc_timer_t));
@@ -1234,4 +1238,38 @@ Test(timer, a_sleep_asked_again_keeps_its_first_deadline) {
   cr_assert_eq(s.woke_at, 1100);
   cr_assert_eq(s.polls, 3);
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* Waits on its timer once; c->n says whether to set it first (to 5000). */
+static int wait_once_step(ct_t *c) {
+  if (c->n)
+    cr_assert_eq(bcsc_timer_set(&c->timer, 5000), 0);
+  c->rc[0] = bcsc_timer_wait(&c->task, &c->timer);
+  c->rc[1] = bcsc_wait_linked(&c->timer.priv.wait);
+  return 0;
+}
+
+/* A wait that cannot end is refused at once, nothing linked, no report:
+ * on a timer with no deadline (BCSC_ESTATE), and on an executor without a
+ * clock (BCSC_ENOTSUP), whose timer is set. */
+Test(timer, a_wait_that_cannot_end_is_refused) {
+  static const struct {
+    int with_clock;
+    int want;
+  } cases[] = {{1, BCSC_ESTATE}, {0, BCSC_ENOTSUP}};
+  ct_t c;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (cases[i].with_clock)
+      ct_up_sim();
+    else
+      ct_up(NULL);
+    ct_init(&c, wait_once_step);
+    c.n = !cases[i].with_clock;
+    cr_assert_eq(bcsc_executor_run(&ct_ex, &c.task), 0);
+    cr_assert_eq(c.rc[0], cases[i].want, "answered %s", bcsc_err_name(c.rc[0]));
+    cr_assert_eq(c.rc[1], 0, "a refused wait linked the timer");
+    cr_assert_eq(c.polls, 1);
+    cr_assert_eq(ct_misuse.count, 0);
+    ct_down();
+  }
 }

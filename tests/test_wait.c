@@ -721,3 +721,20 @@ Test(wait, only_the_task_being_polled_can_wait) {
   teardown(&ex);
   bcsc_test_misuse_uninstall();
 }
+
+Test(wait, a_list_that_is_not_one_takes_no_mode) {
+  bcsc_waitq_t q = BCSC_WAITQ_INITIALIZER, zero;
+  bcsc_test_misuse_t rec;
+  memset(&zero, 0, sizeof zero);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_waitq_set_handoff(&zero, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &zero));
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_waitq_set_handoff(&q, 1), BCSC_EBADOBJ, "torn down");
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &q));
+  cr_assert_eq(bcsc_waitq_set_handoff(NULL, 1), BCSC_EINVAL);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
+  bcsc_test_misuse_uninstall();
+  /* What the refused calls were given is still a list that is not one. */
+  cr_assert_eq(memcmp(&zero, &(bcsc_waitq_t){0}, sizeof zero), 0);
+}

@@ -449,13 +449,26 @@ Test(waker, bad_arguments) {
                BCSC_EINVAL);
   cr_assert_eq(bcsc_executor_set_waker_slots(NULL, slots, 2), BCSC_EINVAL);
   cr_assert_eq(bcsc_executor_deinit(&other), 0);
+  /* Torn down, it is no executor: its table is not set. */
+  cr_assert_eq(bcsc_executor_set_waker_slots(&other, slots, 2), BCSC_EBADOBJ);
   /* Outside a poll. */
   cr_assert_eq(bcsc_task_init(&t, sleeper_poll, NULL), 0);
   cr_assert_eq(bcsc_task_waker(&t, &w), BCSC_EPERM);
   cr_assert_eq(bcsc_task_waker_woken(&t), BCSC_EPERM);
   cr_assert_eq(bcsc_task_waker(NULL, &w), BCSC_EINVAL);
   cr_assert_eq(bcsc_task_waker_woken(NULL), BCSC_EINVAL);
-  cr_assert_eq(rec.count, bcsc_test_misuse_expected(8), "%u reports",
+  /* A frame never initialised gets no waker, and the one given stays. */
+  {
+    bcsc_task_t zero;
+    bcsc_waker_t kept = w;
+    memset(&zero, 0, sizeof zero);
+    cr_assert_eq(bcsc_task_waker(&zero, &w), BCSC_EBADOBJ);
+    cr_assert_eq(memcmp(&kept, &w, sizeof w), 0, "a refused call wrote @p out");
+    cr_assert_eq(bcsc_task_waker_woken(&zero), BCSC_EBADOBJ);
+    cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
+                 bcsc_test_misuse_expected(3));
+  }
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(11), "%u reports",
                rec.count);
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);

@@ -13,6 +13,7 @@
 #include <bcsc.h>
 #include <bcsc/watch.h>
 
+#include "bcsc_stepped.h"
 #include "bcsc_test.h"
 
 /* A sample: the value is derived from the version, so a reader can check
@@ -343,13 +344,39 @@ Test(watch, bad_arguments_and_use_after_deinit) {
   cr_assert_eq(bcsc_watch_read(&w, &out, sizeof out, NULL), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_watch_close(&w), BCSC_EBADOBJ);
   cr_assert_eq(bcsc_watch_deinit(&w), BCSC_EBADOBJ);
+  {
+    bcsc_task_t idle;
+    bcsc_wait_t wait;
+    cr_assert_eq(bcsc_task_init(&idle, reader_poll, NULL), 0);
+    cr_assert_eq(bcsc_wait_init(&wait), 0);
+    cr_assert_eq(bcsc_watch_changed(&idle, &w, &wait, 0), BCSC_EBADOBJ);
+  }
+  cr_assert_eq(bcsc_watch_close(NULL), BCSC_EINVAL);
+  cr_assert_eq(bcsc_watch_deinit(NULL), BCSC_EINVAL);
   cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_BAD_OBJECT),
-               bcsc_test_misuse_expected(4));
+               bcsc_test_misuse_expected(5));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_NULL_OBJECT),
+               bcsc_test_misuse_expected(2));
   bcsc_test_misuse_uninstall();
   cr_assert_eq(bcsc_watch_version(NULL), 0);
   cr_assert_eq(bcsc_watch_closed(NULL), 0);
   cr_assert_eq(bcsc_watch_sizeof(), sizeof(bcsc_watch_t));
   cr_assert_eq(bcsc_watch_alignof(), _Alignof(bcsc_watch_t));
+}
+
+static int watch_changed_of(bcsc_task_t *self, void *w, bcsc_wait_t *wait) {
+  return bcsc_watch_changed(self, w, wait, 0);
+}
+
+Test(watch, a_registration_linked_for_another_task_is_refused) {
+  bcsc_watch_t w;
+  sample_t buf = {0, 1};
+  ct_up(NULL);
+  cr_assert_eq(bcsc_watch_init(&w, &buf, sizeof buf), 0);
+  ct_foreign_registration(watch_changed_of, &w);
+  cr_assert_eq(bcsc_watch_version(&w), 0, "the refused call published");
+  cr_assert_eq(bcsc_watch_deinit(&w), 0);
+  ct_down();
 }
 
 /* ---- randomized ------------------------------------------------------------

@@ -62,3 +62,52 @@ void ct_run_down(void) {
   cr_assert_eq(bcsc_executor_run(&ct_ex, NULL), 0);
   ct_down();
 }
+
+static ct_wait_fn foreign_wait;
+
+static int foreign_owner(ct_t *c) {
+  int rc = foreign_wait(&c->task, c->obj, &c->w);
+  if (rc == BCSC_PENDING)
+    return BCSC_PENDING;
+  c->rc[0] = rc;
+  return 0;
+}
+
+static int foreign_caller(ct_t *c) {
+  c->rc[0] = foreign_wait(&c->task, c->obj, &c->other->w);
+  c->rc[1] = bcsc_wait_linked(&c->other->w);
+  return 0;
+}
+
+static void ct_drain(void) {
+  while (bcsc_executor_ready(&ct_ex) > 0)
+    cr_assert_geq(bcsc_executor_poll(&ct_ex, 1000), 0);
+}
+
+void ct_foreign_registration(ct_wait_fn wait, void *obj) {
+  ct_t owner, caller;
+  foreign_wait = wait;
+  ct_init(&owner, foreign_owner);
+  owner.obj = obj;
+  ct_init(&caller, foreign_caller);
+  caller.obj = obj;
+  caller.other = &owner;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &owner.task), 0);
+  ct_drain();
+  cr_assert(bcsc_wait_linked(&owner.w), "the owner's wait did not wait");
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &caller.task), 0);
+  ct_drain();
+  cr_assert(bcsc_task_done(&caller.task));
+  cr_assert_eq(caller.rc[0], BCSC_EBUSY, "answered %s",
+               bcsc_err_name(caller.rc[0]));
+  cr_assert(
+      bcsc_test_misuse_one(&ct_misuse, BCSC_MISUSE_NODE_LINKED, &owner.w));
+  cr_assert_eq(caller.rc[1], 1, "the refused call unlinked the registration");
+  cr_assert_eq(owner.polls, 1, "the refused call woke the owner");
+  cr_assert_eq(bcsc_task_cancel(&owner.task), 0);
+  ct_drain();
+  cr_assert(bcsc_task_done(&owner.task));
+  cr_assert_eq(owner.rc[0], BCSC_ECANCELED, "answered %s",
+               bcsc_err_name(owner.rc[0]));
+  cr_assert_not(bcsc_wait_linked(&owner.w));
+}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * bcsc_stepped.h - the stepped task of the test_coverage_*.c suites: a
+ * bcsc_stepped.h - the stepped task of the test_coverage_*.c suites (and
+ * of the object suites' tests that need a task for one call): a
  * frame whose poll function counts its polls and calls one step function
  * of the test's, with the objects a step needs kept beside the task (a
  * registration, a timer, a scope, a waker, ...), and the one executor a
@@ -83,6 +84,17 @@ void ct_up_sim(void);
 void ct_down(void);
 /* ct_down() after running what is left to its end (BCSC_EDEADLK fails). */
 void ct_run_down(void);
+
+/* A wait of an object: @p wait is the caller's registration. */
+typedef int (*ct_wait_fn)(bcsc_task_t *self, void *obj, bcsc_wait_t *wait);
+/* On ct_ex (up, with any roots the wait needs already spawned): an owner
+ * waits on @p obj through @p wait with its registration and stays
+ * pending; a second root calls @p wait with the owner's registration,
+ * which every such wait refuses with BCSC_EBUSY ("@p wait is linked for
+ * another task") and one NODE_LINKED report naming it, leaving it linked
+ * and the owner's. The owner is then cancelled: its wait answers
+ * BCSC_ECANCELED and the registration is unlinked. */
+void ct_foreign_registration(ct_wait_fn wait, void *obj);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* ---- recording misuse handler ------------------------------------------ */
 
@@ -225,3 +227,18 @@ bcsc_executor_stats_t bcsc_test_stats(const bcsc_executor_t *ex) {
   }
   return st;
 }
+
+static struct rlimit fds_saved;
+
+int bcsc_test_fds_exhaust(void) {
+  struct rlimit low;
+  int lowest;
+  if (getrlimit(RLIMIT_NOFILE, &fds_saved) != 0 || (lowest = dup(0)) < 0)
+    return -1;
+  (void)close(lowest);
+  low = fds_saved;
+  low.rlim_cur = (rlim_t)lowest;
+  return setrlimit(RLIMIT_NOFILE, &low);
+}
+
+int bcsc_test_fds_restore(void) { return setrlimit(RLIMIT_NOFILE, &fds_saved); }

@@ -171,6 +171,14 @@ void bcsc_test_owner_init(bcsc_test_owner_t *owner, int id, uint32_t policy,
                           bcsc_task_t **children, uint32_t nchildren);
 int bcsc_test_owner_poll(bcsc_task_t *self);
 
+/* ---- file descriptors ----------------------------------------------------
+ * The OS refusing a reactor its descriptors (EMFILE): the soft limit is
+ * lowered to the lowest free descriptor, so every new one is refused and
+ * none is opened to get there. Restore puts the limit back. 0, or -1 if
+ * the limit could not be read or set. */
+int bcsc_test_fds_exhaust(void);
+int bcsc_test_fds_restore(void);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
