@@ -183,11 +183,14 @@ struct bcsc_executor {
  *
  * @param ex      the executor.
  * @param config  options, or NULL for the defaults.
- * @retval 0            ready
- * @retval BCSC_EINVAL  @p ex is NULL, or @p config has a size smaller than
- *                      its size field, non-zero reserved flags or
- *                      reserved0, waker_slots without waker_slot_count (or
- *                      the reverse), or more than BCSC_WAKER_SLOTS_MAX
+ * @retval 0             ready
+ * @retval BCSC_EINVAL   @p ex is NULL, or @p config has a size smaller than
+ *                       its size field, non-zero reserved flags or
+ *                       reserved0, waker_slots without waker_slot_count (or
+ *                       the reverse), or more than BCSC_WAKER_SLOTS_MAX, or
+ *                       its reactor is refused by bcsc_reactor_check()
+ * @retval BCSC_ENOTSUP  its reactor's vtable version is newer than this
+ *                       library knows (bcsc_reactor_check())
  * @thread any (the thread that will drive it)  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
