@@ -437,12 +437,17 @@ lane_coverage() {
     "-DCMAKE_C_FLAGS=--coverage -fprofile-update=atomic -DBCSC_COVERAGE_BUILD=1" \
     "-DCMAKE_EXE_LINKER_FLAGS=--coverage -Wl,-u,__gcov_dump" \
     -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
-    -DBCSC_BUILD_SHARED=OFF -DBCSC_INSTALL=OFF -DBCSC_CHECK_SYMBOLS=OFF >/dev/null
+    -DBCSC_BUILD_SHARED=OFF -DBCSC_INSTALL=OFF -DBCSC_CHECK_SYMBOLS=OFF \
+    -DBCSC_CODE_REACH=ON >/dev/null
   # (-u: the default misuse handler calls gcov's __gcov_dump() before its
   # abort() - a weak reference, which alone would not pull it out of
   # libgcov.a - so that the death tests' children count.)
   cmake --build "$cov" -j"$jobs"
   find "$cov" -name '*.gcda' -delete
+  # The Criterion suites note each error code a public function answers
+  # (BCSC_CODE_REACH: tests/python/codereach.py); checked after the run.
+  rm -f "$cov/codereach/answers.txt"
+  export BCSC_CODEREACH="$root/$cov/codereach/answers.txt"
   # The unit suites, the fault suite and the fuzzer's fixed seeds; the
   # random-model suites at 300,000 operations (3 x 10^6 for test_wheel is
   # slow without optimisation and adds no line).
@@ -474,6 +479,10 @@ lane_coverage() {
        'BEGIN { exit !(a + 0 > b + 0 || c + 0 > d + 0) }'; then
     echo "coverage: above the floor; raise it: BCSC_COVERAGE_UPDATE=1 scripts/test.sh --lanes coverage"
   fi
+  # Every code a header documents on a function's own lines is answered by
+  # that function in some Criterion test, or listed in
+  # tests/codes-not-reached.txt with the reason.
+  python3 tests/python/codereach.py check "$cov/codereach"
 }
 
 lane_install() {

@@ -22,8 +22,7 @@ LIB_PATH = os.path.join(abi.ROOT, os.environ.get("BCSC_LIB") or os.path.join("bu
 TEXT = abi.preprocess()
 AST = abi.parse(TEXT)
 FUNCTIONS = abi.public_functions(AST)
-# Each function's header comment.
-DOCS = {name: text for name, (_, text) in abi.doc_comments().items()}
+from retvals import DOCS  # noqa: E402,F401 (each function's header comment)
 
 
 def header_says(header, words):

@@ -30,13 +30,18 @@ applies it to the bad arguments of a case.
 import functools
 import os
 import re
+import sys
 
-from bcsc_ffi import DOCS, abi, lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "abi"))
+import abi_common as abi  # noqa: E402
+
+# Each function's header comment. Read without the library, so that
+# codereach.py can judge a build that has no libbcsc.so (the coverage lane's).
+DOCS = {name: text for name, (_, text) in abi.doc_comments().items()}
 
 # A tagged paragraph of a comment: up to the next tag (@p is inline).
 SEGMENT = re.compile(r"@(retval|return)\b(.*?)(?=@(?:retval|return|thread|allocates|since|param)\b|$)")
 CODE = re.compile(r"\bBCSC_E[A-Z]+\b")
-CODE_NAMES = sorted(k for k in dir(lib) if CODE.fullmatch(k))
 REFERENCE = re.compile(r"\b(bcsc_\w+)\(\)")
 CATCH_ALL = re.compile(r"^(?:\((?:negative|other|as\b)|as\b|0 or negative\b)|\bthe errors of\b")
 # Another's answer passed on: "the child's error", "@p root's result".
@@ -81,6 +86,14 @@ def documented(name):
     return _documented(name, set())
 
 
+@functools.lru_cache(maxsize=None)
+def _code_names():
+    """{value: BCSC_E* name} of the library's error table."""
+    from bcsc_ffi import lib
+
+    return {getattr(lib, k): k for k in sorted(dir(lib)) if CODE.fullmatch(k)}
+
+
 # How each negative answer the sweeps judged was allowed, for the summary:
 # "header", "general rule" or "open" -> number of calls.
 judged = {}
@@ -92,7 +105,7 @@ def allowed(name, ret, bad):
     "zeroed" or "garbage". None if allowed, else the sentence saying why
     not."""
     codes, open_words = documented(name)
-    code = next((k for k in CODE_NAMES if getattr(lib, k) == ret), None)
+    code = _code_names().get(ret)
     if code in codes:
         how = "header"
     elif open_words:
@@ -114,6 +127,8 @@ def answers(name):
     its words}: 0, BCSC_PENDING where a line (or one it refers to) is
     `@retval BCSC_PENDING`, and each number of `@retval N` / `@return N`;
     through `@retval as bcsc_y()` those of bcsc_y() too."""
+    from bcsc_ffi import lib
+
     found, todo, seen = {0: "0"}, [name], set()
     while todo:
         n = todo.pop()
