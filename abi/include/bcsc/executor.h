@@ -272,7 +272,9 @@ BCSC_API int bcsc_executor_spawn(bcsc_executor_t *ex, bcsc_task_t *root);
  * @retval BCSC_EBADOBJ   @p ex or @p root is not initialised, or the checked
  *                        build found a frame overwritten while linked
  * @retval BCSC_EINVAL    @p root is live on another executor
- * @retval BCSC_EBUSY     called from inside a poll function
+ * @retval BCSC_EBUSY     called while bcsc runs @p ex: from a poll
+ *                        function, an abort function, the reactor's park
+ *                        or a drain grace's report
  * @retval BCSC_EPERM     checked build: called from a thread that is not
  *                        @p ex's (see bcsc_executor_bind_thread())
  * @retval (negative)     spawning @p root failed (see bcsc_scope_spawn())
@@ -344,7 +346,9 @@ BCSC_API void bcsc_executor_cleanup(bcsc_executor_t *ex);
  * @return the number of turns taken (0 when nothing was ready)
  * @retval BCSC_EINVAL   @p ex is NULL
  * @retval BCSC_EBADOBJ  @p ex is not initialised
- * @retval BCSC_EBUSY    called from inside a poll function
+ * @retval BCSC_EBUSY    called while bcsc runs @p ex: from a poll
+ *                       function, an abort function, the reactor's park
+ *                       or a drain grace's report
  * @retval BCSC_EPERM    checked build: called from a thread that is not
  *                       @p ex's (see bcsc_executor_bind_thread())
  * @thread executor  @allocates never  @since 0.1

@@ -238,7 +238,9 @@ BCSC_API int bcsc_scope_init(bcsc_scope_t *scope, bcsc_task_t *owner,
  * @retval BCSC_EINVAL   an argument is NULL
  * @retval BCSC_EBADOBJ  an argument is not initialised, or was moved
  * @retval BCSC_EBUSY    @p child is already live (double spawn)
- * @retval BCSC_ESTATE   @p scope is not open (joined, or never opened)
+ * @retval BCSC_ESTATE   @p scope is not open (joined, or never opened),
+ *                       or @p child has completed and was not initialised
+ *                       again (bcsc_task_init())
  * @retval BCSC_EPERM    checked build: called from a thread that is not
  *                       the executor's (bcsc_executor_bind_thread())
  * @thread executor  @allocates never  @since 0.1

@@ -104,7 +104,9 @@ struct bcsc_start {
  * @retval BCSC_ECLOSED   the child returned 0 without calling
  *                        bcsc_start_ready()
  * @retval BCSC_ECANCELED @p self was cancelled before the child was ready
- *                        (the child was cancelled and has completed)
+ *                        (the child was cancelled and has completed); a
+ *                        start into @p self's own shielded scope moves
+ *                        the child all the same (D83)
  * @retval (negative)     the child's error, if it failed before it was
  *                        ready
  * @retval BCSC_EINVAL    @p start or @p target is NULL; or @p target is
@@ -140,7 +142,9 @@ BCSC_API int bcsc_scope_start(bcsc_task_t *self, bcsc_start_t *start,
  * @param start  the start it was started by.
  * @param value  handed to the waiting task (bcsc_start_value()).
  * @retval 0              moved; @p start must not be used by the child again
- * @retval BCSC_ECANCELED the start's caller was cancelled; nothing moved
+ * @retval BCSC_ECANCELED the start's caller was cancelled and the cancel
+ *                        reaches the target (not behind a shield the
+ *                        caller opened, D83); nothing moved
  * @retval BCSC_EINVAL    @p start is NULL
  * @retval BCSC_EBADOBJ   @p self is not an initialised frame, or was moved;
  *                        or (checked build) the target's frame was

@@ -122,7 +122,9 @@ BCSC_API int bcsc_stream_interval(bcsc_stream_t *stream, bcsc_timer_t *timer);
  * @retval BCSC_PENDING    registered; return BCSC_PENDING from the poll
  * @retval BCSC_ECLOSED    the source ended: a closed channel or broadcast
  *                         that has delivered everything, a disarmed timer
- * @retval BCSC_ECANCELED  @p self is cancelled (nothing taken or linked)
+ * @retval BCSC_ECANCELED  @p self is cancelled (nothing taken or linked);
+ *                         an interval's tick that has already fired is
+ *                         still taken (0), as bcsc_timer_wait() takes it
  * @retval BCSC_EINVAL     a pointer is NULL, or @p size is wrong
  * @retval BCSC_EBADOBJ    @p stream is not prepared, or the source is not
  *                         initialised

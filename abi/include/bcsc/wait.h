@@ -162,7 +162,9 @@ enum bcsc_wait_cancel_result {
  * @retval BCSC_WAIT_UNLINKED    (1) it was linked and is now unlinked (or
  *                               its abort function fired it:
  *                               bcsc_wait_fired() says 1)
- * @retval BCSC_WAIT_NOT_LINKED  (0) it was not linked
+ * @retval BCSC_WAIT_NOT_LINKED  (0) it was not linked (a hand-off wake it
+ *                               held untaken has gone on to its list's
+ *                               next waiter)
  * @retval BCSC_WAIT_HELD        (2) its source's abort is pending: still
  *                               linked
  * @retval BCSC_EINVAL   @p wait is NULL
