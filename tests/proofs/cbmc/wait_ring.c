@@ -452,7 +452,8 @@ static void run_op(unsigned target, uintptr_t value) {
       return;
     }
     if (action == 0) {
-      CHECK(bcsc__wait_take(task_at[t], wait_at[w0]) == BCSC__NODE_FIRED);
+      CHECK(bcsc__wait_take(task_at[t], wait_at[w0], list_at[j]) ==
+            BCSC__NODE_BATON);
       m_state[w0] = BCSC__WAIT_IDLE;
     }
     bcsc__task_batons(task_at[t], 0); /* the poll returned PENDING */
