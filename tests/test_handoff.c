@@ -264,6 +264,124 @@ Test(handoff, set_handoff_refuses_a_list_in_use) {
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
 
+/* A copy of a registration that holds a baton (D96). A baton has no
+ * address tag, so the copy reads as a fired node; taken or passed on, it
+ * would unlink the original's neighbours on the executor's list of batons
+ * and count the list's wakes out down twice. Every call that takes or
+ * passes a baton refuses it as moved; the original is still the task's. */
+typedef struct copier {
+  bcsc_task_t task;
+  bcsc_wait_t wait, copy;
+  bcsc_waitq_t *queue;
+  bcsc_waitq_t *other;
+  bcsc_channel_t *ch;
+  int rc[6];
+} copier_t;
+
+static int copier_poll(bcsc_task_t *self) {
+  copier_t *c = (copier_t *)self;
+  uint32_t msg;
+  if (!bcsc_wait_fired(&c->wait))
+    return bcsc_wait_on(self, &c->wait, c->queue);
+  memcpy(&c->copy, &c->wait, sizeof c->copy);
+  c->rc[0] = bcsc_wait_on(self, &c->copy, c->queue);
+  c->rc[1] = bcsc_wait_cancel(&c->copy);
+  c->rc[2] = bcsc_wait_register(self, &c->copy, c->other);
+  c->rc[3] = bcsc_channel_recv(self, c->ch, &c->copy, &msg, sizeof msg);
+  c->rc[4] = bcsc_wait_fired(&c->wait);
+  c->rc[5] = bcsc_wait_on(self, &c->wait, c->queue);
+  return 0;
+}
+
+Test(handoff, a_copy_of_a_held_wake_is_refused_as_moved) {
+  tokens_t tokens;
+  bcsc_waitq_t other;
+  bcsc_channel_t ch;
+  uint32_t ring[1];
+  copier_t c;
+  bcsc_test_misuse_t rec;
+  setup(&tokens, 1);
+  cr_assert_eq(bcsc_waitq_init(&other), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
+  memset(&c, 0, sizeof c);
+  cr_assert_eq(bcsc_task_init(&c.task, copier_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&c.wait), 0);
+  c.queue = &tokens.queue;
+  c.other = &other;
+  c.ch = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  cr_assert_eq(bcsc_waitq_wake_one(&tokens.queue, 9), 1);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  for (int i = 0; i < 4; i++)
+    cr_assert_eq(c.rc[i], BCSC_EBADOBJ, "call %d took the copy", i);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
+  for (uint32_t i = 0; i < rec.count; i++) {
+    cr_assert_eq(rec.codes[i], BCSC_MISUSE_MOVED, "report %u", i);
+    cr_assert_eq(rec.objects[i], &c.copy, "report %u", i);
+  }
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(c.rc[4], 1, "the original still holds the wake");
+  cr_assert_eq(c.rc[5], 0, "and its task takes it");
+  cr_assert_eq(bcsc_waitq_deinit(&tokens.queue), 0, "no wake is out");
+  cr_assert_eq(bcsc_waitq_deinit(&other), 0);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
+/* The same through the channel's fast path, which takes its own list's
+ * baton by the header word: a copy of a receiver's node, woken with the
+ * unit reserved for it, is refused; the original receives the message. */
+typedef struct copied_receiver {
+  bcsc_task_t task;
+  bcsc_wait_t wait, copy;
+  bcsc_channel_t *ch;
+  uint32_t msg;
+  int rc[3];
+} copied_receiver_t;
+
+static int copied_receiver_poll(bcsc_task_t *self) {
+  copied_receiver_t *r = (copied_receiver_t *)self;
+  if (!bcsc_wait_fired(&r->wait))
+    return bcsc_channel_recv(self, r->ch, &r->wait, &r->msg, sizeof r->msg);
+  memcpy(&r->copy, &r->wait, sizeof r->copy);
+  r->rc[0] = bcsc_channel_recv(self, r->ch, &r->copy, &r->msg, sizeof r->msg);
+  r->rc[1] = (int)r->msg;
+  r->rc[2] = bcsc_channel_recv(self, r->ch, &r->wait, &r->msg, sizeof r->msg);
+  return 0;
+}
+
+Test(handoff, a_copy_of_a_receivers_wake_is_refused_by_the_channel) {
+  bcsc_channel_t ch;
+  uint32_t ring[1], m = 42;
+  copied_receiver_t r;
+  bcsc_test_misuse_t rec;
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
+  memset(&r, 0, sizeof r);
+  cr_assert_eq(bcsc_task_init(&r.task, copied_receiver_poll, NULL), 0);
+  cr_assert_eq(bcsc_wait_init(&r.wait), 0);
+  r.ch = &ch;
+  cr_assert_eq(bcsc_executor_spawn(&ex, &r.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &m, sizeof m), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(r.rc[0], BCSC_EBADOBJ);
+  cr_assert_eq(r.rc[1], 0, "the copy received nothing");
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  if (rec.count == 1) {
+    cr_assert_eq(rec.codes[0], BCSC_MISUSE_MOVED);
+    cr_assert_eq(rec.objects[0], &r.copy);
+  }
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(r.rc[2], 0);
+  cr_assert_eq(r.msg, 42);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
 /* Random producers and takers, takers cancelled at random, some of them
  * right after being woken: at every quiet point, either no token is left
  * or no taker waits - a token never sits next to a sleeping taker. */

@@ -64,7 +64,8 @@ channel_fast_enter(bcsc_task_t *self, bcsc_channel_t *ch, bcsc_wait_t *wait,
   if (word ==
           bcsc__header_expect(BCSC__WAIT_FIRED_HANDOFF, BCSC__MAGIC_WAIT, 0) &&
       wait->value ==
-          (uintptr_t)(sending ? &ch->priv.senders : &ch->priv.receivers)) {
+          (uintptr_t)(sending ? &ch->priv.senders : &ch->priv.receivers) &&
+      bcsc__baton_genuine(wait)) {
     bcsc__baton_take(ex, wait);
     return CHANNEL_NODE_BATON;
   }

@@ -116,6 +116,15 @@ static inline int bcsc__wait_is_baton(const bcsc_wait_t *w) {
          w->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW;
 }
 
+/* Whether baton `w` is the node on its executor's list of batons, not a
+ * copy of one. A baton carries no address tag (a fired node is untagged),
+ * so this is how a copy is told: its links still name the original's
+ * neighbours, and taking or passing it on would unlink those again and
+ * count its list's batons down twice (D96). */
+static inline int bcsc__baton_genuine(const bcsc_wait_t *w) {
+  return *w->priv.task_pprev == w;
+}
+
 /* What owns a wheel link: the public initialisers spell these. */
 enum { BCSC__LINK_TIMER = 1, BCSC__LINK_SCOPE = 2 };
 
@@ -335,7 +344,17 @@ static inline int bcsc__check_task(const bcsc_task_t *object) {
     BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);
   return 0;
 }
-BCSC__DEFINE_OBJECT_CHECK(wait, bcsc_wait_t, BCSC__MAGIC_WAIT)
+/* A registration's check also refuses a copy of a baton as moved: it has
+ * no tag to carry. The hot paths compare the header word instead and take
+ * a baton only if it is genuine. */
+static inline int bcsc__check_wait(const bcsc_wait_t *object) {
+  BCSC__CHECK_MAGIC(object, BCSC__MAGIC_WAIT);
+  if ((object->priv.self_tag != 0 &&
+       object->priv.self_tag != bcsc__self_tag(object)) ||
+      (bcsc__wait_is_baton(object) && !bcsc__baton_genuine(object)))
+    BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);
+  return 0;
+}
 BCSC__DEFINE_OBJECT_CHECK(timer_wait, bcsc_wait_t, BCSC__MAGIC_TIMER_WAIT)
 /* A waiter list: a plain one, or a completion source's (D67). */
 static inline int bcsc__check_waitq(const bcsc_waitq_t *object) {
@@ -595,6 +614,40 @@ static inline void bcsc__task_set_state(bcsc_task_t *t, uint32_t state) {
   BCSC__HEADER_SET(
       t, bcsc__header_with_state(word, (old & ~BCSC__TASK_STATE_MASK) | state));
 }
+
+/* ---- batons (D22), shared by wait.c and the channel's fast path -------
+ * A fired registration from a hand-off list: its queue.prev names the list
+ * it came from, its task links hold it on the executor's list of batons. */
+static inline bcsc_waitq_t *bcsc__baton_source(const bcsc_wait_t *w) {
+  return (bcsc_waitq_t *)(void *)w->priv.queue.prev;
+}
+
+/* Take `w` off the executor's list of batons; it becomes idle. */
+static inline bcsc_waitq_t *bcsc__baton_drop(bcsc_wait_t *w) {
+  bcsc_waitq_t *q = bcsc__baton_source(w);
+  *w->priv.task_pprev = w->priv.task_next;
+  if (w->priv.task_next != NULL)
+    w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
+  /* Its links stay stale, as an unlinked registration's do: linking it
+   * again rewrites them. The state goes as the whole header word (a fired
+   * node is untagged), which the next call on the node loads. */
+  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+  q->priv.batons--;
+  return q;
+}
+
+/* The running task's `w` holds a baton it now takes. When that leaves the
+ * executor with no baton at all, the task holds none either: its flag goes,
+ * and the executor skips the walk of its batons after the poll (the common
+ * case - a wake consumed in the very poll it was for). */
+static BCSC__ALWAYS_INLINE void bcsc__baton_take(bcsc_executor_t *ex,
+                                                 bcsc_wait_t *w) {
+  bcsc_task_t *t = w->priv.task;
+  (void)bcsc__baton_drop(w);
+  if (ex->priv.batons == NULL)
+    bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
+}
+
 static inline bcsc_executor_t *bcsc__task_executor(const bcsc_task_t *t) {
   return t->priv.scope->priv.executor;
 }
@@ -785,9 +838,6 @@ int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait,
 /* The checks' part for a caller that has made them itself, and has
  * declined any baton that is not its own. */
 int bcsc__wait_take_checked(bcsc_task_t *self, bcsc_wait_t *wait);
-/* wait.c: the running task takes the baton its registration `w` holds;
- * `ex` is the task's executor. */
-void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w);
 /* wait.c: wake the oldest waiter of hand-off list `q` (which the caller has
  * validated): 1 if one was woken, 0 if none waits, or an error. */
 int bcsc__waitq_fire_handoff(bcsc_waitq_t *q, uintptr_t value);

@@ -110,13 +110,8 @@ int bcsc_mutex_lock(bcsc_task_t *self, bcsc_mutex_t *mutex, bcsc_wait_t *wait) {
     return rc;
   if (wait == NULL)
     BCSC__FAIL(NULL_OBJECT, wait, BCSC_EINVAL);
-  /* A wake from another list does not carry this lock (a baton's
-   * queue.prev names the list it came from). */
-  if ((wait->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
-       wait->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW) &&
-      wait->priv.queue.prev !=
-          (struct bcsc_wait_link *)(void *)&mutex->priv.waiters)
-    BCSC__FAIL(BAD_ARGUMENT, wait, BCSC_EINVAL);
+  /* Another list's hand-over does not carry this lock: the take passes it
+   * on to that list's next waiter, as every primitive does (D96). */
   if ((node = bcsc__wait_take(self, wait, &mutex->priv.waiters)) < 0)
     return node;
   if (node == BCSC__NODE_LINKED)

@@ -180,13 +180,8 @@ int bcsc_semaphore_acquire(bcsc_task_t *self, bcsc_semaphore_t *sem,
   if (n == 0)
     BCSC__FAIL(BAD_ARGUMENT, sem, BCSC_EINVAL);
   wait = &waiter->priv.wait;
-  /* A wake from another list is not this semaphore's to take (a baton's
-   * queue.prev names the list it came from). */
-  if ((wait->priv.state == BCSC__WAIT_FIRED_HANDOFF ||
-       wait->priv.state == BCSC__WAIT_FIRED_HANDOFF_NEW) &&
-      wait->priv.queue.prev !=
-          (struct bcsc_wait_link *)(void *)&sem->priv.waiters)
-    BCSC__FAIL(BAD_ARGUMENT, waiter, BCSC_EINVAL);
+  /* Another semaphore's permits are not this one's: the take passes them
+   * on to that semaphore's next waiter (D96). */
   if ((node = bcsc__wait_take(self, wait, &sem->priv.waiters)) < 0)
     return node;
   if (node == BCSC__NODE_LINKED)

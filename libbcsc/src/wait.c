@@ -681,10 +681,6 @@ void bcsc__wait_fire(bcsc_wait_t *w, uintptr_t value) {
  * node's task links are free: they hold it on the executor's list of
  * batons, and its queue.prev names the list it came from. */
 
-static bcsc_waitq_t *baton_source(const bcsc_wait_t *w) {
-  return (bcsc_waitq_t *)(void *)w->priv.queue.prev;
-}
-
 /* Put fired `w` on the executor's list of batons, naming the list `q` it
  * came from. Its state and its task's flag are the caller's: the two
  * callers write them differently (one through the header word, which the
@@ -713,44 +709,14 @@ static void baton_record(bcsc_wait_t *w, bcsc_waitq_t *q) {
   bcsc__task_store_state(t, t->priv.state | BCSC__TASK_BATON);
 }
 
-/* Take `w` off the executor's list of batons; it becomes idle. */
-static bcsc_waitq_t *baton_drop(bcsc_wait_t *w) {
-  bcsc_waitq_t *q = baton_source(w);
-  *w->priv.task_pprev = w->priv.task_next;
-  if (w->priv.task_next != NULL)
-    w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
-  /* Its links stay stale, as an unlinked registration's do: linking it
-   * again rewrites them. The state goes as the whole header word (a fired
-   * node is untagged), which the next call on the node loads. */
-  BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
-  q->priv.batons--;
-  return q;
-}
-
-/* The running task's `w` holds a baton it now takes. When that leaves the
- * executor with no baton at all, the task holds none either: its flag goes,
- * and the executor skips the walk of its batons after the poll (the common
- * case - a wake consumed in the very poll it was for). */
-static BCSC__ALWAYS_INLINE void baton_take_on(bcsc_executor_t *ex,
-                                              bcsc_wait_t *w) {
-  bcsc_task_t *t = w->priv.task;
-  (void)baton_drop(w);
-  if (ex->priv.batons == NULL)
-    bcsc__task_store_state(t, t->priv.state & ~BCSC__TASK_BATON);
-}
-
 static void baton_take(bcsc_wait_t *w) {
-  baton_take_on(bcsc__task_executor(w->priv.task), w);
-}
-
-void bcsc__baton_take(bcsc_executor_t *ex, bcsc_wait_t *w) {
-  baton_take_on(ex, w);
+  bcsc__baton_take(bcsc__task_executor(w->priv.task), w);
 }
 
 /* Nobody took `w`'s wake: hand it to the next waiter of its list. */
 static void baton_pass(bcsc_wait_t *w) {
   uintptr_t value = w->value;
-  bcsc_waitq_t *q = baton_drop(w);
+  bcsc_waitq_t *q = bcsc__baton_drop(w);
   /* The list must still be one: it may not move or end while a baton is
    * out (bcsc_waitq_deinit() refuses). */
   if (bcsc__check_waitq(q) != 0)
@@ -984,7 +950,7 @@ int bcsc__wait_take(bcsc_task_t *self, bcsc_wait_t *wait,
     return rc;
   if (self->priv.scope == NULL || !bcsc__task_is_running(self))
     BCSC__FAIL(NOT_RUNNING, self, BCSC_EPERM);
-  if (bcsc__wait_is_baton(wait) && baton_source(wait) != own) {
+  if (bcsc__wait_is_baton(wait) && bcsc__baton_source(wait) != own) {
     baton_pass(wait);
     return BCSC__NODE_IDLE;
   }

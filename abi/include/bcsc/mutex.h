@@ -105,14 +105,15 @@ BCSC_API int bcsc_mutex_deinit(bcsc_mutex_t *mutex);
  * @param mutex  the mutex.
  * @param wait   an initialised registration in @p self's frame, meant for
  *               this mutex: only this mutex's hand-over carries the lock;
- *               a mark another list left on it is dropped (D94).
+ *               a mark another list left on it is dropped (D94), and
+ *               another list's hand-off wake goes on to that list's next
+ *               waiter (D96).
  * @retval 0               @p self holds the lock; unlock it when done
  * @retval BCSC_PENDING    waiting; return BCSC_PENDING from the poll
  * @retval BCSC_ECANCELED  @p self is cancelled (it does not hold the lock)
  * @retval BCSC_EDEADLK    @p self already holds it (misuse: it would wait
  *                         for itself forever; reported as BAD_ARGUMENT)
- * @retval BCSC_EINVAL     a pointer is NULL, or @p wait was woken by
- *                         another mutex
+ * @retval BCSC_EINVAL     a pointer is NULL
  * @retval BCSC_EBADOBJ    an object is not initialised or is torn down,
  *                         or was moved
  * @retval BCSC_EPERM      @p self is not the task being polled

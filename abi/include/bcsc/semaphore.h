@@ -158,13 +158,14 @@ BCSC_API int bcsc_semaphore_waiter_init(bcsc_semaphore_waiter_t *waiter);
  * never completes, and holds back everyone behind it.
  * @param self    the task being polled.
  * @param sem     the semaphore.
- * @param waiter  an initialised waiter in @p self's frame.
+ * @param waiter  an initialised waiter in @p self's frame, meant for this
+ *                semaphore: permits another list handed to it go on to
+ *                that list's next waiter (D96).
  * @param n       permits to acquire, at least 1.
  * @retval 0               @p self holds @p n more permits
  * @retval BCSC_PENDING    waiting; return BCSC_PENDING from the poll
  * @retval BCSC_ECANCELED  @p self is cancelled (it holds nothing more)
- * @retval BCSC_EINVAL     a pointer is NULL, @p n is 0, or @p waiter was
- *                         woken by another semaphore
+ * @retval BCSC_EINVAL     a pointer is NULL or @p n is 0
  * @retval BCSC_EBADOBJ    an object is not initialised or is torn down,
  *                         or was moved
  * @retval BCSC_EPERM      @p self is not the task being polled

@@ -128,7 +128,8 @@ BCSC_API int bcsc_wait_init(bcsc_wait_t *wait);
  * @param queue  an initialised waiter list.
  * @retval 0             linked
  * @retval BCSC_EINVAL   an argument is NULL
- * @retval BCSC_EBADOBJ  an argument is not initialised
+ * @retval BCSC_EBADOBJ  an argument is not initialised, or @p wait is a
+ *                       copy of a node holding a hand-off wake (D96)
  * @retval BCSC_EPERM    @p self is not the task being polled
  * @retval BCSC_EBUSY    @p wait is already linked
  * @thread executor  @allocates never  @since 0.1
@@ -168,9 +169,11 @@ enum bcsc_wait_cancel_result {
  * @retval BCSC_WAIT_HELD        (2) its source's abort is pending: still
  *                               linked
  * @retval BCSC_EINVAL   @p wait is NULL
- * @retval BCSC_EBADOBJ  @p wait is not initialised; or (checked build) it
- *                       says it is linked but its lists do not hold it (a
- *                       second unlink, BCSC_MISUSE_NODE_UNLINKED) or its
+ * @retval BCSC_EBADOBJ  @p wait is not initialised, or is a copy of a
+ *                       node holding a hand-off wake (D96); or (checked
+ *                       build) it says it is linked but its lists do not
+ *                       hold it (a second unlink,
+ *                       BCSC_MISUSE_NODE_UNLINKED) or its
  *                       memory was overwritten (BCSC_MISUSE_FRAME_CLOBBERED);
  *                       nothing is changed
  * @thread executor  @allocates never  @since 0.1

@@ -225,7 +225,7 @@ static void check_node(unsigned i) {
   if (m_state[i] != BCSC__WAIT_IDLE && m_state[i] != BCSC__WAIT_LINKED)
     CHECK(w->value == m_value[i]);
   if (model_is_baton(i))
-    CHECK(baton_source(w) == list_at[m_baton_from[i]]);
+    CHECK(bcsc__baton_source(w) == list_at[m_baton_from[i]]);
   CHECK(bcsc_wait_linked(w) == (m_state[i] == BCSC__WAIT_LINKED));
   CHECK(bcsc_wait_fired(w) ==
         (m_state[i] != BCSC__WAIT_IDLE && m_state[i] != BCSC__WAIT_LINKED));
