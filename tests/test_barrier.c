@@ -170,6 +170,30 @@ Test(barrier, one_party_never_waits) {
   teardown(&ex);
 }
 
+/* D89: a torn-down barrier answers its queries as a zero one does: the
+ * rounds it counted do not outlive it. The caller's field is left alone. */
+Test(barrier, queries_after_deinit_answer_as_for_a_zero_barrier) {
+  bcsc_executor_t ex;
+  bcsc_barrier_t b = BCSC_BARRIER_INITIALIZER(2);
+  party_t p[2];
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  b.data = &p;
+  for (int i = 0; i < 2; i++) {
+    party_init(&p[i], &b, 3);
+    cr_assert_eq(bcsc_executor_spawn(&ex, &p[i].task), 0);
+  }
+  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
+  cr_assert_eq(bcsc_barrier_arrived(&b), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(bcsc_barrier_generation(&b), 3);
+  cr_assert_eq(bcsc_barrier_deinit(&b), 0);
+  cr_assert_eq(bcsc_barrier_generation(&b), 0);
+  cr_assert_eq(bcsc_barrier_arrived(&b), 0);
+  cr_assert_eq(b.data, &p);
+  teardown(&ex);
+}
+
 Test(barrier, a_waiter_cancelled_before_the_trip_withdraws_its_arrival) {
   bcsc_executor_t ex;
   bcsc_barrier_t b;

@@ -538,6 +538,28 @@ Test(broadcast, deinit_with_a_waiting_receiver_is_busy) {
   teardown(&ex);
 }
 
+/* D89: a torn-down broadcast answers its queries as a zero one does - not
+ * its close - and so does a receiver of it; the ring and the caller's
+ * field are left alone. */
+Test(broadcast, queries_after_deinit_answer_as_for_a_zero_broadcast) {
+  bcsc_broadcast_t bc;
+  bcsc_broadcast_receiver_t rx;
+  int ring[2] = {0};
+
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof(int)), 0);
+  bc.data = &rx;
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  send_int(&bc, 5);
+  cr_assert_eq(bcsc_broadcast_close(&bc), 0);
+  cr_assert_eq(bcsc_broadcast_closed(&bc), 1);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 1);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(bcsc_broadcast_closed(&bc), 0);
+  cr_assert_eq(bcsc_broadcast_receiver_ready(&rx), 0);
+  cr_assert_eq(bc.data, &rx);
+  cr_assert_eq(ring[0], 5, "the caller's ring is not written");
+}
+
 /* ---- bad arguments ----------------------------------------------------------
  */
 

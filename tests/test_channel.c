@@ -1066,6 +1066,28 @@ Test(channel, use_after_deinit_is_reported) {
   cr_assert_eq(bcsc_channel_capacity(&ch), 0);
 }
 
+/* D89: a torn-down channel answers its queries as a zero one does - not
+ * the messages left in its ring, not its close - and leaves the ring and
+ * the caller's field alone. */
+Test(channel, queries_after_deinit_answer_as_for_a_zero_channel) {
+  bcsc_channel_t ch;
+  int ring[4] = {0}, v = 7;
+
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof v), 0);
+  ch.data = &v;
+  cr_assert_eq(bcsc_channel_try_send(&ch, &v, sizeof v), 0);
+  cr_assert_eq(bcsc_channel_try_send(&ch, &v, sizeof v), 0);
+  cr_assert_eq(bcsc_channel_close(&ch), 0);
+  cr_assert_eq(bcsc_channel_buffered(&ch), 2);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_eq(bcsc_channel_closed(&ch), 0);
+  cr_assert_eq(bcsc_channel_buffered(&ch), 0);
+  cr_assert_eq(bcsc_channel_capacity(&ch), 0);
+  cr_assert_eq(ch.data, &v);
+  cr_assert_eq(ring[0], 7, "the caller's ring is not written");
+  cr_assert_eq(ring[1], 7);
+}
+
 Test(channel, a_moved_channel_is_reported) {
   bcsc_channel_t ch, copy;
   int ring[2], v = 1;

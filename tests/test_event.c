@@ -97,6 +97,20 @@ Test(event, static_initialiser_and_init_agree) {
   cr_assert_eq(bcsc_event_deinit(&b), 0);
 }
 
+/* D89: a torn-down event answers its queries as a zero one does: one left
+ * set is not set any more. The caller's field is left alone. */
+Test(event, queries_after_deinit_answer_as_for_a_zero_event) {
+  bcsc_event_t ev;
+
+  cr_assert_eq(bcsc_event_init(&ev), 0);
+  ev.data = &ev;
+  cr_assert_eq(bcsc_event_set(&ev), 0);
+  cr_assert_eq(bcsc_event_is_set(&ev), 1);
+  cr_assert_eq(bcsc_event_deinit(&ev), 0);
+  cr_assert_eq(bcsc_event_is_set(&ev), 0);
+  cr_assert_eq(ev.data, &ev);
+}
+
 Test(event, level_wait_is_immediate_while_set_and_woken_by_set) {
   bcsc_executor_t ex;
   bcsc_event_t ev = BCSC_EVENT_INITIALIZER;

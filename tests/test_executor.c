@@ -353,6 +353,33 @@ Test(executor, deinit_with_live_tasks_is_ebusy) {
                bcsc_test_misuse_expected(2));
 }
 
+/* D89: a torn-down executor answers its queries as a zero one does: no
+ * reactor, no time, no deadline, no task. The caller's field is left
+ * alone. */
+Test(executor, queries_after_deinit_answer_as_for_a_zero_executor) {
+  bcsc_sim_reactor_t sim;
+  bcsc_executor_config_t cfg = {.size = sizeof cfg, .reactor = &sim.base};
+  bcsc_executor_t ex;
+  bcsc_test_leaf_t a;
+
+  cr_assert_eq(bcsc_sim_reactor_init(&sim, 1000), 0);
+  cr_assert_eq(bcsc_executor_init(&ex, &cfg), 0);
+  ex.data = &a;
+  bcsc_test_leaf_init(&a, 1);
+  a.yields = 2;
+  cr_assert_eq(bcsc_executor_run(&ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_reactor(&ex), &sim.base);
+  cr_assert_eq(bcsc_executor_now(&ex), 1000);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_null(bcsc_executor_reactor(&ex));
+  cr_assert_eq(bcsc_executor_now(&ex), 0);
+  cr_assert_eq(bcsc_executor_next_deadline(&ex), BCSC_NO_DEADLINE);
+  cr_assert_eq(bcsc_executor_ready(&ex), 0);
+  cr_assert_eq(bcsc_executor_live_roots(&ex), 0);
+  cr_assert_null(bcsc_executor_current(&ex));
+  cr_assert_eq(ex.data, &a);
+}
+
 Test(executor, init_reads_a_sized_config) {
   bcsc_executor_t ex;
   bcsc_executor_config_t config;

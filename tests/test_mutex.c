@@ -582,6 +582,32 @@ Test(mutex, every_call_after_deinit_is_refused) {
   teardown();
 }
 
+/* D89: a torn-down mutex answers its queries as a zero one does, after
+ * holders and waiters have come and gone. The caller's field is left
+ * alone. */
+Test(mutex, queries_after_deinit_answer_as_for_a_zero_mutex) {
+  locker_t a, b;
+  setup();
+  mutex.data = &a;
+  locker_init(&a, 1, AWAIT);
+  locker_init(&b, 2, AWAIT);
+  spawn(&a);
+  spawn(&b);
+  drain();
+  cr_assert_eq(bcsc_mutex_waiting(&mutex), 1);
+  let_go(&a);
+  drain();
+  let_go(&b);
+  drain();
+  cr_assert_eq(bcsc_mutex_deinit(&mutex), 0);
+  cr_assert_null(bcsc_mutex_owner(&mutex));
+  cr_assert_eq(bcsc_mutex_locked(&mutex), 0);
+  cr_assert_eq(bcsc_mutex_waiting(&mutex), 0);
+  cr_assert_eq(mutex.data, &a);
+  cr_assert_eq(bcsc_mutex_init(&mutex), 0); /* for teardown() */
+  teardown();
+}
+
 static int mutex_lock_of(bcsc_task_t *self, void *m, bcsc_wait_t *wait) {
   return bcsc_mutex_lock(self, m, wait);
 }

@@ -266,6 +266,28 @@ Test(pool, deinit_with_frames_out_is_ebusy) {
   cr_assert_eq(misuse.count, bcsc_test_misuse_expected(2));
 }
 
+/* D89: a torn-down pool answers its queries as a zero one does: it has no
+ * frames, free or out. The caller's memory and field are left alone. */
+Test(pool, queries_after_deinit_answer_as_for_a_zero_pool) {
+  _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(FRAME, 2)];
+  unsigned char before[sizeof mem];
+  bcsc_pool_t pool;
+  void *frame = NULL;
+
+  cr_assert_eq(bcsc_pool_init(&pool, mem, sizeof mem, FRAME, 0), 0);
+  pool.data = &frame;
+  cr_assert_eq(bcsc_pool_acquire(&pool, bcsc_test_leaf_poll, NULL, &frame), 0);
+  cr_assert_eq(bcsc_pool_release(&pool, frame), 0);
+  cr_assert_eq(bcsc_pool_available(&pool), 2);
+  memcpy(before, mem, sizeof mem);
+  cr_assert_eq(bcsc_pool_deinit(&pool), 0);
+  cr_assert_eq(bcsc_pool_available(&pool), 0);
+  cr_assert_eq(bcsc_pool_capacity(&pool), 0);
+  cr_assert_eq(pool.data, &frame);
+  cr_assert_eq(memcmp(before, mem, sizeof mem), 0,
+               "the caller's memory is not written");
+}
+
 Test(pool, strict_pool_exhaustion_is_reported_in_the_checked_build) {
   _Alignas(BCSC_POOL_ALIGN) unsigned char mem[BCSC_POOL_BYTES(FRAME, 1)];
   bcsc_pool_t pool;

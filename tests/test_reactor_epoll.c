@@ -163,6 +163,23 @@ Test(reactor_epoll, a_deinitialised_or_zero_reactor_is_refused_and_reported) {
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
+/* D89: a deinitialised reactor answers its queries as a zero one does:
+ * its parks and polls are not counted on. Its base (vtable, the host's
+ * data) is the caller's and stays. */
+Test(reactor_epoll, queries_after_deinit_answer_as_for_a_zero_reactor) {
+  bcsc_epoll_reactor_t r;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  r.base.data = &r;
+  cr_assert_eq(vpark(&r, vnow(&r) + 1000000), 0);
+  cr_assert_eq(bcsc_epoll_reactor_parks(&r), 1);
+  cr_assert_geq(bcsc_epoll_reactor_polls(&r), 1);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_epoll_reactor_parks(&r), 0);
+  cr_assert_eq(bcsc_epoll_reactor_polls(&r), 0);
+  cr_assert_eq(bcsc_waitq_count(bcsc_epoll_reactor_unparked(&r)), 0);
+  cr_assert_eq(r.base.data, &r);
+}
+
 Test(reactor_epoll, add_refuses_files_without_readiness_and_duplicates) {
   bcsc_epoll_reactor_t r;
   bcsc_epoll_watch_t a, b;

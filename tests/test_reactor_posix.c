@@ -108,6 +108,21 @@ Test(reactor_posix, a_deinitialised_or_zero_reactor_is_refused_and_reported) {
   cr_assert_neq(fcntl(0, F_GETFD), -1, "stdin is still open");
 }
 
+/* D89: a deinitialised reactor answers its queries as a zero one does:
+ * its parks are not counted on. Its base (vtable, the host's data) is
+ * the caller's and stays. */
+Test(reactor_posix, queries_after_deinit_answer_as_for_a_zero_reactor) {
+  bcsc_posix_reactor_t r;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  r.base.data = &r;
+  cr_assert_eq(vpark(&r, vnow(&r) + 1000000), 0);
+  cr_assert_eq(bcsc_posix_reactor_parks(&r), 1);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_posix_reactor_parks(&r), 0);
+  cr_assert_eq(bcsc_waitq_count(bcsc_posix_reactor_unparked(&r)), 0);
+  cr_assert_eq(r.base.data, &r);
+}
+
 Test(reactor_posix, now_is_the_monotonic_clock_and_never_goes_back) {
   bcsc_posix_reactor_t r;
   uint64_t before, prev, t;

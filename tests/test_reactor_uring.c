@@ -291,6 +291,24 @@ Test(reactor_uring, a_deinitialised_or_zero_reactor_is_refused_and_reported) {
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
 }
 
+/* D89: a deinitialised reactor answers its queries as a zero one does:
+ * its parks and ring entries are not counted on. Its base (vtable, the
+ * host's data) is the caller's and stays. */
+Test(reactor_uring, queries_after_deinit_answer_as_for_a_zero_reactor) {
+  bcsc_uring_reactor_t r;
+  uring_open(&r, 8, 0);
+  r.base.data = &r;
+  cr_assert_eq(vpark(&r, vnow(&r) + 1000000), 0);
+  cr_assert_eq(bcsc_uring_reactor_parks(&r), 1);
+  cr_assert_geq(bcsc_uring_reactor_enters(&r), 1);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_uring_reactor_parks(&r), 0);
+  cr_assert_eq(bcsc_uring_reactor_enters(&r), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
+  cr_assert_eq(bcsc_waitq_count(bcsc_uring_reactor_unparked(&r)), 0);
+  cr_assert_eq(r.base.data, &r);
+}
+
 static void parks_end_at_their_deadlines(uint32_t flags) {
   bcsc_uring_reactor_t r;
   uint64_t deadline, prev;

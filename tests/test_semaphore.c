@@ -163,6 +163,27 @@ Test(semaphore, static_initialisers_match_init) {
   cr_assert_eq(bcsc_semaphore_deinit(&s2), 0);
 }
 
+/* D89: a torn-down semaphore answers its queries as a zero one does: the
+ * permits it held are not available any more. The caller's field is left
+ * alone. */
+Test(semaphore, queries_after_deinit_answer_as_for_a_zero_semaphore) {
+  acquirer_t a;
+  setup(5);
+  sem.data = &a;
+  cr_assert_eq(bcsc_semaphore_try_acquire(&sem, 2), 0);
+  acquirer_init(&a, &sem, 1, 1, AWAIT);
+  spawn(&a);
+  drain();
+  cr_assert_eq(a.rc, 0);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 2);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+  cr_assert_eq(bcsc_semaphore_available(&sem), 0);
+  cr_assert_eq(bcsc_semaphore_waiting(&sem), 0);
+  cr_assert_eq(sem.data, &a);
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0); /* for teardown() */
+  teardown();
+}
+
 Test(semaphore, waiters_are_served_in_fifo_order) {
   acquirer_t a[4];
   setup(0);

@@ -575,6 +575,28 @@ Test(wait, waitq_deinit_with_waiters_is_ebusy_and_leaves_the_list_intact) {
   teardown(&ex);
 }
 
+/* D89: a torn-down list answers its queries as a zero one does, whatever
+ * waited on it before; the caller's field is left alone. */
+Test(wait, queries_after_waitq_deinit_answer_as_for_a_zero_list) {
+  bcsc_executor_t ex;
+  bcsc_waitq_t q;
+  bcsc_test_leaf_t a;
+
+  cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  q.data = &a;
+  bcsc_test_leaf_init(&a, 1);
+  a.queue = &q;
+  cr_assert_eq(bcsc_executor_run(&ex, &a.task), BCSC_EDEADLK);
+  cr_assert_eq(bcsc_waitq_wake_one(&q, 4), 1);
+  cr_assert_eq(bcsc_executor_run(&ex, &a.task), 0);
+  cr_assert_eq(bcsc_waitq_deinit(&q), 0);
+  cr_assert_eq(bcsc_waitq_count(&q), 0);
+  cr_assert_eq(bcsc_waitq_empty(&q), 1);
+  cr_assert_eq(q.data, &a);
+  teardown(&ex);
+}
+
 /* ---- wait_on and cancellation -------------------------------------------- */
 
 typedef struct probe {

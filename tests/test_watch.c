@@ -364,6 +364,26 @@ Test(watch, bad_arguments_and_use_after_deinit) {
   cr_assert_eq(bcsc_watch_alignof(), _Alignof(bcsc_watch_t));
 }
 
+/* D89: a torn-down watch answers its queries as a zero one does - not the
+ * versions published, not its close - and leaves the caller's value
+ * buffer and field alone. */
+Test(watch, queries_after_deinit_answer_as_for_a_zero_watch) {
+  bcsc_watch_t w;
+  sample_t buf = {0, 1};
+
+  cr_assert_eq(bcsc_watch_init(&w, &buf, sizeof buf), 0);
+  w.data = &buf;
+  publish(&w);
+  publish(&w);
+  cr_assert_eq(bcsc_watch_close(&w), 0);
+  cr_assert_eq(bcsc_watch_version(&w), 2);
+  cr_assert_eq(bcsc_watch_deinit(&w), 0);
+  cr_assert_eq(bcsc_watch_version(&w), 0);
+  cr_assert_eq(bcsc_watch_closed(&w), 0);
+  cr_assert_eq(w.data, &buf);
+  cr_assert_eq(buf.version, 2, "the caller's buffer is not written");
+}
+
 static int watch_changed_of(bcsc_task_t *self, void *w, bcsc_wait_t *wait) {
   return bcsc_watch_changed(self, w, wait, 0);
 }

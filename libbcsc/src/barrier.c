@@ -33,7 +33,7 @@ int bcsc_barrier_deinit(bcsc_barrier_t *barrier) {
     return rc;
   if (!bcsc_waitq_empty(&barrier->priv.arrivals))
     BCSC__FAIL(WAITQ_BUSY, barrier, BCSC_EBUSY);
-  barrier->priv.magic = 0;
+  BCSC__FORGET(barrier);
   return 0;
 }
 

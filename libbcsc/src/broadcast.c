@@ -108,8 +108,7 @@ int bcsc_broadcast_deinit(bcsc_broadcast_t *bc) {
     return rc;
   if (!bcsc_waitq_empty(&bc->priv.readers))
     BCSC__FAIL(WAITQ_BUSY, bc, BCSC_EBUSY);
-  bc->priv.magic = 0;
-  bc->priv.self_tag = 0;
+  BCSC__FORGET(bc);
   return 0;
 }
 

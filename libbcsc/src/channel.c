@@ -256,10 +256,7 @@ int bcsc_channel_deinit(bcsc_channel_t *ch) {
   if (!channel_nobody_ahead(&ch->priv.receivers) ||
       !channel_nobody_ahead(&ch->priv.senders))
     BCSC__FAIL(WAITQ_BUSY, ch, BCSC_EBUSY);
-  (void)bcsc_waitq_deinit(&ch->priv.receivers);
-  (void)bcsc_waitq_deinit(&ch->priv.senders);
-  ch->priv.magic = 0;
-  ch->priv.self_tag = 0;
+  BCSC__FORGET(ch);
   return 0;
 }
 

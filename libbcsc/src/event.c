@@ -66,7 +66,7 @@ int bcsc_event_deinit(bcsc_event_t *ev) {
     return rc;
   if ((rc = bcsc_waitq_deinit(&ev->priv.waiters)) != 0)
     return rc;
-  ev->priv.magic = 0;
+  BCSC__FORGET(ev);
   return 0;
 }
 

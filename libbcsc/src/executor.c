@@ -113,9 +113,7 @@ int bcsc_executor_deinit(bcsc_executor_t *ex) {
   bcsc__waker_fold(ex, 1);
   /* A thread that pushed the last message may still be telling it. */
   bcsc__relay_wait_unpinned(ex);
-  ex->priv.magic = 0;
-  ex->priv.self_tag = 0;
-  ex->priv.root.priv.magic = 0;
+  BCSC__FORGET(ex);
   return 0;
 }
 

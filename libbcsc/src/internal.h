@@ -270,6 +270,23 @@ static inline void bcsc__copy_bytes(void *dst, const void *src, size_t n) {
     out[i] = in[i];
 }
 
+/* Zero `n` bytes. A loop, not a zero compound literal: builds without
+ * optimisation copy that from a temporary as large as the object (3.5 KB
+ * of stack for an executor). */
+static inline void bcsc__zero_bytes(void *dst, size_t n) {
+  unsigned char *out = (unsigned char *)dst;
+  for (size_t i = 0; i < n; i++)
+    out[i] = 0;
+}
+
+/* The last step of a teardown that succeeded: bcsc's part of `object`
+ * becomes that of a zero object, so that its queries, which check no magic
+ * (D89), answer as for one never initialised rather than with its old
+ * state. The caller's `data` field (or a reactor's base) stays, and so
+ * does every buffer the object pointed at: those are the caller's. */
+#define BCSC__FORGET(object)                                                   \
+  bcsc__zero_bytes(&(object)->priv, sizeof(object)->priv)
+
 static inline uint32_t bcsc__self_tag(const void *object) {
   return (uint32_t)((uintptr_t)object >> 3) | 0x80000000u;
 }

@@ -100,7 +100,7 @@ int bcsc_mutex_deinit(bcsc_mutex_t *mutex) {
     BCSC__FAIL(WAITQ_BUSY, mutex, BCSC_EBUSY);
   if ((rc = bcsc_waitq_deinit(&mutex->priv.waiters)) != 0)
     return rc;
-  mutex->priv.magic = 0;
+  BCSC__FORGET(mutex);
   return 0;
 }
 

@@ -57,7 +57,7 @@ int bcsc_oneshot_deinit(bcsc_oneshot_t *os) {
     return rc;
   if ((rc = bcsc_waitq_deinit(&os->priv.waiters)) != 0)
     return rc;
-  os->priv.magic = 0;
+  BCSC__FORGET(os);
   return 0;
 }
 

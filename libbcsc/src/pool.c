@@ -157,7 +157,7 @@ int bcsc_pool_deinit(bcsc_pool_t *pool) {
     return rc;
   if (pool->priv.available != pool->priv.capacity)
     BCSC__FAIL(POOL_BUSY, pool, BCSC_EBUSY);
-  pool->priv.magic = 0;
+  BCSC__FORGET(pool);
   return 0;
 }
 

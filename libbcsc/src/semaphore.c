@@ -121,7 +121,7 @@ int bcsc_semaphore_deinit(bcsc_semaphore_t *sem) {
     return rc;
   if ((rc = bcsc_waitq_deinit(&sem->priv.waiters)) != 0)
     return rc;
-  sem->priv.magic = 0;
+  BCSC__FORGET(sem);
   return 0;
 }
 

@@ -1107,7 +1107,7 @@ int bcsc_waitq_deinit(bcsc_waitq_t *queue) {
     return rc;
   if (queue->priv.waiters.next != NULL || queue->priv.batons != 0)
     BCSC__FAIL(WAITQ_BUSY, queue, BCSC_EBUSY);
-  queue->priv.magic = 0;
+  BCSC__FORGET(queue);
   return 0;
 }
 

@@ -50,7 +50,7 @@ int bcsc_watch_deinit(bcsc_watch_t *w) {
     return rc;
   if ((rc = bcsc_waitq_deinit(&w->priv.waiters)) != 0)
     return rc;
-  w->priv.magic = 0;
+  BCSC__FORGET(w);
   return 0;
 }
 

@@ -72,7 +72,8 @@ struct bcsc_barrier {
 BCSC_API int bcsc_barrier_init(bcsc_barrier_t *barrier, uint32_t parties);
 
 /**
- * Tear down a barrier. No task may be waiting on it.
+ * Tear down a barrier. No task may be waiting on it. Afterwards its queries
+ * answer as for a zero barrier (D89); its data field is left alone.
  * @retval 0             done
  * @retval BCSC_EINVAL   @p barrier is NULL
  * @retval BCSC_EBADOBJ  @p barrier is not initialised or is torn down,

@@ -108,7 +108,9 @@ BCSC_API int bcsc_broadcast_init(bcsc_broadcast_t *bc, void *buffer,
 /**
  * Tear down a broadcast channel. No task may be waiting on it.
  *
- * Receivers still subscribed fail with BCSC_EBADOBJ afterwards.
+ * Receivers still subscribed fail with BCSC_EBADOBJ afterwards. Its queries
+ * then answer as for a zero broadcast channel, and its receivers'
+ * bcsc_broadcast_receiver_ready() 0 (D89); its data field is left alone.
  * @retval 0             done; the channel and its buffer may be reused
  * @retval BCSC_EINVAL   @p bc is NULL
  * @retval BCSC_EBADOBJ  @p bc is not initialised, or was moved

@@ -88,7 +88,8 @@ BCSC_API int bcsc_channel_init(bcsc_channel_t *ch, void *buffer,
  * not run yet).
  *
  * Messages still in the ring are dropped (they are bytes in the caller's
- * buffer).
+ * buffer). Afterwards its queries answer as for a zero channel (D89); its data
+ * field is left alone.
  * @retval 0             done; the channel and its buffer may be reused
  * @retval BCSC_EINVAL   @p ch is NULL
  * @retval BCSC_EBADOBJ  @p ch is not initialised, or was moved

@@ -67,7 +67,8 @@ struct bcsc_event {
 BCSC_API int bcsc_event_init(bcsc_event_t *ev);
 
 /**
- * Tear down @p ev. No task may be waiting on it.
+ * Tear down @p ev. No task may be waiting on it. Afterwards its queries answer
+ * as for a zero event (D89); its data field is left alone.
  * @retval 0             done; the event may be reused or initialised again
  * @retval BCSC_EINVAL   @p ev is NULL
  * @retval BCSC_EBADOBJ  @p ev is not initialised

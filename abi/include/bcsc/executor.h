@@ -204,6 +204,8 @@ BCSC_API int bcsc_executor_init(bcsc_executor_t *ex,
  * during or after this call. If another executor's thread is still
  * finishing a message it sent here (it has pushed it and is telling this
  * executor's reactor), the call waits for that thread's few instructions.
+ * Afterwards its queries answer as for a zero executor (D89); its data field is
+ * left alone.
  *
  * @retval 0             done; the memory may be reused
  * @retval BCSC_EINVAL   @p ex is NULL

@@ -76,7 +76,8 @@ BCSC_API int bcsc_mutex_init(bcsc_mutex_t *mutex);
 
 /**
  * Tear down a mutex. It must be free, with no task waiting and no wake on
- * its way to a task.
+ * its way to a task. Afterwards its queries answer as for a zero mutex (D89);
+ * its data field is left alone.
  * @retval 0             done
  * @retval BCSC_EINVAL   @p mutex is NULL
  * @retval BCSC_EBADOBJ  @p mutex is not initialised or is torn down,

@@ -65,7 +65,8 @@ BCSC_API int bcsc_oneshot_init(bcsc_oneshot_t *os, void *buffer,
  * Tear down @p os. Its receiver must not be waiting.
  *
  * A value sent and never received is dropped (it is bytes in the caller's
- * buffer).
+ * buffer). Afterwards bcsc's part of it is as in a zero oneshot (D89); its data
+ * field is left alone.
  * @retval 0             done; the oneshot and its buffer may be reused
  * @retval BCSC_EINVAL   @p os is NULL
  * @retval BCSC_EBADOBJ  @p os is not initialised

@@ -138,7 +138,8 @@ BCSC_API uint32_t bcsc_pool_available(const bcsc_pool_t *pool);
 BCSC_API uint32_t bcsc_pool_capacity(const bcsc_pool_t *pool);
 
 /**
- * Tear down a pool. Every frame must be back.
+ * Tear down a pool. Every frame must be back. Afterwards its queries answer as
+ * for a zero pool (D89); its data field is left alone.
  *
  * @retval 0             done
  * @retval BCSC_EINVAL   @p pool is NULL

@@ -118,7 +118,8 @@ BCSC_API int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r);
 
 /**
  * Close the reactor's file descriptors. Its executor must be torn down
- * first.
+ * first. Afterwards its queries answer as for a zero reactor (D89); its base is
+ * left alone.
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open epoll reactor (a second deinit

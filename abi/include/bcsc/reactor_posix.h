@@ -56,7 +56,8 @@ BCSC_API int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r);
 
 /**
  * Close the reactor's file descriptors. Its executor must be torn down
- * first, and nothing may wait on its unpark list.
+ * first, and nothing may wait on its unpark list. Afterwards its queries answer
+ * as for a zero reactor (D89); its base is left alone.
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open POSIX reactor (a second deinit

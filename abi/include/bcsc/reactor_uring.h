@@ -167,7 +167,8 @@ BCSC_API int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
 
 /**
  * Close the reactor's ring and eventfd. Its executor must be torn down
- * first.
+ * first. Afterwards its queries answer as for a zero reactor (D89); its base is
+ * left alone.
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open io_uring reactor (a second

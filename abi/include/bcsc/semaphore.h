@@ -115,7 +115,8 @@ BCSC_API int bcsc_semaphore_init(bcsc_semaphore_t *sem, uint32_t permits);
 /**
  * Tear down a semaphore. No task may wait on it, and no wake from it may be
  * on its way to a task. Permits held by tasks are not tracked: tearing the
- * semaphore down simply forgets them.
+ * semaphore down simply forgets them. Afterwards its queries answer as for a
+ * zero semaphore (D89); its data field is left alone.
  * @retval 0             done
  * @retval BCSC_EINVAL   @p sem is NULL
  * @retval BCSC_EBADOBJ  @p sem is not initialised or is torn down, or was moved

@@ -225,7 +225,8 @@ BCSC_API int bcsc_wait_on(bcsc_task_t *self, bcsc_wait_t *wait,
 BCSC_API int bcsc_waitq_init(bcsc_waitq_t *queue);
 
 /**
- * Tear down a waiter list. It must have no waiters.
+ * Tear down a waiter list. It must have no waiters. Afterwards its queries
+ * answer as for a zero list (D89); its data field is left alone.
  *
  * @retval 0             done; the list may be freed or initialised again
  * @retval BCSC_EINVAL   @p queue is NULL

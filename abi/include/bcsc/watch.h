@@ -64,7 +64,8 @@ struct bcsc_watch {
 BCSC_API int bcsc_watch_init(bcsc_watch_t *w, void *buffer, size_t elem_size);
 
 /**
- * Tear down @p w. No reader may be waiting.
+ * Tear down @p w. No reader may be waiting. Afterwards its queries answer as
+ * for a zero watch (D89); its data field is left alone.
  *
  * @retval 0             done; the watch and its buffer may be reused
  * @retval BCSC_EINVAL   @p w is NULL

@@ -280,10 +280,11 @@ int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r) {
   (void)close(r->priv.timer_fd);
   (void)close(r->priv.wake_fd);
   (void)close(r->priv.epoll_fd);
+  BCSC__FORGET(r);
+  /* -1, not the zero object's 0: that names stdin. */
   r->priv.timer_fd = -1;
   r->priv.wake_fd = -1;
   r->priv.epoll_fd = -1;
-  r->priv.magic = 0;
   return 0;
 }
 

@@ -169,9 +169,10 @@ int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r) {
   (void)close(r->priv.wake_fd);
   if (r->priv.wake_fd_write != r->priv.wake_fd)
     (void)close(r->priv.wake_fd_write);
+  BCSC__FORGET(r);
+  /* -1, not the zero object's 0: that names stdin. */
   r->priv.wake_fd = -1;
   r->priv.wake_fd_write = -1;
-  r->priv.magic = 0;
   return 0;
 }
 

@@ -553,9 +553,10 @@ int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r) {
   unmap_rings(r);
   (void)close(r->priv.ring_fd);
   (void)close(r->priv.wake_fd);
+  BCSC__FORGET(r);
+  /* -1, not the zero object's 0: that names stdin. */
   r->priv.ring_fd = -1;
   r->priv.wake_fd = -1;
-  r->priv.magic = 0;
   return 0;
 }
 
