@@ -44,6 +44,11 @@ bad case may fail for them, not for P. Made again with the same
 arguments, the call meets what the first left (a deinitialised object,
 an unlocked mutex, a linked node, a child moved already): refused for
 that state, it must answer a code its header documents too.
+
+Last, torn-down objects (D89): every query of an object that has a
+bcsc_<object>_deinit() is called on one made here, used, and torn down,
+and must answer as it does for zeroed memory, the object's data field
+left as it was (test_a_torn_down_object_answers_as_a_zero_one()).
 """
 
 import re
@@ -53,7 +58,7 @@ import pytest
 import neighbours
 import retvals
 import sweep
-from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, lib
+from bcsc_ffi import CHECKED, DOCS, FUNCTIONS, ffi, lib
 from test_bad_pointers import (CLEANUPS, NULL_ANSWERS, PLAIN_DATA, WRITES_ON_FAILURE, inside, is_query,
                                signal_safe)
 
@@ -265,3 +270,102 @@ def test_optional_parameters_are_quoted():
                 found.append("%s(%s): %r" % (name, pname, words))
     print("\n".join(["optional pointer parameters:"] + found))
     assert found
+
+
+# ---- torn-down objects (D89) ----------------------------------------------
+#
+# A query of an object whose teardown (bcsc_<object>_deinit()) succeeded
+# answers as it does for a zero object: the factory's object, taken past
+# its first state where one public call without a task does it (USED),
+# torn down, then the query, against the same query of zeroed memory. An
+# object given a teardown later is swept without a line here.
+
+def _park_once(world, r):
+    """A reactor's park with a deadline already past: counted, and back at
+    once."""
+    base = ffi.cast(neighbours.TYPES["bcsc_reactor_t *"], r)
+    return base.vtable.park(base, 0)
+
+
+# Calls that move an object past the state the factory leaves it in (the
+# factory's channel holds a message, its semaphore permits, its pool free
+# frames, its executor a reactor): obj -> [call(world, obj) answering 0].
+USED = {
+    "watch": [lambda w, o: lib.bcsc_watch_publish(o, w.buffer(), neighbours.ELEM),
+              lambda w, o: lib.bcsc_watch_close(o)],
+    "event": [lambda w, o: lib.bcsc_event_set(o)],
+    "broadcast": [lambda w, o: lib.bcsc_broadcast_send(o, w.buffer(), neighbours.ELEM),
+                  lambda w, o: lib.bcsc_broadcast_close(o)],
+    "channel": [lambda w, o: lib.bcsc_channel_close(o)],
+    "epoll_reactor": [_park_once],
+    "posix_reactor": [_park_once],
+    "uring_reactor": [_park_once],
+}
+TORN_DOWN = sorted(f[len("bcsc_"):-len("_deinit")] for f in FUNCTIONS if f.endswith("_deinit"))
+# (query, index of its argument that is a torn-down object's).
+TORN_DOWN_QUERIES = [(f, i) for f in FUNCTIONS if is_query(f) and sweep.signature(f)[0].result.kind != "void"
+                     for i, a in enumerate(sweep.signature(f)[1]) if a.object in TORN_DOWN]
+
+
+def _answer(ctype, ret, obj):
+    """@ret as the JSON outcome takes it; a pointer into @obj as its offset
+    there (a member's address is the same member of any object)."""
+    if ctype.result.kind != "pointer" or ret == ffi.NULL:
+        return sweep.outcome(ctype, ret, {})["ret"]
+    address = int(ffi.cast(sweep.ADDRESS, ret))
+    offset = address - int(ffi.cast(sweep.ADDRESS, obj))
+    return "member at offset %d" % offset if 0 <= offset < sweep.Arg(ffi.typeof(obj), False).size else address
+
+
+def _torn_down_call(name, i):
+    """In the child: the answers of @name with argument @i torn down, and
+    with it zeroed memory."""
+    def work():
+        world = neighbours.World(None)
+        ctype, args = sweep.signature(name)
+        params = sweep.PARAM_NAMES[name]
+        values = []
+        try:
+            for pname, a in zip(params, args):
+                values.append(world.value(name, pname, a, values))
+        except neighbours.Unavailable as e:
+            return {"unavailable": str(e)}
+        except neighbours.Unmade as e:
+            return {"died": "could not make a valid argument: %s" % e}
+        obj = args[i].object
+        for use in USED.get(obj, []):
+            rc = use(world, values[i])
+            if rc != 0:
+                return {"died": "making the %s used: a call answered %d" % (obj, rc)}
+        fields = dict(ffi.typeof(values[i]).item.fields)
+        if "data" in fields:
+            values[i].data = values[i]
+        rc = getattr(lib, "bcsc_%s_deinit" % obj)(values[i])
+        if rc != 0:
+            return {"died": "bcsc_%s_deinit() answered %d" % (obj, rc)}
+        out = {"torn_down": _answer(ctype, getattr(lib, name)(*values), values[i]),
+               "data_kept": "data" not in fields or values[i].data == values[i]}
+        values[i] = world.memory(obj)
+        out["zero"] = _answer(ctype, getattr(lib, name)(*values), values[i])
+        return out
+    return work
+
+
+@pytest.mark.parametrize("name,i", TORN_DOWN_QUERIES, ids=["%s-%d" % q for q in TORN_DOWN_QUERIES])
+def test_a_torn_down_object_answers_as_a_zero_one(name, i):
+    """D89: what a query of a torn-down object answers is what it answers
+    for a zero object; the teardown leaves the caller's data field alone."""
+    out = sweep.in_child(_torn_down_call(name, i))
+    if "unavailable" in out:
+        pytest.skip(out["unavailable"])
+    assert "died" not in out, out["died"]
+    assert out["torn_down"] == out["zero"], "torn down it answered %r, zeroed %r" % (out["torn_down"], out["zero"])
+    assert out["data_kept"], "the teardown wrote the caller's data field"
+
+
+def test_every_torn_down_object_is_swept():
+    """The sweep above finds the objects with a teardown and their queries
+    by itself; this says it found them."""
+    assert len(TORN_DOWN) >= 14 and len(TORN_DOWN_QUERIES) >= 30
+    # (A oneshot has no query.)
+    assert {sweep.signature(f)[1][i].object for f, i in TORN_DOWN_QUERIES} >= set(TORN_DOWN) - {"oneshot"}
