@@ -843,6 +843,42 @@ Test(remote_protocol, run_once_takes_a_waiting_spawn_message_as_poll_does) {
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }
 
+/* A remote child reads the clock of the executor that hosts it, not its
+ * parent's: the two sim clocks stand at 100 and 7000. */
+static uint64_t child_read_now;
+static int read_now(bcsc_task_t *self) {
+  child_read_now = bcsc_task_now(self);
+  return 0;
+}
+
+Test(remote_protocol, a_remote_child_reads_its_hosts_clock) {
+  bcsc_executor_t parent, host;
+  bcsc_sim_reactor_t parent_clock, host_clock;
+  bcsc_executor_config_t config;
+  bcsc_remote_task_t child;
+  hand_t h;
+  hand_setup(&parent, &host, &child, read_now, &h);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_sim_reactor_init(&parent_clock, 100), 0);
+  cr_assert_eq(bcsc_sim_reactor_init(&host_clock, 7000), 0);
+  memset(&config, 0, sizeof config);
+  config.size = sizeof config;
+  config.reactor = &parent_clock.base;
+  cr_assert_eq(bcsc_executor_init(&parent, &config), 0);
+  config.reactor = &host_clock.base;
+  cr_assert_eq(bcsc_executor_init(&host, &config), 0);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_task_now(&h.task), 100);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1);
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 1);
+  cr_assert_eq(child_read_now, 7000);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, 0);
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
 /* A message for the host pushed between the run loop's last drain and
  * its park announcement: the park must not block (the look after the
  * announcement reads the relay list too, inbox.c). The host's own clock

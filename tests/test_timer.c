@@ -108,6 +108,55 @@ Test(timer, sleep_for_wakes_exactly_at_its_deadline) {
   cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
 }
 
+/* A task reads its executor's clock through its own frame: a sleep of
+ * 250 ns from 1000 reads 1000 before and 1250 after; a frame that is not
+ * live, or whose executor has no clock, reads 0. */
+typedef struct clock_reader {
+  bcsc_task_t task;
+  bcsc_timer_t timer;
+  uint64_t before, after;
+} clock_reader_t;
+
+static int clock_reader_poll(bcsc_task_t *self) {
+  clock_reader_t *r = (clock_reader_t *)self;
+  int rc;
+  if (r->before == 0)
+    r->before = bcsc_task_now(self);
+  if ((rc = bcsc_sleep_for(self, &r->timer, 250)) != 0)
+    return rc;
+  r->after = bcsc_task_now(self);
+  return 0;
+}
+
+static int returns_now(bcsc_task_t *self) { return (int)bcsc_task_now(self); }
+
+Test(timer, a_task_reads_its_executors_clock) {
+  clock_reader_t r;
+  bcsc_executor_t bare;
+  bcsc_task_t idle;
+  memset(&r, 0, sizeof r);
+  executor_with_clock(1000);
+  cr_assert_eq(bcsc_task_init(&r.task, clock_reader_poll, NULL), 0);
+  cr_assert_eq(bcsc_timer_init(&r.timer), 0);
+  cr_assert_eq(bcsc_task_now(&r.task), 0, "not spawned yet");
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
+  cr_assert_eq(bcsc_task_now(&r.task), 1000, "queued: live");
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(r.before, 1000);
+  cr_assert_eq(r.after, 1250);
+  cr_assert_eq(bcsc_task_now(&r.task), 0, "completed");
+  cr_assert_eq(bcsc_task_now(NULL), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+  /* An executor without a reactor has no clock. */
+  cr_assert_eq(bcsc_executor_init(&bare, NULL), 0);
+  cr_assert_eq(bcsc_task_init(&idle, returns_now, NULL), 0);
+  cr_assert_eq(bcsc_executor_spawn(&bare, &idle), 0);
+  cr_assert_eq(bcsc_task_now(&idle), 0);
+  cr_assert_eq(bcsc_executor_poll(&bare, 10), 1);
+  cr_assert_eq(bcsc_task_result(&idle), 0, "no clock while it runs either");
+  cr_assert_eq(bcsc_executor_deinit(&bare), 0);
+}
+
 Test(timer, a_deadline_already_passed_completes_without_waiting) {
   sleeper_t s;
   executor_with_clock(5000);

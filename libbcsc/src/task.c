@@ -74,6 +74,22 @@ int bcsc_task_done(const bcsc_task_t *task) {
          bcsc__task_state(task) == BCSC__TASK_DONE;
 }
 
+uint64_t bcsc_task_now(const bcsc_task_t *task) {
+  uint32_t state;
+  const bcsc_scope_t *scope;
+  /* Every pointer is followed only once what holds it has proved itself:
+   * a query must not crash on memory that is not a live frame. */
+  if (task == NULL || task->priv.magic != BCSC__MAGIC_TASK)
+    return 0;
+  state = bcsc__task_state(task);
+  if (state == BCSC__TASK_IDLE || state == BCSC__TASK_DONE)
+    return 0;
+  scope = task->priv.scope;
+  if (scope == NULL || scope->priv.magic != BCSC__MAGIC_SCOPE)
+    return 0;
+  return bcsc_executor_now(scope->priv.executor);
+}
+
 int bcsc_task_result(const bcsc_task_t *task) {
   if (!bcsc_task_done(task))
     return BCSC_ESTATE;

@@ -148,6 +148,19 @@ BCSC_API int bcsc_task_done(const bcsc_task_t *task);
 BCSC_API int bcsc_task_result(const bcsc_task_t *task);
 
 /**
+ * The current time of the clock of the executor @p task runs on, in
+ * nanoseconds: what bcsc_executor_now() answers for that executor, so
+ * that a poll function can compute a deadline (a timer's, a scope's, a
+ * bcsc_timeout()'s) from its own frame without keeping the executor's
+ * address. A remote child reads the clock of the executor that hosts it.
+ * @return the clock's now(), or 0 if @p task is NULL, not an initialised
+ *         frame, not live (never spawned, or completed), or its executor
+ *         has no reactor.
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API uint64_t bcsc_task_now(const bcsc_task_t *task);
+
+/**
  * Give other ready tasks a turn: queue the running task behind them.
  *
  * Call from the task's own poll function and return the value:
