@@ -439,8 +439,10 @@ Test(misuse, uninitialised_objects_fail_with_ebadobj) {
   bcsc_executor_t ex;
   probe_t good;
   bcsc_waitq_t good_q;
+  bcsc_semaphore_t good_sem;
   executor_up(&ex);
   cr_assert_eq(bcsc_waitq_init(&good_q), 0);
+  cr_assert_eq(bcsc_semaphore_init(&good_sem, 1), 0);
   probe_init(&good, &ex, body_done);
 
   for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
@@ -450,6 +452,8 @@ Test(misuse, uninitialised_objects_fail_with_ebadobj) {
     bcsc_wait_t bad_wait;
     bcsc_waitq_t bad_q;
     bcsc_pool_t bad_pool;
+    bcsc_timer_t bad_timer;
+    bcsc_semaphore_waiter_t bad_waiter;
     bcsc_executor_stats_t st = {.size = sizeof st};
     void *frame = NULL;
     fill(&bad_ex, sizeof bad_ex, patterns[i]);
@@ -458,6 +462,8 @@ Test(misuse, uninitialised_objects_fail_with_ebadobj) {
     fill(&bad_wait, sizeof bad_wait, patterns[i]);
     fill(&bad_q, sizeof bad_q, patterns[i]);
     fill(&bad_pool, sizeof bad_pool, patterns[i]);
+    fill(&bad_timer, sizeof bad_timer, patterns[i]);
+    fill(&bad_waiter, sizeof bad_waiter, patterns[i]);
 
     EXPECT_FAILS(bcsc_executor_poll(&bad_ex, 1), BCSC_EBADOBJ, BAD_OBJECT,
                  &bad_ex);
@@ -506,11 +512,23 @@ Test(misuse, uninitialised_objects_fail_with_ebadobj) {
                  &bad_pool);
     EXPECT_FAILS(bcsc_pool_deinit(&bad_pool), BCSC_EBADOBJ, BAD_OBJECT,
                  &bad_pool);
+
+    /* The report names the timer the caller passed, not the registration
+     * inside it: a timer left zeroed in a frame is the usual slip. */
+    EXPECT_FAILS(bcsc_timer_set(&bad_timer, 10), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_timer);
+    EXPECT_FAILS(bcsc_timer_set_periodic(&bad_timer, 0, 10, BCSC_TICK_SKIP),
+                 BCSC_EBADOBJ, BAD_OBJECT, &bad_timer);
+    EXPECT_FAILS(bcsc_timer_stop(&bad_timer), BCSC_EBADOBJ, BAD_OBJECT,
+                 &bad_timer);
+    EXPECT_FAILS(bcsc_semaphore_acquire(&good.task, &good_sem, &bad_waiter, 1),
+                 BCSC_EBADOBJ, BAD_OBJECT, &bad_waiter);
   }
   /* The good objects were never touched: the frame still spawns and runs. */
   cr_assert_eq(bcsc_executor_run(&ex, &good.task), 0);
   cr_assert_eq(good.polls, 1);
   cr_assert_eq(bcsc_waitq_deinit(&good_q), 0);
+  cr_assert_eq(bcsc_semaphore_deinit(&good_sem), 0);
   executor_down(&ex);
 }
 
@@ -621,6 +639,83 @@ Test(misuse, copy_of_a_waiter_list_with_waiters_is_rejected_as_moved) {
   cr_assert_eq(bcsc_waitq_wake_one(&q, 1), 1);
   cr_assert_eq(bcsc_waitq_deinit(&q), 0);
   executor_down(&ex);
+}
+
+/* Primitives whose waiter list carries their move check: a copy made
+ * while a task waits is refused, and the report names the copy the caller
+ * passed, not the waiter list inside it. */
+static bcsc_event_t g_moved_event;
+static bcsc_oneshot_t g_moved_oneshot;
+static bcsc_watch_t g_moved_watch;
+static bcsc_barrier_t g_moved_barrier;
+
+static int body_wait_event_and_oneshot(probe_t *p) {
+  uint32_t value;
+  if (bcsc_task_cancelled(&p->task))
+    return BCSC_DONE;
+  p->rc[0] = bcsc_event_wait(&p->task, &g_moved_event, &p->w[0]);
+  p->rc[1] = bcsc_oneshot_recv(&p->task, &g_moved_oneshot, &p->w[1], &value,
+                               sizeof value);
+  return BCSC_PENDING;
+}
+
+static int body_wait_watch_and_barrier(probe_t *p) {
+  int leader;
+  if (bcsc_task_cancelled(&p->task))
+    return BCSC_DONE;
+  p->rc[0] = bcsc_watch_changed(&p->task, &g_moved_watch, &p->w[0], 0);
+  p->rc[1] = bcsc_barrier_wait(&p->task, &g_moved_barrier, &p->w[1], &leader);
+  return BCSC_PENDING;
+}
+
+Test(misuse, copy_of_a_primitive_with_a_waiter_is_rejected_as_moved) {
+  bcsc_executor_t ex;
+  bcsc_event_t event_copy;
+  bcsc_oneshot_t oneshot_copy;
+  bcsc_watch_t watch_copy;
+  bcsc_barrier_t barrier_copy;
+  uint32_t oneshot_slot, watch_slot = 0, value = 1;
+  probe_t a, b;
+  executor_up(&ex);
+  cr_assert_eq(bcsc_event_init(&g_moved_event), 0);
+  cr_assert_eq(
+      bcsc_oneshot_init(&g_moved_oneshot, &oneshot_slot, sizeof oneshot_slot),
+      0);
+  cr_assert_eq(bcsc_watch_init(&g_moved_watch, &watch_slot, sizeof watch_slot),
+               0);
+  cr_assert_eq(bcsc_barrier_init(&g_moved_barrier, 2), 0);
+  probe_init(&a, &ex, body_wait_event_and_oneshot);
+  probe_init(&b, &ex, body_wait_watch_and_barrier);
+  EXPECT_OK(bcsc_executor_spawn(&ex, &a.task));
+  EXPECT_OK(bcsc_executor_spawn(&ex, &b.task));
+  cr_assert_eq(bcsc_executor_poll(&ex, 2), 2);
+  for (int i = 0; i < 2; i++) {
+    cr_assert_eq(a.rc[i], BCSC_PENDING);
+    cr_assert_eq(b.rc[i], BCSC_PENDING);
+  }
+
+  memcpy(&event_copy, &g_moved_event, sizeof event_copy);
+  EXPECT_FAILS(bcsc_event_set(&event_copy), BCSC_EBADOBJ, MOVED, &event_copy);
+  memcpy(&oneshot_copy, &g_moved_oneshot, sizeof oneshot_copy);
+  EXPECT_FAILS(bcsc_oneshot_close(&oneshot_copy), BCSC_EBADOBJ, MOVED,
+               &oneshot_copy);
+  memcpy(&watch_copy, &g_moved_watch, sizeof watch_copy);
+  EXPECT_FAILS(bcsc_watch_publish(&watch_copy, &value, sizeof value),
+               BCSC_EBADOBJ, MOVED, &watch_copy);
+  memcpy(&barrier_copy, &g_moved_barrier, sizeof barrier_copy);
+  EXPECT_FAILS(bcsc_barrier_deinit(&barrier_copy), BCSC_EBADOBJ, MOVED,
+               &barrier_copy);
+
+  /* The originals still hold their waiters; cancelling ends them. */
+  cr_assert(bcsc_wait_linked(&a.w[0]) && bcsc_wait_linked(&a.w[1]));
+  cr_assert(bcsc_wait_linked(&b.w[0]) && bcsc_wait_linked(&b.w[1]));
+  EXPECT_OK(bcsc_task_cancel(&a.task));
+  EXPECT_OK(bcsc_task_cancel(&b.task));
+  executor_down(&ex);
+  EXPECT_OK(bcsc_event_deinit(&g_moved_event));
+  EXPECT_OK(bcsc_oneshot_deinit(&g_moved_oneshot));
+  EXPECT_OK(bcsc_watch_deinit(&g_moved_watch));
+  EXPECT_OK(bcsc_barrier_deinit(&g_moved_barrier));
 }
 
 Test(misuse, copy_of_an_executor_is_rejected_as_moved) {

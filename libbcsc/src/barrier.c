@@ -15,7 +15,7 @@ static int barrier_check(const bcsc_barrier_t *b) {
   if (b->priv.magic != BCSC__MAGIC_BARRIER || b->priv.parties == 0)
     BCSC__FAIL(BAD_OBJECT, b, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
-  return bcsc__check_waitq(&b->priv.arrivals);
+  return bcsc__check_waitq_of(&b->priv.arrivals, b);
 }
 
 int bcsc_barrier_init(bcsc_barrier_t *barrier, uint32_t parties) {

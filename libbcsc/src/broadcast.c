@@ -206,7 +206,7 @@ int bcsc_broadcast_recv(bcsc_task_t *self, bcsc_broadcast_receiver_t *rx,
     return BCSC_ECANCELED;
   if ((rc = broadcast_take(rx, out, lagged)) != BCSC_EAGAIN)
     return rc;
-  if ((rc = bcsc__check_waitq(&bc->priv.readers)) != 0)
+  if ((rc = bcsc__check_waitq_of(&bc->priv.readers, bc)) != 0)
     return rc;
   bcsc__wait_link(self, wait, &bc->priv.readers);
   return BCSC_PENDING;

@@ -16,7 +16,7 @@ static int event_check(const bcsc_event_t *ev) {
   if (ev->priv.magic != BCSC__MAGIC_EVENT)
     BCSC__FAIL(BAD_OBJECT, ev, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
-  return bcsc__check_waitq(&ev->priv.waiters);
+  return bcsc__check_waitq_of(&ev->priv.waiters, ev);
 }
 
 /* Whether `wait`'s fired mark is a set's or a pulse's: another source's

@@ -372,18 +372,24 @@ static inline int bcsc__check_wait(const bcsc_wait_t *object) {
     BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);
   return 0;
 }
-BCSC__DEFINE_OBJECT_CHECK(timer_wait, bcsc_wait_t, BCSC__MAGIC_TIMER_WAIT)
-/* A waiter list: a plain one, or a completion source's (D67). */
-static inline int bcsc__check_waitq(const bcsc_waitq_t *object) {
+/* A waiter list: a plain one, or a completion source's (D67). A list
+ * inside a primitive carries the primitive's move check; its report names
+ * `owner`, the object the caller passed, not the list within it. */
+static inline int bcsc__check_waitq_of(const bcsc_waitq_t *object,
+                                       const void *owner) {
+  (void)owner; /* only the checked build reports */
   if (object == NULL)
-    BCSC__FAIL(NULL_OBJECT, object, BCSC_EINVAL);
+    BCSC__FAIL(NULL_OBJECT, owner, BCSC_EINVAL);
   if (object->priv.magic != BCSC__MAGIC_WAITQ &&
       object->priv.magic != BCSC__MAGIC_WAITQ_ABORT)
-    BCSC__FAIL(BAD_OBJECT, object, BCSC_EBADOBJ);
+    BCSC__FAIL(BAD_OBJECT, owner, BCSC_EBADOBJ);
   if (object->priv.self_tag != 0 &&
       object->priv.self_tag != bcsc__self_tag(object))
-    BCSC__FAIL(MOVED, object, BCSC_EBADOBJ);
+    BCSC__FAIL(MOVED, owner, BCSC_EBADOBJ);
   return 0;
+}
+static inline int bcsc__check_waitq(const bcsc_waitq_t *object) {
+  return bcsc__check_waitq_of(object, object);
 }
 BCSC__DEFINE_OBJECT_CHECK(scope, bcsc_scope_t, BCSC__MAGIC_SCOPE)
 BCSC__DEFINE_OBJECT_CHECK(executor, bcsc_executor_t, BCSC__MAGIC_EXECUTOR)

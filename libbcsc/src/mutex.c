@@ -30,7 +30,7 @@ static int mutex_check(const bcsc_mutex_t *m) {
   if (m->priv.magic != BCSC__MAGIC_MUTEX)
     BCSC__FAIL(BAD_OBJECT, m, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
-  return bcsc__check_waitq(&m->priv.waiters);
+  return bcsc__check_waitq_of(&m->priv.waiters, m);
 }
 
 /* With no wake out, nobody can still take a lock that was handed over. */

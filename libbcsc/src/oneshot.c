@@ -24,7 +24,7 @@ static int oneshot_check(const bcsc_oneshot_t *os) {
   if (os->priv.magic != BCSC__MAGIC_ONESHOT)
     BCSC__FAIL(BAD_OBJECT, os, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has a waiter. */
-  return bcsc__check_waitq(&os->priv.waiters);
+  return bcsc__check_waitq_of(&os->priv.waiters, os);
 }
 
 static int oneshot_check_element(const bcsc_oneshot_t *os, const void *element,

@@ -26,7 +26,7 @@ static int semaphore_check(const bcsc_semaphore_t *sem) {
   if (sem->priv.magic != BCSC__MAGIC_SEMAPHORE)
     BCSC__FAIL(BAD_OBJECT, sem, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
-  return bcsc__check_waitq(&sem->priv.waiters);
+  return bcsc__check_waitq_of(&sem->priv.waiters, sem);
 }
 
 /* With no wake out, nobody can still take the permits in `granted`. */
@@ -180,6 +180,10 @@ int bcsc_semaphore_acquire(bcsc_task_t *self, bcsc_semaphore_t *sem,
   if (n == 0)
     BCSC__FAIL(BAD_ARGUMENT, sem, BCSC_EINVAL);
   wait = &waiter->priv.wait;
+  /* Reported as the waiter the caller passed, not the registration in it:
+   * a waiter left zeroed in a pooled frame is the usual slip. */
+  if (wait->priv.magic != BCSC__MAGIC_WAIT)
+    BCSC__FAIL(BAD_OBJECT, waiter, BCSC_EBADOBJ);
   /* Another semaphore's permits are not this one's: the take passes them
    * on to that semaphore's next waiter (D96). */
   if ((node = bcsc__wait_take(self, wait, &sem->priv.waiters)) < 0)

@@ -14,14 +14,18 @@ static bcsc_timer_t *timer_of_link(bcsc_timer_link_t *link) {
   return BCSC__CONTAINER_OF(link, bcsc_timer_t, priv.link);
 }
 
+/* The timer's registration carries its magic and move check; a report
+ * names the timer the caller passed, not the registration inside it. */
 static int check_timer(const bcsc_timer_t *timer) {
-  int rc;
+  const bcsc_wait_t *wait;
   if (timer == NULL)
     BCSC__FAIL(NULL_OBJECT, timer, BCSC_EINVAL);
-  if ((rc = bcsc__check_timer_wait(&timer->priv.wait)) != 0)
-    return rc;
-  if (timer->priv.link.kind != BCSC__LINK_TIMER)
+  wait = &timer->priv.wait;
+  if (wait->priv.magic != BCSC__MAGIC_TIMER_WAIT ||
+      timer->priv.link.kind != BCSC__LINK_TIMER)
     BCSC__FAIL(BAD_OBJECT, timer, BCSC_EBADOBJ);
+  if (wait->priv.self_tag != 0 && wait->priv.self_tag != bcsc__self_tag(wait))
+    BCSC__FAIL(MOVED, timer, BCSC_EBADOBJ);
   return 0;
 }
 

@@ -16,7 +16,7 @@ static int watch_check(const bcsc_watch_t *w) {
   if (w->priv.magic != BCSC__MAGIC_WATCH)
     BCSC__FAIL(BAD_OBJECT, w, BCSC_EBADOBJ);
   /* The list carries the move check: it is tagged while it has waiters. */
-  return bcsc__check_waitq(&w->priv.waiters);
+  return bcsc__check_waitq_of(&w->priv.waiters, w);
 }
 
 static int watch_check_element(const bcsc_watch_t *w, const void *element,

@@ -29,7 +29,8 @@ others NULL/0. The oracle, per call:
     that returns int may answer an error code instead. What a query reads
     from garbage is not judged: queries check no magic;
   - reports through the misuse handler name NULL (NULL_OBJECT) or the bad
-    memory (or a part of it: a timer reports its embedded registration).
+    memory, by the address the caller passed (not a part of it: a timer
+    once named its embedded registration).
     In the checked build every failure of an operation comes with exactly
     one; success is silent; a query given NULL answers in silence, given
     zeroed or garbage memory it may report it once. The release build
@@ -114,6 +115,10 @@ def inside(address, outcome):
     return any(m["address"] <= address < m["address"] + m["size"] for m in outcome["memory"].values())
 
 
+def passed(address, outcome):
+    return any(m["address"] == address for m in outcome["memory"].values())
+
+
 def judge(case, outcome):
     """What is wrong with @outcome of @case: a list of sentences."""
     name = case.name
@@ -167,8 +172,8 @@ def judge(case, outcome):
     for code, obj in reports:
         if code not in sweep.MISUSES:
             problems.append("reported code %d, not a BCSC_MISUSE_* code" % code)
-        if obj != 0 and not inside(obj, outcome):
-            problems.append("reported %s on %#x, which is neither NULL nor the bad memory"
+        if obj != 0 and not passed(obj, outcome):
+            problems.append("reported %s on %#x, which is neither NULL nor the bad memory passed"
                             % (sweep.MISUSES.get(code, code), obj))
         if (code == lib.BCSC_MISUSE_NULL_OBJECT) != (obj == 0):
             problems.append("reported %s on %#x" % (sweep.MISUSES.get(code, code), obj))
