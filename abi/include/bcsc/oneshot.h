@@ -92,11 +92,13 @@ BCSC_API int bcsc_oneshot_send(bcsc_oneshot_t *os, const void *src,
                                size_t size);
 
 /**
- * Close @p os from the sending side without a value: the receiver gets
- * BCSC_ECLOSED.
+ * Close @p os without a value: the receiver gets BCSC_ECLOSED, and a send
+ * after the close gets BCSC_ECLOSED.
  *
  * Idempotent, and harmless after a send (the value is still delivered), so
- * a sender's cleanup path may always call it.
+ * a sender's cleanup path may always call it. Either side may: a receiver
+ * that stops waiting (its request timed out) closes the oneshot so that
+ * the sender's late send fails instead of leaving a value nobody takes.
  * @retval 0             closed (or there was nothing left to close)
  * @retval BCSC_EINVAL   @p os is NULL
  * @retval BCSC_EBADOBJ  @p os is not initialised
