@@ -44,7 +44,6 @@ typedef struct solver {
   bcsc_co_t co;
   bcsc_wait_t wait;
   bcsc_timer_t work;
-  bcsc_executor_t *ex; /* for its clock, to log */
   bcsc_channel_t *requests;
   request_t req;
   int32_t joints;
@@ -65,8 +64,7 @@ typedef struct call {
 typedef struct controller {
   bcsc_task_t task;
   bcsc_co_t co;
-  bcsc_scope_t scope;  /* the timeout's */
-  bcsc_executor_t *ex; /* for its clock: a timeout's deadline is absolute */
+  bcsc_scope_t scope; /* the timeout's */
   call_t call;
   uint32_t target;
   int32_t reply_slot[TARGETS];
@@ -111,7 +109,7 @@ static int solver_poll(bcsc_task_t *self) {
       s->answered++;
     } else if (rc == BCSC_ECLOSED) {
       printf("%3llu ms  solver: target %u solved, nobody waits any more\n",
-             (unsigned long long)(bcsc_executor_now(s->ex) / BCSC_MSEC),
+             (unsigned long long)(bcsc_task_now(self) / BCSC_MSEC),
              (unsigned)s->req.target);
       s->abandoned++;
     } else {
@@ -166,14 +164,14 @@ static int controller_poll(bcsc_task_t *self) {
     c->req.reply = &k->replies[k->target];
     c->replied = 0;
     BCSC_AWAIT(&k->co, rc,
-               bcsc_timeout(self, &k->scope,
-                            bcsc_executor_now(k->ex) + PATIENCE, &c->task));
+               bcsc_timeout(self, &k->scope, bcsc_task_now(self) + PATIENCE,
+                            &c->task));
     if (rc == 0 && c->replied && c->joints == solve(c->req.angle)) {
       k->outcome[k->target] = 's';
       k->solved++;
     } else if (rc == BCSC_ETIMEDOUT && bcsc_scope_timed_out(&k->scope)) {
       printf("%3llu ms  controller: target %u timed out\n",
-             (unsigned long long)(bcsc_executor_now(k->ex) / BCSC_MSEC),
+             (unsigned long long)(bcsc_task_now(self) / BCSC_MSEC),
              (unsigned)k->target);
       k->outcome[k->target] = 't';
       k->timed_out++;
@@ -223,10 +221,8 @@ int main(void) {
   bcsc_task_init(&s->task, solver_poll, NULL);
   bcsc_wait_init(&s->wait);
   bcsc_timer_init(&s->work);
-  s->ex = &ex;
   s->requests = &arm.requests;
   bcsc_task_init(&k->task, controller_poll, NULL);
-  k->ex = &ex;
   k->call.requests = &arm.requests;
   bcsc_wait_init(&k->call.send_wait);
   bcsc_wait_init(&k->call.reply_wait);
