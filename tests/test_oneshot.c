@@ -129,7 +129,9 @@ Test(oneshot, close_without_a_value_reports_closed) {
   cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
   receiver_init(&r, &os);
   cr_assert_eq(bcsc_executor_run(&ex, &r.task), BCSC_EDEADLK);
+  cr_assert_eq(bcsc_oneshot_closed(&os), 0, "empty, a receiver waits");
   cr_assert_eq(bcsc_oneshot_close(&os), 0);
+  cr_assert_eq(bcsc_oneshot_closed(&os), 1);
   cr_assert_eq(bcsc_oneshot_close(&os), 0, "idempotent");
   cr_assert_eq(bcsc_executor_run(&ex, &r.task), 0);
   cr_assert_eq(r.rc, BCSC_ECLOSED);
@@ -138,6 +140,23 @@ Test(oneshot, close_without_a_value_reports_closed) {
   cr_assert_eq(bcsc_oneshot_try_recv(&os, &out, sizeof out), BCSC_ECLOSED);
   cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
   teardown(&ex);
+}
+
+/* A close after a send leaves the value: the oneshot does not read as
+ * closed, before or after the value is taken. */
+Test(oneshot, a_sent_value_is_not_closed) {
+  bcsc_oneshot_t os;
+  uint64_t slot, v = 7, out = 0;
+  cr_assert_eq(bcsc_oneshot_closed(NULL), 0);
+  cr_assert_eq(bcsc_oneshot_init(&os, &slot, sizeof slot), 0);
+  cr_assert_eq(bcsc_oneshot_send(&os, &v, sizeof v), 0);
+  cr_assert_eq(bcsc_oneshot_close(&os), 0, "harmless after a send");
+  cr_assert_eq(bcsc_oneshot_closed(&os), 0, "full");
+  cr_assert_eq(bcsc_oneshot_try_recv(&os, &out, sizeof out), 0);
+  cr_assert_eq(out, 7);
+  cr_assert_eq(bcsc_oneshot_closed(&os), 0, "taken");
+  cr_assert_eq(bcsc_oneshot_deinit(&os), 0);
+  cr_assert_eq(bcsc_oneshot_closed(&os), 0, "torn down");
 }
 
 /* The other branch of a select wins: the oneshot's node is unlinked, a

@@ -105,6 +105,10 @@ static int oneshot_take_value(bcsc_oneshot_t *os, void *dst) {
   }
 }
 
+int bcsc_oneshot_closed(const bcsc_oneshot_t *os) {
+  return os != NULL && os->priv.state == ONESHOT_CLOSED;
+}
+
 int bcsc_oneshot_recv(bcsc_task_t *self, bcsc_oneshot_t *os, bcsc_wait_t *wait,
                       void *dst, size_t size) {
   int node, rc = oneshot_check(os);

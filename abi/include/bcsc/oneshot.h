@@ -107,6 +107,18 @@ BCSC_API int bcsc_oneshot_send(bcsc_oneshot_t *os, const void *src,
 BCSC_API int bcsc_oneshot_close(bcsc_oneshot_t *os);
 
 /**
+ * Whether @p os was closed without a value: what a send or a receive would
+ * now answer BCSC_ECLOSED for. A server asks it before working on a
+ * request whose receiver may have given up (its oneshot closed by the
+ * receiver's timeout cleanup), as tokio's Sender::is_closed().
+ * @return 1 if closed without a value; 0 while empty, once a value was
+ *         sent (received or not), or if @p os is NULL or not initialised
+ *         (or torn down).
+ * @thread executor  @allocates never  @since 0.6
+ */
+BCSC_API int bcsc_oneshot_closed(const bcsc_oneshot_t *os);
+
+/**
  * Receive the value, from @p self's poll function: copy it to @p dst, or
  * wait for it.
  *
