@@ -141,6 +141,19 @@ Test(timer, a_task_reads_its_executors_clock) {
   cr_assert_eq(bcsc_task_now(&r.task), 0, "not spawned yet");
   cr_assert_eq(bcsc_executor_spawn(&g_ex, &r.task), 0);
   cr_assert_eq(bcsc_task_now(&r.task), 1000, "queued: live");
+  {
+    /* A query must not follow a clobbered frame's pointer (D89): a live
+     * frame whose scope pointer was overwritten - NULL, or memory that is
+     * not a scope - answers 0. The pointer is put back before the run. */
+    bcsc_scope_t *scope = r.task.priv.scope;
+    bcsc_scope_t not_a_scope;
+    memset(&not_a_scope, 0, sizeof not_a_scope);
+    r.task.priv.scope = NULL;
+    cr_assert_eq(bcsc_task_now(&r.task), 0);
+    r.task.priv.scope = &not_a_scope;
+    cr_assert_eq(bcsc_task_now(&r.task), 0);
+    r.task.priv.scope = scope;
+  }
   cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
   cr_assert_eq(r.before, 1000);
   cr_assert_eq(r.after, 1250);
