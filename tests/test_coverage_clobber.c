@@ -562,6 +562,36 @@ Test(coverage_clobber, an_idle_frame_with_a_flag_is_refused) {
   ct_run_down();
 }
 
+/* A pool's frame carries its tag from its acquire (D97): one idle with
+ * the pool's flag and no tag was overwritten. */
+Test(coverage_clobber, a_pool_frame_without_its_tag_is_refused) {
+  _Alignas(BCSC_POOL_ALIGN) unsigned char
+      memory[BCSC_POOL_STRIDE(sizeof(bcsc_test_leaf_t))];
+  bcsc_pool_t pool;
+  bcsc_test_leaf_t *leaf;
+  void *frame;
+  uint32_t tag;
+  up();
+  cr_assert_eq(
+      bcsc_pool_init(&pool, memory, sizeof memory, sizeof(bcsc_test_leaf_t), 0),
+      0);
+  cr_assert_eq(bcsc_pool_acquire(&pool, bcsc_test_leaf_poll, NULL, &frame), 0);
+  leaf = frame;
+  bcsc_test_leaf_init_fields(leaf, 1);
+  tag = leaf->task.priv.self_tag;
+  cr_assert_neq(tag, 0u);
+  leaf->task.priv.self_tag = 0;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &leaf->task), BCSC_EBADOBJ);
+  cr_assert_eq(ct_reports(BCSC_MISUSE_FRAME_CLOBBERED), 1u);
+  cr_assert_eq(ct_misuse.objects[0], &leaf->task);
+  leaf->task.priv.self_tag = tag;
+  cr_assert_eq(bcsc_executor_spawn(&ct_ex, &leaf->task), 0);
+  ct_run_down();
+  cr_assert(leaf->finished);
+  cr_assert_eq(bcsc_pool_available(&pool), 1);
+  cr_assert_eq(bcsc_pool_deinit(&pool), 0);
+}
+
 static int wait_on_a_node_marked_fired(ct_t *c) {
   if (c->polls > 1)
     return bcsc_wait_on(&c->task, &c->w, c->obj);

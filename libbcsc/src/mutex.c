@@ -29,7 +29,11 @@ static int mutex_check(const bcsc_mutex_t *m) {
     BCSC__FAIL(NULL_OBJECT, m, BCSC_EINVAL);
   if (m->priv.magic != BCSC__MAGIC_MUTEX)
     BCSC__FAIL(BAD_OBJECT, m, BCSC_EBADOBJ);
-  /* The list carries the move check: it is tagged while it has waiters. */
+  /* A held mutex is on its holder's executor's list, waiters or not: a
+   * copy unlocked would unlink the original's neighbours (D97). */
+  if (m->priv.self_tag != 0 && m->priv.self_tag != bcsc__self_tag(m))
+    BCSC__FAIL(MOVED, m, BCSC_EBADOBJ);
+  /* The list carries the move check while it has waiters. */
   return bcsc__check_waitq_of(&m->priv.waiters, m);
 }
 
@@ -55,6 +59,7 @@ static int mutex_hand_over(bcsc_mutex_t *m) {
 static void mutex_own(bcsc_mutex_t *m, bcsc_task_t *self) {
   bcsc_executor_t *ex = bcsc__task_executor(self);
   m->priv.owner = self;
+  m->priv.self_tag = bcsc__self_tag(m);
   BCSC__HLIST_PUSH(ex->priv.held_mutexes, m, held_next, held_prev);
 }
 
@@ -63,6 +68,7 @@ static void mutex_disown(bcsc_mutex_t *m) {
   bcsc_executor_t *ex = bcsc__task_executor(m->priv.owner);
   BCSC__HLIST_REMOVE(ex->priv.held_mutexes, m, held_next, held_prev);
   m->priv.owner = NULL;
+  m->priv.self_tag = 0;
 }
 
 void bcsc__mutexes_release(bcsc_executor_t *ex, const bcsc_task_t *t) {

@@ -81,6 +81,7 @@ int bcsc_pool_init(bcsc_pool_t *pool, void *memory, size_t size,
 int bcsc_pool_acquire(bcsc_pool_t *pool, bcsc_poll_fn poll, void *data,
                       void **frame) {
   slot_header_t *slot;
+  bcsc_task_t *task;
   int rc = bcsc__check_pool(pool);
   if (rc != 0)
     return rc;
@@ -95,9 +96,15 @@ int bcsc_pool_acquire(bcsc_pool_t *pool, bcsc_poll_fn poll, void *data,
   pool->priv.free_head = slot->next;
   pool->priv.available--;
   slot->next = slot;
-  bcsc_task_init((bcsc_task_t *)frame_of(slot), poll, data);
-  ((bcsc_task_t *)frame_of(slot))->priv.state = BCSC__TASK_POOLED;
-  *frame = frame_of(slot);
+  task = (bcsc_task_t *)frame_of(slot);
+  bcsc_task_init(task, poll, data);
+  /* Tagged, unlike other idle frames: its slot header ties it to its
+   * address, and a copy spawned would go home through the bytes before it
+   * (D97). bcsc_scope_spawn() takes it on its checked path. */
+  BCSC__HEADER_SET(task,
+                   bcsc__header_expect(BCSC__TASK_POOLED, BCSC__MAGIC_TASK,
+                                       bcsc__task_tag16(task)));
+  *frame = task;
   return 0;
 }
 

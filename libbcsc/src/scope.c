@@ -852,32 +852,36 @@ static BCSC__ALWAYS_INLINE int spawn_go(bcsc_scope_t *scope,
 }
 
 /* bcsc_scope_spawn() past its fast path, whole: a tail call from there,
- * so that the fast path makes no call and needs no stack frame. It always
- * fails. Its checks refuse every word the fast path refuses but two: an
- * open scope with a tag of 0, and an idle frame with a tag or a flag set.
- * Neither is left by any call - scope_open() tags a scope, only
- * bcsc_task_init() (a pool's acquire too) makes a frame idle, and it
- * clears the rest - so either was overwritten; spawning it would link a
- * frame that may be live already. */
+ * so that the fast path makes no call and needs no stack frame. It spawns
+ * a pool's frame, which is idle with its tag (D97; its checks have seen
+ * that the tag is its own), and fails otherwise. Its checks refuse every
+ * word the fast path refuses but two: an open scope with a tag of 0, and
+ * an idle frame with some other tag or flag set. Neither is left by any
+ * call - scope_open() tags a scope, only bcsc_task_init() and a pool's
+ * acquire make a frame idle, and they clear the rest - so either was
+ * overwritten; spawning it would link a frame that may be live already. */
 static BCSC__COLD int spawn_slow(bcsc_scope_t *scope, bcsc_task_t *child) {
   int rc = spawn_checked(scope, child);
   if (rc != 0)
     return rc;
   if (scope->priv.self_tag == 0)
     BCSC__FAIL(FRAME_CLOBBERED, scope, BCSC_EBADOBJ);
+  if (child->priv.state == BCSC__TASK_POOLED &&
+      child->priv.self_tag == bcsc__task_tag16(child))
+    return spawn_go(scope, child);
   BCSC__FAIL(FRAME_CLOBBERED, child, BCSC_EBADOBJ);
 }
 
 int bcsc_scope_spawn(bcsc_scope_t *scope, bcsc_task_t *child) {
-  /* An open, unmoved scope and an idle, unlinked frame (a pooled one too). */
+  /* An open, unmoved scope and an idle, unlinked frame (a pool's frame
+   * is tagged: spawn_slow() takes it). */
   if (BCSC__UNLIKELY(
           scope == NULL || child == NULL ||
           BCSC__HEADER(scope) != bcsc__header_expect(BCSC__SCOPE_OPEN,
                                                      BCSC__MAGIC_SCOPE,
                                                      bcsc__self_tag(scope)) ||
-          (BCSC__HEADER(child) | BCSC__TASK_POOLED) !=
-              bcsc__header_expect(BCSC__TASK_IDLE | BCSC__TASK_POOLED,
-                                  BCSC__MAGIC_TASK, 0)))
+          BCSC__HEADER(child) !=
+              bcsc__header_expect(BCSC__TASK_IDLE, BCSC__MAGIC_TASK, 0)))
     return spawn_slow(scope, child);
   return spawn_go(scope, child);
 }

@@ -36,7 +36,7 @@ struct bcsc_mutex_private {
   bcsc_task_t *owner;   /* the task holding the lock, or NULL */
   uint16_t state;       /* whether the lock travels with a wake */
   uint16_t magic;
-  uint32_t self_tag; /* 0: the waiter list carries the move check */
+  uint32_t self_tag; /* set while held; the waiter list's tag covers waits */
   /* In the holder's executor's list of held mutexes while owner is set,
    * so that the holder's completion releases it. */
   struct bcsc_mutex *held_next;
@@ -48,7 +48,8 @@ struct bcsc_mutex_private {
  *
  * Caller-owned. It may move only while it is free, nobody waits on it and
  * no wake from it is on its way to a task; its memory must outlive any
- * holder (while held it is linked into the holder's executor).
+ * holder (while held it is linked into the holder's executor: a copy of
+ * a held mutex is refused as moved, D97).
  */
 struct bcsc_mutex {
   /* public */

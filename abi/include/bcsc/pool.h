@@ -101,7 +101,8 @@ BCSC_API int bcsc_pool_init(bcsc_pool_t *pool, void *memory, size_t size,
  * frame that is never spawned goes back with bcsc_pool_release(). Do not
  * call bcsc_task_init() on the frame: it clears the mark that sends the
  * frame home, and the frame must then be released by hand once its task
- * has completed.
+ * has completed. The frame is tied to its slot from here: a copy of it is
+ * refused as moved (D97).
  * @param frame  receives the frame; untouched on failure.
  * @retval 0             *frame is yours
  * @retval BCSC_ENOSPC   every frame is in use
