@@ -98,15 +98,13 @@ Test(copies, a_copy_of_a_pooled_frame_is_refused_as_moved) {
   bcsc_pool_t pool;
   bcsc_supervised_t sup;
   bcsc_test_leaf_t *leaf;
-  void *frame;
   bcsc_test_misuse_t rec;
   cr_assert_eq(bcsc_executor_init(&ex, NULL), 0);
   cr_assert_eq(
       bcsc_pool_init(&pool, memory, sizeof memory, sizeof(bcsc_test_leaf_t), 0),
       0);
-  cr_assert_eq(bcsc_pool_acquire(&pool, bcsc_test_leaf_poll, NULL, &frame), 0);
-  leaf = frame;
-  bcsc_test_leaf_init_fields(leaf, 1);
+  leaf = bcsc_test_leaf_acquire(&pool, 1);
+  cr_assert_not_null(leaf);
   memset(&room, 0, sizeof room);
   memcpy(&room.leaf, leaf, sizeof room.leaf);
   bcsc_test_misuse_install(&rec);

@@ -569,15 +569,13 @@ Test(coverage_clobber, a_pool_frame_without_its_tag_is_refused) {
       memory[BCSC_POOL_STRIDE(sizeof(bcsc_test_leaf_t))];
   bcsc_pool_t pool;
   bcsc_test_leaf_t *leaf;
-  void *frame;
   uint32_t tag;
   up();
   cr_assert_eq(
       bcsc_pool_init(&pool, memory, sizeof memory, sizeof(bcsc_test_leaf_t), 0),
       0);
-  cr_assert_eq(bcsc_pool_acquire(&pool, bcsc_test_leaf_poll, NULL, &frame), 0);
-  leaf = frame;
-  bcsc_test_leaf_init_fields(leaf, 1);
+  leaf = bcsc_test_leaf_acquire(&pool, 1);
+  cr_assert_not_null(leaf);
   tag = leaf->task.priv.self_tag;
   cr_assert_neq(tag, 0u);
   leaf->task.priv.self_tag = 0;

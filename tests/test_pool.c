@@ -22,12 +22,8 @@ static void teardown(bcsc_executor_t *ex) {
 static bcsc_test_leaf_t *acquire_leaf(bcsc_pool_t *pool, int id,
                                       bcsc_waitq_t *queue,
                                       bcsc_test_log_t *log) {
-  void *frame = NULL;
-  bcsc_test_leaf_t *leaf;
-  cr_assert_eq(bcsc_pool_acquire(pool, bcsc_test_leaf_poll, NULL, &frame), 0);
-  cr_assert_not_null(frame);
-  leaf = (bcsc_test_leaf_t *)frame;
-  bcsc_test_leaf_init_fields(leaf, id);
+  bcsc_test_leaf_t *leaf = bcsc_test_leaf_acquire(pool, id);
+  cr_assert_not_null(leaf);
   leaf->queue = queue;
   leaf->log = log;
   return leaf;

@@ -102,6 +102,14 @@ void bcsc_test_leaf_init_fields(bcsc_test_leaf_t *leaf, int id) {
   leaf->cancel_result = BCSC_ECANCELED;
 }
 
+bcsc_test_leaf_t *bcsc_test_leaf_acquire(bcsc_pool_t *pool, int id) {
+  void *frame = NULL;
+  if (bcsc_pool_acquire(pool, bcsc_test_leaf_poll, NULL, &frame) != 0)
+    return NULL;
+  bcsc_test_leaf_init_fields((bcsc_test_leaf_t *)frame, id);
+  return (bcsc_test_leaf_t *)frame;
+}
+
 void bcsc_test_leaf_init(bcsc_test_leaf_t *leaf, int id) {
   bcsc_task_init(&leaf->task, bcsc_test_leaf_poll, NULL);
   bcsc_test_leaf_init_fields(leaf, id);

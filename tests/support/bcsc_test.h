@@ -130,6 +130,9 @@ void bcsc_test_leaf_init(bcsc_test_leaf_t *leaf, int id);
 /* Same, except the task header: for a frame from bcsc_pool_acquire() with
  * bcsc_test_leaf_poll, whose header the pool initialised. */
 void bcsc_test_leaf_init_fields(bcsc_test_leaf_t *leaf, int id);
+/* A leaf frame from @p pool (bcsc_test_leaf_poll, fields as above), or
+ * NULL if the pool refuses. */
+bcsc_test_leaf_t *bcsc_test_leaf_acquire(bcsc_pool_t *pool, int id);
 int bcsc_test_leaf_poll(bcsc_task_t *self);
 
 /* ---- executor statistics -------------------------------------------------
