@@ -843,6 +843,40 @@ Test(remote_protocol, run_once_takes_a_waiting_spawn_message_as_poll_does) {
   cr_assert_eq(bcsc_executor_deinit(&parent), 0);
 }
 
+/* The task of a remote child whose spawn message its host has not taken
+ * reads as idle, but it is spawned: a local spawn of it is a second one
+ * (D98), refused before the host's drain spawns it again over it. */
+Test(remote_protocol, a_pending_remote_childs_task_is_not_spawned_again) {
+  bcsc_executor_t parent, host;
+  bcsc_remote_task_t child;
+  bcsc_test_misuse_t rec;
+  hand_t h;
+  returning_cancelled = -1;
+  hand_setup(&parent, &host, &child, observe_cancel, &h);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &h.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&parent, 8), 1); /* spawns it on host */
+  cr_assert_not(bcsc_task_done(&child.task));
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_scope_spawn(&h.scope, &child.task), BCSC_EBUSY);
+  cr_assert_eq(bcsc_executor_spawn(&parent, &child.task), BCSC_EBUSY);
+  cr_assert_eq(bcsc_scope_spawn_on(&h.scope, &child, &host), BCSC_EBUSY);
+  /* Its other calls read an idle frame: nothing live to act on here. */
+  cr_assert_eq(bcsc_task_cancel(&child.task), BCSC_ESTATE);
+  cr_assert_eq(bcsc_task_now(&child.task), 0);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(4));
+  cr_assert_eq(bcsc_test_misuse_count_code(&rec, BCSC_MISUSE_DOUBLE_SPAWN),
+               bcsc_test_misuse_expected(3));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_scope_live(&h.scope), 1, "counted once");
+  cr_assert_eq(bcsc_executor_poll(&host, 8), 1, "the host runs it once");
+  cr_assert_eq(returning_cancelled, 0);
+  cr_assert_eq(bcsc_executor_run(&parent, &h.task), 0);
+  cr_assert_eq(h.join_rc, 0);
+  cr_assert(bcsc_remote_task_done(&child));
+  cr_assert_eq(bcsc_executor_deinit(&host), 0);
+  cr_assert_eq(bcsc_executor_deinit(&parent), 0);
+}
+
 /* A remote child reads the clock of the executor that hosts it, not its
  * parent's: the two sim clocks stand at 100 and 7000. */
 static uint64_t child_read_now;

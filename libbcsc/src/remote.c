@@ -82,6 +82,11 @@ int bcsc_scope_spawn_on(bcsc_scope_t *scope, bcsc_remote_task_t *child,
   child->priv.parent = scope;
   child->priv.remote = host;
   child->priv.state = REMOTE_LIVE;
+  /* The task header stays idle until the host takes the message and
+   * writes it, but says REMOTE already: a local spawn of the task
+   * meanwhile is a second spawn (bcsc__check_spawnable()), and every other
+   * call reads an idle frame and follows no pointer of it (D98). */
+  bcsc__task_store_state(&child->task, BCSC__TASK_IDLE | BCSC__TASK_REMOTE);
   atomic_store_explicit(BCSC__A32(&child->priv.flags), flags,
                         memory_order_relaxed);
   if (!(scope->priv.flags & BCSC__SCOPE_REMOTE)) {

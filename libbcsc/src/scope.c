@@ -822,6 +822,9 @@ int bcsc__check_spawnable(const bcsc_task_t *child) {
     return rc;
   switch (bcsc__task_state(child)) {
   case BCSC__TASK_IDLE:
+    /* A remote child whose spawn message its host has not taken yet. */
+    if (child->priv.state & BCSC__TASK_REMOTE)
+      BCSC__FAIL(DOUBLE_SPAWN, child, BCSC_EBUSY);
     return 0;
   case BCSC__TASK_DONE:
     BCSC__FAIL(TASK_DONE, child, BCSC_ESTATE);
