@@ -80,9 +80,12 @@ BCSC_API int bcsc_race(bcsc_task_t *self, bcsc_scope_t *scope,
  * cancelled, drained, and the result is BCSC_ETIMEDOUT - a scope with
  * bcsc_scope_set_deadline(BCSC_DEADLINE_FAIL), Trio's fail_at.
  *
- * Calls work as for bcsc_join_all() with one task. A deadline that has
- * passed already cancels the task before it first runs (it still runs,
- * to see the cancellation). Read bcsc_scope_timed_out(@p scope) to tell
+ * Calls work as for bcsc_join_all() with one task; later calls do not
+ * look at @p deadline either, so bcsc_task_now(@p self) + d, given at
+ * every call, is a timeout of d from the first (Trio's fail_after;
+ * examples/c/request_reply.c). A deadline that has passed already cancels
+ * the task before it first runs (it still runs, to see the
+ * cancellation). Read bcsc_scope_timed_out(@p scope) to tell
  * a timeout from a task that returned BCSC_ETIMEDOUT itself.
  * @retval BCSC_PENDING    the task is live; return BCSC_PENDING
  * @retval 0 or negative   the task's result, or BCSC_ETIMEDOUT if the
