@@ -330,6 +330,48 @@ Test(handoff, a_copy_of_a_held_wake_is_refused_as_moved) {
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
 
+/* A list must not move while a wake of its is out (wait.h), but a host
+ * can move it: the wake's node still names the old place, which the
+ * caller may have reused. When the wake is passed on - here its task is
+ * cancelled before it takes it - nothing may be written there: the old
+ * place is checked first, reported (checked build), and the wake leaves
+ * the executor. With the check after the list's count of wakes out went
+ * down, one word of the reused memory changed. */
+Test(handoff, a_wake_whose_list_moved_away_writes_nothing_to_its_old_place) {
+  static union {
+    tokens_t tokens;
+    unsigned char bytes[sizeof(tokens_t)];
+  } old;
+  tokens_t moved;
+  unsigned char reused[sizeof(tokens_t)];
+  taker_t a;
+  bcsc_test_misuse_t rec;
+  setup(&old.tokens, 1);
+  taker_init(&a, &old.tokens, 1);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  produce(&old.tokens, 5); /* A holds the wake; the list has nobody */
+  memcpy(&moved, &old.tokens, sizeof moved);
+  memset(old.bytes, 0xa5, sizeof old.bytes);
+  memcpy(reused, old.bytes, sizeof reused);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_task_cancel(&a.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&ex, 10), 1);
+  cr_assert_eq(a.rc, BCSC_ECANCELED);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_BAD_OBJECT, &old.tokens),
+            "the old place reported as no list (%u reports, last code %d)",
+            rec.count, rec.last_code);
+  cr_assert_eq(memcmp(old.bytes, reused, sizeof reused), 0,
+               "the reused memory was written to");
+  cr_assert_eq(bcsc_task_done(&a.task), 1);
+  /* The moved list still counts the wake it had out (a copy's count never
+   * falls, D97): it refuses to end, which says it was moved. */
+  cr_assert_eq(bcsc_waitq_deinit(&moved.queue), BCSC_EBUSY);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_WAITQ_BUSY, &moved.queue));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}
+
 /* The same through the channel's fast path, which takes its own list's
  * baton by the header word: a copy of a receiver's node, woken with the
  * unit reserved for it, is refused; the original receives the message. */

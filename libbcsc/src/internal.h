@@ -645,9 +645,9 @@ static inline bcsc_waitq_t *bcsc__baton_source(const bcsc_wait_t *w) {
   return (bcsc_waitq_t *)(void *)w->priv.queue.prev;
 }
 
-/* Take `w` off the executor's list of batons; it becomes idle. */
-static inline bcsc_waitq_t *bcsc__baton_drop(bcsc_wait_t *w) {
-  bcsc_waitq_t *q = bcsc__baton_source(w);
+/* Take `w` off the executor's list of batons; it becomes idle. Its list
+ * is not touched: bcsc__baton_drop() counts it down too. */
+static inline void bcsc__baton_unhook(bcsc_wait_t *w) {
   *w->priv.task_pprev = w->priv.task_next;
   if (w->priv.task_next != NULL)
     w->priv.task_next->priv.task_pprev = w->priv.task_pprev;
@@ -655,6 +655,12 @@ static inline bcsc_waitq_t *bcsc__baton_drop(bcsc_wait_t *w) {
    * again rewrites them. The state goes as the whole header word (a fired
    * node is untagged), which the next call on the node loads. */
   BCSC__HEADER_SET(w, bcsc__header_with(BCSC__HEADER(w), BCSC__WAIT_IDLE, 0));
+}
+
+/* bcsc__baton_unhook(), and its list has one baton out fewer. */
+static inline bcsc_waitq_t *bcsc__baton_drop(bcsc_wait_t *w) {
+  bcsc_waitq_t *q = bcsc__baton_source(w);
+  bcsc__baton_unhook(w);
   q->priv.batons--;
   return q;
 }

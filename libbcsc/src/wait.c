@@ -716,11 +716,16 @@ static void baton_take(bcsc_wait_t *w) {
 /* Nobody took `w`'s wake: hand it to the next waiter of its list. */
 static void baton_pass(bcsc_wait_t *w) {
   uintptr_t value = w->value;
-  bcsc_waitq_t *q = bcsc__baton_drop(w);
+  bcsc_waitq_t *q = bcsc__baton_source(w);
   /* The list must still be one: it may not move or end while a baton is
-   * out (bcsc_waitq_deinit() refuses). */
-  if (bcsc__check_waitq(q) != 0)
+   * out (bcsc_waitq_deinit() refuses). Checked before anything is written
+   * to it: memory reused after a move is the caller's, and the baton
+   * still leaves the executor (D97). */
+  if (bcsc__check_waitq(q) != 0) {
+    bcsc__baton_unhook(w);
     return;
+  }
+  (void)bcsc__baton_drop(w);
   (void)waitq_fire_one(q, value);
 }
 
