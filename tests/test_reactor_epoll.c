@@ -929,3 +929,114 @@ Test(reactor_epoll, tcp_a_reset_reaches_the_reader_as_err_and_hup,
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
+
+/* ---- copies (D99) --------------------------------------------------------
+ * The reactor's fds are the original's, and the kernel's epoll set holds an
+ * added watch by its address: a memcpy of either, the original left in
+ * place, is refused as moved by every operation that takes it (BCSC_EBADOBJ,
+ * one MOVED report in the checked build), and the original works to its
+ * end. Before D99 the copy's deinit closed the original's fds, and its
+ * watch_add put a watch in the original's set under the copy's count. */
+
+Test(reactor_epoll, copies_of_the_reactor_and_of_an_added_watch_are_refused) {
+  bcsc_epoll_reactor_t r, r_copy;
+  bcsc_epoll_watch_t w, w_copy, other;
+  bcsc_executor_t ex;
+  bcsc_task_t task;
+  bcsc_wait_t wait = BCSC_WAIT_INITIALIZER;
+  io_task_t reader;
+  bcsc_test_misuse_t rec;
+  int fds[2];
+  char c;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  cr_assert_eq(bcsc_epoll_watch_init(&other), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, fds[0]), 0);
+  cr_assert_eq(bcsc_task_init(&task, io_poll, NULL), 0);
+  memcpy(&r_copy, &r, sizeof r);
+  memcpy(&w_copy, &w, sizeof w);
+
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r_copy), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  cr_assert_eq(bcsc_epoll_reactor_set_spin(&r_copy, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  cr_assert_eq(bcsc_epoll_watch_add(&r_copy, &other, fds[1]), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  cr_assert_eq(bcsc_epoll_watch_remove(&r_copy, &w), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  /* A copy given to an executor: its first park refuses it. */
+  cr_assert_eq(vpark(&r_copy, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  cr_assert_eq(bcsc_epoll_reactor_parks(&r_copy), 0);
+  /* The watch's copy, with the original reactor. */
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w_copy, fds[1]), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &w_copy));
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w_copy), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &w_copy));
+  cr_assert_eq(bcsc_epoll_wait_readable(&task, &w_copy, &wait), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &w_copy));
+  cr_assert_eq(bcsc_epoll_wait_writable(&task, &w_copy, &wait), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &w_copy));
+  bcsc_test_misuse_uninstall();
+  cr_assert(!bcsc_wait_linked(&wait));
+
+  /* The originals: a reader waits on the watch and is woken through it. */
+  io_init(&reader, &r);
+  reader.watch = &w;
+  cr_assert_eq(write(fds[1], "x", 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(reader.rc, 0);
+  cr_assert_neq(reader.value & EPOLLIN, 0);
+  cr_assert_eq(read(fds[0], &c, 1), 1);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w), 0);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0, "its fds were its own");
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* The watch moves while added and its old memory becomes something else
+ * (@p reinit: a new watch, else other bytes): the kernel still names the
+ * old address. Park does not wake through it, answers BCSC_EBADOBJ, and
+ * the checked build says so as a check of that memory would (D99). */
+static void report_for_a_watch_that_moved(int reinit) {
+  bcsc_epoll_reactor_t r;
+  bcsc_epoll_watch_t w, moved, before;
+  bcsc_test_misuse_t rec;
+  int fds[2];
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, fds[0]), 0);
+  memcpy(&moved, &w, sizeof w);
+  if (reinit)
+    cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  else
+    memset(&w, 0x5a, sizeof w);
+  memcpy(&before, &w, sizeof w);
+  /* A hang-up is reported with no interest armed. */
+  close(fds[1]);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(vpark(&r, vnow(&r) + 10 * BCSC_MSEC), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(
+      &rec, reinit ? BCSC_MISUSE_MOVED : BCSC_MISUSE_BAD_OBJECT, &w));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(memcmp(&w, &before, sizeof w), 0, "written through");
+  /* Put back, it is removed and the reactor closes. */
+  memcpy(&w, &moved, sizeof w);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+  close(fds[0]);
+}
+
+Test(reactor_epoll, a_report_for_a_watch_that_moved_is_not_written_through) {
+  report_for_a_watch_that_moved(1);
+}
+
+Test(reactor_epoll, a_report_for_a_watch_overwritten_is_not_written_through) {
+  report_for_a_watch_that_moved(0);
+}

@@ -365,3 +365,38 @@ Test(reactor_posix, deinit_is_refused_while_a_task_waits_on_the_unpark_list) {
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
+
+/* A memcpy of a reactor bound to an executor, the original left in place
+ * (D99): its wake fds are the original's, so every operation that takes it
+ * refuses it as moved (BCSC_EBADOBJ, one MOVED report in the checked
+ * build), a park of it too (a copy given to an executor); the original
+ * runs its executor to the end and closes. Before D99 the copy's deinit
+ * closed the original's wake fd. */
+Test(reactor_posix, a_copy_of_a_bound_reactor_is_refused_as_moved) {
+  bcsc_posix_reactor_t r, copy;
+  bcsc_executor_t ex;
+  sleeper_t s;
+  bcsc_test_misuse_t rec;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  memcpy(&copy, &r, sizeof r);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&copy), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &copy));
+  cr_assert_eq(bcsc_posix_reactor_set_spin(&copy, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &copy));
+  cr_assert_eq(vpark(&copy, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &copy));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_posix_reactor_parks(&copy), 0);
+  /* An unpark through the copy writes the original's fd: that is the
+   * original's unpark, which its next park consumes. */
+  vunpark(&copy);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_SEC), 0);
+  sleeper_init(&s, &ex, 1 * BCSC_MSEC);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_geq(s.woke_at, s.started_at + 1 * BCSC_MSEC);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0, "its fds were its own");
+}

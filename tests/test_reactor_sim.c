@@ -262,3 +262,34 @@ Test(reactor_sim, a_host_loop_drives_the_executor_with_next_deadline) {
   cr_assert_eq(bcsc_sim_reactor_parks(&r), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
 }
+
+/* A memcpy of a sim reactor bound to an executor, the original left in
+ * place, is another virtual clock (D99): the sim reactor holds no kernel
+ * object and nothing points into it but the executor, at the original.
+ * Advancing, parking or unparking the copy moves the copy alone; the
+ * original's executor runs to the end at the original's times. */
+Test(reactor_sim, a_copy_of_a_bound_reactor_is_a_clock_of_its_own) {
+  bcsc_sim_reactor_t r, copy;
+  bcsc_executor_t ex;
+  bcsc_test_log_t log;
+  sleeper_t a;
+  const uint64_t start = 10 * BCSC_SEC;
+  cr_assert_eq(bcsc_sim_reactor_init(&r, start), 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  bcsc_test_log_init(&log);
+  sleeper_init(&a, &ex, &log, 1, 2 * BCSC_SEC);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &a.task), 0);
+  memcpy(&copy, &r, sizeof r);
+  cr_assert_eq(bcsc_sim_reactor_advance(&copy, 5 * BCSC_SEC), 0);
+  cr_assert_eq(vpark(&copy, start + 7 * BCSC_SEC), 0);
+  vunpark(&copy);
+  cr_assert_eq(bcsc_sim_reactor_now(&copy), start + 7 * BCSC_SEC);
+  cr_assert_eq(bcsc_sim_reactor_now(&r), start, "the original did not move");
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(a.rc, 0);
+  cr_assert_eq(a.started_at, start);
+  cr_assert_eq(a.woke_at, start + 2 * BCSC_SEC);
+  cr_assert_eq(bcsc_sim_reactor_parks(&r), 1);
+  cr_assert_eq(bcsc_sim_reactor_parks(&copy), 1);
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+}

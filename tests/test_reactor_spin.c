@@ -264,3 +264,21 @@ Test(reactor_spin, sleep_for_on_the_monotonic_clock) {
    * never more, so no park ended early and made a task look due. */
   cr_assert(s.polls == 1 || s.polls == 2, "polled %u times", s.polls);
 }
+
+/* A memcpy of a spin reactor, the original left in place, is a reactor of
+ * its own (D99): it holds no kernel object, no function takes it after its
+ * init, and its vtable's entries touch only its own flag and count (and
+ * the caller's clock). Its unpark and park leave the original's alone. */
+Test(reactor_spin, a_copy_is_a_reactor_of_its_own) {
+  bcsc_spin_reactor_t r, copy;
+  fake_clock_t c;
+  fake_init(&c, &r, 10);
+  memcpy(&copy, &r, sizeof r);
+  copy.base.vtable->unpark(&copy.base);
+  cr_assert_eq(vpark(&r, 30), 0, "the copy's unpark is not the original's");
+  cr_assert_eq(c.turns, 3);
+  cr_assert_eq(vpark(&copy, BCSC_NO_DEADLINE), 0, "but the copy's own");
+  cr_assert_eq(c.turns, 3);
+  cr_assert_eq(bcsc_spin_reactor_parks(&r), 1);
+  cr_assert_eq(bcsc_spin_reactor_parks(&copy), 1);
+}

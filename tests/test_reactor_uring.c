@@ -1008,10 +1008,14 @@ Test(reactor_uring, a_busy_executor_still_sees_completions) {
   close(fds[1]);
 }
 
-Test(reactor_uring,
-     a_completion_for_an_op_that_is_gone_is_not_written_through) {
+/* The op's memory is reused before its completion is reaped - the misuse
+ * bcsc_uring_wait() exists to prevent - by other bytes, or (@p moved) by a
+ * new op after the op moved elsewhere: the kernel still names the old
+ * address. Park does not write through it, answers BCSC_EBADOBJ, and the
+ * checked build says so as a check of that memory would (D99). */
+static void completion_for_an_op_no_longer_there(int moved) {
   bcsc_uring_reactor_t r;
-  bcsc_uring_op_t op;
+  bcsc_uring_op_t op, elsewhere;
   bcsc_test_misuse_t rec;
   char c;
   int fds[2];
@@ -1020,16 +1024,101 @@ Test(reactor_uring,
   cr_assert_eq(write(fds[1], "q", 1), 1);
   cr_assert_eq(bcsc_uring_op_init(&op), 0);
   cr_assert_eq(bcsc_uring_read(&r, &op, fds[0], &c, 1, 0), 0);
-  /* The op's memory is reused before its completion is reaped: the
-   * misuse bcsc_uring_wait() exists to prevent. */
-  memset(&op, 0, sizeof op);
+  memcpy(&elsewhere, &op, sizeof op);
+  if (moved)
+    cr_assert_eq(bcsc_uring_op_init(&op), 0);
+  else
+    memset(&op, 0, sizeof op);
   /* Submitted, the read completes at once, and its CQE is reaped. */
-  cr_assert_eq(vpark(&r, vnow(&r) + 10 * BCSC_MSEC), BCSC_EBADOBJ);
   bcsc_test_misuse_install(&rec);
+  cr_assert_eq(vpark(&r, vnow(&r) + 10 * BCSC_MSEC), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(
+      &rec, moved ? BCSC_MISUSE_MOVED : BCSC_MISUSE_BAD_OBJECT, &op));
+  cr_assert_eq(bcsc_uring_op_busy(&op), 0);
+  cr_assert_eq(bcsc_uring_op_result(&op), 0, "written through");
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), BCSC_EBUSY,
                "the lost op still counts as in flight");
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_REACTOR_BUSY, &r));
   bcsc_test_misuse_uninstall();
+  close(fds[0]);
+  close(fds[1]);
+}
+
+Test(reactor_uring,
+     a_completion_for_an_op_that_is_gone_is_not_written_through) {
+  completion_for_an_op_no_longer_there(0);
+}
+
+Test(reactor_uring, a_completion_for_an_op_that_moved_is_not_written_through) {
+  completion_for_an_op_no_longer_there(1);
+}
+
+/* ---- copies (D99) --------------------------------------------------------
+ * The ring and its fds are the original reactor's, and the kernel holds an
+ * op in flight by its address (the SQE's user_data): a memcpy of either,
+ * the original left in place, is refused as moved by every operation that
+ * takes it (BCSC_EBADOBJ, one MOVED report in the checked build), and the
+ * original works to its end. Before D99 a task waiting on the op's copy
+ * waited on a list no completion wakes (and, cancelled, for a cancel of
+ * the original that never woke it either); a cancel of the copy put it on
+ * the reactor's owed list; the reactor's copy unmapped the original's
+ * rings. */
+Test(reactor_uring, copies_of_the_reactor_and_of_an_op_in_flight_are_refused) {
+  bcsc_uring_reactor_t r, r_copy;
+  bcsc_uring_op_t a, a_copy, other;
+  bcsc_task_t task;
+  bcsc_wait_t wait = BCSC_WAIT_INITIALIZER;
+  bcsc_test_misuse_t rec;
+  char c = 0, d = 0;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_uring_op_init(&a), 0);
+  cr_assert_eq(bcsc_uring_op_init(&other), 0);
+  cr_assert_eq(bcsc_task_init(&task, io_poll, NULL), 0);
+  cr_assert_eq(
+      bcsc_uring_read(&r, &a, fds[0], &c, 1, BCSC_URING_OFFSET_CURRENT), 0);
+  cr_assert_eq(vpark(&r, 0), 0); /* submitted: the kernel holds it */
+  memcpy(&r_copy, &r, sizeof r);
+  memcpy(&a_copy, &a, sizeof a);
+
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r_copy), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  cr_assert_eq(bcsc_uring_reactor_set_spin(&r_copy, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  cr_assert_eq(bcsc_uring_read(&r_copy, &other, fds[0], &d, 1,
+                               BCSC_URING_OFFSET_CURRENT),
+               BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  /* A copy given to an executor: its first park refuses it. */
+  cr_assert_eq(vpark(&r_copy, 0), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &r_copy));
+  /* The op's copy, with the original reactor. */
+  cr_assert_eq(
+      bcsc_uring_read(&r, &a_copy, fds[0], &d, 1, BCSC_URING_OFFSET_CURRENT),
+      BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &a_copy));
+  cr_assert_eq(bcsc_uring_poll_add(&r, &a_copy, fds[0], BCSC_URING_POLLIN),
+               BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &a_copy));
+  cr_assert_eq(bcsc_uring_op_cancel(&a_copy), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &a_copy));
+  cr_assert_eq(bcsc_uring_wait(&task, &a_copy, &wait), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &a_copy));
+  bcsc_test_misuse_uninstall();
+  cr_assert(!bcsc_wait_linked(&wait));
+  cr_assert_eq(bcsc_uring_op_busy(&other), 0);
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 1);
+  cr_assert_eq(bcsc_uring_reactor_parks(&r_copy), 1, "the copy never parked");
+
+  /* The original op completes into its buffer; the reactor closes. */
+  cr_assert_eq(write(fds[1], "k", 1), 1);
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_result(&a), 1);
+  cr_assert_eq(c, 'k');
+  cr_assert_eq(d, 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0, "its ring was its own");
   close(fds[0]);
   close(fds[1]);
 }

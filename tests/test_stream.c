@@ -345,3 +345,150 @@ Test(stream, an_interval_item_must_be_a_uint64_and_a_clobbered_kind_is_caught) {
     cr_assert_eq(rec.objects[i], &in, "report %u", i);
   }
 }
+
+/* ---- copies (D99) --------------------------------------------------------
+ * bcsc points at a stream's registration while a next is pending, and a
+ * stream points at its source. Another task passes a memcpy of the stream,
+ * the original left in place, to bcsc_stream_next(), and the same call on
+ * the original for comparison. */
+
+typedef struct copier {
+  bcsc_task_t task;
+  bcsc_stream_t *original;
+  bcsc_stream_t copy;
+  uint64_t item;
+  int rc_copy;
+  int rc_original; /* 1: not called */
+} copier_t;
+
+static int copier_poll(bcsc_task_t *self) {
+  copier_t *k = (copier_t *)self;
+  memcpy(&k->copy, k->original, sizeof k->copy);
+  k->rc_copy = bcsc_stream_next(self, &k->copy, &k->item, sizeof k->item);
+  if (k->rc_original != 1)
+    k->rc_original =
+        bcsc_stream_next(self, k->original, &k->item, sizeof k->item);
+  /* Once: a registration left would be taken back here. */
+  return k->rc_copy == BCSC_PENDING ? BCSC_TEST_E1 : 0;
+}
+
+static void copier_start(copier_t *k, bcsc_stream_t *original,
+                         int with_original) {
+  memset(k, 0, sizeof *k);
+  cr_assert_eq(bcsc_task_init(&k->task, copier_poll, NULL), 0);
+  k->original = original;
+  k->rc_copy = 1;
+  k->rc_original = with_original ? 0 : 1;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &k->task), 0);
+}
+
+/* A channel or broadcast stream's pending next: its registration is linked
+ * and carries its tag, so the copy's next is refused as moved; the
+ * original receives the next message. Between nexts nothing points at the
+ * stream: a copy is a second stream over the same source. */
+static void copy_a_waiting_stream(bcsc_stream_t *in, void (*send)(void *),
+                                  void *source) {
+  consumer_t c;
+  copier_t k;
+  bcsc_test_misuse_t rec;
+  consumer_start(&c, in);
+  c.limit = 1;
+  run_all();
+  bcsc_test_misuse_install(&rec);
+  copier_start(&k, in, 0);
+  run_all();
+  cr_assert_eq(k.rc_copy, BCSC_EBADOBJ);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(1));
+  if (rec.count != 0)
+    cr_assert_eq(rec.codes[0], BCSC_MISUSE_MOVED);
+  bcsc_test_misuse_uninstall();
+  send(source); /* 7 */
+  run_all();
+  cr_assert(c.done);
+  cr_assert_eq(c.n, 1);
+  cr_assert_eq(c.items[0], 7);
+  cr_assert_eq(bcsc_stream_count(in), 1);
+  send(source); /* 8 */
+  copier_start(&k, in, 0);
+  run_all();
+  cr_assert_eq(k.rc_copy, 0);
+  cr_assert_eq(k.item, 8);
+  cr_assert_eq(bcsc_stream_count(&k.copy), 2);
+  cr_assert_eq(bcsc_stream_count(in), 1, "the copy counts its own");
+}
+
+static uint64_t next_message;
+
+static void send_to_channel(void *ch) {
+  uint64_t v = next_message++;
+  cr_assert_eq(bcsc_channel_try_send(ch, &v, sizeof v), 0);
+}
+
+static void send_to_broadcast(void *bc) {
+  uint64_t v = next_message++;
+  cr_assert_geq(bcsc_broadcast_send(bc, &v, sizeof v), 0);
+}
+
+Test(stream, a_copy_of_a_waiting_channel_stream_is_refused_as_moved) {
+  bcsc_channel_t ch;
+  uint64_t ring[2];
+  bcsc_stream_t in;
+  cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_channel_init(&ch, ring, sizeof ring, sizeof ring[0]), 0);
+  cr_assert_eq(bcsc_stream_channel(&in, &ch), 0);
+  next_message = 7;
+  copy_a_waiting_stream(&in, send_to_channel, &ch);
+  cr_assert_eq(bcsc_channel_deinit(&ch), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+Test(stream, a_copy_of_a_waiting_broadcast_stream_is_refused_as_moved) {
+  bcsc_broadcast_t bc;
+  uint64_t ring[2];
+  bcsc_broadcast_receiver_t rx;
+  bcsc_stream_t in;
+  cr_assert_eq(bcsc_executor_init(&g_ex, NULL), 0);
+  cr_assert_eq(bcsc_broadcast_init(&bc, ring, sizeof ring, sizeof ring[0]), 0);
+  cr_assert_eq(bcsc_broadcast_subscribe(&bc, &rx), 0);
+  cr_assert_eq(bcsc_stream_broadcast(&in, &rx), 0);
+  next_message = 7;
+  copy_a_waiting_stream(&in, send_to_broadcast, &bc);
+  cr_assert_eq(bcsc_broadcast_unsubscribe(&rx), 0);
+  cr_assert_eq(bcsc_broadcast_deinit(&bc), 0);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}
+
+/* An interval stream waits through its timer, not its own registration:
+ * the copy names the same timer, so its next is the original's next from
+ * that task - refused alike (the timer is linked: NODE_LINKED), and the
+ * consumer takes its tick. */
+Test(stream, a_copy_of_a_waiting_interval_stream_is_the_stream_itself) {
+  bcsc_timer_t timer;
+  bcsc_stream_t in;
+  consumer_t c;
+  copier_t k;
+  bcsc_test_misuse_t rec;
+  executor_with_clock();
+  cr_assert_eq(bcsc_timer_init(&timer), 0);
+  cr_assert_eq(bcsc_timer_set_periodic(&timer, 100, 100, BCSC_TICK_SKIP), 0);
+  cr_assert_eq(bcsc_stream_interval(&in, &timer), 0);
+  consumer_start(&c, &in);
+  c.limit = 1;
+  run_all();
+  bcsc_test_misuse_install(&rec);
+  copier_start(&k, &in, 1);
+  run_all();
+  cr_assert_eq(k.rc_copy, BCSC_EBUSY);
+  cr_assert_eq(k.rc_original, k.rc_copy);
+  cr_assert_eq(rec.count, bcsc_test_misuse_expected(2));
+  for (uint32_t i = 0; i < rec.count; i++)
+    cr_assert_eq(rec.codes[i], BCSC_MISUSE_NODE_LINKED);
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(bcsc_sim_reactor_advance(&g_sim, 100), 0);
+  run_all();
+  cr_assert(c.done);
+  cr_assert_eq(c.n, 1);
+  cr_assert_eq(c.items[0], 100);
+  cr_assert_eq(bcsc_stream_count(&in), 1);
+  cr_assert_eq(bcsc_executor_deinit(&g_ex), 0);
+}

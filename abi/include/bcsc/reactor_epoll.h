@@ -51,6 +51,7 @@ struct bcsc_epoll_reactor_private {
   uint32_t pending; /* an unpark is pending (accessed atomically) */
   uint32_t watches; /* watches added */
   uint32_t magic;   /* set by _init, cleared by _deinit (D90) */
+  /* [0]: its address tag from _init to _deinit (D99) */
   uintptr_t reserved[2];
 };
 
@@ -60,7 +61,9 @@ struct bcsc_epoll_reactor_private {
  *  or deinitialised) or not an initialised watch with BCSC_EBADOBJ (NULL:
  *  BCSC_EINVAL), and the checked build reports it first
  *  (BCSC_MISUSE_BAD_OBJECT, BCSC_MISUSE_NULL_OBJECT), as for bcsc's own
- *  objects. */
+ *  objects. A copy of an open reactor, or of an added watch, is refused
+ *  the same way as moved (BCSC_MISUSE_MOVED), by park too: its fds, and
+ *  the kernel's hold on the watch, are the original's (D99). */
 struct bcsc_epoll_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_epoll_reactor_private priv;
@@ -87,7 +90,10 @@ struct bcsc_epoll_watch_private {
  * by bcsc_epoll_watch_init() (or BCSC_EPOLL_WATCH_INITIALIZER), then added;
  * must not move from bcsc_epoll_watch_add() until bcsc_epoll_watch_remove()
  * has succeeded, which must happen before the frame ends (also when the
- * task is cancelled) and before the fd is closed.
+ * task is cancelled) and before the fd is closed. A copy of an added
+ * watch is refused as moved; a watch that moved anyway, its old memory
+ * reused, makes park answer BCSC_EBADOBJ rather than wake through that
+ * memory (D99).
  */
 struct bcsc_epoll_watch {
   /* public */
@@ -123,7 +129,7 @@ BCSC_API int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r);
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open epoll reactor (a second deinit
- *                       included)
+ *                       included), or is a copy of one
  * @retval BCSC_EBUSY    a task waits on the unpark list, or a watch is still
  *                       added (nothing is closed; the checked build reports
  *                       BCSC_MISUSE_REACTOR_BUSY naming @p r first)
@@ -136,7 +142,7 @@ BCSC_API int bcsc_epoll_reactor_deinit(bcsc_epoll_reactor_t *r);
  * fds without blocking) instead of sleeping, as
  * bcsc_posix_reactor_set_spin(). 0 (the default) never spins.
  * @retval 0 or BCSC_EINVAL (@p r NULL) or BCSC_EBADOBJ (@p r not an open
- *         epoll reactor)
+ *         epoll reactor, or a copy of one)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_epoll_reactor_set_spin(bcsc_epoll_reactor_t *r, uint64_t ns);
@@ -185,7 +191,8 @@ BCSC_API int bcsc_epoll_watch_init(bcsc_epoll_watch_t *watch);
  * @retval BCSC_EINVAL    an argument is NULL, or @p fd is negative or not
  *                        an open file descriptor
  * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
- *                        not initialised
+ *                        not initialised, or either is a copy of an open
+ *                        reactor or an added watch
  * @retval BCSC_ESTATE    @p watch is added already (to any reactor; the
  *                        checked build reports BCSC_MISUSE_REACTOR_STATE
  *                        naming @p watch first)
@@ -204,7 +211,8 @@ BCSC_API int bcsc_epoll_watch_add(bcsc_epoll_reactor_t *r,
  * @retval 0              removed
  * @retval BCSC_EINVAL    an argument is NULL
  * @retval BCSC_EBADOBJ   @p r is not an open epoll reactor, or @p watch is
- *                        not initialised
+ *                        not initialised, or either is a copy of an open
+ *                        reactor or an added watch
  * @retval BCSC_ESTATE    @p watch is not added, or is added to another
  *                        reactor (nothing is changed; the checked build
  *                        reports BCSC_MISUSE_REACTOR_STATE naming @p watch
@@ -228,7 +236,8 @@ BCSC_API int bcsc_epoll_watch_remove(bcsc_epoll_reactor_t *r,
  * @retval BCSC_PENDING    registered; return BCSC_PENDING
  * @retval BCSC_ECANCELED  @p self is cancelled (nothing registered)
  * @retval BCSC_EINVAL     an argument is NULL
- * @retval BCSC_EBADOBJ    @p watch is not initialised
+ * @retval BCSC_EBADOBJ    @p watch is not initialised, or is a copy of an
+ *                         added watch
  * @retval BCSC_ESTATE     @p watch is not added to a reactor (the checked
  *                         build reports BCSC_MISUSE_REACTOR_STATE naming
  *                         @p watch first)

@@ -32,14 +32,16 @@ struct bcsc_posix_reactor_private {
   int32_t wake_fd_write; /* same as wake_fd for an eventfd */
   uint32_t pending;      /* an unpark is pending (accessed atomically) */
   uint32_t magic;        /* set by _init, cleared by _deinit (D90) */
-  uintptr_t reserved[2];
+  uintptr_t reserved[2]; /* [0]: its address tag from _init to _deinit */
 };
 
 /** A POSIX reactor. Caller-owned; outlives its executor. Its operations
  *  refuse memory that is not an open one - never initialised, or
  *  deinitialised - with BCSC_EBADOBJ (NULL: BCSC_EINVAL), and the checked
  *  build reports it first (BCSC_MISUSE_BAD_OBJECT, BCSC_MISUSE_NULL_OBJECT),
- *  as for bcsc's own objects. */
+ *  as for bcsc's own objects. It must not move after its init: a copy of
+ *  an open one is refused the same way as moved (BCSC_MISUSE_MOVED), by
+ *  park too - its wake fds are the original's (D99). */
 typedef struct bcsc_posix_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_posix_reactor_private priv;
@@ -61,7 +63,7 @@ BCSC_API int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r);
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open POSIX reactor (a second deinit
- *                       included)
+ *                       included), or is a copy of one
  * @retval BCSC_EBUSY    a task still waits on the unpark list (nothing is
  *                       closed; the checked build reports
  *                       BCSC_MISUSE_REACTOR_BUSY naming @p r first)
@@ -74,7 +76,7 @@ BCSC_API int bcsc_posix_reactor_deinit(bcsc_posix_reactor_t *r);
  * sleeping, for loops whose jitter must stay below the OS's timer slack
  * (tens of microseconds on Linux). 0 (the default) never spins.
  * @retval 0 or BCSC_EINVAL (@p r NULL) or BCSC_EBADOBJ (@p r not an open
- *         POSIX reactor)
+ *         POSIX reactor, or a copy of one)
  * @thread executor  @allocates never  @since 0.1
  */
 BCSC_API int bcsc_posix_reactor_set_spin(bcsc_posix_reactor_t *r, uint64_t ns);

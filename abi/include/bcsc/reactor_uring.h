@@ -87,7 +87,7 @@ struct bcsc_uring_reactor_private {
   /* set by _init, cleared by _deinit (D90): a reserved word, as the
    * struct had no spare 32-bit one */
   uintptr_t magic;
-  uintptr_t reserved[1];
+  uintptr_t reserved[1]; /* its address tag from _init to _deinit (D99) */
 };
 
 /** An io_uring reactor. Caller-owned; outlives its executor and every
@@ -96,7 +96,10 @@ struct bcsc_uring_reactor_private {
  *  that is not an open reactor (never initialised, or deinitialised) or
  *  not an initialised op with BCSC_EBADOBJ (NULL: BCSC_EINVAL), and the
  *  checked build reports it first (BCSC_MISUSE_BAD_OBJECT,
- *  BCSC_MISUSE_NULL_OBJECT), as for bcsc's own objects. */
+ *  BCSC_MISUSE_NULL_OBJECT), as for bcsc's own objects. A copy of an open
+ *  reactor, or of an op in flight, is refused the same way as moved
+ *  (BCSC_MISUSE_MOVED), by park too: its ring, and the kernel's hold on
+ *  the op, are the original's (D99). */
 struct bcsc_uring_reactor {
   bcsc_reactor_t base; /**< Pass &r->base to bcsc_executor_config_t. */
   struct bcsc_uring_reactor_private priv;
@@ -126,7 +129,10 @@ struct bcsc_uring_op_private {
  * (bcsc_uring_read(), ...) until its completion has been reaped
  * (bcsc_uring_op_busy() says 0) neither the op nor its buffer may move or
  * end: wait for it with bcsc_uring_wait(), which holds the task until the
- * kernel has let go, also when the task is cancelled.
+ * kernel has let go, also when the task is cancelled. A copy of an op in
+ * flight is refused as moved; an op that moved anyway, its old memory
+ * reused, makes park answer BCSC_EBADOBJ rather than complete into that
+ * memory (D99).
  */
 struct bcsc_uring_op {
   /* public */
@@ -172,7 +178,7 @@ BCSC_API int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
  * @retval 0             closed
  * @retval BCSC_EINVAL   @p r is NULL
  * @retval BCSC_EBADOBJ  @p r is not an open io_uring reactor (a second
- *                       deinit included)
+ *                       deinit included), or is a copy of one
  * @retval BCSC_EBUSY    an operation is in flight (its completion not
  *                       reaped), or a task waits on the unpark list
  *                       (nothing is closed; the checked build reports
@@ -186,7 +192,7 @@ BCSC_API int bcsc_uring_reactor_deinit(bcsc_uring_reactor_t *r);
  * completions without blocking) instead of sleeping, as
  * bcsc_posix_reactor_set_spin(). 0 (the default) never spins.
  * @retval 0 or BCSC_EINVAL (@p r NULL) or BCSC_EBADOBJ (@p r not an open
- *         io_uring reactor)
+ *         io_uring reactor, or a copy of one)
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_uring_reactor_set_spin(bcsc_uring_reactor_t *r, uint64_t ns);
@@ -251,7 +257,8 @@ BCSC_API int bcsc_uring_op_init(bcsc_uring_op_t *op);
  *                        @p len > 0, or @p fd is negative
  * @retval BCSC_EBADOBJ   @p r is not an open io_uring reactor (never
  *                        initialised, or deinitialised), or @p op is not
- *                        initialised
+ *                        initialised, or either is a copy of an open
+ *                        reactor or an op in flight
  * @retval BCSC_EBUSY     @p op is busy already (in flight), or a task
  *                        still waits on it (the checked build reports
  *                        BCSC_MISUSE_REACTOR_BUSY naming @p op first); or
@@ -330,7 +337,8 @@ BCSC_API int bcsc_uring_start(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
  *                         reports BCSC_MISUSE_REACTOR_STATE naming @p op
  *                         first)
  * @retval BCSC_EINVAL     an argument is NULL
- * @retval BCSC_EBADOBJ    @p op is not initialised
+ * @retval BCSC_EBADOBJ    @p op is not initialised, or is a copy of an op
+ *                         in flight
  * @retval (negative)      the errors of bcsc_wait_register()
  * @thread executor  @allocates never  @since 0.6
  */
@@ -343,7 +351,8 @@ BCSC_API int bcsc_uring_wait(bcsc_task_t *self, bcsc_uring_op_t *op,
  * -ECANCELED, or its result if it completed first. Asking twice asks once.
  * @retval 0              asked (or not busy: nothing to do)
  * @retval BCSC_EINVAL    @p op is NULL
- * @retval BCSC_EBADOBJ   @p op is not initialised
+ * @retval BCSC_EBADOBJ   @p op is not initialised, or is a copy of an op
+ *                        in flight
  * @thread executor  @allocates never  @since 0.6
  */
 BCSC_API int bcsc_uring_op_cancel(bcsc_uring_op_t *op);

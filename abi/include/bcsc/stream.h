@@ -65,7 +65,8 @@ struct bcsc_stream_private {
  *
  * Caller-owned, normally in the consuming task's frame; holds a
  * registration, so it must not move while a bcsc_stream_next() is
- * pending. The source must outlive the stream's use.
+ * pending (a copy's next meanwhile is refused, D99). The source must
+ * outlive the stream's use.
  */
 struct bcsc_stream {
   /* public */

@@ -39,11 +39,13 @@ enum { WATCH_MAGIC = 0xe901, WATCH_ADDED = 1 };
 enum { EVENTS_PER_WAIT = 32 };
 
 /* The operations refuse memory that is not an open epoll reactor, or not
- * an initialised watch (D90); the vtable's entries do not check: the
- * executor took the reactor at its init, and they are on its hot path. */
-BCSC__DEFINE_MAGIC_CHECK(epoll_reactor, bcsc_epoll_reactor_t,
-                         BCSC__MAGIC_EPOLL_REACTOR)
-BCSC__DEFINE_MAGIC_CHECK(epoll_watch, bcsc_epoll_watch_t, WATCH_MAGIC)
+ * an initialised watch (D90), or a copy of either (D99); of the vtable's
+ * entries only park checks, and only for a copy: the executor took the
+ * reactor at its init. */
+BCSC__DEFINE_REACTOR_CHECK(epoll_reactor, bcsc_epoll_reactor_t,
+                           BCSC__MAGIC_EPOLL_REACTOR)
+BCSC__DEFINE_HELD_CHECK(epoll_watch, bcsc_epoll_watch_t, WATCH_MAGIC,
+                        WATCH_ADDED)
 
 /* What wakes which list: errors and hang-ups wake both, so a writer learns
  * that its reader went away and a reader that its writer did. */
@@ -176,8 +178,10 @@ static int wait_once(bcsc_epoll_reactor_t *r, int timeout_ms) {
        * memory is someone else's now. Say so rather than wake through
        * it. */
       if (w->priv.magic != (uint16_t)WATCH_MAGIC ||
-          w->priv.self != (uintptr_t)w || w->priv.reactor != r)
+          w->priv.self != (uintptr_t)w || w->priv.reactor != r) {
+        BCSC__REPORT_HELD_GONE(w, (uint16_t)WATCH_MAGIC);
         return BCSC_EBADOBJ;
+      }
       woken += deliver(w, events[i].events);
     }
   }
@@ -187,6 +191,10 @@ static int wait_once(bcsc_epoll_reactor_t *r, int timeout_ms) {
 static int epoll_park(bcsc_reactor_t *base, uint64_t deadline) {
   bcsc_epoll_reactor_t *r = epoll_of(base);
   int first = 1;
+  /* A copy given to an executor: the kernel objects are the original's
+   * (D99). */
+  if (BCSC__REACTOR_MOVED(r))
+    BCSC__FAIL(MOVED, r, BCSC_EBADOBJ);
   r->priv.parks++;
   for (;;) {
     uint64_t now, sleep_until;
@@ -261,7 +269,7 @@ int bcsc_epoll_reactor_init(bcsc_epoll_reactor_t *r) {
   r->priv.pending = 0;
   r->priv.watches = 0;
   r->priv.magic = BCSC__MAGIC_EPOLL_REACTOR;
-  r->priv.reserved[0] = 0;
+  BCSC__REACTOR_TAG(r) = bcsc__self_tag(r);
   r->priv.reserved[1] = 0;
   return 0;
 }

@@ -27,11 +27,11 @@
 #define USE_PPOLL 0
 #endif
 
-/* The operations refuse memory that is not an open POSIX reactor (D90);
- * the vtable's entries do not check: the executor took the reactor at its
- * init, and they are on its hot path. */
-BCSC__DEFINE_MAGIC_CHECK(posix_reactor, bcsc_posix_reactor_t,
-                         BCSC__MAGIC_POSIX_REACTOR)
+/* The operations refuse memory that is not an open POSIX reactor (D90),
+ * or a copy of one (D99); of the vtable's entries only park checks, and
+ * only for a copy: the executor took the reactor at its init. */
+BCSC__DEFINE_REACTOR_CHECK(posix_reactor, bcsc_posix_reactor_t,
+                           BCSC__MAGIC_POSIX_REACTOR)
 
 static bcsc_posix_reactor_t *posix_of(bcsc_reactor_t *base) {
   return (bcsc_posix_reactor_t *)(void *)base;
@@ -89,6 +89,10 @@ static int sleep_on_fd(bcsc_posix_reactor_t *r, uint64_t now, uint64_t until) {
 
 static int posix_park(bcsc_reactor_t *base, uint64_t deadline) {
   bcsc_posix_reactor_t *r = posix_of(base);
+  /* A copy given to an executor: the kernel objects are the original's
+   * (D99). */
+  if (BCSC__REACTOR_MOVED(r))
+    BCSC__FAIL(MOVED, r, BCSC_EBADOBJ);
   r->priv.parks++;
   for (;;) {
     uint64_t now, sleep_until;
@@ -150,7 +154,7 @@ int bcsc_posix_reactor_init(bcsc_posix_reactor_t *r) {
   r->priv.wake_fd_write = write_fd;
   r->priv.pending = 0;
   r->priv.magic = BCSC__MAGIC_POSIX_REACTOR;
-  r->priv.reserved[0] = 0;
+  BCSC__REACTOR_TAG(r) = bcsc__self_tag(r);
   r->priv.reserved[1] = 0;
   return 0;
 }

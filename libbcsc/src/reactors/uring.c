@@ -71,11 +71,12 @@ enum { MAX_ENTRIES = 4096 };
 #define TAG_IGNORE 3u  /* a cancel or timeout removal: result unused */
 
 /* The operations refuse memory that is not an open io_uring reactor, or
- * not an initialised op (D90); the vtable's entries do not check: the
- * executor took the reactor at its init, and they are on its hot path. */
-BCSC__DEFINE_MAGIC_CHECK(uring_reactor, bcsc_uring_reactor_t,
-                         BCSC__MAGIC_URING_REACTOR)
-BCSC__DEFINE_MAGIC_CHECK(uring_op, bcsc_uring_op_t, OP_MAGIC)
+ * not an initialised op (D90), or a copy of either (D99); of the vtable's
+ * entries only park checks, and only for a copy: the executor took the
+ * reactor at its init. */
+BCSC__DEFINE_REACTOR_CHECK(uring_reactor, bcsc_uring_reactor_t,
+                           BCSC__MAGIC_URING_REACTOR)
+BCSC__DEFINE_HELD_CHECK(uring_op, bcsc_uring_op_t, OP_MAGIC, OP_IN_FLIGHT)
 
 static bcsc_uring_reactor_t *uring_of(bcsc_reactor_t *base) {
   return (bcsc_uring_reactor_t *)(void *)base;
@@ -219,8 +220,10 @@ static int op_complete(bcsc_uring_reactor_t *r, bcsc_uring_op_t *op,
   int n;
   /* An op whose frame ended while the kernel held it: its memory is
    * someone else's now. Say so rather than write through it. */
-  if (!op_in_flight(op, r))
+  if (!op_in_flight(op, r)) {
+    BCSC__REPORT_HELD_GONE(op, (uint16_t)OP_MAGIC);
     return BCSC_EBADOBJ;
+  }
   if (op->priv.cancel == CANCEL_OWED)
     owed_remove(r, op);
   op->priv.reactor = NULL;
@@ -399,6 +402,10 @@ static int enter(bcsc_uring_reactor_t *r, int block, uint64_t until,
 static int uring_park(bcsc_reactor_t *base, uint64_t deadline) {
   bcsc_uring_reactor_t *r = uring_of(base);
   int first = 1;
+  /* A copy given to an executor: the kernel objects are the original's
+   * (D99). */
+  if (BCSC__REACTOR_MOVED(r))
+    BCSC__FAIL(MOVED, r, BCSC_EBADOBJ);
   r->priv.parks++;
   for (;;) {
     uint64_t now, until = BCSC_NO_DEADLINE;
@@ -534,6 +541,7 @@ int bcsc_uring_reactor_init(bcsc_uring_reactor_t *r, uint32_t entries,
   r->priv.ring_fd = fd;
   r->priv.wake_fd = wake_fd; /* an eventfd: read and written alike */
   r->priv.magic = BCSC__MAGIC_URING_REACTOR;
+  BCSC__REACTOR_TAG(r) = bcsc__self_tag(r);
   return 0;
 }
 
