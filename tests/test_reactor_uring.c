@@ -1550,6 +1550,99 @@ Test(reactor_uring, a_cancel_owed_while_enter_has_no_memory_holds_the_frame) {
 
 enum { CREW = 4 };
 
+/* A task waits on a copy of its own op in flight (D99). Before D99 the
+ * copy's list took the registration, and the completion woke the
+ * original's list only: the task waited for ever (and, cancelled, stayed
+ * held by the original's cancel). Refused as moved; the task then waits
+ * on the original and gets its byte. */
+typedef struct copy_waiter {
+  io_task_t io; /* first: its op, wait, fd and buffer */
+  bcsc_uring_op_t copy;
+  int copy_rc;
+} copy_waiter_t;
+
+static int copy_waiter_poll(bcsc_task_t *self) {
+  copy_waiter_t *t = (copy_waiter_t *)(void *)self;
+  int rc;
+  if (t->copy_rc == 1) {
+    cr_assert_eq(bcsc_uring_read(t->io.r, &t->io.op, t->io.fd, t->io.buf, 1,
+                                 BCSC_URING_OFFSET_CURRENT),
+                 0);
+    memcpy(&t->copy, &t->io.op, sizeof t->copy);
+    t->copy_rc = bcsc_uring_wait(self, &t->copy, &t->io.wait);
+    if (t->copy_rc == BCSC_PENDING)
+      return BCSC_PENDING;
+  }
+  rc = bcsc_uring_wait(self, &t->io.op, &t->io.wait);
+  if (rc == BCSC_PENDING)
+    return rc;
+  t->io.rc = rc;
+  return 0;
+}
+
+Test(reactor_uring, a_wait_on_a_copy_of_an_op_in_flight_is_refused,
+     .timeout = 30) {
+  bcsc_uring_reactor_t r;
+  bcsc_executor_t ex;
+  copy_waiter_t t;
+  bcsc_test_misuse_t rec;
+  int fds[2];
+  uring_open(&r, 4, 0);
+  bcsc_test_executor_with(&ex, &r.base);
+  make_pipe(fds);
+  io_init(&t.io, &r, IO_READ, fds[0]);
+  cr_assert_eq(bcsc_task_init(&t.io.task, copy_waiter_poll, NULL), 0);
+  t.copy_rc = 1;
+  cr_assert_eq(write(fds[1], "w", 1), 1);
+  cr_assert_eq(bcsc_executor_spawn(&ex, &t.io.task), 0);
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
+  cr_assert_eq(t.copy_rc, BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &t.copy));
+  bcsc_test_misuse_uninstall();
+  cr_assert_eq(t.io.rc, 0);
+  cr_assert_eq(bcsc_uring_op_result(&t.io.op), 1);
+  cr_assert_eq(t.io.buf[0], 'w');
+  cr_assert_eq(bcsc_executor_deinit(&ex), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* A copy of an op whose cancel is owed (D99): the original is on the
+ * reactor's owed list, and the copy's link says so too. Before D99 the
+ * copy's cancel, once an SQE was free, looked for the copy in that list
+ * and walked past its end. Refused as moved; the original's cancel goes
+ * out at the next park. */
+Test(reactor_uring, a_copy_of_an_op_whose_cancel_is_owed_is_refused) {
+  bcsc_uring_reactor_t r;
+  bcsc_uring_op_t a, a_copy, nop;
+  bcsc_test_misuse_t rec;
+  char c = 0;
+  int fds[2];
+  uring_open(&r, 2, 0);
+  make_pipe(fds);
+  cr_assert_eq(bcsc_uring_op_init(&a), 0);
+  cr_assert_eq(bcsc_uring_op_init(&nop), 0);
+  refuse_submission(EBUSY);
+  cr_assert_eq(
+      bcsc_uring_read(&r, &a, fds[0], &c, 1, BCSC_URING_OFFSET_CURRENT), 0);
+  cr_assert_eq(bcsc_uring_start(&r, &nop, IORING_OP_NOP, -1, 0, 0, 0, 0), 0);
+  cr_assert_eq(bcsc_uring_op_cancel(&a), 0); /* no free SQE: owed */
+  memcpy(&a_copy, &a, sizeof a);
+  refuse_submission(0); /* an SQE can be freed now */
+  bcsc_test_misuse_install(&rec);
+  cr_assert_eq(bcsc_uring_op_cancel(&a_copy), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_MOVED, &a_copy));
+  bcsc_test_misuse_uninstall();
+  settle(&r);
+  cr_assert_eq(bcsc_uring_op_result(&a), -ECANCELED);
+  cr_assert_eq(bcsc_uring_op_result(&nop), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 /* Four readers' cancels owed at once. Readers 1 and 2 - inside the owed
  * list, whichever order it keeps - get their bytes while their cancels are
  * owed: their completions must take them off the list, or the cancel sent
