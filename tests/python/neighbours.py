@@ -50,7 +50,7 @@ INITIALISES = {
     "bcsc_broadcast_subscribe": ("rx", "Writes the whole receiver (it is the receiver's _init) and never reads it."),
     "bcsc_join_all": ("scope", "a scope in @p self's frame, not open"),
     "bcsc_race": ("scope", "Calls work as for bcsc_join_all()"),
-    "bcsc_timeout": ("scope", "Calls work as for bcsc_join_all() with one task."),
+    "bcsc_timeout": ("scope", "Calls work as for bcsc_join_all() with one task;"),
     "bcsc_scope_start": ("start", "On the first call (@p start's scope is not one of @p self's open scopes)"),
     "bcsc_task_waker": ("out", "@param out receives the waker"),
 }
