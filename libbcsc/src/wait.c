@@ -729,7 +729,10 @@ static void baton_pass(bcsc_wait_t *w) {
   (void)waitq_fire_one(q, value);
 }
 
-void bcsc__task_batons(bcsc_task_t *t, int final) {
+/* Not inlined: in the run loop its body cost every scenario of
+ * bench-callgrind 1-3 instructions an operation, batons or none (gcc
+ * inlined it there once baton_pass() was no longer inlined into it). */
+BCSC__NOINLINE void bcsc__task_batons(bcsc_task_t *t, int final) {
   bcsc_executor_t *ex = bcsc__task_executor(t);
   bcsc_wait_t *w = ex->priv.batons;
   int armed = 0;
