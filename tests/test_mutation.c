@@ -324,6 +324,59 @@ Test(mutation, a_mutex_moved_while_a_task_waits_is_refused) {
   down();
 }
 
+/* ---- a mutex moved while its lock is handed over --------------------------
+ * Since D97 a held mutex carries its own tag, which refuses a copy of the
+ * test above before its list's check. Between an unlock and the taking of
+ * the lock by the woken waiter the mutex is held by nobody (its tag is 0),
+ * and only its list's tag - another task still waits - tells a copy. Kills
+ * mutex.c:37:10:rvr (return bcsc__check_waitq_of() -> return 0): a
+ * try_lock of the copy answered BCSC_EAGAIN, as if the copy were the mutex
+ * being handed over. */
+
+static bcsc_mutex_t g_mutex_copy;
+
+static int step_try_lock_a_copy(mt_t *c) {
+  if (c->polls == 1)
+    return bcsc_task_yield(&c->task);
+  /* Polled after the holder's unlock, before the woken waiter. */
+  c->rc[0] = bcsc_mutex_owner(c->obj) == NULL && bcsc_mutex_locked(c->obj) &&
+             bcsc_mutex_waiting(c->obj) == 1;
+  memcpy(&g_mutex_copy, c->obj, sizeof g_mutex_copy);
+  c->rc[1] = bcsc_mutex_try_lock(&c->task, &g_mutex_copy);
+  return 0;
+}
+
+Test(mutation, a_mutex_moved_while_its_lock_is_handed_over_is_refused) {
+  bcsc_mutex_t m;
+  mt_t a, b, c, d;
+  up();
+  cr_assert_eq(bcsc_mutex_init(&m), 0);
+  mt_init(&a, step_lock_then_yield);
+  mt_init(&b, step_lock_wait);
+  mt_init(&c, step_lock_wait);
+  mt_init(&d, step_try_lock_a_copy);
+  a.obj = b.obj = c.obj = d.obj = &m;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &a.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &b.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &d.task), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(d.rc[0], 1, "the copy was taken while the lock was handed over");
+  cr_assert_eq(d.rc[1], BCSC_EBADOBJ);
+  if (bcsc_is_checked_build()) {
+    cr_assert_eq(reports(BCSC_MISUSE_MOVED), 1);
+    cr_assert_eq(g_misuse.objects[0], &g_mutex_copy);
+  }
+  /* The mutex itself went on: B, then C, had the lock. */
+  cr_assert_eq(a.rc[1], 0);
+  cr_assert_eq(b.rc[1], 0);
+  cr_assert_eq(b.rc[2], 0);
+  cr_assert_eq(c.rc[1], 0);
+  cr_assert_eq(c.rc[2], 0);
+  cr_assert_eq(bcsc_mutex_deinit(&m), 0);
+  down();
+}
+
 /* ---- _init and _deinit write nothing past their object -------------------
  * Each object is followed by a guard word in the same struct; its init and
  * deinit must leave the guard as it was. Kills oneshot.c:50:21:crp+1

@@ -106,7 +106,9 @@ static int oneshot_take_value(bcsc_oneshot_t *os, void *dst) {
 }
 
 int bcsc_oneshot_closed(const bcsc_oneshot_t *os) {
-  return os != NULL && os->priv.state == ONESHOT_CLOSED;
+  /* The magic first: memory that is no oneshot answers 0, as documented. */
+  return os != NULL && os->priv.magic == BCSC__MAGIC_ONESHOT &&
+         os->priv.state == ONESHOT_CLOSED;
 }
 
 int bcsc_oneshot_recv(bcsc_task_t *self, bcsc_oneshot_t *os, bcsc_wait_t *wait,
