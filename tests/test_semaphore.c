@@ -360,6 +360,30 @@ Test(semaphore, a_wake_passed_to_a_larger_request_keeps_its_place) {
   teardown();
 }
 
+/* A's wake carried 1 permit and 1 more is free: B, who wants 2, finds
+ * exactly enough and takes them in the poll the passed wake brings, with
+ * nobody ahead of it. Kills semaphore.c:162:47:ror (want <= available ->
+ * <): B went back into line and woke itself, taking them one poll later. */
+Test(semaphore, a_passed_wake_that_makes_exactly_enough_is_taken_at_once) {
+  acquirer_t a, b;
+  setup(0);
+  acquirer_init(&a, &sem, 1, 1, DECLINE);
+  acquirer_init(&b, &sem, 2, 2, AWAIT);
+  spawn(&a);
+  spawn(&b);
+  drain();
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0, "wakes A");
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0, "B wants 2: not yet");
+  cr_assert_eq(bcsc_semaphore_available(&sem), 1);
+  drain();
+  cr_assert_eq(a.got, 0);
+  cr_assert_eq(b.got, 1);
+  cr_assert_eq(b.polls, 2, "taken in the poll A's wake brought");
+  cr_assert_eq(bcsc_semaphore_available(&sem), 0);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 2), 0);
+  teardown();
+}
+
 /* A's wake carried 3; B wants 1 and gives 2 back, which wake C. */
 Test(semaphore, a_wake_passed_to_a_smaller_request_serves_the_rest) {
   acquirer_t a, b, c;
