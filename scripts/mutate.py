@@ -7,35 +7,44 @@
                 [--tests RE] [--jobs N] [--target T]... [SELECTION]
 
 SELECTION: --root DIR (where libbcsc/src is read from, default: this repo),
---file NAME[,NAME] (core files, e.g. wait.c), --ops OP[,OP], --sample N,
+--file NAME[,NAME] (core files, e.g. wait.c or internal.h), --ops OP[,OP],
+--sample N,
 --seed S, --ids FILE (the first column of each line is a mutant id: a
 report.tsv works).
 
 --target T (repeatable): the ninja targets each mutant rebuilds (default:
 all of them); the smoke run builds only the one suite it runs.
 
-Mutants are made at the source level from the core's *.c files (not the
+Mutants are made at the source level from the core's *.c files and its own
+headers (libbcsc/src/*.h: internal.h, list.h, inbox.h, relay.h; not the
 reactors, not hosted/), after comments, string literals and preprocessor
-lines are blanked out, by these operators:
+lines are blanked out - but for the body of a #define, which is mutated as
+code (list.h is nothing but macros; a mutant there that does not compile is
+invalid like any other) - by these operators:
 
   ror  relational operator: < <=, > >=, == != swapped with their boundary
        or negated twin (< -> <=, <= -> <, > -> >=, >= -> >, == <-> !=)
   lcr  logical connector: && <-> ||
   aor  arithmetic and bitwise operator: binary + <-> -, ++ <-> --,
        += <-> -=, << <-> >>, binary & <-> |, &= <-> |=
-  crp  integer constant plus one and minus one (0 only becomes 1)
+  crp  integer constant plus one and minus one (0 only becomes 1; not the
+       0 of a macro's do { ... } while (0))
   neg  the condition of an if or a while negated: if (c) -> if (!(c))
   sdl  an expression statement (a call, an assignment, ++/--) deleted:
-       replaced by {} (its newlines kept, so line numbers do not move)
+       replaced by {} (its newlines kept, so line numbers do not move, and
+       their backslashes in a macro)
   rvr  return value replaced: return e; -> return 0; (return 0; -> return 1;)
 
 A mutant's id is FILE:LINE:COL:OP (OP with its variant for crp, e.g.
-crp+1). The full list is sorted by file and position; --sample N takes N of
+crp+1). A header's mutant is rebuilt into every object that includes it
+(ninja follows the includes); it is "same-object" only if every object file
+of the build is unchanged, not the unity build's alone. The full list is sorted by file and position; --sample N takes N of
 it with Python's random.Random(seed).sample, then puts them back in order,
 so the same tree, seed and N always give the same mutants.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -79,7 +88,10 @@ INT_LITERAL = re.compile(r"^(0[xX][0-9a-fA-F]+|[1-9]\d*|0)([uUlL]*)$")
 def mask(src):
     """The source with comments, the insides of string and character
     literals, and preprocessor lines (with their continuations) blanked, so
-    that only code is left at the same offsets; newlines are kept."""
+    that only code is left at the same offsets; newlines are kept. A
+    #define keeps its body (the list macros of list.h are code): only
+    "#define NAME(PARAMS)" and the backslashes of its continuations are
+    blanked."""
     out = list(src)
     n = len(src)
     i = 0
@@ -99,7 +111,20 @@ def mask(src):
         if c in " \t":
             i += 1
             continue
+        if c == "\\" and src.startswith("\n", i + 1):
+            # A line continuation (in a macro body): not a token, and the
+            # next line does not start a directive.
+            out[i] = " "
+            i += 2
+            continue
         if line_start and c == "#":
+            body = define_body(src, i)
+            if body is not None:
+                # A macro's body is code; its name and parameters are not.
+                blank(i, body)
+                i = body
+                line_start = False
+                continue
             j = i
             while j < n:
                 if src.startswith("/*", j):
@@ -133,6 +158,16 @@ def mask(src):
         else:
             i += 1
     return "".join(out)
+
+
+DEFINE = re.compile(r"#[ \t]*define[ \t]+[A-Za-z_]\w*(\([^)]*\))?")
+
+
+def define_body(src, i):
+    """The offset where the body of the #define at src[i] starts, or None
+    if the directive at i is no #define."""
+    m = DEFINE.match(src, i)
+    return m.end() if m else None
 
 
 class Tok:
@@ -282,7 +317,7 @@ def mutants_of(name, src):
                 add(t.start, t.end, AOR_BINARY[t.text], "aor")
         elif t.kind == "num":
             m = INT_LITERAL.match(t.text)
-            if m:
+            if m and not do_while_zero(toks, i):
                 digits, suffix = m.groups()
                 hexa = digits[:2] in ("0x", "0X")
                 v = int(digits, 16 if hexa else 10)
@@ -310,13 +345,24 @@ def mutants_of(name, src):
             if m is not None:
                 end_tok = m
                 a, b = t.start, toks[end_tok].end
-                add(a, b, "{}" + "\n" * src.count("\n", a, b), "sdl")
+                # Its newlines kept, with their backslashes in a macro.
+                add(a, b, "{}" + "".join(
+                    " " + nl if len(nl) > 1 else nl
+                    for nl in re.findall(r"\\\n|\n", src[a:b])), "sdl")
     ids = set()
     for m in out:
         if m.id in ids:
             raise ValueError("duplicate mutant id %s" % m.id)
         ids.add(m.id)
     return out
+
+
+def do_while_zero(toks, i):
+    """Whether token i is the 0 of a macro's "do { ... } while (0)": as 1
+    it only loops for ever, a timeout that tells nothing."""
+    return i >= 3 and toks[i].text == "0" and toks[i - 1].text == "(" and \
+        toks[i - 2].text == "while" and toks[i - 3].text == "}" and \
+        i + 1 < len(toks) and toks[i + 1].text == ")"
 
 
 def sdl_candidate(toks, i, pairs):
@@ -335,8 +381,8 @@ def sdl_candidate(toks, i, pairs):
             return None
         if nxt is not None and nxt.text == ":":
             return None  # a label
-    elif t.text not in ("*", "++", "--"):
-        return None
+    elif t.text not in ("*", "++", "--", "("):
+        return None  # "(" starts a macro's "(node)->next = ..." too
     end = statement_end(toks, i, pairs)
     if end is None:
         return None
@@ -350,8 +396,11 @@ def sdl_candidate(toks, i, pairs):
 
 
 def core_files(root):
+    """The core's sources and its own headers (internal.h, list.h,
+    inbox.h, relay.h: their inline functions and macros are compiled into
+    the unity build like the rest)."""
     src = os.path.join(root, "libbcsc", "src")
-    return sorted(f for f in os.listdir(src) if f.endswith(".c"))
+    return sorted(f for f in os.listdir(src) if f.endswith((".c", ".h")))
 
 
 def select(args):
@@ -576,6 +625,11 @@ def cmd_run(args):
                          "Unity", "unity_0_c.c.o")
     with open(unity, "rb") as fh:
         baseline_obj = fh.read()
+    # A header reaches more than the unity build: the reactors, the
+    # platform objects and the white-box tests include internal.h. Its
+    # mutant is the same object only if every object is.
+    baseline_objs = objects(build) if any(
+        m.file.endswith(".h") for m in chosen) else None
     # The unmutated tree must pass, or every mutant would look killed; its
     # times order the tests, quickest first, so that most mutants are
     # killed within seconds.
@@ -621,11 +675,17 @@ def cmd_run(args):
                     with open(unity, "rb") as fh:
                         if fh.read() == baseline_obj:
                             status, detail = "invalid", "same-object"
+                header_same = False
+                if m.file.endswith(".h") and detail == "same-object":
+                    status, detail, header_same = None, "", True
                 if status is None:
                     rc = run_quiet(["ninja", "-C", build, "-j",
                                     str(args.jobs)] + args.target, 900, log)
                     if rc != 0:
                         status, detail = "invalid", "compile-error"
+                if status is None and header_same and \
+                        objects(build) == baseline_objs:
+                    status, detail = "invalid", "same-object"
                 if status is None:
                     # The mutated file's own suite first: it is the
                     # likeliest to kill the mutant.
@@ -666,6 +726,18 @@ def cmd_run(args):
               (score, args.min_score))
         return 1
     return 0
+
+
+def objects(build):
+    """The digest of every object file of the build, by path."""
+    out = {}
+    for dirpath, _, names in os.walk(build):
+        for name in names:
+            if name.endswith(".o"):
+                path = os.path.join(dirpath, name)
+                with open(path, "rb") as fh:
+                    out[path] = hashlib.sha1(fh.read()).hexdigest()
+    return out
 
 
 def unified(m, original):

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # mutate.sh - mutation testing of the core (on demand, not CI): source-level
-# mutants of libbcsc/src/*.c (not the reactors, not hosted/), each built
-# into a scratch copy of the tree and run against the Criterion suites, the
-# model-based fuzzer's seeded walk and the stress drivers. A mutant that
+# mutants of libbcsc/src/*.c and of the core's own headers libbcsc/src/*.h
+# (internal.h, list.h, inbox.h, relay.h, macro bodies included; not the
+# reactors, not hosted/), each built into a scratch copy of the tree and run
+# against the Criterion suites, the model-based fuzzer's seeded walk and the
+# stress drivers. A mutant that
 # makes a test fail is killed, one that makes a test hang past --timeout is
 # a timeout (detected too), one that passes everything survived; one that
 # does not compile, or compiles to the very object code of the unmutated
@@ -15,9 +17,9 @@
 #   scripts/mutate.sh --smoke
 #
 #   --sample N    how many mutants, sampled from the full list (default 300;
-#                 0 = all of them, about 4,900: some 11 hours)
+#                 0 = all of them, about 6,700: some 15 hours)
 #   --seed S      sampling seed (default 1): same tree + seed + N, same mutants
-#   --file F      only these core files (wait.c,scope.c)
+#   --file F      only these core files (wait.c,scope.c; internal.h)
 #   --ops OP      only these operators: ror lcr aor crp neg sdl rvr
 #                 (scripts/mutate.py says what each one does)
 #   --ids FILE    exactly the mutants whose ids start the lines of FILE
