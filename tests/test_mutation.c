@@ -1209,3 +1209,81 @@ Test(mutation, sleep_until_makes_an_unfired_periodic_timer_one_shot) {
   cr_assert_eq(g_misuse.count, 0);
   down();
 }
+
+/* ---- seed 12: the core's headers ------------------------------------------
+ * `scripts/mutate.sh --file internal.h --sample 80 --seed 12`: the inline
+ * helpers of internal.h, never drawn before (docs/testing.md). */
+
+/* An object moved by 8 bytes, the least a move can be (objects are 8-byte
+ * aligned), while its address is recorded: the call on it is refused as
+ * moved, from either half of a 16-byte line (the tag is taken of a list
+ * inside the semaphore, wherever that lies). Kills internal.h:291:42:crp+1
+ * (bcsc__self_tag() keyed with the address >> 4: a move within 16 bytes
+ * kept the tag, and a try_acquire on the moved semaphore answered EAGAIN,
+ * as if it were where its waiter's registration points). */
+static void move_by_eight(unsigned char *place) {
+  bcsc_semaphore_t *sem = (bcsc_semaphore_t *)(void *)place;
+  bcsc_semaphore_t *moved = (bcsc_semaphore_t *)(void *)(place + 8);
+  sem_taker_t s;
+  up();
+  cr_assert_eq(bcsc_semaphore_init(sem, 0), 0);
+  memset(&s, 0, sizeof s);
+  cr_assert_eq(bcsc_task_init(&s.task, sem_taker_poll, NULL), 0);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&s.waiter), 0);
+  s.sem = sem;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s.task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(s.rc, BCSC_PENDING);
+  memmove(moved, sem, sizeof *sem);
+  cr_assert_eq(bcsc_semaphore_try_acquire(moved, 1), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&g_misuse, BCSC_MISUSE_MOVED, moved));
+  /* Back where its waiter's links point (the refused call wrote nothing),
+   * it ends as it would have. */
+  memmove(sem, moved, sizeof *sem);
+  cr_assert_eq(bcsc_semaphore_release(sem, 1), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(s.rc, 0);
+  cr_assert_eq(bcsc_semaphore_deinit(sem), 0);
+  down();
+}
+
+Test(mutation, an_object_moved_by_eight_bytes_is_refused) {
+  _Alignas(16) unsigned char line[sizeof(bcsc_semaphore_t) + 16];
+  move_by_eight(line);
+  move_by_eight(line + 8);
+}
+
+/* A task frame moved by 8 bytes while it waits: a call on it is refused as
+ * moved, from either half of a 16-byte line. Kills internal.h:341:27:crp-1
+ * (bcsc__task_tag16() masked with 0x7ffe: the bit that tells two frames
+ * 8 bytes apart was dropped, and the moved frame was cancelled). */
+static void move_task_by_eight(unsigned char *place) {
+  sem_taker_t *s = (sem_taker_t *)(void *)place;
+  sem_taker_t *moved = (sem_taker_t *)(void *)(place + 8);
+  bcsc_semaphore_t sem;
+  up();
+  cr_assert_eq(bcsc_semaphore_init(&sem, 0), 0);
+  memset(s, 0, sizeof *s);
+  cr_assert_eq(bcsc_task_init(&s->task, sem_taker_poll, NULL), 0);
+  cr_assert_eq(bcsc_semaphore_waiter_init(&s->waiter), 0);
+  s->sem = &sem;
+  cr_assert_eq(bcsc_executor_spawn(&g_ex, &s->task), 0);
+  cr_assert_eq(bcsc_executor_poll(&g_ex, 8), 1);
+  cr_assert_eq(s->rc, BCSC_PENDING);
+  memmove(moved, s, sizeof *s);
+  cr_assert_eq(bcsc_task_cancel(&moved->task), BCSC_EBADOBJ);
+  cr_assert(bcsc_test_misuse_one(&g_misuse, BCSC_MISUSE_MOVED, moved));
+  /* Back where the semaphore's list points, it ends as it would have. */
+  memmove(s, moved, sizeof *s);
+  cr_assert_eq(bcsc_semaphore_release(&sem, 1), 0);
+  cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+  cr_assert_eq(s->rc, 0);
+  cr_assert_eq(bcsc_semaphore_deinit(&sem), 0);
+  down();
+}
+
+Test(mutation, a_task_moved_by_eight_bytes_is_refused) {
+  _Alignas(16) unsigned char line[sizeof(sem_taker_t) + 16];
+  move_task_by_eight(line);
+  move_task_by_eight(line + 8);
+}
