@@ -240,12 +240,6 @@ uintptr_t bcsc__thread_self(void);
     return (err);                                                              \
   } while (0)
 
-/* A 32-bit tag of an object's address, recorded while the object is linked:
- * a copy or a moved object carries the tag of another address. Objects are
- * at least 8-byte aligned, so bits 3..33 of the address tell apart any two
- * objects within 16 GiB of each other; the top bit keeps the tag non-zero,
- * so 0 can mean "not linked, free to move". Two instructions: this runs on
- * every entry point, in every build. */
 /* Copy `n` bytes: the core links no libc, not even memcpy. Element copies
  * (channel slots, watch values, stats) all go through here. */
 typedef uint64_t __attribute__((may_alias, aligned(1))) bcsc__any_u64_t;
@@ -287,6 +281,12 @@ static inline void bcsc__zero_bytes(void *dst, size_t n) {
 #define BCSC__FORGET(object)                                                   \
   bcsc__zero_bytes(&(object)->priv, sizeof(object)->priv)
 
+/* A 32-bit tag of an object's address, recorded while the object is linked:
+ * a copy or a moved object carries the tag of another address. Objects are
+ * at least 8-byte aligned, so bits 3..33 of the address tell apart any two
+ * objects within 16 GiB of each other; the top bit keeps the tag non-zero,
+ * so 0 can mean "not linked, free to move". Two instructions: this runs on
+ * every entry point, in every build. */
 static inline uint32_t bcsc__self_tag(const void *object) {
   return (uint32_t)((uintptr_t)object >> 3) | 0x80000000u;
 }
@@ -343,10 +343,6 @@ static inline uint32_t bcsc__task_tag16(const bcsc_task_t *t) {
 /* The slot half of a task's header word, set: OR it into both sides of a
  * header comparison that must not depend on the slot. */
 #define BCSC__TASK_SLOT_BITS (~(uint32_t)BCSC__TASK_TAG_MASK)
-/* The whole self_tag a live, unmoved `t` carries (its slot included). */
-static inline uint32_t bcsc__task_tag(const bcsc_task_t *t) {
-  return bcsc__task_tag16(t) | (t->priv.self_tag & ~BCSC__TASK_TAG_MASK);
-}
 /* The waker slot index + 1 a task holds; 0 if none. */
 static inline uint32_t bcsc__task_slot1(const bcsc_task_t *t) {
   return t->priv.self_tag >> BCSC__TASK_SLOT_SHIFT;
