@@ -38,9 +38,16 @@
 #      its doc comment - prose first, then one @thread (any or executor), one
 #      @allocates never and one @since no later than the version - and every
 #      @p in it names one of its parameters (docs/api-conventions.md).
+#   5. tests/abi/swig_check.py: SWIG reads the header through the smallest
+#      interface file (`%include <stdint.i>` and `%include "bcsc.h"`, run
+#      with -includeall), with no warning but the two it documents, for
+#      Python, C#, Go, Java and Lua; the Python module, compiled against a
+#      fresh libbcsc.so, has every declared function, macro and
+#      enumerator, and drives the library.
 #
-# Needs: python3 with cffi and pycparser, cc (and clang), cargo with
-# libclang for bindgen (scripts/install-test-deps.sh installs them).
+# Needs: python3 with cffi and pycparser (and Python.h), cc (and clang),
+# cargo with libclang for bindgen, swig (scripts/install-test-deps.sh
+# installs them).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -93,6 +100,7 @@ if [ "$cargo_step" -eq 1 ]; then
   step "bindgen (cargo test)" cargo test --manifest-path bindings/rust/bcsc-sys/Cargo.toml
 fi
 step "doc comments" python3 tests/abi/doc_comments.py
+step "swig" python3 tests/abi/swig_check.py
 
 if [ ${#failed[@]} -ne 0 ]; then
   echo "check-abi-parsers: FAILED: ${failed[*]}"

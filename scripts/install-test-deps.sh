@@ -36,7 +36,7 @@ packages=(
   gcc-i686-linux-gnu g++-i686-linux-gnu libc6-dev-i386-cross
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
   gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
-  qemu-user abigail-tools
+  qemu-user abigail-tools swig
   python3 python3-dev python3-pip libffi-dev
   spin debootstrap
   libuv1-dev

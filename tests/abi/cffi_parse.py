@@ -53,6 +53,11 @@ class Checks:
             print("  FAIL  %s%s" % (name, (": " + detail) if detail else ""))
         return ok
 
+    def finish(self):
+        """Print the tally; the exit status: 0 when nothing failed."""
+        print("%d passed, %d failed" % (self.passed, self.failed))
+        return 0 if self.failed == 0 else 1
+
 
 def check_layouts(checks, ffi, records, compiler):
     """cffi's layout of every row against the compiler's."""
@@ -161,8 +166,7 @@ def main():
         parsed = False
         checks.check(False, "pycparser parses the preprocessed header", str(e))
     if not parsed:
-        print("%d passed, %d failed" % (checks.passed, checks.failed))
-        return 1
+        return checks.finish()
     records = abi.public_records(ast)
     functions = abi.public_functions(ast)
     checks.check(bool(records) and bool(functions),
@@ -178,8 +182,7 @@ def main():
         cdef_ok = False
         checks.check(False, "cffi.FFI().cdef() accepts the preprocessed header", str(e))
     if not cdef_ok:
-        print("%d passed, %d failed" % (checks.passed, checks.failed))
-        return 1
+        return checks.finish()
     checks.check(True, "cffi.FFI().cdef() accepts the preprocessed header + %d integer macros"
                  % len(macros))
 
@@ -206,9 +209,7 @@ def main():
             check_library(checks, ffi, functions, path, name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-    print("%d passed, %d failed" % (checks.passed, checks.failed))
-    return 0 if checks.failed == 0 else 1
+    return checks.finish()
 
 
 if __name__ == "__main__":

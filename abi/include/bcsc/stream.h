@@ -39,8 +39,10 @@ extern "C" {
 
 typedef struct bcsc_stream bcsc_stream_t;
 
-/** What a stream iterates (bcsc_stream_kind()). */
-enum bcsc_stream_kind {
+/** What a stream iterates: its source, as bcsc_stream_kind() answers.
+ *  (The tag is not bcsc_stream_kind: a tag named like a function is legal
+ *  C, but SWIG, which keeps one namespace, drops one of the two.) */
+enum bcsc_stream_source {
   BCSC_STREAM_NONE = 0,      /**< not prepared */
   BCSC_STREAM_CHANNEL = 1,   /**< messages received from a channel */
   BCSC_STREAM_BROADCAST = 2, /**< messages of a broadcast receiver */
@@ -53,7 +55,7 @@ struct bcsc_stream_private {
   void *source;     /* the channel, broadcast receiver or timer */
   uint64_t items;   /* items delivered so far */
   uint64_t lagged;  /* items skipped just before the last one */
-  uint16_t kind;    /* a bcsc_stream_kind */
+  uint16_t kind;    /* a bcsc_stream_source */
   uint16_t state;
   uint16_t magic;
   uint16_t reserved16;
@@ -150,7 +152,7 @@ BCSC_API uint64_t bcsc_stream_lagged(const bcsc_stream_t *stream);
 BCSC_API uint64_t bcsc_stream_count(const bcsc_stream_t *stream);
 
 /**
- * What @p stream iterates: a bcsc_stream_kind (BCSC_STREAM_NONE for NULL
+ * What @p stream iterates: a bcsc_stream_source (BCSC_STREAM_NONE for NULL
  * or a stream not prepared).
  * @thread executor  @allocates never  @since 0.1
  */
