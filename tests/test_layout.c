@@ -140,20 +140,20 @@
   FIELD(struct, bcsc_executor_config, waker_slots, 32, 8)                      \
   FIELD(struct, bcsc_executor_config, waker_slot_count, 40, 4)                 \
   FIELD(struct, bcsc_executor_config, reserved0, 44, 4)                        \
-  TYPE(struct, bcsc_executor_stats, 96, 8)                                     \
-  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
-  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
-  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
-  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
-  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
-  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
-  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
-  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
-  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
-  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
-  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_statistics, 96, 8)                                \
+  FIELD(struct, bcsc_executor_statistics, size, 0, 4)                          \
+  FIELD(struct, bcsc_executor_statistics, reserved0, 4, 4)                     \
+  FIELD(struct, bcsc_executor_statistics, polls, 8, 8)                         \
+  FIELD(struct, bcsc_executor_statistics, wakes, 16, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, spawns, 24, 8)                       \
+  FIELD(struct, bcsc_executor_statistics, completions, 32, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, cancels, 40, 8)                      \
+  FIELD(struct, bcsc_executor_statistics, timers_fired, 48, 8)                 \
+  FIELD(struct, bcsc_executor_statistics, parks, 56, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, wakes_received, 64, 8)               \
+  FIELD(struct, bcsc_executor_statistics, wakes_stale, 72, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, wakes_delivered, 80, 8)              \
+  FIELD(struct, bcsc_executor_statistics, waker_notifies, 88, 8)               \
   TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
@@ -659,20 +659,20 @@
   FIELD(struct, bcsc_executor_config, waker_slots, 20, 4)                      \
   FIELD(struct, bcsc_executor_config, waker_slot_count, 24, 4)                 \
   FIELD(struct, bcsc_executor_config, reserved0, 28, 4)                        \
-  TYPE(struct, bcsc_executor_stats, 96, 8)                                     \
-  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
-  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
-  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
-  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
-  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
-  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
-  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
-  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
-  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
-  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
-  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_statistics, 96, 8)                                \
+  FIELD(struct, bcsc_executor_statistics, size, 0, 4)                          \
+  FIELD(struct, bcsc_executor_statistics, reserved0, 4, 4)                     \
+  FIELD(struct, bcsc_executor_statistics, polls, 8, 8)                         \
+  FIELD(struct, bcsc_executor_statistics, wakes, 16, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, spawns, 24, 8)                       \
+  FIELD(struct, bcsc_executor_statistics, completions, 32, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, cancels, 40, 8)                      \
+  FIELD(struct, bcsc_executor_statistics, timers_fired, 48, 8)                 \
+  FIELD(struct, bcsc_executor_statistics, parks, 56, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, wakes_received, 64, 8)               \
+  FIELD(struct, bcsc_executor_statistics, wakes_stale, 72, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, wakes_delivered, 80, 8)              \
+  FIELD(struct, bcsc_executor_statistics, waker_notifies, 88, 8)               \
   TYPE(struct, bcsc_executor_private, 1920, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
@@ -1178,20 +1178,20 @@
   FIELD(struct, bcsc_executor_config, waker_slots, 20, 4)                      \
   FIELD(struct, bcsc_executor_config, waker_slot_count, 24, 4)                 \
   FIELD(struct, bcsc_executor_config, reserved0, 28, 4)                        \
-  TYPE(struct, bcsc_executor_stats, 96, 4)                                     \
-  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
-  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
-  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
-  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
-  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
-  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
-  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
-  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
-  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
-  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
-  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_statistics, 96, 4)                                \
+  FIELD(struct, bcsc_executor_statistics, size, 0, 4)                          \
+  FIELD(struct, bcsc_executor_statistics, reserved0, 4, 4)                     \
+  FIELD(struct, bcsc_executor_statistics, polls, 8, 8)                         \
+  FIELD(struct, bcsc_executor_statistics, wakes, 16, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, spawns, 24, 8)                       \
+  FIELD(struct, bcsc_executor_statistics, completions, 32, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, cancels, 40, 8)                      \
+  FIELD(struct, bcsc_executor_statistics, timers_fired, 48, 8)                 \
+  FIELD(struct, bcsc_executor_statistics, parks, 56, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, wakes_received, 64, 8)               \
+  FIELD(struct, bcsc_executor_statistics, wakes_stale, 72, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, wakes_delivered, 80, 8)              \
+  FIELD(struct, bcsc_executor_statistics, waker_notifies, 88, 8)               \
   TYPE(struct, bcsc_executor_private, 1904, 4)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \
@@ -1697,20 +1697,20 @@
   FIELD(struct, bcsc_executor_config, waker_slots, 32, 8)                      \
   FIELD(struct, bcsc_executor_config, waker_slot_count, 40, 4)                 \
   FIELD(struct, bcsc_executor_config, reserved0, 44, 4)                        \
-  TYPE(struct, bcsc_executor_stats, 96, 8)                                     \
-  FIELD(struct, bcsc_executor_stats, size, 0, 4)                               \
-  FIELD(struct, bcsc_executor_stats, reserved0, 4, 4)                          \
-  FIELD(struct, bcsc_executor_stats, polls, 8, 8)                              \
-  FIELD(struct, bcsc_executor_stats, wakes, 16, 8)                             \
-  FIELD(struct, bcsc_executor_stats, spawns, 24, 8)                            \
-  FIELD(struct, bcsc_executor_stats, completions, 32, 8)                       \
-  FIELD(struct, bcsc_executor_stats, cancels, 40, 8)                           \
-  FIELD(struct, bcsc_executor_stats, timers_fired, 48, 8)                      \
-  FIELD(struct, bcsc_executor_stats, parks, 56, 8)                             \
-  FIELD(struct, bcsc_executor_stats, wakes_received, 64, 8)                    \
-  FIELD(struct, bcsc_executor_stats, wakes_stale, 72, 8)                       \
-  FIELD(struct, bcsc_executor_stats, wakes_delivered, 80, 8)                   \
-  FIELD(struct, bcsc_executor_stats, waker_notifies, 88, 8)                    \
+  TYPE(struct, bcsc_executor_statistics, 96, 8)                                \
+  FIELD(struct, bcsc_executor_statistics, size, 0, 4)                          \
+  FIELD(struct, bcsc_executor_statistics, reserved0, 4, 4)                     \
+  FIELD(struct, bcsc_executor_statistics, polls, 8, 8)                         \
+  FIELD(struct, bcsc_executor_statistics, wakes, 16, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, spawns, 24, 8)                       \
+  FIELD(struct, bcsc_executor_statistics, completions, 32, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, cancels, 40, 8)                      \
+  FIELD(struct, bcsc_executor_statistics, timers_fired, 48, 8)                 \
+  FIELD(struct, bcsc_executor_statistics, parks, 56, 8)                        \
+  FIELD(struct, bcsc_executor_statistics, wakes_received, 64, 8)               \
+  FIELD(struct, bcsc_executor_statistics, wakes_stale, 72, 8)                  \
+  FIELD(struct, bcsc_executor_statistics, wakes_delivered, 80, 8)              \
+  FIELD(struct, bcsc_executor_statistics, waker_notifies, 88, 8)               \
   TYPE(struct, bcsc_executor_private, 3544, 8)                                 \
   FIELD(struct, bcsc_executor_private, polls, 0, 8)                            \
   FIELD(struct, bcsc_executor_private, wakes, 8, 8)                            \

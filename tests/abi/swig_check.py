@@ -26,6 +26,9 @@ other warning fails: 302, for instance, is a tag named like a function
 (legal C, but SWIG keeps one namespace and drops one of the two).
 
 Checks, each printed as one line:
+  0. no struct, union or enum tag is also the name of a function (SWIG
+     drops one of an enum and a function so named; for a struct, g++'s
+     -Wshadow says the function hides it);
   1. Python, C#, Go, Java and Lua wrappers are generated without a warning;
   2. the Python wrapper compiles and links against a libbcsc.so built here
      from the current sources, and imports;
@@ -93,6 +96,22 @@ def enumerators(ast):
     return names
 
 
+def tags(ast):
+    """Every struct, union and enum tag the header declares."""
+    found = set()
+
+    class Visitor(c_ast.NodeVisitor):
+        def _tag(self, node):
+            if node.name:
+                found.add(node.name)
+            self.generic_visit(node)
+
+        visit_Struct = visit_Union = visit_Enum = _tag
+
+    Visitor().visit(ast)
+    return found
+
+
 def build_module(tmp, compiler):
     """The Python wrapper compiled against a fresh libbcsc.so, imported."""
     lib = abi.build_shared_library(tmp, compiler)
@@ -127,6 +146,14 @@ def main():
     macros = abi.integer_macros(compiler)
     ffi = cffi.FFI()
     ffi.cdef(abi.cdef_text(text, macros))
+
+    # C keeps tags apart from functions; SWIG keeps one namespace (it drops
+    # an enum named like a function, warning 302, but lets a struct through
+    # as a class and a function of one name), and in C++ the function hides
+    # the struct (g++ -Wshadow).
+    clashes = sorted(tags(ast) & set(functions))
+    checks.check(not clashes, "no struct, union or enum tag is also a function's name",
+                 ", ".join(clashes))
 
     tmp = tempfile.mkdtemp(prefix="bcsc-swig-")
     try:

@@ -56,7 +56,7 @@ struct bcsc_barrier {
  *  bcsc_barrier_init(). */
 #define BCSC_BARRIER_INITIALIZER(parties)                                      \
   {                                                                            \
-    0, {                                                                       \
+    NULL, {                                                                    \
       BCSC_WAITQ_INITIALIZER, 0, (parties), 0, 0, 0x6ba7, 0, { 0, 0 }          \
     }                                                                          \
   }

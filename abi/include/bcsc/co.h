@@ -80,7 +80,7 @@ BCSC_API size_t bcsc_co_alignof(void);
  */
 #define BCSC_AWAIT(co, rc, expr)                                               \
   do {                                                                         \
-    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                              \
+    bcsc_co_suspend_at((co), __LINE__);                                        \
     if (0) {                                                                   \
     case __LINE__:;                                                            \
     }                                                                          \
@@ -92,7 +92,7 @@ BCSC_API size_t bcsc_co_alignof(void);
 /** Let other ready tasks run, then continue after this line. */
 #define BCSC_YIELD(co, self)                                                   \
   do {                                                                         \
-    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                              \
+    bcsc_co_suspend_at((co), __LINE__);                                        \
     if (bcsc_task_yield(self) == BCSC_PENDING)                                 \
       return BCSC_PENDING;                                                     \
     if (0) {                                                                   \

@@ -47,7 +47,7 @@ struct bcsc_context {
 
 /** Static initialiser; same effect as bcsc_context_init(). */
 #define BCSC_CONTEXT_INITIALIZER                                               \
-  { {0, 0, 0, 0xc07e, 0}, 0, 0, 0 }
+  { {NULL, 0, 0, 0xc07e, 0}, NULL, 0, 0 }
 
 /**
  * Prepare a context entry: idle, key and value 0, data NULL.

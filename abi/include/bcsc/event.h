@@ -53,7 +53,7 @@ struct bcsc_event {
 /** Static initialiser: a clear event; same effect as bcsc_event_init(). */
 #define BCSC_EVENT_INITIALIZER                                                 \
   {                                                                            \
-    0, {                                                                       \
+    NULL, {                                                                    \
       BCSC_WAITQ_INITIALIZER, 0, 0xe7e0, 0, { 0 }                              \
     }                                                                          \
   }

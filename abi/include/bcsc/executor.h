@@ -70,9 +70,10 @@ typedef struct bcsc_executor_config {
 
 /**
  * Counters an executor keeps. Set size before calling bcsc_executor_stats();
- * the library fills only what fits.
+ * the library fills only what fits. (The tag is not bcsc_executor_stats: a
+ * function of that name hides it in C++ and in SWIG.)
  */
-typedef struct bcsc_executor_stats {
+typedef struct bcsc_executor_statistics {
   uint32_t size;
   uint32_t reserved0;
   uint64_t polls;        /**< poll functions called */

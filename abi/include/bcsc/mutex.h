@@ -62,7 +62,10 @@ struct bcsc_mutex {
  *  The inner list is a hand-off list. */
 #define BCSC_MUTEX_INITIALIZER                                                 \
   {                                                                            \
-    0, { {0, {{0, 0}, 1, 0x3b29, 0, 0, {0, 0}}}, 0, 0, 0x3071, 0, 0, 0 }       \
+    NULL, {                                                                    \
+      {NULL, {{NULL, NULL}, 1, 0x3b29, 0, 0, {0, 0}}}, NULL, 0, 0x3071, 0,     \
+          NULL, NULL                                                           \
+    }                                                                          \
   }
 
 /**

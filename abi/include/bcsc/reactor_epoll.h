@@ -105,8 +105,8 @@ struct bcsc_epoll_watch {
 /** Static initialiser; same effect as bcsc_epoll_watch_init(). */
 #define BCSC_EPOLL_WATCH_INITIALIZER                                           \
   {                                                                            \
-    0, {                                                                       \
-      0, BCSC_WAITQ_INITIALIZER, BCSC_WAITQ_INITIALIZER, 0, 0, 0, -1, 0,       \
+    NULL, {                                                                    \
+      NULL, BCSC_WAITQ_INITIALIZER, BCSC_WAITQ_INITIALIZER, 0, 0, 0, -1, 0,    \
           0xe901, {                                                            \
         0, 0                                                                   \
       }                                                                        \

@@ -145,8 +145,8 @@ struct bcsc_uring_op {
  *  gets its abort hook at the first start). */
 #define BCSC_URING_OP_INITIALIZER                                              \
   {                                                                            \
-    0, {                                                                       \
-      0, 0, BCSC_WAITQ_INITIALIZER, 0, 0, 0, 0, 0xe7a1, 0, 0, { 0, 0 }         \
+    NULL, {                                                                    \
+      NULL, NULL, BCSC_WAITQ_INITIALIZER, 0, 0, 0, 0, 0xe7a1, 0, 0, { 0, 0 }   \
     }                                                                          \
   }
 

@@ -64,7 +64,7 @@ struct bcsc_remote_task {
 #define BCSC_REMOTE_TASK_INITIALIZER(poll_fn, user_data)                       \
   {                                                                            \
     BCSC_TASK_INITIALIZER(poll_fn, user_data), {                               \
-      0, 0, 0, 0, 0, 0, 0, 0x3e70, { 0 }                                       \
+      NULL, NULL, NULL, NULL, 0, 0, 0, 0x3e70, { 0 }                           \
     }                                                                          \
   }
 

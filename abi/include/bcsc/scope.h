@@ -164,7 +164,7 @@ struct bcsc_drain_grace {
 
 /** Static initialiser; same effect as bcsc_drain_grace_init(). */
 #define BCSC_DRAIN_GRACE_INITIALIZER                                           \
-  { {{0, 0, 0, 0x6ace, 0}, 0}, 0, 0, 0 }
+  { {{NULL, 0, 0, 0x6ace, 0}, 0}, 0, NULL, NULL }
 
 /**
  * A scope's error list (bcsc_scope_set_error_list()): the caller's array
@@ -187,7 +187,7 @@ struct bcsc_error_list {
 
 /** Static initialiser; same effect as bcsc_error_list_init(). */
 #define BCSC_ERROR_LIST_INITIALIZER                                            \
-  { {0, 0, 0, 0xe415, 0}, 0, 0 }
+  { {NULL, 0, 0, 0xe415, 0}, NULL, 0 }
 
 /**
  * A scope.

@@ -160,7 +160,7 @@ BCSC_API size_t bcsc_select_alignof(void);
  *  The branches follow, then BCSC_SELECT_END. */
 #define BCSC_SELECT_BEGIN(co, sel, self)                                       \
   do {                                                                         \
-    bcsc_co_suspend_at((co), (uint32_t)__LINE__);                              \
+    bcsc_co_suspend_at((co), __LINE__);                                        \
     if (0) {                                                                   \
     case __LINE__:;                                                            \
     }                                                                          \
@@ -175,9 +175,17 @@ BCSC_API size_t bcsc_select_alignof(void);
     int bcsc_select_end_rc_ = bcsc_select_end(sel);                            \
     if (bcsc_select_end_rc_ == BCSC_PENDING)                                   \
       return BCSC_PENDING;                                                     \
-    (which) = bcsc_select_end_rc_ < 0 ? bcsc_select_end_rc_                    \
-                                      : (int)bcsc_select_winner(sel);          \
+    (which) = bcsc_select_end_rc_ < 0                                          \
+                  ? bcsc_select_end_rc_                                        \
+                  : BCSC_SELECT_WINNER_INT_(bcsc_select_winner(sel));          \
   } while (0)
+/* The index as an int, by the cast each language's strictest warnings
+ * accept (C's -Wconversion wants one, C++'s -Wold-style-cast a named one). */
+#ifdef __cplusplus
+#define BCSC_SELECT_WINNER_INT_(index) static_cast<int>(index)
+#else
+#define BCSC_SELECT_WINNER_INT_(index) ((int)(index))
+#endif
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -86,8 +86,9 @@ struct bcsc_semaphore_waiter {
  *  as bcsc_semaphore_init(). The inner list is a hand-off list. */
 #define BCSC_SEMAPHORE_INITIALIZER(permits)                                    \
   {                                                                            \
-    0, {                                                                       \
-      {0, {{0, 0}, 1, 0x3b29, 0, 0, {0, 0}}}, (permits), 0, 0, 0x5e3a, 0, 0, { \
+    NULL, {                                                                    \
+      {NULL, {{NULL, NULL}, 1, 0x3b29, 0, 0, {0, 0}}}, (permits), 0, 0,        \
+          0x5e3a, 0, 0, {                                                      \
         0                                                                      \
       }                                                                        \
     }                                                                          \
@@ -97,7 +98,7 @@ struct bcsc_semaphore_waiter {
  *  bcsc_semaphore_waiter_init(). */
 #define BCSC_SEMAPHORE_WAITER_INITIALIZER                                      \
   {                                                                            \
-    0, {                                                                       \
+    NULL, {                                                                    \
       BCSC_WAIT_INITIALIZER, 0, 0, { 0 }                                       \
     }                                                                          \
   }

@@ -62,7 +62,7 @@ struct bcsc_task {
 /** Static initialiser; same effect as bcsc_task_init(t, poll, data). */
 #define BCSC_TASK_INITIALIZER(poll_fn, user_data)                              \
   {                                                                            \
-    (user_data), (poll_fn), { {0}, 0, 0, 0, 0, 0, 0x7a5c, 0 }                  \
+    (user_data), (poll_fn), { {NULL}, NULL, NULL, NULL, NULL, 0, 0x7a5c, 0 }   \
   }
 
 /**

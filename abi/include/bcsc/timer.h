@@ -32,9 +32,9 @@ extern "C" {
 #define BCSC_NO_DEADLINE UINT64_MAX
 
 /** Nanoseconds in a microsecond, millisecond and second, for readability. */
-#define BCSC_USEC ((uint64_t)1000)
-#define BCSC_MSEC ((uint64_t)1000000)
-#define BCSC_SEC ((uint64_t)1000000000)
+#define BCSC_USEC UINT64_C(1000)
+#define BCSC_MSEC UINT64_C(1000000)
+#define BCSC_SEC UINT64_C(1000000000)
 
 /** What a periodic timer does with the ticks a late task missed. */
 enum bcsc_tick_policy {
@@ -89,9 +89,9 @@ struct bcsc_timer {
 /** Static initialiser; same effect as bcsc_timer_init(). */
 #define BCSC_TIMER_INITIALIZER                                                 \
   {                                                                            \
-    0, {                                                                       \
-      {0, 0, {{0, 0}, 0, 0, 0, 0, 0x3a18, 0}}, {0, 0, UINT64_MAX, 0, 1, 0}, 0, \
-          0, 0, 0, 0, {                                                        \
+    NULL, {                                                                    \
+      {NULL, 0, {{NULL, NULL}, NULL, NULL, NULL, 0, 0x3a18, 0}},               \
+          {NULL, NULL, UINT64_MAX, 0, 1, 0}, 0, 0, 0, 0, 0, {                  \
         0                                                                      \
       }                                                                        \
     }                                                                          \

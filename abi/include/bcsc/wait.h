@@ -94,12 +94,12 @@ struct bcsc_waitq {
 /** Static initialisers; same effect as the _init functions. */
 #define BCSC_WAIT_INITIALIZER                                                  \
   {                                                                            \
-    0, 0, { {0, 0}, 0, 0, 0, 0, 0x3a17, 0 }                                    \
+    NULL, 0, { {NULL, NULL}, NULL, NULL, NULL, 0, 0x3a17, 0 }                  \
   }
 #define BCSC_WAITQ_INITIALIZER                                                 \
   {                                                                            \
-    0, {                                                                       \
-      {0, 0}, 0, 0x3b29, 0, 0, { 0, 0 }                                        \
+    NULL, {                                                                    \
+      {NULL, NULL}, 0, 0x3b29, 0, 0, { 0, 0 }                                  \
     }                                                                          \
   }
 

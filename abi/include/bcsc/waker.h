@@ -43,7 +43,7 @@ typedef struct bcsc_waker {
 
 /** A waker that names no task. */
 #define BCSC_WAKER_INITIALIZER                                                 \
-  { 0, 0, 0 }
+  { NULL, 0, 0 }
 
 /** One slot's state, shared between the executor and waking threads.
  *  PRIVATE - DO NOT TOUCH: the state and inbox words are C11 atomics. */
