@@ -488,7 +488,7 @@ lane_coverage() {
 lane_install() {
   [ -d build/release ] || { echo "install: build/release missing (release lane failed?)"; exit 1; }
   local stage=build/stage out=build/install-consumer
-  rm -rf "$stage" "$out"
+  rm -rf "$stage" "$out" "$out-cxx"
   cmake --install build/release --prefix "$root/$stage"
 
   local so
@@ -511,6 +511,12 @@ lane_install() {
   cmake --build "$out" -j"$jobs"
   "$out/consumer"
   "$out/consumer_static"
+  # ... from a C++-only project
+  cmake -S tests/install_consumer_cxx -B "$out-cxx" -G Ninja \
+    -DCMAKE_PREFIX_PATH="$root/$stage" -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$out-cxx" -j"$jobs"
+  "$out-cxx/consumer_cxx"
+  "$out-cxx/consumer_cxx_static"
 
   # pkg-config
   local pcdir
@@ -521,6 +527,9 @@ lane_install() {
   # shellcheck disable=SC2086
   cc -std=c11 -Wall -Wextra -Werror -o "$out/consumer_pc" tests/install_consumer/main.c $flags
   LD_LIBRARY_PATH="$root/$(dirname "$so")" "$out/consumer_pc"
+  # shellcheck disable=SC2086
+  c++ -std=c++17 -Wall -Wextra -Werror -o "$out/consumer_cxx_pc" tests/install_consumer_cxx/main.cpp $flags
+  LD_LIBRARY_PATH="$root/$(dirname "$so")" "$out/consumer_cxx_pc"
   echo "install: consumers built with find_package and pkg-config run OK"
 }
 
