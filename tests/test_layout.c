@@ -122,13 +122,13 @@
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
   FIELD(struct, bcsc_waker, generation, 12, 4)                                 \
+  TYPE(union, bcsc_waker_slot_owner, 8, 8)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 8)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 8)                         \
   TYPE(struct, bcsc_waker_slot_private, 16, 8)                                 \
   FIELD(struct, bcsc_waker_slot_private, owner, 0, 8)                          \
   FIELD(struct, bcsc_waker_slot_private, state, 8, 4)                          \
   FIELD(struct, bcsc_waker_slot_private, inbox_next, 12, 4)                    \
-  TYPE(union, bcsc_waker_slot_owner, 8, 8)                                     \
-  FIELD(union, bcsc_waker_slot_owner, task, 0, 8)                              \
-  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 8)                         \
   TYPE(struct, bcsc_waker_slot, 16, 8)                                         \
   FIELD(struct, bcsc_waker_slot, priv, 0, 16)                                  \
   TYPE(struct, bcsc_executor_config, 48, 8)                                    \
@@ -220,6 +220,10 @@
   TYPE(struct, bcsc_pool, 80, 8)                                               \
   FIELD(struct, bcsc_pool, data, 0, 8)                                         \
   FIELD(struct, bcsc_pool, priv, 8, 72)                                        \
+  TYPE(union, bcsc_task_link, 8, 8)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 8)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 8)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 8)                                   \
   TYPE(struct, bcsc_task_private, 48, 8)                                       \
   FIELD(struct, bcsc_task_private, link, 0, 8)                                 \
   FIELD(struct, bcsc_task_private, scope, 8, 8)                                \
@@ -229,10 +233,6 @@
   FIELD(struct, bcsc_task_private, state, 40, 2)                               \
   FIELD(struct, bcsc_task_private, magic, 42, 2)                               \
   FIELD(struct, bcsc_task_private, self_tag, 44, 4)                            \
-  TYPE(union, bcsc_task_link, 8, 8)                                            \
-  FIELD(union, bcsc_task_link, run_next, 0, 8)                                 \
-  FIELD(union, bcsc_task_link, waits, 0, 8)                                    \
-  FIELD(union, bcsc_task_link, result, 0, 8)                                   \
   TYPE(struct, bcsc_task, 64, 8)                                               \
   FIELD(struct, bcsc_task, data, 0, 8)                                         \
   FIELD(struct, bcsc_task, poll, 8, 8)                                         \
@@ -641,13 +641,13 @@
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
   FIELD(struct, bcsc_waker, generation, 8, 4)                                  \
+  TYPE(union, bcsc_waker_slot_owner, 4, 4)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 4)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 4)                         \
   TYPE(struct, bcsc_waker_slot_private, 12, 4)                                 \
   FIELD(struct, bcsc_waker_slot_private, owner, 0, 4)                          \
   FIELD(struct, bcsc_waker_slot_private, state, 4, 4)                          \
   FIELD(struct, bcsc_waker_slot_private, inbox_next, 8, 4)                     \
-  TYPE(union, bcsc_waker_slot_owner, 4, 4)                                     \
-  FIELD(union, bcsc_waker_slot_owner, task, 0, 4)                              \
-  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 4)                         \
   TYPE(struct, bcsc_waker_slot, 12, 4)                                         \
   FIELD(struct, bcsc_waker_slot, priv, 0, 12)                                  \
   TYPE(struct, bcsc_executor_config, 32, 4)                                    \
@@ -739,6 +739,10 @@
   TYPE(struct, bcsc_pool, 52, 4)                                               \
   FIELD(struct, bcsc_pool, data, 0, 4)                                         \
   FIELD(struct, bcsc_pool, priv, 4, 48)                                        \
+  TYPE(union, bcsc_task_link, 4, 4)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 4)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 4)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 4)                                   \
   TYPE(struct, bcsc_task_private, 28, 4)                                       \
   FIELD(struct, bcsc_task_private, link, 0, 4)                                 \
   FIELD(struct, bcsc_task_private, scope, 4, 4)                                \
@@ -748,10 +752,6 @@
   FIELD(struct, bcsc_task_private, state, 20, 2)                               \
   FIELD(struct, bcsc_task_private, magic, 22, 2)                               \
   FIELD(struct, bcsc_task_private, self_tag, 24, 4)                            \
-  TYPE(union, bcsc_task_link, 4, 4)                                            \
-  FIELD(union, bcsc_task_link, run_next, 0, 4)                                 \
-  FIELD(union, bcsc_task_link, waits, 0, 4)                                    \
-  FIELD(union, bcsc_task_link, result, 0, 4)                                   \
   TYPE(struct, bcsc_task, 36, 4)                                               \
   FIELD(struct, bcsc_task, data, 0, 4)                                         \
   FIELD(struct, bcsc_task, poll, 4, 4)                                         \
@@ -1160,13 +1160,13 @@
   FIELD(struct, bcsc_waker, executor, 0, 4)                                    \
   FIELD(struct, bcsc_waker, slot, 4, 4)                                        \
   FIELD(struct, bcsc_waker, generation, 8, 4)                                  \
+  TYPE(union, bcsc_waker_slot_owner, 4, 4)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 4)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 4)                         \
   TYPE(struct, bcsc_waker_slot_private, 12, 4)                                 \
   FIELD(struct, bcsc_waker_slot_private, owner, 0, 4)                          \
   FIELD(struct, bcsc_waker_slot_private, state, 4, 4)                          \
   FIELD(struct, bcsc_waker_slot_private, inbox_next, 8, 4)                     \
-  TYPE(union, bcsc_waker_slot_owner, 4, 4)                                     \
-  FIELD(union, bcsc_waker_slot_owner, task, 0, 4)                              \
-  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 4)                         \
   TYPE(struct, bcsc_waker_slot, 12, 4)                                         \
   FIELD(struct, bcsc_waker_slot, priv, 0, 12)                                  \
   TYPE(struct, bcsc_executor_config, 32, 4)                                    \
@@ -1258,6 +1258,10 @@
   TYPE(struct, bcsc_pool, 52, 4)                                               \
   FIELD(struct, bcsc_pool, data, 0, 4)                                         \
   FIELD(struct, bcsc_pool, priv, 4, 48)                                        \
+  TYPE(union, bcsc_task_link, 4, 4)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 4)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 4)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 4)                                   \
   TYPE(struct, bcsc_task_private, 28, 4)                                       \
   FIELD(struct, bcsc_task_private, link, 0, 4)                                 \
   FIELD(struct, bcsc_task_private, scope, 4, 4)                                \
@@ -1267,10 +1271,6 @@
   FIELD(struct, bcsc_task_private, state, 20, 2)                               \
   FIELD(struct, bcsc_task_private, magic, 22, 2)                               \
   FIELD(struct, bcsc_task_private, self_tag, 24, 4)                            \
-  TYPE(union, bcsc_task_link, 4, 4)                                            \
-  FIELD(union, bcsc_task_link, run_next, 0, 4)                                 \
-  FIELD(union, bcsc_task_link, waits, 0, 4)                                    \
-  FIELD(union, bcsc_task_link, result, 0, 4)                                   \
   TYPE(struct, bcsc_task, 36, 4)                                               \
   FIELD(struct, bcsc_task, data, 0, 4)                                         \
   FIELD(struct, bcsc_task, poll, 4, 4)                                         \
@@ -1679,13 +1679,13 @@
   FIELD(struct, bcsc_waker, executor, 0, 8)                                    \
   FIELD(struct, bcsc_waker, slot, 8, 4)                                        \
   FIELD(struct, bcsc_waker, generation, 12, 4)                                 \
+  TYPE(union, bcsc_waker_slot_owner, 8, 8)                                     \
+  FIELD(union, bcsc_waker_slot_owner, task, 0, 8)                              \
+  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 8)                         \
   TYPE(struct, bcsc_waker_slot_private, 16, 8)                                 \
   FIELD(struct, bcsc_waker_slot_private, owner, 0, 8)                          \
   FIELD(struct, bcsc_waker_slot_private, state, 8, 4)                          \
   FIELD(struct, bcsc_waker_slot_private, inbox_next, 12, 4)                    \
-  TYPE(union, bcsc_waker_slot_owner, 8, 8)                                     \
-  FIELD(union, bcsc_waker_slot_owner, task, 0, 8)                              \
-  FIELD(union, bcsc_waker_slot_owner, free_next, 0, 8)                         \
   TYPE(struct, bcsc_waker_slot, 16, 8)                                         \
   FIELD(struct, bcsc_waker_slot, priv, 0, 16)                                  \
   TYPE(struct, bcsc_executor_config, 48, 8)                                    \
@@ -1777,6 +1777,10 @@
   TYPE(struct, bcsc_pool, 80, 8)                                               \
   FIELD(struct, bcsc_pool, data, 0, 8)                                         \
   FIELD(struct, bcsc_pool, priv, 8, 72)                                        \
+  TYPE(union, bcsc_task_link, 8, 8)                                            \
+  FIELD(union, bcsc_task_link, run_next, 0, 8)                                 \
+  FIELD(union, bcsc_task_link, waits, 0, 8)                                    \
+  FIELD(union, bcsc_task_link, result, 0, 8)                                   \
   TYPE(struct, bcsc_task_private, 48, 8)                                       \
   FIELD(struct, bcsc_task_private, link, 0, 8)                                 \
   FIELD(struct, bcsc_task_private, scope, 8, 8)                                \
@@ -1786,10 +1790,6 @@
   FIELD(struct, bcsc_task_private, state, 40, 2)                               \
   FIELD(struct, bcsc_task_private, magic, 42, 2)                               \
   FIELD(struct, bcsc_task_private, self_tag, 44, 4)                            \
-  TYPE(union, bcsc_task_link, 8, 8)                                            \
-  FIELD(union, bcsc_task_link, run_next, 0, 8)                                 \
-  FIELD(union, bcsc_task_link, waits, 0, 8)                                    \
-  FIELD(union, bcsc_task_link, result, 0, 8)                                   \
   TYPE(struct, bcsc_task, 64, 8)                                               \
   FIELD(struct, bcsc_task, data, 0, 8)                                         \
   FIELD(struct, bcsc_task, poll, 8, 8)                                         \

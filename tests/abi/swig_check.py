@@ -29,7 +29,9 @@ Checks, each printed as one line:
   0. no struct, union or enum tag is also the name of a function (SWIG
      drops one of an enum and a function so named; for a struct, g++'s
      -Wshadow says the function hides it);
-  1. Python, C#, Go, Java and Lua wrappers are generated without a warning;
+  1. Python, C#, Go, Java and Lua wrappers are generated without a warning,
+     and so is a Python wrapper in C++ mode (-c++: what a C++ host that
+     wraps its own code gets), which also compiles as C++;
   2. the Python wrapper compiles and links against a libbcsc.so built here
      from the current sources, and imports;
   3. every function the header declares (pycparser's list, as
@@ -67,20 +69,28 @@ INTERFACE = """%%module %s
 %%include "bcsc.h"
 """ % MODULE
 SWIG_FLAGS = ["-includeall", "-ignoremissing", "-w201,314", "-Werror", "-I" + abi.INCLUDE_DIR]
-# Target languages whose wrappers are generated (and must be warning-free);
-# Python's is also compiled and imported.
-GENERATED = [["-python"], ["-csharp"], ["-go", "-intgosize", "64"], ["-java"], ["-lua"]]
+# Target languages whose wrappers are generated (and must be warning-free),
+# by the directory they go to; Python's is also compiled and imported, and
+# the C++-mode one (a C++ host wrapping its own code that includes bcsc.h)
+# compiled as C++.
+GENERATED = [("python", ["-python"]), ("csharp", ["-csharp"]),
+             ("go", ["-go", "-intgosize", "64"]), ("java", ["-java"]), ("lua", ["-lua"]),
+             ("cxx-python", ["-c++", "-python"])]
 
 
-def swig(tmp, lang):
-    """Run SWIG for @lang in its own directory; (ok, output)."""
-    out = os.path.join(tmp, lang[0].lstrip("-"))
+def swig(tmp, name, flags):
+    """Run SWIG with @flags into tmp/@name/wrap.c(xx); (ok, output)."""
+    out = os.path.join(tmp, name)
     os.makedirs(out)
-    proc = subprocess.run(["swig"] + lang + SWIG_FLAGS +
-                          ["-outdir", out, "-o", os.path.join(out, "wrap.c"),
-                           os.path.join(tmp, "bcsc.i")],
+    wrap = os.path.join(out, "wrap.cxx" if "-c++" in flags else "wrap.c")
+    proc = subprocess.run(["swig"] + flags + SWIG_FLAGS +
+                          ["-outdir", out, "-o", wrap, os.path.join(tmp, "bcsc.i")],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return proc.returncode == 0 and not proc.stdout.strip(), proc.stdout.strip()
+
+
+def cxx():
+    return os.environ.get("CXX") or "c++"
 
 
 def enumerators(ast):
@@ -160,11 +170,18 @@ def main():
         with open(os.path.join(tmp, "bcsc.i"), "w") as fh:
             fh.write(INTERFACE)
         generated = {}
-        for lang in GENERATED:
-            ok, output = swig(tmp, lang)
-            generated[lang[0]] = checks.check(ok, "swig %s: wrapper generated, no warning"
-                                              % " ".join(lang), output)
-        if not generated["-python"]:
+        for name, flags in GENERATED:
+            ok, output = swig(tmp, name, flags)
+            generated[name] = checks.check(ok, "swig %s: wrapper generated, no warning"
+                                           % " ".join(flags), output)
+        if generated["cxx-python"]:
+            proc = subprocess.run([cxx(), "-fsyntax-only", "-I" + abi.INCLUDE_DIR,
+                                   "-I" + sysconfig.get_paths()["include"],
+                                   os.path.join(tmp, "cxx-python", "wrap.cxx")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            checks.check(proc.returncode == 0, "the C++-mode wrapper compiles as C++ (%s)" % cxx(),
+                          proc.stdout.strip()[-2000:])
+        if not generated["python"]:
             return checks.finish()
         lib_path, module = build_module(tmp, compiler)
         checks.check(True, "the Python wrapper compiles against a fresh libbcsc.so and imports")

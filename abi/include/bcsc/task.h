@@ -24,15 +24,19 @@ extern "C" {
  * attributes added later (priorities, deadlines, context) live on scopes,
  * which children inherit, so the header never has to grow.
  */
+/* Which member is live depends on the state: the run-queue link while
+ * queued, the registration list while running or waiting, the result once
+ * done. A task is never in two of those states at once. (Defined out here,
+ * not inside bcsc_task_private: C++ would scope a nested definition to the
+ * struct, and SWIG's C++ mode cannot wrap nested unions.) PRIVATE. */
+union bcsc_task_link {
+  bcsc_task_t *run_next;
+  bcsc_wait_t *waits;
+  intptr_t result;
+};
+
 struct bcsc_task_private {
-  /* Which member is live depends on the state: the run-queue link while
-   * queued, the registration list while running or waiting, the result once
-   * done. A task is never in two of those states at once. */
-  union bcsc_task_link {
-    bcsc_task_t *run_next;
-    bcsc_wait_t *waits;
-    intptr_t result;
-  } link;
+  union bcsc_task_link link;
   bcsc_scope_t *scope;       /* the scope it was spawned into */
   bcsc_task_t *sibling_next; /* the scope's child list */
   bcsc_task_t *sibling_prev;

@@ -47,11 +47,15 @@ typedef struct bcsc_waker {
 
 /** One slot's state, shared between the executor and waking threads.
  *  PRIVATE - DO NOT TOUCH: the state and inbox words are C11 atomics. */
+/* Who a slot belongs to. Defined out here for C++ and SWIG, as
+ * bcsc_task_link is (bcsc/task.h). PRIVATE. */
+union bcsc_waker_slot_owner {
+  bcsc_task_t *task;   /* the task holding the slot */
+  uintptr_t free_next; /* index + 1 of the next free slot; 0: last */
+};
+
 struct bcsc_waker_slot_private {
-  union bcsc_waker_slot_owner {
-    bcsc_task_t *task;   /* the task holding the slot */
-    uintptr_t free_next; /* index + 1 of the next free slot; 0: last */
-  } owner;
+  union bcsc_waker_slot_owner owner;
   uint32_t state;      /* generation, held / pending / queued flags */
   uint32_t inbox_next; /* index + 1 of the next slot in the inbox */
 };
