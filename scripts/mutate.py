@@ -7,7 +7,8 @@
                 [--tests RE] [--jobs N] [--target T]... [SELECTION]
 
 SELECTION: --root DIR (where libbcsc/src is read from, default: this repo),
---file NAME[,NAME] (core files, e.g. wait.c or internal.h), --ops OP[,OP],
+--file NAME[,NAME] (e.g. wait.c, internal.h, epoll.c or reactors/epoll.c),
+--ops OP[,OP],
 --sample N,
 --seed S, --ids FILE (the first column of each line is a mutant id: a
 report.tsv works).
@@ -15,9 +16,11 @@ report.tsv works).
 --target T (repeatable): the ninja targets each mutant rebuilds (default:
 all of them); the smoke run builds only the one suite it runs.
 
-Mutants are made at the source level from the core's *.c files and its own
-headers (libbcsc/src/*.h: internal.h, list.h, inbox.h, relay.h; not the
-reactors, not hosted/), after comments, string literals and preprocessor
+Mutants are made at the source level from the core's *.c files, its own
+headers (libbcsc/src/*.h: internal.h, list.h, inbox.h, relay.h) and the
+shipped reactors (libbcsc/src/reactors/: epoll.c, posix.c, uring.c, sim.c,
+spin.c, wake_fd.c, wake_fd.h; a reactor's file is named reactors/NAME in
+ids and reports; not hosted/), after comments, string literals and preprocessor
 lines are blanked out - but for the body of a #define, which is mutated as
 code (list.h is nothing but macros; a mutant there that does not compile is
 invalid like any other) - by these operators:
@@ -36,9 +39,11 @@ invalid like any other) - by these operators:
   rvr  return value replaced: return e; -> return 0; (return 0; -> return 1;)
 
 A mutant's id is FILE:LINE:COL:OP (OP with its variant for crp, e.g.
-crp+1). A header's mutant is rebuilt into every object that includes it
-(ninja follows the includes); it is "same-object" only if every object file
-of the build is unchanged, not the unity build's alone. The full list is sorted by file and position; --sample N takes N of
+crp+1). A core file's mutant is "same-object" if the unity build's object
+is unchanged, a reactor's if that reactor's own object is (nothing else
+compiles it). A header's mutant is rebuilt into every object that
+includes it (ninja follows the includes); it is "same-object" only if
+every object file of the build is unchanged, not the unity build's alone. The full list is sorted by file and position; --sample N takes N of
 it with Python's random.Random(seed).sample, then puts them back in order,
 so the same tree, seed and N always give the same mutants.
 """
@@ -398,22 +403,49 @@ def sdl_candidate(toks, i, pairs):
 def core_files(root):
     """The core's sources and its own headers (internal.h, list.h,
     inbox.h, relay.h: their inline functions and macros are compiled into
-    the unity build like the rest)."""
+    the unity build like the rest), then the shipped reactors' as
+    reactors/NAME."""
     src = os.path.join(root, "libbcsc", "src")
-    return sorted(f for f in os.listdir(src) if f.endswith((".c", ".h")))
+
+    def listed(rel):
+        return sorted(os.path.join(rel, f) if rel else f
+                      for f in os.listdir(os.path.join(src, rel))
+                      if f.endswith((".c", ".h")))
+    return listed("") + listed("reactors")
+
+
+# The suites that test a reactor's file, run first for its mutants; a core
+# file's own suite is test_<name>.
+REACTOR_SUITES = {
+    "reactors/epoll.c": ["test_reactor_epoll"],
+    "reactors/posix.c": ["test_reactor_posix"],
+    "reactors/uring.c": ["test_reactor_uring"],
+    "reactors/sim.c": ["test_reactor_sim"],
+    "reactors/spin.c": ["test_reactor_spin"],
+    "reactors/wake_fd.c": ["test_reactor_posix", "test_reactor_epoll",
+                           "test_reactor_uring"],
+    "reactors/wake_fd.h": ["test_reactor_posix", "test_reactor_epoll",
+                           "test_reactor_uring"],
+}
+
+
+def own_suites(name):
+    return REACTOR_SUITES.get(name, ["test_" + name[:-2]])
 
 
 def select(args):
     root = args.root
     files = core_files(root)
     if args.file:
-        wanted = [f.strip() for f in ",".join(args.file).split(",") if f]
-        wanted = [os.path.basename(f) for f in wanted]
-        unknown = [f for f in wanted if f not in files]
+        wanted = [f.strip().split("libbcsc/src/")[-1]
+                  for f in ",".join(args.file).split(",") if f]
+        named = set(files) | {os.path.basename(f) for f in files}
+        unknown = [f for f in wanted if f not in named]
         if unknown:
-            sys.exit("mutate: not a core file: %s (core files: %s)" %
+            sys.exit("mutate: not a mutated file: %s (files: %s)" %
                      (", ".join(unknown), " ".join(files)))
-        files = [f for f in files if f in wanted]
+        files = [f for f in files
+                 if f in wanted or os.path.basename(f) in wanted]
     ops = None
     if args.ops:
         ops = [o.strip() for o in ",".join(args.ops).split(",") if o]
@@ -623,8 +655,13 @@ def cmd_run(args):
     os.makedirs(diffs)
     unity = os.path.join(build, "CMakeFiles", "bcsc_core_objects.dir",
                          "Unity", "unity_0_c.c.o")
-    with open(unity, "rb") as fh:
-        baseline_obj = fh.read()
+    # The object each mutant is first compared by, read before any mutant
+    # is built (the build is the unmutated tree's then).
+    baseline_obj = {}
+    for m in chosen:
+        obj = first_object(build, unity, m.file)[1]
+        if obj not in baseline_obj:
+            baseline_obj[obj] = read_object(obj)
     # A header reaches more than the unity build: the reactors, the
     # platform objects and the white-box tests include internal.h. Its
     # mutant is the same object only if every object is.
@@ -661,20 +698,20 @@ def cmd_run(args):
             path = os.path.join(tree, "libbcsc", "src", m.file)
             with open(path) as fh:
                 original = fh.read()
-            log = os.path.join(logs, m.id.replace(":", "_") + ".log")
+            log = os.path.join(logs, flat(m.id) + ".log")
             t0 = time.time()
             try:
                 with open(path, "w") as fh:
                     fh.write(m.apply(original))
                 status, detail = None, ""
-                rc = run_quiet(["ninja", "-C", build,
-                                "bcsc_core_objects"], 600, log)
+                target, obj = first_object(build, unity, m.file)
+                rc = run_quiet(["ninja", "-C", build, target], 600, log)
                 if rc != 0:
                     status, detail = "invalid", "compile-error"
-                else:
-                    with open(unity, "rb") as fh:
-                        if fh.read() == baseline_obj:
-                            status, detail = "invalid", "same-object"
+                elif baseline_obj[obj] is None:
+                    status, detail = "invalid", "not-built"
+                elif read_object(obj) == baseline_obj[obj]:
+                    status, detail = "invalid", "same-object"
                 header_same = False
                 if m.file.endswith(".h") and detail == "same-object":
                     status, detail, header_same = None, "", True
@@ -689,8 +726,9 @@ def cmd_run(args):
                 if status is None:
                     # The mutated file's own suite first: it is the
                     # likeliest to kill the mutant.
-                    own = "test_" + m.file[:-2]
-                    order = sorted(tests, key=lambda t: t["name"] != own)
+                    own = own_suites(m.file)
+                    order = sorted(tests, key=lambda t: own.index(t["name"])
+                                   if t["name"] in own else len(own))
                     status, detail = run_tests(args, order, log)
             finally:
                 with open(path, "w") as fh:
@@ -702,8 +740,8 @@ def cmd_run(args):
                                  detail, "%.1f" % secs, before, after]) + "\n")
             rep.flush()
             if status == "survived":
-                with open(os.path.join(diffs, m.id.replace(":", "_") +
-                                       ".diff"), "w") as fh:
+                with open(os.path.join(diffs, flat(m.id) + ".diff"),
+                          "w") as fh:
                     fh.write(unified(m, original))
             print("[%d/%d] %-36s %-8s %s (%.1fs)" %
                   (n, len(chosen), m.id, status, detail, secs), flush=True)
@@ -726,6 +764,33 @@ def cmd_run(args):
               (score, args.min_score))
         return 1
     return 0
+
+
+def flat(mutant_id):
+    """A mutant id as a file name (a reactor's names its directory)."""
+    return mutant_id.replace("/", "_").replace(":", "_")
+
+
+def first_object(build, unity, name):
+    """The ninja target a mutant of file `name` is first rebuilt with and
+    the object it is "same-object" by: the unity build for the core and
+    its headers (a header then compares every object), the reactor's own
+    object for a reactor's .c file (no other target compiles it)."""
+    if name.startswith("reactors/") and name.endswith(".c"):
+        return "bcsc_reactor_objects", os.path.join(
+            build, "CMakeFiles", "bcsc_reactor_objects.dir", "libbcsc",
+            "src", name + ".o")
+    return "bcsc_core_objects", unity
+
+
+def read_object(path):
+    """An object file's bytes, or None if this build does not make it (a
+    reactor the configuration leaves out)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
 
 
 def objects(build):

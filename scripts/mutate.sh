@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mutate.sh - mutation testing of the core (on demand, not CI): source-level
-# mutants of libbcsc/src/*.c and of the core's own headers libbcsc/src/*.h
-# (internal.h, list.h, inbox.h, relay.h, macro bodies included; not the
-# reactors, not hosted/), each built into a scratch copy of the tree and run
+# mutants of libbcsc/src/*.c, of the core's own headers libbcsc/src/*.h
+# (internal.h, list.h, inbox.h, relay.h, macro bodies included) and of the
+# shipped reactors libbcsc/src/reactors/* (not hosted/), each built into a
+# scratch copy of the tree and run
 # against the Criterion suites, the model-based fuzzer's seeded walk and the
 # stress drivers. A mutant that
 # makes a test fail is killed, one that makes a test hang past --timeout is
@@ -17,9 +18,10 @@
 #   scripts/mutate.sh --smoke
 #
 #   --sample N    how many mutants, sampled from the full list (default 300;
-#                 0 = all of them, about 6,700: some 15 hours)
+#                 0 = all of them, about 8,200: some 18 hours)
 #   --seed S      sampling seed (default 1): same tree + seed + N, same mutants
-#   --file F      only these core files (wait.c,scope.c; internal.h)
+#   --file F      only these files (wait.c,scope.c; internal.h; epoll.c or
+#                 reactors/epoll.c)
 #   --ops OP      only these operators: ror lcr aor crp neg sdl rvr
 #                 (scripts/mutate.py says what each one does)
 #   --ids FILE    exactly the mutants whose ids start the lines of FILE
