@@ -71,7 +71,9 @@ Test(reactor_epoll, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_epoll_reactor_sizeof(), sizeof(bcsc_epoll_reactor_t));
   cr_assert_eq(bcsc_epoll_watch_sizeof(), sizeof(bcsc_epoll_watch_t));
 
+  memset(&r, 0xa5, sizeof r);
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  cr_assert_null(r.base.data, "_init writes the host's data word");
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   cr_assert_eq(bcsc_epoll_watch_add(NULL, &w, 0), BCSC_EINVAL);
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
@@ -420,22 +422,27 @@ Test(reactor_epoll, a_task_wakes_when_its_pipe_becomes_readable) {
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }
 
-Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
+/* A writer waits on @p fds[0], full; @p fds[1] is its peer, read to make
+ * room. The watch is armed for writing only (mutation seed 14,
+ * reactors/epoll.c:372: the add's `armed = 0` -> 1, EPOLLIN, armed it for
+ * reading too): with @p readable, fds[0] also has data to read, and a
+ * park still reports nothing until it can be written. */
+static void a_full_fd_wakes_its_writer(int fds[2], int readable) {
   bcsc_epoll_reactor_t r;
   bcsc_executor_t ex;
   bcsc_epoll_watch_t watch = BCSC_EPOLL_WATCH_INITIALIZER;
   io_task_t writer;
   char buf[4096];
-  int fds[2];
 
   cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
   bcsc_test_executor_with(&ex, &r.base);
-  make_pipe(fds);
   memset(buf, 'y', sizeof buf);
-  while (write(fds[1], buf, sizeof buf) > 0) {
+  while (write(fds[0], buf, sizeof buf) > 0) {
   }
   cr_assert_eq(errno, EAGAIN);
-  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[1]), 0);
+  if (readable)
+    cr_assert_eq(write(fds[1], "r", 1), 1);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &watch, fds[0]), 0);
   io_init(&writer, &r);
   writer.watch = &watch;
   writer.writable = 1;
@@ -443,9 +450,11 @@ Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
   cr_assert_eq(bcsc_executor_poll(&ex, 1), 1);
   /* Full: nothing to report yet. */
   cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_eq(bcsc_epoll_watch_events(&watch), 0, "reported %#x",
+               bcsc_epoll_watch_events(&watch));
   cr_assert_eq(writer.polls, 1);
   /* Drain it: the writer is woken by park. */
-  while (read(fds[0], buf, sizeof buf) > 0) {
+  while (read(fds[1], buf, sizeof buf) > 0) {
   }
   cr_assert_eq(bcsc_executor_run(&ex, &writer.task), 0);
   cr_assert_eq(writer.rc, 0);
@@ -455,6 +464,20 @@ Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
   close(fds[1]);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+Test(reactor_epoll, a_task_wakes_when_a_full_pipe_becomes_writable) {
+  int fds[2];
+  make_pipe(fds);
+  a_full_fd_wakes_its_writer((int[2]){fds[1], fds[0]}, 0);
+}
+
+Test(reactor_epoll, a_writer_arms_no_interest_in_reading) {
+  int sv[2];
+  cr_assert_eq(
+      socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv),
+      0);
+  a_full_fd_wakes_its_writer(sv, 1);
 }
 
 Test(reactor_epoll, a_hang_up_reaches_the_reader_in_the_value) {
@@ -1039,4 +1062,103 @@ Test(reactor_epoll, a_report_for_a_watch_that_moved_is_not_written_through) {
 
 Test(reactor_epoll, a_report_for_a_watch_overwritten_is_not_written_through) {
   report_for_a_watch_that_moved(0);
+}
+
+/* Mutation seed 14 (reactors/epoll.c:341 `fd < 0` -> `fd <= 0`): fd 0 is
+ * a descriptor like any other - a daemon that closed its stdin gets it
+ * back from its next socket() - and is watched like one. */
+Test(reactor_epoll, fd_0_is_watched_like_any_other) {
+  bcsc_epoll_reactor_t r;
+  bcsc_epoll_watch_t w;
+  int fds[2], saved;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  make_pipe(fds);
+  cr_assert_geq(saved = dup(0), 0);
+  cr_assert_eq(dup2(fds[0], 0), 0);
+  cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, 0), 0);
+  /* The hang-up of fd 0's writer is reported for the watch. */
+  close(fds[1]);
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_neq(bcsc_epoll_watch_events(&w) & EPOLLHUP, 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w), 0);
+  cr_assert_eq(dup2(saved, 0), 0);
+  close(saved);
+  close(fds[0]);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* The header says 0 before any report, for a watch just added and for
+ * one added again after reports of its earlier fd (the add's `events =
+ * 0`, reactors/epoll.c:371). */
+Test(reactor_epoll, events_are_0_until_a_report_after_each_add) {
+  bcsc_epoll_reactor_t r;
+  bcsc_epoll_watch_t w;
+  int fds[2], again[2];
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  make_pipe(fds);
+  make_pipe(again);
+  cr_assert_eq(bcsc_epoll_watch_init(&w), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, fds[0]), 0);
+  cr_assert_eq(bcsc_epoll_watch_events(&w), 0);
+  /* A hang-up is reported with no interest armed. */
+  close(fds[1]);
+  cr_assert_eq(vpark(&r, 0), 0);
+  cr_assert_neq(bcsc_epoll_watch_events(&w) & EPOLLHUP, 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w), 0);
+  cr_assert_eq(bcsc_epoll_watch_add(&r, &w, again[0]), 0);
+  cr_assert_eq(bcsc_epoll_watch_events(&w), 0);
+  cr_assert_eq(bcsc_epoll_watch_remove(&r, &w), 0);
+  close(fds[0]);
+  close(again[0]);
+  close(again[1]);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+}
+
+/* The same for the epoll reactor (reactors/epoll.c:294, `wake_fd = -1`,
+ * the descriptor its unpark writes to): deinit leaves the base alone, and
+ * an unpark through it afterwards must write to no descriptor, not to
+ * stdin. */
+Test(reactor_epoll, an_unpark_after_deinit_writes_to_no_descriptor) {
+  bcsc_epoll_reactor_t r;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+  bcsc_test_unpark_after_deinit_writes_nowhere(&r.base);
+}
+
+/* Deinit gives back every descriptor init opened (the epoll fd, the
+ * eventfd, the timerfd), after a park that armed the timer. */
+Test(reactor_epoll, deinit_closes_every_descriptor_init_opened) {
+  bcsc_epoll_reactor_t r;
+  int before = bcsc_test_fds_open();
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_test_fds_open(), before + 3);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_test_fds_open(), before);
+}
+
+/* Mutation seed 14 (reactors/wake_fd.c:133, the no-spin test of
+ * bcsc__sleep_until() negated: a spin window was never left to spin): a
+ * park whose deadline is nearer than spin_ns busy-waits, polling the fds
+ * without blocking over and over, and one without the option sleeps in
+ * one or two epoll_wait() calls. Each poll takes a system call of a
+ * microsecond or so: 20 ms of spinning makes thousands, even on a loaded
+ * machine. */
+Test(reactor_epoll, a_spin_window_polls_without_blocking_and_a_sleep_does_not) {
+  bcsc_epoll_reactor_t r;
+  uint64_t deadline, polls;
+  cr_assert_eq(bcsc_epoll_reactor_init(&r), 0);
+  polls = bcsc_epoll_reactor_polls(&r);
+  deadline = vnow(&r) + 20 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_leq(bcsc_epoll_reactor_polls(&r) - polls, 3, "a sleep");
+  cr_assert_eq(bcsc_epoll_reactor_set_spin(&r, BCSC_SEC), 0);
+  polls = bcsc_epoll_reactor_polls(&r);
+  deadline = vnow(&r) + 20 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_gt(bcsc_epoll_reactor_polls(&r) - polls, 10, "a spin");
+  cr_assert_eq(bcsc_epoll_reactor_deinit(&r), 0);
 }

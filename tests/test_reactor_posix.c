@@ -15,6 +15,7 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -59,7 +60,9 @@ Test(reactor_posix, init_deinit_and_null_arguments) {
   cr_assert_eq(bcsc_posix_reactor_parks(NULL), 0);
   cr_assert_eq(bcsc_posix_reactor_sizeof(), sizeof(bcsc_posix_reactor_t));
 
+  memset(&r, 0xa5, sizeof r);
   cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_null(r.base.data, "_init writes the host's data word");
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   cr_assert_not_null(r.base.vtable->park);
   cr_assert_not_null(r.base.vtable->unpark);
@@ -399,4 +402,52 @@ Test(reactor_posix, a_copy_of_a_bound_reactor_is_refused_as_moved) {
   cr_assert_geq(s.woke_at, s.started_at + 1 * BCSC_MSEC);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0, "its fds were its own");
+}
+
+/* Mutation seed 14 (reactors/posix.c:87 `n > 0 ? 1 : 0` -> 0): the write
+ * of an unpark whose flag a park consumed already (wake_fd.c: the write
+ * comes after the exchange, so it can land after the park that took the
+ * flag) makes the wake fd readable with nothing pending. The next park
+ * drains it and sleeps; a readable fd left behind would make it and every
+ * later park spin until its deadline. The write is made here by hand,
+ * where the race would put it. */
+Test(reactor_posix, a_late_unpark_write_is_drained_not_spun_on) {
+  bcsc_posix_reactor_t r;
+  struct pollfd pfd;
+  uint64_t one = 1, deadline;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_eq(write(r.priv.wake_fd_write, &one, sizeof one),
+               (ssize_t)sizeof one);
+  deadline = vnow(&r) + 5 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  pfd.fd = r.priv.wake_fd;
+  pfd.events = POLLIN;
+  pfd.revents = 0;
+  cr_assert_eq(poll(&pfd, 1, 0), 0, "the late write was left readable");
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+}
+
+/* Mutation seed 14 (reactors/posix.c:179 `wake_fd_write = -1` -> `-0`):
+ * deinit leaves the base alone, so an unpark can still reach a closed
+ * reactor through its vtable (a signal handler or another thread racing
+ * the teardown). Its write must go to no descriptor: with the fd left as
+ * 0, the zero object's value, it went to stdin. */
+Test(reactor_posix, an_unpark_after_deinit_writes_to_no_descriptor) {
+  bcsc_posix_reactor_t r;
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+  bcsc_test_unpark_after_deinit_writes_nowhere(&r.base);
+}
+
+/* Deinit gives back every descriptor init opened (the eventfd on Linux,
+ * a pipe's two ends elsewhere). */
+Test(reactor_posix, deinit_closes_every_descriptor_init_opened) {
+  bcsc_posix_reactor_t r;
+  int before = bcsc_test_fds_open();
+  cr_assert_eq(bcsc_posix_reactor_init(&r), 0);
+  cr_assert_gt(bcsc_test_fds_open(), before);
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(bcsc_posix_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_test_fds_open(), before);
 }

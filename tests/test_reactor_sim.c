@@ -31,7 +31,9 @@ Test(reactor_sim, init_checks_and_reads_the_start_time) {
   cr_assert_eq(bcsc_sim_reactor_init(NULL, 0), BCSC_EINVAL);
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   bcsc_test_misuse_uninstall();
+  memset(&r, 0xa5, sizeof r);
   cr_assert_eq(bcsc_sim_reactor_init(&r, 5 * BCSC_SEC), 0);
+  cr_assert_null(r.base.data, "_init writes the host's data word");
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   cr_assert_eq(r.base.vtable->size, sizeof(bcsc_reactor_vtable_t));
   cr_assert_eq(r.base.vtable->version, BCSC_REACTOR_VTABLE_VERSION);

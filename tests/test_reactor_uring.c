@@ -180,7 +180,9 @@ Test(reactor_uring, init_deinit_and_null_arguments) {
   cr_assert(bcsc_test_misuse_one(&rec, BCSC_MISUSE_NULL_OBJECT, NULL));
   bcsc_test_misuse_uninstall();
 
+  memset(&r, 0xa5, sizeof r);
   uring_open(&r, 8, 0);
+  cr_assert_null(r.base.data, "_init writes the host's data word");
   cr_assert_eq(bcsc_reactor_check(&r.base), 0);
   bcsc_test_misuse_install(&rec);
   cr_assert_eq(bcsc_uring_read(NULL, &op, 0, &c, 1, 0), BCSC_EINVAL);
@@ -629,11 +631,16 @@ static void settle(bcsc_uring_reactor_t *r) {
   cr_assert_eq(bcsc_uring_reactor_in_flight(r), 0);
 }
 
-/* A cancelled task whose op is done gets 0 and the op's result at once, as
- * any task does: bcsc_uring_wait() never answers BCSC_ECANCELED. The read
- * completes while its task waits; the task is cancelled before it runs
- * again. */
-Test(reactor_uring, a_cancelled_task_whose_op_is_done_gets_its_result) {
+/* A cancelled task gets 0 and the op's result, as any task does:
+ * bcsc_uring_wait() never answers BCSC_ECANCELED. With @p before_start the
+ * task is cancelled before it first runs: it starts its read, and its
+ * first wait asks the kernel to cancel it and registers, so the op's own
+ * completion (-ECANCELED) wakes it (mutation seed 14, reactors/uring.c:774,
+ * `bcsc_wait_linked(wait)` negated: that wait returned BCSC_PENDING
+ * unregistered - a lost wake, the run parked for ever). Else the read
+ * completes while its task waits, and the task is cancelled before it
+ * runs again: it gets the byte. */
+static void a_cancelled_reader_gets_its_result(int before_start) {
   bcsc_uring_reactor_t r;
   bcsc_executor_t ex;
   io_task_t reader;
@@ -643,21 +650,38 @@ Test(reactor_uring, a_cancelled_task_whose_op_is_done_gets_its_result) {
   make_pipe(fds);
   io_init(&reader, &r, IO_READ, fds[0]);
   cr_assert_eq(bcsc_executor_spawn(&ex, &reader.task), 0);
-  cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* started, waiting */
-  cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
-  cr_assert_eq(write(fds[1], "c", 1), 1);
-  settle(&r); /* the completion lands and wakes the task */
+  if (!before_start) {
+    cr_assert_eq(bcsc_executor_poll(&ex, 1), 1); /* started, waiting */
+    cr_assert_eq(bcsc_uring_op_busy(&reader.op), 1);
+    cr_assert_eq(write(fds[1], "c", 1), 1);
+    settle(&r); /* the completion lands and wakes the task */
+  }
   cr_assert_eq(bcsc_task_cancel(&reader.task), 0);
   cr_assert_eq(bcsc_executor_run(&ex, NULL), 0);
   cr_assert(bcsc_task_done(&reader.task));
+  cr_assert_eq(reader.polls, 2, "started and waited, then woken once");
   cr_assert_eq(reader.saw_cancelled, 1);
   cr_assert_eq(reader.rc, 0);
-  cr_assert_eq(reader.result, 1);
-  cr_assert_eq(reader.buf[0], 'c');
+  if (before_start) {
+    cr_assert_eq(reader.result, -ECANCELED);
+  } else {
+    cr_assert_eq(reader.result, 1);
+    cr_assert_eq(reader.buf[0], 'c');
+  }
+  cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 0);
   cr_assert_eq(bcsc_executor_deinit(&ex), 0);
   cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
   close(fds[0]);
   close(fds[1]);
+}
+
+Test(reactor_uring, a_cancelled_task_whose_op_is_done_gets_its_result) {
+  a_cancelled_reader_gets_its_result(0);
+}
+
+Test(reactor_uring, a_task_cancelled_before_its_first_wait_is_woken_by_the_op,
+     .timeout = 10) {
+  a_cancelled_reader_gets_its_result(1);
 }
 
 /* A restart of an op in flight and a deinit with one in flight are misuse
@@ -1894,4 +1918,87 @@ Test(reactor_uring, a_drain_grace_reports_a_reader_whose_cancel_is_owed) {
   cr_assert_eq(reader.polls, 2);
   cr_assert_eq(reader.result, -ECANCELED);
   the_kernel_holds_no_frame(&r, fds); /* the one the report pointed into */
+}
+
+/* Mutation seed 14 (reactors/uring.c:329 `timeout_ts[0]` -> `[1]`: the
+ * timeout request's seconds lost, so it expired at once): a park sleeps
+ * until its deadline in a few io_uring_enter() calls, with the timeout
+ * request and with the enter's own timeout, rather than spinning through
+ * one enter per expired request. */
+static void a_park_sleeps_in_a_few_enters(uint32_t flags) {
+  bcsc_uring_reactor_t r;
+  uint64_t deadline, enters;
+  uring_open(&r, 4, flags);
+  enters = bcsc_uring_reactor_enters(&r);
+  deadline = vnow(&r) + 20 * BCSC_MSEC;
+  cr_assert_eq(vpark(&r, deadline), 0);
+  cr_assert_geq(vnow(&r), deadline);
+  cr_assert_leq(bcsc_uring_reactor_enters(&r) - enters, 4,
+                "%llu enters for one sleep",
+                (unsigned long long)(bcsc_uring_reactor_enters(&r) - enters));
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+Test(reactor_uring, a_timeout_only_park_sleeps_in_a_few_enters) {
+  a_park_sleeps_in_a_few_enters(0);
+}
+
+Test(reactor_uring, a_timeout_request_park_sleeps_in_a_few_enters) {
+  a_park_sleeps_in_a_few_enters(BCSC_URING_TIMEOUT_SQE);
+}
+
+/* Mutation seed 14 (reactors/uring.c:472, the larger ring's size for the
+ * one mapping of both rings negated): with IORING_FEAT_SINGLE_MMAP the
+ * mapping must be as large as the larger ring - here the completion ring,
+ * 2n + 4 entries of 16 bytes rounded up, against 4 bytes an entry for the
+ * submission ring's array. At the largest size every op of a full ring
+ * completes, twice over, through completion slots far past the end of the
+ * submission ring's size. */
+static bcsc_uring_op_t full_ring[4096];
+
+Test(reactor_uring, the_largest_ring_completes_a_full_ring_of_ops_twice) {
+  bcsc_uring_reactor_t r;
+  int i, round;
+  uring_open(&r, 4096, 0);
+  for (round = 0; round < 2; round++) {
+    for (i = 0; i < 4096; i++) {
+      if (round == 0)
+        cr_assert_eq(bcsc_uring_op_init(&full_ring[i]), 0);
+      cr_assert_eq(
+          bcsc_uring_start(&r, &full_ring[i], IORING_OP_NOP, -1, 0, 0, 0, 0),
+          0);
+    }
+    cr_assert_eq(bcsc_uring_reactor_in_flight(&r), 4096);
+    settle(&r);
+    for (i = 0; i < 4096; i++) {
+      cr_assert_eq(bcsc_uring_op_busy(&full_ring[i]), 0);
+      cr_assert_eq(bcsc_uring_op_result(&full_ring[i]), 0);
+    }
+  }
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+}
+
+/* Mutation seed 14 (reactors/uring.c:562, the ring's close deleted):
+ * deinit gives back every descriptor init opened (the ring's, the
+ * eventfd), after parks that armed the reactor's own requests. */
+Test(reactor_uring, deinit_closes_every_descriptor_init_opened) {
+  bcsc_uring_reactor_t r;
+  int before = bcsc_test_fds_open();
+  uring_open(&r, 4, 0);
+  cr_assert_eq(bcsc_test_fds_open(), before + 2, "the ring and the eventfd");
+  cr_assert_eq(vpark(&r, vnow(&r) + BCSC_MSEC), 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  cr_assert_eq(bcsc_test_fds_open(), before);
+}
+
+/* As the POSIX reactor's (mutation seed 14, reactors/posix.c:179), for
+ * the io_uring reactor's `wake_fd = -1` at deinit (uring.c:567): the base
+ * outlives deinit, and an unpark through it afterwards (a signal handler
+ * or another thread racing the teardown) must write to no descriptor,
+ * not to stdin. */
+Test(reactor_uring, an_unpark_after_deinit_writes_to_no_descriptor) {
+  bcsc_uring_reactor_t r;
+  uring_open(&r, 4, 0);
+  cr_assert_eq(bcsc_uring_reactor_deinit(&r), 0);
+  bcsc_test_unpark_after_deinit_writes_nowhere(&r.base);
 }

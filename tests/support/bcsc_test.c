@@ -2,6 +2,7 @@
  * bcsc_test.c - the shared test helpers described in bcsc_test.h. */
 #include "bcsc_test.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,3 +251,14 @@ int bcsc_test_fds_exhaust(void) {
 }
 
 int bcsc_test_fds_restore(void) { return setrlimit(RLIMIT_NOFILE, &fds_saved); }
+
+int bcsc_test_fds_open(void) {
+  struct rlimit lim;
+  int fd, n = 0, top = 4096;
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < (rlim_t)top)
+    top = (int)lim.rlim_cur;
+  for (fd = 0; fd < top; fd++)
+    if (fcntl(fd, F_GETFD) != -1)
+      n++;
+  return n;
+}

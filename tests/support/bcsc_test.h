@@ -181,6 +181,9 @@ int bcsc_test_owner_poll(bcsc_task_t *self);
  * the limit could not be read or set. */
 int bcsc_test_fds_exhaust(void);
 int bcsc_test_fds_restore(void);
+/* How many descriptors are open (below the soft limit, at most 4096): a
+ * reactor's deinit must give back every one its init opened. */
+int bcsc_test_fds_open(void);
 
 #ifdef __cplusplus
 } /* extern "C" */

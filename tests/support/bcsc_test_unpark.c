@@ -147,3 +147,17 @@ void bcsc_test_unparks_race_parks(bcsc_reactor_t *reactor) {
     (void)reactor->vtable->park(reactor, 0);
   }
 }
+
+void bcsc_test_unpark_after_deinit_writes_nowhere(bcsc_reactor_t *reactor) {
+  int fds[2], saved;
+  char c;
+  cr_assert_eq(pipe(fds), 0);
+  cr_assert_geq(saved = dup(0), 0);
+  cr_assert_eq(dup2(fds[1], 0), 0);
+  reactor->vtable->unpark(reactor);
+  cr_assert_eq(dup2(saved, 0), 0);
+  close(saved);
+  close(fds[1]);
+  cr_assert_eq(read(fds[0], &c, 1), 0, "the unpark wrote to fd 0");
+  close(fds[0]);
+}

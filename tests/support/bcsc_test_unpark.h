@@ -50,4 +50,10 @@ void bcsc_test_unparks_end_parks(bcsc_reactor_t *reactor);
  * park must end (an unpark is never lost), asserted. */
 void bcsc_test_unparks_race_parks(bcsc_reactor_t *reactor);
 
+/* An unpark of a reactor its deinit closed (its base outlives it: a
+ * signal handler or another thread may still unpark), made with stdin a
+ * pipe: asserts that it wrote nothing there - the zero object's fd 0 is
+ * no descriptor of the reactor's. */
+void bcsc_test_unpark_after_deinit_writes_nowhere(bcsc_reactor_t *reactor);
+
 #endif /* BCSC_TEST_UNPARK_H */
