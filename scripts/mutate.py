@@ -11,7 +11,9 @@ SELECTION: --root DIR (where libbcsc/src is read from, default: this repo),
 --ops OP[,OP],
 --sample N,
 --seed S, --ids FILE (the first column of each line is a mutant id: a
-report.tsv works).
+report.tsv works), --release-only (only the mutants in code that only the
+release build compiles: release_only_spans() says which; mutate.sh then
+builds the release preset).
 
 --target T (repeatable): the ninja targets each mutant rebuilds (default:
 all of them); the smoke run builds only the one suite it runs.
@@ -400,6 +402,86 @@ def sdl_candidate(toks, i, pairs):
     return None
 
 
+# The conditions that mean "the checked build" (BCSC__CHECKED as internal.h
+# defines it, or its own test of BCSC_CHECKED), spaces removed.
+CHECKED_CONDS = ("BCSC__CHECKED", "defined(BCSC_CHECKED)&&BCSC_CHECKED")
+
+
+def release_only_spans(src):
+    """The offset ranges [a, b) of src compiled only when BCSC__CHECKED is
+    0: the #else of an #if on the checked build (the #if of an #if on its
+    negation), and the else arm of "if (BCSC__CHECKED)" (the then arm of
+    "if (!BCSC__CHECKED)"). An #elif makes the rest of its #if unknown: not
+    taken. A debug build compiles none of it, so a mutant there is
+    same-object; the release build is where it can be tested."""
+    spans = []
+    # Preprocessor regions, line by line: a stack of [release_part, in_if].
+    # release_part: "if" or "else" (which part is release-only), or None.
+    stack, offset = [], 0
+    for line in src.splitlines(True):
+        d = re.match(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)", line)
+        if d:
+            kind, cond = d.group(1), re.sub(r"\s|/\*.*?\*/|//.*", "",
+                                            d.group(2))
+            if kind == "if":
+                part = "else" if cond in CHECKED_CONDS else "if" if \
+                    cond.startswith("!") and cond[1:].strip("()") in \
+                    CHECKED_CONDS else None
+                stack.append([part, True])
+            elif kind in ("ifdef", "ifndef"):
+                stack.append([None, True])
+            elif kind == "elif" and stack:
+                stack[-1] = [None, False]
+            elif kind == "else" and stack:
+                stack[-1][1] = False
+            elif kind == "endif" and stack:
+                stack.pop()
+        elif any(part == ("if" if in_if else "else")
+                 for part, in_if in stack):
+            spans.append((offset, offset + len(line)))
+        offset += len(line)
+    # C's own: "if (BCSC__CHECKED) A else B" and "if (!BCSC__CHECKED) A".
+    toks = tokenize(mask(src))
+    pairs = match_brackets(toks)
+    for i, t in enumerate(toks):
+        if t.kind != "id" or t.text != "if" or i + 1 >= len(toks) or \
+                toks[i + 1].text != "(":
+            continue
+        close = pairs[i + 1]
+        cond = "".join(x.text for x in toks[i + 2:close])
+        if cond not in ("BCSC__CHECKED", "!BCSC__CHECKED"):
+            continue
+        then_end = arm_end(toks, close + 1, pairs)
+        if then_end is None:
+            continue
+        if cond.startswith("!"):
+            spans.append((toks[close + 1].start, toks[then_end].end))
+        elif then_end + 1 < len(toks) and toks[then_end + 1].text == "else":
+            else_end = arm_end(toks, then_end + 2, pairs)
+            if else_end is not None:
+                spans.append((toks[then_end + 2].start, toks[else_end].end))
+    return spans
+
+
+def arm_end(toks, i, pairs):
+    """Index of the last token of the statement that starts at token i (a
+    block, an if with its else, a loop, an expression or return), or None
+    if it is none of those."""
+    if i >= len(toks):
+        return None
+    t = toks[i]
+    if t.text == "{":
+        return pairs[i]
+    if t.text in ("if", "while", "for", "switch") and \
+            i + 1 < len(toks) and toks[i + 1].text == "(":
+        end = arm_end(toks, pairs[i + 1] + 1, pairs)
+        if t.text == "if" and end is not None and end + 1 < len(toks) and \
+                toks[end + 1].text == "else":
+            end = arm_end(toks, end + 2, pairs)
+        return end
+    return statement_end(toks, i, pairs)
+
+
 def core_files(root):
     """The core's sources and its own headers (internal.h, list.h,
     inbox.h, relay.h: their inline functions and macros are compiled into
@@ -457,9 +539,14 @@ def select(args):
     for f in files:
         with open(os.path.join(root, "libbcsc", "src", f)) as fh:
             src = fh.read()
+        spans = release_only_spans(src) if args.release_only else None
         for m in mutants_of(f, src):
-            if ops is None or any(m.op.startswith(o) for o in ops):
-                every.append(m)
+            if ops is not None and not any(m.op.startswith(o) for o in ops):
+                continue
+            if spans is not None and \
+                    not any(a <= m.start < b for a, b in spans):
+                continue
+            every.append(m)
     if args.ids:
         wanted = []
         with open(args.ids) as fh:
@@ -841,6 +928,7 @@ def main():
         sp.add_argument("--sample", type=int, default=0)
         sp.add_argument("--seed", type=int, default=1)
         sp.add_argument("--ids")
+        sp.add_argument("--release-only", action="store_true")
 
     sp = sub.add_parser("list")
     selection(sp)

@@ -12,11 +12,24 @@
 # core (a change the preprocessor or the compiler throws away), is invalid
 # and left out of the score. See docs/testing.md#mutation-testing.
 #
-#   scripts/mutate.sh [--sample N] [--seed S] [--file F[,F]] [--ops OP[,OP]]
+#   scripts/mutate.sh [--preset debug|release] [--release-only]
+#                     [--sample N] [--seed S] [--file F[,F]] [--ops OP[,OP]]
 #                     [--ids FILE | --survivors [TSV]] [--timeout SEC]
 #                     [--tests REGEX] [--out DIR] [--min-score P] [--list]
 #   scripts/mutate.sh --smoke
 #
+#   --preset P    the build the mutants go into: debug (default: checked,
+#                 BCSC_CHECKED=1) or release (Release, unchecked: the
+#                 release lane's build, whose Criterion suites, fuzz walk
+#                 and stress drivers it runs the same way); release's
+#                 scratch tree and report default to build/mutation-release
+#   --release-only  only the mutants in code compiled only when
+#                 BCSC__CHECKED is 0: the #else of "#if BCSC__CHECKED" (or
+#                 of "#if defined(BCSC_CHECKED) && BCSC_CHECKED"), the #if
+#                 of "#if !BCSC__CHECKED", the else arm of "if
+#                 (BCSC__CHECKED)", the then arm of "if (!BCSC__CHECKED)"
+#                 (83 mutants at the time of writing; implies --preset
+#                 release, in debug they are all same-object)
 #   --sample N    how many mutants, sampled from the full list (default 300;
 #                 0 = all of them, about 8,200: some 18 hours)
 #   --seed S      sampling seed (default 1): same tree + seed + N, same mutants
@@ -27,7 +40,8 @@
 #   --ids FILE    exactly the mutants whose ids start the lines of FILE
 #                 (a report.tsv works)
 #   --survivors [TSV]  again the mutants that survived in TSV (default
-#                 build/mutation/report.tsv); report in build/mutation/rerun/
+#                 build/mutation/report.tsv, build/mutation-release/ for
+#                 --preset release); report in its rerun/
 #   --timeout SEC per-test timeout (default 20; the slowest suite takes
 #                 2-4 s). The script runs ctest's tests itself: ctest's own
 #                 --timeout does not override a test's TIMEOUT property
@@ -55,8 +69,9 @@
 #
 # The scratch tree is build/mutation/tree (the files git lists, untracked
 # work included, mirrored on every run); its build is build/mutation/build
-# (--work moves both): the debug preset (checked, gcc) without the shared
-# library, benchmarks and examples, kept between runs so that a mutant only
+# (--work moves both; build/mutation-release/ for --preset release): the
+# debug preset (checked, gcc), or release, without the shared library,
+# benchmarks and examples, kept between runs so that a mutant only
 # recompiles the core and relinks the tests. The real sources are never
 # written.
 set -euo pipefail
@@ -66,16 +81,18 @@ root=$PWD
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 sel=() sample=300 seed=1 timeout=20 tests= out= min_score= list=0 smoke=0
-survivors= work= targets=()
+survivors= work= targets=() preset=debug release_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --preset) preset=$2; shift ;;
+    --release-only) sel+=(--release-only) release_only=1 ;;
     --sample) sample=$2; shift ;;
     --seed) seed=$2; shift ;;
     --file) sel+=(--file "$2"); shift ;;
     --ops) sel+=(--ops "$2"); shift ;;
     --ids) sel+=(--ids "$(realpath "$2")"); shift ;;
     --survivors)
-      survivors=build/mutation/report.tsv
+      survivors=default
       if [ $# -gt 1 ] && [ "${2#--}" = "$2" ]; then survivors=$2; shift; fi ;;
     --timeout) timeout=$2; shift ;;
     --tests) tests=$2; shift ;;
@@ -90,26 +107,36 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# Debug compiles none of the release-only code: every such mutant would be
+# same-object there.
+[ "$release_only" -eq 0 ] || preset=release
 if [ "$smoke" -eq 1 ]; then
   sel=(--file barrier.c --ops ror) sample=3 seed=1 tests='^test_barrier$'
+  preset=debug
   min_score=100 targets=(test_barrier)
   work=${work:-build/mutation-smoke}
   out=${out:-$work}
 fi
-work=${work:-build/mutation}
+case "$preset" in
+  debug) home=build/mutation ;;
+  release) home=build/mutation-release ;;
+  *) echo "mutate.sh: --preset is debug or release, not '$preset'" >&2; exit 2 ;;
+esac
+work=${work:-$home}
 if [ -n "$survivors" ]; then
+  [ "$survivors" != default ] || survivors=$home/report.tsv
   [ -f "$survivors" ] || { echo "mutate.sh: no report $survivors" >&2; exit 2; }
-  ids=build/mutation/survivors.ids
-  mkdir -p build/mutation
+  ids=$home/survivors.ids
+  mkdir -p "$home"
   awk -F'\t' 'NR > 1 && $5 == "survived" { print $1 }' "$survivors" >"$ids"
   if [ ! -s "$ids" ]; then
     echo "mutate.sh: no survivor in $survivors"
     exit 0
   fi
   sel+=(--ids "$root/$ids")
-  out=${out:-build/mutation/rerun}
+  out=${out:-$home/rerun}
 fi
-out=${out:-build/mutation}
+out=${out:-$home}
 sel+=(--sample "$sample" --seed "$seed")
 
 if [ "$list" -eq 1 ]; then
@@ -121,8 +148,8 @@ tree=$work/tree
 bdir=$(realpath -m "$work/build")
 start=$SECONDS
 python3 scripts/mutate.py sync . "$tree"
-# The debug preset, configured from the scratch tree into its own build dir.
-(cd "$tree" && cmake --preset debug -B "$bdir" -DBCSC_BUILD_SHARED=OFF \
+# The preset, configured from the scratch tree into its own build dir.
+(cd "$tree" && cmake --preset "$preset" -B "$bdir" -DBCSC_BUILD_SHARED=OFF \
   -DBCSC_BUILD_BENCH=OFF -DBCSC_BUILD_EXAMPLES=OFF -DBCSC_HEADER_CHECK=OFF \
   -DBCSC_CHECK_SYMBOLS=OFF -DBCSC_INSTALL=OFF >/dev/null)
 cmake --build "$bdir" -j2 ${targets[@]+--target "${targets[@]}"} >/dev/null
