@@ -1287,3 +1287,57 @@ Test(mutation, a_task_moved_by_eight_bytes_is_refused) {
   move_task_by_eight(line);
   move_task_by_eight(line + 8);
 }
+
+/* A running task that asks about itself with a bit of its own header word
+ * flipped: the fast compare of bcsc__task_polled() must send it to the
+ * full checks, which refuse it - in the release build too, where that
+ * compare is the only one on the fast path (D32). Bit 0 of each field:
+ * the task magic 0x7a5c has it clear, RUNNING (2) too. Kills the release
+ * build's internal.h:728:60:crp-1 (the magic's mask 0xffff as 0xfffe: a
+ * frame whose magic was one bit off passed as polled, and its wait_on
+ * registered it) and internal.h:728:45:crp-1 (the state's mask 0xfffe: a
+ * RUNNING frame clobbered to WAITING passed); scripts/mutate.sh --preset
+ * release. */
+
+enum { CL_MAGIC, CL_STATE, CL_COUNT };
+
+static void clobber_self(mt_t *c, int which) {
+  if (which == CL_STATE)
+    c->task.priv.state ^= 0x0001;
+  else
+    c->task.priv.magic ^= 0x0001;
+}
+
+static int step_clobbered_self(mt_t *c) {
+  const int which = (int)(uintptr_t)c->obj;
+  bcsc_waitq_t q;
+  cr_assert_eq(bcsc_waitq_init(&q), 0);
+  clobber_self(c, which);
+  c->rc[0] = bcsc_task_waker_woken(&c->task);
+  c->rc[1] = bcsc_wait_on(&c->task, &c->w, &q);
+  clobber_self(c, which); /* the same bytes back */
+  cr_assert_eq(bcsc_waitq_count(&q), 0);
+  c->rc[2] = bcsc_task_waker_woken(&c->task);
+  return 0;
+}
+
+Test(mutation, a_running_task_with_its_header_clobbered_is_refused) {
+  for (int which = 0; which < CL_COUNT; which++) {
+    const int32_t code =
+        which == CL_STATE ? BCSC_MISUSE_NOT_RUNNING : BCSC_MISUSE_BAD_OBJECT;
+    const int rc = which == CL_STATE ? BCSC_EPERM : BCSC_EBADOBJ;
+    mt_t c;
+    bcsc_test_misuse_install(&g_misuse); /* counts from 0 */
+    up();
+    mt_init(&c, step_clobbered_self);
+    c.obj = (void *)(uintptr_t)which;
+    cr_assert_eq(bcsc_executor_spawn(&g_ex, &c.task), 0);
+    cr_assert_eq(bcsc_executor_run(&g_ex, NULL), 0);
+    cr_assert_eq(c.rc[0], rc, "clobber %d: %d", which, c.rc[0]);
+    cr_assert_eq(c.rc[1], rc, "clobber %d: %d", which, c.rc[1]);
+    cr_assert_eq(c.rc[2], 0);
+    cr_assert_eq(bcsc_task_result(&c.task), 0);
+    cr_assert_eq(reports(code), bcsc_test_misuse_expected(2));
+    down();
+  }
+}
