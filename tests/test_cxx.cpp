@@ -32,12 +32,14 @@ Test(cxx, a_failed_child_cancels_its_siblings_and_its_error_comes_back) {
   cr_assert_eq(r.queue_deinit, 0, "nothing is left on the list");
 }
 
-Test(cxx, coroutine_macros_carry_a_channel_s_messages_in_order) {
+Test(cxx, coroutine_and_select_macros_carry_a_channel_s_messages_in_order) {
   cxx_host::pipe_result r = cxx_host::pipe(100);
   cr_assert_eq(r.run, 0, "run: %s", bcsc_err_name(r.run));
   cr_assert_eq(r.sum, 5050u, "1..100, each once");
   cr_assert_eq(r.end, BCSC_ECLOSED);
+  cr_assert_eq(r.stops, 0, "the unfired branch never won");
   cr_assert_eq(r.deinit, 0);
+  cr_assert_eq(r.stop_deinit, 0, "each select dropped the losing branch");
 }
 
 Test(cxx, pool_frames_in_an_array_sized_by_the_constant_macro) {

@@ -50,6 +50,10 @@ def cc():
     return os.environ.get("CC") or "cc"
 
 
+def cxx():
+    return os.environ.get("CXX") or "c++"
+
+
 def run(cmd, **kwargs):
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
     if proc.returncode != 0:

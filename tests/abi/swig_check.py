@@ -89,10 +89,6 @@ def swig(tmp, name, flags):
     return proc.returncode == 0 and not proc.stdout.strip(), proc.stdout.strip()
 
 
-def cxx():
-    return os.environ.get("CXX") or "c++"
-
-
 def enumerators(ast):
     """Names of the BCSC_ enumerators the header declares."""
     names = []
@@ -175,11 +171,11 @@ def main():
             generated[name] = checks.check(ok, "swig %s: wrapper generated, no warning"
                                            % " ".join(flags), output)
         if generated["cxx-python"]:
-            proc = subprocess.run([cxx(), "-fsyntax-only", "-I" + abi.INCLUDE_DIR,
+            proc = subprocess.run([abi.cxx(), "-fsyntax-only", "-I" + abi.INCLUDE_DIR,
                                    "-I" + sysconfig.get_paths()["include"],
                                    os.path.join(tmp, "cxx-python", "wrap.cxx")],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            checks.check(proc.returncode == 0, "the C++-mode wrapper compiles as C++ (%s)" % cxx(),
+            checks.check(proc.returncode == 0, "the C++-mode wrapper compiles as C++ (%s)" % abi.cxx(),
                           proc.stdout.strip()[-2000:])
         if not generated["python"]:
             return checks.finish()

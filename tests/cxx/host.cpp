@@ -218,11 +218,15 @@ struct pipe_frame {
     bcsc_task_t task;
     bcsc_co_t co;
     bcsc_wait_t wait;
+    bcsc_wait_t stop_wait;
     bcsc_channel_t *channel;
+    bcsc_waitq_t *stop; /* never fired: the select's losing branch */
     std::uint32_t value;
     std::uint64_t sum;
     int end;
+    int stops;
   } consumer;
+  bcsc_waitq_t stop;
   bool opened;
 };
 
@@ -243,19 +247,27 @@ int produce(bcsc_task_t *self) noexcept {
   BCSC_CO_END(&p->co);
 }
 
+/* Each message through a select (BCSC_SELECT_BEGIN, _BRANCH, _END) of the
+ * channel against a stop list nobody fires. */
 int consume(bcsc_task_t *self) noexcept {
   auto *c = frame_of<pipe_frame::consumer_frame>(self);
-  int rc;
+  bcsc_select_t sel;
+  int which;
   BCSC_CO_BEGIN(&c->co);
   for (;;) {
-    BCSC_AWAIT(&c->co, rc,
-               bcsc_channel_recv(self, c->channel, &c->wait, &c->value,
-                                 sizeof c->value));
-    if (rc != 0)
+    BCSC_SELECT_BEGIN(&c->co, &sel, self);
+    BCSC_SELECT_BRANCH(&sel, bcsc_channel_recv(self, c->channel, &c->wait,
+                                               &c->value, sizeof c->value));
+    BCSC_SELECT_BRANCH(&sel, bcsc_wait_on(self, &c->stop_wait, c->stop));
+    BCSC_SELECT_END(&sel, which);
+    if (which != 0) {
+      c->stops++;
+      break;
+    }
+    if ((c->end = bcsc_select_result(&sel)) != 0)
       break;
     c->sum += c->value;
   }
-  c->end = rc;
   BCSC_CO_END(&c->co);
 }
 
@@ -277,9 +289,12 @@ pipe_result pipe(std::uint32_t messages) {
   pipe_frame f{};
   pipe_result r{};
   f.producer.channel = f.consumer.channel = &f.channel;
+  f.consumer.stop = &f.stop;
   f.producer.last = messages;
   if ((r.run = bcsc_channel_init(&f.channel, f.ring.data(), sizeof f.ring,
                                  sizeof f.ring[0])) != 0 ||
+      (r.run = bcsc_waitq_init(&f.stop)) != 0 ||
+      (r.run = bcsc_wait_init(&f.consumer.stop_wait)) != 0 ||
       (r.run = bcsc_task_init(&f.producer.task, produce, nullptr)) != 0 ||
       (r.run = bcsc_task_init(&f.consumer.task, consume, nullptr)) != 0 ||
       (r.run = bcsc_wait_init(&f.producer.wait)) != 0 ||
@@ -289,7 +304,9 @@ pipe_result pipe(std::uint32_t messages) {
   r.run = run(&f.task);
   r.sum = f.consumer.sum;
   r.end = f.consumer.end;
+  r.stops = f.consumer.stops;
   r.deinit = bcsc_channel_deinit(&f.channel);
+  r.stop_deinit = bcsc_waitq_deinit(&f.stop);
   return r;
 }
 

@@ -42,12 +42,15 @@ fanout_result fanout();
 constexpr int kProbeFault = -1001; /* BCSC_EUSER - 1 (host.cpp asserts it) */
 
 /* Two coroutines (BCSC_CO_BEGIN, BCSC_AWAIT, BCSC_YIELD, BCSC_CO_END) over
- * a capacity-1 channel: 1..messages sent, then closed. */
+ * a capacity-1 channel: 1..messages sent, then closed; the consumer takes
+ * each through a select (BCSC_SELECT_*) against a list nobody fires. */
 struct pipe_result {
   int run;
   std::uint64_t sum; /* what the consumer received, added up */
   int end;           /* what ended the consumer's loop */
+  int stops;         /* selects the stop branch won */
   int deinit;        /* the channel, torn down */
+  int stop_deinit;   /* the stop list, torn down: nothing left on it */
 };
 pipe_result pipe(std::uint32_t messages);
 
